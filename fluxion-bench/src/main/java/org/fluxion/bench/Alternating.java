@@ -1,0 +1,51 @@
+package org.fluxion.bench;
+
+import java.util.Arrays;
+
+/**
+ * Times two workloads A and B alternately (A B A B ...) after warm-up and reports the median of each,
+ * so that drift in the machine's speed affects both sides alike.
+ */
+public final class Alternating {
+    /** Medians in seconds per call of the two sides. */
+    public record Result(double fluxionSeconds, double referenceSeconds) {
+    }
+
+    private Alternating() {
+    }
+
+    /**
+     * Runs each side {@code warmup} times, then {@code repeats} alternating timed rounds; in each round
+     * a side is called {@code callsPerRound} times and timed as a whole.
+     */
+    public static Result run(Runnable fluxion, Runnable reference, int warmup, int repeats, int callsPerRound) {
+        for (int i = 0; i < warmup; i++) {
+            fluxion.run();
+            reference.run();
+        }
+        double[] f = new double[repeats];
+        double[] r = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            f[i] = time(fluxion, callsPerRound);
+            r[i] = time(reference, callsPerRound);
+        }
+        return new Result(median(f), median(r));
+    }
+
+    /** Seconds per call of {@code body}, averaged over {@code calls} calls. */
+    public static double time(Runnable body, int calls) {
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            body.run();
+        }
+        return (System.nanoTime() - t0) * 1e-9 / calls;
+    }
+
+    /** Median of the values (the mean of the middle two for an even count). */
+    public static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    }
+}

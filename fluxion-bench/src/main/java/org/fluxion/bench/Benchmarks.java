@@ -1,0 +1,20 @@
+package org.fluxion.bench;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The list of benchmarks that {@code ./fluxion bench} knows. */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    /** All benchmarks, in the order they are listed. */
+    public static List<Benchmark> all() {
+        return List.of();
+    }
+
+    /** The benchmark called {@code name}, if any. */
+    public static Optional<Benchmark> named(String name) {
+        return all().stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+}

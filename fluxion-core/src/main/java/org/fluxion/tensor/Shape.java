@@ -1,0 +1,174 @@
+package org.fluxion.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The dimensions of a tensor: an immutable list of non-negative sizes. A scalar has rank 0.
+ *
+ * <p>Axes may be given negatively, counting from the end, as in NumPy: axis -1 is the last.
+ */
+public final class Shape {
+    private static final Shape SCALAR = new Shape(new int[0]);
+    private final int[] dims;
+    private final long size;
+
+    private Shape(int[] dims) {
+        this.dims = dims;
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        this.size = n;
+    }
+
+    /** A shape with the given dimensions; each must be {@code >= 0}. */
+    public static Shape of(int... dims) {
+        if (dims.length == 0) {
+            return SCALAR;
+        }
+        long n = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i
+                        + " is negative (" + dims[i] + ")");
+            }
+            n *= dims[i];
+            if (n > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims)
+                        + " has more than 2^31 elements, which one tensor cannot hold");
+            }
+        }
+        return new Shape(dims.clone());
+    }
+
+    /** The rank-0 shape of a scalar. */
+    public static Shape scalar() {
+        return SCALAR;
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return dims.length;
+    }
+
+    /** Size of dimension {@code axis} (negative counts from the end). */
+    public int dim(int axis) {
+        return dims[normalizeAxis(axis, dims.length, "dim")];
+    }
+
+    /** A copy of the dimensions. */
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    public int size() {
+        return (int) size;
+    }
+
+    /** Row-major (C order) strides of a contiguous tensor of this shape, in elements. */
+    public int[] contiguousStrides() {
+        int[] strides = new int[dims.length];
+        int s = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            strides[i] = s;
+            s *= Math.max(dims[i], 1);
+        }
+        return strides;
+    }
+
+    /**
+     * The NumPy broadcast of two shapes: aligned from the right, each pair of dimensions must be equal
+     * or one of them 1.
+     *
+     * @throws IllegalArgumentException naming the operation and both shapes when they do not broadcast
+     */
+    public static Shape broadcast(String op, Shape a, Shape b) {
+        if (a.equals(b)) {
+            return a;
+        }
+        int rank = Math.max(a.rank(), b.rank());
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.rank() ? 1 : a.dims[i - (rank - a.rank())];
+            int db = i < rank - b.rank() ? 1 : b.dims[i - (rank - b.rank())];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(op + ": shapes " + a + " and " + b
+                        + " cannot be broadcast (dimension " + i + " of the result: " + da + " vs " + db + ")");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return new Shape(out);
+    }
+
+    /** True when a tensor of this shape can be broadcast to {@code target} (NumPy rules, one way). */
+    public boolean broadcastsTo(Shape target) {
+        if (rank() > target.rank()) {
+            return false;
+        }
+        int offset = target.rank() - rank();
+        for (int i = 0; i < rank(); i++) {
+            if (dims[i] != 1 && dims[i] != target.dims[i + offset]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Turns a possibly negative axis into an index in {@code [0, rank)}.
+     *
+     * @throws IllegalArgumentException naming {@code op}, the axis and the rank when out of range
+     */
+    public static int normalizeAxis(int axis, int rank, String op) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for a tensor of rank "
+                    + rank + " (expected " + (-rank) + " <= axis < " + rank + ")");
+        }
+        return a;
+    }
+
+    /** Normalized, sorted, duplicate-free axes; an empty array means all axes. */
+    public static int[] normalizeAxes(int[] axes, int rank, String op) {
+        if (axes.length == 0) {
+            int[] all = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        boolean[] seen = new boolean[rank];
+        for (int axis : axes) {
+            int a = normalizeAxis(axis, rank, op);
+            if (seen[a]) {
+                throw new IllegalArgumentException(op + ": axis " + axis + " is repeated in " + Arrays.toString(axes));
+            }
+            seen[a] = true;
+        }
+        int[] out = new int[axes.length];
+        int k = 0;
+        for (int i = 0; i < rank; i++) {
+            if (seen[i]) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shape s && Arrays.equals(dims, s.dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
+
+    /** Printed like a Python tuple-free list: {@code [2, 3]}, {@code []} for a scalar. */
+    @Override
+    public String toString() {
+        return Arrays.toString(dims);
+    }
+}
