@@ -1,0 +1,101 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.StridedLoop;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/** Primitive: an elementwise function of two tensors broadcast together ({@link BinaryOp}). */
+public record Binary(BinaryOp op) implements Primitive {
+    @Override
+    public String name() {
+        return op.label();
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 2);
+        return new TensorType(Shape.broadcast(name(), in[0].shape(), in[1].shape()),
+                op.resultType(in[0].dtype(), in[1].dtype()));
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        DType ct = op.computeType(in[0].dtype(), in[1].dtype());
+        Tensor a = Elementwise.cast(in[0], ct);
+        Tensor b = Elementwise.cast(in[1], ct);
+        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        int[] dims = out.shape().dims();
+        StridedLoop loop = StridedLoop.of(dims, new int[] {a.offset(), b.offset(), 0},
+                Views.broadcastStrides(a, out.shape()), Views.broadcastStrides(b, out.shape()), y.strides());
+        int as = loop.innerStride(0);
+        int bs = loop.innerStride(1);
+        Object aa = a.storage().array();
+        Object ba = b.storage().array();
+        Object ya = y.storage().array();
+        boolean toBool = out.dtype() == DType.BOOL;
+        loop.forEach(Unary.GRAIN, (o, n) -> {
+            int ao = o[0];
+            int bo = o[1];
+            int yo = o[2];
+            switch (ct) {
+                case FLOAT32 -> {
+                    float[] af = (float[]) aa;
+                    float[] bf = (float[]) ba;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.apply(af[ao + i * as], bf[bo + i * bs]) != 0;
+                    } else {
+                        float[] yf = (float[]) ya;
+                        for (int i = op.f32(af, ao, as, bf, bo, bs, yf, yo, n); i < n; i++) {
+                            yf[yo + i] = (float) op.apply(af[ao + i * as], bf[bo + i * bs]);
+                        }
+                    }
+                }
+                case FLOAT64 -> {
+                    double[] ad = (double[]) aa;
+                    double[] bd = (double[]) ba;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.apply(ad[ao + i * as], bd[bo + i * bs]) != 0;
+                    } else {
+                        double[] yd = (double[]) ya;
+                        for (int i = 0; i < n; i++) yd[yo + i] = op.apply(ad[ao + i * as], bd[bo + i * bs]);
+                    }
+                }
+                case INT32 -> {
+                    int[] ai = (int[]) aa;
+                    int[] bi = (int[]) ba;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.applyLong(ai[ao + i * as], bi[bo + i * bs]) != 0;
+                    } else {
+                        int[] yi = (int[]) ya;
+                        for (int i = 0; i < n; i++) yi[yo + i] = (int) op.applyLong(ai[ao + i * as], bi[bo + i * bs]);
+                    }
+                }
+                case INT64 -> {
+                    long[] al = (long[]) aa;
+                    long[] bl = (long[]) ba;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.applyLong(al[ao + i * as], bl[bo + i * bs]) != 0;
+                    } else {
+                        long[] yl = (long[]) ya;
+                        for (int i = 0; i < n; i++) yl[yo + i] = op.applyLong(al[ao + i * as], bl[bo + i * bs]);
+                    }
+                }
+                case BOOL -> {
+                    boolean[] ab = (boolean[]) aa;
+                    boolean[] bb = (boolean[]) ba;
+                    boolean[] yb = (boolean[]) ya;
+                    for (int i = 0; i < n; i++) {
+                        yb[yo + i] = op.applyLong(ab[ao + i * as] ? 1 : 0, bb[bo + i * bs] ? 1 : 0) != 0;
+                    }
+                }
+            }
+        });
+        return y;
+    }
+}

@@ -1,0 +1,53 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.StridedLoop;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * Primitive: conversion to another dtype. Floating-point to integer truncates toward zero (NaN gives 0,
+ * out-of-range values saturate, as Java's casts); any type to bool tests for non-zero.
+ */
+public record Cast(DType target) implements Primitive {
+    @Override
+    public String name() {
+        return "cast";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 1);
+        return new TensorType(in[0].shape(), target);
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor x = in[0];
+        Tensor y = Tensor.empty(out.shape(), target);
+        StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
+        int xs = loop.innerStride(0);
+        Storage src = x.storage();
+        Storage dst = y.storage();
+        DType from = x.dtype();
+        loop.forEach(Unary.GRAIN, (o, n) -> {
+            int xo = o[0];
+            int yo = o[1];
+            if (from == DType.FLOAT32 && target == DType.FLOAT64) {
+                float[] a = src.floats();
+                double[] b = dst.doubles();
+                for (int i = 0; i < n; i++) b[yo + i] = a[xo + i * xs];
+            } else if (from == DType.FLOAT64 && target == DType.FLOAT32) {
+                double[] a = src.doubles();
+                float[] b = dst.floats();
+                for (int i = 0; i < n; i++) b[yo + i] = (float) a[xo + i * xs];
+            } else if (target.isFloatingPoint() || from.isFloatingPoint()) {
+                for (int i = 0; i < n; i++) dst.setDouble(yo + i, src.getDouble(xo + i * xs));
+            } else {
+                for (int i = 0; i < n; i++) dst.setLong(yo + i, src.getLong(xo + i * xs));
+            }
+        });
+        return y;
+    }
+}

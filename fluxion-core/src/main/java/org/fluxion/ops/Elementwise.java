@@ -1,0 +1,41 @@
+package org.fluxion.ops;
+
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/** Entry points of the elementwise primitives, as used by {@link Tensor}'s methods. */
+public final class Elementwise {
+    private Elementwise() {
+    }
+
+    public static Tensor unary(UnaryOp op, Tensor x) {
+        return Ops.bind(new Unary(op), x);
+    }
+
+    public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return Ops.bind(new Binary(op), a, b);
+    }
+
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Ops.bind(new Where(), condition, a, b);
+    }
+
+    /** {@code x} converted to {@code dtype}; {@code x} itself when it already has that type. */
+    public static Tensor cast(Tensor x, DType dtype) {
+        return x.dtype() == dtype ? x : Ops.bind(new Cast(dtype), x);
+    }
+
+    /**
+     * A scalar tensor holding {@code value} to combine with {@code like}: of {@code like}'s dtype, except
+     * that a value with a fraction combined with an integer or bool tensor is float32 (weak scalar
+     * promotion, as PyTorch's Python scalars). A whole value keeps integer tensors integer.
+     */
+    public static Tensor scalarLike(double value, Tensor like) {
+        boolean fractional = value != Math.rint(value) || Double.isNaN(value) || Double.isInfinite(value);
+        DType t = like.dtype().promoteWithScalar(fractional);
+        if (t == DType.BOOL) {
+            t = value == 0 || value == 1 ? DType.BOOL : DType.INT64;
+        }
+        return Tensor.scalar(value, t);
+    }
+}

@@ -1,0 +1,28 @@
+package org.fluxion.ops;
+
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A primitive operation: one entry of the rule table. Each primitive states, in one place, its
+ * shape/dtype rule and its kernel; autodiff adds its JVP and VJP rules beside them.
+ *
+ * <p>A primitive instance carries its static parameters (axes, target shape, stride...), so a node of a
+ * traced graph is simply a primitive plus its inputs. Operations not built from a primitive here are
+ * composites of primitives and need no rules of their own.
+ */
+public interface Primitive {
+    /** Name used in error messages and graph printouts, e.g. {@code add}, {@code sum}. */
+    String name();
+
+    /**
+     * The type of the output for inputs of the given types.
+     *
+     * @throws IllegalArgumentException naming this primitive and the offending shapes, dtypes or
+     *                                  parameters when the inputs are not valid
+     */
+    TensorType outputType(TensorType... inputs);
+
+    /** Computes the output eagerly; {@code out} is the type {@link #outputType} returned. */
+    Tensor compute(TensorType out, Tensor... inputs);
+}

@@ -1,0 +1,87 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.StridedLoop;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/** Primitive: an elementwise function of one tensor ({@link UnaryOp}). */
+public record Unary(UnaryOp op) implements Primitive {
+    /** Elements per parallel chunk: below this, a thread hand-off costs more than it saves. */
+    static final int GRAIN = 1 << 14;
+
+    @Override
+    public String name() {
+        return op.label();
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 1);
+        return new TensorType(in[0].shape(), op.resultType(in[0].dtype()));
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        DType ct = op.computeType(in[0].dtype());
+        Tensor x = Elementwise.cast(in[0], ct);
+        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
+        int xs = loop.innerStride(0);
+        Object xa = x.storage().array();
+        Object ya = y.storage().array();
+        boolean toBool = out.dtype() == DType.BOOL;
+        loop.forEach(GRAIN, (o, n) -> {
+            int xo = o[0];
+            int yo = o[1];
+            switch (ct) {
+                case FLOAT32 -> {
+                    float[] xf = (float[]) xa;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.apply(xf[xo + i * xs]) != 0;
+                    } else {
+                        float[] yf = (float[]) ya;
+                        for (int i = op.f32(xf, xo, xs, yf, yo, n); i < n; i++) yf[yo + i] = (float) op.apply(xf[xo + i * xs]);
+                    }
+                }
+                case FLOAT64 -> {
+                    double[] xd = (double[]) xa;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.apply(xd[xo + i * xs]) != 0;
+                    } else {
+                        double[] yd = (double[]) ya;
+                        for (int i = 0; i < n; i++) yd[yo + i] = op.apply(xd[xo + i * xs]);
+                    }
+                }
+                case INT32 -> {
+                    int[] xi = (int[]) xa;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.applyLong(xi[xo + i * xs]) != 0;
+                    } else {
+                        int[] yi = (int[]) ya;
+                        for (int i = 0; i < n; i++) yi[yo + i] = (int) op.applyLong(xi[xo + i * xs]);
+                    }
+                }
+                case INT64 -> {
+                    long[] xl = (long[]) xa;
+                    if (toBool) {
+                        boolean[] yb = (boolean[]) ya;
+                        for (int i = 0; i < n; i++) yb[yo + i] = op.applyLong(xl[xo + i * xs]) != 0;
+                    } else {
+                        long[] yl = (long[]) ya;
+                        for (int i = 0; i < n; i++) yl[yo + i] = op.applyLong(xl[xo + i * xs]);
+                    }
+                }
+                case BOOL -> {
+                    boolean[] xb = (boolean[]) xa;
+                    boolean[] yb = (boolean[]) ya;
+                    for (int i = 0; i < n; i++) yb[yo + i] = op.applyLong(xb[xo + i * xs] ? 1 : 0) != 0;
+                }
+            }
+        });
+        return y;
+    }
+}

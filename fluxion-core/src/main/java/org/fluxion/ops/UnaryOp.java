@@ -1,0 +1,184 @@
+package org.fluxion.ops;
+
+import static org.fluxion.kernels.VectorLoops.F;
+import static org.fluxion.kernels.VectorLoops.L;
+import static org.fluxion.kernels.VectorLoops.vectorBound;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.fluxion.tensor.DType;
+
+/**
+ * Elementwise functions of one tensor, with their kernels. Each constant gives the scalar formula in
+ * double precision (used for float64, for loop tails and as the reference) and, where it matters for
+ * speed, a float32 Vector API loop.
+ */
+public enum UnaryOp {
+    NEG(Kind.NUMERIC) {
+        double apply(double x) { return -x; }
+        long applyLong(long x) { return -x; }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).neg().intoArray(y, yo + i);
+            return i;
+        }
+    },
+    ABS(Kind.NUMERIC) {
+        double apply(double x) { return Math.abs(x); }
+        long applyLong(long x) { return Math.abs(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).abs().intoArray(y, yo + i);
+            return i;
+        }
+    },
+    /** -1, 0 or +1; NaN stays NaN. */
+    SIGN(Kind.NUMERIC) {
+        double apply(double x) { return Math.signum(x); }
+        long applyLong(long x) { return Long.signum(x); }
+    },
+    EXP(Kind.FLOATING) {
+        double apply(double x) { return Math.exp(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            return i;
+        }
+    },
+    LOG(Kind.FLOATING) {
+        double apply(double x) { return Math.log(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            return i;
+        }
+    },
+    LOG1P(Kind.FLOATING) {
+        double apply(double x) { return Math.log1p(x); }
+    },
+    EXPM1(Kind.FLOATING) {
+        double apply(double x) { return Math.expm1(x); }
+    },
+    SQRT(Kind.FLOATING) {
+        double apply(double x) { return Math.sqrt(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i);
+            return i;
+        }
+    },
+    RSQRT(Kind.FLOATING) {
+        double apply(double x) { return 1 / Math.sqrt(x); }
+    },
+    SIN(Kind.FLOATING) {
+        double apply(double x) { return Math.sin(x); }
+    },
+    COS(Kind.FLOATING) {
+        double apply(double x) { return Math.cos(x); }
+    },
+    TAN(Kind.FLOATING) {
+        double apply(double x) { return Math.tan(x); }
+    },
+    TANH(Kind.FLOATING) {
+        double apply(double x) { return Math.tanh(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            return i;
+        }
+    },
+    /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows. */
+    SIGMOID(Kind.FLOATING) {
+        double apply(double x) {
+            double z = Math.exp(-Math.abs(x));
+            return x >= 0 ? 1 / (1 + z) : z / (1 + z);
+        }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) {
+                // exp(-x) overflows to +inf for very negative x, giving 1/(1+inf) = 0: still correct.
+                FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
+            }
+            return i;
+        }
+    },
+    /** {@code max(x, 0)}; NaN stays NaN. */
+    RELU(Kind.NUMERIC) {
+        double apply(double x) { return x > 0 || Double.isNaN(x) ? x : 0; }
+        long applyLong(long x) { return Math.max(x, 0); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i);
+            return i;
+        }
+    },
+    IS_NAN(Kind.PREDICATE) {
+        double apply(double x) { return Double.isNaN(x) ? 1 : 0; }
+        long applyLong(long x) { return 0; }
+    },
+    IS_FINITE(Kind.PREDICATE) {
+        double apply(double x) { return Double.isFinite(x) ? 1 : 0; }
+        long applyLong(long x) { return 1; }
+    },
+    LOGICAL_NOT(Kind.PREDICATE) {
+        double apply(double x) { return x == 0 ? 1 : 0; }
+        long applyLong(long x) { return x == 0 ? 1 : 0; }
+    };
+
+    /** How an operation treats dtypes. */
+    enum Kind {
+        /** Keeps integer types (computed exactly in long); rejects bool. */
+        NUMERIC,
+        /** Promotes integer and bool inputs to float32. */
+        FLOATING,
+        /** Any input; a bool result (non-zero tests true). */
+        PREDICATE
+    }
+
+    private final Kind kind;
+
+    UnaryOp(Kind kind) {
+        this.kind = kind;
+    }
+
+    /** Lower-case name used in errors and graph printouts. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+    }
+
+    /** The value in double precision. */
+    abstract double apply(double x);
+
+    /** The value on integers; only called for NUMERIC and PREDICATE operations. */
+    long applyLong(long x) {
+        throw new AssertionError(this + " has no integer kernel");
+    }
+
+    /**
+     * Vectorized float32 prefix of a run of {@code n} elements ({@code xs} is the input stride, the
+     * output is contiguous); returns how many elements it handled, the caller finishing the rest.
+     */
+    int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+        return 0;
+    }
+
+    /** The dtype the kernel computes in, for an input of type {@code in}. */
+    DType computeType(DType in) {
+        return switch (kind) {
+            case NUMERIC -> {
+                if (in == DType.BOOL) {
+                    throw new IllegalArgumentException(label() + ": not defined for bool tensors");
+                }
+                yield in;
+            }
+            case FLOATING -> in.toFloatingPoint();
+            case PREDICATE -> in;
+        };
+    }
+
+    /** The dtype of the result for an input of type {@code in}. */
+    DType resultType(DType in) {
+        return kind == Kind.PREDICATE ? DType.BOOL : computeType(in);
+    }
+}

@@ -1,0 +1,55 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.StridedLoop;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/** Primitive: {@code condition ? a : b} elementwise; the three inputs broadcast together. */
+public record Where() implements Primitive {
+    @Override
+    public String name() {
+        return "where";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 3);
+        if (in[0].dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("where: condition must be bool, got " + in[0]
+                    + " (compare with ne(0) to make a mask)");
+        }
+        Shape s = Shape.broadcast(name(), Shape.broadcast(name(), in[0].shape(), in[1].shape()), in[2].shape());
+        return new TensorType(s, DType.promote(in[1].dtype(), in[2].dtype()));
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor c = in[0];
+        Tensor a = Elementwise.cast(in[1], out.dtype());
+        Tensor b = Elementwise.cast(in[2], out.dtype());
+        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        StridedLoop loop = StridedLoop.of(out.shape().dims(), new int[] {c.offset(), a.offset(), b.offset(), 0},
+                Views.broadcastStrides(c, out.shape()), Views.broadcastStrides(a, out.shape()),
+                Views.broadcastStrides(b, out.shape()), y.strides());
+        int cs = loop.innerStride(0);
+        int as = loop.innerStride(1);
+        int bs = loop.innerStride(2);
+        boolean[] cond = c.storage().bools();
+        Object aa = a.storage().array();
+        Object ba = b.storage().array();
+        Object ya = y.storage().array();
+        loop.forEach(Unary.GRAIN, (o, n) -> {
+            for (int i = 0; i < n; i++) {
+                // arraycopy of one element moves any primitive type without a per-dtype loop.
+                if (cond[o[0] + i * cs]) {
+                    System.arraycopy(aa, o[1] + i * as, ya, o[3] + i, 1);
+                } else {
+                    System.arraycopy(ba, o[2] + i * bs, ya, o[3] + i, 1);
+                }
+            }
+        });
+        return y;
+    }
+}

@@ -1,0 +1,133 @@
+package org.fluxion.tensor;
+
+/**
+ * A flat Java array holding tensor elements, shared by a tensor and its views.
+ *
+ * <p>The array is a {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]} or
+ * {@code boolean[]} according to the dtype. The version counter goes up on every in-place write, so
+ * that autodiff can detect a saved tensor that was modified before backward.
+ */
+public final class Storage {
+    private final DType dtype;
+    private final Object array;
+    private final int length;
+    private int version;
+
+    private Storage(DType dtype, Object array, int length) {
+        this.dtype = dtype;
+        this.array = array;
+        this.length = length;
+    }
+
+    /** A zero-filled storage of {@code length} elements. */
+    public static Storage allocate(DType dtype, int length) {
+        Object array = switch (dtype) {
+            case FLOAT32 -> new float[length];
+            case FLOAT64 -> new double[length];
+            case INT32 -> new int[length];
+            case INT64 -> new long[length];
+            case BOOL -> new boolean[length];
+        };
+        return new Storage(dtype, array, length);
+    }
+
+    /** Wraps an existing array without copying; its type must match {@code dtype}. */
+    public static Storage wrap(DType dtype, Object array) {
+        int length = switch (dtype) {
+            case FLOAT32 -> ((float[]) array).length;
+            case FLOAT64 -> ((double[]) array).length;
+            case INT32 -> ((int[]) array).length;
+            case INT64 -> ((long[]) array).length;
+            case BOOL -> ((boolean[]) array).length;
+        };
+        return new Storage(dtype, array, length);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Number of elements in the array. */
+    public int length() {
+        return length;
+    }
+
+    /** The backing array, for kernels and {@link System#arraycopy}. */
+    public Object array() {
+        return array;
+    }
+
+    public float[] floats() {
+        return (float[]) array;
+    }
+
+    public double[] doubles() {
+        return (double[]) array;
+    }
+
+    public int[] ints() {
+        return (int[]) array;
+    }
+
+    public long[] longs() {
+        return (long[]) array;
+    }
+
+    public boolean[] bools() {
+        return (boolean[]) array;
+    }
+
+    /** Element {@code i} as a double (booleans as 0 or 1). */
+    public double getDouble(int i) {
+        return switch (dtype) {
+            case FLOAT32 -> ((float[]) array)[i];
+            case FLOAT64 -> ((double[]) array)[i];
+            case INT32 -> ((int[]) array)[i];
+            case INT64 -> ((long[]) array)[i];
+            case BOOL -> ((boolean[]) array)[i] ? 1 : 0;
+        };
+    }
+
+    /** Element {@code i} as a long; floating-point values are truncated toward zero. */
+    public long getLong(int i) {
+        return switch (dtype) {
+            case FLOAT32 -> (long) ((float[]) array)[i];
+            case FLOAT64 -> (long) ((double[]) array)[i];
+            case INT32 -> ((int[]) array)[i];
+            case INT64 -> ((long[]) array)[i];
+            case BOOL -> ((boolean[]) array)[i] ? 1 : 0;
+        };
+    }
+
+    /** Stores {@code v} at {@code i}, converted to the dtype (non-zero is true for bool). */
+    public void setDouble(int i, double v) {
+        switch (dtype) {
+            case FLOAT32 -> ((float[]) array)[i] = (float) v;
+            case FLOAT64 -> ((double[]) array)[i] = v;
+            case INT32 -> ((int[]) array)[i] = (int) v;
+            case INT64 -> ((long[]) array)[i] = (long) v;
+            case BOOL -> ((boolean[]) array)[i] = v != 0;
+        }
+    }
+
+    /** Stores {@code v} at {@code i}, converted to the dtype. */
+    public void setLong(int i, long v) {
+        switch (dtype) {
+            case FLOAT32 -> ((float[]) array)[i] = v;
+            case FLOAT64 -> ((double[]) array)[i] = v;
+            case INT32 -> ((int[]) array)[i] = (int) v;
+            case INT64 -> ((long[]) array)[i] = v;
+            case BOOL -> ((boolean[]) array)[i] = v != 0;
+        }
+    }
+
+    /** Counter of in-place writes, checked by autodiff before it uses a saved tensor. */
+    public int version() {
+        return version;
+    }
+
+    /** Records an in-place write. */
+    public void bumpVersion() {
+        version++;
+    }
+}
