@@ -1,13 +1,37 @@
 package org.fluxion.ops;
 
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
-/** Matrix products. */
+/** Matrix products with NumPy's conventions, built on the {@link MatMul} primitive. */
 public final class LinearAlgebra {
     private LinearAlgebra() {
     }
 
+    /**
+     * NumPy {@code matmul}: a 1-D left operand is a row vector and a 1-D right operand a column vector
+     * (the added axis is removed from the result); leading batch dimensions broadcast. Integer operands
+     * are rejected; mixed float32/float64 operands compute in float64.
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("matmul is not implemented yet");
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: operands must have rank >= 1, got shapes " + a.shape()
+                    + " and " + b.shape() + " (use mul for scalars)");
+        }
+        if (!a.dtype().isFloatingPoint() || !b.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul: operands must be float32 or float64, got "
+                    + a.type() + " and " + b.type() + " (convert with to(DType.FLOAT32))");
+        }
+        DType t = DType.promote(a.dtype(), b.dtype());
+        Tensor x = Elementwise.cast(a.rank() == 1 ? a.unsqueeze(0) : a, t);
+        Tensor y = Elementwise.cast(b.rank() == 1 ? b.unsqueeze(1) : b, t);
+        Tensor out = Ops.bind(new MatMul(), x, y);
+        if (b.rank() == 1) {
+            out = out.squeeze(-1);
+        }
+        if (a.rank() == 1) {
+            out = out.squeeze(-2 + (b.rank() == 1 ? 1 : 0));
+        }
+        return out;
     }
 }

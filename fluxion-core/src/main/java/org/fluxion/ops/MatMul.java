@@ -1,0 +1,143 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.Gemm;
+import org.fluxion.kernels.Parallel;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * Primitive: batched matrix product {@code [..., n, k] @ [..., k, m] -> [..., n, m]}, the batch
+ * dimensions broadcast. Both inputs have rank >= 2 (vectors are handled by
+ * {@link LinearAlgebra#matmul}) and one floating-point dtype.
+ */
+public record MatMul() implements Primitive {
+    @Override
+    public String name() {
+        return "matmul";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 2);
+        Shape a = in[0].shape();
+        Shape b = in[1].shape();
+        if (a.rank() < 2 || b.rank() < 2) {
+            throw new IllegalArgumentException("matmul: the primitive needs rank >= 2 operands, got " + a + " and " + b);
+        }
+        if (in[0].dtype() != in[1].dtype() || !in[0].dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul: operands must both be float32 or both float64, got "
+                    + in[0] + " and " + in[1]);
+        }
+        int k = a.dim(-1);
+        if (b.dim(-2) != k) {
+            throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " do not chain: " + a.dim(-1)
+                    + " columns on the left vs " + b.dim(-2) + " rows on the right");
+        }
+        Shape batch = Shape.broadcast(name(), batchShape(a), batchShape(b));
+        int[] dims = new int[batch.rank() + 2];
+        System.arraycopy(batch.dims(), 0, dims, 0, batch.rank());
+        dims[batch.rank()] = a.dim(-2);
+        dims[batch.rank() + 1] = b.dim(-1);
+        return new TensorType(Shape.of(dims), in[0].dtype());
+    }
+
+    private static Shape batchShape(Shape s) {
+        int[] d = s.dims();
+        return Shape.of(java.util.Arrays.copyOf(d, d.length - 2));
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor a = in[0];
+        Tensor b = in[1];
+        int n = a.dim(-2);
+        int k = a.dim(-1);
+        int m = b.dim(-1);
+        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        if (y.size() == 0) {
+            return y;
+        }
+        // [B..., n, k] @ [k, m] with a dense left side is one GEMM of (B*n) rows.
+        if (b.rank() == 2 && a.rank() > 2 && a.isContiguous()) {
+            gemm(a.reshape(-1, k), b, y, 0);
+            return y;
+        }
+        int batchRank = out.shape().rank() - 2;
+        Shape batch = Shape.of(java.util.Arrays.copyOf(out.shape().dims(), batchRank));
+        Tensor ab = a.broadcastTo(Shape.of(concat(batch.dims(), n, k)));
+        Tensor bb = b.broadcastTo(Shape.of(concat(batch.dims(), k, m)));
+        int count = batch.size();
+        int[] bdims = batch.dims();
+        // Many small products: one per thread; few large ones: GEMM parallelizes inside.
+        long work = (long) n * k * m;
+        Parallel.forRange(count, work >= 1 << 18 ? count : Math.max(1, (1 << 18) / (int) Math.max(1, work)), (s, e) -> {
+            int[] idx = new int[batchRank];
+            for (int i = s; i < e; i++) {
+                int rem = i;
+                for (int d = batchRank - 1; d >= 0; d--) {
+                    idx[d] = rem % bdims[d];
+                    rem /= bdims[d];
+                }
+                gemm(matrixAt(ab, idx), matrixAt(bb, idx), y, i * n * m);
+            }
+        });
+        return y;
+    }
+
+    private static int[] concat(int[] prefix, int r, int c) {
+        int[] d = java.util.Arrays.copyOf(prefix, prefix.length + 2);
+        d[prefix.length] = r;
+        d[prefix.length + 1] = c;
+        return d;
+    }
+
+    private static Tensor matrixAt(Tensor t, int[] idx) {
+        Tensor r = t;
+        for (int v : idx) {
+            r = r.select(0, v);
+        }
+        return r;
+    }
+
+    /** {@code y[yOff..] = a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */
+    private static void gemm(Tensor a, Tensor b, Tensor y, int yOff) {
+        int n = a.dim(0);
+        int k = a.dim(1);
+        int m = b.dim(1);
+        Layout la = Layout.of(a);
+        if (la == null) {
+            a = a.contiguous();
+            la = Layout.of(a);
+        }
+        Layout lb = Layout.of(b);
+        if (lb == null) {
+            b = b.contiguous();
+            lb = Layout.of(b);
+        }
+        if (a.dtype() == DType.FLOAT32) {
+            Gemm.sgemm(la.transposed, lb.transposed, n, m, k, a.storage().floats(), a.offset(), la.leading,
+                    b.storage().floats(), b.offset(), lb.leading, y.storage().floats(), yOff, m, false);
+        } else {
+            Gemm.dgemm(la.transposed, lb.transposed, n, m, k, a.storage().doubles(), a.offset(), la.leading,
+                    b.storage().doubles(), b.offset(), lb.leading, y.storage().doubles(), yOff, m, false);
+        }
+    }
+
+    /** How a rank-2 view maps to a BLAS operand: row-major or transposed, with its leading dimension. */
+    private record Layout(boolean transposed, int leading) {
+        /** The layout of {@code t} [r, c], or null when it needs a copy (e.g. a broadcast view). */
+        static Layout of(Tensor t) {
+            int r = t.dim(0);
+            int c = t.dim(1);
+            if ((c == 1 || t.stride(1) == 1) && (r == 1 || t.stride(0) >= c)) {
+                return new Layout(false, r == 1 ? Math.max(c, 1) : t.stride(0));
+            }
+            if ((r == 1 || t.stride(0) == 1) && (c == 1 || t.stride(1) >= r)) {
+                return new Layout(true, c == 1 ? Math.max(r, 1) : t.stride(1));
+            }
+            return null;
+        }
+    }
+}

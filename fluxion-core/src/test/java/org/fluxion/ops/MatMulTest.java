@@ -1,0 +1,124 @@
+package org.fluxion.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.testing.RandomTensors;
+import org.junit.jupiter.api.Test;
+
+class MatMulTest {
+    private final RandomTensors random = new RandomTensors(3);
+
+    /** Reference product of [.., n, k] and [.., k, m] after explicit broadcasting, via get(). */
+    private static Tensor reference(Tensor a, Tensor b) {
+        boolean av = a.rank() == 1;
+        boolean bv = b.rank() == 1;
+        Tensor x = av ? a.unsqueeze(0) : a;
+        Tensor y = bv ? b.unsqueeze(1) : b;
+        int n = x.dim(-2);
+        int k = x.dim(-1);
+        int m = y.dim(-1);
+        int[] xb = java.util.Arrays.copyOf(x.dims(), x.rank() - 2);
+        int[] yb = java.util.Arrays.copyOf(y.dims(), y.rank() - 2);
+        Shape batch = Shape.broadcast("ref", Shape.of(xb), Shape.of(yb));
+        int r = batch.rank();
+        int[] xs = java.util.Arrays.copyOf(batch.dims(), r + 2);
+        xs[r] = n;
+        xs[r + 1] = k;
+        int[] ys = java.util.Arrays.copyOf(batch.dims(), r + 2);
+        ys[r] = k;
+        ys[r + 1] = m;
+        double[] xa = x.expand(xs).contiguous().toDoubleArray();
+        double[] ya = y.expand(ys).contiguous().toDoubleArray();
+        double[] out = new double[batch.size() * n * m];
+        for (int p = 0; p < batch.size(); p++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    double s = 0;
+                    for (int l = 0; l < k; l++) {
+                        s += xa[p * n * k + i * k + l] * ya[p * k * m + l * m + j];
+                    }
+                    out[p * n * m + i * m + j] = s;
+                }
+            }
+        }
+        int[] od = java.util.Arrays.copyOf(batch.dims(), r + 2);
+        od[r] = n;
+        od[r + 1] = m;
+        Tensor t = Tensor.of(out, od);
+        if (bv) {
+            t = t.squeeze(-1);
+        }
+        if (av) {
+            t = t.squeeze(bv ? -1 : -2);
+        }
+        return t;
+    }
+
+    @Test
+    void matchesReferenceWithBatchBroadcastingVectorsAndViews() {
+        for (int trial = 0; trial < 80; trial++) {
+            int n = 1 + random.random().nextInt(9);
+            int k = random.random().nextInt(9);
+            int m = 1 + random.random().nextInt(9);
+            DType dtype = trial % 2 == 0 ? DType.FLOAT32 : DType.FLOAT64;
+            int caseKind = trial % 5;
+            Tensor a;
+            Tensor b;
+            switch (caseKind) {
+                case 0 -> {
+                    a = random.values(dtype, n, k);
+                    b = random.values(dtype, k, m);
+                }
+                case 1 -> {
+                    a = random.values(dtype, 3, n, k);
+                    b = random.values(dtype, k, m);
+                }
+                case 2 -> {
+                    a = random.values(dtype, 2, 1, n, k);
+                    b = random.values(dtype, 3, k, m);
+                }
+                case 3 -> {
+                    a = random.values(dtype, k);
+                    b = random.values(dtype, 2, k, m);
+                }
+                default -> {
+                    a = random.values(dtype, n, k);
+                    b = random.values(dtype, k);
+                }
+            }
+            Tensor av = trial % 3 == 0 ? random.nonContiguous(a) : a;
+            Tensor bv = trial % 4 == 1 ? random.nonContiguous(b) : b;
+            Tensor y = av.matmul(bv);
+            Tensor e = reference(a, b);
+            assertEquals(e.shape(), y.shape(), "case " + caseKind);
+            assertEquals(true, y.allClose(e.to(dtype), 1e-5, 1e-5), "case " + caseKind + "\n" + y + "\n" + e);
+        }
+    }
+
+    @Test
+    void transposedOperandsAreReadWithoutCopy() {
+        Tensor a = Tensor.randn(1, 40, 30);
+        Tensor b = Tensor.randn(2, 50, 40);
+        Tensor y = a.transpose().matmul(b.transpose());
+        assertEquals(true, y.allClose(reference(a.transpose(), b.transpose()).to(DType.FLOAT32), 1e-4, 1e-4));
+        Tensor big = Tensor.randn(3, 130, 70);
+        Tensor w = Tensor.randn(4, 70, 90);
+        assertEquals(true, big.matmul(w).allClose(reference(big, w).to(DType.FLOAT32), 1e-4, 1e-4));
+    }
+
+    @Test
+    void errors() {
+        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 2))), "matmul", "[2, 3]", "[4, 2]");
+        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.INT32, 2, 2).matmul(Tensor.zeros(DType.INT32, 2, 2))), "matmul", "int32");
+        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> Tensor.scalar(1).matmul(Tensor.zeros(2))), "matmul", "rank");
+        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(3, 3, 1))), "matmul", "[2]", "[3]");
+    }
+}
