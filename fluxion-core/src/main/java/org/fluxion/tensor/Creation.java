@@ -60,7 +60,7 @@ final class Creation {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // The last point is `end` exactly, not start + (steps-1) * delta with rounding error.
-            t.storage().setDouble(i, i == steps - 1 ? end : start + i * delta);
+            t.storage().setDouble(i, i == steps - 1 && steps > 1 ? end : start + i * delta);
         }
         return t;
     }

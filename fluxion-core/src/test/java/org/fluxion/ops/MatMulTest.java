@@ -8,6 +8,7 @@ import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.testing.RandomTensors;
 import org.junit.jupiter.api.Test;
+import static org.fluxion.testing.MessageAssertions.assertMessage;
 
 class MatMulTest {
     private final RandomTensors random = new RandomTensors(3);
@@ -112,13 +113,13 @@ class MatMulTest {
 
     @Test
     void errors() {
-        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+        assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 2))), "matmul", "[2, 3]", "[4, 2]");
-        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+        assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(DType.INT32, 2, 2).matmul(Tensor.zeros(DType.INT32, 2, 2))), "matmul", "int32");
-        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+        assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> Tensor.scalar(1).matmul(Tensor.zeros(2))), "matmul", "rank");
-        ViewsTest.assertMessage(assertThrows(IllegalArgumentException.class,
+        assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(3, 3, 1))), "matmul", "[2]", "[3]");
     }
 }

@@ -11,6 +11,7 @@ import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.testing.RandomTensors;
 import org.junit.jupiter.api.Test;
+import static org.fluxion.testing.MessageAssertions.assertMessage;
 
 class ViewsTest {
     private final RandomTensors random = new RandomTensors(11);
@@ -104,11 +105,5 @@ class ViewsTest {
         assertMessage(assertThrows(IndexOutOfBoundsException.class, () -> x.get(0, 3)), "index 3", "size 3");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> x.get(0)), "index", "rank 2");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> x.item()), "item", "[2, 3]");
-    }
-
-    static void assertMessage(Throwable e, String... parts) {
-        for (String p : parts) {
-            assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' should mention '" + p + "'");
-        }
     }
 }
