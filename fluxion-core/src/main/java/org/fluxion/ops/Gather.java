@@ -31,7 +31,10 @@ public record Gather(int axis) implements Primitive {
         return new TensorType(is, in[0].dtype());
     }
 
-    /** Torch's rule: same rank, and the index no larger than {@code target} outside {@code axis}. */
+    /**
+     * Torch's rule: same rank, and the index no larger than {@code target} outside {@code axis} (on every
+     * dimension when {@code axis} is negative).
+     */
     static void checkIndexShape(String op, int axis, Shape index, Shape target, String role) {
         if (index.rank() != target.rank()) {
             throw new IllegalArgumentException(op + ": index of shape " + index + " has rank " + index.rank()
@@ -41,7 +44,7 @@ public record Gather(int axis) implements Primitive {
             if (d != axis && index.dim(d) > target.dim(d)) {
                 throw new IllegalArgumentException(op + ": index of shape " + index + " is larger than " + role
                         + " of shape " + target + " at dimension " + d + " (" + index.dim(d) + " > " + target.dim(d)
-                        + "); only axis " + axis + " may be larger");
+                        + ")" + (axis >= 0 ? "; only axis " + axis + " may be larger" : ""));
             }
         }
     }

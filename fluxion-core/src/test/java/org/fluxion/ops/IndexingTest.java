@@ -252,7 +252,7 @@ class IndexingTest {
         assertThrowsWith(IllegalArgumentException.class, () -> x.scatterAdd(0, Tensor.zeros(DType.INT64, 2, 5), src),
                 "scatterAdd", "[2, 5]", "[3, 4]");
         assertThrowsWith(IllegalArgumentException.class, () -> x.scatterAdd(0, Tensor.zeros(DType.INT64, 2, 4),
-                Tensor.ones(1, 4)), "scatterAdd", "source", "[1, 4]", "[2, 4]");
+                Tensor.ones(1, 4)), "scatterAdd", "source", "[1, 4]", "[2, 4]", "dimension 0");
         assertThrowsWith(IllegalArgumentException.class, () -> x.scatterAdd(0, Tensor.zeros(DType.INT64, 8), src),
                 "scatterAdd", "rank");
         assertThrowsWith(IndexOutOfBoundsException.class,
