@@ -1,0 +1,67 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.StridedCopy;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * Primitive: n-ary concatenation along an existing axis. Inputs {@code [..., n_k, ...]} (equal outside
+ * {@code axis}) give {@code [..., sum_k n_k, ...]}; input k occupies positions
+ * {@code [n_0 + ... + n_(k-1), n_0 + ... + n_k)} of the axis. The dtype is the promotion of all inputs.
+ *
+ * <p>Its VJP is one slice of the cotangent per input; its JVP is the concat of the tangents.
+ */
+public record Concat(int axis) implements Primitive {
+    @Override
+    public String name() {
+        return "concat";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        if (in.length == 0) {
+            throw new IllegalArgumentException("concat: expected at least one tensor, got none");
+        }
+        Shape first = in[0].shape();
+        int a = Shape.normalizeAxis(axis, first.rank(), name());
+        int[] dims = first.dims();
+        DType dtype = in[0].dtype();
+        long total = 0;
+        for (int k = 0; k < in.length; k++) {
+            Shape s = in[k].shape();
+            if (s.rank() != first.rank()) {
+                throw new IllegalArgumentException("concat: tensor " + k + " has shape " + s + " of rank " + s.rank()
+                        + ", but tensor 0 has shape " + first + " of rank " + first.rank());
+            }
+            for (int d = 0; d < s.rank(); d++) {
+                if (d != a && s.dim(d) != first.dim(d)) {
+                    throw new IllegalArgumentException("concat: tensor " + k + " has shape " + s
+                            + ", which does not match tensor 0's shape " + first + " at dimension " + d
+                            + " (only axis " + a + " may differ)");
+                }
+            }
+            total += s.dim(a);
+            dtype = DType.promote(dtype, in[k].dtype());
+        }
+        dims[a] = (int) Math.min(total, Integer.MAX_VALUE); // Shape.of rejects a size beyond int range
+        return new TensorType(Shape.of(dims), dtype);
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        int a = Shape.normalizeAxis(axis, out.shape().rank(), name());
+        int[] ys = y.strides();
+        int start = 0;
+        for (Tensor t : in) {
+            Tensor x = Elementwise.cast(t, out.dtype());
+            // Input k is the slab of the output starting at `start` along the axis.
+            StridedCopy.copy(x.storage().array(), x.offset(), x.strides(), x.dims(),
+                    y.storage().array(), start * ys[a], ys);
+            start += x.dim(a);
+        }
+        return y;
+    }
+}
