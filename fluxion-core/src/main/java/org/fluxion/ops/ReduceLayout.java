@@ -1,0 +1,146 @@
+package org.fluxion.ops;
+
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * A reduction seen as a dense {@code [outer, reduce, inner]} block: element {@code (o, r, i)} lies at
+ * {@code offset + (o * reduce + r) * inner + i} of {@code source}'s array, and the result is the dense
+ * {@code [outer, inner]} array of the folds over {@code r}.
+ *
+ * <p>When the input is dense in some axis order (row-major, transposed, any permutation) and its
+ * reduced axes are adjacent in that order, the block is the input itself and no data moves; the kept
+ * axes may then come out in storage order rather than logical order ({@link #keptOrder}), which
+ * {@link #toOutput} undoes on the small result. Otherwise (gaps from step slices, stride-0 broadcast
+ * axes, reduced axes on both sides of a kept one) the input is first copied with the reduced axes moved
+ * last, giving {@code inner == 1}.
+ *
+ * @param keptOrder the kept axes of size > 1, as logical axis numbers, in the order of the result block
+ */
+record ReduceLayout(Tensor source, int offset, int outer, int reduce, int inner, int[] keptOrder) {
+
+    /** The layout for reducing the axes flagged in {@code reduced}; {@code x} must not be empty. */
+    static ReduceLayout of(Tensor x, boolean[] reduced) {
+        int rank = x.rank();
+        int[] dims = x.dims();
+        int[] strides = x.strides();
+        // Size-1 axes change neither the layout nor the result: leave them out.
+        int n = 0;
+        int[] axes = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            if (dims[i] != 1) {
+                axes[n++] = i;
+            }
+        }
+        // Storage order: decreasing stride (insertion sort, stable; ranks are small).
+        for (int i = 1; i < n; i++) {
+            int a = axes[i];
+            int j = i - 1;
+            for (; j >= 0 && strides[axes[j]] < strides[a]; j--) {
+                axes[j + 1] = axes[j];
+            }
+            axes[j + 1] = a;
+        }
+        ReduceLayout dense = denseLayout(x, axes, n, dims, strides, reduced);
+        return dense != null ? dense : copiedLayout(x, reduced);
+    }
+
+    /** The zero-copy layout, or null when the input is not dense or the reduced axes are split. */
+    private static ReduceLayout denseLayout(Tensor x, int[] axes, int n, int[] dims, int[] strides,
+            boolean[] reduced) {
+        int expected = 1;
+        for (int k = n - 1; k >= 0; k--) {
+            if (strides[axes[k]] != expected) {
+                return null;
+            }
+            expected *= dims[axes[k]];
+        }
+        int outer = 1;
+        int reduce = 1;
+        int inner = 1;
+        int phase = 0; // 0: kept axes before the reduced block, 1: in it, 2: kept axes after it
+        int[] kept = new int[n];
+        int nk = 0;
+        for (int k = 0; k < n; k++) {
+            int a = axes[k];
+            if (reduced[a]) {
+                if (phase == 2) {
+                    return null;
+                }
+                phase = 1;
+                reduce *= dims[a];
+            } else {
+                if (phase == 1) {
+                    phase = 2;
+                }
+                if (phase == 0) {
+                    outer *= dims[a];
+                } else {
+                    inner *= dims[a];
+                }
+                kept[nk++] = a;
+            }
+        }
+        return new ReduceLayout(x, x.offset(), outer, reduce, inner, java.util.Arrays.copyOf(kept, nk));
+    }
+
+    /** Copies {@code x} with the kept axes first and the reduced axes last: {@code [outer, reduce, 1]}. */
+    private static ReduceLayout copiedLayout(Tensor x, boolean[] reduced) {
+        int rank = x.rank();
+        int[] order = new int[rank];
+        int[] kept = new int[rank];
+        int k = 0;
+        int nk = 0;
+        int outer = 1;
+        int reduce = 1;
+        for (int i = 0; i < rank; i++) {
+            if (!reduced[i]) {
+                order[k++] = i;
+                outer *= x.dim(i);
+                if (x.dim(i) != 1) {
+                    kept[nk++] = i;
+                }
+            }
+        }
+        for (int i = 0; i < rank; i++) {
+            if (reduced[i]) {
+                order[k++] = i;
+                reduce *= x.dim(i);
+            }
+        }
+        Tensor c = Views.copy(Views.permute(x, order));
+        return new ReduceLayout(c, c.offset(), outer, reduce, 1, java.util.Arrays.copyOf(kept, nk));
+    }
+
+    /**
+     * The result with shape {@code out}, from the dense {@code [outer, inner]} tensor {@code block} whose
+     * axes are the kept axes in {@link #keptOrder}.
+     */
+    Tensor toOutput(Tensor block, Shape out) {
+        boolean sorted = true;
+        for (int k = 1; k < keptOrder.length; k++) {
+            sorted &= keptOrder[k - 1] < keptOrder[k];
+        }
+        if (sorted) {
+            return Views.reshape(block, out.dims());
+        }
+        int m = keptOrder.length;
+        int[] blockDims = new int[m];
+        for (int k = 0; k < m; k++) {
+            blockDims[k] = source.dim(keptOrder[k]);
+        }
+        // Axis i of the logical result is the block axis holding the i-th smallest kept axis.
+        int[] perm = new int[m];
+        for (int i = 0; i < m; i++) {
+            int rankOf = 0;
+            for (int k = 0; k < m; k++) {
+                if (keptOrder[k] < keptOrder[i]) {
+                    rankOf++;
+                }
+            }
+            perm[rankOf] = i;
+        }
+        Tensor logical = Views.copy(Views.permute(Views.reshape(block, blockDims), perm));
+        return Views.reshape(logical, out.dims());
+    }
+}
