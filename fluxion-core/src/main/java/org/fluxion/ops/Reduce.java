@@ -14,7 +14,8 @@ import org.fluxion.tensor.TensorType;
  * axes, or keeps them with size 1 when {@code keepDims}; dtype per {@link ReduceOp#resultType}.
  * {@code axes} are normalized and sorted (an empty array means all axes).
  *
- * <p>Kernel: the input is seen as {@code [outer, reduce, inner]} ({@link ReduceLayout}) and split into
+ * <p>Kernel: the input is seen as {@code [outer, reduce, inner]} ({@link ReduceLayout}), after reducing
+ * the innermost of several separate blocks of reduced axes first if there are some, and split into
  * tasks over outer rows, column chunks of {@code inner} and, when those are fewer than the threads,
  * parts of {@code reduce} with their own partial accumulators combined at the end. Accumulators are
  * double (floating point) or long (integers, bool), rounded once to the output dtype.
@@ -77,7 +78,16 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
             // the output itself is empty).
             return Tensor.full(op.needsElements() ? 0 : op.identity(), out.dtype(), out.shape().dims());
         }
-        ReduceLayout lay = ReduceLayout.of(x, reducedAxes(name(), axes, x.shape()));
+        boolean[] reducedFlags = reducedAxes(name(), axes, x.shape());
+        int[] innermost = ReduceLayout.innermostReducedBlock(x, reducedFlags);
+        if (innermost != null) {
+            // Reduce the innermost block (keeping dims, so axis numbers stay), then all the axes of the
+            // much smaller result, where the block's axes now have size 1. A second step of sum or prod
+            // sees int64 where the input was int32 or bool, which gives the same output dtype.
+            Reduce first = new Reduce(op, innermost, true);
+            return compute(out, first.compute(first.outputType(x.type()), x));
+        }
+        ReduceLayout lay = ReduceLayout.of(x, reducedFlags);
         boolean floating = x.dtype().isFloatingPoint();
         int outer = lay.outer();
         int reduce = lay.reduce();

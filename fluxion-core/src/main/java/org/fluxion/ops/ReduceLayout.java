@@ -13,7 +13,8 @@ import org.fluxion.tensor.Tensor;
  * axes may then come out in storage order rather than logical order ({@link #keptOrder}), which
  * {@link #toOutput} undoes on the small result. Otherwise (gaps from step slices, stride-0 broadcast
  * axes, reduced axes on both sides of a kept one) the input is first copied with the reduced axes moved
- * last, giving {@code inner == 1}.
+ * last, giving {@code inner == 1} ({@link Reduce} first peels off reduced blocks of a dense input with
+ * {@link #innermostReducedBlock}, so that only non-dense inputs get here).
  *
  * @param keptOrder the kept axes of size > 1, as logical axis numbers, in the order of the result block
  */
@@ -21,18 +22,54 @@ record ReduceLayout(Tensor source, int offset, int outer, int reduce, int inner,
 
     /** The layout for reducing the axes flagged in {@code reduced}; {@code x} must not be empty. */
     static ReduceLayout of(Tensor x, boolean[] reduced) {
-        int rank = x.rank();
+        int[] axes = storageOrder(x);
+        ReduceLayout dense = denseLayout(x, axes, axes.length, x.dims(), x.strides(), reduced);
+        return dense != null ? dense : copiedLayout(x, reduced);
+    }
+
+    /**
+     * When {@code x} is dense but its reduced axes form several blocks in storage order (e.g. axes 0, 2
+     * and 3 of a contiguous {@code [N, C, H, W]}), the axes of the innermost block: reducing them first
+     * leaves a small tensor to reduce further, which beats copying the input. Null otherwise.
+     */
+    static int[] innermostReducedBlock(Tensor x, boolean[] reduced) {
+        int[] axes = storageOrder(x);
+        if (!isDense(x, axes)) {
+            return null;
+        }
+        int k = axes.length - 1;
+        for (; k >= 0 && !reduced[axes[k]]; k--) {
+            // kept axes after the innermost block
+        }
+        int end = k;
+        for (; k >= 0 && reduced[axes[k]]; k--) {
+            // the innermost block
+        }
+        int start = k + 1;
+        boolean moreBefore = false;
+        for (; k >= 0; k--) {
+            moreBefore |= reduced[axes[k]];
+        }
+        if (!moreBefore || end < start) {
+            return null;
+        }
+        int[] block = java.util.Arrays.copyOfRange(axes, start, end + 1);
+        java.util.Arrays.sort(block);
+        return block;
+    }
+
+    /** The axes of size > 1 by decreasing stride (size-1 axes change neither layout nor result). */
+    private static int[] storageOrder(Tensor x) {
         int[] dims = x.dims();
         int[] strides = x.strides();
-        // Size-1 axes change neither the layout nor the result: leave them out.
         int n = 0;
-        int[] axes = new int[rank];
-        for (int i = 0; i < rank; i++) {
+        int[] axes = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
             if (dims[i] != 1) {
                 axes[n++] = i;
             }
         }
-        // Storage order: decreasing stride (insertion sort, stable; ranks are small).
+        // Insertion sort, stable; ranks are small.
         for (int i = 1; i < n; i++) {
             int a = axes[i];
             int j = i - 1;
@@ -41,19 +78,26 @@ record ReduceLayout(Tensor source, int offset, int outer, int reduce, int inner,
             }
             axes[j + 1] = a;
         }
-        ReduceLayout dense = denseLayout(x, axes, n, dims, strides, reduced);
-        return dense != null ? dense : copiedLayout(x, reduced);
+        return java.util.Arrays.copyOf(axes, n);
+    }
+
+    /** True when the axes, in the given order, address each element of a dense range exactly once. */
+    private static boolean isDense(Tensor x, int[] axes) {
+        int expected = 1;
+        for (int k = axes.length - 1; k >= 0; k--) {
+            if (x.stride(axes[k]) != expected) {
+                return false;
+            }
+            expected *= x.dim(axes[k]);
+        }
+        return true;
     }
 
     /** The zero-copy layout, or null when the input is not dense or the reduced axes are split. */
     private static ReduceLayout denseLayout(Tensor x, int[] axes, int n, int[] dims, int[] strides,
             boolean[] reduced) {
-        int expected = 1;
-        for (int k = n - 1; k >= 0; k--) {
-            if (strides[axes[k]] != expected) {
-                return null;
-            }
-            expected *= dims[axes[k]];
+        if (!isDense(x, axes)) {
+            return null;
         }
         int outer = 1;
         int reduce = 1;

@@ -284,6 +284,21 @@ class ReductionsTest {
     }
 
     @Test
+    void separateReducedBlocksAreReducedInSteps() {
+        // Axes 0, 2, 3 of [N, C, H, W] (batch norm statistics) form two blocks in storage order.
+        Random rng = new Random(13);
+        for (DType dtype : DTYPES) {
+            Tensor x = random(rng, dtype, new int[] {6, 5, 33, 34});
+            for (ReduceOp op : ReduceOp.values()) {
+                Tensor in = op == ReduceOp.PROD && dtype.isFloatingPoint() ? x.mul(0.01).add(1) : x;
+                check(op, in, 0b1101, false, rng);
+                check(op, in, 0b0101, true, rng);
+                check(op, in.permute(3, 1, 0, 2), 0b0101, false, rng); // W and N: two blocks of a permuted view
+            }
+        }
+    }
+
+    @Test
     void largeSumIsAccurate() {
         // 1<<22 copies of 0.1f: a naive float loop drifts by percent; blocked double accumulation does not.
         Tensor x = Tensor.full(0.1, 1 << 22);
