@@ -1,0 +1,37 @@
+"""Reference side of a Fluxion side-by-side benchmark.
+
+Loads a workload module (a file defining ``setup(args) -> step``) and answers the Java driver on
+stdin/stdout, so that both sides can run alternately in one run:
+
+    run N   -> calls step() N times, prints the elapsed seconds
+    quit    -> exits
+
+Started by org.fluxion.bench.PythonReference with torch set to the requested thread count.
+"""
+import importlib.util
+import sys
+import time
+
+
+def main():
+    workload_path, threads = sys.argv[1], int(sys.argv[2])
+    import torch
+    torch.set_num_threads(threads)
+    spec = importlib.util.spec_from_file_location("workload", workload_path)
+    workload = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(workload)
+    step = workload.setup(sys.argv[3:])
+    print("ready", flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        n = int(parts[1])
+        t0 = time.perf_counter()
+        for _ in range(n):
+            step()
+        print(time.perf_counter() - t0, flush=True)
+
+
+if __name__ == "__main__":
+    main()
