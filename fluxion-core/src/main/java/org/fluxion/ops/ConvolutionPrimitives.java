@@ -1,0 +1,314 @@
+package org.fluxion.ops;
+
+import org.fluxion.kernels.Conv2dGeometry;
+import org.fluxion.kernels.Conv2dKernels;
+import org.fluxion.kernels.Pool2dGeometry;
+import org.fluxion.kernels.Pool2dKernels;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * The convolution and pooling primitives over NCHW tensors, and the primitives of their gradients
+ * (which are themselves differentiable operations: the input gradient of a convolution is a transposed
+ * convolution, and so on). Inputs may be float32 or float64, all of one dtype.
+ */
+public final class ConvolutionPrimitives {
+    private ConvolutionPrimitives() {
+    }
+
+    private static void requireRank4(String op, TensorType t, String role) {
+        if (t.shape().rank() != 4) {
+            throw new IllegalArgumentException(op + ": " + role + " must have rank 4 (NCHW), got shape " + t.shape());
+        }
+        Arity.requireFloatingPoint(op, t, role);
+    }
+
+    private static void requireSameDtype(String op, TensorType a, TensorType b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes differ: " + a + " and " + b);
+        }
+    }
+
+    private static Conv2dGeometry geometry(Shape x, Shape w, Conv2dOptions o) {
+        return new Conv2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                o.strideH(), o.strideW(), o.padH(), o.padW(), o.dilationH(), o.dilationW(), o.groups());
+    }
+
+    private static void checkWeight(String op, Shape x, Shape w, Conv2dOptions o) {
+        if (o.groups() < 1 || x.dim(1) % o.groups() != 0 || w.dim(1) * o.groups() != x.dim(1)) {
+            throw new IllegalArgumentException(op + ": weight " + w + " does not fit input " + x + " with " + o.groups()
+                    + " group(s): expected weight [outChannels, " + (o.groups() < 1 ? "?" : x.dim(1) / o.groups())
+                    + ", kernelH, kernelW]");
+        }
+    }
+
+    private static Shape outputShape(Conv2dGeometry g) {
+        return Shape.of(g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
+    }
+
+    /** Primitive: {@code y[n,o] = sum_c w[o,c] ⋆ x[n,c]} (cross-correlation, as every DL library). */
+    public record Conv2d(Conv2dOptions options) implements Primitive {
+        @Override
+        public String name() {
+            return "conv2d";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 2);
+            requireRank4(name(), in[0], "input");
+            requireRank4(name(), in[1], "weight");
+            requireSameDtype(name(), in[0], in[1]);
+            checkWeight(name(), in[0].shape(), in[1].shape(), options);
+            return new TensorType(outputShape(geometry(in[0].shape(), in[1].shape(), options)), in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Tensor w = in[1].contiguous();
+            Conv2dGeometry g = geometry(x.shape(), w.shape(), options);
+            Tensor y = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                Conv2dKernels.forward(g, x.storage().floats(), x.offset(), w.storage().floats(), w.offset(),
+                        y.storage().floats(), 0);
+            } else {
+                Conv2dKernels.forward(g, x.storage().doubles(), x.offset(), w.storage().doubles(), w.offset(),
+                        y.storage().doubles(), 0);
+            }
+            return y;
+        }
+    }
+
+    /** Primitive: the gradient of {@link Conv2d} with respect to its input; inputs (dy, w). */
+    public record Conv2dInputGrad(Conv2dOptions options, Shape inputShape) implements Primitive {
+        @Override
+        public String name() {
+            return "conv2dInputGrad";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 2);
+            requireRank4(name(), in[0], "output gradient");
+            requireRank4(name(), in[1], "weight");
+            requireSameDtype(name(), in[0], in[1]);
+            checkWeight(name(), inputShape, in[1].shape(), options);
+            Shape expected = outputShape(geometry(inputShape, in[1].shape(), options));
+            if (!expected.equals(in[0].shape())) {
+                throw new IllegalArgumentException(name() + ": output gradient has shape " + in[0].shape()
+                        + ", expected " + expected + " for input " + inputShape);
+            }
+            return new TensorType(inputShape, in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor dy = in[0].contiguous();
+            Tensor w = in[1].contiguous();
+            Conv2dGeometry g = geometry(inputShape, w.shape(), options);
+            Tensor dx = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                Conv2dKernels.inputGrad(g, dy.storage().floats(), dy.offset(), w.storage().floats(), w.offset(),
+                        dx.storage().floats(), 0);
+            } else {
+                Conv2dKernels.inputGrad(g, dy.storage().doubles(), dy.offset(), w.storage().doubles(), w.offset(),
+                        dx.storage().doubles(), 0);
+            }
+            return dx;
+        }
+    }
+
+    /** Primitive: the gradient of {@link Conv2d} with respect to its weight; inputs (x, dy). */
+    public record Conv2dWeightGrad(Conv2dOptions options, Shape weightShape) implements Primitive {
+        @Override
+        public String name() {
+            return "conv2dWeightGrad";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 2);
+            requireRank4(name(), in[0], "input");
+            requireRank4(name(), in[1], "output gradient");
+            requireSameDtype(name(), in[0], in[1]);
+            checkWeight(name(), in[0].shape(), weightShape, options);
+            Shape expected = outputShape(geometry(in[0].shape(), weightShape, options));
+            if (!expected.equals(in[1].shape())) {
+                throw new IllegalArgumentException(name() + ": output gradient has shape " + in[1].shape()
+                        + ", expected " + expected);
+            }
+            return new TensorType(weightShape, in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Tensor dy = in[1].contiguous();
+            Conv2dGeometry g = geometry(x.shape(), weightShape, options);
+            Tensor dw = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                Conv2dKernels.weightGrad(g, x.storage().floats(), x.offset(), dy.storage().floats(), dy.offset(),
+                        dw.storage().floats(), 0);
+            } else {
+                Conv2dKernels.weightGrad(g, x.storage().doubles(), x.offset(), dy.storage().doubles(), dy.offset(),
+                        dw.storage().doubles(), 0);
+            }
+            return dw;
+        }
+    }
+
+    private static Pool2dGeometry poolGeometry(Shape x, Pool2dOptions o) {
+        return new Pool2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), o.kernelH(), o.kernelW(),
+                o.strideH(), o.strideW(), o.padH(), o.padW(), o.ceilMode());
+    }
+
+    private static Pool2dGeometry validatedPool(String op, TensorType x, Pool2dOptions o) {
+        requireRank4(op, x, "input");
+        Shape s = x.shape();
+        return op.startsWith("max")
+                ? Pool2dGeometry.maxPool2d(s.dim(0), s.dim(1), s.dim(2), s.dim(3), o.kernelH(), o.kernelW(),
+                        o.strideH(), o.strideW(), o.padH(), o.padW(), o.ceilMode())
+                : Pool2dGeometry.avgPool2d(s.dim(0), s.dim(1), s.dim(2), s.dim(3), o.kernelH(), o.kernelW(),
+                        o.strideH(), o.strideW(), o.padH(), o.padW(), o.ceilMode());
+    }
+
+    private static Shape pooledShape(Pool2dGeometry g) {
+        return Shape.of(g.batch(), g.channels(), g.outHeight(), g.outWidth());
+    }
+
+    /** Primitive: the maximum of each window; padding counts as -infinity, NaN propagates. */
+    public record MaxPool2d(Pool2dOptions options) implements Primitive {
+        @Override
+        public String name() {
+            return "maxPool2d";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 1);
+            return new TensorType(pooledShape(validatedPool(name(), in[0], options)), in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            Tensor y = Tensor.empty(out.shape(), out.dtype());
+            int[] argmax = new int[out.shape().size()];
+            if (out.dtype() == DType.FLOAT32) {
+                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), y.storage().floats(), 0, argmax, 0);
+            } else {
+                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), y.storage().doubles(), 0, argmax, 0);
+            }
+            return y;
+        }
+    }
+
+    /**
+     * Primitive: the gradient of {@link MaxPool2d}; inputs (x, dy). Each window's gradient goes to the
+     * position of its maximum (the first one on ties), recomputed from x.
+     */
+    public record MaxPool2dGrad(Pool2dOptions options) implements Primitive {
+        @Override
+        public String name() {
+            return "maxPool2dGrad";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 2);
+            Shape expected = pooledShape(validatedPool("maxPool2d", in[0], options));
+            requireSameDtype(name(), in[0], in[1]);
+            if (!expected.equals(in[1].shape())) {
+                throw new IllegalArgumentException(name() + ": output gradient has shape " + in[1].shape()
+                        + ", expected " + expected);
+            }
+            return in[0];
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Tensor dy = in[1].contiguous();
+            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            int[] argmax = new int[dy.size()];
+            Tensor dx = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                float[] scratch = new float[dy.size()];
+                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), scratch, 0, argmax, 0);
+                Pool2dKernels.maxBackward(g, dy.storage().floats(), dy.offset(), argmax, 0, dx.storage().floats(), 0);
+            } else {
+                double[] scratch = new double[dy.size()];
+                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), scratch, 0, argmax, 0);
+                Pool2dKernels.maxBackward(g, dy.storage().doubles(), dy.offset(), argmax, 0, dx.storage().doubles(), 0);
+            }
+            return dx;
+        }
+    }
+
+    /** Primitive: the mean of each window. */
+    public record AvgPool2d(Pool2dOptions options) implements Primitive {
+        @Override
+        public String name() {
+            return "avgPool2d";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 1);
+            return new TensorType(pooledShape(validatedPool(name(), in[0], options)), in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            Tensor y = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                Pool2dKernels.avgForward(g, x.storage().floats(), x.offset(), y.storage().floats(), 0,
+                        options.countIncludePad());
+            } else {
+                Pool2dKernels.avgForward(g, x.storage().doubles(), x.offset(), y.storage().doubles(), 0,
+                        options.countIncludePad());
+            }
+            return y;
+        }
+    }
+
+    /** Primitive: the gradient of {@link AvgPool2d}, a linear map of dy alone; input (dy). */
+    public record AvgPool2dGrad(Pool2dOptions options, Shape inputShape) implements Primitive {
+        @Override
+        public String name() {
+            return "avgPool2dGrad";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 1);
+            Shape expected = pooledShape(validatedPool("avgPool2d", new TensorType(inputShape, in[0].dtype()), options));
+            if (!expected.equals(in[0].shape())) {
+                throw new IllegalArgumentException(name() + ": output gradient has shape " + in[0].shape()
+                        + ", expected " + expected + " for input " + inputShape);
+            }
+            return new TensorType(inputShape, in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor dy = in[0].contiguous();
+            Pool2dGeometry g = poolGeometry(inputShape, options);
+            Tensor dx = Tensor.empty(out.shape(), out.dtype());
+            if (out.dtype() == DType.FLOAT32) {
+                Pool2dKernels.avgBackward(g, dy.storage().floats(), dy.offset(), dx.storage().floats(), 0,
+                        options.countIncludePad());
+            } else {
+                Pool2dKernels.avgBackward(g, dy.storage().doubles(), dy.offset(), dx.storage().doubles(), 0,
+                        options.countIncludePad());
+            }
+            return dx;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.fluxion.ops;
+
+/**
+ * Static parameters of 2-D pooling (PyTorch's {@code max_pool2d}/{@code avg_pool2d} arguments). Padding
+ * counts as -infinity for max pooling; for average pooling {@code countIncludePad} decides whether
+ * padded positions count in the divisor.
+ */
+public record Pool2dOptions(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                            boolean ceilMode, boolean countIncludePad) {
+    /** A square window with stride equal to its size, no padding: the usual 2x2 pooling is {@code of(2)}. */
+    public static Pool2dOptions of(int kernel) {
+        return of(kernel, kernel, 0);
+    }
+
+    /** A square window with the given stride and padding. */
+    public static Pool2dOptions of(int kernel, int stride, int padding) {
+        return new Pool2dOptions(kernel, kernel, stride, stride, padding, padding, false, true);
+    }
+}

@@ -1,0 +1,230 @@
+package org.fluxion.ops;
+
+import java.util.Arrays;
+import org.fluxion.kernels.FloatReduce;
+import org.fluxion.kernels.Parallel;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * Primitive: folds {@code op} over {@code axes}. Shape rule: {@code [d0, ..., dn]} loses the reduced
+ * axes, or keeps them with size 1 when {@code keepDims}; dtype per {@link ReduceOp#resultType}.
+ * {@code axes} are normalized and sorted (an empty array means all axes).
+ *
+ * <p>Kernel: the input is seen as {@code [outer, reduce, inner]} ({@link ReduceLayout}), after reducing
+ * the innermost of several separate blocks of reduced axes first if there are some, and split into
+ * tasks over outer rows, column chunks of {@code inner} and, when those are fewer than the threads,
+ * parts of {@code reduce} with their own partial accumulators combined at the end. Accumulators are
+ * double (floating point) or long (integers, bool), rounded once to the output dtype.
+ */
+public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primitive {
+    /** Elements per parallel chunk: below this a thread hand-off costs more than it saves. */
+    static final int GRAIN = 1 << 15;
+    /** Columns per task when {@code inner > 1}: a float block of this width stays in L1. */
+    private static final int COLS = 2048;
+
+    public Reduce {
+        axes = axes.clone();
+    }
+
+    @Override
+    public int[] axes() {
+        return axes.clone();
+    }
+
+    @Override
+    public String name() {
+        return op.label();
+    }
+
+    @Override
+    public TensorType outputType(TensorType... in) {
+        Arity.check(name(), in, 1);
+        Shape s = in[0].shape();
+        boolean[] reduced = reducedAxes(name(), axes, s);
+        int[] dims = new int[s.rank()];
+        int k = 0;
+        for (int i = 0; i < s.rank(); i++) {
+            if (reduced[i] && s.dim(i) == 0 && op.needsElements()) {
+                throw new IllegalArgumentException(name() + ": cannot reduce over axis " + i
+                        + " of size 0 (shape " + s + "): the " + name() + " of no elements is undefined");
+            }
+            if (!reduced[i]) {
+                dims[k++] = s.dim(i);
+            } else if (keepDims) {
+                dims[k++] = 1;
+            }
+        }
+        return new TensorType(Shape.of(Arrays.copyOf(dims, k)), op.resultType(in[0].dtype()));
+    }
+
+    /** Flags of the axes of {@code s} that {@code axes} names (all when empty), validated for {@code op}. */
+    static boolean[] reducedAxes(String op, int[] axes, Shape s) {
+        boolean[] reduced = new boolean[s.rank()];
+        for (int a : Shape.normalizeAxes(axes, s.rank(), op)) {
+            reduced[a] = true;
+        }
+        return reduced;
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor x = in[0];
+        if (x.size() == 0) {
+            // Every output is a fold over no elements (max/min were rejected by the shape rule unless
+            // the output itself is empty).
+            return Tensor.full(op.needsElements() ? 0 : op.identity(), out.dtype(), out.shape().dims());
+        }
+        boolean[] reducedFlags = reducedAxes(name(), axes, x.shape());
+        int[] innermost = ReduceLayout.innermostReducedBlock(x, reducedFlags);
+        if (innermost != null) {
+            // Reduce the innermost block (keeping dims, so axis numbers stay), then all the axes of the
+            // much smaller result, where the block's axes now have size 1. A second step of sum or prod
+            // sees int64 where the input was int32 or bool, which gives the same output dtype.
+            Reduce first = new Reduce(op, innermost, true);
+            return compute(out, first.compute(first.outputType(x.type()), x));
+        }
+        ReduceLayout lay = ReduceLayout.of(x, reducedFlags);
+        boolean floating = x.dtype().isFloatingPoint();
+        int outer = lay.outer();
+        int reduce = lay.reduce();
+        int inner = lay.inner();
+        int colW = Math.min(inner, COLS);
+        int colChunks = (inner + colW - 1) / colW;
+        long work = (long) outer * reduce * inner;
+        // Split the reduced axis only when rows and column chunks cannot keep the threads busy.
+        int parts = 1;
+        if ((long) outer * colChunks < Parallel.threads() && work >= 2L * GRAIN) {
+            parts = Parallel.chunks(reduce, Math.max(1, GRAIN / inner));
+        }
+        int tasks = outer * colChunks * parts;
+        int grain = (int) Math.max(1, GRAIN / Math.max(1, work / tasks));
+        int width = outer * inner;
+        double[][] dacc = floating ? new double[parts][width] : null;
+        long[][] lacc = floating ? null : new long[parts][width];
+        for (int p = 0; p < parts; p++) {
+            if (floating) {
+                Arrays.fill(dacc[p], op.identity());
+            } else {
+                Arrays.fill(lacc[p], op.identityLong());
+            }
+        }
+        Object src = lay.source().storage().array();
+        Storage storage = lay.source().storage();
+        int offset = lay.offset();
+        int parts0 = parts;
+        Parallel.forRange(tasks, grain, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int part = t % parts0;
+                int rest = t / parts0;
+                int o = rest / colChunks;
+                int c0 = (rest % colChunks) * colW;
+                int w = Math.min(inner, c0 + colW) - c0;
+                int r0 = (int) ((long) reduce * part / parts0);
+                int r1 = (int) ((long) reduce * (part + 1) / parts0);
+                int base = offset + (o * reduce + r0) * inner + c0;
+                int k = o * inner + c0;
+                if (src instanceof float[] f) {
+                    foldFloat(f, base, r1 - r0, inner, w, dacc[part], k);
+                } else if (src instanceof double[] d) {
+                    foldDouble(d, base, r1 - r0, inner, w, dacc[part], k);
+                } else {
+                    foldLong(storage, base, r1 - r0, inner, w, lacc[part], k);
+                }
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            for (int k = 0; k < width; k++) {
+                if (floating) {
+                    dacc[0][k] = op.combine(dacc[0][k], dacc[p][k]);
+                } else {
+                    lacc[0][k] = op.combine(lacc[0][k], lacc[p][k]);
+                }
+            }
+        }
+        Tensor block = floating ? fromDoubles(dacc[0], out.dtype()) : fromLongs(lacc[0], out.dtype());
+        return lay.toOutput(block, out.shape());
+    }
+
+    /** Folds {@code rows} rows of width {@code w}, {@code stride} apart, into {@code acc[k..k+w)}. */
+    private void foldFloat(float[] a, int base, int rows, int stride, int w, double[] acc, int k) {
+        if (op == ReduceOp.PROD) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < w; j++) acc[k + j] *= a[base + r * stride + j];
+            }
+        } else if (w == 1 && stride == 1) { // a contiguous row
+            switch (op) {
+                case SUM -> acc[k] += FloatReduce.sum(a, base, rows);
+                case MAX -> acc[k] = Math.max(acc[k], FloatReduce.max(a, base, rows));
+                case MIN -> acc[k] = Math.min(acc[k], FloatReduce.min(a, base, rows));
+                default -> throw new AssertionError(op);
+            }
+        } else {
+            switch (op) {
+                case SUM -> FloatReduce.sumRows(a, base, rows, stride, w, acc, k);
+                case MAX -> FloatReduce.maxRows(a, base, rows, stride, w, acc, k);
+                case MIN -> FloatReduce.minRows(a, base, rows, stride, w, acc, k);
+                default -> throw new AssertionError(op);
+            }
+        }
+    }
+
+    private void foldDouble(double[] a, int base, int rows, int stride, int w, double[] acc, int k) {
+        for (int r = 0; r < rows; r++) {
+            int p = base + r * stride;
+            for (int j = 0; j < w; j++) acc[k + j] = op.combine(acc[k + j], a[p + j]);
+        }
+    }
+
+    private void foldLong(Storage s, int base, int rows, int stride, int w, long[] acc, int k) {
+        for (int r = 0; r < rows; r++) {
+            int p = base + r * stride;
+            for (int j = 0; j < w; j++) acc[k + j] = op.combine(acc[k + j], s.getLong(p + j));
+        }
+    }
+
+    private static Tensor fromDoubles(double[] acc, DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            return Tensor.wrap(Storage.wrap(dtype, acc), Shape.of(acc.length));
+        }
+        float[] f = new float[acc.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) acc[i];
+        return Tensor.wrap(Storage.wrap(DType.FLOAT32, f), Shape.of(f.length));
+    }
+
+    private static Tensor fromLongs(long[] acc, DType dtype) {
+        Storage s = switch (dtype) {
+            case INT64 -> Storage.wrap(dtype, acc);
+            case INT32 -> {
+                int[] v = new int[acc.length];
+                for (int i = 0; i < v.length; i++) v[i] = (int) acc[i];
+                yield Storage.wrap(dtype, v);
+            }
+            case BOOL -> {
+                boolean[] v = new boolean[acc.length];
+                for (int i = 0; i < v.length; i++) v[i] = acc[i] != 0;
+                yield Storage.wrap(dtype, v);
+            }
+            default -> throw new AssertionError(dtype);
+        };
+        return Tensor.wrap(s, Shape.of(acc.length));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Reduce r && op == r.op && keepDims == r.keepDims && Arrays.equals(axes, r.axes);
+    }
+
+    @Override
+    public int hashCode() {
+        return (op.hashCode() * 31 + Arrays.hashCode(axes)) * 31 + Boolean.hashCode(keepDims);
+    }
+
+    @Override
+    public String toString() {
+        return "Reduce[" + op.label() + ", axes=" + Arrays.toString(axes) + ", keepDims=" + keepDims + "]";
+    }
+}

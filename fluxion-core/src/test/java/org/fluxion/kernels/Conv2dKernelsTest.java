@@ -1,0 +1,320 @@
+package org.fluxion.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the im2col/GEMM convolution kernels against direct loops, in float32 and float64, and the
+ * gradient kernels against the adjoint identity {@code <conv(x,w), dy> = <x, dx> = <w, dw>}.
+ */
+class Conv2dKernelsTest {
+
+    // ---- direct reference loops, in double; abs=true sums |terms| instead (the rounding-error scale) ----
+
+    private static double[] naiveForward(Conv2dGeometry g, double[] x, double[] w, boolean abs) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), oh = g.outHeight(), ow = g.outWidth();
+        double[] y = new double[g.outputSize()];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int r = 0; r < oh; r++) {
+                    for (int q = 0; q < ow; q++) {
+                        double s = 0;
+                        for (int c = 0; c < cg; c++) {
+                            for (int i = 0; i < g.kernelH(); i++) {
+                                for (int j = 0; j < g.kernelW(); j++) {
+                                    int ih = r * g.strideH() - g.padH() + i * g.dilationH();
+                                    int iw = q * g.strideW() - g.padW() + j * g.dilationW();
+                                    if (ih < 0 || ih >= g.height() || iw < 0 || iw >= g.width()) {
+                                        continue;
+                                    }
+                                    double t = w[((o * cg + c) * g.kernelH() + i) * g.kernelW() + j]
+                                            * x[((n * g.inChannels() + (o / og) * cg + c) * g.height() + ih) * g.width() + iw];
+                                    s += abs ? Math.abs(t) : t;
+                                }
+                            }
+                        }
+                        y[((n * g.outChannels() + o) * oh + r) * ow + q] = s;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Calls {@code term(xIndex, wIndex, yIndex)} for every multiply-add of the convolution. */
+    private interface Term {
+        void at(int xi, int wi, int yi);
+    }
+
+    private static void forEachTerm(Conv2dGeometry g, Term t) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), oh = g.outHeight(), ow = g.outWidth();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int r = 0; r < oh; r++) {
+                    for (int q = 0; q < ow; q++) {
+                        for (int c = 0; c < cg; c++) {
+                            for (int i = 0; i < g.kernelH(); i++) {
+                                for (int j = 0; j < g.kernelW(); j++) {
+                                    int ih = r * g.strideH() - g.padH() + i * g.dilationH();
+                                    int iw = q * g.strideW() - g.padW() + j * g.dilationW();
+                                    if (ih >= 0 && ih < g.height() && iw >= 0 && iw < g.width()) {
+                                        t.at(((n * g.inChannels() + (o / og) * cg + c) * g.height() + ih) * g.width() + iw,
+                                                ((o * cg + c) * g.kernelH() + i) * g.kernelW() + j,
+                                                ((n * g.outChannels() + o) * oh + r) * ow + q);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] naiveInputGrad(Conv2dGeometry g, double[] dy, double[] w, boolean abs) {
+        double[] dx = new double[g.inputSize()];
+        forEachTerm(g, (xi, wi, yi) -> dx[xi] += abs ? Math.abs(w[wi] * dy[yi]) : w[wi] * dy[yi]);
+        return dx;
+    }
+
+    private static double[] naiveWeightGrad(Conv2dGeometry g, double[] x, double[] dy, boolean abs) {
+        double[] dw = new double[g.weightSize()];
+        forEachTerm(g, (xi, wi, yi) -> dw[wi] += abs ? Math.abs(x[xi] * dy[yi]) : x[xi] * dy[yi]);
+        return dw;
+    }
+
+    // ---- helpers ----
+
+    private static double[] random(Random rnd, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextDouble() * 2 - 1;
+        }
+        return a;
+    }
+
+    /** Rounds to float so that float and double kernels see the same inputs. */
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double[] abs(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = Math.abs(a[i]);
+        }
+        return r;
+    }
+
+    private static void assertClose(String what, Conv2dGeometry g, double[] expected, double[] scale,
+                                    double[] actual, double relTol) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double tol = relTol * scale[i] + relTol * 1e-2;
+            if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
+                throw new AssertionError(what + " mismatch at " + i + ": expected " + expected[i] + ", got "
+                        + actual[i] + " (tol " + tol + ") for " + g);
+            }
+        }
+    }
+
+    /** Runs all six kernels on {@code g} with random data and checks them against the direct loops. */
+    private static void checkAll(Conv2dGeometry g, Random rnd) {
+        double[] x = toDouble(toFloat(random(rnd, g.inputSize())));
+        double[] w = toDouble(toFloat(random(rnd, g.weightSize())));
+        double[] dy = toDouble(toFloat(random(rnd, g.outputSize())));
+
+        double[] yRef = naiveForward(g, x, w, false), yScale = naiveForward(g, abs(x), abs(w), false);
+        double[] dxRef = naiveInputGrad(g, dy, w, false), dxScale = naiveInputGrad(g, dy, w, true);
+        double[] dwRef = naiveWeightGrad(g, x, dy, false), dwScale = naiveWeightGrad(g, x, dy, true);
+
+        // float64: outputs pre-filled with garbage to check they are overwritten
+        double[] y = random(rnd, g.outputSize()), dx = random(rnd, g.inputSize()), dw = random(rnd, g.weightSize());
+        Conv2dKernels.forward(g, x, w, y);
+        Conv2dKernels.inputGrad(g, dy, w, dx);
+        Conv2dKernels.weightGrad(g, x, dy, dw);
+        assertClose("f64 forward", g, yRef, yScale, y, 1e-12);
+        assertClose("f64 inputGrad", g, dxRef, dxScale, dx, 1e-12);
+        assertClose("f64 weightGrad", g, dwRef, dwScale, dw, 1e-12);
+
+        // adjoint identity, from the kernels alone
+        double a = dot(y, dy), b = dot(x, dx), c = dot(w, dw);
+        double scale = dot(yScale, abs(dy)) + 1e-300;
+        assertTrue(Math.abs(a - b) <= 1e-12 * scale && Math.abs(a - c) <= 1e-12 * scale,
+                "adjoint identity: <y,dy>=" + a + " <x,dx>=" + b + " <w,dw>=" + c + " for " + g);
+
+        // float32
+        float[] yf = toFloat(random(rnd, g.outputSize())), dxf = toFloat(random(rnd, g.inputSize()));
+        float[] dwf = toFloat(random(rnd, g.weightSize()));
+        Conv2dKernels.forward(g, toFloat(x), toFloat(w), yf);
+        Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dxf);
+        Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dwf);
+        assertClose("f32 forward", g, yRef, yScale, toDouble(yf), 2e-5);
+        assertClose("f32 inputGrad", g, dxRef, dxScale, toDouble(dxf), 2e-5);
+        assertClose("f32 weightGrad", g, dwRef, dwScale, toDouble(dwf), 2e-5);
+    }
+
+    private static Conv2dGeometry randomGeometry(Random rnd) {
+        while (true) {
+            int[] groupChoices = {1, 1, 2, 4, -1};
+            int gc = groupChoices[rnd.nextInt(groupChoices.length)];
+            int groups = gc > 0 ? gc : 1 + rnd.nextInt(6);
+            int inC = gc > 0 ? groups * (1 + rnd.nextInt(3)) : groups;       // gc < 0: depthwise
+            int outC = groups * (1 + rnd.nextInt(3));
+            try {
+                return new Conv2dGeometry(1 + rnd.nextInt(3), inC, 1 + rnd.nextInt(10), 1 + rnd.nextInt(10), outC,
+                        1 + rnd.nextInt(4), 1 + rnd.nextInt(4), 1 + rnd.nextInt(3), 1 + rnd.nextInt(3),
+                        rnd.nextInt(3), rnd.nextInt(3), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2), groups);
+            } catch (IllegalArgumentException tooSmall) {
+                // kernel larger than the padded input: draw again
+            }
+        }
+    }
+
+    @Test
+    void randomGeometriesMatchDirectLoops() {
+        Random rnd = new Random(42);
+        for (int t = 0; t < 300; t++) {
+            checkAll(randomGeometry(rnd), rnd);
+        }
+    }
+
+    @Test
+    void specificShapes() {
+        Random rnd = new Random(7);
+        List<Conv2dGeometry> shapes = new ArrayList<>();
+        shapes.add(Conv2dGeometry.of(2, 1, 28, 28, 4, 3, 1, 1, 1, 1));          // MNIST layer 1, pad 1
+        shapes.add(Conv2dGeometry.of(2, 1, 28, 28, 4, 3, 1, 0, 1, 1));          // pad 0
+        shapes.add(Conv2dGeometry.of(2, 6, 14, 14, 8, 3, 1, 1, 1, 1));          // MNIST layer 2 (scaled down)
+        shapes.add(new Conv2dGeometry(2, 3, 7, 11, 5, 2, 5, 1, 2, 0, 2, 2, 1, 1));  // non-square everything
+        shapes.add(Conv2dGeometry.of(3, 8, 5, 7, 4, 1, 1, 0, 1, 1));            // pointwise
+        shapes.add(Conv2dGeometry.of(3, 8, 5, 7, 4, 1, 1, 0, 1, 4));            // pointwise, grouped
+        shapes.add(Conv2dGeometry.of(2, 6, 9, 9, 6, 1, 2, 0, 1, 1));            // 1x1 strided
+        shapes.add(Conv2dGeometry.of(2, 6, 9, 9, 6, 1, 1, 1, 1, 2));            // 1x1 padded
+        shapes.add(Conv2dGeometry.of(2, 6, 8, 8, 12, 3, 1, 1, 1, 6));           // depthwise, multiplier 2
+        shapes.add(Conv2dGeometry.of(1, 2, 3, 3, 2, 3, 1, 0, 1, 1));            // 1x1 output
+        shapes.add(Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1));            // 1x1 input, all padding
+        shapes.add(Conv2dGeometry.of(1, 1, 4, 4, 1, 2, 3, 2, 2, 1));            // stride > kernel span
+        for (Conv2dGeometry g : shapes) {
+            checkAll(g, rnd);
+        }
+    }
+
+    @Test
+    void parallelPathMatchesDirectLoops() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(3);
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                // enough work per sample for a grain of 1, so the batch splits over all threads
+                checkAll(Conv2dGeometry.of(7, 8, 14, 14, 16, 3, 1, 1, 1, 1), rnd);
+                checkAll(Conv2dGeometry.of(6, 16, 12, 10, 16, 3, 2, 1, 2, 2), rnd);
+                checkAll(Conv2dGeometry.of(5, 64, 12, 12, 32, 1, 1, 0, 1, 1), rnd);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void offsetsAreHonoured() {
+        Random rnd = new Random(11);
+        Conv2dGeometry g = new Conv2dGeometry(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2);
+        double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize()), dy = random(rnd, g.outputSize());
+        int off = 5;
+        double[] xo = pad(x, off), wo = pad(w, off), dyo = pad(dy, off);
+        double[] y = new double[g.outputSize() + off + 3], dx = new double[g.inputSize() + off + 3];
+        double[] dw = new double[g.weightSize() + off + 3];
+        Conv2dKernels.forward(g, xo, off, wo, off, y, off);
+        Conv2dKernels.inputGrad(g, dyo, off, wo, off, dx, off);
+        Conv2dKernels.weightGrad(g, xo, off, dyo, off, dw, off);
+        assertClose("forward+off", g, pad(naiveForward(g, x, w, false), off), new double[y.length], y, 1e-12);
+        assertClose("inputGrad+off", g, pad(naiveInputGrad(g, dy, w, false), off), new double[dx.length], dx, 1e-12);
+        assertClose("weightGrad+off", g, pad(naiveWeightGrad(g, x, dy, false), off), new double[dw.length], dw, 1e-12);
+    }
+
+    /** {@code a} placed at {@code off} in a zero array with 3 spare elements at the end. */
+    private static double[] pad(double[] a, int off) {
+        double[] r = new double[a.length + off + 3];
+        System.arraycopy(a, 0, r, off, a.length);
+        return r;
+    }
+
+    @Test
+    void emptyBatchZeroesWeightGrad() {
+        Conv2dGeometry g = Conv2dGeometry.of(0, 2, 5, 5, 3, 3, 1, 1, 1, 1);
+        float[] dw = {1, 2, 3};
+        dw = new float[g.weightSize()];
+        java.util.Arrays.fill(dw, 7f);
+        Conv2dKernels.forward(g, new float[0], new float[g.weightSize()], new float[0]);
+        Conv2dKernels.weightGrad(g, new float[0], new float[0], dw);
+        for (float v : dw) {
+            assertEquals(0f, v);
+        }
+    }
+
+    @Test
+    void geometryOutputSizeFollowsPyTorch() {
+        Conv2dGeometry g = new Conv2dGeometry(1, 1, 28, 27, 1, 3, 5, 2, 3, 1, 2, 2, 1, 1);
+        assertEquals((28 + 2 - 2 * 2 - 1) / 2 + 1, g.outHeight());
+        assertEquals((27 + 4 - 1 * 4 - 1) / 3 + 1, g.outWidth());
+        assertEquals(28, Conv2dGeometry.of(1, 1, 28, 28, 1, 3, 1, 1, 1, 1).outHeight());
+        assertEquals(26, Conv2dGeometry.of(1, 1, 28, 28, 1, 3, 1, 0, 1, 1).outWidth());
+    }
+
+    private static void assertRejected(String[] fragments, Runnable make) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, make::run);
+        assertTrue(e.getMessage().contains("conv2d"), e.getMessage());
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void geometryErrorsNameTheValues() {
+        assertRejected(new String[] {"inChannels (3)", "groups (2)"}, () -> Conv2dGeometry.of(1, 3, 8, 8, 4, 3, 1, 1, 1, 2));
+        assertRejected(new String[] {"outChannels (5)", "groups (2)"}, () -> Conv2dGeometry.of(1, 4, 8, 8, 5, 3, 1, 1, 1, 2));
+        assertRejected(new String[] {"stride", "0"}, () -> Conv2dGeometry.of(1, 1, 8, 8, 1, 3, 0, 1, 1, 1));
+        assertRejected(new String[] {"dilation", "0"}, () -> Conv2dGeometry.of(1, 1, 8, 8, 1, 3, 1, 1, 0, 1));
+        assertRejected(new String[] {"kernel size", "0x0"}, () -> Conv2dGeometry.of(1, 1, 8, 8, 1, 0, 1, 1, 1, 1));
+        assertRejected(new String[] {"padding", "-1"}, () -> Conv2dGeometry.of(1, 1, 8, 8, 1, 3, 1, -1, 1, 1));
+        assertRejected(new String[] {"groups", "0"}, () -> Conv2dGeometry.of(1, 1, 8, 8, 1, 3, 1, 1, 1, 0));
+        assertRejected(new String[] {"channels", "0"}, () -> Conv2dGeometry.of(1, 0, 8, 8, 1, 3, 1, 1, 1, 1));
+        assertRejected(new String[] {"batch", "-1"}, () -> Conv2dGeometry.of(-1, 1, 8, 8, 1, 3, 1, 1, 1, 1));
+        assertRejected(new String[] {"5x5", "4x4", "empty"}, () -> Conv2dGeometry.of(1, 1, 4, 4, 1, 5, 1, 0, 1, 1));
+        assertRejected(new String[] {"dilation 3x3", "effective 7x7", "6x6"},
+                () -> Conv2dGeometry.of(1, 1, 4, 4, 1, 3, 1, 1, 3, 1));
+        Conv2dGeometry g = Conv2dGeometry.of(1, 2, 4, 4, 2, 3, 1, 1, 1, 1);
+        assertRejected(new String[] {"x needs 32", "length 31"},
+                () -> Conv2dKernels.forward(g, new float[31], new float[g.weightSize()], new float[32]));
+        assertRejected(new String[] {"dw needs 36", "offset 1"},
+                () -> Conv2dKernels.weightGrad(g, new double[32], 0, new double[32], 0, new double[36], 1));
+    }
+}
