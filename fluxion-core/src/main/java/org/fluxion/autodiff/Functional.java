@@ -219,7 +219,8 @@ public final class Functional {
     private static Tensor call(Function<Tensor[], Tensor> f, Tensor[] args) {
         int[] depth = DEPTH.get();
         depth[0]++;
-        try {
+        // Recording is needed to differentiate, whatever the caller's grad mode.
+        try (var mode = GradMode.enableGrad()) {
             return f.apply(args);
         } finally {
             depth[0]--;
