@@ -22,8 +22,14 @@ final class GradCheck {
     }
 
     static void check(String name, Function<Tensor[], Tensor> f, Tensor[] xs, double tol, int order, long seed) {
+        check(name, f, xs, tol, order, seed, true);
+    }
+
+    /** With {@code forward} false, only reverse mode is checked (a primitive without a JVP rule yet). */
+    static void check(String name, Function<Tensor[], Tensor> f, Tensor[] xs, double tol, int order, long seed,
+                      boolean forward) {
         Random rng = new Random(seed);
-        first(name, f, xs, tol, rng);
+        first(name, f, xs, tol, rng, forward);
         if (order >= 2) {
             Tensor u = randnLike(f.apply(xs), rng);
             Tensor[] w = new Tensor[xs.length];
@@ -40,13 +46,15 @@ final class GradCheck {
                 }
                 return s;
             };
-            first(name + " (2nd order through vjp)", reverse, xs, tol * 10, rng);
-            Function<Tensor[], Tensor> forward = ys -> Functional.jvp(f, ys, v).tangent();
-            first(name + " (2nd order through jvp)", forward, xs, tol * 10, rng);
+            first(name + " (2nd order through vjp)", reverse, xs, tol * 10, rng, forward);
+            if (forward) {
+                first(name + " (2nd order through jvp)", ys -> Functional.jvp(f, ys, v).tangent(), xs, tol * 10, rng, true);
+            }
         }
     }
 
-    private static void first(String name, Function<Tensor[], Tensor> f, Tensor[] xs, double tol, Random rng) {
+    private static void first(String name, Function<Tensor[], Tensor> f, Tensor[] xs, double tol, Random rng,
+                              boolean forward) {
         Tensor[] v = new Tensor[xs.length];
         Tensor[] plus = new Tensor[xs.length];
         Tensor[] minus = new Tensor[xs.length];
@@ -61,15 +69,16 @@ final class GradCheck {
         for (int k = 0; k < fp.length; k++) {
             numeric[k] = (fp[k] - fm[k]) / (2 * EPS);
         }
-        Functional.JvpResult jr = Functional.jvp(f, xs, v);
-        double[] forward = jr.tangent().toDoubleArray();
-        assertEquals(numeric.length, forward.length, name + ": JVP size");
-        for (int k = 0; k < numeric.length; k++) {
-            assertEquals(numeric[k], forward[k], tol * (1 + Math.abs(numeric[k])),
-                    name + ": JVP element " + k + " vs finite differences");
+        if (forward) {
+            double[] tangent = Functional.jvp(f, xs, v).tangent().toDoubleArray();
+            assertEquals(numeric.length, tangent.length, name + ": JVP size");
+            for (int k = 0; k < numeric.length; k++) {
+                assertEquals(numeric[k], tangent[k], tol * (1 + Math.abs(numeric[k])),
+                        name + ": JVP element " + k + " vs finite differences");
+            }
         }
         Functional.VjpResult vr = Functional.vjp(f, xs);
-        assertArrayEquals(jr.value().dims(), vr.value().dims(), name + ": value shapes");
+        assertEquals(numeric.length, vr.value().size(), name + ": value size");
         Tensor u = randnLike(vr.value(), rng);
         Tensor[] cts = vr.pullback().apply(u);
         double lhs = 0;

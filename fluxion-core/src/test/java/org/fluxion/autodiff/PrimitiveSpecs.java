@@ -9,10 +9,19 @@ import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Cast;
 import org.fluxion.ops.Concat;
+import org.fluxion.ops.Conv2dOptions;
+import org.fluxion.ops.ConvolutionPrimitives.AvgPool2d;
+import org.fluxion.ops.ConvolutionPrimitives.AvgPool2dGrad;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2d;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2dInputGrad;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2dWeightGrad;
+import org.fluxion.ops.ConvolutionPrimitives.MaxPool2d;
+import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dGrad;
 import org.fluxion.ops.Gather;
 import org.fluxion.ops.MatMul;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Pad;
+import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Reduce;
 import org.fluxion.ops.ReduceOp;
 import org.fluxion.ops.ScatterAdd;
@@ -42,7 +51,12 @@ final class PrimitiveSpecs {
     }
 
     record Spec(String key, Function<Tensor[], Tensor> f, Function<Random, Tensor[]> inputs, double tol, int order,
-                boolean differentiable) {
+                boolean differentiable, boolean forward) {
+        Spec(String key, Function<Tensor[], Tensor> f, Function<Random, Tensor[]> inputs, double tol, int order,
+             boolean differentiable) {
+            this(key, f, inputs, tol, order, differentiable, true);
+        }
+
         @Override
         public String toString() {
             return key;
@@ -124,8 +138,28 @@ final class PrimitiveSpecs {
         s.add(new Spec("Reduce.MIN", x -> Ops.bind(new Reduce(ReduceOp.MIN, new int[0], false), x[0].exp()),
                 r -> of(distinct(r, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
+        Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
+        Shape xs = Shape.of(2, 2, 5, 4);
+        Shape ws = Shape.of(3, 2, 3, 2);
+        s.add(new Spec("Conv2d", x -> Ops.bind(new Conv2d(co), x[0], x[1]),
+                r -> of(normal(r, 2, 2, 5, 4), normal(r, 3, 2, 3, 2)), 1e-6, 2, true));
+        Tensor dyShape = Ops.bind(new Conv2d(co), Tensor.zeros(DType.FLOAT64, xs.dims()), Tensor.zeros(DType.FLOAT64, ws.dims()));
+        s.add(new Spec("Conv2dInputGrad", x -> Ops.bind(new Conv2dInputGrad(co, xs), x[0], x[1]),
+                r -> of(normal(r, dyShape.dims()), normal(r, ws.dims())), 1e-6, 2, true));
+        s.add(new Spec("Conv2dWeightGrad", x -> Ops.bind(new Conv2dWeightGrad(co, ws), x[0], x[1]),
+                r -> of(normal(r, xs.dims()), normal(r, dyShape.dims())), 1e-6, 2, true));
+        Pool2dOptions po = Pool2dOptions.of(2, 1, 0);
+        // Reverse mode only, first order: no JVP rule for max pooling yet.
+        s.add(new Spec("MaxPool2d", x -> Ops.bind(new MaxPool2d(po), x[0]), r -> of(distinct(r, 1, 2, 3, 4)), 1e-6, 1, true, false));
+        s.add(new Spec("MaxPool2dGrad", x -> Ops.bind(new MaxPool2dGrad(po), distinctInput, x[0]),
+                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 1, true));
+        s.add(new Spec("AvgPool2d", x -> Ops.bind(new AvgPool2d(po), x[0]), r -> of(normal(r, 1, 2, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("AvgPool2dGrad", x -> Ops.bind(new AvgPool2dGrad(po, Shape.of(1, 2, 3, 4)), x[0]),
+                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
         return s;
     }
+
+    private static final Tensor distinctInput = distinct(new Random(7), 1, 2, 3, 4);
 
     private static Spec unary(UnaryOp op) {
         Function<Tensor[], Tensor> f = x -> Ops.bind(new Unary(op), x[0]);
