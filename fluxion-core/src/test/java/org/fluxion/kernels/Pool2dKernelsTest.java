@@ -242,6 +242,35 @@ class Pool2dKernelsTest {
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 28, 28, 2, 2, 0, false), rnd);   // the MNIST shape
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 7, 9, 3, 2, 1, true), rnd);
         checkAll(Pool2dGeometry.avgPool2d(1, 2, 2, 2, 3, 2, 0, true), rnd);      // kernel overhangs, ceil mode
+        // rows wide enough for full vector steps, and their tails, at strides 1-3
+        checkAll(Pool2dGeometry.maxPool2d(1, 2, 5, 70, 3, 2, 1, true), rnd);
+        checkAll(Pool2dGeometry.maxPool2d(1, 2, 4, 41, 2, 1, 0, false), rnd);
+        checkAll(new Pool2dGeometry(1, 2, 6, 103, 2, 4, 2, 3, 1, 2, true), rnd);
+    }
+
+    @Test
+    void specialValuesMatchDirectLoops() {
+        Random rnd = new Random(8);
+        double[] specials = {Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0.5, 0.5, -0.0, 0.0};
+        for (int t = 0; t < 200; t++) {
+            Pool2dGeometry g = t % 4 == 0 ? new Pool2dGeometry(1, 2, 3, 40 + rnd.nextInt(30), 2, 2 + rnd.nextInt(3),
+                    1, 1 + rnd.nextInt(3), 0, rnd.nextInt(2), rnd.nextBoolean()) : randomGeometry(rnd, 1, 2);
+            double[] x = random(rnd, g.inputSize());
+            for (int i = 0; i < x.length; i++) {
+                if (rnd.nextInt(4) == 0) {
+                    x[i] = specials[rnd.nextInt(specials.length)];
+                }
+            }
+            int[] argRef = new int[g.outputSize()], arg = new int[g.outputSize()], argf = new int[g.outputSize()];
+            double[] yRef = naiveMax(g, x, argRef), y = new double[g.outputSize()];
+            float[] yf = new float[g.outputSize()];
+            Pool2dKernels.maxForward(g, x, y, arg);
+            Pool2dKernels.maxForward(g, toFloat(x), yf, argf);
+            assertArrayEquals(yRef, y, "f64 " + g);
+            assertArrayEquals(argRef, arg, "f64 argmax " + g);
+            assertArrayEquals(toFloat(yRef), yf, "f32 " + g);
+            assertArrayEquals(argRef, argf, "f32 argmax " + g);
+        }
     }
 
     @Test
