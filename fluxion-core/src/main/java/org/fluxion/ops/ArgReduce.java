@@ -17,6 +17,18 @@ import org.fluxion.tensor.TensorType;
  * reduced axis with its own stride for each output; works on any view without copying.
  */
 public record ArgReduce(boolean max, int axis, boolean keepDims) implements Primitive {
+    /** VJP: none; the output is an integer index. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {null};
+    }
+
+    /** JVP: none (zero); the output is an integer index. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return null;
+    }
+
     @Override
     public String name() {
         return max ? "argmax" : "argmin";

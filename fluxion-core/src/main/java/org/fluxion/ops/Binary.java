@@ -8,6 +8,17 @@ import org.fluxion.tensor.TensorType;
 
 /** Primitive: an elementwise function of two tensors broadcast together ({@link BinaryOp}). */
 public record Binary(BinaryOp op) implements Primitive {
+    /** VJP: per {@link BinaryOp#vjp}; cotangents of the broadcast shape, summed down by the engine. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return op.vjp(g, in[0], in[1], y);
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return op.jvp(t[0], t[1], in[0], in[1], y);
+    }
+
     @Override
     public String name() {
         return op.label();

@@ -6,6 +6,7 @@ import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
 import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
 
 /**
  * Elementwise functions of two broadcast tensors, with their kernels: the scalar formula in double
@@ -14,6 +15,12 @@ import org.fluxion.tensor.DType;
  */
 public enum BinaryOp {
     ADD(Kind.ARITHMETIC) {
+        /** Linear: cotangents (g, g); tangent ta + tb. */
+        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) { return new Tensor[] {g, g}; }
+        Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
+            return ta == null ? tb : tb == null ? ta : ta.add(tb);
+        }
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) { throw new AssertionError(); }
         double apply(double a, double b) { return a + b; }
         long applyLong(long a, long b) { return a + b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -23,6 +30,12 @@ public enum BinaryOp {
         }
     },
     SUB(Kind.ARITHMETIC) {
+        /** Linear: cotangents (g, -g); tangent ta - tb. */
+        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) { return new Tensor[] {g, g.neg()}; }
+        Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
+            return ta == null ? tb.neg() : tb == null ? ta : ta.sub(tb);
+        }
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) { throw new AssertionError(); }
         double apply(double a, double b) { return a - b; }
         long applyLong(long a, long b) { return a - b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -32,6 +45,10 @@ public enum BinaryOp {
         }
     },
     MUL(Kind.ARITHMETIC) {
+        /** Partials: d/da = b, d/db = a. */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            return new Tensor[] {b, a};
+        }
         double apply(double a, double b) { return a * b; }
         long applyLong(long a, long b) { return a * b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -42,6 +59,11 @@ public enum BinaryOp {
     },
     /** True division: integers are divided as float32. */
     DIV(Kind.DIVISION) {
+        /** Partials: d/da = 1 / b, d/db = -a / b^2 = -y / b. */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            Tensor r = b.reciprocal();
+            return new Tensor[] {r, y.mul(r).neg()};
+        }
         double apply(double a, double b) { return a / b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
             int i = 0;
@@ -50,6 +72,10 @@ public enum BinaryOp {
         }
     },
     POW(Kind.ARITHMETIC) {
+        /** Partials: d/da = b a^(b-1), d/db = y log(a) (NaN for a < 0: the real power has no derivative in b there). */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            return new Tensor[] {b.mul(a.pow(b.sub(1))), y.mul(a.log())};
+        }
         double apply(double a, double b) { return Math.pow(a, b); }
         long applyLong(long a, long b) {
             if (b < 0) {
@@ -67,6 +93,11 @@ public enum BinaryOp {
     },
     /** The larger of the two; NaN if either is NaN. */
     MAXIMUM(Kind.ARITHMETIC) {
+        /** Partials: the gradient goes to a where a >= b, else to b (ties go to a, as a subgradient). */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            Tensor m = a.ge(b);
+            return new Tensor[] {m.to(y.dtype()), m.logicalNot().to(y.dtype())};
+        }
         double apply(double a, double b) { return Math.max(a, b); }
         long applyLong(long a, long b) { return Math.max(a, b); }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -77,6 +108,11 @@ public enum BinaryOp {
     },
     /** The smaller of the two; NaN if either is NaN. */
     MINIMUM(Kind.ARITHMETIC) {
+        /** Partials: the gradient goes to a where a <= b, else to b (ties go to a). */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            Tensor m = a.le(b);
+            return new Tensor[] {m.to(y.dtype()), m.logicalNot().to(y.dtype())};
+        }
         double apply(double a, double b) { return Math.min(a, b); }
         long applyLong(long a, long b) { return Math.min(a, b); }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -142,6 +178,33 @@ public enum BinaryOp {
     }
 
     abstract double apply(double a, double b);
+
+    /**
+     * The partial derivatives {@code (dy/da, dy/db)} as tensors broadcastable to the output, or null for
+     * an operation without gradient (comparisons, logic). Both rules follow from them unless a constant
+     * overrides them (the linear ones): VJP {@code (g * dy/da, g * dy/db)}, JVP
+     * {@code ta * dy/da + tb * dy/db}.
+     */
+    Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+        return null;
+    }
+
+    /** Cotangents of a and b (of the broadcast shape; the engine sums them down). */
+    Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) {
+        Tensor[] p = partials(a, b, y);
+        return p == null ? new Tensor[2] : new Tensor[] {g.mul(p[0]), g.mul(p[1])};
+    }
+
+    /** The output tangent; null tangents are zero. */
+    Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
+        Tensor[] p = partials(a, b, y);
+        if (p == null) {
+            return null;
+        }
+        Tensor da = ta == null ? null : ta.mul(p[0]);
+        Tensor db = tb == null ? null : tb.mul(p[1]);
+        return da == null ? db : db == null ? da : da.add(db);
+    }
 
     /** The value on integers; not called for DIVISION. */
     long applyLong(long a, long b) {

@@ -11,6 +11,18 @@ import org.fluxion.tensor.TensorType;
  * out-of-range values saturate, as Java's casts); any type to bool tests for non-zero.
  */
 public record Cast(DType target) implements Primitive {
+    /** VJP: the cotangent cast back to the input's dtype (the engine does the cast). */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {in[0].dtype().isFloatingPoint() ? g : null};
+    }
+
+    /** JVP: the tangent cast to the target (zero when the target is not floating-point). */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return target.isFloatingPoint() ? t[0].to(target) : null;
+    }
+
     @Override
     public String name() {
         return "cast";

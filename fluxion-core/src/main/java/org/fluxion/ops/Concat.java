@@ -14,6 +14,30 @@ import org.fluxion.tensor.TensorType;
  * <p>Its VJP is one slice of the cotangent per input; its JVP is the concat of the tangents.
  */
 public record Concat(int axis) implements Primitive {
+    /** VJP: the slice of the cotangent where each input landed. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        int a = Shape.normalizeAxis(axis, y.rank(), name());
+        Tensor[] out = new Tensor[in.length];
+        int start = 0;
+        for (int k = 0; k < in.length; k++) {
+            int n = in[k].dim(a);
+            out[k] = g.slice(a, start, start + n);
+            start += n;
+        }
+        return out;
+    }
+
+    /** JVP: the concatenation of the tangents (zeros for a null one). */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        Tensor[] parts = new Tensor[in.length];
+        for (int k = 0; k < in.length; k++) {
+            parts[k] = Rules.orZeros(t[k], in[k], y).to(y.dtype());
+        }
+        return Ops.bind(this, parts);
+    }
+
     @Override
     public String name() {
         return "concat";

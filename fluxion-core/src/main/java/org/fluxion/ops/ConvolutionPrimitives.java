@@ -50,6 +50,21 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: {@code y[n,o] = sum_c w[o,c] ⋆ x[n,c]} (cross-correlation, as every DL library). */
     public record Conv2d(Conv2dOptions options) implements Primitive {
+        /** VJP: {@code (conv2dInputGrad(g, w), conv2dWeightGrad(x, g))}, both differentiable primitives. */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new Conv2dInputGrad(options, in[0].shape()), g, in[1]),
+                    Ops.bind(new Conv2dWeightGrad(options, in[1].shape()), in[0], g)};
+        }
+
+        /** JVP: bilinear, {@code conv(tx, w) + conv(x, tw)}. */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            Tensor a = t[0] == null ? null : Ops.bind(this, t[0], in[1]);
+            Tensor b = t[1] == null ? null : Ops.bind(this, in[0], t[1]);
+            return a == null ? b : b == null ? a : a.add(b);
+        }
+
         @Override
         public String name() {
             return "conv2d";
@@ -84,6 +99,24 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its input; inputs (dy, w). */
     public record Conv2dInputGrad(Conv2dOptions options, Shape inputShape) implements Primitive {
+        /**
+         * VJP of the bilinear {@code dx = B(dy, w)}, the adjoint of conv in x: {@code <g, B(dy, w)> = <conv(g, w), dy>},
+         * so dy gets {@code conv(g, w)} and w gets {@code conv2dWeightGrad(g, dy)}.
+         */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new Conv2d(options), g, in[1]),
+                    Ops.bind(new Conv2dWeightGrad(options, in[1].shape()), g, in[0])};
+        }
+
+        /** JVP: bilinear in (dy, w). */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            Tensor a = t[0] == null ? null : Ops.bind(this, t[0], in[1]);
+            Tensor b = t[1] == null ? null : Ops.bind(this, in[0], t[1]);
+            return a == null ? b : b == null ? a : a.add(b);
+        }
+
         @Override
         public String name() {
             return "conv2dInputGrad";
@@ -123,6 +156,24 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its weight; inputs (x, dy). */
     public record Conv2dWeightGrad(Conv2dOptions options, Shape weightShape) implements Primitive {
+        /**
+         * VJP of the bilinear {@code dw = W(x, dy)} with {@code <g, W(x, dy)> = <dy, conv(x, g)>}: x gets
+         * {@code conv2dInputGrad(dy, g)} and dy gets {@code conv(x, g)}.
+         */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new Conv2dInputGrad(options, in[0].shape()), in[1], g),
+                    Ops.bind(new Conv2d(options), in[0], g)};
+        }
+
+        /** JVP: bilinear in (x, dy). */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            Tensor a = t[0] == null ? null : Ops.bind(this, t[0], in[1]);
+            Tensor b = t[1] == null ? null : Ops.bind(this, in[0], t[1]);
+            return a == null ? b : b == null ? a : a.add(b);
+        }
+
         @Override
         public String name() {
             return "conv2dWeightGrad";
@@ -181,6 +232,15 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the maximum of each window; padding counts as -infinity, NaN propagates. */
     public record MaxPool2d(Pool2dOptions options) implements Primitive {
+        /**
+         * VJP: {@code maxPool2dGrad(x, g)}. There is no JVP rule yet: it needs the window's argmax, which no
+         * differentiable operation exposes (so forward mode and second order through max pooling are missing).
+         */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new MaxPool2dGrad(options), in[0], g)};
+        }
+
         @Override
         public String name() {
             return "maxPool2d";
@@ -212,6 +272,21 @@ public final class ConvolutionPrimitives {
      * position of its maximum (the first one on ties), recomputed from x.
      */
     public record MaxPool2dGrad(Pool2dOptions options) implements Primitive {
+        /**
+         * VJP: none for x (the routing is piecewise constant in x); for dy it would be the gather at the
+         * argmax, the missing JVP of {@link MaxPool2d}.
+         */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            throw new UnsupportedOperationException(name() + ": no VJP rule yet (second order through max pooling)");
+        }
+
+        /** JVP: linear in dy for a fixed routing: {@code maxPool2dGrad(x, t_dy)}. */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            return t[1] == null ? null : Ops.bind(this, in[0], t[1]);
+        }
+
         @Override
         public String name() {
             return "maxPool2dGrad";
@@ -251,6 +326,17 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the mean of each window. */
     public record AvgPool2d(Pool2dOptions options) implements Primitive {
+        /** VJP: linear, {@code avgPool2dGrad(g)}. */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new AvgPool2dGrad(options, in[0].shape()), g)};
+        }
+
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            return Ops.bind(this, t[0]);
+        }
+
         @Override
         public String name() {
             return "avgPool2d";
@@ -280,6 +366,17 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the gradient of {@link AvgPool2d}, a linear map of dy alone; input (dy). */
     public record AvgPool2dGrad(Pool2dOptions options, Shape inputShape) implements Primitive {
+        /** VJP: the adjoint of the adjoint, {@code avgPool2d(g)}. */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {Ops.bind(new AvgPool2d(options), g)};
+        }
+
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            return Ops.bind(this, t[0]);
+        }
+
         @Override
         public String name() {
             return "avgPool2dGrad";

@@ -15,6 +15,18 @@ import org.fluxion.tensor.TensorType;
  * the gather of the tangent.
  */
 public record Gather(int axis) implements Primitive {
+    /** VJP: {@code scatterAdd(zeros(x.shape), axis, index, g)}; the index gets none. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {Tensor.zeros(g.dtype(), in[0].dims()).scatterAdd(axis, in[1], g), null};
+    }
+
+    /** JVP: the gather of the tangent. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return t[0].gather(axis, in[1]);
+    }
+
     @Override
     public String name() {
         return "gather";

@@ -13,6 +13,23 @@ import org.fluxion.tensor.TensorType;
  * {@link LinearAlgebra#matmul}) and one floating-point dtype.
  */
 public record MatMul() implements Primitive {
+    /**
+     * VJP: {@code (g @ b^T, a^T @ g)}, each of the broadcast batch shape; the engine sums the batch
+     * dimensions a or b was broadcast along.
+     */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {g.matmul(in[1].transpose()), in[0].transpose().matmul(g)};
+    }
+
+    /** JVP: {@code ta @ b + a @ tb}. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        Tensor da = t[0] == null ? null : t[0].matmul(in[1]);
+        Tensor db = t[1] == null ? null : in[0].matmul(t[1]);
+        return da == null ? db : db == null ? da : da.add(db);
+    }
+
     @Override
     public String name() {
         return "matmul";

@@ -20,6 +20,24 @@ public record Pad(int[] before, int[] after, double value) implements Primitive 
         after = after.clone();
     }
 
+    /** VJP: the interior box of the cotangent, {@code g[before : before + d]} on every axis. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        Tensor r = g;
+        for (int d = 0; d < before.length; d++) {
+            if (before[d] != 0 || after[d] != 0) {
+                r = r.slice(d, before[d], before[d] + in[0].dim(d));
+            }
+        }
+        return new Tensor[] {r};
+    }
+
+    /** JVP: the tangent padded with zeros (the pad value is a constant). */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return Ops.bind(new Pad(before, after, 0), t[0]);
+    }
+
     @Override
     public String name() {
         return "pad";

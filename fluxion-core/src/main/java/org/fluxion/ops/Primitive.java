@@ -25,4 +25,24 @@ public interface Primitive {
 
     /** Computes the output eagerly; {@code out} is the type {@link #outputType} returned. */
     Tensor compute(TensorType out, Tensor... inputs);
+
+    /**
+     * VJP rule: given the cotangent {@code g} of the output, the cotangents of the inputs. Entries may be
+     * null for inputs that get no gradient (indices, conditions, constants of integer type). A returned
+     * cotangent may have the output's broadcast shape; the engine sums it down to the input's shape and
+     * converts its dtype. Written with differentiable tensor operations only, so that it can itself be
+     * differentiated (higher order).
+     */
+    default Tensor[] vjp(Tensor g, Tensor[] inputs, Tensor output) {
+        throw new UnsupportedOperationException(name() + ": this primitive has no VJP rule yet");
+    }
+
+    /**
+     * JVP rule: the tangent of the output given the inputs' tangents ({@code null} entries are zero). May
+     * return null for a zero tangent, or a tangent that broadcasts to the output's shape. Written with
+     * differentiable tensor operations only.
+     */
+    default Tensor jvp(Tensor[] inputs, Tensor[] tangents, Tensor output) {
+        throw new UnsupportedOperationException(name() + ": this primitive has no JVP rule yet");
+    }
 }

@@ -35,6 +35,52 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         return axes.clone();
     }
 
+    /**
+     * VJP, with {@code gk} the cotangent reshaped to the keep-dims shape and expanded back to x's shape:
+     * sum: {@code gk}; prod: {@code gk * y / x} (undefined where x has zeros); max/min:
+     * {@code gk * (x == y) / count(x == y)}, the gradient shared equally between tied extremes.
+     */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        Tensor x = in[0];
+        Tensor gk = keep(g, x).broadcastTo(x.shape());
+        return new Tensor[] {switch (op) {
+            case SUM -> gk;
+            case PROD -> gk.mul(keep(y, x)).div(x);
+            case MAX, MIN -> gk.mul(extremeWeights(x, y));
+        }};
+    }
+
+    /** JVP: sum of t; prod: {@code y * sum(t / x)}; max/min: {@code sum(t * (x == y) / count)}. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        Tensor x = in[0];
+        Tensor tx = t[0];
+        return switch (op) {
+            case SUM -> Ops.bind(this, tx);
+            case PROD -> y.mul(Ops.bind(new Reduce(ReduceOp.SUM, axes, keepDims), tx.div(x)));
+            case MAX, MIN -> Ops.bind(new Reduce(ReduceOp.SUM, axes, keepDims), tx.mul(extremeWeights(x, y)));
+        };
+    }
+
+    /** {@code (x == y) / count(x == y)} over the reduced axes, of x's shape: a constant mask. */
+    private Tensor extremeWeights(Tensor x, Tensor y) {
+        Tensor mask = x.eq(keep(y, x)).to(x.dtype());
+        return mask.div(Ops.bind(new Reduce(ReduceOp.SUM, axes, true), mask));
+    }
+
+    /** A reduced tensor reshaped to the keep-dims shape of x (size 1 on the reduced axes). */
+    private Tensor keep(Tensor r, Tensor x) {
+        boolean[] reduced = reducedAxes(name(), axes, x.shape());
+        int[] dims = x.dims();
+        for (int d = 0; d < dims.length; d++) {
+            if (reduced[d]) {
+                dims[d] = 1;
+            }
+        }
+        return r.reshape(dims);
+    }
+
     @Override
     public String name() {
         return op.label();

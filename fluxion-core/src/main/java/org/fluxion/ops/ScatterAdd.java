@@ -18,6 +18,31 @@ import org.fluxion.tensor.TensorType;
  * source; its JVP is the scatter-add of the tangents.
  */
 public record ScatterAdd(int axis) implements Primitive {
+    /**
+     * VJP: {@code g} for x; for source, {@code gather(g, axis, index)} zero-padded from the index's shape to
+     * the source's (elements outside the index shape do not reach the output); none for the index.
+     */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        Tensor gs = g.gather(axis, in[1]);
+        int[] padding = new int[2 * gs.rank()];
+        boolean pad = false;
+        for (int d = 0; d < gs.rank(); d++) {
+            padding[2 * d + 1] = in[2].dim(d) - gs.dim(d);
+            pad |= padding[2 * d + 1] != 0;
+        }
+        return new Tensor[] {g, null, pad ? gs.pad(padding, 0) : gs};
+    }
+
+    /** JVP: the scatter-add of the tangents (zeros for a null one). */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        if (t[2] == null) {
+            return t[0];
+        }
+        return Rules.orZeros(t[0], in[0], y).to(y.dtype()).scatterAdd(axis, in[1], t[2]);
+    }
+
     @Override
     public String name() {
         return "scatterAdd";

@@ -10,6 +10,20 @@ public record Unary(UnaryOp op) implements Primitive {
     /** Elements per parallel chunk: below this, a thread hand-off costs more than it saves. */
     static final int GRAIN = 1 << 14;
 
+    /** VJP: {@code g * f'(x)}. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        Tensor d = op.derivative(in[0], y);
+        return new Tensor[] {d == null ? null : g.mul(d)};
+    }
+
+    /** JVP: {@code t * f'(x)}. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        Tensor d = op.derivative(in[0], y);
+        return d == null ? null : t[0].mul(d);
+    }
+
     @Override
     public String name() {
         return op.label();

@@ -7,6 +7,7 @@ import static org.fluxion.kernels.VectorLoops.vectorBound;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
 
 /**
  * Elementwise functions of one tensor, with their kernels. Each constant gives the scalar formula in
@@ -15,6 +16,8 @@ import org.fluxion.tensor.DType;
  */
 public enum UnaryOp {
     NEG(Kind.NUMERIC) {
+        /** f'(x) = -1. */
+        Tensor derivative(Tensor x, Tensor y) { return Rules.constantLike(-1, x); }
         double apply(double x) { return -x; }
         long applyLong(long x) { return -x; }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
@@ -24,6 +27,8 @@ public enum UnaryOp {
         }
     },
     ABS(Kind.NUMERIC) {
+        /** f'(x) = sign(x) (0 at 0, a subgradient). */
+        Tensor derivative(Tensor x, Tensor y) { return x.sign(); }
         double apply(double x) { return Math.abs(x); }
         long applyLong(long x) { return Math.abs(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
@@ -34,10 +39,14 @@ public enum UnaryOp {
     },
     /** -1, 0 or +1; NaN stays NaN. */
     SIGN(Kind.NUMERIC) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Math.signum(x); }
         long applyLong(long x) { return Long.signum(x); }
     },
     EXP(Kind.FLOATING) {
+        /** f'(x) = exp(x) = y. */
+        Tensor derivative(Tensor x, Tensor y) { return y; }
         double apply(double x) { return Math.exp(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
@@ -46,6 +55,8 @@ public enum UnaryOp {
         }
     },
     LOG(Kind.FLOATING) {
+        /** f'(x) = 1 / x. */
+        Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
         double apply(double x) { return Math.log(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
@@ -54,12 +65,18 @@ public enum UnaryOp {
         }
     },
     LOG1P(Kind.FLOATING) {
+        /** f'(x) = 1 / (1 + x). */
+        Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
         double apply(double x) { return Math.log1p(x); }
     },
     EXPM1(Kind.FLOATING) {
+        /** f'(x) = exp(x) = y + 1. */
+        Tensor derivative(Tensor x, Tensor y) { return y.add(1); }
         double apply(double x) { return Math.expm1(x); }
     },
     SQRT(Kind.FLOATING) {
+        /** f'(x) = 1 / (2 sqrt(x)) = 0.5 / y. */
+        Tensor derivative(Tensor x, Tensor y) { return y.reciprocal().mul(0.5); }
         double apply(double x) { return Math.sqrt(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
@@ -68,18 +85,28 @@ public enum UnaryOp {
         }
     },
     RSQRT(Kind.FLOATING) {
+        /** f'(x) = -x^(-3/2) / 2 = -0.5 y / x. */
+        Tensor derivative(Tensor x, Tensor y) { return y.div(x).mul(-0.5); }
         double apply(double x) { return 1 / Math.sqrt(x); }
     },
     SIN(Kind.FLOATING) {
+        /** f'(x) = cos(x). */
+        Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
         double apply(double x) { return Math.sin(x); }
     },
     COS(Kind.FLOATING) {
+        /** f'(x) = -sin(x). */
+        Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
         double apply(double x) { return Math.cos(x); }
     },
     TAN(Kind.FLOATING) {
+        /** f'(x) = 1 + tan(x)^2 = 1 + y^2. */
+        Tensor derivative(Tensor x, Tensor y) { return y.mul(y).add(1); }
         double apply(double x) { return Math.tan(x); }
     },
     TANH(Kind.FLOATING) {
+        /** f'(x) = 1 - tanh(x)^2 = 1 - y^2. */
+        Tensor derivative(Tensor x, Tensor y) { return y.mul(y).neg().add(1); }
         double apply(double x) { return Math.tanh(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
@@ -89,6 +116,8 @@ public enum UnaryOp {
     },
     /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows. */
     SIGMOID(Kind.FLOATING) {
+        /** f'(x) = y (1 - y). */
+        Tensor derivative(Tensor x, Tensor y) { return y.mul(y.neg().add(1)); }
         double apply(double x) {
             double z = Math.exp(-Math.abs(x));
             return x >= 0 ? 1 / (1 + z) : z / (1 + z);
@@ -105,6 +134,8 @@ public enum UnaryOp {
     },
     /** {@code max(x, 0)}; NaN stays NaN. */
     RELU(Kind.NUMERIC) {
+        /** f'(x) = 1 where x > 0, else 0 (0 at 0). */
+        Tensor derivative(Tensor x, Tensor y) { return x.gt(0).to(x.dtype()); }
         double apply(double x) { return x > 0 || Double.isNaN(x) ? x : 0; }
         long applyLong(long x) { return Math.max(x, 0); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
@@ -114,14 +145,20 @@ public enum UnaryOp {
         }
     },
     IS_NAN(Kind.PREDICATE) {
+        /** f'(x) = none: a predicate. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Double.isNaN(x) ? 1 : 0; }
         long applyLong(long x) { return 0; }
     },
     IS_FINITE(Kind.PREDICATE) {
+        /** f'(x) = none: a predicate. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Double.isFinite(x) ? 1 : 0; }
         long applyLong(long x) { return 1; }
     },
     LOGICAL_NOT(Kind.PREDICATE) {
+        /** f'(x) = none: a predicate. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return x == 0 ? 1 : 0; }
         long applyLong(long x) { return x == 0 ? 1 : 0; }
     };
@@ -146,6 +183,13 @@ public enum UnaryOp {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
     }
+
+    /**
+     * The derivative {@code f'(x)} as a tensor, given the input and the output {@code y = f(x)}; null
+     * where the function has no gradient. Both rules follow from it: VJP {@code g * f'(x)}, JVP
+     * {@code t * f'(x)}. Written with tensor operations, so it is differentiable again.
+     */
+    abstract Tensor derivative(Tensor x, Tensor y);
 
     /** The value in double precision. */
     abstract double apply(double x);

@@ -15,6 +15,17 @@ public final class ViewPrimitives {
 
     /** Primitive: the same elements in row-major order with a new shape of equal size. */
     public record Reshape(Shape shape) implements Primitive {
+    /** VJP: the cotangent reshaped back. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {g.reshape(in[0].dims())};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return Ops.bind(this, t[0]);
+    }
+
         @Override
         public String name() {
             return "reshape";
@@ -44,6 +55,21 @@ public final class ViewPrimitives {
 
     /** Primitive: axes reordered; axis i of the result is axis {@code order[i]} of the input. */
     public record Permute(int[] order) implements Primitive {
+    /** VJP: the inverse permutation of the cotangent. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        int[] inverse = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            inverse[Shape.normalizeAxis(order[i], order.length, name())] = i;
+        }
+        return new Tensor[] {g.permute(inverse)};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return Ops.bind(this, t[0]);
+    }
+
         @Override
         public String name() {
             return "permute";
@@ -98,6 +124,17 @@ public final class ViewPrimitives {
 
     /** Primitive: a broadcast view to a larger shape (NumPy rules); broadcast axes get stride 0. */
     public record Expand(Shape shape) implements Primitive {
+    /** VJP: the cotangent itself, of the expanded shape: the engine sums it down (unbroadcasting). */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {g};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return Ops.bind(this, t[0]);
+    }
+
         @Override
         public String name() {
             return "expand";
@@ -123,6 +160,40 @@ public final class ViewPrimitives {
      * Parameters are already normalized: {@code 0 <= start <= end <= dim}, {@code step >= 1}.
      */
     public record Slice(int axis, int start, int end, int step) implements Primitive {
+    /**
+     * VJP: the cotangent placed back at positions {@code start + i * step} with zeros elsewhere. For
+     * {@code step > 1} each element gets {@code step - 1} zeros after it (unsqueeze, pad, merge), then the
+     * whole is padded/cropped to the axis length: only pad, reshape and slice, so it is differentiable.
+     */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        int a = Shape.normalizeAxis(axis, y.rank(), name());
+        int d = in[0].dim(a);
+        int m = g.dim(a);
+        Tensor r = g;
+        if (step > 1 && m > 0) {
+            int[] spread = new int[2 * (a + 2)];
+            spread[2 * (a + 1) + 1] = step - 1;
+            int[] dims = g.dims();
+            dims[a] = m * step;
+            r = r.unsqueeze(a + 1).pad(spread, 0).reshape(dims);
+        }
+        int used = step > 1 && m > 0 ? m * step : m;
+        int[] padding = new int[2 * (a + 1)];
+        padding[2 * a] = start;
+        padding[2 * a + 1] = Math.max(0, d - start - used);
+        r = r.pad(padding, 0);
+        if (r.dim(a) > d) {
+            r = r.slice(a, 0, d); // the trailing zeros of the last spread element
+        }
+        return new Tensor[] {r};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return Ops.bind(this, t[0]);
+    }
+
         @Override
         public String name() {
             return "slice";
@@ -155,6 +226,17 @@ public final class ViewPrimitives {
 
     /** Primitive: a contiguous copy with its own storage. */
     public record Copy() implements Primitive {
+    /** VJP: the cotangent itself. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        return new Tensor[] {g};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        return t[0];
+    }
+
         @Override
         public String name() {
             return "copy";

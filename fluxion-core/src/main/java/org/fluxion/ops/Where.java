@@ -8,6 +8,23 @@ import org.fluxion.tensor.TensorType;
 
 /** Primitive: {@code condition ? a : b} elementwise; the three inputs broadcast together. */
 public record Where() implements Primitive {
+    /** VJP: {@code (none, where(c, g, 0), where(c, 0, g))}; the condition gets no gradient. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+        Tensor zero = Rules.constantLike(0, g);
+        return new Tensor[] {null, Tensor.where(in[0], g, zero), Tensor.where(in[0], zero, g)};
+    }
+
+    /** JVP: {@code where(c, ta, tb)}. */
+    @Override
+    public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+        if (t[1] == null && t[2] == null) {
+            return null;
+        }
+        Tensor zero = Rules.constantLike(0, y);
+        return Tensor.where(in[0], t[1] == null ? zero : t[1], t[2] == null ? zero : t[2]);
+    }
+
     @Override
     public String name() {
         return "where";

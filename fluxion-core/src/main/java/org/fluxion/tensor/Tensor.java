@@ -2,6 +2,9 @@ package org.fluxion.tensor;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.fluxion.autodiff.Autograd;
+import org.fluxion.autodiff.AutogradMeta;
+import org.fluxion.autodiff.InPlace;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Elementwise;
 import org.fluxion.ops.Indexing;
@@ -29,6 +32,8 @@ public final class Tensor {
     private final Shape shape;
     private final int[] strides;
     private final int offset;
+    /** Autodiff state; null for a tensor that takes part in no differentiation (the fast path). */
+    private AutogradMeta autograd;
 
     private Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -351,6 +356,101 @@ public final class Tensor {
      */
     public Object toNestedArray() {
         return Creation.toNested(this);
+    }
+
+    // ---------------------------------------------------------------- autodiff
+
+    /**
+     * Marks this tensor as a leaf whose gradient {@link #backward()} accumulates in {@link #grad()}; returns
+     * this tensor.
+     *
+     * @throws IllegalArgumentException when the tensor is not float32 or float64
+     */
+    public Tensor requiresGrad(boolean requiresGrad) {
+        Autograd.setRequiresGrad(this, requiresGrad);
+        return this;
+    }
+
+    /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
+    public boolean requiresGrad() {
+        return autograd != null && Autograd.requiresGrad(this);
+    }
+
+    /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
+    public Tensor grad() {
+        return autograd == null ? null : Autograd.grad(this);
+    }
+
+    /** Clears the accumulated gradient. */
+    public void zeroGrad() {
+        if (autograd != null) {
+            Autograd.zeroGrad(this);
+        }
+    }
+
+    /** A view of the same elements that no derivative flows through (stop-gradient). */
+    public Tensor detach() {
+        return Autograd.detach(this);
+    }
+
+    /**
+     * Backpropagates from this one-element tensor: every leaf that requires grad gets
+     * {@code d this / d leaf} added to its {@link #grad()}. The graph's saved tensors are released.
+     *
+     * @throws IllegalArgumentException when this tensor has more than one element (pass a cotangent)
+     */
+    public void backward() {
+        Autograd.backward(this, null, false, false);
+    }
+
+    /** Backpropagates the vector-Jacobian product with {@code cotangent}, of this tensor's shape. */
+    public void backward(Tensor cotangent) {
+        Autograd.backward(this, cotangent, false, false);
+    }
+
+    /**
+     * Backpropagates {@code cotangent} (null: a one-element tensor's 1). With {@code retainGraph} the graph
+     * can be walked again; with {@code createGraph} the gradients are recorded too (for higher order).
+     */
+    public void backward(Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(this, cotangent, retainGraph, createGraph);
+    }
+
+    /**
+     * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a
+     * tensor that does not require grad; bumps the storage version. Returns this tensor.
+     */
+    public Tensor subInPlace(Tensor other) {
+        InPlace.apply("subInPlace", this, () -> sub(other));
+        return this;
+    }
+
+    /** {@code this += other} in place; see {@link #subInPlace}. */
+    public Tensor addInPlace(Tensor other) {
+        InPlace.apply("addInPlace", this, () -> add(other));
+        return this;
+    }
+
+    /** {@code this *= factor} in place; see {@link #subInPlace}. */
+    public Tensor mulInPlace(double factor) {
+        InPlace.apply("mulInPlace", this, () -> mul(factor));
+        return this;
+    }
+
+    /** Copies {@code source} (broadcast, converted) into this tensor's elements; see {@link #subInPlace}. */
+    public Tensor copyFrom(Tensor source) {
+        InPlace.write("copyFrom", this, source);
+        return this;
+    }
+
+    /** Autodiff's metadata of this tensor, or null. Internal to {@code org.fluxion.autodiff}. */
+    public AutogradMeta autogradMeta() {
+        return autograd;
+    }
+
+    /** Sets autodiff's metadata. Internal to {@code org.fluxion.autodiff}. */
+    public void autogradMeta(AutogradMeta meta) {
+        autograd = meta;
     }
 
     // ---------------------------------------------------------------- conversion and views

@@ -1,0 +1,133 @@
+package org.fluxion.autodiff;
+
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Eager reverse mode (PyTorch-like), behind {@link Tensor#requiresGrad(boolean)},
+ * {@link Tensor#backward()} and friends, plus {@link #grad}, which returns gradients instead of
+ * accumulating them (the basis of {@link Functional}).
+ */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /** Marks a floating-point tensor as a leaf whose gradient is accumulated by backward. */
+    public static void setRequiresGrad(Tensor t, boolean flag) {
+        if (flag && !t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require a gradient, got "
+                    + t.type() + " (convert with to(DType.FLOAT32) or to(DType.FLOAT64) first)");
+        }
+        AutogradMeta m = t.autogradMeta();
+        if (m != null && m.gradFn != null) {
+            if (!flag) {
+                throw new IllegalStateException("requiresGrad(false): tensor " + t.type() + " is the result of "
+                        + m.gradFn.primitive.name() + ", not a leaf; use detach() to stop tracking it");
+            }
+            return;
+        }
+        if (m == null && !flag) {
+            return;
+        }
+        Dispatch.meta(t).requiresGrad = flag;
+    }
+
+    /** True for a leaf that requires grad and for the result of a recorded operation. */
+    public static boolean requiresGrad(Tensor t) {
+        AutogradMeta m = t.autogradMeta();
+        return m != null && m.tracked();
+    }
+
+    /** The gradient accumulated in a leaf, or null. */
+    public static Tensor grad(Tensor t) {
+        AutogradMeta m = t.autogradMeta();
+        return m == null ? null : m.grad;
+    }
+
+    /** Clears the accumulated gradient. */
+    public static void zeroGrad(Tensor t) {
+        AutogradMeta m = t.autogradMeta();
+        if (m != null) {
+            m.grad = null;
+        }
+    }
+
+    /** The name of the primitive that produced {@code t}, or null for a leaf or an untracked tensor. */
+    public static String gradFnName(Tensor t) {
+        AutogradMeta m = t.autogradMeta();
+        return m == null || m.gradFn == null ? null : m.gradFn.primitive.name();
+    }
+
+    /**
+     * Accumulates {@code d root / d leaf} (contracted with {@code cotangent}) into the {@code grad} of
+     * every leaf that requires grad.
+     *
+     * @param cotangent of the root's shape; null only for a one-element root (then 1)
+     */
+    public static void backward(Tensor root, Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        Node node = rootNode(root, "backward");
+        Backward.run(new Node[] {node}, new Tensor[] {seed(root, cotangent, "backward")}, null, retainGraph, createGraph);
+    }
+
+    /**
+     * The gradients of {@code output} (contracted with {@code cotangent}) with respect to {@code inputs},
+     * returned and not accumulated (torch.autograd.grad). An input the output does not depend on gets
+     * zeros. With {@code createGraph} the results are differentiable again.
+     */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor cotangent, boolean retainGraph,
+                                boolean createGraph) {
+        Node[] capture = new Node[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            AutogradMeta m = inputs[i].autogradMeta();
+            if (m == null || !m.tracked()) {
+                throw new IllegalArgumentException("grad: input " + i + " (" + inputs[i].type()
+                        + ") does not require grad, so no gradient can be taken with respect to it");
+            }
+            capture[i] = m.gradFn != null ? m.gradFn : Dispatch.accumulator(inputs[i], m);
+        }
+        Tensor seed = seed(output, cotangent, "grad");
+        AutogradMeta om = output.autogradMeta();
+        Tensor[] result;
+        if (om == null || !om.tracked()) {
+            result = new Tensor[inputs.length]; // the output does not depend on any input
+        } else {
+            result = Backward.run(new Node[] {rootNode(output, "grad")}, new Tensor[] {seed}, capture,
+                    retainGraph, createGraph);
+        }
+        for (int i = 0; i < result.length; i++) {
+            if (result[i] == null) {
+                result[i] = Tensor.zeros(inputs[i].dtype(), inputs[i].dims());
+            }
+        }
+        return result;
+    }
+
+    private static Node rootNode(Tensor root, String op) {
+        AutogradMeta m = root.autogradMeta();
+        if (m == null || !m.tracked()) {
+            throw new IllegalArgumentException(op + ": tensor " + root.type() + " does not require grad and has no "
+                    + "recorded operation (call requiresGrad(true) on the inputs before computing it)");
+        }
+        return m.gradFn != null ? m.gradFn : Dispatch.accumulator(root, m);
+    }
+
+    private static Tensor seed(Tensor root, Tensor cotangent, String op) {
+        if (cotangent == null) {
+            if (root.size() != 1) {
+                throw new IllegalArgumentException(op + ": output of shape " + root.shape() + " has " + root.size()
+                        + " elements; backward without a cotangent needs a single element (pass a cotangent of "
+                        + "shape " + root.shape() + ", e.g. ones, or reduce the output with sum() first)");
+            }
+            return Tensor.ones(root.dtype(), root.dims());
+        }
+        if (!cotangent.shape().equals(root.shape())) {
+            throw new IllegalArgumentException(op + ": cotangent of shape " + cotangent.shape()
+                    + " does not match the output of shape " + root.shape() + "; they must be equal");
+        }
+        return cotangent.to(root.dtype());
+    }
+
+    /** A view of {@code t} that is tracked by neither reverse nor forward mode. */
+    public static Tensor detach(Tensor t) {
+        return Tensor.view(t.storage(), t.shape(), t.strides(), t.offset());
+    }
+}

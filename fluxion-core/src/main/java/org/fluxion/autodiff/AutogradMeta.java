@@ -1,0 +1,42 @@
+package org.fluxion.autodiff;
+
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The autograd state of one tensor, kept in a single field of {@link Tensor} (null for the common case
+ * of a tensor that takes part in no differentiation):
+ * <ul>
+ *   <li>a leaf that {@code requiresGrad} accumulates its gradient in {@link #grad} through its
+ *       {@link #accumulator} node;</li>
+ *   <li>the output of a recorded operation has {@link #gradFn}, the node that made it;</li>
+ *   <li>in forward mode, a list of tangents, one per active {@link ForwardLevel}.</li>
+ * </ul>
+ * Internal to autodiff; public only because {@link Tensor} lives in another package.
+ */
+public final class AutogradMeta {
+    boolean requiresGrad;
+    Tensor grad;
+    Node gradFn;
+    /** The node that receives this leaf's cotangent in backward; created on first use. */
+    Node accumulator;
+    Tangent tangents;
+
+    /** A tangent of the tensor at one forward level (a short linked list: levels are few). */
+    record Tangent(ForwardLevel level, Tensor value, Tangent next) {
+    }
+
+    /** The tangent of this tensor at {@code level}, or null (zero). */
+    Tensor tangentAt(ForwardLevel level) {
+        for (Tangent t = tangents; t != null; t = t.next) {
+            if (t.level == level) {
+                return t.value;
+            }
+        }
+        return null;
+    }
+
+    /** True when reverse mode must track the tensor: a leaf that requires grad, or an operation's output. */
+    boolean tracked() {
+        return requiresGrad || gradFn != null;
+    }
+}

@@ -1,0 +1,142 @@
+package org.fluxion.autodiff;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The reverse-mode engine. From the root nodes it finds the reachable graph and counts, per node, the
+ * edges that still have to deliver a cotangent; then it processes nodes in reverse topological order
+ * (a node runs once all its consumers have run), calling each primitive's VJP rule and accumulating the
+ * input cotangents in the producing nodes. Both walks use explicit stacks, never recursion: a graph a
+ * million nodes deep is fine.
+ *
+ * <p><b>Unbroadcasting</b> happens here, once: a rule may return an input cotangent of the broadcast
+ * (output) shape; it is summed over the leading axes and the axes where the input had size 1.
+ *
+ * <p><b>Retain-graph semantics</b>: without {@code retainGraph}, each node releases its saved tensors
+ * once used, and a second backward through it throws {@link IllegalStateException}. With
+ * {@code createGraph} the rules run with grad mode on, so the gradients are themselves differentiable.
+ *
+ * <p>Walks over one graph must not run concurrently (the walk state lives in the nodes).
+ */
+final class Backward {
+    private static final AtomicLong WALKS = new AtomicLong();
+
+    private Backward() {
+    }
+
+    /**
+     * Runs backward from {@code roots} seeded with {@code cotangents}.
+     *
+     * @param capture null to accumulate into the leaves' {@code grad}; otherwise the nodes whose incoming
+     *                cotangent is returned (in order, null when none arrived), and no leaf is modified
+     */
+    static Tensor[] run(Node[] roots, Tensor[] cotangents, Node[] capture, boolean retainGraph, boolean createGraph) {
+        long walk = WALKS.incrementAndGet();
+        ArrayList<Node> stack = new ArrayList<>();
+        for (Node r : roots) {
+            visit(r, walk, stack);
+        }
+        while (!stack.isEmpty()) {
+            Node n = stack.removeLast();
+            for (Node c : n.next) {
+                if (c != null) {
+                    visit(c, walk, stack);
+                    c.pending++;
+                }
+            }
+        }
+        try (var mode = GradMode.set(createGraph)) {
+            for (int i = 0; i < roots.length; i++) {
+                roots[i].cotangent = add(roots[i].cotangent, cotangents[i]);
+            }
+            Map<Node, Integer> captured = new IdentityHashMap<>();
+            if (capture != null) {
+                for (int i = 0; i < capture.length; i++) {
+                    captured.put(capture[i], i);
+                }
+            }
+            Tensor[] result = capture == null ? null : new Tensor[capture.length];
+            for (Node r : roots) {
+                if (r.pending == 0 && !stack.contains(r)) {
+                    stack.add(r);
+                }
+            }
+            while (!stack.isEmpty()) {
+                Node n = stack.removeLast();
+                Tensor g = n.cotangent;
+                n.cotangent = null;
+                Integer slot = captured.get(n);
+                if (slot != null) {
+                    result[slot] = g;
+                }
+                if (n.isAccumulator()) {
+                    if (capture == null && g != null) {
+                        AutogradMeta m = n.leaf.autogradMeta();
+                        m.grad = m.grad == null ? g : m.grad.add(g);
+                    }
+                    continue;
+                }
+                if (g != null) {
+                    Tensor[] inputs = n.savedInputs();
+                    Tensor[] cts = n.primitive.vjp(g, inputs, n.savedOutput());
+                    for (int i = 0; i < n.next.length; i++) {
+                        Node c = n.next[i];
+                        if (c != null && cts[i] != null) {
+                            c.cotangent = add(c.cotangent, unbroadcast(cts[i], inputs[i]));
+                        }
+                    }
+                }
+                for (Node c : n.next) {
+                    if (c != null && --c.pending == 0) {
+                        stack.add(c);
+                    }
+                }
+                if (!retainGraph) {
+                    n.release();
+                }
+            }
+            return result;
+        }
+    }
+
+    private static void visit(Node n, long walk, ArrayList<Node> stack) {
+        if (n.walk != walk) {
+            n.walk = walk;
+            n.pending = 0;
+            n.cotangent = null;
+            stack.add(n);
+        }
+    }
+
+    private static Tensor add(Tensor acc, Tensor g) {
+        return acc == null ? g : acc.add(g);
+    }
+
+    /**
+     * Sums a cotangent of a broadcast shape down to {@code input}'s shape (over the leading axes and the
+     * axes where the input has size 1) and converts it to the input's dtype.
+     */
+    static Tensor unbroadcast(Tensor ct, Tensor input) {
+        Shape target = input.shape();
+        if (!ct.shape().equals(target)) {
+            int lead = ct.rank() - target.rank();
+            int[] axes = new int[ct.rank()];
+            int count = 0;
+            for (int i = 0; i < ct.rank(); i++) {
+                if (i < lead || (target.dim(i - lead) == 1 && ct.dim(i) != 1)) {
+                    axes[count++] = i;
+                }
+            }
+            if (count > 0) {
+                ct = ct.sum(java.util.Arrays.copyOf(axes, count), true);
+            }
+            ct = ct.reshape(target.dims());
+        }
+        return ct.to(input.dtype());
+    }
+}

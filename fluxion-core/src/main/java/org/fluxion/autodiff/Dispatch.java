@@ -1,0 +1,107 @@
+package org.fluxion.autodiff;
+
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * The autodiff side of {@link org.fluxion.ops.Ops#bind}, taken only when an input carries autograd
+ * metadata. It does two things:
+ * <ol>
+ *   <li><b>forward mode</b>: for the innermost visible level at which an input has a tangent, it computes
+ *       the primal (recursively, for outer levels) and then the primitive's JVP rule with that level
+ *       hidden, and attaches the result as the output's tangent;</li>
+ *   <li><b>reverse mode</b>: when grad mode is on and an input is tracked, it records a {@link Node}.</li>
+ * </ol>
+ * Only floating-point outputs are differentiated: comparisons, arg-reductions and integer casts cut the
+ * graph.
+ */
+public final class Dispatch {
+    private Dispatch() {
+    }
+
+    public static Tensor bind(Primitive primitive, Tensor[] inputs, TensorType outType) {
+        AutodiffState state = AutodiffState.current();
+        for (int k = state.visible - 1; k >= 0; k--) {
+            ForwardLevel level = state.levels.get(k);
+            Tensor[] tangents = null;
+            for (int i = 0; i < inputs.length; i++) {
+                AutogradMeta meta = inputs[i].autogradMeta();
+                Tensor t = meta == null ? null : meta.tangentAt(level);
+                if (t != null) {
+                    if (tangents == null) {
+                        tangents = new Tensor[inputs.length];
+                    }
+                    tangents[i] = t;
+                }
+            }
+            if (tangents != null) {
+                int saved = state.visible;
+                state.visible = k;
+                try {
+                    Tensor out = bind(primitive, inputs, outType);
+                    if (out.dtype().isFloatingPoint()) {
+                        Tensor t = primitive.jvp(inputs, tangents, out);
+                        if (t != null) {
+                            attachTangent(out, level, fit(t, out));
+                        }
+                    }
+                    return out;
+                } finally {
+                    state.visible = saved;
+                }
+            }
+        }
+        Tensor out = primitive.compute(outType, inputs);
+        if (state.gradEnabled && out.dtype().isFloatingPoint()) {
+            record(primitive, inputs, out);
+        }
+        return out;
+    }
+
+    private static void record(Primitive primitive, Tensor[] inputs, Tensor out) {
+        Node[] next = null;
+        for (int i = 0; i < inputs.length; i++) {
+            AutogradMeta meta = inputs[i].autogradMeta();
+            if (meta != null && meta.tracked() && inputs[i].dtype().isFloatingPoint()) {
+                if (next == null) {
+                    next = new Node[inputs.length];
+                }
+                next[i] = meta.gradFn != null ? meta.gradFn : accumulator(inputs[i], meta);
+            }
+        }
+        if (next != null) {
+            meta(out).gradFn = new Node(primitive, inputs, out, next);
+        }
+    }
+
+    static Node accumulator(Tensor leaf, AutogradMeta meta) {
+        if (meta.accumulator == null) {
+            meta.accumulator = new Node(leaf);
+        }
+        return meta.accumulator;
+    }
+
+    /** The tensor's metadata, created when missing. */
+    static AutogradMeta meta(Tensor t) {
+        AutogradMeta m = t.autogradMeta();
+        if (m == null) {
+            m = new AutogradMeta();
+            t.autogradMeta(m);
+        }
+        return m;
+    }
+
+    static void attachTangent(Tensor t, ForwardLevel level, Tensor tangent) {
+        AutogradMeta m = meta(t);
+        m.tangents = new AutogradMeta.Tangent(level, tangent, m.tangents);
+    }
+
+    /** A rule's tangent made to match the output: broadcast rules may return a smaller shape. */
+    private static Tensor fit(Tensor t, Tensor out) {
+        if (!t.shape().equals(out.shape())) {
+            t = t.broadcastTo(out.shape());
+        }
+        return t.to(out.dtype());
+    }
+}

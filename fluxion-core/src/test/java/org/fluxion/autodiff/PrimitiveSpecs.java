@@ -1,0 +1,199 @@
+package org.fluxion.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.fluxion.ops.ArgReduce;
+import org.fluxion.ops.Binary;
+import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.Cast;
+import org.fluxion.ops.Concat;
+import org.fluxion.ops.Conv2dOptions;
+import org.fluxion.ops.ConvolutionPrimitives.AvgPool2d;
+import org.fluxion.ops.ConvolutionPrimitives.AvgPool2dGrad;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2d;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2dInputGrad;
+import org.fluxion.ops.ConvolutionPrimitives.Conv2dWeightGrad;
+import org.fluxion.ops.ConvolutionPrimitives.MaxPool2d;
+import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dGrad;
+import org.fluxion.ops.Gather;
+import org.fluxion.ops.MatMul;
+import org.fluxion.ops.Ops;
+import org.fluxion.ops.Pad;
+import org.fluxion.ops.Pool2dOptions;
+import org.fluxion.ops.Reduce;
+import org.fluxion.ops.ReduceOp;
+import org.fluxion.ops.ScatterAdd;
+import org.fluxion.ops.Unary;
+import org.fluxion.ops.UnaryOp;
+import org.fluxion.ops.ViewPrimitives.Copy;
+import org.fluxion.ops.ViewPrimitives.Expand;
+import org.fluxion.ops.ViewPrimitives.Permute;
+import org.fluxion.ops.ViewPrimitives.Reshape;
+import org.fluxion.ops.ViewPrimitives.Slice;
+import org.fluxion.ops.Where;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * One declarative row per primitive (per constant of the elementwise enums and of {@link ReduceOp}): the
+ * function binding it (non-differentiable inputs such as indices and conditions fixed inside), a
+ * generator of its differentiable float64 inputs within the domain where it is smooth, the tolerance
+ * and the order checked. Rows with {@code differentiable = false} check that no derivative flows.
+ *
+ * <p>A new primitive = one row here; {@link PrimitiveRulesTest#everyPrimitiveHasASpec} fails until it
+ * has one.
+ */
+final class PrimitiveSpecs {
+    private PrimitiveSpecs() {
+    }
+
+    record Spec(String key, Function<Tensor[], Tensor> f, Function<Random, Tensor[]> inputs, double tol, int order,
+                boolean differentiable, boolean forward) {
+        Spec(String key, Function<Tensor[], Tensor> f, Function<Random, Tensor[]> inputs, double tol, int order,
+             boolean differentiable) {
+            this(key, f, inputs, tol, order, differentiable, true);
+        }
+
+        @Override
+        public String toString() {
+            return key;
+        }
+    }
+
+    // ---------------------------------------------------------------- input domains
+
+    static Tensor normal(Random r, int... dims) {
+        return GradCheck.randnLike(Tensor.zeros(DType.FLOAT64, dims), r);
+    }
+
+    /** Uniform in [lo, hi). */
+    static Tensor uniform(Random r, double lo, double hi, int... dims) {
+        double[] d = new double[Shape.of(dims).size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = lo + (hi - lo) * r.nextDouble();
+        }
+        return Tensor.of(d, dims);
+    }
+
+    /** Normal values pushed at least 0.2 away from 0 (for kinks at 0). */
+    static Tensor awayFromZero(Random r, int... dims) {
+        Tensor x = normal(r, dims);
+        return x.add(x.sign().mul(0.2));
+    }
+
+    /** A permutation of 0.1 * (1..n): distinct values, so max/min have no ties. */
+    static Tensor distinct(Random r, int... dims) {
+        int n = Shape.of(dims).size();
+        List<Double> v = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            v.add(0.1 * (k + 1) - 0.05 * n);
+        }
+        java.util.Collections.shuffle(v, r);
+        return Tensor.of(v.stream().mapToDouble(Double::doubleValue).toArray(), dims);
+    }
+
+    private static Tensor[] of(Tensor... t) {
+        return t;
+    }
+
+    // ---------------------------------------------------------------- the table
+
+    static List<Spec> all() {
+        List<Spec> s = new ArrayList<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            s.add(unary(op));
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            s.add(binary(op));
+        }
+        Tensor cond = Tensor.of(new boolean[] {true, false, false, true, true, false, true, false, false, true, true, true}, 3, 4);
+        s.add(new Spec("Where", x -> Ops.bind(new Where(), cond, x[0], x[1]), r -> of(normal(r, 3, 4), normal(r, 4)), 1e-6, 2, true));
+        s.add(new Spec("Cast", x -> Ops.bind(new Cast(DType.FLOAT64), x[0]).mul(x[0]), r -> of(normal(r, 3)), 1e-6, 2, true));
+        s.add(new Spec("Reshape", x -> Ops.bind(new Reshape(Shape.of(2, 6)), x[0]).mul(x[0].reshape(2, 6)),
+                r -> of(normal(r, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("Permute", x -> Ops.bind(new Permute(new int[] {2, 0, -2}), x[0]).exp(),
+                r -> of(normal(r, 2, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("Expand", x -> Ops.bind(new Expand(Shape.of(2, 3, 4)), x[0]).sin(), r -> of(normal(r, 3, 1)), 1e-6, 2, true));
+        s.add(new Spec("Slice", x -> Ops.bind(new Slice(1, 1, 6, 2), x[0]).square(), r -> of(normal(r, 3, 7)), 1e-6, 2, true));
+        s.add(new Spec("Copy", x -> Ops.bind(new Copy(), x[0].transpose()).square(), r -> of(normal(r, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("MatMul", x -> Ops.bind(new MatMul(), x[0], x[1]), r -> of(normal(r, 2, 3, 4), normal(r, 4, 5)), 1e-6, 2, true));
+        s.add(new Spec("Concat", x -> Ops.bind(new Concat(1), x[0], x[1].square(), x[2]),
+                r -> of(normal(r, 2, 3), normal(r, 2, 1), normal(r, 2, 2)), 1e-6, 2, true));
+        s.add(new Spec("Pad", x -> Ops.bind(new Pad(new int[] {1, 0}, new int[] {0, 2}, 1.5), x[0]).square(),
+                r -> of(normal(r, 2, 3)), 1e-6, 2, true));
+        Tensor gidx = Tensor.of(new long[] {0, 3, 3, 1, 2, 2, 2, 0, 1, 1, 3, 0, 0, 0, 3}, 3, 5);
+        s.add(new Spec("Gather", x -> Ops.bind(new Gather(1), x[0], gidx).square(), r -> of(normal(r, 3, 4)), 1e-6, 2, true));
+        Tensor sidx = Tensor.of(new long[] {0, 3, 3, 3, 1, 0}, 2, 3);
+        s.add(new Spec("ScatterAdd", x -> Ops.bind(new ScatterAdd(0), x[0], sidx, x[1].square()),
+                r -> of(normal(r, 4, 3), normal(r, 3, 3)), 1e-6, 2, true));
+        s.add(new Spec("Reduce.SUM", x -> Ops.bind(new Reduce(ReduceOp.SUM, new int[] {1}, false), x[0].square()),
+                r -> of(normal(r, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("Reduce.PROD", x -> Ops.bind(new Reduce(ReduceOp.PROD, new int[] {0}, true), x[0]),
+                r -> of(uniform(r, 0.5, 1.5, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("Reduce.MAX", x -> Ops.bind(new Reduce(ReduceOp.MAX, new int[] {1}, false), x[0].square()),
+                r -> of(distinct(r, 3, 4).add(3)), 1e-6, 2, true));
+        s.add(new Spec("Reduce.MIN", x -> Ops.bind(new Reduce(ReduceOp.MIN, new int[0], false), x[0].exp()),
+                r -> of(distinct(r, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
+        Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
+        Shape xs = Shape.of(2, 2, 5, 4);
+        Shape ws = Shape.of(3, 2, 3, 2);
+        s.add(new Spec("Conv2d", x -> Ops.bind(new Conv2d(co), x[0], x[1]),
+                r -> of(normal(r, 2, 2, 5, 4), normal(r, 3, 2, 3, 2)), 1e-6, 2, true));
+        Tensor dyShape = Ops.bind(new Conv2d(co), Tensor.zeros(DType.FLOAT64, xs.dims()), Tensor.zeros(DType.FLOAT64, ws.dims()));
+        s.add(new Spec("Conv2dInputGrad", x -> Ops.bind(new Conv2dInputGrad(co, xs), x[0], x[1]),
+                r -> of(normal(r, dyShape.dims()), normal(r, ws.dims())), 1e-6, 2, true));
+        s.add(new Spec("Conv2dWeightGrad", x -> Ops.bind(new Conv2dWeightGrad(co, ws), x[0], x[1]),
+                r -> of(normal(r, xs.dims()), normal(r, dyShape.dims())), 1e-6, 2, true));
+        Pool2dOptions po = Pool2dOptions.of(2, 1, 0);
+        // Reverse mode only, first order: no JVP rule for max pooling yet.
+        s.add(new Spec("MaxPool2d", x -> Ops.bind(new MaxPool2d(po), x[0]), r -> of(distinct(r, 1, 2, 3, 4)), 1e-6, 1, true, false));
+        s.add(new Spec("MaxPool2dGrad", x -> Ops.bind(new MaxPool2dGrad(po), distinctInput, x[0]),
+                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 1, true));
+        s.add(new Spec("AvgPool2d", x -> Ops.bind(new AvgPool2d(po), x[0]), r -> of(normal(r, 1, 2, 3, 4)), 1e-6, 2, true));
+        s.add(new Spec("AvgPool2dGrad", x -> Ops.bind(new AvgPool2dGrad(po, Shape.of(1, 2, 3, 4)), x[0]),
+                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
+        return s;
+    }
+
+    private static final Tensor distinctInput = distinct(new Random(7), 1, 2, 3, 4);
+
+    private static Spec unary(UnaryOp op) {
+        Function<Tensor[], Tensor> f = x -> Ops.bind(new Unary(op), x[0]);
+        Function<Random, Tensor[]> domain = switch (op) {
+            case LOG, SQRT, RSQRT -> r -> of(uniform(r, 0.5, 2, 3, 4));
+            case LOG1P -> r -> of(uniform(r, -0.5, 2, 3, 4));
+            case TAN -> r -> of(uniform(r, -1, 1, 3, 4));
+            case ABS, RELU, SIGN -> r -> of(awayFromZero(r, 3, 4));
+            default -> r -> of(normal(r, 3, 4));
+        };
+        boolean differentiable = switch (op) {
+            case SIGN, IS_NAN, IS_FINITE, LOGICAL_NOT -> false;
+            default -> true;
+        };
+        return new Spec("Unary." + op.name(), f, domain, 1e-6, 2, differentiable);
+    }
+
+    private static Spec binary(BinaryOp op) {
+        Function<Tensor[], Tensor> f = x -> Ops.bind(new Binary(op), x[0], x[1]);
+        // b of shape [4] against a of [3, 4]: every binary rule is also checked through unbroadcasting.
+        Function<Random, Tensor[]> domain = switch (op) {
+            case DIV -> r -> of(normal(r, 3, 4), uniform(r, 0.5, 2, 4));
+            case POW -> r -> of(uniform(r, 0.5, 2, 3, 4), normal(r, 4));
+            case MAXIMUM, MINIMUM -> r -> {
+                Tensor b = normal(r, 4);
+                // a differs from b by at least 0.2 everywhere: no ties, no kinks within eps.
+                return of(b.add(awayFromZero(r, 3, 4)), b);
+            };
+            default -> r -> of(normal(r, 3, 4), normal(r, 4));
+        };
+        boolean differentiable = switch (op) {
+            case ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM -> true;
+            default -> false;
+        };
+        return new Spec("Binary." + op.name(), f, domain, 1e-6, 2, differentiable);
+    }
+}
