@@ -48,4 +48,28 @@ public final class Alternating {
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
+
+    /** A side that measures itself: runs {@code calls} calls and returns the seconds they took. */
+    @FunctionalInterface
+    public interface Timed {
+        double seconds(int calls);
+    }
+
+    /**
+     * As {@link #run(Runnable, Runnable, int, int, int)} for a reference that times itself, such as a
+     * {@link PythonReference} (whose own clock leaves out the pipe round trip).
+     */
+    public static Result runTimed(Runnable fluxion, Timed reference, int warmup, int repeats, int callsPerRound) {
+        for (int i = 0; i < warmup; i++) {
+            fluxion.run();
+        }
+        reference.seconds(warmup);
+        double[] f = new double[repeats];
+        double[] r = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            f[i] = time(fluxion, callsPerRound);
+            r[i] = reference.seconds(callsPerRound) / callsPerRound;
+        }
+        return new Result(median(f), median(r));
+    }
 }
