@@ -10,7 +10,7 @@ public final class Benchmarks {
 
     /** All benchmarks, in the order they are listed. */
     public static List<Benchmark> all() {
-        return List.of();
+        return List.of(new GemmBench());
     }
 
     /** The benchmark called {@code name}, if any. */

@@ -14,7 +14,6 @@ final class DgemmMicroKernel {
     static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * VL;
-    private static final DoubleVector ZERO = DoubleVector.zero(S);
 
     private DgemmMicroKernel() {
     }
@@ -26,14 +25,14 @@ final class DgemmMicroKernel {
      */
     static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff,
                        double[] c, int cOff, int ldc, boolean add) {
-        DoubleVector c00 = ZERO, c01 = ZERO;
-        DoubleVector c10 = ZERO, c11 = ZERO;
-        DoubleVector c20 = ZERO, c21 = ZERO;
-        DoubleVector c30 = ZERO, c31 = ZERO;
-        DoubleVector c40 = ZERO, c41 = ZERO;
-        DoubleVector c50 = ZERO, c51 = ZERO;
-        DoubleVector c60 = ZERO, c61 = ZERO;
-        DoubleVector c70 = ZERO, c71 = ZERO;
+        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
+        DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S);
+        DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S);
         int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {

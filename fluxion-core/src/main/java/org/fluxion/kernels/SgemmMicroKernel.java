@@ -19,7 +19,6 @@ final class SgemmMicroKernel {
     static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * VL;
-    private static final FloatVector ZERO = FloatVector.zero(S);
 
     private SgemmMicroKernel() {
     }
@@ -31,14 +30,14 @@ final class SgemmMicroKernel {
      */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
                        float[] c, int cOff, int ldc, boolean add) {
-        FloatVector c00 = ZERO, c01 = ZERO;
-        FloatVector c10 = ZERO, c11 = ZERO;
-        FloatVector c20 = ZERO, c21 = ZERO;
-        FloatVector c30 = ZERO, c31 = ZERO;
-        FloatVector c40 = ZERO, c41 = ZERO;
-        FloatVector c50 = ZERO, c51 = ZERO;
-        FloatVector c60 = ZERO, c61 = ZERO;
-        FloatVector c70 = ZERO, c71 = ZERO;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
