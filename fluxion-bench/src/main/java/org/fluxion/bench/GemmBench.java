@@ -19,7 +19,12 @@ public final class GemmBench implements Benchmark {
     private static final int[] THREADS = {1, 2};
     private static final int REPEATS = 7;
     /** Each timed round runs a side for about this long, so timer and scheduling noise averages out. */
-    private static final double ROUND_SECONDS = 0.08;
+    private static final double ROUND_SECONDS = 0.1;
+    /**
+     * Pause before each timed round: OpenBLAS's idle pthreads keep spinning (sched_yield) for about
+     * 2^28 cycles after a call, which on 2 cores would slow whichever side runs next.
+     */
+    private static final long SETTLE_MILLIS = 200;
 
     @Override
     public String name() {
@@ -43,7 +48,9 @@ public final class GemmBench implements Benchmark {
         try {
             for (int n : SIZES) {
                 for (int t : THREADS) {
-                    lines.add(runConfig(out, ref, n, t));
+                    if (selected("n" + n + "-t" + t)) {
+                        lines.add(runConfig(out, ref, n, t));
+                    }
                 }
             }
         } finally {
@@ -80,12 +87,19 @@ public final class GemmBench implements Benchmark {
         OpenBlas.Problem p = ref.problem(a, b, n);
         Runnable reference = p::multiply;
         warmUp(reference, 0.3);
+        Alternating.run(fluxion, reference, 0, 1, 1, SETTLE_MILLIS);  // settle before the checks below
         out.printf(Locale.ROOT, "gemm %s: max |fluxion - openblas| / max |C| = %.2e, %d calls per round%n",
                 config, relativeDifference(c, p.result()), calls);
-        Alternating.Result r = Alternating.run(fluxion, reference, 1, REPEATS, calls);
+        Alternating.Result r = Alternating.run(fluxion, reference, 1, REPEATS, calls, SETTLE_MILLIS);
         p.close();
         return BenchLine.throughput("gemm", config, flop / r.fluxionSeconds() * 1e-9,
                 flop / r.referenceSeconds() * 1e-9, "GFLOP/s");
+    }
+
+    /** Whether {@code config} is in the comma-separated system property {@code fluxion.bench.configs} (default all). */
+    private static boolean selected(String config) {
+        String only = System.getProperty("fluxion.bench.configs", "");
+        return only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(config);
     }
 
     /** Runs {@code body} for at least {@code seconds} so that the JIT has compiled the hot paths. */
