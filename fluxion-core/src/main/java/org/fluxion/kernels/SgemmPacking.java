@@ -28,28 +28,57 @@ final class SgemmPacking {
             int mr = Math.min(MR, mc - ip);
             int dst = ip * kc;
             if (!transA) {
-                // A[r, c] = a[aOff + r * lda + c]: read each row along the depth, scatter with stride MR.
-                for (int i = 0; i < mr; i++) {
-                    int src = aOff + (ic + ip + i) * lda + pc;
+                // A[r, c] = a[aOff + r * lda + c]: a transpose. Walk the depth once, gathering one value
+                // from each of the MR rows, so the writes are sequential.
+                int src = aOff + (ic + ip) * lda + pc;
+                if (mr == MR) {
+                    packRowsFull(a, src, lda, kc, ap, dst);
+                } else {
                     for (int p = 0; p < kc; p++) {
-                        ap[dst + p * MR + i] = a[src + p];
-                    }
-                }
-                for (int i = mr; i < MR; i++) {
-                    for (int p = 0; p < kc; p++) {
-                        ap[dst + p * MR + i] = 0f;
+                        int d = dst + p * MR;
+                        for (int i = 0; i < mr; i++) {
+                            ap[d + i] = a[src + i * lda + p];
+                        }
+                        for (int i = mr; i < MR; i++) {
+                            ap[d + i] = 0f;
+                        }
                     }
                 }
             } else {
                 // A[r, c] = a[aOff + c * lda + r]: each depth step is a contiguous run of mr values.
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ip;
-                    int d = dst + p * MR;
-                    System.arraycopy(a, src, ap, d, mr);
-                    for (int i = mr; i < MR; i++) {
-                        ap[d + i] = 0f;
+                int src = aOff + pc * lda + ic + ip;
+                if (mr == MR) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * MR;
+                        // A fixed-count loop (unrolled by C2) beats System.arraycopy for 8 elements.
+                        for (int i = 0; i < MR; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * MR;
+                        for (int i = 0; i < mr; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                        for (int i = mr; i < MR; i++) {
+                            ap[d + i] = 0f;
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /** Transposes MR full rows of length kc (row stride lda, from src) into a packed A panel at dst. */
+    private static void packRowsFull(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        for (int p = 0; p < kc; p++) {
+            int d = dst + p * MR;
+            int s = src + p;
+            for (int i = 0; i < MR; i++) {
+                ap[d + i] = a[s + i * lda];
             }
         }
     }
