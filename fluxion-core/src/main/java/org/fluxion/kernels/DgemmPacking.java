@@ -210,9 +210,15 @@ final class DgemmPacking {
 
     /** Packs {@code B[pc:pc+kc, jc:jc+nc]} into {@code bp}. */
     static void packB(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, double[] bp) {
+        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
+    }
+
+    /** Packs {@code B[pc:pc+kc, jc:jc+nc]} into {@code bp} starting at {@code bpOff}. */
+    static void packB(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, double[] bp,
+                      int bpOff) {
         for (int jp = 0; jp < nc; jp += NR) {
             int nr = Math.min(NR, nc - jp);
-            int dst = jp * kc;
+            int dst = bpOff + jp * kc;
             if (!transB) {
                 // B[r, c] = b[bOff + r * ldb + c]: each depth step is a contiguous run of nr values.
                 int src = bOff + pc * ldb + jc + jp;

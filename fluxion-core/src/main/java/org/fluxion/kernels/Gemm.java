@@ -46,17 +46,14 @@ public final class Gemm {
             Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        // Split C into independent row or column ranges of whole register tiles; each range is a
-        // complete serial GEMM on shifted offsets, packing into its own thread's buffers.
-        if (splitRows(transA, transB, m, n, k, Sgemm.MR, Sgemm.NR)) {
-            int unit = Sgemm.MR;
-            Parallel.forRange((m + unit - 1) / unit, 1, (s, e) -> {
-                int i0 = s * unit;
-                int i1 = Math.min(m, e * unit);
-                Sgemm.gemm(transA, transB, i1 - i0, n, k, a, transA ? aOff + i0 : aOff + i0 * lda, lda,
-                        b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
-            });
+        int threads = Parallel.threads();
+        if (m >= 2 * threads * Sgemm.MR) {
+            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
+            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (n < threads * Sgemm.NR) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
+            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
             int unit = Sgemm.NR;
             Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
                 int j0 = s * unit;
@@ -93,17 +90,14 @@ public final class Gemm {
             Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        // Split C into independent row or column ranges of whole register tiles; each range is a
-        // complete serial GEMM on shifted offsets, packing into its own thread's buffers.
-        if (splitRows(transA, transB, m, n, k, Dgemm.MR, Dgemm.NR)) {
-            int unit = Dgemm.MR;
-            Parallel.forRange((m + unit - 1) / unit, 1, (s, e) -> {
-                int i0 = s * unit;
-                int i1 = Math.min(m, e * unit);
-                Dgemm.gemm(transA, transB, i1 - i0, n, k, a, transA ? aOff + i0 : aOff + i0 * lda, lda,
-                        b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
-            });
+        int threads = Parallel.threads();
+        if (m >= 2 * threads * Dgemm.MR) {
+            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
+            Dgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (n < threads * Dgemm.NR) {
+            Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
+            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
             int unit = Dgemm.NR;
             Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
                 int j0 = s * unit;
@@ -112,25 +106,6 @@ public final class Gemm {
                         b, transB ? bOff + j0 * ldb : bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
             });
         }
-    }
-
-    /**
-     * Whether to give each thread a range of C's rows (true) or of its columns (false). Each range is
-     * an independent serial GEMM, so every thread packs the whole of the operand that is not split:
-     * all of B for a row split, all of A for a column split. Pick the split that duplicates the
-     * cheaper packing; packing is a plain copy for B as stored and A transposed, and a gather
-     * (about twice the cost) otherwise.
-     */
-    static boolean splitRows(boolean transA, boolean transB, int m, int n, int k, int mr, int nr) {
-        int threads = Parallel.threads();
-        boolean rowsOk = m >= threads * mr;
-        boolean colsOk = n >= threads * nr;
-        if (rowsOk != colsOk) {
-            return rowsOk;
-        }
-        double duplicateB = (double) k * n * (transB ? 2 : 1);
-        double duplicateA = (double) k * m * (transA ? 1 : 2);
-        return duplicateB <= duplicateA;
     }
 
     private static void checkDims(int m, int n, int k) {

@@ -1,5 +1,7 @@
 package org.fluxion.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The serial, cache-blocked float32 GEMM driver (GotoBLAS/BLIS loop nest) behind {@link Gemm#sgemm}.
  *
@@ -12,8 +14,9 @@ package org.fluxion.kernels;
  *         jr: NR-wide panel of B          (kc x NR panel stays in L1 across the ir loop)
  *           ir: MR-tall panel of A        (micro-kernel: MR x NR tile of C in registers)
  * </pre>
- * Parallelism is applied by the caller, which splits C into independent column or row ranges; every
- * thread packs into its own thread-local buffers.
+ * {@link #gemm} runs it on the calling thread. {@link #gemmRowsParallel} packs each B block once,
+ * shared, and lets the threads claim row chunks of C (packing their own A) until none are left, so a
+ * thread slowed by other load on the machine simply takes fewer chunks.
  */
 final class Sgemm {
     static final int MR = SgemmMicroKernel.MR;
@@ -45,6 +48,9 @@ final class Sgemm {
             return b;
         }
     }
+
+    /** Packing work (elements, weighted) below which a shared B block is packed by the caller alone. */
+    private static final long PARALLEL_PACK_MIN = 1L << 18;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -79,6 +85,63 @@ final class Sgemm {
                 }
             }
         }
+    }
+
+    /**
+     * Same contract as {@link #gemm}, with the rows of C shared dynamically over {@link Parallel}
+     * threads. Requires {@code m, n, k > 0}.
+     */
+    static void gemmRowsParallel(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        int threads = Parallel.threads();
+        int kcStep = balanced(k, KC, 1);
+        int ncStep = balanced(n, NC, NR);
+        // About four chunks per thread for balance, but at least 4 register tiles tall so each pass
+        // over a B panel in L1 is reused, and at most MC rows so the packed A chunk stays in L2.
+        int chunk = Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        int chunks = (m + chunk - 1) / chunk;
+        float[] bp = BUFFERS.get().b(kcStep * roundUp(ncStep, NR));
+        AtomicInteger next = new AtomicInteger();
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                boolean add = accumulate || pc > 0;
+                packBShared(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                next.set(0);
+                int pcF = pc;
+                int cBlock = cOff + jc;
+                Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+                    Buffers mine = BUFFERS.get();
+                    float[] ap = mine.a(kc * chunk);
+                    for (int q; (q = next.getAndIncrement()) < chunks; ) {
+                        int ic = q * chunk;
+                        int mc = Math.min(chunk, m - ic);
+                        SgemmPacking.packA(transA, a, aOff, lda, ic, pcF, mc, kc, ap);
+                        macroKernel(mc, nc, kc, ap, bp, c, cBlock + ic * ldc, ldc, add, mine.tile);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Packs a B block for all threads: on the caller when small, else split by panels. */
+    private static void packBShared(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                                    float[] bp) {
+        // A transposed B is a gather, ~4x the cost of the row copies of a B as stored.
+        long cost = (long) kc * nc * (transB ? 4 : 1);
+        if (cost < PARALLEL_PACK_MIN) {
+            SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+            return;
+        }
+        Parallel.forRange((nc + NR - 1) / NR, 1, (s, e) -> {
+            int j0 = s * NR;
+            int j1 = Math.min(nc, e * NR);
+            // Panel q of the block starts at q * NR * kc, so a sub-range packs into its own slice.
+            SgemmPacking.packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
+        });
     }
 
     /** Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C at {@code cOff}. */
