@@ -27,8 +27,8 @@ final class OpenBlas implements AutoCloseable {
     }
 
     String describe() {
-        return "OpenBLAS " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (org.bytedeco:openblas, "
-                + (openblas_nolapack.blas_get_vendor() == 0 ? "unknown vendor" : "in-process") + ")";
+        return openblas_nolapack.OPENBLAS_VERSION.trim() + " cblas_sgemm, in-process via org.bytedeco:openblas "
+                + "0.3.30-1.5.12 (pthreads; thread count set to match)";
     }
 
     /** Sets OpenBLAS's own thread count. */
