@@ -165,6 +165,13 @@ class NpyTest {
         }
     }
 
+    @Test
+    void writtenFilesAreReadableByOthersNotPrivateTempFiles() throws IOException {
+        Path file = dir.resolve("shared.npy");
+        Npy.write(file, sample(DType.FLOAT32, 3));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
     private static byte[] withHeader(String dict, int dataBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) dict.length(), 0});
