@@ -29,7 +29,7 @@ public final class Embedding extends Module {
     @Override
     public Tensor apply(Tensor indices) {
         if (indices.dtype() != DType.INT32 && indices.dtype() != DType.INT64) {
-            throw new LayerInputException(toString(), "expected int32 or int64 indices, got " + indices.dtype()
+            throw new LayerInputException(toString(), "expected int32 or int64 indices, got " + indices.dtype().label()
                     + " " + indices.shape());
         }
         int[] outDims = java.util.Arrays.copyOf(indices.dims(), indices.rank() + 1);
