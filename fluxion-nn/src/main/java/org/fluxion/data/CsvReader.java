@@ -210,9 +210,11 @@ public final class CsvReader {
 
     /** Maps character positions to 1-based line numbers (quoted fields may span lines). */
     private static final class LineIndex {
+        private final String text;
         private final int[] starts;
 
         LineIndex(String text) {
+            this.text = text;
             List<Integer> s = new ArrayList<>();
             s.add(0);
             for (int i = 0; i < text.length(); i++) {
@@ -224,7 +226,12 @@ public final class CsvReader {
         }
 
         long lineOf(long position) {
-            int i = Arrays.binarySearch(starts, (int) position);
+            int p = (int) position;
+            // Commons CSV gives the position before the blank lines it skipped ahead of the record.
+            while (p < text.length() && (text.charAt(p) == '\n' || text.charAt(p) == '\r')) {
+                p++;
+            }
+            int i = Arrays.binarySearch(starts, p);
             return i >= 0 ? i + 1 : -i - 1;
         }
     }

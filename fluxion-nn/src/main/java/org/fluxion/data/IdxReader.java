@@ -86,9 +86,10 @@ public final class IdxReader {
         expect(bytes, h, ElementType.UBYTE, 3, "images");
         int n = h.shape.size();
         float[] a = new float[n];
-        float factor = scale ? 1f / 255f : 1f;
+        // Division (not multiplication by 1/255) so that v/255 is the correctly rounded float.
+        float divisor = scale ? 255f : 1f;
         for (int i = 0; i < n; i++) {
-            a[i] = bytes.u8(h.dataOffset + i) * factor;
+            a[i] = bytes.u8(h.dataOffset + i) / divisor;
         }
         return Tensor.wrap(Storage.wrap(DType.FLOAT32, a), h.shape);
     }
