@@ -10,7 +10,10 @@ public final class Benchmarks {
 
     /** All benchmarks, in the order they are listed. */
     public static List<Benchmark> all() {
-        return List.of(new ElementwiseBench(), new ScalarOpBench());
+        return List.of(
+                new GemmBench(),
+                new ElementwiseBench(),
+                new ScalarOpBench());
     }
 
     /** The benchmark called {@code name}, if any. */
