@@ -13,7 +13,9 @@ public final class Benchmarks {
         return List.of(
                 new GemmBench(),
                 new ElementwiseBench(),
-                new ScalarOpBench());
+                new ScalarOpBench(),
+                EpochBench.mlp(),
+                EpochBench.cnn());
     }
 
     /** The benchmark called {@code name}, if any. */

@@ -34,8 +34,8 @@ public record Binary(BinaryOp op) implements Primitive {
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
         DType ct = op.computeType(in[0].dtype(), in[1].dtype());
-        Tensor a = Elementwise.cast(in[0], ct);
-        Tensor b = Elementwise.cast(in[1], ct);
+        Tensor a = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
+        Tensor b = Elementwise.vectorFriendly(Elementwise.cast(in[1], ct));
         Tensor y = Tensor.empty(out.shape(), out.dtype());
         int[] dims = out.shape().dims();
         StridedLoop loop = StridedLoop.of(dims, new int[] {a.offset(), b.offset(), 0},

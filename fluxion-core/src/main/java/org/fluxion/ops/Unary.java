@@ -38,7 +38,7 @@ public record Unary(UnaryOp op) implements Primitive {
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
         DType ct = op.computeType(in[0].dtype());
-        Tensor x = Elementwise.cast(in[0], ct);
+        Tensor x = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
         Tensor y = Tensor.empty(out.shape(), out.dtype());
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
         int xs = loop.innerStride(0);
