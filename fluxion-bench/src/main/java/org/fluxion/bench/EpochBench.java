@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.fluxion.data.DataLoader;
 import org.fluxion.data.FashionMnist;
-import org.fluxion.data.TrainTest;
+import org.fluxion.data.TensorDataset;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.nn.Activation;
 import org.fluxion.nn.Conv2d;
@@ -75,7 +75,7 @@ public final class EpochBench implements Benchmark {
     @Override
     public void run(PrintStream out) throws Exception {
         String config = "b64-t" + THREADS;
-        Optional<TrainTest> data = FashionMnist.load(null);
+        Optional<TensorDataset> data = FashionMnist.loadTrain(null);
         if (data.isEmpty()) {
             out.println(BenchLine.unavailable(name, config, "unavailable",
                     "needs Fashion-MNIST: apt-get install dataset-fashion-mnist"));
@@ -84,7 +84,7 @@ public final class EpochBench implements Benchmark {
         Parallel.setThreads(THREADS);
         Module net = model.get();
         Trainer trainer = new Trainer(net, new Adam(1e-3), Losses::crossEntropy).progress(false);
-        var train = data.get().train();
+        var train = data.get();
         int[] epoch = {0};
         Runnable fluxion = () -> {
             try (DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(epoch[0]++).build()) {
