@@ -21,7 +21,8 @@ public sealed interface TreeDef {
 
     /**
      * A tree of this structure with {@code leaves} in the order {@link Tree#flatten} gave them. Lists come
-     * back as unmodifiable lists, maps as unmodifiable insertion-ordered maps, records through their
+     * back as unmodifiable lists, maps as unmodifiable insertion-ordered maps (sequenced, so that
+     * flattening them again keeps the order), records through their
      * canonical constructor, arrays as arrays of the same component type.
      *
      * @throws IllegalArgumentException when the number of leaves is not {@link #leafCount()}
@@ -81,11 +82,11 @@ public sealed interface TreeDef {
     record MapNode(List<Object> keys, List<TreeDef> children, int leafCount) implements TreeDef {
         @Override
         public Object build(List<Tensor> leaves, int[] next) {
-            Map<Object, Object> out = new LinkedHashMap<>();
+            LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 out.put(keys.get(i), children.get(i).build(leaves, next));
             }
-            return Collections.unmodifiableMap(out);
+            return Collections.unmodifiableSequencedMap(out);
         }
     }
 
