@@ -10,7 +10,7 @@ public final class Benchmarks {
 
     /** All benchmarks, in the order they are listed. */
     public static List<Benchmark> all() {
-        return List.of(new ElementwiseBench(), new ScalarOpBench());
+        return List.of(new ElementwiseBench(), new ScalarOpBench(), new ScalarAdBench());
     }
 
     /** The benchmark called {@code name}, if any. */

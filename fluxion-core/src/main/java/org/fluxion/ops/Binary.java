@@ -37,6 +37,13 @@ public record Binary(BinaryOp op) implements Primitive {
         Tensor a = Elementwise.cast(in[0], ct);
         Tensor b = Elementwise.cast(in[1], ct);
         Tensor y = Tensor.empty(out.shape(), out.dtype());
+        if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && !toBool(out)) {
+            // One element (scalar code, scalar AD): skip the strided-loop set-up, which costs more
+            // than the arithmetic. Each operand's single element sits at its offset.
+            double v = op.apply(a.storage().getDouble(a.offset()), b.storage().getDouble(b.offset()));
+            y.storage().setDouble(0, v);
+            return y;
+        }
         int[] dims = out.shape().dims();
         StridedLoop loop = StridedLoop.of(dims, new int[] {a.offset(), b.offset(), 0},
                 Views.broadcastStrides(a, out.shape()), Views.broadcastStrides(b, out.shape()), y.strides());
@@ -45,7 +52,7 @@ public record Binary(BinaryOp op) implements Primitive {
         Object aa = a.storage().array();
         Object ba = b.storage().array();
         Object ya = y.storage().array();
-        boolean toBool = out.dtype() == DType.BOOL;
+        boolean toBool = toBool(out);
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int ao = o[0];
             int bo = o[1];
@@ -108,5 +115,9 @@ public record Binary(BinaryOp op) implements Primitive {
             }
         });
         return y;
+    }
+
+    private static boolean toBool(TensorType out) {
+        return out.dtype() == DType.BOOL;
     }
 }

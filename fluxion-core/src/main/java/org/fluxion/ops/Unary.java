@@ -40,6 +40,11 @@ public record Unary(UnaryOp op) implements Primitive {
         DType ct = op.computeType(in[0].dtype());
         Tensor x = Elementwise.cast(in[0], ct);
         Tensor y = Tensor.empty(out.shape(), out.dtype());
+        if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && out.dtype() == ct) {
+            // One element: skip the strided-loop set-up (see Binary.compute).
+            y.storage().setDouble(0, op.apply(x.storage().getDouble(x.offset())));
+            return y;
+        }
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
         int xs = loop.innerStride(0);
         Object xa = x.storage().array();
