@@ -14,6 +14,19 @@ public record Binary(BinaryOp op) implements Primitive {
         return op.vjp(g, in[0], in[1], y);
     }
 
+    /**
+     * add/sub read no values; mul reads b for a's cotangent and a for b's, so {@code x * 2} keeps only the
+     * 2 when x alone needs a gradient; the others keep everything.
+     */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return switch (op) {
+            case ADD, SUB -> 0;
+            case MUL -> ((wanted & 1) != 0 ? 2 : 0) | ((wanted & 2) != 0 ? 1 : 0);
+            default -> ~0;
+        };
+    }
+
     @Override
     public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
         return op.jvp(t[0], t[1], in[0], in[1], y);

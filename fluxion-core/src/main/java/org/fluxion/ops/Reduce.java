@@ -51,6 +51,12 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         }};
     }
 
+    /** sum reads only x's shape; the others read x and y. */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return op == ReduceOp.SUM ? 0 : ~0;
+    }
+
     /** JVP: sum of t; prod: {@code sum(t * prod_{j != i} x_j)}; max/min: {@code sum(t * (x == y) / count)}. */
     @Override
     public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
