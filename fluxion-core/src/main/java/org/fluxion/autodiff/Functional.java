@@ -16,6 +16,10 @@ import org.fluxion.tensor.Tensor;
  * reverse rules' operations carry forward-mode tangents like any other.
  *
  * <p>The functions may use any Java control flow: only the operations that ran are differentiated.
+ *
+ * <p>Functions of nested parameter containers use the {@code tree*} forms ({@link #treeGrad},
+ * {@link #treeValueAndGrad}, {@link #treeVjp}, {@link #treeJvp}; see {@link Tree}); a function gets its
+ * own derivative rules with {@link #custom}.
  */
 public final class Functional {
     private Functional() {

@@ -51,10 +51,14 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         }};
     }
 
-    /** sum reads only x's shape; the others read x and y. */
+    /** sum reads only x's shape; prod reads x (bit 0); max/min read x and y. */
     @Override
     public int vjpReads(int wanted, int arity) {
-        return op == ReduceOp.SUM ? 0 : ~0;
+        return switch (op) {
+            case SUM -> 0;
+            case PROD -> 1;
+            case MAX, MIN -> ~0;
+        };
     }
 
     /** JVP: sum of t; prod: {@code sum(t * prod_{j != i} x_j)}; max/min: {@code sum(t * (x == y) / count)}. */
