@@ -19,6 +19,16 @@ public final class Alternating {
      * a side is called {@code callsPerRound} times and timed as a whole.
      */
     public static Result run(Runnable fluxion, Runnable reference, int warmup, int repeats, int callsPerRound) {
+        return run(fluxion, reference, warmup, repeats, callsPerRound, 0);
+    }
+
+    /**
+     * As {@link #run(Runnable, Runnable, int, int, int)}, but sleeps {@code settleMillis} before each
+     * timed round so that the other side's worker threads, which may spin for a while after a call
+     * (OpenBLAS's pthreads spin ~0.1 s by default), are idle again and do not steal the cores.
+     */
+    public static Result run(Runnable fluxion, Runnable reference, int warmup, int repeats, int callsPerRound,
+                             long settleMillis) {
         for (int i = 0; i < warmup; i++) {
             fluxion.run();
             reference.run();
@@ -26,10 +36,23 @@ public final class Alternating {
         double[] f = new double[repeats];
         double[] r = new double[repeats];
         for (int i = 0; i < repeats; i++) {
+            settle(settleMillis);
             f[i] = time(fluxion, callsPerRound);
+            settle(settleMillis);
             r[i] = time(reference, callsPerRound);
         }
         return new Result(median(f), median(r));
+    }
+
+    private static void settle(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Seconds per call of {@code body}, averaged over {@code calls} calls. */

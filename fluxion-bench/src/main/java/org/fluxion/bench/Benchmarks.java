@@ -10,7 +10,11 @@ public final class Benchmarks {
 
     /** All benchmarks, in the order they are listed. */
     public static List<Benchmark> all() {
-        return List.of(new ElementwiseBench(), new ScalarOpBench(), new ScalarAdBench(),
+        return List.of(
+                new GemmBench(),
+                new ElementwiseBench(),
+                new ScalarOpBench(),
+                new ScalarAdBench(),
                 new AdMemoryBench());
     }
 

@@ -101,6 +101,16 @@ public final class PythonReference implements AutoCloseable {
         }
     }
 
+    /** Peak resident set size of the Python process so far, in bytes, as the OS counts it. */
+    public long peakRss() {
+        in.println("rss");
+        try {
+            return Long.parseLong(out.readLine().trim());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("PyTorch workload did not report its memory", e);
+        }
+    }
+
     @Override
     public void close() {
         in.println("quit");

@@ -6,8 +6,17 @@ package org.fluxion.kernels;
  * <p>Shapes: A is {@code [m, k]} (or {@code [k, m]} stored when {@code transA}), B is {@code [k, n]}
  * (or {@code [n, k]} when {@code transB}), C is {@code [m, n]}. {@code lda}, {@code ldb}, {@code ldc}
  * are the row strides (leading dimensions) of the arrays as stored.
+ *
+ * <p>Tiny products run a plain loop; larger ones run a packed, cache-blocked, register-tiled Vector
+ * API kernel ({@link Sgemm}, {@link Dgemm}), split over {@link Parallel} threads by independent
+ * column (or row) ranges of C once the product is big enough to repay the hand-off.
  */
 public final class Gemm {
+    /** Below this many multiply-adds the packing set-up costs more than it saves. */
+    private static final long TINY = Long.getLong("fluxion.gemm.tiny", 4096);
+    /** Below this many multiply-adds one thread finishes before a second would start (~50 us). */
+    private static final long PARALLEL_MIN = Long.getLong("fluxion.gemm.parallelMin", 96L * 96 * 96);
+
     private Gemm() {
     }
 
@@ -16,17 +25,42 @@ public final class Gemm {
                              float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = 0;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s += av * bv;
+        checkDims(m, n, k);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
-                int ci = cOff + i * ldc + j;
-                c[ci] = accumulate ? c[ci] + s : s;
             }
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work < TINY) {
+            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int threads = Parallel.threads();
+        if (m >= 2 * threads * Sgemm.MR) {
+            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
+            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (n < threads * Sgemm.NR) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
+            int unit = Sgemm.NR;
+            Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
+                int j0 = s * unit;
+                int j1 = Math.min(n, e * unit);
+                Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
+            });
         }
     }
 
@@ -35,16 +69,108 @@ public final class Gemm {
                              double[] a, int aOff, int lda,
                              double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {
+        checkDims(m, n, k);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+                }
+            }
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work < TINY) {
+            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+            Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int threads = Parallel.threads();
+        if (m >= 2 * threads * Dgemm.MR) {
+            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
+            Dgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (n < threads * Dgemm.NR) {
+            Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
+            int unit = Dgemm.NR;
+            Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
+                int j0 = s * unit;
+                int j1 = Math.min(n, e * unit);
+                Dgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
+            });
+        }
+    }
+
+    private static void checkDims(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative GEMM size m=" + m + " n=" + n + " k=" + k);
+        }
+    }
+
+    /** Plain loops for tiny products, ordered so the innermost loop walks C and B rows when it can. */
+    private static void naive(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
+            int ci = cOff + i * ldc;
+            if (!transB) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(c, ci, ci + n, 0f);
+                }
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    int bi = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += av * b[bi + j];
+                    }
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = 0;
+                    for (int p = 0; p < k; p++) {
+                        float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                        s += av * b[bj + p];
+                    }
+                    c[ci + j] = accumulate ? c[ci + j] + s : s;
+                }
+            }
+        }
+    }
+
+    private static void naive(boolean transA, boolean transB, int m, int n, int k,
+                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                              double[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!transB) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(c, ci, ci + n, 0.0);
+                }
                 for (int p = 0; p < k; p++) {
                     double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    double bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s += av * bv;
+                    int bi = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += av * b[bi + j];
+                    }
                 }
-                int ci = cOff + i * ldc + j;
-                c[ci] = accumulate ? c[ci] + s : s;
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                        s += av * b[bj + p];
+                    }
+                    c[ci + j] = accumulate ? c[ci + j] + s : s;
+                }
             }
         }
     }

@@ -4,11 +4,13 @@ Loads a workload module (a file defining ``setup(args) -> step``) and answers th
 stdin/stdout, so that both sides can run alternately in one run:
 
     run N   -> calls step() N times, prints the elapsed seconds
+    rss     -> prints the peak resident set size of this process, in bytes
     quit    -> exits
 
 Started by org.fluxion.bench.PythonReference with torch set to the requested thread count.
 """
 import importlib.util
+import resource
 import sys
 import time
 
@@ -26,6 +28,9 @@ def main():
         parts = line.split()
         if not parts or parts[0] == "quit":
             break
+        if parts[0] == "rss":
+            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, flush=True)
+            continue
         n = int(parts[1])
         t0 = time.perf_counter()
         for _ in range(n):

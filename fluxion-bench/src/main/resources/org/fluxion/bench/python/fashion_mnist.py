@@ -1,0 +1,22 @@
+"""Fashion-MNIST from Debian's dataset-fashion-mnist package, as float32 tensors in [0, 1]."""
+import gzip
+import os
+
+import numpy as np
+import torch
+
+DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
+
+
+def _read(path, offset):
+    with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+def load(directory=DEFAULT_DIR, split="train"):
+    prefix = "train" if split == "train" else "t10k"
+    images = _read(os.path.join(directory, prefix + "-images-idx3-ubyte.gz"), 16)
+    labels = _read(os.path.join(directory, prefix + "-labels-idx1-ubyte.gz"), 8)
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x, y

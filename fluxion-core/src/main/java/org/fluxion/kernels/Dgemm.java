@@ -1,0 +1,181 @@
+package org.fluxion.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The serial, cache-blocked float64 GEMM driver (GotoBLAS/BLIS loop nest) behind {@link Gemm#dgemm}.
+ *
+ * <p>Computes {@code C[m, n] (+)= A[m, k] · B[k, n]} on row-major arrays, A and B optionally stored
+ * transposed. Loop nest, outermost first:
+ * <pre>
+ *   jc: columns of C in blocks of NC      (B block kc x nc lives in L3/L2)
+ *     pc: depth in blocks of KC           (pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels)
+ *       ic: rows of C in blocks of MC     (pack A[ic:ic+mc, pc:pc+kc] into MR-tall panels, stays in L2)
+ *         jr: NR-wide panel of B          (kc x NR panel stays in L1 across the ir loop)
+ *           ir: MR-tall panel of A        (micro-kernel: MR x NR tile of C in registers)
+ * </pre>
+ * {@link #gemm} runs it on the calling thread. {@link #gemmRowsParallel} packs each B block once,
+ * shared, and lets the threads claim row chunks of C (packing their own A) until none are left, so a
+ * thread slowed by other load on the machine simply takes fewer chunks.
+ */
+final class Dgemm {
+    static final int MR = DgemmMicroKernel.MR;
+    static final int NR = DgemmMicroKernel.NR;
+    /** Depth of a block: a kc x NR panel of B (KC * NR * 8 bytes = 32 KiB) should stay in the 48 KiB L1. */
+    static final int KC = Integer.getInteger("fluxion.dgemm.kc", 256);
+    /** Rows of a packed A block: MC * KC * 8 bytes (~ 0.5 MiB) leaves room in the 2 MiB L2 for B traffic. */
+    static final int MC = Integer.getInteger("fluxion.dgemm.mc", 240);
+    /** Columns of a packed B block; the L3 here is large, so this mostly bounds the buffer size. */
+    static final int NC = Integer.getInteger("fluxion.dgemm.nc", 4096);
+
+    /** Per-thread packing buffers, grown on demand and kept for the next call. */
+    private static final class Buffers {
+        double[] a = new double[0];
+        double[] b = new double[0];
+        final double[] tile = new double[MR * NR];
+
+        double[] a(int size) {
+            if (a.length < size) {
+                a = new double[size];
+            }
+            return a;
+        }
+
+        double[] b(int size) {
+            if (b.length < size) {
+                b = new double[size];
+            }
+            return b;
+        }
+    }
+
+    /** Packing work (elements, weighted) below which a shared B block is packed by the caller alone. */
+    private static final long PARALLEL_PACK_MIN = 1L << 18;
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private Dgemm() {
+    }
+
+    /**
+     * Serial blocked GEMM; same contract as {@link Gemm#dgemm}. Requires {@code m, n, k > 0}.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double[] a, int aOff, int lda,
+                     double[] b, int bOff, int ldb,
+                     double[] c, int cOff, int ldc, boolean accumulate) {
+        // Balanced block sizes: k = 257 gives two blocks of 129, not 256 + 1.
+        int kcStep = balanced(k, KC, 1);
+        int mcStep = balanced(m, MC, MR);
+        int ncStep = balanced(n, NC, NR);
+        Buffers buf = BUFFERS.get();
+        double[] ap = buf.a(kcStep * roundUp(mcStep, MR));
+        double[] bp = buf.b(kcStep * roundUp(ncStep, NR));
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                // Only the first depth block may overwrite C; later ones add their partial sums.
+                boolean add = accumulate || pc > 0;
+                DgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += mcStep) {
+                    int mc = Math.min(mcStep, m - ic);
+                    DgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, buf.tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * Same contract as {@link #gemm}, with the rows of C shared dynamically over {@link Parallel}
+     * threads. Requires {@code m, n, k > 0}.
+     */
+    static void gemmRowsParallel(boolean transA, boolean transB, int m, int n, int k,
+                                 double[] a, int aOff, int lda,
+                                 double[] b, int bOff, int ldb,
+                                 double[] c, int cOff, int ldc, boolean accumulate) {
+        int threads = Parallel.threads();
+        int kcStep = balanced(k, KC, 1);
+        int ncStep = balanced(n, NC, NR);
+        // About four chunks per thread for balance, but at least 4 register tiles tall so each pass
+        // over a B panel in L1 is reused, and at most MC rows so the packed A chunk stays in L2.
+        int chunk = Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        int chunks = (m + chunk - 1) / chunk;
+        double[] bp = BUFFERS.get().b(kcStep * roundUp(ncStep, NR));
+        AtomicInteger next = new AtomicInteger();
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                boolean add = accumulate || pc > 0;
+                packBShared(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                next.set(0);
+                int pcF = pc;
+                int cBlock = cOff + jc;
+                Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+                    Buffers mine = BUFFERS.get();
+                    double[] ap = mine.a(kc * chunk);
+                    for (int q; (q = next.getAndIncrement()) < chunks; ) {
+                        int ic = q * chunk;
+                        int mc = Math.min(chunk, m - ic);
+                        DgemmPacking.packA(transA, a, aOff, lda, ic, pcF, mc, kc, ap);
+                        macroKernel(mc, nc, kc, ap, bp, c, cBlock + ic * ldc, ldc, add, mine.tile);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Packs a B block for all threads: on the caller when small, else split by panels. */
+    private static void packBShared(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                                    double[] bp) {
+        // A transposed B is a gather, ~4x the cost of the row copies of a B as stored.
+        long cost = (long) kc * nc * (transB ? 4 : 1);
+        if (cost < PARALLEL_PACK_MIN) {
+            DgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+            return;
+        }
+        Parallel.forRange((nc + NR - 1) / NR, 1, (s, e) -> {
+            int j0 = s * NR;
+            int j1 = Math.min(nc, e * NR);
+            // Panel q of the block starts at q * NR * kc, so a sub-range packs into its own slice.
+            DgemmPacking.packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
+        });
+    }
+
+    /** Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C at {@code cOff}. */
+    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp,
+                                    double[] c, int cOff, int ldc, boolean add, double[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cTile = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    DgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, c, cTile, ldc, add);
+                } else {
+                    // Edge tile: the packed panels are zero-padded, so compute the full tile into a
+                    // scratch buffer and copy out only the mr x nr part that exists in C.
+                    DgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, false);
+                    for (int i = 0; i < mr; i++) {
+                        int row = cTile + i * ldc;
+                        for (int j = 0; j < nr; j++) {
+                            c[row + j] = add ? c[row + j] + tile[i * NR + j] : tile[i * NR + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A block size at most {@code max} (rounded to {@code unit}) that splits {@code total} evenly. */
+    static int balanced(int total, int max, int unit) {
+        int blocks = (total + max - 1) / max;
+        return roundUp((total + blocks - 1) / blocks, unit);
+    }
+
+    static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}

@@ -1,0 +1,259 @@
+package org.fluxion.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packs blocks of A and B into the contiguous, zero-padded panel layouts the micro-kernel streams
+ * through; the transposed storage orders are absorbed here so the kernel sees a single layout.
+ *
+ * <p>Packed A ({@code mc x kc} block): panels of {@link Sgemm#MR} rows; panel {@code q} starts at
+ * {@code q * MR * kc} and holds, for each depth {@code p}, the MR values {@code A[row0 + i, p]}.
+ * Packed B ({@code kc x nc} block): panels of {@link Sgemm#NR} columns; panel {@code q} starts at
+ * {@code q * NR * kc} and holds, for each depth {@code p}, the NR values {@code B[p, col0 + j]}.
+ * Rows/columns beyond the matrix edge are zero so that edge tiles can run the full kernel.
+ */
+final class SgemmPacking {
+    private static final int MR = Sgemm.MR;
+    private static final int NR = Sgemm.NR;
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int VL = S.length();
+
+    /**
+     * Two-source permutation indices for the in-register transpose of MR = 8 rows (see
+     * {@link #packRowsVector}): per stage, the "lo" and "hi" interleaves of groups of 1, 2, 4 lanes.
+     * Null when the vector shape does not suit it (then the scalar transpose is used).
+     */
+    private static final float[] TRANSPOSE_INDEX;
+    /** Where, relative to the panel position of the first depth step, each transposed vector goes. */
+    private static final int[] TRANSPOSE_STORE;
+
+    static {
+        float[] index = null;
+        int[] store = null;
+        if (MR == 8 && VL % MR == 0) {
+            index = new float[6 * VL];
+            for (int stage = 0; stage < 3; stage++) {
+                int g = 1 << stage;
+                for (int half = 0; half < 2; half++) {
+                    for (int j = 0; j < VL; j++) {
+                        int t = j / (2 * g) + half * (VL / (2 * g));
+                        int w = j % (2 * g);
+                        index[(2 * stage + half) * VL + j] = w < g ? t * g + w : VL + t * g + w - g;
+                    }
+                }
+            }
+            store = transposeStores(index);
+        }
+        TRANSPOSE_INDEX = store == null ? null : index;
+        TRANSPOSE_STORE = store;
+    }
+
+    private SgemmPacking() {
+    }
+
+    /**
+     * Runs the permutation network of {@link #packRowsVector} on labels (row * VL + depth) and returns
+     * each output vector's offset in the packed panel, or null if an output is not a run of whole
+     * depth steps (which would mean the network is wrong for this vector length).
+     */
+    private static int[] transposeStores(float[] index) {
+        int[][] v = new int[MR][VL];
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < VL; j++) {
+                v[r][j] = r * VL + j;
+            }
+        }
+        for (int stage = 0; stage < 3; stage++) {
+            int[][] w = new int[MR][];
+            for (int q = 0; q < MR / 2; q++) {
+                for (int half = 0; half < 2; half++) {
+                    int[] out = new int[VL];
+                    for (int j = 0; j < VL; j++) {
+                        int ix = (int) index[(2 * stage + half) * VL + j];
+                        out[j] = ix < VL ? v[2 * q][ix] : v[2 * q + 1][ix - VL];
+                    }
+                    w[q + half * MR / 2] = out;
+                }
+            }
+            v = w;
+        }
+        int[] store = new int[MR];
+        for (int o = 0; o < MR; o++) {
+            int p0 = v[o][0] % VL;
+            for (int j = 0; j < VL; j++) {
+                // Lane j must hold row j % MR at depth p0 + j / MR.
+                if (v[o][j] != (j % MR) * VL + p0 + j / MR) {
+                    return null;
+                }
+            }
+            store[o] = p0 * MR;
+        }
+        return store;
+    }
+
+    /** Packs {@code A[ic:ic+mc, pc:pc+kc]} into {@code ap}. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
+        for (int ip = 0; ip < mc; ip += MR) {
+            int mr = Math.min(MR, mc - ip);
+            int dst = ip * kc;
+            if (!transA) {
+                // A[r, c] = a[aOff + r * lda + c]: a transpose. Walk the depth once, gathering one value
+                // from each of the MR rows, so the writes are sequential.
+                int src = aOff + (ic + ip) * lda + pc;
+                if (mr == MR) {
+                    int p = TRANSPOSE_INDEX == null ? 0 : packRowsVector(a, src, lda, kc, ap, dst);
+                    packRowsFull(a, src + p, lda, kc - p, ap, dst + p * MR);
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int d = dst + p * MR;
+                        for (int i = 0; i < mr; i++) {
+                            ap[d + i] = a[src + i * lda + p];
+                        }
+                        for (int i = mr; i < MR; i++) {
+                            ap[d + i] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // A[r, c] = a[aOff + c * lda + r]: each depth step is a contiguous run of mr values.
+                int src = aOff + pc * lda + ic + ip;
+                if (mr == MR) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * MR;
+                        // A fixed-count loop (unrolled by C2) beats System.arraycopy for 8 elements.
+                        for (int i = 0; i < MR; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * MR;
+                        for (int i = 0; i < mr; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                        for (int i = mr; i < MR; i++) {
+                            ap[d + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Transposes MR = 8 full rows, VL depth steps at a time, in registers: 8 row loads, three stages
+     * of 8 two-source lane permutations (interleaving groups of 1, 2, then 4 lanes), 8 stores; about
+     * 5x faster than the scalar gather. Returns how many depth steps it packed (a multiple of VL).
+     */
+    private static int packRowsVector(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        float[] ix = TRANSPOSE_INDEX;
+        int[] st = TRANSPOSE_STORE;
+        FloatVector lo1 = FloatVector.fromArray(S, ix, 0);
+        FloatVector hi1 = FloatVector.fromArray(S, ix, VL);
+        FloatVector lo2 = FloatVector.fromArray(S, ix, 2 * VL);
+        FloatVector hi2 = FloatVector.fromArray(S, ix, 3 * VL);
+        FloatVector lo4 = FloatVector.fromArray(S, ix, 4 * VL);
+        FloatVector hi4 = FloatVector.fromArray(S, ix, 5 * VL);
+        int p = 0;
+        for (; p + VL <= kc; p += VL) {
+            int s = src + p;
+            FloatVector r0 = FloatVector.fromArray(S, a, s);
+            FloatVector r1 = FloatVector.fromArray(S, a, s + lda);
+            FloatVector r2 = FloatVector.fromArray(S, a, s + 2 * lda);
+            FloatVector r3 = FloatVector.fromArray(S, a, s + 3 * lda);
+            FloatVector r4 = FloatVector.fromArray(S, a, s + 4 * lda);
+            FloatVector r5 = FloatVector.fromArray(S, a, s + 5 * lda);
+            FloatVector r6 = FloatVector.fromArray(S, a, s + 6 * lda);
+            FloatVector r7 = FloatVector.fromArray(S, a, s + 7 * lda);
+            FloatVector a0 = lo1.selectFrom(r0, r1);
+            FloatVector a1 = lo1.selectFrom(r2, r3);
+            FloatVector a2 = lo1.selectFrom(r4, r5);
+            FloatVector a3 = lo1.selectFrom(r6, r7);
+            FloatVector a4 = hi1.selectFrom(r0, r1);
+            FloatVector a5 = hi1.selectFrom(r2, r3);
+            FloatVector a6 = hi1.selectFrom(r4, r5);
+            FloatVector a7 = hi1.selectFrom(r6, r7);
+            FloatVector b0 = lo2.selectFrom(a0, a1);
+            FloatVector b1 = lo2.selectFrom(a2, a3);
+            FloatVector b2 = lo2.selectFrom(a4, a5);
+            FloatVector b3 = lo2.selectFrom(a6, a7);
+            FloatVector b4 = hi2.selectFrom(a0, a1);
+            FloatVector b5 = hi2.selectFrom(a2, a3);
+            FloatVector b6 = hi2.selectFrom(a4, a5);
+            FloatVector b7 = hi2.selectFrom(a6, a7);
+            int d = dst + p * MR;
+            lo4.selectFrom(b0, b1).intoArray(ap, d + st[0]);
+            lo4.selectFrom(b2, b3).intoArray(ap, d + st[1]);
+            lo4.selectFrom(b4, b5).intoArray(ap, d + st[2]);
+            lo4.selectFrom(b6, b7).intoArray(ap, d + st[3]);
+            hi4.selectFrom(b0, b1).intoArray(ap, d + st[4]);
+            hi4.selectFrom(b2, b3).intoArray(ap, d + st[5]);
+            hi4.selectFrom(b4, b5).intoArray(ap, d + st[6]);
+            hi4.selectFrom(b6, b7).intoArray(ap, d + st[7]);
+        }
+        return p;
+    }
+
+    /** Transposes MR full rows of length kc (row stride lda, from src) into a packed A panel at dst. */
+    private static void packRowsFull(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        for (int p = 0; p < kc; p++) {
+            int d = dst + p * MR;
+            int s = src + p;
+            for (int i = 0; i < MR; i++) {
+                ap[d + i] = a[s + i * lda];
+            }
+        }
+    }
+
+    /** Packs {@code B[pc:pc+kc, jc:jc+nc]} into {@code bp}. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0);
+    }
+
+    /** Packs {@code B[pc:pc+kc, jc:jc+nc]} into {@code bp} starting at {@code bpOff}. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp,
+                      int bpOff) {
+        for (int jp = 0; jp < nc; jp += NR) {
+            int nr = Math.min(NR, nc - jp);
+            int dst = bpOff + jp * kc;
+            if (!transB) {
+                // B[r, c] = b[bOff + r * ldb + c]: each depth step is a contiguous run of nr values.
+                int src = bOff + pc * ldb + jc + jp;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = dst + p * NR;
+                        for (int j = 0; j < NR; j += VL) {
+                            FloatVector.fromArray(S, b, s + j).intoArray(bp, d + j);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = dst + p * NR;
+                        System.arraycopy(b, s, bp, d, nr);
+                        for (int j = nr; j < NR; j++) {
+                            bp[d + j] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // B[r, c] = b[bOff + c * ldb + r]: read each column along the depth, scatter with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jp + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.fluxion.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Locates and loads Fashion-MNIST (Zalando's 28x28 grey-scale clothing images, 60,000 training and
+ * 10,000 test samples, 10 classes) from its four IDX files, raw or gzipped.
+ *
+ * <p>Debian's package {@code dataset-fashion-mnist} installs them as
+ * {@code /usr/share/datasets/fashion-mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz}; a
+ * directory given explicitly (the CLI's {@code --data DIR}) is searched instead of that one.
+ * Images load as float32 {@code [N, 28, 28]} in [0, 1], labels as int64 {@code [N]}.
+ */
+public final class FashionMnist {
+    /** Where Debian's {@code dataset-fashion-mnist} puts the files. */
+    public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** Class names in label order. */
+    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    private FashionMnist() {
+    }
+
+    /**
+     * The directory holding all four files: {@code dataDir} when given (null: the Debian location),
+     * or empty when some file is missing there.
+     */
+    public static Optional<Path> locate(Path dataDir) {
+        Path dir = dataDir != null ? dataDir : DEBIAN_DIR;
+        return missing(dir).isEmpty() ? Optional.of(dir) : Optional.empty();
+    }
+
+    /** The train and test sets from {@code dataDir} (null: the Debian location), or empty when absent. */
+    public static Optional<TrainTest> load(Path dataDir) throws IOException {
+        Optional<Path> dir = locate(dataDir);
+        return dir.isPresent() ? Optional.of(read(dir.get())) : Optional.empty();
+    }
+
+    /**
+     * The train and test sets from {@code dataDir} (null: the Debian location); a
+     * {@link NoSuchFileException} listing the missing files and how to get them when absent.
+     */
+    public static TrainTest require(Path dataDir) throws IOException {
+        Path dir = dataDir != null ? dataDir : DEBIAN_DIR;
+        List<String> missing = missing(dir);
+        if (!missing.isEmpty()) {
+            throw new NoSuchFileException(dir.toString(), null, "Fashion-MNIST not found: missing "
+                    + String.join(", ", missing) + " (raw or .gz); install it with `apt-get install"
+                    + " dataset-fashion-mnist` or pass --data DIR with the four IDX files");
+        }
+        return read(dir);
+    }
+
+    private static TrainTest read(Path dir) throws IOException {
+        TensorDataset train = new TensorDataset(IdxReader.readImages(file(dir, FILES.get(0)), true),
+                IdxReader.readLabels(file(dir, FILES.get(1))));
+        TensorDataset test = new TensorDataset(IdxReader.readImages(file(dir, FILES.get(2)), true),
+                IdxReader.readLabels(file(dir, FILES.get(3))));
+        return new TrainTest(train, test, CLASSES, "Fashion-MNIST from " + dir);
+    }
+
+    private static List<String> missing(Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String name : FILES) {
+            if (file(dir, name) == null) {
+                missing.add(name);
+            }
+        }
+        return missing;
+    }
+
+    /** The file {@code name} or {@code name.gz} in {@code dir}, or null. */
+    private static Path file(Path dir, String name) {
+        for (Path p : List.of(dir.resolve(name + ".gz"), dir.resolve(name))) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

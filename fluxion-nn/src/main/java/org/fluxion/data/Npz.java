@@ -1,0 +1,94 @@
+package org.fluxion.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * NumPy's {@code .npz} format: a zip archive with one {@code NAME.npy} entry per array, stored
+ * ({@code np.savez}) or deflated ({@code np.savez_compressed}). Read and written; writes are atomic.
+ * Errors inside an entry name the archive and the entry, e.g. {@code "w.npz!weights.npy: offset 0: ..."}.
+ */
+public final class Npz {
+    private static final String SUFFIX = ".npy";
+
+    private Npz() {
+    }
+
+    /** The arrays of an {@code .npz} file by name (without {@code .npy}), in archive order. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        String source = file.toString();
+        if (!java.nio.file.Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(source);
+        }
+        Map<String, Tensor> arrays = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String entrySource = source + "!" + entry.getName();
+                if (!entry.getName().endsWith(SUFFIX)) {
+                    throw DataFileException.of(entrySource, "not a .npy entry; an .npz archive holds only NAME.npy files", null);
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                } catch (IOException e) {
+                    throw DataFileException.of(entrySource, "unreadable entry: " + e.getMessage(), e);
+                }
+                String name = entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
+                arrays.put(name, Npy.decode(bytes, entrySource));
+            }
+        } catch (ZipException e) {
+            throw DataFileException.of(source, "not a readable zip archive (truncated or corrupt): " + e.getMessage(), e);
+        }
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    /**
+     * Writes {@code arrays} (name to tensor, in iteration order) as an {@code .npz} file, deflated when
+     * {@code compressed}, replacing the file atomically.
+     */
+    public static void write(Path file, Map<String, Tensor> arrays, boolean compressed) throws IOException {
+        for (String name : arrays.keySet()) {
+            if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
+                throw new IllegalArgumentException("Npz.write: bad array name '" + name + "' for " + file);
+            }
+        }
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+                byte[] bytes = Npy.encode(e.getValue());
+                ZipEntry entry = new ZipEntry(e.getKey() + SUFFIX);
+                if (compressed) {
+                    entry.setMethod(ZipEntry.DEFLATED);
+                } else {
+                    // A stored entry's sizes and checksum precede its data, so they are computed first.
+                    CRC32 crc = new CRC32();
+                    crc.update(bytes);
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(bytes.length);
+                    entry.setCompressedSize(bytes.length);
+                    entry.setCrc(crc.getValue());
+                }
+                zip.putNextEntry(entry);
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package org.fluxion.nn;
+
+import java.util.Map;
+import org.fluxion.autodiff.GradMode;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Batch normalization over axis 1 (the features or channels), shared by {@link BatchNorm1d} and
+ * {@link BatchNorm2d}: {@code y = (x - mean) / sqrt(var + eps) * weight + bias}.
+ *
+ * <p>In training mode mean and biased variance are those of the batch (over every axis but 1), and the
+ * running statistics are updated without recording: {@code running = (1 - momentum) running + momentum
+ * batch}, with the unbiased variance {@code var * n / (n - 1)} as PyTorch does. In evaluation mode the
+ * running statistics are used. Parameters {@code weight}, {@code bias} and buffers {@code runningMean},
+ * {@code runningVar} have shape {@code [C]}.
+ */
+public abstract sealed class BatchNorm extends Module permits BatchNorm1d, BatchNorm2d {
+    private final Tensor weight;
+    private final Tensor bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final double eps;
+    private final double momentum;
+
+    BatchNorm(int features, double eps, double momentum, boolean affine, DType dtype) {
+        this.weight = affine ? Tensor.ones(dtype, features).requiresGrad(true) : null;
+        this.bias = affine ? Tensor.zeros(dtype, features).requiresGrad(true) : null;
+        this.runningMean = Tensor.zeros(dtype, features);
+        this.runningVar = Tensor.ones(dtype, features);
+        this.eps = eps;
+        this.momentum = momentum;
+    }
+
+    /** True when {@code x} has a rank this layer accepts. */
+    abstract boolean acceptsRank(int rank);
+
+    /** The accepted input shapes, for the error message. */
+    abstract String expectedShape();
+
+    @Override
+    public Tensor apply(Tensor x) {
+        int c = features();
+        if (!acceptsRank(x.rank()) || x.dim(1) != c) {
+            throw badInput(expectedShape().replace("C", Integer.toString(c)), x);
+        }
+        int[] axes = new int[x.rank() - 1];
+        int[] statShape = new int[x.rank()];
+        java.util.Arrays.fill(statShape, 1);
+        statShape[1] = c;
+        for (int i = 0, k = 0; i < x.rank(); i++) {
+            if (i != 1) {
+                axes[k++] = i;
+            }
+        }
+        Tensor mean;
+        Tensor var;
+        if (isTraining()) {
+            int n = x.size() / c;
+            if (n < 2) {
+                throw new LayerInputException(toString(), "needs more than one value per channel in training mode, got "
+                        + x.shape());
+            }
+            mean = x.mean(axes, true);
+            var = x.variance(axes, 0, true);
+            try (var scope = GradMode.noGrad()) {
+                runningMean.mulInPlace(1 - momentum).addInPlace(mean.detach().reshape(c).mul(momentum));
+                runningVar.mulInPlace(1 - momentum)
+                        .addInPlace(var.detach().reshape(c).mul(momentum * n / (n - 1.0)));
+            }
+        } else {
+            mean = runningMean.reshape(statShape);
+            var = runningVar.reshape(statShape);
+        }
+        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
+        return weight == null ? y : y.mul(weight.reshape(statShape)).add(bias.reshape(statShape));
+    }
+
+    public int features() {
+        return runningMean.dim(0);
+    }
+
+    /** The scale {@code [C]}, or null without affine parameters. */
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** The shift {@code [C]}, or null without affine parameters. */
+    public Tensor bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    protected Map<String, Tensor> ownParameters() {
+        return named("weight", weight, "bias", bias);
+    }
+
+    @Override
+    protected Map<String, Tensor> ownBuffers() {
+        return named("runningMean", runningMean, "runningVar", runningVar);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + " " + features();
+    }
+}

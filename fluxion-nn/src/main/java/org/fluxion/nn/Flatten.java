@@ -1,0 +1,19 @@
+package org.fluxion.nn;
+
+import org.fluxion.tensor.Tensor;
+
+/** Keeps the batch axis and flattens the rest: {@code [N, d1, d2, ...] -> [N, d1 d2 ...]}. */
+public final class Flatten extends Module {
+    @Override
+    public Tensor apply(Tensor x) {
+        if (x.rank() < 1) {
+            throw badInput("[N, ...]", x);
+        }
+        return x.rank() == 1 ? x.reshape(x.dim(0), 1) : x.flatten(1, x.rank() - 1);
+    }
+
+    @Override
+    public String toString() {
+        return "Flatten";
+    }
+}

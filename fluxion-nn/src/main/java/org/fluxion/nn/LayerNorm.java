@@ -1,0 +1,66 @@
+package org.fluxion.nn;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Layer normalization over the trailing {@code normalizedShape} axes of each sample:
+ * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, mean and biased variance over those axes.
+ * Same in training and evaluation. Input {@code [..., *normalizedShape]}; weight and bias
+ * {@code normalizedShape} (ones and zeros initially).
+ */
+public final class LayerNorm extends Module {
+    private final int[] normalizedShape;
+    private final double eps;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /** eps 1e-5, affine, float32. */
+    public LayerNorm(int... normalizedShape) {
+        this(normalizedShape, 1e-5, true, DType.FLOAT32);
+    }
+
+    public LayerNorm(int[] normalizedShape, double eps, boolean affine, DType dtype) {
+        this.normalizedShape = normalizedShape.clone();
+        this.eps = eps;
+        this.weight = affine ? Tensor.ones(dtype, normalizedShape).requiresGrad(true) : null;
+        this.bias = affine ? Tensor.zeros(dtype, normalizedShape).requiresGrad(true) : null;
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        int k = normalizedShape.length;
+        int[] dims = x.dims();
+        if (dims.length < k || !Arrays.equals(Arrays.copyOfRange(dims, dims.length - k, dims.length), normalizedShape)) {
+            throw badInput("[..., " + Arrays.toString(normalizedShape).replace("[", "").replace("]", "") + "]", x);
+        }
+        int[] axes = new int[k];
+        for (int i = 0; i < k; i++) {
+            axes[i] = dims.length - k + i;
+        }
+        Tensor mean = x.mean(axes, true);
+        Tensor var = x.variance(axes, 0, true);
+        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
+        return weight == null ? y : y.mul(weight).add(bias);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    @Override
+    protected Map<String, Tensor> ownParameters() {
+        return named("weight", weight, "bias", bias);
+    }
+
+    @Override
+    public String toString() {
+        return "LayerNorm " + Arrays.toString(normalizedShape);
+    }
+}

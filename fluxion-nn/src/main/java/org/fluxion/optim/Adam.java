@@ -1,0 +1,57 @@
+package org.fluxion.optim;
+
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Adam (Kingma and Ba) with bias correction, PyTorch's formulas: with {@code g = grad + wd p} (L2 weight
+ * decay, coupled), {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2} and step count t,
+ * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. State: {@code exp_avg},
+ * {@code exp_avg_sq}, {@code step}. {@link AdamW} decouples the decay instead.
+ */
+public class Adam extends Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final boolean decoupled;
+
+    /** Betas 0.9 and 0.999, eps 1e-8, no weight decay (PyTorch's and Keras's defaults, Flux's eps aside). */
+    public Adam(double learningRate) {
+        this(learningRate, 0.9, 0.999, 1e-8, 0);
+    }
+
+    public Adam(double learningRate, double beta1, double beta2, double eps, double weightDecay) {
+        this(learningRate, beta1, beta2, eps, weightDecay, false);
+    }
+
+    Adam(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        super(learningRate);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    @Override
+    protected final void update(String name, Tensor p, Tensor grad) {
+        long t = nextStep(name);
+        double lr = learningRate();
+        Tensor g = grad;
+        if (weightDecay != 0) {
+            if (decoupled) {
+                p.mulInPlace(1 - lr * weightDecay);
+            } else {
+                g = g.add(p.mul(weightDecay));
+            }
+        }
+        Tensor m = state(name, "exp_avg", p).mul(beta1).add(g.mul(1 - beta1));
+        Tensor v = state(name, "exp_avg_sq", p).mul(beta2).add(g.square().mul(1 - beta2));
+        putState(name, "exp_avg", m);
+        putState(name, "exp_avg_sq", v);
+        double bias1 = 1 - Math.pow(beta1, t);
+        double bias2 = 1 - Math.pow(beta2, t);
+        Tensor denominator = v.sqrt().mul(1 / Math.sqrt(bias2)).add(eps);
+        p.subInPlace(m.div(denominator).mul(lr / bias1));
+    }
+}

@@ -1,0 +1,199 @@
+package org.fluxion.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.fluxion.autodiff.GradMode;
+import org.fluxion.data.Batch;
+import org.fluxion.data.DataLoader;
+import org.fluxion.nn.Module;
+import org.fluxion.optim.GradientClipping;
+import org.fluxion.optim.LearningRateSchedule;
+import org.fluxion.optim.Optimizer;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The training loop (Keras's {@code fit}): for each epoch, one optimizer step per batch of the
+ * training loader, then an evaluation on the validation loader, with callbacks, a progress bar,
+ * optional gradient clipping by global norm, a learning-rate schedule per step and a regularization
+ * term added to the loss.
+ *
+ * <p>The loss function takes the model's output and the batch labels and returns a scalar. When the
+ * output is {@code [B, C]} scores and the labels are integer classes {@code [B]}, accuracy is reported
+ * too ({@link History#TRAIN_ACCURACY}, {@link History#VAL_ACCURACY}).
+ */
+public final class Trainer {
+    /** Loss and accuracy (NaN when not a classification) of a model over a loader. */
+    public record Evaluation(double loss, double accuracy) {
+    }
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final BiFunction<Tensor, Tensor, Tensor> loss;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private double clipNorm = Double.NaN;
+    private LearningRateSchedule schedule;
+    private Function<Module, Tensor> regularization;
+    private boolean progress = true;
+    private long step;
+
+    /** A trainer of {@code model} by {@code optimizer} on {@code loss(output, labels)}. */
+    public Trainer(Module model, Optimizer optimizer, BiFunction<Tensor, Tensor, Tensor> loss) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+    }
+
+    /** Clips the gradients to this global L2 norm before each step (seed 000 uses 5.0). */
+    public Trainer clipGradientNorm(double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("clipGradientNorm: max norm must be > 0, got " + maxNorm);
+        }
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** Sets the optimizer's learning rate from {@code schedule} before every step. */
+    public Trainer schedule(LearningRateSchedule schedule) {
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** Adds {@code penalty(model)} (e.g. an L2 term) to every training loss. */
+    public Trainer regularization(Function<Module, Tensor> penalty) {
+        this.regularization = penalty;
+        return this;
+    }
+
+    /** Adds callbacks, called in the order given. */
+    public Trainer callbacks(Callback... more) {
+        callbacks.addAll(List.of(more));
+        return this;
+    }
+
+    /** Shows a progress bar with ETA and running loss on stderr (default true). */
+    public Trainer progress(boolean show) {
+        this.progress = show;
+        return this;
+    }
+
+    /**
+     * Trains for {@code epochs} epochs (fewer if a callback stops it) and returns the history of the
+     * per-epoch metrics. {@code validation} may be null.
+     */
+    public History fit(DataLoader train, DataLoader validation, int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("fit: epochs must be >= 1, got " + epochs);
+        }
+        History history = new History();
+        CallbackList all = CallbackList.of(listWith(history));
+        all.onTrainBegin();
+        Map<String, Tensor> parameters = model.parameters();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            all.onEpochBegin(epoch);
+            Map<String, Double> logs = new LinkedHashMap<>();
+            Evaluation trained = trainEpoch(train, parameters, epoch, epochs, all);
+            logs.put(History.TRAIN_LOSS, trained.loss());
+            if (!Double.isNaN(trained.accuracy())) {
+                logs.put(History.TRAIN_ACCURACY, trained.accuracy());
+            }
+            if (validation != null) {
+                Evaluation val = evaluate(validation);
+                logs.put(History.VAL_LOSS, val.loss());
+                if (!Double.isNaN(val.accuracy())) {
+                    logs.put(History.VAL_ACCURACY, val.accuracy());
+                }
+            }
+            all.onEpochEnd(epoch, logs);
+            if (all.shouldStop()) {
+                break;
+            }
+        }
+        all.onTrainEnd();
+        return history;
+    }
+
+    private Callback[] listWith(History history) {
+        List<Callback> list = new ArrayList<>();
+        list.add(history);
+        list.addAll(callbacks);
+        return list.toArray(Callback[]::new);
+    }
+
+    private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, int epoch, int epochs,
+                                  Callback all) {
+        model.train();
+        RunningMean meanLoss = new RunningMean();
+        long correct = 0;
+        long seen = 0;
+        boolean classification = true;
+        try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs, train.batchCount()) : null) {
+            int index = 0;
+            for (Batch batch : train) {
+                model.zeroGrad();
+                Tensor out = model.apply(batch.features());
+                Tensor value = loss.apply(out, batch.labels());
+                if (regularization != null) {
+                    value = value.add(regularization.apply(model));
+                }
+                value.backward();
+                if (!Double.isNaN(clipNorm)) {
+                    GradientClipping.clipByGlobalNorm(parameters, clipNorm);
+                }
+                if (schedule != null) {
+                    schedule.applyTo(optimizer, step);
+                }
+                optimizer.step(parameters);
+                step++;
+                int n = batch.labels().dim(0);
+                double l = value.item();
+                meanLoss.add(l, n);
+                classification &= isClassification(out, batch.labels());
+                if (classification) {
+                    correct += correctCount(out, batch.labels());
+                    seen += n;
+                }
+                if (bar != null) {
+                    bar.step(1, l);
+                }
+                all.onBatchEnd(index++, Map.of(History.TRAIN_LOSS, l));
+            }
+        }
+        return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+    }
+
+    /** Mean loss and accuracy of the model in eval mode, without recording gradients. */
+    public Evaluation evaluate(DataLoader loader) {
+        model.eval();
+        RunningMean meanLoss = new RunningMean();
+        long correct = 0;
+        long seen = 0;
+        boolean classification = true;
+        try (var noGrad = GradMode.noGrad()) {
+            for (Batch batch : loader) {
+                Tensor out = model.apply(batch.features());
+                int n = batch.labels().dim(0);
+                meanLoss.add(loss.apply(out, batch.labels()).item(), n);
+                classification &= isClassification(out, batch.labels());
+                if (classification) {
+                    correct += correctCount(out, batch.labels());
+                    seen += n;
+                }
+            }
+        } finally {
+            model.train();
+        }
+        return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+    }
+
+    private static boolean isClassification(Tensor out, Tensor labels) {
+        return out.rank() == 2 && labels.rank() == 1 && !labels.dtype().isFloatingPoint();
+    }
+
+    private static long correctCount(Tensor scores, Tensor labels) {
+        return scores.argmax(1, false).eq(labels.to(org.fluxion.tensor.DType.INT64)).sum().getLong();
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * Training support that needs no layers: metrics, callbacks, checkpoints, progress and plots.
+ *
+ * <ul>
+ *   <li>{@link org.fluxion.train.Metrics}: accuracy, top-k accuracy, log loss, ROC curve
+ *       ({@link org.fluxion.train.RocCurve}) and AUC, confusion matrix; streaming accumulators
+ *       {@link org.fluxion.train.ConfusionMatrix} and {@link org.fluxion.train.RunningMean};
+ *   <li>{@link org.fluxion.train.History} (per-epoch metrics, CSV), the
+ *       {@link org.fluxion.train.Callback} interface, {@link org.fluxion.train.CallbackList} and
+ *       {@link org.fluxion.train.EarlyStopping};
+ *   <li>{@link org.fluxion.train.SafeTensors} (the safetensors format) and
+ *       {@link org.fluxion.train.Checkpoint} (parameters + optimizer state + metadata, atomic);
+ *   <li>{@link org.fluxion.train.Plots}: PNG loss curves, ROC curves, decision boundaries,
+ *       scatters, line plots (XChart) and image grids;
+ *   <li>{@link org.fluxion.train.ProgressBar}: ETA and running loss, terminal or log friendly.
+ * </ul>
+ *
+ * <p>Errors: a corrupt checkpoint gives {@link org.fluxion.data.DataFileException} naming the file
+ * and byte offset; a checkpoint that does not fit the model gives {@link IllegalArgumentException}
+ * naming the file, the tensor and both shapes or dtypes.
+ */
+package org.fluxion.train;
