@@ -14,6 +14,8 @@ public final class Benchmarks {
                 new GemmBench(),
                 new ElementwiseBench(),
                 new ScalarOpBench(),
+                new ScalarAdBench(),
+                new AdMemoryBench(),
                 EpochBench.mlp(),
                 EpochBench.cnn());
     }
