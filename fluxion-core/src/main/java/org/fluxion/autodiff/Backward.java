@@ -85,7 +85,7 @@ final class Backward {
                 }
                 if (g != null) {
                     Tensor[] inputs = n.savedInputs();
-                    Tensor[] cts = n.primitive.vjp(g, inputs, n.savedOutput());
+                    Tensor[] cts = n.primitive.vjp(g, inputs, n.savedOutput(), n.wanted());
                     for (int i = 0; i < n.next.length; i++) {
                         Node c = n.next[i];
                         if (c != null && cts[i] != null) {

@@ -96,6 +96,17 @@ final class Node {
      * The saved inputs, after checking that neither they nor the output were written in place since
      * record time and that a previous backward did not release them.
      */
+    /** Bit {@code i} set when input {@code i} leads to something that needs a gradient. */
+    int wanted() {
+        int bits = 0;
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] != null) {
+                bits |= 1 << i;
+            }
+        }
+        return bits;
+    }
+
     Tensor[] savedInputs() {
         if (released) {
             throw new IllegalStateException("backward: trying to go through the graph a second time: the tensors "

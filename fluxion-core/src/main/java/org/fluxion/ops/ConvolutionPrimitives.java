@@ -53,8 +53,15 @@ public final class ConvolutionPrimitives {
         /** VJP: {@code (conv2dInputGrad(g, w), conv2dWeightGrad(x, g))}, both differentiable primitives. */
         @Override
         public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
-            return new Tensor[] {Ops.bind(new Conv2dInputGrad(options, in[0].shape()), g, in[1]),
-                    Ops.bind(new Conv2dWeightGrad(options, in[1].shape()), in[0], g)};
+            return vjp(g, in, y, 0b11);
+        }
+
+        /** Skips the input gradient of a first layer, whose input needs none. */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y, int wanted) {
+            return new Tensor[] {
+                (wanted & 1) == 0 ? null : Ops.bind(new Conv2dInputGrad(options, in[0].shape()), g, in[1]),
+                (wanted & 2) == 0 ? null : Ops.bind(new Conv2dWeightGrad(options, in[1].shape()), in[0], g)};
         }
 
         /** JVP: bilinear, {@code conv(tx, w) + conv(x, tw)}. */

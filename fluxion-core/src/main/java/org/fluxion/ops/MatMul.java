@@ -19,7 +19,24 @@ public record MatMul() implements Primitive {
      */
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
-        return new Tensor[] {g.matmul(in[1].transpose()), in[0].transpose().matmul(g)};
+        return vjp(g, in, y, 0b11);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y, int wanted) {
+        Tensor da = (wanted & 1) == 0 ? null : g.matmul(in[1].transpose());
+        Tensor db = (wanted & 2) == 0 ? null : cotangentInLayoutOf(in[1], in[0], g);
+        return new Tensor[] {da, db};
+    }
+
+    /**
+     * {@code a^T @ g}, computed as {@code (g^T @ a)^T} when b is itself a transposed view (as the weight
+     * of a linear layer, {@code x @ W^T}, is): the cotangent then has b's layout and flows back through
+     * the transpose to a dense gradient of W without a copy.
+     */
+    private static Tensor cotangentInLayoutOf(Tensor b, Tensor a, Tensor g) {
+        boolean transposedView = b.rank() == 2 && b.stride(0) == 1 && b.dim(0) > 1 && b.dim(1) > 1;
+        return transposedView ? g.transpose().matmul(a).transpose() : a.transpose().matmul(g);
     }
 
     /** JVP: {@code ta @ b + a @ tb}. */

@@ -38,6 +38,15 @@ public interface Primitive {
     }
 
     /**
+     * The VJP rule when only some cotangents are needed: bit {@code i} of {@code wanted} is set when
+     * input {@code i} needs one. Rules whose cotangents are expensive (matmul, convolution) skip the
+     * unwanted ones and return null there; the default computes them all.
+     */
+    default Tensor[] vjp(Tensor g, Tensor[] inputs, Tensor output, int wanted) {
+        return vjp(g, inputs, output);
+    }
+
+    /**
      * Which tensors the VJP rule reads the values of, so that autodiff keeps only those alive until
      * backward (a chain of adds keeps nothing; {@code x * 2} keeps only the 2). Bit {@code i} stands for
      * input {@code i}, bit {@code arity} for the output; {@code wanted} has bit {@code i} set when input

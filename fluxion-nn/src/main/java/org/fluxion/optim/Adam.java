@@ -1,5 +1,6 @@
 package org.fluxion.optim;
 
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -45,13 +46,37 @@ public class Adam extends Optimizer {
                 g = g.add(p.mul(weightDecay));
             }
         }
+        double bias1 = 1 - Math.pow(beta1, t);
+        double bias2 = 1 - Math.pow(beta2, t);
+        if (fusable(p, g)) {
+            Tensor m = dense(name, "exp_avg", p);
+            Tensor v = dense(name, "exp_avg_sq", p);
+            AdamKernel.step(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
+                    m.storage().floats(), m.offset(), v.storage().floats(), v.offset(), p.size(),
+                    (float) beta1, (float) beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
+            p.storage().bumpVersion();
+            return;
+        }
         Tensor m = state(name, "exp_avg", p).mul(beta1).add(g.mul(1 - beta1));
         Tensor v = state(name, "exp_avg_sq", p).mul(beta2).add(g.square().mul(1 - beta2));
         putState(name, "exp_avg", m);
         putState(name, "exp_avg_sq", v);
-        double bias1 = 1 - Math.pow(beta1, t);
-        double bias2 = 1 - Math.pow(beta2, t);
         Tensor denominator = v.sqrt().mul(1 / Math.sqrt(bias2)).add(eps);
         p.subInPlace(m.div(denominator).mul(lr / bias1));
+    }
+
+    /** Dense float32 parameter and gradient, which the fused kernel updates in place. */
+    private static boolean fusable(Tensor p, Tensor g) {
+        return p.dtype() == DType.FLOAT32 && g.dtype() == DType.FLOAT32 && p.isContiguous() && g.isContiguous();
+    }
+
+    /** The moment slot as a dense tensor owned by this optimizer (created, or made dense once). */
+    private Tensor dense(String name, String slot, Tensor like) {
+        Tensor t = state(name, slot, like);
+        if (!t.isContiguous() || t.dtype() != DType.FLOAT32) {
+            t = t.contiguous().to(DType.FLOAT32);
+        }
+        putState(name, slot, t);
+        return t;
     }
 }

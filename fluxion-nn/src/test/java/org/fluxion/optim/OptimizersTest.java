@@ -103,6 +103,30 @@ class OptimizersTest {
         assertArrayEquals(new double[] {0.9, -1.9}, p.toDoubleArray(), 1e-6);
     }
 
+    /** The fused float32 kernel (large dense parameters) against the float64 tensor formulas. */
+    @Test
+    void fusedFloat32AdamMatchesTheTensorForm() {
+        for (Supplier<Optimizer> make : java.util.List.<Supplier<Optimizer>>of(() -> new Adam(0.01),
+                () -> new AdamW(0.01, 0.9, 0.999, 1e-8, 0.1), () -> new Adam(0.01, 0.8, 0.99, 1e-6, 0.02))) {
+            Tensor p32 = Tensor.randn(5, 3, 40_000).requiresGrad(true);
+            Tensor p64 = p32.detach().to(org.fluxion.tensor.DType.FLOAT64).requiresGrad(true);
+            Tensor c = Tensor.rand(6, 3, 40_000);
+            Optimizer fused = make.get();
+            Optimizer reference = make.get();
+            for (int t = 0; t < 3; t++) {
+                p32.zeroGrad();
+                p64.zeroGrad();
+                p32.square().mul(c).sum().backward();
+                p64.square().mul(c.to(org.fluxion.tensor.DType.FLOAT64)).sum().backward();
+                fused.step(Map.of("w", p32));
+                reference.step(Map.of("w", p64));
+            }
+            assertTrue(p32.allClose(p64.to(org.fluxion.tensor.DType.FLOAT32), 1e-5, 1e-6), fused.getClass().getSimpleName());
+            assertTrue(fused.state().get("w.exp_avg_sq").to(org.fluxion.tensor.DType.FLOAT64)
+                    .allClose(reference.state().get("w.exp_avg_sq"), 1e-4, 1e-9));
+        }
+    }
+
     @Test
     void adamWDecouplesWeightDecay() {
         check(new AdamW(0.1, 0.9, 0.999, 1e-8, 0.05), adam(0.1, 0.05, true));
