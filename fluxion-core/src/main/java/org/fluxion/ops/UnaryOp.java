@@ -2,6 +2,7 @@ package org.fluxion.ops;
 
 import static org.fluxion.kernels.VectorLoops.F;
 import static org.fluxion.kernels.VectorLoops.L;
+import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
 import jdk.incubator.vector.FloatVector;
@@ -22,7 +23,7 @@ public enum UnaryOp {
         long applyLong(long x) { return -x; }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).neg().intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).neg().intoArray(y, yo + i);
             return i;
         }
     },
@@ -33,7 +34,7 @@ public enum UnaryOp {
         long applyLong(long x) { return Math.abs(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).abs().intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).abs().intoArray(y, yo + i);
             return i;
         }
     },
@@ -50,7 +51,7 @@ public enum UnaryOp {
         double apply(double x) { return Math.exp(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
             return i;
         }
     },
@@ -60,7 +61,7 @@ public enum UnaryOp {
         double apply(double x) { return Math.log(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
             return i;
         }
     },
@@ -80,7 +81,7 @@ public enum UnaryOp {
         double apply(double x) { return Math.sqrt(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).sqrt().intoArray(y, yo + i);
             return i;
         }
     },
@@ -110,7 +111,7 @@ public enum UnaryOp {
         double apply(double x) { return Math.tanh(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
             return i;
         }
     },
@@ -126,7 +127,7 @@ public enum UnaryOp {
             int i = 0;
             for (int e = vectorBound(n, xs, 1); i < e; i += L) {
                 // exp(-x) overflows to +inf for very negative x, giving 1/(1+inf) = 0: still correct.
-                FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                FloatVector v = load(x, xo, xs, i);
                 FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
             }
             return i;
@@ -140,7 +141,7 @@ public enum UnaryOp {
         long applyLong(long x) { return Math.max(x, 0); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).max(0f).intoArray(y, yo + i);
             return i;
         }
     },

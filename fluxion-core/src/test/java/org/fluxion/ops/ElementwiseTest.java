@@ -132,6 +132,17 @@ class ElementwiseTest {
         }
     }
 
+    /** A broadcast (stride 0) input longer than a vector: every unary kernel reads the one value. */
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryOfABroadcastInput(UnaryOp op) {
+        Tensor x = Tensor.scalar(0.75).expand(3, 37);
+        double[] expected = new double[3 * 37];
+        java.util.Arrays.fill(expected, (float) op.apply(0.75f));
+        Tensor y = Elementwise.unary(op, x);
+        assertClose(expected, y.to(DType.FLOAT64), 2e-6, op.toString());
+    }
+
     @Test
     void typePromotion() {
         Tensor i = Tensor.of(new int[] {1, 2, 3}, 3);
