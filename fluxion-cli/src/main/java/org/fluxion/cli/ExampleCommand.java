@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code fluxion example NAME}: the seeds' examples, one subcommand each; alone, it lists them. */
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "Run one of the seeds' examples (each writes PNGs under --out); with no NAME, list them.",
-        subcommands = {})
+        subcommands = {MoonsExample.class, LogisticExample.class, SvmExample.class, AutoencoderExample.class,
+                LinearRegressionExample.class, FluxMnistExample.class, TfDnnExample.class})
 final class ExampleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
