@@ -13,7 +13,11 @@ public final class Benchmarks {
         return List.of(
                 new GemmBench(),
                 new ElementwiseBench(),
-                new ScalarOpBench());
+                new ScalarOpBench(),
+                new ScalarAdBench(),
+                new AdMemoryBench(),
+                EpochBench.mlp(),
+                EpochBench.cnn());
     }
 
     /** The benchmark called {@code name}, if any. */

@@ -26,6 +26,8 @@ public final class PythonReference implements AutoCloseable {
     public static final String INSTALL_HINT =
             "install with: apt-get install python3-torch python3-numpy libopenblas0-openmp";
     private static final String PYTHON = "/usr/bin/python3";
+    /** Python modules that workloads import from their own directory. */
+    private static final String[] SHARED_MODULES = {"fashion_mnist.py"};
     private static final String OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
 
     private final Process process;
@@ -57,6 +59,9 @@ public final class PythonReference implements AutoCloseable {
         Path dir = Files.createTempDirectory("fluxion-bench");
         dir.toFile().deleteOnExit();
         Path harness = extract("harness.py", dir);
+        for (String module : SHARED_MODULES) {
+            extract(module, dir);
+        }
         Path workload = extract(name + ".py", dir);
         List<String> command = new ArrayList<>(List.of(PYTHON, harness.toString(), workload.toString(),
                 Integer.toString(threads)));

@@ -77,7 +77,9 @@ final class Backward {
                 if (n.isAccumulator()) {
                     if (capture == null && g != null) {
                         AutogradMeta m = n.leaf.autogradMeta();
-                        m.grad = m.grad == null ? g : m.grad.add(g);
+                        // A leaf's gradient is dense and its own, as PyTorch's AccumulateGrad makes it: optimizers
+                        // then read it with vector loops, not through a transposed or broadcast view.
+                        m.grad = m.grad == null ? g.contiguous() : m.grad.add(g);
                     }
                     continue;
                 }

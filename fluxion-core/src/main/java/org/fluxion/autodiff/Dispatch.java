@@ -61,6 +61,7 @@ public final class Dispatch {
 
     private static void record(Primitive primitive, Tensor[] inputs, Tensor out) {
         Node[] next = null;
+        int wanted = 0;
         for (int i = 0; i < inputs.length; i++) {
             AutogradMeta meta = inputs[i].autogradMeta();
             if (meta != null && meta.tracked() && inputs[i].dtype().isFloatingPoint()) {
@@ -68,10 +69,11 @@ public final class Dispatch {
                     next = new Node[inputs.length];
                 }
                 next[i] = meta.gradFn != null ? meta.gradFn : accumulator(inputs[i], meta);
+                wanted |= 1 << i;
             }
         }
         if (next != null) {
-            meta(out).gradFn = new Node(primitive, inputs, out, next);
+            meta(out).gradFn = new Node(primitive, inputs, out, next, primitive.vjpReads(wanted, inputs.length));
         }
     }
 

@@ -16,6 +16,10 @@ import org.fluxion.tensor.Tensor;
  * reverse rules' operations carry forward-mode tangents like any other.
  *
  * <p>The functions may use any Java control flow: only the operations that ran are differentiated.
+ *
+ * <p>Functions of nested parameter containers use the {@code tree*} forms ({@link #treeGrad},
+ * {@link #treeValueAndGrad}, {@link #treeVjp}, {@link #treeJvp}; see {@link Tree}); a function gets its
+ * own derivative rules with {@link #custom}.
  */
 public final class Functional {
     private Functional() {
@@ -189,6 +193,146 @@ public final class Functional {
     /** The same values with no derivative in any mode (JAX's stop_gradient). */
     public static Tensor stopGradient(Tensor x) {
         return x.detach();
+    }
+
+    // ---------------------------------------------------------------- custom rules
+
+    /**
+     * {@code f} with its own derivative rules (JAX's {@code custom_vjp}/{@code custom_jvp}): the returned
+     * function computes {@code f} and, in reverse mode, calls {@code vjp(g, inputs, output)} instead of
+     * differentiating {@code f}'s operations; in forward mode {@code jvp(inputs, tangents, output)}.
+     * Either rule may be null (that mode then throws). Uses: a numerically stable derivative, clipping
+     * or scaling the cotangent, the adjoint of an iterative solver by the implicit function theorem.
+     *
+     * <p>{@code f} must depend on its arguments only: it runs on detached copies with recording off,
+     * so a tracked tensor it captures is a constant. Rules written with differentiable tensor
+     * operations (on {@code inputs} and {@code output}) give higher-order derivatives; a rule
+     * that reads raw values gives first order only.
+     *
+     * @param name used in error messages and as the node's name ({@link Autograd#gradFnName})
+     */
+    public static Function<Tensor[], Tensor> custom(String name, Function<Tensor[], Tensor> f, CustomRule.Vjp vjp,
+                                                    CustomRule.Jvp jvp) {
+        return xs -> CustomRule.apply(name, f, vjp, jvp, xs);
+    }
+
+    /** {@link #custom} with a VJP rule only (reverse mode). */
+    public static Function<Tensor[], Tensor> customVjp(String name, Function<Tensor[], Tensor> f, CustomRule.Vjp vjp) {
+        return custom(name, f, vjp, null);
+    }
+
+    /** {@link #custom} with a JVP rule only (forward mode). */
+    public static Function<Tensor[], Tensor> customJvp(String name, Function<Tensor[], Tensor> f, CustomRule.Jvp jvp) {
+        return custom(name, f, null, jvp);
+    }
+
+    // ---------------------------------------------------------------- pytrees (see Tree)
+
+    /** The value of a scalar function of a tree and its gradient, a tree of the argument's structure. */
+    public record TreeValueAndGrad<T>(Tensor value, T grad) {
+    }
+
+    /** The value and, at each chosen argument's index, that argument's gradient tree (null elsewhere). */
+    public record TreeValueAndGrads(Tensor value, Object[] grads) {
+    }
+
+    /** The value of a function of a tree and its pullback {@code cotangent -> gradient tree}. */
+    public record TreeVjpResult<T>(Tensor value, Function<Tensor, T> pullback) {
+    }
+
+    /**
+     * {@code params -> d f / d params} for a scalar function of a tree of tensors (lists, maps, records,
+     * arrays: {@link Tree}); the gradient has the structure of {@code params}, e.g. a map
+     * {@code {W1, b1, W2, b2}} gets the map {@code {dW1, db1, dW2, db2}}. Every leaf must be floating
+     * point; pass data as a captured constant or through {@link #treeValueAndGrad(Function, int...)}.
+     */
+    public static <T> Function<T, T> treeGrad(Function<T, Tensor> f) {
+        Function<T, TreeValueAndGrad<T>> vg = treeValueAndGrad(f);
+        return params -> vg.apply(params).grad();
+    }
+
+    /** {@code params -> (f(params), d f / d params)}; see {@link #treeGrad}. */
+    public static <T> Function<T, TreeValueAndGrad<T>> treeValueAndGrad(Function<T, Tensor> f) {
+        return params -> {
+            Tree.Flat flat = Tree.flatten(params);
+            ValueAndGrads r = valueAndGrad((Tensor[] ls) -> f.apply(flat.def().unflatten(List.of(ls))))
+                    .apply(flat.leaves().toArray(Tensor[]::new));
+            return new TreeValueAndGrad<>(r.value(), flat.def().unflatten(List.of(r.grads())));
+        };
+    }
+
+    /**
+     * For a scalar function of several trees {@code f(args[0], args[1], ...)}: its value and the gradients
+     * with respect to the arguments {@code argnums} (JAX's argnums; none means all). The other arguments
+     * (data, labels, integer tensors) are passed through undifferentiated.
+     */
+    public static Function<Object[], TreeValueAndGrads> treeValueAndGrad(Function<Object[], Tensor> f,
+                                                                         int... argnums) {
+        return args -> {
+            int[] which = argnums.length == 0 ? range(args.length) : argnums;
+            Tree.Flat[] flats = new Tree.Flat[args.length];
+            int[] start = new int[args.length + 1];
+            for (int a = 0; a < args.length; a++) {
+                flats[a] = Tree.flatten(args[a]);
+                start[a + 1] = start[a] + flats[a].leaves().size();
+            }
+            Tensor[] leaves = new Tensor[start[args.length]];
+            for (int a = 0; a < args.length; a++) {
+                for (int k = 0; k < flats[a].leaves().size(); k++) {
+                    leaves[start[a] + k] = flats[a].leaves().get(k);
+                }
+            }
+            List<Integer> chosen = new ArrayList<>();
+            for (int a : which) {
+                if (a < 0 || a >= args.length) {
+                    throw new IllegalArgumentException("grad: argnum " + a + " is out of range for "
+                            + args.length + " arguments");
+                }
+                for (int k = start[a]; k < start[a + 1]; k++) {
+                    chosen.add(k);
+                }
+            }
+            Function<Tensor[], Tensor> flatF = ls -> {
+                Object[] rebuilt = new Object[args.length];
+                for (int a = 0; a < args.length; a++) {
+                    rebuilt[a] = flats[a].def().unflatten(List.of(ls).subList(start[a], start[a + 1]));
+                }
+                return f.apply(rebuilt);
+            };
+            int[] leafNums = chosen.stream().mapToInt(Integer::intValue).toArray();
+            // An argument without leaves still gets its (leafless) gradient tree.
+            ValueAndGrads r = leafNums.length == 0 ? new ValueAndGrads(flatF.apply(leaves), new Tensor[0])
+                    : valueAndGrad(flatF, leafNums).apply(leaves);
+            Object[] grads = new Object[args.length];
+            int next = 0;
+            for (int a : which) {
+                int n = start[a + 1] - start[a];
+                grads[a] = flats[a].def().unflatten(List.of(r.grads()).subList(next, next + n));
+                next += n;
+            }
+            return new TreeValueAndGrads(r.value(), grads);
+        };
+    }
+
+    /** {@link #vjp} for a function of a tree: the pullback returns a gradient tree of the argument's structure. */
+    public static <T> TreeVjpResult<T> treeVjp(Function<T, Tensor> f, T primal) {
+        Tree.Flat flat = Tree.flatten(primal);
+        VjpResult r = vjp((Tensor[] ls) -> f.apply(flat.def().unflatten(List.of(ls))),
+                flat.leaves().toArray(Tensor[]::new));
+        return new TreeVjpResult<>(r.value(), g -> flat.def().unflatten(List.of(r.pullback().apply(g))));
+    }
+
+    /**
+     * {@link #jvp} for a function of a tree: {@code tangents} is a tree of the primals' structure.
+     *
+     * @throws IllegalArgumentException when the two trees differ in structure
+     */
+    public static <T> JvpResult treeJvp(Function<T, Tensor> f, T primals, T tangents) {
+        Tree.Flat p = Tree.flatten(primals);
+        Tree.Flat t = Tree.flatten(tangents);
+        Tree.requireSameStructure("jvp", p.def(), t.def());
+        return jvp((Tensor[] ls) -> f.apply(p.def().unflatten(List.of(ls))), p.leaves().toArray(Tensor[]::new),
+                t.leaves().toArray(Tensor[]::new));
     }
 
     // ---------------------------------------------------------------- helpers

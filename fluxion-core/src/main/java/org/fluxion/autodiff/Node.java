@@ -1,14 +1,18 @@
 package org.fluxion.autodiff;
 
 import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 
 /**
  * One recorded operation of the reverse-mode graph: {@code output = primitive(inputs)}.
  *
- * <p>It saves the inputs and the output for the primitive's VJP rule, with the storage version each had
- * at record time, so that an in-place write before backward is detected instead of giving a wrong
- * gradient. {@link #next} holds, per input, the node its cotangent flows to: the input's own
+ * <p>It saves the inputs and the output that the primitive's VJP rule reads ({@link Primitive#vjpReads}),
+ * with the storage version each had at record time, so that an in-place write before backward is
+ * detected instead of giving a wrong gradient. The tensors the rule does not read are not kept: the
+ * rule gets a placeholder with their shape and dtype (a stride-0 view of one shared zero), so a chain of
+ * adds on big tensors holds no memory until backward. {@link #next} holds, per input, the node its cotangent flows to: the input's own
  * {@code gradFn}, the accumulator node of a leaf that requires grad, or null when the input is not
  * differentiated (constants, indices, conditions).
  *
@@ -31,17 +35,49 @@ final class Node {
     Tensor cotangent;
     long walk;
 
-    Node(Primitive primitive, Tensor[] inputs, Tensor output, Node[] next) {
+    /** {@code reads}: the tensors to keep, as in {@link Primitive#vjpReads} (bit i: input i; bit n: output). */
+    Node(Primitive primitive, Tensor[] inputs, Tensor output, Node[] next, int reads) {
         this.primitive = primitive;
-        this.inputs = inputs;
-        this.output = output;
         this.next = next;
         this.leaf = null;
-        this.versions = new int[inputs.length + 1];
-        for (int i = 0; i < inputs.length; i++) {
-            versions[i] = inputs[i].storage().version();
+        int n = inputs.length;
+        this.versions = new int[n + 1];
+        Tensor[] kept = inputs.clone();
+        for (int i = 0; i < n; i++) {
+            if ((reads & (1 << i)) != 0) {
+                versions[i] = inputs[i].storage().version();
+            } else {
+                kept[i] = placeholder(inputs[i]);
+                versions[i] = NOT_KEPT;
+            }
         }
-        versions[inputs.length] = output.storage().version();
+        this.inputs = kept;
+        if ((reads & (1 << n)) != 0) {
+            this.output = output;
+            versions[n] = output.storage().version();
+        } else {
+            this.output = placeholder(output);
+            versions[n] = NOT_KEPT;
+        }
+    }
+
+    /** Version entry of a tensor that was not kept (nothing to check). */
+    private static final int NOT_KEPT = -1;
+    /** One zero element per dtype, shared by all placeholders (never written: views are read-only to rules). */
+    private static final Storage[] ZERO = new Storage[DType.values().length];
+
+    static {
+        for (DType d : DType.values()) {
+            ZERO[d.ordinal()] = Storage.allocate(d, 1);
+        }
+    }
+
+    /** Zeros of {@code t}'s shape and dtype that cost one shared element: stands for an unread tensor. */
+    private static Tensor placeholder(Tensor t) {
+        if (t.size() <= 1) {
+            return t; // keeping a single element is as cheap as replacing it
+        }
+        return Tensor.view(ZERO[t.dtype().ordinal()], t.shape(), new int[t.rank()], 0);
     }
 
     /** An accumulator node for {@code leaf}. */
@@ -68,7 +104,7 @@ final class Node {
         }
         for (int i = 0; i <= inputs.length; i++) {
             Tensor t = i < inputs.length ? inputs[i] : output;
-            if (t.storage().version() != versions[i]) {
+            if (versions[i] != NOT_KEPT && t.storage().version() != versions[i]) {
                 throw new IllegalStateException("backward: " + (i < inputs.length ? "input " + i : "the output")
                         + " of " + primitive.name() + " (shape " + t.shape() + ", " + t.dtype().label()
                         + ") was modified in place after being saved for backward (version " + versions[i]

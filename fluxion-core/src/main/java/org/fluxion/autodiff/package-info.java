@@ -6,7 +6,15 @@
  *       {@link org.fluxion.autodiff.Node}s and propagates forward-mode tangents (per-thread levels);</li>
  *   <li>{@link org.fluxion.autodiff.Backward}: the iterative reverse walk, with central unbroadcasting;</li>
  *   <li>{@link org.fluxion.autodiff.Autograd} and {@link org.fluxion.autodiff.GradMode}: the eager API behind
- *       {@code Tensor.backward()}; {@link org.fluxion.autodiff.Functional}: grad, vjp, jvp, jacobians, hessian.</li>
+ *       {@code Tensor.backward()}; {@link org.fluxion.autodiff.Functional}: grad, vjp, jvp, jacobians, hessian,
+ *       their tree forms ({@code treeGrad}, {@code treeValueAndGrad} with argnums, {@code treeVjp},
+ *       {@code treeJvp}) and custom rules ({@code custom}, {@code customVjp}, {@code customJvp});</li>
+ *   <li>{@link org.fluxion.autodiff.Tree} and {@link org.fluxion.autodiff.TreeDef}: pytrees (lists, maps,
+ *       records, arrays of tensors) flattened to leaves and back;</li>
+ *   <li>{@link org.fluxion.autodiff.CustomRule}: a user function with its own VJP/JVP, applied as a
+ *       primitive.</li>
  * </ul>
+ * A node keeps only the tensors its rule reads ({@link org.fluxion.ops.Primitive#vjpReads}) and releases
+ * them when backward has used them.
  */
 package org.fluxion.autodiff;

@@ -14,6 +14,19 @@ public record Binary(BinaryOp op) implements Primitive {
         return op.vjp(g, in[0], in[1], y);
     }
 
+    /**
+     * add/sub read no values; mul reads b for a's cotangent and a for b's, so {@code x * 2} keeps only the
+     * 2 when x alone needs a gradient; the others keep everything.
+     */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return switch (op) {
+            case ADD, SUB -> 0;
+            case MUL -> ((wanted & 1) != 0 ? 2 : 0) | ((wanted & 2) != 0 ? 1 : 0);
+            default -> ~0;
+        };
+    }
+
     @Override
     public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
         return op.jvp(t[0], t[1], in[0], in[1], y);
@@ -34,9 +47,16 @@ public record Binary(BinaryOp op) implements Primitive {
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
         DType ct = op.computeType(in[0].dtype(), in[1].dtype());
-        Tensor a = Elementwise.cast(in[0], ct);
-        Tensor b = Elementwise.cast(in[1], ct);
+        Tensor a = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
+        Tensor b = Elementwise.vectorFriendly(Elementwise.cast(in[1], ct));
         Tensor y = Tensor.empty(out.shape(), out.dtype());
+        if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && !toBool(out)) {
+            // One element (scalar code, scalar AD): skip the strided-loop set-up, which costs more
+            // than the arithmetic. Each operand's single element sits at its offset.
+            double v = op.apply(a.storage().getDouble(a.offset()), b.storage().getDouble(b.offset()));
+            y.storage().setDouble(0, v);
+            return y;
+        }
         int[] dims = out.shape().dims();
         StridedLoop loop = StridedLoop.of(dims, new int[] {a.offset(), b.offset(), 0},
                 Views.broadcastStrides(a, out.shape()), Views.broadcastStrides(b, out.shape()), y.strides());
@@ -45,7 +65,7 @@ public record Binary(BinaryOp op) implements Primitive {
         Object aa = a.storage().array();
         Object ba = b.storage().array();
         Object ya = y.storage().array();
-        boolean toBool = out.dtype() == DType.BOOL;
+        boolean toBool = toBool(out);
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int ao = o[0];
             int bo = o[1];
@@ -108,5 +128,9 @@ public record Binary(BinaryOp op) implements Primitive {
             }
         });
         return y;
+    }
+
+    private static boolean toBool(TensorType out) {
+        return out.dtype() == DType.BOOL;
     }
 }

@@ -167,14 +167,17 @@ public enum BinaryOp {
     }
 
     private final Kind kind;
+    /** Computed once: primitives ask for their name on every call (shape-rule error messages). */
+    private final String label;
 
     BinaryOp(Kind kind) {
         this.kind = kind;
+        this.label = name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
     }
 
     /** Lower-case name used in errors and graph printouts. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+        return label;
     }
 
     abstract double apply(double a, double b);

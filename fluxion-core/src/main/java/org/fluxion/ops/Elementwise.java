@@ -26,6 +26,15 @@ public final class Elementwise {
     }
 
     /**
+     * {@code x} itself, or a dense copy when it is a float32 view whose last axis is strided (e.g. a
+     * transpose): the float32 kernels vectorize runs with stride 0 or 1 only, and one copy costs less
+     * than a scalar loop through the operation.
+     */
+    static Tensor vectorFriendly(Tensor x) {
+        return x.dtype() == DType.FLOAT32 && x.rank() > 0 && x.dim(-1) > 1 && x.stride(-1) > 1 ? x.contiguous() : x;
+    }
+
+    /**
      * A scalar tensor holding {@code value} to combine with {@code like}: of {@code like}'s dtype, except
      * that a value with a fraction combined with an integer or bool tensor is float32 (weak scalar
      * promotion, as PyTorch's Python scalars). A whole value keeps integer tensors integer.

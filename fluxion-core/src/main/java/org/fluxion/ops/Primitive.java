@@ -38,6 +38,18 @@ public interface Primitive {
     }
 
     /**
+     * Which tensors the VJP rule reads the values of, so that autodiff keeps only those alive until
+     * backward (a chain of adds keeps nothing; {@code x * 2} keeps only the 2). Bit {@code i} stands for
+     * input {@code i}, bit {@code arity} for the output; {@code wanted} has bit {@code i} set when input
+     * {@code i} needs a cotangent. A tensor left out reaches the rule as a placeholder of the right shape
+     * and dtype whose values are zeros, so a rule may still read shapes and dtypes of anything. The
+     * default keeps everything; the conformance suite checks every override.
+     */
+    default int vjpReads(int wanted, int arity) {
+        return ~0;
+    }
+
+    /**
      * JVP rule: the tangent of the output given the inputs' tangents ({@code null} entries are zero). May
      * return null for a zero tangent, or a tangent that broadcasts to the output's shape. Written with
      * differentiable tensor operations only.

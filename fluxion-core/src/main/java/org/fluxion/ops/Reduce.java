@@ -37,8 +37,8 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
 
     /**
      * VJP, with {@code gk} the cotangent reshaped to the keep-dims shape and expanded back to x's shape:
-     * sum: {@code gk}; prod: {@code gk * y / x} (undefined where x has zeros); max/min:
-     * {@code gk * (x == y) / count(x == y)}, the gradient shared equally between tied extremes.
+     * sum: {@code gk}; prod: {@code gk * prod_{j != i} x_j} ({@link #exclusiveProducts}, right with zeros);
+     * max/min: {@code gk * (x == y) / count(x == y)}, the gradient shared equally between tied extremes.
      */
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
@@ -46,21 +46,59 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         Tensor gk = keep(g, x).broadcastTo(x.shape());
         return new Tensor[] {switch (op) {
             case SUM -> gk;
-            case PROD -> gk.mul(keep(y, x)).div(x);
+            case PROD -> gk.mul(exclusiveProducts(x));
             case MAX, MIN -> gk.mul(extremeWeights(x, y));
         }};
     }
 
-    /** JVP: sum of t; prod: {@code y * sum(t / x)}; max/min: {@code sum(t * (x == y) / count)}. */
+    /** sum reads only x's shape; prod reads x (bit 0); max/min read x and y. */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return switch (op) {
+            case SUM -> 0;
+            case PROD -> 1;
+            case MAX, MIN -> ~0;
+        };
+    }
+
+    /** JVP: sum of t; prod: {@code sum(t * prod_{j != i} x_j)}; max/min: {@code sum(t * (x == y) / count)}. */
     @Override
     public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
         Tensor x = in[0];
         Tensor tx = t[0];
         return switch (op) {
             case SUM -> Ops.bind(this, tx);
-            case PROD -> y.mul(Ops.bind(new Reduce(ReduceOp.SUM, axes, keepDims), tx.div(x)));
+            case PROD -> Ops.bind(new Reduce(ReduceOp.SUM, axes, keepDims), tx.mul(exclusiveProducts(x)));
             case MAX, MIN -> Ops.bind(new Reduce(ReduceOp.SUM, axes, keepDims), tx.mul(extremeWeights(x, y)));
         };
+    }
+
+    /**
+     * {@code e_i = prod_{j != i} x_j} over the reduced axes, of x's shape: the derivative of the product.
+     * {@code y / x} would be 0/0 where x has zeros, so with {@code m} the mask of zeros, {@code z} their
+     * count, {@code P} the product of the non-zero elements and {@code S = sum(x * m)} (0, but its
+     * derivative picks out the zeros):
+     * <pre>
+     *   non-zero x_i:  e_i = P / x_i * C,  C = 1 (z = 0), S (z = 1), 0 (z >= 2)
+     *   zero x_i:      e_i = P * D,        D = 1 (z = 1), S - x_i (z = 2), 0 (z >= 3)
+     * </pre>
+     * C and D are the products of the (other) zeros written so that their values and first derivatives
+     * are exact: e is right in value and in first derivative for any number of zeros, so the prod rule is
+     * exact to second order (third order is exact for fewer than three zeros). Every branch is finite,
+     * so {@code where} never mixes in a NaN.
+     */
+    private Tensor exclusiveProducts(Tensor x) {
+        Tensor isZero = x.eq(0);
+        Tensor m = isZero.to(x.dtype());
+        Tensor z = Ops.bind(new Reduce(ReduceOp.SUM, axes, true), m);
+        Tensor one = Rules.constantLike(1, x);
+        Tensor zero = Rules.constantLike(0, x);
+        Tensor safe = Tensor.where(isZero, one, x);
+        Tensor p = Ops.bind(new Reduce(ReduceOp.PROD, axes, true), safe);
+        Tensor s = Ops.bind(new Reduce(ReduceOp.SUM, axes, true), x.mul(m));
+        Tensor c = Tensor.where(z.eq(0), one, Tensor.where(z.eq(1), s, zero));
+        Tensor d = Tensor.where(z.eq(1), one, Tensor.where(z.eq(2), s.sub(x), zero));
+        return Tensor.where(isZero, p.mul(d), p.div(safe).mul(c));
     }
 
     /** {@code (x == y) / count(x == y)} over the reduced axes, of x's shape: a constant mask. */

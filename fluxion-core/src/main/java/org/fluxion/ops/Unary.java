@@ -17,6 +17,17 @@ public record Unary(UnaryOp op) implements Primitive {
         return new Tensor[] {d == null ? null : g.mul(d)};
     }
 
+    /** What {@link UnaryOp#derivative} reads: x (bit 0), y (bit 1), both, or nothing. */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return switch (op) {
+            case NEG, SIGN, IS_NAN, IS_FINITE, LOGICAL_NOT -> 0;
+            case EXP, EXPM1, SQRT, TAN, TANH, SIGMOID -> 2;
+            case ABS, LOG, LOG1P, SIN, COS, RELU -> 1;
+            default -> 3;
+        };
+    }
+
     /** JVP: {@code t * f'(x)}. */
     @Override
     public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
@@ -38,8 +49,13 @@ public record Unary(UnaryOp op) implements Primitive {
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
         DType ct = op.computeType(in[0].dtype());
-        Tensor x = Elementwise.cast(in[0], ct);
+        Tensor x = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
         Tensor y = Tensor.empty(out.shape(), out.dtype());
+        if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && out.dtype() == ct) {
+            // One element: skip the strided-loop set-up (see Binary.compute).
+            y.storage().setDouble(0, op.apply(x.storage().getDouble(x.offset())));
+            return y;
+        }
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
         int xs = loop.innerStride(0);
         Object xa = x.storage().array();

@@ -174,14 +174,17 @@ public enum UnaryOp {
     }
 
     private final Kind kind;
+    /** Computed once: primitives ask for their name on every call (shape-rule error messages). */
+    private final String label;
 
     UnaryOp(Kind kind) {
         this.kind = kind;
+        this.label = name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
     }
 
     /** Lower-case name used in errors and graph printouts. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+        return label;
     }
 
     /**

@@ -61,9 +61,19 @@ public final class FashionMnist {
         return read(dir);
     }
 
-    private static TrainTest read(Path dir) throws IOException {
-        TensorDataset train = new TensorDataset(IdxReader.readImages(file(dir, FILES.get(0)), true),
+    /** Only the 60,000 training images and labels, or empty when absent (saves loading the test set). */
+    public static Optional<TensorDataset> loadTrain(Path dataDir) throws IOException {
+        Optional<Path> dir = locate(dataDir);
+        return dir.isPresent() ? Optional.of(readTrain(dir.get())) : Optional.empty();
+    }
+
+    private static TensorDataset readTrain(Path dir) throws IOException {
+        return new TensorDataset(IdxReader.readImages(file(dir, FILES.get(0)), true),
                 IdxReader.readLabels(file(dir, FILES.get(1))));
+    }
+
+    private static TrainTest read(Path dir) throws IOException {
+        TensorDataset train = readTrain(dir);
         TensorDataset test = new TensorDataset(IdxReader.readImages(file(dir, FILES.get(2)), true),
                 IdxReader.readLabels(file(dir, FILES.get(3))));
         return new TrainTest(train, test, CLASSES, "Fashion-MNIST from " + dir);

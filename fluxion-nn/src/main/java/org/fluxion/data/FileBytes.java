@@ -20,7 +20,7 @@ record FileBytes(String source, byte[] data) {
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
             String source = name + " (decompressed)";
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-                return new FileBytes(source, in.readAllBytes());
+                return new FileBytes(source, gunzip(in, raw));
             } catch (EOFException e) {
                 throw DataFileException.of(name, "truncated gzip stream (" + raw.length + " bytes on disk)", e);
             } catch (ZipException e) {
@@ -28,6 +28,28 @@ record FileBytes(String source, byte[] data) {
             }
         }
         return new FileBytes(name, raw);
+    }
+
+    /**
+     * The decompressed bytes, read into an array of the size the gzip trailer announces (ISIZE, the
+     * size mod 2^32) so that a large file is not copied again and again as a growing buffer would be.
+     */
+    private static byte[] gunzip(GZIPInputStream in, byte[] raw) throws IOException {
+        int n = raw.length;
+        long announced = n >= 4 ? ((raw[n - 4] & 0xffL) | (raw[n - 3] & 0xffL) << 8 | (raw[n - 2] & 0xffL) << 16
+                | (raw[n - 1] & 0xffL) << 24) : 0;
+        if (announced <= 0 || announced > Integer.MAX_VALUE - 16) {
+            return in.readAllBytes();
+        }
+        byte[] out = new byte[(int) announced];
+        int filled = in.readNBytes(out, 0, out.length);
+        if (filled < out.length || in.read() >= 0) {
+            // The trailer did not describe this stream (several members, or over 4 GiB): read it plainly.
+            try (GZIPInputStream again = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                return again.readAllBytes();
+            }
+        }
+        return out;
     }
 
     int length() {

@@ -45,6 +45,7 @@ class LayerGradientTest {
     @Test
     void flatten() {
         LayerGradCheck.check(new Flatten(), randn(10, 2, 3, 4), TOL);
+        LayerGradCheck.check(new Reshape(4, 3), randn(11, 2, 3, 4), TOL);
     }
 
     @Test

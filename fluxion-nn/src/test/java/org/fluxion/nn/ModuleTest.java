@@ -106,6 +106,8 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 3, 4, 4}, new AvgPool2d(2).apply(img).dims());
         assertArrayEquals(new int[] {2, 3}, new GlobalAvgPool2d().apply(img).dims());
         assertArrayEquals(new int[] {2, 216}, new Flatten().apply(img).dims());
+        assertArrayEquals(new int[] {2, 1, 27, 8}, new Reshape(1, 27, 8).apply(img).dims());
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(5, 5).apply(img));
         assertArrayEquals(new int[] {2, 3, 9, 8}, new BatchNorm2d(3).apply(Tensor.randn(1, 2, 3, 9, 8)).dims());
         assertArrayEquals(new int[] {2, 3, 9, 8}, new LayerNorm(9, 8).apply(img).dims());
         assertArrayEquals(new int[] {2, 4, 7}, new Linear(5, 7, rng).apply(Tensor.zeros(2, 4, 5)).dims());

@@ -1,0 +1,126 @@
+package org.fluxion.autodiff;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The structure of a pytree with its leaves taken out (JAX's PyTreeDef): what {@link Tree#flatten}
+ * returns beside the leaves, and what {@link #unflatten} fills with new leaves. Two trees of the same
+ * structure have equal definitions. Immutable.
+ */
+public sealed interface TreeDef {
+    /** How many tensor leaves the structure holds. */
+    int leafCount();
+
+    /**
+     * A tree of this structure with {@code leaves} in the order {@link Tree#flatten} gave them. Lists come
+     * back as unmodifiable lists, maps as unmodifiable insertion-ordered maps (sequenced, so that
+     * flattening them again keeps the order), records through their
+     * canonical constructor, arrays as arrays of the same component type.
+     *
+     * @throws IllegalArgumentException when the number of leaves is not {@link #leafCount()}
+     */
+    @SuppressWarnings("unchecked")
+    default <T> T unflatten(List<Tensor> leaves) {
+        if (leaves.size() != leafCount()) {
+            throw new IllegalArgumentException("unflatten: the tree has " + leafCount() + " leaves but "
+                    + leaves.size() + " were given");
+        }
+        int[] next = {0};
+        return (T) build(leaves, next);
+    }
+
+    /** Builds this node from {@code leaves[next[0]...]}, advancing {@code next[0]}. */
+    Object build(List<Tensor> leaves, int[] next);
+
+    /** A tensor. */
+    record Leaf() implements TreeDef {
+        @Override
+        public int leafCount() {
+            return 1;
+        }
+
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            return leaves.get(next[0]++);
+        }
+    }
+
+    /** A value that is not a tensor nor a container (a number, a string, null): kept as it is. */
+    record Constant(Object value) implements TreeDef {
+        @Override
+        public int leafCount() {
+            return 0;
+        }
+
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            return value;
+        }
+    }
+
+    /** A {@link List}. */
+    record ListNode(List<TreeDef> children, int leafCount) implements TreeDef {
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            List<Object> out = new ArrayList<>(children.size());
+            for (TreeDef c : children) {
+                out.add(c.build(leaves, next));
+            }
+            return Collections.unmodifiableList(out);
+        }
+    }
+
+    /** A {@link Map}, with its keys in flattening order. */
+    record MapNode(List<Object> keys, List<TreeDef> children, int leafCount) implements TreeDef {
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                out.put(keys.get(i), children.get(i).build(leaves, next));
+            }
+            return Collections.unmodifiableSequencedMap(out);
+        }
+    }
+
+    /** A record, rebuilt with its canonical constructor from its components in declaration order. */
+    record RecordNode(Class<?> type, List<TreeDef> children, int leafCount) implements TreeDef {
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            Object[] args = new Object[children.size()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = children.get(i).build(leaves, next);
+            }
+            try {
+                Constructor<?> c = type.getDeclaredConstructor(Tree.componentTypes(type));
+                c.setAccessible(true);
+                return c.newInstance(args);
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("unflatten: the constructor of record " + type.getName()
+                        + " rejected the new components: " + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException("unflatten: cannot rebuild record " + type.getName()
+                        + " with its canonical constructor: " + e, e);
+            }
+        }
+    }
+
+    /** An array (e.g. {@code Tensor[]}), rebuilt with the same component type. */
+    record ArrayNode(Class<?> componentType, List<TreeDef> children, int leafCount) implements TreeDef {
+        @Override
+        public Object build(List<Tensor> leaves, int[] next) {
+            Object out = Array.newInstance(componentType, children.size());
+            for (int i = 0; i < children.size(); i++) {
+                Array.set(out, i, children.get(i).build(leaves, next));
+            }
+            return out;
+        }
+    }
+}
