@@ -1,0 +1,198 @@
+package org.fluxion.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.fluxion.autodiff.GradMode;
+import org.fluxion.data.Batch;
+import org.fluxion.data.DataLoader;
+import org.fluxion.data.TrainTest;
+import org.fluxion.nn.Losses;
+import org.fluxion.nn.Sequential;
+import org.fluxion.optim.Optimizer;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.train.Callback;
+import org.fluxion.train.Checkpoint;
+import org.fluxion.train.ConfusionMatrix;
+import org.fluxion.train.History;
+import org.fluxion.train.Plots;
+import org.fluxion.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fluxion train}: the main job. Trains an image classifier on Fashion-MNIST (or the bundled
+ * glyphs when it is absent), validating on the test set after every epoch, and writes the
+ * checkpoint, history and plots under {@code --out}. The last line of stdout is the RESULT line.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the CNN (or an MLP) on Fashion-MNIST, or on the bundled glyph images when "
+                + "Fashion-MNIST is absent; validate on the test set after every epoch; write the checkpoint, "
+                + "history and plots under --out.",
+                "The last line printed is: RESULT test_accuracy=<x> test_loss=<y> epochs=<n> seconds=<s>"})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "cnn",
+            description = "cnn: conv3x3x32-pool-conv3x3x64-pool-dense128-dense10; mlp: 784-128-10 (default: ${DEFAULT-VALUE})")
+    Models.Kind model;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "passes over the training set (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "samples per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "one of ${COMPLETION-CANDIDATES}; sgd uses momentum 0.9 (default: ${DEFAULT-VALUE})")
+    Models.OptimizerKind optimizer;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of initialization and shuffling (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", description = "worker threads for kernels (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "directory with the four Fashion-MNIST IDX files, raw or .gz (default: "
+                    + "/usr/share/datasets/fashion-mnist, else the bundled glyphs)")
+    Path data;
+
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto (Fashion-MNIST if found, else glyphs), fashion (required) or glyphs (default: ${DEFAULT-VALUE})")
+    ImageData.Source dataset;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "use only the first N training and test samples; 0: all (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<timestamp>)")
+    Path out;
+
+    @Option(names = "--no-progress", negatable = false, description = "no progress bar on stderr")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws IOException {
+        Cli.check(spec, epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        Cli.check(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        Cli.check(spec, lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
+        Cli.check(spec, limit >= 0, "--limit must be >= 0, got " + limit);
+        Cli.threads(spec, threads);
+        long start = System.nanoTime();
+        TrainTest set = ImageData.load(spec, dataset, data, limit, seed);
+        Path dir = Cli.outputDir(out, "train");
+        System.out.println("training " + model + " on " + set.description());
+        System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
+                + " %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
+                epochs, dir));
+
+        Sequential net = Models.create(model, new SplittableRandom(seed));
+        Optimizer opt = Models.optimizer(optimizer, lr);
+        DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
+        DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
+        Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress)
+                .callbacks(new EpochPrinter(epochs, start));
+        History history = trainer.fit(trainLoader, testLoader, epochs);
+        trainLoader.close();
+
+        Evaluation test = evaluate(net, testLoader, set.classes().size());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model", model.name());
+        metadata.put("optimizer", optimizer.name());
+        metadata.put("epochs", Integer.toString(history.size()));
+        metadata.put("data", set.description());
+        metadata.put("test_accuracy", Double.toString(test.matrix.accuracy()));
+        Checkpoint.save(dir.resolve("checkpoint.safetensors"), net.parameters(), opt.state(), metadata);
+        history.writeCsv(dir.resolve("history.csv"));
+        Plots.lossCurves(history, dir.resolve("history.png"));
+        writeConfusion(dir.resolve("confusion_matrix.csv"), test.matrix, set.classes());
+        if (!test.wrong.isEmpty()) {
+            int k = Math.min(40, test.wrong.size());
+            long[] idx = test.wrong.subList(0, k).stream().mapToLong(Integer::longValue).toArray();
+            Tensor images = set.test().features().indexSelect(0, Tensor.of(idx, k)).reshape(k, 28, 28);
+            Plots.imageGrid(images, 10, dir.resolve("misclassified.png"));
+        }
+        StringBuilder perClass = new StringBuilder("test recall per class:");
+        for (int c = 0; c < set.classes().size(); c++) {
+            perClass.append(Cli.fmt(" %s %.3f%s", set.classes().get(c), test.matrix.recall(c),
+                    c + 1 < set.classes().size() ? "," : ""));
+        }
+        System.out.println(perClass);
+        System.out.println("wrote checkpoint.safetensors, history.csv, history.png, confusion_matrix.csv"
+                + (test.wrong.isEmpty() ? "" : ", misclassified.png") + " to " + dir);
+        System.out.println(Cli.fmt("RESULT test_accuracy=%.4f test_loss=%.4f epochs=%d seconds=%.1f",
+                test.matrix.accuracy(), test.loss, history.size(), Cli.secondsSince(start)));
+        return 0;
+    }
+
+    private record Evaluation(double loss, ConfusionMatrix matrix, List<Integer> wrong) {
+    }
+
+    /** Test loss, confusion matrix and the indices of misclassified test samples, in one pass. */
+    private static Evaluation evaluate(Sequential net, DataLoader loader, int classes) {
+        net.eval();
+        ConfusionMatrix matrix = new ConfusionMatrix(classes);
+        List<Integer> wrong = new ArrayList<>();
+        double lossSum = 0;
+        int seen = 0;
+        try (var noGrad = GradMode.noGrad()) {
+            for (Batch batch : loader) {
+                Tensor scores = net.apply(batch.features());
+                int n = batch.size();
+                lossSum += Losses.crossEntropy(scores, batch.labels()).item() * n;
+                long[] predicted = scores.argmax(1, false).toLongArray();
+                long[] labels = batch.labels().toLongArray();
+                matrix.add(scores, batch.labels());
+                for (int i = 0; i < n; i++) {
+                    if (predicted[i] != labels[i]) {
+                        wrong.add(seen + i);
+                    }
+                }
+                seen += n;
+            }
+        }
+        net.train();
+        return new Evaluation(lossSum / seen, matrix, wrong);
+    }
+
+    private static void writeConfusion(Path path, ConfusionMatrix matrix, List<String> classes) throws IOException {
+        StringBuilder sb = new StringBuilder("true\\predicted");
+        classes.forEach(c -> sb.append(',').append(c));
+        sb.append('\n');
+        long[][] counts = matrix.counts();
+        for (int r = 0; r < counts.length; r++) {
+            sb.append(classes.get(r));
+            for (long v : counts[r]) {
+                sb.append(',').append(v);
+            }
+            sb.append('\n');
+        }
+        Files.writeString(path, sb, StandardCharsets.UTF_8);
+    }
+
+    /** Prints one line per epoch: train and validation (test set) loss and accuracy. */
+    private record EpochPrinter(int epochs, long start) implements Callback {
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            System.out.println(Cli.fmt("epoch %d/%d  train loss %.4f acc %.4f  val (test) loss %.4f acc %.4f  %.1fs",
+                    epoch + 1, epochs, logs.getOrDefault(History.TRAIN_LOSS, Double.NaN),
+                    logs.getOrDefault(History.TRAIN_ACCURACY, Double.NaN),
+                    logs.getOrDefault(History.VAL_LOSS, Double.NaN),
+                    logs.getOrDefault(History.VAL_ACCURACY, Double.NaN), Cli.secondsSince(start)));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.fluxion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fluxion.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    private static final Pattern RESULT = Pattern.compile(
+            "RESULT test_accuracy=([0-9.]+) test_loss=([0-9.]+) epochs=(\\d+) seconds=([0-9.]+)");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mlpOnGlyphsWritesResultCheckpointAndPlots() throws Exception {
+        Path out = tmp.resolve("run");
+        CliRun run = CliRun.of("train", "--model", "mlp", "--dataset", "glyphs", "--limit", "1000", "--epochs", "2",
+                "--batch-size", "32", "--no-progress", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Matcher m = RESULT.matcher(run.lastLine());
+        assertTrue(m.matches(), "last line is the RESULT line: " + run.lastLine());
+        assertTrue(Double.parseDouble(m.group(1)) > 0.5, "2 epochs on 1000 glyphs learn something: " + m.group(1));
+        assertEquals("2", m.group(3));
+        assertTrue(run.out().contains("glyphs"), "says which data it trains on");
+        assertTrue(run.out().contains("validation = the test set"));
+        assertEquals(2, run.lines().stream().filter(l -> l.startsWith("epoch ")).count(), "one line per epoch");
+        for (String f : new String[] {"checkpoint.safetensors", "history.csv", "history.png", "confusion_matrix.csv"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size(), "header and two epochs");
+        Checkpoint ckpt = Checkpoint.load(out.resolve("checkpoint.safetensors"));
+        assertEquals(4, ckpt.parameters().size(), "two weights and two biases");
+        assertTrue(!ckpt.optimizerState().isEmpty(), "Adam's moments are saved");
+        assertEquals("mlp", ckpt.metadata().get("model"));
+    }
+
+    @Test
+    void cnnRunsOnATinySubset() {
+        Path out = tmp.resolve("cnn");
+        CliRun run = CliRun.of("train", "--dataset", "glyphs", "--limit", "128", "--epochs", "1", "--batch-size", "64",
+                "--threads", "2", "--no-progress", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(RESULT.matcher(run.lastLine()).matches(), run.lastLine());
+        assertTrue(run.out().contains("training cnn"));
+        assertTrue(Files.exists(out.resolve("checkpoint.safetensors")));
+    }
+
+    @Test
+    void dataDirWithoutTheFilesIsAnErrorNamingThem() {
+        CliRun run = CliRun.of("train", "--data", tmp.resolve("nowhere").toString(), "--out", tmp.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--data") && run.err().contains("train-images-idx3-ubyte")
+                && run.err().contains("t10k-labels-idx1-ubyte"), run.err());
+    }
+
+    @Test
+    void badFlagValuesAreParameterErrorsNamingTheFlag() {
+        String[][] cases = {
+            {"--epochs", "-1"}, {"--epochs", "0"}, {"--lr", "0"}, {"--lr", "-0.1"}, {"--batch-size", "0"},
+            {"--optimizer", "adamax"}, {"--model", "rnn"}, {"--threads", "0"}, {"--limit", "-5"}, {"--epochs", "x"},
+        };
+        for (String[] c : cases) {
+            CliRun run = CliRun.of("train", c[0], c[1], "--out", tmp.toString());
+            assertEquals(2, run.exitCode(), String.join(" ", c));
+            assertTrue(run.err().contains(c[0]), c[0] + " named in: " + run.err());
+            assertTrue(run.out().isEmpty(), "nothing trained for " + String.join(" ", c));
+        }
+    }
+
+    @Test
+    void helpDocumentsTheOptions() {
+        CliRun run = CliRun.of("train", "--help");
+        assertEquals(0, run.exitCode());
+        for (String flag : new String[] {"--model", "--epochs", "--batch-size", "--lr", "--optimizer", "--seed",
+                "--threads", "--data", "--out", "--limit"}) {
+            assertTrue(run.out().contains(flag), flag);
+        }
+        assertTrue(run.out().contains("default: 3"), "the default epochs are shown");
+    }
+}
