@@ -76,7 +76,9 @@ public record Binary(BinaryOp op) implements Primitive {
                     float[] bf = (float[]) ba;
                     if (toBool) {
                         boolean[] yb = (boolean[]) ya;
-                        for (int i = 0; i < n; i++) yb[yo + i] = op.apply(af[ao + i * as], bf[bo + i * bs]) != 0;
+                        for (int i = op.f32(af, ao, as, bf, bo, bs, yb, yo, n); i < n; i++) {
+                            yb[yo + i] = op.apply(af[ao + i * as], bf[bo + i * bs]) != 0;
+                        }
                     } else {
                         float[] yf = (float[]) ya;
                         for (int i = op.f32(af, ao, as, bf, bo, bs, yf, yo, n); i < n; i++) {

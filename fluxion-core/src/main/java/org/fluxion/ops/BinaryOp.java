@@ -5,6 +5,7 @@ import static org.fluxion.kernels.VectorLoops.L;
 import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
+import jdk.incubator.vector.VectorOperators;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -122,26 +123,56 @@ public enum BinaryOp {
         }
     },
     EQ(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.EQ, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a == b ? 1 : 0; }
         long applyLong(long a, long b) { return a == b ? 1 : 0; }
     },
     NE(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.NE, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a != b ? 1 : 0; }
         long applyLong(long a, long b) { return a != b ? 1 : 0; }
     },
     LT(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.LT, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a < b ? 1 : 0; }
         long applyLong(long a, long b) { return a < b ? 1 : 0; }
     },
     LE(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.LE, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a <= b ? 1 : 0; }
         long applyLong(long a, long b) { return a <= b ? 1 : 0; }
     },
     GT(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.GT, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a > b ? 1 : 0; }
         long applyLong(long a, long b) { return a > b ? 1 : 0; }
     },
     GE(Kind.COMPARISON) {
+        int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.GE, load(b, bo, bs, i)).intoArray(y, yo + i);
+            return i;
+        }
         double apply(double a, double b) { return a >= b ? 1 : 0; }
         long applyLong(long a, long b) { return a >= b ? 1 : 0; }
     },
@@ -219,6 +250,14 @@ public enum BinaryOp {
      * in {0, 1}; the output is contiguous); returns the number of elements handled.
      */
     int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        return 0;
+    }
+
+    /**
+     * Vectorized float32 prefix of a comparison into a bool run, as {@link #f32} for arithmetic;
+     * returns the number of elements handled (0 for operations without a vector comparison).
+     */
+    int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
         return 0;
     }
 

@@ -46,7 +46,16 @@ public record Cast(DType target) implements Primitive {
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int xo = o[0];
             int yo = o[1];
-            if (from == DType.FLOAT32 && target == DType.FLOAT64) {
+            if (from == DType.BOOL && target == DType.FLOAT32) {
+                // Masks made by comparisons (relu's derivative, accuracy counts) are cast every step.
+                boolean[] a = src.bools();
+                float[] b = dst.floats();
+                for (int i = 0; i < n; i++) b[yo + i] = a[xo + i * xs] ? 1f : 0f;
+            } else if (from == DType.BOOL && target == DType.FLOAT64) {
+                boolean[] a = src.bools();
+                double[] b = dst.doubles();
+                for (int i = 0; i < n; i++) b[yo + i] = a[xo + i * xs] ? 1 : 0;
+            } else if (from == DType.FLOAT32 && target == DType.FLOAT64) {
                 float[] a = src.floats();
                 double[] b = dst.doubles();
                 for (int i = 0; i < n; i++) b[yo + i] = a[xo + i * xs];

@@ -83,6 +83,20 @@ class ElementwiseTest {
             }
             assertClose(e, Elementwise.binary(op, x, y), 1e-6, op.toString());
         }
+        // Comparisons into bool, with a broadcast operand, on long runs (vector masks).
+        Tensor row = Tensor.randn(5, 1 << 12);
+        double[] ra = row.toDoubleArray();
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE}) {
+            Tensor xs = x.reshape(-1, 1 << 12);
+            boolean[] got = Elementwise.binary(op, xs, row).toBooleanArray();
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(op.apply(xa[i], ra[i % (1 << 12)]) != 0, got[i], op + " at " + i);
+            }
+            boolean[] zero = Elementwise.binary(op, xs, Tensor.scalar(0)).toBooleanArray();
+            for (int i = 0; i < zero.length; i++) {
+                assertEquals(op.apply(xa[i], 0) != 0, zero[i], op + " vs 0 at " + i);
+            }
+        }
     }
 
     @ParameterizedTest
