@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fluxion.data.FashionMnist;
 import org.fluxion.data.Glyphs;
+import org.fluxion.tensor.Tensor;
 import org.fluxion.data.TensorDataset;
 import org.fluxion.data.TrainTest;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The 28x28 image data of {@code train}, {@code example autoencoder} and {@code example flux-mnist}:
  * Fashion-MNIST from {@code --data DIR} (an error naming the missing files when it lacks them) or
- * from Debian's location, else the bundled {@link Glyphs} set; images as {@code [N, 1, 28, 28]}.
+ * from Debian's location, else the bundled {@link Glyphs} set; images as {@code [N, 1, 28, 28]}, standardized
+ * with the training set's pixel mean and standard deviation.
  */
 final class ImageData {
     /** Which data set to use. */
@@ -47,6 +49,13 @@ final class ImageData {
         }
         TensorDataset train = images(data.train(), limit);
         TensorDataset test = images(data.test(), limit);
+        // Standardize pixels with the training set's mean and standard deviation (as torchvision's
+        // Normalize((0.2860,), (0.3530,)) recipe does for Fashion-MNIST): centred inputs train faster.
+        Tensor pixels = train.features();
+        double mean = pixels.mean().item();
+        double std = Math.sqrt(pixels.variance(new int[0], 0, false).item());
+        train = new TensorDataset(pixels.sub(mean).div(std), train.labels());
+        test = new TensorDataset(test.features().sub(mean).div(std), test.labels());
         String description = data.description() + (limit > 0 ? ", first " + train.size() + " train / "
                 + test.size() + " test samples (--limit)" : "");
         return new TrainTest(train, test, data.classes(), description);

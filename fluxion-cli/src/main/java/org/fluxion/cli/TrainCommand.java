@@ -24,6 +24,7 @@ import org.fluxion.train.ConfusionMatrix;
 import org.fluxion.train.History;
 import org.fluxion.train.Plots;
 import org.fluxion.train.Trainer;
+import org.fluxion.optim.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +60,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
             description = "one of ${COMPLETION-CANDIDATES}; sgd uses momentum 0.9 (default: ${DEFAULT-VALUE})")
     Models.OptimizerKind optimizer;
+
+    /** How the learning rate moves over the run. */
+    enum Schedule { constant, cosine }
+
+    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "cosine",
+            description = "learning-rate schedule: constant, or cosine decay from --lr to 0 over all steps"
+                    + " (default: ${DEFAULT-VALUE})")
+    Schedule schedule;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of initialization and shuffling (default: ${DEFAULT-VALUE})")
     long seed;
@@ -97,7 +106,8 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = Cli.outputDir(out, "train");
         System.out.println("training " + model + " on " + set.description());
         System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
-                + " %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
+                + " %s schedule, %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
+                schedule,
                 epochs, dir));
 
         Sequential net = Models.create(model, new SplittableRandom(seed));
@@ -106,6 +116,9 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
         Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress)
                 .callbacks(new EpochPrinter(epochs, start));
+        if (schedule == Schedule.cosine) {
+            trainer.schedule(LearningRateSchedule.cosine(lr, (long) epochs * trainLoader.batchCount(), 0));
+        }
         History history = trainer.fit(trainLoader, testLoader, epochs);
         trainLoader.close();
 
