@@ -33,11 +33,11 @@ final class ConvF32 {
     /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
     private static final long TINY_GEMM = 4096;
     /** Default for {@link #subBatchFloats}. */
-    static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 20);
+    static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
 
     /**
      * Largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use; a sub-batch holds at
-     * least one sample. Package-private so tests can force many sub-batches.
+     * least one sample. About L2-sized by default: larger sub-batches measured no faster. Package-private so tests can force many sub-batches.
      */
     private static volatile int subBatchFloats = DEFAULT_SUB_BATCH_FLOATS;
 
@@ -213,8 +213,15 @@ final class ConvF32 {
         }
     }
 
-    /** Samples per sub-batch for a chunk of {@code count} samples: balanced, buffers under the limit. */
+    /**
+     * Samples per sub-batch for a chunk of {@code count} samples: balanced, buffers under the limit. One
+     * when the weights are small next to a sample's output (as with one input channel): then repacking
+     * them per sample is cheap, and the y/dy copies would cost more than they save.
+     */
     static int subBatch(Conv2dGeometry g, int count) {
+        if (4L * g.weightSize() < (long) g.outChannels() * g.outHeight() * g.outWidth()) {
+            return 1;
+        }
         long rows = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels());
         long perSample = Math.max(1, rows * g.outHeight() * g.outWidth());
         int max = (int) Math.max(1, Math.min(count, subBatchFloats / perSample));

@@ -252,8 +252,8 @@ class Conv2dKernelsTest {
                 Parallel.setThreads(threads);
                 List<Conv2dGeometry> shapes = List.of(
                         Conv2dGeometry.of(11, 6, 9, 8, 8, 3, 1, 1, 1, 2),                 // grouped, padded
-                        Conv2dGeometry.of(9, 1, 12, 12, 5, 3, 1, 0, 1, 1),                // one input channel
-                        Conv2dGeometry.of(10, 8, 6, 7, 12, 1, 1, 0, 1, 4),                // pointwise, grouped
+                        Conv2dGeometry.of(9, 1, 6, 6, 8, 5, 1, 0, 1, 1),                  // one input channel
+                        Conv2dGeometry.of(10, 8, 3, 2, 12, 1, 1, 0, 1, 4),                // pointwise, grouped
                         new Conv2dGeometry(7, 3, 9, 11, 4, 2, 3, 2, 1, 1, 0, 1, 2, 1));  // strided, dilated
                 for (Conv2dGeometry g : shapes) {
                     long perSample = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels())
@@ -268,6 +268,7 @@ class Conv2dKernelsTest {
                 }
                 ConvF32.setSubBatchFloats(0);
                 assertTrue(ConvF32.subBatch(Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1), 32) > 1);
+                checkAll(Conv2dGeometry.of(5, 1, 12, 12, 6, 3, 1, 0, 1, 1), rnd);  // small weights: one sample at a time
             }
             ConvF32.setSubBatchFloats(2000);
             Random geo = new Random(5);
