@@ -32,6 +32,7 @@ final class ConvF32 {
     private static final long MIN_PARALLEL_WORK = 1 << 17;
     /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
     private static final long TINY_GEMM = 4096;
+    static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
     /** Default for {@link #subBatchFloats}. */
     static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
 
@@ -156,6 +157,7 @@ final class ConvF32 {
             int sb = subBatch(g, end - start);
             float[] col = buffer(0, (long) g.groups() * k * sb * p);
             float[] yb = buffer(1, (long) cout * sb * p);
+            float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
             for (int n0 = start; n0 < end; n0 += sb) {
                 int cnt = Math.min(sb, end - n0), ld = cnt * p;
                 boolean direct = cnt == 1;
@@ -174,8 +176,24 @@ final class ConvF32 {
                     int aOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
                     float[] b = pointwise && direct ? x : col;
                     int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
-                    gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
-                            acc, accOff + gi * og * k, k, n0 > start);
+                    if (transposed != null) {
+                        // dw^T[K, Og] += col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
+                        gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
+                                transposed, gi * og * k, og, n0 > start);
+                    } else {
+                        gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
+                                acc, accOff + gi * og * k, k, n0 > start);
+                    }
+                }
+            }
+            if (transposed != null) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int base = gi * og * k;
+                    for (int o = 0; o < og; o++) {
+                        for (int t = 0; t < k; t++) {
+                            acc[accOff + base + o * k + t] = transposed[base + t * og + o];
+                        }
+                    }
                 }
             }
             if (slot > 0) {
