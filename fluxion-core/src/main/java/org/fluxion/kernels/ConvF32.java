@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * float32 bodies of {@link Conv2dKernels}: im2col + GEMM per (sample, group).
+ * float32 bodies of {@link Conv2dKernels}: batched im2col + GEMM.
  *
  * <p>For one sample and group, with {@code K = Cg*kh*kw} and {@code P = OH*OW}, the im2col matrix is
  * {@code col[K, P]}, {@code col[(c*kh + i)*kw + j][oh*OW + ow] = x[c][oh*sh - ph + i*dh][ow*sw - pw + j*dw]}
@@ -17,35 +17,76 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   dw[Og, K] += dy[Og, P] · col[K, P]^T          (weightGrad, summed over samples)
  * </pre>
  *
- * <p>{@code ConvF64} is this file with {@code float} replaced by {@code double}; keep them in sync.
+ * <p>Per-sample GEMMs are small (P is often ~100) and repack the weights for every sample, so samples
+ * are batched: the batch is split over the threads, and each thread lays the im2col matrices of a
+ * sub-batch of {@code S} samples side by side, {@code col[C*kh*kw, S*P]} (group gi in rows
+ * {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per group with {@code n = S*P} (forward,
+ * inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a buffer {@code [O, S*P]}, copied
+ * from/to their {@code [S, O, P]} layout. A single chunk (one thread, or a batch too small to split)
+ * lets {@link Gemm} parallelize itself instead.
+ *
+ * <p>{@code ConvF64} is this file's per-sample predecessor with {@code float} replaced by {@code double}.
  */
 final class ConvF32 {
     /** Below about this many multiply-adds per chunk a thread hand-off costs more than it saves. */
     private static final long MIN_PARALLEL_WORK = 1 << 17;
+    /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
+    private static final long TINY_GEMM = 4096;
+    static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
+    /** Default for {@link #subBatchFloats}. */
+    static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
 
-    /** Per-thread im2col buffer, grown on demand and kept: training repeats the same shapes. */
-    private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use; a sub-batch holds at
+     * least one sample. About L2-sized by default: larger sub-batches measured no faster. Package-private so tests can force many sub-batches.
+     */
+    private static volatile int subBatchFloats = DEFAULT_SUB_BATCH_FLOATS;
+
+    /** Per-thread buffers (im2col matrix, y/dy matrix), grown on demand and kept: training repeats shapes. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private ConvF32() {
     }
 
+    /** Sets the sub-batch buffer limit in floats (tests); {@code <= 0} restores the default. */
+    static void setSubBatchFloats(int floats) {
+        subBatchFloats = floats <= 0 ? DEFAULT_SUB_BATCH_FLOATS : floats;
+    }
+
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
-        int cg = g.inPerGroup(), og = g.outPerGroup();
+        int nb = g.batch();
+        int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        Parallel.forRange(g.batch(), grain(g), (start, end) -> {
-            float[] col = pointwise ? null : scratch(k * p);
-            for (int n = start; n < end; n++) {
+        int grain = grain(g);
+        boolean serial = Parallel.chunks(nb, grain) > 1;
+        Parallel.forRange(nb, grain, (start, end) -> {
+            int sb = subBatch(g, end - start);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] yb = buffer(1, (long) cout * sb * p);
+            for (int n0 = start; n0 < end; n0 += sb) {
+                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+                boolean direct = cnt == 1; // y of one sample is [O, P] already
+                if (!(pointwise && direct)) {
+                    for (int s = 0; s < cnt; s++) {
+                        for (int gi = 0; gi < g.groups(); gi++) {
+                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
+                        }
+                    }
+                }
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int xo = xOff + (n * g.inChannels() + gi * cg) * hw;
-                    int yo = yOff + (n * g.outChannels() + gi * og) * p;
-                    int wo = wOff + gi * og * k;
-                    if (pointwise) {
-                        Gemm.sgemm(false, false, og, p, k, w, wo, k, x, xo, p, y, yo, p, false);
-                    } else {
-                        im2col(g, x, xo, col);
-                        Gemm.sgemm(false, false, og, p, k, w, wo, k, col, 0, p, y, yo, p, false);
+                    float[] b = pointwise && direct ? x : col;
+                    int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
+                    float[] c = direct ? y : yb;
+                    int cOff = direct ? yOff + (n0 * cout + gi * og) * p : gi * og * ld;
+                    gemm(serial, false, false, og, ld, k, w, wOff + gi * og * k, k, b, bOff, ld, c, cOff, ld, false);
+                }
+                if (!direct) {
+                    for (int s = 0; s < cnt; s++) {
+                        for (int o = 0; o < cout; o++) {
+                            System.arraycopy(yb, o * ld + s * p, y, yOff + ((n0 + s) * cout + o) * p, p);
+                        }
                     }
                 }
             }
@@ -53,22 +94,39 @@ final class ConvF32 {
     }
 
     static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        int cg = g.inPerGroup(), og = g.outPerGroup();
+        int nb = g.batch();
+        int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        Parallel.forRange(g.batch(), grain(g), (start, end) -> {
-            float[] col = pointwise ? null : scratch(k * p);
-            for (int n = start; n < end; n++) {
+        int grain = grain(g);
+        boolean serial = Parallel.chunks(nb, grain) > 1;
+        Parallel.forRange(nb, grain, (start, end) -> {
+            int sb = subBatch(g, end - start);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] yb = buffer(1, (long) cout * sb * p);
+            for (int n0 = start; n0 < end; n0 += sb) {
+                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+                boolean direct = cnt == 1;
+                if (!direct) {
+                    gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
+                }
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int xo = dxOff + (n * g.inChannels() + gi * cg) * hw;
-                    int yo = dyOff + (n * g.outChannels() + gi * og) * p;
-                    int wo = wOff + gi * og * k;
-                    if (pointwise) {
-                        Gemm.sgemm(true, false, k, p, og, w, wo, k, dy, yo, p, dx, xo, p, false);
+                    float[] b = direct ? dy : yb;
+                    int bOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
+                    if (pointwise && direct) {
+                        gemm(serial, true, false, k, p, og, w, wOff + gi * og * k, k, b, bOff, p,
+                                dx, dxOff + (n0 * cin + gi * cg) * hw, p, false);
                     } else {
-                        Gemm.sgemm(true, false, k, p, og, w, wo, k, dy, yo, p, col, 0, p, false);
-                        col2im(g, col, dx, xo);
+                        gemm(serial, true, false, k, ld, og, w, wOff + gi * og * k, k, b, bOff, ld,
+                                col, gi * k * ld, ld, false);
+                    }
+                }
+                if (!(pointwise && direct)) {
+                    for (int s = 0; s < cnt; s++) {
+                        for (int gi = 0; gi < g.groups(); gi++) {
+                            col2im(g, col, gi * k * ld + s * p, ld, dx, dxOff + ((n0 + s) * cin + gi * cg) * hw);
+                        }
                     }
                 }
             }
@@ -76,36 +134,65 @@ final class ConvF32 {
     }
 
     static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        int cg = g.inPerGroup(), og = g.outPerGroup();
+        int nb = g.batch();
+        int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         int wSize = g.weightSize();
         boolean pointwise = g.isPointwise();
-        if (g.batch() == 0) {
+        if (nb == 0) {
             Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
             return;
         }
         int grain = grain(g);
+        boolean serial = Parallel.chunks(nb, grain) > 1;
         // Each chunk of samples sums into its own buffer: the first chunk straight into dw, the others
         // into fresh partials (not thread-local: one worker may run two chunks) added in at the end.
         Queue<float[]> partials = new ConcurrentLinkedQueue<>();
         AtomicInteger slots = new AtomicInteger();
-        Parallel.forRange(g.batch(), grain, (start, end) -> {
+        Parallel.forRange(nb, grain, (start, end) -> {
             int slot = slots.getAndIncrement();
             float[] acc = slot == 0 ? dw : new float[wSize];
             int accOff = slot == 0 ? dwOff : 0;
-            float[] col = pointwise ? null : scratch(k * p);
-            for (int n = start; n < end; n++) {
+            int sb = subBatch(g, end - start);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] yb = buffer(1, (long) cout * sb * p);
+            float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
+            for (int n0 = start; n0 < end; n0 += sb) {
+                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+                boolean direct = cnt == 1;
+                if (!(pointwise && direct)) {
+                    for (int s = 0; s < cnt; s++) {
+                        for (int gi = 0; gi < g.groups(); gi++) {
+                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
+                        }
+                    }
+                }
+                if (!direct) {
+                    gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
+                }
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int xo = xOff + (n * g.inChannels() + gi * cg) * hw;
-                    int yo = dyOff + (n * g.outChannels() + gi * og) * p;
-                    int wo = accOff + gi * og * k;
-                    boolean accumulate = n > start;
-                    if (pointwise) {
-                        Gemm.sgemm(false, true, og, k, p, dy, yo, p, x, xo, p, acc, wo, k, accumulate);
+                    float[] a = direct ? dy : yb;
+                    int aOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
+                    float[] b = pointwise && direct ? x : col;
+                    int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
+                    if (transposed != null) {
+                        // dw^T[K, Og] += col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
+                        gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
+                                transposed, gi * og * k, og, n0 > start);
                     } else {
-                        im2col(g, x, xo, col);
-                        Gemm.sgemm(false, true, og, k, p, dy, yo, p, col, 0, p, acc, wo, k, accumulate);
+                        gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
+                                acc, accOff + gi * og * k, k, n0 > start);
+                    }
+                }
+            }
+            if (transposed != null) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int base = gi * og * k;
+                    for (int o = 0; o < og; o++) {
+                        for (int t = 0; t < k; t++) {
+                            acc[accOff + base + o * k + t] = transposed[base + t * og + o];
+                        }
                     }
                 }
             }
@@ -120,6 +207,46 @@ final class ConvF32 {
         }
     }
 
+    /** Copies dy of samples {@code [n0, n0+cnt)}, laid out {@code [cnt, O, P]}, into {@code yb[O, cnt*P]}. */
+    private static void gatherRows(float[] dy, int dyOff, float[] yb, int n0, int cnt, int cout, int p) {
+        int ld = cnt * p;
+        for (int s = 0; s < cnt; s++) {
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(dy, dyOff + ((n0 + s) * cout + o) * p, yb, o * ld + s * p, p);
+            }
+        }
+    }
+
+    /**
+     * A GEMM inside a batch chunk: serial when the batch is already split over the threads (a nested
+     * split from the calling thread would only queue behind the other chunks), else {@link Gemm}'s own.
+     */
+    private static void gemm(boolean serial, boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        if (serial && m > 0 && n > 0 && k > 0 && (long) m * n * k >= TINY_GEMM) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Samples per sub-batch for a chunk of {@code count} samples: balanced, buffers under the limit. One
+     * when the weights are small next to a sample's output (as with one input channel): then repacking
+     * them per sample is cheap, and the y/dy copies would cost more than they save.
+     */
+    static int subBatch(Conv2dGeometry g, int count) {
+        if (4L * g.weightSize() < (long) g.outChannels() * g.outHeight() * g.outWidth()) {
+            return 1;
+        }
+        long rows = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels());
+        long perSample = Math.max(1, rows * g.outHeight() * g.outWidth());
+        int max = (int) Math.max(1, Math.min(count, subBatchFloats / perSample));
+        int pieces = (count + max - 1) / max;
+        return Math.max(1, (count + pieces - 1) / pieces);
+    }
+
     /** Samples per chunk so that a chunk holds at least {@link #MIN_PARALLEL_WORK} multiply-adds. */
     private static int grain(Conv2dGeometry g) {
         long perSample = (long) g.outChannels() * g.inPerGroup() * g.kernelH() * g.kernelW()
@@ -127,17 +254,22 @@ final class ConvF32 {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, MIN_PARALLEL_WORK / Math.max(1, perSample)));
     }
 
-    private static float[] scratch(int size) {
-        float[] a = COL.get();
-        if (a.length < size) {
-            a = new float[size];
-            COL.set(a);
+    private static float[] buffer(int which, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("conv2d: im2col buffer of " + size + " floats is too large");
         }
-        return a;
+        float[][] bufs = BUFFERS.get();
+        if (bufs[which].length < size) {
+            bufs[which] = new float[(int) size];
+        }
+        return bufs[which];
     }
 
-    /** Fills {@code col[0 .. K*P)} from the {@code Cg} input planes starting at {@code x[xOff]}. */
-    static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] col) {
+    /**
+     * Fills the {@code K x P} block of {@code col} at {@code colOff} (row stride {@code ld}) from the
+     * {@code Cg} input planes starting at {@code x[xOff]}.
+     */
+    static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int sh = g.strideH(), sw = g.strideW();
         int row = 0;
@@ -148,7 +280,7 @@ final class ConvF32 {
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
-                    int dst = row * oh * ow;
+                    int dst = colOff + row * ld;
                     for (int r = 0; r < oh; r++, dst += ow) {
                         int ih = r * sh + ihBase;
                         if (ih < 0 || ih >= h) {
@@ -174,10 +306,11 @@ final class ConvF32 {
     }
 
     /**
-     * Overwrites the {@code Cg} planes at {@code dx[dxOff]} with the scatter-add of {@code col}: each
-     * column entry goes back to the input pixel it was copied from (padding entries are dropped).
+     * Overwrites the {@code Cg} planes at {@code dx[dxOff]} with the scatter-add of the {@code K x P}
+     * block of {@code col} at {@code colOff} (row stride {@code ld}): each column entry goes back to the
+     * input pixel it was copied from (padding entries are dropped).
      */
-    static void col2im(Conv2dGeometry g, float[] col, float[] dx, int dxOff) {
+    static void col2im(Conv2dGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int sh = g.strideH(), sw = g.strideW();
         Arrays.fill(dx, dxOff, dxOff + g.inPerGroup() * h * w, 0f);
@@ -189,7 +322,7 @@ final class ConvF32 {
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
-                    int srcRow = row * oh * ow;
+                    int srcRow = colOff + row * ld;
                     for (int r = 0; r < oh; r++) {
                         int ih = r * sh + ihBase;
                         if (ih < 0 || ih >= h) {

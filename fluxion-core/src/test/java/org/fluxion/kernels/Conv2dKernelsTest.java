@@ -244,6 +244,44 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void batchSplitInSeveralSubBatchesMatchesDirectLoops() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(11);
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                List<Conv2dGeometry> shapes = List.of(
+                        Conv2dGeometry.of(11, 6, 9, 8, 8, 3, 1, 1, 1, 2),                 // grouped, padded
+                        Conv2dGeometry.of(9, 1, 6, 6, 8, 5, 1, 0, 1, 1),                  // one input channel
+                        Conv2dGeometry.of(10, 8, 3, 2, 12, 1, 1, 0, 1, 4),                // pointwise, grouped
+                        new Conv2dGeometry(7, 3, 9, 11, 4, 2, 3, 2, 1, 1, 0, 1, 2, 1));  // strided, dilated
+                for (Conv2dGeometry g : shapes) {
+                    long perSample = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels())
+                            * g.outHeight() * g.outWidth();
+                    // buffers of 1, 2 and 3 samples: several float32 sub-batches per chunk, the last one
+                    // short, and one-sample sub-batches (the direct path)
+                    for (int samples = 1; samples <= 3; samples++) {
+                        ConvF32.setSubBatchFloats((int) (samples * perSample));
+                        assertEquals(Math.min(samples, g.batch()), ConvF32.subBatch(g, samples));
+                        checkAll(g, rnd);
+                    }
+                }
+                ConvF32.setSubBatchFloats(0);
+                assertTrue(ConvF32.subBatch(Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1), 32) > 1);
+                checkAll(Conv2dGeometry.of(5, 1, 12, 12, 6, 3, 1, 0, 1, 1), rnd);  // small weights: one sample at a time
+            }
+            ConvF32.setSubBatchFloats(2000);
+            Random geo = new Random(5);
+            for (int t = 0; t < 60; t++) {
+                checkAll(randomGeometry(geo), rnd);
+            }
+        } finally {
+            ConvF32.setSubBatchFloats(0);
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void offsetsAreHonoured() {
         Random rnd = new Random(11);
         Conv2dGeometry g = new Conv2dGeometry(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2);

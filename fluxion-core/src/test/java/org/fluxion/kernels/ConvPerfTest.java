@@ -67,11 +67,11 @@ class ConvPerfTest {
         try {
             Parallel.setThreads(2);
             Random rnd = new Random(1);
-            conv("conv 1->32 28x28 pad1", Conv2dGeometry.of(64, 1, 28, 28, 32, 3, 1, 1, 1, 1), rnd);
             conv("conv 1->32 28x28 pad0", Conv2dGeometry.of(64, 1, 28, 28, 32, 3, 1, 0, 1, 1), rnd);
+            conv("conv 32->64 13x13 pad0", Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1), rnd);
             conv("conv 32->64 14x14 pad1", Conv2dGeometry.of(64, 32, 14, 14, 64, 3, 1, 1, 1, 1), rnd);
-            pool("maxpool2 64x32x28x28", Pool2dGeometry.maxPool2d(64, 32, 28, 28, 2, 2, 0, false), rnd);
-            pool("maxpool2 64x64x14x14", Pool2dGeometry.maxPool2d(64, 64, 14, 14, 2, 2, 0, false), rnd);
+            pool("maxpool2 64x32x26x26", Pool2dGeometry.maxPool2d(64, 32, 26, 26, 2, 2, 0, false), rnd);
+            pool("maxpool2 64x64x11x11", Pool2dGeometry.maxPool2d(64, 64, 11, 11, 2, 2, 0, false), rnd);
         } finally {
             Parallel.setThreads(saved);
         }

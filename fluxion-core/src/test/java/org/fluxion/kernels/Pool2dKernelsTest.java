@@ -240,6 +240,8 @@ class Pool2dKernelsTest {
             checkAll(randomGeometry(rnd, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3)), rnd);
         }
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 28, 28, 2, 2, 0, false), rnd);   // the MNIST shape
+        checkAll(Pool2dGeometry.maxPool2d(3, 5, 11, 13, 2, 2, 0, false), rnd);   // 2x2 fast path, odd sizes
+        checkAll(Pool2dGeometry.maxPool2d(2, 3, 11, 11, 2, 2, 0, true), rnd);    // ceil mode: not the fast path
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 7, 9, 3, 2, 1, true), rnd);
         checkAll(Pool2dGeometry.avgPool2d(1, 2, 2, 2, 3, 2, 0, true), rnd);      // kernel overhangs, ceil mode
         // rows wide enough for full vector steps, and their tails, at strides 1-3
@@ -253,7 +255,10 @@ class Pool2dKernelsTest {
         Random rnd = new Random(8);
         double[] specials = {Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0.5, 0.5, -0.0, 0.0};
         for (int t = 0; t < 200; t++) {
-            Pool2dGeometry g = t % 4 == 0 ? new Pool2dGeometry(1, 2, 3, 40 + rnd.nextInt(30), 2, 2 + rnd.nextInt(3),
+            // every third: the 2x2 stride-2 unpadded fast path, odd sizes and planes shorter than a vector
+            Pool2dGeometry g = t % 3 == 2 ? Pool2dGeometry.maxPool2d(1 + rnd.nextInt(3), 1 + rnd.nextInt(3),
+                    2 + rnd.nextInt(27), 2 + rnd.nextInt(27), 2, 2, 0, false)
+                    : t % 4 == 0 ? new Pool2dGeometry(1, 2, 3, 40 + rnd.nextInt(30), 2, 2 + rnd.nextInt(3),
                     1, 1 + rnd.nextInt(3), 0, rnd.nextInt(2), rnd.nextBoolean()) : randomGeometry(rnd, 1, 2);
             double[] x = random(rnd, g.inputSize());
             for (int i = 0; i < x.length; i++) {
