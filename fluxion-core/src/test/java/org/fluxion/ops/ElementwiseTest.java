@@ -210,6 +210,27 @@ class ElementwiseTest {
         assertTrue(e.getMessage().contains("where") && e.getMessage().contains("bool"), e.getMessage());
     }
 
+    /** The vectorized float32 blend and bool-to-float cast against element-by-element results. */
+    @Test
+    void whereAndMaskCastOnLongRuns() {
+        Tensor x = Tensor.randn(8, 5, 1000);
+        Tensor y = Tensor.randn(9, 5, 1000);
+        Tensor c = x.gt(0.3);
+        float[] xa = x.toFloatArray();
+        float[] ya = y.toFloatArray();
+        boolean[] ca = c.toBooleanArray();
+        float[] w = Tensor.where(c, x, y).toFloatArray();
+        float[] wRow = Tensor.where(c.slice(0, 0, 1), x, Tensor.scalar(-2)).toFloatArray();
+        float[] mask = c.to(DType.FLOAT32).toFloatArray();
+        float[] maskT = c.transpose().to(DType.FLOAT32).transpose().toFloatArray();
+        for (int i = 0; i < xa.length; i++) {
+            assertEquals(ca[i] ? xa[i] : ya[i], w[i], "where at " + i);
+            assertEquals(ca[i % 1000] ? xa[i] : -2f, wRow[i], "where with a broadcast condition at " + i);
+            assertEquals(ca[i] ? 1f : 0f, mask[i], "cast at " + i);
+            assertEquals(ca[i] ? 1f : 0f, maskT[i], "strided cast at " + i);
+        }
+    }
+
     @Test
     void logicalAndComparison() {
         Tensor a = Tensor.of(new boolean[] {true, true, false, false}, 4);
