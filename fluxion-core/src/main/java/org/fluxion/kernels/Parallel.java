@@ -1,12 +1,17 @@
 package org.fluxion.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits loops over the worker threads, or runs them on the caller when the work is too small to be
- * worth a thread hand-off (a hand-off costs several microseconds).
+ * Splits loops over a team of worker threads, or runs them on the caller when the work is too small
+ * to be worth a hand-off.
+ *
+ * <p>Like an OpenMP runtime, the team's workers spin for a short while after each loop before they
+ * park: waking a parked thread costs tens of microseconds on a virtual machine, more than a whole
+ * small GEMM, while kernels usually come in quick succession. The caller works on the loop too.
+ * Nested loops, and loops started while another thread is using the team, run on the calling thread.
  *
  * <p>The thread count is a process-wide setting ({@link #setThreads}), 1 meaning fully serial; it
  * defaults to the number of available processors.
@@ -18,8 +23,11 @@ public final class Parallel {
         void run(int start, int end);
     }
 
-    private static volatile ForkJoinPool pool;
+    /** How long an idle worker spins before it parks. */
+    private static final long SPIN_NANOS = 200_000;
+
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
+    private static volatile Team team;
 
     private Parallel() {
     }
@@ -35,8 +43,8 @@ public final class Parallel {
             throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         }
         if (n != threads) {
-            ForkJoinPool old = pool;
-            pool = null;
+            Team old = team;
+            team = null;
             threads = n;
             if (old != null) {
                 old.shutdown();
@@ -44,23 +52,18 @@ public final class Parallel {
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    private static Team team() {
+        Team t = team;
+        if (t == null) {
             synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    p = new ForkJoinPool(threads, pool -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setDaemon(true);
-                        t.setName("fluxion-worker-" + t.getPoolIndex());
-                        return t;
-                    }, null, false);
-                    pool = p;
+                t = team;
+                if (t == null) {
+                    t = new Team(threads - 1);
+                    team = t;
                 }
             }
         }
-        return p;
+        return t;
     }
 
     /**
@@ -69,49 +72,23 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int chunks = chunks(n, grain);
-        if (chunks <= 1) {
+        if (chunks <= 1 || Thread.currentThread() instanceof Worker) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        if (ForkJoinTask.inForkJoinPool()) {
-            // Already inside a worker: nested parallelism would only add hand-offs.
-            body.run(0, n);
+        Team t = team();
+        if (t.lock.isHeldByCurrentThread() || !t.lock.tryLock()) {
+            body.run(0, n); // nested in a loop of ours, or the team is busy with another caller
             return;
         }
-        // The caller runs chunk 0 itself while the pool runs the rest: on a VM, waking a sleeping
-        // thread costs tens of microseconds, and a caller blocked in invoke() pays that once more
-        // on the way out. Working (then briefly spinning) keeps it awake instead.
-        ForkJoinTask<Void> rest = pool().submit(new Chunks(body, n, chunks, 1, chunks));
-        Throwable failure = null;
         try {
-            body.run(0, (int) ((long) n / chunks));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (!rest.isDone() && System.nanoTime() < spinUntil) {
-            Thread.onSpinWait();
-        }
-        try {
-            rest.join();
-        } catch (RuntimeException | Error e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        } else if (failure != null) {
-            throw (Error) failure;
+            t.run(new Job(body, n, chunks));
+        } finally {
+            t.lock.unlock();
         }
     }
-
-    /** How long a caller spins for the pool's chunks before sleeping: about one thread wake-up. */
-    private static final long SPIN_NANOS = 50_000;
 
     /** Number of chunks {@link #forRange} would use for {@code n} items of minimum chunk {@code grain}. */
     public static int chunks(int n, int grain) {
@@ -119,31 +96,128 @@ public final class Parallel {
         return (int) Math.max(1, Math.min(threads, byGrain));
     }
 
-    private static final class Chunks extends RecursiveAction {
+    /** One loop: its chunks are claimed one at a time by whichever thread is free. */
+    private static final class Job {
         private final RangeBody body;
         private final int n;
         private final int chunks;
-        private final int lo;
-        private final int hi;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger remaining;
+        private volatile Throwable failure;
 
-        Chunks(RangeBody body, int n, int chunks, int lo, int hi) {
+        Job(RangeBody body, int n, int chunks) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
-            this.lo = lo;
-            this.hi = hi;
+            this.remaining = new AtomicInteger(chunks);
+        }
+
+        void work() {
+            for (int q; (q = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run((int) ((long) n * q / chunks), (int) ((long) n * (q + 1) / chunks));
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    remaining.decrementAndGet();
+                }
+            }
+        }
+
+        boolean done() {
+            return remaining.get() == 0;
+        }
+    }
+
+    /** A worker thread of the team; loops it starts run inline. */
+    private static final class Worker extends Thread {
+        private final Team team;
+        private volatile boolean parked;
+
+        Worker(Team team, int index) {
+            super("fluxion-worker-" + index);
+            this.team = team;
+            setDaemon(true);
         }
 
         @Override
-        protected void compute() {
-            if (hi - lo == 1) {
-                int start = (int) ((long) n * lo / chunks);
-                int end = (int) ((long) n * (lo + 1) / chunks);
-                body.run(start, end);
-                return;
+        public void run() {
+            long seen = 0;
+            while (!team.stopped) {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                while (team.generation == seen && !team.stopped && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                if (team.generation == seen && !team.stopped) {
+                    parked = true;
+                    // Re-check after announcing: the caller reads `parked` after bumping the generation.
+                    if (team.generation == seen && !team.stopped) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    continue;
+                }
+                seen = team.generation;
+                Job job = team.job;
+                if (job != null) {
+                    job.work();
+                }
             }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Chunks(body, n, chunks, lo, mid), new Chunks(body, n, chunks, mid, hi));
+        }
+    }
+
+    private static final class Team {
+        final ReentrantLock lock = new ReentrantLock();
+        final Worker[] workers;
+        volatile Job job;
+        volatile long generation;
+        volatile boolean stopped;
+
+        Team(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this, i);
+                workers[i].start();
+            }
+        }
+
+        void run(Job j) {
+            job = j;
+            generation++;
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
+            }
+            j.work();
+            // Only chunks already claimed by workers remain: wait for them, yielding the core if a
+            // worker was descheduled in the middle of one.
+            long yieldAfter = System.nanoTime() + SPIN_NANOS;
+            while (!j.done()) {
+                if (System.nanoTime() < yieldAfter) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            job = null;
+            Throwable failure = j.failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            } else if (failure instanceof Error e) {
+                throw e;
+            } else if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
         }
     }
 }
