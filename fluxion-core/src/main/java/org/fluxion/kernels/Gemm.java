@@ -8,7 +8,7 @@ package org.fluxion.kernels;
  * are the row strides (leading dimensions) of the arrays as stored.
  *
  * <p>Tiny products run a plain loop; larger ones run a packed, cache-blocked, register-tiled Vector
- * API kernel ({@link Sgemm}, {@link Dgemm}), split over {@link Parallel} threads by independent
+ * API kernel ({@link Sgemm}; float64 uses plain loops), split over {@link Parallel} threads by independent
  * column (or row) ranges of C once the product is big enough to repay the hand-off.
  */
 public final class Gemm {
@@ -81,31 +81,11 @@ public final class Gemm {
             }
             return;
         }
-        long work = (long) m * n * k;
-        if (work < TINY) {
-            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
-        }
-        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
-            Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
-        }
-        int threads = Parallel.threads();
-        if (m >= 2 * threads * Dgemm.MR) {
-            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
-            Dgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (n < threads * Dgemm.NR) {
-            Dgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else {
-            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
-            int unit = Dgemm.NR;
-            Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
-                int j0 = s * unit;
-                int j1 = Math.min(n, e * unit);
-                Dgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
-            });
-        }
+        // Float64 serves exactness (gradient checks, float64 models), not speed: plain loops whose
+        // innermost access is contiguous, rows of C split over the threads.
+        int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
+        Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
+                a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
     }
 
     private static void checkDims(int m, int n, int k) {
