@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from/to their {@code [S, O, P]} layout. A single chunk (one thread, or a batch too small to split)
  * lets {@link Gemm} parallelize itself instead.
  *
- * <p>{@code ConvF64} is this file's per-sample predecessor with {@code float} replaced by {@code double}.
+ * <p>{@code ConvF64} computes the same in float64 with plain loops.
  */
 final class ConvF32 {
     /** Below about this many multiply-adds per chunk a thread hand-off costs more than it saves. */
