@@ -1,100 +1,39 @@
 package org.fluxion.kernels;
 
 import java.util.Arrays;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float64 bodies of {@link Pool2dKernels}, one (n, c) plane at a time; planes are independent, so they
  * are split over threads without any reduction.
  *
  * <p>Window of output (r, q): rows {@code [r*sh - ph, r*sh - ph + kh)} clipped to the input, likewise
- * columns. This is {@code PoolF32} with {@code float} replaced by {@code double}; keep them in sync.
+ * columns. Float64 serves exactness (gradient checks), so max pooling here is a plain loop; the
+ * average-pooling loops are {@code PoolF32}'s with {@code float} replaced by {@code double}.
  */
 final class PoolF64 {
     /** Below about this many window reads per chunk a thread hand-off costs more than it saves. */
     private static final long MIN_PARALLEL_WORK = 1 << 16;
 
-    private static final VectorSpecies<Double> FS = DoubleVector.SPECIES_PREFERRED;
-    /** Int lanes matching {@link #FS} one to one, for the argmax indices. */
-    private static final VectorSpecies<Integer> IS =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(FS.length() * Integer.SIZE));
-
     private PoolF64() {
     }
 
     static void maxForward(Pool2dGeometry g, double[] x, int xOff, double[] y, int yOff, int[] argmax, int aOff) {
-        int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
-        int sw = g.strideW(), pw = g.padW(), vl = FS.length();
-        // Output columns q in [qLo, qHi) have their whole window inside the input width.
-        int qLo = Math.min(g.outWidth(), (pw + sw - 1) / sw);
-        int span = g.width() + pw - g.kernelW();
-        int qHi = span < 0 ? qLo : Math.max(qLo, Math.min(g.outWidth(), span / sw + 1));
-        // Lane l of a vector step reads input column ws + l*sw. The last, partial step of a row repeats
-        // its last valid column in the unused lanes: a masked gather still range-checks every lane.
-        int tail = (qHi - qLo) % vl == 0 ? vl : (qHi - qLo) % vl;
-        int[] laneCols = new int[vl], tailCols = new int[vl];
-        for (int l = 0; l < vl; l++) {
-            laneCols[l] = l * sw;
-            tailCols[l] = Math.min(l, tail - 1) * sw;
-        }
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int hw = h * w, p = oh * ow;
         Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
             for (int plane = start; plane < end; plane++) {
-                maxPlane(g, x, xOff + plane * hw, y, yOff + plane * p, argmax, aOff + plane * p,
-                        qLo, qHi, laneCols, tailCols);
-            }
-        });
-    }
-
-    /**
-     * One plane of max pooling. Output columns whose window lies wholly inside the input width go
-     * {@code FS.length()} at a time (the data is random, so a scalar compare-and-branch mispredicts about
-     * once per output); edge columns and the tail go one by one. Both apply the same update rule in the
-     * same row-major window order, so they agree exactly, ties and NaNs included.
-     */
-    private static void maxPlane(Pool2dGeometry g, double[] x, int xp, double[] y, int yp, int[] argmax, int ap,
-                                 int qLo, int qHi, int[] laneCols, int[] tailCols) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
-        int vl = FS.length();
-        IntVector laneOffsets = IntVector.fromArray(IS, laneCols, 0);
-        for (int r = 0; r < oh; r++) {
-            int hs = r * sh - ph;
-            int he = Math.min(hs + kh, h);
-            hs = Math.max(hs, 0);
-            int out = r * ow;
-            int q = 0;
-            for (; q < qLo; q++) {
-                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, q * sw - pw, kw, w);
-            }
-            for (; q < qHi; q += vl) {
-                // a short row or the tail runs masked rather than scalar: rows are often narrower than vl
-                VectorMask<Double> lanes = FS.indexInRange(q, qHi);
-                int[] cols = q + vl <= qHi ? laneCols : tailCols;
-                int ws = q * sw - pw;
-                DoubleVector m = DoubleVector.broadcast(FS, Double.NEGATIVE_INFINITY);
-                IntVector mi = laneOffsets.add(hs * w + ws);
-                for (int ih = hs; ih < he; ih++) {
-                    for (int j = 0; j < kw; j++) {
-                        int at = ih * w + ws + j;
-                        DoubleVector v = sw == 1 ? DoubleVector.fromArray(FS, x, xp + at, lanes)
-                                : DoubleVector.fromArray(FS, x, xp + at, cols, 0);
-                        VectorMask<Double> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-                        m = m.blend(v, take);
-                        mi = mi.blend(laneOffsets.add(at), take.cast(IS));
+                for (int r = 0; r < oh; r++) {
+                    int hs = r * g.strideH() - g.padH();
+                    int he = Math.min(hs + g.kernelH(), h);
+                    hs = Math.max(hs, 0);
+                    for (int q = 0; q < ow; q++) {
+                        int o = plane * p + r * ow + q;
+                        maxScalar(x, xOff + plane * hw, y, yOff + o, argmax, aOff + o, hs, he,
+                                q * g.strideW() - g.padW(), g.kernelW(), w);
                     }
                 }
-                m.intoArray(y, yp + out + q, lanes);
-                mi.intoArray(argmax, ap + out + q, lanes.cast(IS));
             }
-            for (q = qHi; q < ow; q++) {
-                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, q * sw - pw, kw, w);
-            }
-        }
+        });
     }
 
     /** One output: rows {@code [hs, he)}, columns {@code [ws, ws+kw)} clipped to {@code [0, w)}. */
