@@ -13,8 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The 28x28 image data of {@code train}, {@code example autoencoder} and {@code example flux-mnist}:
  * Fashion-MNIST from {@code --data DIR} (an error naming the missing files when it lacks them) or
- * from Debian's location, else the bundled {@link Glyphs} set; images as {@code [N, 1, 28, 28]}, standardized
- * with the training set's pixel mean and standard deviation.
+ * from Debian's location, else the bundled {@link Glyphs} set; images as {@code [N, 1, 28, 28]} in [0, 1].
  */
 final class ImageData {
     /** Which data set to use. */
@@ -49,16 +48,23 @@ final class ImageData {
         }
         TensorDataset train = images(data.train(), limit);
         TensorDataset test = images(data.test(), limit);
-        // Standardize pixels with the training set's mean and standard deviation (as torchvision's
-        // Normalize((0.2860,), (0.3530,)) recipe does for Fashion-MNIST): centred inputs train faster.
-        Tensor pixels = train.features();
-        double mean = pixels.mean().item();
-        double std = Math.sqrt(pixels.variance(new int[0], 0, false).item());
-        train = new TensorDataset(pixels.sub(mean).div(std), train.labels());
-        test = new TensorDataset(test.features().sub(mean).div(std), test.labels());
         String description = data.description() + (limit > 0 ? ", first " + train.size() + " train / "
                 + test.size() + " test samples (--limit)" : "");
         return new TrainTest(train, test, data.classes(), description);
+    }
+
+    /**
+     * The same sets with pixels standardized by the training set's mean and standard deviation (as
+     * torchvision's {@code Normalize((0.2860,), (0.3530,))} recipe for Fashion-MNIST): centred inputs
+     * train faster. Classifiers use it; the autoencoder keeps pixels in [0, 1] for its sigmoid output.
+     */
+    static TrainTest standardized(TrainTest data) {
+        Tensor pixels = data.train().features();
+        double mean = pixels.mean().item();
+        double std = Math.sqrt(pixels.variance(new int[0], 0, false).item());
+        return new TrainTest(new TensorDataset(pixels.sub(mean).div(std), data.train().labels()),
+                new TensorDataset(data.test().features().sub(mean).div(std), data.test().labels()),
+                data.classes(), data.description() + ", standardized");
     }
 
     private static TrainTest glyphs(int limit, long seed) {

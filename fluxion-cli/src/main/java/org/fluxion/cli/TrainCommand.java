@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
         Cli.check(spec, limit >= 0, "--limit must be >= 0, got " + limit);
         Cli.threads(spec, threads);
         long start = System.nanoTime();
-        TrainTest set = ImageData.load(spec, dataset, data, limit, seed);
+        TrainTest set = ImageData.standardized(ImageData.load(spec, dataset, data, limit, seed));
         Path dir = Cli.outputDir(out, "train");
         System.out.println("training " + model + " on " + set.description());
         System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
