@@ -20,3 +20,20 @@ def load(directory=DEFAULT_DIR, split="train"):
     x = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))
     return x, y
+
+
+def epoch_runner(model, x, y, batch=64, lr=1e-3):
+    """One epoch of Adam on cross-entropy over shuffled batches, as Fluxion's Trainer runs it."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def epoch():
+        perm = torch.randperm(x.shape[0])
+        for i in range(0, x.shape[0], batch):
+            idx = perm[i:i + batch]
+            opt.zero_grad()
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+
+    return epoch

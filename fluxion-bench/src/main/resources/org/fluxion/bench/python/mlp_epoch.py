@@ -14,17 +14,4 @@ def setup(args):
     x = x.reshape(-1, 784)
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    batch = 64
-
-    def epoch():
-        perm = torch.randperm(x.shape[0])
-        for i in range(0, x.shape[0], batch):
-            idx = perm[i:i + batch]
-            opt.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
-
-    return epoch
+    return fashion_mnist.epoch_runner(model, x, y)
