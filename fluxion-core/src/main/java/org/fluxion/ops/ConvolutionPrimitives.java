@@ -239,13 +239,16 @@ public final class ConvolutionPrimitives {
 
     /** Primitive: the maximum of each window; padding counts as -infinity, NaN propagates. */
     public record MaxPool2d(Pool2dOptions options) implements Primitive {
-        /**
-         * VJP: {@code maxPool2dGrad(x, g)}. There is no JVP rule yet: it needs the window's argmax, which no
-         * differentiable operation exposes (so forward mode and second order through max pooling are missing).
-         */
+        /** VJP: {@code maxPool2dGrad(x, g)}, g routed to each window's maximum. */
         @Override
         public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
             return new Tensor[] {Ops.bind(new MaxPool2dGrad(options), in[0], g)};
+        }
+
+        /** JVP: the tangent at each window's maximum, {@code maxPool2dSelect(x, t)}. */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            return Ops.bind(new MaxPool2dSelect(options), in[0], t[0]);
         }
 
         @Override
@@ -280,12 +283,12 @@ public final class ConvolutionPrimitives {
      */
     public record MaxPool2dGrad(Pool2dOptions options) implements Primitive {
         /**
-         * VJP: none for x (the routing is piecewise constant in x); for dy it would be the gather at the
-         * argmax, the missing JVP of {@link MaxPool2d}.
+         * VJP: none for x (the routing is piecewise constant in x); for dy, the values of g at each
+         * window's maximum, {@code maxPool2dSelect(x, g)}.
          */
         @Override
         public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
-            throw new UnsupportedOperationException(name() + ": no VJP rule yet (second order through max pooling)");
+            return new Tensor[] {null, Ops.bind(new MaxPool2dSelect(options), in[0], g)};
         }
 
         /** JVP: linear in dy for a fixed routing: {@code maxPool2dGrad(x, t_dy)}. */
@@ -328,6 +331,68 @@ public final class ConvolutionPrimitives {
                 Pool2dKernels.maxBackward(g, dy.storage().doubles(), dy.offset(), argmax, 0, dx.storage().doubles(), 0);
             }
             return dx;
+        }
+    }
+
+    /**
+     * Primitive: for each window, the value of {@code t} at the position where {@code x} has its
+     * maximum; inputs (x, t) of one shape, output pooled. It is max pooling's JVP and the transpose of
+     * {@link MaxPool2dGrad}: linear in t, piecewise constant in x.
+     */
+    public record MaxPool2dSelect(Pool2dOptions options) implements Primitive {
+        /** VJP: none for x; for t, g routed back to each window's maximum. */
+        @Override
+        public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
+            return new Tensor[] {null, Ops.bind(new MaxPool2dGrad(options), in[0], g)};
+        }
+
+        /** JVP: linear in t for a fixed routing. */
+        @Override
+        public Tensor jvp(Tensor[] in, Tensor[] t, Tensor y) {
+            return t[1] == null ? null : Ops.bind(this, in[0], t[1]);
+        }
+
+        @Override
+        public String name() {
+            return "maxPool2dSelect";
+        }
+
+        @Override
+        public TensorType outputType(TensorType... in) {
+            Arity.check(name(), in, 2);
+            requireSameDtype(name(), in[0], in[1]);
+            if (!in[0].shape().equals(in[1].shape())) {
+                throw new IllegalArgumentException(name() + ": values have shape " + in[1].shape()
+                        + ", expected the input's " + in[0].shape());
+            }
+            return new TensorType(pooledShape(validatedPool("maxPool2d", in[0], options)), in[0].dtype());
+        }
+
+        @Override
+        public Tensor compute(TensorType out, Tensor... in) {
+            Tensor x = in[0].contiguous();
+            Tensor t = in[1].contiguous();
+            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            int[] argmax = new int[out.shape().size()];
+            Tensor y = Tensor.empty(out.shape(), out.dtype());
+            int plane = g.height() * g.width();
+            int pooled = g.outHeight() * g.outWidth();
+            if (out.dtype() == DType.FLOAT32) {
+                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), new float[argmax.length], 0, argmax, 0);
+                float[] tv = t.storage().floats();
+                float[] yv = y.storage().floats();
+                for (int i = 0; i < argmax.length; i++) {
+                    yv[i] = tv[t.offset() + i / pooled * plane + argmax[i]];
+                }
+            } else {
+                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), new double[argmax.length], 0, argmax, 0);
+                double[] tv = t.storage().doubles();
+                double[] yv = y.storage().doubles();
+                for (int i = 0; i < argmax.length; i++) {
+                    yv[i] = tv[t.offset() + i / pooled * plane + argmax[i]];
+                }
+            }
+            return y;
         }
     }
 

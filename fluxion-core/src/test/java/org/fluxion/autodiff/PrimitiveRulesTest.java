@@ -31,9 +31,6 @@ class PrimitiveRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
     void rulesMatchFiniteDifferences(PrimitiveSpecs.Spec spec) {
-        // Known gap, reported as skipped: max pooling's gradient has a JVP but no VJP (second order).
-        org.junit.jupiter.api.Assumptions.assumeFalse(spec.key().equals("MaxPool2dGrad"),
-                "MaxPool2dGrad has no VJP rule yet");
         for (long seed = 1; seed <= 2; seed++) {
             Tensor[] xs = spec.inputs().apply(new Random(seed));
             if (spec.differentiable()) {

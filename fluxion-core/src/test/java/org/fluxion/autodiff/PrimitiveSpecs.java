@@ -17,6 +17,7 @@ import org.fluxion.ops.ConvolutionPrimitives.Conv2dInputGrad;
 import org.fluxion.ops.ConvolutionPrimitives.Conv2dWeightGrad;
 import org.fluxion.ops.ConvolutionPrimitives.MaxPool2d;
 import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dGrad;
+import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dSelect;
 import org.fluxion.ops.Gather;
 import org.fluxion.ops.MatMul;
 import org.fluxion.ops.Ops;
@@ -149,10 +150,12 @@ final class PrimitiveSpecs {
         s.add(new Spec("Conv2dWeightGrad", x -> Ops.bind(new Conv2dWeightGrad(co, ws), x[0], x[1]),
                 r -> of(normal(r, xs.dims()), normal(r, dyShape.dims())), 1e-6, 2, true));
         Pool2dOptions po = Pool2dOptions.of(2, 1, 0);
-        // Reverse mode only, first order: no JVP rule for max pooling yet.
-        s.add(new Spec("MaxPool2d", x -> Ops.bind(new MaxPool2d(po), x[0]), r -> of(distinct(r, 1, 2, 3, 4)), 1e-6, 1, true, false));
+        // Distinct values keep every window's maximum away from ties, where the routing would jump.
+        s.add(new Spec("MaxPool2d", x -> Ops.bind(new MaxPool2d(po), x[0]), r -> of(distinct(r, 1, 2, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("MaxPool2dGrad", x -> Ops.bind(new MaxPool2dGrad(po), distinctInput, x[0]),
-                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 1, true));
+                r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
+        s.add(new Spec("MaxPool2dSelect", x -> Ops.bind(new MaxPool2dSelect(po), distinctInput, x[0]),
+                r -> of(normal(r, 1, 2, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("AvgPool2d", x -> Ops.bind(new AvgPool2d(po), x[0]), r -> of(normal(r, 1, 2, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("AvgPool2dGrad", x -> Ops.bind(new AvgPool2dGrad(po, Shape.of(1, 2, 3, 4)), x[0]),
                 r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
