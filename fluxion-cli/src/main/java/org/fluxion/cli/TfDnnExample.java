@@ -17,7 +17,6 @@ import org.fluxion.nn.Embedding;
 import org.fluxion.nn.Linear;
 import org.fluxion.nn.Losses;
 import org.fluxion.nn.Module;
-import org.fluxion.nn.Reduction;
 import org.fluxion.nn.Sequential;
 import org.fluxion.optim.Adam;
 import org.fluxion.optim.GradientClipping;
@@ -148,11 +147,7 @@ final class TfDnnExample implements Callable<Integer> {
                 }
                 Batch batch = batches.next();
                 model.zeroGrad();
-                // The mean as a weighted sum: the backward of Reduction.MEAN hands a broadcast (stride-0)
-                // cotangent to neg, whose float32 kernel fails on it for 16+ elements (fluxion-core bug).
-                Tensor perReview = Losses.binaryCrossEntropyWithLogits(model.apply(batch.features()), batch.labels(),
-                        Reduction.NONE);
-                Tensor loss = perReview.mul(Tensor.full(1.0 / batch.size(), batch.size())).sum();
+                Tensor loss = Losses.binaryCrossEntropyWithLogits(model.apply(batch.features()), batch.labels());
                 loss.backward();
                 GradientClipping.clipByGlobalNorm(parameters, 5.0);
                 adam.step(parameters);
