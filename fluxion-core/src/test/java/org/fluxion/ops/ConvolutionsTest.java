@@ -102,6 +102,22 @@ class ConvolutionsTest {
         assertEquals(Tensor.of(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, 1, 1, 2, 2), avg);
     }
 
+    /** The gradient reuses the forward's argmax, but never after the input changed in place. */
+    @Test
+    void maxPoolGradientFollowsAnInPlaceChangeOfItsInput() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        Pool2dOptions o = Pool2dOptions.of(2);
+        Convolutions.maxPool2d(x, o);
+        assertEquals(1.0, Convolutions.maxPool2dGrad(x, Tensor.ones(1, 1, 1, 1), o).get(0, 0, 1, 1));
+        x.copyFrom(Tensor.of(new float[] {9, 2, 3, 4}, 1, 1, 2, 2));
+        Tensor dx = Convolutions.maxPool2dGrad(x, Tensor.ones(1, 1, 1, 1), o);
+        assertEquals(1.0, dx.get(0, 0, 0, 0));
+        assertEquals(0.0, dx.get(0, 0, 1, 1));
+        Tensor view = Tensor.of(new float[] {5, 1, 1, 1, 1, 1, 1, 7}, 2, 1, 2, 2).slice(0, 1, 2);
+        Convolutions.maxPool2d(Tensor.of(new float[] {5, 1, 1, 1, 1, 1, 1, 7}, 2, 1, 2, 2), o);
+        assertEquals(1.0, Convolutions.maxPool2dGrad(view, Tensor.ones(1, 1, 1, 1), o).get(0, 0, 1, 1));
+    }
+
     @Test
     void errorsNameTheOperationAndShapes() {
         Tensor x = Tensor.zeros(1, 3, 8, 8);
