@@ -319,15 +319,11 @@ public final class ConvolutionPrimitives {
             Tensor x = in[0].contiguous();
             Tensor dy = in[1].contiguous();
             Pool2dGeometry g = poolGeometry(x.shape(), options);
-            int[] argmax = new int[dy.size()];
+            int[] argmax = windowArgmax(x, g);
             Tensor dx = Tensor.empty(out.shape(), out.dtype());
             if (out.dtype() == DType.FLOAT32) {
-                float[] scratch = new float[dy.size()];
-                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), scratch, 0, argmax, 0);
                 Pool2dKernels.maxBackward(g, dy.storage().floats(), dy.offset(), argmax, 0, dx.storage().floats(), 0);
             } else {
-                double[] scratch = new double[dy.size()];
-                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), scratch, 0, argmax, 0);
                 Pool2dKernels.maxBackward(g, dy.storage().doubles(), dy.offset(), argmax, 0, dx.storage().doubles(), 0);
             }
             return dx;
@@ -373,19 +369,17 @@ public final class ConvolutionPrimitives {
             Tensor x = in[0].contiguous();
             Tensor t = in[1].contiguous();
             Pool2dGeometry g = poolGeometry(x.shape(), options);
-            int[] argmax = new int[out.shape().size()];
+            int[] argmax = windowArgmax(x, g);
             Tensor y = Tensor.empty(out.shape(), out.dtype());
             int plane = g.height() * g.width();
             int pooled = g.outHeight() * g.outWidth();
             if (out.dtype() == DType.FLOAT32) {
-                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), new float[argmax.length], 0, argmax, 0);
                 float[] tv = t.storage().floats();
                 float[] yv = y.storage().floats();
                 for (int i = 0; i < argmax.length; i++) {
                     yv[i] = tv[t.offset() + i / pooled * plane + argmax[i]];
                 }
             } else {
-                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), new double[argmax.length], 0, argmax, 0);
                 double[] tv = t.storage().doubles();
                 double[] yv = y.storage().doubles();
                 for (int i = 0; i < argmax.length; i++) {
@@ -394,6 +388,17 @@ public final class ConvolutionPrimitives {
             }
             return y;
         }
+    }
+
+    /** Flat index, within its plane, of each window's maximum of the dense NCHW tensor {@code x}. */
+    private static int[] windowArgmax(Tensor x, Pool2dGeometry g) {
+        int[] argmax = new int[g.outputSize()];
+        if (x.dtype() == DType.FLOAT32) {
+            Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), new float[argmax.length], 0, argmax, 0);
+        } else {
+            Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), new double[argmax.length], 0, argmax, 0);
+        }
+        return argmax;
     }
 
     /** Primitive: the mean of each window. */
