@@ -126,10 +126,7 @@ public final class Trainer {
     private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, int epoch, int epochs,
                                   Callback all) {
         model.train();
-        RunningMean meanLoss = new RunningMean();
-        long correct = 0;
-        long seen = 0;
-        boolean classification = true;
+        EpochStats stats = new EpochStats();
         try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs, train.batchCount()) : null) {
             int index = 0;
             for (Batch batch : train) {
@@ -148,52 +145,54 @@ public final class Trainer {
                 }
                 optimizer.step(parameters);
                 step++;
-                int n = batch.labels().dim(0);
                 double l = value.item();
-                meanLoss.add(l, n);
-                classification &= isClassification(out, batch.labels());
-                if (classification) {
-                    correct += correctCount(out, batch.labels());
-                    seen += n;
-                }
+                stats.add(out, batch.labels(), l);
                 if (bar != null) {
                     bar.step(1, l);
                 }
                 all.onBatchEnd(index++, Map.of(History.TRAIN_LOSS, l));
             }
         }
-        return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+        return stats.evaluation();
     }
 
     /** Mean loss and accuracy of the model in eval mode, without recording gradients. */
     public Evaluation evaluate(DataLoader loader) {
         model.eval();
-        RunningMean meanLoss = new RunningMean();
-        long correct = 0;
-        long seen = 0;
-        boolean classification = true;
+        EpochStats stats = new EpochStats();
         try (var noGrad = GradMode.noGrad()) {
             for (Batch batch : loader) {
                 Tensor out = model.apply(batch.features());
-                int n = batch.labels().dim(0);
-                meanLoss.add(loss.apply(out, batch.labels()).item(), n);
-                classification &= isClassification(out, batch.labels());
-                if (classification) {
-                    correct += correctCount(out, batch.labels());
-                    seen += n;
-                }
+                stats.add(out, batch.labels(), loss.apply(out, batch.labels()).item());
             }
         } finally {
             model.train();
         }
-        return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+        return stats.evaluation();
     }
 
-    private static boolean isClassification(Tensor out, Tensor labels) {
-        return out.rank() == 2 && labels.rank() == 1 && !labels.dtype().isFloatingPoint();
-    }
+    /**
+     * Mean loss over batches weighted by their size, and accuracy while every batch is a
+     * classification (scores {@code [B, C]}, integer labels {@code [B]}).
+     */
+    private static final class EpochStats {
+        private final RunningMean meanLoss = new RunningMean();
+        private long correct;
+        private long seen;
+        private boolean classification = true;
 
-    private static long correctCount(Tensor scores, Tensor labels) {
-        return scores.argmax(1, false).eq(labels.to(org.fluxion.tensor.DType.INT64)).sum().getLong();
+        void add(Tensor out, Tensor labels, double batchLoss) {
+            int n = labels.dim(0);
+            meanLoss.add(batchLoss, n);
+            classification &= out.rank() == 2 && labels.rank() == 1 && !labels.dtype().isFloatingPoint();
+            if (classification) {
+                correct += out.argmax(1, false).eq(labels.to(org.fluxion.tensor.DType.INT64)).sum().getLong();
+                seen += n;
+            }
+        }
+
+        Evaluation evaluation() {
+            return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+        }
     }
 }
