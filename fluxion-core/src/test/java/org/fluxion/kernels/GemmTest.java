@@ -114,69 +114,70 @@ class GemmTest {
                 () -> Gemm.sgemm(false, false, -1, 1, 1, new float[1], 0, 1, new float[1], 0, 1, new float[1], 0, 1, false));
     }
 
-    private static void runFloat(Case cs, SplittableRandom rnd) {
-        int m = cs.m(), n = cs.n(), k = cs.k();
-        // Stored shapes: A is [m, k] or [k, m]; B is [k, n] or [n, k].
-        int aRows = cs.transA() ? k : m, aCols = cs.transA() ? m : k;
-        int bRows = cs.transB() ? n : k, bCols = cs.transB() ? k : n;
-        int lda = aCols + cs.pad(), ldb = bCols + cs.pad(), ldc = Math.max(1, n + cs.pad());
-        int off = cs.off();
-        float[] a = randomFloats(rnd, off + aRows * lda);
-        float[] b = randomFloats(rnd, off + bRows * ldb);
-        float[] c = randomFloats(rnd, off + m * ldc + 3);
-        float[] c0 = c.clone();
-        if (!cs.accumulate()) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, off + i * ldc, off + i * ldc + n, Float.NaN);
-            }
-        }
-        Gemm.sgemm(cs.transA(), cs.transB(), m, n, k, a, off, lda, b, off, ldb, c, off, ldc, cs.accumulate());
-        for (int idx = 0; idx < c.length; idx++) {
-            int rel = idx - off;
-            int i = Math.floorDiv(rel, ldc), j = Math.floorMod(rel, ldc);
-            boolean inside = rel >= 0 && i < m && j < n;
-            if (!inside) {
-                if (Float.floatToRawIntBits(c[idx]) != Float.floatToRawIntBits(c0[idx])) {
-                    fail(cs + ": element " + idx + " outside C was modified");
-                }
-                continue;
-            }
-            double sum = cs.accumulate() ? c0[idx] : 0;
-            double abs = Math.abs(sum);
-            for (int p = 0; p < k; p++) {
-                double av = cs.transA() ? a[off + p * lda + i] : a[off + i * lda + p];
-                double bv = cs.transB() ? b[off + j * ldb + p] : b[off + p * ldb + j];
-                sum += av * bv;
-                abs += Math.abs(av * bv);
-            }
-            // float32 accumulation: error grows ~ sqrt(k) * 2^-24 of the absolute sum; 1e-5 is loose.
-            double tol = 1e-5 * abs + 1e-30;
-            if (!(Math.abs(c[idx] - sum) <= tol)) {
-                fail(cs + ": C[" + i + "," + j + "] = " + c[idx] + ", expected " + sum + " (tol " + tol + ")");
-            }
+    /** Leading dimensions and stored sizes of one case: A is [m, k] or [k, m]; B is [k, n] or [n, k]. */
+    private record Layout(int lda, int ldb, int ldc, int aLength, int bLength, int cLength) {
+        static Layout of(Case cs) {
+            int m = cs.m(), n = cs.n(), k = cs.k();
+            int aRows = cs.transA() ? k : m, aCols = cs.transA() ? m : k;
+            int bRows = cs.transB() ? n : k, bCols = cs.transB() ? k : n;
+            int lda = aCols + cs.pad(), ldb = bCols + cs.pad(), ldc = Math.max(1, n + cs.pad());
+            return new Layout(lda, ldb, ldc, cs.off() + aRows * lda, cs.off() + bRows * ldb, cs.off() + m * ldc + 3);
         }
     }
 
-    private static void runDouble(Case cs, SplittableRandom rnd) {
-        int m = cs.m(), n = cs.n(), k = cs.k();
-        int aRows = cs.transA() ? k : m, aCols = cs.transA() ? m : k;
-        int bRows = cs.transB() ? n : k, bCols = cs.transB() ? k : n;
-        int lda = aCols + cs.pad(), ldb = bCols + cs.pad(), ldc = Math.max(1, n + cs.pad());
+    private static void runFloat(Case cs, SplittableRandom rnd) {
+        Layout l = Layout.of(cs);
         int off = cs.off();
-        double[] a = randomDoubles(rnd, off + aRows * lda);
-        double[] b = randomDoubles(rnd, off + bRows * ldb);
-        double[] c = randomDoubles(rnd, off + m * ldc + 3);
-        double[] c0 = c.clone();
+        float[] a = randomFloats(rnd, l.aLength());
+        float[] b = randomFloats(rnd, l.bLength());
+        float[] c = randomFloats(rnd, l.cLength());
+        float[] c0 = c.clone();
         if (!cs.accumulate()) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, off + i * ldc, off + i * ldc + n, Double.NaN);
+            for (int i = 0; i < cs.m(); i++) {
+                java.util.Arrays.fill(c, off + i * l.ldc(), off + i * l.ldc() + cs.n(), Float.NaN);
             }
         }
-        Gemm.dgemm(cs.transA(), cs.transB(), m, n, k, a, off, lda, b, off, ldb, c, off, ldc, cs.accumulate());
+        Gemm.sgemm(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), a, off, l.lda(), b, off, l.ldb(), c, off, l.ldc(),
+                cs.accumulate());
+        // float32 accumulation: error grows ~ sqrt(k) * 2^-24 of the absolute sum; 1e-5 is loose.
+        verify(cs, l, toDoubles(a), toDoubles(b), toDoubles(c0), toDoubles(c), 1e-5);
+    }
+
+    private static void runDouble(Case cs, SplittableRandom rnd) {
+        Layout l = Layout.of(cs);
+        int off = cs.off();
+        double[] a = randomDoubles(rnd, l.aLength());
+        double[] b = randomDoubles(rnd, l.bLength());
+        double[] c = randomDoubles(rnd, l.cLength());
+        double[] c0 = c.clone();
+        if (!cs.accumulate()) {
+            for (int i = 0; i < cs.m(); i++) {
+                java.util.Arrays.fill(c, off + i * l.ldc(), off + i * l.ldc() + cs.n(), Double.NaN);
+            }
+        }
+        Gemm.dgemm(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), a, off, l.lda(), b, off, l.ldb(), c, off, l.ldc(),
+                cs.accumulate());
+        verify(cs, l, a, b, c0, c, 1e-13);
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    /**
+     * C against a double-precision triple loop, within {@code relTol} of the sum of absolute terms;
+     * elements outside C must be untouched bit for bit.
+     */
+    private static void verify(Case cs, Layout l, double[] a, double[] b, double[] c0, double[] c, double relTol) {
+        int off = cs.off(), lda = l.lda(), ldb = l.ldb(), ldc = l.ldc();
         for (int idx = 0; idx < c.length; idx++) {
             int rel = idx - off;
             int i = Math.floorDiv(rel, ldc), j = Math.floorMod(rel, ldc);
-            boolean inside = rel >= 0 && i < m && j < n;
+            boolean inside = rel >= 0 && i < cs.m() && j < cs.n();
             if (!inside) {
                 if (Double.doubleToRawLongBits(c[idx]) != Double.doubleToRawLongBits(c0[idx])) {
                     fail(cs + ": element " + idx + " outside C was modified");
@@ -185,13 +186,13 @@ class GemmTest {
             }
             double sum = cs.accumulate() ? c0[idx] : 0;
             double abs = Math.abs(sum);
-            for (int p = 0; p < k; p++) {
+            for (int p = 0; p < cs.k(); p++) {
                 double av = cs.transA() ? a[off + p * lda + i] : a[off + i * lda + p];
                 double bv = cs.transB() ? b[off + j * ldb + p] : b[off + p * ldb + j];
                 sum += av * bv;
                 abs += Math.abs(av * bv);
             }
-            double tol = 1e-13 * abs + 1e-300;
+            double tol = relTol * abs + 1e-300;
             if (!(Math.abs(c[idx] - sum) <= tol)) {
                 fail(cs + ": C[" + i + "," + j + "] = " + c[idx] + ", expected " + sum + " (tol " + tol + ")");
             }
