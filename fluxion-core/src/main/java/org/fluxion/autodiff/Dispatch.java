@@ -1,5 +1,6 @@
 package org.fluxion.autodiff;
 
+import org.fluxion.ops.Ops;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -52,7 +53,7 @@ public final class Dispatch {
                 }
             }
         }
-        Tensor out = primitive.compute(outType, inputs);
+        Tensor out = Ops.evaluate(primitive, outType, inputs);
         if (state.gradEnabled && out.dtype().isFloatingPoint()) {
             record(primitive, inputs, out);
         }

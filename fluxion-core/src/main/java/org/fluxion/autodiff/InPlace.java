@@ -1,5 +1,6 @@
 package org.fluxion.autodiff;
 
+import org.fluxion.jit.Tracing;
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.ops.Views;
 import org.fluxion.tensor.Tensor;
@@ -18,6 +19,7 @@ public final class InPlace {
      * {@code target}.
      */
     public static void write(String op, Tensor target, Tensor value) {
+        Tracing.checkMutation(op, target, value);
         if (GradMode.isEnabled() && Autograd.requiresGrad(target)) {
             throw new IllegalStateException(op + ": tensor " + target.type() + " requires grad, so it cannot be "
                     + "modified in place while grad mode is on (use GradMode.noGrad() for optimizer steps)");
@@ -39,6 +41,7 @@ public final class InPlace {
 
     /** Computes {@code update} without recording it (the new value of an in-place op), then writes it. */
     public static void apply(String op, Tensor target, java.util.function.Supplier<Tensor> update) {
+        Tracing.checkMutation(op, target, target);
         Tensor value;
         try (var scope = GradMode.noGrad()) {
             value = Autograd.detach(update.get());

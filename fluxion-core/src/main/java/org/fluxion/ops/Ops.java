@@ -1,6 +1,7 @@
 package org.fluxion.ops;
 
 import org.fluxion.autodiff.Dispatch;
+import org.fluxion.jit.Tracing;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -26,6 +27,20 @@ public final class Ops {
             tracked |= inputs[i].autogradMeta() != null;
         }
         TensorType out = primitive.outputType(types);
-        return tracked ? Dispatch.bind(primitive, inputs, out) : primitive.compute(out, inputs);
+        return tracked ? Dispatch.bind(primitive, inputs, out) : evaluate(primitive, out, inputs);
+    }
+
+    /**
+     * Runs the primitive's kernel, or, when an input is a traced (abstract) tensor, records the operation
+     * in the graph that {@code jit} is building and returns the traced result. Operations on concrete
+     * tensors alone run now even while tracing: their results enter the graph as constants.
+     */
+    public static Tensor evaluate(Primitive primitive, TensorType out, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t.storage().isAbstract()) {
+                return Tracing.record(primitive, out, inputs);
+            }
+        }
+        return primitive.compute(out, inputs);
     }
 }

@@ -179,6 +179,7 @@ final class Creation {
 
     /** Elements in row-major order as a new array of {@code dtype}'s Java type. */
     static Object toFlat(Tensor t, DType dtype) {
+        t.concrete("toArray");
         Tensor c = t.to(dtype);
         Object out = Storage.allocate(dtype, t.size()).array();
         Copy.strided(c, out, 0);

@@ -308,16 +308,19 @@ public final class Tensor {
 
     /** The element at {@code index} as a double; negative indices count from the end. */
     public double get(int... index) {
+        concrete("get");
         return storage.getDouble(position(index));
     }
 
     /** The element at {@code index} as a long. */
     public long getLong(int... index) {
+        concrete("getLong");
         return storage.getLong(position(index));
     }
 
     /** The single value of a one-element tensor, as a double. */
     public double item() {
+        concrete("item");
         if (size() != 1) {
             throw new IllegalArgumentException("item: tensor of shape " + shape + " has " + size()
                     + " elements, expected exactly 1");
@@ -956,6 +959,8 @@ public final class Tensor {
 
     /** True when shapes match and every element satisfies {@code |a - b| <= atol + rtol * |b|}. */
     public boolean allClose(Tensor other, double rtol, double atol) {
+        concrete("allClose");
+        other.concrete("allClose");
         return TensorFormat.allClose(this, other, rtol, atol, false);
     }
 
@@ -967,17 +972,44 @@ public final class Tensor {
     /** Equal when dtype, shape and every element are equal (NaN equals NaN here). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && TensorFormat.exactlyEqual(this, t);
+        if (o instanceof Tensor t) {
+            concrete("equals");
+            t.concrete("equals");
+            return TensorFormat.exactlyEqual(this, t);
+        }
+        return false;
     }
 
     @Override
     public int hashCode() {
+        concrete("hashCode");
         return TensorFormat.hash(this);
     }
 
     /** Values with NumPy-like elision of long dimensions, then shape and dtype. */
     @Override
     public String toString() {
+        if (storage.isAbstract()) {
+            return "Traced<" + type() + ">";
+        }
         return TensorFormat.format(this);
+    }
+
+    /** True for an abstract tensor that {@code jit} is tracing: it has a shape and dtype but no values yet. */
+    public boolean isTraced() {
+        return storage.isAbstract();
+    }
+
+    /**
+     * Checks that this tensor has values: reading a traced tensor's values (to branch on them with a Java
+     * {@code if}, loop on them, or print them) cannot be compiled.
+     */
+    void concrete(String what) {
+        if (storage.isAbstract()) {
+            throw new ConcretizationException(what + ": the values of a traced tensor " + type() + " are not known "
+                    + "while jit traces the function, so a Java if, loop or " + what + "() on it cannot be compiled; "
+                    + "branch with Control.cond, loop with Control.whileLoop / fori / scan (org.fluxion.jit), or pass "
+                    + "the value as a static argument");
+        }
     }
 }

@@ -1,0 +1,120 @@
+package org.fluxion.jit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.fluxion.autodiff.Tree;
+import org.fluxion.autodiff.TreeDef;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A function compiled by {@link Jit#jit}: on each call it looks up the plan for the arguments' signature
+ * (tree structure, shapes and dtypes), tracing and compiling {@code f} on a miss, and runs it.
+ *
+ * <p>When an argument takes part in differentiation (requires grad, is recorded, or carries a tangent),
+ * the optimized graph is interpreted primitive by primitive through the rule table instead, so that
+ * {@code grad(jit(f))}, {@code jvp} and higher orders see every operation. Inside another trace the
+ * function is inlined.
+ *
+ * @param <T> the argument: a tensor or a tree of tensors (lists, maps, records)
+ * @param <R> the result: a tensor or a tree of tensors
+ */
+public final class Jitted<T, R> implements Function<T, R> {
+    private final Function<T, R> f;
+    private final Map<Signature, Compiled> cache = new ConcurrentHashMap<>();
+    private volatile Compiled last;
+
+    /** What a compiled plan depends on: the arguments' structure and each leaf's type. */
+    record Signature(TreeDef def, List<TensorType> types) {
+    }
+
+    /** The stages of one compilation, kept for inspection and benchmarks. */
+    record Compiled(Graph traced, Graph optimized, Graph fused, Plan plan, TreeDef resultDef, long traceNanos,
+                    long compileNanos) {
+    }
+
+    Jitted(Function<T, R> f) {
+        this.f = f;
+    }
+
+    @Override
+    public R apply(T args) {
+        if (Tracing.active()) {
+            return f.apply(args);
+        }
+        Tree.Flat flat = Tree.flatten(args);
+        Compiled c = compiled(flat);
+        Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
+        boolean differentiable = false;
+        for (Tensor t : leaves) {
+            differentiable |= t.autogradMeta() != null;
+        }
+        Tensor[] out = differentiable ? c.optimized.evaluate(leaves) : c.plan.run(leaves);
+        return c.resultDef.unflatten(List.of(out));
+    }
+
+    /** The graph as traced, before any optimization, for arguments like {@code example}. */
+    public Graph tracedGraph(T example) {
+        return compiled(Tree.flatten(example)).traced;
+    }
+
+    /** The optimized graph that runs for arguments like {@code example} (after fusion). */
+    public Graph graph(T example) {
+        return compiled(Tree.flatten(example)).fused;
+    }
+
+    /** How many times {@code f} was traced (once per new signature). */
+    public int traceCount() {
+        return cache.size();
+    }
+
+    /** Time spent tracing {@code f} for the latest new signature, in nanoseconds. */
+    public long lastTraceNanos() {
+        Compiled c = last;
+        return c == null ? 0 : c.traceNanos;
+    }
+
+    /** Time spent optimizing and compiling the latest new signature's graph, in nanoseconds. */
+    public long lastCompileNanos() {
+        Compiled c = last;
+        return c == null ? 0 : c.compileNanos;
+    }
+
+    private Compiled compiled(Tree.Flat flat) {
+        List<TensorType> types = new ArrayList<>(flat.leaves().size());
+        for (Tensor t : flat.leaves()) {
+            if (t.isTraced()) {
+                throw new IllegalStateException("jit: argument " + t.type() + " is a tracer of a finished trace");
+            }
+            types.add(t.type());
+        }
+        return cache.computeIfAbsent(new Signature(flat.def(), List.copyOf(types)), s -> compile(s, flat.def()));
+    }
+
+    private Compiled compile(Signature s, TreeDef def) {
+        long t0 = System.nanoTime();
+        Trace trace = new Trace(null, false);
+        List<Tensor> tracers = new ArrayList<>(s.types().size());
+        for (TensorType type : s.types()) {
+            tracers.add(trace.newInput(type));
+        }
+        T tracedArgs = def.unflatten(tracers);
+        TreeDef[] resultDef = new TreeDef[1];
+        Graph traced = Tracing.trace(trace, () -> {
+            Tree.Flat out = Tree.flatten(f.apply(tracedArgs));
+            resultDef[0] = out.def();
+            return out.leaves();
+        });
+        long t1 = System.nanoTime();
+        Graph optimized = Passes.optimize(traced);
+        Graph fused = Passes.fuse(optimized);
+        Plan plan = new Plan(fused);
+        long t2 = System.nanoTime();
+        Compiled c = new Compiled(traced, optimized, fused, plan, resultDef[0], t1 - t0, t2 - t1);
+        last = c;
+        return c;
+    }
+}

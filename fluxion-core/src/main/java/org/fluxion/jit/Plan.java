@@ -1,0 +1,91 @@
+package org.fluxion.jit;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A compiled graph ready to run: every value has a slot in a frame, each step calls its primitive's
+ * kernel directly (the shapes were checked once, when tracing), and each intermediate is dropped right
+ * after its last use so that its memory can be reused. Fused steps write into buffers that the plan
+ * recycles from call to call ({@link Buffers}). A plan is safe to run from several threads.
+ */
+final class Plan {
+    private final int frameSize;
+    private final int[] inputSlots;
+    private final int[] outputSlots;
+    private final Tensor[] constants;
+    private final Step[] steps;
+
+    /** One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after. */
+    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release) {
+    }
+
+    Plan(Graph g) {
+        Map<Value, Integer> slots = new IdentityHashMap<>();
+        for (Value v : g.inputs) {
+            slots.put(v, slots.size());
+        }
+        for (Equation e : g.equations) {
+            for (Value v : e.inputs()) {
+                if (v.isConstant() && !slots.containsKey(v)) {
+                    slots.put(v, slots.size());
+                }
+            }
+            slots.put(e.output(), slots.size());
+        }
+        for (Value v : g.outputs) {
+            if (v.isConstant() && !slots.containsKey(v)) {
+                slots.put(v, slots.size());
+            }
+        }
+        frameSize = slots.size();
+        constants = new Tensor[frameSize];
+        for (var entry : slots.entrySet()) {
+            if (entry.getKey().isConstant()) {
+                constants[entry.getValue()] = entry.getKey().constant;
+            }
+        }
+        inputSlots = g.inputs.stream().mapToInt(slots::get).toArray();
+        outputSlots = g.outputs.stream().mapToInt(slots::get).toArray();
+        Map<Value, Integer> lastUse = Liveness.lastUses(g);
+        steps = new Step[g.equations.size()];
+        for (int i = 0; i < steps.length; i++) {
+            Equation e = g.equations.get(i);
+            int[] in = new int[e.inputs().length];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = slots.get(e.inputs()[k]);
+            }
+            final int step = i;
+            int[] release = java.util.Arrays.stream(e.inputs()).distinct()
+                    .filter(v -> !v.isConstant() && lastUse.getOrDefault(v, -1) == step)
+                    .mapToInt(slots::get).toArray();
+            steps[i] = new Step(e.primitive(), e.output().type, in, slots.get(e.output()), release);
+        }
+    }
+
+    /** Runs the plan on concrete tensors of the signature it was compiled for. */
+    Tensor[] run(Tensor[] args) {
+        Tensor[] frame = constants.clone();
+        for (int i = 0; i < inputSlots.length; i++) {
+            frame[inputSlots[i]] = args[i];
+        }
+        for (Step s : steps) {
+            Tensor[] in = new Tensor[s.in.length];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = frame[s.in[k]];
+            }
+            frame[s.out] = s.primitive.compute(s.type, in);
+            for (int r : s.release) {
+                frame[r] = null;
+            }
+        }
+        Tensor[] out = new Tensor[outputSlots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = frame[outputSlots[i]];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package org.fluxion.jit;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A graph being recorded: the abstract tensors handed to the traced function stand for its inputs, and
+ * every primitive applied to them appends an {@link Equation}. Traces nest (the body of a loop is traced
+ * inside the trace of the function around it); a value of an enclosing trace used inside a nested one
+ * becomes a <em>capture</em>: an extra input of the nested graph (closure conversion).
+ */
+final class Trace {
+    final Trace parent;
+    final int depth;
+    /** Whether values of enclosing traces may be captured (nested traces of control flow: yes). */
+    private final boolean capturing;
+    final List<Value> inputs = new ArrayList<>();
+    final List<Equation> equations = new ArrayList<>();
+    /** Captured value of an enclosing trace -> the input of this trace that stands for it. */
+    final Map<Value, Value> captures = new LinkedHashMap<>();
+    private final Map<Tensor, Value> constants = new IdentityHashMap<>();
+    private int nextId;
+    boolean closed;
+
+    Trace(Trace parent, boolean capturing) {
+        this.parent = parent;
+        this.depth = parent == null ? 0 : parent.depth + 1;
+        this.capturing = capturing;
+    }
+
+    /** A new input of the given type, as an abstract tensor for the traced function. */
+    Tensor newInput(TensorType type) {
+        Value v = new Value(nextId++, type, null, this);
+        inputs.add(v);
+        return tensorOf(v);
+    }
+
+    static Tensor tensorOf(Value v) {
+        return Tensor.wrap(Storage.abstractOf(v.type.dtype(), v.type.shape().size(), v), v.type.shape());
+    }
+
+    /** The value a tensor stands for in this trace: its own, a capture, or a constant. */
+    Value valueOf(Tensor t) {
+        Value v = Tracing.valueOf(t);
+        if (v == null) {
+            return constants.computeIfAbsent(t, c -> new Value(nextId++, c.type(), c, this));
+        }
+        if (v.trace == this) {
+            return v;
+        }
+        if (v.trace.closed) {
+            throw new IllegalStateException("jit: a traced tensor " + v.type + " was used after the function that "
+                    + "traced it returned (it leaked, e.g. through a field or a captured list); pass it as an "
+                    + "argument or return it instead");
+        }
+        if (!capturing || v.trace.depth >= depth) {
+            throw new IllegalStateException("jit: a traced tensor " + v.type + " of another trace was used here; "
+                    + "values cross traced functions only as arguments and results");
+        }
+        Value outer = parent == v.trace ? v : parent.valueOf(t);
+        return captures.computeIfAbsent(outer, o -> {
+            Value in = new Value(nextId++, o.type, null, this);
+            inputs.add(in);
+            return in;
+        });
+    }
+
+    Tensor record(Primitive primitive, TensorType out, Tensor[] args) {
+        Value[] ins = new Value[args.length];
+        for (int i = 0; i < args.length; i++) {
+            ins[i] = valueOf(args[i]);
+        }
+        Value result = new Value(nextId++, out, null, this);
+        equations.add(new Equation(primitive, ins, result));
+        return tensorOf(result);
+    }
+
+    /** Ends the trace: the graph computing {@code results}. */
+    Graph finish(List<Tensor> results) {
+        List<Value> outs = new ArrayList<>(results.size());
+        for (Tensor t : results) {
+            outs.add(valueOf(t));
+        }
+        closed = true;
+        return new Graph(inputs, equations, outs);
+    }
+}

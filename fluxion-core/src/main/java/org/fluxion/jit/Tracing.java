@@ -1,0 +1,81 @@
+package org.fluxion.jit;
+
+import java.util.function.Supplier;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * The tracing side of {@link org.fluxion.ops.Ops#evaluate}: when an input of a primitive is a traced
+ * tensor, the operation is recorded in the innermost trace among its inputs instead of running. The
+ * traces active on a thread are opened and closed by {@link #within}.
+ */
+public final class Tracing {
+    private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
+
+    private Tracing() {
+    }
+
+    /** Records {@code primitive(inputs)} (of result type {@code out}) in the trace its inputs belong to. */
+    public static Tensor record(Primitive primitive, TensorType out, Tensor... inputs) {
+        Trace target = null;
+        for (Tensor t : inputs) {
+            Value v = valueOf(t);
+            if (v != null && (target == null || v.trace.depth > target.depth)) {
+                target = v.trace;
+            }
+        }
+        if (target == null) {
+            throw new IllegalStateException(primitive.name() + ": no traced input");
+        }
+        if (target.closed) {
+            throw new IllegalStateException("jit: " + primitive.name() + " was applied to a traced tensor after the "
+                    + "function that traced it returned (the tracer leaked, e.g. through a field); pass it as an "
+                    + "argument or return it instead");
+        }
+        return target.record(primitive, out, inputs);
+    }
+
+    /** The graph value a traced tensor stands for; null for a concrete tensor. */
+    static Value valueOf(Tensor t) {
+        return t.storage().tracer() instanceof Value v ? v : null;
+    }
+
+    /** True while this thread traces a function for {@code jit}. */
+    public static boolean active() {
+        return CURRENT.get() != null;
+    }
+
+    static Trace current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Traces {@code f} on the tensors {@code trace} made for it: runs it with {@code trace} as this thread's
+     * innermost trace, and returns the graph of its result's leaves. The trace is closed afterwards, even
+     * when {@code f} throws: its tracers can no longer be used.
+     */
+    static Graph trace(Trace trace, Supplier<java.util.List<Tensor>> f) {
+        Trace saved = CURRENT.get();
+        CURRENT.set(trace);
+        try {
+            return trace.finish(f.get());
+        } finally {
+            CURRENT.set(saved);
+            trace.closed = true;
+        }
+    }
+
+    /**
+     * Refuses an in-place write while tracing: it would happen once, at trace time, not each time the
+     * compiled function runs; and a traced tensor has no elements to write.
+     */
+    public static void checkMutation(String op, Tensor target, Tensor value) {
+        if (target.isTraced() || value.isTraced() || active()) {
+            throw new IllegalStateException(op + ": in-place writes are not allowed inside a jit-compiled function "
+                    + "(target " + target.type() + (target.isTraced() ? ", traced" : ", a captured tensor")
+                    + "): the write would happen once while tracing, not on every call; return the new value "
+                    + "from the function instead (functional update)");
+        }
+    }
+}

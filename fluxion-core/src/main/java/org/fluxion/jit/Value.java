@@ -1,0 +1,43 @@
+package org.fluxion.jit;
+
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * One SSA value of a {@link Graph}: a graph input, a constant (a concrete tensor the traced function
+ * captured or computed from captured tensors alone), or the output of one {@link Equation}. It knows only
+ * its type (shape and dtype), like JAX's abstract values.
+ */
+public final class Value {
+    final int id;
+    final TensorType type;
+    /** The concrete tensor of a constant; null otherwise. */
+    final Tensor constant;
+    /** The trace that created it, while tracing (to find captures and leaked tracers). */
+    final Trace trace;
+
+    Value(int id, TensorType type, Tensor constant, Trace trace) {
+        this.id = id;
+        this.type = type;
+        this.constant = constant;
+        this.trace = trace;
+    }
+
+    public TensorType type() {
+        return type;
+    }
+
+    public boolean isConstant() {
+        return constant != null;
+    }
+
+    /** The constant's tensor, or null when this value is not a constant. */
+    public Tensor constant() {
+        return constant;
+    }
+
+    @Override
+    public String toString() {
+        return "%" + id + ":" + type;
+    }
+}

@@ -1,0 +1,101 @@
+package org.fluxion.jit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.fluxion.autodiff.Functional;
+import org.fluxion.tensor.ConcretizationException;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class JitTest {
+    @Test
+    void jitComputesWhatEagerComputes() {
+        var f = Jit.jit((Tensor x) -> x.mul(x).add(x.sin()).sum());
+        Tensor x = Tensor.randn(1, 5, 3);
+        assertTrue(f.apply(x).allClose(x.mul(x).add(x.sin()).sum(), 1e-6, 1e-6));
+    }
+
+    @Test
+    void graphPrintsLikeAJaxpr() {
+        Graph g = Jit.makeGraph((Tensor x) -> x.mul(x).sum(), Tensor.ones(3));
+        assertEquals("""
+                { lambda ; a:float32[3]. let
+                    b:float32[3] = mul a a
+                    c:float32[] = sum[axes=[0], keepDims=false] b
+                  in (c) }""", g.toString());
+    }
+
+    @Test
+    void tracesOncePerSignature() {
+        int[] calls = {0};
+        var f = Jit.jit((Tensor x) -> {
+            calls[0]++;
+            return x.add(1);
+        });
+        f.apply(Tensor.ones(3));
+        f.apply(Tensor.zeros(3));
+        assertEquals(1, calls[0]);
+        f.apply(Tensor.ones(4));
+        f.apply(Tensor.ones(DType.FLOAT64, 3));
+        assertEquals(3, calls[0]);
+        assertEquals(3, f.traceCount());
+    }
+
+    @Test
+    void treesInAndOut() {
+        var f = Jit.jit((List<Tensor> xs) -> List.of(xs.get(0).add(xs.get(1)), xs.get(0).mul(xs.get(1))));
+        List<Tensor> r = f.apply(List.of(Tensor.vector(1, 2), Tensor.vector(3, 4)));
+        assertEquals(Tensor.vector(4, 6), r.get(0));
+        assertEquals(Tensor.vector(3, 8), r.get(1));
+    }
+
+    @Test
+    void javaIfOnATracedValuePointsToCond() {
+        var f = Jit.jit((Tensor x) -> x.sum().item() > 0 ? x : x.neg());
+        var e = assertThrows(ConcretizationException.class, () -> f.apply(Tensor.ones(3)));
+        assertTrue(e.getMessage().contains("Control.cond"), e.getMessage());
+    }
+
+    @Test
+    void mutatingACapturedTensorIsRejected() {
+        Tensor counter = Tensor.zeros(1);
+        var f = Jit.jit((Tensor x) -> {
+            counter.addInPlace(Tensor.ones(1));
+            return x;
+        });
+        var e = assertThrows(IllegalStateException.class, () -> f.apply(Tensor.ones(3)));
+        assertTrue(e.getMessage().contains("in-place"), e.getMessage());
+        var g = Jit.jit((Tensor x) -> x.addInPlace(x));
+        assertThrows(IllegalStateException.class, () -> g.apply(Tensor.ones(3)));
+    }
+
+    @Test
+    void leakedTracerIsReported() {
+        Tensor[] leak = new Tensor[1];
+        var f = Jit.jit((Tensor x) -> {
+            leak[0] = x;
+            return x;
+        });
+        f.apply(Tensor.ones(2));
+        var e = assertThrows(IllegalStateException.class, () -> leak[0].add(1));
+        assertTrue(e.getMessage().contains("leaked"), e.getMessage());
+    }
+
+    @Test
+    void jitOfGradAndGradOfJit() {
+        var loss = (java.util.function.Function<Tensor, Tensor>) x -> x.tanh().mul(x).sum();
+        Tensor x = Tensor.randn(2, 6).to(DType.FLOAT64);
+        Tensor expected = Functional.grad(loss).apply(x);
+        assertTrue(Jit.jit(Functional.grad(loss)).apply(x).allClose(expected, 1e-12, 1e-12));
+        assertTrue(Functional.grad(Jit.jit(loss)).apply(x).allClose(expected, 1e-12, 1e-12));
+        Tensor hv = Functional.hvp(Jit.jit(loss), x, Tensor.ones(DType.FLOAT64, 6));
+        assertTrue(hv.allClose(Functional.hvp(loss, x, Tensor.ones(DType.FLOAT64, 6)), 1e-12, 1e-12));
+        Tensor t = Tensor.ones(DType.FLOAT64, 6);
+        var jvpUnderJit = Jit.jit((Tensor y) -> Functional.jvp(loss, y, t).tangent());
+        assertTrue(jvpUnderJit.apply(x).allClose(Functional.jvp(loss, x, t).tangent(), 1e-12, 1e-12));
+    }
+}
