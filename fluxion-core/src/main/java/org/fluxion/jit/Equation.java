@@ -5,6 +5,10 @@ import org.fluxion.ops.Primitive;
 
 /** One step of a {@link Graph}: {@code output = primitive(inputs)}, with the primitive's static parameters. */
 public record Equation(Primitive primitive, Value[] inputs, Value output) {
+    public Equation {
+        output.producer = this;
+    }
+
     @Override
     public String toString() {
         return output + " = " + Printer.describe(primitive) + " " + Arrays.toString(inputs);

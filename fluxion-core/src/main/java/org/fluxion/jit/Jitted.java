@@ -61,6 +61,11 @@ public final class Jitted<T, R> implements Function<T, R> {
         return compiled(Tree.flatten(example)).traced;
     }
 
+    /** The graph after the passes that keep it differentiable, before fusion. */
+    public Graph optimizedGraph(T example) {
+        return compiled(Tree.flatten(example)).optimized;
+    }
+
     /** The optimized graph that runs for arguments like {@code example} (after fusion). */
     public Graph graph(T example) {
         return compiled(Tree.flatten(example)).fused;

@@ -15,6 +15,8 @@ public final class Value {
     final Tensor constant;
     /** The trace that created it, while tracing (to find captures and leaked tracers). */
     final Trace trace;
+    /** The latest equation computing this value (set by {@link Equation}); null for inputs and constants. */
+    Equation producer;
 
     Value(int id, TensorType type, Tensor constant, Trace trace) {
         this.id = id;

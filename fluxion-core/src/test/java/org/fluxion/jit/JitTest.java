@@ -98,4 +98,26 @@ class JitTest {
         var jvpUnderJit = Jit.jit((Tensor y) -> Functional.jvp(loss, y, t).tangent());
         assertTrue(jvpUnderJit.apply(x).allClose(Functional.jvp(loss, x, t).tangent(), 1e-12, 1e-12));
     }
+
+    @Test
+    void optimizerRemovesDeadCodeDuplicatesAndIdentities() {
+        var f = Jit.jit((Tensor x) -> {
+            x.exp(); // dead
+            Tensor a = x.sin().mul(1).add(0);
+            Tensor b = x.sin(); // the same as a
+            Tensor t = x.reshape(2, 3).transpose().transpose().reshape(6);
+            Tensor c = Tensor.scalar(2).mul(Tensor.scalar(3)); // folded while tracing
+            return a.add(b).add(t).mul(c).neg().neg();
+        });
+        Tensor x = Tensor.randn(7, 6);
+        Graph g = Jitted.class.cast(f).optimizedGraph(x);
+        assertEquals(0, g.count("exp"), g.toString());
+        assertEquals(1, g.count("sin"), g.toString());
+        assertEquals(0, g.count("neg"), g.toString());
+        assertEquals(0, g.count("permute"), g.toString());
+        assertEquals(0, g.count("reshape"), g.toString());
+        assertEquals(4, g.equations().size(), g.toString()); // sin, add, add, mul
+        Tensor expected = x.sin().mul(2).add(x).mul(6);
+        assertTrue(f.apply(x).allClose(expected, 1e-6, 1e-6));
+    }
 }
