@@ -17,7 +17,10 @@ public final class Benchmarks {
                 new ScalarAdBench(),
                 new AdMemoryBench(),
                 EpochBench.mlp(),
-                EpochBench.cnn());
+                EpochBench.cnn(),
+                new MoonsBench(),
+                new JitChainBench(),
+                new JitMlpStepBench());
     }
 
     /** The benchmark called {@code name}, if any. */
