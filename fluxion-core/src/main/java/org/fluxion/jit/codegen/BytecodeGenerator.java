@@ -1,0 +1,319 @@
+package org.fluxion.jit.codegen;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_double;
+import static java.lang.constant.ConstantDescs.CD_float;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+import static java.lang.constant.ConstantDescs.MTD_void;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+import java.util.Locale;
+import org.fluxion.jit.codegen.ElementwiseProgram.Access;
+import org.fluxion.jit.codegen.ElementwiseProgram.Instr;
+import org.fluxion.jit.codegen.ElementwiseProgram.Kind;
+import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
+import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.UnaryOp;
+import org.fluxion.tensor.DType;
+
+/**
+ * Generates, with {@code java.lang.classfile}, a hidden class implementing {@link TileKernel} for one
+ * program: a single method whose loop over a tile's rows holds a vector main loop and a masked vector tail,
+ * each a straight line of {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per
+ * live instruction, with every value in a local. C2 inlines the helpers, so the values stay in registers.
+ *
+ * <p>Shape of the generated {@code run} (float32, L lanes):
+ * <pre>
+ * arrays, offsets, SCALAR inputs and constants: loaded / broadcast once
+ * acc = identity                                  (full reduction)
+ * for (o = o0; o &lt; o1; o++) {
+ *     rowOff[j] = off[j] + o * inner (FULL); v = broadcast(in[j][off[j] + o]) (COLUMN)
+ *     acc = identity                              (per-row reduction)
+ *     for (i = i0; i &lt;= i1 - L; i += L) { body }   loads FloatVector.fromArray(.., rowOff + i)
+ *     if (i &lt; i1) { m = indexInRange(i, i1); body under m }
+ *     acc[accOff + o - o0] = reduceLanes(acc)     (per-row reduction)
+ * }
+ * acc[accOff] = reduceLanes(acc)                  (full reduction)
+ * </pre>
+ */
+final class BytecodeGenerator {
+    private static final ClassDesc CD_MASK = ClassDesc.of("jdk.incubator.vector.VectorMask");
+    private static final ClassDesc CD_TILE = ClassDesc.of(TileKernel.class.getName());
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_Object.arrayType(), CD_int.arrayType(),
+            CD_Object, CD_int, CD_int, CD_int, CD_int, CD_int, CD_int, CD_double.arrayType(), CD_int);
+    // Parameter slots of run (slot 0 is this).
+    private static final int INS = 1, OFFS = 2, OUT = 3, OUT_OFF = 4, INNER = 5, O0 = 6, O1 = 7, I0 = 8, I1 = 9,
+            ACC = 10, ACC_OFF = 11;
+
+    private final ElementwiseProgram p;
+    private final boolean f32;
+    private final ClassDesc helper;
+    private final ClassDesc vec;
+    private final ClassDesc elem;
+    private final int lanes;
+    private final List<Instr> code;
+    private final boolean[] live;
+
+    // Local slots, assigned while generating.
+    private int[] arr;      // per input: its array
+    private int[] off;      // per input: its offset
+    private int[] rowOff;   // per FULL input: offset of the current row
+    private int[] value;    // per instruction: the local holding its value
+    private int outArr, outRow, o, i, tailMask, accVec;
+
+    private BytecodeGenerator(ElementwiseProgram p) {
+        this.p = p;
+        this.f32 = p.dtype() == DType.FLOAT32;
+        this.helper = ClassDesc.of((f32 ? VF.class : VD.class).getName());
+        this.vec = ClassDesc.of(f32 ? "jdk.incubator.vector.FloatVector" : "jdk.incubator.vector.DoubleVector");
+        this.elem = f32 ? CD_float : CD_double;
+        this.lanes = f32 ? VF.L : VD.L;
+        this.code = p.instructions();
+        this.live = p.live();
+    }
+
+    /** The generated tile kernel of {@code p}, instantiated. */
+    static TileKernel generate(ElementwiseProgram p) {
+        byte[] bytes = new BytecodeGenerator(p).classBytes();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            return (TileKernel) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("fused kernel: could not define the generated class for\n" + p, e);
+        }
+    }
+
+    byte[] classBytes() {
+        ClassDesc self = ClassDesc.of(BytecodeGenerator.class.getPackageName() + ".GeneratedKernel");
+        return ClassFile.of().build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(CD_TILE);
+            cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
+                    c -> c.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
+            cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, this::run);
+        });
+    }
+
+    private void run(CodeBuilder c) {
+        int n = code.size();
+        int inputs = p.inputCount();
+        arr = new int[inputs];
+        off = new int[inputs];
+        rowOff = new int[inputs];
+        value = new int[n];
+        Reduction red = p.reduction();
+
+        // Prologue: arrays, offsets, loop invariants.
+        for (int k = 0; k < n; k++) {
+            Instr x = code.get(k);
+            if (!live[k]) {
+                continue;
+            }
+            if (x.kind() == Kind.INPUT) {
+                int j = x.inputIndex();
+                boolean mask = x.inputType() == DType.BOOL;
+                arr[j] = c.allocateLocal(TypeKind.REFERENCE);
+                off[j] = c.allocateLocal(TypeKind.INT);
+                c.aload(INS).loadConstant(j).aaload().checkcast((mask ? CD_boolean : elem).arrayType()).astore(arr[j]);
+                c.aload(OFFS).loadConstant(j).iaload().istore(off[j]);
+                value[k] = c.allocateLocal(TypeKind.REFERENCE);
+                if (x.access() == Access.FULL) {
+                    rowOff[j] = c.allocateLocal(TypeKind.INT);
+                } else if (x.access() == Access.SCALAR) {
+                    c.aload(arr[j]).iload(off[j]);
+                    broadcastElement(c, mask);
+                    c.astore(value[k]);
+                }
+            } else if (x.kind() == Kind.CONST) {
+                value[k] = c.allocateLocal(TypeKind.REFERENCE);
+                if (f32) {
+                    c.loadConstant((float) x.constant());
+                } else {
+                    c.loadConstant(x.constant());
+                }
+                c.invokestatic(helper, "broadcast", MethodTypeDesc.of(vec, elem)).astore(value[k]);
+            } else {
+                value[k] = c.allocateLocal(TypeKind.REFERENCE);
+            }
+        }
+        boolean maskOut = p.resultIsMask();
+        outArr = c.allocateLocal(TypeKind.REFERENCE);
+        c.aload(OUT).checkcast((maskOut ? CD_boolean : elem).arrayType()).astore(outArr);
+        outRow = c.allocateLocal(TypeKind.INT);
+        o = c.allocateLocal(TypeKind.INT);
+        i = c.allocateLocal(TypeKind.INT);
+        tailMask = c.allocateLocal(TypeKind.REFERENCE);
+        accVec = c.allocateLocal(TypeKind.REFERENCE);
+        String identity = red.sum() ? "sumIdentity" : "maxIdentity";
+        if (red.all()) {
+            c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
+        }
+
+        // Row loop.
+        Label rowHead = c.newLabel(), end = c.newLabel();
+        c.iload(O0).istore(o);
+        c.labelBinding(rowHead);
+        c.iload(o).iload(O1).if_icmpge(end);
+        for (int k = 0; k < n; k++) {
+            Instr x = code.get(k);
+            if (live[k] && x.kind() == Kind.INPUT) {
+                int j = x.inputIndex();
+                if (x.access() == Access.FULL) {
+                    c.iload(off[j]).iload(o).iload(INNER).imul().iadd().istore(rowOff[j]);
+                } else if (x.access() == Access.COLUMN) {
+                    c.aload(arr[j]).iload(off[j]).iload(o).iadd();
+                    broadcastElement(c, x.inputType() == DType.BOOL);
+                    c.astore(value[k]);
+                }
+            }
+        }
+        if (red == Reduction.NONE) {
+            c.iload(OUT_OFF).iload(o).iload(INNER).imul().iadd().istore(outRow);
+        } else if (red.perRow()) {
+            c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
+        }
+
+        // Vector main loop.
+        Label vecHead = c.newLabel(), tail = c.newLabel(), rowEnd = c.newLabel();
+        c.iload(I0).istore(i);
+        c.labelBinding(vecHead);
+        c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmpgt(tail);
+        body(c, false);
+        c.iinc(i, lanes);
+        c.goto_(vecHead);
+
+        // Masked tail.
+        c.labelBinding(tail);
+        c.iload(i).iload(I1).if_icmpge(rowEnd);
+        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
+        body(c, true);
+
+        c.labelBinding(rowEnd);
+        if (red.perRow()) {
+            c.aload(ACC).iload(ACC_OFF).iload(o).iload(O0).isub().iadd();
+            c.aload(accVec).invokestatic(helper, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
+            c.dastore();
+        }
+        c.iinc(o, 1);
+        c.goto_(rowHead);
+
+        c.labelBinding(end);
+        if (red.all()) {
+            c.aload(ACC).iload(ACC_OFF);
+            c.aload(accVec).invokestatic(helper, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
+            c.dastore();
+        }
+        c.return_();
+    }
+
+    /** Stack: array, index → the element broadcast to a vector (or a mask of all lanes). */
+    private void broadcastElement(CodeBuilder c, boolean mask) {
+        if (mask) {
+            c.baload().invokestatic(helper, "broadcast", MethodTypeDesc.of(CD_MASK, CD_boolean));
+        } else {
+            if (f32) {
+                c.faload();
+            } else {
+                c.daload();
+            }
+            c.invokestatic(helper, "broadcast", MethodTypeDesc.of(vec, elem));
+        }
+    }
+
+    /** One vector of the program at column {@code i}, under the tail mask when {@code masked}. */
+    private void body(CodeBuilder c, boolean masked) {
+        for (int k = 0; k < code.size(); k++) {
+            if (!live[k]) {
+                continue;
+            }
+            Instr x = code.get(k);
+            int[] a = x.args();
+            switch (x.kind()) {
+                case INPUT -> {
+                    int j = x.inputIndex();
+                    if (x.access() == Access.FULL || x.access() == Access.ROW) {
+                        boolean mask = x.inputType() == DType.BOOL;
+                        c.aload(arr[j]).iload(x.access() == Access.FULL ? rowOff[j] : off[j]).iload(i).iadd();
+                        ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
+                        ClassDesc result = mask ? CD_MASK : vec;
+                        if (masked) {
+                            c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK));
+                        } else {
+                            c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int));
+                        }
+                        c.astore(value[k]);
+                    }
+                }
+                case CONST -> {
+                }
+                case UNARY -> {
+                    UnaryOp op = (UnaryOp) x.op();
+                    c.aload(value[a[0]]);
+                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0])));
+                    c.astore(value[k]);
+                }
+                case BINARY -> {
+                    BinaryOp op = (BinaryOp) x.op();
+                    boolean logical = op == BinaryOp.LOGICAL_AND || op == BinaryOp.LOGICAL_OR;
+                    for (int arg : a) {
+                        c.aload(value[arg]);
+                        if (logical && !code.get(arg).mask()) {
+                            c.invokestatic(helper, "nonzero", MethodTypeDesc.of(CD_MASK, vec));
+                        }
+                    }
+                    ClassDesc operand = logical ? CD_MASK : vec;
+                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, operand, operand));
+                    c.astore(value[k]);
+                }
+                case WHERE -> {
+                    c.aload(value[a[0]]).aload(value[a[1]]).aload(value[a[2]]);
+                    c.invokestatic(helper, "where", MethodTypeDesc.of(vec, CD_MASK, vec, vec)).astore(value[k]);
+                }
+                case TO_FLOAT -> {
+                    c.aload(value[a[0]]).invokestatic(helper, "tofloat", MethodTypeDesc.of(vec, CD_MASK)).astore(value[k]);
+                }
+            }
+        }
+        int r = p.result();
+        Reduction red = p.reduction();
+        if (red == Reduction.NONE) {
+            boolean mask = code.get(r).mask();
+            ClassDesc v = mask ? CD_MASK : vec;
+            ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
+            c.aload(value[r]).aload(outArr).iload(outRow).iload(i).iadd();
+            if (masked) {
+                c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK));
+            } else {
+                c.invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int));
+            }
+        } else {
+            String fold = red.sum() ? "sum" : "max";
+            c.aload(accVec).aload(value[r]);
+            if (masked) {
+                c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK));
+            } else {
+                c.invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec));
+            }
+            c.astore(accVec);
+        }
+    }
+
+    private ClassDesc type(int id) {
+        return code.get(id).mask() ? CD_MASK : vec;
+    }
+
+    private static String name(Enum<?> op) {
+        return op.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,59 @@
+package org.fluxion.jit.codegen;
+
+import org.fluxion.tensor.DType;
+
+/** Validation of the arguments of a {@link FusedKernel} call, with messages naming the bad argument. */
+final class KernelArgs {
+    private KernelArgs() {
+    }
+
+    static void check(ElementwiseProgram p, Object[] inputs, int[] inOffsets, Object output, int outOffset,
+                      int outer, int inner) {
+        if (outer < 0 || inner < 0) {
+            throw new IllegalArgumentException("fused kernel: negative iteration space [" + outer + ", " + inner + "]");
+        }
+        long n = (long) outer * inner;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("fused kernel: iteration space [" + outer + ", " + inner
+                    + "] has more than 2^31-1 elements");
+        }
+        int m = p.inputCount();
+        if (inputs.length != m || inOffsets.length != m) {
+            throw new IllegalArgumentException("fused kernel: the program has " + m + " inputs, got " + inputs.length
+                    + " arrays and " + inOffsets.length + " offsets");
+        }
+        for (int j = 0; j < m; j++) {
+            long need = switch (p.inputAccess(j)) {
+                case FULL -> n;
+                case ROW -> outer == 0 ? 0 : inner;
+                case COLUMN -> inner == 0 ? 0 : outer;
+                case SCALAR -> n == 0 ? 0 : 1;
+            };
+            checkArray("input " + j + " (" + p.inputAccess(j) + ")", inputs[j], p.inputType(j), inOffsets[j], need);
+        }
+        long outNeed = switch (p.reduction()) {
+            case NONE -> n;
+            case SUM_INNER, MAX_INNER -> outer;
+            case SUM_ALL, MAX_ALL -> 1;
+        };
+        checkArray("output", output, p.outputType(), outOffset, outNeed);
+    }
+
+    private static void checkArray(String what, Object a, DType type, int offset, long need) {
+        int length = switch (type) {
+            case FLOAT32 -> a instanceof float[] f ? f.length : -1;
+            case FLOAT64 -> a instanceof double[] d ? d.length : -1;
+            case BOOL -> a instanceof boolean[] b ? b.length : -1;
+            default -> throw new AssertionError(type);
+        };
+        if (length < 0) {
+            throw new IllegalArgumentException("fused kernel: " + what + " must be a " + type.label() + " array ("
+                    + switch (type) { case FLOAT32 -> "float[]"; case FLOAT64 -> "double[]"; default -> "boolean[]"; }
+                    + "), got " + (a == null ? "null" : a.getClass().getSimpleName()));
+        }
+        if (offset < 0 || offset + need > length) {
+            throw new IllegalArgumentException("fused kernel: " + what + " needs elements [" + offset + ", "
+                    + (offset + need) + ") but has length " + length);
+        }
+    }
+}
