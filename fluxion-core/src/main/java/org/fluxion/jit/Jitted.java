@@ -71,6 +71,28 @@ public final class Jitted<T, R> implements Function<T, R> {
         return compiled(Tree.flatten(example)).fused;
     }
 
+    /**
+     * Runs the compiled plan {@code repeats} times on {@code args} and returns a table of the average time
+     * of each step with the step's equation, slowest first: where a compiled function spends its time.
+     */
+    public String profile(T args, int repeats) {
+        Tree.Flat flat = Tree.flatten(args);
+        Compiled c = compiled(flat);
+        Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
+        long[] nanos = new long[c.plan.size()];
+        for (int r = 0; r < repeats; r++) {
+            c.plan.run(leaves, nanos);
+        }
+        long total = java.util.Arrays.stream(nanos).sum();
+        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "total %.2f us per call%n",
+                total / 1e3 / repeats));
+        java.util.stream.IntStream.range(0, nanos.length).boxed()
+                .sorted((a, b) -> Long.compare(nanos[b], nanos[a]))
+                .forEach(i -> s.append(String.format(java.util.Locale.ROOT, "%9.2f us  %s%n", nanos[i] / 1e3 / repeats,
+                        Printer.describeShort(c.fused.equations.get(i)))));
+        return s.toString();
+    }
+
     /** How many times {@code f} was traced (once per new signature). */
     public int traceCount() {
         return cache.size();

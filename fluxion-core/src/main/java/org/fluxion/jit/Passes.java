@@ -180,6 +180,6 @@ final class Passes {
 
     /** Fusion of elementwise chains into generated kernels. */
     static Graph fuse(Graph g) {
-        return g;
+        return Fusion.fuse(g);
     }
 }

@@ -66,13 +66,24 @@ final class Plan {
         }
     }
 
+    int size() {
+        return steps.length;
+    }
+
     /** Runs the plan on concrete tensors of the signature it was compiled for. */
     Tensor[] run(Tensor[] args) {
+        return run(args, null);
+    }
+
+    /** As {@link #run(Tensor[])}, adding each step's time in nanoseconds to {@code nanos} when not null. */
+    Tensor[] run(Tensor[] args, long[] nanos) {
         Tensor[] frame = constants.clone();
         for (int i = 0; i < inputSlots.length; i++) {
             frame[inputSlots[i]] = args[i];
         }
-        for (Step s : steps) {
+        for (int i = 0; i < steps.length; i++) {
+            Step s = steps[i];
+            long t0 = nanos == null ? 0 : System.nanoTime();
             Tensor[] in = new Tensor[s.in.length];
             for (int k = 0; k < in.length; k++) {
                 in[k] = frame[s.in[k]];
@@ -80,6 +91,9 @@ final class Plan {
             frame[s.out] = s.primitive.compute(s.type, in);
             for (int r : s.release) {
                 frame[r] = null;
+            }
+            if (nanos != null) {
+                nanos[i] += System.nanoTime() - t0;
             }
         }
         Tensor[] out = new Tensor[outputSlots.length];

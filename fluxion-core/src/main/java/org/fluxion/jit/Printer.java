@@ -64,6 +64,15 @@ final class Printer {
         });
     }
 
+    /** One line for an equation: output type, primitive name and input types. */
+    static String describeShort(Equation e) {
+        StringJoiner ins = new StringJoiner(", ");
+        for (Value v : e.inputs()) {
+            ins.add(v.type.toString());
+        }
+        return e.output().type + " = " + e.primitive().name() + "(" + ins + ")";
+    }
+
     /** The primitive's name and, for a record, its parameters: {@code sum[axes=[0], keepDims=false]}. */
     static String describe(Primitive p) {
         return describe(p, "");

@@ -120,4 +120,24 @@ class JitTest {
         Tensor expected = x.sin().mul(2).add(x).mul(6);
         assertTrue(f.apply(x).allClose(expected, 1e-6, 1e-6));
     }
+
+    @Test
+    void elementwiseChainAndTrailingSumFuseIntoOneKernel() {
+        var f = Jit.jit((List<Tensor> in) -> in.get(0).add(in.get(1)).add(in.get(2)).tanh().mul(2).sum(1));
+        List<Tensor> args = List.of(Tensor.randn(1, 37, 129), Tensor.randn(2, 129), Tensor.randn(3, 37, 1));
+        Graph g = f.graph(args);
+        assertEquals(1, g.equations().size(), g.toString());
+        assertEquals(1, g.count("fused"), g.toString());
+        Tensor expected = args.get(0).add(args.get(1)).add(args.get(2)).tanh().mul(2).sum(1);
+        assertTrue(f.apply(args).allClose(expected, 1e-5, 1e-5));
+    }
+
+    @Test
+    void fusedGradientMatchesEager() {
+        var loss = (java.util.function.Function<Tensor, Tensor>) x -> x.mul(x).sigmoid().sub(x.exp().mul(0.5)).sum();
+        Tensor x = Tensor.randn(4, 3, 50).to(DType.FLOAT64);
+        var g = Jit.jit(Functional.grad(loss));
+        assertTrue(g.graph(x).count("fused") >= 1, g.graph(x).toString());
+        assertTrue(g.apply(x).allClose(Functional.grad(loss).apply(x), 1e-12, 1e-12));
+    }
 }
