@@ -24,4 +24,52 @@ final class Liveness {
         }
         return last;
     }
+
+    /**
+     * Buffer reuse: which recycled buffer each equation writes into, or {@code -1} for a fresh allocation.
+     * Fused kernels write into buffers; an output that is not a graph output and is read only by steps that
+     * never keep a view of their inputs gets a buffer. A buffer is free again after the last use of the
+     * value in it (interval allocation in execution order), so a chain of temporaries cycles through a few
+     * buffers, and the plan keeps them from call to call: the steady state allocates only the results.
+     */
+    static int[] assignBuffers(Graph g, Map<Value, Integer> lastUse) {
+        Map<Value, Boolean> outputs = new IdentityHashMap<>();
+        g.outputs.forEach(v -> outputs.put(v, true));
+        Map<Value, Boolean> viewed = new IdentityHashMap<>();
+        for (Equation e : g.equations) {
+            if (!(e.primitive() instanceof Fused || e.primitive() instanceof org.fluxion.ops.MatMul)) {
+                for (Value v : e.inputs()) {
+                    viewed.put(v, true); // may alias its input (reshape, permute, ...) or keep it (control flow)
+                }
+            }
+        }
+        int n = g.equations.size();
+        int[] buffer = new int[n];
+        java.util.Arrays.fill(buffer, -1);
+        Map<org.fluxion.tensor.TensorType, java.util.ArrayDeque<Integer>> free = new java.util.HashMap<>();
+        java.util.List<java.util.List<Integer>> freedAt = new java.util.ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            freedAt.add(new java.util.ArrayList<>());
+        }
+        Map<Integer, org.fluxion.tensor.TensorType> typeOf = new java.util.HashMap<>();
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            Equation e = g.equations.get(i);
+            Value out = e.output();
+            if (e.primitive() instanceof Fused && !outputs.containsKey(out) && !viewed.containsKey(out)
+                    && lastUse.containsKey(out)) {
+                var key = new org.fluxion.tensor.TensorType(org.fluxion.tensor.Shape.of(out.type.shape().size()),
+                        out.type.dtype());
+                java.util.ArrayDeque<Integer> stack = free.get(key);
+                int b = stack == null || stack.isEmpty() ? count++ : stack.pop();
+                buffer[i] = b;
+                typeOf.put(b, key);
+                freedAt.get(lastUse.get(out)).add(b);
+            }
+            for (int b : freedAt.get(i)) {
+                free.computeIfAbsent(typeOf.get(b), k -> new java.util.ArrayDeque<>()).push(b);
+            }
+        }
+        return buffer;
+    }
 }

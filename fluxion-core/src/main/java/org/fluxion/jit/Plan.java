@@ -3,6 +3,7 @@ package org.fluxion.jit;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -19,9 +20,15 @@ final class Plan {
     private final Tensor[] constants;
     private final Step[] steps;
 
-    /** One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after. */
-    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release) {
+    /**
+     * One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after,
+     * and the recycled buffer it writes into ({@code -1}: a fresh allocation).
+     */
+    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer) {
     }
+
+    /** The buffers of recycled intermediates, per thread (plans may run concurrently). */
+    private final ThreadLocal<Storage[]> buffers;
 
     Plan(Graph g) {
         Map<Value, Integer> slots = new IdentityHashMap<>();
@@ -51,6 +58,9 @@ final class Plan {
         inputSlots = g.inputs.stream().mapToInt(slots::get).toArray();
         outputSlots = g.outputs.stream().mapToInt(slots::get).toArray();
         Map<Value, Integer> lastUse = Liveness.lastUses(g);
+        int[] bufferOf = Liveness.assignBuffers(g, lastUse);
+        int bufferCount = java.util.Arrays.stream(bufferOf).max().orElse(-1) + 1;
+        buffers = ThreadLocal.withInitial(() -> new Storage[bufferCount]);
         steps = new Step[g.equations.size()];
         for (int i = 0; i < steps.length; i++) {
             Equation e = g.equations.get(i);
@@ -62,8 +72,19 @@ final class Plan {
             int[] release = java.util.Arrays.stream(e.inputs()).distinct()
                     .filter(v -> !v.isConstant() && lastUse.getOrDefault(v, -1) == step)
                     .mapToInt(slots::get).toArray();
-            steps[i] = new Step(e.primitive(), e.output().type, in, slots.get(e.output()), release);
+            steps[i] = new Step(e.primitive(), e.output().type, in, slots.get(e.output()), release, bufferOf[i]);
         }
+    }
+
+    /** This thread's recycled buffer for a step, allocated on first use. */
+    private Storage buffer(Step s) {
+        Storage[] mine = buffers.get();
+        Storage b = mine[s.buffer];
+        if (b == null) {
+            b = Storage.allocate(s.type.dtype(), s.type.shape().size());
+            mine[s.buffer] = b;
+        }
+        return b;
     }
 
     int size() {
@@ -88,7 +109,7 @@ final class Plan {
             for (int k = 0; k < in.length; k++) {
                 in[k] = frame[s.in[k]];
             }
-            frame[s.out] = s.primitive.compute(s.type, in);
+            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((Fused) s.primitive).computeInto(buffer(s), in);
             for (int r : s.release) {
                 frame[r] = null;
             }

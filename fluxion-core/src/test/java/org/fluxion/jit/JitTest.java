@@ -140,4 +140,24 @@ class JitTest {
         assertTrue(g.graph(x).count("fused") >= 1, g.graph(x).toString());
         assertTrue(g.apply(x).allClose(Functional.grad(loss).apply(x), 1e-12, 1e-12));
     }
+
+    @Test
+    void recycledBuffersNeverClobberResults() {
+        Tensor w = Tensor.randn(5, 16, 16);
+        var f = Jit.jit((Tensor x) -> {
+            Tensor h = x.exp().mul(0.1).matmul(w); // fused temporary into a recycled buffer, then matmul
+            Tensor k = h.tanh().add(1).matmul(w);  // another temporary
+            return k.sigmoid().mul(h.sum(new int[] {1}, true)); // the result: a fresh buffer
+        });
+        Tensor x1 = Tensor.randn(6, 8, 16);
+        Tensor x2 = Tensor.randn(7, 8, 16);
+        Tensor r1 = f.apply(x1);
+        Tensor copy = r1.copy();
+        Tensor r2 = f.apply(x2);
+        assertEquals(copy, r1);
+        Tensor h = x2.exp().mul(0.1).matmul(w);
+        Tensor expected = h.tanh().add(1).matmul(w).sigmoid().mul(h.sum(new int[] {1}, true));
+        assertTrue(r2.allClose(expected, 1e-5, 1e-5));
+        assertTrue(f.apply(x1).allClose(copy, 1e-6, 1e-6));
+    }
 }
