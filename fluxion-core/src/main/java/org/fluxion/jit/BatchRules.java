@@ -136,6 +136,7 @@ final class BatchRules {
                     in, new boolean[] {true}, size);
             case MaxPool2dGrad c -> mergeImageBatch(p, allBatched(in, batched, size), new boolean[] {true, true}, size);
             case MaxPool2dSelect c -> mergeImageBatch(p, allBatched(in, batched, size), new boolean[] {true, true}, size);
+            case Checkpoint.Remat r -> Checkpoint.batched(r, in, batched, size);
             default -> loop(p, in, batched, size);
         };
     }

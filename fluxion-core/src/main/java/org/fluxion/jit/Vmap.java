@@ -35,7 +35,8 @@ import org.fluxion.tensor.Tensor;
  * matmul (the batch becomes one more broadcast batch axis, so {@code [B, n, k] @ [k, m]} is one GEMM);
  * gather and scatter-add (an unbatched operand is broadcast along the batch); conv2d with shared weights,
  * its input gradient, max/avg pooling and their gradients (the batch is merged into the image batch
- * {@code N}). An equation none of whose inputs is batched runs once, unbatched.
+ * {@code N}); {@link Checkpoint checkpointed} functions (their forward graph batched, checkpointed again).
+ * An equation none of whose inputs is batched runs once, unbatched.
  *
  * <p><b>Fallback.</b> A primitive without a rule runs once per example and the results are stacked:
  * correct, but B calls. These primitives use it: the conv2d weight gradient
