@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.function.Function;
 import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.ops.Conv2dOptions;
+import org.fluxion.ops.Convolutions;
 import org.fluxion.ops.Ops;
+import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -318,5 +321,38 @@ class VmapTest {
             Tensor expected = Functional.grad((Tensor v) -> xs.mul(v).sum(new int[] {1}, false).tanh().sum()).apply(w);
             assertClose(expected, w.grad());
         }
+    }
+
+    @Test
+    void convolutionAndPoolingRulesAndPerExampleConvGradients() {
+        Conv2dOptions conv = Conv2dOptions.of(1, 1);
+        Tensor w = randn64(100, 4, 2, 3, 3);
+        // one example is a small batch of images [N=2, C=2, 6, 6]
+        Function<Tensor, Tensor> f = x -> {
+            Tensor h = Convolutions.conv2d(x, w, null, conv).tanh();
+            return Convolutions.maxPool2d(h, Pool2dOptions.of(2)).add(Convolutions.avgPool2d(h, Pool2dOptions.of(2)))
+                    .square().sum();
+        };
+        Tensor xs = randn64(101, 3, 2, 2, 6, 6);
+        assertClose(loop(f, xs, 0), Vmap.vmap(f).apply(xs));
+        assertNoFallback();
+        // per-example gradients: the input gradient, pooling gradients and (by the loop) the weight gradient
+        Tensor gx = Vmap.vmap(Functional.grad(f)).apply(xs);
+        assertClose(loop(Functional.grad(f), xs, 0), gx);
+        assertNoFallback(); // conv2dInputGrad, maxPool2dGrad, avgPool2dGrad have rules
+        var perExampleW = Vmap.vmapN(a -> new Tensor[] {Functional.grad((Tensor v) -> {
+            Tensor h = Convolutions.conv2d(a[1], v, null, conv).tanh();
+            return Convolutions.maxPool2d(h, Pool2dOptions.of(2)).square().sum();
+        }).apply(a[0])}, -1, 0);
+        Tensor gw = perExampleW.apply(new Tensor[] {w, xs})[0];
+        for (int i = 0; i < 3; i++) {
+            Tensor x = xs.select(0, i);
+            Tensor expected = Functional.grad((Tensor v) -> {
+                Tensor h = Convolutions.conv2d(x, v, null, conv).tanh();
+                return Convolutions.maxPool2d(h, Pool2dOptions.of(2)).square().sum();
+            }).apply(w);
+            assertClose(expected, gw.select(0, i));
+        }
+        assertTrue(BatchRules.FALLBACKS.get().contains("conv2dWeightGrad"), BatchRules.FALLBACKS.get()::toString);
     }
 }
