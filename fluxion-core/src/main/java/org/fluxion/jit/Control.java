@@ -54,12 +54,13 @@ public final class Control {
      *
      * @param pred     a one-element tensor of any dtype (bool, or numeric: nonzero is true), any shape
      *                 with one element ({@code []}, {@code [1]}, ...)
-     * @param operands a tree of tensors handed to the branch taken
+     * @param operands a tree of tensors handed to the branch taken; the branches may return another kind
+     *                 of tree than they receive ({@code R}), the same for both
      * @throws IllegalArgumentException when {@code pred} has more than one element, or (under jit, where
      *                                  both branches are traced) when the branches return different
      *                                  structures, shapes or dtypes
      */
-    public static <T> T cond(Tensor pred, Function<T, T> onTrue, Function<T, T> onFalse, T operands) {
+    public static <T, R> R cond(Tensor pred, Function<T, R> onTrue, Function<T, R> onFalse, T operands) {
         checkPredicate("cond", pred);
         if (!pred.isTraced()) {
             // A concrete predicate (eagerly, or a constant while tracing) just picks the branch.
