@@ -33,7 +33,9 @@ import org.fluxion.tensor.TensorType;
  * as well: reverse mode through a {@code whileLoop} reruns the loop on a tape, keeping every iteration's
  * values, and pulls the cotangent back through them, which JAX refuses to do. {@code jit(grad(f))},
  * {@code grad(jit(f))}, {@code jvp} under {@code jit} and higher orders all work. Integer carries (loop
- * counters) get no derivative.
+ * counters) get no derivative. Cost: the derivative of each output that receives a cotangent (or of each
+ * output whose tangent is needed) reruns the loop once; the loop keeps every iteration's values in memory
+ * during reverse mode, as eager reverse mode does.
  */
 public final class Control {
     private Control() {

@@ -285,6 +285,37 @@ class ControlTest {
         assertEquals(expected, Functional.hessian(Jit.jit(ControlTest::newtonSqrt)).apply(a).item(), 1e-7);
     }
 
+    // ---------------------------------------------------------------- nesting and constants
+
+    @Test
+    void nestedLoopsCaptureValuesTwoLevelsOut() {
+        // w is used by a fori nested in a scan's body: it is captured by both nested graphs.
+        Tensor xs = f64(0.4, -0.3, 0.2);
+        Function<Tensor[], Tensor> f = p -> Control.scan((c, x) -> {
+            Tensor inner = Control.fori(0, 3, (i, d) -> d.mul(p[0]).sin().add(x), c);
+            return new Control.Step<>(inner, inner.mul(p[1]));
+        }, scalar(0.5), xs).ys().sum();
+        Tensor w = scalar(1.1);
+        Tensor b = scalar(-0.7);
+        Tensor[] fd = numericGrad(f, w, b);
+        var jitted = Jit.jit((List<Tensor> p) -> f.apply(p.toArray(Tensor[]::new)));
+        assertEquals(f.apply(new Tensor[] {w, b}).item(), jitted.apply(List.of(w, b)).item(), 1e-12);
+        List<Tensor> g = Functional.treeGrad((List<Tensor> p) -> jitted.apply(p)).apply(List.of(w, b));
+        assertClose(fd[0], g.get(0), 1e-6, "grad(jit) d/dw");
+        assertClose(fd[1], g.get(1), 1e-6, "grad(jit) d/db");
+        List<Tensor> h = Jit.jit(Functional.treeGrad((List<Tensor> p) -> f.apply(p.toArray(Tensor[]::new))))
+                .apply(List.of(w, b));
+        assertClose(fd[0], h.get(0), 1e-6, "jit(grad) d/dw");
+        assertClose(fd[1], h.get(1), 1e-6, "jit(grad) d/db");
+    }
+
+    @Test
+    void aLoopOverConstantsRunsWhileTracing() {
+        var f = Jit.jit((Tensor x) -> x.add(Control.whileLoop(c -> c.lt(10), c -> c.add(3), scalar(0))));
+        assertClose(f64(13, 14), f.apply(f64(1, 2)), 0, "value");
+        assertEquals(0, f.tracedGraph(f64(1, 2)).count("while"), "the loop's result is a constant of the graph");
+    }
+
     // ---------------------------------------------------------------- printout
 
     @Test
