@@ -25,6 +25,11 @@ final class Trace {
     final List<Equation> equations = new ArrayList<>();
     /** Captured value of an enclosing trace -> the input of this trace that stands for it. */
     final Map<Value, Value> captures = new LinkedHashMap<>();
+    /**
+     * For a capture of a value of the parent trace: the tensor that was used, whose autodiff state (a
+     * gradient to track, a tangent) the structured operation must pass on with it.
+     */
+    final Map<Value, Tensor> capturedTensors = new IdentityHashMap<>();
     private final Map<Tensor, Value> constants = new IdentityHashMap<>();
     private int nextId;
     boolean closed;
@@ -65,11 +70,27 @@ final class Trace {
                     + "values cross traced functions only as arguments and results");
         }
         Value outer = parent == v.trace ? v : parent.valueOf(t);
+        if (parent == v.trace) {
+            capturedTensors.merge(outer, t, Trace::sameCapture);
+        }
         return captures.computeIfAbsent(outer, o -> {
             Value in = new Value(nextId++, o.type, null, this);
             inputs.add(in);
             return in;
         });
+    }
+
+    /** Two tensors of one captured value: they must not carry different autodiff state. */
+    private static Tensor sameCapture(Tensor first, Tensor second) {
+        if (first.autogradMeta() == null) {
+            return second;
+        }
+        if (second.autogradMeta() == null || second.autogradMeta() == first.autogradMeta()) {
+            return first;
+        }
+        throw new IllegalStateException("jit: two differently differentiated tensors over the same traced value "
+                + first.type() + " (e.g. a tensor and its detached copy) were both captured by a nested function; "
+                + "pass one of them as an operand instead");
     }
 
     Tensor record(Primitive primitive, TensorType out, Tensor[] args) {

@@ -66,7 +66,7 @@ class PrimitiveRulesTest {
         assertTrue(missing.isEmpty(), "primitives without a gradient spec in PrimitiveSpecs: " + missing);
     }
 
-    /** Every concrete Primitive class of org.fluxion.ops, found on the class path; enums by constant. */
+    /** Every concrete Primitive class of org.fluxion.ops (and jit's with rules), found on the class path; enums by constant. */
     static Set<String> primitiveKeys() throws IOException, URISyntaxException, ClassNotFoundException {
         Path dir = Path.of(Primitive.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .resolve("org/fluxion/ops");
@@ -89,6 +89,36 @@ class PrimitiveRulesTest {
                 }
             }
         }
+        // The jit package's primitives with derivative rules: Projection (an output of a structured
+        // operation or of its derivative operations) stands for each structured operation of Control, whose
+        // specs run under jit and, at order 2, through the derivative operations. Kernels without rules that
+        // only compiled plans run (fused ones) are not rows of the rule table.
+        try (Stream<Path> files = Files.list(dir.resolveSibling("jit"))) {
+            for (Path p : files.toList()) {
+                String file = p.getFileName().toString();
+                if (!file.endsWith(".class")) {
+                    continue;
+                }
+                Class<?> c = Class.forName("org.fluxion.jit." + file.substring(0, file.length() - 6));
+                if (!Primitive.class.isAssignableFrom(c) || c.isInterface() || !declaresVjp(c)) {
+                    continue;
+                }
+                if (c.getSimpleName().equals("Projection")) {
+                    Stream.of("cond", "whileLoop", "scan").forEach(op -> keys.add("Control." + op));
+                } else {
+                    keys.add(c.getSimpleName());
+                }
+            }
+        }
         return keys;
+    }
+
+    private static boolean declaresVjp(Class<?> c) {
+        try {
+            c.getDeclaredMethod("vjp", Tensor.class, Tensor[].class, Tensor.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import org.fluxion.jit.Control;
+import org.fluxion.jit.Jit;
 import org.fluxion.ops.ArgReduce;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
@@ -159,7 +161,40 @@ final class PrimitiveSpecs {
         s.add(new Spec("AvgPool2d", x -> Ops.bind(new AvgPool2d(po), x[0]), r -> of(normal(r, 1, 2, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("AvgPool2dGrad", x -> Ops.bind(new AvgPool2dGrad(po, Shape.of(1, 2, 3, 4)), x[0]),
                 r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
+        s.addAll(control());
         return s;
+    }
+
+    /**
+     * Structured control flow, compiled: under jit each is one structured operation (jit's Projection
+     * primitive), whose rules rerun the loop on a tape at run time; order 2 goes through the rules of
+     * those derivative operations. Integer carries (counters) and predicates get no derivative.
+     */
+    private static List<Spec> control() {
+        // Both branches in one evaluation, whatever the sign of the inputs: no finite difference crosses one.
+        Function<List<Tensor>, Tensor> cond = x -> Control.cond(x.get(0).sum().gt(0),
+                        v -> v.get(0).mul(v.get(1)).sin(), v -> v.get(0).exp().mul(v.get(1)), x)
+                .add(Control.cond(x.get(0).sum().le(0), v -> v.get(0).mul(v.get(1)).sin(),
+                        v -> v.get(0).exp().mul(v.get(1)), x));
+        var jitCond = Jit.jit(cond);
+        // Three steps of x <- sin(x * y) + x, y captured, counted by an int carry.
+        var jitWhile = Jit.jit((List<Tensor> x) -> Control.whileLoop(c -> c.get(1).lt(3),
+                c -> List.of(c.get(0).mul(x.get(1)).sin().add(c.get(0)), c.get(1).add(1)),
+                List.of(x.get(0), Tensor.scalar(0, DType.INT32))).get(0));
+        // An RNN-like scan: c <- tanh(c * w + x_t), y_t = c^2; returns the ys and the final carry.
+        var jitScan = Jit.jit((List<Tensor> x) -> {
+            Control.ScanResult<Tensor> r = Control.scan((c, xt) -> {
+                Tensor next = c.mul(x.get(2)).add(xt).tanh();
+                return new Control.Step<>(next, next.square());
+            }, x.get(1), x.get(0));
+            return Tensor.concat(0, List.of(r.ys().reshape(-1), r.carry()));
+        });
+        return List.of(
+                new Spec("Control.cond", x -> jitCond.apply(List.of(x)), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true),
+                new Spec("Control.whileLoop", x -> jitWhile.apply(List.of(x)), r -> of(normal(r, 2), normal(r, 2)),
+                        1e-6, 2, true),
+                new Spec("Control.scan", x -> jitScan.apply(List.of(x)),
+                        r -> of(normal(r, 4, 3), normal(r, 3), normal(r, 3)), 1e-6, 2, true));
     }
 
     private static final Tensor distinctInput = distinct(new Random(7), 1, 2, 3, 4);

@@ -1,0 +1,62 @@
+package org.fluxion.jit;
+
+import java.util.Arrays;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * Output {@code k} of a structured operation ({@link Group}): the primitive through which loops,
+ * branches and their derivatives enter graphs and the tape. Every projection of a group takes the
+ * group's inputs; the group computes all outputs once per inputs.
+ *
+ * <p>Printed as the group's name with its parameters, e.g. {@code while[cond={ lambda ... }
+ * body={ lambda ... }]}; for a group of several outputs the first projection prints the nested graphs
+ * ({@code out=0, ...}) and the others only their index ({@code while[out=1]}).
+ */
+record Projection(Group group, int k) implements Primitive, Printer.Described {
+    @Override
+    public String name() {
+        return group.name;
+    }
+
+    @Override
+    public TensorType outputType(TensorType... inputs) {
+        if (!Arrays.equals(inputs, group.inTypes)) {
+            throw new IllegalArgumentException(group.name + ": inputs " + Arrays.toString(inputs)
+                    + " do not match the types it was built for " + Arrays.toString(group.inTypes));
+        }
+        return group.outTypes[k];
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... inputs) {
+        return group.output(k, inputs);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] inputs, Tensor output) {
+        return group.vjp(k, g, inputs, ~0);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] inputs, Tensor output, int wanted) {
+        return group.vjp(k, g, inputs, wanted);
+    }
+
+    /** The rule reruns the group from its inputs; the output is not read. */
+    @Override
+    public int vjpReads(int wanted, int arity) {
+        return arity >= 31 ? ~0 : (1 << arity) - 1;
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] inputs, Tensor[] tangents, Tensor output) {
+        return group.jvp(k, inputs, tangents);
+    }
+
+    @Override
+    public String parameters(String indent) {
+        return group.parameters(k, indent);
+    }
+}
