@@ -10,6 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * with a fused Vector API loop) and runs it over tiles in parallel ({@link TiledKernel}); kernels are cached
  * per program (structural equality), so tracing the same program twice compiles it once.
  * {@link #interpreter} is the scalar double-precision reference.
+ *
+ * <p>Performance notes (measured on AVX-512, float32):
+ * <ul>
+ *   <li>A generated kernel is as fast as the same loop written by hand with the Vector API; it was also
+ *       measured against interpreting a tree of per-operation vector loops over 1K-element scratch blocks
+ *       (the test class {@code ComposedKernel}), which is about 1.2-1.4x slower.</li>
+ *   <li>Each program's class warms up on its own: until C2 has compiled it (about a second of calls on
+ *       100K elements, or some thousands of calls on small ones) the Vector API runs unintrinsified, far
+ *       slower than the eager kernels, which are shared by all programs and warm up once.</li>
+ *   <li>Up to about 40 instructions C2 inlines every helper and keeps all vectors in registers; beyond
+ *       that its inlining cutoff leaves some helpers out of line and boxes their vectors: still correct, at
+ *       about twice the cost per operation (close to eager). The fusion pass should cap groups there.</li>
+ * </ul>
  */
 public final class FusionCompiler {
     private static final Map<ElementwiseProgram, FusedKernel> CACHE = new ConcurrentHashMap<>();

@@ -314,7 +314,7 @@ class FusionCompilerTest {
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             double rtol = dtype == DType.FLOAT32 ? 1e-4 : 1e-11;
             double rtolSum = dtype == DType.FLOAT32 ? 2e-5 : 1e-11;
-            for (int trial = 0; trial < 60; trial++) {
+            for (int trial = 0; trial < 40; trial++) {
                 boolean maskResult = reduction == Reduction.NONE && trial % 4 == 3;
                 ElementwiseProgram p = randomProgram(rng, dtype, maskResult, reduction);
                 int[] shape = SHAPES[trial % (SHAPES.length - 1)]; // the largest shape is covered below
@@ -323,7 +323,7 @@ class FusionCompilerTest {
             }
             ElementwiseProgram p = randomProgram(rng, dtype, false, reduction);
             compareWithInterpreter(p, 1, 1000003, rng, true, rtol, rtolSum, dtype.label() + " large");
-            compareWithInterpreter(p, 1000003, 1, rng, false, rtol, rtolSum, dtype.label() + " tall");
+            compareWithInterpreter(p, 100003, 1, rng, false, rtol, rtolSum, dtype.label() + " tall");
         }
     }
 
