@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import org.fluxion.jit.Checkpoint;
 import org.fluxion.jit.Control;
 import org.fluxion.jit.Jit;
 import org.fluxion.ops.ArgReduce;
@@ -189,12 +190,15 @@ final class PrimitiveSpecs {
             }, x.get(1), x.get(0));
             return Tensor.concat(0, List.of(r.ys().reshape(-1), r.carry()));
         });
+        var remat = Checkpoint.checkpointN((Tensor[] x) -> x[0].mul(x[1]).sin().add(x[0].exp()).sum());
         return List.of(
                 new Spec("Control.cond", x -> jitCond.apply(List.of(x)), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true),
                 new Spec("Control.whileLoop", x -> jitWhile.apply(List.of(x)), r -> of(normal(r, 2), normal(r, 2)),
                         1e-6, 2, true),
                 new Spec("Control.scan", x -> jitScan.apply(List.of(x)),
-                        r -> of(normal(r, 4, 3), normal(r, 3), normal(r, 3)), 1e-6, 2, true));
+                        r -> of(normal(r, 4, 3), normal(r, 3), normal(r, 3)), 1e-6, 2, true),
+                // checkpoint's Remat primitive: its rules rerun the traced function (rematerialization).
+                new Spec("Remat", x -> remat.apply(x), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true));
     }
 
     private static final Tensor distinctInput = distinct(new Random(7), 1, 2, 3, 4);
