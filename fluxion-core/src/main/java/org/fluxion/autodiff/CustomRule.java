@@ -69,6 +69,11 @@ public final class CustomRule implements Primitive {
     }
 
     @Override
+    public boolean precomputed() {
+        return true;
+    }
+
+    @Override
     public TensorType outputType(TensorType... inputs) {
         return value.type();
     }

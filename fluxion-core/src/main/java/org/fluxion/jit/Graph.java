@@ -42,9 +42,10 @@ public final class Graph {
 
     /**
      * Interprets the graph on concrete (or traced) tensors, each equation through {@link Ops#bind}: autodiff
-     * records every primitive, so the result is differentiable in every mode, to any order.
+     * records every primitive, so the result is differentiable in every mode, to any order (JAX's
+     * {@code eval_jaxpr}). The arguments are the graph's inputs in order, of the types it was traced for.
      */
-    Tensor[] evaluate(Tensor[] args) {
+    public Tensor[] evaluate(Tensor... args) {
         if (args.length != inputs.size()) {
             throw new IllegalArgumentException("graph: " + args.length + " arguments for " + inputs.size() + " inputs");
         }

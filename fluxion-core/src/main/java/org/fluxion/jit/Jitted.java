@@ -15,9 +15,9 @@ import org.fluxion.tensor.TensorType;
  * (tree structure, shapes and dtypes), tracing and compiling {@code f} on a miss, and runs it.
  *
  * <p>When an argument takes part in differentiation (requires grad, is recorded, or carries a tangent),
- * the optimized graph is interpreted primitive by primitive through the rule table instead, so that
- * {@code grad(jit(f))}, {@code jvp} and higher orders see every operation. Inside another trace the
- * function is inlined.
+ * {@code f} runs as eager code under autodiff instead, so that {@code grad(jit(f))}, {@code jvp} and
+ * higher orders see every primitive and every custom rule, with the same results; {@code jit(grad(f))} is
+ * the compiled form of a gradient. Inside another trace the function is inlined.
  *
  * @param <T> the argument: a tensor or a tree of tensors (lists, maps, records)
  * @param <R> the result: a tensor or a tree of tensors
@@ -46,13 +46,13 @@ public final class Jitted<T, R> implements Function<T, R> {
             return f.apply(args);
         }
         Tree.Flat flat = Tree.flatten(args);
-        Compiled c = compiled(flat);
-        Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
-        boolean differentiable = false;
-        for (Tensor t : leaves) {
-            differentiable |= t.autogradMeta() != null;
+        for (Tensor t : flat.leaves()) {
+            if (t.autogradMeta() != null) {
+                return f.apply(args); // differentiated from outside: autodiff sees every primitive and custom rule
+            }
         }
-        Tensor[] out = differentiable ? c.optimized.evaluate(leaves) : c.plan.run(leaves);
+        Compiled c = compiled(flat);
+        Tensor[] out = c.plan.run(flat.leaves().toArray(Tensor[]::new));
         return c.resultDef.unflatten(List.of(out));
     }
 

@@ -27,6 +27,16 @@ public interface Primitive {
     Tensor compute(TensorType out, Tensor... inputs);
 
     /**
+     * True for a primitive whose {@link #compute} returns a value computed before it was applied (a
+     * custom rule runs its function first, then applies itself for its derivative rules). While tracing,
+     * that value is already a traced result of the operations that computed it, so the primitive is not
+     * recorded in the graph: only its derivative rules matter.
+     */
+    default boolean precomputed() {
+        return false;
+    }
+
+    /**
      * VJP rule: given the cotangent {@code g} of the output, the cotangents of the inputs. Entries may be
      * null for inputs that get no gradient (indices, conditions, constants of integer type). A returned
      * cotangent may have the output's broadcast shape; the engine sums it down to the input's shape and

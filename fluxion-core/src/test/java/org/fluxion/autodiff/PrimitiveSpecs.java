@@ -177,28 +177,35 @@ final class PrimitiveSpecs {
                         v -> v.get(0).mul(v.get(1)).sin(), v -> v.get(0).exp().mul(v.get(1)), x)
                 .add(Control.cond(x.get(0).sum().le(0), v -> v.get(0).mul(v.get(1)).sin(),
                         v -> v.get(0).exp().mul(v.get(1)), x));
-        var jitCond = Jit.jit(cond);
         // Three steps of x <- sin(x * y) + x, y captured, counted by an int carry.
-        var jitWhile = Jit.jit((List<Tensor> x) -> Control.whileLoop(c -> c.get(1).lt(3),
+        Function<List<Tensor>, Tensor> loop = x -> Control.whileLoop(c -> c.get(1).lt(3),
                 c -> List.of(c.get(0).mul(x.get(1)).sin().add(c.get(0)), c.get(1).add(1)),
-                List.of(x.get(0), Tensor.scalar(0, DType.INT32))).get(0));
+                List.of(x.get(0), Tensor.scalar(0, DType.INT32))).get(0);
         // An RNN-like scan: c <- tanh(c * w + x_t), y_t = c^2; returns the ys and the final carry.
-        var jitScan = Jit.jit((List<Tensor> x) -> {
+        Function<List<Tensor>, Tensor> scan = x -> {
             Control.ScanResult<Tensor> r = Control.scan((c, xt) -> {
                 Tensor next = c.mul(x.get(2)).add(xt).tanh();
                 return new Control.Step<>(next, next.square());
             }, x.get(1), x.get(0));
             return Tensor.concat(0, List.of(r.ys().reshape(-1), r.carry()));
-        });
+        };
         var remat = Checkpoint.checkpointN((Tensor[] x) -> x[0].mul(x[1]).sin().add(x[0].exp()).sum());
+        // The specs run the traced graph through the rule table (Graph.evaluate), so that their derivatives
+        // go through the structured operations' rules rather than through the eager Java control flow.
         return List.of(
-                new Spec("Control.cond", x -> jitCond.apply(List.of(x)), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true),
-                new Spec("Control.whileLoop", x -> jitWhile.apply(List.of(x)), r -> of(normal(r, 2), normal(r, 2)),
+                new Spec("Control.cond", x -> viaGraph(cond, x), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true),
+                new Spec("Control.whileLoop", x -> viaGraph(loop, x), r -> of(normal(r, 2), normal(r, 2)),
                         1e-6, 2, true),
-                new Spec("Control.scan", x -> jitScan.apply(List.of(x)),
+                new Spec("Control.scan", x -> viaGraph(scan, x),
                         r -> of(normal(r, 4, 3), normal(r, 3), normal(r, 3)), 1e-6, 2, true),
                 // checkpoint's Remat primitive: its rules rerun the traced function (rematerialization).
                 new Spec("Remat", x -> remat.apply(x), r -> of(normal(r, 3), normal(r, 3)), 1e-6, 2, true));
+    }
+
+    /** {@code f}'s traced graph for these arguments, interpreted through the rule table. */
+    private static Tensor viaGraph(Function<List<Tensor>, Tensor> f, Tensor[] x) {
+        List<Tensor> args = List.of(x);
+        return Jit.makeGraph(f, args).evaluate(x)[0];
     }
 
     private static final Tensor distinctInput = distinct(new Random(7), 1, 2, 3, 4);

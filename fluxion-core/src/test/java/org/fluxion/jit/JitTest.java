@@ -160,4 +160,17 @@ class JitTest {
         assertTrue(r2.allClose(expected, 1e-5, 1e-5));
         assertTrue(f.apply(x1).allClose(copy, 1e-6, 1e-6));
     }
+
+    @Test
+    void customRulesRecomputeUnderJitAndKeepTheirDerivative() {
+        // f(x) = x^3 with a deliberately "wrong" VJP (g * 7) that shows the custom rule is the one used
+        var cube = Functional.customVjp("cube", (Tensor[] x) -> x[0].mul(x[0]).mul(x[0]),
+                (g, in, out) -> new Tensor[] {g.mul(7)});
+        var f = Jit.jit((Tensor x) -> cube.apply(new Tensor[] {x}).sum());
+        assertEquals(8.0, f.apply(Tensor.scalar(2, DType.FLOAT64)).item(), 1e-12);
+        assertEquals(27.0, f.apply(Tensor.scalar(3, DType.FLOAT64)).item(), 1e-12);
+        var g = Jit.jit(Functional.grad((Tensor x) -> cube.apply(new Tensor[] {x}).sum()));
+        assertEquals(7.0, g.apply(Tensor.scalar(3, DType.FLOAT64)).item(), 1e-12);
+        assertEquals(7.0, Functional.grad(f).apply(Tensor.scalar(3, DType.FLOAT64)).item(), 1e-12);
+    }
 }
