@@ -27,6 +27,9 @@ final class IndexCheck {
      * @throws IndexOutOfBoundsException naming {@code op}, the offending value and {@code what}
      */
     static void checkRange(String op, Tensor index, int bound, String what) {
+        if (index.isTraced()) {
+            return; // no values while jit traces: the gather/scatter kernel checks them when the plan runs
+        }
         // Dimensions of stride 0 repeat the same values: skipping them makes checking a broadcast index
         // (as index-select builds) cost its real number of elements, not its broadcast size.
         int[] dims = index.dims();

@@ -58,6 +58,12 @@ public final class Indexing {
         if (numClasses < 0) {
             throw new IllegalArgumentException("oneHot: numClasses must be >= 0, got " + numClasses);
         }
+        if (indices.isTraced()) {
+            // Rows of the identity, gathered: the gather kernel checks the range when the compiled plan runs.
+            int[] dims = java.util.Arrays.copyOf(indices.dims(), indices.rank() + 1);
+            dims[indices.rank()] = numClasses;
+            return indexSelect(Tensor.eye(numClasses, numClasses, DType.FLOAT32), 0, indices.reshape(-1)).reshape(dims);
+        }
         IndexCheck.checkRange("oneHot", indices, numClasses, "numClasses " + numClasses);
         return indices.unsqueeze(-1).eq(Tensor.arange(numClasses)).to(DType.FLOAT32);
     }

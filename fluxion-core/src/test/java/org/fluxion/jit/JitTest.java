@@ -173,4 +173,13 @@ class JitTest {
         assertEquals(7.0, g.apply(Tensor.scalar(3, DType.FLOAT64)).item(), 1e-12);
         assertEquals(7.0, Functional.grad(f).apply(Tensor.scalar(3, DType.FLOAT64)).item(), 1e-12);
     }
+
+    @Test
+    void tracedIndicesAreCheckedWhenThePlanRuns() {
+        var f = Jit.jit((List<Tensor> a) -> Tensor.oneHot(a.get(0), 3).mul(a.get(1)).sum());
+        Tensor w = Tensor.vector(1, 2, 3);
+        assertEquals(4.0, f.apply(List.of(Tensor.of(new long[] {0, 2}, 2), w)).item(), 1e-6);
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> f.apply(List.of(Tensor.of(new long[] {0, 3}, 2), w)));
+        assertTrue(e.getMessage().contains("index 3"), e.getMessage());
+    }
 }
