@@ -23,12 +23,62 @@ final class Fused implements Primitive, Printer.Described {
     private final int outer;
     private final int inner;
 
-    Fused(ElementwiseProgram program, TensorType type, int outer, int inner) {
+    /** Per input: ROW or COLUMN when it is repeated into a dense array before the kernel runs; else null. */
+    private final ElementwiseProgram.Access[] repeats;
+    /** The row length of the broadcast pattern that {@link #repeats} expands. */
+    private final int rowLength;
+
+    /**
+     * @param repeats per input, ROW ({@code dense[q] = x[q % rowLength]}) or COLUMN
+     *                ({@code dense[q] = x[q / rowLength]}) for an input to expand before the kernel (whose
+     *                program reads it FULL), or null
+     */
+    Fused(ElementwiseProgram program, TensorType type, int outer, int inner, ElementwiseProgram.Access[] repeats,
+          int rowLength) {
         this.program = program;
         this.kernel = FusionCompiler.compile(program);
         this.type = type;
         this.outer = outer;
         this.inner = inner;
+        this.repeats = repeats;
+        this.rowLength = rowLength;
+    }
+
+    /** The dense [outer * inner] array of a broadcast row ({@code x[q % rowLength]}) or column ({@code x[q / rowLength]}). */
+    private Object repeat(Object src, int offset, boolean row) {
+        int size = outer * inner;
+        if (src instanceof float[] f) {
+            float[] d = new float[size];
+            for (int q = 0, j = 0, r = 0; q < size; q++) {
+                d[q] = f[offset + (row ? j : r)];
+                if (++j == rowLength) {
+                    j = 0;
+                    r++;
+                }
+            }
+            return d;
+        }
+        if (src instanceof double[] f) {
+            double[] d = new double[size];
+            for (int q = 0, j = 0, r = 0; q < size; q++) {
+                d[q] = f[offset + (row ? j : r)];
+                if (++j == rowLength) {
+                    j = 0;
+                    r++;
+                }
+            }
+            return d;
+        }
+        boolean[] f = (boolean[]) src;
+        boolean[] d = new boolean[size];
+        for (int q = 0, j = 0, r = 0; q < size; q++) {
+            d[q] = f[offset + (row ? j : r)];
+            if (++j == rowLength) {
+                j = 0;
+                r++;
+            }
+        }
+        return d;
     }
 
     @Override
@@ -62,6 +112,10 @@ final class Fused implements Primitive, Printer.Described {
             }
             arrays[j] = t.storage().array();
             offsets[j] = t.offset();
+            if (repeats[j] != null) {
+                arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW);
+                offsets[j] = 0;
+            }
         }
         kernel.run(arrays, offsets, buffer.array(), 0, outer, inner);
         return Tensor.wrap(buffer, type.shape());

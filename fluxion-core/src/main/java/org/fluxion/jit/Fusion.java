@@ -33,6 +33,9 @@ final class Fusion {
     private Fusion() {
     }
 
+    /** Rows shorter than this many elements are flattened (see {@link #build}). */
+    private static final int SHORT_ROW = 16;
+
     private static final class Group {
         final List<Equation> members = new ArrayList<>();
         final Shape space;
@@ -241,10 +244,19 @@ final class Fusion {
         if (space.size() == 0) {
             return null;
         }
+        // Rows shorter than a vector would run as one masked vector op per row: for such spaces the
+        // broadcast inputs are repeated into dense arrays first (a cheap copy) and the kernel runs flat.
+        boolean densify = reduction == Reduction.NONE && inner < SHORT_ROW && outer > 1;
+        Access[] repeats = new Access[external.size()];
         ElementwiseProgram.Builder b = ElementwiseProgram.builder(grp.dtype);
         Map<Value, Integer> local = new IdentityHashMap<>();
         for (Value v : external) {
-            local.put(v, b.input(v.type.dtype(), access(v.type.shape(), space, split)));
+            Access acc = access(v.type.shape(), space, split);
+            if (densify && (acc == Access.ROW || acc == Access.COLUMN)) {
+                repeats[external.indexOf(v)] = acc;
+                acc = Access.FULL;
+            }
+            local.put(v, b.input(v.type.dtype(), acc));
         }
         try {
             for (Equation e : members) {
@@ -268,7 +280,9 @@ final class Fusion {
             ElementwiseProgram program = b.build(result, reduction);
             Equation root = root(grp);
             Value[] ins = external.toArray(Value[]::new);
-            return new Equation(new Fused(program, root.output().type, outer, inner), ins, root.output());
+            Fused fused = densify ? new Fused(program, root.output().type, 1, outer * inner, repeats, inner)
+                    : new Fused(program, root.output().type, outer, inner, repeats, inner);
+            return new Equation(fused, ins, root.output());
         } catch (IllegalArgumentException unsupported) {
             return null; // an operation the generator does not handle: the group stays unfused
         }

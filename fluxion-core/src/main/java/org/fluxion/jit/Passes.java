@@ -178,8 +178,8 @@ final class Passes {
         }
     }
 
-    /** Fusion of elementwise chains into generated kernels. */
+    /** Bias additions folded into their GEMMs, then fusion of elementwise chains into generated kernels. */
     static Graph fuse(Graph g) {
-        return Fusion.fuse(g);
+        return Fusion.fuse(MatMulBias.rewrite(g));
     }
 }

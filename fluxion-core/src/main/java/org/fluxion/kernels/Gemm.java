@@ -38,6 +38,10 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
+        if (n <= NARROW && work < PARALLEL_MIN) {
+            narrow(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         if (work < TINY) {
             naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
@@ -91,6 +95,59 @@ public final class Gemm {
     private static void checkDims(int m, int n, int k) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative GEMM size m=" + m + " n=" + n + " k=" + k);
+        }
+    }
+
+    /** Widest C handled by {@link #narrow}: small networks' layers (a hidden layer of 3, two classes). */
+    private static final int NARROW = 4;
+
+    /**
+     * C = A B for a C at most {@link #NARROW} columns wide (any m and k): B is copied once into a [k, 4]
+     * block padded with zeros, then each row of C is four register accumulators updated per element of
+     * A's row, {@code c_j += A(i,p) B(p,j)}, without loops over a width of 2 or 3 that cost more than
+     * their multiplications.
+     */
+    private static void narrow(boolean transA, boolean transB, int m, int n, int k,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] bl = new float[k * NARROW];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                bl[p * NARROW + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            }
+        }
+        int rowStep = transA ? 1 : lda;
+        int colStep = transA ? lda : 1;
+        for (int i = 0; i < m; i++) {
+            float c0 = 0;
+            float c1 = 0;
+            float c2 = 0;
+            float c3 = 0;
+            int ai = aOff + i * rowStep;
+            for (int p = 0, q = 0; p < k; p++, q += NARROW) {
+                float av = a[ai + p * colStep];
+                c0 += av * bl[q];
+                c1 += av * bl[q + 1];
+                c2 += av * bl[q + 2];
+                c3 += av * bl[q + 3];
+            }
+            int ci = cOff + i * ldc;
+            if (accumulate) {
+                c0 += c[ci];
+                c1 += n > 1 ? c[ci + 1] : 0;
+                c2 += n > 2 ? c[ci + 2] : 0;
+                c3 += n > 3 ? c[ci + 3] : 0;
+            }
+            c[ci] = c0;
+            if (n > 1) {
+                c[ci + 1] = c1;
+            }
+            if (n > 2) {
+                c[ci + 2] = c2;
+            }
+            if (n > 3) {
+                c[ci + 3] = c3;
+            }
         }
     }
 

@@ -93,9 +93,13 @@ public record MatMul() implements Primitive {
         if (y.size() == 0) {
             return y;
         }
+        if (a.rank() == 2 && b.rank() == 2) {
+            gemm(a, b, y, 0, false);
+            return y;
+        }
         // [B..., n, k] @ [k, m] with a dense left side is one GEMM of (B*n) rows.
         if (b.rank() == 2 && a.rank() > 2 && a.isContiguous()) {
-            gemm(a.reshape(-1, k), b, y, 0);
+            gemm(a.reshape(-1, k), b, y, 0, false);
             return y;
         }
         int batchRank = out.shape().rank() - 2;
@@ -114,7 +118,7 @@ public record MatMul() implements Primitive {
                     idx[d] = rem % bdims[d];
                     rem /= bdims[d];
                 }
-                gemm(matrixAt(ab, idx), matrixAt(bb, idx), y, i * n * m);
+                gemm(matrixAt(ab, idx), matrixAt(bb, idx), y, i * n * m, false);
             }
         });
         return y;
@@ -135,8 +139,17 @@ public record MatMul() implements Primitive {
         return r;
     }
 
-    /** {@code y[yOff..] = a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */
-    private static void gemm(Tensor a, Tensor b, Tensor y, int yOff) {
+    /**
+     * {@code y += a @ b} for rank-2 {@code a} [n, k], {@code b} [k, m] and a contiguous {@code y} [n, m]
+     * of their dtype: a GEMM that accumulates into what y holds (a compiled plan starts y with the bias
+     * rows, so {@code x @ W + b} is one pass).
+     */
+    public static void accumulate(Tensor a, Tensor b, Tensor y) {
+        gemm(a, b, y, y.offset(), true);
+    }
+
+    /** {@code y[yOff..] (+)= a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */
+    private static void gemm(Tensor a, Tensor b, Tensor y, int yOff, boolean accumulate) {
         int n = a.dim(0);
         int k = a.dim(1);
         int m = b.dim(1);
@@ -152,10 +165,10 @@ public record MatMul() implements Primitive {
         }
         if (a.dtype() == DType.FLOAT32) {
             Gemm.sgemm(la.transposed, lb.transposed, n, m, k, a.storage().floats(), a.offset(), la.leading,
-                    b.storage().floats(), b.offset(), lb.leading, y.storage().floats(), yOff, m, false);
+                    b.storage().floats(), b.offset(), lb.leading, y.storage().floats(), yOff, m, accumulate);
         } else {
             Gemm.dgemm(la.transposed, lb.transposed, n, m, k, a.storage().doubles(), a.offset(), la.leading,
-                    b.storage().doubles(), b.offset(), lb.leading, y.storage().doubles(), yOff, m, false);
+                    b.storage().doubles(), b.offset(), lb.leading, y.storage().doubles(), yOff, m, accumulate);
         }
     }
 

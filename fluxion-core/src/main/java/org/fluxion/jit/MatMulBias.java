@@ -1,0 +1,111 @@
+package org.fluxion.jit;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.ops.Binary;
+import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.MatMul;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * {@code a @ b + c} as one step: the output starts as {@code c} broadcast to [n, m] (a bias row, or a
+ * full [n, m] tensor) and the GEMM accumulates into it, so the sum costs no pass of its own and the
+ * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
+ * after differentiation, and has no derivative rules.
+ */
+record MatMulBias(TensorType type) implements Primitive {
+    @Override
+    public String name() {
+        return "matmul_add";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... inputs) {
+        return type;
+    }
+
+    /** inputs: a [n, k], b [k, m], c broadcastable to [n, m]. */
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        Tensor y = startingWith(in[2]);
+        MatMul.accumulate(in[0], in[1], y);
+        return y;
+    }
+
+    /** A new dense [n, m] tensor holding {@code c} broadcast: a bias row copied into each row, or c itself. */
+    private Tensor startingWith(Tensor c) {
+        int n = type.shape().dim(0);
+        int m = type.shape().dim(1);
+        if (!c.isContiguous() || (c.size() != m && c.size() != n * m)) {
+            return c.broadcastTo(type.shape()).copy();
+        }
+        Storage y = Storage.allocate(type.dtype(), n * m);
+        int period = c.size(); // m for a bias row, n * m for a full tensor
+        int o = c.offset();
+        if (y.array() instanceof float[] dst) {
+            float[] src = c.storage().floats();
+            for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
+                dst[i] = src[o + j];
+            }
+        } else {
+            double[] dst = y.doubles();
+            double[] src = c.storage().doubles();
+            for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
+                dst[i] = src[o + j];
+            }
+        }
+        return Tensor.wrap(y, type.shape());
+    }
+
+    /**
+     * Rewrites {@code add(matmul(a, b), c)} (either operand order) into one {@code matmul_add} when the
+     * product is rank 2, feeds only this add, and the add neither broadcasts the product nor changes its
+     * dtype.
+     */
+    static Graph rewrite(Graph g) {
+        Map<Value, Integer> uses = new IdentityHashMap<>();
+        for (Equation e : g.equations) {
+            for (Value v : e.inputs()) {
+                uses.merge(v, 1, Integer::sum);
+            }
+        }
+        g.outputs.forEach(v -> uses.merge(v, 1, Integer::sum));
+        Map<Value, Equation> producer = new IdentityHashMap<>();
+        Map<Equation, Boolean> dropped = new IdentityHashMap<>();
+        Map<Equation, Equation> replacement = new IdentityHashMap<>();
+        for (Equation e : g.equations) {
+            producer.put(e.output(), e);
+            if (!(e.primitive() instanceof Binary b) || b.op() != BinaryOp.ADD) {
+                continue;
+            }
+            for (int side = 0; side < 2; side++) {
+                Equation mm = producer.get(e.inputs()[side]);
+                Value c = e.inputs()[1 - side];
+                if (mm != null && mm.primitive() instanceof MatMul && mm.output().type.shape().rank() == 2
+                        && mm.inputs()[0].type.shape().rank() == 2 && mm.inputs()[1].type.shape().rank() == 2
+                        && uses.get(mm.output()) == 1 && e.output().type.equals(mm.output().type)
+                        && c.type.dtype() == mm.output().type.dtype() && !dropped.containsKey(mm)) {
+                    dropped.put(mm, true);
+                    replacement.put(e, new Equation(new MatMulBias(e.output().type),
+                            new Value[] {mm.inputs()[0], mm.inputs()[1], c}, e.output()));
+                    break;
+                }
+            }
+        }
+        if (replacement.isEmpty()) {
+            return g;
+        }
+        List<Equation> out = new ArrayList<>();
+        for (Equation e : g.equations) {
+            if (!dropped.containsKey(e)) {
+                out.add(replacement.getOrDefault(e, e));
+            }
+        }
+        return new Graph(g.inputs, out, g.outputs);
+    }
+}
