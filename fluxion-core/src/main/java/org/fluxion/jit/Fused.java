@@ -88,7 +88,8 @@ final class Fused implements Primitive, Printer.Described {
 
     @Override
     public String parameters(String indent) {
-        return "outer=" + outer + ", inner=" + inner + ", program=" + program;
+        String body = program.toString().replace("\n", "\n" + indent + "        ");
+        return "outer=" + outer + ", inner=" + inner + ", program={\n" + indent + "        " + body + " }";
     }
 
     @Override

@@ -33,6 +33,12 @@ final class Fusion {
     private Fusion() {
     }
 
+    /**
+     * Operations per fused kernel at most: beyond about 40 (with transcendental functions) C2 stops
+     * inlining the generated code's helpers and the kernel falls back to eager speed.
+     */
+    private static final int MAX_GROUP = 32;
+
     /** Rows shorter than this many elements are flattened (see {@link #build}). */
     private static final int SHORT_ROW = 16;
 
@@ -82,7 +88,8 @@ final class Fusion {
                     }
                 }
             }
-            if (target != null && target.space.equals(out.type.shape()) && target.dtype == floatType) {
+            if (target != null && target.space.equals(out.type.shape()) && target.dtype == floatType
+                    && target.members.size() < MAX_GROUP) {
                 target.members.add(e);
                 groupOf.put(e, target);
             } else if (!(e.primitive() instanceof Expand) && out.type.dtype() == floatType) {

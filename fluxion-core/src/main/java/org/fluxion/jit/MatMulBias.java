@@ -18,7 +18,12 @@ import org.fluxion.tensor.TensorType;
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
  */
-record MatMulBias(TensorType type) implements Primitive {
+record MatMulBias(TensorType type) implements Primitive, Printer.Described {
+    @Override
+    public String parameters(String indent) {
+        return ""; // the output type is printed with the output
+    }
+
     @Override
     public String name() {
         return "matmul_add";
