@@ -33,8 +33,12 @@ final class Fused implements Primitive, Printer.Described {
      *                ({@code dense[q] = x[q / rowLength]}) for an input to expand before the kernel (whose
      *                program reads it FULL), or null
      */
+    /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
+    private final ElementwiseProgram.Reduction rowFold;
+
     Fused(ElementwiseProgram program, TensorType type, int outer, int inner, ElementwiseProgram.Access[] repeats,
-          int rowLength) {
+          int rowLength, ElementwiseProgram.Reduction rowFold) {
+        this.rowFold = rowFold;
         this.program = program;
         this.kernel = FusionCompiler.compile(program);
         this.type = type;
@@ -42,6 +46,20 @@ final class Fused implements Primitive, Printer.Described {
         this.inner = inner;
         this.repeats = repeats;
         this.rowLength = rowLength;
+    }
+
+    /** {@code out[r] = sum or max of flat[r * rowLength .. (r + 1) * rowLength)}, summed in double. */
+    private void foldRows(Storage flat, Storage out) {
+        boolean sum = rowFold == ElementwiseProgram.Reduction.SUM_INNER;
+        int rows = out.length();
+        for (int r = 0; r < rows; r++) {
+            double acc = sum ? 0 : Double.NEGATIVE_INFINITY;
+            for (int q = r * rowLength, e = q + rowLength; q < e; q++) {
+                double v = flat.getDouble(q);
+                acc = sum ? acc + v : Math.max(acc, v);
+            }
+            out.setDouble(r, acc);
+        }
     }
 
     /** The dense [outer * inner] array of a broadcast row ({@code x[q % rowLength]}) or column ({@code x[q / rowLength]}). */
@@ -117,6 +135,12 @@ final class Fused implements Primitive, Printer.Described {
                 arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW);
                 offsets[j] = 0;
             }
+        }
+        if (rowFold != null) {
+            Storage flat = Storage.allocate(type.dtype(), outer * inner);
+            kernel.run(arrays, offsets, flat.array(), 0, outer, inner);
+            foldRows(flat, buffer);
+            return Tensor.wrap(buffer, type.shape());
         }
         kernel.run(arrays, offsets, buffer.array(), 0, outer, inner);
         return Tensor.wrap(buffer, type.shape());

@@ -253,7 +253,9 @@ final class Fusion {
         }
         // Rows shorter than a vector would run as one masked vector op per row: for such spaces the
         // broadcast inputs are repeated into dense arrays first (a cheap copy) and the kernel runs flat.
-        boolean densify = reduction == Reduction.NONE && inner < SHORT_ROW && outer > 1;
+        // A sum or max over such short rows runs flat too, then folds each row in Java (foldRows).
+        boolean foldRows = reduction.perRow() && inner < SHORT_ROW && outer > 1;
+        boolean densify = (reduction == Reduction.NONE || foldRows) && inner < SHORT_ROW && outer > 1;
         Access[] repeats = new Access[external.size()];
         ElementwiseProgram.Builder b = ElementwiseProgram.builder(grp.dtype);
         Map<Value, Integer> local = new IdentityHashMap<>();
@@ -284,11 +286,12 @@ final class Fusion {
                 local.put(e.output(), r);
             }
             int result = local.get(grp.reduce != null ? grp.reduce.inputs()[0] : grp.members.get(0).output());
-            ElementwiseProgram program = b.build(result, reduction);
+            ElementwiseProgram program = b.build(result, foldRows ? Reduction.NONE : reduction);
             Equation root = root(grp);
             Value[] ins = external.toArray(Value[]::new);
-            Fused fused = densify ? new Fused(program, root.output().type, 1, outer * inner, repeats, inner)
-                    : new Fused(program, root.output().type, outer, inner, repeats, inner);
+            Reduction fold = foldRows ? reduction : null;
+            Fused fused = densify ? new Fused(program, root.output().type, 1, outer * inner, repeats, inner, fold)
+                    : new Fused(program, root.output().type, outer, inner, repeats, inner, null);
             return new Equation(fused, ins, root.output());
         } catch (IllegalArgumentException unsupported) {
             return null; // an operation the generator does not handle: the group stays unfused

@@ -182,4 +182,18 @@ class JitTest {
         var e = assertThrows(IndexOutOfBoundsException.class, () -> f.apply(List.of(Tensor.of(new long[] {0, 3}, 2), w)));
         assertTrue(e.getMessage().contains("index 3"), e.getMessage());
     }
+
+    @Test
+    void shortRowsWithBroadcastsAndRowReductionsRunFlat() {
+        var f = Jit.jit((List<Tensor> in) -> {
+            Tensor z = in.get(0).add(in.get(1)).mul(in.get(2)).exp(); // [50, 3] + row [3], * column [50, 1]
+            return List.of(z.sum(new int[] {1}, true), z.max(new int[] {1}, false), z.tanh());
+        });
+        List<Tensor> args = List.of(Tensor.randn(1, 50, 3), Tensor.randn(2, 3), Tensor.randn(3, 50, 1));
+        List<Tensor> got = f.apply(args);
+        Tensor z = args.get(0).add(args.get(1)).mul(args.get(2)).exp();
+        assertTrue(got.get(0).allClose(z.sum(new int[] {1}, true), 1e-5, 1e-5));
+        assertTrue(got.get(1).allClose(z.max(new int[] {1}, false), 1e-6, 1e-6));
+        assertTrue(got.get(2).allClose(z.tanh(), 1e-6, 1e-6));
+    }
 }
