@@ -46,11 +46,24 @@ public final class JitChainBench implements Benchmark {
                 + jitted.graph(x).count("fused") + " fused kernel(s)); trace "
                 + BenchLine.seconds(jitted.lastTraceNanos() / 1e9) + ", optimize+compile "
                 + BenchLine.seconds(jitted.lastCompileNanos() / 1e9) + ", first call " + BenchLine.seconds(firstCall));
+        out.println("Allocated per call: jit " + megabytes(() -> jitted.apply(x)) + " MB (the output is "
+                + 4L * N / 1_000_000 + " MB), eager " + megabytes(() -> eager.apply(x)) + " MB");
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
             Alternating.Result r = Alternating.run(() -> jitted.apply(x), () -> eager.apply(x), 3, 9, 3);
             out.println(BenchLine.time(name(), "n10M-t" + threads, r.fluxionSeconds(), r.referenceSeconds()));
         }
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Megabytes the calling thread allocates while running {@code body} once (HotSpot's per-thread counter). */
+    private static long megabytes(Runnable body) {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Parallel.setThreads(1); // every allocation on this thread
+        long before = threads.getCurrentThreadAllocatedBytes();
+        body.run();
+        long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        return Math.round(bytes / 1e6);
     }
 }
