@@ -29,17 +29,18 @@ final class KernelArgs {
                 case COLUMN -> inner == 0 ? 0 : outer;
                 case SCALAR -> n == 0 ? 0 : 1;
             };
-            checkArray("input " + j + " (" + p.inputAccess(j) + ")", inputs[j], p.inputType(j), inOffsets[j], need);
+            checkArray(j, p.inputAccess(j), inputs[j], p.inputType(j), inOffsets[j], need);
         }
         long outNeed = switch (p.reduction()) {
             case NONE -> n;
             case SUM_INNER, MAX_INNER -> outer;
             case SUM_ALL, MAX_ALL -> 1;
         };
-        checkArray("output", output, p.outputType(), outOffset, outNeed);
+        checkArray(-1, null, output, p.outputType(), outOffset, outNeed);
     }
 
-    private static void checkArray(String what, Object a, DType type, int offset, long need) {
+    /** Checks input {@code j} (of the given access), or the output when {@code j < 0}; messages are built only on failure. */
+    private static void checkArray(int j, ElementwiseProgram.Access access, Object a, DType type, int offset, long need) {
         int length = switch (type) {
             case FLOAT32 -> a instanceof float[] f ? f.length : -1;
             case FLOAT64 -> a instanceof double[] d ? d.length : -1;
@@ -47,11 +48,13 @@ final class KernelArgs {
             default -> throw new AssertionError(type);
         };
         if (length < 0) {
+            String what = j < 0 ? "output" : "input " + j + " (" + access + ")";
             throw new IllegalArgumentException("fused kernel: " + what + " must be a " + type.label() + " array ("
                     + switch (type) { case FLOAT32 -> "float[]"; case FLOAT64 -> "double[]"; default -> "boolean[]"; }
                     + "), got " + (a == null ? "null" : a.getClass().getSimpleName()));
         }
         if (offset < 0 || offset + need > length) {
+            String what = j < 0 ? "output" : "input " + j + " (" + access + ")";
             throw new IllegalArgumentException("fused kernel: " + what + " needs elements [" + offset + ", "
                     + (offset + need) + ") but has length " + length);
         }

@@ -60,18 +60,23 @@ final class TiledKernel implements FusedKernel {
             case SUM_INNER, MAX_INNER -> new double[rows * colBlocks];
             case SUM_ALL, MAX_ALL -> new double[tiles];
         };
-        Parallel.forRange(tiles, grain, (t0, t1) -> {
-            for (int t = t0; t < t1; t++) {
-                int rt = t / colBlocks;
-                int cb = t - rt * colBlocks;
-                int o0 = rt * rowsPerTile;
-                int o1 = Math.min(rows, o0 + rowsPerTile);
-                int i0 = cb * TILE;
-                int i1 = colBlocks == 1 ? cols : Math.min(cols, i0 + TILE);
-                int accOff = red.all() ? t : o0 * colBlocks + cb;
-                tile.run(inputs, inOffsets, output, outOffset, cols, o0, o1, i0, i1, acc, accOff);
-            }
-        });
+        if (tiles == 1) {
+            // One tile (a small space): no hand-off to the worker team, no closure.
+            tile.run(inputs, inOffsets, output, outOffset, cols, 0, rows, 0, cols, acc, 0);
+        } else {
+            Parallel.forRange(tiles, grain, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    int rt = t / colBlocks;
+                    int cb = t - rt * colBlocks;
+                    int o0 = rt * rowsPerTile;
+                    int o1 = Math.min(rows, o0 + rowsPerTile);
+                    int i0 = cb * TILE;
+                    int i1 = colBlocks == 1 ? cols : Math.min(cols, i0 + TILE);
+                    int accOff = red.all() ? t : o0 * colBlocks + cb;
+                    tile.run(inputs, inOffsets, output, outOffset, cols, o0, o1, i0, i1, acc, accOff);
+                }
+            });
+        }
         if (red == Reduction.NONE) {
             return;
         }
