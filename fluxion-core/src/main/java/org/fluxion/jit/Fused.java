@@ -52,48 +52,57 @@ final class Fused implements Primitive, Printer.Described {
     private void foldRows(Storage flat, Storage out) {
         boolean sum = rowFold == ElementwiseProgram.Reduction.SUM_INNER;
         int rows = out.length();
-        for (int r = 0; r < rows; r++) {
-            double acc = sum ? 0 : Double.NEGATIVE_INFINITY;
-            for (int q = r * rowLength, e = q + rowLength; q < e; q++) {
-                double v = flat.getDouble(q);
-                acc = sum ? acc + v : Math.max(acc, v);
+        int w = rowLength;
+        if (flat.array() instanceof float[] f) {
+            float[] o = out.floats();
+            for (int r = 0, q = 0; r < rows; r++) {
+                double acc = f[q++];
+                for (int k = 1; k < w; k++, q++) {
+                    acc = sum ? acc + f[q] : Math.max(acc, f[q]);
+                }
+                o[r] = (float) acc;
             }
-            out.setDouble(r, acc);
+        } else {
+            double[] f = flat.doubles();
+            double[] o = out.doubles();
+            for (int r = 0, q = 0; r < rows; r++) {
+                double acc = f[q++];
+                for (int k = 1; k < w; k++, q++) {
+                    acc = sum ? acc + f[q] : Math.max(acc, f[q]);
+                }
+                o[r] = acc;
+            }
         }
     }
 
     /** The dense [outer * inner] array of a broadcast row ({@code x[q % rowLength]}) or column ({@code x[q / rowLength]}). */
     private Object repeat(Object src, int offset, boolean row) {
         int size = outer * inner;
+        int w = rowLength;
+        int rows = size / w;
         if (src instanceof float[] f) {
             float[] d = new float[size];
-            for (int q = 0, j = 0, r = 0; q < size; q++) {
-                d[q] = f[offset + (row ? j : r)];
-                if (++j == rowLength) {
-                    j = 0;
-                    r++;
+            for (int r = 0, q = 0; r < rows; r++) {
+                for (int k = 0; k < w; k++, q++) {
+                    d[q] = f[offset + (row ? k : r)];
                 }
             }
             return d;
         }
         if (src instanceof double[] f) {
             double[] d = new double[size];
-            for (int q = 0, j = 0, r = 0; q < size; q++) {
-                d[q] = f[offset + (row ? j : r)];
-                if (++j == rowLength) {
-                    j = 0;
-                    r++;
+            for (int r = 0, q = 0; r < rows; r++) {
+                for (int k = 0; k < w; k++, q++) {
+                    d[q] = f[offset + (row ? k : r)];
                 }
             }
             return d;
         }
         boolean[] f = (boolean[]) src;
         boolean[] d = new boolean[size];
-        for (int q = 0, j = 0, r = 0; q < size; q++) {
-            d[q] = f[offset + (row ? j : r)];
-            if (++j == rowLength) {
-                j = 0;
-                r++;
+        for (int r = 0, q = 0; r < rows; r++) {
+            for (int k = 0; k < w; k++, q++) {
+                d[q] = f[offset + (row ? k : r)];
             }
         }
         return d;

@@ -213,10 +213,15 @@ public final class Views {
             return Shape.of(newDims).contiguousStrides();
         }
         // Size-1 axes carry no layout information: drop them.
-        int[] od = Arrays.stream(oldDims).filter(d -> d != 1).toArray();
-        int[] os = new int[od.length];
+        int kept = 0;
+        for (int d : oldDims) {
+            kept += d != 1 ? 1 : 0;
+        }
+        int[] od = new int[kept];
+        int[] os = new int[kept];
         for (int i = 0, j = 0; i < oldDims.length; i++) {
             if (oldDims[i] != 1) {
+                od[j] = oldDims[i];
                 os[j++] = oldStrides[i];
             }
         }
