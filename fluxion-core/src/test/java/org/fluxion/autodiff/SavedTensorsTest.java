@@ -15,17 +15,8 @@ import org.junit.jupiter.api.Test;
  * or heap numbers: each test first shows the tensor is still reachable where it must be.
  */
 class SavedTensorsTest {
-    /** Runs GC until the reference is cleared, a bounded number of times. */
     private static boolean collected(WeakReference<?> ref) {
-        for (int i = 0; i < 20 && ref.get() != null; i++) {
-            System.gc();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ref.get() == null;
+        return GcProbe.collected(ref);
     }
 
     private static Tensor leaf() {
