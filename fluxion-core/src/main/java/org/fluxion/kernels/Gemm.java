@@ -116,8 +116,23 @@ public final class Gemm {
                 bl[p * NARROW + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
             }
         }
+        if (transA && m <= NARROW) {
+            narrowSmall(m, n, k, a, aOff, lda, bl, c, cOff, ldc, accumulate);
+            return;
+        }
         int rowStep = transA ? 1 : lda;
         int colStep = transA ? lda : 1;
+        if (!transA && k == 2) {
+            // The first layer of a small network on 2-D points: both products of a row written out.
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda;
+                float a0 = a[ai];
+                float a1 = a[ai + 1];
+                store(c, cOff + i * ldc, n, accumulate, a0 * bl[0] + a1 * bl[4], a0 * bl[1] + a1 * bl[5],
+                        a0 * bl[2] + a1 * bl[6], a0 * bl[3] + a1 * bl[7]);
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             float c0 = 0;
             float c1 = 0;
@@ -131,23 +146,62 @@ public final class Gemm {
                 c2 += av * bl[q + 2];
                 c3 += av * bl[q + 3];
             }
-            int ci = cOff + i * ldc;
-            if (accumulate) {
-                c0 += c[ci];
-                c1 += n > 1 ? c[ci + 1] : 0;
-                c2 += n > 2 ? c[ci + 2] : 0;
-                c3 += n > 3 ? c[ci + 3] : 0;
-            }
-            c[ci] = c0;
-            if (n > 1) {
-                c[ci + 1] = c1;
-            }
-            if (n > 2) {
-                c[ci + 2] = c2;
-            }
-            if (n > 3) {
-                c[ci + 3] = c3;
-            }
+            store(c, cOff + i * ldc, n, accumulate, c0, c1, c2, c3);
+        }
+    }
+
+    /**
+     * Aᵀ B for A [k, m] with m and n at most 4 (a small layer's weight gradient: a sum over the batch of
+     * outer products): one pass over k with the whole [m, 4] block of C in registers.
+     */
+    private static void narrowSmall(int m, int n, int k, float[] a, int aOff, int lda, float[] bl,
+                                    float[] c, int cOff, int ldc, boolean accumulate) {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int p = 0, q = 0; p < k; p++, q += NARROW) {
+            int ap = aOff + p * lda;
+            float b0 = bl[q];
+            float b1 = bl[q + 1];
+            float b2 = bl[q + 2];
+            float b3 = bl[q + 3];
+            float a0 = a[ap];
+            float a1 = m > 1 ? a[ap + 1] : 0; // rows past m stay zero and are not stored
+            float a2 = m > 2 ? a[ap + 2] : 0;
+            float a3 = m > 3 ? a[ap + 3] : 0;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        }
+        store(c, cOff, n, accumulate, c00, c01, c02, c03);
+        if (m > 1) {
+            store(c, cOff + ldc, n, accumulate, c10, c11, c12, c13);
+        }
+        if (m > 2) {
+            store(c, cOff + 2 * ldc, n, accumulate, c20, c21, c22, c23);
+        }
+        if (m > 3) {
+            store(c, cOff + 3 * ldc, n, accumulate, c30, c31, c32, c33);
+        }
+    }
+
+    /** Writes (or adds) the first n of four values of one row of C. */
+    private static void store(float[] c, int ci, int n, boolean accumulate, float c0, float c1, float c2, float c3) {
+        if (accumulate) {
+            c0 += c[ci];
+            c1 += n > 1 ? c[ci + 1] : 0;
+            c2 += n > 2 ? c[ci + 2] : 0;
+            c3 += n > 3 ? c[ci + 3] : 0;
+        }
+        c[ci] = c0;
+        if (n > 1) {
+            c[ci + 1] = c1;
+        }
+        if (n > 2) {
+            c[ci + 2] = c2;
+        }
+        if (n > 3) {
+            c[ci + 3] = c3;
         }
     }
 
