@@ -110,26 +110,32 @@ public final class Gemm {
     private static void narrow(boolean transA, boolean transB, int m, int n, int k,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc, boolean accumulate) {
-        float[] bl = new float[k * NARROW];
+        int rowStep = transA ? 1 : lda;
+        int colStep = transA ? lda : 1;
+        if (m <= NARROW) {
+            narrowSmall(m, n, k, a, aOff, rowStep, colStep, b, bOff, transB ? 1 : ldb, transB ? ldb : 1,
+                    c, cOff, ldc, accumulate);
+            return;
+        }
+        float[] bl = new float[Math.max(k, NARROW) * NARROW]; // rows past k stay zero
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < n; j++) {
                 bl[p * NARROW + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
             }
         }
-        if (transA && m <= NARROW) {
-            narrowSmall(m, n, k, a, aOff, lda, bl, c, cOff, ldc, accumulate);
-            return;
-        }
-        int rowStep = transA ? 1 : lda;
-        int colStep = transA ? lda : 1;
-        if (!transA && k == 2) {
-            // The first layer of a small network on 2-D points: both products of a row written out.
+        if (!transA && k <= NARROW) {
+            // Small layers (2-D points in, a few hidden units): each row's products written out, no loop over k.
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * lda;
                 float a0 = a[ai];
-                float a1 = a[ai + 1];
-                store(c, cOff + i * ldc, n, accumulate, a0 * bl[0] + a1 * bl[4], a0 * bl[1] + a1 * bl[5],
-                        a0 * bl[2] + a1 * bl[6], a0 * bl[3] + a1 * bl[7]);
+                float a1 = k > 1 ? a[ai + 1] : 0;
+                float a2 = k > 2 ? a[ai + 2] : 0;
+                float a3 = k > 3 ? a[ai + 3] : 0;
+                store(c, cOff + i * ldc, n, accumulate,
+                        a0 * bl[0] + a1 * bl[4] + a2 * bl[8] + a3 * bl[12],
+                        a0 * bl[1] + a1 * bl[5] + a2 * bl[9] + a3 * bl[13],
+                        a0 * bl[2] + a1 * bl[6] + a2 * bl[10] + a3 * bl[14],
+                        a0 * bl[3] + a1 * bl[7] + a2 * bl[11] + a3 * bl[15]);
             }
             return;
         }
@@ -151,23 +157,26 @@ public final class Gemm {
     }
 
     /**
-     * Aᵀ B for A [k, m] with m and n at most 4 (a small layer's weight gradient: a sum over the batch of
-     * outer products): one pass over k with the whole [m, 4] block of C in registers.
+     * C = A B with m and n at most 4 (a small layer's weight gradient: a sum over the batch of outer
+     * products), for any k: one pass over k with the whole 4 x 4 block of C in registers. A(i, p) is
+     * {@code a[aOff + i * ai + p * ap]}, B(p, j) is {@code b[bOff + p * bp + j * bj]}.
      */
-    private static void narrowSmall(int m, int n, int k, float[] a, int aOff, int lda, float[] bl,
+    private static void narrowSmall(int m, int n, int k, float[] a, int aOff, int ai, int ap,
+                                    float[] b, int bOff, int bp, int bj,
                                     float[] c, int cOff, int ldc, boolean accumulate) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int p = 0, q = 0; p < k; p++, q += NARROW) {
-            int ap = aOff + p * lda;
-            float b0 = bl[q];
-            float b1 = bl[q + 1];
-            float b2 = bl[q + 2];
-            float b3 = bl[q + 3];
-            float a0 = a[ap];
-            float a1 = m > 1 ? a[ap + 1] : 0; // rows past m stay zero and are not stored
-            float a2 = m > 2 ? a[ap + 2] : 0;
-            float a3 = m > 3 ? a[ap + 3] : 0;
+        for (int p = 0; p < k; p++) {
+            int pa = aOff + p * ap;
+            int pb = bOff + p * bp;
+            float b0 = b[pb];
+            float b1 = n > 1 ? b[pb + bj] : 0; // rows and columns past m, n stay zero and are not stored
+            float b2 = n > 2 ? b[pb + 2 * bj] : 0;
+            float b3 = n > 3 ? b[pb + 3 * bj] : 0;
+            float a0 = a[pa];
+            float a1 = m > 1 ? a[pa + ai] : 0;
+            float a2 = m > 2 ? a[pa + 2 * ai] : 0;
+            float a3 = m > 3 ? a[pa + 3 * ai] : 0;
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
