@@ -16,7 +16,7 @@ import org.fluxion.tensor.TensorType;
  * <p>The iteration space is {@code [outer, inner]}; each input is indexed as its access says (dense,
  * a row broadcast along outer, a column broadcast along inner, or a scalar).
  */
-final class Fused implements Primitive, Printer.Described {
+final class Fused implements Primitive, Printer.Described, IntoBuffer {
     final ElementwiseProgram program;
     private final FusedKernel kernel;
     private final TensorType type;
@@ -130,7 +130,8 @@ final class Fused implements Primitive, Printer.Described {
     }
 
     /** Runs the kernel writing into {@code buffer} (a storage of the output's dtype and size). */
-    Tensor computeInto(Storage buffer, Tensor[] inputs) {
+    @Override
+    public Tensor computeInto(Storage buffer, Tensor[] inputs) {
         Object[] arrays = new Object[inputs.length];
         int[] offsets = new int[inputs.length];
         for (int j = 0; j < inputs.length; j++) {

@@ -27,7 +27,7 @@ final class Liveness {
 
     /**
      * Buffer reuse: which recycled buffer each equation writes into, or {@code -1} for a fresh allocation.
-     * Fused kernels write into buffers; an output that is not a graph output and is read only by steps that
+     * Fused kernels and GEMMs with a bias write into buffers; an output that is not a graph output and is read only by steps that
      * never keep a view of their inputs gets a buffer. A buffer is free again after the last use of the
      * value in it (interval allocation in execution order), so a chain of temporaries cycles through a few
      * buffers, and the plan keeps them from call to call: the steady state allocates only the results.
@@ -37,7 +37,7 @@ final class Liveness {
         g.outputs.forEach(v -> outputs.put(v, true));
         Map<Value, Boolean> viewed = new IdentityHashMap<>();
         for (Equation e : g.equations) {
-            if (!(e.primitive() instanceof Fused || e.primitive() instanceof org.fluxion.ops.MatMul)) {
+            if (!(e.primitive() instanceof IntoBuffer || e.primitive() instanceof org.fluxion.ops.MatMul)) {
                 for (Value v : e.inputs()) {
                     viewed.put(v, true); // may alias its input (reshape, permute, ...) or keep it (control flow)
                 }
@@ -56,7 +56,7 @@ final class Liveness {
         for (int i = 0; i < n; i++) {
             Equation e = g.equations.get(i);
             Value out = e.output();
-            if (e.primitive() instanceof Fused && !outputs.containsKey(out) && !viewed.containsKey(out)
+            if (e.primitive() instanceof IntoBuffer && !outputs.containsKey(out) && !viewed.containsKey(out)
                     && lastUse.containsKey(out)) {
                 var key = new org.fluxion.tensor.TensorType(org.fluxion.tensor.Shape.of(out.type.shape().size()),
                         out.type.dtype());

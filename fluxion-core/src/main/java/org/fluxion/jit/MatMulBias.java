@@ -18,7 +18,7 @@ import org.fluxion.tensor.TensorType;
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
  */
-record MatMulBias(TensorType type) implements Primitive, Printer.Described {
+record MatMulBias(TensorType type) implements Primitive, Printer.Described, IntoBuffer {
     @Override
     public String parameters(String indent) {
         return ""; // the output type is printed with the output
@@ -37,19 +37,23 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described {
     /** inputs: a [n, k], b [k, m], c broadcastable to [n, m]. */
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
-        Tensor y = startingWith(in[2]);
+        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    }
+
+    @Override
+    public Tensor computeInto(Storage buffer, Tensor[] in) {
+        Tensor y = startingWith(in[2], buffer);
         MatMul.accumulate(in[0], in[1], y);
         return y;
     }
 
-    /** A new dense [n, m] tensor holding {@code c} broadcast: a bias row copied into each row, or c itself. */
-    private Tensor startingWith(Tensor c) {
+    /** {@code y} as a dense [n, m] tensor holding {@code c} broadcast: a bias row in each row, or c itself. */
+    private Tensor startingWith(Tensor c, Storage y) {
         int n = type.shape().dim(0);
         int m = type.shape().dim(1);
         if (!c.isContiguous() || (c.size() != m && c.size() != n * m)) {
-            return c.broadcastTo(type.shape()).copy();
+            c = c.broadcastTo(type.shape()).copy();
         }
-        Storage y = Storage.allocate(type.dtype(), n * m);
         int period = c.size(); // m for a bias row, n * m for a full tensor
         int o = c.offset();
         if (y.array() instanceof float[] dst) {

@@ -10,7 +10,7 @@ import org.fluxion.tensor.TensorType;
 /**
  * A compiled graph ready to run: every value has a slot in a frame, each step calls its primitive's
  * kernel directly (the shapes were checked once, when tracing), and each intermediate is dropped right
- * after its last use so that its memory can be reused. Fused steps write into buffers that the plan
+ * after its last use so that its memory can be reused. Fused kernels and GEMMs write into buffers that the plan
  * recycles from call to call ({@link Buffers}). A plan is safe to run from several threads.
  */
 final class Plan {
@@ -109,7 +109,7 @@ final class Plan {
             for (int k = 0; k < in.length; k++) {
                 in[k] = frame[s.in[k]];
             }
-            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((Fused) s.primitive).computeInto(buffer(s), in);
+            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(s), in);
             for (int r : s.release) {
                 frame[r] = null;
             }

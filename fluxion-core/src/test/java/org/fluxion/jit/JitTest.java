@@ -144,9 +144,10 @@ class JitTest {
     @Test
     void recycledBuffersNeverClobberResults() {
         Tensor w = Tensor.randn(5, 16, 16);
+        Tensor bias = Tensor.randn(8, 16);
         var f = Jit.jit((Tensor x) -> {
             Tensor h = x.exp().mul(0.1).matmul(w); // fused temporary into a recycled buffer, then matmul
-            Tensor k = h.tanh().add(1).matmul(w);  // another temporary
+            Tensor k = h.tanh().add(1).matmul(w).add(bias);  // another temporary; a GEMM with a bias
             return k.sigmoid().mul(h.sum(new int[] {1}, true)); // the result: a fresh buffer
         });
         Tensor x1 = Tensor.randn(6, 8, 16);
@@ -156,7 +157,8 @@ class JitTest {
         Tensor r2 = f.apply(x2);
         assertEquals(copy, r1);
         Tensor h = x2.exp().mul(0.1).matmul(w);
-        Tensor expected = h.tanh().add(1).matmul(w).sigmoid().mul(h.sum(new int[] {1}, true));
+        Tensor expected = h.tanh().add(1).matmul(w).add(bias).sigmoid().mul(h.sum(new int[] {1}, true));
+        assertEquals(1, f.graph(x1).count("matmul_add"), f.graph(x1).toString());
         assertTrue(r2.allClose(expected, 1e-5, 1e-5));
         assertTrue(f.apply(x1).allClose(copy, 1e-6, 1e-6));
     }
