@@ -1,5 +1,6 @@
 package org.fluxion.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +9,14 @@ import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.fluxion.jit.Jit;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Primitive;
 import org.fluxion.ops.ReduceOp;
@@ -50,6 +54,49 @@ class PrimitiveRulesTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The same rules compiled: {@code jit(f)}, {@code jit(vjp(f))} and {@code jit(jvp(f))} (traced, optimized,
+     * fused into generated kernels) equal the eager values, which the test above checks against finite
+     * differences.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specs")
+    void compiledRulesMatchEager(PrimitiveSpecs.Spec spec) {
+        Tensor[] xs = spec.inputs().apply(new Random(3));
+        Function<Tensor[], Tensor> f = spec.f();
+        Tensor value = f.apply(xs);
+        assertClose(spec.key() + " jit", value, Jit.jit((List<Tensor> a) -> f.apply(a.toArray(Tensor[]::new))).apply(List.of(xs)));
+        if (!spec.differentiable()) {
+            return;
+        }
+        Tensor u = GradCheck.randnLike(value, new Random(4));
+        Tensor[] eagerCts = Functional.vjp(f, xs).pullback().apply(u);
+        List<Tensor> jitCts = Jit.jit((List<Tensor> a) -> List.of(Functional.vjp(f, a.toArray(Tensor[]::new))
+                .pullback().apply(u))).apply(List.of(xs));
+        for (int i = 0; i < xs.length; i++) {
+            assertClose(spec.key() + " jit(vjp) cotangent " + i, eagerCts[i], jitCts.get(i));
+        }
+        if (spec.forward()) {
+            Tensor[] v = new Tensor[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                v[i] = GradCheck.randnLike(xs[i], new Random(5 + i));
+            }
+            Tensor eagerT = Functional.jvp(f, xs, v).tangent();
+            Tensor jitT = Jit.jit((List<Tensor> a) -> Functional.jvp(f, a.toArray(Tensor[]::new), v).tangent())
+                    .apply(List.of(xs));
+            assertClose(spec.key() + " jit(jvp)", eagerT, jitT);
+        }
+    }
+
+    private static void assertClose(String what, Tensor expected, Tensor actual) {
+        assertArrayEquals(expected.dims(), actual.dims(), what + ": shape");
+        double[] e = expected.toDoubleArray();
+        double[] a = actual.toDoubleArray();
+        for (int k = 0; k < e.length; k++) {
+            assertEquals(e[k], a[k], 1e-9 * (1 + Math.abs(e[k])), what + ": element " + k);
         }
     }
 

@@ -205,6 +205,9 @@ final class PrimitiveSpecs {
     /** {@code f}'s traced graph for these arguments, interpreted through the rule table. */
     private static Tensor viaGraph(Function<List<Tensor>, Tensor> f, Tensor[] x) {
         List<Tensor> args = List.of(x);
+        if (x[0].isTraced()) {
+            return f.apply(args); // already inside a trace (the compiled check): the loop is traced as usual
+        }
         return Jit.makeGraph(f, args).evaluate(x)[0];
     }
 
