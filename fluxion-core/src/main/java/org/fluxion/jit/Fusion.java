@@ -92,7 +92,7 @@ final class Fusion {
                     && target.members.size() < MAX_GROUP) {
                 target.members.add(e);
                 groupOf.put(e, target);
-            } else if (!(e.primitive() instanceof Expand) && out.type.dtype() == floatType) {
+            } else if (!(e.primitive() instanceof Expand) && (out.type.dtype() == floatType || out.type.dtype() == DType.BOOL)) {
                 Group fresh = new Group(out.type.shape(), floatType);
                 fresh.members.add(e);
                 groupOf.put(e, fresh);
@@ -157,7 +157,7 @@ final class Fusion {
             f = merge(f, v.type.dtype());
         }
         f = merge(f, e.output().type.dtype());
-        return f == DType.BOOL ? null : f;
+        return f == DType.FLOAT32 || f == DType.FLOAT64 ? f : null; // INT64 here marks a mix that is not fused
     }
 
     /** Float32/float64 and bool mix; anything else (integers, two float types) is not fused. */
