@@ -33,12 +33,30 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
      *                ({@code dense[q] = x[q / rowLength]}) for an input to expand before the kernel (whose
      *                program reads it FULL), or null
      */
+    /**
+     * Per thread, scratch arrays kept from call to call: slot j for input j's repeated copy, the last slot
+     * for the flat values of a row fold. They never leave the kernel call.
+     */
+    private final ThreadLocal<Object[][]> scratch;
+
+    private Object[] scratch(int slot) {
+        return scratch.get()[slot];
+    }
+
     /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
     private final ElementwiseProgram.Reduction rowFold;
 
     Fused(ElementwiseProgram program, TensorType type, int outer, int inner, ElementwiseProgram.Access[] repeats,
           int rowLength, ElementwiseProgram.Reduction rowFold) {
         this.rowFold = rowFold;
+        int slots = repeats.length + 1;
+        this.scratch = ThreadLocal.withInitial(() -> {
+            Object[][] s = new Object[slots][];
+            for (int i = 0; i < slots; i++) {
+                s[i] = new Object[1];
+            }
+            return s;
+        });
         this.program = program;
         this.kernel = FusionCompiler.compile(program);
         this.type = type;
@@ -76,12 +94,13 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
     }
 
     /** The dense [outer * inner] array of a broadcast row ({@code x[q % rowLength]}) or column ({@code x[q / rowLength]}). */
-    private Object repeat(Object src, int offset, boolean row) {
+    private Object repeat(Object src, int offset, boolean row, Object[] slot) {
         int size = outer * inner;
         int w = rowLength;
         int rows = size / w;
         if (src instanceof float[] f) {
-            float[] d = new float[size];
+            float[] d = slot[0] instanceof float[] r ? r : new float[size];
+            slot[0] = d;
             for (int r = 0, q = 0; r < rows; r++) {
                 for (int k = 0; k < w; k++, q++) {
                     d[q] = f[offset + (row ? k : r)];
@@ -90,7 +109,8 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
             return d;
         }
         if (src instanceof double[] f) {
-            double[] d = new double[size];
+            double[] d = slot[0] instanceof double[] r ? r : new double[size];
+            slot[0] = d;
             for (int r = 0, q = 0; r < rows; r++) {
                 for (int k = 0; k < w; k++, q++) {
                     d[q] = f[offset + (row ? k : r)];
@@ -99,7 +119,8 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
             return d;
         }
         boolean[] f = (boolean[]) src;
-        boolean[] d = new boolean[size];
+        boolean[] d = slot[0] instanceof boolean[] r ? r : new boolean[size];
+        slot[0] = d;
         for (int r = 0, q = 0; r < rows; r++) {
             for (int k = 0; k < w; k++, q++) {
                 d[q] = f[offset + (row ? k : r)];
@@ -142,12 +163,16 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
             arrays[j] = t.storage().array();
             offsets[j] = t.offset();
             if (repeats[j] != null) {
-                arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW);
+                arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW, scratch(j));
                 offsets[j] = 0;
             }
         }
         if (rowFold != null) {
-            Storage flat = Storage.allocate(type.dtype(), outer * inner);
+            Object[] slot = scratch(inputs.length);
+            if (!(slot[0] instanceof Storage)) {
+                slot[0] = Storage.allocate(type.dtype(), outer * inner);
+            }
+            Storage flat = (Storage) slot[0];
             kernel.run(arrays, offsets, flat.array(), 0, outer, inner);
             foldRows(flat, buffer);
             return Tensor.wrap(buffer, type.shape());

@@ -13,8 +13,8 @@ import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
 /**
- * {@code a @ b + c} as one step: the output starts as {@code c} broadcast to [n, m] (a bias row, or a
- * full [n, m] tensor) and the GEMM accumulates into it, so the sum costs no pass of its own and the
+ * {@code a @ b + c} as one step: the output starts as {@code c} broadcast to [n, m] (a bias row, a
+ * full [n, m] tensor, or a scalar such as 0) and the GEMM accumulates into it, so the sum costs no pass of its own and the
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
  */
@@ -51,6 +51,14 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described, Into
     private Tensor startingWith(Tensor c, Storage y) {
         int n = type.shape().dim(0);
         int m = type.shape().dim(1);
+        if (c.size() == 1) {
+            if (y.array() instanceof float[] dst) {
+                java.util.Arrays.fill(dst, (float) c.item());
+            } else {
+                java.util.Arrays.fill(y.doubles(), c.item());
+            }
+            return Tensor.wrap(y, type.shape());
+        }
         if (!c.isContiguous() || (c.size() != m && c.size() != n * m)) {
             c = c.broadcastTo(type.shape()).copy();
         }
@@ -104,6 +112,18 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described, Into
                             new Value[] {mm.inputs()[0], mm.inputs()[1], c}, e.output()));
                     break;
                 }
+            }
+        }
+        // The other rank-2 products become matmul_add of a zero, so that they too write into recycled buffers.
+        int nextId = Passes.maxId(g) + 1;
+        for (Equation e : g.equations) {
+            if (e.primitive() instanceof MatMul && !dropped.containsKey(e) && e.output().type.shape().rank() == 2
+                    && e.inputs()[0].type.shape().rank() == 2 && e.inputs()[1].type.shape().rank() == 2) {
+                TensorType t = e.output().type;
+                Value zero = new Value(nextId++, new TensorType(org.fluxion.tensor.Shape.scalar(), t.dtype()),
+                        Tensor.scalar(0, t.dtype()), null);
+                replacement.put(e, new Equation(new MatMulBias(t), new Value[] {e.inputs()[0], e.inputs()[1], zero},
+                        e.output()));
             }
         }
         if (replacement.isEmpty()) {
