@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * float32 bodies of {@link Conv2dKernels}: batched im2col + GEMM.
@@ -267,7 +269,8 @@ final class ConvF32 {
 
     /**
      * Fills the {@code K x P} block of {@code col} at {@code colOff} (row stride {@code ld}) from the
-     * {@code Cg} input planes starting at {@code x[xOff]}.
+     * {@code Cg} input planes starting at {@code x[xOff]}. At stride 1 each output row's run is a vector
+     * copy ({@link FloatRuns}); padding columns are zero-filled only where they exist.
      */
     static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
@@ -280,6 +283,8 @@ final class ConvF32 {
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
+                    int len = hi - lo, full = FloatRuns.full(len);
+                    VectorMask<Float> tail = FloatRuns.tailMask(len);
                     int dst = colOff + row * ld;
                     for (int r = 0; r < oh; r++, dst += ow) {
                         int ih = r * sh + ihBase;
@@ -288,17 +293,21 @@ final class ConvF32 {
                             continue;
                         }
                         int src = plane + ih * w + iwBase;
-                        Arrays.fill(col, dst, dst + lo, 0f);
+                        if (lo > 0) {
+                            Arrays.fill(col, dst, dst + lo, 0f);
+                        }
                         if (sw == 1) {
-                            if (hi > lo) { // an empty range may start before the array
-                                System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            if (len > 0) { // an empty range may start before the array
+                                FloatRuns.copy(x, src + lo, col, dst + lo, len, full, tail);
                             }
                         } else {
                             for (int q = lo; q < hi; q++) {
                                 col[dst + q] = x[src + q * sw];
                             }
                         }
-                        Arrays.fill(col, dst + hi, dst + ow, 0f);
+                        if (hi < ow) {
+                            Arrays.fill(col, dst + hi, dst + ow, 0f);
+                        }
                     }
                 }
             }
@@ -308,11 +317,15 @@ final class ConvF32 {
     /**
      * Overwrites the {@code Cg} planes at {@code dx[dxOff]} with the scatter-add of the {@code K x P}
      * block of {@code col} at {@code colOff} (row stride {@code ld}): each column entry goes back to the
-     * input pixel it was copied from (padding entries are dropped).
+     * input pixel it was copied from (padding entries are dropped). At stride 1 each run is a vector add.
      */
     static void col2im(Conv2dGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int sh = g.strideH(), sw = g.strideW();
+        if (sw == 1 && w <= FloatRuns.VL) {
+            col2imRows(g, col, colOff, ld, dx, dxOff);
+            return;
+        }
         Arrays.fill(dx, dxOff, dxOff + g.inPerGroup() * h * w, 0f);
         int row = 0;
         for (int c = 0; c < g.inPerGroup(); c++) {
@@ -322,6 +335,11 @@ final class ConvF32 {
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
+                    int len = hi - lo, full = FloatRuns.full(len);
+                    VectorMask<Float> tail = FloatRuns.tailMask(len);
+                    if (len == 0) {
+                        continue;
+                    }
                     int srcRow = colOff + row * ld;
                     for (int r = 0; r < oh; r++) {
                         int ih = r * sh + ihBase;
@@ -331,9 +349,7 @@ final class ConvF32 {
                         int dst = plane + ih * w + iwBase;
                         int src = srcRow + r * ow;
                         if (sw == 1) {
-                            for (int q = lo; q < hi; q++) {
-                                dx[dst + q] += col[src + q];
-                            }
+                            FloatRuns.add(col, src + lo, dx, dst + lo, len, full, tail);
                         } else {
                             for (int q = lo; q < hi; q++) {
                                 dx[dst + q * sw] += col[src + q];
@@ -341,6 +357,55 @@ final class ConvF32 {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #col2im} for stride 1 along the width and input rows of at most one vector: each input row
+     * is summed in a register and stored once. Its kw*kh contributions are loads of column rows, each
+     * shifted to input columns by its offset and masked to the columns it covers. (Adding each run
+     * into dx in turn instead stalls on store forwarding: successive runs overlap, shifted by one.)
+     */
+    private static void col2imRows(Conv2dGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), ph = g.padH(), pw = g.padW();
+        int dh = g.dilationH(), dw = g.dilationW();
+        VectorMask<Float> row = FloatRuns.lanes(0, w, w);
+        @SuppressWarnings("unchecked")
+        VectorMask<Float>[] masks = new VectorMask[kw];
+        for (int j = 0; j < kw; j++) {
+            // input column l = q + j*dw - pw for output column q: lanes [shift, shift + ow) ∩ [0, w)
+            masks[j] = FloatRuns.lanes(j * dw - pw, ow, w);
+        }
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            int plane = dxOff + c * h * w;
+            for (int ih = 0; ih < h; ih++) {
+                // two accumulators halve the chain of dependent adds
+                FloatVector acc = FloatVector.zero(FloatRuns.S), acc2 = acc;
+                for (int i = 0; i < kh; i++) {
+                    int num = ih + ph - i * dh; // = r * sh for the output row r that reads ih at kernel row i
+                    int r = sh == 1 ? num : num / sh; // (an integer division costs more than the loads)
+                    if (num < 0 || r >= oh || (sh != 1 && r * sh != num)) {
+                        continue;
+                    }
+                    int rowStart = colOff + ((c * kh + i) * kw) * ld + r * ow;
+                    for (int j = 0; j < kw; j++) {
+                        VectorMask<Float> lanes = masks[j];
+                        int at = rowStart + j * ld - (j * dw - pw);
+                        // a plain load (lanes outside the run are read but not added) unless at an array end
+                        FloatVector v = at >= 0 && at <= col.length - FloatRuns.VL
+                                ? FloatVector.fromArray(FloatRuns.S, col, at)
+                                : FloatVector.fromArray(FloatRuns.S, col, at, lanes);
+                        if ((j & 1) == 0) {
+                            acc = acc.add(v, lanes);
+                        } else {
+                            acc2 = acc2.add(v, lanes);
+                        }
+                    }
+                }
+                acc = acc.add(acc2);
+                acc.intoArray(dx, plane + ih * w, row);
             }
         }
     }

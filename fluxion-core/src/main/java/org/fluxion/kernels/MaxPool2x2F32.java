@@ -62,10 +62,10 @@ final class MaxPool2x2F32 {
             for (int q0 = 0; q0 < ow; q0 += VL) {
                 int n = Math.min(VL, ow - q0);
                 // the 2n input columns of these outputs: lanes [0, 2n) of two vectors
-                VectorMask<Float> lo = FS.indexInRange(0, 2 * n);
-                VectorMask<Float> hi = FS.indexInRange(VL, 2 * n);
+                VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+                VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - VL, VL);
                 boolean wide = 2 * n > VL;
-                VectorMask<Float> out = FS.indexInRange(0, n);
+                VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
                 VectorMask<Integer> outI = out.cast(IS);
                 for (int r = 0; r < oh; r++) {
                     int top = 2 * r * w + 2 * q0; // within the plane

@@ -221,6 +221,11 @@ class Conv2dKernelsTest {
         shapes.add(Conv2dGeometry.of(1, 2, 3, 3, 2, 3, 1, 0, 1, 1));            // 1x1 output
         shapes.add(Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1));            // 1x1 input, all padding
         shapes.add(Conv2dGeometry.of(1, 1, 4, 4, 1, 2, 3, 2, 2, 1));            // stride > kernel span
+        // stride-1 rows around one vector width (whole vectors plus masked tails in im2col/col2im)
+        shapes.add(Conv2dGeometry.of(2, 3, 5, 16, 4, 3, 1, 1, 2, 1));
+        shapes.add(Conv2dGeometry.of(2, 3, 5, 17, 4, 3, 1, 0, 1, 1));
+        shapes.add(new Conv2dGeometry(2, 3, 6, 37, 4, 3, 4, 1, 1, 1, 2, 1, 2, 1));
+        shapes.add(new Conv2dGeometry(2, 3, 9, 13, 4, 3, 3, 2, 1, 1, 1, 1, 1, 1)); // strided rows only
         for (Conv2dGeometry g : shapes) {
             checkAll(g, rnd);
         }
