@@ -34,6 +34,8 @@ final class ConvF32 {
     private static final long MIN_PARALLEL_WORK = 1 << 17;
     /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
     private static final long TINY_GEMM = 4096;
+    /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
+    private static final int DOT_WEIGHT_GRAD_MAX = 2048;
     static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
     /** Default for {@link #subBatchFloats}. */
     static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
@@ -146,6 +148,10 @@ final class ConvF32 {
             Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
             return;
         }
+        if (useDotWeightGrad(g)) {
+            weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
         int grain = grain(g);
         boolean serial = Parallel.chunks(nb, grain) > 1;
         // Each chunk of samples sums into its own buffer: the first chunk straight into dw, the others
@@ -207,6 +213,58 @@ final class ConvF32 {
                 dw[dwOff + i] += part[i];
             }
         }
+    }
+
+    /**
+     * True when the weight gradient is better computed as dot products over each sample's pixels
+     * ({@link SgemmDotNT}) than by the packed GEMM: a small weight per group, which the GEMM would pad to
+     * whole register tiles and repack for every sample (the first layer of an image network).
+     */
+    static boolean useDotWeightGrad(Conv2dGeometry g) {
+        int k = g.inPerGroup() * g.kernelH() * g.kernelW();
+        return (long) g.outPerGroup() * k <= DOT_WEIGHT_GRAD_MAX && k < Sgemm.NR
+                && g.outHeight() * g.outWidth() >= 4 * SgemmDotNT.VL;
+    }
+
+    /**
+     * {@code dw[gi][Og, K] = sum_n dy[n, gi][Og, P] · col(x[n, gi])[K, P]^T} per sample, from dy as it
+     * lies: each chunk of samples keeps per-lane partial sums, reduced over lanes and chunks at the end.
+     */
+    private static void weightGradDot(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
+                                      float[] dw, int dwOff) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
+        int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
+        int k = cg * g.kernelH() * g.kernelW();
+        int groups = g.groups(), vl = SgemmDotNT.VL;
+        boolean pointwise = g.isPointwise();
+        Queue<float[]> partials = new ConcurrentLinkedQueue<>();
+        Parallel.forRange(g.batch(), grain(g), (start, end) -> {
+            float[] part = new float[groups * og * k * vl];
+            float[] col = pointwise ? null : buffer(0, (long) k * p);
+            for (int n = start; n < end; n++) {
+                for (int gi = 0; gi < groups; gi++) {
+                    float[] b = pointwise ? x : col;
+                    int bOff = pointwise ? xOff + (n * cin + gi * cg) * hw : 0;
+                    if (!pointwise) {
+                        im2col(g, x, xOff + (n * cin + gi * cg) * hw, col, 0, p);
+                    }
+                    SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
+                            part, gi * og * k * vl);
+                }
+            }
+            partials.add(part);
+        });
+        float[] sum = null;
+        for (float[] part : partials) {
+            if (sum == null) {
+                sum = part;
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += part[i];
+                }
+            }
+        }
+        SgemmDotNT.reduce(groups * og, k, sum, 0, dw, dwOff, k);
     }
 
     /** Copies dy of samples {@code [n0, n0+cnt)}, laid out {@code [cnt, O, P]}, into {@code yb[O, cnt*P]}. */

@@ -287,6 +287,31 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void smallWeightGradientsGoThroughDotProducts() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(13);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 1, 28, 28, 32, 3, 1, 0, 1, 1),               // the CNN's first layer
+                    Conv2dGeometry.of(3, 1, 20, 21, 7, 3, 1, 1, 1, 1),                // padded, odd sizes
+                    Conv2dGeometry.of(3, 4, 9, 9, 6, 1, 1, 0, 1, 2),                  // pointwise, grouped
+                    new Conv2dGeometry(2, 2, 20, 17, 5, 3, 2, 2, 1, 1, 2, 1, 1, 1),   // strided, dilated
+                    Conv2dGeometry.of(2, 3, 16, 16, 9, 2, 1, 0, 1, 1));               // P = 225, k = 12
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.useDotWeightGrad(g), "dot path for " + g);
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void offsetsAreHonoured() {
         Random rnd = new Random(11);
         Conv2dGeometry g = new Conv2dGeometry(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2);
