@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorMask;
  * </pre>
  *
  * <p>Per-sample GEMMs are small (P is often ~100) and repack the weights for every sample, so samples
- * are batched: the batch is split over the threads, and each thread lays the im2col matrices of a
- * sub-batch of {@code S} samples side by side, {@code col[C*kh*kw, S*P]} (group gi in rows
+ * are batched: the batch is cut into sub-batches of {@code S} samples which the threads claim one at a
+ * time, and each thread lays the im2col matrices of its sub-batch side by side, {@code col[C*kh*kw, S*P]} (group gi in rows
  * {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per group with {@code n = S*P} (forward,
  * inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a buffer {@code [O, S*P]}, copied
  * from/to their {@code [S, O, P]} layout. A single chunk (one thread, or a batch too small to split)
@@ -63,14 +63,18 @@ final class ConvF32 {
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        Parallel.forRange(nb, grain, (start, end) -> {
-            int sb = subBatch(g, end - start);
+        if (nb == 0) {
+            return;
+        }
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = buffer(0, (long) g.groups() * k * sb * p);
             float[] yb = buffer(1, (long) cout * sb * p);
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            for (int u; (u = units.claim()) >= 0; ) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1; // y of one sample is [O, P] already
                 if (!(pointwise && direct)) {
                     for (int s = 0; s < cnt; s++) {
@@ -103,14 +107,18 @@ final class ConvF32 {
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        Parallel.forRange(nb, grain, (start, end) -> {
-            int sb = subBatch(g, end - start);
+        if (nb == 0) {
+            return;
+        }
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = buffer(0, (long) g.groups() * k * sb * p);
             float[] yb = buffer(1, (long) cout * sb * p);
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            for (int u; (u = units.claim()) >= 0; ) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
                 if (!direct) {
                     gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
@@ -152,22 +160,26 @@ final class ConvF32 {
             weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        // Each chunk of samples sums into its own buffer: the first chunk straight into dw, the others
-        // into fresh partials (not thread-local: one worker may run two chunks) added in at the end.
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        // Each chunk sums the units it claims into its own buffer: the first chunk straight into dw,
+        // the others into fresh partials (not thread-local: one worker may run two chunks) added in at
+        // the end. A chunk that got no unit leaves its buffer untouched.
         Queue<float[]> partials = new ConcurrentLinkedQueue<>();
         AtomicInteger slots = new AtomicInteger();
-        Parallel.forRange(nb, grain, (start, end) -> {
+        boolean[] dwWritten = new boolean[1];
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             int slot = slots.getAndIncrement();
             float[] acc = slot == 0 ? dw : new float[wSize];
             int accOff = slot == 0 ? dwOff : 0;
-            int sb = subBatch(g, end - start);
             float[] col = buffer(0, (long) g.groups() * k * sb * p);
             float[] yb = buffer(1, (long) cout * sb * p);
             float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            boolean first = true;
+            for (int u; (u = units.claim()) >= 0; first = false) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
                 if (!(pointwise && direct)) {
                     for (int s = 0; s < cnt; s++) {
@@ -187,12 +199,18 @@ final class ConvF32 {
                     if (transposed != null) {
                         // dw^T[K, Og] += col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
                         gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
-                                transposed, gi * og * k, og, n0 > start);
+                                transposed, gi * og * k, og, !first);
                     } else {
                         gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
-                                acc, accOff + gi * og * k, k, n0 > start);
+                                acc, accOff + gi * og * k, k, !first);
                     }
                 }
+            }
+            if (first) {
+                return; // no unit left for this chunk
+            }
+            if (slot == 0) {
+                dwWritten[0] = true;
             }
             if (transposed != null) {
                 for (int gi = 0; gi < g.groups(); gi++) {
@@ -208,6 +226,9 @@ final class ConvF32 {
                 partials.add(acc);
             }
         });
+        if (!dwWritten[0]) {
+            Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
+        }
         for (float[] part : partials) {
             for (int i = 0; i < wSize; i++) {
                 dw[dwOff + i] += part[i];
@@ -238,18 +259,22 @@ final class ConvF32 {
         int groups = g.groups(), vl = SgemmDotNT.VL;
         boolean pointwise = g.isPointwise();
         Queue<float[]> partials = new ConcurrentLinkedQueue<>();
-        Parallel.forRange(g.batch(), grain(g), (start, end) -> {
+        int chunks = Parallel.chunks(g.batch(), grain(g));
+        Units units = new Units(g.batch(), Math.max(1, g.batch() / (4 * chunks)));
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] part = new float[groups * og * k * vl];
             float[] col = pointwise ? null : buffer(0, (long) k * p);
-            for (int n = start; n < end; n++) {
-                for (int gi = 0; gi < groups; gi++) {
-                    float[] b = pointwise ? x : col;
-                    int bOff = pointwise ? xOff + (n * cin + gi * cg) * hw : 0;
-                    if (!pointwise) {
-                        im2col(g, x, xOff + (n * cin + gi * cg) * hw, col, 0, p);
+            for (int u; (u = units.claim()) >= 0; ) {
+                for (int n = units.start(u); n < units.start(u + 1); n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        float[] b = pointwise ? x : col;
+                        int bOff = pointwise ? xOff + (n * cin + gi * cg) * hw : 0;
+                        if (!pointwise) {
+                            im2col(g, x, xOff + (n * cin + gi * cg) * hw, col, 0, p);
+                        }
+                        SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
+                                part, gi * og * k * vl);
                     }
-                    SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
-                            part, gi * og * k * vl);
                 }
             }
             partials.add(part);
@@ -265,6 +290,33 @@ final class ConvF32 {
             }
         }
         SgemmDotNT.reduce(groups * og, k, sum, 0, dw, dwOff, k);
+    }
+
+    /**
+     * The batch cut into nearly equal units of at most {@code sb} samples, claimed one at a time by
+     * the chunks of a parallel loop: a thread slowed by other load on the machine takes fewer units
+     * instead of holding up the others with a fixed half of the batch.
+     */
+    private static final class Units {
+        private final int batch;
+        private final int count;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Units(int batch, int sb) {
+            this.batch = batch;
+            this.count = (batch + sb - 1) / sb;
+        }
+
+        /** The next unclaimed unit, or -1 when none is left. */
+        int claim() {
+            int u = next.getAndIncrement();
+            return u < count ? u : -1;
+        }
+
+        /** First sample of unit {@code u}; {@code start(count)} is the batch size. */
+        int start(int u) {
+            return (int) ((long) batch * u / count);
+        }
     }
 
     /** Copies dy of samples {@code [n0, n0+cnt)}, laid out {@code [cnt, O, P]}, into {@code yb[O, cnt*P]}. */
