@@ -482,17 +482,12 @@ final class ConvF32 {
         int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), ph = g.padH(), pw = g.padW();
         int dh = g.dilationH(), dw = g.dilationW();
         VectorMask<Float> row = FloatRuns.lanes(0, w, w);
-        @SuppressWarnings("unchecked")
-        VectorMask<Float>[] masks = new VectorMask[kw];
-        for (int j = 0; j < kw; j++) {
-            // input column l = q + j*dw - pw for output column q: lanes [shift, shift + ow) ∩ [0, w)
-            masks[j] = FloatRuns.lanes(j * dw - pw, ow, w);
-        }
+        // Straight-line vector code only: a vector chosen on two paths (a phi) makes C2 box it, and the
+        // loop then runs ~4x slower; so every load is masked and the masks are rebuilt from bits (cheap).
         for (int c = 0; c < g.inPerGroup(); c++) {
             int plane = dxOff + c * h * w;
             for (int ih = 0; ih < h; ih++) {
-                // two accumulators halve the chain of dependent adds
-                FloatVector acc = FloatVector.zero(FloatRuns.S), acc2 = acc;
+                FloatVector acc = FloatVector.zero(FloatRuns.S);
                 for (int i = 0; i < kh; i++) {
                     int num = ih + ph - i * dh; // = r * sh for the output row r that reads ih at kernel row i
                     int r = sh == 1 ? num : num / sh; // (an integer division costs more than the loads)
@@ -501,20 +496,12 @@ final class ConvF32 {
                     }
                     int rowStart = colOff + ((c * kh + i) * kw) * ld + r * ow;
                     for (int j = 0; j < kw; j++) {
-                        VectorMask<Float> lanes = masks[j];
-                        int at = rowStart + j * ld - (j * dw - pw);
-                        // a plain load (lanes outside the run are read but not added) unless at an array end
-                        FloatVector v = at >= 0 && at <= col.length - FloatRuns.VL
-                                ? FloatVector.fromArray(FloatRuns.S, col, at)
-                                : FloatVector.fromArray(FloatRuns.S, col, at, lanes);
-                        if ((j & 1) == 0) {
-                            acc = acc.add(v, lanes);
-                        } else {
-                            acc2 = acc2.add(v, lanes);
-                        }
+                        // input column l = q + shift for output column q: lanes [shift, shift + ow) ∩ [0, w)
+                        int shift = j * dw - pw;
+                        VectorMask<Float> lanes = FloatRuns.lanes(shift, ow, w);
+                        acc = acc.add(FloatVector.fromArray(FloatRuns.S, col, rowStart + j * ld - shift, lanes));
                     }
                 }
-                acc = acc.add(acc2);
                 acc.intoArray(dx, plane + ih * w, row);
             }
         }

@@ -57,23 +57,26 @@ final class MaxPool2x2F32 {
         FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
         FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
         IntVector twice = IntVector.fromArray(IS, TWICE_IOTA, 0);
-        for (int plane = start; plane < end; plane++) {
-            int xp = xOff + plane * hw, yp = yOff + plane * p, ap = aOff + plane * p;
-            for (int q0 = 0; q0 < ow; q0 += VL) {
-                int n = Math.min(VL, ow - q0);
-                // the 2n input columns of these outputs: lanes [0, 2n) of two vectors
-                VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
-                VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - VL, VL);
-                boolean wide = 2 * n > VL;
-                VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
-                VectorMask<Integer> outI = out.cast(IS);
+        // segments of up to VL outputs of a row outermost: their masks then serve every plane
+        for (int q0 = 0; q0 < ow; q0 += VL) {
+            int n = Math.min(VL, ow - q0);
+            // the 2n input columns of these outputs: lanes [0, 2n) of two vectors
+            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+            // The second vector of a row: the next VL columns, or, when one vector holds them all, the
+            // first one again (chosen by offset and mask: C2 boxes a vector chosen on two paths).
+            int hiOff = 2 * n > VL ? VL : 0;
+            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
+            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
+            VectorMask<Integer> outI = out.cast(IS);
+            for (int plane = start; plane < end; plane++) {
+                int xp = xOff + plane * hw, yp = yOff + plane * p, ap = aOff + plane * p;
                 for (int r = 0; r < oh; r++) {
                     int top = 2 * r * w + 2 * q0; // within the plane
                     int a = xp + top, b = a + w;
                     FloatVector a0 = FloatVector.fromArray(FS, x, a, lo);
-                    FloatVector a1 = wide ? FloatVector.fromArray(FS, x, a + VL, hi) : a0;
+                    FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
                     FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
-                    FloatVector b1 = wide ? FloatVector.fromArray(FS, x, b + VL, hi) : b0;
+                    FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
                     IntVector base = twice.add(top);
                     FloatVector m = even.selectFrom(a0, a1);
                     IntVector mi = base;

@@ -1,7 +1,6 @@
 package org.fluxion.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,23 +31,34 @@ final class SgemmDotNT {
     static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] part, int partOff) {
         int kFull = k - k % VL;
-        VectorMask<Float> tail = FloatRuns.lanes(0, k % VL, VL);
         int i = 0;
         for (; i + BM <= m; i += BM) {
             int j = 0;
             for (; j + BN <= n; j += BN) {
-                block4x3(k, kFull, tail, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, part,
-                        partOff + (i * n + j) * VL, n);
+                block4x3(kFull, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, part, partOff + (i * n + j) * VL, n);
             }
             for (; j < n; j++) {
                 for (int ii = i; ii < i + BM; ii++) {
-                    dot(0, k, kFull, tail, a, aOff + ii * lda, b, bOff + j * ldb, part, partOff + (ii * n + j) * VL);
+                    dot(kFull, a, aOff + ii * lda, b, bOff + j * ldb, part, partOff + (ii * n + j) * VL);
                 }
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                dot(0, k, kFull, tail, a, aOff + i * lda, b, bOff + j * ldb, part, partOff + (i * n + j) * VL);
+                dot(kFull, a, aOff + i * lda, b, bOff + j * ldb, part, partOff + (i * n + j) * VL);
+            }
+        }
+        if (kFull < k) {
+            // the last k % VL products, scalar (a few per pair), into lane 0 of the partials
+            for (i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ai = aOff + i * lda, bi = bOff + j * ldb;
+                    float t = 0;
+                    for (int p = kFull; p < k; p++) {
+                        t += a[ai + p] * b[bi + p];
+                    }
+                    part[partOff + (i * n + j) * VL] += t;
+                }
             }
         }
     }
@@ -63,31 +73,27 @@ final class SgemmDotNT {
         }
     }
 
-    /** One dot product over {@code [from, k)} ({@code from} a multiple of VL) added into its partials. */
-    private static void dot(int from, int k, int kFull, VectorMask<Float> tail, float[] a, int ai, float[] b, int bi,
-                            float[] part, int at) {
+    /** One dot product over {@code [0, kFull)} (whole vectors) added into its partials. */
+    private static void dot(int kFull, float[] a, int ai, float[] b, int bi, float[] part, int at) {
         FloatVector acc = FloatVector.fromArray(S, part, at);
-        int p = from;
-        for (; p < kFull; p += VL) {
+        for (int p = 0; p < kFull; p += VL) {
             acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
-        }
-        if (p < k) {
-            acc = FloatVector.fromArray(S, a, ai + p, tail).fma(FloatVector.fromArray(S, b, bi + p, tail), acc);
         }
         acc.intoArray(part, at);
     }
 
     /**
-     * Rows i..i+3 of A against rows j..j+2 of B over {@code [0, k)}; partials of (i, j) at
+     * Rows i..i+3 of A against rows j..j+2 of B over {@code [0, kFull)}; partials of (i, j) at
      * {@code at}, row stride {@code n*VL}.
      */
-    private static void block4x3(int k, int kFull, VectorMask<Float> tail, float[] a, int ai, int lda,
+    private static void block4x3(int kFull, float[] a, int ai, int lda,
                                  float[] b, int bi, int ldb, float[] part, int at, int n) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        // whole vectors only: a masked tail in this loop makes C2 merge vectors from two paths and box them
+        // Whole vectors only, and no vector assigned on two paths: C2 boxes a vector that merges two
+        // paths (a masked tail, a branch), and the kernel then runs several times slower.
         for (int p = 0; p < kFull; p += VL) {
             FloatVector a0 = FloatVector.fromArray(S, a, ai + p);
             FloatVector a1 = FloatVector.fromArray(S, a, ai + lda + p);
@@ -96,27 +102,6 @@ final class SgemmDotNT {
             FloatVector b0 = FloatVector.fromArray(S, b, bi + p);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + ldb + p);
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * ldb + p);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-        }
-        if (kFull < k) { // the masked tail: lanes past k load as 0
-            FloatVector a0 = FloatVector.fromArray(S, a, ai + kFull, tail);
-            FloatVector a1 = FloatVector.fromArray(S, a, ai + lda + kFull, tail);
-            FloatVector a2 = FloatVector.fromArray(S, a, ai + 2 * lda + kFull, tail);
-            FloatVector a3 = FloatVector.fromArray(S, a, ai + 3 * lda + kFull, tail);
-            FloatVector b0 = FloatVector.fromArray(S, b, bi + kFull, tail);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + ldb + kFull, tail);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * ldb + kFull, tail);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
