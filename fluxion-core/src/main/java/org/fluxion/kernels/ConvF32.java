@@ -34,6 +34,8 @@ final class ConvF32 {
     private static final long MIN_PARALLEL_WORK = 1 << 17;
     /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
     private static final long TINY_GEMM = 4096;
+    /** Floats an im2col buffer holds past its matrix: {@link #im2col}'s last vector may spill there. */
+    private static final int COL_SLACK = FloatRuns.VL;
     /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
     private static final int DOT_WEIGHT_GRAD_MAX = 2048;
     static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
@@ -71,16 +73,14 @@ final class ConvF32 {
         int sb = subBatch(g, (nb + chunks - 1) / chunks);
         Units units = new Units(nb, sb);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1; // y of one sample is [O, P] already
                 if (!(pointwise && direct)) {
-                    for (int s = 0; s < cnt; s++) {
-                        for (int gi = 0; gi < g.groups(); gi++) {
-                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
-                        }
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
                     }
                 }
                 for (int gi = 0; gi < g.groups(); gi++) {
@@ -115,7 +115,7 @@ final class ConvF32 {
         int sb = subBatch(g, (nb + chunks - 1) / chunks);
         Units units = new Units(nb, sb);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
@@ -174,7 +174,7 @@ final class ConvF32 {
             int slot = slots.getAndIncrement();
             float[] acc = slot == 0 ? dw : new float[wSize];
             int accOff = slot == 0 ? dwOff : 0;
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
             boolean first = true;
@@ -182,10 +182,8 @@ final class ConvF32 {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
                 if (!(pointwise && direct)) {
-                    for (int s = 0; s < cnt; s++) {
-                        for (int gi = 0; gi < g.groups(); gi++) {
-                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
-                        }
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
                     }
                 }
                 if (!direct) {
@@ -263,14 +261,14 @@ final class ConvF32 {
         Units units = new Units(g.batch(), Math.max(1, g.batch() / (4 * chunks)));
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] part = new float[groups * og * k * vl];
-            float[] col = pointwise ? null : buffer(0, (long) k * p);
+            float[] col = pointwise ? null : buffer(0, (long) k * p + COL_SLACK);
             for (int u; (u = units.claim()) >= 0; ) {
                 for (int n = units.start(u); n < units.start(u + 1); n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         float[] b = pointwise ? x : col;
                         int bOff = pointwise ? xOff + (n * cin + gi * cg) * hw : 0;
                         if (!pointwise) {
-                            im2col(g, x, xOff + (n * cin + gi * cg) * hw, col, 0, p);
+                            im2col(g, x, xOff + (n * cin + gi * cg) * hw, cin * hw, 1, col, 0, p);
                         }
                         SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
                                 part, gi * og * k * vl);
@@ -378,45 +376,56 @@ final class ConvF32 {
     }
 
     /**
-     * Fills the {@code K x P} block of {@code col} at {@code colOff} (row stride {@code ld}) from the
-     * {@code Cg} input planes starting at {@code x[xOff]}. At stride 1 each output row's run is a vector
-     * copy ({@link FloatRuns}); padding columns are zero-filled only where they exist.
+     * Fills the {@code K x count*P} block of {@code col} at {@code colOff} (row stride {@code ld}) with the
+     * im2col matrices of {@code count} samples side by side: sample s's {@code Cg} input planes start at
+     * {@code x[xOff + s*xStride]}, its columns at {@code s*P}.
+     *
+     * <p>At stride 1 each output row's run is copied with whole vectors, the last one spilling up to VL-1
+     * floats past the run: the runs are written in increasing address order (row, then sample, then
+     * output row), so each spill is overwritten by a later run or zero-fill, and {@code col} must hold
+     * {@link #COL_SLACK} floats past the block. (Masked stores here ran through the Vector API's
+     * per-lane bounds check in the training loop, 4x slower.)
      */
-    static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int sh = g.strideH(), sw = g.strideW();
+    static void im2col(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] col, int colOff,
+                       int ld) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth(), p = oh * ow;
+        int sh = g.strideH(), sw = g.strideW(), vl = FloatRuns.VL;
         int row = 0;
         for (int c = 0; c < g.inPerGroup(); c++) {
-            int plane = xOff + c * h * w;
             for (int i = 0; i < g.kernelH(); i++) {
                 int ihBase = i * g.dilationH() - g.padH();
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
-                    int len = hi - lo, full = FloatRuns.full(len);
-                    VectorMask<Float> tail = FloatRuns.tailMask(len);
-                    int dst = colOff + row * ld;
-                    for (int r = 0; r < oh; r++, dst += ow) {
-                        int ih = r * sh + ihBase;
-                        if (ih < 0 || ih >= h) {
-                            Arrays.fill(col, dst, dst + ow, 0f);
-                            continue;
-                        }
-                        int src = plane + ih * w + iwBase;
-                        if (lo > 0) {
-                            Arrays.fill(col, dst, dst + lo, 0f);
-                        }
-                        if (sw == 1) {
-                            if (len > 0) { // an empty range may start before the array
-                                FloatRuns.copy(x, src + lo, col, dst + lo, len, full, tail);
+                    for (int s = 0; s < count; s++) {
+                        int plane = xOff + s * xStride + c * h * w;
+                        int dst = colOff + row * ld + s * p;
+                        for (int r = 0; r < oh; r++, dst += ow) {
+                            int ih = r * sh + ihBase;
+                            if (ih < 0 || ih >= h) {
+                                Arrays.fill(col, dst, dst + ow, 0f);
+                                continue;
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                col[dst + q] = x[src + q * sw];
+                            int src = plane + ih * w + iwBase;
+                            if (lo > 0) {
+                                Arrays.fill(col, dst, dst + lo, 0f);
                             }
-                        }
-                        if (hi < ow) {
-                            Arrays.fill(col, dst + hi, dst + ow, 0f);
+                            if (sw == 1) {
+                                for (int q = lo; q < hi; q += vl) {
+                                    if (src + q + vl <= x.length) {
+                                        FloatVector.fromArray(FloatRuns.S, x, src + q).intoArray(col, dst + q);
+                                    } else { // the end of x: copy only what is there
+                                        System.arraycopy(x, src + q, col, dst + q, hi - q);
+                                    }
+                                }
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    col[dst + q] = x[src + q * sw];
+                                }
+                            }
+                            if (hi < ow) { // after the run: its spill may reach here
+                                Arrays.fill(col, dst + hi, dst + ow, 0f);
+                            }
                         }
                     }
                 }

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Copy and add of short contiguous float runs (the 10-30 element rows of im2col and col2im) with
- * vector moves: whole vectors, then one masked vector for the rest. {@code System.arraycopy} and scalar
- * loops pay a call or a per-element cost that dominates at these lengths.
+ * Lane masks built from bit patterns, and the add of short contiguous float runs (the 10-30 element
+ * rows of col2im) with vector moves: whole vectors, then one masked vector for the rest; a scalar loop
+ * pays a per-element cost that dominates at these lengths.
  *
  * <p>A run of length {@code len} is split as {@code full(len)} elements in whole vectors and a tail of
  * {@code len - full(len)} elements under {@code tailMask(len)}; callers that repeat one length compute
@@ -39,17 +39,6 @@ final class FloatRuns {
         int lo = Math.max(0, from), hi = Math.min(Math.min(limit, VL), from + count);
         long bits = hi <= lo ? 0 : (hi - lo == 64 ? -1L : (1L << (hi - lo)) - 1) << lo;
         return VectorMask.fromLong(S, bits);
-    }
-
-    /** {@code dst[d, d+len) = src[s, s+len)}, with {@code full = full(len)} and {@code tail = tailMask(len)}. */
-    static void copy(float[] src, int s, float[] dst, int d, int len, int full, VectorMask<Float> tail) {
-        int k = 0;
-        for (; k < full; k += VL) {
-            FloatVector.fromArray(S, src, s + k).intoArray(dst, d + k);
-        }
-        if (k < len) {
-            FloatVector.fromArray(S, src, s + k, tail).intoArray(dst, d + k, tail);
-        }
     }
 
     /** {@code dst[d, d+len) += src[s, s+len)}, with {@code full = full(len)} and {@code tail = tailMask(len)}. */
