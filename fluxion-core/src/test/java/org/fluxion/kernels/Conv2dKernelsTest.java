@@ -312,6 +312,40 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void packedIm2colGivesTheSameForwardAsTheIm2colMatrix() {
+        int saved = Parallel.threads();
+        boolean savedPacked = ConvF32.PACKED_IM2COL;
+        try {
+            Random rnd = new Random(17);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // the CNN's second layer
+                    Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // its first: runs of 26
+                    Conv2dGeometry.of(3, 3, 9, 40, 5, 3, 1, 0, 2, 1),                   // runs longer than a panel
+                    new Conv2dGeometry(3, 8, 11, 9, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2),     // strided rows, grouped
+                    Conv2dGeometry.of(4, 4, 5, 5, 16, 5, 1, 0, 1, 1));                  // 1x1 output
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    assertTrue(Im2colPacker.applies(g));
+                    float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                    float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
+                    ConvF32.PACKED_IM2COL = true;
+                    Conv2dKernels.forward(g, x, w, packed);
+                    ConvF32.PACKED_IM2COL = false;
+                    Conv2dKernels.forward(g, x, w, plain);
+                    // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
+                    assertTrue(java.util.Arrays.equals(plain, packed), "packed im2col differs for " + g);
+                    ConvF32.PACKED_IM2COL = true;
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            ConvF32.PACKED_IM2COL = savedPacked;
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void offsetsAreHonoured() {
         Random rnd = new Random(11);
         Conv2dGeometry g = new Conv2dGeometry(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2);
