@@ -38,8 +38,11 @@ final class ConvF32 {
     private static final int COL_SLACK = FloatRuns.VL;
     /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
     private static final int DOT_WEIGHT_GRAD_MAX = 2048;
-    /** Forward im2col written straight into the GEMM's packed layout ({@link Im2colPacker}); a switch for tests. */
-    static boolean PACKED_IM2COL = Boolean.parseBoolean(System.getProperty("fluxion.conv.packedIm2col", "true"));
+    /**
+     * Forward im2col and input-gradient dy written straight into the GEMM's packed layout
+     * ({@link OffsetPacker}) instead of through a matrix; a switch for tests.
+     */
+    static boolean PACKED_OPERANDS = Boolean.parseBoolean(System.getProperty("fluxion.conv.packedOperands", "true"));
     static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
     /** Default for {@link #subBatchFloats}. */
     static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
@@ -75,7 +78,7 @@ final class ConvF32 {
         int sb = subBatch(g, (nb + chunks - 1) / chunks);
         Units units = new Units(nb, sb);
         // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
-        boolean packed = PACKED_IM2COL && Im2colPacker.applies(g) && !pointwise
+        boolean packed = PACKED_OPERANDS && OffsetPacker.im2colApplies(g) && !pointwise
                 && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = packed ? null : buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
@@ -93,7 +96,7 @@ final class ConvF32 {
                     int cOff = direct ? yOff + (n0 * cout + gi * og) * p : gi * og * ld;
                     if (packed) {
                         Sgemm.gemm(false, og, ld, k, w, wOff + gi * og * k, k,
-                                new Im2colPacker(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt),
+                                OffsetPacker.im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt),
                                 c, cOff, ld, false);
                         continue;
                     }
@@ -125,16 +128,23 @@ final class ConvF32 {
         boolean serial = chunks > 1;
         int sb = subBatch(g, (nb + chunks - 1) / chunks);
         Units units = new Units(nb, sb);
+        boolean packed = PACKED_OPERANDS && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
-                if (!direct) {
+                if (!direct && !packed) {
                     gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
                 }
                 for (int gi = 0; gi < g.groups(); gi++) {
+                    if (!direct && packed) { // dy's rows of the sub-batch packed where they lie
+                        Sgemm.gemm(true, k, ld, og, w, wOff + gi * og * k, k,
+                                OffsetPacker.rows(dy, dyOff + (n0 * cout + gi * og) * p, og, p, cnt, cout * p, p),
+                                col, gi * k * ld, ld, false);
+                        continue;
+                    }
                     float[] b = direct ? dy : yb;
                     int bOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
                     if (pointwise && direct) {

@@ -312,9 +312,9 @@ class Conv2dKernelsTest {
     }
 
     @Test
-    void packedIm2colGivesTheSameForwardAsTheIm2colMatrix() {
+    void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
         int saved = Parallel.threads();
-        boolean savedPacked = ConvF32.PACKED_IM2COL;
+        boolean savedPacked = ConvF32.PACKED_OPERANDS;
         try {
             Random rnd = new Random(17);
             List<Conv2dGeometry> shapes = List.of(
@@ -326,21 +326,26 @@ class Conv2dKernelsTest {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 for (Conv2dGeometry g : shapes) {
-                    assertTrue(Im2colPacker.applies(g));
+                    assertTrue(OffsetPacker.im2colApplies(g));
                     float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                    float[] dy = toFloat(random(rnd, g.outputSize()));
                     float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
-                    ConvF32.PACKED_IM2COL = true;
+                    float[] dxPacked = new float[g.inputSize()], dxPlain = new float[g.inputSize()];
+                    ConvF32.PACKED_OPERANDS = true;
                     Conv2dKernels.forward(g, x, w, packed);
-                    ConvF32.PACKED_IM2COL = false;
+                    Conv2dKernels.inputGrad(g, dy, w, dxPacked);
+                    ConvF32.PACKED_OPERANDS = false;
                     Conv2dKernels.forward(g, x, w, plain);
+                    Conv2dKernels.inputGrad(g, dy, w, dxPlain);
                     // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
                     assertTrue(java.util.Arrays.equals(plain, packed), "packed im2col differs for " + g);
-                    ConvF32.PACKED_IM2COL = true;
+                    assertTrue(java.util.Arrays.equals(dxPlain, dxPacked), "packed dy differs for " + g);
+                    ConvF32.PACKED_OPERANDS = true;
                     checkAll(g, rnd);
                 }
             }
         } finally {
-            ConvF32.PACKED_IM2COL = savedPacked;
+            ConvF32.PACKED_OPERANDS = savedPacked;
             Parallel.setThreads(saved);
         }
     }
