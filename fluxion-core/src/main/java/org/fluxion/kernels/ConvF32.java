@@ -21,11 +21,14 @@ import jdk.incubator.vector.VectorMask;
  *
  * <p>Per-sample GEMMs are small (P is often ~100) and repack the weights for every sample, so samples
  * are batched: the batch is cut into sub-batches of {@code S} samples which the threads claim one at a
- * time, and each thread lays the im2col matrices of its sub-batch side by side, {@code col[C*kh*kw, S*P]} (group gi in rows
- * {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per group with {@code n = S*P} (forward,
- * inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a buffer {@code [O, S*P]}, copied
- * from/to their {@code [S, O, P]} layout. A single chunk (one thread, or a batch too small to split)
- * lets {@link Gemm} parallelize itself instead.
+ * time, and each thread lays the im2col matrices of its sub-batch side by side,
+ * {@code col[C*kh*kw, S*P]} (group gi in rows {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per
+ * group with {@code n = S*P} (forward, inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a
+ * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. Where the GEMM runs serially
+ * the forward's col (unpadded, stride 1 along the width) and the input gradient's dy are instead packed
+ * straight into the GEMM's panels ({@link OffsetPacker}). A single chunk (a batch too small to split)
+ * lets {@link Gemm} parallelize itself instead. Small weight gradients are dot products
+ * ({@link SgemmDotNT}).
  *
  * <p>{@code ConvF64} computes the same in float64 with plain loops.
  */
