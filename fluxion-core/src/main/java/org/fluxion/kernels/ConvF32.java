@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * float32 bodies of {@link Conv2dKernels}: batched im2col + GEMM.
@@ -18,12 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <p>Per-sample GEMMs are small (P is often ~100) and repack the weights for every sample, so samples
- * are batched: the batch is split over the threads, and each thread lays the im2col matrices of a
- * sub-batch of {@code S} samples side by side, {@code col[C*kh*kw, S*P]} (group gi in rows
- * {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per group with {@code n = S*P} (forward,
- * inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a buffer {@code [O, S*P]}, copied
- * from/to their {@code [S, O, P]} layout. A single chunk (one thread, or a batch too small to split)
- * lets {@link Gemm} parallelize itself instead.
+ * are batched: the batch is cut into sub-batches of {@code S} samples which the threads claim one at a
+ * time, and each thread lays the im2col matrices of its sub-batch side by side,
+ * {@code col[C*kh*kw, S*P]} (group gi in rows {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per
+ * group with {@code n = S*P} (forward, inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a
+ * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. Where the GEMM runs serially
+ * the forward's col (unpadded, stride 1 along the width) and the input gradient's dy are instead packed
+ * straight into the GEMM's panels ({@link OffsetPacker}). A single chunk (a batch too small to split)
+ * lets {@link Gemm} parallelize itself instead. Small weight gradients are dot products
+ * ({@link SgemmDotNT}).
  *
  * <p>{@code ConvF64} computes the same in float64 with plain loops.
  */
@@ -32,6 +37,15 @@ final class ConvF32 {
     private static final long MIN_PARALLEL_WORK = 1 << 17;
     /** Below this many multiply-adds a serial GEMM goes through {@link Gemm}'s plain loops. */
     private static final long TINY_GEMM = 4096;
+    /** Floats an im2col buffer holds past its matrix: {@link #im2col}'s last vector may spill there. */
+    private static final int COL_SLACK = FloatRuns.VL;
+    /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
+    private static final int DOT_WEIGHT_GRAD_MAX = 2048;
+    /**
+     * Forward im2col and input-gradient dy written straight into the GEMM's packed layout
+     * ({@link OffsetPacker}) instead of through a matrix; a switch for tests.
+     */
+    static boolean PACKED_OPERANDS = Boolean.parseBoolean(System.getProperty("fluxion.conv.packedOperands", "true"));
     static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
     /** Default for {@link #subBatchFloats}. */
     static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
@@ -59,27 +73,38 @@ final class ConvF32 {
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        Parallel.forRange(nb, grain, (start, end) -> {
-            int sb = subBatch(g, end - start);
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+        if (nb == 0) {
+            return;
+        }
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
+        boolean packed = PACKED_OPERANDS && OffsetPacker.im2colApplies(g) && !pointwise
+                && (serial || Parallel.threads() == 1);
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+            float[] col = packed ? null : buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            for (int u; (u = units.claim()) >= 0; ) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1; // y of one sample is [O, P] already
-                if (!(pointwise && direct)) {
-                    for (int s = 0; s < cnt; s++) {
-                        for (int gi = 0; gi < g.groups(); gi++) {
-                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
-                        }
+                if (!(pointwise && direct) && !packed) {
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
                     }
                 }
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    float[] b = pointwise && direct ? x : col;
-                    int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
                     float[] c = direct ? y : yb;
                     int cOff = direct ? yOff + (n0 * cout + gi * og) * p : gi * og * ld;
+                    if (packed) {
+                        Sgemm.gemm(false, og, ld, k, w, wOff + gi * og * k, k,
+                                OffsetPacker.im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt),
+                                c, cOff, ld, false);
+                        continue;
+                    }
+                    float[] b = pointwise && direct ? x : col;
+                    int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
                     gemm(serial, false, false, og, ld, k, w, wOff + gi * og * k, k, b, bOff, ld, c, cOff, ld, false);
                 }
                 if (!direct) {
@@ -99,19 +124,30 @@ final class ConvF32 {
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        Parallel.forRange(nb, grain, (start, end) -> {
-            int sb = subBatch(g, end - start);
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+        if (nb == 0) {
+            return;
+        }
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        boolean packed = PACKED_OPERANDS && (serial || Parallel.threads() == 1);
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            for (int u; (u = units.claim()) >= 0; ) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
-                if (!direct) {
+                if (!direct && !packed) {
                     gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
                 }
                 for (int gi = 0; gi < g.groups(); gi++) {
+                    if (!direct && packed) { // dy's rows of the sub-batch packed where they lie
+                        Sgemm.gemm(true, k, ld, og, w, wOff + gi * og * k, k,
+                                OffsetPacker.rows(dy, dyOff + (n0 * cout + gi * og) * p, og, p, cnt, cout * p, p),
+                                col, gi * k * ld, ld, false);
+                        continue;
+                    }
                     float[] b = direct ? dy : yb;
                     int bOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
                     if (pointwise && direct) {
@@ -144,28 +180,34 @@ final class ConvF32 {
             Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
             return;
         }
-        int grain = grain(g);
-        boolean serial = Parallel.chunks(nb, grain) > 1;
-        // Each chunk of samples sums into its own buffer: the first chunk straight into dw, the others
-        // into fresh partials (not thread-local: one worker may run two chunks) added in at the end.
+        if (useDotWeightGrad(g)) {
+            weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
+        int chunks = Parallel.chunks(nb, grain(g));
+        boolean serial = chunks > 1;
+        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        Units units = new Units(nb, sb);
+        // Each chunk sums the units it claims into its own buffer: the first chunk straight into dw,
+        // the others into fresh partials (not thread-local: one worker may run two chunks) added in at
+        // the end. A chunk that got no unit leaves its buffer untouched.
         Queue<float[]> partials = new ConcurrentLinkedQueue<>();
         AtomicInteger slots = new AtomicInteger();
-        Parallel.forRange(nb, grain, (start, end) -> {
+        boolean[] dwWritten = new boolean[1];
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             int slot = slots.getAndIncrement();
             float[] acc = slot == 0 ? dw : new float[wSize];
             int accOff = slot == 0 ? dwOff : 0;
-            int sb = subBatch(g, end - start);
-            float[] col = buffer(0, (long) g.groups() * k * sb * p);
+            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
-            for (int n0 = start; n0 < end; n0 += sb) {
-                int cnt = Math.min(sb, end - n0), ld = cnt * p;
+            boolean first = true;
+            for (int u; (u = units.claim()) >= 0; first = false) {
+                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
                 if (!(pointwise && direct)) {
-                    for (int s = 0; s < cnt; s++) {
-                        for (int gi = 0; gi < g.groups(); gi++) {
-                            im2col(g, x, xOff + ((n0 + s) * cin + gi * cg) * hw, col, gi * k * ld + s * p, ld);
-                        }
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
                     }
                 }
                 if (!direct) {
@@ -179,12 +221,18 @@ final class ConvF32 {
                     if (transposed != null) {
                         // dw^T[K, Og] += col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
                         gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
-                                transposed, gi * og * k, og, n0 > start);
+                                transposed, gi * og * k, og, !first);
                     } else {
                         gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
-                                acc, accOff + gi * og * k, k, n0 > start);
+                                acc, accOff + gi * og * k, k, !first);
                     }
                 }
+            }
+            if (first) {
+                return; // no unit left for this chunk
+            }
+            if (slot == 0) {
+                dwWritten[0] = true;
             }
             if (transposed != null) {
                 for (int gi = 0; gi < g.groups(); gi++) {
@@ -200,10 +248,96 @@ final class ConvF32 {
                 partials.add(acc);
             }
         });
+        if (!dwWritten[0]) {
+            Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
+        }
         for (float[] part : partials) {
             for (int i = 0; i < wSize; i++) {
                 dw[dwOff + i] += part[i];
             }
+        }
+    }
+
+    /**
+     * True when the weight gradient is better computed as dot products over each sample's pixels
+     * ({@link SgemmDotNT}) than by the packed GEMM: a small weight per group, which the GEMM would pad to
+     * whole register tiles and repack for every sample (the first layer of an image network).
+     */
+    static boolean useDotWeightGrad(Conv2dGeometry g) {
+        int k = g.inPerGroup() * g.kernelH() * g.kernelW();
+        return (long) g.outPerGroup() * k <= DOT_WEIGHT_GRAD_MAX && k < Sgemm.NR
+                && g.outHeight() * g.outWidth() >= 4 * SgemmDotNT.VL;
+    }
+
+    /**
+     * {@code dw[gi][Og, K] = sum_n dy[n, gi][Og, P] · col(x[n, gi])[K, P]^T} per sample, from dy as it
+     * lies: each chunk of samples keeps per-lane partial sums, reduced over lanes and chunks at the end.
+     */
+    private static void weightGradDot(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
+                                      float[] dw, int dwOff) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
+        int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
+        int k = cg * g.kernelH() * g.kernelW();
+        int groups = g.groups(), vl = SgemmDotNT.VL;
+        boolean pointwise = g.isPointwise();
+        Queue<float[]> partials = new ConcurrentLinkedQueue<>();
+        int chunks = Parallel.chunks(g.batch(), grain(g));
+        Units units = new Units(g.batch(), Math.max(1, g.batch() / (4 * chunks)));
+        Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+            float[] part = new float[groups * og * k * vl];
+            float[] col = pointwise ? null : buffer(0, (long) k * p + COL_SLACK);
+            for (int u; (u = units.claim()) >= 0; ) {
+                for (int n = units.start(u); n < units.start(u + 1); n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        float[] b = pointwise ? x : col;
+                        int bOff = pointwise ? xOff + (n * cin + gi * cg) * hw : 0;
+                        if (!pointwise) {
+                            im2col(g, x, xOff + (n * cin + gi * cg) * hw, cin * hw, 1, col, 0, p);
+                        }
+                        SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
+                                part, gi * og * k * vl);
+                    }
+                }
+            }
+            partials.add(part);
+        });
+        float[] sum = null;
+        for (float[] part : partials) {
+            if (sum == null) {
+                sum = part;
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += part[i];
+                }
+            }
+        }
+        SgemmDotNT.reduce(groups * og, k, sum, 0, dw, dwOff, k);
+    }
+
+    /**
+     * The batch cut into nearly equal units of at most {@code sb} samples, claimed one at a time by
+     * the chunks of a parallel loop: a thread slowed by other load on the machine takes fewer units
+     * instead of holding up the others with a fixed half of the batch.
+     */
+    private static final class Units {
+        private final int batch;
+        private final int count;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Units(int batch, int sb) {
+            this.batch = batch;
+            this.count = (batch + sb - 1) / sb;
+        }
+
+        /** The next unclaimed unit, or -1 when none is left. */
+        int claim() {
+            int u = next.getAndIncrement();
+            return u < count ? u : -1;
+        }
+
+        /** First sample of unit {@code u}; {@code start(count)} is the batch size. */
+        int start(int u) {
+            return (int) ((long) batch * u / count);
         }
     }
 
@@ -266,39 +400,57 @@ final class ConvF32 {
     }
 
     /**
-     * Fills the {@code K x P} block of {@code col} at {@code colOff} (row stride {@code ld}) from the
-     * {@code Cg} input planes starting at {@code x[xOff]}.
+     * Fills the {@code K x count*P} block of {@code col} at {@code colOff} (row stride {@code ld}) with the
+     * im2col matrices of {@code count} samples side by side: sample s's {@code Cg} input planes start at
+     * {@code x[xOff + s*xStride]}, its columns at {@code s*P}.
+     *
+     * <p>At stride 1 each output row's run is copied with whole vectors, the last one spilling up to VL-1
+     * floats past the run: the runs are written in increasing address order (row, then sample, then
+     * output row), so each spill is overwritten by a later run or zero-fill, and {@code col} must hold
+     * {@link #COL_SLACK} floats past the block. (Masked stores here ran through the Vector API's
+     * per-lane bounds check in the training loop, 4x slower.)
      */
-    static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int sh = g.strideH(), sw = g.strideW();
+    static void im2col(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] col, int colOff,
+                       int ld) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth(), p = oh * ow;
+        int sh = g.strideH(), sw = g.strideW(), vl = FloatRuns.VL;
         int row = 0;
         for (int c = 0; c < g.inPerGroup(); c++) {
-            int plane = xOff + c * h * w;
             for (int i = 0; i < g.kernelH(); i++) {
                 int ihBase = i * g.dilationH() - g.padH();
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
-                    int dst = colOff + row * ld;
-                    for (int r = 0; r < oh; r++, dst += ow) {
-                        int ih = r * sh + ihBase;
-                        if (ih < 0 || ih >= h) {
-                            Arrays.fill(col, dst, dst + ow, 0f);
-                            continue;
-                        }
-                        int src = plane + ih * w + iwBase;
-                        Arrays.fill(col, dst, dst + lo, 0f);
-                        if (sw == 1) {
-                            if (hi > lo) { // an empty range may start before the array
-                                System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                    for (int s = 0; s < count; s++) {
+                        int plane = xOff + s * xStride + c * h * w;
+                        int dst = colOff + row * ld + s * p;
+                        for (int r = 0; r < oh; r++, dst += ow) {
+                            int ih = r * sh + ihBase;
+                            if (ih < 0 || ih >= h) {
+                                Arrays.fill(col, dst, dst + ow, 0f);
+                                continue;
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                col[dst + q] = x[src + q * sw];
+                            int src = plane + ih * w + iwBase;
+                            if (lo > 0) {
+                                Arrays.fill(col, dst, dst + lo, 0f);
+                            }
+                            if (sw == 1) {
+                                for (int q = lo; q < hi; q += vl) {
+                                    if (src + q + vl <= x.length) {
+                                        FloatVector.fromArray(FloatRuns.S, x, src + q).intoArray(col, dst + q);
+                                    } else { // the end of x: copy only what is there
+                                        System.arraycopy(x, src + q, col, dst + q, hi - q);
+                                    }
+                                }
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    col[dst + q] = x[src + q * sw];
+                                }
+                            }
+                            if (hi < ow) { // after the run: its spill may reach here
+                                Arrays.fill(col, dst + hi, dst + ow, 0f);
                             }
                         }
-                        Arrays.fill(col, dst + hi, dst + ow, 0f);
                     }
                 }
             }
@@ -308,11 +460,15 @@ final class ConvF32 {
     /**
      * Overwrites the {@code Cg} planes at {@code dx[dxOff]} with the scatter-add of the {@code K x P}
      * block of {@code col} at {@code colOff} (row stride {@code ld}): each column entry goes back to the
-     * input pixel it was copied from (padding entries are dropped).
+     * input pixel it was copied from (padding entries are dropped). At stride 1 each run is a vector add.
      */
     static void col2im(Conv2dGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int sh = g.strideH(), sw = g.strideW();
+        if (sw == 1 && w <= FloatRuns.VL) {
+            col2imRows(g, col, colOff, ld, dx, dxOff);
+            return;
+        }
         Arrays.fill(dx, dxOff, dxOff + g.inPerGroup() * h * w, 0f);
         int row = 0;
         for (int c = 0; c < g.inPerGroup(); c++) {
@@ -322,6 +478,11 @@ final class ConvF32 {
                 for (int j = 0; j < g.kernelW(); j++, row++) {
                     int iwBase = j * g.dilationW() - g.padW();
                     int lo = validLo(iwBase, sw, ow), hi = validHi(iwBase, sw, w, ow, lo);
+                    int len = hi - lo, full = FloatRuns.full(len);
+                    VectorMask<Float> tail = FloatRuns.tailMask(len);
+                    if (len == 0) {
+                        continue;
+                    }
                     int srcRow = colOff + row * ld;
                     for (int r = 0; r < oh; r++) {
                         int ih = r * sh + ihBase;
@@ -331,9 +492,7 @@ final class ConvF32 {
                         int dst = plane + ih * w + iwBase;
                         int src = srcRow + r * ow;
                         if (sw == 1) {
-                            for (int q = lo; q < hi; q++) {
-                                dx[dst + q] += col[src + q];
-                            }
+                            FloatRuns.add(col, src + lo, dx, dst + lo, len, full, tail);
                         } else {
                             for (int q = lo; q < hi; q++) {
                                 dx[dst + q * sw] += col[src + q];
@@ -341,6 +500,42 @@ final class ConvF32 {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #col2im} for stride 1 along the width and input rows of at most one vector: each input row
+     * is summed in a register and stored once. Its kw*kh contributions are loads of column rows, each
+     * shifted to input columns by its offset and masked to the columns it covers. (Adding each run
+     * into dx in turn instead stalls on store forwarding: successive runs overlap, shifted by one.)
+     */
+    private static void col2imRows(Conv2dGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), ph = g.padH(), pw = g.padW();
+        int dh = g.dilationH(), dw = g.dilationW();
+        VectorMask<Float> row = FloatRuns.lanes(0, w, w);
+        // Straight-line vector code only: a vector chosen on two paths (a phi) makes C2 box it, and the
+        // loop then runs ~4x slower; so every load is masked and the masks are rebuilt from bits (cheap).
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            int plane = dxOff + c * h * w;
+            for (int ih = 0; ih < h; ih++) {
+                FloatVector acc = FloatVector.zero(FloatRuns.S);
+                for (int i = 0; i < kh; i++) {
+                    int num = ih + ph - i * dh; // = r * sh for the output row r that reads ih at kernel row i
+                    int r = sh == 1 ? num : num / sh; // (an integer division costs more than the loads)
+                    if (num < 0 || r >= oh || (sh != 1 && r * sh != num)) {
+                        continue;
+                    }
+                    int rowStart = colOff + ((c * kh + i) * kw) * ld + r * ow;
+                    for (int j = 0; j < kw; j++) {
+                        // input column l = q + shift for output column q: lanes [shift, shift + ow) ∩ [0, w)
+                        int shift = j * dw - pw;
+                        VectorMask<Float> lanes = FloatRuns.lanes(shift, ow, w);
+                        acc = acc.add(FloatVector.fromArray(FloatRuns.S, col, rowStart + j * ld - shift, lanes));
+                    }
+                }
+                acc.intoArray(dx, plane + ih * w, row);
             }
         }
     }

@@ -42,21 +42,9 @@ final class PoolF32 {
             laneCols[l] = l * sw;
             tailCols[l] = Math.min(l, tail - 1) * sw;
         }
-        if (g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.padH() == 0 && g.padW() == 0 && 2 * g.outHeight() <= g.height() && 2 * g.outWidth() <= g.width()) {
-            int ow = g.outWidth(), w = g.width();
-            int[] base = new int[(p + vl - 1) / vl * vl];
-            for (int o = 0; o < base.length; o++) {
-                int oo = Math.min(o, p - 1);
-                base[o] = 2 * (oo / ow) * w + 2 * (oo % ow);
-            }
-            Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
-                float[] ty = new float[vl];
-                int[] ta = new int[vl];
-                for (int plane = start; plane < end; plane++) {
-                    maxPlane2x2(x, xOff + plane * hw, w, y, yOff + plane * p, argmax, aOff + plane * p, p, base, ty, ta);
-                }
-            });
+        if (MaxPool2x2F32.applies(g)) {
+            Parallel.forRange(g.batch() * g.channels(), grain(g),
+                    (start, end) -> MaxPool2x2F32.forward(g, x, xOff, y, yOff, argmax, aOff, start, end));
             return;
         }
         Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
@@ -110,44 +98,6 @@ final class PoolF32 {
             }
             for (q = qHi; q < ow; q++) {
                 maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, q * sw - pw, kw, w);
-            }
-        }
-    }
-
-    /**
-     * One plane of the common 2x2, stride 2, unpadded pooling with every window inside the input, over
-     * the flattened outputs {@code FS.length()} at a time: {@code base[o]} is the input offset of output
-     * o's window (padded past {@code OH*OW} with the last one, so every gather stays in range), and the
-     * four window elements are gathers at offsets 0, 1, w, w+1 from it, applied in the same order and
-     * with the same rule as {@link #maxScalar}: the first element starts the running maximum.
-     */
-    private static void maxPlane2x2(float[] x, int xp, int w, float[] y, int yp, int[] argmax, int ap,
-                                    int p, int[] base, float[] ty, int[] ta) {
-        int vl = FS.length();
-        for (int o = 0; o < p; o += vl) {
-            IntVector ia = IntVector.fromArray(IS, base, o);
-            FloatVector m = FloatVector.fromArray(FS, x, xp, base, o);
-            IntVector mi = ia;
-            FloatVector v = FloatVector.fromArray(FS, x, xp + 1, base, o);
-            VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-            m = m.blend(v, take);
-            mi = mi.blend(ia.add(1), take.cast(IS));
-            v = FloatVector.fromArray(FS, x, xp + w, base, o);
-            take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-            m = m.blend(v, take);
-            mi = mi.blend(ia.add(w), take.cast(IS));
-            v = FloatVector.fromArray(FS, x, xp + w + 1, base, o);
-            take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-            m = m.blend(v, take);
-            mi = mi.blend(ia.add(w + 1), take.cast(IS));
-            if (o + vl <= p) {
-                m.intoArray(y, yp + o);
-                mi.intoArray(argmax, ap + o);
-            } else {
-                m.intoArray(ty, 0);
-                mi.intoArray(ta, 0);
-                System.arraycopy(ty, 0, y, yp + o, p - o);
-                System.arraycopy(ta, 0, argmax, ap + o, p - o);
             }
         }
     }

@@ -58,11 +58,36 @@ final class Sgemm {
     }
 
     /**
+     * Packs the block {@code B[pc:pc+kc, jc:jc+nc]} of a B that need not exist as a matrix into
+     * {@code bp} in {@link SgemmPacking}'s panel layout. {@code bp} holds {@link #B_SLACK} floats past
+     * the block, so that a masked vector store at its end still lies wholly inside the array (the
+     * Vector API checks such a store lane by lane, slowly, when it does not).
+     */
+    @FunctionalInterface
+    interface BPacker {
+        void pack(int pc, int jc, int kc, int nc, float[] bp);
+    }
+
+    /** Floats a packed B buffer holds past its block (see {@link BPacker}). */
+    static final int B_SLACK = 2 * NR;
+
+    /**
      * Serial blocked GEMM; same contract as {@link Gemm#sgemm}. Requires {@code m, n, k > 0}.
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(transA, m, n, k, a, aOff, lda,
+                (pc, jc, kc, nc, bp) -> SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp),
+                c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Serial blocked GEMM {@code C[m, n] (+)= A[m, k] · B[k, n]} where B's blocks come from {@code packB}
+     * (an im2col written straight into the packed layout, say). Requires {@code m, n, k > 0}.
+     */
+    static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         // Balanced block sizes: k = 257 gives two blocks of 129, not 256 + 1.
         int kcStep = balanced(k, KC, 1);
@@ -70,14 +95,14 @@ final class Sgemm {
         int ncStep = balanced(n, NC, NR);
         Buffers buf = BUFFERS.get();
         float[] ap = buf.a(kcStep * roundUp(mcStep, MR));
-        float[] bp = buf.b(kcStep * roundUp(ncStep, NR));
+        float[] bp = buf.b(kcStep * roundUp(ncStep, NR) + B_SLACK);
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add their partial sums.
                 boolean add = accumulate || pc > 0;
-                SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                packB.pack(pc, jc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);

@@ -221,6 +221,11 @@ class Conv2dKernelsTest {
         shapes.add(Conv2dGeometry.of(1, 2, 3, 3, 2, 3, 1, 0, 1, 1));            // 1x1 output
         shapes.add(Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1));            // 1x1 input, all padding
         shapes.add(Conv2dGeometry.of(1, 1, 4, 4, 1, 2, 3, 2, 2, 1));            // stride > kernel span
+        // stride-1 rows around one vector width (whole vectors plus masked tails in im2col/col2im)
+        shapes.add(Conv2dGeometry.of(2, 3, 5, 16, 4, 3, 1, 1, 2, 1));
+        shapes.add(Conv2dGeometry.of(2, 3, 5, 17, 4, 3, 1, 0, 1, 1));
+        shapes.add(new Conv2dGeometry(2, 3, 6, 37, 4, 3, 4, 1, 1, 1, 2, 1, 2, 1));
+        shapes.add(new Conv2dGeometry(2, 3, 9, 13, 4, 3, 3, 2, 1, 1, 1, 1, 1, 1)); // strided rows only
         for (Conv2dGeometry g : shapes) {
             checkAll(g, rnd);
         }
@@ -277,6 +282,70 @@ class Conv2dKernelsTest {
             }
         } finally {
             ConvF32.setSubBatchFloats(0);
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void smallWeightGradientsGoThroughDotProducts() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(13);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 1, 28, 28, 32, 3, 1, 0, 1, 1),               // the CNN's first layer
+                    Conv2dGeometry.of(3, 1, 20, 21, 7, 3, 1, 1, 1, 1),                // padded, odd sizes
+                    Conv2dGeometry.of(3, 4, 9, 9, 6, 1, 1, 0, 1, 2),                  // pointwise, grouped
+                    new Conv2dGeometry(2, 2, 20, 17, 5, 3, 2, 2, 1, 1, 2, 1, 1, 1),   // strided, dilated
+                    Conv2dGeometry.of(2, 3, 16, 16, 9, 2, 1, 0, 1, 1));               // P = 225, k = 12
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.useDotWeightGrad(g), "dot path for " + g);
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
+        int saved = Parallel.threads();
+        boolean savedPacked = ConvF32.PACKED_OPERANDS;
+        try {
+            Random rnd = new Random(17);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // the CNN's second layer
+                    Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // its first: runs of 26
+                    Conv2dGeometry.of(3, 3, 9, 40, 5, 3, 1, 0, 2, 1),                   // runs longer than a panel
+                    new Conv2dGeometry(3, 8, 11, 9, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2),     // strided rows, grouped
+                    Conv2dGeometry.of(4, 4, 5, 5, 16, 5, 1, 0, 1, 1));                  // 1x1 output
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    assertTrue(OffsetPacker.im2colApplies(g));
+                    float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                    float[] dy = toFloat(random(rnd, g.outputSize()));
+                    float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
+                    float[] dxPacked = new float[g.inputSize()], dxPlain = new float[g.inputSize()];
+                    ConvF32.PACKED_OPERANDS = true;
+                    Conv2dKernels.forward(g, x, w, packed);
+                    Conv2dKernels.inputGrad(g, dy, w, dxPacked);
+                    ConvF32.PACKED_OPERANDS = false;
+                    Conv2dKernels.forward(g, x, w, plain);
+                    Conv2dKernels.inputGrad(g, dy, w, dxPlain);
+                    // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
+                    assertTrue(java.util.Arrays.equals(plain, packed), "packed im2col differs for " + g);
+                    assertTrue(java.util.Arrays.equals(dxPlain, dxPacked), "packed dy differs for " + g);
+                    ConvF32.PACKED_OPERANDS = true;
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            ConvF32.PACKED_OPERANDS = savedPacked;
             Parallel.setThreads(saved);
         }
     }

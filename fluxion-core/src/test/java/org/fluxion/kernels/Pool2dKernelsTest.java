@@ -241,6 +241,8 @@ class Pool2dKernelsTest {
         }
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 28, 28, 2, 2, 0, false), rnd);   // the MNIST shape
         checkAll(Pool2dGeometry.maxPool2d(3, 5, 11, 13, 2, 2, 0, false), rnd);   // 2x2 fast path, odd sizes
+        checkAll(Pool2dGeometry.maxPool2d(2, 3, 5, 71, 2, 2, 0, false), rnd);    // 2x2 rows of several vectors
+        checkAll(Pool2dGeometry.maxPool2d(2, 3, 4, 33, 2, 2, 0, false), rnd);
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 11, 11, 2, 2, 0, true), rnd);    // ceil mode: not the fast path
         checkAll(Pool2dGeometry.maxPool2d(2, 3, 7, 9, 3, 2, 1, true), rnd);
         checkAll(Pool2dGeometry.avgPool2d(1, 2, 2, 2, 3, 2, 0, true), rnd);      // kernel overhangs, ceil mode
@@ -257,7 +259,7 @@ class Pool2dKernelsTest {
         for (int t = 0; t < 200; t++) {
             // every third: the 2x2 stride-2 unpadded fast path, odd sizes and planes shorter than a vector
             Pool2dGeometry g = t % 3 == 2 ? Pool2dGeometry.maxPool2d(1 + rnd.nextInt(3), 1 + rnd.nextInt(3),
-                    2 + rnd.nextInt(27), 2 + rnd.nextInt(27), 2, 2, 0, false)
+                    2 + rnd.nextInt(27), 2 + rnd.nextInt(t % 2 == 0 ? 27 : 80), 2, 2, 0, false)
                     : t % 4 == 0 ? new Pool2dGeometry(1, 2, 3, 40 + rnd.nextInt(30), 2, 2 + rnd.nextInt(3),
                     1, 1 + rnd.nextInt(3), 0, rnd.nextInt(2), rnd.nextBoolean()) : randomGeometry(rnd, 1, 2);
             double[] x = random(rnd, g.inputSize());

@@ -1,0 +1,101 @@
+package org.fluxion.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 max pooling for the common 2x2 window, stride 2, no padding, floor mode (every window inside
+ * the input), one {@code [H, W]} plane at a time.
+ *
+ * <p>Output row r reads input rows 2r and 2r+1. For up to {@code VL} outputs of a row at once it loads
+ * the {@code 2*VL} input columns of each of the two rows with contiguous (masked) loads and splits them
+ * into even and odd columns with two-source lane permutations: no gathers, whose per-lane index checks
+ * dominated the gather version. The four window elements are then applied in row-major order with the
+ * rule of {@code PoolF32.maxScalar}: the first maximum wins, a NaN beats everything (the last NaN wins),
+ * so results and argmax agree exactly with the general path.
+ */
+final class MaxPool2x2F32 {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(FS.length() * Integer.SIZE));
+    private static final int VL = FS.length();
+    /** Lane l picks lane 2l (EVEN) or 2l+1 (ODD) of the concatenation of two vectors. */
+    private static final float[] EVEN_ODD = new float[2 * VL];
+    /** Lane l holds 2l: the input column offset of output lane l. */
+    private static final int[] TWICE_IOTA = new int[VL];
+
+    static {
+        for (int l = 0; l < VL; l++) {
+            EVEN_ODD[l] = 2 * l;
+            EVEN_ODD[VL + l] = 2 * l + 1;
+            TWICE_IOTA[l] = 2 * l;
+        }
+    }
+
+    private MaxPool2x2F32() {
+    }
+
+    /** True when {@code g} is the 2x2, stride-2, unpadded, floor-mode pooling this class handles. */
+    static boolean applies(Pool2dGeometry g) {
+        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padH() == 0 && g.padW() == 0
+                && 2 * g.outHeight() <= g.height() && 2 * g.outWidth() <= g.width();
+    }
+
+    /**
+     * Planes {@code [start, end)}: {@code y} and {@code argmax} (flat index within the input plane) of
+     * plane i start at {@code yOff + i*OH*OW} and {@code aOff + i*OH*OW}, its input at {@code xOff + i*H*W}.
+     */
+    static void forward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
+                        int start, int end) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int hw = h * w, p = oh * ow;
+        FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
+        FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
+        IntVector twice = IntVector.fromArray(IS, TWICE_IOTA, 0);
+        // segments of up to VL outputs of a row outermost: their masks then serve every plane
+        for (int q0 = 0; q0 < ow; q0 += VL) {
+            int n = Math.min(VL, ow - q0);
+            // the 2n input columns of these outputs: lanes [0, 2n) of two vectors
+            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+            // The second vector of a row: the next VL columns, or, when one vector holds them all, the
+            // first one again (chosen by offset and mask: C2 boxes a vector chosen on two paths).
+            int hiOff = 2 * n > VL ? VL : 0;
+            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
+            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
+            VectorMask<Integer> outI = out.cast(IS);
+            for (int plane = start; plane < end; plane++) {
+                int xp = xOff + plane * hw, yp = yOff + plane * p, ap = aOff + plane * p;
+                for (int r = 0; r < oh; r++) {
+                    int top = 2 * r * w + 2 * q0; // within the plane
+                    int a = xp + top, b = a + w;
+                    FloatVector a0 = FloatVector.fromArray(FS, x, a, lo);
+                    FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
+                    FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
+                    FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
+                    IntVector base = twice.add(top);
+                    FloatVector m = even.selectFrom(a0, a1);
+                    IntVector mi = base;
+                    FloatVector v = odd.selectFrom(a0, a1);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    mi = mi.blend(base.add(1), take.cast(IS));
+                    v = even.selectFrom(b0, b1);
+                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    mi = mi.blend(base.add(w), take.cast(IS));
+                    v = odd.selectFrom(b0, b1);
+                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    mi = mi.blend(base.add(w + 1), take.cast(IS));
+                    m.intoArray(y, yp + r * ow + q0, out);
+                    mi.intoArray(argmax, ap + r * ow + q0, outI);
+                }
+            }
+        }
+    }
+}

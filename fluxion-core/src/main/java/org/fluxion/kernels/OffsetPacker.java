@@ -1,0 +1,135 @@
+package org.fluxion.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Packs a B operand of {@link Sgemm} that is not stored as a matrix, {@code B[t][q] = x[xOff + shift[t]
+ * + base[q]]}, straight into the packed panel layout ({@link SgemmPacking}: panels of NR columns, each
+ * depth step a row of NR floats). Two convolution operands have this form:
+ * <ul>
+ * <li>the im2col matrix of a sub-batch ({@link #im2col}), for stride 1 along the width and no padding:
+ *     column {@code q = s*P + oh*OW + ow} is pixel (s, oh, ow), depth {@code t = (c*kh + i)*kw + j} reads
+ *     {@code x[s][c][oh*sh + i*dh][ow + j*dw]}, the pixel's base plus a shift of t alone;</li>
+ * <li>the output gradient of a sub-batch laid side by side ({@link #rows}), {@code B[o][s*P + pixel] =
+ *     dy[s][o][pixel]}, read where it lies in {@code [N, O, P]}.</li>
+ * </ul>
+ * Either way the operand is never written out and read back for packing (for im2col about 1 MB per
+ * sub-batch, larger than L2).
+ *
+ * <p>Within a panel the columns form runs whose bases are consecutive (cut at VL), each a contiguous run
+ * of x for every t: one vector load and one masked store per run and depth step, a run at a time down
+ * the depth so that its source and mask stay in registers.
+ */
+final class OffsetPacker implements Sgemm.BPacker {
+    private static final int NR = Sgemm.NR;
+    private static final int VL = FloatRuns.VL;
+
+    private final float[] x;
+    private final int xOff;
+    /** Offset of depth step t from a column's base. */
+    private final int[] shift;
+    /** Offset (from xOff) of column q at depth 0. */
+    private final int[] base;
+    /** Runs of one panel: start within the panel, length; reused across calls. */
+    private final int[] runStart = new int[NR];
+    private final int[] runLength = new int[NR];
+
+    private OffsetPacker(float[] x, int xOff, int[] shift, int[] base) {
+        this.x = x;
+        this.xOff = xOff;
+        this.shift = shift;
+        this.base = base;
+    }
+
+    /** True when {@link #im2col} handles {@code g}: stride 1 along the width, no padding. */
+    static boolean im2colApplies(Conv2dGeometry g) {
+        return g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
+    /**
+     * The im2col matrix {@code [Cg*kh*kw, count*P]} of {@code count} samples of one group: sample s's
+     * {@code Cg} input planes start at {@code x[xOff + s*xStride]}.
+     */
+    static OffsetPacker im2col(Conv2dGeometry g, float[] x, int xOff, int xStride, int count) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int[] shift = new int[g.inPerGroup() * g.kernelH() * g.kernelW()];
+        int t = 0;
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            for (int i = 0; i < g.kernelH(); i++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    shift[t++] = c * h * w + i * g.dilationH() * w + j * g.dilationW();
+                }
+            }
+        }
+        int[] base = new int[count * oh * ow];
+        for (int s = 0, q = 0; s < count; s++) {
+            for (int r = 0; r < oh; r++) {
+                for (int col = 0; col < ow; col++) {
+                    base[q++] = s * xStride + r * g.strideH() * w + col;
+                }
+            }
+        }
+        return new OffsetPacker(x, xOff, shift, base);
+    }
+
+    /**
+     * The matrix {@code [rows, count*cols]} whose row t is the rows t of {@code count} samples side by
+     * side: {@code B[t][s*cols + c] = data[off + s*sampleStride + t*rowStride + c]}.
+     */
+    static OffsetPacker rows(float[] data, int off, int rows, int rowStride, int count, int sampleStride, int cols) {
+        int[] shift = new int[rows];
+        for (int t = 0; t < rows; t++) {
+            shift[t] = t * rowStride;
+        }
+        int[] base = new int[count * cols];
+        for (int s = 0, q = 0; s < count; s++) {
+            for (int c = 0; c < cols; c++) {
+                base[q++] = s * sampleStride + c;
+            }
+        }
+        return new OffsetPacker(data, off, shift, base);
+    }
+
+    @Override
+    public void pack(int pc, int jc, int kc, int nc, float[] bp) {
+        for (int jp = 0; jp < nc; jp += NR) {
+            int nr = Math.min(NR, nc - jp);
+            int runs = runs(jc + jp, nr);
+            int panel = jp * kc;
+            // one run at a time down the depth: its source and mask stay put, only the shift changes
+            for (int r = 0; r < runs; r++) {
+                VectorMask<Float> lanes = FloatRuns.lanes(0, runLength[r], VL);
+                int src = xOff + base[jc + jp + runStart[r]], dst = panel + runStart[r];
+                for (int d = 0; d < kc; d++, dst += NR) {
+                    int at = src + shift[pc + d];
+                    if (at + VL <= x.length) {
+                        FloatVector.fromArray(FloatRuns.S, x, at).intoArray(bp, dst, lanes);
+                    } else { // the end of x
+                        FloatVector.fromArray(FloatRuns.S, x, at, lanes).intoArray(bp, dst, lanes);
+                    }
+                }
+            }
+            if (nr < NR) { // edge panel: zero columns
+                for (int d = 0; d < kc; d++) {
+                    java.util.Arrays.fill(bp, panel + d * NR + nr, panel + (d + 1) * NR, 0f);
+                }
+            }
+        }
+    }
+
+    /** Splits the {@code nr} columns from {@code q0} into runs of at most VL consecutive bases. */
+    private int runs(int q0, int nr) {
+        int runs = 0;
+        for (int j = 0; j < nr; runs++) {
+            int len = 1;
+            while (j + len < nr && len < VL && base[q0 + j + len] == base[q0 + j + len - 1] + 1) {
+                len++;
+            }
+            runStart[runs] = j;
+            runLength[runs] = len;
+            j += len;
+        }
+        return runs;
+    }
+}
