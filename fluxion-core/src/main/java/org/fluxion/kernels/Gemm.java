@@ -38,7 +38,7 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if (n <= NARROW && work < PARALLEL_MIN) {
+        if (n <= NARROW && work < TINY) {
             narrow(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
