@@ -268,8 +268,16 @@ final class VD {
         return acc.lanewise(VectorOperators.MAX, v, m);
     }
 
+    /**
+     * The lanes summed in lane order, in double: {@code reduceLanes(ADD)} leaves the order unspecified, and
+     * its intrinsic and its Java fallback do differ, so a result would change when C2 compiles the kernel.
+     */
     static double sumLanes(DoubleVector acc) {
-        return acc.reduceLanes(VectorOperators.ADD);
+        double s = 0;
+        for (double x : acc.toArray()) {
+            s += x;
+        }
+        return s;
     }
 
     static double maxLanes(DoubleVector acc) {
