@@ -43,7 +43,11 @@ public final class FloatReduce {
                 s2 = s2.add(FloatVector.fromArray(F, a, off + i + 2 * L));
                 s3 = s3.add(FloatVector.fromArray(F, a, off + i + 3 * L));
             }
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            // Lanes added in lane order: reduceLanes(ADD) has no fixed order, and its intrinsic and its
+            // fallback differ, so a sum would change when C2 compiles this loop.
+            for (float lane : s0.add(s1).add(s2.add(s3)).toArray()) {
+                total += lane;
+            }
         }
         for (; i < n; i++) {
             total += a[off + i];
