@@ -8,12 +8,13 @@ import org.fluxion.ops.UnaryOp;
 import org.fluxion.ops.ViewPrimitives.Expand;
 import org.fluxion.ops.ViewPrimitives.Permute;
 import org.fluxion.ops.ViewPrimitives.Reshape;
-import org.fluxion.tensor.Tensor;
 
 /**
  * Algebraic simplification: rewrites that make an equation unnecessary. Each returns the value that
- * replaces the equation's output, or null. Only identities that hold exactly in IEEE arithmetic are
- * used ({@code x * 0} is not {@code 0} when x is NaN or infinite, so it stays).
+ * replaces the equation's output, or null. Only identities that hold in IEEE arithmetic are used
+ * ({@code x * 0} is not {@code 0} when x is NaN or infinite, so it stays), with one exception made by
+ * XLA too: {@code x + 0} becomes {@code x}, which keeps the sign of a {@code -0} that the addition
+ * would have turned into {@code +0}.
  */
 final class Algebra {
     private Algebra() {
@@ -88,18 +89,10 @@ final class Algebra {
         return null;
     }
 
-    /** True for a constant whose elements are all {@code value}. */
+    /** True for a small constant whose elements are all {@code value}. */
     private static boolean isConstant(Value v, double value) {
-        if (!v.isConstant() || v.type.shape().size() > 64) {
-            return false;
-        }
-        Tensor c = v.constant;
-        for (double x : c.toDoubleArray()) {
-            if (x != value) {
-                return false;
-            }
-        }
-        return true;
+        Double u = v.uniformValue(64);
+        return u != null && u == value;
     }
 
     /** The equation computing {@code v}, tracked while the optimizer runs; null for inputs and constants. */

@@ -209,9 +209,16 @@ final class Fusion {
         Map<Value, Boolean> inside = new IdentityHashMap<>();
         members.forEach(e -> inside.put(e.output(), true));
         List<Value> external = new ArrayList<>();
+        Map<Value, Double> inlined = new IdentityHashMap<>(); // uniform float constants, inlined in the program
         for (Equation e : members) {
             for (Value v : e.inputs()) {
-                if (!inside.containsKey(v) && !external.contains(v) && uniform(v) == null) {
+                if (inside.containsKey(v) || external.contains(v) || inlined.containsKey(v)) {
+                    continue;
+                }
+                Double u = v.type.dtype().isFloatingPoint() ? v.uniformValue(Passes.FOLD_LIMIT) : null;
+                if (u != null) {
+                    inlined.put(v, u);
+                } else {
                     external.add(v);
                 }
             }
@@ -273,7 +280,7 @@ final class Fusion {
                 for (int k = 0; k < a.length; k++) {
                     Value v = e.inputs()[k];
                     Integer id = local.get(v);
-                    a[k] = id != null ? id : b.constant(uniform(v));
+                    a[k] = id != null ? id : b.constant(inlined.get(v));
                 }
                 int r = switch (e.primitive()) {
                     case Unary u -> b.unary(u.op(), a[0]);
@@ -296,23 +303,6 @@ final class Fusion {
         } catch (IllegalArgumentException unsupported) {
             return null; // an operation the generator does not handle: the group stays unfused
         }
-    }
-
-    /**
-     * The value of a float constant whose elements are all equal (a scalar, or a scalar that autodiff
-     * broadcast to a shape): it is inlined into the program. Null for anything else.
-     */
-    private static Double uniform(Value v) {
-        if (!v.isConstant() || !v.type.dtype().isFloatingPoint() || v.type.shape().size() > Passes.FOLD_LIMIT) {
-            return null;
-        }
-        double[] xs = v.constant.toDoubleArray();
-        for (double x : xs) {
-            if (Double.compare(x, xs[0]) != 0) {
-                return null;
-            }
-        }
-        return xs.length == 0 ? null : xs[0];
     }
 
     /** Which splits {@code p} let a value of shape {@code s} broadcast to {@code space} as one access pattern. */

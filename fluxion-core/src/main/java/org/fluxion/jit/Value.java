@@ -33,6 +33,23 @@ public final class Value {
         return constant != null;
     }
 
+    /**
+     * For a constant of at most {@code maxSize} elements that all hold the same value (a scalar, or a
+     * scalar broadcast to a shape): that value; null otherwise.
+     */
+    Double uniformValue(int maxSize) {
+        if (constant == null || type.shape().size() > maxSize || type.shape().size() == 0) {
+            return null;
+        }
+        double[] xs = constant.toDoubleArray();
+        for (double x : xs) {
+            if (Double.compare(x, xs[0]) != 0) {
+                return null;
+            }
+        }
+        return xs[0];
+    }
+
     /** The constant's tensor, or null when this value is not a constant. */
     public Tensor constant() {
         return constant;
