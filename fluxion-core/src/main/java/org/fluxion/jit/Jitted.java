@@ -76,6 +76,9 @@ public final class Jitted<T, R> implements Function<T, R> {
      * of each step with the step's equation, slowest first: where a compiled function spends its time.
      */
     public String profile(T args, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("profile: repeats must be >= 1, got " + repeats);
+        }
         Tree.Flat flat = Tree.flatten(args);
         Compiled c = compiled(flat);
         Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);

@@ -143,8 +143,18 @@ public record MatMul() implements Primitive {
      * {@code y += a @ b} for rank-2 {@code a} [n, k], {@code b} [k, m] and a contiguous {@code y} [n, m]
      * of their dtype: a GEMM that accumulates into what y holds (a compiled plan starts y with the bias
      * rows, so {@code x @ W + b} is one pass).
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not chain, y is not a contiguous
+     *                                  [n, m] tensor or the dtypes differ
      */
     public static void accumulate(Tensor a, Tensor b, Tensor y) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || y.rank() != 2 || y.dim(0) != a.dim(0)
+                || y.dim(1) != b.dim(1) || !y.isContiguous() || a.dtype() != y.dtype() || b.dtype() != y.dtype()
+                || !y.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul accumulate: y += a @ b needs a [n, k], b [k, m] and a contiguous "
+                    + "y [n, m] of one float dtype, got a " + a.type() + ", b " + b.type() + ", y " + y.type()
+                    + (y.isContiguous() ? "" : " (not contiguous)"));
+        }
         gemm(a, b, y, y.offset(), true);
     }
 

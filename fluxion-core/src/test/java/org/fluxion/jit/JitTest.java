@@ -198,4 +198,17 @@ class JitTest {
         assertTrue(got.get(1).allClose(z.max(new int[] {1}, false), 1e-6, 1e-6));
         assertTrue(got.get(2).allClose(z.tanh(), 1e-6, 1e-6));
     }
+
+    @Test
+    void profileListsEveryCompiledStep() {
+        Tensor w = Tensor.randn(9, 4, 3);
+        var f = Jit.jit((Tensor x) -> x.matmul(w).tanh().sum());
+        Tensor x = Tensor.randn(10, 5, 4);
+        String table = f.profile(x, 3);
+        assertTrue(table.startsWith("total "), table);
+        assertEquals(f.graph(x).equations().size() + 1, table.lines().count(), table);
+        assertTrue(table.contains("fused(float32[5, 3])") && table.contains("matmul_add"), table);
+        var e = assertThrows(IllegalArgumentException.class, () -> f.profile(x, 0));
+        assertTrue(e.getMessage().contains("repeats"), e.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package org.fluxion.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -121,5 +122,19 @@ class MatMulTest {
                 () -> Tensor.scalar(1).matmul(Tensor.zeros(2))), "matmul", "rank");
         assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(3, 3, 1))), "matmul", "[2]", "[3]");
+    }
+
+    @Test
+    void accumulateAddsTheProductAndRejectsShapesThatDoNotChain() {
+        Tensor a = Tensor.randn(1, 3, 4);
+        Tensor b = Tensor.randn(2, 4, 2);
+        Tensor y = Tensor.ones(3, 2);
+        MatMul.accumulate(a, b, y);
+        assertTrue(y.allClose(a.matmul(b).add(1), 1e-5, 1e-6));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.accumulate(a, b, Tensor.ones(2, 2)));
+        assertTrue(e.getMessage().contains("[2, 2]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> MatMul.accumulate(a, b, Tensor.ones(2, 3).transpose()));
     }
 }
