@@ -27,28 +27,22 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
     private final ElementwiseProgram.Access[] repeats;
     /** The row length of the broadcast pattern that {@link #repeats} expands. */
     private final int rowLength;
-
-    /**
-     * @param repeats per input, ROW ({@code dense[q] = x[q % rowLength]}) or COLUMN
-     *                ({@code dense[q] = x[q / rowLength]}) for an input to expand before the kernel (whose
-     *                program reads it FULL), or null
-     */
+    /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
+    private final ElementwiseProgram.Reduction rowFold;
     /**
      * Per thread, scratch arrays kept from call to call: slot j for input j's repeated copy, the last slot
      * for the flat values of a row fold. They never leave the kernel call.
      */
     private final ThreadLocal<Object[][]> scratch;
 
-    private Object[] scratch(int slot) {
-        return scratch.get()[slot];
-    }
-
-    /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
-    private final ElementwiseProgram.Reduction rowFold;
-
+    /**
+     * @param repeats per input, ROW ({@code dense[q] = x[q % rowLength]}) or COLUMN
+     *                ({@code dense[q] = x[q / rowLength]}) for an input to expand before the kernel (whose
+     *                program reads it FULL), or null
+     * @param rowFold SUM_INNER or MAX_INNER to fold rows of {@code rowLength} after a flat kernel, or null
+     */
     Fused(ElementwiseProgram program, TensorType type, int outer, int inner, ElementwiseProgram.Access[] repeats,
           int rowLength, ElementwiseProgram.Reduction rowFold) {
-        this.rowFold = rowFold;
         int slots = repeats.length + 1;
         this.scratch = ThreadLocal.withInitial(() -> {
             Object[][] s = new Object[slots][];
@@ -64,6 +58,11 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
         this.inner = inner;
         this.repeats = repeats;
         this.rowLength = rowLength;
+        this.rowFold = rowFold;
+    }
+
+    private Object[] scratch(int slot) {
+        return scratch.get()[slot];
     }
 
     /** {@code out[r] = sum or max of flat[r * rowLength .. (r + 1) * rowLength)}, summed in double. */
