@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.fluxion.tensor.Tensor;
@@ -38,8 +37,9 @@ public final class Npz {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            // The zip directory is read from the end of the file, where a truncated archive lacks it.
+        } catch (IOException e) {
+            // ZipException or, for a directory that points past the end, EOFException. The zip directory
+            // is read from the end of the file, where a truncated archive lacks it.
             throw DataFileException.atOffset(source, size, "not a readable zip archive (truncated or corrupt"
                     + " directory at the end of the file): " + e.getMessage());
         }
