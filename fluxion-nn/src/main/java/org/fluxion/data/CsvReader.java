@@ -213,6 +213,7 @@ public final class CsvReader {
         for (int i = 0; i < cells.length && allNumbers; i++) {
             if (!DECIMAL.matcher(cells[i]).matches()) {
                 allNumbers = false;
+                allIntegers = false;
                 continue;
             }
             try {
@@ -243,7 +244,7 @@ public final class CsvReader {
             return Double.parseDouble(cell);
         }
         throw DataFileException.atLine(source, line, column + 1, (cell.isEmpty() ? "empty cell" : "'" + cell + "'")
-                + " in column '" + names.get(column) + "': expected a decimal number, NaN or Infinity");
+                + " in column '" + names.get(column) + "': expected a number (decimal, NaN or Infinity)");
     }
 
     /** Maps character positions to 1-based line numbers (quoted fields may span lines). */

@@ -31,7 +31,8 @@ class HostileFilesTest {
     private static final long SMALL = 2 << 20;
     /** Inflated size of each bomb: several times SMALL, yet only kilobytes compressed. */
     private static final int BOMB = 16 << 20;
-    private static final int FUZZ_CASES = 300;
+    /** Seeded flips per format; {@code -Dfuzz.cases=N} runs more. */
+    static final int FUZZ_CASES = Integer.getInteger("fuzz.cases", 150);
 
     @TempDir
     Path dir;

@@ -124,19 +124,13 @@ public final class HostileInputs {
             throws IOException {
         Files.write(file, bytes);
         long before = allocatedBytes();
-        Throwable thrown = null;
-        try {
-            reader.read(file);
-        } catch (Throwable t) {
-            thrown = t;
-        }
+        Throwable thrown = readCatching(file, reader);
         long allocated = allocatedBytes() - before;
         if (thrown == null) {
             fail("read " + file + " (" + bytes.length + " bytes) without an error");
         }
         DataFileException e = assertNamesFileAndPosition(file, thrown, bytes);
-        assertTrue(allocated <= maxAllocated, "reading " + bytes.length + " hostile bytes allocated " + allocated
-                + " bytes, more than " + maxAllocated + ", before: " + e.getMessage());
+        assertAllocationBounded(file, reader, allocated, maxAllocated, bytes.length + " hostile bytes");
         return e;
     }
 
@@ -148,14 +142,36 @@ public final class HostileInputs {
             throws IOException {
         Files.write(file, bytes);
         long before = allocatedBytes();
+        Throwable thrown = readCatching(file, reader);
+        long allocated = allocatedBytes() - before;
+        if (thrown != null) {
+            assertNamesFileAndPosition(file, thrown, bytes);
+        }
+        assertAllocationBounded(file, reader, allocated, maxAllocated, bytes.length + " fuzzed bytes");
+    }
+
+    private static Throwable readCatching(Path file, Reader reader) {
         try {
             reader.read(file);
+            return null;
         } catch (Throwable t) {
-            assertNamesFileAndPosition(file, t, bytes);
+            return t;
         }
-        long allocated = allocatedBytes() - before;
-        assertTrue(allocated <= maxAllocated, "reading " + bytes.length + " fuzzed bytes allocated " + allocated
-                + " bytes, more than " + maxAllocated);
+    }
+
+    /**
+     * Over the bound, the read is measured once more: the first read of a code path also pays for
+     * initializing classes (Jackson's, the exception's), which happens once per JVM, not per file.
+     */
+    private static void assertAllocationBounded(Path file, Reader reader, long allocated, long maxAllocated,
+            String what) {
+        if (allocated > maxAllocated) {
+            long before = allocatedBytes();
+            readCatching(file, reader);
+            allocated = allocatedBytes() - before;
+        }
+        assertTrue(allocated <= maxAllocated, "reading " + what + " allocated " + allocated + " bytes, more than "
+                + maxAllocated);
     }
 
     private static DataFileException assertNamesFileAndPosition(Path file, Throwable thrown, byte[] bytes) {
