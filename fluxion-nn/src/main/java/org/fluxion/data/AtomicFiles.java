@@ -121,11 +121,15 @@ public final class AtomicFiles {
         try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir,
                 p -> pattern.matcher(p.getFileName().toString()).matches())) {
             for (Path candidate : candidates) {
-                if (!LIVE.contains(candidate) && Files.isRegularFile(candidate) && unlocked(candidate)) {
-                    Files.deleteIfExists(candidate);
+                try {
+                    if (!LIVE.contains(candidate) && Files.isRegularFile(candidate) && unlocked(candidate)) {
+                        Files.deleteIfExists(candidate);
+                    }
+                } catch (IOException | OverlappingFileLockException e) {
+                    // Not ours to delete (another user's, a file system without locks): left alone.
                 }
             }
-        } catch (IOException | OverlappingFileLockException e) {
+        } catch (IOException | RuntimeException e) {
             // Cleaning is a courtesy: it must never make a save fail.
         }
     }
