@@ -2,6 +2,11 @@ package org.fluxion.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -33,6 +39,14 @@ import org.fluxion.tensor.Tensor;
  * cell, or an empty file is a {@link DataFileException} naming the file, line and column.
  */
 public final class CsvReader {
+    /**
+     * What a numeric cell may hold: a decimal number with an optional sign and exponent, or NaN or
+     * Infinity (signed). Double.parseDouble alone would also take Java literals such as {@code 1f},
+     * {@code 2d} and hexadecimal {@code 0x1p3}, which no CSV writer means as numbers.
+     */
+    private static final Pattern DECIMAL = Pattern.compile(
+            "[+-]?(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|Infinity)");
+
     private CsvReader() {
     }
 
@@ -96,15 +110,20 @@ public final class CsvReader {
     /** Reads {@code file} as {@code options} say. */
     public static Table read(Path file, Options options) throws IOException {
         String source = file.toString();
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = decodeUtf8(Files.readAllBytes(file), source);
         LineIndex lines = new LineIndex(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(options.delimiter()).get();
-        List<CSVRecord> records;
+        List<CSVRecord> records = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(text, format)) {
-            records = parser.getRecords();
-        } catch (UncheckedIOException | IOException e) {
-            // Commons CSV reports an unterminated quote with its own position wording.
-            throw DataFileException.of(source, "malformed CSV: " + e.getMessage(), e);
+            try {
+                parser.forEach(records::add);
+            } catch (UncheckedIOException e) {
+                // Commons CSV counts the line breaks it has read; the problem is on the line after them.
+                DataFileException d = DataFileException.atLine(source, parser.getCurrentLineNumber() + 1, 0,
+                        "malformed CSV (unterminated quote or text after a closing quote): " + e.getMessage());
+                d.initCause(e);
+                throw d;
+            }
         }
         if (records.isEmpty()) {
             throw DataFileException.atLine(source, 1, 0, "empty file: expected " + (options.header() ? "a header and " : "")
@@ -163,22 +182,46 @@ public final class CsvReader {
         return labels(x, labelCells, List.copyOf(featureNames), options.dtype());
     }
 
+    /**
+     * The file's text; invalid UTF-8 is a {@link DataFileException} naming the line and column (in
+     * characters) of the first bad byte, and its byte offset.
+     */
+    private static String decodeUtf8(byte[] bytes, String source) throws DataFileException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            String decoded = out.flip().toString();
+            int lineStart = decoded.lastIndexOf('\n') + 1;
+            long line = 1 + decoded.chars().filter(c -> c == '\n').count();
+            throw DataFileException.atLine(source, line, decoded.length() - lineStart + 1, "invalid UTF-8 ("
+                    + result.length() + " bad byte(s) at byte offset " + in.position() + ")");
+        }
+        return out.flip().toString();
+    }
+
     private static Table labels(Tensor x, String[] cells, List<String> featureNames, DType dtype) {
         long[] integers = new long[cells.length];
         double[] reals = new double[cells.length];
         boolean allIntegers = true;
         boolean allNumbers = true;
         for (int i = 0; i < cells.length && allNumbers; i++) {
+            if (!DECIMAL.matcher(cells[i]).matches()) {
+                allNumbers = false;
+                allIntegers = false;
+                continue;
+            }
             try {
                 integers[i] = Long.parseLong(cells[i]);
                 reals[i] = integers[i];
             } catch (NumberFormatException e) {
                 allIntegers = false;
-                try {
-                    reals[i] = Double.parseDouble(cells[i]);
-                } catch (NumberFormatException e2) {
-                    allNumbers = false;
-                }
+                reals[i] = Double.parseDouble(cells[i]);
             }
         }
         if (allIntegers) {
@@ -197,15 +240,11 @@ public final class CsvReader {
 
     private static double parseNumber(String cell, String source, long line, int column, List<String> names)
             throws DataFileException {
-        try {
-            if (!cell.isEmpty()) {
-                return Double.parseDouble(cell);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        if (DECIMAL.matcher(cell).matches()) {
+            return Double.parseDouble(cell);
         }
         throw DataFileException.atLine(source, line, column + 1, (cell.isEmpty() ? "empty cell" : "'" + cell + "'")
-                + " in column '" + names.get(column) + "': expected a number");
+                + " in column '" + names.get(column) + "': expected a number (decimal, NaN or Infinity)");
     }
 
     /** Maps character positions to 1-based line numbers (quoted fields may span lines). */

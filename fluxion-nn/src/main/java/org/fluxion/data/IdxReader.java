@@ -31,49 +31,51 @@ public final class IdxReader {
      * as themselves.
      */
     public static Tensor read(Path file) throws IOException {
-        FileBytes bytes = FileBytes.read(file);
-        Header h = header(bytes);
-        int n = h.shape.size();
-        ByteBuffer buf = ByteBuffer.wrap(bytes.data(), h.dataOffset, n * h.type.bytes).order(ByteOrder.BIG_ENDIAN);
-        Object array = switch (h.type) {
-            case UBYTE -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = bytes.u8(h.dataOffset + i);
+        try (DataStream in = DataStream.open(file)) {
+            Header h = header(in);
+            byte[] data = payload(in, h);
+            int n = h.shape.size();
+            ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.BIG_ENDIAN);
+            Object array = switch (h.type) {
+                case UBYTE -> {
+                    int[] a = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        a[i] = data[i] & 0xff;
+                    }
+                    yield a;
                 }
-                yield a;
-            }
-            case BYTE -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = bytes.data()[h.dataOffset + i];
+                case BYTE -> {
+                    int[] a = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        a[i] = data[i];
+                    }
+                    yield a;
                 }
-                yield a;
-            }
-            case SHORT -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = buf.getShort();
+                case SHORT -> {
+                    int[] a = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        a[i] = buf.getShort();
+                    }
+                    yield a;
                 }
-                yield a;
-            }
-            case INT -> {
-                int[] a = new int[n];
-                buf.asIntBuffer().get(a);
-                yield a;
-            }
-            case FLOAT -> {
-                float[] a = new float[n];
-                buf.asFloatBuffer().get(a);
-                yield a;
-            }
-            case DOUBLE -> {
-                double[] a = new double[n];
-                buf.asDoubleBuffer().get(a);
-                yield a;
-            }
-        };
-        return Tensor.wrap(Storage.wrap(h.type.dtype, array), h.shape);
+                case INT -> {
+                    int[] a = new int[n];
+                    buf.asIntBuffer().get(a);
+                    yield a;
+                }
+                case FLOAT -> {
+                    float[] a = new float[n];
+                    buf.asFloatBuffer().get(a);
+                    yield a;
+                }
+                case DOUBLE -> {
+                    double[] a = new double[n];
+                    buf.asDoubleBuffer().get(a);
+                    yield a;
+                }
+            };
+            return Tensor.wrap(Storage.wrap(h.type.dtype, array), h.shape);
+        }
     }
 
     /**
@@ -81,40 +83,42 @@ public final class IdxReader {
      * to {@code [0, 1]} (divided by 255) when {@code scale}, else the raw values 0..255.
      */
     public static Tensor readImages(Path file, boolean scale) throws IOException {
-        FileBytes bytes = FileBytes.read(file);
-        Header h = header(bytes);
-        expect(bytes, h, ElementType.UBYTE, 3, "images");
-        int n = h.shape.size();
-        float[] a = new float[n];
-        // Division (not multiplication by 1/255) so that v/255 is the correctly rounded float.
-        float divisor = scale ? 255f : 1f;
-        for (int i = 0; i < n; i++) {
-            a[i] = bytes.u8(h.dataOffset + i) / divisor;
+        try (DataStream in = DataStream.open(file)) {
+            Header h = header(in);
+            expect(in, h, ElementType.UBYTE, 3, "images");
+            byte[] data = payload(in, h);
+            float[] a = new float[data.length];
+            // Division (not multiplication by 1/255) so that v/255 is the correctly rounded float.
+            float divisor = scale ? 255f : 1f;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (data[i] & 0xff) / divisor;
+            }
+            return Tensor.wrap(Storage.wrap(DType.FLOAT32, a), h.shape);
         }
-        return Tensor.wrap(Storage.wrap(DType.FLOAT32, a), h.shape);
     }
 
     /** Labels of unsigned bytes, rank 1 {@code [N]}, as int64 {@code [N]}. */
     public static Tensor readLabels(Path file) throws IOException {
-        FileBytes bytes = FileBytes.read(file);
-        Header h = header(bytes);
-        expect(bytes, h, ElementType.UBYTE, 1, "labels");
-        int n = h.shape.size();
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = bytes.u8(h.dataOffset + i);
+        try (DataStream in = DataStream.open(file)) {
+            Header h = header(in);
+            expect(in, h, ElementType.UBYTE, 1, "labels");
+            byte[] data = payload(in, h);
+            long[] a = new long[data.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = data[i] & 0xff;
+            }
+            return Tensor.wrap(Storage.wrap(DType.INT64, a), h.shape);
         }
-        return Tensor.wrap(Storage.wrap(DType.INT64, a), h.shape);
     }
 
-    private static void expect(FileBytes bytes, Header h, ElementType type, int rank, String what)
+    private static void expect(DataStream in, Header h, ElementType type, int rank, String what)
             throws DataFileException {
         if (h.type != type) {
-            throw DataFileException.atOffset(bytes.source(), 2, "expected " + what + " of type code 0x"
+            throw DataFileException.atOffset(in.source(), 2, "expected " + what + " of type code 0x"
                     + Integer.toHexString(type.code) + " (" + type + "), found 0x" + Integer.toHexString(h.type.code));
         }
         if (h.shape.rank() != rank) {
-            throw DataFileException.atOffset(bytes.source(), 3, "expected " + what + " of rank " + rank
+            throw DataFileException.atOffset(in.source(), 3, "expected " + what + " of rank " + rank
                     + ", found rank " + h.shape.rank() + " " + h.shape);
         }
     }
@@ -134,48 +138,52 @@ public final class IdxReader {
         }
     }
 
-    private record Header(ElementType type, Shape shape, int dataOffset) {
+    private record Header(ElementType type, Shape shape) {
+        long payloadBytes() {
+            return (long) shape.size() * type.bytes;
+        }
     }
 
-    private static Header header(FileBytes b) throws DataFileException {
-        b.require(0, HEADER_START, "IDX magic number");
-        if (b.u8(0) != 0 || b.u8(1) != 0) {
-            throw DataFileException.atOffset(b.source(), 0, String.format(
+    /** The magic number and dimensions; the stream is left at the first element. */
+    private static Header header(DataStream in) throws DataFileException {
+        byte[] magic = in.read(HEADER_START, "IDX magic number");
+        int code = magic[2] & 0xff;
+        if (magic[0] != 0 || magic[1] != 0) {
+            throw DataFileException.atOffset(in.source(), 0, String.format(
                     "bad magic number 0x%02x%02x%02x%02x: an IDX file starts with two zero bytes",
-                    b.u8(0), b.u8(1), b.u8(2), b.u8(3)));
+                    magic[0], magic[1], magic[2], magic[3]));
         }
-        int code = b.u8(2);
         ElementType type = Arrays.stream(ElementType.values()).filter(t -> t.code == code).findFirst()
-                .orElseThrow(() -> DataFileException.atOffset(b.source(), 2, "unknown IDX type code 0x"
+                .orElseThrow(() -> DataFileException.atOffset(in.source(), 2, "unknown IDX type code 0x"
                         + Integer.toHexString(code) + ", expected one of 08 09 0b 0c 0d 0e"));
-        int rank = b.u8(3);
+        int rank = magic[3] & 0xff;
         if (rank == 0) {
-            throw DataFileException.atOffset(b.source(), 3, "IDX rank 0: expected at least one dimension");
+            throw DataFileException.atOffset(in.source(), 3, "IDX rank 0: expected at least one dimension");
         }
-        b.require(HEADER_START, 4L * rank, rank + " big-endian int32 dimensions");
+        ByteBuffer header = ByteBuffer.wrap(in.read(4L * rank, rank + " big-endian int32 dimensions"));
         int[] dims = new int[rank];
         long size = 1;
         for (int i = 0; i < rank; i++) {
             int offset = HEADER_START + 4 * i;
-            dims[i] = b.bigEndianInt(offset);
+            dims[i] = header.getInt();
             if (dims[i] < 0) {
-                throw DataFileException.atOffset(b.source(), offset, "negative dimension " + dims[i]);
+                throw DataFileException.atOffset(in.source(), offset, "negative dimension " + dims[i]);
             }
             size *= dims[i];
             // Java arrays index with int: a larger tensor cannot be held, whatever the file says.
             if (size * type.bytes > Integer.MAX_VALUE - 64) {
-                throw DataFileException.atOffset(b.source(), offset, "dimensions " + Arrays.toString(
+                throw DataFileException.atOffset(in.source(), offset, "dimensions " + Arrays.toString(
                         Arrays.copyOf(dims, i + 1)) + " exceed the 2 GiB a Java array can hold");
             }
         }
-        int dataOffset = HEADER_START + 4 * rank;
-        long expected = size * type.bytes;
-        b.require(dataOffset, expected, "data for shape " + Arrays.toString(dims) + " of " + type);
-        if (dataOffset + expected != b.length()) {
-            throw DataFileException.atOffset(b.source(), dataOffset + expected, (b.length() - dataOffset - expected)
-                    + " trailing bytes after the data of shape " + Arrays.toString(dims)
-                    + " (expected the file to end here)");
-        }
-        return new Header(type, Shape.of(dims), dataOffset);
+        return new Header(type, Shape.of(dims));
+    }
+
+    /** Exactly the elements the header promises, and nothing after them. */
+    private static byte[] payload(DataStream in, Header h) throws DataFileException {
+        String what = "data for shape " + Arrays.toString(h.shape.dims()) + " of " + h.type;
+        byte[] data = in.read(h.payloadBytes(), what);
+        in.expectEnd("the data of shape " + Arrays.toString(h.shape.dims()));
+        return data;
     }
 }

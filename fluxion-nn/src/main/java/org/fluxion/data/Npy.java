@@ -31,6 +31,11 @@ import org.fluxion.tensor.Tensor;
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
+    /**
+     * NumPy writes headers of a few hundred bytes (version 2.0 only past 65535); a larger length field
+     * is corruption, and reading it would allocate for nothing.
+     */
+    static final long MAX_HEADER_BYTES = 1 << 20;
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
@@ -40,7 +45,9 @@ public final class Npy {
 
     /** Reads a {@code .npy} file into a tensor of its shape and dtype. */
     public static Tensor read(Path file) throws IOException {
-        return decode(Files.readAllBytes(file), file.toString());
+        try (DataStream in = DataStream.open(file)) {
+            return decode(in);
+        }
     }
 
     /** Writes {@code tensor} to a {@code .npy} file, replacing it atomically. */
@@ -49,27 +56,32 @@ public final class Npy {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    /** Parses the bytes of a {@code .npy} file; {@code source} names it in error messages. */
-    static Tensor decode(byte[] data, String source) throws DataFileException {
-        FileBytes b = new FileBytes(source, data);
-        b.require(0, MAGIC.length + 2, "NPY magic number and version");
-        if (!Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    /**
+     * Reads one {@code .npy} array from {@code in}: the header, then exactly the bytes its shape and
+     * dtype promise, then the end of the stream.
+     */
+    static Tensor decode(DataStream in) throws DataFileException {
+        String source = in.source();
+        byte[] start = in.read(MAGIC.length + 2, "NPY magic number and version");
+        if (!Arrays.equals(start, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw DataFileException.atOffset(source, 0, "bad magic number: expected \\x93NUMPY");
         }
-        int major = b.u8(6);
+        int major = start[6] & 0xff;
         int lengthBytes = switch (major) {
             case 1 -> 2;
             case 2, 3 -> 4;
             default -> throw DataFileException.atOffset(source, 6, "unsupported NPY version " + major + "."
-                    + b.u8(7) + ", expected 1.0, 2.0 or 3.0");
+                    + (start[7] & 0xff) + ", expected 1.0, 2.0 or 3.0");
         };
-        b.require(8, lengthBytes, "header length");
-        ByteBuffer le = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = lengthBytes == 2 ? Short.toUnsignedInt(le.getShort(8)) : Integer.toUnsignedLong(le.getInt(8));
+        ByteBuffer le = ByteBuffer.wrap(in.read(lengthBytes, "header length")).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = lengthBytes == 2 ? Short.toUnsignedInt(le.getShort()) : Integer.toUnsignedLong(le.getInt());
         int headerStart = 8 + lengthBytes;
-        b.require(headerStart, headerLength, "header");
-        String header = new String(data, headerStart, (int) headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw DataFileException.atOffset(source, 8, "header length " + headerLength + " exceeds the limit of "
+                    + MAX_HEADER_BYTES + " bytes");
+        }
+        byte[] headerBytes = in.read(headerLength, "header");
+        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shapeMatch = SHAPE.matcher(header);
@@ -82,15 +94,11 @@ public final class Npy {
                     + " save a C-ordered array (np.ascontiguousarray)");
         }
         Element element = Element.parse(descr.group(1), source, headerStart);
-        Shape shape = parseShape(shapeMatch.group(1), source, headerStart);
-        long dataOffset = headerStart + headerLength;
+        Shape shape = parseShape(shapeMatch.group(1), element.itemSize, source, headerStart);
         long expected = (long) shape.size() * element.itemSize;
-        b.require(dataOffset, expected, "data for shape " + shape + " of " + descr.group(1));
-        if (dataOffset + expected != data.length) {
-            throw DataFileException.atOffset(source, dataOffset + expected, (data.length - dataOffset - expected)
-                    + " trailing bytes after the data of shape " + shape + " (expected the file to end here)");
-        }
-        ByteBuffer buf = ByteBuffer.wrap(data, (int) dataOffset, (int) expected).order(element.order);
+        byte[] data = in.read(expected, "data for shape " + shape + " of " + descr.group(1));
+        in.expectEnd("the data of shape " + shape);
+        ByteBuffer buf = ByteBuffer.wrap(data).order(element.order);
         int n = shape.size();
         Object array = switch (element.dtype) {
             case FLOAT32 -> {
@@ -116,7 +124,7 @@ public final class Npy {
             case BOOL -> {
                 boolean[] a = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = data[(int) dataOffset + i] != 0;
+                    a[i] = data[i] != 0;
                 }
                 yield a;
             }
@@ -170,27 +178,37 @@ public final class Npy {
         return buf.array();
     }
 
-    private static Shape parseShape(String tuple, String source, long offset) throws DataFileException {
-        String[] parts = tuple.split(",");
+    /**
+     * The dimensions of a Python tuple such as {@code "2, 3"} or {@code "3,"}. Each dimension and
+     * their product times {@code itemSize} must fit a Java array: checked per dimension before
+     * multiplying, so that an overflowing product (e.g. {@code 4 * (2^62 + 1) == 4 mod 2^64}) cannot
+     * pass for a small one.
+     */
+    private static Shape parseShape(String tuple, int itemSize, String source, long offset) throws DataFileException {
+        String[] parts = tuple.split(",", -1);
         int[] dims = new int[parts.length];
         int rank = 0;
-        long size = 1;
-        for (String part : parts) {
-            String p = part.strip().replace("L", "");
-            if (p.isEmpty()) {
+        long bytes = itemSize;
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].strip();
+            if (p.isEmpty() && i == parts.length - 1) {
                 continue;
             }
-            long d;
-            try {
-                d = Long.parseLong(p);
-            } catch (NumberFormatException e) {
-                throw DataFileException.atOffset(source, offset, "bad shape (" + tuple + "): '" + p + "' is not an integer");
+            // Python 2 wrote long integers with an L suffix, e.g. "(3L,)".
+            if (p.endsWith("L")) {
+                p = p.substring(0, p.length() - 1);
             }
-            size *= Math.max(d, 1);
-            if (d < 0 || size > Integer.MAX_VALUE - 64) {
-                throw DataFileException.atOffset(source, offset, "shape (" + tuple
-                        + ") is negative or exceeds what a Java array can hold");
+            if (!p.matches("[0-9]+")) {
+                throw DataFileException.atOffset(source, offset, "bad shape (" + tuple + "): '" + p
+                        + "' is not a non-negative integer");
             }
+            // Past 12 digits the dimension is too large anyway; Long.parseLong would overflow at 19.
+            long d = p.length() > 12 ? Long.MAX_VALUE : Long.parseLong(p);
+            if (d > DataStream.MAX_ARRAY || (d > 0 && bytes > DataStream.MAX_ARRAY / d)) {
+                throw DataFileException.atOffset(source, offset, "shape (" + tuple + ") needs more than the "
+                        + DataStream.MAX_ARRAY + " bytes a Java array can hold");
+            }
+            bytes *= Math.max(d, 1);
             dims[rank++] = (int) d;
         }
         return Shape.of(Arrays.copyOf(dims, rank));

@@ -1,7 +1,7 @@
 package org.fluxion.data;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.fluxion.tensor.Tensor;
@@ -25,14 +24,26 @@ public final class Npz {
     private Npz() {
     }
 
-    /** The arrays of an {@code .npz} file by name (without {@code .npy}), in archive order. */
+    /**
+     * The arrays of an {@code .npz} file by name (without {@code .npy}), in archive order. Each entry
+     * is inflated as a stream and read only as far as its {@code .npy} header promises (see
+     * {@link Npy}), so an entry that inflates to far more is rejected without being inflated in full.
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         String source = file.toString();
-        if (!java.nio.file.Files.exists(file)) {
-            throw new java.nio.file.NoSuchFileException(source);
-        }
+        // NoSuchFileException (naming the path) comes from here for a missing file.
+        long size = Files.size(file);
         Map<String, Tensor> arrays = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (IOException e) {
+            // ZipException or, for a directory that points past the end, EOFException. The zip directory
+            // is read from the end of the file, where a truncated archive lacks it.
+            throw DataFileException.atOffset(source, size, "not a readable zip archive (truncated or corrupt"
+                    + " directory at the end of the file): " + e.getMessage());
+        }
+        try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
@@ -41,19 +52,20 @@ public final class Npz {
                 }
                 String entrySource = source + "!" + entry.getName();
                 if (!entry.getName().endsWith(SUFFIX)) {
-                    throw DataFileException.of(entrySource, "not a .npy entry; an .npz archive holds only NAME.npy files", null);
+                    throw DataFileException.atOffset(entrySource, 0,
+                            "not a .npy entry; an .npz archive holds only NAME.npy files");
                 }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(entry)) {
-                    bytes = in.readAllBytes();
+                Tensor tensor;
+                try (DataStream in = DataStream.of(zip.getInputStream(entry), entrySource)) {
+                    tensor = Npy.decode(in);
+                } catch (DataFileException e) {
+                    throw e;
                 } catch (IOException e) {
-                    throw DataFileException.of(entrySource, "unreadable entry: " + e.getMessage(), e);
+                    throw DataFileException.atOffset(entrySource, 0, "unreadable entry: " + e.getMessage());
                 }
                 String name = entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
-                arrays.put(name, Npy.decode(bytes, entrySource));
+                arrays.put(name, tensor);
             }
-        } catch (ZipException e) {
-            throw DataFileException.of(source, "not a readable zip archive (truncated or corrupt): " + e.getMessage(), e);
         }
         return Collections.unmodifiableMap(arrays);
     }

@@ -18,5 +18,10 @@
  * whose content is malformed gives {@link org.fluxion.data.DataFileException} (an
  * {@link java.io.IOException}) whose message names the file, the byte offset (or line and column)
  * and what was expected. Bad arguments give {@link IllegalArgumentException}.
+ *
+ * <p>Hostile files: binary readers take the header first, then exactly the payload it promises, then
+ * the end of the stream, decompressing as they go; what they allocate grows with the bytes actually
+ * present, so a truncated file, a lying header or a decompression bomb fails fast in bounded memory.
+ * {@code HostileFilesTest} holds every reader to this.
  */
 package org.fluxion.data;

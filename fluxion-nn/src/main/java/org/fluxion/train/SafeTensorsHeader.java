@@ -32,6 +32,8 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
     /** Offset of the JSON header in the file: it follows the 8-byte little-endian header length. */
     static final int HEADER_START = 8;
     static final String METADATA_KEY = "__metadata__";
+    /** One tensor's data is read into one byte array. */
+    static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 16;
 
     /** Jackson rejects duplicate names for us; a second tensor of the same name is corruption. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -118,9 +120,20 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         SafeTensorsDType dtype = SafeTensorsDType.parse(dtypeNode.textValue()).orElseThrow(() ->
                 DataFileException.atOffset(source, at, where + "unsupported dtype '" + dtypeNode.textValue()
                         + "' (Fluxion reads F32, F64, I32, I64, BOOL)"));
-        Shape shape = Shape.of(intList(value.get("shape"), "shape", where, source, at));
+        int[] dims = intList(value.get("shape"), "shape", where, source, at);
+        Shape shape;
+        try {
+            shape = Shape.of(dims);
+        } catch (IllegalArgumentException e) {
+            // Shape's own limits (elements addressable by an int) name the problem; the file adds where.
+            throw DataFileException.atOffset(source, at, where + e.getMessage());
+        }
         long[] offsets = longPair(value.get("data_offsets"), where, source, at);
         long expected = (long) shape.size() * dtype.byteSize();
+        if (expected > MAX_TENSOR_BYTES) {
+            throw DataFileException.atOffset(source, at, where + dtype + " shape " + shape + " needs " + expected
+                    + " bytes, more than the " + MAX_TENSOR_BYTES + " a Java array can hold");
+        }
         if (offsets[1] - offsets[0] != expected) {
             throw DataFileException.atOffset(source, at, where + "data_offsets [" + offsets[0] + ", " + offsets[1]
                     + "] span " + (offsets[1] - offsets[0]) + " bytes, but " + dtype + " shape " + shape

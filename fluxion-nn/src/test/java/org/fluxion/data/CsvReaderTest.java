@@ -66,6 +66,29 @@ class CsvReaderTest {
     }
 
     @Test
+    void numbersAreDecimalNaNOrInfinityNotJavaLiterals() throws IOException {
+        Path file = write("x,y\n+1.5e3,1f\n-.5,2d\nNaN,0x1p3\n-Infinity,1f\n7.,2d\n");
+        CsvReader.Table t = CsvReader.read(file, CsvReader.Options.defaults().withLabel("y")
+                .withDType(DType.FLOAT64));
+        assertArrayEquals(new double[] {1500, -0.5, Double.NaN, Double.NEGATIVE_INFINITY, 7},
+                t.features().toDoubleArray());
+        // Labels follow the same rule: Java literals are class names, not numbers.
+        assertEquals(List.of("0x1p3", "1f", "2d"), t.classes());
+        assertEquals(Tensor.of(new long[] {1, 2, 0, 1, 2}, 5), t.labels());
+        Path hex = write("x\n0x1p3\n");
+        assertMessage(hex, "line 2, column 1", "'0x1p3' in column 'x'",
+                () -> CsvReader.read(hex, CsvReader.Options.defaults().withHeader(true)));
+    }
+
+    @Test
+    void invalidUtf8NamesTheLineAndColumn() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, new byte[] {'a', '\n', '1', '\n', '2', (byte) 0xe9, '\n'});
+        assertMessage(file, "line 3, column 2", "invalid UTF-8",
+                () -> CsvReader.read(file, CsvReader.Options.defaults().withHeader(true)));
+    }
+
+    @Test
     void emptyFileMissingFileAndUnknownLabel() throws IOException {
         Path file = write("");
         assertMessage(file, "line 1", "empty file", () -> CsvReader.read(file, CsvReader.Options.defaults()));
