@@ -334,8 +334,9 @@ public final class Functional {
      * Reverse-mode Jacobian of a function of a tree (JAX's {@code jacrev}): {@code x -> J}, a tree of the
      * output's structure whose every leaf is a tree of the input's structure holding the block
      * {@code d out_leaf / d in_leaf} of shape {@code out_leaf.shape + in_leaf.shape}. For a tensor output
-     * {@code J} has the input's structure; for a tensor input, the output's. (Arrays in the output become
-     * {@code Object[]} when their leaves are trees.)
+     * {@code J} has the input's structure; for a tensor input, the output's. (An output array whose leaves
+     * become trees is an {@code Object[]}; an output record whose typed components cannot hold trees is a
+     * map from component name, as {@link TreeDef#unflattenObjects} says.)
      */
     public static <T> Function<T, Object> treeJacobian(Function<T, ?> f) {
         return x -> Jacobians.treeJacobian(f, x, false);
@@ -349,7 +350,8 @@ public final class Functional {
     /**
      * The Hessian of a scalar function of a tree, by blocks: a tree of the input's structure whose leaf at
      * path {@code a} is a tree of the input's structure whose leaf at path {@code b} is
-     * {@code d^2 f / d x_a d x_b} of shape {@code x_a.shape + x_b.shape}. Forward over reverse.
+     * {@code d^2 f / d x_a d x_b} of shape {@code x_a.shape + x_b.shape} (the outer level of a record
+     * input is a map from component name: see {@link #treeJacobian}). Forward over reverse.
      */
     public static <T> Function<T, Object> treeHessian(Function<T, Tensor> f) {
         return treeJacfwd(treeGrad(f));

@@ -3,6 +3,7 @@ package org.fluxion.autodiff;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public sealed interface TreeDef {
     /**
      * A tree of this structure whose leaves are arbitrary objects, e.g. a tree of trees (the Jacobian
      * blocks of a function of a tree): an array node whose component type cannot hold them becomes an
-     * {@code Object[]}.
+     * {@code Object[]}, a record node whose components cannot hold them a map from component name to value.
      *
      * @throws IllegalArgumentException when the number of leaves is not {@link #leafCount()}
      */
@@ -112,8 +113,19 @@ public sealed interface TreeDef {
         @Override
         public Object build(List<?> leaves, int[] next) {
             Object[] args = new Object[children.size()];
+            Class<?>[] types = Tree.componentTypes(type);
+            boolean fits = true;
             for (int i = 0; i < args.length; i++) {
                 args[i] = children.get(i).build(leaves, next);
+                fits &= args[i] == null || types[i].isPrimitive() || types[i].isInstance(args[i]);
+            }
+            if (!fits) { // leaves that are trees themselves (unflattenObjects): a map by component name
+                LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+                RecordComponent[] comps = type.getRecordComponents();
+                for (int i = 0; i < args.length; i++) {
+                    out.put(comps[i].getName(), args[i]);
+                }
+                return Collections.unmodifiableSequencedMap(out);
             }
             try {
                 Constructor<?> c = type.getDeclaredConstructor(Tree.componentTypes(type));
