@@ -3,8 +3,6 @@ package org.fluxion.autodiff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.fluxion.ops.Ops;
-import org.fluxion.ops.ViewPrimitives.Reshape;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -17,9 +15,12 @@ import org.fluxion.tensor.Tensor;
  *
  * <p>The functions may use any Java control flow: only the operations that ran are differentiated.
  *
- * <p>Functions of nested parameter containers use the {@code tree*} forms ({@link #treeGrad},
- * {@link #treeValueAndGrad}, {@link #treeVjp}, {@link #treeJvp}; see {@link Tree}); a function gets its
- * own derivative rules with {@link #custom}.
+ * <p>Every transform takes a function of one tensor, of several tensors ({@code Tensor[]}, with JAX's
+ * argnums where it applies) or of a tree of nested parameter containers (the {@code tree*} forms:
+ * {@link #treeGrad}, {@link #treeValueAndGrad}, {@link #treeVjp}, {@link #treeJvp}, {@link #treeJacobian},
+ * {@link #treeJacfwd}, {@link #treeHessian}, {@link #treeHvp}; see {@link Tree}). The Jacobian engines,
+ * written once for several inputs and outputs, are in (package-private) {@code Jacobians}. A function gets its own
+ * derivative rules with {@link #custom}.
  */
 public final class Functional {
     private Functional() {
@@ -98,48 +99,17 @@ public final class Functional {
     }
 
     /**
-     * Forward mode: {@code (f(primals), J_f(primals) . tangents)}. The tangents travel with the values
-     * (dual tensors) on a new forward level, so nested {@code jvp} calls do not mix.
+     * Forward mode: {@code (f(primals), J_f(primals) . tangents)}, with {@code tangents[i]} of the shape of
+     * {@code primals[i]} and the tangent of the shape of the output. The tangents travel with the values
+     * (dual tensors) on a new forward level, so nested {@code jvp} calls do not mix. For several outputs or
+     * trees, see {@link #treeJvp}.
      */
     public static JvpResult jvp(Function<Tensor[], Tensor> f, Tensor[] primals, Tensor[] tangents) {
-        if (primals.length != tangents.length) {
-            throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
-        }
-        AutodiffState state = AutodiffState.current();
-        ForwardLevel level = new ForwardLevel(state.levels.size());
-        int savedVisible = state.visible;
-        state.levels.add(level);
-        state.visible = state.levels.size();
-        try {
-            Tensor[] duals = new Tensor[primals.length];
-            for (int i = 0; i < primals.length; i++) {
-                Tensor p = primals[i];
-                Tensor t = tangents[i];
-                if (!t.shape().equals(p.shape())) {
-                    throw new IllegalArgumentException("jvp: tangent " + i + " has shape " + t.shape()
-                            + " but its primal has shape " + p.shape() + "; they must be equal");
-                }
-                // A fresh alias (a differentiable view) so that the tangent is attached to no user tensor.
-                duals[i] = Ops.bind(new Reshape(p.shape()), p);
-                if (p.dtype().isFloatingPoint()) {
-                    Dispatch.attachTangent(duals[i], level, t.to(p.dtype()));
-                }
-            }
-            Tensor y = call(f, duals);
-            AutogradMeta m = y.autogradMeta();
-            Tensor tangent = m == null ? null : m.tangentAt(level);
-            if (tangent == null) {
-                tangent = Tensor.zeros(y.dtype(), y.dims());
-            }
-            return new JvpResult(y, tangent);
-        } finally {
-            level.active = false;
-            state.levels.removeLast();
-            state.visible = savedVisible;
-        }
+        Jacobians.Outputs r = Jacobians.jvp(xs -> new Tensor[] {f.apply(xs)}, primals, tangents);
+        return new JvpResult(r.values()[0], r.tangents()[0]);
     }
 
-    /** {@link #jvp} for a function of one tensor. */
+    /** {@link #jvp} for a function of one tensor: the tangent has {@code x}'s shape, the result {@code f(x)}'s. */
     public static JvpResult jvp(Function<Tensor, Tensor> f, Tensor primal, Tensor tangent) {
         return jvp(xs -> f.apply(xs[0]), new Tensor[] {primal}, new Tensor[] {tangent});
     }
@@ -149,15 +119,16 @@ public final class Functional {
      * (with the unit cotangents).
      */
     public static Function<Tensor, Tensor> jacobian(Function<Tensor, Tensor> f) {
-        return x -> {
-            VjpResult r = vjp(f, x);
-            Tensor y = r.value();
-            List<Tensor> rows = new ArrayList<>(y.size());
-            for (int j = 0; j < y.size(); j++) {
-                rows.add(r.pullback().apply(unit(y, j))[0].reshape(-1));
-            }
-            return assemble(rows, 0, y, x);
-        };
+        return x -> Jacobians.reverse(xs -> new Tensor[] {f.apply(xs[0])}, new Tensor[] {x}, new int[] {0})[0][0];
+    }
+
+    /**
+     * Reverse-mode Jacobians of a function of several tensors (JAX's {@code jacrev} with argnums):
+     * {@code xs -> J} with {@code J[k]} of shape {@code f(xs).shape + xs[argnums[k]].shape}; no argnums means
+     * all arguments (then {@code J[i]} belongs to {@code xs[i]}). One VJP per output element.
+     */
+    public static Function<Tensor[], Tensor[]> jacobian(Function<Tensor[], Tensor> f, int... argnums) {
+        return xs -> Jacobians.reverse(ys -> new Tensor[] {f.apply(ys)}, xs, chosen(xs.length, argnums))[0];
     }
 
     /**
@@ -165,29 +136,43 @@ public final class Functional {
      * (with the unit tangents). Cheaper than {@link #jacobian} when inputs are fewer than outputs.
      */
     public static Function<Tensor, Tensor> jacfwd(Function<Tensor, Tensor> f) {
-        return x -> {
-            List<Tensor> columns = new ArrayList<>(x.size());
-            Tensor y = null;
-            for (int j = 0; j < x.size(); j++) {
-                JvpResult r = jvp(f, x, unit(x, j));
-                y = r.value();
-                columns.add(r.tangent().reshape(-1));
-            }
-            if (y == null) {
-                y = f.apply(x);
-            }
-            return assemble(columns, 1, y, x);
-        };
+        return x -> Jacobians.forward(xs -> new Tensor[] {f.apply(xs[0])}, new Tensor[] {x}, new int[] {0})[0][0];
+    }
+
+    /**
+     * Forward-mode Jacobians of a function of several tensors: the same {@code J[k]} of shape
+     * {@code f(xs).shape + xs[argnums[k]].shape} as {@link #jacobian(Function, int...)}, one JVP per element
+     * of the chosen arguments (the others held constant).
+     */
+    public static Function<Tensor[], Tensor[]> jacfwd(Function<Tensor[], Tensor> f, int... argnums) {
+        return xs -> Jacobians.forward(ys -> new Tensor[] {f.apply(ys)}, xs, chosen(xs.length, argnums))[0];
     }
 
     /** The Hessian of a scalar function, {@code x.shape + x.shape}: forward over reverse. */
     public static Function<Tensor, Tensor> hessian(Function<Tensor, Tensor> f) {
-        return jacfwd(grad(f));
+        return x -> Jacobians.hessian(xs -> f.apply(xs[0]), new Tensor[] {x}, new int[] {0})[0][0];
     }
 
-    /** The Hessian-vector product {@code H(x) v} of a scalar function, forward over reverse. */
+    /**
+     * The Hessian blocks of a scalar function of several tensors: {@code xs -> H} with
+     * {@code H[a][b] = d^2 f / d xs[argnums[a]] d xs[argnums[b]]} of shape
+     * {@code xs[argnums[a]].shape + xs[argnums[b]].shape} (no argnums: all arguments). Forward over reverse.
+     */
+    public static Function<Tensor[], Tensor[][]> hessian(Function<Tensor[], Tensor> f, int... argnums) {
+        return xs -> Jacobians.hessian(f, xs, chosen(xs.length, argnums));
+    }
+
+    /** The Hessian-vector product {@code H(x) v} of a scalar function, of {@code x}'s shape; forward over reverse. */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
-        return jvp(grad(f), x, v).tangent();
+        return Jacobians.hvp(xs -> f.apply(xs[0]), new Tensor[] {x}, new Tensor[] {v})[0];
+    }
+
+    /**
+     * The Hessian-vector product of a scalar function of several tensors: {@code r[a] = sum_b H[a][b] vs[b]},
+     * with {@code vs[b]} and {@code r[b]} of {@code xs[b]}'s shape; forward over reverse.
+     */
+    public static Tensor[] hvp(Function<Tensor[], Tensor> f, Tensor[] xs, Tensor[] vs) {
+        return Jacobians.hvp(f, xs, vs);
     }
 
     /** The same values with no derivative in any mode (JAX's stop_gradient). */
@@ -322,17 +307,69 @@ public final class Functional {
         return new TreeVjpResult<>(r.value(), g -> flat.def().unflatten(List.of(r.pullback().apply(g))));
     }
 
+    /** The value of a function of a tree and its tangent, both trees of the output's structure. */
+    public record TreeJvpResult<R>(R value, R tangent) {
+    }
+
     /**
-     * {@link #jvp} for a function of a tree: {@code tangents} is a tree of the primals' structure.
+     * {@link #jvp} for a function of a tree with a tensor or a tree as result (JAX's {@code jvp(f, primals,
+     * tangents)}, where a tuple of arguments is a {@code List} or a {@code Tensor[]}): {@code tangents} is a
+     * tree of the primals' structure with, leaf by leaf, the primal's shape; the result's value and tangent
+     * have the output's structure.
      *
-     * @throws IllegalArgumentException when the two trees differ in structure
+     * @throws IllegalArgumentException naming the path where the tangent tree differs from the primal tree, in
+     *                                  structure or in shape (with both)
      */
-    public static <T> JvpResult treeJvp(Function<T, Tensor> f, T primals, T tangents) {
+    public static <T, R> TreeJvpResult<R> treeJvp(Function<T, R> f, T primals, T tangents) {
         Tree.Flat p = Tree.flatten(primals);
         Tree.Flat t = Tree.flatten(tangents);
-        Tree.requireSameStructure("jvp", p.def(), t.def());
-        return jvp((Tensor[] ls) -> f.apply(p.def().unflatten(List.of(ls))), p.leaves().toArray(Tensor[]::new),
-                t.leaves().toArray(Tensor[]::new));
+        Tree.requireSameShapes("jvp", "primal", p, "tangent", t);
+        Jacobians.TreeFunction<T> flat = new Jacobians.TreeFunction<>(f, p.def());
+        Jacobians.Outputs r = Jacobians.jvp(flat, p.leaves().toArray(Tensor[]::new), t.leaves().toArray(Tensor[]::new));
+        return new TreeJvpResult<>(flat.out().unflatten(List.of(r.values())),
+                flat.out().unflatten(List.of(r.tangents())));
+    }
+
+    /**
+     * Reverse-mode Jacobian of a function of a tree (JAX's {@code jacrev}): {@code x -> J}, a tree of the
+     * output's structure whose every leaf is a tree of the input's structure holding the block
+     * {@code d out_leaf / d in_leaf} of shape {@code out_leaf.shape + in_leaf.shape}. For a tensor output
+     * {@code J} has the input's structure; for a tensor input, the output's. (An output array whose leaves
+     * become trees is an {@code Object[]}; an output record whose typed components cannot hold trees is a
+     * map from component name, as {@link TreeDef#unflattenObjects} says.)
+     */
+    public static <T> Function<T, Object> treeJacobian(Function<T, ?> f) {
+        return x -> Jacobians.treeJacobian(f, x, false);
+    }
+
+    /** {@link #treeJacobian} by forward mode, one JVP per input element (JAX's {@code jacfwd}). */
+    public static <T> Function<T, Object> treeJacfwd(Function<T, ?> f) {
+        return x -> Jacobians.treeJacobian(f, x, true);
+    }
+
+    /**
+     * The Hessian of a scalar function of a tree, by blocks: a tree of the input's structure whose leaf at
+     * path {@code a} is a tree of the input's structure whose leaf at path {@code b} is
+     * {@code d^2 f / d x_a d x_b} of shape {@code x_a.shape + x_b.shape} (the outer level of a record
+     * input is a map from component name: see {@link #treeJacobian}). Forward over reverse.
+     */
+    public static <T> Function<T, Object> treeHessian(Function<T, Tensor> f) {
+        return treeJacfwd(treeGrad(f));
+    }
+
+    /**
+     * The Hessian-vector product of a scalar function of a tree: {@code vectors} has the primals' structure
+     * and shapes, and so has the result {@code H(primals) vectors}. Forward over reverse.
+     *
+     * @throws IllegalArgumentException naming the path where the vector tree differs from the primal tree
+     */
+    public static <T> T treeHvp(Function<T, Tensor> f, T primals, T vectors) {
+        Tree.Flat p = Tree.flatten(primals);
+        Tree.Flat v = Tree.flatten(vectors);
+        Tree.requireSameShapes("hvp", "primal", p, "vector", v);
+        Tensor[] r = Jacobians.hvp(ls -> f.apply(p.def().unflatten(List.of(ls))),
+                p.leaves().toArray(Tensor[]::new), v.leaves().toArray(Tensor[]::new));
+        return p.def().unflatten(List.of(r));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -342,7 +379,7 @@ public final class Functional {
      * an outer differentiation, which must see the dependence), else a fresh leaf over the same elements
      * that keeps the argument's forward tangents (for forward-over-reverse).
      */
-    private static Tensor asGradInput(Tensor x) {
+    static Tensor asGradInput(Tensor x) {
         if (Autograd.requiresGrad(x)) {
             return x;
         }
@@ -360,7 +397,7 @@ public final class Functional {
         return leaf;
     }
 
-    private static Tensor call(Function<Tensor[], Tensor> f, Tensor[] args) {
+    static <R> R call(Function<Tensor[], R> f, Tensor[] args) {
         int[] depth = DEPTH.get();
         depth[0]++;
         // Recording is needed to differentiate, whatever the caller's grad mode.
@@ -376,7 +413,7 @@ public final class Functional {
      * transform or an outer backward may differentiate them again: inside another transform, or when an
      * original argument or the cotangent is tracked.
      */
-    private static Tensor[] gradients(Tensor y, Tensor[] inputs, Tensor cotangent, Tensor[] originals, boolean retain) {
+    static Tensor[] gradients(Tensor y, Tensor[] inputs, Tensor cotangent, Tensor[] originals, boolean retain) {
         boolean create = DEPTH.get()[0] > 0 || (cotangent != null && Autograd.requiresGrad(cotangent));
         for (Tensor x : originals) {
             create |= Autograd.requiresGrad(x);
@@ -385,24 +422,17 @@ public final class Functional {
         return Autograd.grad(y, inputs, cotangent, retain || create, create);
     }
 
-    private static Tensor unit(Tensor like, int index) {
-        double[] e = new double[like.size()];
-        e[index] = 1;
-        return Tensor.of(e, like.dims()).to(like.dtype());
-    }
-
-    /** Stacks flattened rows (axis 0) or columns (axis 1) into {@code y.shape + x.shape}. */
-    private static Tensor assemble(List<Tensor> parts, int axis, Tensor y, Tensor x) {
-        int[] dims = new int[y.rank() + x.rank()];
-        System.arraycopy(y.dims(), 0, dims, 0, y.rank());
-        System.arraycopy(x.dims(), 0, dims, y.rank(), x.rank());
-        if (parts.isEmpty()) {
-            return Tensor.zeros(y.dtype(), dims);
+    /** The chosen argument indices: argnums, checked, or all of them. */
+    private static int[] chosen(int n, int[] argnums) {
+        for (int a : argnums) {
+            if (a < 0 || a >= n) {
+                throw new IllegalArgumentException("argnum " + a + " is out of range for " + n + " arguments");
+            }
         }
-        return Tensor.stack(axis, parts).reshape(dims);
+        return argnums.length == 0 ? range(n) : argnums;
     }
 
-    private static int[] range(int n) {
+    static int[] range(int n) {
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {
             r[i] = i;

@@ -79,6 +79,143 @@ public final class Tree {
         }
     }
 
+    /**
+     * Checks that two trees have the same structure and, leaf by leaf, the same shape (a tangent tree
+     * against its primal tree, say).
+     *
+     * @throws IllegalArgumentException naming the first path where they differ (e.g. {@code ["layer1"].w})
+     *                                  and what each tree has there
+     */
+    static void requireSameShapes(String op, String aName, Flat a, String bName, Flat b) {
+        String diff = firstDifference(a.def(), b.def(), "");
+        if (diff != null) {
+            throw new IllegalArgumentException(op + ": the " + bName + " tree does not have the structure of the "
+                    + aName + " tree: " + diff.replace("%A", aName).replace("%B", bName));
+        }
+        List<String> paths = paths(a.def());
+        for (int i = 0; i < paths.size(); i++) {
+            Tensor x = a.leaves().get(i);
+            Tensor y = b.leaves().get(i);
+            if (!x.shape().equals(y.shape())) {
+                throw new IllegalArgumentException(op + ": at " + shown(paths.get(i)) + " the " + bName
+                        + " has shape " + y.shape() + " but the " + aName + " has shape " + x.shape()
+                        + "; they must be equal");
+            }
+        }
+    }
+
+    /**
+     * The path of every leaf of a tree, in flattening order: {@code [2]} for a list or array index,
+     * {@code ["key"]} for a map key, {@code .name} for a record component; the root alone is {@code ""}.
+     */
+    static List<String> paths(TreeDef def) {
+        List<String> out = new ArrayList<>(def.leafCount());
+        paths(def, "", out);
+        return out;
+    }
+
+    private static void paths(TreeDef def, String path, List<String> out) {
+        switch (def) {
+            case TreeDef.Leaf l -> out.add(path);
+            case TreeDef.Constant c -> { }
+            case TreeDef.ListNode n -> {
+                for (int i = 0; i < n.children().size(); i++) {
+                    paths(n.children().get(i), path + "[" + i + "]", out);
+                }
+            }
+            case TreeDef.ArrayNode n -> {
+                for (int i = 0; i < n.children().size(); i++) {
+                    paths(n.children().get(i), path + "[" + i + "]", out);
+                }
+            }
+            case TreeDef.MapNode n -> {
+                for (int i = 0; i < n.keys().size(); i++) {
+                    paths(n.children().get(i), path + key(n.keys().get(i)), out);
+                }
+            }
+            case TreeDef.RecordNode n -> {
+                RecordComponent[] comps = n.type().getRecordComponents();
+                for (int i = 0; i < comps.length; i++) {
+                    paths(n.children().get(i), path + "." + comps[i].getName(), out);
+                }
+            }
+        }
+    }
+
+    /** Where and how two structures first differ ({@code %A}/{@code %B} stand for the trees' names), or null. */
+    private static String firstDifference(TreeDef a, TreeDef b, String path) {
+        if (a.equals(b)) {
+            return null;
+        }
+        List<TreeDef> ca = children(a);
+        List<TreeDef> cb = children(b);
+        boolean sameNode = a.getClass() == b.getClass() && ca.size() == cb.size()
+                && switch (a) {
+                    case TreeDef.MapNode m -> m.keys().equals(((TreeDef.MapNode) b).keys());
+                    case TreeDef.RecordNode r -> r.type() == ((TreeDef.RecordNode) b).type();
+                    case TreeDef.ArrayNode r -> r.componentType() == ((TreeDef.ArrayNode) b).componentType();
+                    default -> !(a instanceof TreeDef.Constant);
+                };
+        if (sameNode) {
+            List<String> childPaths = childPaths(a, path);
+            for (int i = 0; i < ca.size(); i++) {
+                String d = firstDifference(ca.get(i), cb.get(i), childPaths.get(i));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return "at " + shown(path) + " the %B has " + describe(b) + " but the %A has " + describe(a);
+    }
+
+    private static List<TreeDef> children(TreeDef def) {
+        return switch (def) {
+            case TreeDef.ListNode n -> n.children();
+            case TreeDef.ArrayNode n -> n.children();
+            case TreeDef.MapNode n -> n.children();
+            case TreeDef.RecordNode n -> n.children();
+            case TreeDef.Leaf l -> List.of();
+            case TreeDef.Constant c -> List.of();
+        };
+    }
+
+    private static List<String> childPaths(TreeDef def, String path) {
+        List<String> out = new ArrayList<>();
+        switch (def) {
+            case TreeDef.MapNode n -> n.keys().forEach(k -> out.add(path + key(k)));
+            case TreeDef.RecordNode n -> {
+                for (RecordComponent c : n.type().getRecordComponents()) {
+                    out.add(path + "." + c.getName());
+                }
+            }
+            default -> {
+                for (int i = 0; i < children(def).size(); i++) {
+                    out.add(path + "[" + i + "]");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String describe(TreeDef def) {
+        return switch (def) {
+            case TreeDef.Leaf l -> "a tensor";
+            case TreeDef.Constant c -> "the constant " + c.value();
+            case TreeDef.ListNode n -> "a list of " + n.children().size();
+            case TreeDef.ArrayNode n -> "an array of " + n.children().size() + " " + n.componentType().getSimpleName();
+            case TreeDef.MapNode n -> "a map with keys " + n.keys();
+            case TreeDef.RecordNode n -> "a record " + n.type().getSimpleName();
+        };
+    }
+
+    private static String key(Object k) {
+        return k instanceof String str ? "[\"" + str + "\"]" : "[" + k + "]";
+    }
+
+    private static String shown(String path) {
+        return path.isEmpty() ? "the root" : path;
+    }
+
     private static TreeDef flatten(Object node, List<Tensor> leaves) {
         if (node instanceof Tensor t) {
             leaves.add(t);

@@ -3,6 +3,7 @@ package org.fluxion.autodiff;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,8 +38,25 @@ public sealed interface TreeDef {
         return (T) build(leaves, next);
     }
 
+    /**
+     * A tree of this structure whose leaves are arbitrary objects, e.g. a tree of trees (the Jacobian
+     * blocks of a function of a tree): an array node whose component type cannot hold them becomes an
+     * {@code Object[]}, a record node whose components cannot hold them a map from component name to value.
+     *
+     * @throws IllegalArgumentException when the number of leaves is not {@link #leafCount()}
+     */
+    @SuppressWarnings("unchecked")
+    default Object unflattenObjects(List<?> leaves) {
+        if (leaves.size() != leafCount()) {
+            throw new IllegalArgumentException("unflatten: the tree has " + leafCount() + " leaves but "
+                    + leaves.size() + " were given");
+        }
+        int[] next = {0};
+        return build(leaves, next);
+    }
+
     /** Builds this node from {@code leaves[next[0]...]}, advancing {@code next[0]}. */
-    Object build(List<Tensor> leaves, int[] next);
+    Object build(List<?> leaves, int[] next);
 
     /** A tensor. */
     record Leaf() implements TreeDef {
@@ -48,7 +66,7 @@ public sealed interface TreeDef {
         }
 
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
+        public Object build(List<?> leaves, int[] next) {
             return leaves.get(next[0]++);
         }
     }
@@ -61,7 +79,7 @@ public sealed interface TreeDef {
         }
 
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
+        public Object build(List<?> leaves, int[] next) {
             return value;
         }
     }
@@ -69,7 +87,7 @@ public sealed interface TreeDef {
     /** A {@link List}. */
     record ListNode(List<TreeDef> children, int leafCount) implements TreeDef {
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
+        public Object build(List<?> leaves, int[] next) {
             List<Object> out = new ArrayList<>(children.size());
             for (TreeDef c : children) {
                 out.add(c.build(leaves, next));
@@ -81,7 +99,7 @@ public sealed interface TreeDef {
     /** A {@link Map}, with its keys in flattening order. */
     record MapNode(List<Object> keys, List<TreeDef> children, int leafCount) implements TreeDef {
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
+        public Object build(List<?> leaves, int[] next) {
             LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 out.put(keys.get(i), children.get(i).build(leaves, next));
@@ -93,10 +111,21 @@ public sealed interface TreeDef {
     /** A record, rebuilt with its canonical constructor from its components in declaration order. */
     record RecordNode(Class<?> type, List<TreeDef> children, int leafCount) implements TreeDef {
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
+        public Object build(List<?> leaves, int[] next) {
             Object[] args = new Object[children.size()];
+            Class<?>[] types = Tree.componentTypes(type);
+            boolean fits = true;
             for (int i = 0; i < args.length; i++) {
                 args[i] = children.get(i).build(leaves, next);
+                fits &= args[i] == null || types[i].isPrimitive() || types[i].isInstance(args[i]);
+            }
+            if (!fits) { // leaves that are trees themselves (unflattenObjects): a map by component name
+                LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+                RecordComponent[] comps = type.getRecordComponents();
+                for (int i = 0; i < args.length; i++) {
+                    out.put(comps[i].getName(), args[i]);
+                }
+                return Collections.unmodifiableSequencedMap(out);
             }
             try {
                 Constructor<?> c = type.getDeclaredConstructor(Tree.componentTypes(type));
@@ -115,10 +144,19 @@ public sealed interface TreeDef {
     /** An array (e.g. {@code Tensor[]}), rebuilt with the same component type. */
     record ArrayNode(Class<?> componentType, List<TreeDef> children, int leafCount) implements TreeDef {
         @Override
-        public Object build(List<Tensor> leaves, int[] next) {
-            Object out = Array.newInstance(componentType, children.size());
-            for (int i = 0; i < children.size(); i++) {
-                Array.set(out, i, children.get(i).build(leaves, next));
+        public Object build(List<?> leaves, int[] next) {
+            Object[] built = new Object[children.size()];
+            boolean fits = true;
+            for (int i = 0; i < built.length; i++) {
+                built[i] = children.get(i).build(leaves, next);
+                fits &= built[i] == null || componentType.isInstance(built[i]);
+            }
+            if (!fits) { // leaves that are trees themselves (unflattenObjects)
+                return built;
+            }
+            Object out = Array.newInstance(componentType, built.length);
+            for (int i = 0; i < built.length; i++) {
+                Array.set(out, i, built[i]);
             }
             return out;
         }

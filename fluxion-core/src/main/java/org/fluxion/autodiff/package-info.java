@@ -7,8 +7,10 @@
  *   <li>{@link org.fluxion.autodiff.Backward}: the iterative reverse walk, with central unbroadcasting;</li>
  *   <li>{@link org.fluxion.autodiff.Autograd} and {@link org.fluxion.autodiff.GradMode}: the eager API behind
  *       {@code Tensor.backward()}; {@link org.fluxion.autodiff.Functional}: grad, vjp, jvp, jacobians, hessian,
- *       their tree forms ({@code treeGrad}, {@code treeValueAndGrad} with argnums, {@code treeVjp},
- *       {@code treeJvp}) and custom rules ({@code custom}, {@code customVjp}, {@code customJvp});</li>
+ *       each of one tensor, several tensors or a tree ({@code treeGrad}, {@code treeValueAndGrad} with
+ *       argnums, {@code treeVjp}, {@code treeJvp}, {@code treeJacobian}, {@code treeJacfwd},
+ *       {@code treeHessian}, {@code treeHvp}) and custom rules ({@code custom}, {@code customVjp},
+ *       {@code customJvp}); {@code Jacobians}: the forward/reverse engines they share;</li>
  *   <li>{@link org.fluxion.autodiff.Tree} and {@link org.fluxion.autodiff.TreeDef}: pytrees (lists, maps,
  *       records, arrays of tensors) flattened to leaves and back;</li>
  *   <li>{@link org.fluxion.autodiff.CustomRule}: a user function with its own VJP/JVP, applied as a

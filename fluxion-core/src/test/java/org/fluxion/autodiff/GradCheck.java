@@ -56,19 +56,10 @@ final class GradCheck {
     private static void first(String name, Function<Tensor[], Tensor> f, Tensor[] xs, double tol, Random rng,
                               boolean forward) {
         Tensor[] v = new Tensor[xs.length];
-        Tensor[] plus = new Tensor[xs.length];
-        Tensor[] minus = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
             v[i] = randnLike(xs[i], rng);
-            plus[i] = xs[i].add(v[i].mul(EPS));
-            minus[i] = xs[i].sub(v[i].mul(EPS));
         }
-        double[] fp = f.apply(plus).toDoubleArray();
-        double[] fm = f.apply(minus).toDoubleArray();
-        double[] numeric = new double[fp.length];
-        for (int k = 0; k < fp.length; k++) {
-            numeric[k] = (fp[k] - fm[k]) / (2 * EPS);
-        }
+        double[] numeric = directional(f, xs, v);
         if (forward) {
             double[] tangent = Functional.jvp(f, xs, v).tangent().toDoubleArray();
             assertEquals(numeric.length, tangent.length, name + ": JVP size");
@@ -88,6 +79,26 @@ final class GradCheck {
         }
         double rhs = dot(u.toDoubleArray(), numeric);
         assertEquals(rhs, lhs, tol * (1 + Math.abs(rhs)), name + ": <J^T u, v> vs <u, J v> by finite differences");
+    }
+
+    /**
+     * The central finite difference {@code (f(xs + eps v) - f(xs - eps v)) / 2 eps}, flattened: the
+     * directional derivative {@code J v} to compare a derivative with.
+     */
+    static double[] directional(Function<Tensor[], Tensor> f, Tensor[] xs, Tensor[] v) {
+        Tensor[] plus = new Tensor[xs.length];
+        Tensor[] minus = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            plus[i] = xs[i].add(v[i].mul(EPS));
+            minus[i] = xs[i].sub(v[i].mul(EPS));
+        }
+        double[] fp = f.apply(plus).toDoubleArray();
+        double[] fm = f.apply(minus).toDoubleArray();
+        double[] numeric = new double[fp.length];
+        for (int k = 0; k < fp.length; k++) {
+            numeric[k] = (fp[k] - fm[k]) / (2 * EPS);
+        }
+        return numeric;
     }
 
     static Tensor randnLike(Tensor x, Random rng) {

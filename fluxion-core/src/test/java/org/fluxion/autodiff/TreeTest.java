@@ -134,7 +134,7 @@ class TreeTest {
         List<Tensor> ct = r.pullback().apply(v(1, 1));
         assertArrayEquals(new double[] {2 * Math.cos(0.6), -Math.cos(-0.4)}, ct.get(0).toDoubleArray(), 1e-12);
         assertArrayEquals(new double[] {0.3 * Math.cos(0.6), 0.4 * Math.cos(-0.4)}, ct.get(1).toDoubleArray(), 1e-12);
-        Functional.JvpResult j = Functional.treeJvp(f, at, List.of(v(1, 0), v(0, 1)));
+        Functional.TreeJvpResult<Tensor> j = Functional.treeJvp(f, at, List.of(v(1, 0), v(0, 1)));
         assertArrayEquals(new double[] {2 * Math.cos(0.6), 0.4 * Math.cos(-0.4)}, j.tangent().toDoubleArray(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Functional.treeJvp(f, at, List.of(v(1, 0))));
         // map over two trees: an SGD step

@@ -1,7 +1,6 @@
 package org.fluxion.nn;
 
 import java.util.Map;
-import org.fluxion.autodiff.GradMode;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -44,36 +43,11 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
         if (!acceptsRank(x.rank()) || x.dim(1) != c) {
             throw badInput(expectedShape().replace("C", Integer.toString(c)), x);
         }
-        int[] axes = new int[x.rank() - 1];
-        int[] statShape = new int[x.rank()];
-        java.util.Arrays.fill(statShape, 1);
-        statShape[1] = c;
-        for (int i = 0, k = 0; i < x.rank(); i++) {
-            if (i != 1) {
-                axes[k++] = i;
-            }
+        if (isTraining() && x.size() / c < 2) {
+            throw new LayerInputException(toString(), "needs more than one value per channel in training mode, got "
+                    + x.shape());
         }
-        Tensor mean;
-        Tensor var;
-        if (isTraining()) {
-            int n = x.size() / c;
-            if (n < 2) {
-                throw new LayerInputException(toString(), "needs more than one value per channel in training mode, got "
-                        + x.shape());
-            }
-            mean = x.mean(axes, true);
-            var = x.variance(axes, 0, true);
-            try (var scope = GradMode.noGrad()) {
-                runningMean.mulInPlace(1 - momentum).addInPlace(mean.detach().reshape(c).mul(momentum));
-                runningVar.mulInPlace(1 - momentum)
-                        .addInPlace(var.detach().reshape(c).mul(momentum * n / (n - 1.0)));
-            }
-        } else {
-            mean = runningMean.reshape(statShape);
-            var = runningVar.reshape(statShape);
-        }
-        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
-        return weight == null ? y : y.mul(weight.reshape(statShape)).add(bias.reshape(statShape));
+        return Functions.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
     }
 
     public int features() {

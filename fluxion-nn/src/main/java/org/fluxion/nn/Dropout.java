@@ -24,11 +24,7 @@ public final class Dropout extends Module {
 
     @Override
     public Tensor apply(Tensor x) {
-        if (!isTraining() || p == 0) {
-            return x;
-        }
-        Tensor keep = Tensor.rand(rng, x.dtype().toFloatingPoint(), x.dims()).ge(p);
-        return x.mul(keep.to(x.dtype()).mul(1 / (1 - p)));
+        return Functions.dropout(x, p, isTraining(), rng);
     }
 
     public double p() {

@@ -32,9 +32,7 @@ public final class Embedding extends Module {
             throw new LayerInputException(toString(), "expected int32 or int64 indices, got " + indices.dtype().label()
                     + " " + indices.shape());
         }
-        int[] outDims = java.util.Arrays.copyOf(indices.dims(), indices.rank() + 1);
-        outDims[indices.rank()] = dim();
-        return weight.indexSelect(0, indices.reshape(indices.size())).reshape(outDims);
+        return Functions.embedding(indices, weight);
     }
 
     /** The table {@code [vocab, dim]}. */

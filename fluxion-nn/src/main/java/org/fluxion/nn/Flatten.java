@@ -9,7 +9,7 @@ public final class Flatten extends Module {
         if (x.rank() < 1) {
             throw badInput("[N, ...]", x);
         }
-        return x.rank() == 1 ? x.reshape(x.dim(0), 1) : x.flatten(1, x.rank() - 1);
+        return Functions.flatten(x);
     }
 
     @Override

@@ -9,7 +9,7 @@ public final class GlobalAvgPool2d extends Module {
         if (x.rank() != 4) {
             throw badInput("[N, C, H, W]", x);
         }
-        return x.mean(new int[] {2, 3}, false);
+        return Functions.globalAvgPool2d(x);
     }
 
     @Override

@@ -36,14 +36,7 @@ public final class LayerNorm extends Module {
         if (dims.length < k || !Arrays.equals(Arrays.copyOfRange(dims, dims.length - k, dims.length), normalizedShape)) {
             throw badInput("[..., " + Arrays.toString(normalizedShape).replace("[", "").replace("]", "") + "]", x);
         }
-        int[] axes = new int[k];
-        for (int i = 0; i < k; i++) {
-            axes[i] = dims.length - k + i;
-        }
-        Tensor mean = x.mean(axes, true);
-        Tensor var = x.variance(axes, 0, true);
-        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
-        return weight == null ? y : y.mul(weight).add(bias);
+        return Functions.layerNorm(x, normalizedShape, weight, bias, eps);
     }
 
     public Tensor weight() {

@@ -42,8 +42,7 @@ public final class Linear extends Module {
         if (x.rank() == 0 || x.dim(x.rank() - 1) != inFeatures()) {
             throw badInput("[..., " + inFeatures() + "]", x);
         }
-        Tensor y = x.matmul(weight.transpose());
-        return bias == null ? y : y.add(bias);
+        return Functions.linear(x, weight, bias);
     }
 
     /** The weight {@code [out, in]}. */
