@@ -47,7 +47,9 @@ public final class Autograd {
     public static void zeroGrad(Tensor t) {
         AutogradMeta m = t.autogradMeta();
         if (m != null) {
-            m.grad = null;
+            synchronized (m) {
+                m.grad = null;
+            }
         }
     }
 
