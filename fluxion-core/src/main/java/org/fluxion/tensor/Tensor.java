@@ -422,6 +422,11 @@ public final class Tensor {
     /**
      * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a
      * tensor that does not require grad; bumps the storage version. Returns this tensor.
+     *
+     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in
+     *                                  PyTorch (a floating-point result into an integer or bool tensor, a
+     *                                  number into a bool tensor: {@link DType#canCast}), or when its shape is
+     *                                  not this tensor's
      */
     public Tensor subInPlace(Tensor other) {
         InPlace.apply("subInPlace", this, () -> sub(other));
@@ -440,7 +445,10 @@ public final class Tensor {
         return this;
     }
 
-    /** Copies {@code source} (broadcast, converted) into this tensor's elements; see {@link #subInPlace}. */
+    /**
+     * Copies {@code source} (broadcast, converted to this tensor's type, truncating toward zero for an integer
+     * destination as a cast does) into this tensor's elements; see {@link #subInPlace}.
+     */
     public Tensor copyFrom(Tensor source) {
         InPlace.write("copyFrom", this, source);
         return this;
