@@ -870,8 +870,9 @@ public final class Tensor {
     }
 
     /**
-     * Variance over {@code axes}: {@code sum((x - mean)^2) / (n - correction)}; correction 1 gives the
-     * unbiased estimate, 0 the population variance.
+     * Variance over {@code axes}: {@code sum((x - mean)^2) / max(0, n - correction)}; correction 1 gives the
+     * unbiased estimate, 0 the population variance. A correction of {@code n} or more gives infinity (NaN
+     * where all deviations are 0), the variance of no elements is NaN, as in PyTorch.
      */
     public Tensor variance(int[] axes, int correction, boolean keepDims) {
         return Reductions.variance(this, axes, correction, keepDims);
