@@ -69,6 +69,7 @@ public final class Functional {
                 args[i] = asGradInput(xs[i]);
             }
             Tensor y = call(f, args);
+            Autograd.requireFloatingPoint("grad", "function's output " + y.type(), y);
             if (y.size() != 1) {
                 throw new IllegalArgumentException("grad: the function must return a single element, got shape "
                         + y.shape() + " (use vjp or jacobian for other outputs, or reduce with sum())");
@@ -94,12 +95,15 @@ public final class Functional {
             args[i] = asGradInput(xs[i]);
         }
         Tensor y = call(f, args);
+        Autograd.requireFloatingPoint("vjp", "function's output " + y.type(), y);
         return new VjpResult(y, g -> gradients(y, args, g, xs, true));
     }
 
     /**
      * Forward mode: {@code (f(primals), J_f(primals) . tangents)}. The tangents travel with the values
-     * (dual tensors) on a new forward level, so nested {@code jvp} calls do not mix.
+     * (dual tensors) on a new forward level, so nested {@code jvp} calls do not mix. An integer or bool
+     * output gets a zero tangent of its type (JAX's float0): jvp is often one step of a larger forward
+     * computation, whereas {@link #jacfwd} and the reverse transforms refuse such an output.
      */
     public static JvpResult jvp(Function<Tensor[], Tensor> f, Tensor[] primals, Tensor[] tangents) {
         if (primals.length != tangents.length) {
@@ -171,6 +175,7 @@ public final class Functional {
             for (int j = 0; j < x.size(); j++) {
                 JvpResult r = jvp(f, x, unit(x, j));
                 y = r.value();
+                Autograd.requireFloatingPoint("jacfwd", "function's output " + y.type(), y);
                 columns.add(r.tangent().reshape(-1));
             }
             if (y == null) {
