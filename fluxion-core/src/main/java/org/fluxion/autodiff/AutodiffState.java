@@ -12,6 +12,8 @@ final class AutodiffState {
     private static final ThreadLocal<AutodiffState> CURRENT = ThreadLocal.withInitial(AutodiffState::new);
 
     boolean gradEnabled = true;
+    /** Number of open {@link GradMode} scopes: only the innermost may be closed. */
+    int gradScopes;
     /** Forward-mode levels, outermost first. */
     final List<ForwardLevel> levels = new ArrayList<>();
     /**

@@ -47,7 +47,9 @@ public final class Autograd {
     public static void zeroGrad(Tensor t) {
         AutogradMeta m = t.autogradMeta();
         if (m != null) {
-            m.grad = null;
+            synchronized (m) {
+                m.grad = null;
+            }
         }
     }
 
@@ -64,6 +66,7 @@ public final class Autograd {
      * @param cotangent of the root's shape; null only for a one-element root (then 1)
      */
     public static void backward(Tensor root, Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        requireFloatingPoint("backward", "tensor " + root.type(), root);
         Node node = rootNode(root, "backward");
         Backward.run(new Node[] {node}, new Tensor[] {seed(root, cotangent, "backward")}, null, retainGraph, createGraph);
     }
@@ -75,6 +78,7 @@ public final class Autograd {
      */
     public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor cotangent, boolean retainGraph,
                                 boolean createGraph) {
+        requireFloatingPoint("grad", "output " + output.type(), output);
         Node[] capture = new Node[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             AutogradMeta m = inputs[i].autogradMeta();
@@ -99,6 +103,21 @@ public final class Autograd {
             }
         }
         return result;
+    }
+
+    /**
+     * Refuses to differentiate an integer or bool tensor: it is piecewise constant (argmax, comparisons,
+     * integer casts), so its derivative would be zeros that hide a mistake rather than a gradient.
+     *
+     * @param what how {@code t} is described in the message, e.g. "output int64[]"
+     */
+    static void requireFloatingPoint(String op, String what, Tensor t) {
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": the " + what + " is " + t.dtype().label() + ", not "
+                    + "floating point, so it has no derivative (integer and bool results such as argmax, "
+                    + "comparisons and integer casts are piecewise constant and cut the graph); differentiate a "
+                    + "float32 or float64 quantity instead");
+        }
     }
 
     private static Node rootNode(Tensor root, String op) {

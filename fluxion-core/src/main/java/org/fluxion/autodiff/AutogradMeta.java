@@ -15,10 +15,17 @@ import org.fluxion.tensor.Tensor;
  */
 public final class AutogradMeta {
     boolean requiresGrad;
-    Tensor grad;
+    /**
+     * The accumulated gradient. Written under this object's lock (concurrent backward calls may end in the
+     * same leaf); volatile so that a reader sees a gradient's elements once it sees the gradient.
+     */
+    volatile Tensor grad;
     Node gradFn;
-    /** The node that receives this leaf's cotangent in backward; created on first use. */
-    Node accumulator;
+    /**
+     * The node that receives this leaf's cotangent in backward; created on first use, under this object's
+     * lock, so that threads recording with a shared leaf get the same node.
+     */
+    volatile Node accumulator;
     Tangent tangents;
 
     /** A tangent of the tensor at one forward level (a short linked list: levels are few). */

@@ -21,7 +21,12 @@ import org.fluxion.tensor.Tensor;
  * once used, and a second backward through it throws {@link IllegalStateException}. With
  * {@code createGraph} the rules run with grad mode on, so the gradients are themselves differentiable.
  *
- * <p>Walks over one graph must not run concurrently (the walk state lives in the nodes).
+ * <p><b>Threads</b>: walks over one graph must not run concurrently (the walk state lives in the
+ * operation nodes). Walks over different graphs may, even when they end in the same leaves (threads
+ * that each run forward and backward on their own batch with shared parameters): a leaf's accumulator
+ * node is shared by every graph that uses the leaf, so it keeps no walk state; each walk sums the
+ * cotangents of its leaves in its own map and adds each sum to the leaf's {@code grad} under the leaf's
+ * lock, so no contribution is lost.
  */
 final class Backward {
     private static final AtomicLong WALKS = new AtomicLong();
@@ -39,20 +44,28 @@ final class Backward {
         long walk = WALKS.incrementAndGet();
         ArrayList<Node> stack = new ArrayList<>();
         for (Node r : roots) {
-            visit(r, walk, stack);
+            if (!r.isAccumulator()) {
+                visit(r, walk, stack);
+            }
         }
         while (!stack.isEmpty()) {
             Node n = stack.removeLast();
             for (Node c : n.next) {
-                if (c != null) {
+                if (c != null && !c.isAccumulator()) {
                     visit(c, walk, stack);
                     c.pending++;
                 }
             }
         }
         try (var mode = GradMode.set(createGraph)) {
+            // Cotangents arriving at leaves, summed in the order the walk delivers them.
+            Map<Node, Tensor> leaves = new IdentityHashMap<>();
             for (int i = 0; i < roots.length; i++) {
-                roots[i].cotangent = add(roots[i].cotangent, cotangents[i]);
+                if (roots[i].isAccumulator()) {
+                    leaves.merge(roots[i], cotangents[i], Backward::add);
+                } else {
+                    roots[i].cotangent = add(roots[i].cotangent, cotangents[i]);
+                }
             }
             Map<Node, Integer> captured = new IdentityHashMap<>();
             if (capture != null) {
@@ -62,7 +75,7 @@ final class Backward {
             }
             Tensor[] result = capture == null ? null : new Tensor[capture.length];
             for (Node r : roots) {
-                if (r.pending == 0 && !stack.contains(r)) {
+                if (!r.isAccumulator() && r.pending == 0 && !stack.contains(r)) {
                     stack.add(r);
                 }
             }
@@ -74,27 +87,23 @@ final class Backward {
                 if (slot != null) {
                     result[slot] = g;
                 }
-                if (n.isAccumulator()) {
-                    if (capture == null && g != null) {
-                        AutogradMeta m = n.leaf.autogradMeta();
-                        // A leaf's gradient is dense and its own, as PyTorch's AccumulateGrad makes it: optimizers
-                        // then read it with vector loops, not through a transposed or broadcast view.
-                        m.grad = m.grad == null ? g.contiguous() : m.grad.add(g);
-                    }
-                    continue;
-                }
                 if (g != null) {
                     Tensor[] inputs = n.savedInputs();
                     Tensor[] cts = n.primitive.vjp(g, inputs, n.savedOutput(), n.wanted());
                     for (int i = 0; i < n.next.length; i++) {
                         Node c = n.next[i];
                         if (c != null && cts[i] != null) {
-                            c.cotangent = add(c.cotangent, unbroadcast(cts[i], inputs[i]));
+                            Tensor ct = unbroadcast(cts[i], inputs[i]);
+                            if (c.isAccumulator()) {
+                                leaves.merge(c, ct, Backward::add);
+                            } else {
+                                c.cotangent = add(c.cotangent, ct);
+                            }
                         }
                     }
                 }
                 for (Node c : n.next) {
-                    if (c != null && --c.pending == 0) {
+                    if (c != null && !c.isAccumulator() && --c.pending == 0) {
                         stack.add(c);
                     }
                 }
@@ -102,7 +111,28 @@ final class Backward {
                     n.release();
                 }
             }
+            for (Map.Entry<Node, Tensor> e : leaves.entrySet()) {
+                Integer slot = captured.get(e.getKey());
+                if (slot != null) {
+                    result[slot] = e.getValue();
+                } else if (capture == null) {
+                    accumulate(e.getKey().leaf.autogradMeta(), e.getValue());
+                }
+            }
             return result;
+        }
+    }
+
+    /**
+     * {@code grad += g} for a leaf, atomically: concurrent walks ending in the same leaf serialize here, so
+     * the result is the sum of every contribution (in some order). The lock is uncontended, hence cheap,
+     * in a single thread; the add itself dominates.
+     */
+    private static void accumulate(AutogradMeta m, Tensor g) {
+        synchronized (m) {
+            // A leaf's gradient is dense and its own, as PyTorch's AccumulateGrad makes it: optimizers then
+            // read it with vector loops, not through a transposed or broadcast view.
+            m.grad = m.grad == null ? g.contiguous() : m.grad.add(g);
         }
     }
 

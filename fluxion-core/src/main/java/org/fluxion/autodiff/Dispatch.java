@@ -79,10 +79,17 @@ public final class Dispatch {
     }
 
     static Node accumulator(Tensor leaf, AutogradMeta meta) {
-        if (meta.accumulator == null) {
-            meta.accumulator = new Node(leaf);
+        Node a = meta.accumulator;
+        if (a == null) {
+            synchronized (meta) {
+                a = meta.accumulator;
+                if (a == null) {
+                    a = new Node(leaf);
+                    meta.accumulator = a;
+                }
+            }
         }
-        return meta.accumulator;
+        return a;
     }
 
     /** The tensor's metadata, created when missing. */

@@ -70,6 +70,7 @@ public final class Functional {
                 args[i] = asGradInput(xs[i]);
             }
             Tensor y = call(f, args);
+            Autograd.requireFloatingPoint("grad", "function's output " + y.type(), y);
             if (y.size() != 1) {
                 throw new IllegalArgumentException("grad: the function must return a single element, got shape "
                         + y.shape() + " (use vjp or jacobian for other outputs, or reduce with sum())");
@@ -95,6 +96,7 @@ public final class Functional {
             args[i] = asGradInput(xs[i]);
         }
         Tensor y = call(f, args);
+        Autograd.requireFloatingPoint("vjp", "function's output " + y.type(), y);
         return new VjpResult(y, g -> gradients(y, args, g, xs, true));
     }
 
@@ -102,7 +104,9 @@ public final class Functional {
      * Forward mode: {@code (f(primals), J_f(primals) . tangents)}, with {@code tangents[i]} of the shape of
      * {@code primals[i]} and the tangent of the shape of the output. The tangents travel with the values
      * (dual tensors) on a new forward level, so nested {@code jvp} calls do not mix. For several outputs or
-     * trees, see {@link #treeJvp}.
+     * trees, see {@link #treeJvp}. An integer or bool output gets a zero tangent of its type (JAX's float0):
+     * jvp is often one step of a larger forward computation, whereas {@link #jacfwd} and the reverse
+     * transforms refuse such an output.
      */
     public static JvpResult jvp(Function<Tensor[], Tensor> f, Tensor[] primals, Tensor[] tangents) {
         Jacobians.Outputs r = Jacobians.jvp(xs -> new Tensor[] {f.apply(xs)}, primals, tangents);

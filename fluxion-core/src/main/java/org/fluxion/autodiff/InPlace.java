@@ -3,6 +3,7 @@ package org.fluxion.autodiff;
 import org.fluxion.jit.Tracing;
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.ops.Views;
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -17,6 +18,9 @@ public final class InPlace {
     /**
      * Writes {@code value} (broadcast to {@code target}'s shape, converted to its dtype) into the elements of
      * {@code target}.
+     *
+     * @throws IllegalArgumentException naming {@code op} and both shapes when {@code value} does not
+     *                                  broadcast to {@code target}'s shape
      */
     public static void write(String op, Tensor target, Tensor value) {
         Tracing.checkMutation(op, target, value);
@@ -30,6 +34,11 @@ public final class InPlace {
                         + "on axis " + d + "); writing to it in place would write one element many times");
             }
         }
+        if (!value.shape().broadcastsTo(target.shape())) {
+            throw new IllegalArgumentException(op + ": a value of shape " + value.shape() + " cannot be written "
+                    + "into the tensor of shape " + target.shape() + " in place (it must broadcast to the "
+                    + "destination's shape, which an in-place operation cannot change)");
+        }
         Tensor v = value.broadcastTo(target.shape()).to(target.dtype());
         if (v.storage() == target.storage()) {
             v = Views.copy(v); // the source must not change while it is read
@@ -39,13 +48,30 @@ public final class InPlace {
         target.storage().bumpVersion();
     }
 
-    /** Computes {@code update} without recording it (the new value of an in-place op), then writes it. */
+    /**
+     * Computes {@code update} without recording it (the new value of an in-place op), then writes it. As in
+     * PyTorch, the value's type must be storable in the target's ({@link DType#canCast}): an int32 tensor
+     * plus 0.7 is float32, and writing it back would silently truncate.
+     *
+     * @throws IllegalArgumentException naming {@code op} and both types when the result type cannot be
+     *                                  stored in the target
+     */
     public static void apply(String op, Tensor target, java.util.function.Supplier<Tensor> update) {
         Tracing.checkMutation(op, target, target);
         Tensor value;
         try (var scope = GradMode.noGrad()) {
             value = Autograd.detach(update.get());
         }
+        if (!DType.canCast(value.dtype(), target.dtype())) {
+            throw new IllegalArgumentException(op + ": the result type " + value.dtype().label() + " cannot be "
+                    + "stored in the " + target.type() + " tensor being modified in place (" + castProblem(value.dtype())
+                    + "); use the out-of-place operation, or convert the tensor first with to(DType."
+                    + value.dtype() + ")");
+        }
         write(op, target, value);
+    }
+
+    private static String castProblem(DType from) {
+        return from.isFloatingPoint() ? "a floating-point result would be truncated" : "a number is not a bool";
     }
 }

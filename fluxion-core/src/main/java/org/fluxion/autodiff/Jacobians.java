@@ -79,6 +79,7 @@ final class Jacobians {
         Tensor[] ys = Functional.call(f, args);
         Tensor[][] jac = new Tensor[ys.length][which.length];
         for (int o = 0; o < ys.length; o++) {
+            Autograd.requireFloatingPoint("jacobian", "function's output " + ys[o].type(), ys[o]);
             List<List<Tensor>> rows = lists(which.length);
             for (int j = 0; j < ys[o].size(); j++) {
                 Tensor[] g = Functional.gradients(ys[o], inputs, unit(ys[o], j), xs, true);
@@ -109,6 +110,7 @@ final class Jacobians {
                 if (ys == null) {
                     ys = r.values();
                     for (int o = 0; o < ys.length; o++) {
+                        Autograd.requireFloatingPoint("jacfwd", "function's output " + ys[o].type(), ys[o]);
                         columns.add(lists(which.length));
                     }
                 }

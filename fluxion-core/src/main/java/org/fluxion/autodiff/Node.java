@@ -30,7 +30,8 @@ final class Node {
     /** Saved tensors were released by a backward without retainGraph. */
     private boolean released;
 
-    // Scratch state of one backward walk (walks over one graph are not concurrent).
+    // Scratch state of one backward walk (walks over one graph are not concurrent). Never used for an
+    // accumulator node: walks over different graphs share it (see Backward).
     int pending;
     Tensor cotangent;
     long walk;

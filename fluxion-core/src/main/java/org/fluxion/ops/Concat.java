@@ -50,7 +50,10 @@ public record Concat(int axis) implements Primitive {
         }
         Shape first = in[0].shape();
         int a = Shape.normalizeAxis(axis, first.rank(), name());
-        int[] dims = first.dims();
+        long[] dims = new long[first.rank()];
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = first.dim(d);
+        }
         DType dtype = in[0].dtype();
         long total = 0;
         for (int k = 0; k < in.length; k++) {
@@ -69,8 +72,8 @@ public record Concat(int axis) implements Primitive {
             total += s.dim(a);
             dtype = DType.promote(dtype, in[k].dtype());
         }
-        dims[a] = (int) Math.min(total, Integer.MAX_VALUE); // Shape.of rejects a size beyond int range
-        return new TensorType(Shape.of(dims), dtype);
+        dims[a] = total; // a long, so that an error reports the size the result would have
+        return new TensorType(Shape.ofLong(name(), dims), dtype);
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class ConvolutionPrimitives {
     }
 
     private static Shape outputShape(Conv2dGeometry g) {
-        return Shape.of(g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
+        return Shape.of("conv2d", g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
     }
 
     /** Primitive: {@code y[n,o] = sum_c w[o,c] ⋆ x[n,c]} (cross-correlation, as every DL library). */
@@ -234,7 +234,7 @@ public final class ConvolutionPrimitives {
     }
 
     private static Shape pooledShape(Pool2dGeometry g) {
-        return Shape.of(g.batch(), g.channels(), g.outHeight(), g.outWidth());
+        return Shape.of("pool2d", g.batch(), g.channels(), g.outHeight(), g.outWidth());
     }
 
     /** Primitive: the maximum of each window; padding counts as -infinity, NaN propagates. */

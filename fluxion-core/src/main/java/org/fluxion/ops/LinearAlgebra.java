@@ -22,6 +22,12 @@ public final class LinearAlgebra {
             throw new IllegalArgumentException("matmul: operands must be float32 or float64, got "
                     + a.type() + " and " + b.type() + " (convert with to(DType.FLOAT32))");
         }
+        int k = b.rank() == 1 ? b.dim(0) : b.dim(-2);
+        if (a.dim(-1) != k) { // checked here too, so that a vector is named with its own shape, not [1, k]
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " do not chain: "
+                    + a.dim(-1) + (a.rank() == 1 ? " elements" : " columns") + " on the left vs " + k
+                    + (b.rank() == 1 ? " elements" : " rows") + " on the right");
+        }
         DType t = DType.promote(a.dtype(), b.dtype());
         Tensor x = Elementwise.cast(a.rank() == 1 ? a.unsqueeze(0) : a, t);
         Tensor y = Elementwise.cast(b.rank() == 1 ? b.unsqueeze(1) : b, t);

@@ -69,12 +69,25 @@ public record MatMul() implements Primitive {
             throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " do not chain: " + a.dim(-1)
                     + " columns on the left vs " + b.dim(-2) + " rows on the right");
         }
-        Shape batch = Shape.broadcast(name(), batchShape(a), batchShape(b));
+        Shape batchA = batchShape(a);
+        Shape batchB = batchShape(b);
+        int rank = Math.max(batchA.rank(), batchB.rank());
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - batchA.rank() ? 1 : batchA.dim(i - (rank - batchA.rank()));
+            int db = i < rank - batchB.rank() ? 1 : batchB.dim(i - (rank - batchB.rank()));
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " do not broadcast in their "
+                        + "batch dimensions " + batchA + " and " + batchB + " (batch dimension " + i + ": " + da + " vs "
+                        + db + "); the last two dimensions of each are the matrices, those before them must be equal "
+                        + "or 1");
+            }
+        }
+        Shape batch = Shape.broadcast(name(), batchA, batchB);
         int[] dims = new int[batch.rank() + 2];
         System.arraycopy(batch.dims(), 0, dims, 0, batch.rank());
         dims[batch.rank()] = a.dim(-2);
         dims[batch.rank() + 1] = b.dim(-1);
-        return new TensorType(Shape.of(dims), in[0].dtype());
+        return new TensorType(Shape.of(name(), dims), in[0].dtype());
     }
 
     private static Shape batchShape(Shape s) {

@@ -51,20 +51,16 @@ public record Pad(int[] before, int[] after, double value) implements Primitive 
             throw new IllegalArgumentException("pad: " + before.length + " before and " + after.length
                     + " after amounts for tensor " + s + " of rank " + s.rank() + " (need one of each per axis)");
         }
-        int[] dims = s.dims();
+        long[] dims = new long[s.rank()];
         for (int d = 0; d < dims.length; d++) {
             if (before[d] < 0 || after[d] < 0) {
                 throw new IllegalArgumentException("pad: negative padding " + (before[d] < 0 ? before[d] : after[d])
                         + (before[d] < 0 ? " before" : " after") + " axis " + d + " of tensor " + s
                         + " is not supported (use slice to crop)");
             }
-            long n = (long) dims[d] + before[d] + after[d];
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("pad: axis " + d + " of tensor " + s + " would have " + n + " elements");
-            }
-            dims[d] = (int) n;
+            dims[d] = (long) s.dim(d) + before[d] + after[d];
         }
-        return new TensorType(Shape.of(dims), in[0].dtype());
+        return new TensorType(Shape.ofLong(name(), dims), in[0].dtype());
     }
 
     @Override

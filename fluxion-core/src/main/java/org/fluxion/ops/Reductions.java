@@ -70,16 +70,18 @@ public final class Reductions {
     }
 
     /**
-     * {@code sum((x - mean(x))^2) / (n - correction)} over {@code axes}, in two passes (mean first, then
-     * squared deviations) to avoid the cancellation of {@code E[x^2] - E[x]^2}. Correction 1 gives the
-     * unbiased estimate, 0 the population variance; {@code n - correction <= 0} gives the IEEE result of
-     * the division (inf or NaN), as PyTorch.
+     * {@code sum((x - mean(x))^2) / max(0, n - correction)} over {@code axes}, in two passes (mean first,
+     * then squared deviations) to avoid the cancellation of {@code E[x^2] - E[x]^2}. Correction 1 gives the
+     * unbiased estimate, 0 the population variance. As in PyTorch, a correction of {@code n} or more
+     * divides by 0: infinity where the deviations are not all 0, NaN where they are (0/0); the variance
+     * of no elements is NaN. Never negative.
      */
     public static Tensor variance(Tensor x, int[] axes, int correction, boolean keepDims) {
         int[] norm = Shape.normalizeAxes(axes, x.rank(), "variance");
         Tensor xf = x.to(x.dtype().toFloatingPoint());
         Tensor d = xf.sub(mean(xf, norm, true));
-        return sum(d.mul(d), norm, keepDims).div(count(x, norm) - (double) correction);
+        // Clamped: n - correction < 0 would flip the sign of a sum of squares (a negative variance).
+        return sum(d.mul(d), norm, keepDims).div(Math.max(0, count(x, norm) - (double) correction));
     }
 
     /**

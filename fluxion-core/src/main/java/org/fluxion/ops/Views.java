@@ -54,7 +54,7 @@ public final class Views {
                 target[i] = x.dim(i - offset);
             }
         }
-        Shape s = Shape.of(target);
+        Shape s = Shape.of("expand", target);
         return s.equals(x.shape()) ? x : Ops.bind(new Expand(s), x);
     }
 
@@ -196,7 +196,7 @@ public final class Views {
             }
             out[infer] = (int) (from.size() / known);
         }
-        return Shape.of(out);
+        return Shape.of(op, out);
     }
 
     /**

@@ -44,6 +44,19 @@ public enum DType {
         return scalarIsFloatingPoint && !floatingPoint ? FLOAT32 : this;
     }
 
+    /**
+     * True when a result of type {@code from} may be stored into a tensor of type {@code to} by an in-place
+     * operation (PyTorch's {@code canCast}): never floating point into an integer or bool tensor (that
+     * would truncate), never a number into a bool tensor; narrowing within a kind (int64 into int32,
+     * float64 into float32) is allowed.
+     */
+    public static boolean canCast(DType from, DType to) {
+        if (from.floatingPoint && !to.floatingPoint) {
+            return false;
+        }
+        return from == BOOL || to != BOOL;
+    }
+
     /** The floating-point type that math functions (exp, sqrt, division) of this type produce. */
     public DType toFloatingPoint() {
         return floatingPoint ? this : FLOAT32;

@@ -21,24 +21,73 @@ public final class Shape {
         this.size = n;
     }
 
+    /**
+     * The largest number of elements of one tensor: a Java array has an int index, and the JVM refuses
+     * arrays within a few elements of {@code Integer.MAX_VALUE}.
+     */
+    public static final int MAX_SIZE = Integer.MAX_VALUE - 16;
+
     /** A shape with the given dimensions; each must be {@code >= 0}. */
     public static Shape of(int... dims) {
+        return of(null, dims);
+    }
+
+    /**
+     * The shape of the result of {@code op} (named by its errors), with the given dimensions.
+     *
+     * @throws IllegalArgumentException naming {@code op} when a dimension is negative or the shape has
+     *                                  more than {@link #MAX_SIZE} elements
+     */
+    public static Shape of(String op, int... dims) {
         if (dims.length == 0) {
             return SCALAR;
         }
-        long n = 1;
+        long[] wide = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            wide[i] = dims[i];
+        }
+        return new Shape(checked(op, wide));
+    }
+
+    /**
+     * The shape of the result of {@code op} whose dimensions were computed in {@code long} (a sum of sizes,
+     * a product), so that an error reports the size it would have had rather than a wrapped-around int.
+     *
+     * @throws IllegalArgumentException naming {@code op} and the true dimensions when one is negative or
+     *                                  beyond int range, or the shape has more than {@link #MAX_SIZE} elements
+     */
+    public static Shape ofLong(String op, long... dims) {
+        return dims.length == 0 ? SCALAR : new Shape(checked(op, dims));
+    }
+
+    private static int[] checked(String op, long[] dims) {
+        String what = (op == null ? "" : op + ": the result ") + "shape " + Arrays.toString(dims);
+        boolean empty = false;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i
-                        + " is negative (" + dims[i] + ")");
+                throw new IllegalArgumentException(what + ": dimension " + i + " is negative (" + dims[i] + ")");
             }
-            n *= dims[i];
-            if (n > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(dims)
-                        + " has more than 2^31 elements, which one tensor cannot hold");
+            if (dims[i] > MAX_SIZE) {
+                throw new IllegalArgumentException(what + ": dimension " + i + " (" + dims[i] + ") is more than "
+                        + "the " + MAX_SIZE + " elements one tensor can hold");
             }
+            empty |= dims[i] == 0;
         }
-        return new Shape(dims.clone());
+        long n = 1;
+        boolean overflow = false;
+        for (int i = 0; i < dims.length && !empty && !overflow; i++) {
+            overflow = n > Long.MAX_VALUE / dims[i];
+            n *= dims[i];
+        }
+        if (overflow || n > MAX_SIZE) {
+            throw new IllegalArgumentException(what + " has " + (overflow ? "more than 2^63" : Long.toString(n))
+                    + " elements, more than the " + MAX_SIZE + " one tensor can hold (Java arrays have int indices)");
+        }
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = (int) dims[i];
+        }
+        return out;
     }
 
     /** The rank-0 shape of a scalar. */
@@ -98,7 +147,7 @@ public final class Shape {
             }
             out[i] = da == 1 ? db : da;
         }
-        return new Shape(out);
+        return of(op, out); // [n, 1] with [1, n] can have more elements than either
     }
 
     /** True when a tensor of this shape can be broadcast to {@code target} (NumPy rules, one way). */

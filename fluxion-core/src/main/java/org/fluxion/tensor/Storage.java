@@ -56,16 +56,34 @@ public final class Storage {
         return new Storage(dtype, array, length);
     }
 
-    /** Wraps an existing array without copying; its type must match {@code dtype}. */
+    /**
+     * Wraps an existing array without copying; its type must match {@code dtype}.
+     *
+     * @throws IllegalArgumentException naming the dtype, the array type it needs and the one given, when
+     *                                  they differ or the array is null
+     */
     public static Storage wrap(DType dtype, Object array) {
-        int length = switch (dtype) {
-            case FLOAT32 -> ((float[]) array).length;
-            case FLOAT64 -> ((double[]) array).length;
-            case INT32 -> ((int[]) array).length;
-            case INT64 -> ((long[]) array).length;
-            case BOOL -> ((boolean[]) array).length;
+        int length = switch (array) {
+            case float[] a when dtype == DType.FLOAT32 -> a.length;
+            case double[] a when dtype == DType.FLOAT64 -> a.length;
+            case int[] a when dtype == DType.INT32 -> a.length;
+            case long[] a when dtype == DType.INT64 -> a.length;
+            case boolean[] a when dtype == DType.BOOL -> a.length;
+            case null, default -> throw new IllegalArgumentException("Storage.wrap: dtype " + dtype.label()
+                    + " needs a " + arrayType(dtype) + ", got " + (array == null ? "null"
+                    : array.getClass().getSimpleName()));
         };
         return new Storage(dtype, array, length);
+    }
+
+    private static String arrayType(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> "float[]";
+            case FLOAT64 -> "double[]";
+            case INT32 -> "int[]";
+            case INT64 -> "long[]";
+            case BOOL -> "boolean[]";
+        };
     }
 
     public DType dtype() {

@@ -73,12 +73,12 @@ public final class Tensor {
 
     /** Zeros of type float32. */
     public static Tensor zeros(int... dims) {
-        return empty(Shape.of(dims), DType.FLOAT32);
+        return empty(Shape.of("zeros", dims), DType.FLOAT32);
     }
 
     /** Zeros of the given type. */
     public static Tensor zeros(DType dtype, int... dims) {
-        return empty(Shape.of(dims), dtype);
+        return empty(Shape.of("zeros", dims), dtype);
     }
 
     /** Ones of type float32. */
@@ -98,7 +98,7 @@ public final class Tensor {
 
     /** A tensor filled with {@code value}, converted to {@code dtype}. */
     public static Tensor full(double value, DType dtype, int... dims) {
-        return Creation.full(value, dtype, Shape.of(dims));
+        return Creation.full(value, dtype, Shape.of("full", dims));
     }
 
     /** A rank-0 float32 tensor. */
@@ -143,7 +143,7 @@ public final class Tensor {
 
     /** Uniform samples in {@code [0, 1)}, float32. */
     public static Tensor rand(RandomGenerator rng, int... dims) {
-        return Creation.rand(rng, DType.FLOAT32, Shape.of(dims));
+        return Creation.rand(rng, DType.FLOAT32, Shape.of("rand", dims));
     }
 
     /** Uniform samples in {@code [0, 1)}, float32, from a generator seeded with {@code seed}. */
@@ -153,12 +153,12 @@ public final class Tensor {
 
     /** Uniform samples in {@code [0, 1)} of a floating-point type. */
     public static Tensor rand(RandomGenerator rng, DType dtype, int... dims) {
-        return Creation.rand(rng, dtype, Shape.of(dims));
+        return Creation.rand(rng, dtype, Shape.of("rand", dims));
     }
 
     /** Standard normal samples, float32. */
     public static Tensor randn(RandomGenerator rng, int... dims) {
-        return Creation.randn(rng, DType.FLOAT32, Shape.of(dims));
+        return Creation.randn(rng, DType.FLOAT32, Shape.of("randn", dims));
     }
 
     /** Standard normal samples, float32, from a generator seeded with {@code seed}. */
@@ -168,12 +168,12 @@ public final class Tensor {
 
     /** Standard normal samples of a floating-point type. */
     public static Tensor randn(RandomGenerator rng, DType dtype, int... dims) {
-        return Creation.randn(rng, dtype, Shape.of(dims));
+        return Creation.randn(rng, dtype, Shape.of("randn", dims));
     }
 
     /** Uniform integers in {@code [low, high)}, int64. */
     public static Tensor randint(RandomGenerator rng, long low, long high, int... dims) {
-        return Creation.randint(rng, low, high, Shape.of(dims));
+        return Creation.randint(rng, low, high, Shape.of("randint", dims));
     }
 
     /** Uniform integers in {@code [low, high)}, int64, from a generator seeded with {@code seed}. */
@@ -422,6 +422,11 @@ public final class Tensor {
     /**
      * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a
      * tensor that does not require grad; bumps the storage version. Returns this tensor.
+     *
+     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in
+     *                                  PyTorch (a floating-point result into an integer or bool tensor, a
+     *                                  number into a bool tensor: {@link DType#canCast}), or when its shape is
+     *                                  not this tensor's
      */
     public Tensor subInPlace(Tensor other) {
         InPlace.apply("subInPlace", this, () -> sub(other));
@@ -440,7 +445,10 @@ public final class Tensor {
         return this;
     }
 
-    /** Copies {@code source} (broadcast, converted) into this tensor's elements; see {@link #subInPlace}. */
+    /**
+     * Copies {@code source} (broadcast, converted to this tensor's type, truncating toward zero for an integer
+     * destination as a cast does) into this tensor's elements; see {@link #subInPlace}.
+     */
     public Tensor copyFrom(Tensor source) {
         InPlace.write("copyFrom", this, source);
         return this;
@@ -862,8 +870,9 @@ public final class Tensor {
     }
 
     /**
-     * Variance over {@code axes}: {@code sum((x - mean)^2) / (n - correction)}; correction 1 gives the
-     * unbiased estimate, 0 the population variance.
+     * Variance over {@code axes}: {@code sum((x - mean)^2) / max(0, n - correction)}; correction 1 gives the
+     * unbiased estimate, 0 the population variance. A correction of {@code n} or more gives infinity (NaN
+     * where all deviations are 0), the variance of no elements is NaN, as in PyTorch.
      */
     public Tensor variance(int[] axes, int correction, boolean keepDims) {
         return Reductions.variance(this, axes, correction, keepDims);

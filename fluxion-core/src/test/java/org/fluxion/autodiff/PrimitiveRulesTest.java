@@ -1,7 +1,9 @@
 package org.fluxion.autodiff;
 
+import static org.fluxion.testing.MessageAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -46,6 +48,13 @@ class PrimitiveRulesTest {
                 }
                 for (double t : Functional.jvp(spec.f(), xs, v).tangent().toDoubleArray()) {
                     assertEquals(0, t, spec.key() + ": tangent must be zero");
+                }
+                Tensor y = spec.f().apply(xs);
+                if (!y.dtype().isFloatingPoint()) {
+                    // An integer or bool output has no derivative: reverse mode says so (issue 9, item 5).
+                    var e = assertThrows(IllegalArgumentException.class, () -> Functional.vjp(spec.f(), xs));
+                    assertMessage(e, "vjp", y.dtype().label(), "not floating point");
+                    continue;
                 }
                 Functional.VjpResult r = Functional.vjp(spec.f(), xs);
                 for (Tensor ct : r.pullback().apply(Tensor.ones(r.value().dtype(), r.value().dims()))) {

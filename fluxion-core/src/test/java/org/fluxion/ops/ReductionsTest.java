@@ -487,6 +487,32 @@ class ReductionsTest {
     }
 
     @Test
+    void varianceWithACorrectionBeyondTheCountIsInfOrNaNNeverNegative() {
+        // Issue 9: (n - correction) < 0 in the denominator gave negative variances. PyTorch divides by
+        // max(0, n - correction).
+        Tensor x = Tensor.of(new float[] {1, 2, 4, 3, 3, 3}, 2, 3);
+        float[] v = x.variance(new int[] {1}, 5, false).toFloatArray();
+        assertEquals(Float.POSITIVE_INFINITY, v[0]); // positive sum of squares / 0
+        assertTrue(Float.isNaN(v[1]), "0 / 0 for a constant row, got " + v[1]);
+        assertEquals(Double.POSITIVE_INFINITY, Tensor.rand(1, 2, 3).variance(new int[] {1}, 5, false).min().item());
+        assertEquals(Double.POSITIVE_INFINITY, Tensor.vector(1, 2).variance(new int[0], 3, true).item());
+    }
+
+    @Test
+    void varianceOfNoElementsIsNaN() {
+        // Issue 9: the empty sum 0 divided by (0 - 1) gave -0.0.
+        for (int correction : new int[] {0, 1, 2}) {
+            double all = Tensor.zeros(0).variance(new int[0], correction, false).item();
+            assertTrue(Double.isNaN(all), "correction " + correction + ": " + all);
+            float[] rows = Tensor.zeros(3, 0).variance(new int[] {1}, correction, false).toFloatArray();
+            assertEquals(3, rows.length);
+            for (float r : rows) {
+                assertTrue(Float.isNaN(r), "correction " + correction + ": " + r);
+            }
+        }
+    }
+
+    @Test
     void logsumexpIsStableAndMatchesReference() {
         assertEquals(1000 + Math.log(2), Tensor.vector(1000, 1000).logsumexp(new int[0], false).item(), 1e-3);
         assertEquals(-1000 + Math.log(2), Tensor.vector(-1000, -1000).logsumexp(new int[0], false).item(), 1e-3);
