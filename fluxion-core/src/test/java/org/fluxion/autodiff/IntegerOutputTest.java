@@ -32,7 +32,7 @@ class IntegerOutputTest {
         assertRefused("grad", "int64", () -> Functional.treeGrad((List<Tensor> p) -> p.get(0).argmax())
                 .apply(List.of(X)));
         assertRefused("vjp", "int64", () -> Functional.vjp((Tensor x) -> x.argmax(0, false), X));
-        assertRefused("vjp", "bool", () -> Functional.jacobian((Tensor x) -> x.gt(1)).apply(X));
+        assertRefused("jacobian", "bool", () -> Functional.jacobian((Tensor x) -> x.gt(1)).apply(X));
         assertRefused("jacfwd", "bool", () -> Functional.jacfwd((Tensor x) -> x.gt(1)).apply(X));
         assertRefused("grad", "int64", () -> Functional.hessian((Tensor x) -> x.argmax()).apply(X));
         assertRefused("grad", "int32", () -> Functional.hvp((Tensor x) -> x.sum().to(DType.INT32), X, X));
