@@ -35,7 +35,19 @@ public final class Main implements Runnable {
 
     /** The command line with Fluxion's failure reporting; {@link #main} and the tests run this one. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure)
+                .setParameterExceptionHandler(Main::reportUsageError);
+    }
+
+    /** A wrong command line: one line naming the flag, a pointer to --help (not the whole help); exit 2. */
+    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("fluxion: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Prints {@code fluxion: <what went wrong>} (and the stack trace with --verbose); returns exit code 1. */

@@ -74,6 +74,8 @@ class TrainCommandTest {
             CliRun run = CliRun.of("train", c[0], c[1], "--out", tmp.toString());
             assertEquals(2, run.exitCode(), String.join(" ", c));
             assertTrue(run.err().contains(c[0]), c[0] + " named in: " + run.err());
+            assertTrue(run.err().startsWith("fluxion: ") && !run.err().contains("Usage:"),
+                    "one line and a pointer to --help, not the whole help: " + run.err());
             assertTrue(run.out().isEmpty(), "nothing trained for " + String.join(" ", c));
         }
     }
@@ -143,6 +145,14 @@ class TrainCommandTest {
         assertFalse(run.out().contains("RESULT"), "no result line for a diverged run: " + run.out());
         assertTrue(run.out().contains("stopped, not validated"), run.out());
         assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void dataThatIsAFileIsNamedAsSuch() throws Exception {
+        Path file = Files.writeString(tmp.resolve("data-file"), "garbage");
+        CliRun run = CliRun.of("train", "--data", file.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(Cli.EXIT_USAGE, run.exitCode());
+        assertTrue(run.err().contains("--data " + file + ": is a file"), run.err());
     }
 
     @Test
