@@ -59,7 +59,7 @@ final class AutoencoderExample implements Callable<Integer> {
         Cli.check(spec, samples >= 1, "--samples must be >= 1, got " + samples);
         Cli.check(spec, epochs >= 1, "--epochs must be >= 1, got " + epochs);
         Cli.check(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
+        Cli.positive(spec, "--lr", lr);
         Path dir = options.outputDir("autoencoder");
         TrainTest set = ImageData.load(spec, dataset, data, samples, options.seed);
         TensorDataset train = new TensorDataset(set.train().features().reshape(set.train().size(), 784),

@@ -2,10 +2,11 @@ package org.fluxion.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fluxion demo}: a short tour of the tensor core, ending with a linear regression fitted by
@@ -14,6 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Tour tensors, broadcasting, reductions and matmul, then fit a linear regression.")
 final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
     long seed;
 
@@ -25,13 +29,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--steps must be >= 1, got " + steps);
-        }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        Cli.atLeast(spec, "--steps", steps, 1);
+        Cli.threads(spec, threads);
         Tensor x = Tensor.arange(6).reshape(2, 3).to(org.fluxion.tensor.DType.FLOAT32);
         System.out.println("x = " + x);
         System.out.println("x + [10, 20, 30] (broadcast) = " + x.add(Tensor.vector(10, 20, 30)));

@@ -1,8 +1,9 @@
 package org.fluxion.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every example takes (a picocli mixin). */
 final class ExampleOptions {
@@ -12,8 +13,11 @@ final class ExampleOptions {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    /** The output directory, created. */
-    Path outputDir(String example) throws IOException {
-        return Cli.outputDir(out, example);
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The output directory, created and checked writable (a parameter error naming --out otherwise). */
+    Path outputDir(String example) {
+        return Cli.outputDir(spec, out, example);
     }
 }

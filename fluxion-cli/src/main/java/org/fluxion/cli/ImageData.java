@@ -1,6 +1,7 @@
 package org.fluxion.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.fluxion.data.FashionMnist;
@@ -35,6 +36,10 @@ final class ImageData {
         if (source == Source.glyphs) {
             data = glyphs(limit, seed);
         } else if (dataDir != null || source == Source.fashion) {
+            if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--data " + dataDir
+                        + ": is a file; give the directory holding the four Fashion-MNIST IDX files");
+            }
             try {
                 data = FashionMnist.require(dataDir);
             } catch (java.nio.file.NoSuchFileException e) {

@@ -52,8 +52,8 @@ final class LinearRegressionExample implements Callable<Integer> {
     public Integer call() throws Exception {
         Cli.check(spec, points >= 2, "--points must be >= 2, got " + points);
         Cli.check(spec, steps >= 1, "--steps must be >= 1, got " + steps);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
-        Cli.check(spec, largeLr > 0, "--large-lr must be > 0, got " + largeLr);
+        Cli.positive(spec, "--lr", lr);
+        Cli.positive(spec, "--large-lr", largeLr);
         Path dir = options.outputDir("linear-regression");
         SplittableRandom rng = new SplittableRandom(options.seed);
         double[] xs = new double[points];

@@ -39,7 +39,7 @@ final class LogisticExample implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli.check(spec, steps >= 1, "--steps must be >= 1, got " + steps);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
+        Cli.positive(spec, "--lr", lr);
         Path dir = options.outputDir("logistic");
         Tensor inputs = Tensor.fromNested(INPUTS).to(DType.FLOAT64);
         double[] t = new double[TARGETS.length];

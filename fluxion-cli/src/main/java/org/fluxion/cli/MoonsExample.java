@@ -58,8 +58,8 @@ final class MoonsExample implements Callable<Integer> {
     public Integer call() throws Exception {
         Cli.check(spec, steps >= 1, "--steps must be >= 1, got " + steps);
         Cli.check(spec, points >= 4, "--points must be >= 4, got " + points);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
-        Cli.check(spec, reg >= 0, "--reg must be >= 0, got " + reg);
+        Cli.positive(spec, "--lr", lr);
+        Cli.nonNegative(spec, "--reg", reg);
         Cli.check(spec, hidden.stream().allMatch(h -> h >= 1), "--hidden sizes must be >= 1, got " + hidden);
         Path dir = options.outputDir("moons");
         TensorDataset data = Synthetic.moons(points, 0.20, options.seed);

@@ -43,8 +43,9 @@ final class SvmExample implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli.check(spec, steps >= 1, "--steps must be >= 1, got " + steps);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
+        Cli.positive(spec, "--lr", lr);
         Cli.check(spec, perClass >= 1, "--per-class must be >= 1, got " + perClass);
+        Cli.check(spec, Double.isFinite(shift), "--shift must be a finite number, got " + shift);
         Path dir = options.outputDir("svm");
         int n = 2 * perClass;
         SplittableRandom rng = new SplittableRandom(options.seed);

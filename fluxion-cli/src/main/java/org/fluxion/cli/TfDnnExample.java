@@ -119,7 +119,7 @@ final class TfDnnExample implements Callable<Integer> {
         Cli.check(spec, steps >= 1, "--steps must be >= 1, got " + steps);
         Cli.check(spec, periods >= 1 && periods <= steps, "--periods must be in 1..steps, got " + periods);
         Cli.check(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-        Cli.check(spec, lr > 0, "--lr must be > 0, got " + lr);
+        Cli.positive(spec, "--lr", lr);
         Cli.check(spec, dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         Path dir = options.outputDir("tf-dnn");
         SplittableRandom rng = new SplittableRandom(options.seed);

@@ -23,6 +23,7 @@ import org.fluxion.train.Checkpoint;
 import org.fluxion.train.ConfusionMatrix;
 import org.fluxion.train.History;
 import org.fluxion.train.Plots;
+import org.fluxion.train.TerminateOnNaN;
 import org.fluxion.train.Trainer;
 import org.fluxion.optim.LearningRateSchedule;
 import picocli.CommandLine.Command;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
         description = {"Train the CNN (or an MLP) on Fashion-MNIST, or on the bundled glyph images when "
                 + "Fashion-MNIST is absent; validate on the test set after every epoch; write the checkpoint, "
                 + "history and plots under --out.",
-                "The last line printed is: RESULT test_accuracy=<x> test_loss=<y> epochs=<n> seconds=<s>"})
+                "The last line printed is: RESULT test_accuracy=<x> test_loss=<y> epochs=<n> seconds=<s>",
+                "Training stops at the first batch whose loss is NaN or infinite, with exit code 3."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -72,7 +74,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of initialization and shuffling (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "worker threads for kernels (default: all cores)")
+    @Option(names = "--threads", description = "worker threads for kernels, 1 to 4 per core (at least 256 allowed)"
+            + " (default: all cores)")
     Integer threads;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -96,14 +99,31 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Cli.check(spec, epochs >= 1, "--epochs must be >= 1, got " + epochs);
-        Cli.check(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-        Cli.check(spec, lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
-        Cli.check(spec, limit >= 0, "--limit must be >= 0, got " + limit);
+        Cli.atLeast(spec, "--epochs", epochs, 1);
+        Cli.atLeast(spec, "--batch-size", batchSize, 1);
+        Cli.positive(spec, "--lr", lr);
+        Cli.atLeast(spec, "--limit", limit, 0);
         Cli.threads(spec, threads);
         long start = System.nanoTime();
+        // The output directory first: a run that cannot write its results fails before loading data.
+        Path dir = Cli.outputPath(out, "train");
+        boolean existed = Files.exists(dir);
+        Cli.createOutputDir(spec, dir);
+        boolean finished = false;
+        try {
+            int code = train(dir, start);
+            finished = code == 0;
+            return code;
+        } finally {
+            if (!finished && !existed) {
+                Cli.deleteIfEmpty(dir);
+            }
+        }
+    }
+
+    /** Loads the data, trains, evaluates and writes the results to {@code dir}; returns the exit code. */
+    private int train(Path dir, long start) throws IOException {
         TrainTest set = ImageData.standardized(ImageData.load(spec, dataset, data, limit, seed));
-        Path dir = Cli.outputDir(out, "train");
         System.out.println("training " + model + " on " + set.description());
         System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
                 + " %s schedule, %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
@@ -114,13 +134,20 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = Models.optimizer(optimizer, lr);
         DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
+        TerminateOnNaN terminate = new TerminateOnNaN();
         Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress)
-                .callbacks(new EpochPrinter(epochs, start));
+                .callbacks(terminate, new EpochPrinter(epochs, start));
         if (schedule == Schedule.cosine) {
             trainer.schedule(LearningRateSchedule.cosine(lr, (long) epochs * trainLoader.batchCount(), 0));
         }
         History history = trainer.fit(trainLoader, testLoader, epochs);
         trainLoader.close();
+        if (terminate.terminated()) {
+            spec.commandLine().getErr().println("fluxion: " + terminate.message() + " (learning rate " + lr
+                    + "; try a smaller --lr); nothing written");
+            spec.commandLine().getErr().flush();
+            return Cli.EXIT_DIVERGED;
+        }
 
         Evaluation test = evaluate(net, testLoader, set.classes().size());
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -197,15 +224,20 @@ final class TrainCommand implements Callable<Integer> {
         Files.writeString(path, sb, StandardCharsets.UTF_8);
     }
 
-    /** Prints one line per epoch: train and validation (test set) loss and accuracy. */
+    /**
+     * Prints one line per epoch: train and validation (test set) loss and accuracy; an epoch stopped
+     * early (its loss diverged) was not validated and says so.
+     */
     private record EpochPrinter(int epochs, long start) implements Callback {
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            System.out.println(Cli.fmt("epoch %d/%d  train loss %.4f acc %.4f  val (test) loss %.4f acc %.4f  %.1fs",
+            String validation = logs.containsKey(History.VAL_LOSS)
+                    ? Cli.fmt("val (test) loss %.4f acc %.4f", logs.get(History.VAL_LOSS),
+                            logs.getOrDefault(History.VAL_ACCURACY, Double.NaN))
+                    : "stopped, not validated";
+            System.out.println(Cli.fmt("epoch %d/%d  train loss %.4f acc %.4f  %s  %.1fs",
                     epoch + 1, epochs, logs.getOrDefault(History.TRAIN_LOSS, Double.NaN),
-                    logs.getOrDefault(History.TRAIN_ACCURACY, Double.NaN),
-                    logs.getOrDefault(History.VAL_LOSS, Double.NaN),
-                    logs.getOrDefault(History.VAL_ACCURACY, Double.NaN), Cli.secondsSince(start)));
+                    logs.getOrDefault(History.TRAIN_ACCURACY, Double.NaN), validation, Cli.secondsSince(start)));
         }
     }
 }

@@ -17,7 +17,7 @@ record CliRun(int exitCode, String out, String err) {
         int rc;
         try {
             System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            CommandLine cl = new CommandLine(new Main());
+            CommandLine cl = Main.commandLine();
             cl.setErr(new PrintWriter(err, true));
             rc = cl.execute(args);
         } finally {

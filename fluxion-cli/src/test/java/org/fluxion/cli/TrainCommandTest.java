@@ -1,6 +1,7 @@
 package org.fluxion.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -65,11 +66,16 @@ class TrainCommandTest {
         String[][] cases = {
             {"--epochs", "-1"}, {"--epochs", "0"}, {"--lr", "0"}, {"--lr", "-0.1"}, {"--batch-size", "0"},
             {"--optimizer", "adamax"}, {"--model", "rnn"}, {"--threads", "0"}, {"--limit", "-5"}, {"--epochs", "x"},
+            // Issue 9 item 12: 100000 threads took 90 s to die with "unable to create native thread".
+            {"--threads", "100000"}, {"--threads", String.valueOf(Cli.MAX_THREADS + 1)}, {"--lr", "Infinity"},
+            {"--lr", "NaN"}, {"--lr", "1e309"}, {"--batch-size", "-3"}, {"--epochs", "99999999999"},
         };
         for (String[] c : cases) {
             CliRun run = CliRun.of("train", c[0], c[1], "--out", tmp.toString());
             assertEquals(2, run.exitCode(), String.join(" ", c));
             assertTrue(run.err().contains(c[0]), c[0] + " named in: " + run.err());
+            assertTrue(run.err().startsWith("fluxion: ") && !run.err().contains("Usage:"),
+                    "one line and a pointer to --help, not the whole help: " + run.err());
             assertTrue(run.out().isEmpty(), "nothing trained for " + String.join(" ", c));
         }
     }
@@ -83,5 +89,76 @@ class TrainCommandTest {
             assertTrue(run.out().contains(flag), flag);
         }
         assertTrue(run.out().contains("default: 3"), "the default epochs are shown");
+    }
+
+    /** Four Fashion-MNIST file names holding garbage: a corrupt data set. */
+    private Path corruptData() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("corrupt"));
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte"}) {
+            Files.write(dir.resolve(f), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        }
+        return dir;
+    }
+
+    /** Issue 9 item 15: a corrupt --data file is one line naming the file, exit 1, no stack trace. */
+    @Test
+    void corruptDataIsOneLineWithoutStackTraceUnlessVerbose() throws Exception {
+        Path data = corruptData();
+        Path out = tmp.resolve("never");
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--no-progress");
+        assertEquals(Cli.EXIT_ERROR, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("fluxion: ") && run.err().contains("train-images-idx3-ubyte"), run.err());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+        assertFalse(Files.exists(out), "the output directory created for the run is removed when it fails");
+
+        CliRun verbose = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--verbose");
+        assertEquals(Cli.EXIT_ERROR, verbose.exitCode());
+        assertTrue(verbose.err().startsWith("fluxion: ") && verbose.err().contains("\tat org.fluxion."),
+                "--verbose adds the stack trace: " + verbose.err());
+    }
+
+    /** Issue 9 item 15: an unwritable --out fails first, naming --out, before any data is loaded. */
+    @Test
+    void unwritableOutFailsBeforeLoadingData() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path corrupt = corruptData();
+        for (Path out : new Path[] {file, file.resolve("sub")}) {
+            // The data is corrupt too: the error must be about --out, proving it is checked first.
+            CliRun run = CliRun.of("train", "--data", corrupt.toString(), "--out", out.toString());
+            assertEquals(Cli.EXIT_USAGE, run.exitCode(), run.err());
+            assertTrue(run.err().contains("--out " + out) && !run.err().contains("idx3"), run.err());
+            assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+            assertTrue(run.out().isEmpty());
+        }
+    }
+
+    /** Issue 9 item 9: --lr 1e300 diverged to test_loss=NaN with exit 0; now it stops with exit 3. */
+    @Test
+    void divergingTrainingStopsWithExitCode3() {
+        Path out = tmp.resolve("diverged");
+        CliRun run = CliRun.of("train", "--model", "mlp", "--dataset", "glyphs", "--limit", "256", "--epochs", "2",
+                "--batch-size", "32", "--lr", "1e300", "--no-progress", "--out", out.toString());
+        assertEquals(Cli.EXIT_DIVERGED, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().startsWith("fluxion: training diverged") && run.err().contains("at epoch 1, batch ")
+                && run.err().contains("--lr"), run.err());
+        assertFalse(run.out().contains("RESULT"), "no result line for a diverged run: " + run.out());
+        assertTrue(run.out().contains("stopped, not validated"), run.out());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void dataThatIsAFileIsNamedAsSuch() throws Exception {
+        Path file = Files.writeString(tmp.resolve("data-file"), "garbage");
+        CliRun run = CliRun.of("train", "--data", file.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(Cli.EXIT_USAGE, run.exitCode());
+        assertTrue(run.err().contains("--data " + file + ": is a file"), run.err());
+    }
+
+    @Test
+    void threadsOutOfRangeOnDemoToo() {
+        CliRun run = CliRun.of("demo", "--threads", "100000");
+        assertEquals(Cli.EXIT_USAGE, run.exitCode());
+        assertTrue(run.err().contains("--threads must be between 1 and " + Cli.MAX_THREADS), run.err());
     }
 }

@@ -8,8 +8,9 @@ import org.fluxion.tensor.Tensor;
 public final class AvgPool2d extends Module {
     private final Pool2dOptions options;
 
+    /** @throws IllegalArgumentException if a window or stride is below 1, or the padding outside [0, window / 2] */
     public AvgPool2d(Pool2dOptions options) {
-        this.options = options;
+        this.options = LayerArguments.pool("AvgPool2d", options);
     }
 
     /** A {@code kernel x kernel} window with stride {@code kernel}: {@code new AvgPool2d(2)} halves H and W. */

@@ -22,7 +22,15 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
     private final double eps;
     private final double momentum;
 
+    /**
+     * @throws IllegalArgumentException if {@code features} is negative, {@code eps} negative or NaN, or
+     *     {@code momentum} outside {@code [0, 1]}
+     */
     BatchNorm(int features, double eps, double momentum, boolean affine, DType dtype) {
+        String layer = getClass().getSimpleName();
+        LayerArguments.atLeast(layer, "features", features, 0);
+        LayerArguments.nonNegative(layer, "eps", eps);
+        LayerArguments.fraction(layer, "momentum", momentum);
         this.weight = affine ? Tensor.ones(dtype, features).requiresGrad(true) : null;
         this.bias = affine ? Tensor.zeros(dtype, features).requiresGrad(true) : null;
         this.runningMean = Tensor.zeros(dtype, features);

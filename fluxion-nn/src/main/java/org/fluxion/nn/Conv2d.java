@@ -29,7 +29,7 @@ public final class Conv2d extends Module {
         }
         this.weight = weight.requiresGrad(true);
         this.bias = bias == null ? null : bias.requiresGrad(true);
-        this.options = options;
+        this.options = LayerArguments.conv("Conv2d", options);
     }
 
     /** A float32 {@code kernel x kernel} convolution with bias, the given stride and zero padding. */
@@ -37,8 +37,22 @@ public final class Conv2d extends Module {
         this(in, out, kernel, Conv2dOptions.of(stride, padding), true, DType.FLOAT32, rng);
     }
 
-    /** A {@code kernel x kernel} convolution with any options, PyTorch's default initialization. */
+    /**
+     * A {@code kernel x kernel} convolution with any options, PyTorch's default initialization.
+     *
+     * @throws IllegalArgumentException if {@code in}, {@code out} or {@code kernel} is below 1 (the
+     *     convolution primitive needs a channel), the options are out of range, or {@code in} or
+     *     {@code out} is not a multiple of the groups
+     */
     public Conv2d(int in, int out, int kernel, Conv2dOptions options, boolean bias, DType dtype, RandomGenerator rng) {
+        LayerArguments.atLeast("Conv2d", "in", in, 1);
+        LayerArguments.atLeast("Conv2d", "out", out, 1);
+        LayerArguments.atLeast("Conv2d", "kernel", kernel, 1);
+        LayerArguments.conv("Conv2d", options);
+        if (in % options.groups() != 0 || out % options.groups() != 0) {
+            throw new IllegalArgumentException("Conv2d: in (" + in + ") and out (" + out
+                    + ") must be multiples of groups (" + options.groups() + ")");
+        }
         this(Init.uniformFanIn(rng, in / options.groups() * kernel * kernel, dtype,
                         out, in / options.groups(), kernel, kernel),
                 bias ? Init.uniformFanIn(rng, in / options.groups() * kernel * kernel, dtype, out) : null,

@@ -21,8 +21,14 @@ public final class Embedding extends Module {
         this.weight = weight.requiresGrad(true);
     }
 
-    /** A float32 table {@code [vocab, dim]} from {@code N(0, 1)}. */
+    /**
+     * A float32 table {@code [vocab, dim]} from {@code N(0, 1)}.
+     *
+     * @throws IllegalArgumentException if {@code vocab} or {@code dim} is negative
+     */
     public Embedding(int vocab, int dim, RandomGenerator rng) {
+        LayerArguments.atLeast("Embedding", "vocab", vocab, 0);
+        LayerArguments.atLeast("Embedding", "dim", dim, 0);
         this(Init.normal(rng, 1, DType.FLOAT32, vocab, dim));
     }
 

@@ -1,5 +1,6 @@
 package org.fluxion.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.random.RandomGenerator;
@@ -16,6 +17,10 @@ import org.fluxion.tensor.Tensor;
  * <p>Layer defaults are PyTorch's: Linear and Conv2d weights and biases are drawn from
  * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} ({@link #uniformFanIn}; PyTorch's {@code kaiming_uniform_} with
  * {@code a = sqrt(5)}), so that a recipe ported from PyTorch trains the same way.
+ *
+ * <p>A fan of 0 (a layer with no inputs, {@code new Linear(0, 3)}) gives a bound or standard deviation
+ * of 0, as in PyTorch ({@code bound = 1 / sqrt(fan_in) if fan_in > 0 else 0}): the bias of such a layer
+ * is zeros, not the NaN of {@code 1/sqrt(0) * 0}. Every scale below goes through {@link #perFan}.
  */
 public final class Init {
     /** The gain for ReLU layers, {@code sqrt(2)} (He et al.). */
@@ -83,7 +88,7 @@ public final class Init {
 
     /** Glorot/Xavier uniform: {@code U(-a, a)}, {@code a = gain * sqrt(6 / (fanIn + fanOut))}. */
     public static Tensor glorotUniform(RandomGenerator rng, double gain, DType dtype, int... dims) {
-        double a = gain * Math.sqrt(6.0 / (fanIn(dims) + fanOut(dims)));
+        double a = gain * perFan(6, fanIn(dims) + fanOut(dims));
         return uniform(rng, -a, a, dtype, dims);
     }
 
@@ -94,7 +99,7 @@ public final class Init {
 
     /** Glorot/Xavier normal: {@code N(0, s^2)}, {@code s = gain * sqrt(2 / (fanIn + fanOut))}. */
     public static Tensor glorotNormal(RandomGenerator rng, double gain, DType dtype, int... dims) {
-        return normal(rng, gain * Math.sqrt(2.0 / (fanIn(dims) + fanOut(dims))), dtype, dims);
+        return normal(rng, gain * perFan(2, fanIn(dims) + fanOut(dims)), dtype, dims);
     }
 
     /** Glorot/Xavier normal with gain 1. */
@@ -104,7 +109,7 @@ public final class Init {
 
     /** He/Kaiming uniform (fan-in mode): {@code U(-b, b)}, {@code b = gain * sqrt(3 / fanIn)}. */
     public static Tensor kaimingUniform(RandomGenerator rng, double gain, DType dtype, int... dims) {
-        double b = gain * Math.sqrt(3.0 / fanIn(dims));
+        double b = gain * perFan(3, fanIn(dims));
         return uniform(rng, -b, b, dtype, dims);
     }
 
@@ -115,7 +120,7 @@ public final class Init {
 
     /** He/Kaiming normal (fan-in mode): {@code N(0, s^2)}, {@code s = gain / sqrt(fanIn)}. */
     public static Tensor kaimingNormal(RandomGenerator rng, double gain, DType dtype, int... dims) {
-        return normal(rng, gain / Math.sqrt(fanIn(dims)), dtype, dims);
+        return normal(rng, gain * perFan(1, fanIn(dims)), dtype, dims);
     }
 
     /** He/Kaiming normal with the ReLU gain: {@code s = sqrt(2 / fanIn)}. */
@@ -125,17 +130,40 @@ public final class Init {
 
     /**
      * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}: PyTorch's default for Linear and Conv weights
-     * ({@code kaiming_uniform_(a = sqrt(5))}) and, with the weight's fan-in, for their biases.
+     * ({@code kaiming_uniform_(a = sqrt(5))}) and, with the weight's fan-in, for their biases; zeros
+     * when {@code fanIn} is 0.
+     *
+     * @throws IllegalArgumentException if {@code fanIn < 0}
      */
     public static Tensor uniformFanIn(RandomGenerator rng, int fanIn, DType dtype, int... dims) {
-        double b = 1 / Math.sqrt(fanIn);
+        if (fanIn < 0) {
+            throw new IllegalArgumentException("Init.uniformFanIn: fanIn must be >= 0, got " + fanIn);
+        }
+        double b = perFan(1, fanIn);
         return uniform(rng, -b, b, dtype, dims);
+    }
+
+    /**
+     * {@code sqrt(c / fan)}, or 0 when {@code fan} is 0. With fan 0 the weight itself is empty (its
+     * fan-in is a factor of its size), so only a bias drawn with the weight's fan-in sees this scale,
+     * and 0 keeps it finite where {@code sqrt(c / 0) = inf} would make {@code inf * 0 = NaN}.
+     */
+    private static double perFan(double c, int fan) {
+        return fan == 0 ? 0 : Math.sqrt(c / fan);
     }
 
     private static Tensor fill(DoubleSupplier sample, DType dtype, int... dims) {
         int n = 1;
         for (int d : dims) {
-            n *= d;
+            if (d < 0) {
+                throw new IllegalArgumentException("Init: dimensions must be >= 0, got " + Arrays.toString(dims));
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("Init: shape " + Arrays.toString(dims) + " has more than "
+                        + Integer.MAX_VALUE + " elements");
+            }
         }
         double[] data = new double[n];
         for (int i = 0; i < n; i++) {

@@ -22,9 +22,19 @@ public final class LayerNorm extends Module {
         this(normalizedShape, 1e-5, true, DType.FLOAT32);
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code normalizedShape} is empty (no axis to normalize over) or
+     *     has a negative size, or {@code eps} is negative or NaN
+     */
     public LayerNorm(int[] normalizedShape, double eps, boolean affine, DType dtype) {
+        if (normalizedShape.length == 0) {
+            throw new IllegalArgumentException("LayerNorm: normalizedShape must have at least one dimension");
+        }
+        for (int d : normalizedShape) {
+            LayerArguments.atLeast("LayerNorm", "normalizedShape " + Arrays.toString(normalizedShape) + ": a size", d, 0);
+        }
         this.normalizedShape = normalizedShape.clone();
-        this.eps = eps;
+        this.eps = LayerArguments.nonNegative("LayerNorm", "eps", eps);
         this.weight = affine ? Tensor.ones(dtype, normalizedShape).requiresGrad(true) : null;
         this.bias = affine ? Tensor.zeros(dtype, normalizedShape).requiresGrad(true) : null;
     }

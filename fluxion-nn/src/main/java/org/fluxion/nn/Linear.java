@@ -32,8 +32,15 @@ public final class Linear extends Module {
         this(in, out, true, DType.FLOAT32, rng);
     }
 
-    /** A layer {@code in -> out} of the given dtype, with or without bias, PyTorch's default initialization. */
+    /**
+     * A layer {@code in -> out} of the given dtype, with or without bias, PyTorch's default initialization
+     * (zero bias when {@code in} is 0).
+     *
+     * @throws IllegalArgumentException if {@code in} or {@code out} is negative
+     */
     public Linear(int in, int out, boolean bias, DType dtype, RandomGenerator rng) {
+        LayerArguments.atLeast("Linear", "in", in, 0);
+        LayerArguments.atLeast("Linear", "out", out, 0);
         this(Init.uniformFanIn(rng, in, dtype, out, in), bias ? Init.uniformFanIn(rng, in, dtype, out) : null);
     }
 

@@ -8,8 +8,9 @@ import org.fluxion.tensor.Tensor;
 public final class MaxPool2d extends Module {
     private final Pool2dOptions options;
 
+    /** @throws IllegalArgumentException if a window or stride is below 1, or the padding outside [0, window / 2] */
     public MaxPool2d(Pool2dOptions options) {
-        this.options = options;
+        this.options = LayerArguments.pool("MaxPool2d", options);
     }
 
     /** A {@code kernel x kernel} window with stride {@code kernel}: {@code new MaxPool2d(2)} halves H and W. */

@@ -27,7 +27,10 @@ public interface Callback {
     default void onTrainEnd() {
     }
 
-    /** Asked by the loop after each epoch's {@link #onEpochEnd}; true ends training. */
+    /**
+     * Asked by the loop after each batch's {@link #onBatchEnd} and each epoch's {@link #onEpochEnd};
+     * true ends training (after a batch: the epoch ends there, see {@link Trainer#fit}).
+     */
     default boolean shouldStop() {
         return false;
     }

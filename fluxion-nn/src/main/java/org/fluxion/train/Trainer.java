@@ -82,7 +82,9 @@ public final class Trainer {
 
     /**
      * Trains for {@code epochs} epochs (fewer if a callback stops it) and returns the history of the
-     * per-epoch metrics. {@code validation} may be null.
+     * per-epoch metrics. {@code validation} may be null. A callback that asks to stop after a batch
+     * ends that epoch at once: it gets {@code onEpochEnd} with the training logs of the batches run, no
+     * validation, and training ends.
      */
     public History fit(DataLoader train, DataLoader validation, int epochs) {
         if (epochs < 1) {
@@ -96,11 +98,14 @@ public final class Trainer {
             all.onEpochBegin(epoch);
             Map<String, Double> logs = new LinkedHashMap<>();
             Evaluation trained = trainEpoch(train, parameters, epoch, epochs, all);
+            // A callback that stopped the epoch after a batch (TerminateOnNaN) ends training now: the
+            // epoch's logs hold what was trained, and validating a diverged model would only cost time.
+            boolean stoppedInEpoch = all.shouldStop();
             logs.put(History.TRAIN_LOSS, trained.loss());
             if (!Double.isNaN(trained.accuracy())) {
                 logs.put(History.TRAIN_ACCURACY, trained.accuracy());
             }
-            if (validation != null) {
+            if (validation != null && !stoppedInEpoch) {
                 Evaluation val = evaluate(validation);
                 logs.put(History.VAL_LOSS, val.loss());
                 if (!Double.isNaN(val.accuracy())) {
@@ -108,7 +113,7 @@ public final class Trainer {
                 }
             }
             all.onEpochEnd(epoch, logs);
-            if (all.shouldStop()) {
+            if (stoppedInEpoch || all.shouldStop()) {
                 break;
             }
         }
@@ -127,9 +132,11 @@ public final class Trainer {
                                   Callback all) {
         model.train();
         EpochStats stats = new EpochStats();
-        try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs, train.batchCount()) : null) {
+        try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs, train.batchCount()) : null;
+             DataLoader.Epoch batches = train.iterator()) {
             int index = 0;
-            for (Batch batch : train) {
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
                 model.zeroGrad();
                 Tensor out = model.apply(batch.features());
                 Tensor value = loss.apply(out, batch.labels());
@@ -151,6 +158,9 @@ public final class Trainer {
                     bar.step(1, l);
                 }
                 all.onBatchEnd(index++, Map.of(History.TRAIN_LOSS, l));
+                if (all.shouldStop()) {
+                    break;
+                }
             }
         }
         return stats.evaluation();

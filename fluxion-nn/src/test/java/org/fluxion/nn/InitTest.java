@@ -1,6 +1,7 @@
 package org.fluxion.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -66,5 +67,33 @@ class InitTest {
         Conv2d c = new Conv2d(8, 16, 3, 1, 1, new SplittableRandom(8));
         assertTrue(maxAbs(c.weight()) <= 1 / Math.sqrt(72));
         assertEquals(new Linear(4, 3, new SplittableRandom(9)).weight(), new Linear(4, 3, new SplittableRandom(9)).weight());
+    }
+
+    /** Issue 9 item 6: with fan-in 0 PyTorch's bound is 0; 1/sqrt(0) gave an infinite bound and NaN biases. */
+    @Test
+    void zeroFanInGivesZerosNotNaN() {
+        Linear l = new Linear(0, 3, new SplittableRandom(10));
+        assertEquals(Tensor.zeros(3), l.bias());
+        assertEquals(Tensor.zeros(2, 3), l.apply(Tensor.zeros(2, 0)));
+        assertEquals(Tensor.zeros(F64, 5), Init.uniformFanIn(new SplittableRandom(12), 0, F64, 5));
+        for (Tensor t : new Tensor[] {Init.glorotUniform(new SplittableRandom(13), F64, 0, 0),
+            Init.kaimingUniform(new SplittableRandom(14), F64, 3, 0), Init.kaimingNormal(new SplittableRandom(15), F64, 3, 0)}) {
+            assertEquals(0, t.size(), "a zero fan-in weight is empty");
+        }
+        // Layers whose parameters do not depend on a fan are finite at size 0 too.
+        assertEquals(0, new Embedding(0, 4, new SplittableRandom(16)).weight().size());
+        assertEquals(Tensor.zeros(0), new BatchNorm1d(0).bias());
+        assertEquals(Tensor.zeros(3, 0), new LayerNorm(0).apply(Tensor.zeros(3, 0)));
+    }
+
+    @Test
+    void negativeDimensionsAndFansAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Init.normal(1, 1, F64, 2, -3));
+        assertTrue(e.getMessage().contains("[2, -3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Init.uniformFanIn(new SplittableRandom(1), -1, F64, 2));
+        assertTrue(e.getMessage().contains("fanIn") && e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Init.normal(1, 1, F64, 65536, 65536));
+        assertTrue(e.getMessage().contains("elements"), e.getMessage());
     }
 }
