@@ -71,4 +71,38 @@ class ShapeDecisionsTest {
         Tensor column = seq(3, 2).slice(1, 0, 1); // [3, 1], strides [2, 1]
         sameAsEager(a -> a[0].matmul(a[1]).add(a[2]), seq(3, 4), seq(4, 3), column);
     }
+
+    @Test
+    void fusedChainsReadColumnsAndRowsOfSquareSpaces() {
+        // Short rows (repeated into dense arrays before the kernel) and long rows (broadcast accesses).
+        for (int n : new int[] {3, 20}) {
+            Tensor x = seq(n, n), col = seq(n, 1), row = seq(1, n), vec = seq(n);
+            sameAsEager(a -> a[0].mul(a[1]).add(a[2]).exp(), x, col, row);
+            sameAsEager(a -> a[0].mul(a[2]).sub(a[1]).tanh(), x, col, vec);
+            sameAsEager(a -> a[1].add(a[2]).mul(2), col, row, vec); // the space [n, n] comes from broadcasting
+            sameAsEager(a -> a[0].mul(a[1]).add(a[2]).sum(new int[] {1}, false), x, col, row);
+            sameAsEager(a -> a[0].sub(a[1]).exp().sum(new int[] {1}, true), x, col);
+            sameAsEager(a -> a[0].mul(a[1]).max(new int[] {1}, false), x, row);
+            sameAsEager(a -> a[0].add(a[0].transpose()).mul(a[1]), x, col); // a view of an input
+        }
+    }
+
+    @Test
+    void sizeOneAxesAndRepeatedInputs() {
+        Tensor x = seq(4, 1, 4), y = seq(1, 4, 1);
+        sameAsEager(a -> a[0].mul(a[1]).add(a[0]).neg(), x, y); // [4, 4, 4] from two size-1 patterns
+        sameAsEager(a -> a[0].add(a[0]).mul(a[0]), seq(5, 5), seq(5, 5));
+        sameAsEager(a -> a[0].mul(a[1]).sum(new int[] {1, 2}, false), seq(2, 3, 3), seq(3, 1));
+    }
+
+    @Test
+    void identitiesOnlyWhereTheResultHasTheOperandsShapeAndDtype() {
+        Tensor ones = Tensor.ones(3, 1), zeros = Tensor.zeros(1, 3);
+        sameAsEager(a -> a[0].mul(ones), seq(1, 3)); // x * 1 broadcasts [1, 3] to [3, 3]: kept
+        sameAsEager(a -> a[0].add(zeros), seq(3, 1));
+        sameAsEager(a -> ones.mul(a[0]).sub(Tensor.zeros(3)), seq(3, 3)); // no broadcast: simplified away
+        sameAsEager(a -> a[0].div(Tensor.ones(org.fluxion.tensor.DType.FLOAT64, 3)), seq(3).to(org.fluxion.tensor.DType.FLOAT32));
+        sameAsEager(a -> a[0].reshape(3, 2).reshape(6).reshape(2, 3), seq(2, 3));
+        sameAsEager(a -> a[0].transpose().transpose().add(a[0].reshape(3, 2).transpose()), seq(2, 3));
+    }
 }
