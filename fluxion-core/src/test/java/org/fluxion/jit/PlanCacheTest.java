@@ -173,4 +173,15 @@ class PlanCacheTest {
         assertThrows(org.fluxion.tensor.ConcretizationException.class, () -> f.apply(Tensor.ones(2)));
         assertEquals(0, f.cachedSignatures());
     }
+
+    @Test
+    void vmapKeepsABoundedNumberOfPerExampleGraphs() {
+        VmapCore<Tensor, Tensor> core = new VmapCore<>(x -> x.mul(2).sum());
+        for (int n = 1; n <= Jit.DEFAULT_CACHE_SIZE + 6; n++) {
+            Tensor x = Tensor.randn(n, 2, n);
+            Tensor y = core.apply(x, new int[] {0}, new String[] {"argument"}, null);
+            assertSame(x.mul(2).sum(new int[] {1}, false), y);
+        }
+        assertEquals(Jit.DEFAULT_CACHE_SIZE, core.cachedSignatures());
+    }
 }
