@@ -48,8 +48,14 @@ final class BatchRules {
     private BatchRules() {
     }
 
-    /** Names of the primitives this thread ran through the per-example loop (for tests and diagnosis). */
+    /**
+     * Names of the latest primitives (at most {@link #FALLBACKS_KEPT}) this thread ran through the
+     * per-example loop, for tests and diagnosis; bounded, so that a long-running thread does not keep a name
+     * per call.
+     */
     static final ThreadLocal<List<String>> FALLBACKS = ThreadLocal.withInitial(ArrayList::new);
+
+    static final int FALLBACKS_KEPT = 64;
 
     /** A value while interpreting: the tensor, and whether it carries the batch axis at 0. */
     private record Entry(Tensor tensor, boolean batched) {
@@ -146,7 +152,11 @@ final class BatchRules {
      * any primitive, but {@code size} separate calls.
      */
     private static Tensor loop(Primitive p, Tensor[] in, boolean[] batched, int size) {
-        FALLBACKS.get().add(p.name());
+        List<String> names = FALLBACKS.get();
+        if (names.size() >= FALLBACKS_KEPT) {
+            names.remove(0);
+        }
+        names.add(p.name());
         List<Tensor> outs = new ArrayList<>(size);
         for (int k = 0; k < size; k++) {
             Tensor[] args = new Tensor[in.length];

@@ -30,10 +30,11 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
     /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
     private final ElementwiseProgram.Reduction rowFold;
     /**
-     * Per thread, scratch arrays kept from call to call: slot j for input j's repeated copy, the last slot
-     * for the flat values of a row fold. They never leave the kernel call.
+     * Scratch arrays kept from call to call, one set per concurrent call, owned by this step (freed with its
+     * plan): slot j for input j's repeated copy, the last slot for the flat values of a row fold. They never
+     * leave the kernel call.
      */
-    private final ThreadLocal<Object[][]> scratch;
+    private final Pool<Object[][]> scratch;
 
     /**
      * @param repeats per input, ROW ({@code dense[q] = x[q % rowLength]}) or COLUMN
@@ -44,7 +45,7 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
     Fused(ElementwiseProgram program, TensorType type, int outer, int inner, ElementwiseProgram.Access[] repeats,
           int rowLength, ElementwiseProgram.Reduction rowFold) {
         int slots = repeats.length + 1;
-        this.scratch = ThreadLocal.withInitial(() -> {
+        this.scratch = new Pool<>(() -> {
             Object[][] s = new Object[slots][];
             for (int i = 0; i < slots; i++) {
                 s[i] = new Object[1];
@@ -59,10 +60,6 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
         this.repeats = repeats;
         this.rowLength = rowLength;
         this.rowFold = rowFold;
-    }
-
-    private Object[] scratch(int slot) {
-        return scratch.get()[slot];
     }
 
     /** {@code out[r] = sum or max of flat[r * rowLength .. (r + 1) * rowLength)}, summed in double. */
@@ -152,6 +149,15 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
     /** Runs the kernel writing into {@code buffer} (a storage of the output's dtype and size). */
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] inputs) {
+        Object[][] mine = scratch.take();
+        try {
+            return computeInto(buffer, inputs, mine);
+        } finally {
+            scratch.give(mine);
+        }
+    }
+
+    private Tensor computeInto(Storage buffer, Tensor[] inputs, Object[][] scratch) {
         Object[] arrays = new Object[inputs.length];
         int[] offsets = new int[inputs.length];
         for (int j = 0; j < inputs.length; j++) {
@@ -162,12 +168,12 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
             arrays[j] = t.storage().array();
             offsets[j] = t.offset();
             if (repeats[j] != null) {
-                arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW, scratch(j));
+                arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW, scratch[j]);
                 offsets[j] = 0;
             }
         }
         if (rowFold != null) {
-            Object[] slot = scratch(inputs.length);
+            Object[] slot = scratch[inputs.length];
             if (!(slot[0] instanceof Storage)) {
                 slot[0] = Storage.allocate(type.dtype(), outer * inner);
             }

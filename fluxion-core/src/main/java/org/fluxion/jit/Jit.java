@@ -22,13 +22,28 @@ public final class Jit {
     private Jit() {
     }
 
+    /**
+     * How many signatures' plans a jitted function keeps by default: enough for the shapes of a training
+     * run and its evaluation, few enough that a function called with ever new shapes does not hold every
+     * plan's buffers (the least recently used plan is evicted and compiled again if needed).
+     */
+    public static final int DEFAULT_CACHE_SIZE = 64;
+
     /** {@code f} compiled: a function of a tensor or a tree of tensors (lists, maps, records) to the same. */
     public static <T, R> Jitted<T, R> jit(Function<T, R> f) {
-        return new Jitted<>(f);
+        return new Jitted<>(f, DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * {@code f} compiled, keeping the plans of at most {@code cacheSize} signatures (least recently used
+     * evicted first; {@code >= 1}).
+     */
+    public static <T, R> Jitted<T, R> jit(Function<T, R> f, int cacheSize) {
+        return new Jitted<>(f, cacheSize);
     }
 
     /** The graph {@code f} traces to on arguments like {@code example}, before optimization (make_jaxpr). */
     public static <T, R> Graph makeGraph(Function<T, R> f, T example) {
-        return new Jitted<>(f).tracedGraph(example);
+        return new Jitted<>(f, 1).tracedGraph(example);
     }
 }

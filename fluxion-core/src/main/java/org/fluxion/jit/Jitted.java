@@ -2,11 +2,10 @@ package org.fluxion.jit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
+import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -19,13 +18,19 @@ import org.fluxion.tensor.TensorType;
  * higher orders see every primitive and every custom rule, with the same results; {@code jit(grad(f))} is
  * the compiled form of a gradient. Inside another trace the function is inlined.
  *
+ * <p><b>Memory.</b> The plans (with the buffers they recycle) are cached per signature, the least recently
+ * used evicted beyond a bound ({@link Jit#DEFAULT_CACHE_SIZE}, or the one given to
+ * {@link Jit#jit(Function, int)}); everything compiled belongs to this object and is freed with it.
+ * Calls from several threads at once are safe.
+ *
  * @param <T> the argument: a tensor or a tree of tensors (lists, maps, records)
  * @param <R> the result: a tensor or a tree of tensors
  */
 public final class Jitted<T, R> implements Function<T, R> {
     private final Function<T, R> f;
-    private final Map<Signature, Compiled> cache = new ConcurrentHashMap<>();
-    private volatile Compiled last;
+    private final PlanCache<Signature, Compiled> cache;
+    private volatile long lastTraceNanos;
+    private volatile long lastCompileNanos;
 
     /** What a compiled plan depends on: the arguments' structure and each leaf's type. */
     record Signature(TreeDef def, List<TensorType> types) {
@@ -36,8 +41,9 @@ public final class Jitted<T, R> implements Function<T, R> {
                     long compileNanos) {
     }
 
-    Jitted(Function<T, R> f) {
+    Jitted(Function<T, R> f, int cacheSize) {
         this.f = f;
+        this.cache = new PlanCache<>(cacheSize);
     }
 
     @Override
@@ -96,32 +102,52 @@ public final class Jitted<T, R> implements Function<T, R> {
         return s.toString();
     }
 
-    /** How many times {@code f} was traced (once per new signature). */
+    /**
+     * How many times {@code f} was traced: once per new signature, and again for a signature called after
+     * its plan was evicted from the cache.
+     */
     public int traceCount() {
+        return (int) cache.compilations();
+    }
+
+    /** How many signatures have a compiled plan now: at most {@link #cacheSize()}. */
+    public int cachedSignatures() {
         return cache.size();
+    }
+
+    /** The most signatures whose plans are kept (least recently used evicted first). */
+    public int cacheSize() {
+        return cache.capacity();
+    }
+
+    /** The cached compilations, least recently used first (for tests). */
+    List<Compiled> cachedCompilations() {
+        return cache.values();
     }
 
     /** Time spent tracing {@code f} for the latest new signature, in nanoseconds. */
     public long lastTraceNanos() {
-        Compiled c = last;
-        return c == null ? 0 : c.traceNanos;
+        return lastTraceNanos;
     }
 
     /** Time spent optimizing and compiling the latest new signature's graph, in nanoseconds. */
     public long lastCompileNanos() {
-        Compiled c = last;
-        return c == null ? 0 : c.compileNanos;
+        return lastCompileNanos;
     }
 
     private Compiled compiled(Tree.Flat flat) {
         List<TensorType> types = new ArrayList<>(flat.leaves().size());
         for (Tensor t : flat.leaves()) {
             if (t.isTraced()) {
-                throw new IllegalStateException("jit: argument " + t.type() + " is a tracer of a finished trace");
+                if (Tracing.valueOf(t) instanceof Value v && v.escaped()) {
+                    throw EscapedTracerException.of("jit argument", t.type());
+                }
+                throw new IllegalStateException("jit: argument " + t.type() + " is a traced tensor of a trace "
+                        + "that another thread is running; values cross traced functions only as arguments and results");
             }
             types.add(t.type());
         }
-        return cache.computeIfAbsent(new Signature(flat.def(), List.copyOf(types)), s -> compile(s, flat.def()));
+        return cache.get(new Signature(flat.def(), List.copyOf(types)), s -> compile(s, s.def()));
     }
 
     private Compiled compile(Signature s, TreeDef def) {
@@ -143,8 +169,8 @@ public final class Jitted<T, R> implements Function<T, R> {
         Graph fused = Passes.fuse(optimized);
         Plan plan = new Plan(fused);
         long t2 = System.nanoTime();
-        Compiled c = new Compiled(traced, optimized, fused, plan, resultDef[0], t1 - t0, t2 - t1);
-        last = c;
-        return c;
+        lastTraceNanos = t1 - t0;
+        lastCompileNanos = t2 - t1;
+        return new Compiled(traced, optimized, fused, plan, resultDef[0], t1 - t0, t2 - t1);
     }
 }

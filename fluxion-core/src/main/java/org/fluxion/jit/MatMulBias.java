@@ -47,7 +47,11 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described, Into
         return y;
     }
 
-    /** {@code y} as a dense [n, m] tensor holding {@code c} broadcast: a bias row in each row, or c itself. */
+    /**
+     * {@code y} as a dense [n, m] tensor holding {@code c} broadcast to [n, m] (NumPy rules, axes aligned
+     * from the right): a scalar fills it, a row [m] or [1, m] repeats in each row, a column [n, 1] in each
+     * column, a full [n, m] is copied.
+     */
     private Tensor startingWith(Tensor c, Storage y) {
         int n = type.shape().dim(0);
         int m = type.shape().dim(1);
@@ -59,10 +63,13 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described, Into
             }
             return Tensor.wrap(y, type.shape());
         }
-        if (!c.isContiguous() || (c.size() != m && c.size() != n * m)) {
+        // Decided from c's shape, not its size: a square product's column [n, 1] has the size of a row [1, n]
+        // but broadcasts along the other axis, so only the shapes [m], [1, m] and [n, m] are copied as they are.
+        boolean rowOrFull = c.shape().equals(type.shape()) || (c.size() == m && c.rank() >= 1 && c.dim(-1) == m);
+        if (!c.isContiguous() || !rowOrFull) {
             c = c.broadcastTo(type.shape()).copy();
         }
-        int period = c.size(); // m for a bias row, n * m for a full tensor
+        int period = c.size(); // m for a bias row ([m] or [1, m]), n * m for a full tensor
         int o = c.offset();
         if (y.array() instanceof float[] dst) {
             float[] src = c.storage().floats();

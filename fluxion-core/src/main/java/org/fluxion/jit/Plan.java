@@ -11,7 +11,8 @@ import org.fluxion.tensor.TensorType;
  * A compiled graph ready to run: every value has a slot in a frame, each step calls its primitive's
  * kernel directly (the shapes were checked once, when tracing), and each intermediate is dropped right
  * after its last use so that its memory can be reused. Fused kernels and GEMMs write into buffers that the plan
- * recycles from call to call ({@link Buffers}). A plan is safe to run from several threads.
+ * recycles from call to call: one set per concurrent call, owned by the plan ({@link Pool}), so that they are
+ * freed with it. A plan is safe to run from several threads at once, and reentrantly.
  */
 final class Plan {
     private final int frameSize;
@@ -27,8 +28,8 @@ final class Plan {
     private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer) {
     }
 
-    /** The buffers of recycled intermediates, per thread (plans may run concurrently). */
-    private final ThreadLocal<Storage[]> buffers;
+    /** Sets of buffers for recycled intermediates, one per concurrent call (plans may run concurrently). */
+    private final Pool<Storage[]> buffers;
 
     Plan(Graph g) {
         Map<Value, Integer> slots = new IdentityHashMap<>();
@@ -60,7 +61,7 @@ final class Plan {
         Map<Value, Integer> lastUse = Liveness.lastUses(g);
         int[] bufferOf = Liveness.assignBuffers(g, lastUse);
         int bufferCount = java.util.Arrays.stream(bufferOf).max().orElse(-1) + 1;
-        buffers = ThreadLocal.withInitial(() -> new Storage[bufferCount]);
+        buffers = new Pool<>(() -> new Storage[bufferCount]);
         steps = new Step[g.equations.size()];
         for (int i = 0; i < steps.length; i++) {
             Equation e = g.equations.get(i);
@@ -76,9 +77,8 @@ final class Plan {
         }
     }
 
-    /** This thread's recycled buffer for a step, allocated on first use. */
-    private Storage buffer(Step s) {
-        Storage[] mine = buffers.get();
+    /** The call's recycled buffer for a step, allocated on first use. */
+    private static Storage buffer(Storage[] mine, Step s) {
         Storage b = mine[s.buffer];
         if (b == null) {
             b = Storage.allocate(s.type.dtype(), s.type.shape().size());
@@ -98,6 +98,15 @@ final class Plan {
 
     /** As {@link #run(Tensor[])}, adding each step's time in nanoseconds to {@code nanos} when not null. */
     Tensor[] run(Tensor[] args, long[] nanos) {
+        Storage[] mine = buffers.take();
+        try {
+            return run(args, nanos, mine);
+        } finally {
+            buffers.give(mine); // no buffer leaves the call: results and values that views may keep have none
+        }
+    }
+
+    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine) {
         Tensor[] frame = constants.clone();
         for (int i = 0; i < inputSlots.length; i++) {
             frame[inputSlots[i]] = args[i];
@@ -109,7 +118,7 @@ final class Plan {
             for (int k = 0; k < in.length; k++) {
                 in[k] = frame[s.in[k]];
             }
-            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(s), in);
+            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
             for (int r : s.release) {
                 frame[r] = null;
             }
@@ -122,5 +131,10 @@ final class Plan {
             out[i] = frame[outputSlots[i]];
         }
         return out;
+    }
+
+    /** The idle buffer sets, for tests. */
+    java.util.List<Storage[]> idleBuffers() {
+        return buffers.idle();
     }
 }

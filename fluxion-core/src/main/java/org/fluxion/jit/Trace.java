@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -32,7 +33,8 @@ final class Trace {
     final Map<Value, Tensor> capturedTensors = new IdentityHashMap<>();
     private final Map<Tensor, Value> constants = new IdentityHashMap<>();
     private int nextId;
-    boolean closed;
+    /** Set when the trace finished; volatile, as an escaped tracer may be used on another thread. */
+    volatile boolean closed;
 
     Trace(Trace parent, boolean capturing) {
         this.parent = parent;
@@ -61,9 +63,7 @@ final class Trace {
             return v;
         }
         if (v.trace.closed) {
-            throw new IllegalStateException("jit: a traced tensor " + v.type + " was used after the function that "
-                    + "traced it returned (it leaked, e.g. through a field or a captured list); pass it as an "
-                    + "argument or return it instead");
+            throw EscapedTracerException.of("jit", v.type);
         }
         if (!capturing || v.trace.depth >= depth) {
             throw new IllegalStateException("jit: a traced tensor " + v.type + " of another trace was used here; "

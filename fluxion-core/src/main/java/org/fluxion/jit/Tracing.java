@@ -2,6 +2,7 @@ package org.fluxion.jit;
 
 import java.util.function.Supplier;
 import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -29,9 +30,7 @@ public final class Tracing {
             throw new IllegalStateException(primitive.name() + ": no traced input");
         }
         if (target.closed) {
-            throw new IllegalStateException("jit: " + primitive.name() + " was applied to a traced tensor after the "
-                    + "function that traced it returned (the tracer leaked, e.g. through a field); pass it as an "
-                    + "argument or return it instead");
+            throw EscapedTracerException.of(primitive.name(), out);
         }
         return target.record(primitive, out, inputs);
     }

@@ -8,7 +8,7 @@ import org.fluxion.tensor.TensorType;
  * captured or computed from captured tensors alone), or the output of one {@link Equation}. It knows only
  * its type (shape and dtype), like JAX's abstract values.
  */
-public final class Value {
+public final class Value implements org.fluxion.tensor.Tracer {
     final int id;
     final TensorType type;
     /** The concrete tensor of a constant; null otherwise. */
@@ -27,6 +27,12 @@ public final class Value {
 
     public TensorType type() {
         return type;
+    }
+
+    /** True when the trace that made this value has finished: a tensor standing for it escaped the trace. */
+    @Override
+    public boolean escaped() {
+        return trace != null && trace.closed;
     }
 
     public boolean isConstant() {

@@ -1,9 +1,10 @@
 package org.fluxion.jit;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
@@ -24,7 +25,17 @@ import org.fluxion.tensor.TensorType;
  */
 final class VmapCore<T, R> {
     private final Function<T, R> f;
-    private final Map<Key, Traced> cache = new ConcurrentHashMap<>();
+    /**
+     * Per-example graphs by signature, the least recently used evicted beyond {@link Jit#DEFAULT_CACHE_SIZE}
+     * (a graph keeps the tensors it captured as constants, so an unbounded cache would keep those of every
+     * shape the function was ever mapped over).
+     */
+    private final Map<Key, Traced> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Traced> eldest) {
+            return size() > Jit.DEFAULT_CACHE_SIZE;
+        }
+    });
 
     /** What the per-example graph depends on. */
     private record Key(TreeDef def, List<TensorType> types, List<Boolean> batched) {

@@ -1014,6 +1014,9 @@ public final class Tensor {
      * {@code if}, loop on them, or print them) cannot be compiled.
      */
     void concrete(String what) {
+        if (storage.tracer() instanceof Tracer t && t.escaped()) {
+            throw EscapedTracerException.of(what, type());
+        }
         if (storage.isAbstract()) {
             throw new ConcretizationException(what + ": the values of a traced tensor " + type() + " are not known "
                     + "while jit traces the function, so a Java if, loop or " + what + "() on it cannot be compiled; "

@@ -1,6 +1,7 @@
 package org.fluxion.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import org.fluxion.autodiff.Functional;
 import org.fluxion.tensor.ConcretizationException;
 import org.fluxion.tensor.DType;
+import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -81,8 +83,29 @@ class JitTest {
             return x;
         });
         f.apply(Tensor.ones(2));
-        var e = assertThrows(IllegalStateException.class, () -> leak[0].add(1));
+        var e = assertThrows(EscapedTracerException.class, () -> leak[0].add(1));
         assertTrue(e.getMessage().contains("leaked"), e.getMessage());
+        assertTrue(e.getMessage().contains("escaped its jit trace"), e.getMessage());
+    }
+
+    @Test
+    void leakedTracersValuesAreReportedAsEscapedNotAsBeingTraced() {
+        Tensor[] leak = new Tensor[1];
+        var f = Jit.jit((Tensor x) -> {
+            leak[0] = x.mul(2);
+            return x;
+        });
+        f.apply(Tensor.ones(2));
+        for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> leak[0].item(), () -> leak[0].toDoubleArray(), () -> leak[0].get(0))) {
+            var e = assertThrows(EscapedTracerException.class, read);
+            assertTrue(e.getMessage().contains("float32[2]") && e.getMessage().contains("escaped its jit trace")
+                    && e.getMessage().contains("Return it from the traced function"), e.getMessage());
+            assertFalse(e.getMessage().contains("while jit traces"), e.getMessage());
+        }
+        var g = Jit.jit((Tensor x) -> x.add(1));
+        var e = assertThrows(EscapedTracerException.class, () -> g.apply(leak[0]));
+        assertTrue(e.getMessage().startsWith("jit argument: the tensor float32[2] is a tracer that escaped"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.fluxion.jit.codegen;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #compile} generates bytecode for each program ({@link BytecodeGenerator}: one hidden class
  * with a fused Vector API loop) and runs it over tiles in parallel ({@link TiledKernel}); kernels are cached
- * per program (structural equality), so tracing the same program twice compiles it once.
+ * per program (structural equality), so tracing the same program twice compiles it once. The cache holds
+ * its kernels weakly: a kernel lives as long as a compiled plan uses it, and its hidden class is unloaded
+ * once the plans are dropped (programs inline constants, so a process compiling ever new constants would
+ * otherwise keep every class it generated).
  * {@link #interpreter} is the scalar double-precision reference.
  *
  * <p>Performance notes (measured on AVX-512, float32):
@@ -25,14 +31,41 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class FusionCompiler {
-    private static final Map<ElementwiseProgram, FusedKernel> CACHE = new ConcurrentHashMap<>();
+    private static final Map<ElementwiseProgram, KernelRef> CACHE = new ConcurrentHashMap<>();
+    /** Where the references of collected kernels arrive, to remove their entries. */
+    private static final ReferenceQueue<FusedKernel> COLLECTED = new ReferenceQueue<>();
+
+    private static final class KernelRef extends WeakReference<FusedKernel> {
+        final ElementwiseProgram program;
+
+        KernelRef(ElementwiseProgram program, FusedKernel kernel) {
+            super(kernel, COLLECTED);
+            this.program = program;
+        }
+    }
 
     private FusionCompiler() {
     }
 
     /** The fused vector kernel of {@code p}, generated on first use and cached. */
     public static FusedKernel compile(ElementwiseProgram p) {
-        return CACHE.computeIfAbsent(p, q -> new TiledKernel(q, BytecodeGenerator.generate(q)));
+        expungeCollected();
+        FusedKernel[] kernel = new FusedKernel[1]; // strongly held until returned
+        CACHE.compute(p, (q, ref) -> {
+            kernel[0] = ref == null ? null : ref.get();
+            if (kernel[0] != null) {
+                return ref;
+            }
+            kernel[0] = new TiledKernel(q, BytecodeGenerator.generate(q));
+            return new KernelRef(q, kernel[0]);
+        });
+        return kernel[0];
+    }
+
+    private static void expungeCollected() {
+        for (Reference<? extends FusedKernel> r; (r = COLLECTED.poll()) != null; ) {
+            CACHE.remove(((KernelRef) r).program, r);
+        }
     }
 
     /** The plain scalar reference kernel of {@code p}: one element at a time in double precision, serial. */
@@ -40,8 +73,9 @@ public final class FusionCompiler {
         return new Interpreter(p);
     }
 
-    /** Number of programs compiled so far (for tests and diagnostics). */
+    /** Number of programs whose kernels are cached (in use by some plan, or not yet collected). */
     public static int cachedPrograms() {
+        expungeCollected();
         return CACHE.size();
     }
 }
