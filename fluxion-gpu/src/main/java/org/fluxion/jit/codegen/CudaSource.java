@@ -104,25 +104,30 @@ public final class CudaSource {
         return s.toString();
     }
 
-    /** Java's semantics where C's differ: signum, NaN-propagating max/min with -0 < +0, pow's NaN cases. */
+    /**
+     * Java's semantics where C's differ (signum, NaN-propagating max/min with -0 < +0, pow's NaN cases),
+     * and the tests of a value's class written with bit intrinsics only, so that the source needs no header
+     * and no macro ({@code NAN}, {@code INFINITY}) from the C library.
+     */
     private static String prelude() {
-        StringBuilder s = new StringBuilder();
-        for (String t : new String[] {"float", "double"}) {
-            String f = t.equals("float") ? "f" : "";
-            s.append("__device__ __forceinline__ ").append(t).append(" fx_sign(").append(t).append(" x) { return x > 0 ? (")
-                    .append(t).append(")1 : x < 0 ? (").append(t).append(")-1 : x; }\n");
-            s.append("__device__ __forceinline__ ").append(t).append(" fx_max(").append(t).append(" a, ").append(t)
-                    .append(" b) { return a != a || b != b ? a + b : a > b ? a : b > a ? b : signbit(a) ? b : a; }\n");
-            s.append("__device__ __forceinline__ ").append(t).append(" fx_min(").append(t).append(" a, ").append(t)
-                    .append(" b) { return a != a || b != b ? a + b : a < b ? a : b < a ? b : signbit(a) ? a : b; }\n");
-            s.append("__device__ __forceinline__ ").append(t).append(" fx_pow(").append(t).append(" a, ").append(t)
-                    .append(" b) { return b != b || (fabs").append(f).append("(a) == 1 && isinf(b)) ? (").append(t)
-                    .append(")NAN : pow").append(f).append("(a, b); }\n");
-            s.append("__device__ __forceinline__ ").append(t).append(" fx_sigmoid(").append(t).append(" x) { ")
-                    .append(t).append(" z = exp").append(f).append("(-fabs").append(f)
-                    .append("(x)); return x >= 0 ? 1 / (1 + z) : z / (1 + z); }\n");
-        }
-        return s.toString();
+        String common = """
+                __device__ __forceinline__ bool fx_isnan($T x) { return x != x; }
+                __device__ __forceinline__ bool fx_isinf($T x) { return $fabs(x) == $INF; }
+                __device__ __forceinline__ bool fx_isfinite($T x) { return $fabs(x) < $INF; }
+                __device__ __forceinline__ bool fx_signbit($T x) { return $BITS(x) < 0; }
+                __device__ __forceinline__ $T fx_sign($T x) { return x > 0 ? ($T)1 : x < 0 ? ($T)-1 : x; }
+                __device__ __forceinline__ $T fx_max($T a, $T b) { return a != a || b != b ? a + b : a > b ? a : b > a ? b : fx_signbit(a) ? b : a; }
+                __device__ __forceinline__ $T fx_min($T a, $T b) { return a != a || b != b ? a + b : a < b ? a : b < a ? b : fx_signbit(a) ? a : b; }
+                __device__ __forceinline__ $T fx_pow($T a, $T b) { return b != b || ($fabs(a) == 1 && fx_isinf(b)) ? $NAN : $pow(a, b); }
+                __device__ __forceinline__ $T fx_sigmoid($T x) { $T z = $exp(-$fabs(x)); return x >= 0 ? 1 / (1 + z) : z / (1 + z); }
+                """;
+        String f = common.replace("$T", "float").replace("$INF", "__int_as_float(0x7f800000)")
+                .replace("$NAN", "__int_as_float(0x7fc00000)").replace("$BITS", "__float_as_int")
+                .replace("$fabs", "fabsf").replace("$pow", "powf").replace("$exp", "expf");
+        String d = common.replace("$T", "double").replace("$INF", "__longlong_as_double(0x7ff0000000000000LL)")
+                .replace("$NAN", "__longlong_as_double(0x7ff8000000000000LL)").replace("$BITS", "__double_as_longlong")
+                .replace("$fabs", "fabs").replace("$pow", "pow").replace("$exp", "exp");
+        return f + d;
     }
 
     /** The parameters that carry input {@code j} into {@code fluxion_element}: a value, or a pointer for ROW/COLUMN. */
@@ -196,6 +201,10 @@ public final class CudaSource {
                 : "__longlong_as_double(0x" + Long.toHexString(Double.doubleToRawLongBits(v)) + "LL)";
     }
 
+    private static String doubleInfinity() {
+        return "__longlong_as_double(0x7ff0000000000000LL)";
+    }
+
     private String fn(String name) {
         return f32 ? name + "f" : name;
     }
@@ -218,8 +227,8 @@ public final class CudaSource {
             case TANH -> fn("tanh") + "(" + x + ")";
             case SIGMOID -> "fx_sigmoid(" + x + ")";
             case RELU -> "(" + x + " > 0 || " + x + " != " + x + ") ? " + x + " : (" + t + ")0";
-            case IS_NAN -> "isnan(" + x + ")";
-            case IS_FINITE -> "isfinite(" + x + ")";
+            case IS_NAN -> "fx_isnan(" + x + ")";
+            case IS_FINITE -> "fx_isfinite(" + x + ")";
             case LOGICAL_NOT -> maskOperand ? "!" + x : x + " == 0";
         };
     }
@@ -355,7 +364,7 @@ public final class CudaSource {
                 .append(comma(inputParams())).append(t).append("* __restrict__ out, long long outer, long long inner) {\n");
         preloadScalars(s);
         s.append("    const long long o = blockIdx.x;\n");
-        s.append("    ").append(accType).append(" acc = ").append(sum ? "0" : "-INFINITY").append(";\n");
+        s.append("    ").append(accType).append(" acc = ").append(sum ? "0" : "-" + literal(Double.POSITIVE_INFINITY)).append(";\n");
         s.append("    for (long long i = threadIdx.x; i < inner; i += blockDim.x) {\n");
         s.append("        const long long q = o * inner + i;\n");
         fold(s, "acc", "fluxion_element(" + elementArgs("q") + ")", sum);
@@ -370,7 +379,7 @@ public final class CudaSource {
                 .append(comma(inputParams())).append("double* __restrict__ partials, long long outer, long long inner) {\n");
         s.append("    const long long n = outer * inner;\n");
         preloadScalars(s);
-        s.append("    double acc = ").append(sum ? "0" : "-INFINITY").append(";\n");
+        s.append("    double acc = ").append(sum ? "0" : "-" + doubleInfinity()).append(";\n");
         s.append("    for (long long q = (long long) blockIdx.x * blockDim.x + threadIdx.x; q < n; q += (long long) gridDim.x * blockDim.x) {\n");
         indices(s, "q");
         fold(s, "acc", "(double) fluxion_element(" + elementArgs("q") + ")", sum);
@@ -379,7 +388,7 @@ public final class CudaSource {
         s.append("    if (threadIdx.x == 0) {\n        partials[blockIdx.x] = shared[0];\n    }\n}\n");
         s.append("extern \"C\" __global__ void __launch_bounds__(").append(BLOCK).append(") ").append(FOLD)
                 .append("(const double* __restrict__ partials, int count, ").append(t).append("* __restrict__ out) {\n");
-        s.append("    double acc = ").append(sum ? "0" : "-INFINITY").append(";\n");
+        s.append("    double acc = ").append(sum ? "0" : "-" + doubleInfinity()).append(";\n");
         s.append("    for (int k = threadIdx.x; k < count; k += blockDim.x) {\n");
         fold(s, "acc", "partials[k]", sum);
         s.append("    }\n");
