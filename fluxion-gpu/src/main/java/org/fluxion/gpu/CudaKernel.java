@@ -26,6 +26,12 @@ public final class CudaKernel {
         return name;
     }
 
+    /** How many blocks of {@code threads} threads one multiprocessor runs at once (registers and shared memory permitting). */
+    public int maxActiveBlocksPerMultiprocessor(int threads) {
+        device.enter();
+        return device.driver.maxActiveBlocks(function, name, threads);
+    }
+
     /** Queues the kernel on {@code stream} with a 1-D grid of {@code blocks} × {@code threads}. */
     public void launch(Stream stream, int blocks, int threads, int sharedBytes, Object... args) {
         device.enter();

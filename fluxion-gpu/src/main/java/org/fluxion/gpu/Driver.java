@@ -34,7 +34,7 @@ final class Driver {
             cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoDAsync, cuMemsetD32Async, cuMemGetInfo,
             cuStreamCreate, cuStreamDestroy, cuStreamSynchronize, cuModuleLoadData, cuModuleUnload,
             cuModuleGetFunction, cuLaunchKernel, cuEventCreate, cuEventRecord, cuEventSynchronize,
-            cuEventElapsedTime, cuEventDestroy, cuGetErrorName, cuGetErrorString, cuDriverGetVersion;
+            cuEventElapsedTime, cuEventDestroy, cuGetErrorName, cuGetErrorString, cuDriverGetVersion, cuOccupancy;
 
     Driver(Path file) {
         lib = new NativeLibrary("the CUDA driver", file);
@@ -66,6 +66,8 @@ final class Driver {
         cuModuleGetFunction = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), "cuModuleGetFunction");
         cuLaunchKernel = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), "cuLaunchKernel");
+        cuOccupancy = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG),
+                "cuOccupancyMaxActiveBlocksPerMultiprocessor");
         cuEventCreate = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), "cuEventCreate");
         cuEventRecord = lib.function(I_PP, "cuEventRecord");
         cuEventSynchronize = lib.function(I_P, "cuEventSynchronize");
@@ -339,6 +341,18 @@ final class Driver {
             check((int) cuLaunchKernel.invokeExact(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
                     stream, params, MemorySegment.NULL), "cuLaunchKernel(" + name + ", grid " + gridX + "x" + gridY + "x" + gridZ
                     + ", block " + blockX + "x" + blockY + "x" + blockZ + ")");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** How many blocks of {@code threads} threads of {@code function} one multiprocessor holds at once. */
+    int maxActiveBlocks(MemorySegment function, String name, int threads) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            check((int) cuOccupancy.invokeExact(v, function, threads, 0L),
+                    "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + name + ", " + threads + " threads)");
+            return v.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

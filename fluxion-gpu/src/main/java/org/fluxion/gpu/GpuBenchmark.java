@@ -12,12 +12,15 @@ import org.fluxion.jit.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
 import org.fluxion.jit.codegen.ElementwiseProgram;
+import org.fluxion.ops.BinaryOp;
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
 /**
  * The GPU measurements of issue 19, written as {@code key value} lines to the file named by the first
  * argument (and echoed): the device-to-device copy bandwidth, jit's fused 10-op chain on 100M floats as one
- * NVRTC kernel, and cuBLAS GEMM 8192³ in float32 and TF32 plus a strided-batched product. Every timing is
+ * NVRTC kernel (with {@link GpuFusion.Precision#EXACT} and {@link GpuFusion.Precision#FAST} arithmetic, and a
+ * one-multiply program through the same path for the bandwidth the kernel shape reaches), and cuBLAS GEMM 8192³ in float32 and TF32 plus a strided-batched product. Every timing is
  * the median of repeated runs, each between two CUDA events, after warm-up; every result is checked
  * against the CPU before it is timed (outputs poisoned with NaN first).
  */
@@ -101,44 +104,53 @@ public final class GpuBenchmark {
         if (programs.size() != 1) {
             throw new IllegalStateException("expected jit to fuse the chain into one program, got " + programs);
         }
-        GpuFusion fusion = new GpuFusion(gpu);
-        long c0 = System.nanoTime();
-        GpuFusedKernel kernel = fusion.compile(programs.get(0));
-        put("chain_nvrtc_compile_seconds", String.format("%.3f", (System.nanoTime() - c0) / 1e9));
-        put("chain_vectorized", kernel.vectorized());
-        System.out.println(kernel.source());
+        ElementwiseProgram program = programs.get(0);
         try (DeviceScope s = new DeviceScope(gpu)) {
             DeviceBuffer in = s.upload(host);
             DeviceBuffer y = s.allocateFloats(n);
-            y.fill(Float.NaN);
-            kernel.run(new DeviceBuffer[] {in}, y, 1, n);
-            float[] gpuOut = y.toFloats(n);
-            double maxAbs = 0;
-            double err2 = 0;
-            double ref2 = 0;
-            int bad = 0;
-            for (int k = 0; k < n; k++) {
-                double d = Math.abs((double) gpuOut[k] - cpu[k]);
-                if (!(d <= 1e-5 + 1e-5 * Math.abs(cpu[k]))) {
-                    bad++;
-                }
-                maxAbs = Math.max(maxAbs, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-                err2 += d * d;
-                ref2 += (double) cpu[k] * cpu[k];
-            }
-            put("chain_check_max_abs_error", maxAbs);
-            put("chain_check_relative_l2_error", Math.sqrt(err2 / ref2));
-            put("chain_check_elements_outside_rtol1e-5_atol1e-5", bad);
-            put("chain_check", bad == 0 ? "PASS" : "FAIL");
-
-            double copyMs = medianMillis(() -> y.copyFrom(in, 4L * n), 3, 21);
             double bytes = 8.0 * n; // read n floats, write n floats
+            double copyMs = medianMillis(() -> y.copyFrom(in, 4L * n), 3, 21);
             put("copy_d2d_ms", copyMs);
             put("copy_d2d_GBps", bytes / copyMs / 1e6);
-            double fusedMs = medianMillis(() -> kernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
-            put("chain_fused_ms", fusedMs);
-            put("chain_fused_GBps", bytes / fusedMs / 1e6);
-            put("chain_fused_over_copy_bandwidth", copyMs / fusedMs);
+            // One multiply through the same generated-kernel path: what the code shape reaches when arithmetic is free.
+            var scale = ElementwiseProgram.builder(DType.FLOAT32);
+            int sx = scale.input(DType.FLOAT32, ElementwiseProgram.Access.FULL);
+            GpuFusedKernel scaleKernel = new GpuFusion(gpu).compile(scale.build(
+                    scale.binary(BinaryOp.MUL, sx, scale.constant(1.5)), ElementwiseProgram.Reduction.NONE));
+            double scaleMs = medianMillis(() -> scaleKernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
+            put("scale_fused_ms", scaleMs);
+            put("scale_fused_over_copy_bandwidth", copyMs / scaleMs);
+            for (GpuFusion.Precision precision : GpuFusion.Precision.values()) {
+                String key = "chain_" + precision.name().toLowerCase();
+                long c0 = System.nanoTime();
+                GpuFusedKernel kernel = new GpuFusion(gpu, precision).compile(program);
+                put(key + "_nvrtc_compile_seconds", String.format("%.3f", (System.nanoTime() - c0) / 1e9));
+                put(key + "_vectorized", kernel.vectorized());
+                y.fill(Float.NaN);
+                kernel.run(new DeviceBuffer[] {in}, y, 1, n);
+                float[] gpuOut = y.toFloats(n);
+                double maxAbs = 0;
+                double err2 = 0;
+                double ref2 = 0;
+                int bad = 0;
+                for (int k = 0; k < n; k++) {
+                    double d = Math.abs((double) gpuOut[k] - cpu[k]);
+                    if (!(d <= 1e-5 + 1e-5 * Math.abs(cpu[k]))) {
+                        bad++;
+                    }
+                    maxAbs = Math.max(maxAbs, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+                    err2 += d * d;
+                    ref2 += (double) cpu[k] * cpu[k];
+                }
+                put(key + "_check_max_abs_error", maxAbs);
+                put(key + "_check_relative_l2_error", Math.sqrt(err2 / ref2));
+                put(key + "_check_elements_outside_rtol1e-5_atol1e-5", bad);
+                put(key + "_check", bad == 0 ? "PASS" : "FAIL");
+                double fusedMs = medianMillis(() -> kernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
+                put(key + "_ms", fusedMs);
+                put(key + "_GBps", bytes / fusedMs / 1e6);
+                put(key + "_over_copy_bandwidth", copyMs / fusedMs);
+            }
         }
     }
 

@@ -203,6 +203,27 @@ class GpuFusionGpuTest {
     }
 
     @Test
+    void fastMathChainStaysWithinFloat32Tolerance() {
+        int n = 100_003;
+        Tensor x = Tensor.randn(12, 1, n);
+        ElementwiseProgram p = FusedPrograms.of(Jit.jit(GpuFusionGpuTest::chain).graph(x)).get(0);
+        GpuFusedKernel k = new GpuFusion(Gpu.device(), GpuFusion.Precision.FAST).compile(p);
+        float[] host = x.toFloatArray();
+        float[] cpu = chain(x).toFloatArray();
+        float[] gpu;
+        try (DeviceScope s = new DeviceScope(Gpu.device())) {
+            DeviceBuffer out = s.allocateFloats(n);
+            out.fill(Float.NaN);
+            k.run(new DeviceBuffer[] {s.upload(host)}, out, 1, n);
+            gpu = out.toFloats(n);
+        }
+        for (int i = 0; i < n; i++) {
+            assertTrue(Math.abs(gpu[i] - cpu[i]) <= 1e-5 + 1e-5 * Math.abs(cpu[i]),
+                    "element " + i + " (x = " + host[i] + "): CPU " + cpu[i] + ", GPU fast math " + gpu[i]);
+        }
+    }
+
+    @Test
     void aCompileErrorCarriesTheLog() {
         CudaDevice gpu = Gpu.device();
         var e = org.junit.jupiter.api.Assertions.assertThrows(CudaException.class,

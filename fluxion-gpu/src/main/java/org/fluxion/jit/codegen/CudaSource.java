@@ -106,7 +106,8 @@ public final class CudaSource {
 
     /**
      * Java's semantics where C's differ (signum, NaN-propagating max/min with -0 < +0, pow's NaN cases),
-     * and the tests of a value's class written with bit intrinsics only, so that the source needs no header
+     * sigmoid with one division (the sign picks the numerator; both branches' divisions would be computed
+     * where a warp diverges), and the tests of a value's class written with bit intrinsics only, so that the source needs no header
      * and no macro ({@code NAN}, {@code INFINITY}) from the C library.
      */
     private static String prelude() {
@@ -119,7 +120,7 @@ public final class CudaSource {
                 __device__ __forceinline__ $T fx_max($T a, $T b) { return a != a || b != b ? a + b : a > b ? a : b > a ? b : fx_signbit(a) ? b : a; }
                 __device__ __forceinline__ $T fx_min($T a, $T b) { return a != a || b != b ? a + b : a < b ? a : b < a ? b : fx_signbit(a) ? a : b; }
                 __device__ __forceinline__ $T fx_pow($T a, $T b) { return b != b || ($fabs(a) == 1 && fx_isinf(b)) ? $NAN : $pow(a, b); }
-                __device__ __forceinline__ $T fx_sigmoid($T x) { $T z = $exp(-$fabs(x)); return x >= 0 ? 1 / (1 + z) : z / (1 + z); }
+                __device__ __forceinline__ $T fx_sigmoid($T x) { $T z = $exp(-$fabs(x)); return (x >= 0 ? ($T)1 : z) / (1 + z); }
                 """;
         String f = common.replace("$T", "float").replace("$INF", "__int_as_float(0x7f800000)")
                 .replace("$NAN", "__int_as_float(0x7fc00000)").replace("$BITS", "__float_as_int")

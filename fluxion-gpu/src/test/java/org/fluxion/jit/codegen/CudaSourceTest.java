@@ -135,6 +135,16 @@ class CudaSourceTest {
     }
 
     @Test
+    void sigmoidDividesOnceAndNeedsNoLibraryMacro() {
+        var b = ElementwiseProgram.builder(DType.FLOAT32);
+        int x = b.input(DType.FLOAT32, Access.FULL);
+        String src = CudaSource.generate(b.build(b.unary(UnaryOp.SIGMOID, x), Reduction.NONE));
+        assertTrue(src.contains("float fx_sigmoid(float x) { float z = expf(-fabsf(x)); return (x >= 0 ? (float)1 : z) / (1 + z); }"),
+                src);
+        assertFalse(src.contains("INFINITY") || src.contains("NAN") || src.contains("#include"), src);
+    }
+
+    @Test
     void differentProgramsGiveDifferentText() {
         var a = ElementwiseProgram.builder(DType.FLOAT32);
         int x = a.input(DType.FLOAT32, Access.FULL);
