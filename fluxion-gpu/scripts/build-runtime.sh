@@ -15,12 +15,12 @@ jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 rm -rf "$out/lib" "$out/test-classes" && mv "$out/lib.new" "$out/lib"
 cp "$root"/fluxion-gpu/target/fluxion-gpu-*.jar "$out/lib/"
 cp -r "$root/fluxion-gpu/target/test-classes" "$out/test-classes"
-cp "$here/run-all.sh" "$here/torch_reference.py" "$here/summarize.py" "$out/"
+cp "$here/run-all.sh" "$here/torch_reference.py" "$here/summarize.py" "$root/fluxion-gpu/README.md" "$out/"
 
 # The modules the jars need (jdeps), plus the Vector API that fluxion-core adds at run time.
 modules="$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 \
   --add-modules jdk.incubator.vector -cp "$out/lib/*" "$out"/lib/fluxion-*.jar "$out/test-classes" 2>/dev/null | tail -1)"
-modules="$modules,jdk.incubator.vector,jdk.management,jdk.zipfs"  # zipfs: JUnit scans jars
+modules="$modules,jdk.incubator.vector,jdk.management,jdk.zipfs"  # zipfs: JUnit scans jars (no jdk.compiler: 13 MB; the README test compiles under Maven)
 # JDK 24+ can link from its own run-time image when it ships without jmods (JEP 493), as Temurin 25 does.
 rm -rf "$out/runtime"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-9 \

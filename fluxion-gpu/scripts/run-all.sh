@@ -50,11 +50,11 @@ for d in ${cuda_path//:/ }; do ls "$d" | grep -E '^lib(cuda|nvrtc|cublas)\.so' |
 
 # NVRTC loads its builtins and cuBLAS its Lt library by name: the java processes alone get the folders.
 java=(env "LD_LIBRARY_PATH=$cuda_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$here/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -XX:+UseParallelGC -Xss8m -Xmx32g "-Dfluxion.cuda.path=$cuda_path" -cp "$here/lib/*:$here/test-classes")
+  -XX:+UseParallelGC -Xss8m -Xmx32g "-Dfluxion.cuda.path=$cuda_path" "-Dfluxion.gpu.readme=$here/README.md" -Dfluxion.gpu.required=true -cp "$here/lib/*:$here/test-classes")
 "$here/runtime/bin/java" -version 2>&1 | head -1
 status=0
 
-echo "== JUnit: every test of fluxion-gpu (GPU tests fail here, not skip, if the GPU is unusable)"
+echo "== JUnit: every test of fluxion-gpu (fluxion.gpu.required: GPU tests fail here, not skip, if the GPU is unusable)"
 timeout 120 "${java[@]}" org.fluxion.gpu.RunGpuTests "$OUT/junit.txt" >/dev/null || status=1
 tail -1 "$OUT/junit.txt" 2>/dev/null; grep -E '^(FAILED|ABORTED|SKIPPED)' "$OUT/junit.txt" | head -20
 

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The device the GPU tests share, opened once; without a usable CUDA device each GPU test is skipped
- * (JUnit assumption) with the reason, which names what discovery looked for.
+ * (JUnit assumption) with the reason, which names what discovery looked for, unless the system property
+ * {@code fluxion.gpu.required} is true (the device script sets it): then it fails.
  */
 final class Gpu {
     private static CudaDevice device;
@@ -18,11 +19,14 @@ final class Gpu {
             try {
                 device = CudaDevice.open(0);
             } catch (RuntimeException | LinkageError e) {
-                reason = "no CUDA device, GPU test skipped: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                reason = "no usable CUDA device: " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 System.err.println(reason);
             }
         }
-        assumeTrue(device != null, () -> reason);
+        if (device == null && Boolean.getBoolean("fluxion.gpu.required")) {
+            throw new IllegalStateException("fluxion.gpu.required is set but " + reason);
+        }
+        assumeTrue(device != null, () -> "GPU test skipped, " + reason);
         return device;
     }
 }
