@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One NVIDIA GPU, opened through the CUDA driver API: its primary context (shared with cuBLAS and any
@@ -96,19 +95,6 @@ public final class CudaDevice implements AutoCloseable {
         Driver driver = new Driver(CudaLibraries.driver(searchPath));
         driver.init();
         return new CudaDevice(driver, searchPath, ordinal);
-    }
-
-    /**
-     * Why no CUDA device can be opened here, or null when one can: the message of the exception that
-     * opening device 0 threw (which names what was looked for). For tests that skip without a GPU.
-     */
-    public static String unavailableReason() {
-        try (CudaDevice d = open(0)) {
-            Objects.requireNonNull(d.name());
-            return null;
-        } catch (RuntimeException | LinkageError e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
     }
 
     /** The device's name, e.g. {@code NVIDIA H200}. */
