@@ -5,6 +5,7 @@ import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -78,17 +79,41 @@ public final class VectorMath {
 
     /** {@link #exp(float)} on each lane. */
     public static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector a = expArg(x);
+        FloatVector t = expRound(a);
+        return expScale(expPoly(expRem(a, t)), t);
+    }
+
+    private static FloatVector expArg(FloatVector x) {
+        return x.max(EXP_LO).min(EXP_HI);
+    }
+
+    /** {@code t = x log2(e) + 1.5 * 2^23}: n in the low bits of t, {@code n = t - 1.5 * 2^23}. */
+    private static FloatVector expRound(FloatVector x) {
+        return x.mul(LOG2E).add(ROUND);
+    }
+
+    private static FloatVector expRem(FloatVector x, FloatVector t) {
         FloatVector n = t.sub(ROUND);
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
-        FloatVector r = x.sub(n.mul(C1)).sub(n.mul(C2));
-        FloatVector z = r.mul(r);
-        FloatVector p = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5);
-        p = p.mul(z).add(r).add(1f);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
-        return p.mul(pow2(n1)).mul(pow2(n2));
+        return x.sub(n.mul(C1)).sub(n.mul(C2));
+    }
+
+    private static FloatVector expPoly(FloatVector r) {
+        return expPolyHigh(expPolyLow(r), r).mul(r.mul(r)).add(r).add(1f);
+    }
+
+    private static FloatVector expPolyLow(FloatVector r) {
+        return r.mul(E0).add(E1).mul(r).add(E2);
+    }
+
+    private static FloatVector expPolyHigh(FloatVector p, FloatVector r) {
+        return p.mul(r).add(E3).mul(r).add(E4).mul(r).add(E5);
+    }
+
+    private static FloatVector expScale(FloatVector p, FloatVector t) {
+        IntVector n = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        return p.mul(pow2(n1)).mul(pow2(n.sub(n1)));
     }
 
     /** {@code 2^n} for {@code -126 <= n <= 127}. */
@@ -138,22 +163,36 @@ public final class VectorMath {
     /** {@link #log(float)} on each lane. */
     public static FloatVector log(FloatVector x) {
         VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        FloatVector xs = x.blend(x.mul(TWO23), sub);
-        IntVector bits = xs.reinterpretAsInts();
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126)
-                .sub(IntVector.zero(I).blend(23, sub.cast(I)));
+        IntVector bits = x.blend(x.mul(TWO23), sub).reinterpretAsInts();
         FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
         VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
-        e = e.sub(IntVector.zero(I).blend(1, low.cast(I)));
         FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low);
+        return logSpecial(x, logSum(f, logExponent(bits, sub, low)));
+    }
+
+    /** The exponent e as a float: biased exponent - 126, less 23 for a scaled subnormal, less 1 below √½. */
+    private static FloatVector logExponent(IntVector bits, VectorMask<Float> sub, VectorMask<Float> low) {
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
+        e = e.sub(IntVector.zero(I).blend(23, sub.cast(I))).sub(IntVector.zero(I).blend(1, low.cast(I)));
+        return (FloatVector) e.convert(VectorOperators.I2F, 0);
+    }
+
+    private static FloatVector logSum(FloatVector f, FloatVector fe) {
         FloatVector z = f.mul(f);
-        FloatVector y = f.mul(L0).add(L1).mul(f).add(L2).mul(f).add(L3).mul(f).add(L4).mul(f).add(L5).mul(f).add(L6)
-                .mul(f).add(L7).mul(f).add(L8);
-        FloatVector fe = (FloatVector) e.convert(VectorOperators.I2F, 0);
-        y = y.mul(f).mul(z);
-        y = y.add(fe.mul(C2));
-        y = y.sub(z.mul(0.5f));
-        FloatVector r = f.add(y).add(fe.mul(C1));
+        FloatVector y = logPolyHigh(logPolyLow(f), f).mul(f).mul(z);
+        return f.add(y.add(fe.mul(C2)).sub(z.mul(0.5f))).add(fe.mul(C1));
+    }
+
+    private static FloatVector logPolyLow(FloatVector f) {
+        return f.mul(L0).add(L1).mul(f).add(L2).mul(f).add(L3).mul(f).add(L4);
+    }
+
+    private static FloatVector logPolyHigh(FloatVector p, FloatVector f) {
+        return p.mul(f).add(L5).mul(f).add(L6).mul(f).add(L7).mul(f).add(L8);
+    }
+
+    /** NaN for x < 0 or NaN, -inf for ±0, +inf for +inf. */
+    private static FloatVector logSpecial(FloatVector x, FloatVector r) {
         r = r.blend(Float.NaN, x.compare(VectorOperators.GT, 0f).not());
         r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         return r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
@@ -185,11 +224,17 @@ public final class VectorMath {
     /** {@link #tanh(float)} on each lane. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
-        FloatVector z = a.mul(a);
-        FloatVector small = z.mul(T0).add(T1).mul(z).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).mul(a).add(a);
-        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
-        FloatVector r = big.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+        FloatVector r = tanhLarge(a).blend(tanhSmall(a), a.compare(VectorOperators.LT, TANH_SMALL));
         return r.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    private static FloatVector tanhSmall(FloatVector a) {
+        FloatVector z = a.mul(a);
+        return z.mul(T0).add(T1).mul(z).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).mul(a).add(a);
+    }
+
+    private static FloatVector tanhLarge(FloatVector a) {
+        return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
     }
 
     /**
@@ -209,8 +254,11 @@ public final class VectorMath {
     public static FloatVector sigmoid(FloatVector x) {
         FloatVector z = exp(x.abs().neg());
         FloatVector d = z.add(1f);
-        FloatVector err = FloatVector.broadcast(F, 1f).sub(d).add(z);
         FloatVector q = FloatVector.broadcast(F, 1f).blend(z, x.compare(VectorOperators.LT, 0f)).div(d);
+        return sigmoidFix(q, FloatVector.broadcast(F, 1f).sub(d).add(z), d);
+    }
+
+    private static FloatVector sigmoidFix(FloatVector q, FloatVector err, FloatVector d) {
         return q.sub(q.mul(err.div(d)));
     }
 
@@ -280,42 +328,67 @@ public final class VectorMath {
     }
 
     private static FloatVector trig(FloatVector x, int shift) {
-        FloatVector lo = trigHalf((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0), shift)
-                .convertShape(VectorOperators.D2F, F, 0).reinterpretAsFloats();
-        FloatVector hi = trigHalf((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1), shift)
-                .convertShape(VectorOperators.D2F, F, -1).reinterpretAsFloats();
-        FloatVector r = lo.blend(hi, UPPER_HALF);
+        FloatVector lo = trigLow(x, shift);
+        FloatVector r = lo.blend(trigHigh(x, shift), UPPER_HALF);
         if (shift == 0) {
             r = r.blend(x, x.compare(VectorOperators.EQ, 0f));
         }
         VectorMask<Float> far = x.abs().compare(VectorOperators.LE, TRIG_MAX).not();
-        if (far.anyTrue()) {
-            float[] a = x.toArray();
-            float[] b = r.toArray();
-            for (int k = 0; k < a.length; k++) {
-                if (far.laneIsSet(k)) {
-                    b[k] = trig(a[k], shift);
-                }
+        return far.anyTrue() ? trigFar(x, r, far, shift) : r;
+    }
+
+    private static FloatVector trigLow(FloatVector x, int shift) {
+        DoubleVector d = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+        return trigQuadrant(trigReduce(d), trigRound(d), shift).convertShape(VectorOperators.D2F, F, 0).reinterpretAsFloats();
+    }
+
+    private static FloatVector trigHigh(FloatVector x, int shift) {
+        DoubleVector d = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+        return trigQuadrant(trigReduce(d), trigRound(d), shift).convertShape(VectorOperators.D2F, F, -1).reinterpretAsFloats();
+    }
+
+    /** Lanes beyond {@link #TRIG_MAX} (and NaN, inf): the scalar form, which defers to StrictMath. */
+    private static FloatVector trigFar(FloatVector x, FloatVector r, VectorMask<Float> far, int shift) {
+        float[] a = x.toArray();
+        float[] b = r.toArray();
+        for (int k = 0; k < a.length; k++) {
+            if (far.laneIsSet(k)) {
+                b[k] = trig(a[k], shift);
             }
-            r = FloatVector.fromArray(F, b, 0);
         }
-        return r;
+        return FloatVector.fromArray(F, b, 0);
+    }
+
+    /** {@code t = x 2/π + 1.5 * 2^52}: j in the low bits of t, {@code j = t - 1.5 * 2^52}. */
+    private static DoubleVector trigRound(DoubleVector x) {
+        return x.mul(TWO_OVER_PI).add(DROUND);
+    }
+
+    private static DoubleVector trigReduce(DoubleVector x) {
+        DoubleVector j = trigRound(x).sub(DROUND);
+        return x.sub(j.mul(P1)).sub(j.mul(P2)).sub(j.mul(P3));
+    }
+
+    /** sin(r) or cos(r) by quadrant {@code (j + shift) mod 4}, negated in quadrants 2 and 3. */
+    private static DoubleVector trigQuadrant(DoubleVector r, DoubleVector t, int shift) {
+        LongVector q = t.reinterpretAsLongs().add(shift);
+        DoubleVector v = sinPoly(r).blend(cosPoly(r), q.and(1L).compare(VectorOperators.NE, 0L).cast(D));
+        return v.blend(v.neg(), q.and(2L).compare(VectorOperators.NE, 0L).cast(D));
+    }
+
+    private static DoubleVector sinPoly(DoubleVector r) {
+        DoubleVector z = r.mul(r);
+        return z.mul(S5).add(S4).mul(z).add(S3).mul(z).add(S2).mul(z).add(S1).mul(z).mul(r).add(r);
+    }
+
+    private static DoubleVector cosPoly(DoubleVector r) {
+        DoubleVector z = r.mul(r);
+        return z.mul(K6).add(K5).mul(z).add(K4).mul(z).add(K3).mul(z).add(K2).mul(z).add(K1).mul(z).add(1);
     }
 
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, (-1L << (F.length() / 2)) & ((1L << F.length()) - 1));
 
-    private static DoubleVector trigHalf(DoubleVector x, int shift) {
-        DoubleVector t = x.mul(TWO_OVER_PI).add(DROUND);
-        DoubleVector j = t.sub(DROUND);
-        // Quadrant, in the low bits of t; as a double-lane long vector.
-        var q = t.reinterpretAsLongs().add(shift).and(3L);
-        DoubleVector r = x.sub(j.mul(P1)).sub(j.mul(P2)).sub(j.mul(P3));
-        DoubleVector z = r.mul(r);
-        DoubleVector s = z.mul(S5).add(S4).mul(z).add(S3).mul(z).add(S2).mul(z).add(S1).mul(z).mul(r).add(r);
-        DoubleVector c = z.mul(K6).add(K5).mul(z).add(K4).mul(z).add(K3).mul(z).add(K2).mul(z).add(K1).mul(z).add(1);
-        DoubleVector v = s.blend(c, q.and(1L).compare(VectorOperators.NE, 0L).cast(D));
-        return v.blend(v.neg(), q.and(2L).compare(VectorOperators.NE, 0L).cast(D));
-    }
+    
 
     // ---------------------------------------------------------------- the rest: StrictMath, lane by lane
 
