@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code sigmoid} 1.83 ulp, {@code sin}, {@code cos} 0.5 ulp for every finite input (reduction modulo π/2 in
  * double with a three-part π/2 below 1e6, {@code StrictMath} above). The remaining ones ({@code tan},
  * {@code log1p}, {@code expm1}, {@code pow}) are {@code StrictMath} in double rounded once to float, lane by
- * lane: correctly rounded but for double rounding, and slow in vector form.
+ * lane: about 0.5 ulp (a double within 1 ulp, rounded once to float), and slow in vector form.
  *
  * <p><b>Float64</b> uses {@link StrictMath} (fdlibm, pure Java since JDK 21: the same bits interpreted or
  * compiled, on every platform); vector forms apply it lane by lane.
