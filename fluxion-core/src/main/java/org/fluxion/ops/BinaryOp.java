@@ -77,7 +77,8 @@ public enum BinaryOp {
         Tensor[] partials(Tensor a, Tensor b, Tensor y) {
             return new Tensor[] {b.mul(a.pow(b.sub(1))), y.mul(a.log())};
         }
-        double apply(double a, double b) { return Math.pow(a, b); }
+        /** StrictMath: the same bits compiled or not; float32 is this rounded once ({@link org.fluxion.kernels.VectorMath#pow}). */
+        double apply(double a, double b) { return StrictMath.pow(a, b); }
         long applyLong(long a, long b) {
             if (b < 0) {
                 throw new IllegalArgumentException("pow: integer base " + a + " to the negative integer power " + b
@@ -211,7 +212,16 @@ public enum BinaryOp {
         return label;
     }
 
+    /**
+     * The value in double precision: the float64 kernel, and rounded once to float the float32 one (exact
+     * for the IEEE operations; {@code pow} is {@link StrictMath#pow}, whose bits do not depend on compilation).
+     */
     abstract double apply(double a, double b);
+
+    /** {@link #apply(double, double)}, for other packages (the jit's scalar reference). */
+    public final double value(double a, double b) {
+        return apply(a, b);
+    }
 
     /**
      * The partial derivatives {@code (dy/da, dy/db)} as tensors broadcastable to the output, or null for

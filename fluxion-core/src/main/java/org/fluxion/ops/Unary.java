@@ -58,7 +58,8 @@ public record Unary(UnaryOp op) implements Primitive {
         Tensor y = Tensor.empty(out.shape(), out.dtype());
         if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && out.dtype() == ct) {
             // One element: skip the strided-loop set-up (see Binary.compute).
-            y.storage().setDouble(0, op.apply(x.storage().getDouble(x.offset())));
+            double v = x.storage().getDouble(x.offset());
+            y.storage().setDouble(0, ct == DType.FLOAT32 ? op.applyF32((float) v) : op.apply(v));
             return y;
         }
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
@@ -77,7 +78,7 @@ public record Unary(UnaryOp op) implements Primitive {
                         for (int i = 0; i < n; i++) yb[yo + i] = op.apply(xf[xo + i * xs]) != 0;
                     } else {
                         float[] yf = (float[]) ya;
-                        for (int i = op.f32(xf, xo, xs, yf, yo, n); i < n; i++) yf[yo + i] = (float) op.apply(xf[xo + i * xs]);
+                        for (int i = op.f32(xf, xo, xs, yf, yo, n); i < n; i++) yf[yo + i] = op.applyF32(xf[xo + i * xs]);
                     }
                 }
                 case FLOAT64 -> {

@@ -1,12 +1,10 @@
 package org.fluxion.ops;
 
-import static org.fluxion.kernels.VectorLoops.F;
 import static org.fluxion.kernels.VectorLoops.L;
 import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import org.fluxion.kernels.VectorMath;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -48,32 +46,36 @@ public enum UnaryOp {
     EXP(Kind.FLOATING) {
         /** f'(x) = exp(x) = y. */
         Tensor derivative(Tensor x, Tensor y) { return y; }
-        double apply(double x) { return Math.exp(x); }
+        double apply(double x) { return StrictMath.exp(x); }
+        float applyF32(float x) { return VectorMath.exp(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.exp(load(x, xo, xs, i)).intoArray(y, yo + i);
             return i;
         }
     },
     LOG(Kind.FLOATING) {
         /** f'(x) = 1 / x. */
         Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
-        double apply(double x) { return Math.log(x); }
+        double apply(double x) { return StrictMath.log(x); }
+        float applyF32(float x) { return VectorMath.log(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.log(load(x, xo, xs, i)).intoArray(y, yo + i);
             return i;
         }
     },
     LOG1P(Kind.FLOATING) {
         /** f'(x) = 1 / (1 + x). */
         Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
-        double apply(double x) { return Math.log1p(x); }
+        double apply(double x) { return StrictMath.log1p(x); }
+        float applyF32(float x) { return VectorMath.log1p(x); }
     },
     EXPM1(Kind.FLOATING) {
         /** f'(x) = exp(x) = y + 1. */
         Tensor derivative(Tensor x, Tensor y) { return y.add(1); }
-        double apply(double x) { return Math.expm1(x); }
+        double apply(double x) { return StrictMath.expm1(x); }
+        float applyF32(float x) { return VectorMath.expm1(x); }
     },
     SQRT(Kind.FLOATING) {
         /** f'(x) = 1 / (2 sqrt(x)) = 0.5 / y. */
@@ -89,47 +91,57 @@ public enum UnaryOp {
         /** f'(x) = -x^(-3/2) / 2 = -0.5 y / x. */
         Tensor derivative(Tensor x, Tensor y) { return y.div(x).mul(-0.5); }
         double apply(double x) { return 1 / Math.sqrt(x); }
+        /** Two float roundings, as the vector form {@code 1 / sqrt(x)} of the jit computes it. */
+        float applyF32(float x) { return 1f / (float) Math.sqrt(x); }
     },
     SIN(Kind.FLOATING) {
         /** f'(x) = cos(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
-        double apply(double x) { return Math.sin(x); }
+        double apply(double x) { return StrictMath.sin(x); }
+        float applyF32(float x) { return VectorMath.sin(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.sin(load(x, xo, xs, i)).intoArray(y, yo + i);
+            return i;
+        }
     },
     COS(Kind.FLOATING) {
         /** f'(x) = -sin(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
-        double apply(double x) { return Math.cos(x); }
+        double apply(double x) { return StrictMath.cos(x); }
+        float applyF32(float x) { return VectorMath.cos(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.cos(load(x, xo, xs, i)).intoArray(y, yo + i);
+            return i;
+        }
     },
     TAN(Kind.FLOATING) {
         /** f'(x) = 1 + tan(x)^2 = 1 + y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).add(1); }
-        double apply(double x) { return Math.tan(x); }
+        double apply(double x) { return StrictMath.tan(x); }
+        float applyF32(float x) { return VectorMath.tan(x); }
     },
     TANH(Kind.FLOATING) {
         /** f'(x) = 1 - tanh(x)^2 = 1 - y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).neg().add(1); }
-        double apply(double x) { return Math.tanh(x); }
+        double apply(double x) { return StrictMath.tanh(x); }
+        float applyF32(float x) { return VectorMath.tanh(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.tanh(load(x, xo, xs, i)).intoArray(y, yo + i);
             return i;
         }
     },
-    /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows. */
+    /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows ({@link VectorMath#sigmoid}). */
     SIGMOID(Kind.FLOATING) {
         /** f'(x) = y (1 - y). */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y.neg().add(1)); }
-        double apply(double x) {
-            double z = Math.exp(-Math.abs(x));
-            return x >= 0 ? 1 / (1 + z) : z / (1 + z);
-        }
+        double apply(double x) { return VectorMath.sigmoid(x); }
+        float applyF32(float x) { return VectorMath.sigmoid(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
             int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) {
-                // exp(-x) overflows to +inf for very negative x, giving 1/(1+inf) = 0: still correct.
-                FloatVector v = load(x, xo, xs, i);
-                FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
-            }
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.sigmoid(load(x, xo, xs, i)).intoArray(y, yo + i);
             return i;
         }
     },
@@ -195,8 +207,30 @@ public enum UnaryOp {
      */
     abstract Tensor derivative(Tensor x, Tensor y);
 
-    /** The value in double precision. */
+    /**
+     * The value in double precision: the float64 kernel. Transcendental functions are {@link StrictMath}'s,
+     * whose bits do not depend on whether the JVM has compiled the caller (see {@link VectorMath}).
+     */
     abstract double apply(double x);
+
+    /**
+     * The float32 value: the loop tail of {@link #f32} and every lane of it agree bit for bit, so a result
+     * does not depend on where a run is cut (thread count) nor on compilation state. By default the double
+     * value rounded once, which is exact for the operations that are correctly rounded in IEEE arithmetic.
+     */
+    float applyF32(float x) {
+        return (float) apply(x);
+    }
+
+    /** {@link #apply(double)}, the float64 formula, for other packages (the jit's scalar reference). */
+    public final double value(double x) {
+        return apply(x);
+    }
+
+    /** {@link #applyF32(float)}, the float32 formula, for other packages (the jit's scalar reference). */
+    public final float value(float x) {
+        return applyF32(x);
+    }
 
     /** The value on integers; only called for NUMERIC and PREDICATE operations. */
     long applyLong(long x) {

@@ -7,9 +7,9 @@ import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.DType;
 
 /**
- * The reference kernel: one element at a time in double precision, serial, with {@link Scalar}'s formulas.
- * In a float32 program every value is rounded to float32 after each instruction, as the eager kernels
- * round each operation's result; masks are 1 / 0. Sums are accumulated in double, in index order.
+ * The reference kernel: one element at a time, serial, with {@link Scalar}'s formulas (the eager kernels').
+ * In a float32 program every value is rounded to float32 after each instruction and unary operations use
+ * their float32 formulas, as the eager kernels do; masks are 1 / 0. Sums are accumulated in double, in index order.
  */
 final class Interpreter implements FusedKernel {
     private final ElementwiseProgram p;
@@ -72,7 +72,8 @@ final class Interpreter implements FusedKernel {
                 yield a instanceof float[] f ? f[idx] : a instanceof double[] d ? d[idx] : ((boolean[]) a)[idx] ? 1 : 0;
             }
             case CONST -> x.constant();
-            case UNARY -> Scalar.unary((UnaryOp) x.op(), v[x.args()[0]]);
+            case UNARY -> f32 ? Scalar.unary((UnaryOp) x.op(), (float) v[x.args()[0]])
+                    : Scalar.unary((UnaryOp) x.op(), v[x.args()[0]]);
             case BINARY -> Scalar.binary((BinaryOp) x.op(), v[x.args()[0]], v[x.args()[1]]);
             case WHERE -> v[x.args()[0]] != 0 ? v[x.args()[1]] : v[x.args()[2]];
             case TO_FLOAT -> v[x.args()[0]];

@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.fluxion.kernels.VectorMath;
 
 /**
  * The float64 vector operations that generated kernels call, one small static method per instruction so
@@ -98,19 +99,19 @@ final class VD {
     }
 
     static DoubleVector exp(DoubleVector x) {
-        return x.lanewise(VectorOperators.EXP);
+        return VectorMath.lanewise(x, StrictMath::exp);
     }
 
     static DoubleVector log(DoubleVector x) {
-        return x.lanewise(VectorOperators.LOG);
+        return VectorMath.lanewise(x, StrictMath::log);
     }
 
     static DoubleVector log1p(DoubleVector x) {
-        return x.lanewise(VectorOperators.LOG1P);
+        return VectorMath.lanewise(x, StrictMath::log1p);
     }
 
     static DoubleVector expm1(DoubleVector x) {
-        return x.lanewise(VectorOperators.EXPM1);
+        return VectorMath.lanewise(x, StrictMath::expm1);
     }
 
     static DoubleVector sqrt(DoubleVector x) {
@@ -122,24 +123,24 @@ final class VD {
     }
 
     static DoubleVector sin(DoubleVector x) {
-        return x.lanewise(VectorOperators.SIN);
+        return VectorMath.lanewise(x, StrictMath::sin);
     }
 
     static DoubleVector cos(DoubleVector x) {
-        return x.lanewise(VectorOperators.COS);
+        return VectorMath.lanewise(x, StrictMath::cos);
     }
 
     static DoubleVector tan(DoubleVector x) {
-        return x.lanewise(VectorOperators.TAN);
+        return VectorMath.lanewise(x, StrictMath::tan);
     }
 
     static DoubleVector tanh(DoubleVector x) {
-        return x.lanewise(VectorOperators.TANH);
+        return VectorMath.lanewise(x, StrictMath::tanh);
     }
 
     /** The eager float64 formula: {@code z = e^-|x|}, {@code 1 / (1 + z)} for x >= 0, {@code z / (1 + z)} below. */
     static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector z = x.abs().neg().lanewise(VectorOperators.EXP);
+        DoubleVector z = VectorMath.lanewise(x.abs().neg(), StrictMath::exp);
         DoubleVector d = z.add(1);
         return z.div(d).blend(DoubleVector.broadcast(S, 1).div(d), x.compare(VectorOperators.GE, 0));
     }
@@ -189,7 +190,7 @@ final class VD {
     }
 
     static DoubleVector pow(DoubleVector a, DoubleVector b) {
-        return a.lanewise(VectorOperators.POW, b);
+        return VectorMath.lanewise(a, b, StrictMath::pow);
     }
 
     static DoubleVector maximum(DoubleVector a, DoubleVector b) {

@@ -7,13 +7,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.VectorLoops;
+import org.fluxion.kernels.VectorMath;
 
 /**
  * The float32 vector operations that generated kernels call, one small static method per instruction so
  * that the bytecode generator only emits loads, stores and {@code invokestatic}; C2 inlines them all into
  * the kernel's loop. Operation methods are named after their {@link org.fluxion.ops.UnaryOp} /
  * {@link org.fluxion.ops.BinaryOp} constant in lower case and compute what the eager float32 kernel
- * computes. Masks are {@code VectorMask<Float>} of the same species.
+ * computes, bit for bit: transcendental functions are {@link VectorMath}'s, never the Vector API's
+ * lanewise EXP/LOG/SIN/..., whose bits change when C2 compiles the kernel. Masks are {@code VectorMask<Float>} of the same species.
  */
 final class VF {
     static final VectorSpecies<Float> S = VectorLoops.F;
@@ -99,19 +101,19 @@ final class VF {
     }
 
     static FloatVector exp(FloatVector x) {
-        return x.lanewise(VectorOperators.EXP);
+        return VectorMath.exp(x);
     }
 
     static FloatVector log(FloatVector x) {
-        return x.lanewise(VectorOperators.LOG);
+        return VectorMath.log(x);
     }
 
     static FloatVector log1p(FloatVector x) {
-        return x.lanewise(VectorOperators.LOG1P);
+        return VectorMath.lanewise(x, v -> VectorMath.log1p((float) v));
     }
 
     static FloatVector expm1(FloatVector x) {
-        return x.lanewise(VectorOperators.EXPM1);
+        return VectorMath.lanewise(x, v -> VectorMath.expm1((float) v));
     }
 
     static FloatVector sqrt(FloatVector x) {
@@ -123,24 +125,23 @@ final class VF {
     }
 
     static FloatVector sin(FloatVector x) {
-        return x.lanewise(VectorOperators.SIN);
+        return VectorMath.sin(x);
     }
 
     static FloatVector cos(FloatVector x) {
-        return x.lanewise(VectorOperators.COS);
+        return VectorMath.cos(x);
     }
 
     static FloatVector tan(FloatVector x) {
-        return x.lanewise(VectorOperators.TAN);
+        return VectorMath.lanewise(x, v -> VectorMath.tan((float) v));
     }
 
     static FloatVector tanh(FloatVector x) {
-        return x.lanewise(VectorOperators.TANH);
+        return VectorMath.tanh(x);
     }
 
-    /** {@code 1 / (1 + e^-x)}, the eager float32 formula (e^-x overflowing to +inf gives 0: still right). */
     static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1).div(x.neg().lanewise(VectorOperators.EXP).add(1));
+        return VectorMath.sigmoid(x);
     }
 
     /** max(x, 0) with NaN kept. */
@@ -188,7 +189,7 @@ final class VF {
     }
 
     static FloatVector pow(FloatVector a, FloatVector b) {
-        return a.lanewise(VectorOperators.POW, b);
+        return VectorMath.lanewise(a, b, (u, v) -> VectorMath.pow((float) u, (float) v));
     }
 
     static FloatVector maximum(FloatVector a, FloatVector b) {
