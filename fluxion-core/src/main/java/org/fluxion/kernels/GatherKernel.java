@@ -1,7 +1,5 @@
 package org.fluxion.kernels;
 
-import org.fluxion.tensor.Tensor;
-
 /**
  * Gather along one axis: {@code out[i_0..i_r] = x[i_0..idx..i_r]} with {@code idx = index[i_0..i_r]} in the
  * position of {@code axis}. The index values must already be validated to lie in {@code [0, x.dim(axis))}.
@@ -18,9 +16,9 @@ public final class GatherKernel {
     private GatherKernel() {
     }
 
-    /** Writes the gathered elements into {@code out}, a contiguous tensor of the index shape and x's dtype. */
-    public static void gather(Tensor x, int axis, Tensor index, Tensor out) {
-        int[] xs = x.strides();
+    /** Writes the gathered elements into {@code out}, of the index's dims and x's element type. */
+    public static void gather(Strided x, int axis, Strided index, Strided out) {
+        int[] xs = x.strides().clone();
         int axisStride = xs[axis];
         xs[axis] = 0;
         StridedLoop loop = StridedLoop.of(index.dims(), new int[] {x.offset(), index.offset(), out.offset()},
@@ -31,10 +29,10 @@ public final class GatherKernel {
         int xst = loop.innerStride(0);
         int ist = loop.innerStride(1);
         int ost = loop.innerStride(2);
-        Object xa = x.storage().array();
-        Object oa = out.storage().array();
-        int[] ii = index.storage().array() instanceof int[] a ? a : null;
-        long[] il = index.storage().array() instanceof long[] a ? a : null;
+        Object xa = x.array();
+        Object oa = out.array();
+        int[] ii = index.array() instanceof int[] a ? a : null;
+        long[] il = index.array() instanceof long[] a ? a : null;
         loop.forEach(GRAIN, (o, n) -> {
             int xo = o[0];
             int io = o[1];

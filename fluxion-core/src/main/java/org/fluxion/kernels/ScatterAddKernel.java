@@ -1,7 +1,5 @@
 package org.fluxion.kernels;
 
-import org.fluxion.tensor.Tensor;
-
 /**
  * Scatter-add along one axis, in place: {@code out[i_0..idx..i_r] += src[i_0..i_r]} with
  * {@code idx = index[i_0..i_r]} in the position of {@code axis}, for every position of the index shape.
@@ -19,21 +17,21 @@ public final class ScatterAddKernel {
     }
 
     /** {@code out} is modified; {@code src} has out's dtype and at least the index's dims. */
-    public static void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
+    public static void scatterAdd(Strided out, int axis, Strided index, Strided src) {
         int[] dims = index.dims();
         int size = index.size();
         if (size == 0) {
             return;
         }
-        int[] os = out.strides();
+        int[] os = out.strides().clone();
         int axisStride = os[axis];
         os[axis] = 0;
         int[] is = index.strides();
         int[] ss = src.strides();
-        Object oa = out.storage().array();
-        Object sa = src.storage().array();
-        int[] ii = index.storage().array() instanceof int[] a ? a : null;
-        long[] il = index.storage().array() instanceof long[] a ? a : null;
+        Object oa = out.array();
+        Object sa = src.array();
+        int[] ii = index.array() instanceof int[] a ? a : null;
+        long[] il = index.array() instanceof long[] a ? a : null;
         int axisLen = dims[axis];
         int others = size / axisLen;
         int grain = Math.max(1, GRAIN / axisLen);

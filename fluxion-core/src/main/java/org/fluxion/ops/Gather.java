@@ -68,7 +68,7 @@ public record Gather(int axis) implements Primitive {
         int a = Shape.normalizeAxis(axis, x.rank(), name());
         IndexCheck.checkRange(name(), index, x.dim(a), "axis " + a + " of size " + x.dim(a) + " (input " + x.shape() + ")");
         Tensor y = Tensor.empty(out.shape(), out.dtype());
-        GatherKernel.gather(x, a, index, y);
+        GatherKernel.gather(KernelViews.strided(x), a, KernelViews.strided(index), KernelViews.strided(y));
         return y;
     }
 }

@@ -71,7 +71,7 @@ public record ScatterAdd(int axis) implements Primitive {
         Tensor x = in[0];
         Tensor y = x.dtype() == out.dtype() ? ViewPrimitives.Copy.contiguousCopy(x) : Elementwise.cast(x, out.dtype());
         Tensor source = Elementwise.cast(in[2], out.dtype());
-        ScatterAddKernel.scatterAdd(y, a, index, source);
+        ScatterAddKernel.scatterAdd(KernelViews.strided(y), a, KernelViews.strided(index), KernelViews.strided(source));
         return y;
     }
 }

@@ -256,7 +256,7 @@ public final class ViewPrimitives {
         /** A new contiguous tensor with the elements of {@code x}. */
         static Tensor contiguousCopy(Tensor x) {
             Tensor y = Tensor.empty(x.shape(), x.dtype());
-            org.fluxion.kernels.Copy.strided(x, y.storage().array(), 0);
+            org.fluxion.kernels.Copy.strided(KernelViews.strided(x), y.storage().array(), 0);
             return y;
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.fluxion.kernels.Copy;
+import org.fluxion.kernels.Strided;
 
 /** Kernels behind {@link Tensor}'s factory methods and conversions to Java arrays. */
 final class Creation {
@@ -182,7 +183,7 @@ final class Creation {
         t.concrete("toArray");
         Tensor c = t.to(dtype);
         Object out = Storage.allocate(dtype, t.size()).array();
-        Copy.strided(c, out, 0);
+        Copy.strided(new Strided(c.storage().array(), c.offset(), c.dims(), c.strides()), out, 0);
         return out;
     }
 
