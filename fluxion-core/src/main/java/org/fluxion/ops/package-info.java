@@ -1,0 +1,13 @@
+/**
+ * The primitive table: each {@link org.fluxion.ops.Primitive} (a record carrying its static parameters) states
+ * its shape/dtype rule, its kernel, its VJP and JVP rules and what its VJP reads;
+ * {@link org.fluxion.ops.Ops#bind} is the single entry point that applies one. The elementwise families are
+ * enums ({@link org.fluxion.ops.UnaryOp}, {@link org.fluxion.ops.BinaryOp}, {@link org.fluxion.ops.ReduceOp})
+ * whose constants hold one formula each. Classes named by what they group ({@code Reductions},
+ * {@code Views}, {@code Indexing}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
+ * behind {@link org.fluxion.tensor.Tensor}'s methods, including composites built from primitives.
+ *
+ * <p>Dependencies: tensor and kernels; {@code bind} hands tracked inputs to autodiff and traced inputs to
+ * jit (the hooks that issue 10 replaces with one interpreter mechanism).
+ */
+package org.fluxion.ops;
