@@ -72,6 +72,45 @@ final class BytecodeGenerator {
     private int[] value;    // per instruction: the local holding its value
     private int outArr, outRow, o, i, tailMask, accVec;
 
+    static {
+        requireVectorForms(VF.class);
+        requireVectorForms(VD.class);
+    }
+
+    /**
+     * The startup check that every elementwise operation has its vector form in {@code helperClass}: a static
+     * method named after the constant in lower case, of one operand for a {@link UnaryOp} and two for a
+     * {@link BinaryOp}. Generated code calls them by name, so a missing one would otherwise surface only when
+     * a program first uses the operation.
+     */
+    static void requireVectorForms(Class<?> helperClass) {
+        List<String> missing = new java.util.ArrayList<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            if (!declares(helperClass, name(op), 1)) {
+                missing.add(name(op) + "(v)");
+            }
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            if (!declares(helperClass, name(op), 2)) {
+                missing.add(name(op) + "(a, b)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(helperClass.getSimpleName() + " lacks the vector form of " + missing
+                    + ": every UnaryOp and BinaryOp constant needs one for generated kernels");
+        }
+    }
+
+    private static boolean declares(Class<?> c, String name, int arity) {
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == arity
+                    && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private BytecodeGenerator(ElementwiseProgram p) {
         this.p = p;
         this.f32 = p.dtype() == DType.FLOAT32;
