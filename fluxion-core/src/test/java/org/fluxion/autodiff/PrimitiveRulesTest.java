@@ -180,32 +180,38 @@ class PrimitiveRulesTest {
     /**
      * Each batching rule against a loop of single examples: a batch of two examples per input (the spec's
      * generator with two seeds, stacked on a new axis 0); {@code vmap} of the spec's function with every
-     * input batched, and with only the first batched (the others shared, those of the first example),
-     * equals the function applied per example with the results stacked.
+     * input batched, with only the first batched and with only the last batched (the others shared, those
+     * of the first example), equals the function applied per example with the results stacked.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
     void batchingRulesMatchALoopOfExamples(PrimitiveSpecs.Spec spec) {
         Tensor[] a = spec.inputs().apply(new Random(11));
         Tensor[] b = spec.inputs().apply(new Random(12));
-        Function<Tensor[], Tensor[]> f = x -> new Tensor[] {spec.f().apply(x)};
         int n = a.length;
-        Tensor[] all = new Tensor[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = Tensor.stack(0, a[i], b[i]);
-        }
-        Tensor expected = Tensor.stack(0, spec.f().apply(a), spec.f().apply(b));
-        assertClose(spec.key() + " vmap, all inputs batched", expected, Vmap.vmapN(f).apply(all)[0]);
+        checkBatched(spec, a, b, new boolean[n], -1);
         if (n > 1) {
-            int[] axes = new int[n];
-            Arrays.fill(axes, -1);
-            axes[0] = 0;
-            Tensor[] firstOnly = a.clone();
-            firstOnly[0] = all[0];
-            Tensor[] bWithShared = a.clone();
-            bWithShared[0] = b[0];
-            Tensor expectedFirst = Tensor.stack(0, spec.f().apply(a), spec.f().apply(bWithShared));
-            assertClose(spec.key() + " vmap, first input batched", expectedFirst, Vmap.vmapN(f, axes).apply(firstOnly)[0]);
+            checkBatched(spec, a, b, new boolean[n], 0);
+            checkBatched(spec, a, b, new boolean[n], n - 1);
         }
+    }
+
+    /** {@code vmap} of the spec with input {@code only} batched (all when -1) against the loop. */
+    private static void checkBatched(PrimitiveSpecs.Spec spec, Tensor[] a, Tensor[] b, boolean[] batched, int only) {
+        int n = a.length;
+        int[] axes = new int[n];
+        Tensor[] args = a.clone();
+        Tensor[] second = a.clone();
+        for (int i = 0; i < n; i++) {
+            boolean on = only == -1 || only == i;
+            axes[i] = on ? 0 : -1;
+            if (on) {
+                args[i] = Tensor.stack(0, a[i], b[i]);
+                second[i] = b[i];
+            }
+        }
+        Tensor expected = Tensor.stack(0, spec.f().apply(a), spec.f().apply(second));
+        Tensor actual = Vmap.vmapN(x -> new Tensor[] {spec.f().apply(x)}, axes).apply(args)[0];
+        assertClose(spec.key() + " vmap with in_axes " + Arrays.toString(axes), expected, actual);
     }
 }

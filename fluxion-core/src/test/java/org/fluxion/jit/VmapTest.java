@@ -370,4 +370,18 @@ class VmapTest {
         }).apply(w);
         assertCalls(weightGrad, xs, 3, "conv2dWeightGrad");
     }
+
+    /** The vmap column of the rule specs shares its index tensors; here the indices are batched. */
+    @Test
+    void gatherAndScatterAddWithBatchedIndices() {
+        Tensor src = randn64(110, 3, 4);
+        Tensor idx = Tensor.of(new long[] {0, 3, 1, 2, 2, 0, 3, 3, 1, 0, 0, 2}, 2, 3, 2); // [B=2, 3, 2]
+        Function<Tensor[], Tensor> one = a -> {
+            Tensor g = a[0].gather(1, a[1]);                                        // [3, 2]
+            return Tensor.zeros(DType.FLOAT64, 4, 2).scatterAdd(0, a[1], g.square()).add(g.sum());
+        };
+        Tensor got = Vmap.vmapN(a -> new Tensor[] {one.apply(a)}, -1, 0).apply(new Tensor[] {src, idx})[0];
+        assertClose(Tensor.stack(0, one.apply(new Tensor[] {src, idx.select(0, 0)}),
+                one.apply(new Tensor[] {src, idx.select(0, 1)})), got);
+    }
 }
