@@ -2,7 +2,7 @@ package org.fluxion.autodiff;
 
 import java.util.function.Function;
 import org.fluxion.ops.Ops;
-import org.fluxion.ops.Primitive;
+import org.fluxion.ops.CustomPrimitive;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -15,7 +15,7 @@ import org.fluxion.tensor.TensorType;
  *
  * <p>One instance per call: it carries that call's precomputed output.
  */
-public final class CustomRule implements Primitive {
+public final class CustomRule implements CustomPrimitive {
     /** A user VJP rule: the cotangents of the inputs given the output's cotangent {@code g}. */
     @FunctionalInterface
     public interface Vjp {
@@ -123,5 +123,16 @@ public final class CustomRule implements Primitive {
             }
         }
         return jvp.apply(inputs, t, output);
+    }
+
+    /**
+     * Never reached: a custom rule is {@link #precomputed()}, so tracing does not record it and
+     * {@code vmap} batches the traced operations of its function instead. Nor could it loop: its
+     * {@link #compute} returns the value of this one call whatever its inputs.
+     */
+    @Override
+    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
+        throw new UnsupportedOperationException(name + ": a custom rule is not recorded in traced graphs, so "
+                + "vmap batches the operations of its function; it has no batching rule of its own");
     }
 }

@@ -11,8 +11,8 @@ import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Functional;
 import org.fluxion.autodiff.GradMode;
 import org.fluxion.autodiff.Tree;
+import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.Ops;
-import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -137,17 +137,11 @@ public final class Checkpoint {
         });
     }
 
-    /** The batching rule of {@link Remat}: the batched forward graph, checkpointed again. */
-    static Tensor batched(Remat r, Tensor[] in, boolean[] batched, int size) {
-        boolean[] flags = batched.clone();
-        return apply(r.name, xs -> BatchRules.evaluate(r.forward, xs, flags, size)[0], in);
-    }
-
     /**
      * The primitive of one checkpointed call: {@code forward}'s single output of its inputs, computed
      * without recording; derivatives by recomputation (see {@link Checkpoint}). Equality is identity.
      */
-    static final class Remat implements Primitive, Printer.Described {
+    static final class Remat implements CompilerPrimitive, Printer.Described {
         final String name;
         final Graph forward;
         private final TensorType out;
@@ -315,6 +309,13 @@ public final class Checkpoint {
             }
             return Tracing.trace(t, () -> List.of(
                     Functional.jvp((Tensor[] a) -> forward.evaluate(a)[0], xs, ts).tangent()));
+        }
+
+        /** Delegates to the forward graph: that graph batched equation by equation, checkpointed again. */
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            boolean[] flags = batched.clone();
+            return apply(name, xs -> BatchRules.evaluate(forward, xs, flags, size)[0], in);
         }
 
         @Override

@@ -3,7 +3,7 @@ package org.fluxion.jit;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.FusedKernel;
 import org.fluxion.jit.codegen.FusionCompiler;
-import org.fluxion.ops.Primitive;
+import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -16,7 +16,7 @@ import org.fluxion.tensor.TensorType;
  * <p>The iteration space is {@code [outer, inner]}; each input is indexed as its access says (dense,
  * a row broadcast along outer, a column broadcast along inner, or a scalar).
  */
-final class Fused implements Primitive, Printer.Described, IntoBuffer {
+final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
     final ElementwiseProgram program;
     private final FusedKernel kernel;
     private final TensorType type;
@@ -184,5 +184,15 @@ final class Fused implements Primitive, Printer.Described, IntoBuffer {
         }
         kernel.run(arrays, offsets, buffer.array(), 0, outer, inner);
         return Tensor.wrap(buffer, type.shape());
+    }
+
+    /**
+     * Refused: fusion rewrites only optimized plans, after tracing, so {@code vmap} (which interprets the
+     * traced graph) never meets a fused kernel.
+     */
+    @Override
+    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
+        throw new UnsupportedOperationException("fused kernel: exists only in compiled plans, which vmap never "
+                + "interprets; vmap batches the traced operations it was fused from");
     }
 }

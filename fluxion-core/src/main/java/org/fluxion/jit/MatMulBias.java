@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.MatMul;
-import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -18,7 +18,7 @@ import org.fluxion.tensor.TensorType;
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
  */
-record MatMulBias(TensorType type) implements Primitive, Printer.Described, IntoBuffer {
+record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Described, IntoBuffer {
     @Override
     public String parameters(String indent) {
         return ""; // the output type is printed with the output
@@ -143,5 +143,15 @@ record MatMulBias(TensorType type) implements Primitive, Printer.Described, Into
             }
         }
         return new Graph(g.inputs, out, g.outputs);
+    }
+
+    /**
+     * Refused: the pattern pass creates it only in optimized plans, after tracing, so {@code vmap} (which
+     * interprets the traced graph) never meets it.
+     */
+    @Override
+    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
+        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
+                + "interprets; vmap batches the traced matmul and add it was rewritten from");
     }
 }

@@ -1,7 +1,8 @@
 package org.fluxion.jit;
 
 import java.util.Arrays;
-import org.fluxion.ops.Primitive;
+import org.fluxion.ops.Batching;
+import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -14,7 +15,7 @@ import org.fluxion.tensor.TensorType;
  * body={ lambda ... }]}; for a group of several outputs the first projection prints the nested graphs
  * ({@code out=0, ...}) and the others only their index ({@code while[out=1]}).
  */
-record Projection(Group group, int k) implements Primitive, Printer.Described {
+record Projection(Group group, int k) implements CompilerPrimitive, Printer.Described {
     @Override
     public String name() {
         return group.name;
@@ -58,5 +59,15 @@ record Projection(Group group, int k) implements Primitive, Printer.Described {
     @Override
     public String parameters(String indent) {
         return group.parameters(k, indent);
+    }
+
+    /**
+     * One example at a time: batching a loop or a branch in one call needs per-example predicates (a
+     * while loop that runs until every example is done, masking the finished ones; a select for cond),
+     * which no rule here implements yet; the loop is correct meanwhile.
+     */
+    @Override
+    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
+        return Batching.byLoop(this, inputs, batched, size);
     }
 }

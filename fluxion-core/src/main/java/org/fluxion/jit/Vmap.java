@@ -22,8 +22,8 @@ import org.fluxion.tensor.Tensor;
  *
  * <p><b>How.</b> {@code f} is traced once per signature (argument structure, per-example shapes and dtypes,
  * which arguments are batched) on abstract per-example tensors into a {@link Graph}, as {@link Jit#jit}
- * does; each call then interprets that graph on the batched tensors, equation by equation, with a
- * <em>batching rule</em> per primitive that applies the same primitive with its axes shifted past the batch
+ * does; each call then interprets that graph on the batched tensors, equation by equation, with the
+ * <em>batching rule</em> of each primitive that applies the same primitive with its axes shifted past the batch
  * axis. Every rule goes through {@link org.fluxion.ops.Ops#bind}, so a vmapped function is differentiable
  * in every mode ({@code grad(vmap(f))}, {@code jvp}), compiles under {@code jit} ({@code jit(vmap(f))}),
  * nests ({@code vmap(vmap(f))}), and batches derivatives ({@code vmap(grad(f))}: the traced graph of
@@ -38,11 +38,11 @@ import org.fluxion.tensor.Tensor;
  * {@code N}); {@link Checkpoint checkpointed} functions (their forward graph batched, checkpointed again).
  * An equation none of whose inputs is batched runs once, unbatched.
  *
- * <p><b>Fallback.</b> A primitive without a rule runs once per example and the results are stacked:
- * correct, but B calls. These primitives use it: the conv2d weight gradient
- * ({@code conv2dWeightGrad}, i.e. the per-example gradient of a convolution's weights), conv2d with
- * batched weights, user {@link org.fluxion.autodiff.CustomRule custom rules} and any primitive added
- * later without a rule here (structured control flow included).
+ * <p><b>The loop.</b> Each primitive states its rule ({@link org.fluxion.ops.Primitive#batch}, no
+ * default); where no rule of one call exists it chooses {@link org.fluxion.ops.Batching#byLoop} by name:
+ * once per example, results stacked (correct, but B calls). These do: the conv2d weight gradient (the
+ * per-example gradient of a convolution's weights), conv2d and its input gradient with batched weights,
+ * and structured control flow ({@link Control}).
  *
  * <p><b>Axes.</b> {@code in_axes} gives, per argument, the axis that holds the batch, or {@code -1} for an
  * argument that is the same for every example (weights, shared data); all mapped axes must have the same

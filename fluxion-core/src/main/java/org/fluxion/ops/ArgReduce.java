@@ -132,4 +132,10 @@ public record ArgReduce(boolean max, int axis, boolean keepDims) implements Prim
     public String toString() {
         return "ArgReduce[" + name() + ", axis=" + axis + ", keepDims=" + keepDims + "]";
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Ops.bind(new ArgReduce(max, Batching.shifted(axis, Batching.exampleRank(in[0], true), name()), keepDims),
+                in[0]);
+    }
 }

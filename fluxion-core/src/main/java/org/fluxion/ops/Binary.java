@@ -135,4 +135,9 @@ public record Binary(BinaryOp op) implements Primitive {
     private static boolean toBool(TensorType out) {
         return out.dtype() == DType.BOOL;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Batching.broadcasting(this, in, batched);
+    }
 }

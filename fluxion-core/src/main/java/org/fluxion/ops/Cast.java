@@ -82,4 +82,10 @@ public record Cast(DType target) implements Primitive {
         });
         return y;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // Elementwise on one input: the batch axis is just one more axis.
+        return Ops.bind(this, in);
+    }
 }

@@ -91,4 +91,11 @@ public record Concat(int axis) implements Primitive {
         }
         return y;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // Every operand needs the batch axis; a shared one is broadcast along it (a view).
+        return Ops.bind(new Concat(Batching.shifted(axis, Batching.exampleRank(in[0], batched[0]), name())),
+                Batching.allBatched(in, batched, size));
+    }
 }

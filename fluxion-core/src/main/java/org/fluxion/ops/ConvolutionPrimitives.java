@@ -102,6 +102,17 @@ public final class ConvolutionPrimitives {
             }
             return y;
         }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            if (batched[1]) {
+                // Per-example weights: one call would be a grouped convolution over B * groups (a rule not
+                // written yet), so each example runs alone.
+                return Batching.byLoop(this, in, batched, size);
+            }
+            // Shared weights: the vmapped batch joins the image batch N.
+            return Batching.mergeImageBatch(this, in, new boolean[] {true, false}, size);
+        }
     }
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its input; inputs (dy, w). */
@@ -159,6 +170,17 @@ public final class ConvolutionPrimitives {
             }
             return dx;
         }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            if (batched[1]) {
+                // Per-example weights: as for conv2d, one call would need a grouped transposed convolution.
+                return Batching.byLoop(this, in, batched, size);
+            }
+            // Shared weights (so the output gradient is the batched input): the batch joins the image batch N.
+            return Batching.mergeImageBatch(new Conv2dInputGrad(options, Batching.mergedShape(inputShape, size)), in,
+                    new boolean[] {true, false}, size);
+        }
     }
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its weight; inputs (x, dy). */
@@ -215,6 +237,14 @@ public final class ConvolutionPrimitives {
                         dw.storage().doubles(), 0);
             }
             return dw;
+        }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            // The weight gradient sums over the image batch N, so merging the vmapped batch into N would mix
+            // examples; one call would be a grouped convolution over B (not written yet), so each example
+            // runs alone (this is the per-example gradient of a convolution's weights).
+            return Batching.byLoop(this, in, batched, size);
         }
     }
 
@@ -275,6 +305,11 @@ public final class ConvolutionPrimitives {
             }
             return y;
         }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.mergeImageBatch(this, in, new boolean[] {true}, size);
+        }
     }
 
     /**
@@ -327,6 +362,11 @@ public final class ConvolutionPrimitives {
                 Pool2dKernels.maxBackward(g, dy.storage().doubles(), dy.offset(), argmax, 0, dx.storage().doubles(), 0);
             }
             return dx;
+        }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.mergeImageBatch(this, Batching.allBatched(in, batched, size), new boolean[] {true, true}, size);
         }
     }
 
@@ -388,6 +428,11 @@ public final class ConvolutionPrimitives {
             }
             return y;
         }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.mergeImageBatch(this, Batching.allBatched(in, batched, size), new boolean[] {true, true}, size);
+        }
     }
 
     /** Flat index, within its plane, of each window's maximum of the dense NCHW tensor {@code x}. */
@@ -439,6 +484,11 @@ public final class ConvolutionPrimitives {
             }
             return y;
         }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.mergeImageBatch(this, in, new boolean[] {true}, size);
+        }
     }
 
     /** Primitive: the gradient of {@link AvgPool2d}, a linear map of dy alone; input (dy). */
@@ -483,6 +533,12 @@ public final class ConvolutionPrimitives {
                         options.countIncludePad());
             }
             return dx;
+        }
+
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.mergeImageBatch(new AvgPool2dGrad(options, Batching.mergedShape(inputShape, size)), in,
+                    new boolean[] {true}, size);
         }
     }
 }

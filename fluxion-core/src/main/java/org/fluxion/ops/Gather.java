@@ -71,4 +71,11 @@ public record Gather(int axis) implements Primitive {
         GatherKernel.gather(KernelViews.strided(x), a, KernelViews.strided(index), KernelViews.strided(y));
         return y;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // A shared source or index is broadcast along the batch (a view), then the axis is shifted.
+        return Ops.bind(new Gather(Batching.shifted(axis, Batching.exampleRank(in[0], batched[0]), name())),
+                Batching.allBatched(in, batched, size));
+    }
 }

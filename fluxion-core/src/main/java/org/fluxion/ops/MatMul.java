@@ -210,4 +210,11 @@ public record MatMul() implements Primitive {
             return null;
         }
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // The primitive broadcasts its batch axes, so aligning the ranks makes B one more batch axis
+        // (both operands have rank >= 2, so no vector rule moves an axis); [B, n, k] @ [k, m] is one GEMM.
+        return Batching.broadcasting(this, in, batched);
+    }
 }

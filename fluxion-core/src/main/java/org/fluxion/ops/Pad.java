@@ -102,4 +102,9 @@ public record Pad(int[] before, int[] after, double value) implements Primitive 
     public String toString() {
         return "Pad[before=" + Arrays.toString(before) + ", after=" + Arrays.toString(after) + ", value=" + value + "]";
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Ops.bind(new Pad(Batching.prependZero(before), Batching.prependZero(after), value), in[0]);
+    }
 }

@@ -10,8 +10,21 @@ import org.fluxion.tensor.TensorType;
  * <p>A primitive instance carries its static parameters (axes, target shape, stride...), so a node of a
  * traced graph is simply a primitive plus its inputs. Operations not built from a primitive here are
  * composites of primitives and need no rules of their own.
+ *
+ * <p>The set is closed: the primitives of this package are listed below, and everything else enters
+ * through one of two open doors, {@link CustomPrimitive} (a user's function with its own rules) and
+ * {@link CompilerPrimitive} (what only the compiler creates: fused kernels, rewritten patterns,
+ * checkpoints, structured control flow). A rule every primitive must state has no default, so a
+ * primitive that forgets it does not compile.
  */
-public interface Primitive {
+public sealed interface Primitive permits
+        Unary, Binary, Where, Cast, MatMul, Reduce, ArgReduce, Concat, Pad, Gather, ScatterAdd,
+        ViewPrimitives.Reshape, ViewPrimitives.Permute, ViewPrimitives.Expand, ViewPrimitives.Slice,
+        ViewPrimitives.Copy,
+        ConvolutionPrimitives.Conv2d, ConvolutionPrimitives.Conv2dInputGrad, ConvolutionPrimitives.Conv2dWeightGrad,
+        ConvolutionPrimitives.MaxPool2d, ConvolutionPrimitives.MaxPool2dGrad, ConvolutionPrimitives.MaxPool2dSelect,
+        ConvolutionPrimitives.AvgPool2d, ConvolutionPrimitives.AvgPool2dGrad,
+        CustomPrimitive, CompilerPrimitive {
     /** Name used in error messages and graph printouts, e.g. {@code add}, {@code sum}. */
     String name();
 
@@ -76,4 +89,17 @@ public interface Primitive {
     default Tensor jvp(Tensor[] inputs, Tensor[] tangents, Tensor output) {
         throw new UnsupportedOperationException(name() + ": this primitive has no JVP rule yet");
     }
+
+    /**
+     * Batching rule ({@code vmap}): this primitive applied to a batch of examples at once. The inputs
+     * flagged in {@code batched} carry the batch on axis 0 ({@code [size, d...]} for a per-example
+     * {@code [d...]}); the others are the same for every example and have their per-example shape. At
+     * least one input is batched. Returns the batched output {@code [size, e...]}, where {@code out[b]}
+     * equals this primitive applied to example {@code b} of the batched inputs and the unbatched inputs
+     * as they are. Written with {@link Ops#bind} only, so that the result is differentiable and traceable.
+     *
+     * <p>No default: a primitive states its rule, or chooses {@link Batching#byLoop} (one call per
+     * example) explicitly and says why no better rule exists. {@link Batching} holds the shared helpers.
+     */
+    Tensor batch(Tensor[] inputs, boolean[] batched, int size);
 }

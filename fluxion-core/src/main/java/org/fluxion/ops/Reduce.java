@@ -311,4 +311,21 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
     public String toString() {
         return "Reduce[" + op.label() + ", axes=" + Arrays.toString(axes) + ", keepDims=" + keepDims + "]";
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // The same axes shifted past the batch axis. No axes means "all axes", which must not become
+        // "all axes including the batch"; a scalar example reduces over nothing, which leaves it unchanged
+        // up to the result dtype (e.g. the int64 sum of an int32).
+        int rank = Batching.exampleRank(in[0], true);
+        int[] shifted = Shape.normalizeAxes(axes, rank, name());
+        if (shifted.length == 0) {
+            DType dtype = outputType(Batching.exampleType(in[0], true)).dtype();
+            return in[0].dtype() == dtype ? in[0] : Ops.bind(new Cast(dtype), in[0]);
+        }
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i]++;
+        }
+        return Ops.bind(new Reduce(op, shifted, keepDims), in[0]);
+    }
 }

@@ -74,4 +74,11 @@ public record ScatterAdd(int axis) implements Primitive {
         ScatterAddKernel.scatterAdd(KernelViews.strided(y), a, KernelViews.strided(index), KernelViews.strided(source));
         return y;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // A shared target, index or source is broadcast along the batch (a view), then the axis is shifted.
+        return Ops.bind(new ScatterAdd(Batching.shifted(axis, Batching.exampleRank(in[0], batched[0]), name())),
+                Batching.allBatched(in, batched, size));
+    }
 }

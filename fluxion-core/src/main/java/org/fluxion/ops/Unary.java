@@ -120,4 +120,10 @@ public record Unary(UnaryOp op) implements Primitive {
         });
         return y;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // Elementwise on one input: the batch axis is just one more axis.
+        return Ops.bind(this, in);
+    }
 }

@@ -51,6 +51,11 @@ public final class ViewPrimitives {
             }
             return Tensor.view(x.storage(), shape, strides, x.offset());
         }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Ops.bind(new Reshape(Batching.withBatch(size, shape)), in[0]);
+    }
     }
 
     /** Primitive: axes reordered; axis i of the result is axis {@code order[i]} of the input. */
@@ -120,6 +125,11 @@ public final class ViewPrimitives {
         public String toString() {
             return "Permute" + Arrays.toString(order);
         }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Ops.bind(new Permute(Batching.shiftedOrder(order, Batching.exampleRank(in[0], true), name())), in[0]);
+    }
     }
 
     /** Primitive: a broadcast view to a larger shape (NumPy rules); broadcast axes get stride 0. */
@@ -153,6 +163,13 @@ public final class ViewPrimitives {
         public Tensor compute(TensorType out, Tensor... in) {
             return Tensor.view(in[0].storage(), shape, Views.broadcastStrides(in[0], shape), in[0].offset());
         }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // Ranks aligned from the right as for broadcasting, then the batch expanded with the rest.
+        Tensor x = Batching.withRank(in[0], Batching.exampleRank(in[0], true), shape.rank());
+        return Ops.bind(new Expand(Batching.withBatch(size, shape)), x);
+    }
     }
 
     /**
@@ -222,6 +239,12 @@ public final class ViewPrimitives {
             strides[a] *= step;
             return Tensor.view(x.storage(), out.shape(), strides, offset);
         }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Ops.bind(new Slice(Batching.shifted(axis, Batching.exampleRank(in[0], true), name()), start, end, step),
+                in[0]);
+    }
     }
 
     /** Primitive: a contiguous copy with its own storage. */
@@ -259,5 +282,11 @@ public final class ViewPrimitives {
             org.fluxion.kernels.Copy.strided(KernelViews.strided(x), y.storage().array(), 0);
             return y;
         }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        // Elementwise on one input: the batch axis is just one more axis.
+        return Ops.bind(this, in);
+    }
     }
 }

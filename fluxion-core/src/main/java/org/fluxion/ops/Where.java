@@ -90,4 +90,9 @@ public record Where() implements Primitive {
         }
         return i;
     }
+
+    @Override
+    public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+        return Batching.broadcasting(this, in, batched);
+    }
 }

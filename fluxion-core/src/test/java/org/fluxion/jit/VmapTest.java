@@ -11,24 +11,19 @@ import java.util.Map;
 import java.util.function.Function;
 import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.ops.Batching;
 import org.fluxion.ops.Conv2dOptions;
 import org.fluxion.ops.Convolutions;
+import org.fluxion.ops.CustomPrimitive;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Pool2dOptions;
-import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class VmapTest {
     private static final double TOL = 1e-12;
-
-    @BeforeEach
-    void clearFallbacks() {
-        BatchRules.FALLBACKS.get().clear();
-    }
 
     private static Tensor randn64(long seed, int... dims) {
         return Tensor.randn(seed, dims).to(DType.FLOAT64);
@@ -48,8 +43,22 @@ class VmapTest {
         assertTrue(actual.allClose(expected, TOL, TOL), () -> "expected " + expected + " got " + actual);
     }
 
-    private static void assertNoFallback() {
-        assertEquals(List.of(), BatchRules.FALLBACKS.get(), "primitives that ran once per example");
+    /** How many equations of {@code f}'s traced graph at {@code x} apply the primitive named {@code name}. */
+    private static long count(Function<Tensor, Tensor> f, Tensor x, String name) {
+        return Jit.makeGraph(f, x).equations.stream().filter(e -> e.primitive().name().equals(name)).count();
+    }
+
+    /**
+     * Asserts that {@code vmap(f)} on the batch {@code xs} applies each named primitive {@code times} as
+     * often as {@code f} does on one example: 1 for a batching rule of one call, the batch size for a
+     * primitive that chose {@link org.fluxion.ops.Batching#byLoop}.
+     */
+    private static void assertCalls(Function<Tensor, Tensor> f, Tensor xs, int times, String... names) {
+        for (String name : names) {
+            long perExample = count(f, xs.select(0, 0), name);
+            assertTrue(perExample > 0, name + " is not in the per-example graph");
+            assertEquals(times * perExample, count(Vmap.vmap(f), xs, name), name + ": equations in vmap's graph");
+        }
     }
 
     @Test
@@ -59,7 +68,6 @@ class VmapTest {
         Tensor y = Vmap.vmap(f).apply(x);
         assertClose(loop(f, x, 0), y);
         assertEquals(List.of(5), List.of(y.dims()[0]));
-        assertNoFallback();
     }
 
     /** Logistic loss of one example: {@code log(1 + exp(-y * x.w))}, x [d], y [] (+1 or -1), w [d]. */
@@ -85,7 +93,6 @@ class VmapTest {
             expected.add(Functional.grad((Tensor v) -> logistic(v, xi, yi)).apply(w));
         }
         assertClose(Tensor.stack(0, expected), g);
-        assertNoFallback();
     }
 
     @Test
@@ -99,7 +106,6 @@ class VmapTest {
         // d/dw (x.w - y)^2 = 2 (x.w - y) x
         Tensor residual = xs.matmul(w).sub(ys);
         assertClose(xs.mul(residual.unsqueeze(1)).mul(2), g);
-        assertNoFallback();
     }
 
     private static Tensor mlpLoss(Map<String, Tensor> p, Tensor x, Tensor y) {
@@ -129,7 +135,6 @@ class VmapTest {
             }
             assertClose(Tensor.stack(0, expected), g.get(k));
         }
-        assertNoFallback();
     }
 
     @Test
@@ -161,7 +166,6 @@ class VmapTest {
                 assertEquals(e.item(), d.get(i, j), TOL);
             }
         }
-        assertNoFallback();
     }
 
     @Test
@@ -226,7 +230,6 @@ class VmapTest {
         };
         Tensor x = randn64(60, 5, 4);
         assertClose(loop(f, x, 0), Vmap.vmap(f).apply(x));
-        assertNoFallback();
     }
 
     @Test
@@ -241,8 +244,8 @@ class VmapTest {
         }
     }
 
-    /** A primitive without a batching rule: x^3 elementwise. */
-    record Cube() implements Primitive {
+    /** A user's primitive that batches by the loop: x^3 elementwise. */
+    record Cube() implements CustomPrimitive {
         @Override
         public String name() {
             return "cube";
@@ -263,14 +266,20 @@ class VmapTest {
         public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
             return new Tensor[] {g.mul(in[0].square()).mul(3)};
         }
+
+        /** The named loop, as a user's primitive without a rule of one call would choose. */
+        @Override
+        public Tensor batch(Tensor[] in, boolean[] batched, int size) {
+            return Batching.byLoop(this, in, batched, size);
+        }
     }
 
     @Test
-    void primitiveWithoutARuleFallsBackToALoop() {
+    void primitiveThatChoosesTheLoopRunsOncePerExample() {
         Function<Tensor, Tensor> f = x -> Ops.bind(new Cube(), x).sum(new int[] {1}, false);
         Tensor x = randn64(70, 4, 2, 3);
         assertClose(loop(f, x, 0), Vmap.vmap(f).apply(x));
-        assertEquals(List.of("cube"), BatchRules.FALLBACKS.get());
+        assertCalls(f, x, 4, "cube");
         Tensor g = Functional.grad((Tensor v) -> Vmap.vmap(f).apply(v).sum()).apply(x);
         assertClose(x.square().mul(3), g);
     }
@@ -335,11 +344,12 @@ class VmapTest {
         };
         Tensor xs = randn64(101, 3, 2, 2, 6, 6);
         assertClose(loop(f, xs, 0), Vmap.vmap(f).apply(xs));
-        assertNoFallback();
+        assertCalls(f, xs, 1, "conv2d", "maxPool2d", "avgPool2d");
         // per-example gradients: the input gradient, pooling gradients and (by the loop) the weight gradient
         Tensor gx = Vmap.vmap(Functional.grad(f)).apply(xs);
         assertClose(loop(Functional.grad(f), xs, 0), gx);
-        assertNoFallback(); // conv2dInputGrad, maxPool2dGrad, avgPool2dGrad have rules
+        // conv2dInputGrad, maxPool2dGrad, avgPool2dGrad have rules of one call
+        assertCalls(Functional.grad(f), xs, 1, "conv2dInputGrad", "maxPool2dGrad", "avgPool2dGrad");
         var perExampleW = Vmap.vmapN(a -> new Tensor[] {Functional.grad((Tensor v) -> {
             Tensor h = Convolutions.conv2d(a[1], v, null, conv).tanh();
             return Convolutions.maxPool2d(h, Pool2dOptions.of(2)).square().sum();
@@ -353,6 +363,25 @@ class VmapTest {
             }).apply(w);
             assertClose(expected, gw.select(0, i));
         }
-        assertTrue(BatchRules.FALLBACKS.get().contains("conv2dWeightGrad"), BatchRules.FALLBACKS.get()::toString);
+        // the weight gradient sums over the image batch, so it chose the loop: once per example
+        Function<Tensor, Tensor> weightGrad = x -> Functional.grad((Tensor v) -> {
+            Tensor h = Convolutions.conv2d(x, v, null, conv).tanh();
+            return Convolutions.maxPool2d(h, Pool2dOptions.of(2)).square().sum();
+        }).apply(w);
+        assertCalls(weightGrad, xs, 3, "conv2dWeightGrad");
+    }
+
+    /** The vmap column of the rule specs shares its index tensors; here the indices are batched. */
+    @Test
+    void gatherAndScatterAddWithBatchedIndices() {
+        Tensor src = randn64(110, 3, 4);
+        Tensor idx = Tensor.of(new long[] {0, 3, 1, 2, 2, 0, 3, 3, 1, 0, 0, 2}, 2, 3, 2); // [B=2, 3, 2]
+        Function<Tensor[], Tensor> one = a -> {
+            Tensor g = a[0].gather(1, a[1]);                                        // [3, 2]
+            return Tensor.zeros(DType.FLOAT64, 4, 2).scatterAdd(0, a[1], g.square()).add(g.sum());
+        };
+        Tensor got = Vmap.vmapN(a -> new Tensor[] {one.apply(a)}, -1, 0).apply(new Tensor[] {src, idx})[0];
+        assertClose(Tensor.stack(0, one.apply(new Tensor[] {src, idx.select(0, 0)}),
+                one.apply(new Tensor[] {src, idx.select(0, 1)})), got);
     }
 }
