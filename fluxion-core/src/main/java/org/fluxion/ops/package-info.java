@@ -1,6 +1,9 @@
 /**
  * The primitive table: each {@link org.fluxion.ops.Primitive} (a record carrying its static parameters) states
- * its shape/dtype rule, its kernel, its VJP and JVP rules and what its VJP reads;
+ * its shape/dtype rule, its kernel, its VJP and JVP rules, what its VJP reads and its batching rule (vmap;
+ * {@link org.fluxion.ops.Batching#byLoop} when it is batched one example at a time). {@code Primitive} is
+ * sealed: users' rules implement {@link org.fluxion.ops.CustomPrimitive}, what only the compiler creates
+ * {@link org.fluxion.ops.CompilerPrimitive};
  * {@link org.fluxion.ops.Ops#bind} is the single entry point that applies one. The elementwise families are
  * enums ({@link org.fluxion.ops.UnaryOp}, {@link org.fluxion.ops.BinaryOp}, {@link org.fluxion.ops.ReduceOp})
  * whose constants hold one formula each. Classes named by what they group ({@code Reductions},
