@@ -35,7 +35,7 @@ import org.fluxion.tensor.Tensor;
  * matmul (the batch becomes one more broadcast batch axis, so {@code [B, n, k] @ [k, m]} is one GEMM);
  * gather and scatter-add (an unbatched operand is broadcast along the batch); conv2d with shared weights,
  * its input gradient, max/avg pooling and their gradients (the batch is merged into the image batch
- * {@code N}); {@link Checkpoint checkpointed} functions (their forward graph batched, checkpointed again).
+ * {@code N}); {@link Remat checkpointed} functions (their forward graph batched, checkpointed again).
  * An equation none of whose inputs is batched runs once, unbatched.
  *
  * <p><b>The loop.</b> Each primitive states its rule ({@link org.fluxion.ops.Primitive#batch}, no

@@ -6,7 +6,7 @@
  * {@code Liveness}: buffer reuse), and runs the resulting {@code Plan}, cached per input signature in a
  * bounded {@code PlanCache}. Beside compilation: {@link org.fluxion.jit.Vmap} ({@code BatchRules} interprets a graph with each
  * primitive's own batching rule), {@link org.fluxion.jit.Control} (cond, whileLoop, fori, scan, differentiable, also
- * in reverse mode through loops) and {@link org.fluxion.jit.Checkpoint} (rematerialization).
+ * in reverse mode through loops) and {@link org.fluxion.jit.Remat} (rematerialization).
  *
  * <p>Dependencies: tensor, ops, autodiff (derivatives of traced graphs), jit.codegen.
  */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.fluxion.jit.Checkpoint;
+import org.fluxion.jit.Remat;
 import org.fluxion.jit.Control;
 import org.fluxion.jit.Jit;
 import org.fluxion.ops.ArgReduce;
@@ -189,7 +189,7 @@ final class PrimitiveSpecs {
             }, x.get(1), x.get(0));
             return Tensor.concat(0, List.of(r.ys().reshape(-1), r.carry()));
         };
-        var remat = Checkpoint.checkpointN((Tensor[] x) -> x[0].mul(x[1]).sin().add(x[0].exp()).sum());
+        var remat = Remat.checkpointN((Tensor[] x) -> x[0].mul(x[1]).sin().add(x[0].exp()).sum());
         // The specs run the traced graph through the rule table (Graph.evaluate), so that their derivatives
         // go through the structured operations' rules rather than through the eager Java control flow.
         return List.of(

@@ -20,7 +20,7 @@ import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 import org.junit.jupiter.api.Test;
 
-class CheckpointTest {
+class RematTest {
     private static final double TOL = 1e-12;
 
     private static Tensor randn64(long seed, int... dims) {
@@ -45,8 +45,8 @@ class CheckpointTest {
     @Test
     void gradientsEqualTheUncheckpointedOnes() {
         Tensor[] args = blockArgs();
-        var plain = Functional.valueAndGrad(CheckpointTest::block).apply(args);
-        var remat = Functional.valueAndGrad(Checkpoint.checkpointN(CheckpointTest::block)).apply(args);
+        var plain = Functional.valueAndGrad(RematTest::block).apply(args);
+        var remat = Functional.valueAndGrad(Remat.checkpointN(RematTest::block)).apply(args);
         assertClose(plain.value(), remat.value());
         for (int i = 0; i < args.length; i++) {
             assertClose(plain.grads()[i], remat.grads()[i]);
@@ -56,7 +56,7 @@ class CheckpointTest {
     @Test
     void secondOrderEqualsTheUncheckpointedOne() {
         Function<Tensor, Tensor> f = x -> x.tanh().mul(x.sin()).mul(x).sum();
-        Function<Tensor, Tensor> cf = Checkpoint.checkpoint(f);
+        Function<Tensor, Tensor> cf = Remat.checkpoint(f);
         Tensor x = randn64(10, 2, 3);
         Tensor v = randn64(11, 2, 3);
         // forward over reverse
@@ -78,7 +78,7 @@ class CheckpointTest {
         for (Tensor t : args) {
             t.requiresGrad(true);
         }
-        Tensor y = Checkpoint.checkpointN(CheckpointTest::block).apply(args);
+        Tensor y = Remat.checkpointN(RematTest::block).apply(args);
         assertEquals("checkpoint", Autograd.gradFnName(y));
         assertEquals("sum", Autograd.gradFnName(block(args)));
     }
@@ -126,7 +126,7 @@ class CheckpointTest {
 
     /** How many checkpoint equations {@code f}'s traced graph at {@code x} holds. */
     private static long count(Function<Tensor, Tensor> f, Tensor x) {
-        return Jit.makeGraph(f, x).equations.stream().filter(e -> e.primitive() instanceof Checkpoint.Remat).count();
+        return Jit.makeGraph(f, x).equations.stream().filter(e -> e.primitive() instanceof Remat.Call).count();
     }
 
     @Test
@@ -135,7 +135,7 @@ class CheckpointTest {
             CountedSquare sq = new CountedSquare(new AtomicInteger(), new ArrayList<>());
             // the square's result is read by the backward of exp (which keeps its input): kept unless remat
             Function<Tensor, Tensor> f = x -> Ops.bind(sq, x).exp().sum();
-            Function<Tensor, Tensor> g = checkpointed ? Checkpoint.checkpoint(f) : f;
+            Function<Tensor, Tensor> g = checkpointed ? Remat.checkpoint(f) : f;
             Tensor x = randn64(20, 50).requiresGrad(true);
             Tensor loss = g.apply(x);
             assertEquals(1, sq.calls().get(), "forward runs of the square before backward");
@@ -158,7 +158,7 @@ class CheckpointTest {
         Function<Tensor, Tensor> f = x -> x.tanh().mul(x.cos()).sum();
         Tensor x = randn64(30, 3, 4);
         Tensor expected = Functional.grad(f).apply(x);
-        var jitted = Jit.jit(Functional.grad(Checkpoint.checkpoint(f)));
+        var jitted = Jit.jit(Functional.grad(Remat.checkpoint(f)));
         assertClose(expected, jitted.apply(x));
         assertClose(expected, jitted.apply(x)); // the cached plan
         Tensor x2 = randn64(31, 3, 4);
@@ -166,10 +166,10 @@ class CheckpointTest {
         Graph traced = jitted.tracedGraph(x);
         assertEquals(1, traced.count("checkpoint"), traced::toString);
         // grad of jit of checkpoint, and a captured tracer of the jit trace
-        assertClose(expected, Functional.grad(Jit.jit(Checkpoint.checkpoint(f))).apply(x));
+        assertClose(expected, Functional.grad(Jit.jit(Remat.checkpoint(f))).apply(x));
         var captures = Jit.jit((Tensor y) -> {
             Tensor s = y.sum();
-            return Functional.grad(Checkpoint.checkpoint((Tensor z) -> z.mul(s).tanh().sum())).apply(y);
+            return Functional.grad(Remat.checkpoint((Tensor z) -> z.mul(s).tanh().sum())).apply(y);
         });
         Tensor s = x.sum();
         assertClose(Functional.grad((Tensor z) -> z.mul(s).tanh().sum()).apply(x), captures.apply(x));
@@ -182,7 +182,7 @@ class CheckpointTest {
         // w is used inside the checkpointed block (captured, and through a value computed from it) and outside
         Function<Tensor, Tensor> inner = h -> h.matmul(w).tanh().matmul(w.mul(2)).sin();
         List<Tensor> plain = gradsOf(inner, x, w);
-        List<Tensor> remat = gradsOf(Checkpoint.checkpoint(inner), x, w);
+        List<Tensor> remat = gradsOf(Remat.checkpoint(inner), x, w);
         assertClose(plain.get(0), remat.get(0));
         assertClose(plain.get(1), remat.get(1));
     }
@@ -200,17 +200,17 @@ class CheckpointTest {
     void vmapOfGradOfACheckpointedFunction() {
         Function<Tensor, Tensor> f = x -> x.tanh().mul(x).sum();
         Tensor xs = randn64(50, 5, 3);
-        Tensor g = Vmap.vmap(Functional.grad(Checkpoint.checkpoint(f))).apply(xs);
+        Tensor g = Vmap.vmap(Functional.grad(Remat.checkpoint(f))).apply(xs);
         List<Tensor> expected = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             expected.add(Functional.grad(f).apply(xs.select(0, i)));
         }
         assertClose(Tensor.stack(0, expected), g);
         // Remat's rule batches its forward graph: one checkpoint for the batch, not one per example
-        Function<Tensor, Tensor> gradF = Functional.grad(Checkpoint.checkpoint(f));
+        Function<Tensor, Tensor> gradF = Functional.grad(Remat.checkpoint(f));
         assertEquals(count(gradF, xs.select(0, 0)), count(Vmap.vmap(gradF), xs));
         // grad of vmap of a checkpointed function
-        Tensor gv = Functional.grad((Tensor v) -> Vmap.vmap(Checkpoint.checkpoint(f)).apply(v).sum()).apply(xs);
+        Tensor gv = Functional.grad((Tensor v) -> Vmap.vmap(Remat.checkpoint(f)).apply(v).sum()).apply(xs);
         assertClose(Functional.grad(f).apply(xs), gv);
     }
 
@@ -219,10 +219,10 @@ class CheckpointTest {
         Function<Tensor, Tensor> f = x -> x.exp().sum();
         Tensor x = randn64(60, 4).requiresGrad(true);
         try (var mode = GradMode.noGrad()) {
-            Tensor y = Checkpoint.checkpoint(f).apply(x);
+            Tensor y = Remat.checkpoint(f).apply(x);
             assertNull(Autograd.gradFnName(y));
             assertClose(f.apply(x.detach()), y);
         }
-        assertNotNull(Autograd.gradFnName(Checkpoint.checkpoint(f).apply(x)));
+        assertNotNull(Autograd.gradFnName(Remat.checkpoint(f).apply(x)));
     }
 }

@@ -44,8 +44,8 @@ import org.fluxion.tensor.TensorType;
  * <p>Because {@code f} is traced, it must not branch in Java on tensor values (use the structured control
  * flow of {@link Jit}), and its Java side effects happen once per call, at trace time.
  */
-public final class Checkpoint {
-    private Checkpoint() {
+public final class Remat {
+    private Remat() {
     }
 
     /** {@code f} rematerialized in reverse mode; see the class documentation. */
@@ -68,7 +68,7 @@ public final class Checkpoint {
         };
     }
 
-    /** Traces {@code f} on abstract copies of {@code xs} and applies the result as one {@link Remat} primitive. */
+    /** Traces {@code f} on abstract copies of {@code xs} and applies the result as one {@link Call} primitive. */
     static Tensor apply(String name, Function<Tensor[], Tensor> f, Tensor[] xs) {
         for (int i = 0; i < xs.length; i++) {
             if (xs[i] == null) {
@@ -96,7 +96,7 @@ public final class Checkpoint {
             args.add(Trace.tensorOf(outer));
         }
         Graph forward = liftTrackedConstants(traced, args);
-        return Ops.bind(new Remat(name, forward), args.toArray(Tensor[]::new));
+        return Ops.bind(new Call(name, forward), args.toArray(Tensor[]::new));
     }
 
     /**
@@ -139,9 +139,9 @@ public final class Checkpoint {
 
     /**
      * The primitive of one checkpointed call: {@code forward}'s single output of its inputs, computed
-     * without recording; derivatives by recomputation (see {@link Checkpoint}). Equality is identity.
+     * without recording; derivatives by recomputation (see {@link Remat}). Equality is identity.
      */
-    static final class Remat implements CompilerPrimitive, Printer.Described {
+    static final class Call implements CompilerPrimitive, Printer.Described {
         final String name;
         final Graph forward;
         private final TensorType out;
@@ -149,7 +149,7 @@ public final class Checkpoint {
         private final Map<Integer, Graph> vjps = new ConcurrentHashMap<>();
         private volatile Graph jvp;
 
-        Remat(String name, Graph forward) {
+        Call(String name, Graph forward) {
             this.name = name;
             this.forward = forward;
             this.out = forward.outputs.get(0).type;
