@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code mvn verify} runs the fixed budget of {@value #DEFAULT_CASES} seeds from
  * {@value #DEFAULT_FIRST_SEED}. {@code -Dfuzz.cases=N} runs N seeds, {@code -Dfuzz.seed=S} starts at S (one
- * case unless {@code fuzz.cases} says more):
+ * case unless {@code fuzz.cases} says more), {@code -Dfuzz.operations=M} generates up to M operations per
+ * program instead of 10 (the seed then names another program):
  * {@code mvn -B -pl fluxion-core test -Dtest=DifferentialFuzzTest -Dfuzz.seed=S}.
  */
 class DifferentialFuzzTest {
-    static final int DEFAULT_CASES = 500;
+    static final int DEFAULT_CASES = 800;
     static final long DEFAULT_FIRST_SEED = 1;
     /** Shrinking reruns every mode per candidate: only the first failures are shrunk. */
     private static final int SHRUNK = Integer.getInteger("fuzz.shrink", 5);
@@ -27,13 +28,16 @@ class DifferentialFuzzTest {
         String seedProperty = System.getProperty("fuzz.seed");
         long first = seedProperty == null ? DEFAULT_FIRST_SEED : Long.parseLong(seedProperty);
         int cases = Integer.getInteger("fuzz.cases", seedProperty == null ? DEFAULT_CASES : 1);
+        int operations = Integer.getInteger("fuzz.operations", 10);
         List<String> failures = new ArrayList<>();
         long start = System.nanoTime();
         for (long seed = first; seed < first + cases; seed++) {
-            Program p = Generator.generate(seed);
+            Program p = Generator.generate(seed, operations);
             Differential.Mismatch m = Differential.check(p);
             if (m != null) {
-                failures.add(report(p, m, failures.size() < SHRUNK));
+                // The first failures in full, shrunk; the others in one line each, to rerun by seed.
+                failures.add(failures.size() < SHRUNK ? report(p, m, operations)
+                        : "fuzz seed " + seed + ": " + m.pair() + ": " + m.detail().lines().findFirst().orElse(""));
                 System.out.println(failures.getLast());
             }
         }
@@ -46,12 +50,11 @@ class DifferentialFuzzTest {
         }
     }
 
-    static String report(Program p, Differential.Mismatch m, boolean shrink) {
-        Shrinker.Result r = shrink ? Shrinker.shrink(p, m) : new Shrinker.Result(p, m);
+    static String report(Program p, Differential.Mismatch m, int operations) {
+        Shrinker.Result r = Shrinker.shrink(p, m);
         return "fuzz seed " + p.seed + ": " + r.mismatch().left() + " and " + r.mismatch().right() + " disagree\n  "
                 + r.mismatch().detail() + "\n  rerun: mvn -B -pl fluxion-core test -Dtest=DifferentialFuzzTest "
-                + "-Dfuzz.seed=" + p.seed + "\n  program" + (shrink ? " (shrunk from " + p.nodes.size()
-                + " operations to " + r.program().nodes.size() + ")" : "") + ":\n"
-                + r.program().toJava().indent(4);
+                + "-Dfuzz.seed=" + p.seed + (operations == 10 ? "" : " -Dfuzz.operations=" + operations) + "\n  program (shrunk from " + p.nodes.size() + " operations to "
+                + r.program().nodes.size() + "):\n" + r.program().toJava().indent(4);
     }
 }

@@ -50,7 +50,12 @@ final class Generator {
 
     /** The program of {@code seed}: 2 to 10 operations over 1 to 5 arguments. */
     static Program generate(long seed) {
-        return new Generator(seed, true, 10).build(seed);
+        return generate(seed, 10);
+    }
+
+    /** The program of {@code seed}: 2 to {@code maxOperations} operations over 1 to 5 arguments. */
+    static Program generate(long seed, int maxOperations) {
+        return new Generator(seed, true, Math.max(2, maxOperations)).build(seed);
     }
 
     private Program build(long seed) {
@@ -361,6 +366,19 @@ final class Generator {
     private boolean binary() {
         Binary op = BINARY.get(rng.nextInt(BINARY.size()));
         int a = pick();
+        if (rng.nextInt(5) == 0) {
+            // A uniform constant, often the identity of the operation: what algebraic simplification
+            // removes, correct only when the result keeps the other operand's shape.
+            int[] dc = broadcastPartner(dimsOf(a), true);
+            double c = new double[] {0.0, 1.0, 1.0, 2.5}[rng.nextInt(4)];
+            Tensor constant = Tensor.full(c, DType.FLOAT64, dc);
+            String t = "Tensor.full(" + c + ", DType.FLOAT64" + (dc.length == 0 ? "" : ", "
+                    + Arrays.toString(dc).replaceAll("[\\[\\]]", "")) + ")";
+            boolean left = rng.nextBoolean();
+            return emit(new int[] {a}, x -> left ? op.f.apply(constant, x[0]) : op.f.apply(x[0], constant),
+                    n -> left ? t + "." + op.name + "(" + n[0] + ")" : n[0] + "." + op.name + "(" + t + ")",
+                    x -> left ? op.smooth.test(constant, x[0]) : op.smooth.test(x[0], constant)) != null;
+        }
         Integer b = rng.nextInt(8) == 0 ? Integer.valueOf(a) : operand(broadcastPartner(dimsOf(a), true));
         if (b == null) {
             return false;
@@ -736,7 +754,9 @@ final class Generator {
 
     /**
      * {@code cond}, {@code fori}, {@code whileLoop} and {@code scan}, their bodies reading a value of the
-     * enclosing program ({@code b}, a capture) of a shape that broadcasts into the carry's.
+     * enclosing program ({@code b}, a capture) of a shape that broadcasts into the carry's. A factor b
+     * applied at every iteration is kept below 3, so that the loop does not amplify rounding differences
+     * between modes beyond the tolerance.
      */
     private boolean control() {
         int a = pick();
@@ -746,26 +766,31 @@ final class Generator {
             return false;
         }
         int[] args = {a, b};
+        // The body reads the capture b directly, or computes from it (cos b) inside the body: the
+        // derivative with respect to b must then flow through the body's own operations.
+        boolean inside = rng.nextBoolean();
+        Function<Tensor, Tensor> use = inside ? Tensor::cos : t -> t;
+        String u = inside ? ".cos()" : "";
         switch (rng.nextInt(4)) {
             case 0 -> {
-                return emit(args, x -> Control.cond(x[0].sum().gt(0.0), v -> v.mul(x[1]).sin(), v -> v.tanh().add(x[1]),
-                                x[0]),
-                        s -> "Control.cond(" + s[0] + ".sum().gt(0.0), v -> v.mul(" + s[1] + ").sin(), v -> v.tanh().add("
-                                + s[1] + "), " + s[0] + ")",
-                        x -> Math.abs(x[0].sum().item()) > MARGIN) != null;
+                return emit(args, x -> Control.cond(x[0].sum().gt(0.0), v -> v.mul(use.apply(x[1])).sin(),
+                                v -> v.tanh().add(x[1]), x[0]),
+                        s -> "Control.cond(" + s[0] + ".sum().gt(0.0), v -> v.mul(" + s[1] + u + ").sin(), "
+                                + "v -> v.tanh().add(" + s[1] + "), " + s[0] + ")",
+                        x -> Math.abs(x[0].sum().item()) > MARGIN && maxAbs(x[1]) < 3) != null;
             }
             case 1 -> {
-                return emit(args, x -> Control.fori(0, 3, (i, c) -> c.tanh().mul(x[1]).add(x[0]), x[0]),
-                        s -> "Control.fori(0, 3, (i, c) -> c.tanh().mul(" + s[1] + ").add(" + s[0] + "), " + s[0] + ")")
-                        != null;
+                return emit(args, x -> Control.fori(0, 3, (i, c) -> c.tanh().mul(use.apply(x[1])).add(x[0]), x[0]),
+                        s -> "Control.fori(0, 3, (i, c) -> c.tanh().mul(" + s[1] + u + ").add(" + s[0] + "), " + s[0]
+                                + ")", x -> maxAbs(x[1]) < 3) != null;
             }
             case 2 -> {
                 return emit(args, x -> Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2),
-                                c -> List.of(c.get(0).add(1), c.get(1).sin().mul(x[1]).add(x[0])),
+                                c -> List.of(c.get(0).add(1), c.get(1).sin().mul(use.apply(x[1])).add(x[0])),
                                 List.of(Tensor.scalar(0, DType.INT32), x[0])).get(1),
                         s -> "Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2), c -> List.of(c.get(0).add(1), "
-                                + "c.get(1).sin().mul(" + s[1] + ").add(" + s[0] + ")), List.of(Tensor.scalar(0, "
-                                + "DType.INT32), " + s[0] + ")).get(1)") != null;
+                                + "c.get(1).sin().mul(" + s[1] + u + ").add(" + s[0] + ")), List.of(Tensor.scalar(0, "
+                                + "DType.INT32), " + s[0] + ")).get(1)", x -> maxAbs(x[1]) < 3) != null;
             }
             default -> {
                 if (d.length == 0) {
@@ -778,11 +803,11 @@ final class Generator {
                 boolean ys = rng.nextBoolean();
                 String pick = ys ? ".ys()" : ".carry()";
                 return emit(new int[] {a, h0}, x -> {
-                    Control.ScanResult<Tensor> r = Control.scan(
-                            (h, xt) -> new Control.Step<>(h.mul(0.5).add(xt).tanh(), h.mul(xt)), x[1], x[0]);
+                    Control.ScanResult<Tensor> r = Control.scan((h, xt) -> new Control.Step<>(
+                            h.mul(0.5).add(xt.mul(use.apply(x[1]))).tanh(), h.mul(xt)), x[1], x[0]);
                     return ys ? r.ys() : r.carry();
-                }, s -> "Control.scan((Tensor h, Tensor xt) -> new Control.Step<>(h.mul(0.5).add(xt).tanh(), h.mul(xt)), "
-                        + s[1] + ", " + s[0] + ")" + pick) != null;
+                }, s -> "Control.scan((Tensor h, Tensor xt) -> new Control.Step<>(h.mul(0.5).add(xt.mul(" + s[1] + u
+                        + ")).tanh(), h.mul(xt)), " + s[1] + ", " + s[0] + ")" + pick) != null;
             }
         }
     }
