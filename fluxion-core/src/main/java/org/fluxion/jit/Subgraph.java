@@ -44,7 +44,7 @@ final class Subgraph {
      * operation that runs it.
      */
     static Subgraph trace(TensorType[] args, Function<List<Tensor>, Object> f) {
-        Trace trace = new Trace(Tracing.current(), true);
+        Trace trace = new Trace(Tracing.current(), true, true);
         List<Tensor> tracers = new ArrayList<>(args.length);
         for (TensorType t : args) {
             tracers.add(trace.newInput(t));

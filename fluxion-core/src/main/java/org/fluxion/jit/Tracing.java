@@ -17,7 +17,11 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /** Records {@code primitive(inputs)} (of result type {@code out}) in the trace its inputs belong to. */
+    /**
+     * Records {@code primitive(inputs)} (of result type {@code out}) in the innermost trace its inputs
+     * belong to, or in the current trace when that is the function of a structured operation nested in it
+     * ({@link Trace#keepsOperations}): its inputs from enclosing traces become captures.
+     */
     public static Tensor record(Primitive primitive, TensorType out, Tensor... inputs) {
         Trace target = null;
         for (Tensor t : inputs) {
@@ -31,6 +35,14 @@ public final class Tracing {
         }
         if (target.closed) {
             throw EscapedTracerException.of(primitive.name(), out);
+        }
+        Trace current = CURRENT.get();
+        if (current != null && current != target && current.keepsOperations && current.canCapture(target)) {
+            // A loop body computing from a captured value (x.cos() with x of the enclosing function): the
+            // operation belongs to the body, its inputs become captures, and the structured operation's
+            // derivative covers the path through it. Hoisting it into the enclosing trace would record it
+            // there without its derivative, as the body is traced with reverse-mode recording off.
+            target = current;
         }
         return target.record(primitive, out, inputs);
     }
