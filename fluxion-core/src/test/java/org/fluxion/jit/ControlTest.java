@@ -341,6 +341,29 @@ class ControlTest {
         }
     }
 
+    /**
+     * pow(x, 2) at x = 0 feeding a loop: the exponent's partial y log(x) is 0 * (-inf) there; it must not
+     * reach a result when the exponent has no derivative (it is a constant), in any mode.
+     */
+    @Test
+    void hvpThroughALoopOfPowAtZeroIsFinite() {
+        Function<Tensor, Tensor> f = x -> {
+            Tensor s = x.pow(2.0).sum();
+            return Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2),
+                    c -> List.of(c.get(0).add(1), c.get(1).sin().mul(s).add(s)),
+                    List.of(Tensor.scalar(0, DType.INT32), s)).get(1);
+        };
+        Tensor x = f64(0, 0.5, 0.7);
+        Tensor v = f64(0.3, 0.1, -0.2);
+        Tensor fd = numericGrad(p -> Functional.grad(f).apply(p[0]).mul(v).sum(), x)[0];
+        Tensor expected = Functional.hvp(f, x, v);
+        assertTrue(expected.isFinite().to(DType.FLOAT64).min().item() == 1, "eager hvp " + expected);
+        // the Hessian is symmetric: H v = grad(v . grad f)
+        assertClose(fd, expected, 1e-6, "eager hvp vs finite differences");
+        assertClose(expected, Jit.jit((Tensor y) -> Functional.hvp(f, y, v)).apply(x), 1e-9, "jit(hvp)");
+        assertClose(expected, Functional.hvp(Jit.jit(f), x, v), 1e-9, "hvp(jit)");
+    }
+
     @Test
     void aLoopOverConstantsRunsWhileTracing() {
         var f = Jit.jit((Tensor x) -> x.add(Control.whileLoop(c -> c.lt(10), c -> c.add(3), scalar(0))));
