@@ -5,8 +5,8 @@ import org.fluxion.tensor.Tensor;
 /**
  * The partial derivatives of {@code y = a^b}, defined where the textbook formulas give {@code 0 * inf}:
  * <ul>
- *   <li>{@code dy/da = b a^(b-1)}, and {@code 0} where {@code b == 0} ({@code a^0 = 1} does not depend on
- *       {@code a}; the formula gives {@code 0 * 0^(-1) = NaN} at {@code a = 0});</li>
+ *   <li>{@code dy/da = b a^(b-1)}, and {@code 0} at {@code a = 0, b = 0} ({@code a^0 = 1} does not depend
+ *       on {@code a}; the formula gives {@code 0 * 0^(-1) = NaN} there);</li>
  *   <li>{@code dy/db = y log(a)}, and {@code 0} where {@code a == 0} and {@code b >= 0} ({@code 0^b} is
  *       constant for {@code b > 0}; PyTorch's convention, also at {@code b = 0}); NaN for {@code a < 0},
  *       where the real power has no derivative in {@code b}.</li>
@@ -20,14 +20,18 @@ final class PowRule {
     private PowRule() {
     }
 
-    /** {@code dy/da = b a^(b-1)}, 0 where {@code b == 0}; broadcastable to the output. */
+    /**
+     * {@code dy/da = b a^(b-1)}, 0 where {@code a == 0 && b == 0}; broadcastable to the output. Only that
+     * point is masked: elsewhere the formula is smooth, and its derivative in {@code b} at {@code b = 0}
+     * ({@code 1/a}, a mixed second derivative) must survive.
+     */
     static Tensor base(Tensor a, Tensor b) {
-        if (!b.isTraced() && !hasZero(b)) {
+        if ((!b.isTraced() && !hasZero(b)) || (!a.isTraced() && !hasZero(a))) {
             return b.mul(a.pow(b.sub(1)));
         }
-        Tensor zero = b.eq(0);
-        Tensor safe = Tensor.where(zero, Elementwise.scalarLike(1, a), a);
-        return Tensor.where(zero, Elementwise.scalarLike(0, a), b.mul(safe.pow(b.sub(1))));
+        Tensor singular = a.eq(0).logicalAnd(b.eq(0));
+        Tensor safe = Tensor.where(singular, Elementwise.scalarLike(1, a), a);
+        return Tensor.where(singular, Elementwise.scalarLike(0, a), b.mul(safe.pow(b.sub(1))));
     }
 
     /** {@code dy/db = y log(a)}, 0 where {@code a == 0 && b >= 0}; broadcastable to the output. */

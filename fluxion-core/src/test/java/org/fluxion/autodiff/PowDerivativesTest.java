@@ -37,6 +37,18 @@ class PowDerivativesTest {
     }
 
     @Test
+    void mixedSecondDerivativeAtAnExponentOfZeroIsOneOverTheBase() {
+        // d/db (b a^(b-1)) = a^(b-1) (1 + b log a) = 1/a at b = 0: masking d/da where b == 0 alone loses it
+        Function<Tensor, Tensor> dyda = b -> Functional.grad((Tensor a) -> a.pow(b).sum()).apply(f64(1.5, 0.5));
+        Tensor b = f64(0, 0);
+        Function<Tensor, Tensor> mixed = c -> dyda.apply(c).sum();
+        assertArrayEquals(new double[] {1 / 1.5, 1 / 0.5}, Functional.grad(mixed).apply(b).toDoubleArray(), 1e-12,
+                "eager");
+        assertArrayEquals(new double[] {1 / 1.5, 1 / 0.5}, Jit.jit(Functional.grad(mixed)).apply(b).toDoubleArray(),
+                1e-12, "jit");
+    }
+
+    @Test
     void secondDerivativesOfASquareAtZeroAreFiniteInEveryMode() {
         // sum(a^2): Hessian 2 I, also at a = 0, where third-order terms of the rule meet 0 * 0^(-1)
         Function<Tensor, Tensor> f = a -> a.pow(2.0).sum();
