@@ -24,7 +24,8 @@ final class Trace {
     private final boolean capturing;
     /**
      * Whether operations done while this trace is current are recorded here even when all their traced
-     * inputs belong to enclosing traces (see {@link Tracing#record}). True for the functions of structured
+     * inputs belong to enclosing traces, if one of them takes part in differentiation (see
+     * {@link Tracing#record}). True for the functions of structured
      * control flow, which are traced with recording for reverse mode off: an operation on captures hoisted
      * into the enclosing trace would run there untaped, and derivatives would miss the path through it.
      */

@@ -323,6 +323,9 @@ class ControlTest {
         Function<Tensor, Tensor> loop = x -> Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2),
                 c -> List.of(c.get(0).add(1), c.get(1).tanh().mul(x.cos().sum()).add(x)),
                 List.of(Tensor.scalar(0, DType.INT32), x)).get(1).sum();
+        // Without derivatives, a value computed from captures alone is a loop invariant: it runs once,
+        // outside the loop.
+        assertEquals(1, Jit.jit(fori).tracedGraph(f64(0.2, 0.5, 0.7)).count("cos"), "x.cos() hoisted");
         for (var f : List.of(fori, cond, loop)) {
             for (Tensor x : List.of(f64(0.2, 0.5, 0.7), f64(-0.6, 0.1, -0.3))) {
                 Tensor fd = numericGrad(p -> f.apply(p[0]), x)[0];
