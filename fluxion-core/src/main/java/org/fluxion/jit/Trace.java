@@ -106,6 +106,21 @@ final class Trace {
         });
     }
 
+    /**
+     * The tensors of the enclosing trace that this trace's captured inputs stand for, in input order: the
+     * operands a structured operation passes for them. For a value of the parent trace, the tensor the
+     * function used, with its autodiff state (a gradient to track, a tangent), so that derivatives reach it;
+     * a value of a trace further out was captured by the parent too, and the parent's input stands for it.
+     */
+    List<Tensor> capturedOperands() {
+        List<Tensor> operands = new ArrayList<>(captures.size());
+        for (Value outer : captures.keySet()) {
+            Tensor used = capturedTensors.get(outer);
+            operands.add(used != null ? used : tensorOf(outer));
+        }
+        return operands;
+    }
+
     /** Two tensors of one captured value: they must not carry different autodiff state. */
     private static Tensor sameCapture(Tensor first, Tensor second) {
         if (first.autogradMeta() == null) {
