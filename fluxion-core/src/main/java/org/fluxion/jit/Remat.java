@@ -92,9 +92,7 @@ public final class Remat {
         // Closure conversion: captured tracers of the enclosing trace and captured tensors with autodiff
         // state become inputs, so that the primitive's rules see them (and gradients reach them).
         List<Tensor> args = new ArrayList<>(Arrays.asList(xs));
-        for (Value outer : trace.captures.keySet()) {
-            args.add(Trace.tensorOf(outer));
-        }
+        args.addAll(trace.capturedOperands());
         Graph forward = liftTrackedConstants(traced, args);
         return Ops.bind(new Call(name, forward), args.toArray(Tensor[]::new));
     }

@@ -44,7 +44,7 @@ final class Subgraph {
      * operation that runs it.
      */
     static Subgraph trace(TensorType[] args, Function<List<Tensor>, Object> f) {
-        Trace trace = new Trace(Tracing.current(), true);
+        Trace trace = new Trace(Tracing.current(), true, true);
         List<Tensor> tracers = new ArrayList<>(args.length);
         for (TensorType t : args) {
             tracers.add(trace.newInput(t));
@@ -58,15 +58,8 @@ final class Subgraph {
                 return out.leaves();
             });
         }
-        List<Tensor> captured = new ArrayList<>(trace.captures.size());
-        for (Value outer : trace.captures.keySet()) {
-            // The tensor the function used (with its autodiff state) when it belongs to the enclosing trace;
-            // a value of a trace further out was captured by the enclosing trace too, as an input of its own.
-            Tensor used = trace.capturedTensors.get(outer);
-            captured.add(used != null ? used : Trace.tensorOf(outer));
-        }
         TensorType[] types = g.outputs.stream().map(Value::type).toArray(TensorType[]::new);
-        return new Subgraph(g, args.length, List.copyOf(captured), def[0], types);
+        return new Subgraph(g, args.length, List.copyOf(trace.capturedOperands()), def[0], types);
     }
 
     /**

@@ -22,6 +22,14 @@ final class Trace {
     final int depth;
     /** Whether values of enclosing traces may be captured (nested traces of control flow: yes). */
     private final boolean capturing;
+    /**
+     * Whether operations done while this trace is current are recorded here even when all their traced
+     * inputs belong to enclosing traces, if one of them takes part in differentiation (see
+     * {@link Tracing#record}). True for the functions of structured
+     * control flow, which are traced with recording for reverse mode off: an operation on captures hoisted
+     * into the enclosing trace would run there untaped, and derivatives would miss the path through it.
+     */
+    final boolean keepsOperations;
     final List<Value> inputs = new ArrayList<>();
     final List<Equation> equations = new ArrayList<>();
     /** Captured value of an enclosing trace -> the input of this trace that stands for it. */
@@ -37,9 +45,27 @@ final class Trace {
     volatile boolean closed;
 
     Trace(Trace parent, boolean capturing) {
+        this(parent, capturing, false);
+    }
+
+    Trace(Trace parent, boolean capturing, boolean keepsOperations) {
         this.parent = parent;
         this.depth = parent == null ? 0 : parent.depth + 1;
         this.capturing = capturing;
+        this.keepsOperations = keepsOperations && capturing;
+    }
+
+    /**
+     * True when values of {@code outer} may be captured here: it encloses this trace and every trace in
+     * between captures too.
+     */
+    boolean canCapture(Trace outer) {
+        for (Trace t = this; t != outer; t = t.parent) {
+            if (t == null || !t.capturing) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new input of the given type, as an abstract tensor for the traced function. */
@@ -78,6 +104,21 @@ final class Trace {
             inputs.add(in);
             return in;
         });
+    }
+
+    /**
+     * The tensors of the enclosing trace that this trace's captured inputs stand for, in input order: the
+     * operands a structured operation passes for them. For a value of the parent trace, the tensor the
+     * function used, with its autodiff state (a gradient to track, a tangent), so that derivatives reach it;
+     * a value of a trace further out was captured by the parent too, and the parent's input stands for it.
+     */
+    List<Tensor> capturedOperands() {
+        List<Tensor> operands = new ArrayList<>(captures.size());
+        for (Value outer : captures.keySet()) {
+            Tensor used = capturedTensors.get(outer);
+            operands.add(used != null ? used : tensorOf(outer));
+        }
+        return operands;
     }
 
     /** Two tensors of one captured value: they must not carry different autodiff state. */

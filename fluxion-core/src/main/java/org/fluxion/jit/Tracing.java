@@ -17,7 +17,12 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /** Records {@code primitive(inputs)} (of result type {@code out}) in the trace its inputs belong to. */
+    /**
+     * Records {@code primitive(inputs)} (of result type {@code out}) in the innermost trace its inputs
+     * belong to, or, when an input takes part in differentiation, in the current trace if that is the
+     * function of a structured operation nested in it ({@link Trace#keepsOperations}): its inputs from
+     * enclosing traces become captures.
+     */
     public static Tensor record(Primitive primitive, TensorType out, Tensor... inputs) {
         Trace target = null;
         for (Tensor t : inputs) {
@@ -32,7 +37,27 @@ public final class Tracing {
         if (target.closed) {
             throw EscapedTracerException.of(primitive.name(), out);
         }
+        Trace current = CURRENT.get();
+        if (current != null && current != target && current.keepsOperations && current.canCapture(target)
+                && carriesDerivatives(inputs)) {
+            // A loop body computing from a captured value that is being differentiated (x.cos() with x a
+            // tracer of jit(grad(f)) or vmap(grad(f))): the operation stays in the body, its inputs become
+            // captures, and the structured operation's derivative covers the path through it. Hoisted into
+            // the enclosing trace it would be recorded without its derivative, as the body is traced with
+            // reverse-mode recording off. Without autodiff state, a loop invariant is hoisted: it runs once.
+            target = current;
+        }
         return target.record(primitive, out, inputs);
+    }
+
+    /** Whether an input takes part in differentiation (a gradient to track, a forward tangent). */
+    private static boolean carriesDerivatives(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (t.autogradMeta() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The graph value a traced tensor stands for; null for a concrete tensor. */

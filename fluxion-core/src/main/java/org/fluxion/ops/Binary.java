@@ -14,6 +14,12 @@ public record Binary(BinaryOp op) implements Primitive {
         return op.vjp(g, in[0], in[1], y);
     }
 
+    /** VJP of the wanted inputs only where the operation can skip the others (pow); null elsewhere. */
+    @Override
+    public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y, int wanted) {
+        return op.vjp(g, in[0], in[1], y, (wanted & 1) != 0, (wanted & 2) != 0);
+    }
+
     /**
      * add/sub read no values; mul reads b for a's cotangent and a for b's, so {@code x * 2} keeps only the
      * 2 when x alone needs a gradient; the others keep everything.

@@ -73,9 +73,17 @@ public enum BinaryOp {
         }
     },
     POW(Kind.ARITHMETIC) {
-        /** Partials: d/da = b a^(b-1), d/db = y log(a) (NaN for a < 0: the real power has no derivative in b there). */
+        /** Partials: d/da = b a^(b-1), d/db = y log(a), each defined at a = 0 too ({@link PowRule}). */
         Tensor[] partials(Tensor a, Tensor b, Tensor y) {
-            return new Tensor[] {b.mul(a.pow(b.sub(1))), y.mul(a.log())};
+            return partials(a, b, y, true, true);
+        }
+        /** Only the partials asked for: an exponent without a derivative (a constant) costs nothing. */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
+            return new Tensor[] {wantA ? PowRule.base(a, b) : null, wantB ? PowRule.exponent(a, b, y) : null};
+        }
+        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
+            Tensor[] p = partials(a, b, y, wantA, wantB);
+            return new Tensor[] {p[0] == null ? null : g.mul(p[0]), p[1] == null ? null : g.mul(p[1])};
         }
         /** StrictMath: the same bits compiled or not; float32 is this rounded once ({@link org.fluxion.kernels.VectorMath#pow}). */
         double apply(double a, double b) { return StrictMath.pow(a, b); }
@@ -233,15 +241,32 @@ public enum BinaryOp {
         return null;
     }
 
+    /**
+     * The partials that are asked for ({@code wantA}: {@code dy/da}, {@code wantB}: {@code dy/db}); an
+     * operation may leave the others null (pow: each partial costs a power or a logarithm). The default
+     * computes both.
+     */
+    Tensor[] partials(Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
+        return partials(a, b, y);
+    }
+
     /** Cotangents of a and b (of the broadcast shape; the engine sums them down). */
     Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) {
         Tensor[] p = partials(a, b, y);
         return p == null ? new Tensor[2] : new Tensor[] {g.mul(p[0]), g.mul(p[1])};
     }
 
+    /**
+     * Cotangents of a (when {@code wantA}) and b (when {@code wantB}); the others may be null. The default
+     * computes both ({@link #vjp(Tensor, Tensor, Tensor, Tensor)}).
+     */
+    Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
+        return vjp(g, a, b, y);
+    }
+
     /** The output tangent; null tangents are zero. */
     Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
-        Tensor[] p = partials(a, b, y);
+        Tensor[] p = partials(a, b, y, ta != null, tb != null);
         if (p == null) {
             return null;
         }

@@ -309,6 +309,64 @@ class ControlTest {
         assertClose(fd[1], h.get(1), 1e-6, "jit(grad) d/db");
     }
 
+    /**
+     * Bodies and branches that compute from a captured value ({@code x.cos()}, {@code x.sum()}) rather
+     * than reading it: the derivative must include the path through that computation in every mode,
+     * also when the loop is traced inside a trace that differentiates (jit(grad), vmap(grad)).
+     */
+    @Test
+    void derivativesFlowThroughValuesComputedFromCaptures() {
+        Function<Tensor, Tensor> fori = x -> Control.fori(0, 3,
+                (i, c) -> c.sin().mul(x.sum()).add(x.cos()), x.sum().mul(x)).sum();
+        Function<Tensor, Tensor> cond = x -> Control.cond(x.sum().gt(0),
+                v -> v.mul(x.cos()).sin().sum(), v -> v.tanh().add(x.exp()).sum(), x.softmax(0));
+        Function<Tensor, Tensor> loop = x -> Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2),
+                c -> List.of(c.get(0).add(1), c.get(1).tanh().mul(x.cos().sum()).add(x)),
+                List.of(Tensor.scalar(0, DType.INT32), x)).get(1).sum();
+        // Without derivatives, a value computed from captures alone is a loop invariant: it runs once,
+        // outside the loop.
+        assertEquals(1, Jit.jit(fori).tracedGraph(f64(0.2, 0.5, 0.7)).count("cos"), "x.cos() hoisted");
+        for (var f : List.of(fori, cond, loop)) {
+            for (Tensor x : List.of(f64(0.2, 0.5, 0.7), f64(-0.6, 0.1, -0.3))) {
+                Tensor fd = numericGrad(p -> f.apply(p[0]), x)[0];
+                assertClose(fd, Functional.grad(f).apply(x), 1e-6, "eager grad");
+                assertClose(fd, Functional.grad(Jit.jit(f)).apply(x), 1e-6, "grad(jit)");
+                assertClose(fd, Jit.jit(Functional.grad(f)).apply(x), 1e-6, "jit(grad)");
+                Tensor ones = f64(1, 1, 1);
+                assertEquals(fd.sum().item(), Jit.jit((Tensor y) -> Functional.jvp(f, y, ones).tangent())
+                        .apply(x).item(), 1e-6, "jit(jvp)");
+                Tensor batch = Tensor.stack(0, List.of(x, x.mul(-1)));
+                Tensor perExample = Vmap.vmap(Functional.grad(f)).apply(batch);
+                assertClose(fd, perExample.select(0, 0), 1e-6, "vmap(grad) example 0");
+                assertClose(numericGrad(p -> f.apply(p[0]), x.mul(-1))[0], perExample.select(0, 1), 1e-6,
+                        "vmap(grad) example 1");
+            }
+        }
+    }
+
+    /**
+     * pow(x, 2) at x = 0 feeding a loop: the exponent's partial y log(x) is 0 * (-inf) there; it must not
+     * reach a result when the exponent has no derivative (it is a constant), in any mode.
+     */
+    @Test
+    void hvpThroughALoopOfPowAtZeroIsFinite() {
+        Function<Tensor, Tensor> f = x -> {
+            Tensor s = x.pow(2.0).sum();
+            return Control.whileLoop((List<Tensor> c) -> c.get(0).lt(2),
+                    c -> List.of(c.get(0).add(1), c.get(1).sin().mul(s).add(s)),
+                    List.of(Tensor.scalar(0, DType.INT32), s)).get(1);
+        };
+        Tensor x = f64(0, 0.5, 0.7);
+        Tensor v = f64(0.3, 0.1, -0.2);
+        Tensor fd = numericGrad(p -> Functional.grad(f).apply(p[0]).mul(v).sum(), x)[0];
+        Tensor expected = Functional.hvp(f, x, v);
+        assertTrue(expected.isFinite().to(DType.FLOAT64).min().item() == 1, "eager hvp " + expected);
+        // the Hessian is symmetric: H v = grad(v . grad f)
+        assertClose(fd, expected, 1e-6, "eager hvp vs finite differences");
+        assertClose(expected, Jit.jit((Tensor y) -> Functional.hvp(f, y, v)).apply(x), 1e-9, "jit(hvp)");
+        assertClose(expected, Functional.hvp(Jit.jit(f), x, v), 1e-9, "hvp(jit)");
+    }
+
     @Test
     void aLoopOverConstantsRunsWhileTracing() {
         var f = Jit.jit((Tensor x) -> x.add(Control.whileLoop(c -> c.lt(10), c -> c.add(3), scalar(0))));
