@@ -7,7 +7,7 @@ import org.fluxion.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nested traced functions ({@link Vmap#vmap}, {@link Checkpoint#checkpoint}) that capture a tensor of the
+ * Nested traced functions ({@link Vmap#vmap}, {@link Remat#checkpoint}) that capture a tensor of the
  * enclosing function: the capture is an operand of the nested operation with its autodiff state, so that
  * {@code jit(grad(f))} differentiates through it as eager {@code grad(f)} does (control flow:
  * {@link ControlTest#derivativesFlowThroughValuesComputedFromCaptures}).
@@ -33,8 +33,8 @@ class CaptureDerivativesTest {
     void checkpointCapturingATensorOfAFunctionUnderJitGrad() {
         Tensor x = ControlTest.f64(0.3, 0.7);
         for (Function<Tensor, Tensor> f : List.<Function<Tensor, Tensor>>of(
-                z -> Checkpoint.checkpoint(y -> y.mul(z).sin()).apply(YS).sum(),
-                z -> Checkpoint.checkpoint(y -> y.mul(z.cos()).sin()).apply(YS).sum())) {
+                z -> Remat.checkpoint(y -> y.mul(z).sin()).apply(YS).sum(),
+                z -> Remat.checkpoint(y -> y.mul(z.cos()).sin()).apply(YS).sum())) {
             assertSameGradInEveryMode(f, x);
         }
     }
