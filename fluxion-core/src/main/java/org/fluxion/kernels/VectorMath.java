@@ -127,28 +127,31 @@ public final class VectorMath {
     /**
      * {@code ln x}: {@code x = 2^e m}, m in [√½, √2) (found by adding {@code 1.0 - √½} to the bits: the
      * exponent field is carried into for mantissas at or above √2), {@code ln m = f - f^2/2 + f^3 P(f)} with
-     * {@code f = m - 1} (Cephes coefficients, Horner steps as FMAs), plus {@code e ln2} in two parts
-     * ({@link #logOf(int, float)}). Positive normal finite x (one unsigned compare of the bits) take the formula
-     * alone; the others go through {@link #logUnusual(float)}, which the vector form takes for all lanes when any
-     * lane needs it (the usual lanes come out the same).
+     * {@code f = m - 1} (Cephes coefficients, Horner steps as FMAs), plus {@code e ln2} in two parts. Positive
+     * normal finite x (one unsigned compare of the bits) take the formula alone; otherwise subnormal x is scaled
+     * by 2^23 first (and e lowered by 23), x < 0 and NaN give NaN, ±0 gives -inf, +inf gives +inf. The vector
+     * form takes the second way for all lanes when any lane needs it, which changes nothing for the usual lanes.
      */
     public static float log(float x) {
         int bits = Float.floatToRawIntBits(x);
-        if (Integer.compareUnsigned(bits - 0x00800000, 0x7f000000) < 0) {
-            int ix = bits + SQRT_SHIFT;
-            return logOf(ix, (ix >> 23) - 127);
-        }
-        return logUnusual(x);
-    }
-
-    /** Subnormal x scaled by 2^23 first; x < 0 and NaN give NaN, ±0 gives -inf, +inf gives +inf. */
-    private static float logUnusual(float x) {
+        boolean usual = Integer.compareUnsigned(bits - 0x00800000, 0x7f000000) < 0;
         boolean sub = x < Float.MIN_NORMAL;
-        int ix = Float.floatToRawIntBits(sub ? x * TWO23 : x) + SQRT_SHIFT;
+        if (!usual && sub) {
+            bits = Float.floatToRawIntBits(x * TWO23);
+        }
+        int ix = bits + SQRT_SHIFT;
+        float f = Float.intBitsToFloat((ix & 0x007fffff) + SQRT_HALF_BITS) - 1f;
         float fe = (ix >> 23) - 127;
-        float r = logOf(ix, sub ? fe - 23f : fe);
-        if (x == Float.POSITIVE_INFINITY) {
-            return x;
+        if (!usual && sub) {
+            fe = fe - 23f;
+        }
+        float z = f * f;
+        float y = Math.fma(Math.fma(Math.fma(Math.fma(L0, f, L1), f, L2), f, L3), f, L4);
+        y = Math.fma(Math.fma(Math.fma(Math.fma(y, f, L5), f, L6), f, L7), f, L8);
+        y = Math.fma(fe, C2, y * f * z);
+        float r = Math.fma(fe, C1, f + Math.fma(z, -0.5f, y));
+        if (usual || x == Float.POSITIVE_INFINITY) {
+            return usual ? r : x;
         }
         if (x == 0f) {
             return Float.NEGATIVE_INFINITY;
@@ -156,49 +159,43 @@ public final class VectorMath {
         return x > 0f ? r : Float.NaN;
     }
 
-    /** {@code e ln2 + ln m}, m from the mantissa bits of {@code ix} (bits of x + SQRT_SHIFT), {@code fe = e}. */
-    private static float logOf(int ix, float fe) {
-        float f = Float.intBitsToFloat((ix & 0x007fffff) + SQRT_HALF_BITS) - 1f;
-        float z = f * f;
-        float y = Math.fma(Math.fma(Math.fma(Math.fma(L0, f, L1), f, L2), f, L3), f, L4);
-        y = Math.fma(Math.fma(Math.fma(Math.fma(y, f, L5), f, L6), f, L7), f, L8);
-        y = Math.fma(fe, C2, y * f * z);
-        return Math.fma(fe, C1, f + Math.fma(z, -0.5f, y));
-    }
-
     /**
-     * {@link #log(float)} on each lane. Methods with no calls but the Vector API's (see {@link #exp(FloatVector)}),
-     * each under C2's FreqInlineSize of 325 bytecodes; the call to the formula comes first, while C2's node count
-     * is low, and the unusual path is not taken on ordinary data (C2 compiles it as a trap).
+     * {@link #log(float)} on each lane. One method, under C2's FreqInlineSize of 325 bytecodes, with no calls but
+     * the Vector API's on the usual path (see {@link #exp(FloatVector)}); the others are not taken on ordinary
+     * data, so C2 compiles them as traps.
      */
     public static FloatVector log(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
-        if (bits.sub(0x00800000).compare(VectorOperators.ULT, 0x7f000000).allTrue()) {
-            IntVector ix = bits.add(SQRT_SHIFT);
-            return logOf(ix, (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0));
+        boolean usual = bits.sub(0x00800000).compare(VectorOperators.ULT, 0x7f000000).allTrue();
+        if (!usual) {
+            bits = logSubnormalBits(x);
         }
-        return logUnusual(x);
-    }
-
-    private static FloatVector logUnusual(FloatVector x) {
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        IntVector ix = x.blend(x.mul(TWO23), sub).reinterpretAsInts().add(SQRT_SHIFT);
-        FloatVector fe = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0);
-        FloatVector r = logOf(ix, fe.blend(fe.sub(23f), sub));
-        r = r.blend(Float.NaN, x.compare(VectorOperators.GT, 0f).not());
-        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        return r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-    }
-
-    private static FloatVector logOf(IntVector ix, FloatVector fe) {
+        IntVector ix = bits.add(SQRT_SHIFT);
         FloatVector f = ix.and(0x007fffff).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector fe = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        if (!usual) {
+            fe = fe.blend(fe.sub(23f), x.compare(VectorOperators.LT, Float.MIN_NORMAL));
+        }
         FloatVector z = f.mul(f);
         FloatVector y = f.fma(L0, L1).fma(f, FloatVector.broadcast(F, L2)).fma(f, FloatVector.broadcast(F, L3))
                 .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L5))
                 .fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L7))
                 .fma(f, FloatVector.broadcast(F, L8));
         y = fe.fma(FloatVector.broadcast(F, C2), y.mul(f).mul(z));
-        return fe.fma(FloatVector.broadcast(F, C1), f.add(z.fma(FloatVector.broadcast(F, -0.5f), y)));
+        FloatVector r = fe.fma(FloatVector.broadcast(F, C1), f.add(z.fma(FloatVector.broadcast(F, -0.5f), y)));
+        return usual ? r : logSpecial(x, r);
+    }
+
+    /** The bits of x, times 2^23 in the subnormal lanes (x < MIN_NORMAL). */
+    private static IntVector logSubnormalBits(FloatVector x) {
+        return x.blend(x.mul(TWO23), x.compare(VectorOperators.LT, Float.MIN_NORMAL)).reinterpretAsInts();
+    }
+
+    /** NaN for x < 0 or NaN, -inf for ±0, +inf for +inf. */
+    private static FloatVector logSpecial(FloatVector x, FloatVector r) {
+        r = r.blend(Float.NaN, x.compare(VectorOperators.GT, 0f).not());
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        return r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
     }
 
     // ---------------------------------------------------------------- tanh, sigmoid (float32)

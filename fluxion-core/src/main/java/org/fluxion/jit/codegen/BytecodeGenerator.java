@@ -1,5 +1,6 @@
 package org.fluxion.jit.codegen;
 
+import static java.lang.constant.ConstantDescs.CD_MethodHandle;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_double;
@@ -14,9 +15,12 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
@@ -56,6 +60,10 @@ final class BytecodeGenerator {
     private static final int INS = 1, OFFS = 2, OUT = 3, OUT_OFF = 4, INNER = 5, O0 = 6, O1 = 7, I0 = 8, I1 = 9,
             ACC = 10, ACC_OFF = 11;
 
+    /** The float32 functions whose vector forms are large ({@link org.fluxion.kernels.VectorMath}). */
+    private static final EnumSet<UnaryOp> LARGE = EnumSet.of(UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH,
+            UnaryOp.SIGMOID, UnaryOp.SIN, UnaryOp.COS);
+
     private final ElementwiseProgram p;
     private final boolean f32;
     private final ClassDesc helper;
@@ -71,6 +79,8 @@ final class BytecodeGenerator {
     private int[] rowOff;   // per FULL input: offset of the current row
     private int[] value;    // per instruction: the local holding its value
     private int outArr, outRow, o, i, tailMask, accVec;
+    /** While emitting the body: a {@link #LARGE} function has been emitted, so calls go through handles. */
+    private boolean pastLarge;
 
     private BytecodeGenerator(ElementwiseProgram p) {
         this.p = p;
@@ -184,20 +194,18 @@ final class BytecodeGenerator {
             c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
         }
 
-        // Vector main loop.
-        Label vecHead = c.newLabel(), tail = c.newLabel(), rowEnd = c.newLabel();
+        // Vector loop; the last, partial vector of a row runs the same body with tailMask set (null before).
+        Label vecHead = c.newLabel(), full = c.newLabel(), rowEnd = c.newLabel();
         c.iload(I0).istore(i);
+        c.aconst_null().astore(tailMask);
         c.labelBinding(vecHead);
-        c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmpgt(tail);
-        body(c, false);
+        c.iload(i).iload(I1).if_icmpge(rowEnd);
+        c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmple(full);
+        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
+        c.labelBinding(full);
+        body(c);
         c.iinc(i, lanes);
         c.goto_(vecHead);
-
-        // Masked tail.
-        c.labelBinding(tail);
-        c.iload(i).iload(I1).if_icmpge(rowEnd);
-        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
-        body(c, true);
 
         c.labelBinding(rowEnd);
         if (red.perRow()) {
@@ -231,8 +239,13 @@ final class BytecodeGenerator {
         }
     }
 
-    /** One vector of the program at column {@code i}, under the tail mask when {@code masked}. */
-    private void body(CodeBuilder c, boolean masked) {
+    /**
+     * One vector of the program at column {@code i}: loads and the store or fold under the tail mask when it is
+     * set, the operations once. Emitting them once (not again for the tail) halves what C2 parses: past its
+     * NodeCountInliningCutoff it stops inlining the helpers, and a chain of transcendental functions reaches it.
+     */
+    private void body(CodeBuilder c) {
+        pastLarge = false;
         for (int k = 0; k < code.size(); k++) {
             if (!live[k]) {
                 continue;
@@ -247,11 +260,8 @@ final class BytecodeGenerator {
                         c.aload(arr[j]).iload(x.access() == Access.FULL ? rowOff[j] : off[j]).iload(i).iadd();
                         ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
                         ClassDesc result = mask ? CD_MASK : vec;
-                        if (masked) {
-                            c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK));
-                        } else {
-                            c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int));
-                        }
+                        ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK)),
+                                () -> c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int)));
                         c.astore(value[k]);
                     }
                 }
@@ -259,8 +269,10 @@ final class BytecodeGenerator {
                 }
                 case UNARY -> {
                     UnaryOp op = (UnaryOp) x.op();
+                    MethodTypeDesc t = MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0]));
                     c.aload(value[a[0]]);
-                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0])));
+                    pastLarge |= f32 && LARGE.contains(op);
+                    call(c, name(op), t);
                     c.astore(value[k]);
                 }
                 case BINARY -> {
@@ -269,19 +281,22 @@ final class BytecodeGenerator {
                     for (int arg : a) {
                         c.aload(value[arg]);
                         if (logical && !code.get(arg).mask()) {
-                            c.invokestatic(helper, "nonzero", MethodTypeDesc.of(CD_MASK, vec));
+                            call(c, "nonzero", MethodTypeDesc.of(CD_MASK, vec));
                         }
                     }
                     ClassDesc operand = logical ? CD_MASK : vec;
-                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, operand, operand));
+                    call(c, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, operand, operand));
                     c.astore(value[k]);
                 }
                 case WHERE -> {
                     c.aload(value[a[0]]).aload(value[a[1]]).aload(value[a[2]]);
-                    c.invokestatic(helper, "where", MethodTypeDesc.of(vec, CD_MASK, vec, vec)).astore(value[k]);
+                    call(c, "where", MethodTypeDesc.of(vec, CD_MASK, vec, vec));
+                    c.astore(value[k]);
                 }
                 case TO_FLOAT -> {
-                    c.aload(value[a[0]]).invokestatic(helper, "tofloat", MethodTypeDesc.of(vec, CD_MASK)).astore(value[k]);
+                    c.aload(value[a[0]]);
+                    call(c, "tofloat", MethodTypeDesc.of(vec, CD_MASK));
+                    c.astore(value[k]);
                 }
             }
         }
@@ -292,21 +307,50 @@ final class BytecodeGenerator {
             ClassDesc v = mask ? CD_MASK : vec;
             ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
             c.aload(value[r]).aload(outArr).iload(outRow).iload(i).iadd();
-            if (masked) {
-                c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK));
-            } else {
-                c.invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int));
-            }
+            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK)),
+                    () -> call(c, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int)));
         } else {
             String fold = red.sum() ? "sum" : "max";
             c.aload(accVec).aload(value[r]);
-            if (masked) {
-                c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK));
-            } else {
-                c.invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec));
-            }
+            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK)),
+                    () -> call(c, fold, MethodTypeDesc.of(vec, vec, vec)));
             c.astore(accVec);
         }
+    }
+
+    /**
+     * Calls the helper {@code name} with the arguments on the stack: {@code invokestatic}, or, from the first
+     * large float32 function of the body on ({@link #LARGE}), through a constant method handle. C2 refuses a
+     * plain call it meets past its NodeCountInliningCutoff (18000 IR nodes parsed; a chain of two of those
+     * functions reaches it) and then boxes every vector; a call from a method handle's lambda form it delays
+     * instead and inlines later against its larger live-node limit.
+     */
+    private void call(CodeBuilder c, String name, MethodTypeDesc t) {
+        if (!pastLarge) {
+            c.invokestatic(helper, name, t);
+            return;
+        }
+        int[] slots = new int[t.parameterCount()];
+        for (int k = slots.length - 1; k >= 0; k--) {
+            slots[k] = c.allocateLocal(TypeKind.from(t.parameterType(k)));
+            c.storeLocal(TypeKind.from(t.parameterType(k)), slots[k]);
+        }
+        c.ldc(MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, helper, name, t));
+        for (int k = 0; k < slots.length; k++) {
+            c.loadLocal(TypeKind.from(t.parameterType(k)), slots[k]);
+        }
+        c.invokevirtual(CD_MethodHandle, "invokeExact", t);
+    }
+
+    /** Emits {@code masked} when tailMask is set, else {@code whole}; both leave the same stack. */
+    private void ifTail(CodeBuilder c, Runnable masked, Runnable whole) {
+        Label tail = c.newLabel(), done = c.newLabel();
+        c.aload(tailMask).ifnonnull(tail);
+        whole.run();
+        c.goto_(done);
+        c.labelBinding(tail);
+        masked.run();
+        c.labelBinding(done);
     }
 
     private ClassDesc type(int id) {
