@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The transcendental functions of the elementwise kernels, each written once, with its scalar form and its
- * float32 vector form side by side: the same constants and the same sequence of IEEE operations (no FMA,
- * which Java never contracts), so a vector lane, a loop tail and the jit's scalar interpreter give the same
+ * float32 vector form side by side: the same constants and the same sequence of IEEE operations, FMAs included
+ * ({@link Math#fma} and {@code FloatVector.fma} are both exactly rounded, and Java never contracts on its own),
+ * so a vector lane, a loop tail and the jit's scalar interpreter give the same
  * bits. Eager kernels ({@code UnaryOp}, {@code BinaryOp}), the jit's {@code Interpreter} and its generated
  * kernels ({@code VF}, {@code VD}) all call these methods.
  *
@@ -26,9 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * from them do not change.
  *
  * <p><b>Float32 accuracy</b> (largest error against {@code Math} in double over every 4099th float bit pattern
- * and the special values, {@code VectorMathTest}): {@code exp} 0.95 ulp (normal and subnormal results; +inf
+ * and the special values, {@code VectorMathTest}): {@code exp} 0.83 ulp (normal and subnormal results; +inf
  * above 88.72284, 0 below -103.97208), {@code log} 0.75 ulp (subnormal inputs included), {@code tanh} 1.2 ulp,
- * {@code sigmoid} 1.83 ulp, {@code sin}, {@code cos} 0.5 ulp for every finite input (reduction modulo π/2 in
+ * {@code sigmoid} 1.74 ulp, {@code sin}, {@code cos} 0.5 ulp for every finite input (reduction modulo π/2 in
  * double with a three-part π/2 below 1e6, {@code StrictMath} above). The remaining ones ({@code tan},
  * {@code log1p}, {@code expm1}, {@code pow}) are {@code StrictMath} in double rounded once to float, lane by
  * lane: about 0.5 ulp (a double within 1 ulp, rounded once to float), and slow in vector form.
@@ -36,12 +37,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Float64</b> uses {@link StrictMath} (fdlibm, pure Java since JDK 21: the same bits interpreted or
  * compiled, on every platform); vector forms apply it lane by lane.
  *
- * <p><b>Speed.</b> The vector forms are trees of small methods: C2 does not inline a big callee it has already
- * compiled on its own ("already compiled into a big method"), and then boxes every vector. Measured eager,
- * 10M floats, one thread: {@code exp} 6.5 ms against 4.2 ms for the intrinsic, {@code sin} 46-63 ms against
- * 82 ms for the former scalar loop; {@code log}, {@code tanh}, {@code sigmoid} are still 5-8x slower than the
- * intrinsics (C2 stops inlining their trees at its node-count cutoff) — to be done. {@code Math.exp} and friends may be
- * intrinsified differently from what the interpreter does, and the vector intrinsics do differ.
+ * <p><b>Speed.</b> C2 inlines a vector form into its caller's loop, or boxes every vector passing between them
+ * (a heap allocation per vector and 5-10x slower). So the vector forms of {@code exp}, {@code log}, {@code tanh}
+ * and {@code sigmoid} are single methods under C2's FreqInlineSize (325 bytecodes) that call nothing but the
+ * Vector API (which C2 always inlines) on their usual path, but for tanh's and sigmoid's call of exp, made
+ * early while the node count is low: a helper method is refused once C2's parse passes
+ * NodeCountInliningCutoff (18000 nodes; each Vector API call costs a few hundred), or when C1-compiled callers
+ * made C2 compile it alone first ("already compiled into a big method"). They also take fewer operations:
+ * FMA Horner steps, {@code 2^n} shifted into the exponent bits, and rare inputs (|x| > 87 for exp; zero,
+ * negative, subnormal, inf, NaN for log) on a branch the vector form takes for all lanes when any lane needs it.
+ * Measured eager, 10M floats, one thread, against the intrinsics of {@code VectorOperators} in the same runs:
+ * exp 3.1-3.4 ms (3.6-3.9), log 3.6 ms (3.7), tanh 4.9-5.0 ms (6.0-6.2), sigmoid 4.6-4.8 ms (4.0-4.2). The
+ * jit's generated kernels call them through method handles past the first one (see its BytecodeGenerator).
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> F = VectorLoops.F;

@@ -33,9 +33,12 @@ import org.fluxion.tensor.DType;
 
 /**
  * Generates, with {@code java.lang.classfile}, a hidden class implementing {@link TileKernel} for one
- * program: a single method whose loop over a tile's rows holds a vector main loop and a masked vector tail,
- * each a straight line of {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per
- * live instruction, with every value in a local. C2 inlines the helpers, so the values stay in registers.
+ * program: a single method whose loop over a tile's rows holds one vector loop, a straight line of
+ * {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per live instruction, with
+ * every value in a local; the row's last, partial vector runs the same line with its loads and store under a
+ * mask. C2 inlines the helpers, so the values stay in registers: the line is emitted once (C2 stops inlining
+ * past a node count, which two copies of a chain of exp/tanh/sigmoid reached), and calls after a large float32
+ * function go through constant method handles, which C2 inlines later rather than refuse (see {@code call}).
  *
  * <p>Shape of the generated {@code run} (float32, L lanes):
  * <pre>
@@ -44,8 +47,11 @@ import org.fluxion.tensor.DType;
  * for (o = o0; o &lt; o1; o++) {
  *     rowOff[j] = off[j] + o * inner (FULL); v = broadcast(in[j][off[j] + o]) (COLUMN)
  *     acc = identity                              (per-row reduction)
- *     for (i = i0; i &lt;= i1 - L; i += L) { body }   loads FloatVector.fromArray(.., rowOff + i)
- *     if (i &lt; i1) { m = indexInRange(i, i1); body under m }
+ *     m = null
+ *     for (i = i0; i &lt; i1; i += L) {
+ *         if (i &gt; i1 - L) m = indexInRange(i, i1)
+ *         body                                    loads fromArray(.., rowOff + i), under m if set
+ *     }
  *     acc[accOff + o - o0] = reduceLanes(acc)     (per-row reduction)
  * }
  * acc[accOff] = reduceLanes(acc)                  (full reduction)
