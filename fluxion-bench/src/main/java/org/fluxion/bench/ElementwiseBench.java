@@ -6,7 +6,8 @@ import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.Tensor;
 
 /**
- * {@code ./fluxion bench elementwise}: eager elementwise ops and reductions on 10M float32, as effective
+ * {@code ./fluxion bench elementwise}: eager elementwise ops (a*x+b, exp, log, tanh, sigmoid, add) and reductions
+ * (sum, max) on 10M float32, as effective
  * bandwidth (bytes the op must read and write, over its time) against a plain array copy of the same
  * array size ({@code clone()} of a float[10M], split over the same threads), measured alternately.
  */
@@ -21,7 +22,7 @@ public final class ElementwiseBench implements Benchmark {
 
     @Override
     public String description() {
-        return "10M float32: a*x+b, exp, add, sum, max vs a plain array copy (bandwidth)";
+        return "10M float32: a*x+b, exp, log, tanh, sigmoid, add, sum, max vs a plain array copy (bandwidth)";
     }
 
     /** One workload: its name, the bytes it moves (in units of one 40 MB array) and the op. */
@@ -32,11 +33,15 @@ public final class ElementwiseBench implements Benchmark {
     public void run(PrintStream out) {
         Tensor x = Tensor.randn(1, N);
         Tensor y = Tensor.randn(2, N);
+        Tensor xp = x.abs().add(1e-3); // log's argument: positive
         float[] src = x.toFloatArray();
         Case[] cases = {
             // a*x + b eagerly is two passes: x -> t (read, write), t -> y (read, write).
             new Case("axpb", 4, () -> x.mul(1.5).add(0.5)),
             new Case("exp", 2, () -> x.exp()),
+            new Case("log", 2, () -> xp.log()),
+            new Case("tanh", 2, () -> x.tanh()),
+            new Case("sigmoid", 2, () -> x.sigmoid()),
             new Case("add", 3, () -> x.add(y)),
             new Case("sum", 1, () -> x.sum()),
             new Case("max", 1, () -> x.max()),

@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The transcendental functions of the elementwise kernels, each written once, with its scalar form and its
- * float32 vector form side by side: the same constants and the same sequence of IEEE operations (no FMA,
- * which Java never contracts), so a vector lane, a loop tail and the jit's scalar interpreter give the same
+ * float32 vector form side by side: the same constants and the same sequence of IEEE operations, FMAs included
+ * ({@link Math#fma} and {@code FloatVector.fma} are both exactly rounded, and Java never contracts on its own),
+ * so a vector lane, a loop tail and the jit's scalar interpreter give the same
  * bits. Eager kernels ({@code UnaryOp}, {@code BinaryOp}), the jit's {@code Interpreter} and its generated
  * kernels ({@code VF}, {@code VD}) all call these methods.
  *
@@ -26,9 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * from them do not change.
  *
  * <p><b>Float32 accuracy</b> (largest error against {@code Math} in double over every 4099th float bit pattern
- * and the special values, {@code VectorMathTest}): {@code exp} 0.95 ulp (normal and subnormal results; +inf
+ * and the special values, {@code VectorMathTest}): {@code exp} 0.83 ulp (normal and subnormal results; +inf
  * above 88.72284, 0 below -103.97208), {@code log} 0.75 ulp (subnormal inputs included), {@code tanh} 1.2 ulp,
- * {@code sigmoid} 1.83 ulp, {@code sin}, {@code cos} 0.5 ulp for every finite input (reduction modulo π/2 in
+ * {@code sigmoid} 1.74 ulp, {@code sin}, {@code cos} 0.5 ulp for every finite input (reduction modulo π/2 in
  * double with a three-part π/2 below 1e6, {@code StrictMath} above). The remaining ones ({@code tan},
  * {@code log1p}, {@code expm1}, {@code pow}) are {@code StrictMath} in double rounded once to float, lane by
  * lane: about 0.5 ulp (a double within 1 ulp, rounded once to float), and slow in vector form.
@@ -36,12 +37,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Float64</b> uses {@link StrictMath} (fdlibm, pure Java since JDK 21: the same bits interpreted or
  * compiled, on every platform); vector forms apply it lane by lane.
  *
- * <p><b>Speed.</b> The vector forms are trees of small methods: C2 does not inline a big callee it has already
- * compiled on its own ("already compiled into a big method"), and then boxes every vector. Measured eager,
- * 10M floats, one thread: {@code exp} 6.5 ms against 4.2 ms for the intrinsic, {@code sin} 46-63 ms against
- * 82 ms for the former scalar loop; {@code log}, {@code tanh}, {@code sigmoid} are still 5-8x slower than the
- * intrinsics (C2 stops inlining their trees at its node-count cutoff) — to be done. {@code Math.exp} and friends may be
- * intrinsified differently from what the interpreter does, and the vector intrinsics do differ.
+ * <p><b>Speed.</b> C2 inlines a vector form into its caller's loop, or boxes every vector passing between them
+ * (a heap allocation per vector and 5-10x slower). So the vector forms of {@code exp}, {@code log}, {@code tanh}
+ * and {@code sigmoid} are single methods under C2's FreqInlineSize (325 bytecodes) that call nothing but the
+ * Vector API (which C2 always inlines) on their usual path, but for tanh's and sigmoid's call of exp, made
+ * early while the node count is low: a helper method is refused once C2's parse passes
+ * NodeCountInliningCutoff (18000 nodes; each Vector API call costs a few hundred), or when C1-compiled callers
+ * made C2 compile it alone first ("already compiled into a big method"). They also take fewer operations:
+ * FMA Horner steps, {@code 2^n} shifted into the exponent bits, and rare inputs (|x| > 87 for exp; zero,
+ * negative, subnormal, inf, NaN for log) on a branch the vector form takes for all lanes when any lane needs it.
+ * Measured eager, 10M floats, one thread, against the intrinsics of {@code VectorOperators} in the same runs:
+ * exp 3.1-3.4 ms (3.6-3.9), log 3.6 ms (3.7), tanh 4.9-5.0 ms (6.0-6.2), sigmoid 4.6-4.8 ms (4.0-4.2). The
+ * jit's generated kernels call them through method handles past the first one (see its BytecodeGenerator).
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> F = VectorLoops.F;
@@ -55,110 +62,103 @@ public final class VectorMath {
     // ---------------------------------------------------------------- exp (float32)
 
     private static final float EXP_HI = 89f, EXP_LO = -104f;
+    /** Up to this |x|, {@code n = round(x log2 e)} is in [-126, 126], so one normal factor 2^n scales. */
+    private static final float EXP_NEAR = 87f;
     private static final float LOG2E = 1.44269504088896341f;
-    /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer, which lands in the low bits. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = 0x4b400000;
+    /**
+     * 1.5 * 2^23 + 127: adding it rounds a float of magnitude < 2^22 to an integer n, and n + 127 (the biased
+     * exponent of 2^n) lands in the low bits, so {@code bits << 23} is 2^n for n in [-126, 127].
+     */
+    private static final float ROUND = 12583039f;
+    private static final int ROUND_BITS = 0x4b40007f;
     /** ln 2 = C1 + C2, C1 with 9 significant bits, so n * C1 is exact for |n| <= 2^15. */
     private static final float C1 = 0.693359375f, C2 = -2.12194440e-4f;
     private static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
             E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
 
     /**
-     * {@code e^x}: {@code x = n ln2 + r}, {@code |r| <= ln2 / 2}, {@code e^r ≈ 1 + r + r^2 P(r)} (Cephes
-     * coefficients), times {@code 2^n} applied as two normal powers of two so that subnormal results are
-     * rounded once. x is first clamped to [-104, 89], beyond which the result is 0 or +inf anyway (NaN passes).
+     * {@code e^x}: {@code x = n ln2 + r}, {@code |r| <= ln2 / 2}, {@code e^r ≈ 1 + r (1 + r P(r))} (Cephes
+     * coefficients, every Horner step one exactly rounded FMA), times {@code 2^n}. For |x| <= 87 that is one
+     * normal power of two; beyond, x is first clamped to [-104, 89] (the result is 0 or +inf anyway, NaN passes)
+     * and 2^n is applied as two normal powers of two, so that subnormal results are rounded once. Both ways round
+     * the exact product {@code p 2^n} once, so they agree wherever both apply: the vector form takes the second
+     * for all lanes when any lane needs it, and still equals this lane by lane.
      */
     public static float exp(float x) {
-        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
-        float t = x * LOG2E + ROUND;
+        boolean near = Math.abs(x) <= EXP_NEAR;
+        float xc = near ? x : Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(xc, LOG2E, ROUND);
         float n = t - ROUND;
-        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
-        float r = (x - n * C1) - n * C2;
-        float z = r * r;
-        float p = ((((E0 * r + E1) * r + E2) * r + E3) * r + E4) * r + E5;
-        p = (p * z + r) + 1f;
-        int n1 = ni >> 1;
-        int n2 = ni - n1;
-        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+        float r = Math.fma(n, -C2, Math.fma(n, -C1, xc));
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(E0, r, E1), r, E2), r, E3), r, E4);
+        p = Math.fma(Math.fma(Math.fma(p, r, E5), r, 1f), r, 1f);
+        int tb = Float.floatToRawIntBits(t);
+        if (near) {
+            return p * Float.intBitsToFloat(tb << 23);
+        }
+        int n1 = (tb - ROUND_BITS) >> 1;
+        return p * Float.intBitsToFloat((n1 << 23) + (127 << 23)) * Float.intBitsToFloat((tb << 23) - (n1 << 23));
     }
 
-    /** {@link #exp(float)} on each lane. */
+    /**
+     * {@link #exp(float)} on each lane. One method with no calls but the Vector API's (which C2 always inlines):
+     * C2 does not inline a call it meets past NodeCountInliningCutoff, and then boxes every vector.
+     */
     public static FloatVector exp(FloatVector x) {
-        FloatVector a = expArg(x);
-        FloatVector t = expRound(a);
-        return expScale(expPoly(expRem(a, t)), t);
-    }
-
-    private static FloatVector expArg(FloatVector x) {
-        return x.max(EXP_LO).min(EXP_HI);
-    }
-
-    /** {@code t = x log2(e) + 1.5 * 2^23}: n in the low bits of t, {@code n = t - 1.5 * 2^23}. */
-    private static FloatVector expRound(FloatVector x) {
-        return x.mul(LOG2E).add(ROUND);
-    }
-
-    private static FloatVector expRem(FloatVector x, FloatVector t) {
+        boolean near = !x.abs().compare(VectorOperators.GT, EXP_NEAR).anyTrue(); // NaN counts as near
+        FloatVector xc = near ? x : x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
-        return x.sub(n.mul(C1)).sub(n.mul(C2));
-    }
-
-    private static FloatVector expPoly(FloatVector r) {
-        return expPolyHigh(expPolyLow(r), r).mul(r.mul(r)).add(r).add(1f);
-    }
-
-    private static FloatVector expPolyLow(FloatVector r) {
-        return r.mul(E0).add(E1).mul(r).add(E2);
-    }
-
-    private static FloatVector expPolyHigh(FloatVector p, FloatVector r) {
-        return p.mul(r).add(E3).mul(r).add(E4).mul(r).add(E5);
-    }
-
-    private static FloatVector expScale(FloatVector p, FloatVector t) {
-        IntVector n = t.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-        return p.mul(pow2(n1)).mul(pow2(n.sub(n1)));
-    }
-
-    /** {@code 2^n} for {@code -126 <= n <= 127}. */
-    private static FloatVector pow2(IntVector n) {
-        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector r = n.fma(FloatVector.broadcast(F, -C2), n.fma(FloatVector.broadcast(F, -C1), xc));
+        FloatVector p = r.fma(E0, E1).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E3))
+                .fma(r, FloatVector.broadcast(F, E4)).fma(r, FloatVector.broadcast(F, E5));
+        p = p.fma(r, FloatVector.broadcast(F, 1f)).fma(r, FloatVector.broadcast(F, 1f));
+        IntVector tb = t.reinterpretAsInts();
+        IntVector pow = tb.lanewise(VectorOperators.LSHL, 23);
+        if (near) {
+            return p.mul(pow.reinterpretAsFloats());
+        }
+        IntVector n1 = tb.sub(ROUND_BITS).lanewise(VectorOperators.ASHR, 1).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(n1.add(127 << 23).reinterpretAsFloats()).mul(pow.sub(n1).reinterpretAsFloats());
     }
 
     // ---------------------------------------------------------------- log (float32)
 
-    private static final float SQRT_HALF = 0.707106781186547524f;
+    /** Bits of the float √½ (0x3f3504f3); adding 1.0's bits less these moves mantissas from √2 up to the next binade. */
+    private static final int SQRT_HALF_BITS = 0x3f3504f3, SQRT_SHIFT = 0x3f800000 - SQRT_HALF_BITS;
     private static final float TWO23 = 8388608f;
     private static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
             L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
             L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
 
     /**
-     * {@code ln x}: {@code x = 2^e m}, m in [√½, √2), {@code ln m = f - f^2/2 + f^3 P(f)} with {@code f = m - 1}
-     * (Cephes coefficients), plus {@code e ln2} in two parts. Subnormal x is scaled by 2^23 first; x < 0 and
-     * NaN give NaN, ±0 gives -inf, +inf gives +inf.
+     * {@code ln x}: {@code x = 2^e m}, m in [√½, √2) (found by adding {@code 1.0 - √½} to the bits: the
+     * exponent field is carried into for mantissas at or above √2), {@code ln m = f - f^2/2 + f^3 P(f)} with
+     * {@code f = m - 1} (Cephes coefficients, Horner steps as FMAs), plus {@code e ln2} in two parts. Positive
+     * normal finite x (one unsigned compare of the bits) take the formula alone; otherwise subnormal x is scaled
+     * by 2^23 first (and e lowered by 23), x < 0 and NaN give NaN, ±0 gives -inf, +inf gives +inf. The vector
+     * form takes the second way for all lanes when any lane needs it, which changes nothing for the usual lanes.
      */
     public static float log(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        boolean usual = Integer.compareUnsigned(bits - 0x00800000, 0x7f000000) < 0;
         boolean sub = x < Float.MIN_NORMAL;
-        float xs = sub ? x * TWO23 : x;
-        int bits = Float.floatToRawIntBits(xs);
-        int e = ((bits >>> 23) & 0xff) - 126 - (sub ? 23 : 0);
-        float m = Float.intBitsToFloat((bits & 0x807fffff) | 0x3f000000);
-        boolean low = m < SQRT_HALF;
-        e = low ? e - 1 : e;
-        float f = low ? (m + m) - 1f : m - 1f;
+        if (!usual && sub) {
+            bits = Float.floatToRawIntBits(x * TWO23);
+        }
+        int ix = bits + SQRT_SHIFT;
+        float f = Float.intBitsToFloat((ix & 0x007fffff) + SQRT_HALF_BITS) - 1f;
+        float fe = (ix >> 23) - 127;
+        if (!usual && sub) {
+            fe = fe - 23f;
+        }
         float z = f * f;
-        float y = (((((((L0 * f + L1) * f + L2) * f + L3) * f + L4) * f + L5) * f + L6) * f + L7) * f + L8;
-        float fe = e;
-        y = y * f * z;
-        y = y + fe * C2;
-        y = y - 0.5f * z;
-        float r = f + y;
-        r = r + fe * C1;
-        if (x == Float.POSITIVE_INFINITY) {
-            return x;
+        float y = Math.fma(Math.fma(Math.fma(Math.fma(L0, f, L1), f, L2), f, L3), f, L4);
+        y = Math.fma(Math.fma(Math.fma(Math.fma(y, f, L5), f, L6), f, L7), f, L8);
+        y = Math.fma(fe, C2, y * f * z);
+        float r = Math.fma(fe, C1, f + Math.fma(z, -0.5f, y));
+        if (usual || x == Float.POSITIVE_INFINITY) {
+            return usual ? r : x;
         }
         if (x == 0f) {
             return Float.NEGATIVE_INFINITY;
@@ -166,35 +166,36 @@ public final class VectorMath {
         return x > 0f ? r : Float.NaN;
     }
 
-    /** {@link #log(float)} on each lane. */
+    /**
+     * {@link #log(float)} on each lane. One method, under C2's FreqInlineSize of 325 bytecodes, with no calls but
+     * the Vector API's on the usual path (see {@link #exp(FloatVector)}); the others are not taken on ordinary
+     * data, so C2 compiles them as traps.
+     */
     public static FloatVector log(FloatVector x) {
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        IntVector bits = x.blend(x.mul(TWO23), sub).reinterpretAsInts();
-        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
-        VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
-        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low);
-        return logSpecial(x, logSum(f, logExponent(bits, sub, low)));
-    }
-
-    /** The exponent e as a float: biased exponent - 126, less 23 for a scaled subnormal, less 1 below √½. */
-    private static FloatVector logExponent(IntVector bits, VectorMask<Float> sub, VectorMask<Float> low) {
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
-        e = e.sub(IntVector.zero(I).blend(23, sub.cast(I))).sub(IntVector.zero(I).blend(1, low.cast(I)));
-        return (FloatVector) e.convert(VectorOperators.I2F, 0);
-    }
-
-    private static FloatVector logSum(FloatVector f, FloatVector fe) {
+        IntVector bits = x.reinterpretAsInts();
+        boolean usual = bits.sub(0x00800000).compare(VectorOperators.ULT, 0x7f000000).allTrue();
+        if (!usual) {
+            bits = logSubnormalBits(x);
+        }
+        IntVector ix = bits.add(SQRT_SHIFT);
+        FloatVector f = ix.and(0x007fffff).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector fe = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        if (!usual) {
+            fe = fe.blend(fe.sub(23f), x.compare(VectorOperators.LT, Float.MIN_NORMAL));
+        }
         FloatVector z = f.mul(f);
-        FloatVector y = logPolyHigh(logPolyLow(f), f).mul(f).mul(z);
-        return f.add(y.add(fe.mul(C2)).sub(z.mul(0.5f))).add(fe.mul(C1));
+        FloatVector y = f.fma(L0, L1).fma(f, FloatVector.broadcast(F, L2)).fma(f, FloatVector.broadcast(F, L3))
+                .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L5))
+                .fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L7))
+                .fma(f, FloatVector.broadcast(F, L8));
+        y = fe.fma(FloatVector.broadcast(F, C2), y.mul(f).mul(z));
+        FloatVector r = fe.fma(FloatVector.broadcast(F, C1), f.add(z.fma(FloatVector.broadcast(F, -0.5f), y)));
+        return usual ? r : logSpecial(x, r);
     }
 
-    private static FloatVector logPolyLow(FloatVector f) {
-        return f.mul(L0).add(L1).mul(f).add(L2).mul(f).add(L3).mul(f).add(L4);
-    }
-
-    private static FloatVector logPolyHigh(FloatVector p, FloatVector f) {
-        return p.mul(f).add(L5).mul(f).add(L6).mul(f).add(L7).mul(f).add(L8);
+    /** The bits of x, times 2^23 in the subnormal lanes (x < MIN_NORMAL). */
+    private static IntVector logSubnormalBits(FloatVector x) {
+        return x.blend(x.mul(TWO23), x.compare(VectorOperators.LT, Float.MIN_NORMAL)).reinterpretAsInts();
     }
 
     /** NaN for x < 0 or NaN, -inf for ±0, +inf for +inf. */
@@ -213,14 +214,16 @@ public final class VectorMath {
 
     /**
      * {@code tanh x}, computed on |x| and given x's sign bit (so tanh(-0) = -0): {@code a + a z P(z)},
-     * {@code z = a^2} (Cephes) for {@code a < 0.625}, else {@code 1 - 2 / (e^2a + 1)} (1 once e^2a overflows).
+     * {@code z = a^2} (Cephes, Horner steps as FMAs) for {@code a < 0.625}, else {@code 1 - 2 / (e^2a + 1)}
+     * (1 once e^2a overflows).
      */
     public static float tanh(float x) {
         float a = Math.abs(x);
         float r;
         if (a < TANH_SMALL) {
             float z = a * a;
-            r = ((((T0 * z + T1) * z + T2) * z + T3) * z + T4) * z * a + a;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(T0, z, T1), z, T2), z, T3), z, T4);
+            r = Math.fma(p * z, a, a);
         } else {
             r = 1f - 2f / (exp(a + a) + 1f);
         }
@@ -230,17 +233,11 @@ public final class VectorMath {
     /** {@link #tanh(float)} on each lane. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
-        FloatVector r = tanhLarge(a).blend(tanhSmall(a), a.compare(VectorOperators.LT, TANH_SMALL));
-        return r.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
-    }
-
-    private static FloatVector tanhSmall(FloatVector a) {
         FloatVector z = a.mul(a);
-        return z.mul(T0).add(T1).mul(z).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).mul(a).add(a);
-    }
-
-    private static FloatVector tanhLarge(FloatVector a) {
-        return FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
+        FloatVector small = z.fma(T0, T1).fma(z, FloatVector.broadcast(F, T2)).fma(z, FloatVector.broadcast(F, T3)).fma(z, FloatVector.broadcast(F, T4)).mul(z).fma(a, a);
+        FloatVector r = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
+        r = r.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+        return r.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 
     /**
@@ -261,11 +258,7 @@ public final class VectorMath {
         FloatVector z = exp(x.abs().neg());
         FloatVector d = z.add(1f);
         FloatVector q = FloatVector.broadcast(F, 1f).blend(z, x.compare(VectorOperators.LT, 0f)).div(d);
-        return sigmoidFix(q, FloatVector.broadcast(F, 1f).sub(d).add(z), d);
-    }
-
-    private static FloatVector sigmoidFix(FloatVector q, FloatVector err, FloatVector d) {
-        return q.sub(q.mul(err.div(d)));
+        return q.sub(q.mul(FloatVector.broadcast(F, 1f).sub(d).add(z).div(d)));
     }
 
     /** The float64 logistic function, the same formula with {@link StrictMath#exp}. */

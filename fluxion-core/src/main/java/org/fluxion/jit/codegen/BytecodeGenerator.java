@@ -1,5 +1,6 @@
 package org.fluxion.jit.codegen;
 
+import static java.lang.constant.ConstantDescs.CD_MethodHandle;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_double;
@@ -14,9 +15,12 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
@@ -29,9 +33,12 @@ import org.fluxion.tensor.DType;
 
 /**
  * Generates, with {@code java.lang.classfile}, a hidden class implementing {@link TileKernel} for one
- * program: a single method whose loop over a tile's rows holds a vector main loop and a masked vector tail,
- * each a straight line of {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per
- * live instruction, with every value in a local. C2 inlines the helpers, so the values stay in registers.
+ * program: a single method whose loop over a tile's rows holds one vector loop, a straight line of
+ * {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per live instruction, with
+ * every value in a local; the row's last, partial vector runs the same line with its loads and store under a
+ * mask. C2 inlines the helpers, so the values stay in registers: the line is emitted once (C2 stops inlining
+ * past a node count, which two copies of a chain of exp/tanh/sigmoid reached), and calls after a large float32
+ * function go through constant method handles, which C2 inlines later rather than refuse (see {@code call}).
  *
  * <p>Shape of the generated {@code run} (float32, L lanes):
  * <pre>
@@ -40,8 +47,11 @@ import org.fluxion.tensor.DType;
  * for (o = o0; o &lt; o1; o++) {
  *     rowOff[j] = off[j] + o * inner (FULL); v = broadcast(in[j][off[j] + o]) (COLUMN)
  *     acc = identity                              (per-row reduction)
- *     for (i = i0; i &lt;= i1 - L; i += L) { body }   loads FloatVector.fromArray(.., rowOff + i)
- *     if (i &lt; i1) { m = indexInRange(i, i1); body under m }
+ *     m = null
+ *     for (i = i0; i &lt; i1; i += L) {
+ *         if (i &gt; i1 - L) m = indexInRange(i, i1)
+ *         body                                    loads fromArray(.., rowOff + i), under m if set
+ *     }
  *     acc[accOff + o - o0] = reduceLanes(acc)     (per-row reduction)
  * }
  * acc[accOff] = reduceLanes(acc)                  (full reduction)
@@ -55,6 +65,10 @@ final class BytecodeGenerator {
     // Parameter slots of run (slot 0 is this).
     private static final int INS = 1, OFFS = 2, OUT = 3, OUT_OFF = 4, INNER = 5, O0 = 6, O1 = 7, I0 = 8, I1 = 9,
             ACC = 10, ACC_OFF = 11;
+
+    /** The float32 functions whose vector forms are large ({@link org.fluxion.kernels.VectorMath}). */
+    private static final EnumSet<UnaryOp> LARGE = EnumSet.of(UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH,
+            UnaryOp.SIGMOID, UnaryOp.SIN, UnaryOp.COS);
 
     private final ElementwiseProgram p;
     private final boolean f32;
@@ -71,6 +85,8 @@ final class BytecodeGenerator {
     private int[] rowOff;   // per FULL input: offset of the current row
     private int[] value;    // per instruction: the local holding its value
     private int outArr, outRow, o, i, tailMask, accVec;
+    /** While emitting the body: a {@link #LARGE} function has been emitted, so calls go through handles. */
+    private boolean pastLarge;
 
     static {
         requireVectorForms(VF.class);
@@ -223,20 +239,18 @@ final class BytecodeGenerator {
             c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
         }
 
-        // Vector main loop.
-        Label vecHead = c.newLabel(), tail = c.newLabel(), rowEnd = c.newLabel();
+        // Vector loop; the last, partial vector of a row runs the same body with tailMask set (null before).
+        Label vecHead = c.newLabel(), full = c.newLabel(), rowEnd = c.newLabel();
         c.iload(I0).istore(i);
+        c.aconst_null().astore(tailMask);
         c.labelBinding(vecHead);
-        c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmpgt(tail);
-        body(c, false);
+        c.iload(i).iload(I1).if_icmpge(rowEnd);
+        c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmple(full);
+        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
+        c.labelBinding(full);
+        body(c);
         c.iinc(i, lanes);
         c.goto_(vecHead);
-
-        // Masked tail.
-        c.labelBinding(tail);
-        c.iload(i).iload(I1).if_icmpge(rowEnd);
-        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
-        body(c, true);
 
         c.labelBinding(rowEnd);
         if (red.perRow()) {
@@ -270,8 +284,13 @@ final class BytecodeGenerator {
         }
     }
 
-    /** One vector of the program at column {@code i}, under the tail mask when {@code masked}. */
-    private void body(CodeBuilder c, boolean masked) {
+    /**
+     * One vector of the program at column {@code i}: loads and the store or fold under the tail mask when it is
+     * set, the operations once. Emitting them once (not again for the tail) halves what C2 parses: past its
+     * NodeCountInliningCutoff it stops inlining the helpers, and a chain of transcendental functions reaches it.
+     */
+    private void body(CodeBuilder c) {
+        pastLarge = false;
         for (int k = 0; k < code.size(); k++) {
             if (!live[k]) {
                 continue;
@@ -286,11 +305,8 @@ final class BytecodeGenerator {
                         c.aload(arr[j]).iload(x.access() == Access.FULL ? rowOff[j] : off[j]).iload(i).iadd();
                         ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
                         ClassDesc result = mask ? CD_MASK : vec;
-                        if (masked) {
-                            c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK));
-                        } else {
-                            c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int));
-                        }
+                        ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK)),
+                                () -> c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int)));
                         c.astore(value[k]);
                     }
                 }
@@ -298,8 +314,10 @@ final class BytecodeGenerator {
                 }
                 case UNARY -> {
                     UnaryOp op = (UnaryOp) x.op();
+                    MethodTypeDesc t = MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0]));
                     c.aload(value[a[0]]);
-                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0])));
+                    pastLarge |= f32 && LARGE.contains(op);
+                    call(c, name(op), t);
                     c.astore(value[k]);
                 }
                 case BINARY -> {
@@ -308,19 +326,22 @@ final class BytecodeGenerator {
                     for (int arg : a) {
                         c.aload(value[arg]);
                         if (logical && !code.get(arg).mask()) {
-                            c.invokestatic(helper, "nonzero", MethodTypeDesc.of(CD_MASK, vec));
+                            call(c, "nonzero", MethodTypeDesc.of(CD_MASK, vec));
                         }
                     }
                     ClassDesc operand = logical ? CD_MASK : vec;
-                    c.invokestatic(helper, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, operand, operand));
+                    call(c, name(op), MethodTypeDesc.of(x.mask() ? CD_MASK : vec, operand, operand));
                     c.astore(value[k]);
                 }
                 case WHERE -> {
                     c.aload(value[a[0]]).aload(value[a[1]]).aload(value[a[2]]);
-                    c.invokestatic(helper, "where", MethodTypeDesc.of(vec, CD_MASK, vec, vec)).astore(value[k]);
+                    call(c, "where", MethodTypeDesc.of(vec, CD_MASK, vec, vec));
+                    c.astore(value[k]);
                 }
                 case TO_FLOAT -> {
-                    c.aload(value[a[0]]).invokestatic(helper, "tofloat", MethodTypeDesc.of(vec, CD_MASK)).astore(value[k]);
+                    c.aload(value[a[0]]);
+                    call(c, "tofloat", MethodTypeDesc.of(vec, CD_MASK));
+                    c.astore(value[k]);
                 }
             }
         }
@@ -331,21 +352,50 @@ final class BytecodeGenerator {
             ClassDesc v = mask ? CD_MASK : vec;
             ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
             c.aload(value[r]).aload(outArr).iload(outRow).iload(i).iadd();
-            if (masked) {
-                c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK));
-            } else {
-                c.invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int));
-            }
+            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK)),
+                    () -> call(c, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int)));
         } else {
             String fold = red.sum() ? "sum" : "max";
             c.aload(accVec).aload(value[r]);
-            if (masked) {
-                c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK));
-            } else {
-                c.invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec));
-            }
+            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK)),
+                    () -> call(c, fold, MethodTypeDesc.of(vec, vec, vec)));
             c.astore(accVec);
         }
+    }
+
+    /**
+     * Calls the helper {@code name} with the arguments on the stack: {@code invokestatic}, or, from the first
+     * large float32 function of the body on ({@link #LARGE}), through a constant method handle. C2 refuses a
+     * plain call it meets past its NodeCountInliningCutoff (18000 IR nodes parsed; a chain of two of those
+     * functions reaches it) and then boxes every vector; a call from a method handle's lambda form it delays
+     * instead and inlines later against its larger live-node limit.
+     */
+    private void call(CodeBuilder c, String name, MethodTypeDesc t) {
+        if (!pastLarge) {
+            c.invokestatic(helper, name, t);
+            return;
+        }
+        int[] slots = new int[t.parameterCount()];
+        for (int k = slots.length - 1; k >= 0; k--) {
+            slots[k] = c.allocateLocal(TypeKind.from(t.parameterType(k)));
+            c.storeLocal(TypeKind.from(t.parameterType(k)), slots[k]);
+        }
+        c.ldc(MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, helper, name, t));
+        for (int k = 0; k < slots.length; k++) {
+            c.loadLocal(TypeKind.from(t.parameterType(k)), slots[k]);
+        }
+        c.invokevirtual(CD_MethodHandle, "invokeExact", t);
+    }
+
+    /** Emits {@code masked} when tailMask is set, else {@code whole}; both leave the same stack. */
+    private void ifTail(CodeBuilder c, Runnable masked, Runnable whole) {
+        Label tail = c.newLabel(), done = c.newLabel();
+        c.aload(tailMask).ifnonnull(tail);
+        whole.run();
+        c.goto_(done);
+        c.labelBinding(tail);
+        masked.run();
+        c.labelBinding(done);
     }
 
     private ClassDesc type(int id) {
