@@ -18,7 +18,7 @@ import org.fluxion.tensor.TensorType;
  * primitive that forgets it does not compile.
  */
 public sealed interface Primitive permits
-        Unary, Binary, Where, Cast, MatMul, Reduce, ArgReduce, Concat, Pad, Gather, ScatterAdd,
+        Unary, Binary, Where, Cast, MatMul, Reduce, ArgReduce, CumSum, Concat, Pad, Gather, ScatterAdd,
         ViewPrimitives.Reshape, ViewPrimitives.Permute, ViewPrimitives.Expand, ViewPrimitives.Slice,
         ViewPrimitives.Copy,
         ConvolutionPrimitives.Conv2d, ConvolutionPrimitives.Conv2dInputGrad, ConvolutionPrimitives.Conv2dWeightGrad,

@@ -40,6 +40,11 @@ public final class Reductions {
         return Ops.bind(new Reduce(op, Shape.normalizeAxes(axes, x.rank(), op.label()), keepDims), x);
     }
 
+    /** Cumulative sum along {@code axis} ({@link CumSum}); integer and bool inputs give int64. */
+    public static Tensor cumsum(Tensor x, int axis) {
+        return Ops.bind(new CumSum(axis, false), x);
+    }
+
     /** int64 index of the first largest element along {@code axis} (the first NaN if any). */
     public static Tensor argmax(Tensor x, int axis, boolean keepDims) {
         return argReduce(true, x, axis, keepDims);

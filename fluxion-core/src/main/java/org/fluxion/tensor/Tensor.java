@@ -844,6 +844,14 @@ public final class Tensor {
         return Reductions.min(this, new int[] {axis}, false);
     }
 
+    /**
+     * Cumulative sum along {@code axis} ({@code torch.cumsum}): {@code y[..., k, ...] = sum_{j <= k} x[..., j, ...]},
+     * of this tensor's shape; integer and bool tensors give int64.
+     */
+    public Tensor cumsum(int axis) {
+        return Reductions.cumsum(this, axis);
+    }
+
     /** Index (int64) of the largest element along {@code axis}; the first one on ties. */
     public Tensor argmax(int axis, boolean keepDims) {
         return Reductions.argmax(this, axis, keepDims);

@@ -8,6 +8,7 @@ import org.fluxion.jit.Remat;
 import org.fluxion.jit.Control;
 import org.fluxion.jit.Jit;
 import org.fluxion.ops.ArgReduce;
+import org.fluxion.ops.CumSum;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Cast;
@@ -141,6 +142,9 @@ final class PrimitiveSpecs {
                 r -> of(distinct(r, 3, 4).add(3)), 1e-6, 2, true));
         s.add(new Spec("Reduce.MIN", x -> Ops.bind(new Reduce(ReduceOp.MIN, new int[0], false), x[0].exp()),
                 r -> of(distinct(r, 3, 4)), 1e-6, 2, true));
+        // Both directions, on a leading and a trailing axis, under a sine so that second order is not trivial.
+        s.add(new Spec("CumSum", x -> Ops.bind(new CumSum(-1, true), Ops.bind(new CumSum(0, false), x[0]).sin()),
+                r -> of(normal(r, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
         Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
         Shape xs = Shape.of(2, 2, 5, 4);
