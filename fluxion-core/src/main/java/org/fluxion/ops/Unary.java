@@ -25,12 +25,7 @@ public record Unary(UnaryOp op) implements Primitive {
     /** What {@link UnaryOp#derivative} reads: x (bit 0), y (bit 1), both, or nothing. */
     @Override
     public int vjpReads(int wanted, int arity) {
-        return switch (op) {
-            case NEG, SIGN, IS_NAN, IS_FINITE, LOGICAL_NOT -> 0;
-            case EXP, EXPM1, SQRT, TAN, TANH, SIGMOID -> 2;
-            case ABS, LOG, LOG1P, SIN, COS, RELU -> 1;
-            default -> 3;
-        };
+        return op.derivativeReads();
     }
 
     /** JVP: {@code t * f'(x)}. */

@@ -14,7 +14,7 @@ import org.fluxion.tensor.Tensor;
  * speed, a float32 Vector API loop.
  */
 public enum UnaryOp {
-    NEG(Kind.NUMERIC) {
+    NEG(Kind.NUMERIC, Reads.NOTHING) {
         /** f'(x) = -1. */
         Tensor derivative(Tensor x, Tensor y) { return Rules.constantLike(-1, x); }
         double apply(double x) { return -x; }
@@ -25,7 +25,7 @@ public enum UnaryOp {
             return i;
         }
     },
-    ABS(Kind.NUMERIC) {
+    ABS(Kind.NUMERIC, Reads.INPUT) {
         /** f'(x) = sign(x) (0 at 0, a subgradient). */
         Tensor derivative(Tensor x, Tensor y) { return x.sign(); }
         double apply(double x) { return Math.abs(x); }
@@ -37,13 +37,13 @@ public enum UnaryOp {
         }
     },
     /** -1, 0 or +1; NaN stays NaN. */
-    SIGN(Kind.NUMERIC) {
+    SIGN(Kind.NUMERIC, Reads.NOTHING) {
         /** f'(x) = 0 almost everywhere. */
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Math.signum(x); }
         long applyLong(long x) { return Long.signum(x); }
     },
-    EXP(Kind.FLOATING) {
+    EXP(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = exp(x) = y. */
         Tensor derivative(Tensor x, Tensor y) { return y; }
         double apply(double x) { return StrictMath.exp(x); }
@@ -54,7 +54,7 @@ public enum UnaryOp {
             return i;
         }
     },
-    LOG(Kind.FLOATING) {
+    LOG(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = 1 / x. */
         Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
         double apply(double x) { return StrictMath.log(x); }
@@ -65,19 +65,19 @@ public enum UnaryOp {
             return i;
         }
     },
-    LOG1P(Kind.FLOATING) {
+    LOG1P(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = 1 / (1 + x). */
         Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
         double apply(double x) { return StrictMath.log1p(x); }
         float applyF32(float x) { return VectorMath.log1p(x); }
     },
-    EXPM1(Kind.FLOATING) {
+    EXPM1(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = exp(x) = y + 1. */
         Tensor derivative(Tensor x, Tensor y) { return y.add(1); }
         double apply(double x) { return StrictMath.expm1(x); }
         float applyF32(float x) { return VectorMath.expm1(x); }
     },
-    SQRT(Kind.FLOATING) {
+    SQRT(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 / (2 sqrt(x)) = 0.5 / y. */
         Tensor derivative(Tensor x, Tensor y) { return y.reciprocal().mul(0.5); }
         double apply(double x) { return Math.sqrt(x); }
@@ -87,14 +87,14 @@ public enum UnaryOp {
             return i;
         }
     },
-    RSQRT(Kind.FLOATING) {
+    RSQRT(Kind.FLOATING, Reads.BOTH) {
         /** f'(x) = -x^(-3/2) / 2 = -0.5 y / x. */
         Tensor derivative(Tensor x, Tensor y) { return y.div(x).mul(-0.5); }
         double apply(double x) { return 1 / Math.sqrt(x); }
         /** Two float roundings, as the vector form {@code 1 / sqrt(x)} of the jit computes it. */
         float applyF32(float x) { return 1f / (float) Math.sqrt(x); }
     },
-    SIN(Kind.FLOATING) {
+    SIN(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = cos(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
         double apply(double x) { return StrictMath.sin(x); }
@@ -105,7 +105,7 @@ public enum UnaryOp {
             return i;
         }
     },
-    COS(Kind.FLOATING) {
+    COS(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = -sin(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
         double apply(double x) { return StrictMath.cos(x); }
@@ -116,13 +116,13 @@ public enum UnaryOp {
             return i;
         }
     },
-    TAN(Kind.FLOATING) {
+    TAN(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 + tan(x)^2 = 1 + y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).add(1); }
         double apply(double x) { return StrictMath.tan(x); }
         float applyF32(float x) { return VectorMath.tan(x); }
     },
-    TANH(Kind.FLOATING) {
+    TANH(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 - tanh(x)^2 = 1 - y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).neg().add(1); }
         double apply(double x) { return StrictMath.tanh(x); }
@@ -134,7 +134,7 @@ public enum UnaryOp {
         }
     },
     /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows ({@link VectorMath#sigmoid}). */
-    SIGMOID(Kind.FLOATING) {
+    SIGMOID(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = y (1 - y). */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y.neg().add(1)); }
         double apply(double x) { return VectorMath.sigmoid(x); }
@@ -146,7 +146,7 @@ public enum UnaryOp {
         }
     },
     /** {@code max(x, 0)}; NaN stays NaN. */
-    RELU(Kind.NUMERIC) {
+    RELU(Kind.NUMERIC, Reads.INPUT) {
         /** f'(x) = 1 where x > 0, else 0 (0 at 0). */
         Tensor derivative(Tensor x, Tensor y) { return x.gt(0).to(x.dtype()); }
         double apply(double x) { return x > 0 || Double.isNaN(x) ? x : 0; }
@@ -157,19 +157,19 @@ public enum UnaryOp {
             return i;
         }
     },
-    IS_NAN(Kind.PREDICATE) {
+    IS_NAN(Kind.PREDICATE, Reads.NOTHING) {
         /** f'(x) = none: a predicate. */
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Double.isNaN(x) ? 1 : 0; }
         long applyLong(long x) { return 0; }
     },
-    IS_FINITE(Kind.PREDICATE) {
+    IS_FINITE(Kind.PREDICATE, Reads.NOTHING) {
         /** f'(x) = none: a predicate. */
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return Double.isFinite(x) ? 1 : 0; }
         long applyLong(long x) { return 1; }
     },
-    LOGICAL_NOT(Kind.PREDICATE) {
+    LOGICAL_NOT(Kind.PREDICATE, Reads.NOTHING) {
         /** f'(x) = none: a predicate. */
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return x == 0 ? 1 : 0; }
@@ -186,13 +186,35 @@ public enum UnaryOp {
         PREDICATE
     }
 
+    /**
+     * Which values {@link #derivative} reads, so that autodiff keeps only those alive until backward:
+     * {@code exp}'s derivative is its output, {@code sin}'s reads the input, {@code neg}'s neither.
+     */
+    enum Reads {
+        NOTHING(0), INPUT(1), OUTPUT(2), BOTH(3);
+
+        /** Bit 0 for the input, bit 1 for the output ({@link Primitive#vjpReads}'s bits for one input). */
+        final int bits;
+
+        Reads(int bits) {
+            this.bits = bits;
+        }
+    }
+
     private final Kind kind;
+    private final Reads reads;
     /** Computed once: primitives ask for their name on every call (shape-rule error messages). */
     private final String label;
 
-    UnaryOp(Kind kind) {
+    UnaryOp(Kind kind, Reads reads) {
         this.kind = kind;
+        this.reads = reads;
         this.label = name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+    }
+
+    /** What the derivative reads: bit 0 the input, bit 1 the output. */
+    int derivativeReads() {
+        return reads.bits;
     }
 
     /** Lower-case name used in errors and graph printouts. */
