@@ -51,6 +51,21 @@ for p in ("exact", "fast"):
     fm, em, cm = f(j, f"chain_{p}_ms"), f(t, "chain_eager_ms"), f(t, "chain_compiled_ms")
     row(f"10-op chain ms, {p}: vs torch eager", fm, em, "ms", em / fm if fm and em else None, "speed-up over torch eager")
     row(f"10-op chain ms, {p}: vs torch.compile", fm, cm, "ms", cm / fm if fm and cm else None, "")
+for p in ("exact", "fast"):
+    r = f(j, f"chain_{p}_registers")
+    if r is not None:
+        print(f"chain {p} kernel: unroll {j.get(f'chain_{p}_unroll')}, {int(r)} registers, "
+              f"{j.get(f'chain_{p}_local_bytes')} local bytes, {j.get(f'chain_{p}_blocks_per_sm')} blocks/SM")
+u = 1
+while f(j, f"unroll{u}_scale_ms") is not None:
+    parts = [f"1-op {f(j, f'unroll{u}_scale_over_copy_bandwidth'):.2f}x ({j.get(f'unroll{u}_scale_registers')} regs)"]
+    for p in ("exact", "fast"):
+        ms, ratio = f(j, f"unroll{u}_chain_{p}_ms"), f(j, f"unroll{u}_chain_{p}_over_copy_bandwidth")
+        if ms is not None:
+            parts.append(f"chain {p} {ms:.3f} ms {ratio:.2f}x ({j.get(f'unroll{u}_chain_{p}_registers')} regs, "
+                         f"{j.get(f'unroll{u}_chain_{p}_blocks_per_sm')} blocks/SM, {j.get(f'unroll{u}_chain_{p}_check')})")
+    print(f"unroll {u}: " + ", ".join(parts) + " of copy bandwidth")
+    u *= 2
 print("checks: " + ", ".join(f"{k[:-6]}={v}" for k, v in j.items() if k.endswith("_check")))
 for p in ("exact", "fast"):
     print(f"chain {p} errors vs CPU: max abs {j.get(f'chain_{p}_check_max_abs_error')}, rel L2 {j.get(f'chain_{p}_check_relative_l2_error')}")

@@ -32,6 +32,18 @@ public final class CudaKernel {
         return device.driver.maxActiveBlocks(function, name, threads);
     }
 
+    /** Registers per thread of the machine code the driver loaded (spills show in {@link #localBytesPerThread}). */
+    public int registersPerThread() {
+        device.enter();
+        return device.driver.functionAttribute(function, name, Driver.CU_FUNC_ATTRIBUTE_NUM_REGS);
+    }
+
+    /** Local memory per thread (register spills, local arrays); 0 when everything stays in registers. */
+    public int localBytesPerThread() {
+        device.enter();
+        return device.driver.functionAttribute(function, name, Driver.CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES);
+    }
+
     /** Queues the kernel on {@code stream} with a 1-D grid of {@code blocks} × {@code threads}. */
     public void launch(Stream stream, int blocks, int threads, int sharedBytes, Object... args) {
         device.enter();

@@ -19,6 +19,8 @@ import java.nio.file.Path;
  */
 final class Driver {
     static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+    static final int CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES = 3;
+    static final int CU_FUNC_ATTRIBUTE_NUM_REGS = 4;
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
     static final int CU_STREAM_NON_BLOCKING = 1;
@@ -34,7 +36,8 @@ final class Driver {
             cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoDAsync, cuMemsetD32Async, cuMemGetInfo,
             cuStreamCreate, cuStreamDestroy, cuStreamSynchronize, cuModuleLoadData, cuModuleUnload,
             cuModuleGetFunction, cuLaunchKernel, cuEventCreate, cuEventRecord, cuEventSynchronize,
-            cuEventElapsedTime, cuEventDestroy, cuGetErrorName, cuGetErrorString, cuDriverGetVersion, cuOccupancy;
+            cuEventElapsedTime, cuEventDestroy, cuGetErrorName, cuGetErrorString, cuDriverGetVersion, cuOccupancy,
+            cuFuncGetAttribute;
 
     Driver(Path file) {
         lib = new NativeLibrary("the CUDA driver", file);
@@ -68,6 +71,7 @@ final class Driver {
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), "cuLaunchKernel");
         cuOccupancy = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG),
                 "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+        cuFuncGetAttribute = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), "cuFuncGetAttribute");
         cuEventCreate = lib.function(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), "cuEventCreate");
         cuEventRecord = lib.function(I_PP, "cuEventRecord");
         cuEventSynchronize = lib.function(I_P, "cuEventSynchronize");
@@ -352,6 +356,17 @@ final class Driver {
             MemorySegment v = a.allocate(JAVA_INT);
             check((int) cuOccupancy.invokeExact(v, function, threads, 0L),
                     "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + name + ", " + threads + " threads)");
+            return v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A {@code CUfunction_attribute} of {@code function} ({@code CU_FUNC_ATTRIBUTE_NUM_REGS}, ...). */
+    int functionAttribute(MemorySegment function, String name, int attribute) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            check((int) cuFuncGetAttribute.invokeExact(v, attribute, function), "cuFuncGetAttribute(" + name + ", " + attribute + ")");
             return v.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);

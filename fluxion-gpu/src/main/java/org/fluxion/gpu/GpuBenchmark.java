@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.fluxion.jit.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
+import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.tensor.DType;
@@ -20,7 +21,8 @@ import org.fluxion.tensor.Tensor;
  * The GPU measurements of issue 19, written as {@code key value} lines to the file named by the first
  * argument (and echoed): the device-to-device copy bandwidth, jit's fused 10-op chain on 100M floats as one
  * NVRTC kernel (with {@link GpuFusion.Precision#EXACT} and {@link GpuFusion.Precision#FAST} arithmetic, and a
- * one-multiply program through the same path for the bandwidth the kernel shape reaches), and cuBLAS GEMM 8192³ in float32 and TF32 plus a strided-batched product. Every timing is
+ * one-multiply program through the same path for the bandwidth the kernel shape reaches; both again for
+ * each unroll factor of the float4 kernel), and cuBLAS GEMM 8192³ in float32 and TF32 plus a strided-batched product. Every timing is
  * the median of repeated runs, each between two CUDA events, after warm-up; every result is checked
  * against the CPU before it is timed (outputs poisoned with NaN first).
  */
@@ -115,43 +117,69 @@ public final class GpuBenchmark {
             // One multiply through the same generated-kernel path: what the code shape reaches when arithmetic is free.
             var scale = ElementwiseProgram.builder(DType.FLOAT32);
             int sx = scale.input(DType.FLOAT32, ElementwiseProgram.Access.FULL);
-            GpuFusedKernel scaleKernel = new GpuFusion(gpu).compile(scale.build(
-                    scale.binary(BinaryOp.MUL, sx, scale.constant(1.5)), ElementwiseProgram.Reduction.NONE));
+            ElementwiseProgram scaleProgram = scale.build(scale.binary(BinaryOp.MUL, sx, scale.constant(1.5)),
+                    ElementwiseProgram.Reduction.NONE);
+            GpuFusedKernel scaleKernel = new GpuFusion(gpu).compile(scaleProgram);
             double scaleMs = medianMillis(() -> scaleKernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
             put("scale_fused_ms", scaleMs);
             put("scale_fused_over_copy_bandwidth", copyMs / scaleMs);
+            put("scale_registers", scaleKernel.elementwiseKernel().registersPerThread());
             for (GpuFusion.Precision precision : GpuFusion.Precision.values()) {
                 String key = "chain_" + precision.name().toLowerCase();
                 long c0 = System.nanoTime();
                 GpuFusedKernel kernel = new GpuFusion(gpu, precision).compile(program);
                 put(key + "_nvrtc_compile_seconds", String.format("%.3f", (System.nanoTime() - c0) / 1e9));
                 put(key + "_vectorized", kernel.vectorized());
-                y.fill(Float.NaN);
-                kernel.run(new DeviceBuffer[] {in}, y, 1, n);
-                float[] gpuOut = y.toFloats(n);
-                double maxAbs = 0;
-                double err2 = 0;
-                double ref2 = 0;
-                int bad = 0;
-                for (int k = 0; k < n; k++) {
-                    double d = Math.abs((double) gpuOut[k] - cpu[k]);
-                    if (!(d <= 1e-5 + 1e-5 * Math.abs(cpu[k]))) {
-                        bad++;
-                    }
-                    maxAbs = Math.max(maxAbs, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-                    err2 += d * d;
-                    ref2 += (double) cpu[k] * cpu[k];
+                put(key + "_unroll", CudaSource.UNROLL);
+                chainRun(key, kernel, in, y, n, cpu, copyMs);
+            }
+            // The same kernels with 1, 2, 4 and 8 float4 groups per thread and trip (1: the earlier shape's
+            // single load in flight, now with __ldg/__stcs), each checked against the CPU before it is timed.
+            for (int unroll = 1; unroll <= CudaSource.MAX_UNROLL; unroll *= 2) {
+                int u = unroll;
+                GpuFusedKernel sk = new GpuFusion(gpu, GpuFusion.Precision.EXACT, u).compile(scaleProgram);
+                double ms = medianMillis(() -> sk.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
+                put("unroll" + u + "_scale_ms", ms);
+                put("unroll" + u + "_scale_over_copy_bandwidth", copyMs / ms);
+                put("unroll" + u + "_scale_registers", sk.elementwiseKernel().registersPerThread());
+                for (GpuFusion.Precision precision : GpuFusion.Precision.values()) {
+                    chainRun("unroll" + u + "_chain_" + precision.name().toLowerCase(),
+                            new GpuFusion(gpu, precision, u).compile(program), in, y, n, cpu, copyMs);
                 }
-                put(key + "_check_max_abs_error", maxAbs);
-                put(key + "_check_relative_l2_error", Math.sqrt(err2 / ref2));
-                put(key + "_check_elements_outside_rtol1e-5_atol1e-5", bad);
-                put(key + "_check", bad == 0 ? "PASS" : "FAIL");
-                double fusedMs = medianMillis(() -> kernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
-                put(key + "_ms", fusedMs);
-                put(key + "_GBps", bytes / fusedMs / 1e6);
-                put(key + "_over_copy_bandwidth", copyMs / fusedMs);
             }
         }
+    }
+
+    /** Checks {@code kernel}'s chain against the CPU's {@code cpu}, then times it; keys prefixed by {@code key}. */
+    private void chainRun(String key, GpuFusedKernel kernel, DeviceBuffer in, DeviceBuffer y, int n, float[] cpu, double copyMs) {
+        CudaKernel k = kernel.elementwiseKernel();
+        put(key + "_registers", k.registersPerThread());
+        put(key + "_local_bytes", k.localBytesPerThread());
+        put(key + "_blocks_per_sm", k.maxActiveBlocksPerMultiprocessor(CudaSource.BLOCK));
+        y.fill(Float.NaN);
+        kernel.run(new DeviceBuffer[] {in}, y, 1, n);
+        float[] gpuOut = y.toFloats(n);
+        double maxAbs = 0;
+        double err2 = 0;
+        double ref2 = 0;
+        int bad = 0;
+        for (int k2 = 0; k2 < n; k2++) {
+            double d = Math.abs((double) gpuOut[k2] - cpu[k2]);
+            if (!(d <= 1e-5 + 1e-5 * Math.abs(cpu[k2]))) {
+                bad++;
+            }
+            maxAbs = Math.max(maxAbs, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+            err2 += d * d;
+            ref2 += (double) cpu[k2] * cpu[k2];
+        }
+        put(key + "_check_max_abs_error", maxAbs);
+        put(key + "_check_relative_l2_error", Math.sqrt(err2 / ref2));
+        put(key + "_check_elements_outside_rtol1e-5_atol1e-5", bad);
+        put(key + "_check", bad == 0 ? "PASS" : "FAIL");
+        double fusedMs = medianMillis(() -> kernel.run(new DeviceBuffer[] {in}, y, 1, n), 3, 21);
+        put(key + "_ms", fusedMs);
+        put(key + "_GBps", 8.0 * n / fusedMs / 1e6);
+        put(key + "_over_copy_bandwidth", copyMs / fusedMs);
     }
 
     private static float[] uniform(int n, long seed) {

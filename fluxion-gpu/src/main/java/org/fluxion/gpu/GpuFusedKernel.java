@@ -12,7 +12,7 @@ import org.fluxion.tensor.DType;
  * program's dtype, bytes 0 / 1 for a mask), and the output is written from the start of its buffer.
  */
 public final class GpuFusedKernel {
-    private static final int THREADS = 256;
+    private static final int THREADS = CudaSource.BLOCK; // the vectorized kernel is compiled with __launch_bounds__(BLOCK)
 
     private final CudaDevice device;
     private final ElementwiseProgram program;
@@ -22,10 +22,12 @@ public final class GpuFusedKernel {
     private final CudaKernel fold;
     private final int mainBlocks;
     private final int vec4Blocks;
+    private final int unroll;
     private final ThreadLocal<DeviceBuffer> partials = new ThreadLocal<>();
 
-    GpuFusedKernel(CudaDevice device, ElementwiseProgram program, String source, CudaModule module) {
+    GpuFusedKernel(CudaDevice device, ElementwiseProgram program, String source, CudaModule module, int unroll) {
         this.device = device;
+        this.unroll = unroll;
         this.program = program;
         this.source = source;
         Reduction r = program.reduction();
@@ -42,6 +44,11 @@ public final class GpuFusedKernel {
     /** The CUDA C this kernel was compiled from. */
     public String source() {
         return source;
+    }
+
+    /** The kernel that {@link #run} launches for a program without reduction: the float4 one where there is one. */
+    CudaKernel elementwiseKernel() {
+        return vec4 != null ? vec4 : main;
     }
 
     /** True when dense float32 programs run with 16-byte vector accesses. */
@@ -99,7 +106,9 @@ public final class GpuFusedKernel {
                 }
                 args[m] = output;
                 if (vec4 != null) {
-                    vec4.launch(s, blocks((n + 3) / 4, vec4Blocks), THREADS, 0, args);
+                    // A thread takes `unroll` float4 groups per trip: size the grid by the trips, capped at one wave.
+                    long groups = (n + 3) / 4;
+                    vec4.launch(s, blocks((groups + unroll - 1) / unroll, vec4Blocks), THREADS, 0, args);
                 } else {
                     main.launch(s, blocks(n, mainBlocks), THREADS, 0, args);
                 }

@@ -41,6 +41,7 @@ public final class GpuFusion {
 
     private final CudaDevice device;
     private final Precision precision;
+    private final int unroll;
     private final Map<String, GpuFusedKernel> cache = new ConcurrentHashMap<>();
 
     /** Kernels for {@code device} with {@link Precision#EXACT} arithmetic. */
@@ -49,16 +50,22 @@ public final class GpuFusion {
     }
 
     public GpuFusion(CudaDevice device, Precision precision) {
+        this(device, precision, CudaSource.UNROLL);
+    }
+
+    /** With {@code unroll} float4 groups per thread and trip in the vectorized kernel (measurements compare them). */
+    GpuFusion(CudaDevice device, Precision precision, int unroll) {
         this.device = device;
         this.precision = precision;
+        this.unroll = unroll;
     }
 
     /** The kernel of {@code program}, compiled on first use. */
     public GpuFusedKernel compile(ElementwiseProgram program) {
-        String source = CudaSource.generate(program);
+        String source = CudaSource.generate(program, unroll);
         return cache.computeIfAbsent(source, s -> {
             Nvrtc.Compiled c = device.nvrtc().compile(s, "fluxion_fused.cu", device.computeCapability(), precision.options);
-            return new GpuFusedKernel(device, program, s, device.load(c.image(), "fused program"));
+            return new GpuFusedKernel(device, program, s, device.load(c.image(), "fused program"), unroll);
         });
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.fluxion.jit.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
+import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
@@ -220,6 +221,54 @@ class GpuFusionGpuTest {
         for (int i = 0; i < n; i++) {
             assertTrue(Math.abs(gpu[i] - cpu[i]) <= 1e-5 + 1e-5 * Math.abs(cpu[i]),
                     "element " + i + " (x = " + host[i] + "): CPU " + cpu[i] + ", GPU fast math " + gpu[i]);
+        }
+    }
+
+    /**
+     * The float4 kernel at every unroll factor, over lengths that leave it work in each of its three loops
+     * (unrolled trips, single float4 groups, the last {@code n % 4} elements) and one longer than a wave:
+     * each element written once, exactly as the CPU computes it (x * y + s, each rounded: --fmad=false),
+     * and nothing past the end.
+     */
+    @Test
+    void everyUnrollWritesEachElementOnceAndNothingPastTheEnd() {
+        CudaDevice gpu = Gpu.device();
+        var b = ElementwiseProgram.builder(DType.FLOAT32);
+        int x = b.input(DType.FLOAT32, Access.FULL);
+        int y = b.input(DType.FLOAT32, Access.FULL);
+        int c = b.input(DType.FLOAT32, Access.SCALAR);
+        ElementwiseProgram p = b.build(b.binary(BinaryOp.ADD, b.binary(BinaryOp.MUL, x, y), c), Reduction.NONE);
+        // Elements one full wave of the widest unroll covers in one trip (at most 8 blocks of 256 per SM).
+        int wave = 4 * CudaSource.MAX_UNROLL * 256 * 8 * gpu.multiprocessors();
+        int[] unrolls = {1, 2, 4, 8};
+        GpuFusedKernel[] kernels = new GpuFusedKernel[unrolls.length];
+        for (int u = 0; u < unrolls.length; u++) {
+            kernels[u] = new GpuFusion(gpu, GpuFusion.Precision.EXACT, unrolls[u]).compile(p);
+            assertTrue(kernels[u].vectorized(), "two dense inputs and a scalar take the float4 kernel");
+            assertEquals(unrolls[u] > 1, kernels[u].source().contains("q + " + (unrolls[u] - 1) + " * stride < n4"),
+                    kernels[u].source());
+        }
+        for (int n : new int[] {1, 3, 5, 4096 + 3, 4 * 1025 * 4 + 4 * 13 + 1, wave + 4 * 7 + 2}) {
+            float[] hx = values(n, n);
+            float[] hy = values(n, n + 1);
+            float[] hc = {0.75f};
+            for (int u = 0; u < unrolls.length; u++) {
+                try (DeviceScope s = new DeviceScope(gpu)) {
+                    DeviceBuffer out = s.allocateFloats(n + 4);
+                    out.fill(Float.NaN);
+                    kernels[u].run(new DeviceBuffer[] {s.upload(hx), s.upload(hy), s.upload(hc)}, out, 1, n);
+                    float[] got = out.toFloats(n + 4);
+                    for (int q = 0; q < n; q++) {
+                        float want = hx[q] * hy[q] + hc[0];
+                        if (Float.compare(want, got[q]) != 0 && !(want == 0 && got[q] == 0)) {
+                            fail("unroll " + unrolls[u] + ", n " + n + ", element " + q + ": CPU " + want + ", GPU " + got[q]);
+                        }
+                    }
+                    for (int q = n; q < n + 4; q++) {
+                        assertTrue(Float.isNaN(got[q]), "unroll " + unrolls[u] + ", n " + n + ": element " + q + " past the end written");
+                    }
+                }
+            }
         }
     }
 

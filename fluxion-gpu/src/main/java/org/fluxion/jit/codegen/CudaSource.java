@@ -25,7 +25,10 @@ import org.fluxion.tensor.DType;
  *       {@code n = outer * inner} elements; and, for float32 programs whose inputs are all dense or scalar
  *       and whose result is a float, {@value #ELEMENTWISE_VEC4} with the same parameters, which reads and
  *       writes four elements at a time through {@code float4} (16-byte accesses; every array 16-byte aligned,
- *       which the caller checks) and does the last {@code n % 4} one at a time;</li>
+ *       which the caller checks), {@link #UNROLL} independent groups per thread and loop trip with all
+ *       their loads issued first, read-only loads and streaming stores, and does the last {@code n % 4} one
+ *       at a time; the output must not overlap an input except exactly (in place: each element is read
+ *       once, by the thread that then writes it);</li>
  *   <li>{@code SUM_INNER}, {@code MAX_INNER}: {@value #ROWS}{@code (inputs..., out, outer, inner)}, one block
  *       per row ({@code gridDim.x = outer}), {@value #BLOCK} threads that stride over the row and fold it in
  *       shared memory;</li>
@@ -45,15 +48,28 @@ public final class CudaSource {
     public static final String ROWS = "fluxion_rows";
     public static final String PARTIALS = "fluxion_partials";
     public static final String FOLD = "fluxion_fold";
+    /**
+     * The float4 groups each thread of {@value #ELEMENTWISE_VEC4} loads per loop trip before using the first
+     * (64 bytes per input in flight per thread). On an H200 (fluxion-gpu/results/h200-summary-run3.txt) the
+     * 10-op chain reached 0.73 / 0.79 / 0.79 / 0.81 of the copy bandwidth at 1 / 2 / 4 / 8; 8 costs 4 * 8
+     * data registers per input, so 4 stays the default until programs with several inputs are measured.
+     */
+    public static final int UNROLL = 4;
+    public static final int MAX_UNROLL = 8;
 
     private final ElementwiseProgram p;
     private final List<Instr> code;
     private final boolean[] live;
     private final boolean f32;
     private final String t;
+    private final int unroll;
 
-    private CudaSource(ElementwiseProgram p) {
+    private CudaSource(ElementwiseProgram p, int unroll) {
+        if (unroll < 1 || unroll > MAX_UNROLL) {
+            throw new IllegalArgumentException("CudaSource: unroll must be in [1, " + MAX_UNROLL + "], got " + unroll);
+        }
         this.p = p;
+        this.unroll = unroll;
         this.code = p.instructions();
         this.live = p.live();
         this.f32 = p.dtype() == DType.FLOAT32;
@@ -62,12 +78,20 @@ public final class CudaSource {
 
     /** The CUDA C source of {@code p} (deterministic: equal programs give equal text, the cache key). */
     public static String generate(ElementwiseProgram p) {
-        return new CudaSource(p).source();
+        return generate(p, UNROLL);
+    }
+
+    /**
+     * The CUDA C source of {@code p} whose {@value #ELEMENTWISE_VEC4} kernel takes {@code unroll} float4
+     * groups per thread and loop trip (1 to {@value #MAX_UNROLL}); the other kernels do not depend on it.
+     */
+    public static String generate(ElementwiseProgram p, int unroll) {
+        return new CudaSource(p, unroll).source();
     }
 
     /** True when {@link #generate} emits {@value #ELEMENTWISE_VEC4} for {@code p}. */
     public static boolean hasVec4(ElementwiseProgram p) {
-        return new CudaSource(p).vec4();
+        return new CudaSource(p, 1).vec4();
     }
 
     private boolean vec4() {
@@ -312,34 +336,75 @@ public final class CudaSource {
         s.append("    }\n}\n");
     }
 
+    /**
+     * The float4 kernel: each thread takes {@link #unroll} float4 groups per loop trip, at {@code q},
+     * {@code q + stride}, ... (each warp's accesses stay contiguous), and issues every load of the trip
+     * before the first use, so that {@code 16 * unroll} bytes per input are in flight per thread instead
+     * of 16 (a one-multiply program through the one-load shape reached only 0.78x of the copy bandwidth on
+     * an H200: latency, not bandwidth, was the limit). Loads go through the read-only path
+     * ({@code __ldg}, {@code ld.global.nc}: the inputs are never written while the kernel runs) and stores
+     * are streaming ({@code __stcs}: the result is not reread by this kernel, so it should not evict the
+     * inputs from L2). The groups the unrolled loop leaves ({@code < unroll * stride}) go one at a time,
+     * then the last {@code n % 4} elements.
+     */
     private void elementwiseVec4(StringBuilder s) {
-        s.append("extern \"C\" __global__ void ").append(ELEMENTWISE_VEC4).append("(").append(comma(inputParams()))
-                .append("float* __restrict__ out, long long outer, long long inner) {\n");
+        s.append("extern \"C\" __global__ void __launch_bounds__(").append(BLOCK).append(") ").append(ELEMENTWISE_VEC4)
+                .append("(").append(comma(inputParams())).append("float* __restrict__ out, long long outer, long long inner) {\n");
         s.append("    const long long n = outer * inner, n4 = n / 4;\n");
         s.append("    const long long o = 0, i = 0;\n");
         preloadScalars(s);
-        s.append("    const long long start = (long long) blockIdx.x * blockDim.x + threadIdx.x, stride = (long long) gridDim.x * blockDim.x;\n");
-        s.append("    for (long long q = start; q < n4; q += stride) {\n");
         for (int j = 0; j < p.inputCount(); j++) {
             if (p.inputAccess(j) == Access.FULL) {
-                s.append("        const float4 a").append(j).append(" = reinterpret_cast<const float4*>(in").append(j)
-                        .append(")[q];\n");
+                s.append("    const float4* __restrict__ v").append(j).append(" = reinterpret_cast<const float4*>(in").append(j)
+                        .append(");\n");
             }
         }
-        s.append("        float4 r;\n");
-        for (String c : new String[] {"x", "y", "z", "w"}) {
-            List<String> args = new ArrayList<>();
-            for (int j = 0; j < p.inputCount(); j++) {
-                args.add(p.inputAccess(j) == Access.FULL ? "a" + j + "." + c : "s" + j);
-            }
-            args.add("o");
-            args.add("i");
-            s.append("        r.").append(c).append(" = fluxion_element(").append(String.join(", ", args)).append(");\n");
+        s.append("    float4* __restrict__ w = reinterpret_cast<float4*>(out);\n");
+        s.append("    const long long stride = (long long) gridDim.x * blockDim.x;\n");
+        s.append("    long long q = (long long) blockIdx.x * blockDim.x + threadIdx.x;\n");
+        if (unroll > 1) {
+            s.append("    for (; q + ").append(unroll - 1).append(" * stride < n4; q += ").append(unroll).append(" * stride) {\n");
+            vec4Trip(s, unroll);
+            s.append("    }\n");
         }
-        s.append("        reinterpret_cast<float4*>(out)[q] = r;\n    }\n");
-        s.append("    for (long long q = 4 * n4 + start; q < n; q += stride) {\n");
+        s.append("    for (; q < n4; q += stride) {\n");
+        vec4Trip(s, 1);
+        s.append("    }\n");
+        s.append("    for (q = 4 * n4 + (long long) blockIdx.x * blockDim.x + threadIdx.x; q < n; q += stride) {\n");
         s.append("        out[q] = fluxion_element(").append(elementArgs("q")).append(");\n");
         s.append("    }\n}\n");
+    }
+
+    /** One trip over {@code groups} float4 groups at {@code q + u * stride}: all loads, then the values, then the stores. */
+    private void vec4Trip(StringBuilder s, int groups) {
+        for (int u = 0; u < groups; u++) {
+            for (int j = 0; j < p.inputCount(); j++) {
+                if (p.inputAccess(j) == Access.FULL) {
+                    s.append("        const float4 a").append(j).append('_').append(u).append(" = __ldg(v").append(j)
+                            .append(" + ").append(offset(u)).append(");\n");
+                }
+            }
+        }
+        for (int u = 0; u < groups; u++) {
+            s.append("        float4 r").append(u).append(";\n");
+            for (String c : new String[] {"x", "y", "z", "w"}) {
+                List<String> args = new ArrayList<>();
+                for (int j = 0; j < p.inputCount(); j++) {
+                    args.add(p.inputAccess(j) == Access.FULL ? "a" + j + "_" + u + "." + c : "s" + j);
+                }
+                args.add("o");
+                args.add("i");
+                s.append("        r").append(u).append('.').append(c).append(" = fluxion_element(").append(String.join(", ", args))
+                        .append(");\n");
+            }
+        }
+        for (int u = 0; u < groups; u++) {
+            s.append("        __stcs(w + ").append(offset(u)).append(", r").append(u).append(");\n");
+        }
+    }
+
+    private static String offset(int u) {
+        return u == 0 ? "q" : u == 1 ? "q + stride" : "q + " + u + " * stride";
     }
 
     private void fold(StringBuilder s, String acc, String value, boolean sum) {

@@ -3,6 +3,7 @@ package org.fluxion.jit.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
@@ -40,8 +41,76 @@ class CudaSourceTest {
         assertTrue(src.contains("extern \"C\" __global__ void fluxion_elementwise(const float* __restrict__ in0, "
                 + "float* __restrict__ out, long long outer, long long inner)"), src);
         assertTrue(src.contains("fluxion_elementwise_vec4"), "a dense float32 map gets the float4 kernel");
-        assertTrue(src.contains("reinterpret_cast<const float4*>(in0)[q]"), src);
+        assertTrue(src.contains("const float4 a0_0 = __ldg(v0 + q);"), src);
         assertFalse(src.contains("q / inner"), "no division per element when no input is broadcast");
+    }
+
+    /** The text of the unrolled loop of the float4 kernel: from its header to the single-group loop. */
+    private static String unrolledTrip(String source) {
+        int kernel = source.indexOf(CudaSource.ELEMENTWISE_VEC4 + "(");
+        int start = source.indexOf("    for (; q + ", kernel);
+        int end = source.indexOf("    for (; q < n4; q += stride) {", kernel);
+        assertTrue(kernel > 0 && start > kernel && end > start, source);
+        return source.substring(start, end);
+    }
+
+    @Test
+    void vec4KernelIssuesEveryLoadOfATripBeforeTheFirstUse() {
+        var b = ElementwiseProgram.builder(DType.FLOAT32);
+        int x = b.input(DType.FLOAT32, Access.FULL);
+        int y = b.input(DType.FLOAT32, Access.FULL);
+        int c = b.input(DType.FLOAT32, Access.SCALAR);
+        ElementwiseProgram p = b.build(b.binary(BinaryOp.ADD, b.binary(BinaryOp.MUL, x, y), c), Reduction.NONE);
+        String src = CudaSource.generate(p);
+        assertEquals(src, CudaSource.generate(p, CudaSource.UNROLL), "the default is UNROLL");
+        assertEquals(4, CudaSource.UNROLL);
+        assertTrue(src.contains("extern \"C\" __global__ void __launch_bounds__(256) fluxion_elementwise_vec4("), src);
+        assertTrue(src.contains("const float s2 = in2[0];"), "the scalar is read once per thread: " + src);
+        String trip = unrolledTrip(src);
+        assertTrue(trip.startsWith("    for (; q + 3 * stride < n4; q += 4 * stride) {\n"), trip);
+        String[] offsets = {"q", "q + stride", "q + 2 * stride", "q + 3 * stride"};
+        int lastLoad = -1;
+        int firstStore = Integer.MAX_VALUE;
+        for (int u = 0; u < 4; u++) {
+            for (int j = 0; j < 2; j++) {
+                String load = "const float4 a" + j + "_" + u + " = __ldg(v" + j + " + " + offsets[u] + ");";
+                assertTrue(trip.contains(load), load + " in " + trip);
+                lastLoad = Math.max(lastLoad, trip.indexOf(load));
+            }
+            assertTrue(trip.contains("r" + u + ".w = fluxion_element(a0_" + u + ".w, a1_" + u + ".w, s2, o, i);"), trip);
+            String store = "__stcs(w + " + offsets[u] + ", r" + u + ");";
+            assertTrue(trip.contains(store), store + " in " + trip);
+            firstStore = Math.min(firstStore, trip.indexOf(store));
+        }
+        int firstUse = trip.indexOf("fluxion_element(");
+        assertTrue(lastLoad < firstUse && firstUse < firstStore, "loads, then values, then stores: " + trip);
+        assertFalse(trip.contains("in0[") || trip.contains("out["), "only float4 accesses in the trip: " + trip);
+        assertTrue(src.contains("    for (; q < n4; q += stride) {\n        const float4 a0_0 = __ldg(v0 + q);\n"),
+                "the groups left over go one at a time: " + src);
+        assertTrue(src.contains("for (q = 4 * n4 + (long long) blockIdx.x * blockDim.x + threadIdx.x; q < n; q += stride) {\n"
+                + "        out[q] = fluxion_element(in0[q], in1[q], s2, o, i);"), "then the last n % 4 elements: " + src);
+    }
+
+    @Test
+    void unrollChangesOnlyTheVec4Kernel() {
+        var b = ElementwiseProgram.builder(DType.FLOAT32);
+        int x = b.input(DType.FLOAT32, Access.FULL);
+        ElementwiseProgram map = b.build(b.unary(UnaryOp.EXP, x), Reduction.NONE);
+        String one = CudaSource.generate(map, 1);
+        assertFalse(one.contains("q + 0 * stride") || one.contains("for (; q + "), "unroll 1 has no unrolled loop: " + one);
+        assertTrue(one.contains("__stcs(w + q, r0);"), one);
+        String eight = CudaSource.generate(map, 8);
+        assertTrue(unrolledTrip(eight).contains("__ldg(v0 + q + 7 * stride)"), eight);
+        assertFalse(unrolledTrip(eight).contains("q + 8 * stride"), eight);
+        assertEquals(one.substring(0, one.indexOf(CudaSource.ELEMENTWISE_VEC4)),
+                eight.substring(0, eight.indexOf(CudaSource.ELEMENTWISE_VEC4)), "the other kernels do not depend on it");
+        var r = ElementwiseProgram.builder(DType.FLOAT32);
+        int rx = r.input(DType.FLOAT32, Access.FULL);
+        ElementwiseProgram sum = r.build(r.unary(UnaryOp.EXP, rx), Reduction.SUM_ALL);
+        assertEquals(CudaSource.generate(sum, 1), CudaSource.generate(sum, 8));
+        var e = assertThrows(IllegalArgumentException.class, () -> CudaSource.generate(map, 0));
+        assertTrue(e.getMessage().contains("unroll must be in [1, 8], got 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CudaSource.generate(map, 9));
     }
 
     @Test
