@@ -74,7 +74,7 @@ public class Adam extends Optimizer {
         Tensor v = dense(name, "exp_avg_sq", p);
         AdamKernel.step(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
                 m.storage().floats(), m.offset(), v.storage().floats(), v.offset(), p.size(),
-                (float) beta1, (float) beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
+                beta1, beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
         p.storage().bumpVersion();
     }
 
