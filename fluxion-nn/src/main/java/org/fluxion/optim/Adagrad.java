@@ -1,10 +1,11 @@
 package org.fluxion.optim;
 
-import org.fluxion.tensor.Tensor;
+import java.util.List;
 
 /**
  * Adagrad, PyTorch's formulas: {@code g = grad + wd p}, {@code s += g^2},
- * {@code p -= lr / (1 + (t - 1) lrDecay) * g / (sqrt(s) + eps)}. State: {@code sum}, {@code step}.
+ * {@code p -= lr / (1 + (t - 1) lrDecay) * g / (sqrt(s) + eps)}. State: {@code sum}, {@code step}. Computed by
+ * {@code chain(addDecayedWeights(wd), Transformations.adagrad(lr, lrDecay, initialAccumulator, eps))}.
  */
 public final class Adagrad extends Optimizer {
     private final double lrDecay;
@@ -26,16 +27,13 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(String name, Tensor p, Tensor grad) {
-        long t = nextStep(name);
-        Tensor g = weightDecay == 0 ? grad : grad.add(p.mul(weightDecay));
-        Tensor s = state(name, "sum");
-        if (s == null) {
-            s = Tensor.full(initialAccumulator, p.dtype(), p.dims());
-        }
-        s = s.add(g.square());
-        putState(name, "sum", s);
-        double lr = learningRate() / (1 + (t - 1) * lrDecay);
-        p.subInPlace(g.div(s.sqrt().add(eps)).mul(lr));
+    protected GradientTransformation transformation(double learningRate) {
+        return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),
+                Transformations.adagrad(learningRate, lrDecay, initialAccumulator, eps));
+    }
+
+    @Override
+    protected List<String> stateSlots() {
+        return List.of("sum", "step");
     }
 }

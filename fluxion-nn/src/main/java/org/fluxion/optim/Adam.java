@@ -1,5 +1,6 @@
 package org.fluxion.optim;
 
+import java.util.List;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -8,6 +9,10 @@ import org.fluxion.tensor.Tensor;
  * decay, coupled), {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2} and step count t,
  * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. State: {@code exp_avg},
  * {@code exp_avg_sq}, {@code step}. {@link AdamW} decouples the decay instead.
+ *
+ * <p>Computed by {@code chain(addDecayedWeights(wd), Transformations.adam(lr, b1, b2, eps))} (coupled) or
+ * {@code Transformations.adamw(lr, b1, b2, eps, wd)} (decoupled); a dense float32 parameter is updated instead
+ * by {@link AdamKernel}, the same formula fused into one pass in place (tested to agree to float32 rounding).
  */
 public class Adam extends Optimizer {
     private final double beta1;
@@ -35,7 +40,24 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    protected final GradientTransformation transformation(double learningRate) {
+        return decoupled ? Transformations.adamw(learningRate, beta1, beta2, eps, weightDecay)
+                : GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),
+                        Transformations.adam(learningRate, beta1, beta2, eps));
+    }
+
+    @Override
+    protected final List<String> stateSlots() {
+        return List.of("step", "exp_avg", "exp_avg_sq");
+    }
+
+    /** The fused kernel for a dense float32 parameter and gradient, else the transformation. */
+    @Override
     protected final void update(String name, Tensor p, Tensor grad) {
+        if (!fusable(p, grad)) {
+            super.update(name, p, grad);
+            return;
+        }
         long t = nextStep(name);
         double lr = learningRate();
         Tensor g = grad;
@@ -48,21 +70,12 @@ public class Adam extends Optimizer {
         }
         double bias1 = 1 - Math.pow(beta1, t);
         double bias2 = 1 - Math.pow(beta2, t);
-        if (fusable(p, g)) {
-            Tensor m = dense(name, "exp_avg", p);
-            Tensor v = dense(name, "exp_avg_sq", p);
-            AdamKernel.step(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
-                    m.storage().floats(), m.offset(), v.storage().floats(), v.offset(), p.size(),
-                    (float) beta1, (float) beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
-            p.storage().bumpVersion();
-            return;
-        }
-        Tensor m = state(name, "exp_avg", p).mul(beta1).add(g.mul(1 - beta1));
-        Tensor v = state(name, "exp_avg_sq", p).mul(beta2).add(g.square().mul(1 - beta2));
-        putState(name, "exp_avg", m);
-        putState(name, "exp_avg_sq", v);
-        Tensor denominator = v.sqrt().mul(1 / Math.sqrt(bias2)).add(eps);
-        p.subInPlace(m.div(denominator).mul(lr / bias1));
+        Tensor m = dense(name, "exp_avg", p);
+        Tensor v = dense(name, "exp_avg_sq", p);
+        AdamKernel.step(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
+                m.storage().floats(), m.offset(), v.storage().floats(), v.offset(), p.size(),
+                beta1, beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
+        p.storage().bumpVersion();
     }
 
     /** Dense float32 parameter and gradient, which the fused kernel updates in place. */

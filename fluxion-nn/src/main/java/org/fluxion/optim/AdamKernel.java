@@ -21,13 +21,19 @@ final class AdamKernel {
     }
 
     static void step(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-                     float b1, float b2, float eps, float step, float invSqrtBias2) {
+                     double beta1, double beta2, float eps, float step, float invSqrtBias2) {
+        // 1 - b rounded from double: (float) (1 - 0.999) is 1e-3 to float32 precision, while 1 - (float) 0.999 is
+        // 1.3e-5 away from it, a difference from the tensor form of the same formula ten times float32's epsilon
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
         Parallel.forRange(n, 1 << 15, (s, e) -> {
             int i = s;
             for (int end = s + S.loopBound(e - s); i < end; i += S.length()) {
                 FloatVector gv = FloatVector.fromArray(S, g, go + i);
-                FloatVector mv = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gv.mul(1 - b1));
-                FloatVector vv = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(1 - b2));
+                FloatVector mv = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gv.mul(c1));
+                FloatVector vv = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2));
                 mv.intoArray(m, mo + i);
                 vv.intoArray(v, vo + i);
                 FloatVector denom = vv.sqrt().mul(invSqrtBias2).add(eps);
@@ -35,8 +41,8 @@ final class AdamKernel {
             }
             for (; i < e; i++) {
                 float gi = g[go + i];
-                float mi = b1 * m[mo + i] + (1 - b1) * gi;
-                float vi = b2 * v[vo + i] + (1 - b2) * gi * gi;
+                float mi = b1 * m[mo + i] + c1 * gi;
+                float vi = b2 * v[vo + i] + c2 * gi * gi;
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 p[po + i] -= step * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);

@@ -1,8 +1,12 @@
 package org.fluxion.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.fluxion.autodiff.GradMode;
+import org.fluxion.autodiff.Tree;
+import org.fluxion.autodiff.TreeDef;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -14,10 +18,17 @@ import org.fluxion.tensor.Tensor;
  * <p>{@link #step(Map)} reads each parameter's {@code grad()} (parameters without a gradient are skipped,
  * like PyTorch) and updates the parameter in place under {@link GradMode#noGrad()}. State entries are
  * named {@code <parameter>.<slot>}, e.g. {@code 0.weight.exp_avg} or {@code 0.weight.step} (a scalar).
+ *
+ * <p>The formulas are those of a {@link GradientTransformation} ({@link #transformation}), applied to each
+ * parameter on its own (so each has its own step count, and a parameter without a gradient is skipped, as in
+ * PyTorch): the leaves of the transformation's state for one parameter are the slots {@link #stateSlots()}
+ * names, in {@link Tree#flatten} order. The functional and the eager optimizer are one formula.
  */
 public abstract class Optimizer {
     private double learningRate;
     private final Map<String, Tensor> state = new LinkedHashMap<>();
+    /** The structure of the transformation's state for one parameter, known after the first init. */
+    private TreeDef stateDef;
 
     protected Optimizer(double learningRate) {
         setLearningRate(learningRate);
@@ -37,10 +48,55 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates one parameter in place given its gradient (same dtype). Runs under no-grad; implementations
-     * read and write their state with {@link #state(String, String, Tensor)} and {@link #putState}.
+     * The transformation computing this optimizer's updates at learning rate {@code learningRate} (its updates
+     * are added to the parameter). Rebuilt for each step, so a changed learning rate takes effect.
      */
-    protected abstract void update(String name, Tensor parameter, Tensor gradient);
+    protected abstract GradientTransformation transformation(double learningRate);
+
+    /** The names of the leaves of {@link #transformation}'s state for one parameter, in flattening order. */
+    protected abstract List<String> stateSlots();
+
+    /**
+     * Updates one parameter in place given its gradient (same dtype), through {@link #transformation}: its state
+     * is read from the slots {@code <name>.<slot>} (initialized by {@code init} before the first step) and
+     * written back. Runs under no-grad; a subclass may override it with a faster form of the same formula.
+     */
+    protected void update(String name, Tensor parameter, Tensor gradient) {
+        GradientTransformation tx = transformation(learningRate);
+        List<String> slots = stateSlots();
+        List<Tensor> saved = new ArrayList<>(slots.size());
+        boolean complete = true;
+        for (String slot : slots) {
+            Tensor t = state(name, slot);
+            saved.add(t);
+            complete &= t != null;
+        }
+        Object current;
+        if (complete && stateDef != null) {
+            current = stateDef.unflatten(saved);
+        } else {
+            // first step (or a state loaded without some slot): start from init, keeping the slots that exist
+            Tree.Flat init = Tree.flatten(tx.init(parameter));
+            if (init.leaves().size() != slots.size()) {
+                throw new IllegalStateException(getClass().getSimpleName() + ": its transformation's state has "
+                        + init.leaves().size() + " leaves but the optimizer names " + slots.size() + " slots " + slots);
+            }
+            stateDef = init.def();
+            List<Tensor> leaves = new ArrayList<>(init.leaves());
+            for (int i = 0; i < slots.size(); i++) {
+                if (saved.get(i) != null) {
+                    leaves.set(i, saved.get(i));
+                }
+            }
+            current = stateDef.unflatten(leaves);
+        }
+        GradientTransformation.Update<Tensor> u = tx.update(gradient, current, parameter);
+        parameter.addInPlace(u.updates());
+        List<Tensor> next = Tree.leaves(u.state());
+        for (int i = 0; i < slots.size(); i++) {
+            putState(name, slots.get(i), next.get(i));
+        }
+    }
 
     /** The current learning rate. */
     public final double learningRate() {

@@ -1,11 +1,12 @@
 package org.fluxion.optim;
 
-import org.fluxion.tensor.Tensor;
+import java.util.List;
 
 /**
  * RMSProp, PyTorch's formulas (uncentered): {@code g = grad + wd p}, {@code v = alpha v + (1 - alpha) g^2},
  * then {@code p -= lr g / (sqrt(v) + eps)}, or with momentum {@code b = mu b + g / (sqrt(v) + eps)},
- * {@code p -= lr b}. State: {@code square_avg}, {@code momentum_buffer}.
+ * {@code p -= lr b}. State: {@code square_avg}, {@code momentum_buffer} (with momentum). Computed by
+ * {@code chain(addDecayedWeights(wd), Transformations.rmsprop(lr, alpha, eps, momentum))}.
  */
 public final class RmsProp extends Optimizer {
     private final double alpha;
@@ -27,15 +28,13 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(String name, Tensor p, Tensor grad) {
-        Tensor g = weightDecay == 0 ? grad : grad.add(p.mul(weightDecay));
-        Tensor v = state(name, "square_avg", p).mul(alpha).add(g.square().mul(1 - alpha));
-        putState(name, "square_avg", v);
-        Tensor direction = g.div(v.sqrt().add(eps));
-        if (momentum != 0) {
-            direction = state(name, "momentum_buffer", p).mul(momentum).add(direction);
-            putState(name, "momentum_buffer", direction);
-        }
-        p.subInPlace(direction.mul(learningRate()));
+    protected GradientTransformation transformation(double learningRate) {
+        return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),
+                Transformations.rmsprop(learningRate, alpha, eps, momentum));
+    }
+
+    @Override
+    protected List<String> stateSlots() {
+        return momentum == 0 ? List.of("square_avg") : List.of("square_avg", "momentum_buffer");
     }
 }

@@ -1,12 +1,14 @@
 package org.fluxion.optim;
 
-import org.fluxion.tensor.Tensor;
+import java.util.List;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay, with
  * PyTorch's formulas: {@code g = grad + wd p}; {@code b = g} on the first step, then
  * {@code b = mu b + (1 - dampening) g}; the direction is {@code g + mu b} (Nesterov) or {@code b};
- * {@code p -= lr direction}. State: {@code momentum_buffer} when momentum is used.
+ * {@code p -= lr direction}. State: {@code momentum_buffer} when momentum is used (and {@code step} with
+ * dampening). Computed by {@code chain(addDecayedWeights(wd), Transformations.sgd(lr, momentum, dampening,
+ * nesterov))}.
  */
 public final class Sgd extends Optimizer {
     private final double momentum;
@@ -36,14 +38,13 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(String name, Tensor p, Tensor grad) {
-        Tensor g = weightDecay == 0 ? grad : grad.add(p.mul(weightDecay));
-        if (momentum != 0) {
-            Tensor b = state(name, "momentum_buffer");
-            b = b == null ? g.copy() : b.mul(momentum).add(g.mul(1 - dampening));
-            putState(name, "momentum_buffer", b);
-            g = nesterov ? g.add(b.mul(momentum)) : b;
-        }
-        p.subInPlace(g.mul(learningRate()));
+    protected GradientTransformation transformation(double learningRate) {
+        return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),
+                Transformations.sgd(learningRate, momentum, dampening, nesterov));
+    }
+
+    @Override
+    protected List<String> stateSlots() {
+        return momentum == 0 ? List.of() : dampening == 0 ? List.of("momentum_buffer") : List.of("step", "momentum_buffer");
     }
 }

@@ -1,6 +1,9 @@
 /**
- * Optimizers whose state lives outside the model ({@link org.fluxion.optim.Sgd}, {@link org.fluxion.optim.Adam},
- * {@link org.fluxion.optim.AdamW}, {@link org.fluxion.optim.RmsProp}, {@link org.fluxion.optim.Adagrad}),
+ * Optimizers as pure functions over trees ({@link org.fluxion.optim.GradientTransformation}, Optax's
+ * {@code init}/{@code update}, with the building blocks and the familiar optimizers in
+ * {@link org.fluxion.optim.Transformations}), and the eager optimizers computed through them, whose state lives
+ * outside the model by parameter name ({@link org.fluxion.optim.Sgd}, {@link org.fluxion.optim.Adam},
+ * {@link org.fluxion.optim.AdamW}, {@link org.fluxion.optim.RmsProp}, {@link org.fluxion.optim.Adagrad});
  * learning-rate schedules and gradient clipping.
  */
 package org.fluxion.optim;
