@@ -31,7 +31,7 @@ final class Jacobians {
             throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
         }
         AutodiffState state = AutodiffState.current();
-        ForwardLevel level = new ForwardLevel(state.levels.size());
+        ForwardLevel level = new ForwardLevel();
         int savedVisible = state.visible;
         state.levels.add(level);
         state.visible = state.levels.size();
@@ -59,7 +59,6 @@ final class Jacobians {
             }
             return new Outputs(ys, out);
         } finally {
-            level.active = false;
             state.levels.removeLast();
             state.visible = savedVisible;
         }

@@ -42,19 +42,25 @@ final class ConvF32 {
     /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
     private static final int DOT_WEIGHT_GRAD_MAX = 2048;
     /**
-     * Forward im2col and input-gradient dy written straight into the GEMM's packed layout
-     * ({@link OffsetPacker}) instead of through a matrix; a switch for tests.
+     * The choices of the float32 path that tests vary; production always runs {@link #TUNED}.
+     *
+     * @param packedOperands forward im2col and input-gradient dy written straight into the GEMM's packed
+     *                       layout ({@link OffsetPacker}) instead of through a matrix
+     * @param transposedDw   the weight gradient computed as {@code dw^T} when {@code K > Og}, so that the
+     *                       GEMM's transposing pack is of the smaller dy
+     * @param subBatchFloats largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use;
+     *                       a sub-batch holds at least one sample
      */
-    static boolean PACKED_OPERANDS = Boolean.parseBoolean(System.getProperty("fluxion.conv.packedOperands", "true"));
-    static final boolean TRANSPOSED_DW = Boolean.parseBoolean(System.getProperty("fluxion.conv.transposedDw", "true"));
-    /** Default for {@link #subBatchFloats}. */
-    static final int DEFAULT_SUB_BATCH_FLOATS = Integer.getInteger("fluxion.conv.subBatchFloats", 1 << 18);
+    record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats) {
+        /** The measured choices. Sub-batch buffers about L2-sized: larger ones measured no faster. */
+        static final Tuning TUNED = new Tuning(true, true, 1 << 18);
 
-    /**
-     * Largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use; a sub-batch holds at
-     * least one sample. About L2-sized by default: larger sub-batches measured no faster. Package-private so tests can force many sub-batches.
-     */
-    private static volatile int subBatchFloats = DEFAULT_SUB_BATCH_FLOATS;
+        Tuning {
+            if (subBatchFloats < 1) {
+                throw new IllegalArgumentException("conv2d: subBatchFloats must be >= 1, got " + subBatchFloats);
+            }
+        }
+    }
 
     /** Per-thread buffers (im2col matrix, y/dy matrix), grown on demand and kept: training repeats shapes. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -62,12 +68,12 @@ final class ConvF32 {
     private ConvF32() {
     }
 
-    /** Sets the sub-batch buffer limit in floats (tests); {@code <= 0} restores the default. */
-    static void setSubBatchFloats(int floats) {
-        subBatchFloats = floats <= 0 ? DEFAULT_SUB_BATCH_FLOATS : floats;
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+        forward(g, x, xOff, w, wOff, y, yOff, Tuning.TUNED);
     }
 
-    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                        Tuning tuning) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -78,10 +84,10 @@ final class ConvF32 {
         }
         int chunks = Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
         // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
-        boolean packed = PACKED_OPERANDS && OffsetPacker.im2colApplies(g) && !pointwise
+        boolean packed = tuning.packedOperands() && OffsetPacker.im2colApplies(g) && !pointwise
                 && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = packed ? null : buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
@@ -119,6 +125,11 @@ final class ConvF32 {
     }
 
     static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        inputGrad(g, dy, dyOff, w, wOff, dx, dxOff, Tuning.TUNED);
+    }
+
+    static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff,
+                          Tuning tuning) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -129,9 +140,9 @@ final class ConvF32 {
         }
         int chunks = Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
-        boolean packed = PACKED_OPERANDS && (serial || Parallel.threads() == 1);
+        boolean packed = tuning.packedOperands() && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
@@ -170,6 +181,11 @@ final class ConvF32 {
     }
 
     static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+        weightGrad(g, x, xOff, dy, dyOff, dw, dwOff, Tuning.TUNED);
+    }
+
+    static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                           Tuning tuning) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -186,7 +202,7 @@ final class ConvF32 {
         }
         int chunks = Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks);
+        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
         // Each chunk sums the units it claims into its own buffer: the first chunk straight into dw,
         // the others into fresh partials (not thread-local: one worker may run two chunks) added in at
@@ -200,7 +216,7 @@ final class ConvF32 {
             int accOff = slot == 0 ? dwOff : 0;
             float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
-            float[] transposed = TRANSPOSED_DW && k > og ? new float[wSize] : null;
+            float[] transposed = tuning.transposedDw() && k > og ? new float[wSize] : null;
             boolean first = true;
             for (int u; (u = units.claim()) >= 0; first = false) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
@@ -366,11 +382,12 @@ final class ConvF32 {
     }
 
     /**
-     * Samples per sub-batch for a chunk of {@code count} samples: balanced, buffers under the limit. One
-     * when the weights are small next to a sample's output (as with one input channel): then repacking
-     * them per sample is cheap, and the y/dy copies would cost more than they save.
+     * Samples per sub-batch for a chunk of {@code count} samples: balanced, buffers under
+     * {@code subBatchFloats} ({@link Tuning}). One when the weights are small next to a sample's output
+     * (as with one input channel): then repacking them per sample is cheap, and the y/dy copies would
+     * cost more than they save.
      */
-    static int subBatch(Conv2dGeometry g, int count) {
+    static int subBatch(Conv2dGeometry g, int count, int subBatchFloats) {
         if (4L * g.weightSize() < (long) g.outChannels() * g.outHeight() * g.outWidth()) {
             return 1;
         }

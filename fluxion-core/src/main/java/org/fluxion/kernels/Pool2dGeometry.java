@@ -94,6 +94,40 @@ public record Pool2dGeometry(int batch, int channels, int height, int width, int
         return (int) outSize(width, kernelW, strideW, padW, ceilMode);
     }
 
+    // ---- the window of output (r, q), shared by the float32 and float64 kernels ----
+
+    /** First input row of output row r's window, clipped to the input: {@code max(r*sh - ph, 0)}. */
+    int rowStart(int r) {
+        return Math.max(r * strideH - padH, 0);
+    }
+
+    /** One past the last input row of output row r's window, clipped: {@code min(r*sh - ph + kh, H)}. */
+    int rowEnd(int r) {
+        return Math.min(r * strideH - padH + kernelH, height);
+    }
+
+    /** First input column of output column q's window, clipped to the input. */
+    int colStart(int q) {
+        return Math.max(q * strideW - padW, 0);
+    }
+
+    /** One past the last input column of output column q's window, clipped to the input. */
+    int colEnd(int q) {
+        return Math.min(q * strideW - padW + kernelW, width);
+    }
+
+    /**
+     * Average pooling's divisor for output (r, q), as PyTorch's: with padding counted, the window clipped
+     * to the padded input (it can overhang that in ceil mode); without, the real input elements in it.
+     */
+    int divisor(int r, int q, boolean countIncludePad) {
+        if (!countIncludePad) {
+            return (rowEnd(r) - rowStart(r)) * (colEnd(q) - colStart(q));
+        }
+        int hs = r * strideH - padH, ws = q * strideW - padW;
+        return (Math.min(hs + kernelH, height + padH) - hs) * (Math.min(ws + kernelW, width + padW) - ws);
+    }
+
     /** Elements of the input: {@code batch*channels*height*width}. */
     public int inputSize() {
         return batch * channels * height * width;

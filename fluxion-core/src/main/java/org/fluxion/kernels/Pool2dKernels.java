@@ -1,120 +1,132 @@
 package org.fluxion.kernels;
 
 /**
- * 2-D max and average pooling on contiguous NCHW arrays, float32 and float64 (see {@link Pool2dGeometry}
- * for the shapes and output size). x is {@code [N, C, H, W]}, y {@code [N, C, OH, OW]}; each method
- * overwrites its output. Arrays are read from the given offsets on; every method also has an
- * offset-free overload. Work is split over the {@code N*C} planes when it is large enough.
+ * 2-D max and average pooling on contiguous NCHW arrays (see {@link Pool2dGeometry} for the shapes and
+ * output size). x is {@code [N, C, H, W]}, y {@code [N, C, OH, OW]}; each method overwrites its output.
+ * Arrays are read from the given offsets on; every method also has an offset-free overload. Work is split
+ * over the {@code N*C} planes when it is large enough.
+ *
+ * <p>The value arrays are all {@code float[]} (float32: {@link PoolF32}, vectorized max pooling) or all
+ * {@code double[]} (float64: {@link PoolF64}, plain reference loops for exact checks); each method picks
+ * the body once. Argmax arrays are {@code int[]} in both.
  *
  * <p>Max pooling: {@code y[n,c,r,q] = max} over the window {@code [r*sh - ph, +kh) x [q*sw - pw, +kw)}
  * (padding acts as -infinity); {@code argmax[n,c,r,q]} is the flat index {@code ih*W + iw} of that
  * maximum within the (n, c) input plane. Ties go to the first element in row-major order; if the window
- * holds a NaN the output is NaN (as in PyTorch). The backward pass scatter-adds dy at argmax.
+ * holds a NaN the output is NaN (as in PyTorch). The backward pass scatter-adds dy at argmax; its
+ * transpose, {@link #maxSelect}, gathers at argmax.
  *
  * <p>Average pooling: {@code y = sum(window) / divisor}, the divisor being the window size clipped to the
  * padded input when {@code countIncludePad}, else the number of real input elements in the window.
  */
 public final class Pool2dKernels {
+    /** Below about this many window reads per chunk a thread hand-off costs more than it saves. */
+    private static final long MIN_PARALLEL_WORK = 1 << 16;
+
     private Pool2dKernels() {
     }
 
     /** Max pooling: x {@code [N,C,H,W]}; y and argmax {@code [N,C,OH,OW]} are overwritten. */
-    public static void maxForward(Pool2dGeometry g, float[] x, float[] y, int[] argmax) {
+    public static void maxForward(Pool2dGeometry g, Object x, Object y, int[] argmax) {
         maxForward(g, x, 0, y, 0, argmax, 0);
     }
 
     /** Max pooling with offsets; {@code argmax[aOff + i]} belongs to {@code y[yOff + i]}. */
-    public static void maxForward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
-        KernelChecks.range("maxPool2d", "x", x.length, xOff, g.inputSize());
-        KernelChecks.range("maxPool2d", "y", y.length, yOff, g.outputSize());
+    public static void maxForward(Pool2dGeometry g, Object x, int xOff, Object y, int yOff, int[] argmax, int aOff) {
+        boolean f32 = KernelChecks.isFloat32("maxPool2d", x, y);
+        KernelChecks.range("maxPool2d", "x", x, xOff, g.inputSize());
+        KernelChecks.range("maxPool2d", "y", y, yOff, g.outputSize());
         KernelChecks.range("maxPool2d", "argmax", argmax.length, aOff, g.outputSize());
-        PoolF32.maxForward(g, x, xOff, y, yOff, argmax, aOff);
+        if (f32) {
+            PoolF32.maxForward(g, (float[]) x, xOff, (float[]) y, yOff, argmax, aOff);
+        } else {
+            PoolF64.maxForward(g, (double[]) x, xOff, (double[]) y, yOff, argmax, aOff);
+        }
     }
 
     /** Max pooling gradient: dx {@code [N,C,H,W]} is zeroed, then {@code dx[plane + argmax[i]] += dy[i]}. */
-    public static void maxBackward(Pool2dGeometry g, float[] dy, int[] argmax, float[] dx) {
+    public static void maxBackward(Pool2dGeometry g, Object dy, int[] argmax, Object dx) {
         maxBackward(g, dy, 0, argmax, 0, dx, 0);
     }
 
     /** Max pooling gradient with offsets; throws if an argmax lies outside its input plane. */
-    public static void maxBackward(Pool2dGeometry g, float[] dy, int dyOff, int[] argmax, int aOff, float[] dx, int dxOff) {
-        KernelChecks.range("maxPool2d", "dy", dy.length, dyOff, g.outputSize());
+    public static void maxBackward(Pool2dGeometry g, Object dy, int dyOff, int[] argmax, int aOff, Object dx, int dxOff) {
+        boolean f32 = KernelChecks.isFloat32("maxPool2d", dy, dx);
+        KernelChecks.range("maxPool2d", "dy", dy, dyOff, g.outputSize());
         KernelChecks.range("maxPool2d", "argmax", argmax.length, aOff, g.outputSize());
-        KernelChecks.range("maxPool2d", "dx", dx.length, dxOff, g.inputSize());
-        PoolF32.maxBackward(g, dy, dyOff, argmax, aOff, dx, dxOff);
+        KernelChecks.range("maxPool2d", "dx", dx, dxOff, g.inputSize());
+        if (f32) {
+            PoolF32.maxBackward(g, (float[]) dy, dyOff, argmax, aOff, (float[]) dx, dxOff);
+        } else {
+            PoolF64.maxBackward(g, (double[]) dy, dyOff, argmax, aOff, (double[]) dx, dxOff);
+        }
+    }
+
+    /**
+     * The transpose of {@link #maxBackward}: {@code y[i] = t[plane(i) + argmax[i]]}, t {@code [N,C,H,W]},
+     * y {@code [N,C,OH,OW]} overwritten (max pooling's JVP, with t the tangent of x).
+     */
+    public static void maxSelect(Pool2dGeometry g, Object t, int tOff, int[] argmax, int aOff, Object y, int yOff) {
+        boolean f32 = KernelChecks.isFloat32("maxPool2dSelect", t, y);
+        KernelChecks.range("maxPool2dSelect", "t", t, tOff, g.inputSize());
+        KernelChecks.range("maxPool2dSelect", "argmax", argmax.length, aOff, g.outputSize());
+        KernelChecks.range("maxPool2dSelect", "y", y, yOff, g.outputSize());
+        if (f32) {
+            PoolF32.maxSelect(g, (float[]) t, tOff, argmax, aOff, (float[]) y, yOff);
+        } else {
+            PoolF64.maxSelect(g, (double[]) t, tOff, argmax, aOff, (double[]) y, yOff);
+        }
     }
 
     /** Average pooling: x {@code [N,C,H,W]}; y {@code [N,C,OH,OW]} is overwritten. */
-    public static void avgForward(Pool2dGeometry g, float[] x, float[] y, boolean countIncludePad) {
+    public static void avgForward(Pool2dGeometry g, Object x, Object y, boolean countIncludePad) {
         avgForward(g, x, 0, y, 0, countIncludePad);
     }
 
     /** Average pooling with offsets. */
-    public static void avgForward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, boolean countIncludePad) {
-        KernelChecks.range("avgPool2d", "x", x.length, xOff, g.inputSize());
-        KernelChecks.range("avgPool2d", "y", y.length, yOff, g.outputSize());
-        PoolF32.avgForward(g, x, xOff, y, yOff, countIncludePad);
+    public static void avgForward(Pool2dGeometry g, Object x, int xOff, Object y, int yOff, boolean countIncludePad) {
+        boolean f32 = KernelChecks.isFloat32("avgPool2d", x, y);
+        KernelChecks.range("avgPool2d", "x", x, xOff, g.inputSize());
+        KernelChecks.range("avgPool2d", "y", y, yOff, g.outputSize());
+        if (f32) {
+            PoolF32.avgForward(g, (float[]) x, xOff, (float[]) y, yOff, countIncludePad);
+        } else {
+            PoolF64.avgForward(g, (double[]) x, xOff, (double[]) y, yOff, countIncludePad);
+        }
     }
 
     /** Average pooling gradient: dx {@code [N,C,H,W]} is overwritten with {@code sum dy/divisor} over the windows holding each element. */
-    public static void avgBackward(Pool2dGeometry g, float[] dy, float[] dx, boolean countIncludePad) {
+    public static void avgBackward(Pool2dGeometry g, Object dy, Object dx, boolean countIncludePad) {
         avgBackward(g, dy, 0, dx, 0, countIncludePad);
     }
 
     /** Average pooling gradient with offsets. */
-    public static void avgBackward(Pool2dGeometry g, float[] dy, int dyOff, float[] dx, int dxOff, boolean countIncludePad) {
-        KernelChecks.range("avgPool2d", "dy", dy.length, dyOff, g.outputSize());
-        KernelChecks.range("avgPool2d", "dx", dx.length, dxOff, g.inputSize());
-        PoolF32.avgBackward(g, dy, dyOff, dx, dxOff, countIncludePad);
+    public static void avgBackward(Pool2dGeometry g, Object dy, int dyOff, Object dx, int dxOff, boolean countIncludePad) {
+        boolean f32 = KernelChecks.isFloat32("avgPool2d", dy, dx);
+        KernelChecks.range("avgPool2d", "dy", dy, dyOff, g.outputSize());
+        KernelChecks.range("avgPool2d", "dx", dx, dxOff, g.inputSize());
+        if (f32) {
+            PoolF32.avgBackward(g, (float[]) dy, dyOff, (float[]) dx, dxOff, countIncludePad);
+        } else {
+            PoolF64.avgBackward(g, (double[]) dy, dyOff, (double[]) dx, dxOff, countIncludePad);
+        }
     }
 
-    /** Max pooling: x {@code [N,C,H,W]}; y and argmax {@code [N,C,OH,OW]} are overwritten. */
-    public static void maxForward(Pool2dGeometry g, double[] x, double[] y, int[] argmax) {
-        maxForward(g, x, 0, y, 0, argmax, 0);
+    // ---- shared by PoolF32 and PoolF64 ----
+
+    /**
+     * Runs {@code body} over the {@code N*C} planes, split over threads in chunks of at least
+     * {@link #MIN_PARALLEL_WORK} window reads; planes are independent, so no reduction is needed.
+     */
+    static void forPlanes(Pool2dGeometry g, Parallel.RangeBody body) {
+        long perPlane = (long) g.outHeight() * g.outWidth() * g.kernelH() * g.kernelW();
+        int grain = (int) Math.min(Integer.MAX_VALUE, Math.max(1, MIN_PARALLEL_WORK / Math.max(1, perPlane)));
+        Parallel.forRange(g.batch() * g.channels(), grain, body);
     }
 
-    /** Max pooling with offsets; {@code argmax[aOff + i]} belongs to {@code y[yOff + i]}. */
-    public static void maxForward(Pool2dGeometry g, double[] x, int xOff, double[] y, int yOff, int[] argmax, int aOff) {
-        KernelChecks.range("maxPool2d", "x", x.length, xOff, g.inputSize());
-        KernelChecks.range("maxPool2d", "y", y.length, yOff, g.outputSize());
-        KernelChecks.range("maxPool2d", "argmax", argmax.length, aOff, g.outputSize());
-        PoolF64.maxForward(g, x, xOff, y, yOff, argmax, aOff);
-    }
-
-    /** Max pooling gradient: dx {@code [N,C,H,W]} is zeroed, then {@code dx[plane + argmax[i]] += dy[i]}. */
-    public static void maxBackward(Pool2dGeometry g, double[] dy, int[] argmax, double[] dx) {
-        maxBackward(g, dy, 0, argmax, 0, dx, 0);
-    }
-
-    /** Max pooling gradient with offsets; throws if an argmax lies outside its input plane. */
-    public static void maxBackward(Pool2dGeometry g, double[] dy, int dyOff, int[] argmax, int aOff, double[] dx, int dxOff) {
-        KernelChecks.range("maxPool2d", "dy", dy.length, dyOff, g.outputSize());
-        KernelChecks.range("maxPool2d", "argmax", argmax.length, aOff, g.outputSize());
-        KernelChecks.range("maxPool2d", "dx", dx.length, dxOff, g.inputSize());
-        PoolF64.maxBackward(g, dy, dyOff, argmax, aOff, dx, dxOff);
-    }
-
-    /** Average pooling: x {@code [N,C,H,W]}; y {@code [N,C,OH,OW]} is overwritten. */
-    public static void avgForward(Pool2dGeometry g, double[] x, double[] y, boolean countIncludePad) {
-        avgForward(g, x, 0, y, 0, countIncludePad);
-    }
-
-    /** Average pooling with offsets. */
-    public static void avgForward(Pool2dGeometry g, double[] x, int xOff, double[] y, int yOff, boolean countIncludePad) {
-        KernelChecks.range("avgPool2d", "x", x.length, xOff, g.inputSize());
-        KernelChecks.range("avgPool2d", "y", y.length, yOff, g.outputSize());
-        PoolF64.avgForward(g, x, xOff, y, yOff, countIncludePad);
-    }
-
-    /** Average pooling gradient: dx {@code [N,C,H,W]} is overwritten with {@code sum dy/divisor} over the windows holding each element. */
-    public static void avgBackward(Pool2dGeometry g, double[] dy, double[] dx, boolean countIncludePad) {
-        avgBackward(g, dy, 0, dx, 0, countIncludePad);
-    }
-
-    /** Average pooling gradient with offsets. */
-    public static void avgBackward(Pool2dGeometry g, double[] dy, int dyOff, double[] dx, int dxOff, boolean countIncludePad) {
-        KernelChecks.range("avgPool2d", "dy", dy.length, dyOff, g.outputSize());
-        KernelChecks.range("avgPool2d", "dx", dx.length, dxOff, g.inputSize());
-        PoolF64.avgBackward(g, dy, dyOff, dx, dxOff, countIncludePad);
+    /** The error for an argmax {@code idx} (of output i) outside its input plane: it would corrupt a neighbour. */
+    static IllegalArgumentException argmaxOutside(Pool2dGeometry g, int i, int idx) {
+        return new IllegalArgumentException("maxPool2d: backward argmax[" + i + "] = " + idx
+                + " is outside the " + g.height() + "x" + g.width() + " input plane");
     }
 }

@@ -9,16 +9,13 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float32 bodies of {@link Pool2dKernels}, one (n, c) plane at a time; planes are independent, so they
- * are split over threads without any reduction.
+ * float32 bodies of {@link Pool2dKernels}, one (n, c) plane at a time ({@link Pool2dKernels#forPlanes}).
+ * Max pooling is vectorized; the other loops are as plain as {@link PoolF64}'s, the float64 reference.
  *
  * <p>Window of output (r, q): rows {@code [r*sh - ph, r*sh - ph + kh)} clipped to the input, likewise
- * columns. {@code PoolF64} is this file with {@code float} replaced by {@code double}; keep them in sync.
+ * columns ({@link Pool2dGeometry#rowStart} and friends).
  */
 final class PoolF32 {
-    /** Below about this many window reads per chunk a thread hand-off costs more than it saves. */
-    private static final long MIN_PARALLEL_WORK = 1 << 16;
-
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     /** Int lanes matching {@link #FS} one to one, for the argmax indices. */
     private static final VectorSpecies<Integer> IS =
@@ -43,11 +40,11 @@ final class PoolF32 {
             tailCols[l] = Math.min(l, tail - 1) * sw;
         }
         if (MaxPool2x2F32.applies(g)) {
-            Parallel.forRange(g.batch() * g.channels(), grain(g),
+            Pool2dKernels.forPlanes(g,
                     (start, end) -> MaxPool2x2F32.forward(g, x, xOff, y, yOff, argmax, aOff, start, end));
             return;
         }
-        Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
+        Pool2dKernels.forPlanes(g, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 maxPlane(g, x, xOff + plane * hw, y, yOff + plane * p, argmax, aOff + plane * p,
                         qLo, qHi, laneCols, tailCols);
@@ -63,18 +60,16 @@ final class PoolF32 {
      */
     private static void maxPlane(Pool2dGeometry g, float[] x, int xp, float[] y, int yp, int[] argmax, int ap,
                                  int qLo, int qHi, int[] laneCols, int[] tailCols) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
+        int w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int kw = g.kernelW(), sw = g.strideW(), pw = g.padW();
         int vl = FS.length();
         IntVector laneOffsets = IntVector.fromArray(IS, laneCols, 0);
         for (int r = 0; r < oh; r++) {
-            int hs = r * sh - ph;
-            int he = Math.min(hs + kh, h);
-            hs = Math.max(hs, 0);
+            int hs = g.rowStart(r), he = g.rowEnd(r);
             int out = r * ow;
             int q = 0;
             for (; q < qLo; q++) {
-                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, q * sw - pw, kw, w);
+                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, g.colStart(q), g.colEnd(q), w);
             }
             for (; q < qHi; q += vl) {
                 // a short row or the tail runs masked rather than scalar: rows are often narrower than vl
@@ -97,16 +92,14 @@ final class PoolF32 {
                 mi.intoArray(argmax, ap + out + q, lanes.cast(IS));
             }
             for (q = qHi; q < ow; q++) {
-                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, q * sw - pw, kw, w);
+                maxScalar(x, xp, y, yp + out + q, argmax, ap + out + q, hs, he, g.colStart(q), g.colEnd(q), w);
             }
         }
     }
 
-    /** One output: rows {@code [hs, he)}, columns {@code [ws, ws+kw)} clipped to {@code [0, w)}. */
+    /** One output: rows {@code [hs, he)}, columns {@code [ws, we)} of a plane {@code w} wide. */
     private static void maxScalar(float[] x, int xp, float[] y, int yi, int[] argmax, int ai,
-                                  int hs, int he, int ws, int kw, int w) {
-        int we = Math.min(ws + kw, w);
-        ws = Math.max(ws, 0);
+                                  int hs, int he, int ws, int we, int w) {
         // As PyTorch: the first maximum wins, a NaN beats everything (the last NaN wins), and a window
         // of -inf points at its first input element.
         float m = Float.NEGATIVE_INFINITY;
@@ -126,15 +119,14 @@ final class PoolF32 {
 
     static void maxBackward(Pool2dGeometry g, float[] dy, int dyOff, int[] argmax, int aOff, float[] dx, int dxOff) {
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
-        Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
+        Pool2dKernels.forPlanes(g, (start, end) -> {
             Arrays.fill(dx, dxOff + start * hw, dxOff + end * hw, 0f);
             for (int plane = start; plane < end; plane++) {
                 int xp = dxOff + plane * hw;
                 for (int i = plane * p, e = i + p; i < e; i++) {
                     int idx = argmax[aOff + i];
-                    if (idx < 0 || idx >= hw) { // would silently corrupt a neighbouring plane
-                        throw new IllegalArgumentException("maxPool2d: backward argmax[" + i + "] = " + idx
-                                + " is outside the " + g.height() + "x" + g.width() + " input plane");
+                    if (idx < 0 || idx >= hw) {
+                        throw Pool2dKernels.argmaxOutside(g, i, idx);
                     }
                     dx[xp + idx] += dy[dyOff + i];
                 }
@@ -142,31 +134,30 @@ final class PoolF32 {
         });
     }
 
+    static void maxSelect(Pool2dGeometry g, float[] t, int tOff, int[] argmax, int aOff, float[] y, int yOff) {
+        int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth(), n = g.outputSize();
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = t[tOff + i / p * hw + argmax[aOff + i]];
+        }
+    }
+
     static void avgForward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, boolean countIncludePad) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
+        int hw = g.height() * g.width(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        Pool2dKernels.forPlanes(g, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
-                int xp = xOff + plane * h * w;
+                int xp = xOff + plane * hw;
                 int out = yOff + plane * oh * ow;
                 for (int r = 0; r < oh; r++) {
-                    int hs = r * g.strideH() - g.padH();
-                    int he = Math.min(hs + g.kernelH(), h + g.padH());
-                    int rows = he - hs;
-                    hs = Math.max(hs, 0);
-                    he = Math.min(he, h);
+                    int hs = g.rowStart(r), he = g.rowEnd(r);
                     for (int q = 0; q < ow; q++, out++) {
-                        int ws = q * g.strideW() - g.padW();
-                        int we = Math.min(ws + g.kernelW(), w + g.padW());
-                        int cols = we - ws;
-                        ws = Math.max(ws, 0);
-                        we = Math.min(we, w);
+                        int ws = g.colStart(q), we = g.colEnd(q);
                         float s = 0;
                         for (int ih = hs; ih < he; ih++) {
                             for (int iw = ws; iw < we; iw++) {
                                 s += x[xp + ih * w + iw];
                             }
                         }
-                        y[out] = s / divisor(countIncludePad, rows, cols, he - hs, we - ws);
+                        y[out] = s / g.divisor(r, q, countIncludePad);
                     }
                 }
             }
@@ -174,25 +165,17 @@ final class PoolF32 {
     }
 
     static void avgBackward(Pool2dGeometry g, float[] dy, int dyOff, float[] dx, int dxOff, boolean countIncludePad) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        Parallel.forRange(g.batch() * g.channels(), grain(g), (start, end) -> {
-            Arrays.fill(dx, dxOff + start * h * w, dxOff + end * h * w, 0f);
+        int hw = g.height() * g.width(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        Pool2dKernels.forPlanes(g, (start, end) -> {
+            Arrays.fill(dx, dxOff + start * hw, dxOff + end * hw, 0f);
             for (int plane = start; plane < end; plane++) {
-                int xp = dxOff + plane * h * w;
+                int xp = dxOff + plane * hw;
                 int out = dyOff + plane * oh * ow;
                 for (int r = 0; r < oh; r++) {
-                    int hs = r * g.strideH() - g.padH();
-                    int he = Math.min(hs + g.kernelH(), h + g.padH());
-                    int rows = he - hs;
-                    hs = Math.max(hs, 0);
-                    he = Math.min(he, h);
+                    int hs = g.rowStart(r), he = g.rowEnd(r);
                     for (int q = 0; q < ow; q++, out++) {
-                        int ws = q * g.strideW() - g.padW();
-                        int we = Math.min(ws + g.kernelW(), w + g.padW());
-                        int cols = we - ws;
-                        ws = Math.max(ws, 0);
-                        we = Math.min(we, w);
-                        float d = dy[out] / divisor(countIncludePad, rows, cols, he - hs, we - ws);
+                        int ws = g.colStart(q), we = g.colEnd(q);
+                        float d = dy[out] / g.divisor(r, q, countIncludePad);
                         for (int ih = hs; ih < he; ih++) {
                             for (int iw = ws; iw < we; iw++) {
                                 dx[xp + ih * w + iw] += d;
@@ -202,19 +185,5 @@ final class PoolF32 {
                 }
             }
         });
-    }
-
-    /**
-     * PyTorch's divisor: with padding counted, the window clipped to the padded input (it can overhang
-     * that in ceil mode); without, the number of real input elements in the window.
-     */
-    private static int divisor(boolean countIncludePad, int paddedRows, int paddedCols, int rows, int cols) {
-        return countIncludePad ? paddedRows * paddedCols : rows * cols;
-    }
-
-    /** Planes per chunk so that a chunk does at least {@link #MIN_PARALLEL_WORK} window reads. */
-    private static int grain(Pool2dGeometry g) {
-        long perPlane = (long) g.outHeight() * g.outWidth() * g.kernelH() * g.kernelW();
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, MIN_PARALLEL_WORK / Math.max(1, perPlane)));
     }
 }

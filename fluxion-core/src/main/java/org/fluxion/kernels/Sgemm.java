@@ -22,11 +22,11 @@ final class Sgemm {
     static final int MR = SgemmMicroKernel.MR;
     static final int NR = SgemmMicroKernel.NR;
     /** Depth of a block: a kc x NR panel of B (KC * NR * 4 bytes = 32 KiB) should stay in the 48 KiB L1. */
-    static final int KC = Integer.getInteger("fluxion.sgemm.kc", 256);
+    static final int KC = 256;
     /** Rows of a packed A block: MC * KC * 4 bytes (~ 0.25 MiB) leaves room in the 2 MiB L2 for B traffic. */
-    static final int MC = Integer.getInteger("fluxion.sgemm.mc", 240);
+    static final int MC = 240;
     /** Columns of a packed B block; the L3 here is large, so this mostly bounds the buffer size. */
-    static final int NC = Integer.getInteger("fluxion.sgemm.nc", 4096);
+    static final int NC = 4096;
 
     /** Per-thread packing buffers, grown on demand and kept for the next call. */
     private static final class Buffers {

@@ -4,8 +4,8 @@ import org.fluxion.kernels.Conv2dGeometry;
 import org.fluxion.kernels.Conv2dKernels;
 import org.fluxion.kernels.Pool2dGeometry;
 import org.fluxion.kernels.Pool2dKernels;
-import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -29,6 +29,11 @@ public final class ConvolutionPrimitives {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes differ: " + a + " and " + b);
         }
+    }
+
+    /** The float[] or double[] behind {@code t}: the kernels pick their float32 or float64 body from it. */
+    private static Object array(Tensor t) {
+        return t.storage().array();
     }
 
     private static Conv2dGeometry geometry(Shape x, Shape w, Conv2dOptions o) {
@@ -93,13 +98,7 @@ public final class ConvolutionPrimitives {
             Tensor w = in[1].contiguous();
             Conv2dGeometry g = geometry(x.shape(), w.shape(), options);
             Tensor y = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Conv2dKernels.forward(g, x.storage().floats(), x.offset(), w.storage().floats(), w.offset(),
-                        y.storage().floats(), 0);
-            } else {
-                Conv2dKernels.forward(g, x.storage().doubles(), x.offset(), w.storage().doubles(), w.offset(),
-                        y.storage().doubles(), 0);
-            }
+            Conv2dKernels.forward(g, array(x), x.offset(), array(w), w.offset(), array(y), 0);
             return y;
         }
 
@@ -161,13 +160,7 @@ public final class ConvolutionPrimitives {
             Tensor w = in[1].contiguous();
             Conv2dGeometry g = geometry(inputShape, w.shape(), options);
             Tensor dx = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Conv2dKernels.inputGrad(g, dy.storage().floats(), dy.offset(), w.storage().floats(), w.offset(),
-                        dx.storage().floats(), 0);
-            } else {
-                Conv2dKernels.inputGrad(g, dy.storage().doubles(), dy.offset(), w.storage().doubles(), w.offset(),
-                        dx.storage().doubles(), 0);
-            }
+            Conv2dKernels.inputGrad(g, array(dy), dy.offset(), array(w), w.offset(), array(dx), 0);
             return dx;
         }
 
@@ -229,13 +222,7 @@ public final class ConvolutionPrimitives {
             Tensor dy = in[1].contiguous();
             Conv2dGeometry g = geometry(x.shape(), weightShape, options);
             Tensor dw = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Conv2dKernels.weightGrad(g, x.storage().floats(), x.offset(), dy.storage().floats(), dy.offset(),
-                        dw.storage().floats(), 0);
-            } else {
-                Conv2dKernels.weightGrad(g, x.storage().doubles(), x.offset(), dy.storage().doubles(), dy.offset(),
-                        dw.storage().doubles(), 0);
-            }
+            Conv2dKernels.weightGrad(g, array(x), x.offset(), array(dy), dy.offset(), array(dw), 0);
             return dw;
         }
 
@@ -298,11 +285,7 @@ public final class ConvolutionPrimitives {
             Pool2dGeometry g = poolGeometry(x.shape(), options);
             Tensor y = Tensor.empty(out.shape(), out.dtype());
             int[] argmax = new int[out.shape().size()];
-            if (out.dtype() == DType.FLOAT32) {
-                Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), y.storage().floats(), 0, argmax, 0);
-            } else {
-                Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), y.storage().doubles(), 0, argmax, 0);
-            }
+            Pool2dKernels.maxForward(g, array(x), x.offset(), array(y), 0, argmax, 0);
             return y;
         }
 
@@ -356,11 +339,7 @@ public final class ConvolutionPrimitives {
             Pool2dGeometry g = poolGeometry(x.shape(), options);
             int[] argmax = windowArgmax(x, g);
             Tensor dx = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Pool2dKernels.maxBackward(g, dy.storage().floats(), dy.offset(), argmax, 0, dx.storage().floats(), 0);
-            } else {
-                Pool2dKernels.maxBackward(g, dy.storage().doubles(), dy.offset(), argmax, 0, dx.storage().doubles(), 0);
-            }
+            Pool2dKernels.maxBackward(g, array(dy), dy.offset(), argmax, 0, array(dx), 0);
             return dx;
         }
 
@@ -411,21 +390,7 @@ public final class ConvolutionPrimitives {
             Pool2dGeometry g = poolGeometry(x.shape(), options);
             int[] argmax = windowArgmax(x, g);
             Tensor y = Tensor.empty(out.shape(), out.dtype());
-            int plane = g.height() * g.width();
-            int pooled = g.outHeight() * g.outWidth();
-            if (out.dtype() == DType.FLOAT32) {
-                float[] tv = t.storage().floats();
-                float[] yv = y.storage().floats();
-                for (int i = 0; i < argmax.length; i++) {
-                    yv[i] = tv[t.offset() + i / pooled * plane + argmax[i]];
-                }
-            } else {
-                double[] tv = t.storage().doubles();
-                double[] yv = y.storage().doubles();
-                for (int i = 0; i < argmax.length; i++) {
-                    yv[i] = tv[t.offset() + i / pooled * plane + argmax[i]];
-                }
-            }
+            Pool2dKernels.maxSelect(g, array(t), t.offset(), argmax, 0, array(y), 0);
             return y;
         }
 
@@ -438,11 +403,8 @@ public final class ConvolutionPrimitives {
     /** Flat index, within its plane, of each window's maximum of the dense NCHW tensor {@code x}. */
     private static int[] windowArgmax(Tensor x, Pool2dGeometry g) {
         int[] argmax = new int[g.outputSize()];
-        if (x.dtype() == DType.FLOAT32) {
-            Pool2dKernels.maxForward(g, x.storage().floats(), x.offset(), new float[argmax.length], 0, argmax, 0);
-        } else {
-            Pool2dKernels.maxForward(g, x.storage().doubles(), x.offset(), new double[argmax.length], 0, argmax, 0);
-        }
+        Object maxima = Storage.allocate(x.dtype(), argmax.length).array(); // computed along, not needed
+        Pool2dKernels.maxForward(g, array(x), x.offset(), maxima, 0, argmax, 0);
         return argmax;
     }
 
@@ -475,13 +437,7 @@ public final class ConvolutionPrimitives {
             Tensor x = in[0].contiguous();
             Pool2dGeometry g = poolGeometry(x.shape(), options);
             Tensor y = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Pool2dKernels.avgForward(g, x.storage().floats(), x.offset(), y.storage().floats(), 0,
-                        options.countIncludePad());
-            } else {
-                Pool2dKernels.avgForward(g, x.storage().doubles(), x.offset(), y.storage().doubles(), 0,
-                        options.countIncludePad());
-            }
+            Pool2dKernels.avgForward(g, array(x), x.offset(), array(y), 0, options.countIncludePad());
             return y;
         }
 
@@ -525,13 +481,7 @@ public final class ConvolutionPrimitives {
             Tensor dy = in[0].contiguous();
             Pool2dGeometry g = poolGeometry(inputShape, options);
             Tensor dx = Tensor.empty(out.shape(), out.dtype());
-            if (out.dtype() == DType.FLOAT32) {
-                Pool2dKernels.avgBackward(g, dy.storage().floats(), dy.offset(), dx.storage().floats(), 0,
-                        options.countIncludePad());
-            } else {
-                Pool2dKernels.avgBackward(g, dy.storage().doubles(), dy.offset(), dx.storage().doubles(), 0,
-                        options.countIncludePad());
-            }
+            Pool2dKernels.avgBackward(g, array(dy), dy.offset(), array(dx), 0, options.countIncludePad());
             return dx;
         }
 

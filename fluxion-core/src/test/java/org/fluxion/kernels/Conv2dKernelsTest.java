@@ -146,6 +146,11 @@ class Conv2dKernelsTest {
 
     /** Runs all six kernels on {@code g} with random data and checks them against the direct loops. */
     private static void checkAll(Conv2dGeometry g, Random rnd) {
+        checkAll(g, rnd, ConvF32.Tuning.TUNED);
+    }
+
+    /** {@link #checkAll(Conv2dGeometry, Random)} with the float32 kernels run under {@code tuning}. */
+    private static void checkAll(Conv2dGeometry g, Random rnd, ConvF32.Tuning tuning) {
         double[] x = toDouble(toFloat(random(rnd, g.inputSize())));
         double[] w = toDouble(toFloat(random(rnd, g.weightSize())));
         double[] dy = toDouble(toFloat(random(rnd, g.outputSize())));
@@ -172,9 +177,15 @@ class Conv2dKernelsTest {
         // float32
         float[] yf = toFloat(random(rnd, g.outputSize())), dxf = toFloat(random(rnd, g.inputSize()));
         float[] dwf = toFloat(random(rnd, g.weightSize()));
-        Conv2dKernels.forward(g, toFloat(x), toFloat(w), yf);
-        Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dxf);
-        Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dwf);
+        if (tuning == ConvF32.Tuning.TUNED) { // through the public dispatch
+            Conv2dKernels.forward(g, toFloat(x), toFloat(w), yf);
+            Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dxf);
+            Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dwf);
+        } else {
+            ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, yf, 0, tuning);
+            ConvF32.inputGrad(g, toFloat(dy), 0, toFloat(w), 0, dxf, 0, tuning);
+            ConvF32.weightGrad(g, toFloat(x), 0, toFloat(dy), 0, dwf, 0, tuning);
+        }
         assertClose("f32 forward", g, yRef, yScale, toDouble(yf), 2e-5);
         assertClose("f32 inputGrad", g, dxRef, dxScale, toDouble(dxf), 2e-5);
         assertClose("f32 weightGrad", g, dwRef, dwScale, toDouble(dwf), 2e-5);
@@ -266,24 +277,28 @@ class Conv2dKernelsTest {
                     // buffers of 1, 2 and 3 samples: several float32 sub-batches per chunk, the last one
                     // short, and one-sample sub-batches (the direct path)
                     for (int samples = 1; samples <= 3; samples++) {
-                        ConvF32.setSubBatchFloats((int) (samples * perSample));
-                        assertEquals(Math.min(samples, g.batch()), ConvF32.subBatch(g, samples));
-                        checkAll(g, rnd);
+                        int floats = (int) (samples * perSample);
+                        assertEquals(Math.min(samples, g.batch()), ConvF32.subBatch(g, samples, floats));
+                        checkAll(g, rnd, subBatchFloats(floats));
                     }
                 }
-                ConvF32.setSubBatchFloats(0);
-                assertTrue(ConvF32.subBatch(Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1), 32) > 1);
+                assertTrue(ConvF32.subBatch(Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1), 32,
+                        ConvF32.Tuning.TUNED.subBatchFloats()) > 1);
                 checkAll(Conv2dGeometry.of(5, 1, 12, 12, 6, 3, 1, 0, 1, 1), rnd);  // small weights: one sample at a time
             }
-            ConvF32.setSubBatchFloats(2000);
             Random geo = new Random(5);
             for (int t = 0; t < 60; t++) {
-                checkAll(randomGeometry(geo), rnd);
+                checkAll(randomGeometry(geo), rnd, subBatchFloats(2000));
             }
         } finally {
-            ConvF32.setSubBatchFloats(0);
             Parallel.setThreads(saved);
         }
+    }
+
+    /** The tuned choices with sub-batch buffers of at most {@code floats}. */
+    private static ConvF32.Tuning subBatchFloats(int floats) {
+        ConvF32.Tuning t = ConvF32.Tuning.TUNED;
+        return new ConvF32.Tuning(t.packedOperands(), t.transposedDw(), floats);
     }
 
     @Test
@@ -314,7 +329,9 @@ class Conv2dKernelsTest {
     @Test
     void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
         int saved = Parallel.threads();
-        boolean savedPacked = ConvF32.PACKED_OPERANDS;
+        ConvF32.Tuning plainOperands = new ConvF32.Tuning(false, ConvF32.Tuning.TUNED.transposedDw(),
+                ConvF32.Tuning.TUNED.subBatchFloats());
+        assertTrue(ConvF32.Tuning.TUNED.packedOperands());
         try {
             Random rnd = new Random(17);
             List<Conv2dGeometry> shapes = List.of(
@@ -331,21 +348,17 @@ class Conv2dKernelsTest {
                     float[] dy = toFloat(random(rnd, g.outputSize()));
                     float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
                     float[] dxPacked = new float[g.inputSize()], dxPlain = new float[g.inputSize()];
-                    ConvF32.PACKED_OPERANDS = true;
                     Conv2dKernels.forward(g, x, w, packed);
                     Conv2dKernels.inputGrad(g, dy, w, dxPacked);
-                    ConvF32.PACKED_OPERANDS = false;
-                    Conv2dKernels.forward(g, x, w, plain);
-                    Conv2dKernels.inputGrad(g, dy, w, dxPlain);
+                    ConvF32.forward(g, x, 0, w, 0, plain, 0, plainOperands);
+                    ConvF32.inputGrad(g, dy, 0, w, 0, dxPlain, 0, plainOperands);
                     // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
                     assertTrue(java.util.Arrays.equals(plain, packed), "packed im2col differs for " + g);
                     assertTrue(java.util.Arrays.equals(dxPlain, dxPacked), "packed dy differs for " + g);
-                    ConvF32.PACKED_OPERANDS = true;
                     checkAll(g, rnd);
                 }
             }
         } finally {
-            ConvF32.PACKED_OPERANDS = savedPacked;
             Parallel.setThreads(saved);
         }
     }
@@ -423,5 +436,10 @@ class Conv2dKernelsTest {
                 () -> Conv2dKernels.forward(g, new float[31], new float[g.weightSize()], new float[32]));
         assertRejected(new String[] {"dw needs 36", "offset 1"},
                 () -> Conv2dKernels.weightGrad(g, new double[32], 0, new double[32], 0, new double[36], 1));
+        // the dispatch between the float32 and float64 bodies names what it got
+        assertRejected(new String[] {"all float[]", "got float[], double[], float[]"},
+                () -> Conv2dKernels.forward(g, new float[32], new double[g.weightSize()], new float[32]));
+        assertRejected(new String[] {"got int[], int[], int[]"},
+                () -> Conv2dKernels.inputGrad(g, new int[32], new int[g.weightSize()], new int[32]));
     }
 }
