@@ -1,8 +1,6 @@
 package org.fluxion.kernels;
 
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -41,6 +39,8 @@ final class ConvF32 {
     private static final int COL_SLACK = FloatRuns.VL;
     /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
     private static final int DOT_WEIGHT_GRAD_MAX = 2048;
+    /** Units of samples of the dot-product weight gradient: fixed, so that its sums do not depend on the thread count. */
+    private static final int DOT_UNITS = 8;
     /**
      * The choices of the float32 path that tests vary; production always runs {@link #TUNED}.
      *
@@ -200,25 +200,21 @@ final class ConvF32 {
             weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
-        int chunks = Parallel.chunks(nb, grain(g));
-        boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
+        // Same bits for any thread count: the units (sub-batches) do not depend on it, each unit sums into
+        // its own buffer (unit 0 straight into dw) whichever worker claims it, and the buffers are added in
+        // unit order at the end.
+        int sb = subBatch(g, nb, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
-        // Each chunk sums the units it claims into its own buffer: the first chunk straight into dw,
-        // the others into fresh partials (not thread-local: one worker may run two chunks) added in at
-        // the end. A chunk that got no unit leaves its buffer untouched.
-        Queue<float[]> partials = new ConcurrentLinkedQueue<>();
-        AtomicInteger slots = new AtomicInteger();
-        boolean[] dwWritten = new boolean[1];
+        int chunks = Math.min(Parallel.chunks(nb, grain(g)), units.count);
+        boolean serial = chunks > 1;
+        float[][] partials = new float[units.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            int slot = slots.getAndIncrement();
-            float[] acc = slot == 0 ? dw : new float[wSize];
-            int accOff = slot == 0 ? dwOff : 0;
             float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
             float[] transposed = tuning.transposedDw() && k > og ? new float[wSize] : null;
-            boolean first = true;
-            for (int u; (u = units.claim()) >= 0; first = false) {
+            for (int u; (u = units.claim()) >= 0; ) {
+                float[] acc = u == 0 ? dw : new float[wSize];
+                int accOff = u == 0 ? dwOff : 0;
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
                 if (!(pointwise && direct)) {
@@ -235,39 +231,29 @@ final class ConvF32 {
                     float[] b = pointwise && direct ? x : col;
                     int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
                     if (transposed != null) {
-                        // dw^T[K, Og] += col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
+                        // dw^T[K, Og] = col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
                         gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
-                                transposed, gi * og * k, og, !first);
+                                transposed, gi * og * k, og, false);
                     } else {
                         gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
-                                acc, accOff + gi * og * k, k, !first);
+                                acc, accOff + gi * og * k, k, false);
                     }
                 }
-            }
-            if (first) {
-                return; // no unit left for this chunk
-            }
-            if (slot == 0) {
-                dwWritten[0] = true;
-            }
-            if (transposed != null) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    int base = gi * og * k;
-                    for (int o = 0; o < og; o++) {
-                        for (int t = 0; t < k; t++) {
-                            acc[accOff + base + o * k + t] = transposed[base + t * og + o];
+                if (transposed != null) {
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        int base = gi * og * k;
+                        for (int o = 0; o < og; o++) {
+                            for (int t = 0; t < k; t++) {
+                                acc[accOff + base + o * k + t] = transposed[base + t * og + o];
+                            }
                         }
                     }
                 }
-            }
-            if (slot > 0) {
-                partials.add(acc);
+                partials[u] = acc;
             }
         });
-        if (!dwWritten[0]) {
-            Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
-        }
-        for (float[] part : partials) {
+        for (int u = 1; u < units.count; u++) {
+            float[] part = partials[u];
             for (int i = 0; i < wSize; i++) {
                 dw[dwOff + i] += part[i];
             }
@@ -296,13 +282,16 @@ final class ConvF32 {
         int k = cg * g.kernelH() * g.kernelW();
         int groups = g.groups(), vl = SgemmDotNT.VL;
         boolean pointwise = g.isPointwise();
-        Queue<float[]> partials = new ConcurrentLinkedQueue<>();
-        int chunks = Parallel.chunks(g.batch(), grain(g));
-        Units units = new Units(g.batch(), Math.max(1, g.batch() / (4 * chunks)));
+        // Same bits for any thread count: DOT_UNITS units of samples whatever the thread count, each with its
+        // own per-lane sums, added in unit order.
+        Units units = new Units(g.batch(), Math.max(1, g.batch() / DOT_UNITS));
+        int chunks = Math.min(Parallel.chunks(g.batch(), grain(g)), units.count);
+        int partSize = groups * og * k * vl;
+        float[][] partials = new float[units.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] part = new float[groups * og * k * vl];
             float[] col = pointwise ? null : buffer(0, (long) k * p + COL_SLACK);
             for (int u; (u = units.claim()) >= 0; ) {
+                float[] part = new float[partSize];
                 for (int n = units.start(u); n < units.start(u + 1); n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         float[] b = pointwise ? x : col;
@@ -314,17 +303,14 @@ final class ConvF32 {
                                 part, gi * og * k * vl);
                     }
                 }
+                partials[u] = part;
             }
-            partials.add(part);
         });
-        float[] sum = null;
-        for (float[] part : partials) {
-            if (sum == null) {
-                sum = part;
-            } else {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += part[i];
-                }
+        float[] sum = partials[0];
+        for (int u = 1; u < units.count; u++) {
+            float[] part = partials[u];
+            for (int i = 0; i < partSize; i++) {
+                sum[i] += part[i];
             }
         }
         SgemmDotNT.reduce(groups * og, k, sum, 0, dw, dwOff, k);
