@@ -1,6 +1,6 @@
 package org.fluxion.autodiff;
 
-import org.fluxion.jit.Tracing;
+import org.fluxion.jit.ir.Tracing;
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.ops.Views;
 import org.fluxion.tensor.DType;

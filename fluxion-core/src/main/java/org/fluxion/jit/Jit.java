@@ -1,6 +1,7 @@
 package org.fluxion.jit;
 
 import java.util.function.Function;
+import org.fluxion.jit.ir.Graph;
 
 /**
  * Tracing compilation, JAX's {@code jit}: {@code jit(f)} runs {@code f} once per input signature on
@@ -11,8 +12,9 @@ import java.util.function.Function;
  *
  * <p><b>What tracing sees.</b> Only tensor operations are recorded. Java code around them runs once, at
  * trace time: a Java {@code if} or loop on a tensor's <em>value</em> cannot be traced and raises
- * {@link org.fluxion.tensor.ConcretizationException} (use {@link Control#cond}, {@link Control#whileLoop},
- * {@link Control#fori} or {@link Control#scan}); Java side effects (printing, counters, random numbers
+ * {@link org.fluxion.tensor.ConcretizationException} (use {@link org.fluxion.transforms.Control#cond},
+ * {@link org.fluxion.transforms.Control#whileLoop}, {@link org.fluxion.transforms.Control#fori} or
+ * {@link org.fluxion.transforms.Control#scan}); Java side effects (printing, counters, random numbers
  * drawn in Java) happen once, at trace time. Tensors the function captures rather than takes as
  * arguments are <em>constants</em> of the compiled plan (pass parameters that change, such as weights
  * being trained, as arguments). In-place writes ({@code addInPlace}, {@code copyFrom}, ...) inside a

@@ -5,6 +5,14 @@ import java.util.List;
 import java.util.function.Function;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
+import org.fluxion.jit.exec.Plan;
+import org.fluxion.jit.exec.PlanCache;
+import org.fluxion.jit.ir.Graph;
+import org.fluxion.jit.ir.Printer;
+import org.fluxion.jit.ir.Trace;
+import org.fluxion.jit.ir.Tracing;
+import org.fluxion.jit.ir.Value;
+import org.fluxion.jit.passes.Passes;
 import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -98,7 +106,7 @@ public final class Jitted<T, R> implements Function<T, R> {
         java.util.stream.IntStream.range(0, nanos.length).boxed()
                 .sorted((a, b) -> Long.compare(nanos[b], nanos[a]))
                 .forEach(i -> s.append(String.format(java.util.Locale.ROOT, "%9.2f us  %s%n", nanos[i] / 1e3 / repeats,
-                        Printer.describeShort(c.fused.equations.get(i)))));
+                        Printer.describeShort(c.fused.equations().get(i)))));
         return s.toString();
     }
 

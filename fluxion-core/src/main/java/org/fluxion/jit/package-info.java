@@ -1,13 +1,14 @@
 /**
- * The tracing compiler and the transforms built on traced graphs. {@link org.fluxion.jit.Jit#jit} traces a
- * function on abstract values into a {@code Graph} of {@code Equation}s (SSA over primitives), optimizes it
- * ({@code Passes}: constant folding, common subexpressions, dead code; {@code Algebra}: identities;
- * {@code Fusion}: elementwise chains and trailing reductions into {@code Fused} kernels; {@code MatMulBias};
- * {@code Liveness}: buffer reuse), and runs the resulting {@code Plan}, cached per input signature in a
- * bounded {@code PlanCache}. Beside compilation: {@link org.fluxion.jit.Vmap} ({@code BatchRules} interprets a graph with each
- * primitive's own batching rule), {@link org.fluxion.jit.Control} (cond, whileLoop, fori, scan, differentiable, also
- * in reverse mode through loops) and {@link org.fluxion.jit.Remat} (rematerialization).
+ * Tracing compilation, the user API: {@link org.fluxion.jit.Jit#jit} traces a function on abstract values
+ * into a graph ({@link org.fluxion.jit.ir}), optimizes it ({@link org.fluxion.jit.passes}) and runs the
+ * resulting plan ({@link org.fluxion.jit.exec}), one per input signature, in a bounded cache of the
+ * {@link org.fluxion.jit.Jitted} function; {@link org.fluxion.jit.Jit#makeGraph} shows the traced graph.
  *
- * <p>Dependencies: tensor, ops, autodiff (derivatives of traced graphs), jit.codegen.
+ * <p>Subpackages: {@code ir} (graphs, values, equations, tracing, printing), {@code passes} (rewrites and
+ * fusion), {@code exec} (plans, buffer reuse, caches), {@code codegen} (generated kernels). The transforms
+ * that are not compilation (vmap, structured control flow, checkpointing) live in
+ * {@link org.fluxion.transforms}.
+ *
+ * <p>Dependencies: tensor, ops, autodiff (trees of arguments), jit.ir, jit.passes, jit.exec.
  */
 package org.fluxion.jit;

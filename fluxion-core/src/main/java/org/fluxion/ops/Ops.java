@@ -1,7 +1,7 @@
 package org.fluxion.ops;
 
 import org.fluxion.autodiff.Dispatch;
-import org.fluxion.jit.Tracing;
+import org.fluxion.jit.ir.Tracing;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 

@@ -1028,7 +1028,7 @@ public final class Tensor {
         if (storage.isAbstract()) {
             throw new ConcretizationException(what + ": the values of a traced tensor " + type() + " are not known "
                     + "while jit traces the function, so a Java if, loop or " + what + "() on it cannot be compiled; "
-                    + "branch with Control.cond, loop with Control.whileLoop / fori / scan (org.fluxion.jit), or pass "
+                    + "branch with Control.cond, loop with Control.whileLoop / fori / scan (org.fluxion.transforms), or pass "
                     + "the value as a static argument");
         }
     }

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.fluxion.jit.Jit;
-import org.fluxion.jit.Vmap;
+import org.fluxion.transforms.Vmap;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.CustomPrimitive;

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.fluxion.autodiff.Functional;
 import org.fluxion.jit.Jit;
-import org.fluxion.jit.Vmap;
+import org.fluxion.transforms.Vmap;
 import org.fluxion.tensor.Tensor;
 
 /**

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.fluxion.jit.Control;
+import org.fluxion.transforms.Control;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 

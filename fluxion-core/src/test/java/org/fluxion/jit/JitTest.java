@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.jit.ir.Graph;
 import org.fluxion.tensor.ConcretizationException;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.EscapedTracerException;

@@ -13,7 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.fluxion.autodiff.GcProbe;
+import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.FusionCompiler;
+import org.fluxion.jit.passes.FusedPrograms;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -124,10 +126,8 @@ class PlanCacheTest {
                     refs.add(new WeakReference<>(s));
                 }
             }
-            for (Equation e : c.fused().equations) {
-                if (e.primitive() instanceof Fused fused) {
-                    refs.add(new WeakReference<>(FusionCompiler.compile(fused.program)));
-                }
+            for (ElementwiseProgram program : FusedPrograms.of(c.fused())) {
+                refs.add(new WeakReference<>(FusionCompiler.compile(program)));
             }
         }
         return refs;
@@ -172,16 +172,5 @@ class PlanCacheTest {
         assertThrows(org.fluxion.tensor.ConcretizationException.class, () -> f.apply(Tensor.ones(2)));
         assertThrows(org.fluxion.tensor.ConcretizationException.class, () -> f.apply(Tensor.ones(2)));
         assertEquals(0, f.cachedSignatures());
-    }
-
-    @Test
-    void vmapKeepsABoundedNumberOfPerExampleGraphs() {
-        VmapCore<Tensor, Tensor> core = new VmapCore<>(x -> x.mul(2).sum());
-        for (int n = 1; n <= Jit.DEFAULT_CACHE_SIZE + 6; n++) {
-            Tensor x = Tensor.randn(n, 2, n);
-            Tensor y = core.apply(x, new int[] {0}, new String[] {"argument"}, null);
-            assertSame(x.mul(2).sum(new int[] {1}, false), y);
-        }
-        assertEquals(Jit.DEFAULT_CACHE_SIZE, core.cachedSignatures());
     }
 }

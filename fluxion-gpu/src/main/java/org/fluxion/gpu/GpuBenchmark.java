@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.fluxion.jit.FusedPrograms;
+import org.fluxion.jit.passes.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
 import org.fluxion.jit.codegen.CudaSource;

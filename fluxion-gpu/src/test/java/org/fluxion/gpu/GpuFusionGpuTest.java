@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.fluxion.jit.FusedPrograms;
+import org.fluxion.jit.passes.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
 import org.fluxion.jit.codegen.CudaSource;

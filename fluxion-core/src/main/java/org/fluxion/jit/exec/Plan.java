@@ -1,0 +1,143 @@
+package org.fluxion.jit.exec;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.fluxion.jit.ir.Equation;
+import org.fluxion.jit.ir.Graph;
+import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A compiled graph ready to run: every value has a slot in a frame, each step calls its primitive's
+ * kernel directly (the shapes were checked once, when tracing), and each intermediate is dropped right
+ * after its last use so that its memory can be reused. Fused kernels and GEMMs write into buffers that the plan
+ * recycles from call to call: one set per concurrent call, owned by the plan ({@link Pool}), so that they are
+ * freed with it. A plan is safe to run from several threads at once, and reentrantly.
+ */
+public final class Plan {
+    private final int frameSize;
+    private final int[] inputSlots;
+    private final int[] outputSlots;
+    private final Tensor[] constants;
+    private final Step[] steps;
+
+    /**
+     * One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after,
+     * and the recycled buffer it writes into ({@code -1}: a fresh allocation).
+     */
+    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer) {
+    }
+
+    /** Sets of buffers for recycled intermediates, one per concurrent call (plans may run concurrently). */
+    private final Pool<Storage[]> buffers;
+
+    public Plan(Graph g) {
+        Map<Value, Integer> slots = new IdentityHashMap<>();
+        for (Value v : g.inputs()) {
+            slots.put(v, slots.size());
+        }
+        for (Equation e : g.equations()) {
+            for (Value v : e.inputs()) {
+                if (v.isConstant() && !slots.containsKey(v)) {
+                    slots.put(v, slots.size());
+                }
+            }
+            slots.put(e.output(), slots.size());
+        }
+        for (Value v : g.outputs()) {
+            if (v.isConstant() && !slots.containsKey(v)) {
+                slots.put(v, slots.size());
+            }
+        }
+        frameSize = slots.size();
+        constants = new Tensor[frameSize];
+        for (var entry : slots.entrySet()) {
+            if (entry.getKey().isConstant()) {
+                constants[entry.getValue()] = entry.getKey().constant();
+            }
+        }
+        inputSlots = g.inputs().stream().mapToInt(slots::get).toArray();
+        outputSlots = g.outputs().stream().mapToInt(slots::get).toArray();
+        Map<Value, Integer> lastUse = Liveness.lastUses(g);
+        int[] bufferOf = Liveness.assignBuffers(g, lastUse);
+        int bufferCount = java.util.Arrays.stream(bufferOf).max().orElse(-1) + 1;
+        buffers = new Pool<>(() -> new Storage[bufferCount]);
+        steps = new Step[g.equations().size()];
+        for (int i = 0; i < steps.length; i++) {
+            Equation e = g.equations().get(i);
+            int[] in = new int[e.inputs().length];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = slots.get(e.inputs()[k]);
+            }
+            final int step = i;
+            int[] release = java.util.Arrays.stream(e.inputs()).distinct()
+                    .filter(v -> !v.isConstant() && lastUse.getOrDefault(v, -1) == step)
+                    .mapToInt(slots::get).toArray();
+            steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i]);
+        }
+    }
+
+    /** The call's recycled buffer for a step, allocated on first use. */
+    private static Storage buffer(Storage[] mine, Step s) {
+        Storage b = mine[s.buffer];
+        if (b == null) {
+            b = Storage.allocate(s.type.dtype(), s.type.shape().size());
+            mine[s.buffer] = b;
+        }
+        return b;
+    }
+
+    public int size() {
+        return steps.length;
+    }
+
+    /** Runs the plan on concrete tensors of the signature it was compiled for. */
+    public Tensor[] run(Tensor[] args) {
+        return run(args, null);
+    }
+
+    /** As {@link #run(Tensor[])}, adding each step's time in nanoseconds to {@code nanos} when not null. */
+    public Tensor[] run(Tensor[] args, long[] nanos) {
+        Storage[] mine = buffers.take();
+        try {
+            return run(args, nanos, mine);
+        } finally {
+            buffers.give(mine); // no buffer leaves the call: results and values that views may keep have none
+        }
+    }
+
+    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine) {
+        Tensor[] frame = constants.clone();
+        for (int i = 0; i < inputSlots.length; i++) {
+            frame[inputSlots[i]] = args[i];
+        }
+        for (int i = 0; i < steps.length; i++) {
+            Step s = steps[i];
+            long t0 = nanos == null ? 0 : System.nanoTime();
+            Tensor[] in = new Tensor[s.in.length];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = frame[s.in[k]];
+            }
+            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
+            for (int r : s.release) {
+                frame[r] = null;
+            }
+            if (nanos != null) {
+                nanos[i] += System.nanoTime() - t0;
+            }
+        }
+        Tensor[] out = new Tensor[outputSlots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = frame[outputSlots[i]];
+        }
+        return out;
+    }
+
+    /** The idle buffer sets, for tests. */
+    public java.util.List<Storage[]> idleBuffers() {
+        return buffers.idle();
+    }
+}

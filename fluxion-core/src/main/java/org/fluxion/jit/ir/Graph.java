@@ -1,0 +1,79 @@
+package org.fluxion.jit.ir;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.ops.Ops;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * A traced program in SSA form: inputs, equations in execution order, outputs. Every equation applies
+ * one primitive of the rule table, so a graph can be optimized ({@link org.fluxion.jit.passes.Passes}),
+ * compiled ({@link org.fluxion.jit.exec.Plan})
+ * or interpreted through {@link Ops#bind} (which differentiates it like eager code). Its
+ * {@link #toString()} is a readable printout in the style of JAX's jaxprs.
+ */
+public final class Graph {
+    final List<Value> inputs;
+    final List<Equation> equations;
+    final List<Value> outputs;
+
+    public Graph(List<Value> inputs, List<Equation> equations, List<Value> outputs) {
+        this.inputs = List.copyOf(inputs);
+        this.equations = List.copyOf(equations);
+        this.outputs = List.copyOf(outputs);
+    }
+
+    public List<Value> inputs() {
+        return inputs;
+    }
+
+    public List<Equation> equations() {
+        return equations;
+    }
+
+    public List<Value> outputs() {
+        return outputs;
+    }
+
+    /** How many equations apply the primitive named {@code name} (e.g. {@code "add"}, {@code "fused"}). */
+    public long count(String name) {
+        return equations.stream().filter(e -> e.primitive().name().equals(name)).count();
+    }
+
+    /**
+     * Interprets the graph on concrete (or traced) tensors, each equation through {@link Ops#bind}: autodiff
+     * records every primitive, so the result is differentiable in every mode, to any order (JAX's
+     * {@code eval_jaxpr}). The arguments are the graph's inputs in order, of the types it was traced for.
+     */
+    public Tensor[] evaluate(Tensor... args) {
+        if (args.length != inputs.size()) {
+            throw new IllegalArgumentException("graph: " + args.length + " arguments for " + inputs.size() + " inputs");
+        }
+        Map<Value, Tensor> env = new IdentityHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            env.put(inputs.get(i), args[i]);
+        }
+        for (Equation e : equations) {
+            Tensor[] in = new Tensor[e.inputs().length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = lookup(env, e.inputs()[i]);
+            }
+            env.put(e.output(), Ops.bind(e.primitive(), in));
+        }
+        Tensor[] out = new Tensor[outputs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = lookup(env, outputs.get(i));
+        }
+        return out;
+    }
+
+    private static Tensor lookup(Map<Value, Tensor> env, Value v) {
+        return v.isConstant() ? v.constant : env.get(v);
+    }
+
+    @Override
+    public String toString() {
+        return Printer.print(this);
+    }
+}

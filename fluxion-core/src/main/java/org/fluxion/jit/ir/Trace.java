@@ -1,0 +1,156 @@
+package org.fluxion.jit.ir;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.EscapedTracerException;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * A graph being recorded: the abstract tensors handed to the traced function stand for its inputs, and
+ * every primitive applied to them appends an {@link Equation}. Traces nest (the body of a loop is traced
+ * inside the trace of the function around it); a value of an enclosing trace used inside a nested one
+ * becomes a <em>capture</em>: an extra input of the nested graph (closure conversion).
+ */
+public final class Trace {
+    final Trace parent;
+    final int depth;
+    /** Whether values of enclosing traces may be captured (nested traces of control flow: yes). */
+    private final boolean capturing;
+    /**
+     * Whether operations done while this trace is current are recorded here even when all their traced
+     * inputs belong to enclosing traces, if one of them takes part in differentiation (see
+     * {@link Tracing#record}). True for the functions of structured
+     * control flow, which are traced with recording for reverse mode off: an operation on captures hoisted
+     * into the enclosing trace would run there untaped, and derivatives would miss the path through it.
+     */
+    final boolean keepsOperations;
+    final List<Value> inputs = new ArrayList<>();
+    final List<Equation> equations = new ArrayList<>();
+    /** Captured value of an enclosing trace -> the input of this trace that stands for it. */
+    final Map<Value, Value> captures = new LinkedHashMap<>();
+    /**
+     * For a capture of a value of the parent trace: the tensor that was used, whose autodiff state (a
+     * gradient to track, a tangent) the structured operation must pass on with it.
+     */
+    final Map<Value, Tensor> capturedTensors = new IdentityHashMap<>();
+    private final Map<Tensor, Value> constants = new IdentityHashMap<>();
+    private int nextId;
+    /** Set when the trace finished; volatile, as an escaped tracer may be used on another thread. */
+    volatile boolean closed;
+
+    public Trace(Trace parent, boolean capturing) {
+        this(parent, capturing, false);
+    }
+
+    public Trace(Trace parent, boolean capturing, boolean keepsOperations) {
+        this.parent = parent;
+        this.depth = parent == null ? 0 : parent.depth + 1;
+        this.capturing = capturing;
+        this.keepsOperations = keepsOperations && capturing;
+    }
+
+    /**
+     * True when values of {@code outer} may be captured here: it encloses this trace and every trace in
+     * between captures too.
+     */
+    boolean canCapture(Trace outer) {
+        for (Trace t = this; t != outer; t = t.parent) {
+            if (t == null || !t.capturing) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A new input of the given type, as an abstract tensor for the traced function. */
+    public Tensor newInput(TensorType type) {
+        Value v = new Value(nextId++, type, null, this);
+        inputs.add(v);
+        return tensorOf(v);
+    }
+
+    static Tensor tensorOf(Value v) {
+        return Tensor.wrap(Storage.abstractOf(v.type.dtype(), v.type.shape().size(), v), v.type.shape());
+    }
+
+    /** The value a tensor stands for in this trace: its own, a capture, or a constant. */
+    Value valueOf(Tensor t) {
+        Value v = Tracing.valueOf(t);
+        if (v == null) {
+            return constants.computeIfAbsent(t, c -> new Value(nextId++, c.type(), c, this));
+        }
+        if (v.trace == this) {
+            return v;
+        }
+        if (v.trace.closed) {
+            throw EscapedTracerException.of("jit", v.type);
+        }
+        if (!capturing || v.trace.depth >= depth) {
+            throw new IllegalStateException("jit: a traced tensor " + v.type + " of another trace was used here; "
+                    + "values cross traced functions only as arguments and results");
+        }
+        Value outer = parent == v.trace ? v : parent.valueOf(t);
+        if (parent == v.trace) {
+            capturedTensors.merge(outer, t, Trace::sameCapture);
+        }
+        return captures.computeIfAbsent(outer, o -> {
+            Value in = new Value(nextId++, o.type, null, this);
+            inputs.add(in);
+            return in;
+        });
+    }
+
+    /**
+     * The tensors of the enclosing trace that this trace's captured inputs stand for, in input order: the
+     * operands a structured operation passes for them. For a value of the parent trace, the tensor the
+     * function used, with its autodiff state (a gradient to track, a tangent), so that derivatives reach it;
+     * a value of a trace further out was captured by the parent too, and the parent's input stands for it.
+     */
+    public List<Tensor> capturedOperands() {
+        List<Tensor> operands = new ArrayList<>(captures.size());
+        for (Value outer : captures.keySet()) {
+            Tensor used = capturedTensors.get(outer);
+            operands.add(used != null ? used : tensorOf(outer));
+        }
+        return operands;
+    }
+
+    /** Two tensors of one captured value: they must not carry different autodiff state. */
+    private static Tensor sameCapture(Tensor first, Tensor second) {
+        if (first.autogradMeta() == null) {
+            return second;
+        }
+        if (second.autogradMeta() == null || second.autogradMeta() == first.autogradMeta()) {
+            return first;
+        }
+        throw new IllegalStateException("jit: two differently differentiated tensors over the same traced value "
+                + first.type() + " (e.g. a tensor and its detached copy) were both captured by a nested function; "
+                + "pass one of them as an operand instead");
+    }
+
+    Tensor record(Primitive primitive, TensorType out, Tensor[] args) {
+        Value[] ins = new Value[args.length];
+        for (int i = 0; i < args.length; i++) {
+            ins[i] = valueOf(args[i]);
+        }
+        Value result = new Value(nextId++, out, null, this);
+        equations.add(new Equation(primitive, ins, result));
+        return tensorOf(result);
+    }
+
+    /** Ends the trace: the graph computing {@code results}. */
+    Graph finish(List<Tensor> results) {
+        List<Value> outs = new ArrayList<>(results.size());
+        for (Tensor t : results) {
+            outs.add(valueOf(t));
+        }
+        closed = true;
+        return new Graph(inputs, equations, outs);
+    }
+}

@@ -1,0 +1,188 @@
+package org.fluxion.jit.passes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.jit.ir.Equation;
+import org.fluxion.jit.ir.Graph;
+import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.Primitive;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The optimization pipeline of {@link org.fluxion.jit.Jit}. {@link #optimize} keeps every equation a primitive of the
+ * rule table, so the optimized graph stays differentiable; {@link #fuse} then replaces elementwise
+ * chains by generated kernels.
+ */
+public final class Passes {
+    /** Constant folding computes results of at most this many elements at compile time. */
+    static final int FOLD_LIMIT = 1 << 16;
+
+    private Passes() {
+    }
+
+    /**
+     * Algebraic simplification, constant folding and common-subexpression elimination in one forward
+     * sweep (each rewrite sees the rewritten inputs), then dead-code elimination.
+     */
+    public static Graph optimize(Graph g) {
+        Map<Value, Value> replaced = new IdentityHashMap<>();
+        Map<List<Object>, Value> seen = new HashMap<>();
+        List<Equation> kept = new ArrayList<>();
+        int[] ids = {maxId(g) + 1};
+        for (Equation e0 : g.equations()) {
+            Value[] ins = resolve(replaced, e0.inputs());
+            Equation e = e0.withInputs(ins);
+            Value simpler = Algebra.simplify(e);
+            if (simpler != null) {
+                replaced.put(e.output(), simpler);
+                continue;
+            }
+            Value folded = fold(e, ids);
+            if (folded != null) {
+                replaced.put(e.output(), folded);
+                continue;
+            }
+            List<Object> key = cseKey(e);
+            Value same = key == null ? null : seen.get(key);
+            if (same != null) {
+                replaced.put(e.output(), same);
+                continue;
+            }
+            if (key != null) {
+                seen.put(key, e.output());
+            }
+            kept.add(e);
+        }
+        List<Value> outs = List.of(resolve(replaced, g.outputs().toArray(Value[]::new)));
+        return deadCode(new Graph(g.inputs(), kept, outs));
+    }
+
+    static int maxId(Graph g) {
+        int max = -1;
+        for (Value v : g.inputs()) {
+            max = Math.max(max, v.id());
+        }
+        for (Equation e : g.equations()) {
+            max = Math.max(max, e.output().id());
+            for (Value v : e.inputs()) {
+                max = Math.max(max, v.id());
+            }
+        }
+        return max;
+    }
+
+    private static Value[] resolve(Map<Value, Value> replaced, Value[] vs) {
+        Value[] out = vs.clone();
+        for (int i = 0; i < out.length; i++) {
+            Value r = replaced.get(out[i]);
+            if (r != null) {
+                out[i] = r;
+            }
+        }
+        return out;
+    }
+
+    /** Removes equations whose outputs no graph output depends on (every primitive is pure). */
+    static Graph deadCode(Graph g) {
+        Map<Value, Boolean> live = new IdentityHashMap<>();
+        for (Value v : g.outputs()) {
+            live.put(v, true);
+        }
+        boolean[] keep = new boolean[g.equations().size()];
+        for (int i = g.equations().size() - 1; i >= 0; i--) {
+            Equation e = g.equations().get(i);
+            if (live.containsKey(e.output())) {
+                keep[i] = true;
+                for (Value v : e.inputs()) {
+                    live.put(v, true);
+                }
+            }
+        }
+        List<Equation> kept = new ArrayList<>();
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                kept.add(g.equations().get(i));
+            }
+        }
+        return kept.size() == g.equations().size() ? g : new Graph(g.inputs(), kept, g.outputs());
+    }
+
+    /**
+     * Evaluates an equation whose inputs are all constants, when its result is small: the result
+     * becomes a constant. (Most folding already happened while tracing, where operations on concrete
+     * tensors run at once; this catches what simplification exposes.)
+     */
+    private static Value fold(Equation e, int[] ids) {
+        if (e.output().type().shape().size() > FOLD_LIMIT || !(e.primitive() instanceof Record)) {
+            return null;
+        }
+        Tensor[] in = new Tensor[e.inputs().length];
+        for (int i = 0; i < in.length; i++) {
+            if (!e.inputs()[i].isConstant()) {
+                return null;
+            }
+            in[i] = e.inputs()[i].constant();
+        }
+        Tensor value = e.primitive().compute(e.output().type(), in);
+        return new Value(ids[0]++, e.output().type(), value, null);
+    }
+
+    /**
+     * Two equations are the same computation when they apply equal primitives (records compared by
+     * their parameters, arrays by content) to the same values. Primitives that are not records (custom
+     * rules carrying a precomputed value) are never merged.
+     */
+    private static List<Object> cseKey(Equation e) {
+        Primitive p = e.primitive();
+        if (!(p instanceof Record r)) {
+            return null;
+        }
+        List<Object> key = new ArrayList<>();
+        key.add(p.getClass());
+        for (var c : r.getClass().getRecordComponents()) {
+            try {
+                var accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                Object v = accessor.invoke(r);
+                key.add(v != null && v.getClass().isArray() ? Arrays.asList(boxed(v)) : v);
+            } catch (ReflectiveOperationException ex) {
+                return null;
+            }
+        }
+        for (Value v : e.inputs()) {
+            key.add(new Identity(v));
+        }
+        return key;
+    }
+
+    private static Object[] boxed(Object array) {
+        int n = java.lang.reflect.Array.getLength(array);
+        Object[] out = new Object[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.lang.reflect.Array.get(array, i);
+        }
+        return out;
+    }
+
+    /** Compares values by identity inside CSE keys (constants: the same tensor object). */
+    private record Identity(Value v) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity i && (i.v == v || (v.isConstant() && i.v.isConstant() && v.constant() == i.v.constant()));
+        }
+
+        @Override
+        public int hashCode() {
+            return v.isConstant() ? System.identityHashCode(v.constant()) : System.identityHashCode(v);
+        }
+    }
+
+    /** Bias additions folded into their GEMMs, then fusion of elementwise chains into generated kernels. */
+    public static Graph fuse(Graph g) {
+        return Fusion.fuse(MatMulBias.rewrite(g));
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The function transforms built on traced graphs that are not compilation: {@link org.fluxion.transforms.Vmap}
+ * (vectorization; {@code BatchRules} interprets a graph with each primitive's own batching rule),
+ * {@link org.fluxion.transforms.Control} (structured control flow: cond, whileLoop, fori, scan,
+ * differentiable, also in reverse mode through loops; the user functions are traced into nested graphs,
+ * {@code Subgraph}, and run as multi-output operations, {@code Group} and its {@code Projection}s) and
+ * {@link org.fluxion.transforms.Remat} (checkpointing: rematerialization of the forward pass).
+ *
+ * <p>Dependencies: tensor, ops, autodiff, jit (and jit.ir, jit.passes, jit.exec to trace, optimize and run
+ * nested graphs). Nothing in jit depends on this package.
+ */
+package org.fluxion.transforms;
