@@ -36,7 +36,7 @@ public final class MoonsBench implements Benchmark {
 
     @Override
     public String description() {
-        return "seed 003's tanh/softmax net, 200 points, 20,000 full-batch steps: jit vs PyTorch eager";
+        return "a 2-3-2 tanh/softmax net on 200 moons points, 20,000 full-batch steps: jit vs PyTorch eager";
     }
 
     /** W1 [2, h], b1 [h], W2 [h, 2], b2 [2]. */

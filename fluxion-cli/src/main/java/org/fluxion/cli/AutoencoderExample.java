@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * image per step; on a subset of Fashion-MNIST (or the glyphs) to stay quick.
  */
 @Command(name = "autoencoder", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 002: 784-300-100-784 sigmoid autoencoder by SGD; input-vs-reconstruction grid.")
+        description = "A 784-300-100-784 sigmoid autoencoder by SGD; input-vs-reconstruction grid.")
 final class AutoencoderExample implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,10 +39,10 @@ final class AutoencoderExample implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "5000", description = "training images used (default: ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--epochs", defaultValue = "4", description = "passes over them, as the seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "4", description = "passes over the images (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "1", description = "images per SGD step; the seed uses 1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "1", description = "images per SGD step (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--lr", defaultValue = "0.02", description = "learning rate alpha (default: ${DEFAULT-VALUE})")

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * gigabytes, as the seed complains), tested on the first 1000 test images as the seed.
  */
 @Command(name = "flux-mnist", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 004: Flux's Dense(784,32,relu)-Dense(32,10)-softmax MLP (ADAM, 200 full-batch steps) and its small conv net.")
+        description = "Flux's Dense(784,32,relu)-Dense(32,10)-softmax MLP (ADAM, 200 full-batch steps) and its small conv net.")
 final class FluxMnistExample implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,7 +53,7 @@ final class FluxMnistExample implements Callable<Integer> {
     @Option(names = "--conv-epochs", defaultValue = "10", description = "passes of the conv net over the images (default: ${DEFAULT-VALUE})")
     int convEpochs;
 
-    @Option(names = "--conv-batch", defaultValue = "1000", description = "conv net batch size, the seed's 1000 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--conv-batch", defaultValue = "1000", description = "conv net batch size (default: ${DEFAULT-VALUE})")
     int convBatch;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST directory (default: the Debian location, else glyphs)")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * noise), since the seed's spreadsheet is not bundled.
  */
 @Command(name = "linear-regression", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 004: gradient descent with too large a learning rate vs a good one vs exact least squares.")
+        description = "Gradient descent with too large a learning rate vs a good one vs exact least squares.")
 final class LinearRegressionExample implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -86,7 +86,7 @@ final class LinearRegressionExample implements Callable<Integer> {
         Map<String, double[][]> lines = new LinkedHashMap<>();
         lines.put("least squares", new double[][] {{lo, hi}, {exact[0] * lo + exact[1], exact[0] * hi + exact[1]}});
         lines.put("gradient descent, lr " + lr, new double[][] {{lo, hi}, {good.w() * lo + good.b(), good.w() * hi + good.b()}});
-        Charts.scatterWithLines(dir.resolve("fit.png"), "Linear regression (seed 004)", "fires", "thefts",
+        Charts.scatterWithLines(dir.resolve("fit.png"), "Linear regression: thefts vs fires", "fires", "thefts",
                 Map.of("data", new double[][] {xs, ys}), lines);
         int shown = Math.min(steps + 1, 200);
         double[] stepAxis = new double[shown];

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * notebook's four samples, loss {@code -sum log p(label)}, gradient descent from zero weights.
  */
 @Command(name = "logistic", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 003: logistic regression on the notebook's 4-sample toy set by gradient descent.")
+        description = "Logistic regression on a 4-sample toy set (3 features) by gradient descent.")
 final class LogisticExample implements Callable<Integer> {
     static final double[][] INPUTS = {{0.52, 1.12, 0.77}, {0.88, -1.08, 0.15}, {0.52, 0.06, -1.30}, {0.74, -2.49, 1.39}};
     static final boolean[] TARGETS = {true, true, false, true};
@@ -67,7 +67,7 @@ final class LogisticExample implements Callable<Integer> {
                 + Arrays.toString(round(probabilities.toDoubleArray())));
         double[] xs = new double[steps + 1];
         Arrays.setAll(xs, i -> i);
-        Plots.line(dir.resolve("logistic_loss.png"), "Logistic regression (seed 003)", "step", "training loss", xs,
+        Plots.line(dir.resolve("logistic_loss.png"), "Logistic regression, 4 samples", "step", "training loss", xs,
                 Map.of("-sum log p(label)", losses), PlotSize.DEFAULT);
         System.out.println("wrote logistic_loss.png to " + dir);
         long correct = 0;

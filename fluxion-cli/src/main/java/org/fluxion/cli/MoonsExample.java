@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@code reg/2 * sum W^2}), full-batch gradient descent on the summed cross-entropy, as the notebook.
  */
 @Command(name = "moons", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 003: 2-layer tanh/softmax net with L2 on 200 moons points, one decision boundary per hidden size.")
+        description = "A 2-layer tanh/softmax net with L2 on 200 moons points, one decision boundary per hidden size.")
 final class MoonsExample implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * -1 and +1), from zero weights; plots the points, the separating line and the margins.
  */
 @Command(name = "svm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 003: hinge-loss linear SVM on two Gaussian blobs; plots the separating line.")
+        description = "A hinge-loss linear SVM on two Gaussian blobs; plots the separating line.")
 final class SvmExample implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -131,6 +131,6 @@ final class SvmExample implements Callable<Integer> {
                 lines.put(name, new double[][] {{x1, x1}, {lo, hi}});
             }
         }
-        Charts.scatterWithLines(path, "Hinge-loss SVM (seed 003)", "x1", "x2", points, lines);
+        Charts.scatterWithLines(path, "Hinge-loss linear SVM", "x1", "x2", points, lines);
     }
 }

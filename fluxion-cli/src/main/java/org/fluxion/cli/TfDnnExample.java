@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * from the other's.
  */
 @Command(name = "tf-dnn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 000: DNN classifier [20,20] with dropout, Adam + clipping 5.0, log loss per period, ROC/AUC, 2-D word embedding.")
+        description = "A DNN classifier [20,20] with dropout, Adam + clipping 5.0, log loss per period, ROC/AUC, 2-D word embedding.")
 final class TfDnnExample implements Callable<Integer> {
     /** The seed's 50 informative terms. */
     static final List<String> TERMS = List.of("bad", "great", "best", "worst", "fun", "beautiful", "excellent", "poor",
