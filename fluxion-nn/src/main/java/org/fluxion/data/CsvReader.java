@@ -110,6 +110,7 @@ public final class CsvReader {
     /** Reads {@code file} as {@code options} say. */
     public static Table read(Path file, Options options) throws IOException {
         String source = file.toString();
+        DataFiles.requireFile(file, "a CSV file");
         String text = decodeUtf8(Files.readAllBytes(file), source);
         LineIndex lines = new LineIndex(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(options.delimiter()).get();

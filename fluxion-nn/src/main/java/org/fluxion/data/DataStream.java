@@ -41,8 +41,12 @@ final class DataStream implements Closeable {
         this.length = length;
     }
 
-    /** Opens {@code file}, raw or gzip-compressed. A missing file is a {@code NoSuchFileException}. */
-    static DataStream open(Path file) throws IOException {
+    /**
+     * Opens {@code file}, raw or gzip-compressed. A missing file is a {@code NoSuchFileException} naming
+     * the path and {@code kind}, what was expected there.
+     */
+    static DataStream open(Path file, String kind) throws IOException {
+        DataFiles.requireFile(file, kind);
         String name = file.toString();
         long size = Files.size(file);
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);

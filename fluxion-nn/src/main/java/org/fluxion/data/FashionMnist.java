@@ -40,9 +40,16 @@ public final class FashionMnist {
         return missing(dir).isEmpty() ? Optional.of(dir) : Optional.empty();
     }
 
-    /** The train and test sets from {@code dataDir} (null: the Debian location), or empty when absent. */
+    /**
+     * The train and test sets from {@code dataDir}, or, when it is null, from the Debian location if
+     * installed there (else empty). A directory given explicitly must hold the four files: a
+     * {@link NoSuchFileException} lists those missing (a mistyped path is not "no data").
+     */
     public static Optional<TrainTest> load(Path dataDir) throws IOException {
-        Optional<Path> dir = locate(dataDir);
+        if (dataDir != null) {
+            return Optional.of(require(dataDir));
+        }
+        Optional<Path> dir = locate(null);
         return dir.isPresent() ? Optional.of(read(dir.get())) : Optional.empty();
     }
 
@@ -54,16 +61,32 @@ public final class FashionMnist {
         Path dir = dataDir != null ? dataDir : DEBIAN_DIR;
         List<String> missing = missing(dir);
         if (!missing.isEmpty()) {
-            throw new NoSuchFileException(dir.toString(), null, "Fashion-MNIST not found: missing "
-                    + String.join(", ", missing) + " (raw or .gz); install it with `apt-get install"
-                    + " dataset-fashion-mnist` or pass --data DIR with the four IDX files");
+            throw notFound(dir, missing);
         }
         return read(dir);
     }
 
-    /** Only the 60,000 training images and labels, or empty when absent (saves loading the test set). */
+    private static NoSuchFileException notFound(Path dir, List<String> missing) {
+        String what = Files.isDirectory(dir) ? "missing " + String.join(", ", missing) + " (raw or .gz)"
+                : "no such directory";
+        return new NoSuchFileException(dir.toString(), null, "Fashion-MNIST not found: " + what
+                + "; install it with `apt-get install dataset-fashion-mnist` or pass --data DIR with the four"
+                + " IDX files");
+    }
+
+    /**
+     * Only the 60,000 training images and labels (saves loading the test set); absent and explicit
+     * directories as {@link #load}.
+     */
     public static Optional<TensorDataset> loadTrain(Path dataDir) throws IOException {
-        Optional<Path> dir = locate(dataDir);
+        if (dataDir != null) {
+            List<String> missing = missing(dataDir);
+            if (!missing.isEmpty()) {
+                throw notFound(dataDir, missing);
+            }
+            return Optional.of(readTrain(dataDir));
+        }
+        Optional<Path> dir = locate(null);
         return dir.isPresent() ? Optional.of(readTrain(dir.get())) : Optional.empty();
     }
 

@@ -21,6 +21,7 @@ import org.fluxion.tensor.Tensor;
  * having trailing bytes, both with the file and byte offset.
  */
 public final class IdxReader {
+    private static final String KIND = "an IDX file (the MNIST format, raw or .gz)";
     private static final int HEADER_START = 4;
 
     private IdxReader() {
@@ -31,7 +32,7 @@ public final class IdxReader {
      * as themselves.
      */
     public static Tensor read(Path file) throws IOException {
-        try (DataStream in = DataStream.open(file)) {
+        try (DataStream in = DataStream.open(file, KIND)) {
             Header h = header(in);
             byte[] data = payload(in, h);
             int n = h.shape.size();
@@ -83,7 +84,7 @@ public final class IdxReader {
      * to {@code [0, 1]} (divided by 255) when {@code scale}, else the raw values 0..255.
      */
     public static Tensor readImages(Path file, boolean scale) throws IOException {
-        try (DataStream in = DataStream.open(file)) {
+        try (DataStream in = DataStream.open(file, KIND)) {
             Header h = header(in);
             expect(in, h, ElementType.UBYTE, 3, "images");
             byte[] data = payload(in, h);
@@ -99,7 +100,7 @@ public final class IdxReader {
 
     /** Labels of unsigned bytes, rank 1 {@code [N]}, as int64 {@code [N]}. */
     public static Tensor readLabels(Path file) throws IOException {
-        try (DataStream in = DataStream.open(file)) {
+        try (DataStream in = DataStream.open(file, KIND)) {
             Header h = header(in);
             expect(in, h, ElementType.UBYTE, 1, "labels");
             byte[] data = payload(in, h);

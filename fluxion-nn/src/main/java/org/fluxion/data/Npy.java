@@ -45,7 +45,7 @@ public final class Npy {
 
     /** Reads a {@code .npy} file into a tensor of its shape and dtype. */
     public static Tensor read(Path file) throws IOException {
-        try (DataStream in = DataStream.open(file)) {
+        try (DataStream in = DataStream.open(file, "a NumPy .npy array")) {
             return decode(in);
         }
     }

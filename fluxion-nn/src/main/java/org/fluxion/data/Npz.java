@@ -31,7 +31,7 @@ public final class Npz {
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
         String source = file.toString();
-        // NoSuchFileException (naming the path) comes from here for a missing file.
+        DataFiles.requireFile(file, "a NumPy .npz archive");
         long size = Files.size(file);
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         ZipFile zip;

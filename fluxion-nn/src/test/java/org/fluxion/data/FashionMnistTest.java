@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistTest {
@@ -21,11 +22,17 @@ class FashionMnistTest {
     void absentFilesGiveEmptyOrAnInstallHint() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte"), IdxReaderTest.idx(8, new int[] {0, 28, 28}, new byte[0]));
         assertTrue(FashionMnist.locate(dir).isEmpty());
-        assertTrue(FashionMnist.load(dir).isEmpty());
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FashionMnist.require(dir));
-        assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist")
-                && e.getMessage().contains("t10k-labels-idx1-ubyte")
-                && !e.getMessage().contains("train-images"), e.getMessage());
+        // A directory given explicitly is not "no data": load, loadTrain and require all say what is missing.
+        for (Executable call : new Executable[] {() -> FashionMnist.require(dir), () -> FashionMnist.load(dir),
+                () -> FashionMnist.loadTrain(dir)}) {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, call);
+            assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist")
+                    && e.getMessage().contains("train-labels-idx1-ubyte")
+                    && !e.getMessage().contains("train-images"), e.getMessage());
+        }
+        NoSuchFileException e = assertThrows(NoSuchFileException.class,
+                () -> FashionMnist.load(dir.resolve("typo")));
+        assertTrue(e.getMessage().contains("typo") && e.getMessage().contains("no such directory"), e.getMessage());
     }
 
     @Test
