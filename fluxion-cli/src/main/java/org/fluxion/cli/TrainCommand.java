@@ -123,7 +123,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Loads the data, trains, evaluates and writes the results to {@code dir}; returns the exit code. */
     private int train(Path dir, long start) throws IOException {
-        TrainTest set = ImageData.standardized(ImageData.load(spec, dataset, data, limit, seed));
+        TrainTest raw = ImageData.load(spec, dataset, data, limit, seed);
+        TrainTest set = ImageData.standardized(raw);
         System.out.println("training " + model + " on " + set.description());
         System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
                 + " %s schedule, %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
@@ -162,9 +163,16 @@ final class TrainCommand implements Callable<Integer> {
         writeConfusion(dir.resolve("confusion_matrix.csv"), test.matrix, set.classes());
         if (!test.wrong.isEmpty()) {
             int k = Math.min(40, test.wrong.size());
-            long[] idx = test.wrong.subList(0, k).stream().mapToLong(Integer::longValue).toArray();
-            Tensor images = set.test().features().indexSelect(0, Tensor.of(idx, k)).reshape(k, 28, 28);
-            Plots.imageGrid(images, 10, dir.resolve("misclassified.png"));
+            long[] idx = new long[k];
+            List<String> captions = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Mistake m = test.wrong.get(i);
+                idx[i] = m.index();
+                captions.add(set.classes().get(m.label()) + "\n" + set.classes().get(m.predicted()));
+            }
+            // The pixels as loaded (in [0, 1]), not standardized: standardized pixels render burned white.
+            Tensor images = raw.test().features().indexSelect(0, Tensor.of(idx, k)).reshape(k, 28, 28);
+            Plots.labeledImageGrid(images, captions, 10, 3, dir.resolve("misclassified.png"));
         }
         StringBuilder perClass = new StringBuilder("test recall per class:");
         for (int c = 0; c < set.classes().size(); c++) {
@@ -179,14 +187,18 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Evaluation(double loss, ConfusionMatrix matrix, List<Integer> wrong) {
+    private record Evaluation(double loss, ConfusionMatrix matrix, List<Mistake> wrong) {
+    }
+
+    /** A misclassified test sample: its index in the test set, true and predicted class. */
+    private record Mistake(int index, int label, int predicted) {
     }
 
     /** Test loss, confusion matrix and the indices of misclassified test samples, in one pass. */
     private static Evaluation evaluate(Sequential net, DataLoader loader, int classes) {
         net.eval();
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
-        List<Integer> wrong = new ArrayList<>();
+        List<Mistake> wrong = new ArrayList<>();
         double lossSum = 0;
         int seen = 0;
         try (var noGrad = GradMode.noGrad()) {
@@ -199,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
                 matrix.add(scores, batch.labels());
                 for (int i = 0; i < n; i++) {
                     if (predicted[i] != labels[i]) {
-                        wrong.add(seen + i);
+                        wrong.add(new Mistake(seen + i, (int) labels[i], (int) predicted[i]));
                     }
                 }
                 seen += n;

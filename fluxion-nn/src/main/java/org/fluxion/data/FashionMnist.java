@@ -67,8 +67,8 @@ public final class FashionMnist {
     }
 
     private static NoSuchFileException notFound(Path dir, List<String> missing) {
-        String what = Files.isDirectory(dir) ? "missing " + String.join(", ", missing) + " (raw or .gz)"
-                : "no such directory";
+        String files = String.join(", ", missing) + " (raw or .gz)";
+        String what = Files.isDirectory(dir) ? "missing " + files : "no such directory (expected " + files + ")";
         return new NoSuchFileException(dir.toString(), null, "Fashion-MNIST not found: " + what
                 + "; install it with `apt-get install dataset-fashion-mnist` or pass --data DIR with the four"
                 + " IDX files");

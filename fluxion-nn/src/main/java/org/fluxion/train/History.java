@@ -1,6 +1,7 @@
 package org.fluxion.train;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.fluxion.data.AtomicFiles;
 
 /**
@@ -18,10 +21,11 @@ import org.fluxion.data.AtomicFiles;
  * {@code onEpochEnd}'s logs, like Keras' {@code History}. {@link Plots#lossCurves} draws it.
  */
 public final class History implements Callback {
-    public static final String TRAIN_LOSS = "trainLoss";
-    public static final String TRAIN_ACCURACY = "trainAccuracy";
-    public static final String VAL_LOSS = "valLoss";
-    public static final String VAL_ACCURACY = "valAccuracy";
+    // Keras's names, so that users' habits (history["val_loss"]) and tools carry over.
+    public static final String TRAIN_LOSS = "loss";
+    public static final String TRAIN_ACCURACY = "accuracy";
+    public static final String VAL_LOSS = "val_loss";
+    public static final String VAL_ACCURACY = "val_accuracy";
 
     /** One epoch's values. */
     public record Epoch(int epoch, Map<String, Double> values) {
@@ -58,9 +62,9 @@ public final class History implements Callback {
         return epochs.size();
     }
 
-    /** Epoch numbers as doubles, the x axis of a plot. */
-    public double[] epochNumbers() {
-        return epochs.stream().mapToDouble(Epoch::epoch).toArray();
+    /** The epochs' numbers as people count them, from 1 (callbacks receive 0-based indices, as Keras's). */
+        public double[] epochNumbers() {
+        return epochs.stream().mapToDouble(e -> e.epoch() + 1).toArray();
     }
 
     /** The values of {@code name}, one per recorded epoch, NaN where it was not recorded. */
@@ -80,22 +84,26 @@ public final class History implements Callback {
     }
 
     /**
-     * CSV with a header row {@code epoch,<name>,...} and one row per epoch; missing values are empty
-     * cells. Numbers use {@link Double#toString} (round-trips exactly, locale independent).
+     * CSV (RFC 4180, quoted where a metric's name needs it) with a header row {@code epoch,<name>,...} and
+     * one row per epoch, numbered from 1 as on the console; missing values are empty cells. Numbers use
+     * {@link Double#toString} (round-trips exactly, locale independent).
      */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("epoch");
-        for (String name : names) {
-            sb.append(',').append(name);
-        }
-        sb.append('\n');
-        for (Epoch e : epochs) {
-            sb.append(e.epoch());
-            for (String name : names) {
-                Double v = e.values().get(name);
-                sb.append(',').append(v == null ? "" : v.toString());
+        StringBuilder sb = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            List<String> header = new ArrayList<>(List.of("epoch"));
+            header.addAll(names);
+            csv.printRecord(header);
+            for (Epoch e : epochs) {
+                List<String> row = new ArrayList<>(List.of(Integer.toString(e.epoch() + 1)));
+                for (String name : names) {
+                    Double v = e.values().get(name);
+                    row.add(v == null ? "" : v.toString());
+                }
+                csv.printRecord(row);
             }
-            sb.append('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return sb.toString();
     }

@@ -1,6 +1,12 @@
 package org.fluxion.train;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -21,6 +27,16 @@ final class ImageGrid {
      * @return an image of {@code columns * (W * scale + GAP) + GAP} by {@code rows * (H * scale + GAP) + GAP}
      */
     static BufferedImage render(Tensor images, int columns, int scale) {
+        return render(images, List.of(), columns, scale);
+    }
+
+    /**
+     * As {@link #render(Tensor, int, int)}, with up to two caption lines under each tile: {@code captions}
+     * holds one entry per image (or is empty), its lines separated by {@code '\n'}; the first line is drawn
+     * in light grey, the second in orange (e.g. the true class, then the predicted one). A caption wider
+     * than its tile is cut with an ellipsis.
+     */
+    static BufferedImage render(Tensor images, List<String> captions, int columns, int scale) {
         if (images.rank() == 4 && images.dim(1) == 1) {
             images = images.squeeze(1);
         }
@@ -33,11 +49,15 @@ final class ImageGrid {
                     + scale);
         }
         int n = images.dim(0);
+        if (!captions.isEmpty() && captions.size() != n) {
+            throw new IllegalArgumentException("imageGrid: " + captions.size() + " captions for " + n + " images");
+        }
         int h = images.dim(1);
         int w = images.dim(2);
         int rows = Math.max(1, (n + columns - 1) / columns);
         int cellW = w * scale + GAP;
-        int cellH = h * scale + GAP;
+        int captionH = captions.isEmpty() ? 0 : 2 * CAPTION_LINE + 2;
+        int cellH = h * scale + captionH + GAP;
         BufferedImage out = new BufferedImage(columns * cellW + GAP, rows * cellH + GAP, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < out.getHeight(); y++) {
             for (int x = 0; x < out.getWidth(); x++) {
@@ -57,7 +77,47 @@ final class ImageGrid {
                 }
             }
         }
+        if (!captions.isEmpty()) {
+            drawCaptions(out, captions, columns, w * scale, cellW, cellH, h * scale);
+        }
         return out;
+    }
+
+    private static final int CAPTION_LINE = 12;
+    private static final Color[] CAPTION_COLORS = {new Color(0xE0E0E0), new Color(0xFF9E40)};
+
+    private static void drawCaptions(BufferedImage out, List<String> captions, int columns, int tileW, int cellW,
+            int cellH, int imageH) {
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            FontMetrics fm = g.getFontMetrics();
+            for (int i = 0; i < captions.size(); i++) {
+                int left = GAP + (i % columns) * cellW;
+                int top = GAP + (i / columns) * cellH + imageH;
+                String[] lines = captions.get(i).split("\n", -1);
+                for (int k = 0; k < Math.min(2, lines.length); k++) {
+                    String text = fit(lines[k], fm, tileW);
+                    g.setColor(CAPTION_COLORS[k]);
+                    g.drawString(text, left + (tileW - fm.stringWidth(text)) / 2, top + (k + 1) * CAPTION_LINE);
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** {@code text}, cut and ended with an ellipsis when wider than {@code width} pixels. */
+    private static String fit(String text, FontMetrics fm, int width) {
+        if (fm.stringWidth(text) <= width) {
+            return text;
+        }
+        String cut = text;
+        while (!cut.isEmpty() && fm.stringWidth(cut + "\u2026") > width) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut + "\u2026";
     }
 
     /** Interleaves rows: {@code columns} inputs, then their {@code columns} reconstructions, and so on. */

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.fluxion.tensor.Tensor;
 import org.knowm.xchart.AnnotationText;
@@ -51,7 +53,9 @@ public final class Plots {
     public static void lossCurves(History history, Path path, PlotSize size) throws IOException {
         XYChart chart = chart(size, "Training history", "epoch", "loss");
         double[] epochs = history.epochNumbers();
-        boolean metricAxis = false;
+        Set<String> metrics = new LinkedHashSet<>();
+        double[][] ranges = {{Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY},
+            {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}};
         for (String name : history.names()) {
             double[] values = history.series(name);
             if (allNaN(values)) {
@@ -59,16 +63,27 @@ public final class Plots {
             }
             XYSeries s = chart.addSeries(name, epochs, values);
             s.setMarker(SeriesMarkers.CIRCLE);
-            if (!name.toLowerCase(Locale.ROOT).contains("loss")) {
+            boolean loss = name.toLowerCase(Locale.ROOT).contains("loss");
+            for (double v : values) {
+                if (Double.isFinite(v)) {
+                    ranges[loss ? 0 : 1][0] = Math.min(ranges[loss ? 0 : 1][0], v);
+                    ranges[loss ? 0 : 1][1] = Math.max(ranges[loss ? 0 : 1][1], v);
+                }
+            }
+            if (!loss) {
                 s.setYAxisGroup(1);
                 s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                         new float[] {6f, 4f}, 0f));
-                metricAxis = true;
+                metrics.add(name.startsWith("val_") ? name.substring(4) : name);
             }
         }
-        if (metricAxis) {
+        if (!metrics.isEmpty()) {
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-            chart.setYAxisGroupTitle(1, "metric");
+            // The metric's own name ("accuracy") when train and validation plot the same one.
+            chart.setYAxisGroupTitle(1, String.join(", ", metrics));
+        }
+        for (int group = 0; group < 2; group++) {
+            padAxis(chart, group, ranges[group][0], ranges[group][1]);
         }
         if (chart.getSeriesMap().isEmpty()) {
             // XChart cannot draw an empty chart; an empty history still gets a (blank) plot.
@@ -79,6 +94,22 @@ public final class Plots {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
                 .setLegendLayout(Styler.LegendLayout.Horizontal);
         PngFiles.write(chart, path);
+    }
+
+    /**
+     * Widens axis group {@code group}'s range beyond [lo, hi]. XChart fits the range to the data exactly, so
+     * the extreme points sit on the frame, where markers are cut or hidden; and with both axes fitted that
+     * way, a loss and a metric at their extremes land on the same pixel (in a one-epoch history, every
+     * point does). So the loss axis (group 0) gets 5% of room below and 20% above, the metric axis the
+     * other way round.
+     */
+    private static void padAxis(XYChart chart, int group, double lo, double hi) {
+        if (!(lo <= hi)) {
+            return; // no finite value in this group
+        }
+        double span = hi > lo ? hi - lo : Math.max(0.1 * Math.abs(lo), 1e-3);
+        chart.getStyler().setYAxisMin(group, lo - (group == 0 ? 0.05 : 0.20) * span);
+        chart.getStyler().setYAxisMax(group, hi + (group == 0 ? 0.20 : 0.05) * span);
     }
 
     /** The ROC curve with its AUC in the legend, and the chance diagonal. */
@@ -220,6 +251,18 @@ public final class Plots {
     /** As {@link #imageGrid(Tensor, int, Path)} with {@code scale} x {@code scale} blocks per pixel. */
     public static void imageGrid(Tensor images, int columns, int scale, Path path) throws IOException {
         PngFiles.write(ImageGrid.render(images, columns, scale), path);
+    }
+
+    /**
+     * Images with a caption of up to two lines under each ({@code '\n'} between the lines; the second is
+     * drawn in orange), e.g. misclassified samples with their true and predicted classes.
+     *
+     * @param images values in [0, 1], [N, H, W] or [N, 1, H, W]
+     * @param captions one per image
+     */
+    public static void labeledImageGrid(Tensor images, List<String> captions, int columns, int scale, Path path)
+            throws IOException {
+        PngFiles.write(ImageGrid.render(images, captions, columns, scale), path);
     }
 
     /**

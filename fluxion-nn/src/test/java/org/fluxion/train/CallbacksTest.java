@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +98,8 @@ class CallbacksTest {
         History history = new History();
         run(CallbackList.of(history, EarlyStopping.minimize(History.VAL_LOSS, 5)), 0.5, 0.25);
         assertEquals(2, history.size());
-        assertArrayEquals(new double[] {0, 1}, history.epochNumbers());
+        assertArrayEquals(new double[] {1, 2}, history.epochNumbers()); // as on the console
+        assertEquals(Set.of("loss", "val_loss", "val_accuracy"), history.names()); // Keras's keys
         assertArrayEquals(new double[] {0.5, 0.25}, history.series(History.VAL_LOSS));
         assertEquals(0.75, history.last(History.VAL_ACCURACY).orElseThrow());
         history.record(2, Map.of("lr", 0.01));
@@ -108,8 +110,9 @@ class CallbacksTest {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).startsWith("epoch,"), lines.get(0));
-        assertTrue(lines.get(0).contains("lr"));
-        assertTrue(lines.get(3).startsWith("2,"), lines.get(3));
+        assertEquals(Set.of("epoch", "loss", "val_loss", "val_accuracy", "lr"), Set.of(lines.get(0).split(",")));
+        assertTrue(lines.get(1).startsWith("1,"), lines.get(1));
+        assertTrue(lines.get(3).startsWith("3,"), lines.get(3));
         assertTrue(lines.get(3).endsWith(",0.01"), lines.get(3));
     }
 
