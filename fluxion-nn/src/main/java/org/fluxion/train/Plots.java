@@ -124,7 +124,11 @@ public final class Plots {
         }
         XYChart chart = chart(size, "ROC curve", "false positive rate", "true positive rate");
         chart.addSeries(String.format(Locale.ROOT, "ROC (AUC = %.4f)", auc), fpr, tpr).setMarker(SeriesMarkers.NONE);
-        XYSeries chance = chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
+        // XChart puts a tick at every distinct data value when those values are equally spaced, and a ROC
+        // curve's rates are k/P and k/N: ~45 overlapping labels. A point of the diagonal at 1/sqrt(2), which
+        // no k/n equals, breaks that spacing, so the axes get XChart's ordinary round ticks.
+        double mid = Math.sqrt(0.5);
+        XYSeries chance = chart.addSeries("chance", new double[] {0, 1, mid}, new double[] {0, 1, mid});
         chance.setMarker(SeriesMarkers.NONE);
         chance.setLineColor(Color.GRAY);
         chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
