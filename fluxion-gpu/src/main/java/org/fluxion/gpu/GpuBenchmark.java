@@ -11,7 +11,6 @@ import java.util.stream.IntStream;
 import org.fluxion.jit.passes.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
-import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.tensor.DType;

@@ -1,6 +1,5 @@
 package org.fluxion.gpu;
 
-import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
 import org.fluxion.tensor.DType;

@@ -3,7 +3,6 @@ package org.fluxion.gpu;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 
 /**

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import org.fluxion.jit.passes.FusedPrograms;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.Jitted;
-import org.fluxion.jit.codegen.CudaSource;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;

@@ -28,7 +28,7 @@ public final class RunGpuTests {
         Path file = Path.of(args.length > 0 ? args[0] : "junit.txt");
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), true)) {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectPackage("org.fluxion.gpu"), selectPackage("org.fluxion.jit.codegen")).build();
+                    .selectors(selectPackage("org.fluxion.gpu")).build();
             Launcher launcher = LauncherFactory.create();
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             TestExecutionListener lines = new TestExecutionListener() {

@@ -90,14 +90,26 @@ public final class ElementwiseProgram {
     }
 
     /** The kind of an instruction. */
-    enum Kind { INPUT, CONST, UNARY, BINARY, WHERE, TO_FLOAT }
+    public enum Kind { INPUT, CONST, UNARY, BINARY, WHERE, TO_FLOAT }
 
     /**
      * One instruction: its kind, operation ({@link UnaryOp}, {@link BinaryOp} or null), operand value ids,
-     * the input's dtype and access (inputs), the constant (constants), and whether it defines a mask.
+     * the input's dtype and access (inputs), the constant (constants), and whether it defines a mask. Public so
+     * that other code generators (the GPU module's CUDA C) read programs; a program cannot be changed through it.
      */
-    record Instr(Kind kind, Enum<?> op, int[] args, DType inputType, Access access, double constant,
+    public record Instr(Kind kind, Enum<?> op, int[] args, DType inputType, Access access, double constant,
                  boolean mask, int inputIndex) {
+        /** Operand {@code i}'s value id. */
+        public int arg(int i) {
+            return args[i];
+        }
+
+        /** The operands' value ids (a copy). */
+        @Override
+        public int[] args() {
+            return args.clone();
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Instr x && kind == x.kind && op == x.op && Arrays.equals(args, x.args)
@@ -198,12 +210,13 @@ public final class ElementwiseProgram {
         return instrs.size();
     }
 
-    List<Instr> instructions() {
+    /** The instructions, value {@code k} defined by instruction {@code k} (unmodifiable). */
+    public List<Instr> instructions() {
         return instrs;
     }
 
     /** Which values the result depends on (dead instructions are skipped by the kernels). */
-    boolean[] live() {
+    public boolean[] live() {
         boolean[] live = new boolean[instrs.size()];
         live[result] = true;
         for (int k = instrs.size() - 1; k >= 0; k--) {

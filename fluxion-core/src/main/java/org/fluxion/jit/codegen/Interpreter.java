@@ -72,11 +72,11 @@ final class Interpreter implements FusedKernel {
                 yield a instanceof float[] f ? f[idx] : a instanceof double[] d ? d[idx] : ((boolean[]) a)[idx] ? 1 : 0;
             }
             case CONST -> x.constant();
-            case UNARY -> f32 ? Scalar.unary((UnaryOp) x.op(), (float) v[x.args()[0]])
-                    : Scalar.unary((UnaryOp) x.op(), v[x.args()[0]]);
-            case BINARY -> Scalar.binary((BinaryOp) x.op(), v[x.args()[0]], v[x.args()[1]]);
-            case WHERE -> v[x.args()[0]] != 0 ? v[x.args()[1]] : v[x.args()[2]];
-            case TO_FLOAT -> v[x.args()[0]];
+            case UNARY -> f32 ? Scalar.unary((UnaryOp) x.op(), (float) v[x.arg(0)])
+                    : Scalar.unary((UnaryOp) x.op(), v[x.arg(0)]);
+            case BINARY -> Scalar.binary((BinaryOp) x.op(), v[x.arg(0)], v[x.arg(1)]);
+            case WHERE -> v[x.arg(0)] != 0 ? v[x.arg(1)] : v[x.arg(2)];
+            case TO_FLOAT -> v[x.arg(0)];
         };
         return f32 ? (float) r : r;
     }

@@ -1,7 +1,8 @@
-package org.fluxion.jit.codegen;
+package org.fluxion.gpu;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Instr;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
@@ -10,13 +11,10 @@ import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.DType;
 
 /**
- * CUDA C source for an {@link ElementwiseProgram}: the GPU counterpart of {@link BytecodeGenerator}, with
- * the same meaning as {@link FusionCompiler#interpreter}'s reference (each operation rounds to the
+ * CUDA C source for an {@link ElementwiseProgram}: the GPU counterpart of fluxion-core's
+ * {@code BytecodeGenerator}, with the same meaning as the interpreter's reference (each operation rounds to the
  * program's dtype, as the eager kernels do; compile with {@code --fmad=false} so that {@code a * b + c}
  * is not contracted into one rounding).
- *
- * <p>This class lives in fluxion-core's package because {@link ElementwiseProgram}'s instruction list is
- * package-private there; it reads the program and nothing else.
  *
  * <p>The source defines {@code __device__ fluxion_element(...)}, the value {@code r(o, i)} of one element
  * (live instructions only), and, by the program's {@link Reduction}:
