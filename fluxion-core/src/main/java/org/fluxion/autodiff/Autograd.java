@@ -1,6 +1,9 @@
 package org.fluxion.autodiff;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
  * Eager reverse mode (PyTorch-like), behind {@link Tensor#requiresGrad(boolean)},
@@ -147,6 +150,6 @@ public final class Autograd {
 
     /** A view of {@code t} that is tracked by neither reverse nor forward mode. */
     public static Tensor detach(Tensor t) {
-        return Tensor.view(t.storage(), t.shape(), t.strides(), t.offset());
+        return TensorInternals.view(storage(t), t.shape(), t.strides(), t.offset());
     }
 }

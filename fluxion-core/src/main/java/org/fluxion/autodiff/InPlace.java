@@ -1,5 +1,7 @@
 package org.fluxion.autodiff;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.jit.ir.Tracing;
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.ops.Views;
@@ -40,12 +42,12 @@ public final class InPlace {
                     + "destination's shape, which an in-place operation cannot change)");
         }
         Tensor v = value.broadcastTo(target.shape()).to(target.dtype());
-        if (v.storage() == target.storage()) {
+        if (storage(v) == storage(target)) {
             v = Views.copy(v); // the source must not change while it is read
         }
-        StridedCopy.copy(v.storage().array(), v.offset(), Views.broadcastStrides(v, target.shape()), target.dims(),
-                target.storage().array(), target.offset(), target.strides());
-        target.storage().bumpVersion();
+        StridedCopy.copy(storage(v).array(), v.offset(), Views.broadcastStrides(v, target.shape()), target.dims(),
+                storage(target).array(), target.offset(), target.strides());
+        storage(target).bumpVersion();
     }
 
     /**

@@ -1,9 +1,12 @@
 package org.fluxion.autodiff;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
  * One recorded operation of the reverse-mode graph: {@code output = primitive(inputs)}.
@@ -46,7 +49,7 @@ final class Node {
         Tensor[] kept = inputs.clone();
         for (int i = 0; i < n; i++) {
             if ((reads & (1 << i)) != 0) {
-                versions[i] = inputs[i].storage().version();
+                versions[i] = storage(inputs[i]).version();
             } else {
                 kept[i] = placeholder(inputs[i]);
                 versions[i] = NOT_KEPT;
@@ -55,7 +58,7 @@ final class Node {
         this.inputs = kept;
         if ((reads & (1 << n)) != 0) {
             this.output = output;
-            versions[n] = output.storage().version();
+            versions[n] = storage(output).version();
         } else {
             this.output = placeholder(output);
             versions[n] = NOT_KEPT;
@@ -78,7 +81,7 @@ final class Node {
         if (t.size() <= 1) {
             return t; // keeping a single element is as cheap as replacing it
         }
-        return Tensor.view(ZERO[t.dtype().ordinal()], t.shape(), new int[t.rank()], 0);
+        return TensorInternals.view(ZERO[t.dtype().ordinal()], t.shape(), new int[t.rank()], 0);
     }
 
     /** An accumulator node for {@code leaf}. */
@@ -116,11 +119,11 @@ final class Node {
         }
         for (int i = 0; i <= inputs.length; i++) {
             Tensor t = i < inputs.length ? inputs[i] : output;
-            if (versions[i] != NOT_KEPT && t.storage().version() != versions[i]) {
+            if (versions[i] != NOT_KEPT && storage(t).version() != versions[i]) {
                 throw new IllegalStateException("backward: " + (i < inputs.length ? "input " + i : "the output")
                         + " of " + primitive.name() + " (shape " + t.shape() + ", " + t.dtype().label()
                         + ") was modified in place after being saved for backward (version " + versions[i]
-                        + " at record time, now " + t.storage().version() + "); clone it before modifying it");
+                        + " at record time, now " + storage(t).version() + "); clone it before modifying it");
             }
         }
         return inputs;

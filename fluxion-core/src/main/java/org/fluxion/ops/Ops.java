@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.autodiff.Dispatch;
 import org.fluxion.jit.ir.Tracing;
 import org.fluxion.tensor.Tensor;
@@ -40,7 +42,7 @@ public final class Ops {
             return primitive.compute(out, inputs);
         }
         for (Tensor t : inputs) {
-            if (t.storage().isAbstract()) {
+            if (storage(t).isAbstract()) {
                 return Tracing.record(primitive, out, inputs);
             }
         }

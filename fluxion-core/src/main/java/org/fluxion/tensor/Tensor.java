@@ -28,14 +28,14 @@ import org.fluxion.ops.Views;
  * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} naming the operation.
  */
 public final class Tensor {
-    private final Storage storage;
+    final Storage storage;
     private final Shape shape;
     private final int[] strides;
     private final int offset;
     /** Autodiff state; null for a tensor that takes part in no differentiation (the fast path). */
     private AutogradMeta autograd;
 
-    private Tensor(Storage storage, Shape shape, int[] strides, int offset) {
+    Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
@@ -43,17 +43,6 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- construction (low level)
-
-    /**
-     * A view of {@code storage} with the given shape, strides (in elements, may be 0 for broadcast
-     * dimensions) and offset. The caller guarantees every addressed element lies in the storage.
-     */
-    public static Tensor view(Storage storage, Shape shape, int[] strides, int offset) {
-        if (strides.length != shape.rank()) {
-            throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
-        }
-        return new Tensor(storage, shape, strides.clone(), offset);
-    }
 
     /** A new contiguous, zero-filled tensor (false for bool). */
     public static Tensor empty(Shape shape, DType dtype) {
@@ -251,10 +240,6 @@ public final class Tensor {
     /** Shape and dtype. */
     public TensorType type() {
         return new TensorType(shape, storage.dtype());
-    }
-
-    public Storage storage() {
-        return storage;
     }
 
     /** Strides in elements, as a copy. */

@@ -1,5 +1,7 @@
 package org.fluxion.transforms;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.BiFunction;
@@ -210,7 +212,7 @@ final class Group {
             this.inputs = inputs.clone();
             this.versions = new int[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                versions[i] = inputs[i].storage().version();
+                versions[i] = storage(inputs[i]).version();
             }
             this.outputs = outputs;
         }
@@ -220,7 +222,7 @@ final class Group {
                 return false;
             }
             for (int i = 0; i < xs.length; i++) {
-                if (xs[i] != inputs[i] || xs[i].storage().version() != versions[i]) {
+                if (xs[i] != inputs[i] || storage(xs[i]).version() != versions[i]) {
                     return false;
                 }
             }

@@ -1,5 +1,7 @@
 package org.fluxion.jit.ir;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.function.Supplier;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.EscapedTracerException;
@@ -62,7 +64,7 @@ public final class Tracing {
 
     /** The graph value a traced tensor stands for; null for a concrete tensor. */
     public static Value valueOf(Tensor t) {
-        return t.storage().tracer() instanceof Value v ? v : null;
+        return storage(t).tracer() instanceof Value v ? v : null;
     }
 
     /** True while this thread traces a function for {@code jit}. */
