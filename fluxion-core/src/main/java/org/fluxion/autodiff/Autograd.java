@@ -1,9 +1,7 @@
 package org.fluxion.autodiff;
 
-import static org.fluxion.tensor.TensorInternals.storage;
-
+import org.fluxion.ops.Views;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.tensor.TensorInternals;
 
 /**
  * Eager reverse mode (PyTorch-like), behind {@link Tensor#requiresGrad(boolean)},
@@ -20,7 +18,7 @@ public final class Autograd {
             throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require a gradient, got "
                     + t.type() + " (convert with to(DType.FLOAT32) or to(DType.FLOAT64) first)");
         }
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         if (m != null && m.gradFn != null) {
             if (!flag) {
                 throw new IllegalStateException("requiresGrad(false): tensor " + t.type() + " is the result of "
@@ -36,19 +34,27 @@ public final class Autograd {
 
     /** True for a leaf that requires grad and for the result of a recorded operation. */
     public static boolean requiresGrad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m != null && m.tracked();
+    }
+
+    /**
+     * True when {@code t} takes part in differentiation: it requires grad, was recorded, or carries a
+     * forward-mode tangent (it has autodiff state).
+     */
+    public static boolean isDifferentiated(Tensor t) {
+        return AutogradMeta.of(t) != null;
     }
 
     /** The gradient accumulated in a leaf, or null. */
     public static Tensor grad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m == null ? null : m.grad;
     }
 
     /** Clears the accumulated gradient. */
     public static void zeroGrad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         if (m != null) {
             synchronized (m) {
                 m.grad = null;
@@ -58,7 +64,7 @@ public final class Autograd {
 
     /** The name of the primitive that produced {@code t}, or null for a leaf or an untracked tensor. */
     public static String gradFnName(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m == null || m.gradFn == null ? null : m.gradFn.primitive.name();
     }
 
@@ -84,7 +90,7 @@ public final class Autograd {
         requireFloatingPoint("grad", "output " + output.type(), output);
         Node[] capture = new Node[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            AutogradMeta m = inputs[i].autogradMeta();
+            AutogradMeta m = AutogradMeta.of(inputs[i]);
             if (m == null || !m.tracked()) {
                 throw new IllegalArgumentException("grad: input " + i + " (" + inputs[i].type()
                         + ") does not require grad, so no gradient can be taken with respect to it");
@@ -92,7 +98,7 @@ public final class Autograd {
             capture[i] = m.gradFn != null ? m.gradFn : Dispatch.accumulator(inputs[i], m);
         }
         Tensor seed = seed(output, cotangent, "grad");
-        AutogradMeta om = output.autogradMeta();
+        AutogradMeta om = AutogradMeta.of(output);
         Tensor[] result;
         if (om == null || !om.tracked()) {
             result = new Tensor[inputs.length]; // the output does not depend on any input
@@ -124,7 +130,7 @@ public final class Autograd {
     }
 
     private static Node rootNode(Tensor root, String op) {
-        AutogradMeta m = root.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(root);
         if (m == null || !m.tracked()) {
             throw new IllegalArgumentException(op + ": tensor " + root.type() + " does not require grad and has no "
                     + "recorded operation (call requiresGrad(true) on the inputs before computing it)");
@@ -150,6 +156,6 @@ public final class Autograd {
 
     /** A view of {@code t} that is tracked by neither reverse nor forward mode. */
     public static Tensor detach(Tensor t) {
-        return TensorInternals.view(storage(t), t.shape(), t.strides(), t.offset());
+        return Views.detach(t);
     }
 }

@@ -116,7 +116,7 @@ final class Backward {
                 if (slot != null) {
                     result[slot] = e.getValue();
                 } else if (capture == null) {
-                    accumulate(e.getKey().leaf.autogradMeta(), e.getValue());
+                    accumulate(AutogradMeta.of(e.getKey().leaf), e.getValue());
                 }
             }
             return result;

@@ -3,11 +3,11 @@ package org.fluxion.tensor;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.fluxion.autodiff.Autograd;
-import org.fluxion.autodiff.AutogradMeta;
 import org.fluxion.autodiff.InPlace;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Elementwise;
 import org.fluxion.ops.Indexing;
+import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Joining;
 import org.fluxion.ops.LinearAlgebra;
 import org.fluxion.ops.Reductions;
@@ -32,8 +32,11 @@ public final class Tensor {
     private final Shape shape;
     private final int[] strides;
     private final int offset;
-    /** Autodiff state; null for a tensor that takes part in no differentiation (the fast path). */
-    private AutogradMeta autograd;
+    /**
+     * The state of the innermost transformation this tensor takes part in (a tape node, tangents, a graph
+     * value: {@link Interpreter}); null for a plain tensor, which {@code Ops.bind} runs on the fast path.
+     */
+    Interpreter.State state;
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -361,17 +364,17 @@ public final class Tensor {
 
     /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
     public boolean requiresGrad() {
-        return autograd != null && Autograd.requiresGrad(this);
+        return state != null && Autograd.requiresGrad(this);
     }
 
     /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
     public Tensor grad() {
-        return autograd == null ? null : Autograd.grad(this);
+        return state == null ? null : Autograd.grad(this);
     }
 
     /** Clears the accumulated gradient. */
     public void zeroGrad() {
-        if (autograd != null) {
+        if (state != null) {
             Autograd.zeroGrad(this);
         }
     }
@@ -437,16 +440,6 @@ public final class Tensor {
     public Tensor copyFrom(Tensor source) {
         InPlace.write("copyFrom", this, source);
         return this;
-    }
-
-    /** Autodiff's metadata of this tensor, or null. Internal to {@code org.fluxion.autodiff}. */
-    public AutogradMeta autogradMeta() {
-        return autograd;
-    }
-
-    /** Sets autodiff's metadata. Internal to {@code org.fluxion.autodiff}. */
-    public void autogradMeta(AutogradMeta meta) {
-        autograd = meta;
     }
 
     // ---------------------------------------------------------------- conversion and views
@@ -1007,8 +1000,10 @@ public final class Tensor {
      * {@code if}, loop on them, or print them) cannot be compiled.
      */
     void concrete(String what) {
-        if (storage.tracer() instanceof Tracer t && t.escaped()) {
-            throw EscapedTracerException.of(what, type());
+        for (Interpreter.State s = state; s != null; s = s.lower()) {
+            if (s instanceof Tracer t && t.escaped()) {
+                throw EscapedTracerException.of(what, type());
+            }
         }
         if (storage.isAbstract()) {
             throw new ConcretizationException(what + ": the values of a traced tensor " + type() + " are not known "

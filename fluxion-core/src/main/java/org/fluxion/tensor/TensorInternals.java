@@ -1,8 +1,11 @@
 package org.fluxion.tensor;
 
+import org.fluxion.ops.Interpreter;
+
 /**
  * Fluxion's own access to a tensor's representation (its storage, raw views of a storage), for the layers
- * that implement operations: ops and its kernels' callers, autodiff, jit, optimizers with fused kernels.
+ * that implement operations: ops and its kernels' callers, autodiff, jit, optimizers with fused kernels; and
+ * the transformation state a tensor carries ({@link Interpreter.State}), which only the transformations read.
  * <b>Not API</b>: users work with {@link Tensor}'s methods, and what this class exposes may change in any
  * release. Storages are shared between views and versioned for autodiff, so writing through them from
  * outside bypasses the checks that keep gradients right.
@@ -33,5 +36,26 @@ public final class TensorInternals {
             throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
         }
         return new Tensor(storage, shape, strides.clone(), offset);
+    }
+
+    /** The transformation state {@code t} carries (that of the innermost transformation), or null. */
+    public static Interpreter.State state(Tensor t) {
+        return t.state;
+    }
+
+    /** Replaces the transformation state of {@code t} (autodiff attaching a tape node or a tangent). */
+    public static void setState(Tensor t, Interpreter.State state) {
+        t.state = state;
+    }
+
+    /**
+     * A tensor of type {@code type} without elements, standing for a value of a transformation (a tracer of
+     * jit): its state is {@code state}, and reading its elements throws.
+     */
+    public static Tensor abstractTensor(TensorType type, Interpreter.State state) {
+        Shape shape = type.shape();
+        Tensor t = new Tensor(Storage.abstractOf(type.dtype(), shape.size()), shape, shape.contiguousStrides(), 0);
+        t.state = java.util.Objects.requireNonNull(state, "state");
+        return t;
     }
 }
