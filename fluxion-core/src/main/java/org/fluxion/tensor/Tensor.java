@@ -2,10 +2,9 @@ package org.fluxion.tensor;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.fluxion.autodiff.Autograd;
-import org.fluxion.autodiff.InPlace;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Elementwise;
+import org.fluxion.ops.InPlace;
 import org.fluxion.ops.Indexing;
 import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Joining;
@@ -358,30 +357,28 @@ public final class Tensor {
      * @throws IllegalArgumentException when the tensor is not float32 or float64
      */
     public Tensor requiresGrad(boolean requiresGrad) {
-        Autograd.setRequiresGrad(this, requiresGrad);
+        Services.REVERSE_MODE.setRequiresGrad(this, requiresGrad);
         return this;
     }
 
     /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
     public boolean requiresGrad() {
-        return state != null && Autograd.requiresGrad(this);
+        return Services.REVERSE_MODE.requiresGrad(this);
     }
 
     /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
     public Tensor grad() {
-        return state == null ? null : Autograd.grad(this);
+        return Services.REVERSE_MODE.grad(this);
     }
 
     /** Clears the accumulated gradient. */
     public void zeroGrad() {
-        if (state != null) {
-            Autograd.zeroGrad(this);
-        }
+        Services.REVERSE_MODE.zeroGrad(this);
     }
 
     /** A view of the same elements that no derivative flows through (stop-gradient). */
     public Tensor detach() {
-        return Autograd.detach(this);
+        return Views.detach(this);
     }
 
     /**
@@ -391,12 +388,12 @@ public final class Tensor {
      * @throws IllegalArgumentException when this tensor has more than one element (pass a cotangent)
      */
     public void backward() {
-        Autograd.backward(this, null, false, false);
+        Services.REVERSE_MODE.backward(this, null, false, false);
     }
 
     /** Backpropagates the vector-Jacobian product with {@code cotangent}, of this tensor's shape. */
     public void backward(Tensor cotangent) {
-        Autograd.backward(this, cotangent, false, false);
+        Services.REVERSE_MODE.backward(this, cotangent, false, false);
     }
 
     /**
@@ -404,7 +401,7 @@ public final class Tensor {
      * can be walked again; with {@code createGraph} the gradients are recorded too (for higher order).
      */
     public void backward(Tensor cotangent, boolean retainGraph, boolean createGraph) {
-        Autograd.backward(this, cotangent, retainGraph, createGraph);
+        Services.REVERSE_MODE.backward(this, cotangent, retainGraph, createGraph);
     }
 
     /**
@@ -417,19 +414,19 @@ public final class Tensor {
      *                                  not this tensor's
      */
     public Tensor subInPlace(Tensor other) {
-        InPlace.apply("subInPlace", this, () -> sub(other));
+        InPlace.update("subInPlace", this, Tensor::sub, other);
         return this;
     }
 
     /** {@code this += other} in place; see {@link #subInPlace}. */
     public Tensor addInPlace(Tensor other) {
-        InPlace.apply("addInPlace", this, () -> add(other));
+        InPlace.update("addInPlace", this, Tensor::add, other);
         return this;
     }
 
     /** {@code this *= factor} in place; see {@link #subInPlace}. */
     public Tensor mulInPlace(double factor) {
-        InPlace.apply("mulInPlace", this, () -> mul(factor));
+        InPlace.scale("mulInPlace", this, factor);
         return this;
     }
 

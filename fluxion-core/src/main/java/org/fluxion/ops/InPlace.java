@@ -1,19 +1,24 @@
-package org.fluxion.autodiff;
+package org.fluxion.ops;
 
 import static org.fluxion.tensor.TensorInternals.storage;
 
-import org.fluxion.jit.ir.Tracing;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.function.BinaryOperator;
 import org.fluxion.kernels.StridedCopy;
-import org.fluxion.ops.Views;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
 /**
  * In-place writes, for optimizer steps and buffers. They bump the storage version, so a tensor saved for
- * backward and then overwritten is reported when backward reaches it. They are refused on a tensor that
- * is tracked by reverse mode while grad mode is on: the write could not be recorded.
+ * backward and then overwritten is reported when backward reaches it. A transformation that could not
+ * honour a write refuses it first ({@link WriteCheck}): autodiff on a tensor that requires grad while grad
+ * mode is on, jit while tracing.
  */
 public final class InPlace {
+    private static final List<WriteCheck> CHECKS = ServiceLoader.load(WriteCheck.class, WriteCheck.class.getClassLoader())
+            .stream().map(ServiceLoader.Provider::get).toList();
+
     private InPlace() {
     }
 
@@ -22,14 +27,12 @@ public final class InPlace {
      * {@code target}.
      *
      * @throws IllegalArgumentException naming {@code op} and both shapes when {@code value} does not
-     *                                  broadcast to {@code target}'s shape
+     *                                  broadcast to {@code target}'s shape, or when {@code target} is a
+     *                                  broadcast view
+     * @throws IllegalStateException    when a transformation refuses the write ({@link WriteCheck})
      */
     public static void write(String op, Tensor target, Tensor value) {
-        Tracing.checkMutation(op, target, value);
-        if (GradMode.isEnabled() && Autograd.requiresGrad(target)) {
-            throw new IllegalStateException(op + ": tensor " + target.type() + " requires grad, so it cannot be "
-                    + "modified in place while grad mode is on (use GradMode.noGrad() for optimizer steps)");
-        }
+        check(op, target, value);
         for (int d = 0; d < target.rank(); d++) {
             if (target.stride(d) == 0 && target.dim(d) > 1) {
                 throw new IllegalArgumentException(op + ": tensor " + target.shape() + " is a broadcast view (stride 0 "
@@ -51,19 +54,17 @@ public final class InPlace {
     }
 
     /**
-     * Computes {@code update} without recording it (the new value of an in-place op), then writes it. As in
-     * PyTorch, the value's type must be storable in the target's ({@link DType#canCast}): an int32 tensor
-     * plus 0.7 is float32, and writing it back would silently truncate.
+     * {@code target = f(target, operand)} in place: the new value is computed from detached operands (nothing
+     * is recorded, no tangent propagated), then written. As in PyTorch, its type must be storable in the
+     * target's ({@link DType#canCast}): an int32 tensor plus 0.7 is float32, and writing it back would
+     * silently truncate.
      *
      * @throws IllegalArgumentException naming {@code op} and both types when the result type cannot be
      *                                  stored in the target
      */
-    public static void apply(String op, Tensor target, java.util.function.Supplier<Tensor> update) {
-        Tracing.checkMutation(op, target, target);
-        Tensor value;
-        try (var scope = GradMode.noGrad()) {
-            value = Autograd.detach(update.get());
-        }
+    public static void update(String op, Tensor target, BinaryOperator<Tensor> f, Tensor operand) {
+        check(op, target, target);
+        Tensor value = f.apply(Views.detach(target), Views.detach(operand));
         if (!DType.canCast(value.dtype(), target.dtype())) {
             throw new IllegalArgumentException(op + ": the result type " + value.dtype().label() + " cannot be "
                     + "stored in the " + target.type() + " tensor being modified in place (" + castProblem(value.dtype())
@@ -71,6 +72,17 @@ public final class InPlace {
                     + value.dtype() + ")");
         }
         write(op, target, value);
+    }
+
+    /** {@code target *= factor} in place; see {@link #update}. */
+    public static void scale(String op, Tensor target, double factor) {
+        update(op, target, Tensor::mul, Elementwise.scalarLike(factor, target));
+    }
+
+    private static void check(String op, Tensor target, Tensor value) {
+        for (WriteCheck c : CHECKS) {
+            c.check(op, target, value);
+        }
     }
 
     private static String castProblem(DType from) {
