@@ -16,22 +16,22 @@ import org.fluxion.tensor.Tensor;
  * mode is on, jit while tracing.
  */
 public final class InPlace {
-    private static final List<WriteCheck> CHECKS = ServiceLoader.load(WriteCheck.class, WriteCheck.class.getClassLoader())
-            .stream().map(ServiceLoader.Provider::get).toList();
+    private static final List<WriteCheck> CHECKS = ServiceLoader.load(WriteCheck.class,
+            WriteCheck.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     private InPlace() {
     }
 
     /**
      * Writes {@code value} (broadcast to {@code target}'s shape, converted to its dtype) into the elements of
-     * {@code target}.
+     * {@code target}; returns {@code target}.
      *
      * @throws IllegalArgumentException naming {@code op} and both shapes when {@code value} does not
      *                                  broadcast to {@code target}'s shape, or when {@code target} is a
      *                                  broadcast view
      * @throws IllegalStateException    when a transformation refuses the write ({@link WriteCheck})
      */
-    public static void write(String op, Tensor target, Tensor value) {
+    public static Tensor write(String op, Tensor target, Tensor value) {
         check(op, target, value);
         for (int d = 0; d < target.rank(); d++) {
             if (target.stride(d) == 0 && target.dim(d) > 1) {
@@ -51,18 +51,19 @@ public final class InPlace {
         StridedCopy.copy(storage(v).array(), v.offset(), Views.broadcastStrides(v, target.shape()), target.dims(),
                 storage(target).array(), target.offset(), target.strides());
         storage(target).bumpVersion();
+        return target;
     }
 
     /**
      * {@code target = f(target, operand)} in place: the new value is computed from detached operands (nothing
-     * is recorded, no tangent propagated), then written. As in PyTorch, its type must be storable in the
-     * target's ({@link DType#canCast}): an int32 tensor plus 0.7 is float32, and writing it back would
-     * silently truncate.
+     * is recorded, no tangent propagated), then written; returns {@code target}. As in PyTorch, its type must
+     * be storable in the target's ({@link DType#canCast}): an int32 tensor plus 0.7 is float32, and writing it
+     * back would silently truncate.
      *
      * @throws IllegalArgumentException naming {@code op} and both types when the result type cannot be
      *                                  stored in the target
      */
-    public static void update(String op, Tensor target, BinaryOperator<Tensor> f, Tensor operand) {
+    public static Tensor update(String op, Tensor target, BinaryOperator<Tensor> f, Tensor operand) {
         check(op, target, target);
         Tensor value = f.apply(Views.detach(target), Views.detach(operand));
         if (!DType.canCast(value.dtype(), target.dtype())) {
@@ -71,12 +72,12 @@ public final class InPlace {
                     + "); use the out-of-place operation, or convert the tensor first with to(DType."
                     + value.dtype() + ")");
         }
-        write(op, target, value);
+        return write(op, target, value);
     }
 
     /** {@code target *= factor} in place; see {@link #update}. */
-    public static void scale(String op, Tensor target, double factor) {
-        update(op, target, Tensor::mul, Elementwise.scalarLike(factor, target));
+    public static Tensor scale(String op, Tensor target, double factor) {
+        return update(op, target, Tensor::mul, Elementwise.scalarLike(factor, target));
     }
 
     private static void check(String op, Tensor target, Tensor value) {

@@ -23,6 +23,19 @@ final class Creation {
         return SEEDED.create(seed);
     }
 
+    static Tensor empty(Shape shape, DType dtype) {
+        return new Tensor(Storage.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** @throws IllegalArgumentException when the storage's length is not the shape's size */
+    static Tensor wrap(Storage storage, Shape shape) {
+        if (storage.length() != shape.size()) {
+            throw new IllegalArgumentException("wrap: storage of " + storage.length()
+                    + " elements does not match shape " + shape + " (" + shape.size() + " elements)");
+        }
+        return new Tensor(storage, shape, shape.contiguousStrides(), 0);
+    }
+
     static Tensor full(double value, DType dtype, Shape shape) {
         Tensor t = Tensor.empty(shape, dtype);
         Object a = storage(t).array();
@@ -114,6 +127,22 @@ final class Creation {
         }
     }
 
+    /**
+     * A tensor holding a copy of {@code data}, a flat {@code float[]}, {@code double[]}, {@code int[]},
+     * {@code long[]} or {@code boolean[]} in row-major order, of the dtype of its element type.
+     */
+    static Tensor copyOf(Object data, int[] dims) {
+        return switch (data) {
+            case float[] a -> fromFlat(DType.FLOAT32, a.clone(), a.length, dims);
+            case double[] a -> fromFlat(DType.FLOAT64, a.clone(), a.length, dims);
+            case int[] a -> fromFlat(DType.INT32, a.clone(), a.length, dims);
+            case long[] a -> fromFlat(DType.INT64, a.clone(), a.length, dims);
+            case boolean[] a -> fromFlat(DType.BOOL, a.clone(), a.length, dims);
+            default -> throw new IllegalArgumentException("of: " + data.getClass().getSimpleName()
+                    + " is not a float[], double[], int[], long[] or boolean[]");
+        };
+    }
+
     static Tensor fromFlat(DType dtype, Object data, int length, int[] dims) {
         Shape shape = Shape.of(dims);
         if (shape.size() != length) {
@@ -182,7 +211,7 @@ final class Creation {
 
     /** Elements in row-major order as a new array of {@code dtype}'s Java type. */
     static Object toFlat(Tensor t, DType dtype) {
-        t.concrete("toArray");
+        ElementAccess.concrete(t, "toArray");
         Tensor c = t.to(dtype);
         Object out = Storage.allocate(dtype, t.size()).array();
         Copy.strided(new Strided(storage(c).array(), c.offset(), c.dims(), c.strides()), out, 0);
