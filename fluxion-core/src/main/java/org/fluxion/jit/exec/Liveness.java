@@ -66,7 +66,7 @@ final class Liveness {
         int count = 0;
         for (int i = 0; i < n; i++) {
             Equation e = g.equations().get(i);
-            Value out = e.output();
+            Value out = e.outputs()[0]; // an IntoBuffer primitive has one output
             if (e.primitive() instanceof IntoBuffer && !outputs.containsKey(out) && !viewed.containsKey(out)
                     && lastUse.containsKey(out)) {
                 var key = new TensorType(Shape.of(out.type().shape().size()), out.type().dtype());
