@@ -128,9 +128,9 @@ class PrimitiveRulesTest {
 
     /**
      * The compiler's primitives with derivative rules, which sit behind the open {@link CompilerPrimitive}
-     * door and so cannot be listed by the sealed hierarchy: jit's Projection (an output of a structured
-     * operation or of its derivative operations) stands for each structured operation of Control, whose
-     * specs run under jit and, at order 2, through the derivative operations; Remat is a checkpointed call.
+     * door and so cannot be listed by the sealed hierarchy: the structured operations of Control (one
+     * primitive of several outputs each, {@code transforms.Structured}), whose specs run under jit and, at
+     * order 2, through their derivative operations; Remat is a checkpointed call.
      * The others (Fused, MatMulBias) exist only in compiled plans, after differentiation and batching,
      * and are not rows of the rule table.
      */

@@ -188,8 +188,8 @@ final class PrimitiveSpecs {
     }
 
     /**
-     * Structured control flow, compiled: under jit each is one structured operation (jit's Projection
-     * primitive), whose rules rerun the loop on a tape at run time; order 2 goes through the rules of
+     * Structured control flow, compiled: under jit each is one structured operation (a primitive of
+     * several outputs), whose rules rerun the loop on a tape at run time; order 2 goes through the rules of
      * those derivative operations. Integer carries (counters) and predicates get no derivative.
      */
     private static List<Spec> control() {
