@@ -5,10 +5,11 @@ import org.fluxion.tensor.TensorType;
 
 /**
  * A primitive that returns several tensors (JAX's {@code multiple_results}): {@link Split} (the pieces),
- * {@link TopK} (values and indices), and, through {@link CompilerMultiOutput}, a structured loop (all its
- * carries). Every rule is stated once for all outputs, in the plural forms of {@link Primitive}, which are
- * abstract again here; the singular forms refuse, naming the primitive, so that applying one with
- * {@link Ops#bind} instead of {@link Ops#bindAll} is a clear error.
+ * {@link TopK} (values and indices), through {@link CompilerMultiOutput} a structured loop (all its
+ * carries), and users' primitives through {@link CustomMultiOutput}. Every rule is stated once for all
+ * outputs, in the plural forms of {@link Primitive}, which are abstract again here; the singular forms
+ * refuse, naming the primitive, so that applying one with {@link Ops#bind} instead of {@link Ops#bindAll}
+ * is a clear error.
  *
  * <p>Conventions, output by output in the order of {@link #outputTypes}:
  * <ul>
@@ -22,7 +23,7 @@ import org.fluxion.tensor.TensorType;
  *   <li>{@link #batchAll} returns every output batched on axis 0.</li>
  * </ul>
  */
-public sealed interface MultiOutput extends Primitive permits Split, TopK, CompilerMultiOutput {
+public sealed interface MultiOutput extends Primitive permits Split, TopK, CompilerMultiOutput, CustomMultiOutput {
     @Override
     TensorType[] outputTypes(TensorType... inputs);
 

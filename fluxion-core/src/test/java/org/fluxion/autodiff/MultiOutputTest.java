@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.Function;
 import org.fluxion.jit.Jit;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.passes.Passes;
+import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Split;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+import org.fluxion.transforms.Vmap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +92,65 @@ class MultiOutputTest {
                 g.toString());
         Graph optimized = Passes.optimize(g);
         assertEquals(1, optimized.count("split"), optimized.toString());
+    }
+
+    /**
+     * A user's primitive of several outputs through the open door: {@code (sin x, cos x)} from one kernel,
+     * its rules written once for both outputs.
+     */
+    record SinCos() implements CustomMultiOutput {
+        @Override
+        public String name() {
+            return "sincos";
+        }
+
+        @Override
+        public TensorType[] outputTypes(TensorType... in) {
+            return new TensorType[] {in[0], in[0]};
+        }
+
+        @Override
+        public Tensor[] computeAll(TensorType[] outs, Tensor... in) {
+            Tensor x = Autograd.detach(in[0]);
+            return new Tensor[] {x.sin(), x.cos()};
+        }
+
+        /** {@code g_sin cos x - g_cos sin x}, a missing cotangent counting as zero. */
+        @Override
+        public Tensor[] vjpAll(Tensor[] g, Tensor[] in, Tensor[] outs, int wanted) {
+            Tensor fromSin = g[0] == null ? null : g[0].mul(in[0].cos());
+            Tensor fromCos = g[1] == null ? null : g[1].mul(in[0].sin()).neg();
+            return new Tensor[] {fromSin == null ? fromCos : fromCos == null ? fromSin : fromSin.add(fromCos)};
+        }
+
+        @Override
+        public Tensor[] jvpAll(Tensor[] in, Tensor[] t, Tensor[] outs) {
+            return new Tensor[] {t[0].mul(in[0].cos()), t[0].mul(in[0].sin()).neg()};
+        }
+
+        @Override
+        public Tensor[] batchAll(Tensor[] in, boolean[] batched, int size) {
+            return Ops.bindAll(this, in[0]); // elementwise: the batch is one more axis
+        }
+    }
+
+    @Test
+    void aUsersPrimitiveOfSeveralOutputsIsDifferentiableCompiledAndBatched() {
+        Function<Tensor[], Tensor> f = x -> {
+            Tensor[] sc = Ops.bindAll(new SinCos(), x[0]);
+            return sc[0].mul(sc[1].exp());
+        };
+        Function<Tensor[], Tensor> onlyCos = x -> Ops.bindAll(new SinCos(), x[0])[1].square();
+        Tensor x = Tensor.of(new double[] {0.3, -1.2, 2.0}, 3);
+        GradCheck.check("sincos", f, new Tensor[] {x}, 1e-6, 2, 1);
+        GradCheck.check("sincos, cos only", onlyCos, new Tensor[] {x}, 1e-6, 2, 2);
+        Tensor expected = x.sin().mul(x.cos().exp());
+        assertArrayEquals(expected.toDoubleArray(), Jit.jit((Tensor v) -> f.apply(new Tensor[] {v})).apply(x)
+                .toDoubleArray(), 1e-12);
+        Tensor batch = Tensor.stack(0, x, x.mul(2));
+        Tensor batched = Vmap.vmap((Tensor v) -> f.apply(new Tensor[] {v})).apply(batch);
+        assertArrayEquals(Tensor.stack(0, expected, f.apply(new Tensor[] {x.mul(2)})).toDoubleArray(),
+                batched.toDoubleArray(), 1e-12);
     }
 
     @Test
