@@ -46,4 +46,35 @@ public final class Ops {
         }
         return primitive.compute(out, inputs);
     }
+
+    /**
+     * {@link #bind} for a primitive of several outputs ({@link MultiOutput}; any primitive is accepted):
+     * all outputs, in the order of its {@link Primitive#outputTypes}. Autodiff records one operation for
+     * all of them; tracing records one equation.
+     */
+    public static Tensor[] bindAll(Primitive primitive, Tensor... inputs) {
+        TensorType[] types = new TensorType[inputs.length];
+        boolean tracked = false;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                throw new NullPointerException(primitive.name() + ": input " + i + " is null");
+            }
+            types[i] = inputs[i].type();
+            tracked |= inputs[i].autogradMeta() != null;
+        }
+        TensorType[] outs = primitive.outputTypes(types);
+        return tracked ? Dispatch.bindAll(primitive, inputs, outs) : evaluateAll(primitive, outs, inputs);
+    }
+
+    /** {@link #evaluate} for all outputs of a primitive. */
+    public static Tensor[] evaluateAll(Primitive primitive, TensorType[] outs, Tensor... inputs) {
+        if (!primitive.precomputed()) {
+            for (Tensor t : inputs) {
+                if (t.storage().isAbstract()) {
+                    return Tracing.recordAll(primitive, outs, inputs);
+                }
+            }
+        }
+        return primitive.computeAll(outs, inputs);
+    }
 }

@@ -11,6 +11,7 @@ import org.fluxion.ops.Indexing;
 import org.fluxion.ops.Joining;
 import org.fluxion.ops.LinearAlgebra;
 import org.fluxion.ops.Reductions;
+import org.fluxion.ops.Sorting;
 import org.fluxion.ops.UnaryOp;
 import org.fluxion.ops.Views;
 
@@ -850,6 +851,22 @@ public final class Tensor {
      */
     public Tensor cumsum(int axis) {
         return Reductions.cumsum(this, axis);
+    }
+
+    /**
+     * The {@code k} largest elements along the last axis, best first, with their int64 positions
+     * ({@code torch.topk}); ties go to the lower position.
+     */
+    public Sorting.TopKResult topk(int k) {
+        return Sorting.topk(this, k, -1, true, true);
+    }
+
+    /**
+     * The {@code k} largest (or, when {@code largest} is false, smallest) elements along {@code axis} with
+     * their int64 positions; {@code sorted}: best first, otherwise in increasing position.
+     */
+    public Sorting.TopKResult topk(int k, int axis, boolean largest, boolean sorted) {
+        return Sorting.topk(this, k, axis, largest, sorted);
     }
 
     /** Index (int64) of the largest element along {@code axis}; the first one on ties. */

@@ -135,13 +135,30 @@ public final class Trace {
     }
 
     Tensor record(Primitive primitive, TensorType out, Tensor[] args) {
+        Value result = new Value(nextId++, out, null, this);
+        equations.add(new Equation(primitive, valuesOf(args), result));
+        return tensorOf(result);
+    }
+
+    /** One equation with several outputs; a traced tensor for each. */
+    Tensor[] recordAll(Primitive primitive, TensorType[] outs, Tensor[] args) {
+        Value[] ins = valuesOf(args);
+        Value[] results = new Value[outs.length];
+        Tensor[] tensors = new Tensor[outs.length];
+        for (int k = 0; k < outs.length; k++) {
+            results[k] = new Value(nextId++, outs[k], null, this);
+            tensors[k] = tensorOf(results[k]);
+        }
+        equations.add(new Equation(primitive, ins, results));
+        return tensors;
+    }
+
+    private Value[] valuesOf(Tensor[] args) {
         Value[] ins = new Value[args.length];
         for (int i = 0; i < args.length; i++) {
             ins[i] = valueOf(args[i]);
         }
-        Value result = new Value(nextId++, out, null, this);
-        equations.add(new Equation(primitive, ins, result));
-        return tensorOf(result);
+        return ins;
     }
 
     /** Ends the trace: the graph computing {@code results}. */

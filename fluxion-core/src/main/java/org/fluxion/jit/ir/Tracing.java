@@ -24,6 +24,16 @@ public final class Tracing {
      * enclosing traces become captures.
      */
     public static Tensor record(Primitive primitive, TensorType out, Tensor... inputs) {
+        return target(primitive, out, inputs).record(primitive, out, inputs);
+    }
+
+    /** {@link #record} for a primitive of several outputs: one equation, one traced tensor per output. */
+    public static Tensor[] recordAll(Primitive primitive, TensorType[] outs, Tensor... inputs) {
+        return target(primitive, outs.length > 0 ? outs[0] : null, inputs).recordAll(primitive, outs, inputs);
+    }
+
+    /** The trace that records {@code primitive(inputs)}; {@code out} is the result type for messages. */
+    private static Trace target(Primitive primitive, TensorType out, Tensor[] inputs) {
         Trace target = null;
         for (Tensor t : inputs) {
             Value v = valueOf(t);
@@ -47,7 +57,7 @@ public final class Tracing {
             // reverse-mode recording off. Without autodiff state, a loop invariant is hoisted: it runs once.
             target = current;
         }
-        return target.record(primitive, out, inputs);
+        return target;
     }
 
     /** Whether an input takes part in differentiation (a gradient to track, a forward tangent). */
