@@ -60,7 +60,7 @@ public record CumSum(int axis, boolean reverse) implements Primitive {
         int inner = 1;
         for (int d = 0; d < a; d++) outer *= s.dim(d);
         for (int d = a + 1; d < s.rank(); d++) inner *= s.dim(d);
-        CumSumKernel.cumsum(x.storage().array(), y.storage().array(), outer, s.dim(a), inner, reverse);
+        CumSumKernel.cumsum(x.storage().array(), x.offset(), y.storage().array(), outer, s.dim(a), inner, reverse);
         return y;
     }
 
