@@ -1,5 +1,7 @@
 package org.fluxion.autodiff;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.fluxion.ops.Views;
 import org.fluxion.tensor.Tensor;
 
@@ -76,8 +78,9 @@ public final class Autograd {
      */
     public static void backward(Tensor root, Tensor cotangent, boolean retainGraph, boolean createGraph) {
         requireFloatingPoint("backward", "tensor " + root.type(), root);
-        Node node = rootNode(root, "backward");
-        Backward.run(new Node[] {node}, new Tensor[] {seed(root, cotangent, "backward")}, null, retainGraph, createGraph);
+        Backward.Edge node = rootNode(root, "backward");
+        Backward.run(new Backward.Edge[] {node}, new Tensor[] {seed(root, cotangent, "backward")}, null, retainGraph,
+                createGraph);
     }
 
     /**
@@ -88,24 +91,40 @@ public final class Autograd {
     public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor cotangent, boolean retainGraph,
                                 boolean createGraph) {
         requireFloatingPoint("grad", "output " + output.type(), output);
-        Node[] capture = new Node[inputs.length];
+        return grad(new Tensor[] {output}, new Tensor[] {seed(output, cotangent, "grad")}, inputs, retainGraph,
+                createGraph);
+    }
+
+    /**
+     * {@link #grad} of several outputs at once: the sum over {@code k} of the gradients of {@code outputs[k]}
+     * contracted with {@code cotangents[k]}, in one backward pass. A null cotangent means zero (that output
+     * is skipped), as does an output that depends on no input; a cotangent must have its output's shape.
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] cotangents, Tensor[] inputs, boolean retainGraph,
+                                boolean createGraph) {
+        Backward.Edge[] capture = new Backward.Edge[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             AutogradMeta m = AutogradMeta.of(inputs[i]);
             if (m == null || !m.tracked()) {
                 throw new IllegalArgumentException("grad: input " + i + " (" + inputs[i].type()
                         + ") does not require grad, so no gradient can be taken with respect to it");
             }
-            capture[i] = m.gradFn != null ? m.gradFn : Dispatch.accumulator(inputs[i], m);
+            capture[i] = m.gradFn != null ? new Backward.Edge(m.gradFn, m.gradFnOutput)
+                    : new Backward.Edge(Dispatch.accumulator(inputs[i], m), 0);
         }
-        Tensor seed = seed(output, cotangent, "grad");
-        AutogradMeta om = AutogradMeta.of(output);
-        Tensor[] result;
-        if (om == null || !om.tracked()) {
-            result = new Tensor[inputs.length]; // the output does not depend on any input
-        } else {
-            result = Backward.run(new Node[] {rootNode(output, "grad")}, new Tensor[] {seed}, capture,
-                    retainGraph, createGraph);
+        List<Backward.Edge> roots = new ArrayList<>();
+        List<Tensor> seeds = new ArrayList<>();
+        for (int k = 0; k < outputs.length; k++) {
+            AutogradMeta om = AutogradMeta.of(outputs[k]);
+            if (cotangents[k] != null && om != null && om.tracked()) {
+                requireFloatingPoint("grad", "output " + k + " " + outputs[k].type(), outputs[k]);
+                roots.add(rootNode(outputs[k], "grad"));
+                seeds.add(seed(outputs[k], cotangents[k], "grad"));
+            }
         }
+        Tensor[] result = roots.isEmpty() ? new Tensor[inputs.length] // no output depends on any input
+                : Backward.run(roots.toArray(Backward.Edge[]::new), seeds.toArray(Tensor[]::new), capture,
+                        retainGraph, createGraph);
         for (int i = 0; i < result.length; i++) {
             if (result[i] == null) {
                 result[i] = Tensor.zeros(inputs[i].dtype(), inputs[i].dims());
@@ -129,13 +148,14 @@ public final class Autograd {
         }
     }
 
-    private static Node rootNode(Tensor root, String op) {
+    private static Backward.Edge rootNode(Tensor root, String op) {
         AutogradMeta m = AutogradMeta.of(root);
         if (m == null || !m.tracked()) {
             throw new IllegalArgumentException(op + ": tensor " + root.type() + " does not require grad and has no "
                     + "recorded operation (call requiresGrad(true) on the inputs before computing it)");
         }
-        return m.gradFn != null ? m.gradFn : Dispatch.accumulator(root, m);
+        return m.gradFn != null ? new Backward.Edge(m.gradFn, m.gradFnOutput)
+                : new Backward.Edge(Dispatch.accumulator(root, m), 0);
     }
 
     private static Tensor seed(Tensor root, Tensor cotangent, String op) {

@@ -25,6 +25,8 @@ final class AutogradMeta implements Interpreter.State {
      */
     volatile Tensor grad;
     Node gradFn;
+    /** Which output of {@link #gradFn} this tensor is: 0 but for a primitive of several outputs. */
+    int gradFnOutput;
     /**
      * The node that receives this leaf's cotangent in backward; created on first use, under this object's
      * lock, so that threads recording with a shared leaf get the same node.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fluxion.ops.MultiOutput;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
 
@@ -34,18 +35,22 @@ final class Backward {
     private Backward() {
     }
 
+    /** Output {@code output} of {@code node} (0 for an accumulator): where a cotangent is delivered or read. */
+    record Edge(Node node, int output) {
+    }
+
     /**
      * Runs backward from {@code roots} seeded with {@code cotangents}.
      *
-     * @param capture null to accumulate into the leaves' {@code grad}; otherwise the nodes whose incoming
+     * @param capture null to accumulate into the leaves' {@code grad}; otherwise the edges whose incoming
      *                cotangent is returned (in order, null when none arrived), and no leaf is modified
      */
-    static Tensor[] run(Node[] roots, Tensor[] cotangents, Node[] capture, boolean retainGraph, boolean createGraph) {
+    static Tensor[] run(Edge[] roots, Tensor[] cotangents, Edge[] capture, boolean retainGraph, boolean createGraph) {
         long walk = WALKS.incrementAndGet();
         ArrayList<Node> stack = new ArrayList<>();
-        for (Node r : roots) {
-            if (!r.isAccumulator()) {
-                visit(r, walk, stack);
+        for (Edge r : roots) {
+            if (!r.node().isAccumulator()) {
+                visit(r.node(), walk, stack);
             }
         }
         while (!stack.isEmpty()) {
@@ -61,35 +66,44 @@ final class Backward {
             // Cotangents arriving at leaves, summed in the order the walk delivers them.
             Map<Node, Tensor> leaves = new IdentityHashMap<>();
             for (int i = 0; i < roots.length; i++) {
-                if (roots[i].isAccumulator()) {
-                    leaves.merge(roots[i], cotangents[i], Backward::add);
+                Node r = roots[i].node();
+                if (r.isAccumulator()) {
+                    leaves.merge(r, cotangents[i], Backward::add);
                 } else {
-                    roots[i].cotangent = add(roots[i].cotangent, cotangents[i]);
+                    int o = roots[i].output();
+                    r.cotangents[o] = add(r.cotangents[o], cotangents[i]);
                 }
             }
-            Map<Node, Integer> captured = new IdentityHashMap<>();
+            Map<Node, Boolean> captured = new IdentityHashMap<>();
             if (capture != null) {
-                for (int i = 0; i < capture.length; i++) {
-                    captured.put(capture[i], i);
+                for (Edge c : capture) {
+                    captured.put(c.node(), true);
                 }
             }
             Tensor[] result = capture == null ? null : new Tensor[capture.length];
-            for (Node r : roots) {
+            for (Edge e : roots) {
+                Node r = e.node();
                 if (!r.isAccumulator() && r.pending == 0 && !stack.contains(r)) {
                     stack.add(r);
                 }
             }
             while (!stack.isEmpty()) {
                 Node n = stack.removeLast();
-                Tensor g = n.cotangent;
-                n.cotangent = null;
-                Integer slot = captured.get(n);
-                if (slot != null) {
-                    result[slot] = g;
+                Tensor[] gs = n.cotangents;
+                n.cotangents = null;
+                if (captured.containsKey(n)) {
+                    for (int slot = 0; slot < capture.length; slot++) {
+                        if (capture[slot].node() == n) {
+                            result[slot] = gs[capture[slot].output()];
+                        }
+                    }
                 }
-                if (g != null) {
+                if (anyPresent(gs)) {
                     Tensor[] inputs = n.savedInputs();
-                    Tensor[] cts = n.primitive.vjp(g, inputs, n.savedOutput(), n.wanted());
+                    Tensor[] outputs = n.savedOutputs();
+                    // A node of one output calls the singular rule; MultiOutput nodes the rule over all outputs.
+                    Tensor[] cts = n.primitive instanceof MultiOutput ? n.primitive.vjpAll(gs, inputs, outputs, n.wanted())
+                            : n.primitive.vjp(gs[0], inputs, outputs[0], n.wanted());
                     for (int i = 0; i < n.next.length; i++) {
                         Node c = n.next[i];
                         if (c != null && cts[i] != null) {
@@ -97,7 +111,8 @@ final class Backward {
                             if (c.isAccumulator()) {
                                 leaves.merge(c, ct, Backward::add);
                             } else {
-                                c.cotangent = add(c.cotangent, ct);
+                                int o = n.nextOutput(i);
+                                c.cotangents[o] = add(c.cotangents[o], ct);
                             }
                         }
                     }
@@ -112,15 +127,31 @@ final class Backward {
                 }
             }
             for (Map.Entry<Node, Tensor> e : leaves.entrySet()) {
-                Integer slot = captured.get(e.getKey());
-                if (slot != null) {
-                    result[slot] = e.getValue();
-                } else if (capture == null) {
+                boolean taken = false;
+                if (capture != null) {
+                    for (int slot = 0; slot < capture.length; slot++) {
+                        if (capture[slot].node() == e.getKey()) {
+                            result[slot] = e.getValue();
+                            taken = true;
+                        }
+                    }
+                }
+                if (!taken && capture == null) {
                     accumulate(AutogradMeta.of(e.getKey().leaf), e.getValue());
                 }
             }
             return result;
         }
+    }
+
+    /** True when a cotangent arrived for some output (null entries: none arrived). */
+    private static boolean anyPresent(Tensor[] gs) {
+        for (Tensor g : gs) {
+            if (g != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -140,7 +171,7 @@ final class Backward {
         if (n.walk != walk) {
             n.walk = walk;
             n.pending = 0;
-            n.cotangent = null;
+            n.cotangents = new Tensor[n.outputCount()];
             stack.add(n);
         }
     }

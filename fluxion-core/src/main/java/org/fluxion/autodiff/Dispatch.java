@@ -33,12 +33,13 @@ final class Dispatch implements Interpreter {
         return Integer.MAX_VALUE;
     }
 
+    /** All outputs of a primitive: one node on the tape, one tangent per output. */
     @Override
-    public Tensor process(Primitive primitive, TensorType out, Tensor[] inputs) {
-        return bind(primitive, inputs, out);
+    public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
+        return bindAll(primitive, inputs, outs);
     }
 
-    private static Tensor bind(Primitive primitive, Tensor[] inputs, TensorType outType) {
+    private static Tensor[] bindAll(Primitive primitive, Tensor[] inputs, TensorType[] outTypes) {
         AutodiffState state = AutodiffState.current();
         for (int k = state.visible - 1; k >= 0; k--) {
             ForwardLevel level = state.levels.get(k);
@@ -57,28 +58,40 @@ final class Dispatch implements Interpreter {
                 int saved = state.visible;
                 state.visible = k;
                 try {
-                    Tensor out = bind(primitive, inputs, outType);
-                    if (out.dtype().isFloatingPoint()) {
-                        Tensor t = primitive.jvp(inputs, tangents, out);
-                        if (t != null) {
-                            attachTangent(out, level, fit(t, out));
+                    Tensor[] outs = bindAll(primitive, inputs, outTypes);
+                    if (anyFloatingPoint(outs)) {
+                        Tensor[] ts = primitive.jvpAll(inputs, tangents, outs);
+                        for (int o = 0; o < outs.length; o++) {
+                            if (ts[o] != null && outs[o].dtype().isFloatingPoint()) {
+                                attachTangent(outs[o], level, fit(ts[o], outs[o]));
+                            }
                         }
                     }
-                    return out;
+                    return outs;
                 } finally {
                     state.visible = saved;
                 }
             }
         }
-        Tensor out = Ops.bindBelow(INTERPRETER, primitive, outType, inputs);
-        if (state.gradEnabled && out.dtype().isFloatingPoint()) {
-            record(primitive, inputs, out);
+        Tensor[] outs = Ops.bindBelow(INTERPRETER, primitive, outTypes, inputs);
+        if (state.gradEnabled && anyFloatingPoint(outs)) {
+            record(primitive, inputs, outs);
         }
-        return out;
+        return outs;
     }
 
-    private static void record(Primitive primitive, Tensor[] inputs, Tensor out) {
+    private static boolean anyFloatingPoint(Tensor[] ts) {
+        for (Tensor t : ts) {
+            if (t.dtype().isFloatingPoint()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void record(Primitive primitive, Tensor[] inputs, Tensor[] outs) {
         Node[] next = null;
+        int[] nextOutput = null;
         int wanted = 0;
         for (int i = 0; i < inputs.length; i++) {
             AutogradMeta meta = AutogradMeta.of(inputs[i]);
@@ -87,11 +100,25 @@ final class Dispatch implements Interpreter {
                     next = new Node[inputs.length];
                 }
                 next[i] = meta.gradFn != null ? meta.gradFn : accumulator(inputs[i], meta);
+                if (meta.gradFn != null && meta.gradFnOutput != 0) {
+                    if (nextOutput == null) {
+                        nextOutput = new int[inputs.length];
+                    }
+                    nextOutput[i] = meta.gradFnOutput;
+                }
                 wanted |= 1 << i;
             }
         }
         if (next != null) {
-            meta(out).gradFn = new Node(primitive, inputs, out, next, primitive.vjpReads(wanted, inputs.length));
+            Node node = new Node(primitive, inputs, outs, next, nextOutput, primitive.vjpReads(wanted, inputs.length));
+            for (int o = 0; o < outs.length; o++) {
+                // Integer outputs (top-k's indices, a loop's counter) have no derivative: they stay untracked.
+                if (outs[o].dtype().isFloatingPoint()) {
+                    AutogradMeta m = meta(outs[o]);
+                    m.gradFn = node;
+                    m.gradFnOutput = o;
+                }
+            }
         }
     }
 

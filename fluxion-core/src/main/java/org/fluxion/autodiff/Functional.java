@@ -100,6 +100,29 @@ public final class Functional {
         return new VjpResult(y, g -> gradients(y, args, g, xs, true));
     }
 
+    /** The values of a function of several outputs and its pullback (one cotangent per output). */
+    public record VjpNResult(Tensor[] values, Function<Tensor[], Tensor[]> pullback) {
+    }
+
+    /**
+     * {@link #vjp} for a function of several outputs: the pullback takes one cotangent per output (of its
+     * shape; null means zero) and returns one cotangent per argument, {@code sum_k J_k^T cotangents[k]}, from
+     * one backward pass.
+     */
+    public static VjpNResult vjpN(Function<Tensor[], Tensor[]> f, Tensor[] xs) {
+        Tensor[] args = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            args[i] = asGradInput(xs[i]);
+        }
+        Tensor[] ys = call(f, args);
+        return new VjpNResult(ys, gs -> {
+            if (gs.length != ys.length) {
+                throw new IllegalArgumentException("vjp: " + gs.length + " cotangents for " + ys.length + " outputs");
+            }
+            return gradients(ys, args, gs, xs, true);
+        });
+    }
+
     /**
      * Forward mode: {@code (f(primals), J_f(primals) . tangents)}, with {@code tangents[i]} of the shape of
      * {@code primals[i]} and the tangent of the shape of the output. The tangents travel with the values
@@ -418,12 +441,25 @@ public final class Functional {
      * original argument or the cotangent is tracked.
      */
     static Tensor[] gradients(Tensor y, Tensor[] inputs, Tensor cotangent, Tensor[] originals, boolean retain) {
-        boolean create = DEPTH.get()[0] > 0 || (cotangent != null && Autograd.requiresGrad(cotangent));
+        boolean create = recordGradients(new Tensor[] {cotangent}, originals);
+        return Autograd.grad(y, inputs, cotangent, retain || create, create);
+    }
+
+    /** {@link #gradients} of several outputs, each with its cotangent (null: zero). */
+    static Tensor[] gradients(Tensor[] ys, Tensor[] inputs, Tensor[] cotangents, Tensor[] originals, boolean retain) {
+        boolean create = recordGradients(cotangents, originals);
+        return Autograd.grad(ys, cotangents, inputs, retain || create, create);
+    }
+
+    private static boolean recordGradients(Tensor[] cotangents, Tensor[] originals) {
+        boolean create = DEPTH.get()[0] > 0;
+        for (Tensor c : cotangents) {
+            create |= c != null && Autograd.requiresGrad(c);
+        }
         for (Tensor x : originals) {
             create |= Autograd.requiresGrad(x);
         }
-        create &= GradMode.isEnabled();
-        return Autograd.grad(y, inputs, cotangent, retain || create, create);
+        return create && GradMode.isEnabled();
     }
 
     /** The chosen argument indices: argnums, checked, or all of them. */

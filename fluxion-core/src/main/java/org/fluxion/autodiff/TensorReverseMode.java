@@ -10,8 +10,9 @@ import org.fluxion.tensor.Tensor;
  */
 public final class TensorReverseMode implements ReverseMode {
     @Override
-    public void setRequiresGrad(Tensor t, boolean requiresGrad) {
+    public Tensor setRequiresGrad(Tensor t, boolean requiresGrad) {
         Autograd.setRequiresGrad(t, requiresGrad);
+        return t;
     }
 
     @Override

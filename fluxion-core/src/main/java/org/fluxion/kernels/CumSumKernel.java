@@ -12,8 +12,11 @@ public final class CumSumKernel {
     private CumSumKernel() {
     }
 
-    /** {@code x} and {@code y}: {@code float[]}, {@code double[]} or {@code long[]} of the same type and size. */
-    public static void cumsum(Object x, Object y, int outer, int n, int inner, boolean reverse) {
+    /**
+     * {@code x} and {@code y}: {@code float[]}, {@code double[]} or {@code long[]} of the same type; x's
+     * elements start at {@code xOffset} (a contiguous view into a larger array), y's at 0.
+     */
+    public static void cumsum(Object x, int xOffset, Object y, int outer, int n, int inner, boolean reverse) {
         int lines = outer * inner;
         int grain = Math.max(1, GRAIN / Math.max(1, n));
         Parallel.forRange(lines, grain, (start, end) -> {
@@ -25,17 +28,17 @@ public final class CumSumKernel {
                     case float[] a -> {
                         float[] b = (float[]) y;
                         double s = 0;
-                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = (float) (s += a[p]);
+                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = (float) (s += a[xOffset + p]);
                     }
                     case double[] a -> {
                         double[] b = (double[]) y;
                         double s = 0;
-                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = s += a[p];
+                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = s += a[xOffset + p];
                     }
                     case long[] a -> {
                         long[] b = (long[]) y;
                         long s = 0;
-                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = s += a[p];
+                        for (int k = 0, p = first; k < n; k++, p += step) b[p] = s += a[xOffset + p];
                     }
                     default -> throw new IllegalArgumentException("cumsum: no kernel for " + x.getClass().getSimpleName());
                 }

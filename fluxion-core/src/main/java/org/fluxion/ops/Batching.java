@@ -25,15 +25,28 @@ public final class Batching {
      * inputs; a primitive uses it only where no rule of one call exists, and says why at the call.
      */
     public static Tensor byLoop(Primitive p, Tensor[] in, boolean[] batched, int size) {
-        List<Tensor> outs = new ArrayList<>(size);
+        return byLoopAll(p, in, batched, size)[0];
+    }
+
+    /** {@link #byLoop} for a primitive of several outputs: each output stacked over the examples. */
+    public static Tensor[] byLoopAll(Primitive p, Tensor[] in, boolean[] batched, int size) {
+        List<Tensor[]> outs = new ArrayList<>(size);
         for (int k = 0; k < size; k++) {
             Tensor[] args = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) {
                 args[i] = batched[i] ? in[i].select(0, k) : in[i];
             }
-            outs.add(Ops.bind(p, args));
+            outs.add(Ops.bindAll(p, args));
         }
-        return Tensor.stack(0, outs);
+        Tensor[] stacked = new Tensor[outs.getFirst().length];
+        for (int o = 0; o < stacked.length; o++) {
+            List<Tensor> column = new ArrayList<>(size);
+            for (Tensor[] example : outs) {
+                column.add(example[o]);
+            }
+            stacked[o] = Tensor.stack(0, column);
+        }
+        return stacked;
     }
 
     /** The per-example rank of an input: its rank without the batch axis when it is batched. */

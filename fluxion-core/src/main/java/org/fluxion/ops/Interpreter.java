@@ -19,9 +19,10 @@ public interface Interpreter {
 
     /**
      * Applies {@code primitive} to {@code inputs}, at least one of which carries a state of this
-     * interpreter; {@code out} is the type the primitive's shape rule gave.
+     * interpreter, and returns its outputs (one for most primitives, several for a {@link MultiOutput});
+     * {@code outs} are the types the primitive's shape rule gave.
      */
-    Tensor process(Primitive primitive, TensorType out, Tensor[] inputs);
+    Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs);
 
     /**
      * The transformation state of one tensor (autodidax's {@code Tracer}): a tape node, tangents, a graph

@@ -1,14 +1,13 @@
 package org.fluxion.ops;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
 
 /**
- * Concatenation, stacking, splitting and padding. {@link Concat} and {@link Pad} are primitives; stack
- * (unsqueeze + concat) and split/chunk (slice views) are composites and need no rules of their own.
+ * Concatenation, stacking, splitting and padding. {@link Concat}, {@link Split} and {@link Pad} are
+ * primitives; stack (unsqueeze + concat) and chunk (a split) are composites and need no rules of their own.
  */
 public final class Joining {
     private Joining() {
@@ -43,28 +42,10 @@ public final class Joining {
 
     /**
      * Views of consecutive pieces along {@code axis} with the given sizes, which must be {@code >= 0} and
-     * add up to the axis length.
+     * add up to the axis length; see {@link Split}.
      */
     public static List<Tensor> split(Tensor x, int axis, int... sizes) {
-        int a = Shape.normalizeAxis(axis, x.rank(), "split");
-        long total = 0;
-        for (int s : sizes) {
-            if (s < 0) {
-                throw new IllegalArgumentException("split: size " + s + " in " + Arrays.toString(sizes) + " is negative");
-            }
-            total += s;
-        }
-        if (total != x.dim(a)) {
-            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
-                    + ", but axis " + a + " of tensor " + x.shape() + " has size " + x.dim(a));
-        }
-        List<Tensor> out = new ArrayList<>(sizes.length);
-        int start = 0;
-        for (int s : sizes) {
-            out.add(x.slice(a, start, start + s));
-            start += s;
-        }
-        return out;
+        return List.of(Ops.bindAll(new Split(axis, sizes), x));
     }
 
     /**

@@ -18,6 +18,29 @@ public final class Ops {
      */
     public static Tensor bind(Primitive primitive, Tensor... inputs) {
         TensorType[] types = new TensorType[inputs.length];
+        Interpreter.State top = innermost(primitive, inputs, types);
+        TensorType out = primitive.outputType(types);
+        return top == null ? primitive.compute(out, inputs)
+                : top.interpreter().process(primitive, new TensorType[] {out}, inputs)[0];
+    }
+
+    /**
+     * {@link #bind} for a primitive of several outputs ({@link MultiOutput}; any primitive is accepted):
+     * all outputs, in the order of its {@link Primitive#outputTypes}. Autodiff records one operation for
+     * all of them; tracing records one equation.
+     */
+    public static Tensor[] bindAll(Primitive primitive, Tensor... inputs) {
+        TensorType[] types = new TensorType[inputs.length];
+        Interpreter.State top = innermost(primitive, inputs, types);
+        TensorType[] outs = primitive.outputTypes(types);
+        return top == null ? primitive.computeAll(outs, inputs) : top.interpreter().process(primitive, outs, inputs);
+    }
+
+    /**
+     * The state of the innermost transformation among the inputs' (autodidax's {@code find_top_trace}), or
+     * null when no input carries one; fills {@code types} with the inputs' types.
+     */
+    private static Interpreter.State innermost(Primitive primitive, Tensor[] inputs, TensorType[] types) {
         Interpreter.State top = null;
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
@@ -30,8 +53,7 @@ public final class Ops {
                 top = s;
             }
         }
-        TensorType out = primitive.outputType(types);
-        return top == null ? primitive.compute(out, inputs) : top.interpreter().process(primitive, out, inputs);
+        return top;
     }
 
     /**
@@ -39,9 +61,9 @@ public final class Ops {
      * {@code bind} on the primals): the innermost interpreter below {@code caller}'s level among the
      * inputs' states, or the kernel when there is none.
      *
-     * @param out the type the primitive's shape rule gave for the inputs
+     * @param outs the types the primitive's shape rule gave for the inputs, one per output
      */
-    public static Tensor bindBelow(Interpreter caller, Primitive primitive, TensorType out, Tensor... inputs) {
+    public static Tensor[] bindBelow(Interpreter caller, Primitive primitive, TensorType[] outs, Tensor... inputs) {
         int level = caller.level();
         Interpreter top = null;
         for (Tensor t : inputs) {
@@ -55,6 +77,6 @@ public final class Ops {
                 }
             }
         }
-        return top == null ? primitive.compute(out, inputs) : top.process(primitive, out, inputs);
+        return top == null ? primitive.computeAll(outs, inputs) : top.process(primitive, outs, inputs);
     }
 }

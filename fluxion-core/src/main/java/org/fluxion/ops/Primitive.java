@@ -16,6 +16,12 @@ import org.fluxion.tensor.TensorType;
  * {@link CompilerPrimitive} (what only the compiler creates: fused kernels, rewritten patterns,
  * checkpoints, structured control flow). A rule every primitive must state has no default, so a
  * primitive that forgets it does not compile.
+ *
+ * <p><b>Outputs.</b> Most primitives return one tensor and state the singular rules ({@link #outputType},
+ * {@link #compute}, {@link #vjp}, {@link #jvp}, {@link #batch}). Each rule also has a plural form over all
+ * outputs ({@link #outputTypes}, {@link #computeAll}, {@link #vjpAll}, {@link #jvpAll}, {@link #batchAll}),
+ * which the machinery uses for a primitive of several outputs ({@link MultiOutput}: split, top-k, a loop's
+ * carries); for one output the plural form is the singular one, so nothing else states it.
  */
 public sealed interface Primitive permits
         Unary, Binary, Where, Cast, MatMul, Reduce, ArgReduce, CumSum, Concat, Pad, Gather, ScatterAdd,
@@ -24,7 +30,7 @@ public sealed interface Primitive permits
         ConvolutionPrimitives.Conv2d, ConvolutionPrimitives.Conv2dInputGrad, ConvolutionPrimitives.Conv2dWeightGrad,
         ConvolutionPrimitives.MaxPool2d, ConvolutionPrimitives.MaxPool2dGrad, ConvolutionPrimitives.MaxPool2dSelect,
         ConvolutionPrimitives.AvgPool2d, ConvolutionPrimitives.AvgPool2dGrad,
-        CustomPrimitive, CompilerPrimitive {
+        MultiOutput, CustomPrimitive, CompilerPrimitive {
     /** Name used in error messages and graph printouts, e.g. {@code add}, {@code sum}. */
     String name();
 
@@ -72,7 +78,8 @@ public sealed interface Primitive permits
     /**
      * Which tensors the VJP rule reads the values of, so that autodiff keeps only those alive until
      * backward (a chain of adds keeps nothing; {@code x * 2} keeps only the 2). Bit {@code i} stands for
-     * input {@code i}, bit {@code arity} for the output; {@code wanted} has bit {@code i} set when input
+     * input {@code i}, bit {@code arity} for the output (bit {@code arity + k} for output {@code k} of a
+     * {@link MultiOutput}); {@code wanted} has bit {@code i} set when input
      * {@code i} needs a cotangent. A tensor left out reaches the rule as a placeholder of the right shape
      * and dtype whose values are zeros, so a rule may still read shapes and dtypes of anything. The
      * default keeps everything; the conformance suite checks every override.
@@ -102,4 +109,34 @@ public sealed interface Primitive permits
      * example) explicitly and says why no better rule exists. {@link Batching} holds the shared helpers.
      */
     Tensor batch(Tensor[] inputs, boolean[] batched, int size);
+
+    // ---------------------------------------------------------------- the rules over all outputs
+
+    /** The types of all outputs; one output here, several for a {@link MultiOutput}. */
+    default TensorType[] outputTypes(TensorType... inputs) {
+        return new TensorType[] {outputType(inputs)};
+    }
+
+    /** Computes all outputs eagerly; {@code outputs} are the types {@link #outputTypes} returned. */
+    default Tensor[] computeAll(TensorType[] outputs, Tensor... inputs) {
+        return new Tensor[] {compute(outputs[0], inputs)};
+    }
+
+    /**
+     * VJP rule over all outputs: {@code cotangents[k]} belongs to output {@code k}, null when that output
+     * received none. Otherwise as {@link #vjp(Tensor, Tensor[], Tensor, int)}.
+     */
+    default Tensor[] vjpAll(Tensor[] cotangents, Tensor[] inputs, Tensor[] outputs, int wanted) {
+        return vjp(cotangents[0], inputs, outputs[0], wanted);
+    }
+
+    /** JVP rule over all outputs: one tangent per output, null where it is zero. */
+    default Tensor[] jvpAll(Tensor[] inputs, Tensor[] tangents, Tensor[] outputs) {
+        return new Tensor[] {jvp(inputs, tangents, outputs[0])};
+    }
+
+    /** Batching rule over all outputs: each output batched on axis 0, as {@link #batch}. */
+    default Tensor[] batchAll(Tensor[] inputs, boolean[] batched, int size) {
+        return new Tensor[] {batch(inputs, batched, size)};
+    }
 }

@@ -4,10 +4,12 @@
  * {@link org.fluxion.ops.Batching#byLoop} when it is batched one example at a time). {@code Primitive} is
  * sealed: users' rules implement {@link org.fluxion.ops.CustomPrimitive}, what only the compiler creates
  * {@link org.fluxion.ops.CompilerPrimitive};
- * {@link org.fluxion.ops.Ops#bind} is the single entry point that applies one. The elementwise families are
+ * {@link org.fluxion.ops.Ops#bind} is the single entry point that applies one ({@link org.fluxion.ops.Ops#bindAll}
+ * for a {@link org.fluxion.ops.MultiOutput} primitive of several outputs, such as {@link org.fluxion.ops.Split}
+ * and {@link org.fluxion.ops.TopK}). The elementwise families are
  * enums ({@link org.fluxion.ops.UnaryOp}, {@link org.fluxion.ops.BinaryOp}, {@link org.fluxion.ops.ReduceOp})
  * whose constants hold one formula each. Classes named by what they group ({@code Reductions},
- * {@code Views}, {@code Indexing}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
+ * {@code Views}, {@code Indexing}, {@code Sorting}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
  * behind {@link org.fluxion.tensor.Tensor}'s methods, including composites built from primitives.
  *
  * <p>{@link org.fluxion.ops.Interpreter} is how transformations meet: a tensor carries at most one

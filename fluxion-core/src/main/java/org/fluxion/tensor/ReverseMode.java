@@ -9,8 +9,8 @@ package org.fluxion.tensor;
  * call the methods of {@link Tensor}.
  */
 public interface ReverseMode {
-    /** Marks {@code t} as a leaf whose gradient backward accumulates, or clears the mark. */
-    void setRequiresGrad(Tensor t, boolean requiresGrad);
+    /** Marks {@code t} as a leaf whose gradient backward accumulates, or clears the mark; returns {@code t}. */
+    Tensor setRequiresGrad(Tensor t, boolean requiresGrad);
 
     /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
     boolean requiresGrad(Tensor t);

@@ -10,6 +10,7 @@ import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Joining;
 import org.fluxion.ops.LinearAlgebra;
 import org.fluxion.ops.Reductions;
+import org.fluxion.ops.Sorting;
 import org.fluxion.ops.UnaryOp;
 import org.fluxion.ops.Views;
 
@@ -27,18 +28,14 @@ import org.fluxion.ops.Views;
  * <p>Axes may be negative, counting from the end. Invalid shapes, axes, indices and dtypes raise
  * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} naming the operation.
  *
- * <p>This class is a facade: each method is one call to the operation that implements it ({@code ops},
- * {@link Creation}, autodiff through {@link ReverseMode}), so that this file lists the API and nothing else.
+ * <p>A facade: each method is one call to what implements it (ops, creation, autodiff through a service).
  */
 public final class Tensor {
     final Storage storage;
     final Shape shape;
     final int[] strides;
     final int offset;
-    /**
-     * The state of the innermost transformation this tensor takes part in (a tape node, tangents, a graph
-     * value: {@link Interpreter}); null for a plain tensor, which {@code Ops.bind} runs on the fast path.
-     */
+    /** The innermost transformation's state ({@link Interpreter}); null for a plain tensor (the fast path). */
     Interpreter.State state;
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
@@ -230,7 +227,7 @@ public final class Tensor {
      */
     public Object toNestedArray() { return Creation.toNested(this); }
 
-    // ---------------------------------------------------------------- autodiff
+    // ---------------------------------------------------------------- autodiff; in-place writes
 
     /**
      * Marks this tensor as a leaf whose gradient {@link #backward()} accumulates in {@link #grad()}; returns
@@ -238,10 +235,7 @@ public final class Tensor {
      *
      * @throws IllegalArgumentException when the tensor is not float32 or float64
      */
-    public Tensor requiresGrad(boolean requiresGrad) {
-        Services.REVERSE_MODE.setRequiresGrad(this, requiresGrad);
-        return this;
-    }
+    public Tensor requiresGrad(boolean flag) { return Services.REVERSE_MODE.setRequiresGrad(this, flag); }
 
     /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
     public boolean requiresGrad() { return Services.REVERSE_MODE.requiresGrad(this); }
@@ -274,17 +268,13 @@ public final class Tensor {
         Services.REVERSE_MODE.backward(this, cotangent, retainGraph, createGraph);
     }
 
-    // ---------------------------------------------------------------- in place
-
     /**
-     * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a
-     * tensor that does not require grad, never while {@code jit} traces; bumps the storage version. Returns
-     * this tensor.
+     * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a tensor
+     * that does not require grad, never while {@code jit} traces; bumps the storage version. Returns this tensor.
      *
-     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in
-     *                                  PyTorch (a floating-point result into an integer or bool tensor, a
-     *                                  number into a bool tensor: {@link DType#canCast}), or when its shape is
-     *                                  not this tensor's
+     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in PyTorch
+     *     (a floating-point result into an integer or bool tensor, a number into a bool tensor:
+     *     {@link DType#canCast}), or when its shape is not this tensor's
      */
     public Tensor subInPlace(Tensor other) { return InPlace.update("subInPlace", this, Tensor::sub, other); }
 
@@ -487,6 +477,20 @@ public final class Tensor {
      * of this tensor's shape; integer and bool tensors give int64.
      */
     public Tensor cumsum(int axis) { return Reductions.cumsum(this, axis); }
+
+    /**
+     * The {@code k} largest elements along the last axis, best first, with their int64 positions
+     * ({@code torch.topk}); ties go to the lower position.
+     */
+    public Sorting.TopKResult topk(int k) { return Sorting.topk(this, k, -1, true, true); }
+
+    /**
+     * The {@code k} largest (or, when {@code largest} is false, smallest) elements along {@code axis} with
+     * their int64 positions; {@code sorted}: best first, otherwise in increasing position.
+     */
+    public Sorting.TopKResult topk(int k, int axis, boolean largest, boolean sorted) {
+        return Sorting.topk(this, k, axis, largest, sorted);
+    }
 
     /** Index (int64) of the largest element along {@code axis}; the first one on ties. */
     public Tensor argmax(int axis, boolean keepDims) { return Reductions.argmax(this, axis, keepDims); }

@@ -6,6 +6,7 @@ import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.Batching;
+import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Ops;
 import org.fluxion.tensor.Tensor;
 
@@ -53,8 +54,15 @@ final class BatchRules {
                 b[i] = x.batched;
                 any |= b[i];
             }
-            Tensor out = any ? e.primitive().batch(in, b, size) : Ops.bind(e.primitive(), in);
-            env.put(e.output(), new Entry(out, any));
+            if (e.primitive() instanceof MultiOutput) {
+                Tensor[] out = any ? e.primitive().batchAll(in, b, size) : Ops.bindAll(e.primitive(), in);
+                for (int k = 0; k < out.length; k++) {
+                    env.put(e.outputs()[k], new Entry(out[k], any));
+                }
+            } else {
+                Tensor out = any ? e.primitive().batch(in, b, size) : Ops.bind(e.primitive(), in);
+                env.put(e.output(), new Entry(out, any));
+            }
         }
         Tensor[] out = new Tensor[g.outputs().size()];
         for (int i = 0; i < out.length; i++) {

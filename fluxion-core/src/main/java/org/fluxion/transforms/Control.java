@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
 import org.fluxion.jit.ir.Tracing;
+import org.fluxion.ops.Ops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
@@ -30,13 +31,14 @@ import org.fluxion.tensor.TensorType;
  * <p><b>Under {@code jit}</b> each user function is traced once into a nested graph, and the enclosing
  * graph gets one structured operation, printed e.g. {@code while[cond={ lambda ... } body={ lambda ... }]}.
  * Values of the enclosing function used inside become extra inputs of the operation. At run time the
- * operation runs its loop in Java over the compiled nested graphs. Its derivatives are runtime operations
- * as well: reverse mode through a {@code whileLoop} reruns the loop on a tape, keeping every iteration's
- * values, and pulls the cotangent back through them, which JAX refuses to do. {@code jit(grad(f))},
- * {@code grad(jit(f))}, {@code jvp} under {@code jit} and higher orders all work. Integer carries (loop
- * counters) get no derivative. Cost: the derivative of each output that receives a cotangent (or of each
- * output whose tangent is needed) reruns the loop once; the loop keeps every iteration's values in memory
- * during reverse mode, as eager reverse mode does.
+ * operation runs its loop in Java over the compiled nested graphs; it is one primitive with an output per
+ * carry ({@code Structured}). Its derivatives are runtime operations as well: reverse mode through a
+ * {@code whileLoop} reruns the loop on a tape, keeping every iteration's values, and pulls the cotangents
+ * back through them, which JAX refuses to do. {@code jit(grad(f))}, {@code grad(jit(f))}, {@code jvp} under
+ * {@code jit} and higher orders all work. Integer carries (loop counters) get no derivative. Cost: reverse
+ * mode reruns the loop once for all the outputs that received a cotangent, forward mode once for all
+ * tangents; the loop keeps every iteration's values in memory during reverse mode, as eager reverse mode
+ * does.
  */
 public final class Control {
     private Control() {
@@ -86,15 +88,17 @@ public final class Control {
         operandList.addAll(yes.captures);
         operandList.addAll(no.captures);
         Tensor[] ops = operandList.toArray(Tensor[]::new);
-        Group g = new Group("cond", types(operandList), yes.resultTypes, xs -> {
+        if (yes.resultTypes.length == 0) {
+            return yes.resultDef.unflatten(List.of()); // nothing to compute: the result holds no tensor
+        }
+        Structured op = new Structured("cond", types(operandList), yes.resultTypes, xs -> {
             boolean p = truth(xs[0]);
             Subgraph branch = p ? yes : no;
             Tensor[] args = concat(Arrays.copyOfRange(xs, 1, 1 + n),
                     p ? Arrays.copyOfRange(xs, 1 + n, 1 + n + ny) : Arrays.copyOfRange(xs, 1 + n + ny, xs.length));
             return branch.run(args);
-        }, (k, indent) -> multi(k, yes.resultTypes.length,
-                "then=" + yes.print(indent) + " else=" + no.print(indent)));
-        return yes.resultDef.unflatten(List.of(g.bind(ops)));
+        }, indent -> "then=" + yes.print(indent) + " else=" + no.print(indent));
+        return yes.resultDef.unflatten(List.of(Ops.bindAll(op, ops)));
     }
 
     // ---------------------------------------------------------------- whileLoop
@@ -140,7 +144,7 @@ public final class Control {
         List<Tensor> operandList = new ArrayList<>(flat.leaves());
         operandList.addAll(test.captures);
         operandList.addAll(step.captures);
-        Group g = new Group("while", types(operandList), types, xs -> {
+        Structured loop = new Structured("while", types(operandList), types, xs -> {
             Tensor[] testCaptures = Arrays.copyOfRange(xs, n, n + nc);
             Tensor[] stepCaptures = Arrays.copyOfRange(xs, n + nc, xs.length);
             Tensor[] c = Arrays.copyOf(xs, n);
@@ -148,8 +152,8 @@ public final class Control {
                 c = step.run(concat(c, stepCaptures));
             }
             return c;
-        }, (k, indent) -> multi(k, n, "cond=" + test.print(indent) + " body=" + step.print(indent)));
-        return flat.def().unflatten(List.of(g.bind(operandList.toArray(Tensor[]::new))));
+        }, indent -> "cond=" + test.print(indent) + " body=" + step.print(indent));
+        return flat.def().unflatten(List.of(Ops.bindAll(loop, operandList.toArray(Tensor[]::new))));
     }
 
     // ---------------------------------------------------------------- fori
@@ -268,9 +272,9 @@ public final class Control {
             Tensor[] out = run.apply(ops);
             return new ScanResult<>(flat.def().unflatten(List.of(out).subList(0, n)), out[n]);
         }
-        Group g = new Group("scan", types(operandList), outTypes, run,
-                (k, indent) -> multi(k, n + 1, "length=" + length + ", body=" + step.print(indent)));
-        List<Tensor> out = List.of(g.bind(ops));
+        Structured op = new Structured("scan", types(operandList), outTypes, run,
+                indent -> "length=" + length + ", body=" + step.print(indent));
+        List<Tensor> out = List.of(Ops.bindAll(op, ops));
         return new ScanResult<>(flat.def().unflatten(out.subList(0, n)), out.get(n));
     }
 
@@ -282,14 +286,6 @@ public final class Control {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** The parameters of output k of a group of n outputs: all of them on the first projection only. */
-    private static String multi(int k, int n, String all) {
-        if (n == 1) {
-            return all;
-        }
-        return k == 0 ? "out=0, " + all : "out=" + k;
-    }
 
     private static Tensor checkPredicate(String op, Tensor pred) {
         if (pred == null) {

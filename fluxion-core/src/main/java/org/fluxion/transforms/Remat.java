@@ -109,7 +109,8 @@ public final class Remat {
      */
     private static Graph liftTrackedConstants(Graph g, List<Tensor> args) {
         Map<Value, Value> lifted = new IdentityHashMap<>();
-        int nextId = 1 + g.equations().stream().mapToInt(e -> e.output().id()).max().orElse(0);
+        int nextId = 1 + g.equations().stream().flatMap(e -> Arrays.stream(e.outputs())).mapToInt(Value::id)
+                .max().orElse(0);
         for (Value v : g.inputs()) {
             nextId = Math.max(nextId, v.id() + 1);
         }

@@ -3,7 +3,7 @@
  * (vectorization; {@code BatchRules} interprets a graph with each primitive's own batching rule),
  * {@link org.fluxion.transforms.Control} (structured control flow: cond, whileLoop, fori, scan,
  * differentiable, also in reverse mode through loops; the user functions are traced into nested graphs,
- * {@code Subgraph}, and run as multi-output operations, {@code Group} and its {@code Projection}s) and
+ * {@code Subgraph}, and run as primitives of several outputs, {@code Structured}) and
  * {@link org.fluxion.transforms.Remat} (checkpointing: rematerialization of the forward pass).
  *
  * <p>Dependencies: tensor, ops, autodiff, jit (and jit.ir, jit.passes, jit.exec to trace, optimize and run

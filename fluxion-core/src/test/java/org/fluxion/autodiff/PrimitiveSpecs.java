@@ -30,6 +30,8 @@ import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Reduce;
 import org.fluxion.ops.ReduceOp;
 import org.fluxion.ops.ScatterAdd;
+import org.fluxion.ops.Split;
+import org.fluxion.ops.TopK;
 import org.fluxion.ops.Unary;
 import org.fluxion.ops.UnaryOp;
 import org.fluxion.ops.ViewPrimitives.Copy;
@@ -145,6 +147,21 @@ final class PrimitiveSpecs {
         // Both directions, on a leading and a trailing axis, under a sine so that second order is not trivial.
         s.add(new Spec("CumSum", x -> Ops.bind(new CumSum(-1, true), Ops.bind(new CumSum(0, false), x[0]).sin()),
                 r -> of(normal(r, 3, 4)), 1e-6, 2, true));
+        // Several outputs: an empty piece, and a last piece left unused (no cotangent reaches it).
+        s.add(new Spec("Split", x -> {
+            Tensor[] p = Ops.bindAll(new Split(1, new int[] {2, 0, 4, 1}), x[0]);
+            return Tensor.concat(1, List.of(p[0].sin(), p[1], p[2].square()));
+        }, r -> of(normal(r, 3, 7)), 1e-6, 2, true));
+        // Distinct values: no tie within a finite-difference step. The indices enter as constant weights,
+        // so a wrong index changes the value checked against eager and loops.
+        s.add(new Spec("TopK", x -> {
+            Tensor[] t = Ops.bindAll(new TopK(3, 1, true, true), x[0]);
+            return t[0].square().mul(t[1].to(DType.FLOAT64).add(1));
+        }, r -> of(distinct(r, 3, 5)), 1e-6, 2, true));
+        s.add(new Spec("TopK.smallestUnsorted", x -> {
+            Tensor[] t = Ops.bindAll(new TopK(2, -2, false, false), x[0]);
+            return t[0].exp().mul(t[1].to(DType.FLOAT64).add(1));
+        }, r -> of(distinct(r, 4, 3)), 1e-6, 2, true));
         s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
         Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
         Shape xs = Shape.of(2, 2, 5, 4);
@@ -171,8 +188,8 @@ final class PrimitiveSpecs {
     }
 
     /**
-     * Structured control flow, compiled: under jit each is one structured operation (jit's Projection
-     * primitive), whose rules rerun the loop on a tape at run time; order 2 goes through the rules of
+     * Structured control flow, compiled: under jit each is one structured operation (a primitive of
+     * several outputs), whose rules rerun the loop on a tape at run time; order 2 goes through the rules of
      * those derivative operations. Integer carries (counters) and predicates get no derivative.
      */
     private static List<Spec> control() {

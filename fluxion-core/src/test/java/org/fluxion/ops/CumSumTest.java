@@ -28,6 +28,14 @@ class CumSumTest {
     }
 
     @Test
+    void contiguousViewsStartAtTheirOffset() {
+        // The second row is contiguous but starts at element 3 of the storage; it was read from element 0.
+        assertArrayEquals(new double[] {4, 9, 15}, X.slice(0, 1, 2).cumsum(1).toDoubleArray());
+        assertArrayEquals(new double[] {4, 9, 15}, X.to(DType.FLOAT32).slice(0, 1, 2).cumsum(1).toDoubleArray());
+        assertArrayEquals(new double[] {4, 9, 15}, X.to(DType.INT64).slice(0, 1, 2).cumsum(1).toDoubleArray());
+    }
+
+    @Test
     void integersGiveInt64AndFloat32Accumulates() {
         Tensor i = Tensor.of(new int[] {1, 2, 3}, 3).cumsum(0);
         assertEquals(DType.INT64, i.dtype());

@@ -23,9 +23,9 @@ class InterpreterTest {
     /** Logs each primitive it sees, then applies it further out (a transformation that changes nothing). */
     private record Logging(String name, int level, List<String> log) implements Interpreter {
         @Override
-        public Tensor process(Primitive primitive, TensorType out, Tensor[] inputs) {
+        public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
             log.add(name + ":" + primitive.name());
-            return Ops.bindBelow(this, primitive, out, inputs);
+            return Ops.bindBelow(this, primitive, outs, inputs);
         }
     }
 

@@ -66,8 +66,8 @@ final class Liveness {
         int count = 0;
         for (int i = 0; i < n; i++) {
             Equation e = g.equations().get(i);
-            Value out = e.output();
-            if (e.primitive() instanceof IntoBuffer && !outputs.containsKey(out) && !viewed.containsKey(out)
+            Value out = e.outputs().length == 1 ? e.output() : null; // an IntoBuffer primitive has one output
+            if (out != null && e.primitive() instanceof IntoBuffer && !outputs.containsKey(out) && !viewed.containsKey(out)
                     && lastUse.containsKey(out)) {
                 var key = new TensorType(Shape.of(out.type().shape().size()), out.type().dtype());
                 ArrayDeque<Integer> stack = free.get(key);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -26,9 +27,11 @@ public final class Plan {
 
     /**
      * One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after,
-     * and the recycled buffer it writes into ({@code -1}: a fresh allocation).
+     * and the recycled buffer it writes into ({@code -1}: a fresh allocation). A primitive of several
+     * outputs ({@link MultiOutput}) writes the slots {@code outs} instead, of the types {@code types}.
      */
-    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer) {
+    private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer,
+                        TensorType[] types, int[] outs) {
     }
 
     /** Sets of buffers for recycled intermediates, one per concurrent call (plans may run concurrently). */
@@ -45,7 +48,9 @@ public final class Plan {
                     slots.put(v, slots.size());
                 }
             }
-            slots.put(e.output(), slots.size());
+            for (Value v : e.outputs()) {
+                slots.put(v, slots.size());
+            }
         }
         for (Value v : g.outputs()) {
             if (v.isConstant() && !slots.containsKey(v)) {
@@ -76,7 +81,19 @@ public final class Plan {
             int[] release = java.util.Arrays.stream(e.inputs()).distinct()
                     .filter(v -> !v.isConstant() && lastUse.getOrDefault(v, -1) == step)
                     .mapToInt(slots::get).toArray();
-            steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i]);
+            if (e.primitive() instanceof MultiOutput) {
+                TensorType[] types = java.util.Arrays.stream(e.outputs()).map(Value::type).toArray(TensorType[]::new);
+                int[] outs = java.util.Arrays.stream(e.outputs()).mapToInt(slots::get).toArray();
+                // Outputs nothing reads (top-k's indices when only the values are used) are dropped at once.
+                int[] unused = java.util.Arrays.stream(e.outputs()).filter(v -> !lastUse.containsKey(v))
+                        .mapToInt(slots::get).toArray();
+                int[] all = java.util.Arrays.copyOf(release, release.length + unused.length);
+                System.arraycopy(unused, 0, all, release.length, unused.length);
+                steps[i] = new Step(e.primitive(), null, in, -1, all, -1, types, outs);
+            } else {
+                steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i],
+                        null, null);
+            }
         }
     }
 
@@ -121,7 +138,14 @@ public final class Plan {
             for (int k = 0; k < in.length; k++) {
                 in[k] = frame[s.in[k]];
             }
-            frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
+            if (s.outs != null) {
+                Tensor[] results = s.primitive.computeAll(s.types, in);
+                for (int k = 0; k < results.length; k++) {
+                    frame[s.outs[k]] = results[k];
+                }
+            } else {
+                frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
+            }
             for (int r : s.release) {
                 frame[r] = null;
             }

@@ -3,6 +3,7 @@ package org.fluxion.jit.ir;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Ops;
 import org.fluxion.tensor.Tensor;
 
@@ -59,7 +60,14 @@ public final class Graph {
             for (int i = 0; i < in.length; i++) {
                 in[i] = lookup(env, e.inputs()[i]);
             }
-            env.put(e.output(), Ops.bind(e.primitive(), in));
+            if (e.primitive() instanceof MultiOutput) {
+                Tensor[] out = Ops.bindAll(e.primitive(), in);
+                for (int k = 0; k < out.length; k++) {
+                    env.put(e.outputs()[k], out[k]);
+                }
+            } else {
+                env.put(e.output(), Ops.bind(e.primitive(), in));
+            }
         }
         Tensor[] out = new Tensor[outputs.size()];
         for (int i = 0; i < out.length; i++) {

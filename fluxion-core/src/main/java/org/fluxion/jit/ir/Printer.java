@@ -18,6 +18,7 @@ import org.fluxion.tensor.DType;
  *     d:float32[] = sum[axes=[0], keepDims=false] c
  *   in (d) }
  * </pre>
+ * An equation of several outputs lists them all: {@code b:float32[2] c:float32[1] = split[axis=0, sizes=[2, 1]] a}.
  */
 public final class Printer {
     private Printer() {
@@ -36,8 +37,11 @@ public final class Printer {
         }
         s.append(". let\n");
         for (Equation e : g.equations) {
-            s.append(indent).append("    ").append(name(names, e.output())).append(':').append(e.output().type)
-                    .append(" = ").append(describe(e.primitive(), indent + "    "));
+            s.append(indent).append("   ");
+            for (Value out : e.outputs()) {
+                s.append(' ').append(name(names, out)).append(':').append(out.type);
+            }
+            s.append(" = ").append(describe(e.primitive(), indent + "    "));
             for (Value v : e.inputs()) {
                 s.append(' ').append(name(names, v));
             }
@@ -72,7 +76,11 @@ public final class Printer {
         for (Value v : e.inputs()) {
             ins.add(v.type.toString());
         }
-        return e.output().type + " = " + e.primitive().name() + "(" + ins + ")";
+        StringJoiner outs = new StringJoiner(", ");
+        for (Value v : e.outputs()) {
+            outs.add(v.type.toString());
+        }
+        return outs + " = " + e.primitive().name() + "(" + ins + ")";
     }
 
     /** The primitive's name and, for a record, its parameters: {@code sum[axes=[0], keepDims=false]}. */

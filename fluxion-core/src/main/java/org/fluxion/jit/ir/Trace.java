@@ -89,19 +89,19 @@ public final class Trace implements Interpreter {
     }
 
     /**
-     * Records {@code primitive(inputs)} (of result type {@code out}) here, the innermost trace its inputs
+     * Records {@code primitive(inputs)} (of result types {@code outs}) here, the innermost trace its inputs
      * belong to, or, when an input takes part in differentiation, in the current trace if that is the
      * function of a structured operation nested in it ({@link #keepsOperations}): its inputs from enclosing
      * traces become captures. A precomputed primitive (a custom rule) is not recorded: its value is already
      * the traced result of the operations that computed it.
      */
     @Override
-    public Tensor process(Primitive primitive, TensorType out, Tensor[] inputs) {
+    public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
         if (primitive.precomputed()) {
-            return primitive.compute(out, inputs);
+            return primitive.computeAll(outs, inputs);
         }
         if (closed) {
-            throw EscapedTracerException.of(primitive.name(), out);
+            throw EscapedTracerException.of(primitive.name(), outs.length > 0 ? outs[0] : null);
         }
         Trace target = this;
         Trace current = Tracing.current();
@@ -114,7 +114,7 @@ public final class Trace implements Interpreter {
             // reverse-mode recording off. Without autodiff state, a loop invariant is hoisted: it runs once.
             target = current;
         }
-        return target.record(primitive, out, inputs);
+        return target.recordAll(primitive, outs, inputs);
     }
 
     /**
@@ -191,14 +191,25 @@ public final class Trace implements Interpreter {
                 + "pass one of them as an operand instead");
     }
 
-    Tensor record(Primitive primitive, TensorType out, Tensor[] args) {
+    /** One equation (with one output, or several); a traced tensor for each output. */
+    Tensor[] recordAll(Primitive primitive, TensorType[] outs, Tensor[] args) {
+        Value[] ins = valuesOf(args);
+        Value[] results = new Value[outs.length];
+        Tensor[] tensors = new Tensor[outs.length];
+        for (int k = 0; k < outs.length; k++) {
+            results[k] = new Value(nextId++, outs[k], null, this);
+            tensors[k] = tensorOf(results[k]);
+        }
+        equations.add(new Equation(primitive, ins, results));
+        return tensors;
+    }
+
+    private Value[] valuesOf(Tensor[] args) {
         Value[] ins = new Value[args.length];
         for (int i = 0; i < args.length; i++) {
             ins[i] = valueOf(args[i]);
         }
-        Value result = new Value(nextId++, out, null, this);
-        equations.add(new Equation(primitive, ins, result));
-        return tensorOf(result);
+        return ins;
     }
 
     /** Ends the trace: the graph computing {@code results}. */

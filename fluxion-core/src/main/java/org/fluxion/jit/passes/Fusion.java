@@ -69,6 +69,9 @@ final class Fusion {
         Map<Equation, Group> groupOf = new IdentityHashMap<>();
         for (int i = g.equations().size() - 1; i >= 0; i--) {
             Equation e = g.equations().get(i);
+            if (e.outputs().length != 1) {
+                continue; // a primitive of several outputs is never elementwise
+            }
             Value out = e.output();
             if (trailingReduction(e) != null) {
                 Group r = new Group(e.inputs()[0].type().shape(), out.type().dtype());

@@ -110,7 +110,9 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         Map<Equation, Boolean> dropped = new IdentityHashMap<>();
         Map<Equation, Equation> replacement = new IdentityHashMap<>();
         for (Equation e : g.equations()) {
-            producer.put(e.output(), e);
+            for (Value v : e.outputs()) {
+                producer.put(v, e);
+            }
             if (!(e.primitive() instanceof Binary b) || b.op() != BinaryOp.ADD) {
                 continue;
             }

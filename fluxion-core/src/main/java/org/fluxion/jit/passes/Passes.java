@@ -11,6 +11,7 @@ import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
 
 /**
  * The optimization pipeline of {@link org.fluxion.jit.Jit}. {@link #optimize} keeps every equation a primitive of the
@@ -30,30 +31,26 @@ public final class Passes {
      */
     public static Graph optimize(Graph g) {
         Map<Value, Value> replaced = new IdentityHashMap<>();
-        Map<List<Object>, Value> seen = new HashMap<>();
+        Map<List<Object>, Value[]> seen = new HashMap<>();
         List<Equation> kept = new ArrayList<>();
         int[] ids = {maxId(g) + 1};
         for (Equation e0 : g.equations()) {
             Value[] ins = resolve(replaced, e0.inputs());
             Equation e = e0.withInputs(ins);
-            Value simpler = Algebra.simplify(e);
-            if (simpler != null) {
-                replaced.put(e.output(), simpler);
-                continue;
+            Value simpler = e.outputs().length == 1 ? Algebra.simplify(e) : null;
+            Value[] replacement = simpler != null ? new Value[] {simpler} : fold(e, ids);
+            List<Object> key = replacement == null ? cseKey(e) : null;
+            if (replacement == null && key != null) {
+                replacement = seen.get(key);
             }
-            Value folded = fold(e, ids);
-            if (folded != null) {
-                replaced.put(e.output(), folded);
-                continue;
-            }
-            List<Object> key = cseKey(e);
-            Value same = key == null ? null : seen.get(key);
-            if (same != null) {
-                replaced.put(e.output(), same);
+            if (replacement != null) {
+                for (int k = 0; k < replacement.length; k++) {
+                    replaced.put(e.outputs()[k], replacement[k]);
+                }
                 continue;
             }
             if (key != null) {
-                seen.put(key, e.output());
+                seen.put(key, e.outputs());
             }
             kept.add(e);
         }
@@ -67,7 +64,9 @@ public final class Passes {
             max = Math.max(max, v.id());
         }
         for (Equation e : g.equations()) {
-            max = Math.max(max, e.output().id());
+            for (Value v : e.outputs()) {
+                max = Math.max(max, v.id());
+            }
             for (Value v : e.inputs()) {
                 max = Math.max(max, v.id());
             }
@@ -86,7 +85,10 @@ public final class Passes {
         return out;
     }
 
-    /** Removes equations whose outputs no graph output depends on (every primitive is pure). */
+    /**
+     * Removes equations whose outputs no graph output depends on (every primitive is pure); an equation of
+     * several outputs stays while one of them is used.
+     */
     static Graph deadCode(Graph g) {
         Map<Value, Boolean> live = new IdentityHashMap<>();
         for (Value v : g.outputs()) {
@@ -95,7 +97,7 @@ public final class Passes {
         boolean[] keep = new boolean[g.equations().size()];
         for (int i = g.equations().size() - 1; i >= 0; i--) {
             Equation e = g.equations().get(i);
-            if (live.containsKey(e.output())) {
+            if (Arrays.stream(e.outputs()).anyMatch(live::containsKey)) {
                 keep[i] = true;
                 for (Value v : e.inputs()) {
                     live.put(v, true);
@@ -116,9 +118,16 @@ public final class Passes {
      * becomes a constant. (Most folding already happened while tracing, where operations on concrete
      * tensors run at once; this catches what simplification exposes.)
      */
-    private static Value fold(Equation e, int[] ids) {
-        if (e.output().type().shape().size() > FOLD_LIMIT || !(e.primitive() instanceof Record)) {
+    private static Value[] fold(Equation e, int[] ids) {
+        if (!(e.primitive() instanceof Record)) {
             return null;
+        }
+        TensorType[] types = new TensorType[e.outputs().length];
+        for (int k = 0; k < types.length; k++) {
+            types[k] = e.outputs()[k].type();
+            if (types[k].shape().size() > FOLD_LIMIT) {
+                return null;
+            }
         }
         Tensor[] in = new Tensor[e.inputs().length];
         for (int i = 0; i < in.length; i++) {
@@ -127,8 +136,12 @@ public final class Passes {
             }
             in[i] = e.inputs()[i].constant();
         }
-        Tensor value = e.primitive().compute(e.output().type(), in);
-        return new Value(ids[0]++, e.output().type(), value, null);
+        Tensor[] values = e.primitive().computeAll(types, in);
+        Value[] out = new Value[values.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = new Value(ids[0]++, types[k], values[k], null);
+        }
+        return out;
     }
 
     /**

@@ -1,0 +1,28 @@
+package org.fluxion.ops;
+
+import org.fluxion.tensor.Tensor;
+
+/** Selection by order: the functional forms behind {@link Tensor#topk}. {@link TopK} is the primitive. */
+public final class Sorting {
+    private Sorting() {
+    }
+
+    /**
+     * What {@link #topk} returns ({@code torch.return_types.topk}).
+     *
+     * @param values  the selected elements, {@code [..., k, ...]}, of the input's dtype
+     * @param indices their positions along the axis, {@code [..., k, ...]}, int64
+     */
+    public record TopKResult(Tensor values, Tensor indices) {
+    }
+
+    /**
+     * The {@code k} largest elements along {@code axis} (the smallest when {@code largest} is false) and their
+     * positions; {@code sorted}: best first, otherwise in increasing position. Ties go to the lower position,
+     * NaN is the largest number. Differentiable in the values; see {@link TopK}.
+     */
+    public static TopKResult topk(Tensor x, int k, int axis, boolean largest, boolean sorted) {
+        Tensor[] out = Ops.bindAll(new TopK(k, axis, largest, sorted), x);
+        return new TopKResult(out[0], out[1]);
+    }
+}
