@@ -42,6 +42,7 @@ public final class Ops {
      */
     private static Interpreter.State innermost(Primitive primitive, Tensor[] inputs, TensorType[] types) {
         Interpreter.State top = null;
+        Interpreter topInterpreter = null;
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
             if (t == null) {
@@ -49,8 +50,13 @@ public final class Ops {
             }
             types[i] = t.type();
             Interpreter.State s = TensorInternals.state(t);
-            if (s != null && (top == null || s.interpreter().level() > top.interpreter().level())) {
-                top = s;
+            if (s != null) {
+                Interpreter in = s.interpreter();
+                // Levels are compared only between different interpreters (autodiff's is one for all tensors).
+                if (top == null || in != topInterpreter && in.level() > topInterpreter.level()) {
+                    top = s;
+                    topInterpreter = in;
+                }
             }
         }
         return top;
