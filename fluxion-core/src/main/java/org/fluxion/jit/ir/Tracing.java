@@ -9,7 +9,7 @@ import org.fluxion.tensor.TensorType;
 /**
  * The tracing side of {@link org.fluxion.ops.Ops#evaluate}: when an input of a primitive is a traced
  * tensor, the operation is recorded in the innermost trace among its inputs instead of running. The
- * traces active on a thread are opened and closed by {@link #within}.
+ * traces active on a thread are opened and closed by {@link #trace}.
  */
 public final class Tracing {
     private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
