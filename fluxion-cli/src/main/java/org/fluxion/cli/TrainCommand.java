@@ -18,7 +18,6 @@ import org.fluxion.nn.Losses;
 import org.fluxion.nn.Sequential;
 import org.fluxion.optim.Optimizer;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.train.Callback;
 import org.fluxion.train.Checkpoint;
 import org.fluxion.train.ConfusionMatrix;
 import org.fluxion.train.History;
@@ -136,8 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
         TerminateOnNaN terminate = new TerminateOnNaN();
-        Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress)
-                .callbacks(terminate, new EpochPrinter(epochs, start));
+        Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress).callbacks(terminate);
         if (schedule == Schedule.cosine) {
             trainer.schedule(LearningRateSchedule.cosine(lr, (long) epochs * trainLoader.batchCount(), 0));
         }
@@ -234,22 +232,5 @@ final class TrainCommand implements Callable<Integer> {
             sb.append('\n');
         }
         Files.writeString(path, sb, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Prints one line per epoch: train and validation (test set) loss and accuracy; an epoch stopped
-     * early (its loss diverged) was not validated and says so.
-     */
-    private record EpochPrinter(int epochs, long start) implements Callback {
-        @Override
-        public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            String validation = logs.containsKey(History.VAL_LOSS)
-                    ? Cli.fmt("val (test) loss %.4f acc %.4f", logs.get(History.VAL_LOSS),
-                            logs.getOrDefault(History.VAL_ACCURACY, Double.NaN))
-                    : "stopped, not validated";
-            System.out.println(Cli.fmt("epoch %d/%d  train loss %.4f acc %.4f  %s  %.1fs",
-                    epoch + 1, epochs, logs.getOrDefault(History.TRAIN_LOSS, Double.NaN),
-                    logs.getOrDefault(History.TRAIN_ACCURACY, Double.NaN), validation, Cli.secondsSince(start)));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.fluxion.train;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,9 @@ import org.fluxion.tensor.Tensor;
 
 /**
  * The training loop (Keras's {@code fit}): for each epoch, one optimizer step per batch of the
- * training loader, then an evaluation on the validation loader, with callbacks, a progress bar,
- * optional gradient clipping by global norm, a learning-rate schedule per step and a regularization
- * term added to the loss.
+ * training loader, then an evaluation on the validation loader, with callbacks, a progress bar, one
+ * summary line per epoch ({@link EpochSummary}), optional gradient clipping by global norm, a
+ * learning-rate schedule per step and a regularization term added to the loss.
  *
  * <p>The loss function takes the model's output and the batch labels and returns a scalar. When the
  * output is {@code [B, C]} scores and the labels are integer classes {@code [B]}, accuracy is reported
@@ -38,6 +39,7 @@ public final class Trainer {
     private LearningRateSchedule schedule;
     private Function<Module, Tensor> regularization;
     private boolean progress = true;
+    private PrintStream epochLog = System.out;
     private long step;
 
     /** A trainer of {@code model} by {@code optimizer} on {@code loss(output, labels)}. */
@@ -74,9 +76,21 @@ public final class Trainer {
         return this;
     }
 
-    /** Shows a progress bar with ETA and running loss on stderr (default true). */
+    /**
+     * Shows a progress bar with ETA and running loss on stderr, then the validation's progress (default
+     * true).
+     */
     public Trainer progress(boolean show) {
         this.progress = show;
+        return this;
+    }
+
+    /**
+     * Where the one line per epoch goes ({@link EpochSummary}: the epoch's time and its metrics), with or
+     * without the progress bar; {@code null} prints none. Default {@code System.out}.
+     */
+    public Trainer epochLog(PrintStream out) {
+        this.epochLog = out;
         return this;
     }
 
@@ -91,25 +105,29 @@ public final class Trainer {
             throw new IllegalArgumentException("fit: epochs must be >= 1, got " + epochs);
         }
         History history = new History();
-        CallbackList all = CallbackList.of(listWith(history));
+        CallbackList all = CallbackList.of(listWith(history, epochs, validation != null));
         all.onTrainBegin();
         Map<String, Tensor> parameters = model.parameters();
         for (int epoch = 0; epoch < epochs; epoch++) {
             all.onEpochBegin(epoch);
             Map<String, Double> logs = new LinkedHashMap<>();
-            Evaluation trained = trainEpoch(train, parameters, epoch, epochs, all);
-            // A callback that stopped the epoch after a batch (TerminateOnNaN) ends training now: the
-            // epoch's logs hold what was trained, and validating a diverged model would only cost time.
-            boolean stoppedInEpoch = all.shouldStop();
-            logs.put(History.TRAIN_LOSS, trained.loss());
-            if (!Double.isNaN(trained.accuracy())) {
-                logs.put(History.TRAIN_ACCURACY, trained.accuracy());
-            }
-            if (validation != null && !stoppedInEpoch) {
-                Evaluation val = evaluate(validation);
-                logs.put(History.VAL_LOSS, val.loss());
-                if (!Double.isNaN(val.accuracy())) {
-                    logs.put(History.VAL_ACCURACY, val.accuracy());
+            boolean stoppedInEpoch;
+            try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs,
+                    train.batchCount()) : null) {
+                Evaluation trained = trainEpoch(train, parameters, bar, all);
+                // A callback that stopped the epoch after a batch (TerminateOnNaN) ends training now: the
+                // epoch's logs hold what was trained, and validating a diverged model would only cost time.
+                stoppedInEpoch = all.shouldStop();
+                logs.put(History.TRAIN_LOSS, trained.loss());
+                if (!Double.isNaN(trained.accuracy())) {
+                    logs.put(History.TRAIN_ACCURACY, trained.accuracy());
+                }
+                if (validation != null && !stoppedInEpoch) {
+                    Evaluation val = evaluate(validation, bar);
+                    logs.put(History.VAL_LOSS, val.loss());
+                    if (!Double.isNaN(val.accuracy())) {
+                        logs.put(History.VAL_ACCURACY, val.accuracy());
+                    }
                 }
             }
             all.onEpochEnd(epoch, logs);
@@ -121,19 +139,20 @@ public final class Trainer {
         return history;
     }
 
-    private Callback[] listWith(History history) {
+    private Callback[] listWith(History history, int epochs, boolean validates) {
         List<Callback> list = new ArrayList<>();
         list.add(history);
+        if (epochLog != null) {
+            list.add(new EpochSummary(epochLog, epochs, validates, System::nanoTime));
+        }
         list.addAll(callbacks);
         return list.toArray(Callback[]::new);
     }
 
-    private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, int epoch, int epochs,
-                                  Callback all) {
+    private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, ProgressBar bar, Callback all) {
         model.train();
         EpochStats stats = new EpochStats();
-        try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs, train.batchCount()) : null;
-             DataLoader.Epoch batches = train.iterator()) {
+        try (DataLoader.Epoch batches = train.iterator()) {
             int index = 0;
             while (batches.hasNext()) {
                 Batch batch = batches.next();
@@ -168,12 +187,23 @@ public final class Trainer {
 
     /** Mean loss and accuracy of the model in eval mode, without recording gradients. */
     public Evaluation evaluate(DataLoader loader) {
+        return evaluate(loader, null);
+    }
+
+    /** {@link #evaluate(DataLoader)}, showing its progress on {@code bar} when not null. */
+    private Evaluation evaluate(DataLoader loader, ProgressBar bar) {
         model.eval();
         EpochStats stats = new EpochStats();
+        if (bar != null) {
+            bar.startValidation(loader.batchCount());
+        }
         try (var noGrad = GradMode.noGrad()) {
             for (Batch batch : loader) {
                 Tensor out = model.apply(batch.features());
                 stats.add(out, batch.labels(), loss.apply(out, batch.labels()).item());
+                if (bar != null) {
+                    bar.validationStep();
+                }
             }
         } finally {
             model.train();

@@ -12,7 +12,9 @@
  *       {@link org.fluxion.train.Checkpoint} (parameters + optimizer state + metadata, atomic);
  *   <li>{@link org.fluxion.train.Plots}: PNG loss curves, ROC curves, decision boundaries,
  *       scatters, line plots (XChart) and image grids;
- *   <li>{@link org.fluxion.train.ProgressBar}: ETA and running loss, terminal or log friendly.
+ *   <li>{@link org.fluxion.train.ProgressBar}: smoothed rate and ETA, running loss and validation
+ *       progress, fitted to the terminal's width, terminal or log friendly; {@link org.fluxion.train.EpochSummary}:
+ *       one line per epoch with its time and metrics.
  * </ul>
  *
  * <p>Errors: a corrupt checkpoint gives {@link org.fluxion.data.DataFileException} naming the file
