@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.fluxion.autodiff.GradMode;
 import org.fluxion.data.Batch;
 import org.fluxion.data.DataLoader;
@@ -219,18 +221,21 @@ final class TrainCommand implements Callable<Integer> {
         return new Evaluation(lossSum / seen, matrix, wrong);
     }
 
+    /** The confusion matrix with class names as the first row and column (RFC 4180: names are quoted as needed). */
     private static void writeConfusion(Path path, ConfusionMatrix matrix, List<String> classes) throws IOException {
-        StringBuilder sb = new StringBuilder("true\\predicted");
-        classes.forEach(c -> sb.append(',').append(c));
-        sb.append('\n');
         long[][] counts = matrix.counts();
-        for (int r = 0; r < counts.length; r++) {
-            sb.append(classes.get(r));
-            for (long v : counts[r]) {
-                sb.append(',').append(v);
+        try (CSVPrinter csv = new CSVPrinter(Files.newBufferedWriter(path, StandardCharsets.UTF_8),
+                CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            List<String> header = new ArrayList<>(List.of("true\\predicted"));
+            header.addAll(classes);
+            csv.printRecord(header);
+            for (int r = 0; r < counts.length; r++) {
+                List<Object> row = new ArrayList<>(List.of(classes.get(r)));
+                for (long v : counts[r]) {
+                    row.add(v);
+                }
+                csv.printRecord(row);
             }
-            sb.append('\n');
         }
-        Files.writeString(path, sb, StandardCharsets.UTF_8);
     }
 }

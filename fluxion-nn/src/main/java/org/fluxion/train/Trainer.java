@@ -27,14 +27,26 @@ import org.fluxion.tensor.Tensor;
  * too ({@link History#TRAIN_ACCURACY}, {@link History#VAL_ACCURACY}).
  */
 public final class Trainer {
-    /** Loss and accuracy (NaN when not a classification) of a model over a loader. */
-    public record Evaluation(double loss, double accuracy) {
+    /**
+     * Loss, accuracy (NaN when not a classification) and user metrics ({@link #metrics}, by name) of a
+     * model over a loader.
+     */
+    public record Evaluation(double loss, double accuracy, Map<String, Double> metrics) {
+        public Evaluation {
+            metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        }
+
+        /** Without user metrics. */
+        public Evaluation(double loss, double accuracy) {
+            this(loss, accuracy, Map.of());
+        }
     }
 
     private final Module model;
     private final Optimizer optimizer;
     private final BiFunction<Tensor, Tensor, Tensor> loss;
     private final List<Callback> callbacks = new ArrayList<>();
+    private final List<Metric> metrics = new ArrayList<>();
     private double clipNorm = Double.NaN;
     private LearningRateSchedule schedule;
     private Function<Module, Tensor> regularization;
@@ -67,6 +79,26 @@ public final class Trainer {
     /** Adds {@code penalty(model)} (e.g. an L2 term) to every training loss. */
     public Trainer regularization(Function<Module, Tensor> penalty) {
         this.regularization = penalty;
+        return this;
+    }
+
+    /**
+     * Adds metrics computed on every batch and logged after each epoch under their names (training) and
+     * {@code val_}names (validation), after the loss and accuracy.
+     *
+     * @throws IllegalArgumentException when a name is taken (by {@code loss}, {@code accuracy} or another metric)
+     */
+    public Trainer metrics(Metric... more) {
+        for (Metric m : more) {
+            String name = m.name();
+            boolean taken = name.equals(History.TRAIN_LOSS) || name.equals(History.TRAIN_ACCURACY)
+                    || name.startsWith("val_") || metrics.stream().anyMatch(other -> other.name().equals(name));
+            if (taken) {
+                throw new IllegalArgumentException("Trainer.metrics: the name '" + name + "' is taken or reserved"
+                        + " (loss, accuracy, val_*, or an earlier metric)");
+            }
+            metrics.add(m);
+        }
         return this;
     }
 
@@ -122,12 +154,14 @@ public final class Trainer {
                 if (!Double.isNaN(trained.accuracy())) {
                     logs.put(History.TRAIN_ACCURACY, trained.accuracy());
                 }
+                logs.putAll(trained.metrics());
                 if (validation != null && !stoppedInEpoch) {
                     Evaluation val = evaluate(validation, bar);
                     logs.put(History.VAL_LOSS, val.loss());
                     if (!Double.isNaN(val.accuracy())) {
                         logs.put(History.VAL_ACCURACY, val.accuracy());
                     }
+                    val.metrics().forEach((name, v) -> logs.put("val_" + name, v));
                 }
             }
             all.onEpochEnd(epoch, logs);
@@ -151,7 +185,7 @@ public final class Trainer {
 
     private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, ProgressBar bar, Callback all) {
         model.train();
-        EpochStats stats = new EpochStats();
+        EpochStats stats = new EpochStats(metrics);
         try (DataLoader.Epoch batches = train.iterator()) {
             int index = 0;
             while (batches.hasNext()) {
@@ -193,7 +227,7 @@ public final class Trainer {
     /** {@link #evaluate(DataLoader)}, showing its progress on {@code bar} when not null. */
     private Evaluation evaluate(DataLoader loader, ProgressBar bar) {
         model.eval();
-        EpochStats stats = new EpochStats();
+        EpochStats stats = new EpochStats(metrics);
         if (bar != null) {
             bar.startValidation(loader.batchCount());
         }
@@ -212,18 +246,30 @@ public final class Trainer {
     }
 
     /**
-     * Mean loss over batches weighted by their size, and accuracy while every batch is a
-     * classification (scores {@code [B, C]}, integer labels {@code [B]}).
+     * Mean loss over batches weighted by their size, accuracy while every batch is a classification
+     * (scores {@code [B, C]}, integer labels {@code [B]}), and the user metrics.
      */
     private static final class EpochStats {
         private final RunningMean meanLoss = new RunningMean();
+        private final Map<String, Metric.State> metrics = new LinkedHashMap<>();
         private long correct;
         private long seen;
         private boolean classification = true;
 
+        EpochStats(List<Metric> metrics) {
+            metrics.forEach(m -> this.metrics.put(m.name(), m.newState()));
+        }
+
         void add(Tensor out, Tensor labels, double batchLoss) {
             int n = labels.dim(0);
             meanLoss.add(batchLoss, n);
+            if (!metrics.isEmpty()) {
+                // Metrics are read, not differentiated: nothing of theirs goes on the tape.
+                try (var noGrad = GradMode.noGrad()) {
+                    Tensor output = out.detach();
+                    metrics.values().forEach(state -> state.update(output, labels));
+                }
+            }
             classification &= out.rank() == 2 && labels.rank() == 1 && !labels.dtype().isFloatingPoint();
             if (classification) {
                 correct += out.argmax(1, false).eq(labels.to(org.fluxion.tensor.DType.INT64)).sum().getLong();
@@ -232,7 +278,10 @@ public final class Trainer {
         }
 
         Evaluation evaluation() {
-            return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN);
+            Map<String, Double> values = new LinkedHashMap<>();
+            metrics.forEach((name, state) -> values.put(name, state.result()));
+            return new Evaluation(meanLoss.mean(), classification && seen > 0 ? (double) correct / seen : Double.NaN,
+                    values);
         }
     }
 }

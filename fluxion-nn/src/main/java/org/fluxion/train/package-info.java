@@ -6,8 +6,11 @@
  *       ({@link org.fluxion.train.RocCurve}) and AUC, confusion matrix; streaming accumulators
  *       {@link org.fluxion.train.ConfusionMatrix} and {@link org.fluxion.train.RunningMean};
  *   <li>{@link org.fluxion.train.History} (per-epoch metrics, CSV), the
- *       {@link org.fluxion.train.Callback} interface, {@link org.fluxion.train.CallbackList} and
- *       {@link org.fluxion.train.EarlyStopping};
+ *       {@link org.fluxion.train.Callback} interface, {@link org.fluxion.train.CallbackList}, and Keras's
+ *       callbacks: {@link org.fluxion.train.EarlyStopping}, {@link org.fluxion.train.ModelCheckpoint},
+ *       {@link org.fluxion.train.CsvLogger}, {@link org.fluxion.train.ReduceLrOnPlateau} and
+ *       {@link org.fluxion.train.TerminateOnNaN}, watching a {@link org.fluxion.train.Monitor}; user
+ *       metrics in {@code fit} ({@link org.fluxion.train.Metric});
  *   <li>{@link org.fluxion.train.SafeTensors} (the safetensors format) and
  *       {@link org.fluxion.train.Checkpoint} (parameters + optimizer state + metadata, atomic);
  *   <li>{@link org.fluxion.train.Plots}: PNG loss curves, ROC curves, decision boundaries,
