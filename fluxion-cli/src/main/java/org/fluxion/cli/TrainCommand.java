@@ -26,6 +26,7 @@ import org.fluxion.train.History;
 import org.fluxion.train.Plots;
 import org.fluxion.train.TerminateOnNaN;
 import org.fluxion.train.Trainer;
+import org.fluxion.train.tensorboard.TensorBoardLogger;
 import org.fluxion.optim.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,6 +99,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", negatable = false, description = "no progress bar on stderr")
     boolean noProgress;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "also write TensorBoard event files to DIR/train and DIR/validation: loss and accuracy per"
+                    + " epoch, parameter histograms, the model and its jit graph, misclassified images"
+                    + " (view with: tensorboard --logdir DIR)")
+    Path tensorboard;
+
     @Override
     public Integer call() throws IOException {
         Cli.atLeast(spec, "--epochs", epochs, 1);
@@ -127,17 +134,31 @@ final class TrainCommand implements Callable<Integer> {
         TrainTest raw = ImageData.load(spec, dataset, data, limit, seed);
         TrainTest set = ImageData.standardized(raw);
         System.out.println("training " + model + " on " + set.description());
-        System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
+        String settings = Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
                 + " %s schedule, %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
-                schedule,
-                epochs, dir));
+                schedule, epochs, dir);
+        System.out.println(settings);
 
         Sequential net = Models.create(model, new SplittableRandom(seed));
+        Tensor example = set.train().features().indexSelect(0, Tensor.of(new long[] {0}, 1));
+        try (TensorBoardLogger board = tensorboard == null ? null
+                : TrainBoard.open(tensorboard, net, "training " + model + " on " + set.description() + "; " + settings,
+                        example)) {
+            return train(dir, start, raw, set, net, board);
+        }
+    }
+
+    /** Trains {@code net}, evaluates it and writes the results; {@code board} may be null. */
+    private int train(Path dir, long start, TrainTest raw, TrainTest set, Sequential net, TensorBoardLogger board)
+            throws IOException {
         Optimizer opt = Models.optimizer(optimizer, lr);
         DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
         TerminateOnNaN terminate = new TerminateOnNaN();
         Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress).callbacks(terminate);
+        if (board != null) {
+            trainer.callbacks(board);
+        }
         if (schedule == Schedule.cosine) {
             trainer.schedule(LearningRateSchedule.cosine(lr, (long) epochs * trainLoader.batchCount(), 0));
         }
@@ -173,6 +194,9 @@ final class TrainCommand implements Callable<Integer> {
             // The pixels as loaded (in [0, 1]), not standardized: standardized pixels render burned white.
             Tensor images = raw.test().features().indexSelect(0, Tensor.of(idx, k)).reshape(k, 28, 28);
             Plots.labeledImageGrid(images, captions, 10, 3, dir.resolve("misclassified.png"));
+            if (board != null) {
+                TrainBoard.addPicture(board, "misclassified", dir.resolve("misclassified.png"), history.size());
+            }
         }
         StringBuilder perClass = new StringBuilder("test recall per class:");
         for (int c = 0; c < set.classes().size(); c++) {
@@ -181,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.println(perClass);
         System.out.println("wrote checkpoint.safetensors, history.csv, history.png, confusion_matrix.csv"
-                + (test.wrong.isEmpty() ? "" : ", misclassified.png") + " to " + dir);
+                + (test.wrong.isEmpty() ? "" : ", misclassified.png") + " to " + dir
+                + (board == null ? "" : "; TensorBoard event files to " + tensorboard));
         System.out.println(Cli.fmt("RESULT test_accuracy=%.4f test_loss=%.4f epochs=%d seconds=%.1f",
                 test.matrix.accuracy(), test.loss, history.size(), Cli.secondsSince(start)));
         return 0;
