@@ -1,13 +1,14 @@
 package org.fluxion.train;
 
 import java.util.Map;
+import org.fluxion.train.Monitor.Mode;
 
 /**
  * Stops training when a monitored validation metric has not improved for {@code patience} epochs.
  *
- * <p>An epoch improves on the best so far when {@code value < best - minDelta} (mode
- * {@link Mode#MIN}, e.g. {@code valLoss}) or {@code value > best + minDelta} ({@link Mode#MAX}, e.g.
- * {@code valAccuracy}); NaN never improves. Training stops after {@code patience} epochs in a row
+ * <p>An epoch improves on the best so far as {@link Monitor#improves} says: {@code value < best - minDelta}
+ * (mode {@link Mode#MIN}, e.g. {@code val_loss}) or {@code value > best + minDelta} ({@link Mode#MAX}, e.g.
+ * {@code val_accuracy}); NaN never improves. Training stops after {@code patience} epochs in a row
  * without improvement.
  *
  * <p>Restoring the best weights needs the model, which this class does not know: it raises events
@@ -16,11 +17,6 @@ import java.util.Map;
  * best (copy the snapshot back).
  */
 public final class EarlyStopping implements Callback {
-    /** Whether smaller or larger values of the metric are better. */
-    public enum Mode {
-        MIN, MAX
-    }
-
     /** Events for keeping and restoring the best weights. */
     public interface Listener {
         default void onImprovement(int epoch, double value) {
@@ -30,10 +26,8 @@ public final class EarlyStopping implements Callback {
         }
     }
 
-    private final String monitor;
-    private final Mode mode;
+    private final Monitor monitor;
     private final int patience;
-    private final double minDelta;
     private final Listener listener;
 
     private double best;
@@ -49,16 +43,20 @@ public final class EarlyStopping implements Callback {
      * @param listener improvement and restore events; {@code null} for none
      */
     public EarlyStopping(String monitor, Mode mode, int patience, double minDelta, Listener listener) {
+        this(new Monitor(monitor, mode, minDelta), patience, listener);
+    }
+
+    /**
+     * @param monitor the metric, whether smaller or larger is better, and the smallest improvement
+     * @param patience epochs without improvement before stopping, {@code >= 1}
+     * @param listener improvement and restore events; {@code null} for none
+     */
+    public EarlyStopping(Monitor monitor, int patience, Listener listener) {
         if (patience < 1) {
             throw new IllegalArgumentException("EarlyStopping: patience must be >= 1, got " + patience);
         }
-        if (!(minDelta >= 0)) {
-            throw new IllegalArgumentException("EarlyStopping: minDelta must be >= 0, got " + minDelta);
-        }
         this.monitor = monitor;
-        this.mode = mode;
         this.patience = patience;
-        this.minDelta = minDelta;
         this.listener = listener == null ? new Listener() { } : listener;
         onTrainBegin();
     }
@@ -75,7 +73,7 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onTrainBegin() {
-        best = mode == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        best = monitor.worst();
         bestEpoch = -1;
         lastEpoch = -1;
         wait = 0;
@@ -84,15 +82,10 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        Double value = logs.get(monitor);
-        if (value == null) {
-            throw new IllegalArgumentException("EarlyStopping: metric '" + monitor + "' is not in the epoch logs "
-                    + logs.keySet());
-        }
+        double value = monitor.valueIn(logs, "EarlyStopping");
         lastEpoch = epoch;
-        boolean improved = mode == Mode.MIN ? value < best - minDelta : value > best + minDelta;
         // The first finite value is always a best, even if minDelta exceeds the gap to infinity.
-        if (improved || (bestEpoch < 0 && !value.isNaN())) {
+        if (monitor.improves(value, best) || (bestEpoch < 0 && !Double.isNaN(value))) {
             best = value;
             bestEpoch = epoch;
             wait = 0;
@@ -130,6 +123,6 @@ public final class EarlyStopping implements Callback {
     }
 
     public String monitor() {
-        return monitor;
+        return monitor.metric();
     }
 }

@@ -3,8 +3,9 @@ package org.fluxion.train;
 import java.util.Map;
 
 /**
- * A metric of the epoch logs that a callback watches ({@link ModelCheckpoint}, {@link ReduceLrOnPlateau}),
- * whether smaller or larger is better, and by how much a value must beat the best to count.
+ * A metric of the epoch logs that a callback watches ({@link EarlyStopping}, {@link ModelCheckpoint},
+ * {@link ReduceLrOnPlateau}), whether smaller or larger is better, and by how much a value must beat the
+ * best to count.
  *
  * <p>A value improves on {@code best} when {@code value < best - minDelta} ({@link Mode#MIN}) or
  * {@code value > best + minDelta} ({@link Mode#MAX}); NaN never improves. The best starts at

@@ -41,7 +41,7 @@ class CallbacksTest {
     @Test
     void earlyStoppingWithPatienceAndRestoreBestEvents() {
         List<String> events = new ArrayList<>();
-        EarlyStopping stop = new EarlyStopping(History.VAL_LOSS, EarlyStopping.Mode.MIN, 2, 0.01,
+        EarlyStopping stop = new EarlyStopping(History.VAL_LOSS, Monitor.Mode.MIN, 2, 0.01,
                 new EarlyStopping.Listener() {
                     @Override
                     public void onImprovement(int epoch, double value) {
@@ -64,7 +64,7 @@ class CallbacksTest {
     @Test
     void maximizeModeAndNoRestoreWhenTheLastEpochIsBest() {
         List<String> events = new ArrayList<>();
-        EarlyStopping stop = new EarlyStopping(History.VAL_ACCURACY, EarlyStopping.Mode.MAX, 1, 0,
+        EarlyStopping stop = new EarlyStopping(History.VAL_ACCURACY, Monitor.Mode.MAX, 1, 0,
                 new EarlyStopping.Listener() {
                     @Override
                     public void onRestoreBest(int bestEpoch, double bestValue) {
