@@ -5,6 +5,7 @@ import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.fluxion.kernels.ScalarMath;
 import org.fluxion.kernels.VectorLoops;
 import org.fluxion.kernels.VectorMath;
 
@@ -98,11 +99,11 @@ final class VF {
     }
 
     static Vector<Float> log1p(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> VectorMath.log1p((float) v));
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.log1p((float) v));
     }
 
     static Vector<Float> expm1(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> VectorMath.expm1((float) v));
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.expm1((float) v));
     }
 
     static Vector<Float> sin(Vector<Float> x) {
@@ -114,7 +115,7 @@ final class VF {
     }
 
     static Vector<Float> tan(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> VectorMath.tan((float) v));
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.tan((float) v));
     }
 
     static Vector<Float> tanh(Vector<Float> x) {
@@ -126,6 +127,6 @@ final class VF {
     }
 
     static Vector<Float> pow(Vector<Float> a, Vector<Float> b) {
-        return VectorMath.lanewise((FloatVector) a, (FloatVector) b, (u, v) -> VectorMath.pow((float) u, (float) v));
+        return VectorMath.lanewise((FloatVector) a, (FloatVector) b, (u, v) -> ScalarMath.pow((float) u, (float) v));
     }
 }
