@@ -13,7 +13,8 @@ package org.fluxion.kernels;
  *
  * <p>The arrays are all {@code float[]} (float32: {@link ConvF32}, batched im2col + GEMM) or all
  * {@code double[]} (float64: {@link ConvF64}, the definition looped directly, for exact checks); each
- * method picks the body once. Each method overwrites its output. Arrays are read from the given offsets
+ * method picks the body once. Without the Vector API ({@link Vectorization}) float32 runs the float64 loops on
+ * widened copies and rounds the results once. Each method overwrites its output. Arrays are read from the given offsets
  * on; every method also has an offset-free overload. Work is split over the batch with {@link Parallel}
  * when it is large enough; otherwise samples run on the caller, leaving {@link Gemm} free to parallelize
  * itself.
@@ -33,7 +34,11 @@ public final class Conv2dKernels {
         KernelChecks.range("conv2d", "x", x, xOff, g.inputSize());
         KernelChecks.range("conv2d", "w", w, wOff, g.weightSize());
         KernelChecks.range("conv2d", "y", y, yOff, g.outputSize());
-        if (f32) {
+        if (f32 && !Vectorization.ENABLED) {
+            double[] yd = new double[g.outputSize()];
+            ConvF64.forward(g, widen(x, xOff, g.inputSize()), 0, widen(w, wOff, g.weightSize()), 0, yd, 0);
+            narrow(yd, (float[]) y, yOff);
+        } else if (f32) {
             ConvF32.forward(g, (float[]) x, xOff, (float[]) w, wOff, (float[]) y, yOff);
         } else {
             ConvF64.forward(g, (double[]) x, xOff, (double[]) w, wOff, (double[]) y, yOff);
@@ -51,7 +56,11 @@ public final class Conv2dKernels {
         KernelChecks.range("conv2d", "dy", dy, dyOff, g.outputSize());
         KernelChecks.range("conv2d", "w", w, wOff, g.weightSize());
         KernelChecks.range("conv2d", "dx", dx, dxOff, g.inputSize());
-        if (f32) {
+        if (f32 && !Vectorization.ENABLED) {
+            double[] dxd = new double[g.inputSize()];
+            ConvF64.inputGrad(g, widen(dy, dyOff, g.outputSize()), 0, widen(w, wOff, g.weightSize()), 0, dxd, 0);
+            narrow(dxd, (float[]) dx, dxOff);
+        } else if (f32) {
             ConvF32.inputGrad(g, (float[]) dy, dyOff, (float[]) w, wOff, (float[]) dx, dxOff);
         } else {
             ConvF64.inputGrad(g, (double[]) dy, dyOff, (double[]) w, wOff, (double[]) dx, dxOff);
@@ -69,10 +78,27 @@ public final class Conv2dKernels {
         KernelChecks.range("conv2d", "x", x, xOff, g.inputSize());
         KernelChecks.range("conv2d", "dy", dy, dyOff, g.outputSize());
         KernelChecks.range("conv2d", "dw", dw, dwOff, g.weightSize());
-        if (f32) {
+        if (f32 && !Vectorization.ENABLED) {
+            double[] dwd = new double[g.weightSize()];
+            ConvF64.weightGrad(g, widen(x, xOff, g.inputSize()), 0, widen(dy, dyOff, g.outputSize()), 0, dwd, 0);
+            narrow(dwd, (float[]) dw, dwOff);
+        } else if (f32) {
             ConvF32.weightGrad(g, (float[]) x, xOff, (float[]) dy, dyOff, (float[]) dw, dwOff);
         } else {
             ConvF64.weightGrad(g, (double[]) x, xOff, (double[]) dy, dyOff, (double[]) dw, dwOff);
         }
+    }
+
+    /** {@code a[off, off + n)} of a {@code float[]} as doubles (the float64 loops serve float32 without the Vector API). */
+    private static double[] widen(Object a, int off, int n) {
+        float[] f = (float[]) a;
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = f[off + i];
+        return d;
+    }
+
+    /** {@code out[off..] = (float) d}: each sum of the float64 loops rounded once to float32. */
+    private static void narrow(double[] d, float[] out, int off) {
+        for (int i = 0; i < d.length; i++) out[off + i] = (float) d[i];
     }
 }

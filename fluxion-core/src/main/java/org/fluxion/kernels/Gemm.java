@@ -8,8 +8,9 @@ package org.fluxion.kernels;
  * are the row strides (leading dimensions) of the arrays as stored.
  *
  * <p>Tiny products run a plain loop; larger ones run a packed, cache-blocked, register-tiled Vector
- * API kernel ({@link Sgemm}; float64 uses plain loops), split over {@link Parallel} threads by independent
- * column (or row) ranges of C once the product is big enough to repay the hand-off.
+ * API kernel ({@link Sgemm}; float64, and float32 without the Vector API ({@link Vectorization}), use plain
+ * loops), split over {@link Parallel} threads by independent column (or row) ranges of C once the product is
+ * big enough to repay the hand-off.
  */
 public final class Gemm {
     /** Below this many multiply-adds the packing set-up costs more than it saves. */
@@ -44,6 +45,13 @@ public final class Gemm {
         }
         if (work < TINY) {
             naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (!Vectorization.ENABLED) {
+            // Without the Vector API: the plain loops, rows of C split over the threads (as dgemm).
+            int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
+            Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
+                    a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
             return;
         }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {

@@ -3,6 +3,7 @@ package org.fluxion.ops;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import org.fluxion.kernels.StridedLoop;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
@@ -84,12 +85,12 @@ public record Binary(BinaryOp op) implements Primitive {
                     float[] bf = (float[]) ba;
                     if (toBool) {
                         boolean[] yb = (boolean[]) ya;
-                        for (int i = op.f32(af, ao, as, bf, bo, bs, yb, yo, n); i < n; i++) {
+                        for (int i = Vectorization.ENABLED ? op.f32(af, ao, as, bf, bo, bs, yb, yo, n) : 0; i < n; i++) {
                             yb[yo + i] = op.apply(af[ao + i * as], bf[bo + i * bs]) != 0;
                         }
                     } else {
                         float[] yf = (float[]) ya;
-                        for (int i = op.f32(af, ao, as, bf, bo, bs, yf, yo, n); i < n; i++) {
+                        for (int i = Vectorization.ENABLED ? op.f32(af, ao, as, bf, bo, bs, yf, yo, n) : 0; i < n; i++) {
                             yf[yo + i] = (float) op.apply(af[ao + i * as], bf[bo + i * bs]);
                         }
                     }

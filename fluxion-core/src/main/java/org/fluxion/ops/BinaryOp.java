@@ -1,11 +1,6 @@
 package org.fluxion.ops;
 
-import static org.fluxion.kernels.VectorLoops.F;
-import static org.fluxion.kernels.VectorLoops.L;
-import static org.fluxion.kernels.VectorLoops.load;
-import static org.fluxion.kernels.VectorLoops.vectorBound;
-
-import jdk.incubator.vector.VectorOperators;
+import org.fluxion.kernels.VectorLoops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -25,9 +20,7 @@ public enum BinaryOp {
         double apply(double a, double b) { return a + b; }
         long applyLong(long a, long b) { return a + b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).add(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.add(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     SUB(Kind.ARITHMETIC) {
@@ -40,9 +33,7 @@ public enum BinaryOp {
         double apply(double a, double b) { return a - b; }
         long applyLong(long a, long b) { return a - b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).sub(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.sub(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     MUL(Kind.ARITHMETIC) {
@@ -53,9 +44,7 @@ public enum BinaryOp {
         double apply(double a, double b) { return a * b; }
         long applyLong(long a, long b) { return a * b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).mul(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.mul(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     /** True division: integers are divided as float32. */
@@ -67,9 +56,7 @@ public enum BinaryOp {
         }
         double apply(double a, double b) { return a / b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).div(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.div(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     POW(Kind.ARITHMETIC) {
@@ -85,7 +72,7 @@ public enum BinaryOp {
             Tensor[] p = partials(a, b, y, wantA, wantB);
             return new Tensor[] {p[0] == null ? null : g.mul(p[0]), p[1] == null ? null : g.mul(p[1])};
         }
-        /** StrictMath: the same bits compiled or not; float32 is this rounded once ({@link org.fluxion.kernels.VectorMath#pow}). */
+        /** StrictMath: the same bits compiled or not; float32 is this rounded once ({@link org.fluxion.kernels.ScalarMath#pow}). */
         double apply(double a, double b) { return StrictMath.pow(a, b); }
         long applyLong(long a, long b) {
             if (b < 0) {
@@ -111,9 +98,7 @@ public enum BinaryOp {
         double apply(double a, double b) { return Math.max(a, b); }
         long applyLong(long a, long b) { return Math.max(a, b); }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).max(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.maximum(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     /** The smaller of the two; NaN if either is NaN. */
@@ -126,61 +111,47 @@ public enum BinaryOp {
         double apply(double a, double b) { return Math.min(a, b); }
         long applyLong(long a, long b) { return Math.min(a, b); }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).min(load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.minimum(a, ao, as, b, bo, bs, y, yo, n);
         }
     },
     EQ(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.EQ, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.eq(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a == b ? 1 : 0; }
         long applyLong(long a, long b) { return a == b ? 1 : 0; }
     },
     NE(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.NE, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.ne(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a != b ? 1 : 0; }
         long applyLong(long a, long b) { return a != b ? 1 : 0; }
     },
     LT(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.LT, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.lt(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a < b ? 1 : 0; }
         long applyLong(long a, long b) { return a < b ? 1 : 0; }
     },
     LE(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.LE, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.le(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a <= b ? 1 : 0; }
         long applyLong(long a, long b) { return a <= b ? 1 : 0; }
     },
     GT(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.GT, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.gt(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a > b ? 1 : 0; }
         long applyLong(long a, long b) { return a > b ? 1 : 0; }
     },
     GE(Kind.COMPARISON) {
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, as, bs); i < e; i += L) load(a, ao, as, i).compare(VectorOperators.GE, load(b, bo, bs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.ge(a, ao, as, b, bo, bs, y, yo, n);
         }
         double apply(double a, double b) { return a >= b ? 1 : 0; }
         long applyLong(long a, long b) { return a >= b ? 1 : 0; }
@@ -282,7 +253,8 @@ public enum BinaryOp {
 
     /**
      * Vectorized float32 prefix of a run of {@code n} elements (input strides {@code as}, {@code bs}
-     * in {0, 1}; the output is contiguous); returns the number of elements handled.
+     * in {0, 1}; the output is contiguous); returns the number of elements handled. Called only when
+     * {@link org.fluxion.kernels.Vectorization#ENABLED}: the overrides run {@link VectorLoops}.
      */
     int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
         return 0;

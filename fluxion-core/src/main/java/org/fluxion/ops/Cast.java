@@ -2,10 +2,9 @@ package org.fluxion.ops;
 
 import static org.fluxion.tensor.TensorInternals.storage;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.kernels.VectorLoops;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -55,14 +54,7 @@ public record Cast(DType target) implements Primitive {
                 // Masks made by comparisons (relu's derivative, accuracy counts) are cast every step.
                 boolean[] a = src.bools();
                 float[] b = dst.floats();
-                int i = 0;
-                if (xs == 1) {
-                    FloatVector one = FloatVector.broadcast(VectorLoops.F, 1f);
-                    FloatVector zero = FloatVector.zero(VectorLoops.F);
-                    for (int e = VectorLoops.F.loopBound(n); i < e; i += VectorLoops.L) {
-                        zero.blend(one, VectorMask.fromArray(VectorLoops.F, a, xo + i)).intoArray(b, yo + i);
-                    }
-                }
+                int i = xs == 1 && Vectorization.ENABLED ? VectorLoops.toFloat(a, xo, b, yo, n) : 0;
                 for (; i < n; i++) b[yo + i] = a[xo + i * xs] ? 1f : 0f;
             } else if (from == DType.BOOL && target == DType.FLOAT64) {
                 boolean[] a = src.bools();

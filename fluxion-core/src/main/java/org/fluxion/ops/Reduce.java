@@ -4,6 +4,7 @@ import static org.fluxion.tensor.TensorInternals.storage;
 
 import java.util.Arrays;
 import org.fluxion.kernels.FloatReduce;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -235,11 +236,15 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         return lay.toOutput(block, out.shape());
     }
 
-    /** Folds {@code rows} rows of width {@code w}, {@code stride} apart, into {@code acc[k..k+w)}. */
+    /**
+     * Folds {@code rows} rows of width {@code w}, {@code stride} apart, into {@code acc[k..k+w)}: with the
+     * Vector API ({@link FloatReduce}) where it can, else element by element in double.
+     */
     private void foldFloat(float[] a, int base, int rows, int stride, int w, double[] acc, int k) {
-        if (op == ReduceOp.PROD) {
+        if (op == ReduceOp.PROD || !Vectorization.ENABLED) {
             for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < w; j++) acc[k + j] *= a[base + r * stride + j];
+                int p = base + r * stride;
+                for (int j = 0; j < w; j++) acc[k + j] = op.combine(acc[k + j], a[p + j]);
             }
         } else if (w == 1 && stride == 1) { // a contiguous row
             switch (op) {

@@ -3,6 +3,7 @@ package org.fluxion.ops;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import org.fluxion.kernels.StridedLoop;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -75,7 +76,7 @@ public record Unary(UnaryOp op) implements Primitive {
                         for (int i = 0; i < n; i++) yb[yo + i] = op.apply(xf[xo + i * xs]) != 0;
                     } else {
                         float[] yf = (float[]) ya;
-                        for (int i = op.f32(xf, xo, xs, yf, yo, n); i < n; i++) yf[yo + i] = op.applyF32(xf[xo + i * xs]);
+                        for (int i = Vectorization.ENABLED ? op.f32(xf, xo, xs, yf, yo, n) : 0; i < n; i++) yf[yo + i] = op.applyF32(xf[xo + i * xs]);
                     }
                 }
                 case FLOAT64 -> {

@@ -1,10 +1,7 @@
 package org.fluxion.ops;
 
-import static org.fluxion.kernels.VectorLoops.L;
-import static org.fluxion.kernels.VectorLoops.load;
-import static org.fluxion.kernels.VectorLoops.vectorBound;
-
-import org.fluxion.kernels.VectorMath;
+import org.fluxion.kernels.ScalarMath;
+import org.fluxion.kernels.VectorLoops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -20,9 +17,7 @@ public enum UnaryOp {
         double apply(double x) { return -x; }
         long applyLong(long x) { return -x; }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).neg().intoArray(y, yo + i);
-            return i;
+            return VectorLoops.neg(x, xo, xs, y, yo, n);
         }
     },
     ABS(Kind.NUMERIC, Reads.INPUT) {
@@ -31,9 +26,7 @@ public enum UnaryOp {
         double apply(double x) { return Math.abs(x); }
         long applyLong(long x) { return Math.abs(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).abs().intoArray(y, yo + i);
-            return i;
+            return VectorLoops.abs(x, xo, xs, y, yo, n);
         }
     },
     /** -1, 0 or +1; NaN stays NaN. */
@@ -47,44 +40,38 @@ public enum UnaryOp {
         /** f'(x) = exp(x) = y. */
         Tensor derivative(Tensor x, Tensor y) { return y; }
         double apply(double x) { return StrictMath.exp(x); }
-        float applyF32(float x) { return VectorMath.exp(x); }
+        float applyF32(float x) { return ScalarMath.exp(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.exp(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.exp(x, xo, xs, y, yo, n);
         }
     },
     LOG(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = 1 / x. */
         Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
         double apply(double x) { return StrictMath.log(x); }
-        float applyF32(float x) { return VectorMath.log(x); }
+        float applyF32(float x) { return ScalarMath.log(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.log(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.log(x, xo, xs, y, yo, n);
         }
     },
     LOG1P(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = 1 / (1 + x). */
         Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
         double apply(double x) { return StrictMath.log1p(x); }
-        float applyF32(float x) { return VectorMath.log1p(x); }
+        float applyF32(float x) { return ScalarMath.log1p(x); }
     },
     EXPM1(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = exp(x) = y + 1. */
         Tensor derivative(Tensor x, Tensor y) { return y.add(1); }
         double apply(double x) { return StrictMath.expm1(x); }
-        float applyF32(float x) { return VectorMath.expm1(x); }
+        float applyF32(float x) { return ScalarMath.expm1(x); }
     },
     SQRT(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 / (2 sqrt(x)) = 0.5 / y. */
         Tensor derivative(Tensor x, Tensor y) { return y.reciprocal().mul(0.5); }
         double apply(double x) { return Math.sqrt(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).sqrt().intoArray(y, yo + i);
-            return i;
+            return VectorLoops.sqrt(x, xo, xs, y, yo, n);
         }
     },
     RSQRT(Kind.FLOATING, Reads.BOTH) {
@@ -98,51 +85,43 @@ public enum UnaryOp {
         /** f'(x) = cos(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
         double apply(double x) { return StrictMath.sin(x); }
-        float applyF32(float x) { return VectorMath.sin(x); }
+        float applyF32(float x) { return ScalarMath.sin(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.sin(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.sin(x, xo, xs, y, yo, n);
         }
     },
     COS(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = -sin(x). */
         Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
         double apply(double x) { return StrictMath.cos(x); }
-        float applyF32(float x) { return VectorMath.cos(x); }
+        float applyF32(float x) { return ScalarMath.cos(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.cos(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.cos(x, xo, xs, y, yo, n);
         }
     },
     TAN(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 + tan(x)^2 = 1 + y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).add(1); }
         double apply(double x) { return StrictMath.tan(x); }
-        float applyF32(float x) { return VectorMath.tan(x); }
+        float applyF32(float x) { return ScalarMath.tan(x); }
     },
     TANH(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = 1 - tanh(x)^2 = 1 - y^2. */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y).neg().add(1); }
         double apply(double x) { return StrictMath.tanh(x); }
-        float applyF32(float x) { return VectorMath.tanh(x); }
+        float applyF32(float x) { return ScalarMath.tanh(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.tanh(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.tanh(x, xo, xs, y, yo, n);
         }
     },
-    /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows ({@link VectorMath#sigmoid}). */
+    /** {@code 1 / (1 + e^-x)}; written with e^-|x| so that neither branch overflows ({@link ScalarMath#sigmoid}). */
     SIGMOID(Kind.FLOATING, Reads.OUTPUT) {
         /** f'(x) = y (1 - y). */
         Tensor derivative(Tensor x, Tensor y) { return y.mul(y.neg().add(1)); }
-        double apply(double x) { return VectorMath.sigmoid(x); }
-        float applyF32(float x) { return VectorMath.sigmoid(x); }
+        double apply(double x) { return ScalarMath.sigmoid(x); }
+        float applyF32(float x) { return ScalarMath.sigmoid(x); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.sigmoid(load(x, xo, xs, i)).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.sigmoid(x, xo, xs, y, yo, n);
         }
     },
     /** {@code max(x, 0)}; NaN stays NaN. */
@@ -152,9 +131,7 @@ public enum UnaryOp {
         double apply(double x) { return x > 0 || Double.isNaN(x) ? x : 0; }
         long applyLong(long x) { return Math.max(x, 0); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
-            int i = 0;
-            for (int e = vectorBound(n, xs, 1); i < e; i += L) load(x, xo, xs, i).max(0f).intoArray(y, yo + i);
-            return i;
+            return VectorLoops.relu(x, xo, xs, y, yo, n);
         }
     },
     IS_NAN(Kind.PREDICATE, Reads.NOTHING) {
@@ -231,7 +208,7 @@ public enum UnaryOp {
 
     /**
      * The value in double precision: the float64 kernel. Transcendental functions are {@link StrictMath}'s,
-     * whose bits do not depend on whether the JVM has compiled the caller (see {@link VectorMath}).
+     * whose bits do not depend on whether the JVM has compiled the caller (see {@link ScalarMath}).
      */
     abstract double apply(double x);
 
@@ -261,7 +238,8 @@ public enum UnaryOp {
 
     /**
      * Vectorized float32 prefix of a run of {@code n} elements ({@code xs} is the input stride, the
-     * output is contiguous); returns how many elements it handled, the caller finishing the rest.
+     * output is contiguous); returns how many elements it handled, the caller finishing the rest. Called only
+     * when {@link org.fluxion.kernels.Vectorization#ENABLED}: the overrides run {@link VectorLoops}.
      */
     int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
         return 0;

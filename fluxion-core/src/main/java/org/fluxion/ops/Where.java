@@ -1,12 +1,10 @@
 package org.fluxion.ops;
 
-import static org.fluxion.kernels.VectorLoops.F;
-import static org.fluxion.kernels.VectorLoops.L;
-import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.tensor.TensorInternals.storage;
 
-import jdk.incubator.vector.VectorMask;
 import org.fluxion.kernels.StridedLoop;
+import org.fluxion.kernels.VectorLoops;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
@@ -65,7 +63,8 @@ public record Where() implements Primitive {
         Object ya = storage(y).array();
         boolean f32 = out.dtype() == DType.FLOAT32;
         loop.forEach(Unary.GRAIN, (o, n) -> {
-            int start = f32 ? blendF32(cond, o[0], cs, (float[]) aa, o[1], as, (float[]) ba, o[2], bs, (float[]) ya, o[3], n) : 0;
+            int start = f32 && Vectorization.ENABLED
+                    ? VectorLoops.where(cond, o[0], cs, (float[]) aa, o[1], as, (float[]) ba, o[2], bs, (float[]) ya, o[3], n) : 0;
             for (int i = start; i < n; i++) {
                 // arraycopy of one element moves any primitive type without a per-dtype loop.
                 if (cond[o[0] + i * cs]) {
@@ -76,20 +75,6 @@ public record Where() implements Primitive {
             }
         });
         return y;
-    }
-
-    /** Vectorized float32 prefix of a run (strides 0 or 1): a blend of b and a under the condition mask. */
-    private static int blendF32(boolean[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
-                                float[] y, int yo, int n) {
-        if ((cs | as | bs) >>> 1 != 0) {
-            return 0;
-        }
-        int i = 0;
-        for (int e = F.loopBound(n); i < e; i += L) {
-            VectorMask<Float> m = cs == 0 ? F.maskAll(c[co]) : VectorMask.fromArray(F, c, co + i);
-            load(b, bo, bs, i).blend(load(a, ao, as, i), m).intoArray(y, yo + i);
-        }
-        return i;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fluxion.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -261,6 +262,7 @@ class Conv2dKernelsTest {
 
     @Test
     void batchSplitInSeveralSubBatchesMatchesDirectLoops() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
         try {
             Random rnd = new Random(11);
@@ -303,6 +305,7 @@ class Conv2dKernelsTest {
 
     @Test
     void smallWeightGradientsGoThroughDotProducts() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
         try {
             Random rnd = new Random(13);
@@ -328,6 +331,7 @@ class Conv2dKernelsTest {
 
     @Test
     void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
         ConvF32.Tuning plainOperands = new ConvF32.Tuning(false, ConvF32.Tuning.TUNED.transposedDw(),
                 ConvF32.Tuning.TUNED.subBatchFloats());

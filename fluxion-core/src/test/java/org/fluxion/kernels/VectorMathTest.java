@@ -10,19 +10,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link VectorMath}'s float32 functions: the vector form equals the scalar form bit for bit (so loop tails,
- * vector bodies and the jit's interpreter agree), and the error against {@code Math} in double stays within
- * the documented bound, over a sweep of every 4099th float bit pattern (about a million values across the
+ * {@link ScalarMath}'s float32 functions and {@link VectorMath}'s vector forms: the vector form equals the
+ * scalar form bit for bit (so loop tails, vector bodies and the jit's interpreter agree), and the error against
+ * {@code Math} in double stays within the documented bound, over a sweep of every 4099th float bit pattern (about a million values across the
  * whole range, subnormals included) and the special values.
  */
 class VectorMathTest {
     enum Fn {
-        EXP(VectorMath::exp, VectorMath::exp, Math::exp, 1.0),
-        LOG(VectorMath::log, VectorMath::log, Math::log, 1.0),
-        TANH(VectorMath::tanh, VectorMath::tanh, Math::tanh, 1.5),
-        SIGMOID(VectorMath::sigmoid, VectorMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), 2.0),
-        SIN(VectorMath::sin, VectorMath::sin, Math::sin, 1.0),
-        COS(VectorMath::cos, VectorMath::cos, Math::cos, 1.0);
+        EXP(ScalarMath::exp, VectorMath::exp, Math::exp, 1.0),
+        LOG(ScalarMath::log, VectorMath::log, Math::log, 1.0),
+        TANH(ScalarMath::tanh, VectorMath::tanh, Math::tanh, 1.5),
+        SIGMOID(ScalarMath::sigmoid, VectorMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), 2.0),
+        SIN(ScalarMath::sin, VectorMath::sin, Math::sin, 1.0),
+        COS(ScalarMath::cos, VectorMath::cos, Math::cos, 1.0);
 
         final FloatOp scalar;
         final UnaryOperator<FloatVector> vector;

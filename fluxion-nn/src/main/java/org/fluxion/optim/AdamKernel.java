@@ -1,8 +1,7 @@
 package org.fluxion.optim;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.Parallel;
+import org.fluxion.kernels.Vectorization;
 
 /**
  * One fused Adam step over dense float32 arrays, in place: a single pass over parameter, gradient and
@@ -13,10 +12,10 @@ import org.fluxion.kernels.Parallel;
  *   p = p - step m / (sqrt(v) / sqrt(bias2) + eps),   step = lr / bias1
  * </pre>
  * with {@code bias_k = 1 - b_k^t}. The tensor form in {@link Adam} is the reference it is tested against.
+ * Whole vectors go through {@link AdamVectorLoop} when {@link Vectorization#ENABLED}; the rest, or everything
+ * without the Vector API, through the scalar loop here, which rounds as the lanes do.
  */
 final class AdamKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private AdamKernel() {
     }
 
@@ -29,20 +28,12 @@ final class AdamKernel {
         float c1 = (float) (1 - beta1);
         float c2 = (float) (1 - beta2);
         Parallel.forRange(n, 1 << 15, (s, e) -> {
-            int i = s;
-            for (int end = s + S.loopBound(e - s); i < end; i += S.length()) {
-                FloatVector gv = FloatVector.fromArray(S, g, go + i);
-                FloatVector mv = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gv.mul(c1));
-                FloatVector vv = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2));
-                mv.intoArray(m, mo + i);
-                vv.intoArray(v, vo + i);
-                FloatVector denom = vv.sqrt().mul(invSqrtBias2).add(eps);
-                FloatVector.fromArray(S, p, po + i).sub(mv.mul(step).div(denom)).intoArray(p, po + i);
-            }
+            int i = Vectorization.ENABLED ? AdamVectorLoop.step(p, po, g, go, m, mo, v, vo, s, e, b1, b2, c1, c2,
+                    eps, step, invSqrtBias2) : s;
             for (; i < e; i++) {
                 float gi = g[go + i];
                 float mi = b1 * m[mo + i] + c1 * gi;
-                float vi = b2 * v[vo + i] + c2 * gi * gi;
+                float vi = b2 * v[vo + i] + gi * gi * c2; // (g g) c2, as the vector lanes round it
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 p[po + i] -= step * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);

@@ -23,6 +23,8 @@ import java.lang.invoke.MethodType;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Instr;
 import org.fluxion.jit.codegen.ElementwiseProgram.Kind;
@@ -34,9 +36,10 @@ import org.fluxion.tensor.DType;
 /**
  * Generates, with {@code java.lang.classfile}, a hidden class implementing {@link TileKernel} for one
  * program: a single method whose loop over a tile's rows holds one vector loop, a straight line of
- * {@code invokestatic} calls of {@link VF} (float32) or {@link VD} (float64), one per live instruction, with
- * every value in a local; the row's last, partial vector runs the same line with its loads and store under a
- * mask. C2 inlines the helpers, so the values stay in registers: the line is emitted once (C2 stops inlining
+ * {@code invokestatic} calls of {@link VectorOps} and its element type's binding, {@link VF} (float32) or
+ * {@link VD} (float64), one per live instruction, with every value in a local (typed {@code Vector} or
+ * {@code VectorMask}: the helpers of both element types share one descriptor shape); the row's last, partial
+ * vector runs the same line with its loads and store under a mask. C2 inlines the helpers, so the values stay in registers: the line is emitted once (C2 stops inlining
  * past a node count, which two copies of a chain of exp/tanh/sigmoid reached), and calls after a large float32
  * function go through constant method handles, which C2 inlines later rather than refuse (see {@code call}).
  *
@@ -59,6 +62,8 @@ import org.fluxion.tensor.DType;
  */
 final class BytecodeGenerator {
     private static final ClassDesc CD_MASK = ClassDesc.of("jdk.incubator.vector.VectorMask");
+    private static final ClassDesc CD_VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc CD_OPS = ClassDesc.of(VectorOps.class.getName());
     private static final ClassDesc CD_TILE = ClassDesc.of(TileKernel.class.getName());
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_Object.arrayType(), CD_int.arrayType(),
             CD_Object, CD_int, CD_int, CD_int, CD_int, CD_int, CD_int, CD_double.arrayType(), CD_int);
@@ -72,8 +77,10 @@ final class BytecodeGenerator {
 
     private final ElementwiseProgram p;
     private final boolean f32;
-    private final ClassDesc helper;
-    private final ClassDesc vec;
+    /** The element type's binding class ({@link VF} or {@link VD}), and the names it declares. */
+    private final ClassDesc binding;
+    private final Set<String> bound;
+    private final ClassDesc vec = CD_VECTOR;
     private final ClassDesc elem;
     private final int lanes;
     private final List<Instr> code;
@@ -88,50 +95,59 @@ final class BytecodeGenerator {
     /** While emitting the body: a {@link #LARGE} function has been emitted, so calls go through handles. */
     private boolean pastLarge;
 
-    static {
-        requireVectorForms(VF.class);
-        requireVectorForms(VD.class);
-    }
+    private static final Set<String> F32_NAMES = requireVectorForms(VF.class);
+    private static final Set<String> F64_NAMES = requireVectorForms(VD.class);
 
     /**
-     * The startup check that every elementwise operation has its vector form in {@code helperClass}: a static
-     * method named after the constant in lower case, of one operand for a {@link UnaryOp} and two for a
-     * {@link BinaryOp}. Generated code calls them by name, so a missing one would otherwise surface only when
-     * a program first uses the operation.
+     * The startup check that every elementwise operation has its vector form in {@link VectorOps} or in
+     * {@code binding}: a static method named after the constant in lower case, of one operand for a
+     * {@link UnaryOp} and two for a {@link BinaryOp}; and that no name is declared in both (a call goes to the
+     * binding by name alone). Generated code calls them by name, so a missing one would otherwise surface only
+     * when a program first uses the operation. Returns the names {@code binding} declares.
      */
-    static void requireVectorForms(Class<?> helperClass) {
+    static Set<String> requireVectorForms(Class<?> binding) {
+        Set<String> bound = staticNames(binding, -1);
         List<String> missing = new java.util.ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
-            if (!declares(helperClass, name(op), 1)) {
+            if (!staticNames(binding, 1).contains(name(op)) && !staticNames(VectorOps.class, 1).contains(name(op))) {
                 missing.add(name(op) + "(v)");
             }
         }
         for (BinaryOp op : BinaryOp.values()) {
-            if (!declares(helperClass, name(op), 2)) {
+            if (!staticNames(binding, 2).contains(name(op)) && !staticNames(VectorOps.class, 2).contains(name(op))) {
                 missing.add(name(op) + "(a, b)");
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(helperClass.getSimpleName() + " lacks the vector form of " + missing
-                    + ": every UnaryOp and BinaryOp constant needs one for generated kernels");
+            throw new IllegalStateException(binding.getSimpleName() + " lacks the vector form of " + missing
+                    + ": every UnaryOp and BinaryOp constant needs one, in it or in VectorOps, for generated kernels");
         }
+        Set<String> both = new TreeSet<>(bound);
+        both.retainAll(staticNames(VectorOps.class, -1));
+        if (!both.isEmpty()) {
+            throw new IllegalStateException(binding.getSimpleName() + " and VectorOps both declare " + both
+                    + ": a generated call would not know which to take");
+        }
+        return bound;
     }
 
-    private static boolean declares(Class<?> c, String name, int arity) {
+    /** Names of the static methods {@code c} declares with {@code arity} parameters (any arity when negative). */
+    private static Set<String> staticNames(Class<?> c, int arity) {
+        Set<String> names = new TreeSet<>();
         for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-            if (m.getName().equals(name) && m.getParameterCount() == arity
-                    && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-                return true;
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) && !m.isSynthetic()
+                    && (arity < 0 || m.getParameterCount() == arity)) {
+                names.add(m.getName());
             }
         }
-        return false;
+        return names;
     }
 
     private BytecodeGenerator(ElementwiseProgram p) {
         this.p = p;
         this.f32 = p.dtype() == DType.FLOAT32;
-        this.helper = ClassDesc.of((f32 ? VF.class : VD.class).getName());
-        this.vec = ClassDesc.of(f32 ? "jdk.incubator.vector.FloatVector" : "jdk.incubator.vector.DoubleVector");
+        this.binding = ClassDesc.of((f32 ? VF.class : VD.class).getName());
+        this.bound = f32 ? F32_NAMES : F64_NAMES;
         this.elem = f32 ? CD_float : CD_double;
         this.lanes = f32 ? VF.L : VD.L;
         this.code = p.instructions();
@@ -197,7 +213,7 @@ final class BytecodeGenerator {
                 } else {
                     c.loadConstant(x.constant());
                 }
-                c.invokestatic(helper, "broadcast", MethodTypeDesc.of(vec, elem)).astore(value[k]);
+                invoke(c, "broadcast", MethodTypeDesc.of(vec, elem)).astore(value[k]);
             } else {
                 value[k] = c.allocateLocal(TypeKind.REFERENCE);
             }
@@ -212,7 +228,7 @@ final class BytecodeGenerator {
         accVec = c.allocateLocal(TypeKind.REFERENCE);
         String identity = red.sum() ? "sumIdentity" : "maxIdentity";
         if (red.all()) {
-            c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
+            invoke(c, identity, MethodTypeDesc.of(vec)).astore(accVec);
         }
 
         // Row loop.
@@ -236,7 +252,7 @@ final class BytecodeGenerator {
         if (red == Reduction.NONE) {
             c.iload(OUT_OFF).iload(o).iload(INNER).imul().iadd().istore(outRow);
         } else if (red.perRow()) {
-            c.invokestatic(helper, identity, MethodTypeDesc.of(vec)).astore(accVec);
+            invoke(c, identity, MethodTypeDesc.of(vec)).astore(accVec);
         }
 
         // Vector loop; the last, partial vector of a row runs the same body with tailMask set (null before).
@@ -246,7 +262,9 @@ final class BytecodeGenerator {
         c.labelBinding(vecHead);
         c.iload(i).iload(I1).if_icmpge(rowEnd);
         c.iload(i).iload(I1).loadConstant(lanes).isub().if_icmple(full);
-        c.iload(i).iload(I1).invokestatic(helper, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int)).astore(tailMask);
+        c.iload(i).iload(I1);
+        invoke(c, "tail", MethodTypeDesc.of(CD_MASK, CD_int, CD_int));
+        c.astore(tailMask);
         c.labelBinding(full);
         body(c);
         c.iinc(i, lanes);
@@ -255,7 +273,8 @@ final class BytecodeGenerator {
         c.labelBinding(rowEnd);
         if (red.perRow()) {
             c.aload(ACC).iload(ACC_OFF).iload(o).iload(O0).isub().iadd();
-            c.aload(accVec).invokestatic(helper, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
+            c.aload(accVec);
+            invoke(c, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
             c.dastore();
         }
         c.iinc(o, 1);
@@ -264,7 +283,8 @@ final class BytecodeGenerator {
         c.labelBinding(end);
         if (red.all()) {
             c.aload(ACC).iload(ACC_OFF);
-            c.aload(accVec).invokestatic(helper, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
+            c.aload(accVec);
+            invoke(c, red.sum() ? "sumLanes" : "maxLanes", MethodTypeDesc.of(CD_double, vec));
             c.dastore();
         }
         c.return_();
@@ -273,14 +293,15 @@ final class BytecodeGenerator {
     /** Stack: array, index → the element broadcast to a vector (or a mask of all lanes). */
     private void broadcastElement(CodeBuilder c, boolean mask) {
         if (mask) {
-            c.baload().invokestatic(helper, "broadcast", MethodTypeDesc.of(CD_MASK, CD_boolean));
+            c.baload();
+            invoke(c, "broadcast", MethodTypeDesc.of(CD_MASK, CD_boolean));
         } else {
             if (f32) {
                 c.faload();
             } else {
                 c.daload();
             }
-            c.invokestatic(helper, "broadcast", MethodTypeDesc.of(vec, elem));
+            invoke(c, "broadcast", MethodTypeDesc.of(vec, elem));
         }
     }
 
@@ -305,8 +326,8 @@ final class BytecodeGenerator {
                         c.aload(arr[j]).iload(x.access() == Access.FULL ? rowOff[j] : off[j]).iload(i).iadd();
                         ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
                         ClassDesc result = mask ? CD_MASK : vec;
-                        ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK)),
-                                () -> c.invokestatic(helper, "load", MethodTypeDesc.of(result, arrayType, CD_int)));
+                        ifTail(c, () -> invoke(c.aload(tailMask), "load", MethodTypeDesc.of(result, arrayType, CD_int, CD_MASK)),
+                                () -> invoke(c, "load", MethodTypeDesc.of(result, arrayType, CD_int)));
                         c.astore(value[k]);
                     }
                 }
@@ -352,12 +373,12 @@ final class BytecodeGenerator {
             ClassDesc v = mask ? CD_MASK : vec;
             ClassDesc arrayType = (mask ? CD_boolean : elem).arrayType();
             c.aload(value[r]).aload(outArr).iload(outRow).iload(i).iadd();
-            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK)),
+            ifTail(c, () -> invoke(c.aload(tailMask), "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int, CD_MASK)),
                     () -> call(c, "store", MethodTypeDesc.of(CD_void, v, arrayType, CD_int)));
         } else {
             String fold = red.sum() ? "sum" : "max";
             c.aload(accVec).aload(value[r]);
-            ifTail(c, () -> c.aload(tailMask).invokestatic(helper, fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK)),
+            ifTail(c, () -> invoke(c.aload(tailMask), fold, MethodTypeDesc.of(vec, vec, vec, CD_MASK)),
                     () -> call(c, fold, MethodTypeDesc.of(vec, vec, vec)));
             c.astore(accVec);
         }
@@ -372,7 +393,7 @@ final class BytecodeGenerator {
      */
     private void call(CodeBuilder c, String name, MethodTypeDesc t) {
         if (!pastLarge) {
-            c.invokestatic(helper, name, t);
+            invoke(c, name, t);
             return;
         }
         int[] slots = new int[t.parameterCount()];
@@ -380,11 +401,21 @@ final class BytecodeGenerator {
             slots[k] = c.allocateLocal(TypeKind.from(t.parameterType(k)));
             c.storeLocal(TypeKind.from(t.parameterType(k)), slots[k]);
         }
-        c.ldc(MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, helper, name, t));
+        c.ldc(MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, owner(name), name, t));
         for (int k = 0; k < slots.length; k++) {
             c.loadLocal(TypeKind.from(t.parameterType(k)), slots[k]);
         }
         c.invokevirtual(CD_MethodHandle, "invokeExact", t);
+    }
+
+    /** {@code invokestatic} of the helper {@code name}, with the arguments on the stack. */
+    private CodeBuilder invoke(CodeBuilder c, String name, MethodTypeDesc t) {
+        return c.invokestatic(owner(name), name, t);
+    }
+
+    /** The class declaring the helper {@code name}: the element type's binding, else {@link VectorOps}. */
+    private ClassDesc owner(String name) {
+        return bound.contains(name) ? binding : CD_OPS;
     }
 
     /** Emits {@code masked} when tailMask is set, else {@code whole}; both leave the same stack. */

@@ -5,6 +5,7 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.fluxion.kernels.Vectorization;
 
 /**
  * Compiles {@link ElementwiseProgram}s to {@link FusedKernel}s.
@@ -47,7 +48,10 @@ public final class FusionCompiler {
     private FusionCompiler() {
     }
 
-    /** The fused vector kernel of {@code p}, generated on first use and cached. */
+    /**
+     * The fused vector kernel of {@code p}, generated on first use and cached; without the Vector API
+     * ({@link Vectorization}), the {@link #interpreter} (correct, slower).
+     */
     public static FusedKernel compile(ElementwiseProgram p) {
         expungeCollected();
         FusedKernel[] kernel = new FusedKernel[1]; // strongly held until returned
@@ -56,7 +60,8 @@ public final class FusionCompiler {
             if (kernel[0] != null) {
                 return ref;
             }
-            kernel[0] = new TiledKernel(q, BytecodeGenerator.generate(q));
+            // Generated kernels are Vector API loops; without the module the reference interpreter runs.
+            kernel[0] = Vectorization.ENABLED ? new TiledKernel(q, BytecodeGenerator.generate(q)) : new Interpreter(q);
             return new KernelRef(q, kernel[0]);
         });
         return kernel[0];

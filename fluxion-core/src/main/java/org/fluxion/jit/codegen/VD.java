@@ -1,7 +1,7 @@
 package org.fluxion.jit.codegen;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -9,11 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.VectorMath;
 
 /**
- * The float64 vector operations that generated kernels call, one small static method per instruction so
- * that the bytecode generator only emits loads, stores and {@code invokestatic}; C2 inlines them all into
- * the kernel's loop. Operation methods are named after their {@link org.fluxion.ops.UnaryOp} /
- * {@link org.fluxion.ops.BinaryOp} constant in lower case and compute the eager float64 kernel's scalar
- * formula. Masks are {@code VectorMask<Double>} of the same species.
+ * The float64 binding of the generated kernels' vector operations, as {@link VF} is the float32 one: species,
+ * memory, broadcasts, identities, and the transcendental functions, here the eager float64 kernel's formula,
+ * {@link StrictMath} lane by lane (the same bits compiled or not).
  */
 final class VD {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -27,20 +25,20 @@ final class VD {
 
     // ---- memory ----
 
-    static DoubleVector load(double[] a, int off) {
+    static Vector<Double> load(double[] a, int off) {
         return DoubleVector.fromArray(S, a, off);
     }
 
-    static DoubleVector load(double[] a, int off, VectorMask<Double> m) {
+    static Vector<Double> load(double[] a, int off, VectorMask<Double> m) {
         return DoubleVector.fromArray(S, a, off, m);
     }
 
-    static void store(DoubleVector v, double[] a, int off) {
-        v.intoArray(a, off);
+    static void store(Vector<Double> v, double[] a, int off) {
+        ((DoubleVector) v).intoArray(a, off);
     }
 
-    static void store(DoubleVector v, double[] a, int off, VectorMask<Double> m) {
-        v.intoArray(a, off, m);
+    static void store(Vector<Double> v, double[] a, int off, VectorMask<Double> m) {
+        ((DoubleVector) v).intoArray(a, off, m);
     }
 
     static VectorMask<Double> load(boolean[] a, int off) {
@@ -48,12 +46,7 @@ final class VD {
     }
 
     static VectorMask<Double> load(boolean[] a, int off, VectorMask<Double> m) {
-        if (B != null) {
-            return ByteVector.fromBooleanArray(B, a, off, m.cast(B)).compare(VectorOperators.NE, 0).cast(S);
-        }
-        boolean[] t = new boolean[L];
-        for (int k = 0; k < L; k++) t[k] = m.laneIsSet(k) && a[off + k];
-        return VectorMask.fromArray(S, t, 0);
+        return VectorOps.loadMask(S, B, a, off, m);
     }
 
     static void store(VectorMask<Double> v, boolean[] a, int off) {
@@ -61,13 +54,7 @@ final class VD {
     }
 
     static void store(VectorMask<Double> v, boolean[] a, int off, VectorMask<Double> m) {
-        if (B != null) {
-            ((ByteVector) v.cast(B).toVector()).intoBooleanArray(a, off, m.cast(B));
-            return;
-        }
-        for (int k = 0; k < L; k++) {
-            if (m.laneIsSet(k)) a[off + k] = v.laneIsSet(k);
-        }
+        VectorOps.storeMask(B, v, a, off, m);
     }
 
     /** Lanes {@code i + k < end}. */
@@ -75,7 +62,9 @@ final class VD {
         return S.indexInRange(i, end);
     }
 
-    static DoubleVector broadcast(double v) {
+    // ---- constants ----
+
+    static Vector<Double> broadcast(double v) {
         return DoubleVector.broadcast(S, v);
     }
 
@@ -83,205 +72,60 @@ final class VD {
         return S.maskAll(v);
     }
 
-    // ---- unary ----
-
-    static DoubleVector neg(DoubleVector x) {
-        return x.neg();
+    static Vector<Double> tofloat(VectorMask<Double> m) {
+        return DoubleVector.zero(S).blend(1, m);
     }
 
-    static DoubleVector abs(DoubleVector x) {
-        return x.abs();
+    static Vector<Double> sumIdentity() {
+        return DoubleVector.zero(S);
     }
 
-    /** Math.signum: ±1, and x itself for ±0 and NaN. */
-    static DoubleVector sign(DoubleVector x) {
-        return x.blend(1, x.compare(VectorOperators.GT, 0)).blend(-1, x.compare(VectorOperators.LT, 0));
+    static Vector<Double> maxIdentity() {
+        return DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
     }
 
-    static DoubleVector exp(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::exp);
+    // ---- transcendental functions: StrictMath lane by lane ----
+
+    static Vector<Double> exp(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::exp);
     }
 
-    static DoubleVector log(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::log);
+    static Vector<Double> log(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::log);
     }
 
-    static DoubleVector log1p(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::log1p);
+    static Vector<Double> log1p(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::log1p);
     }
 
-    static DoubleVector expm1(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::expm1);
+    static Vector<Double> expm1(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::expm1);
     }
 
-    static DoubleVector sqrt(DoubleVector x) {
-        return x.sqrt();
+    static Vector<Double> sin(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::sin);
     }
 
-    static DoubleVector rsqrt(DoubleVector x) {
-        return DoubleVector.broadcast(S, 1).div(x.sqrt());
+    static Vector<Double> cos(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::cos);
     }
 
-    static DoubleVector sin(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::sin);
+    static Vector<Double> tan(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::tan);
     }
 
-    static DoubleVector cos(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::cos);
-    }
-
-    static DoubleVector tan(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::tan);
-    }
-
-    static DoubleVector tanh(DoubleVector x) {
-        return VectorMath.lanewise(x, StrictMath::tanh);
+    static Vector<Double> tanh(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, StrictMath::tanh);
     }
 
     /** The eager float64 formula: {@code z = e^-|x|}, {@code 1 / (1 + z)} for x >= 0, {@code z / (1 + z)} below. */
-    static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector z = VectorMath.lanewise(x.abs().neg(), StrictMath::exp);
+    static Vector<Double> sigmoid(Vector<Double> x) {
+        DoubleVector z = VectorMath.lanewise(((DoubleVector) x).abs().neg(), StrictMath::exp);
         DoubleVector d = z.add(1);
         return z.div(d).blend(DoubleVector.broadcast(S, 1).div(d), x.compare(VectorOperators.GE, 0));
     }
 
-    /** max(x, 0) with NaN kept. */
-    static DoubleVector relu(DoubleVector x) {
-        return x.max(0);
-    }
-
-    static VectorMask<Double> is_nan(DoubleVector x) {
-        return x.test(VectorOperators.IS_NAN);
-    }
-
-    static VectorMask<Double> is_finite(DoubleVector x) {
-        return x.test(VectorOperators.IS_FINITE);
-    }
-
-    static VectorMask<Double> logical_not(VectorMask<Double> x) {
-        return x.not();
-    }
-
-    static VectorMask<Double> logical_not(DoubleVector x) {
-        return x.compare(VectorOperators.EQ, 0);
-    }
-
-    /** A float operand of a logical operation: true where non-zero (NaN included). */
-    static VectorMask<Double> nonzero(DoubleVector x) {
-        return x.compare(VectorOperators.NE, 0);
-    }
-
-    // ---- binary ----
-
-    static DoubleVector add(DoubleVector a, DoubleVector b) {
-        return a.add(b);
-    }
-
-    static DoubleVector sub(DoubleVector a, DoubleVector b) {
-        return a.sub(b);
-    }
-
-    static DoubleVector mul(DoubleVector a, DoubleVector b) {
-        return a.mul(b);
-    }
-
-    static DoubleVector div(DoubleVector a, DoubleVector b) {
-        return a.div(b);
-    }
-
-    static DoubleVector pow(DoubleVector a, DoubleVector b) {
-        return VectorMath.lanewise(a, b, StrictMath::pow);
-    }
-
-    static DoubleVector maximum(DoubleVector a, DoubleVector b) {
-        return a.max(b);
-    }
-
-    static DoubleVector minimum(DoubleVector a, DoubleVector b) {
-        return a.min(b);
-    }
-
-    static VectorMask<Double> eq(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.EQ, b);
-    }
-
-    static VectorMask<Double> ne(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.NE, b);
-    }
-
-    static VectorMask<Double> lt(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.LT, b);
-    }
-
-    static VectorMask<Double> le(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.LE, b);
-    }
-
-    static VectorMask<Double> gt(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.GT, b);
-    }
-
-    static VectorMask<Double> ge(DoubleVector a, DoubleVector b) {
-        return a.compare(VectorOperators.GE, b);
-    }
-
-    static VectorMask<Double> logical_and(VectorMask<Double> a, VectorMask<Double> b) {
-        return a.and(b);
-    }
-
-    static VectorMask<Double> logical_or(VectorMask<Double> a, VectorMask<Double> b) {
-        return a.or(b);
-    }
-
-    // ---- masks ----
-
-    static DoubleVector where(VectorMask<Double> m, DoubleVector a, DoubleVector b) {
-        return b.blend(a, m);
-    }
-
-    static DoubleVector tofloat(VectorMask<Double> m) {
-        return DoubleVector.zero(S).blend(1, m);
-    }
-
-    // ---- reductions ----
-
-    static DoubleVector sumIdentity() {
-        return DoubleVector.zero(S);
-    }
-
-    static DoubleVector maxIdentity() {
-        return DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
-    }
-
-    static DoubleVector sum(DoubleVector acc, DoubleVector v) {
-        return acc.add(v);
-    }
-
-    static DoubleVector sum(DoubleVector acc, DoubleVector v, VectorMask<Double> m) {
-        return acc.add(v, m);
-    }
-
-    static DoubleVector max(DoubleVector acc, DoubleVector v) {
-        return acc.max(v);
-    }
-
-    static DoubleVector max(DoubleVector acc, DoubleVector v, VectorMask<Double> m) {
-        return acc.lanewise(VectorOperators.MAX, v, m);
-    }
-
-    /**
-     * The lanes summed in lane order, in double: {@code reduceLanes(ADD)} leaves the order unspecified, and
-     * its intrinsic and its Java fallback do differ, so a result would change when C2 compiles the kernel.
-     */
-    static double sumLanes(DoubleVector acc) {
-        double s = 0;
-        for (double x : acc.toArray()) {
-            s += x;
-        }
-        return s;
-    }
-
-    static double maxLanes(DoubleVector acc) {
-        return acc.reduceLanes(VectorOperators.MAX);
+    static Vector<Double> pow(Vector<Double> a, Vector<Double> b) {
+        return VectorMath.lanewise((DoubleVector) a, (DoubleVector) b, StrictMath::pow);
     }
 }

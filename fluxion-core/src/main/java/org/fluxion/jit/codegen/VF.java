@@ -1,21 +1,21 @@
 package org.fluxion.jit.codegen;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.fluxion.kernels.ScalarMath;
 import org.fluxion.kernels.VectorLoops;
 import org.fluxion.kernels.VectorMath;
 
 /**
- * The float32 vector operations that generated kernels call, one small static method per instruction so
- * that the bytecode generator only emits loads, stores and {@code invokestatic}; C2 inlines them all into
- * the kernel's loop. Operation methods are named after their {@link org.fluxion.ops.UnaryOp} /
- * {@link org.fluxion.ops.BinaryOp} constant in lower case and compute what the eager float32 kernel
- * computes, bit for bit: transcendental functions are {@link VectorMath}'s, never the Vector API's
- * lanewise EXP/LOG/SIN/..., whose bits change when C2 compiles the kernel. Masks are {@code VectorMask<Float>} of the same species.
+ * The float32 binding of the generated kernels' vector operations: what {@link VectorOps} cannot say without the
+ * element type, namely the species, loads and stores of {@code float[]} and {@code boolean[]}, broadcasts,
+ * identities, and the transcendental functions. These are {@link VectorMath}'s, the same sequence of operations
+ * as the eager float32 kernels (bit for bit), never the Vector API's lanewise EXP/LOG/SIN/..., whose bits change
+ * when C2 compiles the kernel. Vectors travel as {@code Vector<Float>} (a {@code FloatVector}) and masks as
+ * {@code VectorMask<Float>}, as in {@link VectorOps}, so that every helper has one descriptor shape.
  */
 final class VF {
     static final VectorSpecies<Float> S = VectorLoops.F;
@@ -29,20 +29,20 @@ final class VF {
 
     // ---- memory ----
 
-    static FloatVector load(float[] a, int off) {
+    static Vector<Float> load(float[] a, int off) {
         return FloatVector.fromArray(S, a, off);
     }
 
-    static FloatVector load(float[] a, int off, VectorMask<Float> m) {
+    static Vector<Float> load(float[] a, int off, VectorMask<Float> m) {
         return FloatVector.fromArray(S, a, off, m);
     }
 
-    static void store(FloatVector v, float[] a, int off) {
-        v.intoArray(a, off);
+    static void store(Vector<Float> v, float[] a, int off) {
+        ((FloatVector) v).intoArray(a, off);
     }
 
-    static void store(FloatVector v, float[] a, int off, VectorMask<Float> m) {
-        v.intoArray(a, off, m);
+    static void store(Vector<Float> v, float[] a, int off, VectorMask<Float> m) {
+        ((FloatVector) v).intoArray(a, off, m);
     }
 
     static VectorMask<Float> load(boolean[] a, int off) {
@@ -50,12 +50,7 @@ final class VF {
     }
 
     static VectorMask<Float> load(boolean[] a, int off, VectorMask<Float> m) {
-        if (B != null) {
-            return ByteVector.fromBooleanArray(B, a, off, m.cast(B)).compare(VectorOperators.NE, 0).cast(S);
-        }
-        boolean[] t = new boolean[L];
-        for (int k = 0; k < L; k++) t[k] = m.laneIsSet(k) && a[off + k];
-        return VectorMask.fromArray(S, t, 0);
+        return VectorOps.loadMask(S, B, a, off, m);
     }
 
     static void store(VectorMask<Float> v, boolean[] a, int off) {
@@ -63,13 +58,7 @@ final class VF {
     }
 
     static void store(VectorMask<Float> v, boolean[] a, int off, VectorMask<Float> m) {
-        if (B != null) {
-            ((ByteVector) v.cast(B).toVector()).intoBooleanArray(a, off, m.cast(B));
-            return;
-        }
-        for (int k = 0; k < L; k++) {
-            if (m.laneIsSet(k)) a[off + k] = v.laneIsSet(k);
-        }
+        VectorOps.storeMask(B, v, a, off, m);
     }
 
     /** Lanes {@code i + k < end}. */
@@ -77,7 +66,9 @@ final class VF {
         return S.indexInRange(i, end);
     }
 
-    static FloatVector broadcast(float v) {
+    // ---- constants ----
+
+    static Vector<Float> broadcast(float v) {
         return FloatVector.broadcast(S, v);
     }
 
@@ -85,202 +76,57 @@ final class VF {
         return S.maskAll(v);
     }
 
-    // ---- unary ----
-
-    static FloatVector neg(FloatVector x) {
-        return x.neg();
-    }
-
-    static FloatVector abs(FloatVector x) {
-        return x.abs();
-    }
-
-    /** Math.signum: ±1, and x itself for ±0 and NaN. */
-    static FloatVector sign(FloatVector x) {
-        return x.blend(1, x.compare(VectorOperators.GT, 0)).blend(-1, x.compare(VectorOperators.LT, 0));
-    }
-
-    static FloatVector exp(FloatVector x) {
-        return VectorMath.exp(x);
-    }
-
-    static FloatVector log(FloatVector x) {
-        return VectorMath.log(x);
-    }
-
-    static FloatVector log1p(FloatVector x) {
-        return VectorMath.lanewise(x, v -> VectorMath.log1p((float) v));
-    }
-
-    static FloatVector expm1(FloatVector x) {
-        return VectorMath.lanewise(x, v -> VectorMath.expm1((float) v));
-    }
-
-    static FloatVector sqrt(FloatVector x) {
-        return x.sqrt();
-    }
-
-    static FloatVector rsqrt(FloatVector x) {
-        return FloatVector.broadcast(S, 1).div(x.sqrt());
-    }
-
-    static FloatVector sin(FloatVector x) {
-        return VectorMath.sin(x);
-    }
-
-    static FloatVector cos(FloatVector x) {
-        return VectorMath.cos(x);
-    }
-
-    static FloatVector tan(FloatVector x) {
-        return VectorMath.lanewise(x, v -> VectorMath.tan((float) v));
-    }
-
-    static FloatVector tanh(FloatVector x) {
-        return VectorMath.tanh(x);
-    }
-
-    static FloatVector sigmoid(FloatVector x) {
-        return VectorMath.sigmoid(x);
-    }
-
-    /** max(x, 0) with NaN kept. */
-    static FloatVector relu(FloatVector x) {
-        return x.max(0);
-    }
-
-    static VectorMask<Float> is_nan(FloatVector x) {
-        return x.test(VectorOperators.IS_NAN);
-    }
-
-    static VectorMask<Float> is_finite(FloatVector x) {
-        return x.test(VectorOperators.IS_FINITE);
-    }
-
-    static VectorMask<Float> logical_not(VectorMask<Float> x) {
-        return x.not();
-    }
-
-    static VectorMask<Float> logical_not(FloatVector x) {
-        return x.compare(VectorOperators.EQ, 0);
-    }
-
-    /** A float operand of a logical operation: true where non-zero (NaN included). */
-    static VectorMask<Float> nonzero(FloatVector x) {
-        return x.compare(VectorOperators.NE, 0);
-    }
-
-    // ---- binary ----
-
-    static FloatVector add(FloatVector a, FloatVector b) {
-        return a.add(b);
-    }
-
-    static FloatVector sub(FloatVector a, FloatVector b) {
-        return a.sub(b);
-    }
-
-    static FloatVector mul(FloatVector a, FloatVector b) {
-        return a.mul(b);
-    }
-
-    static FloatVector div(FloatVector a, FloatVector b) {
-        return a.div(b);
-    }
-
-    static FloatVector pow(FloatVector a, FloatVector b) {
-        return VectorMath.lanewise(a, b, (u, v) -> VectorMath.pow((float) u, (float) v));
-    }
-
-    static FloatVector maximum(FloatVector a, FloatVector b) {
-        return a.max(b);
-    }
-
-    static FloatVector minimum(FloatVector a, FloatVector b) {
-        return a.min(b);
-    }
-
-    static VectorMask<Float> eq(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.EQ, b);
-    }
-
-    static VectorMask<Float> ne(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.NE, b);
-    }
-
-    static VectorMask<Float> lt(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.LT, b);
-    }
-
-    static VectorMask<Float> le(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.LE, b);
-    }
-
-    static VectorMask<Float> gt(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.GT, b);
-    }
-
-    static VectorMask<Float> ge(FloatVector a, FloatVector b) {
-        return a.compare(VectorOperators.GE, b);
-    }
-
-    static VectorMask<Float> logical_and(VectorMask<Float> a, VectorMask<Float> b) {
-        return a.and(b);
-    }
-
-    static VectorMask<Float> logical_or(VectorMask<Float> a, VectorMask<Float> b) {
-        return a.or(b);
-    }
-
-    // ---- masks ----
-
-    static FloatVector where(VectorMask<Float> m, FloatVector a, FloatVector b) {
-        return b.blend(a, m);
-    }
-
-    static FloatVector tofloat(VectorMask<Float> m) {
+    static Vector<Float> tofloat(VectorMask<Float> m) {
         return FloatVector.zero(S).blend(1, m);
     }
 
-    // ---- reductions ----
-
-    static FloatVector sumIdentity() {
+    static Vector<Float> sumIdentity() {
         return FloatVector.zero(S);
     }
 
-    static FloatVector maxIdentity() {
+    static Vector<Float> maxIdentity() {
         return FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     }
 
-    static FloatVector sum(FloatVector acc, FloatVector v) {
-        return acc.add(v);
+    // ---- transcendental functions: VectorMath's float32 forms ----
+
+    static Vector<Float> exp(Vector<Float> x) {
+        return VectorMath.exp((FloatVector) x);
     }
 
-    static FloatVector sum(FloatVector acc, FloatVector v, VectorMask<Float> m) {
-        return acc.add(v, m);
+    static Vector<Float> log(Vector<Float> x) {
+        return VectorMath.log((FloatVector) x);
     }
 
-    static FloatVector max(FloatVector acc, FloatVector v) {
-        return acc.max(v);
+    static Vector<Float> log1p(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.log1p((float) v));
     }
 
-    static FloatVector max(FloatVector acc, FloatVector v, VectorMask<Float> m) {
-        return acc.lanewise(VectorOperators.MAX, v, m);
+    static Vector<Float> expm1(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.expm1((float) v));
     }
 
-    /**
-     * The lanes summed in lane order, in double: {@code reduceLanes(ADD)} leaves the order unspecified, and
-     * its intrinsic and its Java fallback do differ, so a result would change when C2 compiles the kernel.
-     */
-    static double sumLanes(FloatVector acc) {
-        double s = 0;
-        for (float x : acc.toArray()) {
-            s += x;
-        }
-        return s;
+    static Vector<Float> sin(Vector<Float> x) {
+        return VectorMath.sin((FloatVector) x);
     }
 
-    static double maxLanes(FloatVector acc) {
-        return acc.reduceLanes(VectorOperators.MAX);
+    static Vector<Float> cos(Vector<Float> x) {
+        return VectorMath.cos((FloatVector) x);
+    }
+
+    static Vector<Float> tan(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.tan((float) v));
+    }
+
+    static Vector<Float> tanh(Vector<Float> x) {
+        return VectorMath.tanh((FloatVector) x);
+    }
+
+    static Vector<Float> sigmoid(Vector<Float> x) {
+        return VectorMath.sigmoid((FloatVector) x);
+    }
+
+    static Vector<Float> pow(Vector<Float> a, Vector<Float> b) {
+        return VectorMath.lanewise((FloatVector) a, (FloatVector) b, (u, v) -> ScalarMath.pow((float) u, (float) v));
     }
 }

@@ -100,7 +100,7 @@ final class ComposedKernel implements TileKernel {
             };
             case SIGMOID -> (buf, ins, offs, inner, o, i, n) -> {
                 float[] x = buf[a], y = buf[k];
-                for (int e = 0; e < n; e += L) VF.sigmoid(FloatVector.fromArray(VF.S, x, e)).intoArray(y, e);
+                for (int e = 0; e < n; e += L) ((FloatVector) VF.sigmoid(FloatVector.fromArray(VF.S, x, e))).intoArray(y, e);
             };
             default -> throw new UnsupportedOperationException("composed kernel: " + op);
         };
