@@ -43,6 +43,7 @@ public final class TrainStep<M extends Layer> {
     private final Jitted<Input<M>, Result<M>> compiled;
     private final Jitted<Input<M>, Tensor> predict;
     private volatile String eagerReason;
+    private long compileNanos;
 
     /**
      * A step of {@code optimizer} on {@code loss(output, labels)}; compiled when {@code compile}.
@@ -65,7 +66,12 @@ public final class TrainStep<M extends Layer> {
         Input<M> in = new Input<>(state, features, labels);
         if (eagerReason == null) {
             try {
-                return compiled.apply(in);
+                int traces = compiled.traceCount();
+                Result<M> r = compiled.apply(in);
+                if (compiled.traceCount() != traces) {
+                    compileNanos += compiled.lastTraceNanos() + compiled.lastCompileNanos();
+                }
+                return r;
             } catch (RuntimeException e) {
                 Result<M> r = eager(in); // a mistake in the model fails here too, with its own message
                 eagerReason = describe(e);
@@ -99,6 +105,11 @@ public final class TrainStep<M extends Layer> {
     /** Why steps run eagerly, or null while they run compiled. */
     public String eagerReason() {
         return eagerReason;
+    }
+
+    /** Time spent tracing and compiling the step so far (every batch shape), in nanoseconds. */
+    public long compileNanos() {
+        return compileNanos;
     }
 
     /** The compiled step, for inspection (its graph, profile, trace and compile times). */

@@ -97,6 +97,11 @@ public final class Trainer {
         return engine instanceof CompiledEngine<?> c && c.trainStep().isCompiled();
     }
 
+    /** The training step when training runs through one ({@link #isCompiled} or its eager fallback), else null. */
+    public TrainStep<?> trainStep() {
+        return engine instanceof CompiledEngine<?> c ? c.trainStep() : null;
+    }
+
     /**
      * The model as data after the steps run so far (with its running statistics), for a trainer of layers as
      * data or a module trained through the compiled step; null before {@link #fit} or when training eagerly.

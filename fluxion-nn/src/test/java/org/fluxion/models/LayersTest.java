@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.jit.Jit;
+import org.fluxion.testing.TreeGradCheck;
 import org.fluxion.jit.Jitted;
 import org.fluxion.ops.Conv2dOptions;
 import org.fluxion.tensor.DType;

@@ -1,4 +1,4 @@
-package org.fluxion.models;
+package org.fluxion.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,7 +16,7 @@ import org.fluxion.tensor.Tensor;
  * forward mode ({@code jvp} in direction v) and second order ({@code <hvp(v), w>} against the finite difference
  * of {@code <grad, w>} along v).
  */
-final class TreeGradCheck {
+public final class TreeGradCheck {
     private static final double EPS = 1e-6;
     private static final int DIRECTIONS = 2;
 
@@ -24,7 +24,7 @@ final class TreeGradCheck {
     }
 
     /** {@code f} at {@code at}: first order, and second order when {@code secondOrder}. */
-    static <T> void check(String name, Function<T, Tensor> f, T at, double tol, boolean secondOrder) {
+    public static <T> void check(String name, Function<T, Tensor> f, T at, double tol, boolean secondOrder) {
         for (Tensor t : Tree.leaves(at)) {
             assertEquals(DType.FLOAT64, t.dtype(), name + ": check in float64");
         }
@@ -46,7 +46,7 @@ final class TreeGradCheck {
         }
     }
 
-    static <T> T randomLike(T tree, Random rng) {
+    public static <T> T randomLike(T tree, Random rng) {
         return Tree.map(tree, t -> {
             double[] d = new double[t.size()];
             for (int i = 0; i < d.length; i++) {
@@ -60,7 +60,7 @@ final class TreeGradCheck {
         return Tree.map(at, v, (a, b) -> a.add(b.mul(eps)));
     }
 
-    static double dot(Object a, Object b) {
+    public static double dot(Object a, Object b) {
         List<Tensor> x = Tree.leaves(a);
         List<Tensor> y = Tree.leaves(b);
         double s = 0;
