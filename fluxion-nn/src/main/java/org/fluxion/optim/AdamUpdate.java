@@ -3,10 +3,12 @@ package org.fluxion.optim;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.jit.exec.IntoBuffers;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.ops.Batching;
 import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -22,9 +24,11 @@ import org.fluxion.tensor.TensorType;
  * in the order {@code u, m', v'}. {@link #composite} is the same formula in tensor operations: it defines the
  * derivative rules (the VJP and JVP of the composite, so the primitive differentiates to any order) and is what
  * the kernel is tested against. Batched by a loop over examples (an optimizer is rarely vmapped; the loop is
- * exact).
+ * exact). In a compiled plan the outputs may be written over the gradient and moments they are computed from
+ * (element {@code i} of each output reads only element {@code i} of each input), so with a donated state the
+ * moments are updated in place.
  */
-record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput {
+record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput, IntoBuffers {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     /** The formula in tensor operations: {@code u, m', v'} from {@code g, m, v, t}. */
@@ -59,13 +63,24 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     @Override
     public Tensor[] computeAll(TensorType[] out, Tensor... in) {
+        return computeInto(new Storage[3], in);
+    }
+
+    @Override
+    public boolean mayWriteOver(int output, int input) {
+        return input < 3;
+    }
+
+    @Override
+    public Tensor[] computeInto(Storage[] buffers, Tensor[] in) {
+        TensorType type = in[0].type();
         Tensor g = in[0].contiguous();
         Tensor m = in[1].contiguous();
         Tensor v = in[2].contiguous();
         double t = in[3].item();
-        Tensor u = Tensor.empty(out[0].shape(), out[0].dtype());
-        Tensor m2 = Tensor.empty(out[0].shape(), out[0].dtype());
-        Tensor v2 = Tensor.empty(out[0].shape(), out[0].dtype());
+        Tensor u = output(buffers[0], type);
+        Tensor m2 = output(buffers[1], type);
+        Tensor v2 = output(buffers[2], type);
         double invBias1 = 1 / (1 - Math.pow(b1, t));
         double invSqrtBias2 = 1 / Math.sqrt(1 - Math.pow(b2, t));
         if (g.dtype() == DType.FLOAT32) {
@@ -74,6 +89,10 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
             float64(g, m, v, u, m2, v2, invBias1, invSqrtBias2);
         }
         return new Tensor[] {u, m2, v2};
+    }
+
+    private static Tensor output(Storage buffer, TensorType type) {
+        return buffer == null ? Tensor.empty(type.shape(), type.dtype()) : Tensor.wrap(buffer, type.shape());
     }
 
     private void float32(Tensor g, Tensor m, Tensor v, Tensor u, Tensor m2, Tensor v2, float invBias1,

@@ -2,6 +2,7 @@ package org.fluxion.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fluxion.autodiff.Tree;
 import org.fluxion.data.Batch;
 import org.fluxion.models.Layer;
 import org.fluxion.models.Layers;
@@ -33,7 +34,8 @@ final class CompiledEngine<M extends Layer> implements Engine {
     CompiledEngine(TrainStep<M> trainStep, TrainState<M> state, Module module, Optimizer optimizer,
                    LearningRateSchedule schedule) {
         this.trainStep = trainStep;
-        this.state = state;
+        // the steps consume their state (donation): the engine owns copies, not the user's tensors
+        this.state = owned(state);
         this.module = module;
         this.optimizer = optimizer;
         this.names = module == null ? null : new ArrayList<>(module.parameters().keySet());
@@ -62,7 +64,8 @@ final class CompiledEngine<M extends Layer> implements Engine {
     public void sync() {
         if (module != null) {
             Layers.copyInto(state.model(), module);
-            optimizer.loadFunctionalState(names, find(state.optimizerState()));
+            // copies: the next step overwrites the state it is given
+            optimizer.loadFunctionalState(names, Tree.map(find(state.optimizerState()), Tensor::copy));
         }
     }
 
@@ -74,7 +77,7 @@ final class CompiledEngine<M extends Layer> implements Engine {
     void reload() {
         if (module != null) {
             Object opt = withOptimizerState(state.optimizerState(), optimizer.functionalState(module.parameters()));
-            state = new TrainState<>((M) Layers.of(module), opt, state.key());
+            state = owned(new TrainState<>((M) Layers.of(module), opt, state.key()));
         }
     }
 
@@ -86,6 +89,10 @@ final class CompiledEngine<M extends Layer> implements Engine {
             return l.stream().map(e -> withOptimizerState(e, replacement)).toList();
         }
         return s;
+    }
+
+    private static <T> T owned(T state) {
+        return Tree.map(state, Tensor::copy);
     }
 
     TrainState<M> state() {

@@ -21,6 +21,10 @@ import org.fluxion.tensor.Tensor;
  * backward and update), or eagerly when the model's code cannot be traced: the first failure to trace is
  * reported once on stderr, with its reason, and every later step runs eagerly.
  *
+ * <p><b>The state is consumed.</b> A compiled step writes the new parameters and optimizer state into the
+ * storages of the old ones (donation, as {@code jax.jit(..., donate_argnums)}): after {@code apply(state, ...)},
+ * use the returned state; the tensors of {@code state} hold arbitrary values.
+ *
  * @param <M> the model's type
  */
 public final class TrainStep<M extends Layer> {
@@ -51,7 +55,8 @@ public final class TrainStep<M extends Layer> {
     public TrainStep(GradientTransformation optimizer, BiFunction<Tensor, Tensor, Tensor> loss, boolean compile) {
         this.optimizer = optimizer;
         this.loss = loss;
-        this.compiled = Jit.jit(this::eager, 8);
+        // the state is donated: parameters and optimizer moments are updated where they are
+        this.compiled = Jit.jit(this::eager, 8).donating(Input::state);
         this.predict = Jit.jit(in -> in.state().model().apply(in.features(), Context.inference()).output(), 8);
         this.eagerReason = compile ? null : "compilation was turned off";
     }

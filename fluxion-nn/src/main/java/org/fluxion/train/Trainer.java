@@ -107,7 +107,8 @@ public final class Trainer {
      * data or a module trained through the compiled step; null before {@link #fit} or when training eagerly.
      */
     public Layer trainedModel() {
-        return engine instanceof CompiledEngine<?> c ? c.state().model() : null;
+        // a copy: the next step of a later fit consumes the engine's own state
+        return engine instanceof CompiledEngine<?> c ? org.fluxion.autodiff.Tree.map(c.state().model(), Tensor::copy) : null;
     }
 
     /** Clips the gradients to this global L2 norm before each step (seed 000 uses 5.0). */
