@@ -35,12 +35,18 @@ public final class EpochBench implements Benchmark {
     private final String description;
     private final String pythonWorkload;
     private final Supplier<Module> model;
+    private final int batch;
 
     private EpochBench(String name, String description, String pythonWorkload, Supplier<Module> model) {
+        this(name, description, pythonWorkload, model, 64);
+    }
+
+    private EpochBench(String name, String description, String pythonWorkload, Supplier<Module> model, int batch) {
         this.name = name;
         this.description = description;
         this.pythonWorkload = pythonWorkload;
         this.model = model;
+        this.batch = batch;
     }
 
     /** The MLP 784-128-10 with ReLU. */
@@ -64,6 +70,20 @@ public final class EpochBench implements Benchmark {
                 });
     }
 
+    /**
+     * The Flux model zoo's conv net (seed 004): conv 2x2·16, ReLU, max pool, conv 2x2·8, ReLU, max pool, dense
+     * 288->10; batch 1000.
+     */
+    public static EpochBench lenet() {
+        return new EpochBench("lenet-epoch", "Fashion-MNIST Flux conv net (conv2x2*16-pool-conv2x2*8-pool-288-10, batch 1000) vs PyTorch",
+                "lenet_epoch", () -> {
+                    var rng = new SplittableRandom(0);
+                    return new Sequential(new Reshape(1, 28, 28), new Conv2d(1, 16, 2, 1, 0, rng), Activation.relu(),
+                            new MaxPool2d(2), new Conv2d(16, 8, 2, 1, 0, rng), Activation.relu(), new MaxPool2d(2),
+                            new Flatten(), new Linear(288, 10, rng));
+                }, 1000);
+    }
+
     @Override
     public String name() {
         return name;
@@ -76,7 +96,7 @@ public final class EpochBench implements Benchmark {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        String config = "b64-t" + THREADS;
+        String config = "b" + batch + "-t" + THREADS;
         Optional<TensorDataset> data = FashionMnist.loadTrain(null);
         if (data.isEmpty()) {
             out.println(BenchLine.unavailable(name, config, "unavailable",
@@ -91,12 +111,12 @@ public final class EpochBench implements Benchmark {
         var train = data.get();
         int[] epoch = {0};
         Runnable fluxion = () -> {
-            try (DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(epoch[0]++).build()) {
+            try (DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(epoch[0]++).build()) {
                 trainer.fit(loader, null, 1);
             }
         };
         Runnable eager = () -> {
-            try (DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(epoch[0]++).build()) {
+            try (DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(epoch[0]++).build()) {
                 eagerTrainer.fit(loader, null, 1);
             }
         };
