@@ -82,12 +82,14 @@ public final class Trainer {
 
     /** Compiles the training step (default true); false runs the eager loop. */
     public Trainer compile(boolean compile) {
+        reconfigured("compile");
         this.compile = compile;
         return this;
     }
 
     /** The seed of the random key of the compiled step (dropout masks); default 0. */
     public Trainer seed(long seed) {
+        reconfigured("seed");
         this.seed = seed;
         return this;
     }
@@ -111,23 +113,38 @@ public final class Trainer {
         return engine instanceof CompiledEngine<?> c ? org.fluxion.autodiff.Tree.map(c.state().model(), Tensor::copy) : null;
     }
 
+    /**
+     * A setting changed: a module's engine is built again at the next fit (from the module and optimizer, which
+     * every epoch's end brought up to date); layers as data keep their state in the engine, so their settings
+     * come before the first fit.
+     */
+    private void reconfigured(String setting) {
+        if (engine != null && model == null) {
+            throw new IllegalStateException(setting + ": set it before the first fit of a trainer of layers as data");
+        }
+        engine = null;
+    }
+
     /** Clips the gradients to this global L2 norm before each step (seed 000 uses 5.0). */
     public Trainer clipGradientNorm(double maxNorm) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("clipGradientNorm: max norm must be > 0, got " + maxNorm);
         }
+        reconfigured("clipGradientNorm");
         this.clipNorm = maxNorm;
         return this;
     }
 
     /** Sets the optimizer's learning rate from {@code schedule} before every step. */
     public Trainer schedule(LearningRateSchedule schedule) {
+        reconfigured("schedule");
         this.schedule = schedule;
         return this;
     }
 
     /** Adds {@code penalty(model)} (e.g. an L2 term) to every training loss. */
     public Trainer regularization(Function<Module, Tensor> penalty) {
+        reconfigured("regularization");
         this.regularization = penalty;
         return this;
     }
