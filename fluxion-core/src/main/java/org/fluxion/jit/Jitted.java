@@ -3,6 +3,7 @@ package org.fluxion.jit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
 import org.fluxion.jit.exec.Plan;
@@ -15,6 +16,7 @@ import org.fluxion.jit.ir.Value;
 import org.fluxion.jit.passes.Passes;
 import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -82,7 +84,7 @@ public final class Jitted<T, R> implements Function<T, R> {
         }
         Tree.Flat flat = Tree.flatten(args);
         for (Tensor t : flat.leaves()) {
-            if (t.autogradMeta() != null) {
+            if (Autograd.isDifferentiated(t)) {
                 return f.apply(args); // differentiated from outside: autodiff sees every primitive and custom rule
             }
         }
@@ -111,14 +113,14 @@ public final class Jitted<T, R> implements Function<T, R> {
     private static org.fluxion.tensor.Storage[] donors(Tensor[] leaves, boolean[] mask) {
         java.util.Map<org.fluxion.tensor.Storage, Integer> readers = new java.util.IdentityHashMap<>();
         for (Tensor t : leaves) {
-            readers.merge(t.storage(), 1, Integer::sum);
+            readers.merge(TensorInternals.storage(t), 1, Integer::sum);
         }
         org.fluxion.tensor.Storage[] out = new org.fluxion.tensor.Storage[leaves.length];
         for (int i = 0; i < leaves.length; i++) {
             Tensor t = leaves[i];
-            if (mask[i] && readers.get(t.storage()) == 1 && t.offset() == 0 && t.isContiguous()
-                    && t.storage().length() == t.size()) {
-                out[i] = t.storage();
+            if (mask[i] && readers.get(TensorInternals.storage(t)) == 1 && t.offset() == 0 && t.isContiguous()
+                    && TensorInternals.storage(t).length() == t.size()) {
+                out[i] = TensorInternals.storage(t);
             }
         }
         return out;

@@ -4,6 +4,7 @@ import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -75,19 +76,19 @@ public record RandomUniform(long stream, Shape shape, DType dtype) implements Pr
         Tensor key = in[0].contiguous();
         long[] keys = new long[key.size()];
         for (int k = 0; k < keys.length; k++) {
-            keys[k] = mix(key.storage().getLong(key.offset() + k) * GOLDEN + stream);
+            keys[k] = mix(TensorInternals.storage(key).getLong(key.offset() + k) * GOLDEN + stream);
         }
         int block = shape.size();
         Tensor y = Tensor.empty(out.shape(), dtype);
         if (dtype == DType.FLOAT32) {
-            float[] a = y.storage().floats();
+            float[] a = TensorInternals.storage(y).floats();
             Parallel.forRange(a.length, 1 << 14, (s, e) -> {
                 for (int j = s; j < e; j++) {
                     a[j] = (mix(keys[j / block] + (j % block + 1L) * COUNTER) >>> 40) * 0x1.0p-24f;
                 }
             });
         } else {
-            double[] a = y.storage().doubles();
+            double[] a = TensorInternals.storage(y).doubles();
             Parallel.forRange(a.length, 1 << 14, (s, e) -> {
                 for (int j = s; j < e; j++) {
                     a[j] = (mix(keys[j / block] + (j % block + 1L) * COUNTER) >>> 11) * 0x1.0p-53;

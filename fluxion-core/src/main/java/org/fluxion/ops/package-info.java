@@ -12,7 +12,11 @@
  * {@code Views}, {@code Indexing}, {@code Sorting}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
  * behind {@link org.fluxion.tensor.Tensor}'s methods, including composites built from primitives.
  *
- * <p>Dependencies: tensor and kernels; {@code bind} hands tracked inputs to autodiff and traced inputs to
- * jit (the hooks that issue 10 replaces with one interpreter mechanism).
+ * <p>{@link org.fluxion.ops.Interpreter} is how transformations meet: a tensor carries at most one
+ * {@link org.fluxion.ops.Interpreter.State}, and {@code bind} hands a primitive to the innermost interpreter
+ * among its inputs' states (autodidax's {@code find_top_trace}), which autodiff and jit's traces implement;
+ * {@link org.fluxion.ops.InPlace} writes in place after the {@link org.fluxion.ops.WriteCheck} services agree.
+ *
+ * <p>Dependencies: tensor and kernels only.
  */
 package org.fluxion.ops;

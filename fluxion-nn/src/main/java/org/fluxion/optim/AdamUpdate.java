@@ -10,6 +10,7 @@ import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -97,12 +98,12 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     private void float32(Tensor g, Tensor m, Tensor v, Tensor u, Tensor m2, Tensor v2, float invBias1,
                          float invSqrtBias2) {
-        float[] ga = g.storage().floats();
-        float[] ma = m.storage().floats();
-        float[] va = v.storage().floats();
-        float[] ua = u.storage().floats();
-        float[] m2a = m2.storage().floats();
-        float[] v2a = v2.storage().floats();
+        float[] ga = TensorInternals.storage(g).floats();
+        float[] ma = TensorInternals.storage(m).floats();
+        float[] va = TensorInternals.storage(v).floats();
+        float[] ua = TensorInternals.storage(u).floats();
+        float[] m2a = TensorInternals.storage(m2).floats();
+        float[] v2a = TensorInternals.storage(v2).floats();
         int go = g.offset();
         int mo = m.offset();
         int vo = v.offset();
@@ -135,12 +136,12 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     private void float64(Tensor g, Tensor m, Tensor v, Tensor u, Tensor m2, Tensor v2, double invBias1,
                          double invSqrtBias2) {
-        double[] ga = g.storage().doubles();
-        double[] ma = m.storage().doubles();
-        double[] va = v.storage().doubles();
-        double[] ua = u.storage().doubles();
-        double[] m2a = m2.storage().doubles();
-        double[] v2a = v2.storage().doubles();
+        double[] ga = TensorInternals.storage(g).doubles();
+        double[] ma = TensorInternals.storage(m).doubles();
+        double[] va = TensorInternals.storage(v).doubles();
+        double[] ua = TensorInternals.storage(u).doubles();
+        double[] m2a = TensorInternals.storage(m2).doubles();
+        double[] v2a = TensorInternals.storage(v2).doubles();
         int go = g.offset();
         int mo = m.offset();
         int vo = v.offset();

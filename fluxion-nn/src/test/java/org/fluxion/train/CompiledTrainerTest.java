@@ -56,9 +56,9 @@ class CompiledTrainerTest {
         Adam compiledAdam = new Adam(0.01, 0.9, 0.999, 1e-8, 1e-3);
         Adam eagerAdam = new Adam(0.01, 0.9, 0.999, 1e-8, 1e-3);
         LearningRateSchedule schedule = LearningRateSchedule.cosine(0.01, 12, 0.001);
-        Trainer compiled = new Trainer(compiledModel, compiledAdam, Losses::crossEntropy).progress(false)
+        Trainer compiled = new Trainer(compiledModel, compiledAdam, Losses::crossEntropy).progress(false).epochLog(null)
                 .clipGradientNorm(1).schedule(schedule);
-        Trainer eager = new Trainer(eagerModel, eagerAdam, Losses::crossEntropy).progress(false)
+        Trainer eager = new Trainer(eagerModel, eagerAdam, Losses::crossEntropy).progress(false).epochLog(null)
                 .clipGradientNorm(1).schedule(schedule).compile(false);
         History hc = compiled.fit(loader(), loader(), 2);
         History he = eager.fit(loader(), loader(), 2);
@@ -71,8 +71,8 @@ class CompiledTrainerTest {
         assertEquals(he.last(History.VAL_ACCURACY).getAsDouble(), hc.last(History.VAL_ACCURACY).getAsDouble(), 1e-9);
         assertTrue(hc.last(History.VAL_ACCURACY).getAsDouble() > 0.6, "better than chance (0.25): " + java.util.Arrays.toString(hc.series(History.VAL_ACCURACY)));
         // the eager optimizer continues from the state the compiled steps left (moments and step counts)
-        new Trainer(compiledModel, compiledAdam, Losses::crossEntropy).progress(false).compile(false).fit(loader(), null, 1);
-        new Trainer(eagerModel, eagerAdam, Losses::crossEntropy).progress(false).compile(false).fit(loader(), null, 1);
+        new Trainer(compiledModel, compiledAdam, Losses::crossEntropy).progress(false).epochLog(null).compile(false).fit(loader(), null, 1);
+        new Trainer(eagerModel, eagerAdam, Losses::crossEntropy).progress(false).epochLog(null).compile(false).fit(loader(), null, 1);
         assertClose("parameters after an eager epoch more", eagerModel.stateDict(), compiledModel.stateDict());
     }
 
@@ -91,7 +91,7 @@ class CompiledTrainerTest {
         Layer model = new org.fluxion.models.Sequential(org.fluxion.models.Linear.create(6, 12, rng),
                 org.fluxion.models.BatchNorm.create(12), org.fluxion.models.Activation.TANH,
                 new org.fluxion.models.Dropout(0.1), org.fluxion.models.Linear.create(12, 4, rng));
-        Trainer trainer = new Trainer(model, Transformations.adam(0.02), Losses::crossEntropy).progress(false).seed(5);
+        Trainer trainer = new Trainer(model, Transformations.adam(0.02), Losses::crossEntropy).progress(false).epochLog(null).seed(5);
         History h = trainer.fit(loader(), loader(), 3);
         assertTrue(trainer.isCompiled());
         Layer trained = trainer.trainedModel();
@@ -111,7 +111,7 @@ class CompiledTrainerTest {
         Trainer trainer;
         History h;
         try {
-            trainer = new Trainer(withLayerNorm.get(), new Adam(0.02), Losses::crossEntropy).progress(false);
+            trainer = new Trainer(withLayerNorm.get(), new Adam(0.02), Losses::crossEntropy).progress(false).epochLog(null);
             h = trainer.fit(loader(), loader(), 2);
         } finally {
             System.setErr(saved);
