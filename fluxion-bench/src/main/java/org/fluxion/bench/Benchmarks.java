@@ -18,6 +18,7 @@ public final class Benchmarks {
                 new AdMemoryBench(),
                 EpochBench.mlp(),
                 EpochBench.cnn(),
+                EpochBench.lenet(),
                 new MoonsBench(),
                 new JitChainBench(),
                 new JitMlpStepBench());

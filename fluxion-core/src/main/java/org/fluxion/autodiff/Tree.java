@@ -238,17 +238,20 @@ public final class Tree {
             return new TreeDef.MapNode(List.copyOf(keys), List.copyOf(children), leaves.size() - before);
         }
         if (node instanceof Record r) {
-            RecordComponent[] comps = r.getClass().getRecordComponents();
-            List<TreeDef> children = new ArrayList<>(comps.length);
-            for (RecordComponent c : comps) {
+            RecordShape shape = RecordShape.of(r.getClass());
+            List<TreeDef> children = new ArrayList<>(shape.names().length);
+            for (int i = 0; i < shape.names().length; i++) {
+                Object component;
                 try {
-                    var accessor = c.getAccessor();
-                    accessor.setAccessible(true);
-                    children.add(flatten(accessor.invoke(r), leaves));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalArgumentException("flatten: cannot read component " + c.getName()
+                    if (shape.accessors()[i] == null) {
+                        throw new IllegalAccessException("its accessor is not accessible");
+                    }
+                    component = (Object) shape.accessors()[i].invokeExact((Object) r);
+                } catch (Throwable e) {
+                    throw new IllegalArgumentException("flatten: cannot read component " + shape.names()[i]
                             + " of record " + r.getClass().getName() + ": " + e, e);
                 }
+                children.add(flatten(component, leaves));
             }
             return new TreeDef.RecordNode(r.getClass(), List.copyOf(children), leaves.size() - before);
         }
@@ -279,11 +282,6 @@ public final class Tree {
 
     /** The component types of a record, in declaration order: the canonical constructor's parameters. */
     static Class<?>[] componentTypes(Class<?> recordType) {
-        RecordComponent[] comps = recordType.getRecordComponents();
-        Class<?>[] types = new Class<?>[comps.length];
-        for (int i = 0; i < comps.length; i++) {
-            types[i] = comps[i].getType();
-        }
-        return types;
+        return RecordShape.of(recordType).types().clone();
     }
 }

@@ -1,9 +1,6 @@
 package org.fluxion.autodiff;
 
 import java.lang.reflect.Array;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,7 +110,8 @@ public sealed interface TreeDef {
         @Override
         public Object build(List<?> leaves, int[] next) {
             Object[] args = new Object[children.size()];
-            Class<?>[] types = Tree.componentTypes(type);
+            RecordShape shape = RecordShape.of(type);
+            Class<?>[] types = shape.types();
             boolean fits = true;
             for (int i = 0; i < args.length; i++) {
                 args[i] = children.get(i).build(leaves, next);
@@ -121,20 +119,21 @@ public sealed interface TreeDef {
             }
             if (!fits) { // leaves that are trees themselves (unflattenObjects): a map by component name
                 LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
-                RecordComponent[] comps = type.getRecordComponents();
                 for (int i = 0; i < args.length; i++) {
-                    out.put(comps[i].getName(), args[i]);
+                    out.put(shape.names()[i], args[i]);
                 }
                 return Collections.unmodifiableSequencedMap(out);
             }
+            if (shape.constructor() == null) {
+                throw new IllegalArgumentException("unflatten: cannot rebuild record " + type.getName()
+                        + " with its canonical constructor: it is not accessible");
+            }
             try {
-                Constructor<?> c = type.getDeclaredConstructor(Tree.componentTypes(type));
-                c.setAccessible(true);
-                return c.newInstance(args);
-            } catch (InvocationTargetException e) {
+                return (Object) shape.constructor().invokeExact(args);
+            } catch (RuntimeException | Error e) {
                 throw new IllegalArgumentException("unflatten: the constructor of record " + type.getName()
-                        + " rejected the new components: " + e.getCause(), e.getCause());
-            } catch (ReflectiveOperationException | RuntimeException e) {
+                        + " rejected the new components: " + e, e);
+            } catch (Throwable e) {
                 throw new IllegalArgumentException("unflatten: cannot rebuild record " + type.getName()
                         + " with its canonical constructor: " + e, e);
             }

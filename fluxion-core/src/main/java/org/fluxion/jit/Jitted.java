@@ -16,6 +16,7 @@ import org.fluxion.jit.ir.Value;
 import org.fluxion.jit.passes.Passes;
 import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -37,12 +38,14 @@ import org.fluxion.tensor.TensorType;
  */
 public final class Jitted<T, R> implements Function<T, R> {
     private final Function<T, R> f;
+    private final int cacheSize;
+    private final Function<T, ?> donated;
     private final PlanCache<Signature, Compiled> cache;
     private volatile long lastTraceNanos;
     private volatile long lastCompileNanos;
 
-    /** What a compiled plan depends on: the arguments' structure and each leaf's type. */
-    record Signature(TreeDef def, List<TensorType> types) {
+    /** What a compiled plan depends on: the arguments' structure, each leaf's type, which leaves are donated. */
+    record Signature(TreeDef def, List<TensorType> types, List<Boolean> donated) {
     }
 
     /** The stages of one compilation, kept for inspection and benchmarks. */
@@ -51,8 +54,27 @@ public final class Jitted<T, R> implements Function<T, R> {
     }
 
     Jitted(Function<T, R> f, int cacheSize) {
+        this(f, cacheSize, null);
+    }
+
+    private Jitted(Function<T, R> f, int cacheSize, Function<T, ?> donated) {
         this.f = f;
+        this.cacheSize = cacheSize;
+        this.donated = donated;
         this.cache = new PlanCache<>(cacheSize);
+    }
+
+    /**
+     * This function compiled with the leaves of {@code part(args)} donated (JAX's {@code donate_argnums}): the
+     * caller gives their storages up, and the plan writes results into them once they are no longer read, so a
+     * training step updates parameters and optimizer state where they are instead of allocating new ones. After
+     * a call the donated tensors hold arbitrary values; use the results. A leaf is donated only when it is the
+     * whole of its storage and no other argument shares it; the others are read as usual.
+     *
+     * @param part selects the donated subtree of the arguments, e.g. {@code in -> in.state()}
+     */
+    public Jitted<T, R> donating(Function<T, ?> part) {
+        return new Jitted<>(f, cacheSize, part);
     }
 
     @Override
@@ -66,24 +88,57 @@ public final class Jitted<T, R> implements Function<T, R> {
                 return f.apply(args); // differentiated from outside: autodiff sees every primitive and custom rule
             }
         }
-        Compiled c = compiled(flat);
-        Tensor[] out = c.plan.run(flat.leaves().toArray(Tensor[]::new));
+        boolean[] mask = donatedMask(args, flat);
+        Compiled c = compiled(flat, mask);
+        Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
+        Tensor[] out = c.plan.run(leaves, mask == null ? null : donors(leaves, mask), null);
         return c.resultDef.unflatten(List.of(out));
+    }
+
+    /** Which leaves of {@code flat} are in the donated part of {@code args}, or null without donation. */
+    private boolean[] donatedMask(T args, Tree.Flat flat) {
+        if (donated == null) {
+            return null;
+        }
+        java.util.Set<Tensor> part = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        part.addAll(Tree.leaves(donated.apply(args)));
+        boolean[] mask = new boolean[flat.leaves().size()];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = part.contains(flat.leaves().get(i));
+        }
+        return mask;
+    }
+
+    /** The storages of donated leaves that own their storage alone, else null entries. */
+    private static org.fluxion.tensor.Storage[] donors(Tensor[] leaves, boolean[] mask) {
+        java.util.Map<org.fluxion.tensor.Storage, Integer> readers = new java.util.IdentityHashMap<>();
+        for (Tensor t : leaves) {
+            readers.merge(TensorInternals.storage(t), 1, Integer::sum);
+        }
+        org.fluxion.tensor.Storage[] out = new org.fluxion.tensor.Storage[leaves.length];
+        for (int i = 0; i < leaves.length; i++) {
+            Tensor t = leaves[i];
+            if (mask[i] && readers.get(TensorInternals.storage(t)) == 1 && t.offset() == 0 && t.isContiguous()
+                    && TensorInternals.storage(t).length() == t.size()) {
+                out[i] = TensorInternals.storage(t);
+            }
+        }
+        return out;
     }
 
     /** The graph as traced, before any optimization, for arguments like {@code example}. */
     public Graph tracedGraph(T example) {
-        return compiled(Tree.flatten(example)).traced;
+        return compiled(Tree.flatten(example), null).traced;
     }
 
     /** The graph after the passes that keep it differentiable, before fusion. */
     public Graph optimizedGraph(T example) {
-        return compiled(Tree.flatten(example)).optimized;
+        return compiled(Tree.flatten(example), null).optimized;
     }
 
     /** The optimized graph that runs for arguments like {@code example} (after fusion). */
     public Graph graph(T example) {
-        return compiled(Tree.flatten(example)).fused;
+        return compiled(Tree.flatten(example), null).fused;
     }
 
     /**
@@ -95,7 +150,7 @@ public final class Jitted<T, R> implements Function<T, R> {
             throw new IllegalArgumentException("profile: repeats must be >= 1, got " + repeats);
         }
         Tree.Flat flat = Tree.flatten(args);
-        Compiled c = compiled(flat);
+        Compiled c = compiled(flat, null);
         Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
         long[] nanos = new long[c.plan.size()];
         for (int r = 0; r < repeats; r++) {
@@ -144,7 +199,7 @@ public final class Jitted<T, R> implements Function<T, R> {
         return lastCompileNanos;
     }
 
-    private Compiled compiled(Tree.Flat flat) {
+    private Compiled compiled(Tree.Flat flat, boolean[] donatedLeaves) {
         List<TensorType> types = new ArrayList<>(flat.leaves().size());
         for (Tensor t : flat.leaves()) {
             if (t.isTraced()) {
@@ -156,7 +211,11 @@ public final class Jitted<T, R> implements Function<T, R> {
             }
             types.add(t.type());
         }
-        return cache.get(new Signature(flat.def(), List.copyOf(types)), s -> compile(s, s.def()));
+        List<Boolean> mask = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+            mask.add(donatedLeaves != null && donatedLeaves[i]);
+        }
+        return cache.get(new Signature(flat.def(), List.copyOf(types), List.copyOf(mask)), s -> compile(s, s.def()));
     }
 
     private Compiled compile(Signature s, TreeDef def) {
@@ -176,7 +235,11 @@ public final class Jitted<T, R> implements Function<T, R> {
         long t1 = System.nanoTime();
         Graph optimized = Passes.optimize(traced);
         Graph fused = Passes.fuse(optimized);
-        Plan plan = new Plan(fused);
+        boolean[] donatedInputs = new boolean[s.donated().size()];
+        for (int i = 0; i < donatedInputs.length; i++) {
+            donatedInputs[i] = s.donated().get(i);
+        }
+        Plan plan = new Plan(fused, donatedInputs);
         long t2 = System.nanoTime();
         lastTraceNanos = t1 - t0;
         lastCompileNanos = t2 - t1;

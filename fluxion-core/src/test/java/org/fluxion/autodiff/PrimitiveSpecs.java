@@ -31,6 +31,7 @@ import org.fluxion.ops.Reduce;
 import org.fluxion.ops.ReduceOp;
 import org.fluxion.ops.ScatterAdd;
 import org.fluxion.ops.Split;
+import org.fluxion.ops.RandomUniform;
 import org.fluxion.ops.TopK;
 import org.fluxion.ops.Unary;
 import org.fluxion.ops.UnaryOp;
@@ -162,6 +163,9 @@ final class PrimitiveSpecs {
             Tensor[] t = Ops.bindAll(new TopK(2, -2, false, false), x[0]);
             return t[0].exp().mul(t[1].to(DType.FLOAT64).add(1));
         }, r -> of(distinct(r, 4, 3)), 1e-6, 2, true));
+        // the key is an integer (the float64 input rounded): no derivative flows, vmap draws one block per key
+        s.add(new Spec("RandomUniform", x -> Ops.bind(new RandomUniform(7, Shape.of(2, 3), DType.FLOAT64),
+                x[0].mul(1000).to(DType.INT64)), r -> of(normal(r, 2)), 0, 1, false));
         s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
         Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
         Shape xs = Shape.of(2, 2, 5, 4);

@@ -72,6 +72,16 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
         return bias;
     }
 
+    /** Added to the variance. */
+    public double eps() {
+        return eps;
+    }
+
+    /** The weight of the batch in the running statistics. */
+    public double momentum() {
+        return momentum;
+    }
+
     public Tensor runningMean() {
         return runningMean;
     }

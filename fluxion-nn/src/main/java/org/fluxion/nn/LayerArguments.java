@@ -7,14 +7,14 @@ import org.fluxion.ops.Pool2dOptions;
  * Checks of layer constructor arguments, so that a bad size is an {@link IllegalArgumentException}
  * naming the layer and the argument ({@code "Linear: out must be >= 0, got -3"}) rather than a
  * {@code NegativeArraySizeException} from deep inside an initializer, or a layer that fails only
- * when first applied.
+ * when first applied. Shared by the eager layers and the layers as data of {@code org.fluxion.models}.
  */
-final class LayerArguments {
+public final class LayerArguments {
     private LayerArguments() {
     }
 
     /** {@code value}, if {@code value >= min}. */
-    static int atLeast(String layer, String argument, int value, int min) {
+    public static int atLeast(String layer, String argument, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(layer + ": " + argument + " must be >= " + min + ", got " + value);
         }
@@ -22,7 +22,7 @@ final class LayerArguments {
     }
 
     /** {@code value}, if it is a number {@code >= 0} (a non-negative epsilon; NaN is rejected). */
-    static double nonNegative(String layer, String argument, double value) {
+    public static double nonNegative(String layer, String argument, double value) {
         if (!(value >= 0)) {
             throw new IllegalArgumentException(layer + ": " + argument + " must be >= 0, got " + value);
         }
@@ -30,7 +30,7 @@ final class LayerArguments {
     }
 
     /** {@code value}, if {@code 0 <= value <= 1}. */
-    static double fraction(String layer, String argument, double value) {
+    public static double fraction(String layer, String argument, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(layer + ": " + argument + " must be in [0, 1], got " + value);
         }
@@ -38,7 +38,7 @@ final class LayerArguments {
     }
 
     /** Strides and dilations {@code >= 1}, padding {@code >= 0}, groups {@code >= 1} (as PyTorch's Conv2d). */
-    static Conv2dOptions conv(String layer, Conv2dOptions o) {
+    public static Conv2dOptions conv(String layer, Conv2dOptions o) {
         if (o == null) {
             throw new IllegalArgumentException(layer + ": options must not be null");
         }
@@ -56,7 +56,7 @@ final class LayerArguments {
      * Windows and strides {@code >= 1}, padding in {@code [0, kernel / 2]}: PyTorch's rule, which keeps
      * every window overlapping the input (a window of padding alone has no maximum).
      */
-    static Pool2dOptions pool(String layer, Pool2dOptions o) {
+    public static Pool2dOptions pool(String layer, Pool2dOptions o) {
         if (o == null) {
             throw new IllegalArgumentException(layer + ": options must not be null");
         }

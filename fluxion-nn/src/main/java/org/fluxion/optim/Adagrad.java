@@ -26,6 +26,12 @@ public final class Adagrad extends Optimizer {
         this.eps = eps;
     }
 
+    /** The rate multiplies the final update. */
+    @Override
+    protected final boolean updatesScaleWithLearningRate() {
+        return true;
+    }
+
     @Override
     protected GradientTransformation transformation(double learningRate) {
         return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),

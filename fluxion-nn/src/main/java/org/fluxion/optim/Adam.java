@@ -41,6 +41,12 @@ public class Adam extends Optimizer {
         this.decoupled = decoupled;
     }
 
+    /** The rate multiplies the final update. */
+    @Override
+    protected final boolean updatesScaleWithLearningRate() {
+        return true;
+    }
+
     @Override
     protected final GradientTransformation transformation(double learningRate) {
         return decoupled ? Transformations.adamw(learningRate, beta1, beta2, eps, weightDecay)

@@ -98,6 +98,130 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * True when the updates of {@link #transformation} are proportional to the learning rate (the rate multiplies
+     * the final update, as in every optimizer of this package), so that {@link #asTransformation} may take the
+     * rate as a tensor. A subclass whose rate enters otherwise keeps the default, false.
+     */
+    protected boolean updatesScaleWithLearningRate() {
+        return false;
+    }
+
+    /**
+     * The state of {@link #asTransformation}: per parameter, the state of {@link #transformation} at rate 1 (whose
+     * leaves are the slots {@link #stateSlots} names, as {@link #step} keeps them), and the learning rate, a
+     * float64 scalar that {@link #withLearningRate} replaces between steps.
+     */
+    public record FunctionalState(List<Object> parameters, Tensor learningRate) {
+        /** This state with learning rate {@code rate} (a new leaf: a compiled step takes it without retracing). */
+        public FunctionalState withLearningRate(double rate) {
+            return new FunctionalState(parameters, Tensor.scalar(rate, DType.FLOAT64));
+        }
+    }
+
+    /**
+     * This optimizer as a pure transformation of the list of its parameters, what a compiled training step runs:
+     * each parameter is updated by this optimizer's formula with its own state, as {@link #step} does, at the
+     * learning rate held in the {@link FunctionalState} (so a schedule or a callback changing the rate needs no
+     * new trace). Unlike {@link #step}, every parameter is updated (a parameter that the loss does not reach gets
+     * a zero gradient, not a skip). Start from {@link #functionalState}; write the state back with
+     * {@link #loadFunctionalState}.
+     *
+     * @throws UnsupportedOperationException when this optimizer's updates are not proportional to its rate
+     */
+    public final GradientTransformation asTransformation() {
+        if (!updatesScaleWithLearningRate()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + ": its updates are not known to be "
+                    + "proportional to the learning rate, so it has no functional form with the rate as a tensor");
+        }
+        GradientTransformation unit = transformation(1);
+        String name = getClass().getSimpleName();
+        return new GradientTransformation() {
+            @Override
+            public Object init(Object params) {
+                List<Object> states = new ArrayList<>();
+                for (Tensor p : Tree.leaves(params)) {
+                    states.add(unit.init(p));
+                }
+                return new FunctionalState(states, Tensor.scalar(learningRate, DType.FLOAT64));
+            }
+
+            @Override
+            public <T> GradientTransformation.Update<T> update(T updates, Object state, T params) {
+                if (!(state instanceof FunctionalState s)) {
+                    throw new IllegalArgumentException(name + ": expected a FunctionalState (what init and "
+                            + "functionalState return), got " + (state == null ? "null" : state.getClass().getSimpleName()));
+                }
+                Tree.Flat g = Tree.flatten(updates);
+                List<Tensor> p = params == null ? null : Tree.leaves(params);
+                if (g.leaves().size() != s.parameters().size()) {
+                    throw new IllegalArgumentException(name + ": the state holds " + s.parameters().size()
+                            + " parameters, the updates " + g.leaves().size());
+                }
+                List<Tensor> out = new ArrayList<>();
+                List<Object> next = new ArrayList<>();
+                for (int i = 0; i < s.parameters().size(); i++) {
+                    GradientTransformation.Update<Tensor> u = unit.update(g.leaves().get(i), s.parameters().get(i),
+                            p == null ? null : p.get(i));
+                    out.add(u.updates().mul(s.learningRate().to(u.updates().dtype())));
+                    next.add(u.state());
+                }
+                return new GradientTransformation.Update<>(g.def().unflatten(out), new FunctionalState(next, s.learningRate()));
+            }
+        };
+    }
+
+    /**
+     * The {@link FunctionalState} of {@code parameters} (by name, in order) from this optimizer's state, each
+     * parameter's initial state where it has none yet, at the current learning rate.
+     */
+    public final FunctionalState functionalState(Map<String, Tensor> parameters) {
+        GradientTransformation unit = transformation(1);
+        List<String> slots = stateSlots();
+        List<Object> states = new ArrayList<>();
+        for (var e : parameters.entrySet()) {
+            Tree.Flat init = Tree.flatten(unit.init(e.getValue()));
+            checkSlots(init);
+            List<Tensor> leaves = new ArrayList<>(init.leaves());
+            for (int i = 0; i < slots.size(); i++) {
+                Tensor saved = state(e.getKey(), slots.get(i));
+                if (saved != null) {
+                    leaves.set(i, saved.to(leaves.get(i).dtype()).contiguous());
+                }
+            }
+            states.add(init.def().unflatten(leaves));
+        }
+        return new FunctionalState(states, Tensor.scalar(learningRate, DType.FLOAT64));
+    }
+
+    /**
+     * Writes {@code state}, for the parameters {@code names} in order, into this optimizer's slots (so that
+     * {@link #state()}, checkpoints and a later {@link #step} continue from it).
+     */
+    public final void loadFunctionalState(List<String> names, FunctionalState state) {
+        if (names.size() != state.parameters().size()) {
+            throw new IllegalArgumentException("loadFunctionalState: " + names.size() + " names for "
+                    + state.parameters().size() + " parameter states");
+        }
+        List<String> slots = stateSlots();
+        for (int k = 0; k < names.size(); k++) {
+            Tree.Flat f = Tree.flatten(state.parameters().get(k));
+            checkSlots(f);
+            stateDef = f.def();
+            for (int i = 0; i < slots.size(); i++) {
+                putState(names.get(k), slots.get(i), f.leaves().get(i));
+            }
+        }
+    }
+
+    private void checkSlots(Tree.Flat state) {
+        if (state.leaves().size() != stateSlots().size()) {
+            throw new IllegalStateException(getClass().getSimpleName() + ": its transformation's state has "
+                    + state.leaves().size() + " leaves but the optimizer names " + stateSlots().size() + " slots "
+                    + stateSlots());
+        }
+    }
+
     /** The current learning rate. */
     public final double learningRate() {
         return learningRate;

@@ -27,6 +27,12 @@ public final class RmsProp extends Optimizer {
         this.momentum = momentum;
     }
 
+    /** The rate multiplies the final update. */
+    @Override
+    protected final boolean updatesScaleWithLearningRate() {
+        return true;
+    }
+
     @Override
     protected GradientTransformation transformation(double learningRate) {
         return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),

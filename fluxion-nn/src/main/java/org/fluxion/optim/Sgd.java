@@ -37,6 +37,12 @@ public final class Sgd extends Optimizer {
         this.weightDecay = weightDecay;
     }
 
+    /** The rate multiplies the final update. */
+    @Override
+    protected final boolean updatesScaleWithLearningRate() {
+        return true;
+    }
+
     @Override
     protected GradientTransformation transformation(double learningRate) {
         return GradientTransformation.chain(Transformations.addDecayedWeights(weightDecay),

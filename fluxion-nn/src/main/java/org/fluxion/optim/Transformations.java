@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
+import org.fluxion.ops.Ops;
 import org.fluxion.optim.GradientTransformation.Update;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -191,7 +192,8 @@ public final class Transformations {
     /**
      * Adam's scaling (Kingma and Ba) with bias correction, PyTorch's placement of eps: with {@code t} the
      * count after this update, {@code m = b1 m + (1 - b1) u}, {@code v = b2 v + (1 - b2) u^2},
-     * {@code u -> (m / (1 - b1^t)) / (sqrt(v) / sqrt(1 - b2^t) + eps)}. State: {@link AdamState}.
+     * {@code u -> (m / (1 - b1^t)) / (sqrt(v) / sqrt(1 - b2^t) + eps)}. State: {@link AdamState}. Each leaf is
+     * one {@link AdamUpdate} (one pass over gradient and moments, compiled or not).
      */
     public static GradientTransformation scaleByAdam(double b1, double b2, double eps) {
         checkBeta("scaleByAdam", "b1", b1);
@@ -209,19 +211,20 @@ public final class Transformations {
                 List<Tensor> m = leavesLike("scaleByAdam", "first moment", s.mu(), g.def());
                 List<Tensor> v = leavesLike("scaleByAdam", "second moment", s.nu(), g.def());
                 Tensor t = s.count().add(1);
-                Tensor invBias1 = Tensor.scalar(b1, DType.FLOAT64).pow(t).neg().add(1).reciprocal();
-                Tensor invSqrtBias2 = Tensor.scalar(b2, DType.FLOAT64).pow(t).neg().add(1).rsqrt();
                 List<Tensor> out = new ArrayList<>();
                 List<Tensor> ms = new ArrayList<>();
                 List<Tensor> vs = new ArrayList<>();
+                AdamUpdate adam = new AdamUpdate(b1, b2, eps);
                 for (int i = 0; i < m.size(); i++) {
                     Tensor gi = g.leaves().get(i);
-                    Tensor mi = m.get(i).mul(b1).add(gi.mul(1 - b1));
-                    Tensor vi = v.get(i).mul(b2).add(gi.square().mul(1 - b2));
-                    ms.add(mi);
-                    vs.add(vi);
-                    Tensor denominator = vi.sqrt().mul(invSqrtBias2.to(vi.dtype())).add(eps);
-                    out.add(mi.mul(invBias1.to(mi.dtype())).div(denominator));
+                    // one pass over g, m and v where their types agree (always, for a state made by init)
+                    Tensor[] r = gi.type().equals(m.get(i).type()) && gi.type().equals(v.get(i).type())
+                            && gi.dtype().isFloatingPoint()
+                            ? Ops.bindAll(adam, gi, m.get(i), v.get(i), t)
+                            : adam.composite(gi, m.get(i), v.get(i), t);
+                    out.add(r[0]);
+                    ms.add(r[1]);
+                    vs.add(r[2]);
                 }
                 TreeDef def = g.def();
                 return new Update<>(def.unflatten(out), new AdamState(t, def.unflatten(ms), def.unflatten(vs)));

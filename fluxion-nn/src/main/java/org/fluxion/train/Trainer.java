@@ -10,10 +10,14 @@ import java.util.function.Function;
 import org.fluxion.autodiff.GradMode;
 import org.fluxion.data.Batch;
 import org.fluxion.data.DataLoader;
+import org.fluxion.models.Context;
+import org.fluxion.models.Layer;
+import org.fluxion.models.Layers;
 import org.fluxion.nn.Module;
-import org.fluxion.optim.GradientClipping;
+import org.fluxion.optim.GradientTransformation;
 import org.fluxion.optim.LearningRateSchedule;
 import org.fluxion.optim.Optimizer;
+import org.fluxion.optim.Transformations;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -25,6 +29,15 @@ import org.fluxion.tensor.Tensor;
  * <p>The loss function takes the model's output and the batch labels and returns a scalar. When the
  * output is {@code [B, C]} scores and the labels are integer classes {@code [B]}, accuracy is reported
  * too ({@link History#TRAIN_ACCURACY}, {@link History#VAL_ACCURACY}).
+ *
+ * <p><b>The compiled step.</b> By default the whole step (forward, loss, backward, optimizer update) runs as
+ * one function compiled by {@code jit} ({@link TrainStep}). A model given as an {@code org.fluxion.nn.Module}
+ * trains through its functional form ({@link Layers#of}) with its optimizer's functional form
+ * ({@link Optimizer#asTransformation}); the module and the optimizer are brought up to date at the end of every
+ * epoch (before validation and the callbacks' {@code onEpochEnd}) and of training. The trainer runs the eager
+ * loop instead, saying why once on stderr, when the model has no functional form, a regularization term over
+ * the module is set, the optimizer has no functional form, or the model's code cannot be traced;
+ * {@link #compile(boolean)} turns compilation off.
  */
 public final class Trainer {
     /**
@@ -44,6 +57,8 @@ public final class Trainer {
 
     private final Module model;
     private final Optimizer optimizer;
+    private final Layer layerModel;
+    private final GradientTransformation transformation;
     private final BiFunction<Tensor, Tensor, Tensor> loss;
     private final List<Callback> callbacks = new ArrayList<>();
     private final List<Metric> metrics = new ArrayList<>();
@@ -53,31 +68,98 @@ public final class Trainer {
     private boolean progress = true;
     private PrintStream epochLog = System.out;
     private long step;
+    private boolean compile = true;
+    private long seed;
+    private Engine engine;
 
     /** A trainer of {@code model} by {@code optimizer} on {@code loss(output, labels)}. */
     public Trainer(Module model, Optimizer optimizer, BiFunction<Tensor, Tensor, Tensor> loss) {
         this.model = model;
         this.optimizer = optimizer;
+        this.layerModel = null;
+        this.transformation = null;
         this.loss = loss;
     }
+
+    /**
+     * A trainer of a model as data by a pure optimizer ({@code Transformations.adam(1e-3)}, a chain with
+     * clipping and schedules) on {@code loss(output, labels)}; {@link #trainedModel()} gives the model after
+     * training.
+     */
+    public Trainer(Layer model, GradientTransformation optimizer, BiFunction<Tensor, Tensor, Tensor> loss) {
+        this.model = null;
+        this.optimizer = null;
+        this.layerModel = model;
+        this.transformation = optimizer;
+        this.loss = loss;
+    }
+
+    /** Compiles the training step (default true); false runs the eager loop. */
+    public Trainer compile(boolean compile) {
+        reconfigured("compile");
+        this.compile = compile;
+        return this;
+    }
+
+    /** The seed of the random key of the compiled step (dropout masks); default 0. */
+    public Trainer seed(long seed) {
+        reconfigured("seed");
+        this.seed = seed;
+        return this;
+    }
+
+    /** True when training runs the compiled step (known once {@link #fit} has started). */
+    public boolean isCompiled() {
+        return engine instanceof CompiledEngine<?> c && c.trainStep().isCompiled();
+    }
+
+    /** The training step when training runs through one ({@link #isCompiled} or its eager fallback), else null. */
+    public TrainStep<?> trainStep() {
+        return engine instanceof CompiledEngine<?> c ? c.trainStep() : null;
+    }
+
+    /**
+     * The model as data after the steps run so far (with its running statistics), for a trainer of layers as
+     * data or a module trained through the compiled step; null before {@link #fit} or when training eagerly.
+     */
+    public Layer trainedModel() {
+        // a copy: the next step of a later fit consumes the engine's own state
+        return engine instanceof CompiledEngine<?> c ? org.fluxion.autodiff.Tree.map(c.state().model(), Tensor::copy) : null;
+    }
+
+    /**
+     * A setting changed: a module's engine is built again at the next fit (from the module and optimizer, which
+     * every epoch's end brought up to date); layers as data keep their state in the engine, so their settings
+     * come before the first fit.
+     */
+    private void reconfigured(String setting) {
+        if (engine != null && model == null) {
+            throw new IllegalStateException(setting + ": set it before the first fit of a trainer of layers as data");
+        }
+        engine = null;
+    }
+
 
     /** Clips the gradients to this global L2 norm before each step (seed 000 uses 5.0). */
     public Trainer clipGradientNorm(double maxNorm) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("clipGradientNorm: max norm must be > 0, got " + maxNorm);
         }
+        reconfigured("clipGradientNorm");
         this.clipNorm = maxNorm;
         return this;
     }
 
     /** Sets the optimizer's learning rate from {@code schedule} before every step. */
     public Trainer schedule(LearningRateSchedule schedule) {
+        reconfigured("schedule");
         this.schedule = schedule;
         return this;
     }
 
     /** Adds {@code penalty(model)} (e.g. an L2 term) to every training loss. */
     public Trainer regularization(Function<Module, Tensor> penalty) {
+        reconfigured("regularization");
         this.regularization = penalty;
         return this;
     }
@@ -138,15 +220,20 @@ public final class Trainer {
         }
         History history = new History();
         CallbackList all = CallbackList.of(listWith(history, epochs, validation != null));
+        if (engine == null) {
+            engine = engine();
+        } else if (engine instanceof CompiledEngine<?> c) {
+            c.reload();
+        }
         all.onTrainBegin();
-        Map<String, Tensor> parameters = model.parameters();
         for (int epoch = 0; epoch < epochs; epoch++) {
             all.onEpochBegin(epoch);
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean stoppedInEpoch;
             try (ProgressBar bar = progress ? ProgressBar.create("epoch " + (epoch + 1) + "/" + epochs,
                     train.batchCount()) : null) {
-                Evaluation trained = trainEpoch(train, parameters, bar, all);
+                Evaluation trained = trainEpoch(train, bar, all);
+                engine.sync();
                 // A callback that stopped the epoch after a batch (TerminateOnNaN) ends training now: the
                 // epoch's logs hold what was trained, and validating a diverged model would only cost time.
                 stoppedInEpoch = all.shouldStop();
@@ -183,30 +270,50 @@ public final class Trainer {
         return list.toArray(Callback[]::new);
     }
 
-    private Evaluation trainEpoch(DataLoader train, Map<String, Tensor> parameters, ProgressBar bar, Callback all) {
-        model.train();
+    /** The compiled engine when it can be built, else the eager loop (saying why once when compiling was asked). */
+    private Engine engine() {
+        if (layerModel != null) {
+            if (schedule != null || regularization != null) {
+                throw new IllegalStateException("fit: with layers as data, put the schedule in the optimizer "
+                        + "(Transformations.adam(LearningRateSchedule, ...)) and the regularization in the loss");
+            }
+            GradientTransformation tx = Double.isNaN(clipNorm) ? transformation
+                    : GradientTransformation.chain(Transformations.clipByGlobalNorm(clipNorm), transformation);
+            TrainStep<Layer> trainStep = new TrainStep<>(tx, loss, compile);
+            return new CompiledEngine<>(trainStep, trainStep.init(layerModel, seed));
+        }
+        if (compile) {
+            try {
+                if (regularization != null) {
+                    throw new UnsupportedOperationException("a regularization term over the module is set");
+                }
+                Layer functional = Layers.of(model);
+                GradientTransformation tx = optimizer.asTransformation();
+                if (!Double.isNaN(clipNorm)) {
+                    tx = GradientTransformation.chain(Transformations.clipByGlobalNorm(clipNorm), tx);
+                }
+                TrainStep<Layer> trainStep = new TrainStep<>(tx, loss, true);
+                Optimizer.FunctionalState optimizerState = optimizer.functionalState(model.parameters());
+                Object txState = Double.isNaN(clipNorm) ? optimizerState : List.of(new Transformations.EmptyState(), optimizerState);
+                TrainState<Layer> state = new TrainState<>(functional, txState, Context.key(seed));
+                return new CompiledEngine<>(trainStep, state, model, optimizer, schedule);
+            } catch (UnsupportedOperationException e) {
+                System.err.println("Trainer: training eagerly: " + e.getMessage());
+            }
+        }
+        return new EagerEngine(model, optimizer, loss, clipNorm, schedule, regularization);
+    }
+
+    private Evaluation trainEpoch(DataLoader train, ProgressBar bar, Callback all) {
         EpochStats stats = new EpochStats(metrics);
         try (DataLoader.Epoch batches = train.iterator()) {
             int index = 0;
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                model.zeroGrad();
-                Tensor out = model.apply(batch.features());
-                Tensor value = loss.apply(out, batch.labels());
-                if (regularization != null) {
-                    value = value.add(regularization.apply(model));
-                }
-                value.backward();
-                if (!Double.isNaN(clipNorm)) {
-                    GradientClipping.clipByGlobalNorm(parameters, clipNorm);
-                }
-                if (schedule != null) {
-                    schedule.applyTo(optimizer, step);
-                }
-                optimizer.step(parameters);
+                Engine.Step s = engine.step(batch, step);
                 step++;
-                double l = value.item();
-                stats.add(out, batch.labels(), l);
+                double l = s.loss();
+                stats.add(s.output(), batch.labels(), l);
                 if (bar != null) {
                     bar.step(1, l);
                 }
@@ -226,21 +333,21 @@ public final class Trainer {
 
     /** {@link #evaluate(DataLoader)}, showing its progress on {@code bar} when not null. */
     private Evaluation evaluate(DataLoader loader, ProgressBar bar) {
-        model.eval();
+        if (engine == null) {
+            engine = engine();
+        }
         EpochStats stats = new EpochStats(metrics);
         if (bar != null) {
             bar.startValidation(loader.batchCount());
         }
         try (var noGrad = GradMode.noGrad()) {
             for (Batch batch : loader) {
-                Tensor out = model.apply(batch.features());
+                Tensor out = engine.predict(batch.features());
                 stats.add(out, batch.labels(), loss.apply(out, batch.labels()).item());
                 if (bar != null) {
                     bar.validationStep();
                 }
             }
-        } finally {
-            model.train();
         }
         return stats.evaluation();
     }

@@ -37,26 +37,27 @@ final class Liveness {
     }
 
     /**
-     * Buffer reuse: which recycled buffer each equation writes into, or {@code -1} for a fresh allocation.
-     * Fused kernels and GEMMs with a bias write into buffers; an output that is not a graph output and is
+     * Buffer reuse: which recycled buffer each output of each equation is written into, or {@code -1} for a fresh
+     * allocation. Fused kernels, GEMMs with a bias and steps of several outputs that write into buffers
+     * ({@link IntoBuffers}) do; an output that is not a graph output and is
      * read only by steps that never keep a view of their inputs gets a buffer. A buffer is free again after the last use of the
      * value in it (interval allocation in execution order), so a chain of temporaries cycles through a few
      * buffers, and the plan keeps them from call to call: the steady state allocates only the results.
      */
-    static int[] assignBuffers(Graph g, Map<Value, Integer> lastUse) {
+    static int[][] assignBuffers(Graph g, Map<Value, Integer> lastUse) {
         Map<Value, Boolean> outputs = new IdentityHashMap<>();
         g.outputs().forEach(v -> outputs.put(v, true));
         Map<Value, Boolean> viewed = new IdentityHashMap<>();
         for (Equation e : g.equations()) {
-            if (!(e.primitive() instanceof IntoBuffer || e.primitive() instanceof MatMul)) {
+            if (!(e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
+                    || e.primitive() instanceof MatMul)) {
                 for (Value v : e.inputs()) {
                     viewed.put(v, true); // may alias its input (reshape, permute, ...) or keep it (control flow)
                 }
             }
         }
         int n = g.equations().size();
-        int[] buffer = new int[n];
-        Arrays.fill(buffer, -1);
+        int[][] buffer = new int[n][];
         Map<TensorType, ArrayDeque<Integer>> free = new HashMap<>();
         List<List<Integer>> freedAt = new ArrayList<>();
         for (int i = 0; i <= n; i++) {
@@ -66,13 +67,19 @@ final class Liveness {
         int count = 0;
         for (int i = 0; i < n; i++) {
             Equation e = g.equations().get(i);
-            Value out = e.outputs().length == 1 ? e.output() : null; // an IntoBuffer primitive has one output
-            if (out != null && e.primitive() instanceof IntoBuffer && !outputs.containsKey(out) && !viewed.containsKey(out)
-                    && lastUse.containsKey(out)) {
+            buffer[i] = new int[e.outputs().length];
+            Arrays.fill(buffer[i], -1);
+            boolean writes = e.primitive() instanceof IntoBuffer && e.outputs().length == 1
+                    || e.primitive() instanceof IntoBuffers;
+            for (int o = 0; writes && o < e.outputs().length; o++) {
+                Value out = e.outputs()[o];
+                if (outputs.containsKey(out) || viewed.containsKey(out) || !lastUse.containsKey(out)) {
+                    continue;
+                }
                 var key = new TensorType(Shape.of(out.type().shape().size()), out.type().dtype());
                 ArrayDeque<Integer> stack = free.get(key);
                 int b = stack == null || stack.isEmpty() ? count++ : stack.pop();
-                buffer[i] = b;
+                buffer[i][o] = b;
                 typeOf.put(b, key);
                 freedAt.get(lastUse.get(out)).add(b);
             }
@@ -81,5 +88,96 @@ final class Liveness {
             }
         }
         return buffer;
+    }
+
+    /**
+     * Donation (JAX's {@code donate_argnums}): which argument's storage each result of the graph is written into,
+     * per equation and output ({@code -1}: none), for the arguments flagged in {@code donated}. An argument's
+     * storage is free after the last step that reads it or any view of it (a step that is not a fresh-result
+     * kernel may alias its inputs in its outputs, so their reads count too; an argument that a result may alias
+     * is never free), and a result of a step that writes into buffers ({@link IntoBuffer}, {@link IntoBuffers})
+     * takes a free storage of its dtype and size: one freed by an earlier step, or one its own step reads last
+     * when the step may write over that input. So the new parameters and optimizer moments of a training step
+     * are written where the old ones were.
+     */
+    static int[][] assignDonors(Graph g, Map<Value, Integer> lastUse, boolean[] donated) {
+        int n = g.equations().size();
+        Map<Value, Integer> end = new IdentityHashMap<>();
+        for (Value v : g.outputs()) {
+            end.put(v, n);
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            Equation e = g.equations().get(i);
+            for (Value v : e.inputs()) {
+                end.merge(v, i, Math::max);
+            }
+            boolean fresh = e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
+                    || e.primitive() instanceof MatMul;
+            if (!fresh) {
+                int last = -1;
+                for (Value o : e.outputs()) {
+                    last = Math.max(last, end.getOrDefault(o, -1));
+                }
+                for (Value v : e.inputs()) {
+                    end.merge(v, last, Math::max);
+                }
+            }
+        }
+        Map<Value, Integer> argument = new IdentityHashMap<>();
+        for (int k = 0; k < g.inputs().size(); k++) {
+            Value v = g.inputs().get(k);
+            if (donated[k] && !argument.containsKey(v) && end.getOrDefault(v, n) < n) {
+                argument.put(v, k);
+            }
+        }
+        Map<Value, Boolean> results = new IdentityHashMap<>();
+        g.outputs().forEach(v -> results.put(v, true));
+        Map<TensorType, ArrayDeque<Integer>> free = new HashMap<>();
+        Map<Integer, Boolean> taken = new HashMap<>();
+        int[][] donors = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Equation e = g.equations().get(i);
+            donors[i] = new int[e.outputs().length];
+            Arrays.fill(donors[i], -1);
+            boolean single = e.primitive() instanceof IntoBuffer;
+            boolean multi = e.primitive() instanceof IntoBuffers;
+            for (int o = 0; (single || multi) && o < e.outputs().length; o++) {
+                Value out = e.outputs()[o];
+                if (!results.containsKey(out)) {
+                    continue; // intermediates cycle through the plan's own buffers
+                }
+                TensorType key = flat(out.type());
+                for (int j = 0; j < e.inputs().length && donors[i][o] < 0; j++) {
+                    Integer k = argument.get(e.inputs()[j]);
+                    boolean overwritable = true;
+                    for (int j2 = 0; j2 < e.inputs().length; j2++) { // every read of it must be elementwise
+                        if (e.inputs()[j2] == e.inputs()[j]) {
+                            overwritable &= single ? ((IntoBuffer) e.primitive()).mayWriteOver(j2)
+                                    : ((IntoBuffers) e.primitive()).mayWriteOver(o, j2);
+                        }
+                    }
+                    if (k != null && !taken.containsKey(k) && end.get(e.inputs()[j]) == i && overwritable
+                            && flat(e.inputs()[j].type()).equals(key)) {
+                        donors[i][o] = k;
+                        taken.put(k, true);
+                    }
+                }
+                ArrayDeque<Integer> stack = free.get(key);
+                if (donors[i][o] < 0 && stack != null && !stack.isEmpty()) {
+                    donors[i][o] = stack.pop();
+                }
+            }
+            for (var a : argument.entrySet()) {
+                if (end.get(a.getKey()) == i && !taken.containsKey(a.getValue())) {
+                    taken.put(a.getValue(), true);
+                    free.computeIfAbsent(flat(a.getKey().type()), t -> new ArrayDeque<>()).push(a.getValue());
+                }
+            }
+        }
+        return donors;
+    }
+
+    private static TensorType flat(TensorType t) {
+        return new TensorType(Shape.of(t.shape().size()), t.dtype());
     }
 }

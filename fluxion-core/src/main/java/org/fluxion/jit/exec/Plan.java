@@ -31,13 +31,22 @@ public final class Plan {
      * outputs ({@link MultiOutput}) writes the slots {@code outs} instead, of the types {@code types}.
      */
     private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer,
-                        TensorType[] types, int[] outs) {
+                        TensorType[] types, int[] outs, int[] donors, int[] buffers) {
     }
 
     /** Sets of buffers for recycled intermediates, one per concurrent call (plans may run concurrently). */
     private final Pool<Storage[]> buffers;
 
     public Plan(Graph g) {
+        this(g, new boolean[g.inputs().size()]);
+    }
+
+    /**
+     * A plan that writes results into the storages of the arguments flagged in {@code donated} once they are no
+     * longer read ({@link Liveness#assignDonors}); {@link #run(Tensor[], Storage[], long[])} says at each call
+     * which storages it may use.
+     */
+    public Plan(Graph g, boolean[] donated) {
         Map<Value, Integer> slots = new IdentityHashMap<>();
         for (Value v : g.inputs()) {
             slots.put(v, slots.size());
@@ -67,8 +76,9 @@ public final class Plan {
         inputSlots = g.inputs().stream().mapToInt(slots::get).toArray();
         outputSlots = g.outputs().stream().mapToInt(slots::get).toArray();
         Map<Value, Integer> lastUse = Liveness.lastUses(g);
-        int[] bufferOf = Liveness.assignBuffers(g, lastUse);
-        int bufferCount = java.util.Arrays.stream(bufferOf).max().orElse(-1) + 1;
+        int[][] bufferOf = Liveness.assignBuffers(g, lastUse);
+        int[][] donorsOf = Liveness.assignDonors(g, lastUse, donated);
+        int bufferCount = java.util.Arrays.stream(bufferOf).flatMapToInt(java.util.Arrays::stream).max().orElse(-1) + 1;
         buffers = new Pool<>(() -> new Storage[bufferCount]);
         steps = new Step[g.equations().size()];
         for (int i = 0; i < steps.length; i++) {
@@ -89,10 +99,10 @@ public final class Plan {
                         .mapToInt(slots::get).toArray();
                 int[] all = java.util.Arrays.copyOf(release, release.length + unused.length);
                 System.arraycopy(unused, 0, all, release.length, unused.length);
-                steps[i] = new Step(e.primitive(), null, in, -1, all, -1, types, outs);
+                steps[i] = new Step(e.primitive(), null, in, -1, all, -1, types, outs, donorsOf[i], bufferOf[i]);
             } else {
-                steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i],
-                        null, null);
+                steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i][0],
+                        null, null, donorsOf[i], null);
             }
         }
     }
@@ -118,15 +128,24 @@ public final class Plan {
 
     /** As {@link #run(Tensor[])}, adding each step's time in nanoseconds to {@code nanos} when not null. */
     public Tensor[] run(Tensor[] args, long[] nanos) {
+        return run(args, null, nanos);
+    }
+
+    /**
+     * As {@link #run(Tensor[], long[])}, writing results into {@code donors[k]} (the storage of argument k, which
+     * the caller gives up: its values are overwritten) where this plan was built to; a null entry, or a null
+     * array, donates nothing. A donor must be the whole storage of its argument and of no other argument.
+     */
+    public Tensor[] run(Tensor[] args, Storage[] donors, long[] nanos) {
         Storage[] mine = buffers.take();
         try {
-            return run(args, nanos, mine);
+            return run(args, nanos, mine, donors);
         } finally {
             buffers.give(mine); // no buffer leaves the call: results and values that views may keep have none
         }
     }
 
-    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine) {
+    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine, Storage[] donors) {
         Tensor[] frame = constants.clone();
         for (int i = 0; i < inputSlots.length; i++) {
             frame[inputSlots[i]] = args[i];
@@ -139,10 +158,14 @@ public final class Plan {
                 in[k] = frame[s.in[k]];
             }
             if (s.outs != null) {
-                Tensor[] results = s.primitive.computeAll(s.types, in);
+                Storage[] into = into(s, donors, mine);
+                Tensor[] results = into != null ? ((IntoBuffers) s.primitive).computeInto(into, in)
+                        : s.primitive.computeAll(s.types, in);
                 for (int k = 0; k < results.length; k++) {
                     frame[s.outs[k]] = results[k];
                 }
+            } else if (donors != null && s.donors[0] >= 0 && donors[s.donors[0]] != null) {
+                frame[s.out] = ((IntoBuffer) s.primitive).computeInto(donors[s.donors[0]], in);
             } else {
                 frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
             }
@@ -158,6 +181,34 @@ public final class Plan {
             out[i] = frame[outputSlots[i]];
         }
         return out;
+    }
+
+    /**
+     * The storages a step of several outputs writes into (a donated storage, else a recycled buffer, else null:
+     * it allocates), or null when it gets none.
+     */
+    private static Storage[] into(Step s, Storage[] donors, Storage[] mine) {
+        Storage[] into = null;
+        for (int k = 0; k < s.donors.length; k++) {
+            Storage b = null;
+            if (donors != null && s.donors[k] >= 0) {
+                b = donors[s.donors[k]];
+            }
+            if (b == null && s.buffers[k] >= 0) {
+                b = mine[s.buffers[k]];
+                if (b == null) {
+                    b = Storage.allocate(s.types[k].dtype(), s.types[k].shape().size());
+                    mine[s.buffers[k]] = b;
+                }
+            }
+            if (b != null) {
+                if (into == null) {
+                    into = new Storage[s.donors.length];
+                }
+                into[k] = b;
+            }
+        }
+        return into;
     }
 
     /** The idle buffer sets, for tests. */

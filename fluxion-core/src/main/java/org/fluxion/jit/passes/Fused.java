@@ -151,6 +151,16 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         return computeInto(Storage.allocate(type.dtype(), type.shape().size()), inputs);
     }
 
+    /**
+     * An elementwise kernel (no reduction, no row fold) reads a dense input at the index it writes, once: the
+     * result may overwrite it.
+     */
+    @Override
+    public boolean mayWriteOver(int input) {
+        return rowFold == null && program.reduction() == ElementwiseProgram.Reduction.NONE
+                && program.inputAccess(input) == ElementwiseProgram.Access.FULL;
+    }
+
     /** Runs the kernel writing into {@code buffer} (a storage of the output's dtype and size). */
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] inputs) {

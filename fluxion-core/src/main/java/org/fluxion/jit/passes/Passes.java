@@ -194,8 +194,8 @@ public final class Passes {
         }
     }
 
-    /** Bias additions folded into their GEMMs, then fusion of elementwise chains into generated kernels. */
+    /** Transposed products computed in their readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated kernels. */
     public static Graph fuse(Graph g) {
-        return Fusion.fuse(MatMulBias.rewrite(g));
+        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(g)));
     }
 }

@@ -1,0 +1,75 @@
+package org.fluxion.jit.passes;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fluxion.jit.ir.Equation;
+import org.fluxion.jit.ir.Graph;
+import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.MatMul;
+import org.fluxion.ops.ViewPrimitives.Permute;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * {@code (a @ b)^T} computed as {@code b^T @ a^T}: the product comes out in the layout its readers want, dense,
+ * instead of as a transposed view that every later kernel reads across its rows. This is the weight gradient
+ * of a layer storing its weight {@code [out, in]} ({@code y = x W^T}): the VJP of the product gives
+ * {@code x^T g} as {@code [in, out]} and its transpose is {@code W}'s gradient, which the optimizer's kernels
+ * then read three times. The transposes of the operands are views, which the GEMM reads as they are.
+ */
+final class TransposedProducts {
+    private TransposedProducts() {
+    }
+
+    /** Rewrites {@code permute[1, 0](matmul(a, b))} of rank-2 operands when the product has no other reader. */
+    static Graph rewrite(Graph g) {
+        Map<Value, Integer> uses = new IdentityHashMap<>();
+        Map<Value, Equation> producer = new IdentityHashMap<>();
+        for (Equation e : g.equations()) {
+            for (Value v : e.inputs()) {
+                uses.merge(v, 1, Integer::sum);
+            }
+            for (Value v : e.outputs()) {
+                producer.put(v, e);
+            }
+        }
+        g.outputs().forEach(v -> uses.merge(v, 1, Integer::sum));
+        Map<Equation, List<Equation>> replacement = new IdentityHashMap<>();
+        Map<Equation, Boolean> dropped = new IdentityHashMap<>();
+        int nextId = Passes.maxId(g) + 1;
+        for (Equation e : g.equations()) {
+            if (!(e.primitive() instanceof Permute p) || p.order().length != 2 || p.order()[0] != 1) {
+                continue;
+            }
+            Equation mm = producer.get(e.inputs()[0]);
+            if (mm == null || !(mm.primitive() instanceof MatMul) || uses.get(mm.output()) != 1
+                    || mm.inputs()[0].type().shape().rank() != 2 || mm.inputs()[1].type().shape().rank() != 2) {
+                continue;
+            }
+            Value a = mm.inputs()[0];
+            Value b = mm.inputs()[1];
+            Value bt = new Value(nextId++, transposed(b.type()), null, null);
+            Value at = new Value(nextId++, transposed(a.type()), null, null);
+            dropped.put(mm, true);
+            replacement.put(e, List.of(new Equation(new Permute(new int[] {1, 0}), new Value[] {b}, bt),
+                    new Equation(new Permute(new int[] {1, 0}), new Value[] {a}, at),
+                    new Equation(mm.primitive(), new Value[] {bt, at}, e.output())));
+        }
+        if (replacement.isEmpty()) {
+            return g;
+        }
+        List<Equation> out = new ArrayList<>();
+        for (Equation e : g.equations()) {
+            if (!dropped.containsKey(e)) {
+                out.addAll(replacement.getOrDefault(e, List.of(e)));
+            }
+        }
+        return new Graph(g.inputs(), out, g.outputs());
+    }
+
+    private static TensorType transposed(TensorType t) {
+        return new TensorType(Shape.of(t.shape().dim(1), t.shape().dim(0)), t.dtype());
+    }
+}
