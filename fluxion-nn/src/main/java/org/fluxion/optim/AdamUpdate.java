@@ -1,10 +1,9 @@
 package org.fluxion.optim;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.autodiff.Functional;
 import org.fluxion.jit.exec.IntoBuffers;
 import org.fluxion.kernels.Parallel;
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.ops.Batching;
 import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.tensor.DType;
@@ -30,8 +29,6 @@ import org.fluxion.tensor.TensorType;
  * moments are updated in place.
  */
 record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput, IntoBuffers {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     /** The formula in tensor operations: {@code u, m', v'} from {@code g, m, v, t}. */
     Tensor[] composite(Tensor g, Tensor m, Tensor v, Tensor t) {
         Tensor invBias1 = Tensor.scalar(b1, DType.FLOAT64).pow(t).neg().add(1).reciprocal();
@@ -114,15 +111,8 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         float c2 = (float) (1 - b2);
         float e = (float) eps;
         Parallel.forRange(g.size(), 1 << 15, (s, end) -> {
-            int i = s;
-            for (int stop = s + S.loopBound(end - s); i < stop; i += S.length()) {
-                FloatVector gv = FloatVector.fromArray(S, ga, go + i);
-                FloatVector mv = FloatVector.fromArray(S, ma, mo + i).mul(fb1).add(gv.mul(c1));
-                FloatVector vv = FloatVector.fromArray(S, va, vo + i).mul(fb2).add(gv.mul(gv).mul(c2));
-                mv.intoArray(m2a, i);
-                vv.intoArray(v2a, i);
-                mv.mul(invBias1).div(vv.sqrt().mul(invSqrtBias2).add(e)).intoArray(ua, i);
-            }
+            int i = Vectorization.ENABLED ? AdamUpdateVectorLoop.update(ga, go, ma, mo, va, vo, ua, m2a, v2a, s, end,
+                    fb1, fb2, c1, c2, e, invBias1, invSqrtBias2) : s;
             for (; i < end; i++) {
                 float gi = ga[go + i];
                 float mi = ma[mo + i] * fb1 + gi * c1;
