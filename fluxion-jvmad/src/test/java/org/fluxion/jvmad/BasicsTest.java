@@ -1,0 +1,38 @@
+package org.fluxion.jvmad;
+
+import org.fluxion.jvmad.corpus.Basics;
+import org.junit.jupiter.api.Test;
+
+/** Forward and reverse mode of each construct, against finite differences. */
+class BasicsTest {
+    @Test
+    void arithmeticAndLocals() {
+        Checks.forwardAndReverse(Basics.class, "square", 1.7);
+        Checks.forwardAndReverse(Basics.class, "polynomial", 1.3, -0.4);
+        // Float arithmetic: tangents and adjoints of floats are floats (7 digits), as in JAX and PyTorch.
+        Checks.forwardAndReverseWithin(1e-5, Basics.class, "floats", 1.25f, 0.3);
+    }
+
+    @Test
+    void branchesOnEachSide() {
+        for (double x : new double[] {-2, -0.5, 0.3, 1.5}) {
+            Checks.forwardAndReverse(Basics.class, "branches", x);
+        }
+        Checks.forwardAndReverse(Basics.class, "ternary", 1.0, 2.0);
+        Checks.forwardAndReverse(Basics.class, "ternary", 3.0, 2.0);
+        for (int k = 0; k < 4; k++) {
+            Checks.forwardAndReverse(Basics.class, "switched", 0.4, k);
+        }
+    }
+
+    @Test
+    void loopsRecursionAndArrays() {
+        Checks.forwardAndReverse(Basics.class, "loopPolynomial", new double[] {1, -2, 0.5, 3}, 0.7);
+        Checks.forwardAndReverse(Basics.class, "factorialLike", 5.5, 4);
+        Checks.forwardAndReverse(Basics.class, "prefixSum", new double[] {0.5, 1.5, -2, 4});
+        Checks.forwardAndReverse(Basics.class, "whileTolerance", 7.5);
+        Checks.forwardAndReverse(Basics.class, "stackGames", new double[] {1, 2, 3, 4}, 1);
+        Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 1);
+        Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 0);
+    }
+}
