@@ -15,6 +15,7 @@ import org.fluxion.jvmad.ir.MathFn;
 import org.fluxion.jvmad.ir.Operand;
 import org.fluxion.jvmad.ir.Type;
 import org.fluxion.jvmad.ir.Var;
+import org.fluxion.jvmad.runtime.Errors;
 import org.fluxion.jvmad.runtime.Models;
 
 /**
@@ -37,7 +38,7 @@ final class InvokeResolver {
     /** JDK classes whose static methods may be called as they are when no real value flows through them. */
     private static final Set<String> PURE_OWNERS = Set.of("java.lang.Math", "java.lang.StrictMath",
             "java.lang.Double", "java.lang.Float", "java.lang.Integer", "java.lang.Long", "java.util.Arrays",
-            "java.lang.System");
+            "java.lang.System", Errors.class.getName());
     private static final ClassDesc MODELS = ClassDesc.of(Models.class.getName());
 
     private final Program program;

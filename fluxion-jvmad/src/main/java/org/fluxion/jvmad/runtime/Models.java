@@ -5,7 +5,8 @@ package org.fluxion.jvmad.runtime;
  * ({@code System.arraycopy}, {@code Arrays.fill}, {@code copyOf}, {@code copyOfRange}, {@code sort},
  * {@code clone()}). The reader replaces a call to the JDK method by a call to its model, and the
  * model is differentiated like user code; so each one uses only what the transforms support (loops,
- * array reads and writes, no objects). They compute exactly what the JDK method computes.
+ * array reads and writes, no objects). They compute exactly what the JDK method computes, and throw
+ * the same exceptions (through {@link Errors}, which generated code calls as it is).
  *
  * <p>Public because generated classes call them; not an API.
  */
@@ -15,8 +16,7 @@ public final class Models {
 
     /** {@code System.arraycopy} of doubles; a copy within one array behaves as through a temporary. */
     public static void arraycopy(double[] src, int srcPos, double[] dst, int dstPos, int length) {
-        checkRange(src.length, srcPos, length);
-        checkRange(dst.length, dstPos, length);
+        checkCopy(srcPos, src.length, dstPos, dst.length, length);
         if (src == dst && srcPos < dstPos) {
             for (int i = length - 1; i >= 0; i--) {
                 dst[dstPos + i] = src[srcPos + i];
@@ -30,8 +30,7 @@ public final class Models {
 
     /** {@code System.arraycopy} of floats. */
     public static void arraycopy(float[] src, int srcPos, float[] dst, int dstPos, int length) {
-        checkRange(src.length, srcPos, length);
-        checkRange(dst.length, dstPos, length);
+        checkCopy(srcPos, src.length, dstPos, dst.length, length);
         if (src == dst && srcPos < dstPos) {
             for (int i = length - 1; i >= 0; i--) {
                 dst[dstPos + i] = src[srcPos + i];
@@ -43,10 +42,9 @@ public final class Models {
         }
     }
 
-    private static void checkRange(int arrayLength, int pos, int length) {
-        if (pos < 0 || length < 0 || pos > arrayLength - length) {
-            throw new ArrayIndexOutOfBoundsException("arraycopy: last index " + (pos + length)
-                    + " out of bounds for length " + arrayLength);
+    private static void checkCopy(int srcPos, int srcLength, int dstPos, int dstLength, int length) {
+        if (srcPos < 0 || dstPos < 0 || length < 0 || srcPos > srcLength - length || dstPos > dstLength - length) {
+            Errors.arraycopyOutOfBounds(srcPos, srcLength, dstPos, dstLength, length);
         }
     }
 
@@ -81,12 +79,8 @@ public final class Models {
     }
 
     private static void checkFromTo(int length, int from, int to) {
-        if (from > to) {
-            throw new IllegalArgumentException("fromIndex(" + from + ") > toIndex(" + to + ")");
-        }
-        if (from < 0 || to > length) {
-            throw new ArrayIndexOutOfBoundsException("range [" + from + ", " + to + ") out of bounds for length "
-                    + length);
+        if (from > to || from < 0 || to > length) {
+            Errors.badRange(from, to, length);
         }
     }
 
@@ -112,12 +106,8 @@ public final class Models {
 
     /** {@code Arrays.copyOfRange(a, from, to)}. */
     public static double[] copyOfRange(double[] a, int from, int to) {
-        if (from > to) {
-            throw new IllegalArgumentException(from + " > " + to);
-        }
-        if (from < 0 || from > a.length) {
-            throw new ArrayIndexOutOfBoundsException("copyOfRange: from " + from + " out of bounds for length "
-                    + a.length);
+        if (from > to || from < 0 || from > a.length) {
+            Errors.badRange(from, to, a.length);
         }
         double[] r = new double[to - from];
         int m = Math.min(to, a.length);
