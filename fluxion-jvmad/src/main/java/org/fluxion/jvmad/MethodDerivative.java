@@ -41,6 +41,15 @@ public final class MethodDerivative {
     MethodDerivative(Build build) {
         this.build = build;
         this.f = build.function();
+        boolean realOut = f.returnType() != null && f.returnType().isActive();
+        for (Var p : f.params()) {
+            realOut |= p.type().isRealArray();
+        }
+        if (!realOut) {
+            throw new org.fluxion.jvmad.ir.NotDifferentiableException(build.ref().origin(), -1, -1,
+                    "has no real output (it returns " + (f.returnType() == null ? "nothing" : f.returnType())
+                            + " and takes no real array to write): integer-valued outputs have no derivative");
+        }
         this.reverse = new Lazy<>(() -> {
             ReverseTransform.Pair[] pair = new ReverseTransform.Pair[1];
             Build.Methods m = build.methods(d -> {
@@ -58,6 +67,11 @@ public final class MethodDerivative {
 
     /** The gradient of a method that returns a real: {@link #vjp} with cotangent 1 for the result. */
     public Result gradient(Object... args) {
+        if (f.returnType() == null || !f.returnType().isReal()) {
+            throw new IllegalArgumentException(build.ref().origin() + " returns "
+                    + (f.returnType() == null ? "nothing" : f.returnType())
+                    + "; a gradient needs a real result (integer-valued outputs have no derivative)");
+        }
         return vjp(args, 1.0, null);
     }
 

@@ -6,7 +6,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import org.fluxion.jvmad.read.MethodRef;
@@ -44,13 +43,16 @@ final class MethodRefs {
                 s.getImplMethodName(), MethodTypeDesc.ofDescriptor(s.getImplMethodSignature()));
     }
 
-    /** The static method {@code name} of {@code owner}; there must be exactly one of that name. */
+    /**
+     * The method {@code name} of {@code owner}; there must be exactly one of that name (an instance
+     * method is refused when it is read, with the reason).
+     */
     static MethodRef of(Class<?> owner, String name) {
         List<Method> found = Arrays.stream(owner.getDeclaredMethods())
-                .filter(m -> m.getName().equals(name) && Modifier.isStatic(m.getModifiers()) && !m.isSynthetic())
+                .filter(m -> m.getName().equals(name) && !m.isSynthetic())
                 .toList();
         if (found.size() != 1) {
-            throw new IllegalArgumentException(owner.getName() + " has " + found.size() + " static methods named "
+            throw new IllegalArgumentException(owner.getName() + " has " + found.size() + " methods named "
                     + name + "; expected exactly one");
         }
         Method m = found.getFirst();

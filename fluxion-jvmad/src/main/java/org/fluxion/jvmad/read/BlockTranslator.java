@@ -279,7 +279,7 @@ final class BlockTranslator {
             case ThrowInstruction t -> throw reader.error(at, "throws an exception; code that throws cannot be "
                     + "differentiated (return a value such as NaN instead)");
             case NewObjectInstruction n -> throw reader.error(at, "allocates an object (new "
-                    + n.className().asSymbol().displayName() + "); only primitives and arrays of them are supported");
+                    + n.className().asInternalName().replace('/', '.') + "); only primitives and arrays of them are supported");
             case MonitorInstruction m -> throw reader.error(at, "synchronizes (" + m.opcode().name().toLowerCase()
                     + "); synchronization cannot be differentiated");
             case InvokeDynamicInstruction d -> throw reader.error(at, "uses invokedynamic (" + d.name().stringValue()
@@ -299,6 +299,10 @@ final class BlockTranslator {
             case Long l -> new Const(Type.LONG, l);
             case Float f -> new Const(Type.FLOAT, f);
             case Double d -> Const.ofDouble(d);
+            case java.lang.constant.ClassDesc cls -> throw reader.error(at, "loads the class literal "
+                    + cls.displayName() + ".class; classes and reflection cannot be differentiated");
+            case String str -> throw reader.error(at, "loads the string \"" + str
+                    + "\"; strings cannot be differentiated");
             default -> throw reader.error(at, "loads a constant of type " + v.getClass().getSimpleName()
                     + " (" + v + "); only numbers are supported");
         };

@@ -75,6 +75,12 @@ final class BytecodeReader {
         }
         CodeModel code = method.code().orElseThrow(() -> error(-1, "has no code (abstract)"));
         linearize(code);
+        for (int i = 0; i < insns.size(); i++) {
+            // A synchronized block has handlers too; name the synchronization, the cause.
+            if (insns.get(i) instanceof java.lang.classfile.instruction.MonitorInstruction) {
+                throw error(i, "synchronizes (a synchronized block); synchronization cannot be differentiated");
+            }
+        }
         for (ExceptionCatch c : code.exceptionHandlers()) {
             throw error(labelAt.get(c.tryStart()), "has an exception handler (try/catch/finally), which cannot "
                     + "be differentiated");

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 public record MethodRef(ClassLoader loader, ClassDesc owner, String name, MethodTypeDesc desc) {
     /** For messages: {@code Examples.rosenbrock(double[])}. */
     public String origin() {
-        String owner = this.owner.displayName();
-        return owner + "." + name + "(" + Stream.of(desc.parameterArray()).map(ClassDesc::displayName)
+        return ownerName() + "." + name + "(" + Stream.of(desc.parameterArray()).map(ClassDesc::displayName)
                 .collect(Collectors.joining(", ")) + ")";
     }
 
