@@ -32,15 +32,43 @@ import org.fluxion.jvmad.ir.Var;
  */
 final class MethodEmitter {
     private static final ClassDesc TAPE = Function.TAPE;
-    private static final MethodTypeDesc PUSH_REAL = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_double);
-    private static final MethodTypeDesc PUSH_INT = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int);
-    private static final MethodTypeDesc PUSH_REF = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object);
-    private static final MethodTypeDesc POP_REAL = MethodTypeDesc.of(ConstantDescs.CD_double);
-    private static final MethodTypeDesc POP_INT = MethodTypeDesc.of(ConstantDescs.CD_int);
-    private static final MethodTypeDesc POP_REF = MethodTypeDesc.of(ConstantDescs.CD_Object);
+
+    /**
+     * The tape's three stacks. While a method runs, each stack it uses lives in two locals (the array
+     * and the top), so that a push is an array store and an increment that the JIT keeps in registers;
+     * they are written back to the tape before a call that takes it and before returning, and read
+     * again after the call.
+     */
+    private enum Stack {
+        REAL("reals", "realTop", ConstantDescs.CD_double.arrayType(), TypeKind.DOUBLE),
+        INT("ints", "intTop", ConstantDescs.CD_int.arrayType(), TypeKind.INT),
+        REF("refs", "refTop", ConstantDescs.CD_Object.arrayType(), TypeKind.REFERENCE);
+
+        final String array;
+        final String top;
+        final ClassDesc arrayType;
+        final TypeKind element;
+
+        Stack(String array, String top, ClassDesc arrayType, TypeKind element) {
+            this.array = array;
+            this.top = top;
+            this.arrayType = arrayType;
+            this.element = element;
+        }
+
+        static Stack of(Type t) {
+            return switch (t.kind()) {
+                case DOUBLE, FLOAT -> REAL;
+                case INT -> INT;
+                case REF -> REF;
+                case LONG -> throw new IllegalStateException("a long on the tape");
+            };
+        }
+    }
 
     private final Function fn;
     private final ClassAssembler owner;
+    private final Map<Stack, Integer> stackSlots = new java.util.EnumMap<>(Stack.class);
     private final Map<Var, Integer> slots = new HashMap<>();
     private final Map<Block, Label> labels = new HashMap<>();
     private CodeBuilder cb;
@@ -74,6 +102,20 @@ final class MethodEmitter {
                 zero(v);
             }
         }
+        for (Block b : fn.blocks()) {
+            for (Insn i : b.insns()) {
+                Type t = switch (i) {
+                    case Insn.Push p -> p.value().type();
+                    case Insn.Pop p -> p.dst().type();
+                    default -> null;
+                };
+                if (t != null && !stackSlots.containsKey(Stack.of(t))) {
+                    stackSlots.put(Stack.of(t), slot);
+                    slot += 2;
+                }
+            }
+        }
+        reloadStacks();
         for (Block b : fn.blocks()) {
             labels.put(b, cb.newLabel());
         }
@@ -200,10 +242,17 @@ final class MethodEmitter {
                 store(l.dst());
             }
             case Insn.Call c -> {
+                boolean tape = c.callee().tape() != null;
+                if (tape) {
+                    flushStacks();
+                }
                 c.args().forEach(this::load);
                 cb.invokestatic(owner.thisClass(), owner.methodName(c.callee()), c.callee().descriptor());
                 if (c.dst() != null) {
                     store(c.dst());
+                }
+                if (tape) {
+                    reloadStacks();
                 }
             }
             case Insn.Invoke i -> {
@@ -231,37 +280,72 @@ final class MethodEmitter {
         };
     }
 
-    private void push(Operand v) {
-        load(fn.tape());
-        load(v);
-        switch (v.type().kind()) {
-            case DOUBLE -> cb.invokevirtual(TAPE, "pushReal", PUSH_REAL);
-            case FLOAT -> {
-                cb.f2d();
-                cb.invokevirtual(TAPE, "pushReal", PUSH_REAL);
-            }
-            case INT -> cb.invokevirtual(TAPE, "pushInt", PUSH_INT);
-            case REF -> cb.invokevirtual(TAPE, "pushRef", PUSH_REF);
-            case LONG -> throw new IllegalStateException("a long on the tape");
-        }
+    private void reloadStacks() {
+        stackSlots.forEach((stack, slot) -> {
+            load(fn.tape());
+            cb.getfield(TAPE, stack.array, stack.arrayType);
+            cb.astore(slot);
+            load(fn.tape());
+            cb.getfield(TAPE, stack.top, ConstantDescs.CD_int);
+            cb.istore(slot + 1);
+        });
     }
 
+    private void flushStacks() {
+        stackSlots.forEach((stack, slot) -> {
+            load(fn.tape());
+            cb.aload(slot);
+            cb.putfield(TAPE, stack.array, stack.arrayType);
+            load(fn.tape());
+            cb.iload(slot + 1);
+            cb.putfield(TAPE, stack.top, ConstantDescs.CD_int);
+        });
+    }
+
+    /** {@code if (top == array.length) array = Tape.grow(array); array[top++] = v}. */
+    private void push(Operand v) {
+        Stack stack = Stack.of(v.type());
+        int slot = stackSlots.get(stack);
+        Label room = cb.newLabel();
+        cb.iload(slot + 1);
+        cb.aload(slot);
+        cb.arraylength();
+        cb.if_icmplt(room);
+        cb.aload(slot);
+        cb.invokestatic(TAPE, "grow", MethodTypeDesc.of(stack.arrayType, stack.arrayType));
+        cb.astore(slot);
+        cb.labelBinding(room);
+        cb.aload(slot);
+        cb.iload(slot + 1);
+        load(v);
+        if (v.type().kind() == Type.Kind.FLOAT) {
+            cb.f2d();
+        }
+        cb.arrayStore(stack.element);
+        cb.iinc(slot + 1, 1);
+    }
+
+    /** {@code dst = array[--top]} (a reference slot is cleared, so that the tape keeps nothing alive). */
     private void pop(Var dst) {
-        load(fn.tape());
+        Stack stack = Stack.of(dst.type());
+        int slot = stackSlots.get(stack);
+        cb.iinc(slot + 1, -1);
+        cb.aload(slot);
+        cb.iload(slot + 1);
+        cb.arrayLoad(stack.element);
         switch (dst.type().kind()) {
-            case DOUBLE -> cb.invokevirtual(TAPE, "popReal", POP_REAL);
-            case FLOAT -> {
-                cb.invokevirtual(TAPE, "popReal", POP_REAL);
-                cb.d2f();
-            }
-            case INT -> cb.invokevirtual(TAPE, "popInt", POP_INT);
+            case FLOAT -> cb.d2f();
             case REF -> {
-                cb.invokevirtual(TAPE, "popRef", POP_REF);
                 if (!dst.type().desc().equals(ConstantDescs.CD_Object)) {
                     cb.checkcast(dst.type().desc());
                 }
+                cb.aload(slot);
+                cb.iload(slot + 1);
+                cb.aconst_null();
+                cb.aastore();
             }
-            case LONG -> throw new IllegalStateException("a long on the tape");
+            default -> {
+            }
         }
         store(dst);
     }
@@ -299,6 +383,7 @@ final class MethodEmitter {
                 cb.lookupswitch(labels.get(s.otherwise()), cases);
             }
             case Terminator.Return r -> {
+                flushStacks();
                 if (r.value() == null) {
                     cb.return_();
                 } else {

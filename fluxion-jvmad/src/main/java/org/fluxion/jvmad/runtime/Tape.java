@@ -14,12 +14,14 @@ import java.util.Arrays;
  * <p>Public because generated classes call it; not an API.
  */
 public final class Tape {
-    private double[] reals = new double[1024];
-    private int realTop;
-    private int[] ints = new int[1024];
-    private int intTop;
-    private Object[] refs = new Object[64];
-    private int refTop;
+    // Package-private: generated methods (defined in this package) keep these in locals while they
+    // run, writing them back before a call and after their last push or pop (see MethodEmitter).
+    double[] reals = new double[1024];
+    int realTop;
+    int[] ints = new int[1024];
+    int intTop;
+    Object[] refs = new Object[64];
+    int refTop;
 
     /** Empties the stacks, keeping their capacity. */
     public void reset() {
@@ -37,6 +39,21 @@ public final class Tape {
     /** Sizes of the three stacks, for messages: {@code reals=..., ints=..., refs=...}. */
     public String sizes() {
         return "reals=" + realTop + ", ints=" + intTop + ", refs=" + refTop;
+    }
+
+    /** The array twice as long, for generated code whose cached stack is full. */
+    public static double[] grow(double[] a) {
+        return Arrays.copyOf(a, 2 * a.length);
+    }
+
+    /** The array twice as long. */
+    public static int[] grow(int[] a) {
+        return Arrays.copyOf(a, 2 * a.length);
+    }
+
+    /** The array twice as long. */
+    public static Object[] grow(Object[] a) {
+        return Arrays.copyOf(a, 2 * a.length);
     }
 
     public void pushReal(double v) {

@@ -442,8 +442,12 @@ public final class ReverseTransform {
                 fb.add(new Insn.Binary(bin.op(), p(d), p(a), p(c)));
                 popRecorded();
                 Operand t = kill(d);
-                accumulate(a, rb.mul(t, rc));
-                accumulate(c, rb.mul(t, ra));
+                if (a instanceof Var) {
+                    accumulate(a, rb.mul(t, rc));
+                }
+                if (c instanceof Var) {
+                    accumulate(c, rb.mul(t, ra));
+                }
             }
             case DIV -> {
                 // d(a/c) = da / c - (a/c) dc / c
@@ -497,7 +501,9 @@ public final class ReverseTransform {
         }
         List<Operand> partials = rules.partials(rb, m.fn(), args, rr);
         for (int i = 0; i < args.size(); i++) {
-            accumulate(m.args().get(i), rb.mul(t, partials.get(i)));
+            if (m.args().get(i) instanceof Var) {
+                accumulate(m.args().get(i), rb.mul(t, partials.get(i)));
+            }
         }
     }
 
