@@ -51,7 +51,7 @@ final class Build {
 
     /** A hidden class holding the functions that {@code make} returns, and everything they call. */
     synchronized Methods methods(java.util.function.Function<Derivatives, List<Function>> make) {
-        Derivatives derivatives = new Derivatives(program);
+        Derivatives derivatives = new Derivatives(program, function);
         List<Function> roots = make.apply(derivatives);
         derivatives.complete();
         ClassAssembler.Assembled a = new ClassAssembler(HiddenClasses.NAME).assemble(roots, List.of());
@@ -64,7 +64,7 @@ final class Build {
      * of the derivative functions), so that building one never waits for another.
      */
     synchronized <K> K kernel(Class<K> kernel, BiFunction<EntryPoints, Function, Function> entry) {
-        Derivatives derivatives = new Derivatives(program);
+        Derivatives derivatives = new Derivatives(program, function);
         Function e = entry.apply(new EntryPoints(derivatives), function);
         derivatives.complete();
         ClassAssembler.Assembled a = new ClassAssembler(HiddenClasses.NAME).assemble(List.of(),

@@ -21,10 +21,26 @@ public final class Derivatives {
     private final Map<Function, Function> tangents = new HashMap<>();
     private final Map<Function, ReverseTransform.Pair> reverses = new HashMap<>();
     private final Deque<Runnable> pending = new ArrayDeque<>();
+    private final Function entry;
+    private Map<Function, java.util.Set<org.fluxion.jvmad.ir.Var>> readOnly;
 
-    public Derivatives(Program program) {
+    /**
+     * @param program the functions read
+     * @param entry   the function the derivatives are entered through: reverse mode may read again
+     *                the arrays that nothing in its call tree writes (see {@link ArrayOrigins})
+     */
+    public Derivatives(Program program, Function entry) {
         this.program = program;
         this.rules = new MathRules(program);
+        this.entry = entry;
+    }
+
+    /** The array parameters of {@code f} whose elements nothing writes while the entry's derivative runs. */
+    java.util.Set<org.fluxion.jvmad.ir.Var> readOnlyParams(Function f) {
+        if (readOnly == null) {
+            readOnly = ArrayOrigins.readOnlyParams(entry);
+        }
+        return readOnly.getOrDefault(f, java.util.Set.of());
     }
 
     Program program() {

@@ -133,10 +133,16 @@ final class ForwardTransform {
                 List<Operand> args = m.args().stream().map(this::p).toList();
                 Var r = b.temp(d.type(), "r");
                 b.add(new Insn.MathCall(m.fn(), r, args));
-                List<Operand> partials = derivatives.rules().partials(b, m.fn(), args, r);
+                boolean[] wanted = new boolean[args.size()];
+                for (int i = 0; i < wanted.length; i++) {
+                    wanted[i] = m.args().get(i) instanceof Var;
+                }
+                List<Operand> partials = derivatives.rules().partials(b, m.fn(), args, r, wanted);
                 Operand dt = Const.zero(d.type());
                 for (int i = 0; i < args.size(); i++) {
-                    dt = b.add(dt, b.mul(t(m.args().get(i)), partials.get(i)));
+                    if (wanted[i]) {
+                        dt = b.add(dt, b.mul(t(m.args().get(i)), partials.get(i)));
+                    }
                 }
                 b.add(new Insn.Move(p(d), r));
                 setTangent(d, dt);

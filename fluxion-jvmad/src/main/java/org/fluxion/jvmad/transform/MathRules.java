@@ -42,11 +42,15 @@ final class MathRules {
         };
     }
 
-    /** The partials {@code d fn / d args[i]}, in the function's type. */
-    List<Operand> partials(Builder b, MathFn fn, List<Operand> args, Operand v) {
+    /**
+     * The partials {@code d fn / d args[i]}, in the function's type; those not {@code wanted} (of a
+     * constant argument) are zero and cost nothing.
+     */
+    List<Operand> partials(Builder b, MathFn fn, List<Operand> args, Operand v, boolean[] wanted) {
         if (fn.type().kind() == Type.Kind.FLOAT) {
             List<Operand> wide = args.stream().map(a -> b.convert(a, Type.DOUBLE)).toList();
-            List<Operand> p = partials(b, doubleVersion(fn), wide, v == null ? null : b.convert(v, Type.DOUBLE));
+            List<Operand> p = partials(b, doubleVersion(fn), wide, v == null ? null : b.convert(v, Type.DOUBLE),
+                    wanted);
             return p.stream().map(o -> b.convert(o, Type.FLOAT)).toList();
         }
         if (fn.isPiecewiseConstant()) {
@@ -74,21 +78,31 @@ final class MathRules {
             case ABS -> List.of(b.call(rule("absDerivative", 1), x));
             case TO_RADIANS -> List.of(Const.ofDouble(Math.PI / 180));
             case TO_DEGREES -> List.of(Const.ofDouble(180 / Math.PI));
-            case POW -> {
-                Operand y = args.get(1);
-                yield List.of(b.call(rule("powBase", 2), x, y), b.call(rule("powExponent", 3), x, y, v));
-            }
-            case ATAN2 -> {
-                // atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2); here x is the first argument (y).
-                Operand yy = args.get(0);
-                Operand xx = args.get(1);
-                Operand r2 = b.add(b.mul(xx, xx), b.mul(yy, yy));
-                yield List.of(b.div(xx, r2), b.neg(b.div(yy, r2)));
-            }
-            case HYPOT -> List.of(b.call(rule("hypotPartial", 2), x, v), b.call(rule("hypotPartial", 2), args.get(1), v));
-            case MAX -> List.of(b.call(rule("maxFirst", 2), x, args.get(1)), b.call(rule("maxFirst", 2), args.get(1), x));
-            case MIN -> List.of(b.call(rule("minFirst", 2), x, args.get(1)), b.call(rule("minFirst", 2), args.get(1), x));
+            case POW, ATAN2, HYPOT, MAX, MIN -> binaryPartials(b, fn, args, v, wanted);
             default -> throw new IllegalStateException("no rule for Math." + fn.method());
+        };
+    }
+
+    /** Partials of pow, atan2, hypot, max and min; an unwanted one is zero. */
+    private List<Operand> binaryPartials(Builder b, MathFn fn, List<Operand> args, Operand v, boolean[] wanted) {
+        Operand x = args.get(0);
+        Operand y = args.get(1);
+        Operand zero = Const.ofDouble(0);
+        return switch (fn) {
+            case POW -> List.of(wanted[0] ? b.call(rule("powBase", 2), x, y) : zero,
+                    wanted[1] ? b.call(rule("powExponent", 3), x, y, v) : zero);
+            case ATAN2 -> {
+                // atan2(y, x) with y the first argument: d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).
+                Operand r2 = b.add(b.mul(y, y), b.mul(x, x));
+                yield List.of(wanted[0] ? b.div(y, r2) : zero, wanted[1] ? b.neg(b.div(x, r2)) : zero);
+            }
+            case HYPOT -> List.of(wanted[0] ? b.call(rule("hypotPartial", 2), x, v) : zero,
+                    wanted[1] ? b.call(rule("hypotPartial", 2), y, v) : zero);
+            case MAX -> List.of(wanted[0] ? b.call(rule("maxFirst", 2), x, y) : zero,
+                    wanted[1] ? b.call(rule("maxFirst", 2), y, x) : zero);
+            case MIN -> List.of(wanted[0] ? b.call(rule("minFirst", 2), x, y) : zero,
+                    wanted[1] ? b.call(rule("minFirst", 2), y, x) : zero);
+            default -> throw new IllegalStateException("Math." + fn.method() + " is not binary");
         };
     }
 

@@ -1,16 +1,19 @@
 package org.fluxion.jvmad.transform;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.fluxion.jvmad.ir.Block;
 import org.fluxion.jvmad.ir.Const;
 import org.fluxion.jvmad.ir.Function;
 import org.fluxion.jvmad.ir.Insn;
+import org.fluxion.jvmad.ir.MathFn;
 import org.fluxion.jvmad.ir.Operand;
 import org.fluxion.jvmad.ir.Terminator;
 import org.fluxion.jvmad.ir.Type;
@@ -20,19 +23,22 @@ import org.fluxion.jvmad.ir.Var;
  * Reverse mode: from a function {@code f}, an augmented forward function and an adjoint function.
  *
  * <p>The <b>augmented forward</b> function computes {@code f} and records on the tape what the
- * adjoint will need and could not otherwise know, since it never reads the primal's variables: the
- * operands of nonlinear operations ({@code x} and {@code y} of {@code x * y}), the indices of real
- * array accesses, which way control came into each block that several edges enter (the loop header
- * records one number per iteration: a {@code while} loop forward becomes a counted walk back), and,
- * for each assignment of a real array variable, the shadow array it replaces. Real arrays have
- * shadow arrays (Enzyme's shadow memory): allocated beside them, passed beside them, holding
- * adjoints, so an array's adjoint is shared by every variable that refers to it.
+ * adjoint needs and cannot recompute, since it never sees the forward's variables: which way control
+ * came into each block that several edges enter (a loop header records one number per iteration, so
+ * a {@code while} loop forward becomes a counted walk back), for each assignment of a real array
+ * variable the shadow array it replaces, and values. Values are <em>cached or recomputed</em>, as in
+ * Enzyme: a block is cut into segments at calls; in a segment's adjoint, cheap arithmetic is executed
+ * again from the values the segment started with (recorded on entry when it needs them), and loads
+ * from arrays that nothing writes (the entry's read-only inputs, static final tables; see
+ * {@link ArrayOrigins}) are read again; only what is expensive (exp, sin...) or cannot be recomputed
+ * (loads from arrays that are written) is recorded where it is computed.
  *
- * <p>The <b>adjoint</b> function walks the blocks backwards, popping: each instruction's adjoint
- * rule runs in reverse order ({@code z = x * y} gives {@code x' += z' y; y' += z' x; z' = 0}), a
- * store {@code a[i] = v} moves the shadow element into {@code v'} and clears it, a load
- * {@code v = a[i]} adds {@code v'} into the shadow element. It ends by pushing the adjoints of the
- * real parameters, which the caller pops.
+ * <p>Real arrays have shadow arrays (Enzyme's shadow memory), allocated and passed beside them,
+ * holding adjoints, so an array's adjoint is shared by every variable that refers to it. The
+ * <b>adjoint</b> function walks the blocks backwards: each instruction's adjoint rule runs in reverse
+ * order ({@code z = x * y} gives {@code x' += z' y; y' += z' x; z' = 0}), a store {@code a[i] = v}
+ * moves the shadow element into {@code v'} and clears it, a load {@code v = a[i]} adds {@code v'} into
+ * the shadow element. It ends by pushing the adjoints of the real parameters, which the caller pops.
  *
  * <p>Signatures: forward {@code (params..., shadows of real-array params..., tape) -> result}, pushing
  * the result's shadow for a real-array result; adjoint {@code (shadows..., result adjoint if real,
@@ -44,21 +50,30 @@ public final class ReverseTransform {
     public record Pair(Function forward, Function adjoint) {
     }
 
+    /** Math functions cheap enough to compute again rather than record. */
+    private static final Set<MathFn> CHEAP = Set.of(MathFn.ABS, MathFn.ABS_F, MathFn.MAX, MathFn.MIN, MathFn.MAX_F,
+            MathFn.MIN_F, MathFn.SIGNUM, MathFn.SIGNUM_F, MathFn.FLOOR, MathFn.CEIL, MathFn.RINT, MathFn.TO_RADIANS,
+            MathFn.TO_DEGREES, MathFn.SQRT);
+
     private final Derivatives derivatives;
     private final Function src;
     private final Function fwd;
     private final Function adj;
     private final Var adjResult;
+    /** Array parameters whose elements nothing writes: loads from them are read again by the adjoint. */
+    private final Set<Var> readOnly;
     private final Map<Var, Var> primal = new HashMap<>();
     private final Map<Var, Var> shadow = new HashMap<>();
     private final Map<Var, Var> adjoint = new HashMap<>();
     private final Map<Var, Var> adjShadow = new HashMap<>();
+    /** The adjoint's copies of read-only arrays it reads again, handed over on the tape. */
+    private final Map<Var, Var> adjPrimal = new LinkedHashMap<>();
     private final Set<Var> tracked = new LinkedHashSet<>();
+    private Map<Block, Loops.Loop> loops;
+    private final Map<Loops.Loop, Var> forwardCount = new HashMap<>();
+    private final Map<Loops.Loop, Var> reverseCount = new HashMap<>();
     private Builder fb;
     private Builder rb;
-    /** Temporaries of the adjoint holding what the current instruction recorded, in push order. */
-    private final List<Var> recorded = new ArrayList<>();
-    private final Map<Var, Var> recordedOnce = new IdentityHashMap<>();
 
     ReverseTransform(Derivatives derivatives, Function src) {
         if (src.tape() != null) {
@@ -66,6 +81,7 @@ public final class ReverseTransform {
         }
         this.derivatives = derivatives;
         this.src = src;
+        this.readOnly = derivatives.readOnlyParams(src);
         this.fwd = new Function(src.name() + "_fwd", "augmented forward of " + src.origin(), src.returnType());
         this.adj = new Function(src.name() + "_adj", "adjoint of " + src.origin(), null);
         for (Var p : src.params()) {
@@ -93,6 +109,7 @@ public final class ReverseTransform {
 
     void run() {
         List<Block> blocks = src.blocks();
+        loops = Loops.counted(src);
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -112,9 +129,10 @@ public final class ReverseTransform {
                 }
             }
         }
-        List<Var> trackedList = new ArrayList<>(tracked);
+        if (returning.isEmpty()) {
+            throw new IllegalStateException(src + " never returns");
+        }
 
-        // Forward: a prologue, one block per source block, edge blocks that record the way in.
         Block prologue = fwd.newBlock();
         Map<Block, Block> fblocks = new HashMap<>();
         for (Block b : blocks) {
@@ -123,33 +141,20 @@ public final class ReverseTransform {
         fb = new Builder(fwd, prologue);
         prologue.setTerminator(new Terminator.Goto(edge(null, src.entry(), incoming, fblocks)));
 
-        // Adjoint: an entry that restores the final shadows and picks the return taken, one block per
-        // source block, an epilogue that hands back the parameters' adjoints.
         Block adjEntry = adj.newBlock();
         Map<Block, Block> rblocks = new HashMap<>();
         for (Block b : blocks) {
             rblocks.put(b, adj.newBlock());
         }
         Block epilogue = adj.newBlock();
-        if (returning.isEmpty()) {
-            throw new IllegalStateException(src + " never returns");
-        }
-        rb = new Builder(adj, adjEntry);
-        for (int k = trackedList.size() - 1; k >= 0; k--) {
-            rb.add(new Insn.Pop(sa(trackedList.get(k))));
-        }
-        adjEntry.setTerminator(choose(rb, returning.stream().map(rblocks::get).toList()));
+        rb = new Builder(adj, null);
 
         for (Block b : blocks) {
             fb.setBlock(fblocks.get(b));
             List<List<Insn>> reverse = new ArrayList<>();
-            for (Insn i : b.insns()) {
-                List<Insn> code = new ArrayList<>();
-                rb.setList(code);
-                recorded.clear();
-                recordedOnce.clear();
-                insn(i);
-                reverse.add(code);
+            for (List<Insn> segment : segments(b.insns())) {
+                reverse.add(segment.size() == 1 && segment.getFirst() instanceof Insn.Call c ? call(c)
+                        : segment(segment));
             }
             Block rblock = rblocks.get(b);
             rb.setBlock(rblock);
@@ -159,13 +164,77 @@ public final class ReverseTransform {
             for (int k = reverse.size() - 1; k >= 0; k--) {
                 rblock.insns().addAll(reverse.get(k));
             }
-            List<Block> from = new ArrayList<>();
-            for (Edge e : incoming.get(b)) {
-                from.add(e.from() == null ? epilogue : rblocks.get(e.from()));
+            Loops.Loop loop = loops.get(b);
+            if (loop != null) {
+                // A counted loop's header: back through the latch while iterations remain, then out.
+                Var count = reverseCount(loop);
+                Block again = adj.newBlock();
+                again.add(new Insn.Binary(Insn.BinaryOp.SUB, count, count, Const.ofInt(1)));
+                again.setTerminator(new Terminator.Goto(reverseEdge(loop.latch(), b, rblocks, epilogue)));
+                Block outside = null;
+                for (Edge e : incoming.get(b)) {
+                    if (e.from() != loop.latch()) {
+                        outside = reverseEdge(e.from(), b, rblocks, epilogue);
+                    }
+                }
+                rblock.setTerminator(new Terminator.If(Terminator.Cond.GT, count, Const.ofInt(0), again, outside));
+            } else {
+                List<Block> from = new ArrayList<>();
+                for (Edge e : incoming.get(b)) {
+                    from.add(reverseEdge(e.from(), b, rblocks, epilogue));
+                }
+                rblock.setTerminator(choose(rb, from));
             }
-            rblock.setTerminator(choose(rb, from));
-            forwardTerminator(b, incoming, fblocks, returning, trackedList);
+            if (!(b.terminator() instanceof Terminator.Return)) {
+                forwardJump(b, incoming, fblocks);
+            }
         }
+
+        // Returns hand over, on the tape: which return it was, the final shadows of reassigned array
+        // variables, the read-only arrays the adjoint reads again, and last the result's shadow.
+        List<Var> trackedList = new ArrayList<>(tracked);
+        List<Var> readAgain = new ArrayList<>(adjPrimal.keySet());
+        for (Block b : returning) {
+            Block fblock = fblocks.get(b);
+            fb.setBlock(fblock);
+            Terminator.Return r = (Terminator.Return) b.terminator();
+            for (Loops.Loop l : loopsAround(b)) {
+                fb.add(new Insn.Push(forwardCount(l)));
+            }
+            if (returning.size() > 1) {
+                fb.add(new Insn.Push(Const.ofInt(returning.indexOf(b))));
+            }
+            trackedList.forEach(v -> fb.add(new Insn.Push(s(v))));
+            readAgain.forEach(v -> fb.add(new Insn.Push(p(v))));
+            if (r.value() != null && r.value().type().isRealArray()) {
+                fb.add(new Insn.Push(shadowOf(r.value())));
+            }
+            fblock.setTerminator(new Terminator.Return(r.value() == null ? null : p(r.value())));
+        }
+        rb.setBlock(adjEntry);
+        for (int k = readAgain.size() - 1; k >= 0; k--) {
+            rb.add(new Insn.Pop(adjPrimal.get(readAgain.get(k))));
+        }
+        for (int k = trackedList.size() - 1; k >= 0; k--) {
+            rb.add(new Insn.Pop(sa(trackedList.get(k))));
+        }
+        List<Block> returnTargets = new ArrayList<>();
+        for (Block b : returning) {
+            List<Loops.Loop> around = loopsAround(b);
+            if (around.isEmpty()) {
+                returnTargets.add(rblocks.get(b));
+            } else {
+                // A return inside loops: their counts were recorded before the return's number.
+                Block counts = adj.newBlock();
+                for (int k = around.size() - 1; k >= 0; k--) {
+                    counts.add(new Insn.Pop(reverseCount(around.get(k))));
+                }
+                counts.setTerminator(new Terminator.Goto(rblocks.get(b)));
+                returnTargets.add(counts);
+            }
+        }
+        rb.setBlock(adjEntry);
+        adjEntry.setTerminator(choose(rb, returnTargets));
 
         rb.setBlock(epilogue);
         for (Var p : src.params()) {
@@ -174,6 +243,27 @@ public final class ReverseTransform {
             }
         }
         epilogue.setTerminator(new Terminator.Return(null));
+    }
+
+    /** Runs of instructions between calls; each call is a segment of its own. */
+    private static List<List<Insn>> segments(List<Insn> insns) {
+        List<List<Insn>> segments = new ArrayList<>();
+        List<Insn> current = new ArrayList<>();
+        for (Insn i : insns) {
+            if (i instanceof Insn.Call) {
+                if (!current.isEmpty()) {
+                    segments.add(current);
+                    current = new ArrayList<>();
+                }
+                segments.add(List.of(i));
+            } else {
+                current.add(i);
+            }
+        }
+        if (!current.isEmpty()) {
+            segments.add(current);
+        }
+        return segments;
     }
 
     /** In the adjoint: go to the only choice, or pop which one the forward recorded. */
@@ -190,48 +280,91 @@ public final class ReverseTransform {
         return new Terminator.Switch(k, keys, targets.subList(0, keys.length), targets.getLast());
     }
 
-    /** The forward block to jump to for the edge {@code from -> to}: one that records the edge when {@code to} has several. */
+    /**
+     * The forward block to jump to for the edge {@code from -> to}: one that records, when needed, the
+     * counts of the loops the edge leaves and which edge it is among several into {@code to}; into a
+     * counted loop's header it starts or advances the count instead.
+     */
     private Block edge(Block from, Block to, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks) {
+        List<Insn> code = new ArrayList<>();
+        for (Loops.Loop l : exited(from, to)) {
+            code.add(new Insn.Push(forwardCount(l)));
+        }
+        Loops.Loop entered = loops.get(to);
         List<Edge> in = incoming.get(to);
-        if (in.size() == 1) {
+        if (entered != null) {
+            Var count = forwardCount(entered);
+            code.add(from == entered.latch() && from != null
+                    ? new Insn.Binary(Insn.BinaryOp.ADD, count, count, Const.ofInt(1))
+                    : new Insn.Move(count, Const.ofInt(0)));
+        } else if (in.size() > 1) {
+            // Both arms of a branch may go to one block: each arm takes the next edge of its own.
+            BitSet taken = usedEdges.computeIfAbsent(to, k -> new BitSet());
+            int index = -1;
+            for (int k = 0; k < in.size(); k++) {
+                if (in.get(k).from() == from && !taken.get(k)) {
+                    index = k;
+                    break;
+                }
+            }
+            taken.set(index);
+            code.add(new Insn.Push(Const.ofInt(index)));
+        }
+        if (code.isEmpty()) {
             return fblocks.get(to);
         }
-        // Both arms of a branch may go to one block: each arm takes the next edge of its own.
-        java.util.BitSet taken = usedEdges.computeIfAbsent(to, k -> new java.util.BitSet());
-        int index = -1;
-        for (int k = 0; k < in.size(); k++) {
-            if (in.get(k).from() == from && !taken.get(k)) {
-                index = k;
-                break;
-            }
-        }
-        taken.set(index);
         Block e = fwd.newBlock();
-        e.add(new Insn.Push(Const.ofInt(index)));
+        e.insns().addAll(code);
         e.setTerminator(new Terminator.Goto(fblocks.get(to)));
         return e;
     }
 
-    private final Map<Block, java.util.BitSet> usedEdges = new HashMap<>();
+    /** In the adjoint, the way back along the edge {@code from -> to}: restoring the counts of the loops it left. */
+    private Block reverseEdge(Block from, Block to, Map<Block, Block> rblocks, Block epilogue) {
+        Block target = from == null ? epilogue : rblocks.get(from);
+        List<Loops.Loop> left = exited(from, to);
+        if (left.isEmpty()) {
+            return target;
+        }
+        Block e = adj.newBlock();
+        for (int k = left.size() - 1; k >= 0; k--) {
+            e.add(new Insn.Pop(reverseCount(left.get(k))));
+        }
+        e.setTerminator(new Terminator.Goto(target));
+        return e;
+    }
 
-    private void forwardTerminator(Block b, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks,
-                                   List<Block> returning, List<Var> trackedList) {
+    /** The counted loops that the edge {@code from -> to} leaves, in a fixed order. */
+    private List<Loops.Loop> exited(Block from, Block to) {
+        List<Loops.Loop> out = new ArrayList<>();
+        if (from != null) {
+            for (Loops.Loop l : loops.values()) {
+                if (l.exits(from, to)) {
+                    out.add(l);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The counted loops whose body holds {@code b}, in a fixed order. */
+    private List<Loops.Loop> loopsAround(Block b) {
+        return loops.values().stream().filter(l -> l.body().contains(b)).toList();
+    }
+
+    private Var forwardCount(Loops.Loop l) {
+        return forwardCount.computeIfAbsent(l, k -> fwd.newVar(Type.INT, "iterations"));
+    }
+
+    private Var reverseCount(Loops.Loop l) {
+        return reverseCount.computeIfAbsent(l, k -> adj.newVar(Type.INT, "iterations_left"));
+    }
+
+    private final Map<Block, BitSet> usedEdges = new HashMap<>();
+
+    private void forwardJump(Block b, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks) {
         Block fblock = fblocks.get(b);
         switch (b.terminator()) {
-            case Terminator.Return r -> {
-                fb.setBlock(fblock);
-                if (returning.size() > 1) {
-                    fb.add(new Insn.Push(Const.ofInt(returning.indexOf(b))));
-                }
-                for (Var v : trackedList) {
-                    fb.add(new Insn.Push(s(v)));
-                }
-                Operand value = r.value() == null ? null : p(r.value());
-                if (r.value() != null && r.value().type().isRealArray()) {
-                    fb.add(new Insn.Push(shadowOf(r.value())));
-                }
-                fblock.setTerminator(new Terminator.Return(value));
-            }
             case Terminator.Goto g -> fblock.setTerminator(new Terminator.Goto(edge(b, g.target(), incoming, fblocks)));
             case Terminator.If i -> {
                 Block then = edge(b, i.then(), incoming, fblocks);
@@ -243,6 +376,7 @@ public final class ReverseTransform {
                 Block otherwise = edge(b, s.otherwise(), incoming, fblocks);
                 fblock.setTerminator(new Terminator.Switch(p(s.key()), s.keys(), targets, otherwise));
             }
+            case Terminator.Return r -> throw new IllegalStateException("returns are placed last");
         }
     }
 
@@ -281,39 +415,6 @@ public final class ReverseTransform {
         return o instanceof Var v ? sa(v) : rb.zeroArrayLike(o);
     }
 
-    // ---- recording ----
-
-    /** Records {@code o}'s value now (forward) and returns the adjoint's copy of it; constants need no record. */
-    private Operand record(Operand o) {
-        if (o instanceof Const) {
-            return o;
-        }
-        Var v = (Var) o;
-        Var copy = recordedOnce.get(v);
-        if (copy == null) {
-            fb.add(new Insn.Push(p(v)));
-            copy = adj.newVar(v.type(), "rec_" + v.name());
-            recorded.add(copy);
-            recordedOnce.put(v, copy);
-        }
-        return copy;
-    }
-
-    /** Records a value computed by the forward into a fresh variable (a result, a quotient). */
-    private Operand recordValue(Var forwardValue) {
-        fb.add(new Insn.Push(forwardValue));
-        Var copy = adj.newVar(forwardValue.type(), "rec_" + forwardValue.name());
-        recorded.add(copy);
-        return copy;
-    }
-
-    /** In the adjoint: pops everything the instruction recorded, last first. */
-    private void popRecorded() {
-        for (int k = recorded.size() - 1; k >= 0; k--) {
-            rb.add(new Insn.Pop(recorded.get(k)));
-        }
-    }
-
     /** In the adjoint: {@code t = d'; d' = 0}, returning {@code t}: the variable's old adjoint dies with its value. */
     private Operand kill(Var d) {
         Var t = rb.copy(a(d), "g_" + d.name());
@@ -329,72 +430,156 @@ public final class ReverseTransform {
         }
     }
 
-    // ---- instructions ----
+    /**
+     * Forward: records the shadow that {@code d} loses, then gives it {@code newShadow}. Adjoint: pops
+     * it back, before the rest of the instruction's adjoint, which runs with the old shadows.
+     */
+    private void assignShadow(Var d, Operand newShadow) {
+        fb.add(new Insn.Push(s(d)));
+        fb.add(new Insn.Move(s(d), newShadow));
+    }
 
-    private void insn(Insn insn) {
+    // ---- a segment: recompute what is cheap, record the rest ----
+
+    /**
+     * Where the values of one segment come from in its adjoint. The adjoint of the segment is, in
+     * order: the pops of what the forward recorded, the replay (cheap instructions computed again, in
+     * the order they depend on each other), then the adjoint rules from the last instruction back.
+     */
+    private final class Values {
+        final List<Insn> insns;
+        final Builder replay;
+        final List<Insn> replayCode = new ArrayList<>();
+        final Map<Var, Var> liveIn = new LinkedHashMap<>();
+        final TreeMap<Integer, Var> recorded = new TreeMap<>();
+        final Map<Integer, Operand> results = new HashMap<>();
+
+        Values(List<Insn> insns) {
+            this.insns = insns;
+            this.replay = new Builder(adj, null);
+            replay.setList(replayCode);
+        }
+
+        /** The adjoint's operand holding {@code o}'s value just before instruction {@code k}. */
+        Operand before(Operand o, int k) {
+            if (o instanceof Const) {
+                return o;
+            }
+            Var v = (Var) o;
+            for (int j = k - 1; j >= 0; j--) {
+                if (insns.get(j).dst() == v) {
+                    return after(j);
+                }
+            }
+            return liveIn.computeIfAbsent(v, x -> adj.newVar(x.type(), "in_" + x.name()));
+        }
+
+        /** The adjoint's operand holding the value instruction {@code j} wrote. */
+        Operand after(int j) {
+            Operand r = results.get(j);
+            if (r == null) {
+                r = recompute(j);
+                results.put(j, r);
+            }
+            return r;
+        }
+
+        private Operand recompute(int j) {
+            Insn ins = insns.get(j);
+            Var d = ins.dst();
+            switch (ins) {
+                case Insn.Move m when !d.type().isRef() -> {
+                    return before(m.src(), j);
+                }
+                case Insn.Unary u -> {
+                    return replayed(new Insn.Unary(u.op(), fresh(d), before(u.a(), j)));
+                }
+                case Insn.Convert c -> {
+                    return replayed(new Insn.Convert(fresh(d), before(c.a(), j)));
+                }
+                case Insn.Binary b -> {
+                    return replayed(new Insn.Binary(b.op(), fresh(d), before(b.a(), j), before(b.b(), j)));
+                }
+                case Insn.MathCall m when CHEAP.contains(m.fn()) -> {
+                    return replayed(new Insn.MathCall(m.fn(), fresh(d),
+                            m.args().stream().map(a -> before(a, j)).toList()));
+                }
+                case Insn.Invoke i when i.args().stream().noneMatch(a -> a.type().isRef()) -> {
+                    return replayed(new Insn.Invoke(i.owner(), i.name(), i.desc(), fresh(d),
+                            i.args().stream().map(a -> before(a, j)).toList()));
+                }
+                case Insn.ArrayLoad l when readAgain(l.array()) != null -> {
+                    return replayed(new Insn.ArrayLoad(fresh(d), readAgain(l.array()), before(l.index(), j)));
+                }
+                case Insn.ArrayLength l when readAgain(l.array()) != null -> {
+                    return replayed(new Insn.ArrayLength(fresh(d), readAgain(l.array())));
+                }
+                default -> {
+                    Var t = adj.newVar(d.type(), "rec_" + d.name());
+                    recorded.put(j, t);
+                    return t;
+                }
+            }
+        }
+
+        private Var fresh(Var d) {
+            return adj.newVar(d.type(), "re_" + d.name());
+        }
+
+        private Operand replayed(Insn insn) {
+            replay.add(insn);
+            return insn.dst();
+        }
+    }
+
+    /** The adjoint's reference to an array it may read again (a read-only parameter, a constant), or null. */
+    private Operand readAgain(Operand array) {
+        if (array instanceof Const c) {
+            return c;
+        }
+        Var v = (Var) array;
+        if (!readOnly.contains(v)) {
+            return null;
+        }
+        return adjPrimal.computeIfAbsent(v, k -> adj.newVar(k.type(), "ro_" + k.name()));
+    }
+
+    /** Emits a segment's forward into the forward block; returns its adjoint. */
+    private List<Insn> segment(List<Insn> insns) {
+        Values values = new Values(insns);
+        List<Insn> rules = new ArrayList<>();
+        rb.setList(rules);
+        for (int k = insns.size() - 1; k >= 0; k--) {
+            adjointRule(insns.get(k), k, values);
+        }
+        values.liveIn.keySet().forEach(v -> fb.add(new Insn.Push(p(v))));
+        for (int k = 0; k < insns.size(); k++) {
+            forward(insns.get(k));
+            if (values.recorded.containsKey(k)) {
+                fb.add(new Insn.Push(p(insns.get(k).dst())));
+            }
+        }
+        List<Insn> code = new ArrayList<>();
+        values.recorded.descendingMap().values().forEach(t -> code.add(new Insn.Pop(t)));
+        List<Var> in = new ArrayList<>(values.liveIn.values());
+        for (int k = in.size() - 1; k >= 0; k--) {
+            code.add(new Insn.Pop(in.get(k)));
+        }
+        code.addAll(values.replayCode);
+        code.addAll(rules);
+        return code;
+    }
+
+    /** The forward of one (non-call) instruction: the primal, and the shadows of real arrays. */
+    private void forward(Insn insn) {
         Var d = insn.dst();
         switch (insn) {
-            case Insn.Move m -> {
-                if (d.type().isRealArray()) {
-                    assignShadow(d, shadowOf(m.src()));
-                }
+            case Insn.Move m when d.type().isRealArray() -> {
+                Operand ns = shadowOf(m.src());
+                assignShadow(d, ns);
                 fb.add(new Insn.Move(p(d), p(m.src())));
-                if (d.type().isReal()) {
-                    accumulate(m.src(), kill(d));
-                }
             }
-            case Insn.Unary u -> {
-                fb.add(new Insn.Unary(u.op(), p(d), p(u.a())));
-                if (d.type().isReal()) {
-                    accumulate(u.a(), rb.neg(kill(d)));
-                }
-            }
-            case Insn.Convert c -> {
-                fb.add(new Insn.Convert(p(d), p(c.a())));
-                if (d.type().isReal()) {
-                    Operand t = kill(d);
-                    if (c.a().type().isReal()) {
-                        accumulate(c.a(), rb.convert(t, c.a().type()));
-                    }
-                }
-            }
-            case Insn.Binary b -> binary(b);
-            case Insn.MathCall m -> mathCall(m);
-            case Insn.ArrayLoad l -> {
-                if (!d.type().isReal()) {
-                    fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
-                } else if (l.array() instanceof Var array) {
-                    Operand i = record(l.index());
-                    fb.add(new Insn.ArrayLoad(p(d), p(array), p(l.index())));
-                    popRecorded();
-                    Operand t = kill(d);
-                    Var old = rb.temp(d.type(), "sh");
-                    rb.add(new Insn.ArrayLoad(old, sa(array), i));
-                    rb.add(new Insn.ArrayStore(sa(array), i, rb.add(old, t)));
-                } else {
-                    fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
-                    kill(d);
-                }
-            }
-            case Insn.ArrayStore s -> {
-                if (!s.array().type().isRealArray()) {
-                    fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
-                    return;
-                }
-                Var array = (Var) s.array();
-                Operand i = record(s.index());
-                fb.add(new Insn.ArrayStore(p(array), p(s.index()), p(s.value())));
-                popRecorded();
-                Var t = rb.temp(s.value().type(), "sh");
-                rb.add(new Insn.ArrayLoad(t, sa(array), i));
-                rb.add(new Insn.ArrayStore(sa(array), i, Const.zero(s.value().type())));
-                accumulate(s.value(), t);
-            }
-            case Insn.NewArray n -> {
-                if (!d.type().isRealArray()) {
-                    fb.add(new Insn.NewArray(p(d), p(n.length())));
-                    return;
-                }
+            case Insn.NewArray n when d.type().isRealArray() -> {
                 Var values = fb.temp(d.type(), "new");
                 fb.add(new Insn.NewArray(values, p(n.length())));
                 Var zeros = fb.temp(d.type(), "snew");
@@ -402,80 +587,123 @@ public final class ReverseTransform {
                 assignShadow(d, zeros);
                 fb.add(new Insn.Move(p(d), values));
             }
+            case Insn.Move m -> fb.add(new Insn.Move(p(d), p(m.src())));
+            case Insn.Unary u -> fb.add(new Insn.Unary(u.op(), p(d), p(u.a())));
+            case Insn.Convert c -> fb.add(new Insn.Convert(p(d), p(c.a())));
+            case Insn.Binary b -> fb.add(new Insn.Binary(b.op(), p(d), p(b.a()), p(b.b())));
+            case Insn.MathCall m -> fb.add(new Insn.MathCall(m.fn(), p(d), m.args().stream().map(this::p).toList()));
+            case Insn.ArrayLoad l -> fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+            case Insn.ArrayStore s -> fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
+            case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length())));
             case Insn.ArrayLength l -> fb.add(new Insn.ArrayLength(p(d), p(l.array())));
-            case Insn.Call c -> call(c);
             case Insn.Invoke i -> fb.add(new Insn.Invoke(i.owner(), i.name(), i.desc(), d == null ? null : p(d),
                     i.args().stream().map(this::p).toList()));
+            case Insn.Call c -> throw new IllegalStateException("a call is a segment of its own");
             case Insn.Push push -> throw new IllegalStateException("reverse mode of code with a tape: " + src);
             case Insn.Pop pop -> throw new IllegalStateException("reverse mode of code with a tape: " + src);
         }
     }
 
-    /**
-     * Forward: records the shadow that {@code d} loses, then gives it {@code newShadow}. Adjoint: pops
-     * it back. (Placed before the rest of the instruction's adjoint, which runs with the old shadows.)
-     */
-    private void assignShadow(Var d, Operand newShadow) {
-        fb.add(new Insn.Push(s(d)));
-        fb.add(new Insn.Move(s(d), newShadow));
-        rb.add(new Insn.Pop(sa(d)));
+    /** The adjoint rule of instruction {@code k} of a segment, appended to the adjoint code. */
+    private void adjointRule(Insn insn, int k, Values values) {
+        Var d = insn.dst();
+        switch (insn) {
+            case Insn.Move m -> {
+                if (d.type().isRealArray()) {
+                    rb.add(new Insn.Pop(sa(d)));
+                } else if (d.type().isReal()) {
+                    accumulate(m.src(), kill(d));
+                }
+            }
+            case Insn.Unary u -> {
+                if (d.type().isReal()) {
+                    accumulate(u.a(), rb.neg(kill(d)));
+                }
+            }
+            case Insn.Convert c -> {
+                if (d.type().isReal()) {
+                    Operand t = kill(d);
+                    if (c.a().type().isReal()) {
+                        accumulate(c.a(), rb.convert(t, c.a().type()));
+                    }
+                }
+            }
+            case Insn.Binary b -> {
+                if (d.type().isReal()) {
+                    binaryRule(b, k, values);
+                }
+            }
+            case Insn.MathCall m -> mathRule(m, k, values);
+            case Insn.ArrayLoad l -> {
+                if (d.type().isReal()) {
+                    Operand t = kill(d);
+                    if (l.array() instanceof Var array) {
+                        Operand i = values.before(l.index(), k);
+                        Var old = rb.temp(d.type(), "sh");
+                        rb.add(new Insn.ArrayLoad(old, sa(array), i));
+                        rb.add(new Insn.ArrayStore(sa(array), i, rb.add(old, t)));
+                    }
+                }
+            }
+            case Insn.ArrayStore s -> {
+                if (s.array().type().isRealArray()) {
+                    Var array = (Var) s.array();
+                    Operand i = values.before(s.index(), k);
+                    Var t = rb.temp(s.value().type(), "sh");
+                    rb.add(new Insn.ArrayLoad(t, sa(array), i));
+                    rb.add(new Insn.ArrayStore(sa(array), i, Const.zero(s.value().type())));
+                    accumulate(s.value(), t);
+                }
+            }
+            case Insn.NewArray n -> {
+                if (d.type().isRealArray()) {
+                    rb.add(new Insn.Pop(sa(d)));
+                }
+            }
+            case Insn.ArrayLength l -> {
+            }
+            case Insn.Invoke i -> {
+            }
+            case Insn.Call c -> throw new IllegalStateException("a call is a segment of its own");
+            case Insn.Push push -> throw new IllegalStateException("reverse mode of code with a tape: " + src);
+            case Insn.Pop pop -> throw new IllegalStateException("reverse mode of code with a tape: " + src);
+        }
     }
 
-    private void binary(Insn.Binary bin) {
+    private void binaryRule(Insn.Binary bin, int k, Values values) {
         Var d = bin.dst();
         Operand a = bin.a();
         Operand c = bin.b();
-        if (!d.type().isReal()) {
-            fb.add(new Insn.Binary(bin.op(), p(d), p(a), p(c)));
-            return;
-        }
+        Operand t = kill(d);
         switch (bin.op()) {
-            case ADD, SUB -> {
-                fb.add(new Insn.Binary(bin.op(), p(d), p(a), p(c)));
-                Operand t = kill(d);
+            case ADD -> {
                 accumulate(a, t);
-                accumulate(c, bin.op() == Insn.BinaryOp.ADD ? t : rb.neg(t));
+                accumulate(c, t);
+            }
+            case SUB -> {
+                accumulate(a, t);
+                accumulate(c, rb.neg(t));
             }
             case MUL -> {
-                Operand ra = c instanceof Var ? record(a) : a;
-                Operand rc = a instanceof Var ? record(c) : c;
-                fb.add(new Insn.Binary(bin.op(), p(d), p(a), p(c)));
-                popRecorded();
-                Operand t = kill(d);
                 if (a instanceof Var) {
-                    accumulate(a, rb.mul(t, rc));
+                    accumulate(a, rb.mul(t, values.before(c, k)));
                 }
                 if (c instanceof Var) {
-                    accumulate(c, rb.mul(t, ra));
+                    accumulate(c, rb.mul(t, values.before(a, k)));
                 }
             }
             case DIV -> {
                 // d(a/c) = da / c - (a/c) dc / c
-                Operand rc = record(c);
-                Var r = fb.temp(d.type(), "q");
-                fb.add(new Insn.Binary(bin.op(), r, p(a), p(c)));
-                Operand rr = c instanceof Var ? recordValue(r) : null;
-                fb.add(new Insn.Move(p(d), r));
-                popRecorded();
-                Operand t = kill(d);
-                accumulate(a, rb.div(t, rc));
-                if (rr != null) {
-                    accumulate(c, rb.neg(rb.div(rb.mul(t, rr), rc)));
+                Operand cv = values.before(c, k);
+                accumulate(a, rb.div(t, cv));
+                if (c instanceof Var) {
+                    accumulate(c, rb.neg(rb.div(rb.mul(t, values.after(k)), cv)));
                 }
             }
             case REM -> {
-                Var r = fb.temp(d.type(), "rem");
-                fb.add(new Insn.Binary(bin.op(), r, p(a), p(c)));
-                Operand q = null;
-                if (c instanceof Var) {
-                    Operand fq = fb.remQuotient(p(a), p(c), r);
-                    q = fq instanceof Var v ? recordValue(v) : fq;
-                }
-                fb.add(new Insn.Move(p(d), r));
-                popRecorded();
-                Operand t = kill(d);
                 accumulate(a, t);
-                if (q != null) {
+                if (c instanceof Var) {
+                    Operand q = rb.remQuotient(values.before(a, k), values.before(c, k), values.after(k));
                     accumulate(c, rb.neg(rb.mul(t, q)));
                 }
             }
@@ -483,31 +711,32 @@ public final class ReverseTransform {
         }
     }
 
-    private void mathCall(Insn.MathCall m) {
-        Var d = m.dst();
-        MathRules rules = derivatives.rules();
-        List<Operand> args = new ArrayList<>();
-        for (Operand x : m.args()) {
-            args.add(MathRules.needsArgs(m.fn()) ? record(x) : x);
-        }
-        Var r = fb.temp(d.type(), "r");
-        fb.add(new Insn.MathCall(m.fn(), r, m.args().stream().map(this::p).toList()));
-        Operand rr = MathRules.needsResult(m.fn()) ? recordValue(r) : null;
-        fb.add(new Insn.Move(p(d), r));
-        popRecorded();
-        Operand t = kill(d);
+    private void mathRule(Insn.MathCall m, int k, Values values) {
+        Operand t = kill(m.dst());
         if (m.fn().isPiecewiseConstant()) {
             return;
         }
-        List<Operand> partials = rules.partials(rb, m.fn(), args, rr);
-        for (int i = 0; i < args.size(); i++) {
-            if (m.args().get(i) instanceof Var) {
+        boolean[] wanted = new boolean[m.args().size()];
+        List<Operand> args = new ArrayList<>();
+        for (int i = 0; i < wanted.length; i++) {
+            wanted[i] = m.args().get(i) instanceof Var;
+            args.add(MathRules.needsArgs(m.fn()) ? values.before(m.args().get(i), k) : m.args().get(i));
+        }
+        Operand v = MathRules.needsResult(m.fn()) ? values.after(k) : null;
+        List<Operand> partials = derivatives.rules().partials(rb, m.fn(), args, v, wanted);
+        for (int i = 0; i < wanted.length; i++) {
+            if (wanted[i]) {
                 accumulate(m.args().get(i), rb.mul(t, partials.get(i)));
             }
         }
     }
 
-    private void call(Insn.Call c) {
+    // ---- a call ----
+
+    /** Emits a call's forward into the forward block; returns its adjoint. */
+    private List<Insn> call(Insn.Call c) {
+        List<Insn> code = new ArrayList<>();
+        rb.setList(code);
         Function callee = c.callee();
         Pair pair = derivatives.reverse(callee);
         Var d = c.dst();
@@ -529,6 +758,7 @@ public final class ReverseTransform {
             Var returnedShadow = fb.temp(d.type(), "sret");
             fb.add(new Insn.Pop(returnedShadow));
             assignShadow(d, returnedShadow);
+            rb.add(new Insn.Pop(sa(d)));
         }
         if (d != null) {
             fb.add(new Insn.Move(p(d), r));
@@ -552,5 +782,6 @@ public final class ReverseTransform {
                 accumulate(c.args().get(i), g);
             }
         }
+        return code;
     }
 }
