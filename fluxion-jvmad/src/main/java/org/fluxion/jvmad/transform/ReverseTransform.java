@@ -139,8 +139,6 @@ public final class ReverseTransform {
             fblocks.put(b, fwd.newBlock());
         }
         fb = new Builder(fwd, prologue);
-        prologue.setTerminator(new Terminator.Goto(edge(null, src.entry(), incoming, fblocks)));
-
         Block adjEntry = adj.newBlock();
         Map<Block, Block> rblocks = new HashMap<>();
         for (Block b : blocks) {
@@ -149,12 +147,16 @@ public final class ReverseTransform {
         Block epilogue = adj.newBlock();
         rb = new Builder(adj, null);
 
+        // The blocks' instructions first: they decide what the jumps must record (which induction
+        // variables the adjoint rebuilds from loop counts).
         for (Block b : blocks) {
             fb.setBlock(fblocks.get(b));
             List<List<Insn>> reverse = new ArrayList<>();
+            int start = 0;
             for (List<Insn> segment : segments(b.insns())) {
                 reverse.add(segment.size() == 1 && segment.getFirst() instanceof Insn.Call c ? call(c)
-                        : segment(segment));
+                        : segment(segment, b, start));
+                start += segment.size();
             }
             Block rblock = rblocks.get(b);
             rb.setBlock(rblock);
@@ -164,6 +166,17 @@ public final class ReverseTransform {
             for (int k = reverse.size() - 1; k >= 0; k--) {
                 rblock.insns().addAll(reverse.get(k));
             }
+        }
+
+        prologue.setTerminator(new Terminator.Goto(edge(null, src.entry(), incoming, fblocks)));
+        for (Block b : blocks) {
+            if (!(b.terminator() instanceof Terminator.Return)) {
+                forwardJump(b, incoming, fblocks);
+            }
+        }
+        for (Block b : blocks) {
+            Block rblock = rblocks.get(b);
+            rb.setBlock(rblock);
             Loops.Loop loop = loops.get(b);
             if (loop != null) {
                 // A counted loop's header: back through the latch while iterations remain, then out.
@@ -185,13 +198,11 @@ public final class ReverseTransform {
                 }
                 rblock.setTerminator(choose(rb, from));
             }
-            if (!(b.terminator() instanceof Terminator.Return)) {
-                forwardJump(b, incoming, fblocks);
-            }
         }
 
-        // Returns hand over, on the tape: which return it was, the final shadows of reassigned array
-        // variables, the read-only arrays the adjoint reads again, and last the result's shadow.
+        // Returns hand over, on the tape: the counts of the loops they leave, which return it was,
+        // the final shadows of reassigned array variables, the read-only arrays the adjoint reads
+        // again, and last the result's shadow.
         List<Var> trackedList = new ArrayList<>(tracked);
         List<Var> readAgain = new ArrayList<>(adjPrimal.keySet());
         for (Block b : returning) {
@@ -199,7 +210,7 @@ public final class ReverseTransform {
             fb.setBlock(fblock);
             Terminator.Return r = (Terminator.Return) b.terminator();
             for (Loops.Loop l : loopsAround(b)) {
-                fb.add(new Insn.Push(forwardCount(l)));
+                recordLoop(l);
             }
             if (returning.size() > 1) {
                 fb.add(new Insn.Push(Const.ofInt(returning.indexOf(b))));
@@ -227,7 +238,7 @@ public final class ReverseTransform {
                 // A return inside loops: their counts were recorded before the return's number.
                 Block counts = adj.newBlock();
                 for (int k = around.size() - 1; k >= 0; k--) {
-                    counts.add(new Insn.Pop(reverseCount(around.get(k))));
+                    restoreLoop(around.get(k), counts);
                 }
                 counts.setTerminator(new Terminator.Goto(rblocks.get(b)));
                 returnTargets.add(counts);
@@ -289,14 +300,18 @@ public final class ReverseTransform {
         List<Insn> code = new ArrayList<>();
         for (Loops.Loop l : exited(from, to)) {
             code.add(new Insn.Push(forwardCount(l)));
+            inductionsUsed(l).forEach(v -> code.add(new Insn.Push(forwardBase(l, v))));
         }
         Loops.Loop entered = loops.get(to);
         List<Edge> in = incoming.get(to);
         if (entered != null) {
             Var count = forwardCount(entered);
-            code.add(from == entered.latch() && from != null
-                    ? new Insn.Binary(Insn.BinaryOp.ADD, count, count, Const.ofInt(1))
-                    : new Insn.Move(count, Const.ofInt(0)));
+            if (from == entered.latch() && from != null) {
+                code.add(new Insn.Binary(Insn.BinaryOp.ADD, count, count, Const.ofInt(1)));
+            } else {
+                code.add(new Insn.Move(count, Const.ofInt(0)));
+                inductionsUsed(entered).forEach(v -> code.add(new Insn.Move(forwardBase(entered, v), p(v))));
+            }
         } else if (in.size() > 1) {
             // Both arms of a branch may go to one block: each arm takes the next edge of its own.
             BitSet taken = usedEdges.computeIfAbsent(to, k -> new BitSet());
@@ -328,10 +343,64 @@ public final class ReverseTransform {
         }
         Block e = adj.newBlock();
         for (int k = left.size() - 1; k >= 0; k--) {
-            e.add(new Insn.Pop(reverseCount(left.get(k))));
+            restoreLoop(left.get(k), e);
         }
         e.setTerminator(new Terminator.Goto(target));
         return e;
+    }
+
+    /** Forward, on leaving a counted loop: its count, then the entry values of its induction variables. */
+    private void recordLoop(Loops.Loop l) {
+        fb.add(new Insn.Push(forwardCount(l)));
+        inductionsUsed(l).forEach(v -> fb.add(new Insn.Push(forwardBase(l, v))));
+    }
+
+    /** Adjoint, on walking back into a counted loop: pops what {@link #recordLoop} pushed. */
+    private void restoreLoop(Loops.Loop l, Block into) {
+        List<Var> used = new ArrayList<>(inductionsUsed(l));
+        for (int k = used.size() - 1; k >= 0; k--) {
+            into.add(new Insn.Pop(reverseBase(l, used.get(k))));
+        }
+        into.add(new Insn.Pop(reverseCount(l)));
+    }
+
+    private final Map<Loops.Loop, Set<Var>> inductionsUsed = new HashMap<>();
+    private final Map<Loops.Loop, Map<Var, Var>> forwardBase = new HashMap<>();
+    private final Map<Loops.Loop, Map<Var, Var>> reverseBase = new HashMap<>();
+
+    /** The induction variables of {@code l} whose values the adjoint rebuilds, in a fixed order. */
+    private Set<Var> inductionsUsed(Loops.Loop l) {
+        return inductionsUsed.computeIfAbsent(l, k -> new LinkedHashSet<>());
+    }
+
+    private Var forwardBase(Loops.Loop l, Var v) {
+        return forwardBase.computeIfAbsent(l, k -> new HashMap<>())
+                .computeIfAbsent(v, k -> fwd.newVar(Type.INT, "entry_" + k.name()));
+    }
+
+    private Var reverseBase(Loops.Loop l, Var v) {
+        return reverseBase.computeIfAbsent(l, k -> new HashMap<>())
+                .computeIfAbsent(v, k -> adj.newVar(Type.INT, "entry_" + k.name()));
+    }
+
+    /**
+     * The adjoint's value of {@code v} on entry to the segment {@code [from, to)} of block {@code b},
+     * when {@code v} is an induction variable of a counted loop around it:
+     * {@code v0 + step * (iterations left + 1 if past the increment)}; null otherwise. The count
+     * left is the iteration being walked back, 0-based, wherever the adjoint is in the loop's body.
+     */
+    private Operand induction(Var v, Block b, int from, int to, Builder replay) {
+        for (Loops.Loop l : loops.values()) {
+            Loops.Induction ind = l.inductions().get(v);
+            if (ind == null || !l.body().contains(b)) {
+                continue;
+            }
+            int offset = b == l.latch() && from > ind.index() ? 1 : 0;
+            inductionsUsed(l).add(v);
+            Operand j = replay.add(reverseCount(l), Const.ofInt(offset));
+            return replay.add(reverseBase(l, v), replay.mul(j, Const.ofInt(ind.step())));
+        }
+        return null;
     }
 
     /** The counted loops that the edge {@code from -> to} leaves, in a fixed order. */
@@ -448,14 +517,18 @@ public final class ReverseTransform {
      */
     private final class Values {
         final List<Insn> insns;
+        final Block block;
+        final int from;
         final Builder replay;
         final List<Insn> replayCode = new ArrayList<>();
         final Map<Var, Var> liveIn = new LinkedHashMap<>();
         final TreeMap<Integer, Var> recorded = new TreeMap<>();
         final Map<Integer, Operand> results = new HashMap<>();
 
-        Values(List<Insn> insns) {
+        Values(List<Insn> insns, Block block, int from) {
             this.insns = insns;
+            this.block = block;
+            this.from = from;
             this.replay = new Builder(adj, null);
             replay.setList(replayCode);
         }
@@ -470,6 +543,19 @@ public final class ReverseTransform {
                 if (insns.get(j).dst() == v) {
                     return after(j);
                 }
+            }
+            if (liveIn.containsKey(v)) {
+                return liveIn.get(v);
+            }
+            Operand rebuilt = results.get(-1 - v.id());
+            if (rebuilt == null && v.type().equals(Type.INT)) {
+                rebuilt = induction(v, block, from, from + insns.size(), replay);
+                if (rebuilt != null) {
+                    results.put(-1 - v.id(), rebuilt);
+                }
+            }
+            if (rebuilt != null) {
+                return rebuilt;
             }
             return liveIn.computeIfAbsent(v, x -> adj.newVar(x.type(), "in_" + x.name()));
         }
@@ -545,8 +631,8 @@ public final class ReverseTransform {
     }
 
     /** Emits a segment's forward into the forward block; returns its adjoint. */
-    private List<Insn> segment(List<Insn> insns) {
-        Values values = new Values(insns);
+    private List<Insn> segment(List<Insn> insns, Block block, int from) {
+        Values values = new Values(insns, block, from);
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
         for (int k = insns.size() - 1; k >= 0; k--) {
