@@ -38,4 +38,9 @@ public final class Kernels {
     public interface Partials {
         double apply(double[] args, double[] grads, Tape tape);
     }
+
+    /** {@code double f(double x)}: one derivative (or the value) at {@code x}. */
+    public interface Scalar {
+        double apply(double x, Tape tape);
+    }
 }

@@ -108,6 +108,34 @@ public final class EntryPoints {
     }
 
     /**
+     * For {@code double f(double x)}: {@code (x, tape) -> } the {@code order}-th derivative of f at x,
+     * by the forward transform applied {@code order} times (tangent of tangent ...).
+     */
+    public Function derivative(Function f, int order) {
+        Function g = new Function(f.name() + "_d0", f.origin(), Type.DOUBLE);
+        Var x = g.addParam(Type.DOUBLE, "x");
+        Var tape = g.addTapeParam();
+        Block b = g.newBlock();
+        Var y = g.newVar(Type.DOUBLE, "y");
+        b.add(new Insn.Call(f, y, List.of(x)));
+        b.setTerminator(new Terminator.Return(y));
+        for (int k = 1; k <= order; k++) {
+            Function t = derivatives.tangent(g);
+            Function next = new Function(f.name() + "_d" + k, "derivative " + k + " of " + f.origin(), Type.DOUBLE);
+            Var nx = next.addParam(Type.DOUBLE, "x");
+            Var ntape = next.addTapeParam();
+            Block nb = next.newBlock();
+            Var v = next.newVar(Type.DOUBLE, "v");
+            Var dv = next.newVar(Type.DOUBLE, "dv");
+            nb.add(new Insn.Call(t, v, List.of(nx, Const.ofDouble(1), ntape)));
+            nb.add(new Insn.Pop(dv));
+            nb.setTerminator(new Terminator.Return(dv));
+            g = next;
+        }
+        return g;
+    }
+
+    /**
      * For a function of real scalars returning a real, {@code (args, grads, tape) -> f(args)}: the
      * partial derivatives into {@code grads}.
      */
