@@ -9,6 +9,10 @@ class BasicsTest {
     void arithmeticAndLocals() {
         Checks.forwardAndReverse(Basics.class, "square", 1.7);
         Checks.forwardAndReverse(Basics.class, "polynomial", 1.3, -0.4);
+        // The values are compared bit for bit (tolerance 0), so StrictMath must stay StrictMath.
+        for (double x = 0.1; x < 3; x += 0.37) {
+            Checks.forwardAndReverse(Basics.class, "strict", x);
+        }
         // Float arithmetic: tangents and adjoints of floats are floats (7 digits), as in JAX and PyTorch.
         Checks.forwardAndReverseWithin(1e-5, Basics.class, "floats", 1.25f, 0.3);
     }

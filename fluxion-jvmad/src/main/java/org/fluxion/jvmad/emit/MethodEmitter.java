@@ -216,7 +216,7 @@ final class MethodEmitter {
             }
             case Insn.MathCall m -> {
                 m.args().forEach(this::load);
-                cb.invokestatic(m.fn().owner(), m.fn().method(), m.fn().descriptor());
+                cb.invokestatic(m.fn().owner(m.strict()), m.fn().method(), m.fn().descriptor());
                 store(m.dst());
             }
             case Insn.ArrayLoad l -> {

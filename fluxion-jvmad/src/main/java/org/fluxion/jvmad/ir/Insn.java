@@ -44,8 +44,15 @@ public sealed interface Insn {
         }
     }
 
-    /** {@code dst = Math.fn(args)}. */
-    record MathCall(MathFn fn, Var dst, List<Operand> args) implements Insn {
+    /**
+     * {@code dst = Math.fn(args)}, or {@code StrictMath.fn(args)} when {@code strict} (the same
+     * derivative rules; the primal keeps the library the code asked for, bit for bit).
+     */
+    record MathCall(MathFn fn, Var dst, List<Operand> args, boolean strict) implements Insn {
+        public MathCall(MathFn fn, Var dst, List<Operand> args) {
+            this(fn, dst, args, false);
+        }
+
         public List<Operand> operands() {
             return args;
         }

@@ -12,7 +12,7 @@ public final class Insns {
             case Insn.Unary u -> new Insn.Unary(u.op(), dst, u.a());
             case Insn.Convert c -> new Insn.Convert(dst, c.a());
             case Insn.Binary b -> new Insn.Binary(b.op(), dst, b.a(), b.b());
-            case Insn.MathCall m -> new Insn.MathCall(m.fn(), dst, m.args());
+            case Insn.MathCall m -> new Insn.MathCall(m.fn(), dst, m.args(), m.strict());
             case Insn.ArrayLoad l -> new Insn.ArrayLoad(dst, l.array(), l.index());
             case Insn.NewArray n -> new Insn.NewArray(dst, n.length());
             case Insn.ArrayLength l -> new Insn.ArrayLength(dst, l.array());

@@ -24,6 +24,7 @@ public enum MathFn {
     MIN_F("min", 2, Type.FLOAT);
 
     private static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
+    private static final ClassDesc STRICT_MATH = ClassDesc.of("java.lang.StrictMath");
 
     private final String method;
     private final int arity;
@@ -54,9 +55,9 @@ public enum MathFn {
         return type;
     }
 
-    /** The owner of the method called by generated code. */
-    public ClassDesc owner() {
-        return MATH;
+    /** The owner of the method called by generated code: {@code Math}, or {@code StrictMath} when {@code strict}. */
+    public ClassDesc owner(boolean strict) {
+        return strict ? STRICT_MATH : MATH;
     }
 
     /** The method's descriptor, e.g. {@code (DD)D}. */

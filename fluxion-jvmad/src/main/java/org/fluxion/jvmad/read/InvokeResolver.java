@@ -76,7 +76,7 @@ final class InvokeResolver {
         if (ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath")) {
             MathFn fn = MathFn.lookup(name, desc);
             if (fn != null) {
-                return new Insn.MathCall(fn, dst, args);
+                return new Insn.MathCall(fn, dst, args, ownerName.equals("java.lang.StrictMath"));
             }
         }
         if (ownerName.equals("java.lang.Double") && dst != null && dst.type().isReal()) {

@@ -132,7 +132,7 @@ final class ForwardTransform {
             case Insn.MathCall m -> {
                 List<Operand> args = m.args().stream().map(this::p).toList();
                 Var r = b.temp(d.type(), "r");
-                b.add(new Insn.MathCall(m.fn(), r, args));
+                b.add(new Insn.MathCall(m.fn(), r, args, m.strict()));
                 boolean[] wanted = new boolean[args.size()];
                 for (int i = 0; i < wanted.length; i++) {
                     wanted[i] = m.args().get(i) instanceof Var;

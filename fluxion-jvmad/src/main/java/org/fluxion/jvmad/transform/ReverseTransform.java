@@ -588,7 +588,7 @@ public final class ReverseTransform {
                 }
                 case Insn.MathCall m when CHEAP.contains(m.fn()) -> {
                     return replayed(new Insn.MathCall(m.fn(), fresh(d),
-                            m.args().stream().map(a -> before(a, j)).toList()));
+                            m.args().stream().map(a -> before(a, j)).toList(), m.strict()));
                 }
                 case Insn.Invoke i when i.args().stream().noneMatch(a -> a.type().isRef()) -> {
                     return replayed(new Insn.Invoke(i.owner(), i.name(), i.desc(), fresh(d),
@@ -677,7 +677,8 @@ public final class ReverseTransform {
             case Insn.Unary u -> fb.add(new Insn.Unary(u.op(), p(d), p(u.a())));
             case Insn.Convert c -> fb.add(new Insn.Convert(p(d), p(c.a())));
             case Insn.Binary b -> fb.add(new Insn.Binary(b.op(), p(d), p(b.a()), p(b.b())));
-            case Insn.MathCall m -> fb.add(new Insn.MathCall(m.fn(), p(d), m.args().stream().map(this::p).toList()));
+            case Insn.MathCall m -> fb.add(new Insn.MathCall(m.fn(), p(d), m.args().stream().map(this::p).toList(),
+                    m.strict()));
             case Insn.ArrayLoad l -> fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
             case Insn.ArrayStore s -> fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
             case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length())));

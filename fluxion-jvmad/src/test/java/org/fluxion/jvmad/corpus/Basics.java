@@ -114,4 +114,9 @@ public final class Basics {
         }
         return y[0] * y[y.length - 1];
     }
+
+    /** StrictMath: the derivative code computes the same bits as the method. */
+    public static double strict(double x) {
+        return StrictMath.sin(x) * StrictMath.exp(x) + StrictMath.pow(x, 1.7) + StrictMath.cbrt(x + 2);
+    }
 }
