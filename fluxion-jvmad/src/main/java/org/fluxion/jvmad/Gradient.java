@@ -15,6 +15,10 @@ import org.fluxion.jvmad.runtime.Tape;
  */
 public final class Gradient {
     private final Build build;
+    /** What each derivative is called in the tape check's message (made once: calls must not build strings). */
+    private final String gradientName;
+    private final String directionalName;
+    private final String hvpName;
     private final Kernels.Gradient gradient;
     private final Lazy<Kernels.Directional> directional;
     private final Lazy<Kernels.HessianVector> hvp;
@@ -23,6 +27,9 @@ public final class Gradient {
     Gradient(Build build) {
         long t0 = System.nanoTime();
         this.build = build;
+        this.gradientName = "the gradient of " + build.ref().origin();
+        this.directionalName = "the directional derivative of " + build.ref().origin();
+        this.hvpName = "the Hessian-vector product of " + build.ref().origin();
         this.gradient = build.kernel(Kernels.Gradient.class, (e, f) -> e.gradient(f));
         this.directional = new Lazy<>(() -> build.kernel(Kernels.Directional.class, (e, f) -> e.directional(f)));
         this.hvp = new Lazy<>(() -> build.kernel(Kernels.HessianVector.class, (e, f) -> e.hessianVector(f)));
@@ -42,7 +49,7 @@ public final class Gradient {
         Arrays.fill(grad, 0);
         Tape tape = Tapes.acquire();
         double y = gradient.apply(x, grad, tape);
-        Tapes.release(tape, "the gradient of " + build.ref().origin());
+        Tapes.release(tape, gradientName);
         return y;
     }
 
@@ -51,7 +58,7 @@ public final class Gradient {
         checkLengths(x, v, "v");
         Tape tape = Tapes.acquire();
         double d = directional.get().apply(x, v, tape);
-        Tapes.release(tape, "the directional derivative of " + build.ref().origin());
+        Tapes.release(tape, directionalName);
         return d;
     }
 
@@ -71,7 +78,7 @@ public final class Gradient {
         Arrays.fill(hv, 0);
         Tape tape = Tapes.acquire();
         double y = hvp.get().apply(x, v, grad, hv, tape);
-        Tapes.release(tape, "the Hessian-vector product of " + build.ref().origin());
+        Tapes.release(tape, hvpName);
         return y;
     }
 

@@ -15,6 +15,9 @@ import org.fluxion.jvmad.runtime.Tape;
  */
 public final class Jacobian {
     private final Build build;
+    /** What each derivative is called in the tape check's message (made once: calls must not build strings). */
+    private final String jvpName;
+    private final String vjpName;
     private final int outputs;
     private final Lazy<Kernels.VectorJvp> jvp;
     private final Lazy<Kernels.VectorVjp> vjp;
@@ -24,6 +27,8 @@ public final class Jacobian {
             throw new IllegalArgumentException("negative output count " + outputs);
         }
         this.build = build;
+        this.jvpName = "the JVP of " + build.ref().origin();
+        this.vjpName = "the VJP of " + build.ref().origin();
         this.outputs = outputs;
         this.jvp = new Lazy<>(() -> build.kernel(Kernels.VectorJvp.class, (e, f) -> e.tangent(f)));
         this.vjp = new Lazy<>(() -> build.kernel(Kernels.VectorVjp.class, (e, f) -> e.vectorVjp(f)));
@@ -42,7 +47,7 @@ public final class Jacobian {
         Arrays.fill(tout, 0);
         Tape tape = Tapes.acquire();
         jvp.get().apply(x, out, v, tout, tape);
-        Tapes.release(tape, "the JVP of " + build.ref().origin());
+        Tapes.release(tape, jvpName);
     }
 
     /** The vector-Jacobian product {@code u^T J(x)}, {@code [n]}. */
@@ -59,7 +64,7 @@ public final class Jacobian {
         double[] gout = u.clone();
         Tape tape = Tapes.acquire();
         vjp.get().apply(x, out, gx, gout, tape);
-        Tapes.release(tape, "the VJP of " + build.ref().origin());
+        Tapes.release(tape, vjpName);
     }
 
     /** The Jacobian at {@code x}, {@code [m][n]}. */

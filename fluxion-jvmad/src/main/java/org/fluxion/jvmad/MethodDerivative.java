@@ -31,6 +31,9 @@ public final class MethodDerivative {
     }
 
     private final Build build;
+    /** What each derivative is called in the tape check's message (made once: calls must not build strings). */
+    private final String adjointName;
+    private final String tangentName;
     private final Function f;
     private final Lazy<Handles> reverse;
     private final Lazy<MethodHandle> tangent;
@@ -40,6 +43,8 @@ public final class MethodDerivative {
 
     MethodDerivative(Build build) {
         this.build = build;
+        this.adjointName = "the adjoint of " + build.ref().origin();
+        this.tangentName = "the tangent of " + build.ref().origin();
         this.f = build.function();
         boolean realOut = f.returnType() != null && f.returnType().isActive();
         for (Var p : f.params()) {
@@ -121,7 +126,7 @@ public final class MethodDerivative {
                 ds[i] = shadows[i];
             }
         }
-        Tapes.release(tape, "the adjoint of " + build.ref().origin());
+        Tapes.release(tape, adjointName);
         return new Result(value, ds);
     }
 
@@ -161,7 +166,7 @@ public final class MethodDerivative {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        Tapes.release(tape, "the tangent of " + build.ref().origin());
+        Tapes.release(tape, tangentName);
         Object[] ds = new Object[args.length + 1];
         ds[0] = dvalue;
         System.arraycopy(arrayTangents, 0, ds, 1, args.length);

@@ -9,11 +9,14 @@ import org.fluxion.jvmad.runtime.Tape;
  */
 public final class Partials {
     private final Build build;
+    /** What each derivative is called in the tape check's message (made once: calls must not build strings). */
+    private final String partialsName;
     private final int arity;
     private final Kernels.Partials kernel;
 
     Partials(Build build) {
         this.build = build;
+        this.partialsName = "the partials of " + build.ref().origin();
         this.arity = build.function().params().size();
         this.kernel = build.kernel(Kernels.Partials.class, (e, f) -> e.partials(f));
     }
@@ -33,7 +36,7 @@ public final class Partials {
         }
         Tape tape = Tapes.acquire();
         double y = kernel.apply(args, grads, tape);
-        Tapes.release(tape, "the partials of " + build.ref().origin());
+        Tapes.release(tape, partialsName);
         return y;
     }
 }
