@@ -10,7 +10,7 @@ import org.fluxion.jvmad.runtime.Tape;
  * (forward over reverse) and the Hessian. Made by {@link JvmAd#grad}; the gradient's code is built
  * then, the others on first use. Thread-safe: each thread has its own tape.
  *
- * <p>Arrays must not alias each other. Shapes: {@code x}, {@code v}, results: {@code [n]}; the
+ * <p>Output arrays must not alias the inputs (a direction {@code v} may be {@code x} itself). Shapes: {@code x}, {@code v}, results: {@code [n]}; the
  * Hessian {@code [n][n]}.
  */
 public final class Gradient {
@@ -55,6 +55,7 @@ public final class Gradient {
 
     /** The directional derivative {@code grad f(x) . v}, by forward mode (one pass, no tape of values). */
     public double directional(double[] x, double[] v) {
+        v = v == x ? v.clone() : v;
         checkLengths(x, v, "v");
         Tape tape = Tapes.acquire();
         double d = directional.get().apply(x, v, tape);
@@ -71,6 +72,8 @@ public final class Gradient {
 
     /** Returns f(x), writes the gradient into {@code grad} and {@code H(x) v} into {@code hv} (both overwritten). */
     public double hvp(double[] x, double[] v, double[] grad, double[] hv) {
+        // A direction may be x itself (H x): the generated code gets its own copy, since tangent arrays may be written.
+        v = v == x ? v.clone() : v;
         checkLengths(x, v, "v");
         checkLengths(x, grad, "grad");
         checkLengths(x, hv, "hv");

@@ -146,4 +146,51 @@ class ApiTest {
         assertEquals(-2 + 2 * 0.5 * 0.7 + 3 * 3 * 0.49, (double) r.derivatives()[1], 1e-14);
         assertEquals(null, r.derivatives()[2]);
     }
+
+    static double readsPastTheEnd(double[] x) {
+        double s = 0;
+        for (int i = 0; i < 4; i++) {
+            s += Math.sin(x[i]) * x[i];
+        }
+        return s;
+    }
+
+    @Test
+    void anExceptionInTheMethodLeavesTheDerivativeUsable() {
+        Gradient g = JvmAd.grad(ApiTest::readsPastTheEnd);
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> g.apply(new double[] {1, 2}));
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> g.hvp(new double[] {1, 2}, new double[] {1, 1}));
+        double[] x = {0.1, 0.2, 0.3, 0.4};
+        double[] d = g.apply(x);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Math.cos(x[i]) * x[i] + Math.sin(x[i]), d[i], 1e-15);
+        }
+    }
+
+    @Test
+    void derivativesAreThreadSafe() throws Exception {
+        Gradient g = JvmAd.grad(Mgh::watson);
+        double[] x = {0.2, -0.1, 0.4, 0.3, 0.5};
+        double[] expected = g.apply(x);
+        double[] hvExpected = g.hvp(x, x);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> {
+                    boolean same = true;
+                    for (int k = 0; k < 200; k++) {
+                        same &= java.util.Arrays.equals(expected, g.apply(x))
+                                && java.util.Arrays.equals(hvExpected, g.hvp(x, x));
+                    }
+                    return same;
+                }));
+            }
+            for (var f : futures) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
