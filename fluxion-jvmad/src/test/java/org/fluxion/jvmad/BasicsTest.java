@@ -39,4 +39,23 @@ class BasicsTest {
         Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 1);
         Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 0);
     }
+
+    @Test
+    void crossClassCallsAndLongs() {
+        Checks.forwardAndReverse(Basics.class, "crossClass", (Object) new double[] {0.3, -1.2, 0.8, 0.5});
+        Checks.forwardAndReverse(Basics.class, "longCounter", 0.7, 9L);
+    }
+
+    @Test
+    void floatArrayParameter() {
+        MethodDerivative d = JvmAd.method(Basics.class, "floatArray");
+        float[] a = {0.5f, -1.25f, 2f};
+        MethodDerivative.Result r = d.gradient(a.clone(), 1.5);
+        float[] da = (float[]) r.derivatives()[0];
+        // s = c^2 sum a_i^2: ds/da_i = 2 c^2 a_i, ds/dc = 2 c sum a_i^2
+        for (int i = 0; i < a.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(2 * 2.25 * a[i], da[i], 1e-5);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2 * 1.5 * (0.25 + 1.5625 + 4), (double) r.derivatives()[1], 1e-5);
+    }
 }

@@ -48,6 +48,11 @@ class ErrorsTest {
     }
 
     @Test
+    void nativeMethods() {
+        refused("nativeMethod", U + "nativeMethod(double[])", "is native");
+    }
+
+    @Test
     void exceptions() {
         refused("throwsException", U + "throwsException(double[])", "allocates an object (new java.lang.IllegalArgumentException)");
         refused("catches", U + "catches(double[])", "exception handler");

@@ -59,9 +59,8 @@ final class MethodEmitter {
         static Stack of(Type t) {
             return switch (t.kind()) {
                 case DOUBLE, FLOAT -> REAL;
-                case INT -> INT;
+                case INT, LONG -> INT;
                 case REF -> REF;
-                case LONG -> throw new IllegalStateException("a long on the tape");
             };
         }
     }
@@ -302,8 +301,22 @@ final class MethodEmitter {
         });
     }
 
-    /** {@code if (top == array.length) array = Tape.grow(array); array[top++] = v}. */
+    /** {@code if (top == array.length) array = Tape.grow(array); array[top++] = v}; a long goes as two ints. */
     private void push(Operand v) {
+        if (v.type().kind() == Type.Kind.LONG) {
+            // low half, then high half: exact, whatever the bits
+            pushInt(() -> {
+                load(v);
+                cb.l2i();
+            });
+            pushInt(() -> {
+                load(v);
+                cb.loadConstant(32);
+                cb.lushr();
+                cb.l2i();
+            });
+            return;
+        }
         Stack stack = Stack.of(v.type());
         int slot = stackSlots.get(stack);
         Label room = cb.newLabel();
@@ -325,8 +338,49 @@ final class MethodEmitter {
         cb.iinc(slot + 1, 1);
     }
 
+    private void pushInt(Runnable value) {
+        int slot = stackSlots.get(Stack.INT);
+        Label room = cb.newLabel();
+        cb.iload(slot + 1);
+        cb.aload(slot);
+        cb.arraylength();
+        cb.if_icmplt(room);
+        cb.aload(slot);
+        cb.invokestatic(TAPE, "grow", MethodTypeDesc.of(Stack.INT.arrayType, Stack.INT.arrayType));
+        cb.astore(slot);
+        cb.labelBinding(room);
+        cb.aload(slot);
+        cb.iload(slot + 1);
+        value.run();
+        cb.iastore();
+        cb.iinc(slot + 1, 1);
+    }
+
+    /** Pops an int of the int stack onto the operand stack. */
+    private void popInt() {
+        int slot = stackSlots.get(Stack.INT);
+        cb.iinc(slot + 1, -1);
+        cb.aload(slot);
+        cb.iload(slot + 1);
+        cb.iaload();
+    }
+
     /** {@code dst = array[--top]} (a reference slot is cleared, so that the tape keeps nothing alive). */
     private void pop(Var dst) {
+        if (dst.type().kind() == Type.Kind.LONG) {
+            // high half, then low half: (high << 32) | (low & 0xffffffff)
+            popInt();
+            cb.i2l();
+            cb.loadConstant(32);
+            cb.lshl();
+            popInt();
+            cb.i2l();
+            cb.loadConstant(0xffffffffL);
+            cb.land();
+            cb.lor();
+            store(dst);
+            return;
+        }
         Stack stack = Stack.of(dst.type());
         int slot = stackSlots.get(stack);
         cb.iinc(slot + 1, -1);

@@ -119,4 +119,28 @@ public final class Basics {
     public static double strict(double x) {
         return StrictMath.sin(x) * StrictMath.exp(x) + StrictMath.pow(x, 1.7) + StrictMath.cbrt(x + 2);
     }
+
+    /** Calls into two other classes. */
+    public static double crossClass(double[] x) {
+        return Mgh.rosenbrock(x) * 0.01 + Algorithms.logSumExp(x);
+    }
+
+    /** A long parameter and a long loop counter. */
+    public static double longCounter(double x, long n) {
+        double s = 0;
+        for (long k = 0; k < n; k++) {
+            s += Math.sin(x * k) / (k + 1);
+        }
+        return s;
+    }
+
+    /** A float[] parameter, written in place. */
+    public static double floatArray(float[] a, double c) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            a[i] = a[i] * (float) c;
+            s += a[i] * a[i];
+        }
+        return s;
+    }
 }

@@ -84,6 +84,9 @@ public final class Unsupported {
         return (int) x[0];
     }
 
+    /** Never called: only read, to be refused. */
+    public static native double nativeMethod(double[] x);
+
     public static int roundDown(double x) {
         return (int) Math.floor(x);
     }
