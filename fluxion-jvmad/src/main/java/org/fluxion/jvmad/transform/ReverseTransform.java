@@ -8,12 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.fluxion.jvmad.ir.Block;
 import org.fluxion.jvmad.ir.Const;
 import org.fluxion.jvmad.ir.Function;
 import org.fluxion.jvmad.ir.Insn;
-import org.fluxion.jvmad.ir.MathFn;
 import org.fluxion.jvmad.ir.Operand;
 import org.fluxion.jvmad.ir.Terminator;
 import org.fluxion.jvmad.ir.Type;
@@ -50,11 +48,6 @@ public final class ReverseTransform {
     public record Pair(Function forward, Function adjoint) {
     }
 
-    /** Math functions cheap enough to compute again rather than record. */
-    private static final Set<MathFn> CHEAP = Set.of(MathFn.ABS, MathFn.ABS_F, MathFn.MAX, MathFn.MIN, MathFn.MAX_F,
-            MathFn.MIN_F, MathFn.SIGNUM, MathFn.SIGNUM_F, MathFn.FLOOR, MathFn.CEIL, MathFn.RINT, MathFn.TO_RADIANS,
-            MathFn.TO_DEGREES, MathFn.SQRT);
-
     private final Derivatives derivatives;
     private final Function src;
     private final Function fwd;
@@ -69,9 +62,7 @@ public final class ReverseTransform {
     /** The adjoint's copies of read-only arrays it reads again, handed over on the tape. */
     private final Map<Var, Var> adjPrimal = new LinkedHashMap<>();
     private final Set<Var> tracked = new LinkedHashSet<>();
-    private Map<Block, Loops.Loop> loops;
-    private final Map<Loops.Loop, Var> forwardCount = new HashMap<>();
-    private final Map<Loops.Loop, Var> reverseCount = new HashMap<>();
+    private LoopRecords loopRecords;
     private Builder fb;
     private Builder rb;
 
@@ -109,7 +100,7 @@ public final class ReverseTransform {
 
     void run() {
         List<Block> blocks = src.blocks();
-        loops = Loops.counted(src);
+        loopRecords = new LoopRecords(src, fwd, adj, this::p);
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -177,10 +168,10 @@ public final class ReverseTransform {
         for (Block b : blocks) {
             Block rblock = rblocks.get(b);
             rb.setBlock(rblock);
-            Loops.Loop loop = loops.get(b);
+            Loops.Loop loop = loopRecords.headedBy(b);
             if (loop != null) {
                 // A counted loop's header: back through the latch while iterations remain, then out.
-                Var count = reverseCount(loop);
+                Var count = loopRecords.reverseCount(loop);
                 Block again = adj.newBlock();
                 again.add(new Insn.Binary(Insn.BinaryOp.SUB, count, count, Const.ofInt(1)));
                 again.setTerminator(new Terminator.Goto(reverseEdge(loop.latch(), b, rblocks, epilogue)));
@@ -209,8 +200,8 @@ public final class ReverseTransform {
             Block fblock = fblocks.get(b);
             fb.setBlock(fblock);
             Terminator.Return r = (Terminator.Return) b.terminator();
-            for (Loops.Loop l : loopsAround(b)) {
-                recordLoop(l);
+            for (Loops.Loop l : loopRecords.around(b)) {
+                loopRecords.record(l).forEach(fb::add);
             }
             if (returning.size() > 1) {
                 fb.add(new Insn.Push(Const.ofInt(returning.indexOf(b))));
@@ -231,14 +222,14 @@ public final class ReverseTransform {
         }
         List<Block> returnTargets = new ArrayList<>();
         for (Block b : returning) {
-            List<Loops.Loop> around = loopsAround(b);
+            List<Loops.Loop> around = loopRecords.around(b);
             if (around.isEmpty()) {
                 returnTargets.add(rblocks.get(b));
             } else {
                 // A return inside loops: their counts were recorded before the return's number.
                 Block counts = adj.newBlock();
                 for (int k = around.size() - 1; k >= 0; k--) {
-                    restoreLoop(around.get(k), counts);
+                    loopRecords.restore(around.get(k), counts);
                 }
                 counts.setTerminator(new Terminator.Goto(rblocks.get(b)));
                 returnTargets.add(counts);
@@ -293,26 +284,13 @@ public final class ReverseTransform {
 
     /**
      * The forward block to jump to for the edge {@code from -> to}: one that records, when needed, the
-     * counts of the loops the edge leaves and which edge it is among several into {@code to}; into a
-     * counted loop's header it starts or advances the count instead.
+     * counted loops the edge leaves, starts or advances the count of the one it enters, or records
+     * which edge it is among several into {@code to}.
      */
     private Block edge(Block from, Block to, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks) {
-        List<Insn> code = new ArrayList<>();
-        for (Loops.Loop l : exited(from, to)) {
-            code.add(new Insn.Push(forwardCount(l)));
-            inductionsUsed(l).forEach(v -> code.add(new Insn.Push(forwardBase(l, v))));
-        }
-        Loops.Loop entered = loops.get(to);
+        List<Insn> code = loopRecords.onEdge(from, to);
         List<Edge> in = incoming.get(to);
-        if (entered != null) {
-            Var count = forwardCount(entered);
-            if (from == entered.latch() && from != null) {
-                code.add(new Insn.Binary(Insn.BinaryOp.ADD, count, count, Const.ofInt(1)));
-            } else {
-                code.add(new Insn.Move(count, Const.ofInt(0)));
-                inductionsUsed(entered).forEach(v -> code.add(new Insn.Move(forwardBase(entered, v), p(v))));
-            }
-        } else if (in.size() > 1) {
+        if (loopRecords.headedBy(to) == null && in.size() > 1) {
             // Both arms of a branch may go to one block: each arm takes the next edge of its own.
             BitSet taken = usedEdges.computeIfAbsent(to, k -> new BitSet());
             int index = -1;
@@ -334,99 +312,19 @@ public final class ReverseTransform {
         return e;
     }
 
-    /** In the adjoint, the way back along the edge {@code from -> to}: restoring the counts of the loops it left. */
+    /** In the adjoint, the way back along the edge {@code from -> to}: restoring the loops it left. */
     private Block reverseEdge(Block from, Block to, Map<Block, Block> rblocks, Block epilogue) {
         Block target = from == null ? epilogue : rblocks.get(from);
-        List<Loops.Loop> left = exited(from, to);
+        List<Loops.Loop> left = loopRecords.exited(from, to);
         if (left.isEmpty()) {
             return target;
         }
         Block e = adj.newBlock();
         for (int k = left.size() - 1; k >= 0; k--) {
-            restoreLoop(left.get(k), e);
+            loopRecords.restore(left.get(k), e);
         }
         e.setTerminator(new Terminator.Goto(target));
         return e;
-    }
-
-    /** Forward, on leaving a counted loop: its count, then the entry values of its induction variables. */
-    private void recordLoop(Loops.Loop l) {
-        fb.add(new Insn.Push(forwardCount(l)));
-        inductionsUsed(l).forEach(v -> fb.add(new Insn.Push(forwardBase(l, v))));
-    }
-
-    /** Adjoint, on walking back into a counted loop: pops what {@link #recordLoop} pushed. */
-    private void restoreLoop(Loops.Loop l, Block into) {
-        List<Var> used = new ArrayList<>(inductionsUsed(l));
-        for (int k = used.size() - 1; k >= 0; k--) {
-            into.add(new Insn.Pop(reverseBase(l, used.get(k))));
-        }
-        into.add(new Insn.Pop(reverseCount(l)));
-    }
-
-    private final Map<Loops.Loop, Set<Var>> inductionsUsed = new HashMap<>();
-    private final Map<Loops.Loop, Map<Var, Var>> forwardBase = new HashMap<>();
-    private final Map<Loops.Loop, Map<Var, Var>> reverseBase = new HashMap<>();
-
-    /** The induction variables of {@code l} whose values the adjoint rebuilds, in a fixed order. */
-    private Set<Var> inductionsUsed(Loops.Loop l) {
-        return inductionsUsed.computeIfAbsent(l, k -> new LinkedHashSet<>());
-    }
-
-    private Var forwardBase(Loops.Loop l, Var v) {
-        return forwardBase.computeIfAbsent(l, k -> new HashMap<>())
-                .computeIfAbsent(v, k -> fwd.newVar(Type.INT, "entry_" + k.name()));
-    }
-
-    private Var reverseBase(Loops.Loop l, Var v) {
-        return reverseBase.computeIfAbsent(l, k -> new HashMap<>())
-                .computeIfAbsent(v, k -> adj.newVar(Type.INT, "entry_" + k.name()));
-    }
-
-    /**
-     * The adjoint's value of {@code v} on entry to the segment {@code [from, to)} of block {@code b},
-     * when {@code v} is an induction variable of a counted loop around it:
-     * {@code v0 + step * (iterations left + 1 if past the increment)}; null otherwise. The count
-     * left is the iteration being walked back, 0-based, wherever the adjoint is in the loop's body.
-     */
-    private Operand induction(Var v, Block b, int from, int to, Builder replay) {
-        for (Loops.Loop l : loops.values()) {
-            Loops.Induction ind = l.inductions().get(v);
-            if (ind == null || !l.body().contains(b)) {
-                continue;
-            }
-            int offset = b == l.latch() && from > ind.index() ? 1 : 0;
-            inductionsUsed(l).add(v);
-            Operand j = replay.add(reverseCount(l), Const.ofInt(offset));
-            return replay.add(reverseBase(l, v), replay.mul(j, Const.ofInt(ind.step())));
-        }
-        return null;
-    }
-
-    /** The counted loops that the edge {@code from -> to} leaves, in a fixed order. */
-    private List<Loops.Loop> exited(Block from, Block to) {
-        List<Loops.Loop> out = new ArrayList<>();
-        if (from != null) {
-            for (Loops.Loop l : loops.values()) {
-                if (l.exits(from, to)) {
-                    out.add(l);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The counted loops whose body holds {@code b}, in a fixed order. */
-    private List<Loops.Loop> loopsAround(Block b) {
-        return loops.values().stream().filter(l -> l.body().contains(b)).toList();
-    }
-
-    private Var forwardCount(Loops.Loop l) {
-        return forwardCount.computeIfAbsent(l, k -> fwd.newVar(Type.INT, "iterations"));
-    }
-
-    private Var reverseCount(Loops.Loop l) {
-        return reverseCount.computeIfAbsent(l, k -> adj.newVar(Type.INT, "iterations_left"));
     }
 
     private final Map<Block, BitSet> usedEdges = new HashMap<>();
@@ -510,114 +408,6 @@ public final class ReverseTransform {
 
     // ---- a segment: recompute what is cheap, record the rest ----
 
-    /**
-     * Where the values of one segment come from in its adjoint. The adjoint of the segment is, in
-     * order: the pops of what the forward recorded, the replay (cheap instructions computed again, in
-     * the order they depend on each other), then the adjoint rules from the last instruction back.
-     */
-    private final class Values {
-        final List<Insn> insns;
-        final Block block;
-        final int from;
-        final Builder replay;
-        final List<Insn> replayCode = new ArrayList<>();
-        final Map<Var, Var> liveIn = new LinkedHashMap<>();
-        final TreeMap<Integer, Var> recorded = new TreeMap<>();
-        final Map<Integer, Operand> results = new HashMap<>();
-
-        Values(List<Insn> insns, Block block, int from) {
-            this.insns = insns;
-            this.block = block;
-            this.from = from;
-            this.replay = new Builder(adj, null);
-            replay.setList(replayCode);
-        }
-
-        /** The adjoint's operand holding {@code o}'s value just before instruction {@code k}. */
-        Operand before(Operand o, int k) {
-            if (o instanceof Const) {
-                return o;
-            }
-            Var v = (Var) o;
-            for (int j = k - 1; j >= 0; j--) {
-                if (insns.get(j).dst() == v) {
-                    return after(j);
-                }
-            }
-            if (liveIn.containsKey(v)) {
-                return liveIn.get(v);
-            }
-            Operand rebuilt = results.get(-1 - v.id());
-            if (rebuilt == null && v.type().equals(Type.INT)) {
-                rebuilt = induction(v, block, from, from + insns.size(), replay);
-                if (rebuilt != null) {
-                    results.put(-1 - v.id(), rebuilt);
-                }
-            }
-            if (rebuilt != null) {
-                return rebuilt;
-            }
-            return liveIn.computeIfAbsent(v, x -> adj.newVar(x.type(), "in_" + x.name()));
-        }
-
-        /** The adjoint's operand holding the value instruction {@code j} wrote. */
-        Operand after(int j) {
-            Operand r = results.get(j);
-            if (r == null) {
-                r = recompute(j);
-                results.put(j, r);
-            }
-            return r;
-        }
-
-        private Operand recompute(int j) {
-            Insn ins = insns.get(j);
-            Var d = ins.dst();
-            switch (ins) {
-                case Insn.Move m when !d.type().isRef() -> {
-                    return before(m.src(), j);
-                }
-                case Insn.Unary u -> {
-                    return replayed(new Insn.Unary(u.op(), fresh(d), before(u.a(), j)));
-                }
-                case Insn.Convert c -> {
-                    return replayed(new Insn.Convert(fresh(d), before(c.a(), j)));
-                }
-                case Insn.Binary b -> {
-                    return replayed(new Insn.Binary(b.op(), fresh(d), before(b.a(), j), before(b.b(), j)));
-                }
-                case Insn.MathCall m when CHEAP.contains(m.fn()) -> {
-                    return replayed(new Insn.MathCall(m.fn(), fresh(d),
-                            m.args().stream().map(a -> before(a, j)).toList(), m.strict()));
-                }
-                case Insn.Invoke i when i.args().stream().noneMatch(a -> a.type().isRef()) -> {
-                    return replayed(new Insn.Invoke(i.owner(), i.name(), i.desc(), fresh(d),
-                            i.args().stream().map(a -> before(a, j)).toList()));
-                }
-                case Insn.ArrayLoad l when readAgain(l.array()) != null -> {
-                    return replayed(new Insn.ArrayLoad(fresh(d), readAgain(l.array()), before(l.index(), j)));
-                }
-                case Insn.ArrayLength l when readAgain(l.array()) != null -> {
-                    return replayed(new Insn.ArrayLength(fresh(d), readAgain(l.array())));
-                }
-                default -> {
-                    Var t = adj.newVar(d.type(), "rec_" + d.name());
-                    recorded.put(j, t);
-                    return t;
-                }
-            }
-        }
-
-        private Var fresh(Var d) {
-            return adj.newVar(d.type(), "re_" + d.name());
-        }
-
-        private Operand replayed(Insn insn) {
-            replay.add(insn);
-            return insn.dst();
-        }
-    }
-
     /** The adjoint's reference to an array it may read again (a read-only parameter, a constant), or null. */
     private Operand readAgain(Operand array) {
         if (array instanceof Const c) {
@@ -632,26 +422,20 @@ public final class ReverseTransform {
 
     /** Emits a segment's forward into the forward block; returns its adjoint. */
     private List<Insn> segment(List<Insn> insns, Block block, int from) {
-        Values values = new Values(insns, block, from);
+        SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
         for (int k = insns.size() - 1; k >= 0; k--) {
             adjointRule(insns.get(k), k, values);
         }
-        values.liveIn.keySet().forEach(v -> fb.add(new Insn.Push(p(v))));
+        values.liveIns().forEach(v -> fb.add(new Insn.Push(p(v))));
         for (int k = 0; k < insns.size(); k++) {
             forward(insns.get(k));
-            if (values.recorded.containsKey(k)) {
+            if (values.recordedAfter(k)) {
                 fb.add(new Insn.Push(p(insns.get(k).dst())));
             }
         }
-        List<Insn> code = new ArrayList<>();
-        values.recorded.descendingMap().values().forEach(t -> code.add(new Insn.Pop(t)));
-        List<Var> in = new ArrayList<>(values.liveIn.values());
-        for (int k = in.size() - 1; k >= 0; k--) {
-            code.add(new Insn.Pop(in.get(k)));
-        }
-        code.addAll(values.replayCode);
+        List<Insn> code = values.popsAndReplay();
         code.addAll(rules);
         return code;
     }
@@ -692,7 +476,7 @@ public final class ReverseTransform {
     }
 
     /** The adjoint rule of instruction {@code k} of a segment, appended to the adjoint code. */
-    private void adjointRule(Insn insn, int k, Values values) {
+    private void adjointRule(Insn insn, int k, SegmentValues values) {
         Var d = insn.dst();
         switch (insn) {
             case Insn.Move m -> {
@@ -757,7 +541,7 @@ public final class ReverseTransform {
         }
     }
 
-    private void binaryRule(Insn.Binary bin, int k, Values values) {
+    private void binaryRule(Insn.Binary bin, int k, SegmentValues values) {
         Var d = bin.dst();
         Operand a = bin.a();
         Operand c = bin.b();
@@ -798,7 +582,7 @@ public final class ReverseTransform {
         }
     }
 
-    private void mathRule(Insn.MathCall m, int k, Values values) {
+    private void mathRule(Insn.MathCall m, int k, SegmentValues values) {
         Operand t = kill(m.dst());
         if (m.fn().isPiecewiseConstant()) {
             return;
