@@ -6,7 +6,6 @@ import java.lang.classfile.CodeModel;
 import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
-import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ExceptionCatch;
 import java.lang.classfile.instruction.LabelTarget;
@@ -295,14 +294,6 @@ final class BytecodeReader {
     private Type refTypeOf(int slot) {
         Set<ClassDesc> types = refTypes.getOrDefault(slot, Set.of());
         return types.size() == 1 ? Type.ref(types.iterator().next()) : Type.NULL;
-    }
-
-    int blockCount() {
-        return starts.size();
-    }
-
-    Opcode opcode(int i) {
-        return insns.get(i).opcode();
     }
 
     /** An error at instruction {@code i} (-1: the method as a whole). */

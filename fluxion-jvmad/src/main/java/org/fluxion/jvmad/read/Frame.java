@@ -3,6 +3,7 @@ package org.fluxion.jvmad.read;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.fluxion.jvmad.ir.Type;
 
 /**
@@ -58,7 +59,7 @@ final class Frame {
         }
         for (int i = 0; i < locals.length; i++) {
             Type m = locals[i] == null || other.locals[i] == null ? null : merge(locals[i], other.locals[i]);
-            if (!java.util.Objects.equals(m, locals[i])) {
+            if (!Objects.equals(m, locals[i])) {
                 locals[i] = m;
                 changed = true;
             }

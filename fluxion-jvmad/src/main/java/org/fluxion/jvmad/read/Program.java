@@ -3,10 +3,8 @@ package org.fluxion.jvmad.read;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.fluxion.jvmad.ir.Function;
 import org.fluxion.jvmad.ir.NotDifferentiableException;
@@ -47,11 +45,6 @@ public final class Program {
             MethodRef ref = unread.poll();
             new BytecodeReader(this, ref, classFiles.method(ref), functions.get(ref)).read();
         }
-    }
-
-    /** The functions read so far, in the order they were first named. */
-    public List<Function> functions() {
-        return new ArrayList<>(functions.values());
     }
 
     private static Function declare(MethodRef ref) {

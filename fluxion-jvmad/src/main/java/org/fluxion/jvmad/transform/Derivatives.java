@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.fluxion.jvmad.ir.Function;
+import org.fluxion.jvmad.ir.Var;
 import org.fluxion.jvmad.read.Program;
 
 /**
@@ -22,7 +24,7 @@ public final class Derivatives {
     private final Map<Function, ReverseTransform.Pair> reverses = new HashMap<>();
     private final Deque<Runnable> pending = new ArrayDeque<>();
     private final Function entry;
-    private Map<Function, java.util.Set<org.fluxion.jvmad.ir.Var>> readOnly;
+    private Map<Function, Set<Var>> readOnly;
 
     /**
      * @param program the functions read
@@ -36,11 +38,11 @@ public final class Derivatives {
     }
 
     /** The array parameters of {@code f} whose elements nothing writes while the entry's derivative runs. */
-    java.util.Set<org.fluxion.jvmad.ir.Var> readOnlyParams(Function f) {
+    Set<Var> readOnlyParams(Function f) {
         if (readOnly == null) {
             readOnly = ArrayOrigins.readOnlyParams(entry);
         }
-        return readOnly.getOrDefault(f, java.util.Set.of());
+        return readOnly.getOrDefault(f, Set.of());
     }
 
     Program program() {
