@@ -2,16 +2,24 @@ package org.fluxion.jvmad;
 
 import java.io.Serializable;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.fluxion.jvmad.read.MethodRef;
 
 /** Finds the static method behind a method reference or lambda, or by its class and name. */
 final class MethodRefs {
+    static {
+        // ConstantDescs first: when MethodTypeDesc.ofDescriptor is a JVM's first use of java.lang.constant,
+        // the JDK's primitive descriptors and ConstantDescs initialize each other in a cycle and fail.
+        Objects.requireNonNull(ConstantDescs.CD_double);
+    }
+
     private MethodRefs() {
     }
 
