@@ -15,6 +15,7 @@ public final class Benchmarks {
                 new ElementwiseBench(),
                 new ScalarOpBench(),
                 new ScalarAdBench(),
+                new JavaAdBench(),
                 new AdMemoryBench(),
                 EpochBench.mlp(),
                 EpochBench.cnn(),

@@ -1,0 +1,28 @@
+package org.fluxion.jvmad.runtime;
+
+/**
+ * The exceptions that {@link Models} throw for invalid arguments, with the JDK's types. Generated
+ * code calls these methods as they are (they take only ints, so no derivative flows through them);
+ * they never return normally.
+ *
+ * <p>Public because generated classes call it; not an API.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** {@code System.arraycopy} out of bounds. */
+    public static void arraycopyOutOfBounds(int srcPos, int srcLength, int dstPos, int dstLength, int length) {
+        throw new ArrayIndexOutOfBoundsException("arraycopy: source [" + srcPos + ", " + (srcPos + length)
+                + ") of an array of length " + srcLength + ", destination [" + dstPos + ", " + (dstPos + length)
+                + ") of an array of length " + dstLength);
+    }
+
+    /** A range {@code [from, to)} that is reversed or outside {@code [0, length]}. */
+    public static void badRange(int from, int to, int length) {
+        if (from > to) {
+            throw new IllegalArgumentException("fromIndex(" + from + ") > toIndex(" + to + ")");
+        }
+        throw new ArrayIndexOutOfBoundsException("range [" + from + ", " + to + ") out of bounds for length " + length);
+    }
+}
