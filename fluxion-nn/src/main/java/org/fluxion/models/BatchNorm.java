@@ -2,6 +2,7 @@ package org.fluxion.models;
 
 import java.util.Arrays;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.nn.Functions;
 import org.fluxion.nn.LayerArguments;
 import org.fluxion.nn.LayerInputException;
 import org.fluxion.tensor.DType;
@@ -60,39 +61,30 @@ public record BatchNorm(Tensor weight, Tensor bias, RunningStats running, double
         if (x.rank() < 2 || x.dim(1) != c) {
             throw new LayerInputException(toString(), "expected input [N, " + c + ", ...], got " + x.shape());
         }
-        int[] axes = new int[x.rank() - 1];
-        int[] statShape = new int[x.rank()];
-        Arrays.fill(statShape, 1);
-        statShape[1] = c;
-        for (int i = 0, k = 0; i < x.rank(); i++) {
-            if (i != 1) {
-                axes[k++] = i;
-            }
-        }
         Tensor mean;
         Tensor var;
         BatchNorm after = this;
         if (context.training()) {
-            int n = x.size() / Math.max(1, c);
-            if (n < 2) {
+            if (x.size() / Math.max(1, c) < 2) {
                 throw new LayerInputException(toString(), "needs more than one value per channel in training, got "
                         + x.shape());
             }
-            mean = x.mean(axes, true);
-            var = x.variance(axes, 0, true);
-            Tensor batchMean = Functional.stopGradient(mean).reshape(c);
-            Tensor batchVar = Functional.stopGradient(var).reshape(c);
-            Tensor newMean = running.mean().mul(1 - momentum).add(batchMean.mul(momentum));
-            Tensor newVar = running.variance().mul(1 - momentum).add(batchVar.mul(momentum * n / (n - 1.0)));
+            Functions.BatchMoments m = Functions.batchMoments(toString(), x);
+            int n = m.count();
+            mean = m.mean();
+            var = m.variance();
+            Tensor newMean = running.mean().mul(1 - momentum).add(Functional.stopGradient(mean).reshape(c).mul(momentum));
+            Tensor newVar = running.variance().mul(1 - momentum)
+                    .add(Functional.stopGradient(var).reshape(c).mul(momentum * n / (n - 1.0)));
             after = new BatchNorm(weight, bias, new RunningStats(newMean, newVar), eps, momentum);
         } else {
+            int[] statShape = new int[x.rank()];
+            Arrays.fill(statShape, 1);
+            statShape[1] = c;
             mean = running.mean().reshape(statShape);
             var = running.variance().reshape(statShape);
         }
-        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
-        if (weight != null) {
-            y = y.mul(weight.reshape(statShape)).add(bias.reshape(statShape));
-        }
+        Tensor y = Functions.batchNormalize(x, mean, var, weight, bias, eps);
         return new Applied(y, after);
     }
 

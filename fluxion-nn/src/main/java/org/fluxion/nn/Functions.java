@@ -225,30 +225,18 @@ public final class Functions {
             throw new IllegalArgumentException("batchNorm: running statistics must be [" + c + "] for input "
                     + x.shape() + ", got " + runningMean.shape() + " and " + runningVar.shape());
         }
-        int[] axes = new int[x.rank() - 1];
-        int[] statShape = new int[x.rank()];
-        Arrays.fill(statShape, 1);
-        statShape[1] = c;
-        for (int i = 0, k = 0; i < x.rank(); i++) {
-            if (i != 1) {
-                axes[k++] = i;
-            }
-        }
+        int[] statShape = channelShape(x.rank(), c);
         Tensor mean;
         Tensor var;
         if (training) {
-            int n = x.size() / c;
-            if (n < 2) {
-                throw new IllegalArgumentException("batchNorm: needs more than one value per channel in training "
-                        + "mode, got " + x.shape());
-            }
-            mean = x.mean(axes, true);
-            var = x.variance(axes, 0, true);
+            BatchMoments m = batchMoments("batchNorm", x);
+            mean = m.mean();
+            var = m.variance();
             if (runningMean != null) {
                 try (var scope = GradMode.noGrad()) {
                     runningMean.mulInPlace(1 - momentum).addInPlace(mean.detach().reshape(c).mul(momentum));
                     runningVar.mulInPlace(1 - momentum)
-                            .addInPlace(var.detach().reshape(c).mul(momentum * n / (n - 1.0)));
+                            .addInPlace(var.detach().reshape(c).mul(momentum * m.count() / (m.count() - 1.0)));
                 }
             }
         } else {
@@ -258,8 +246,59 @@ public final class Functions {
             mean = runningMean.reshape(statShape);
             var = runningVar.reshape(statShape);
         }
+        return batchNormalize(x, mean, var, weight, bias, eps);
+    }
+
+    /**
+     * The batch statistics of {@code x [N, C, ...]} over every axis but 1: {@code mean} and biased
+     * {@code variance} kept as {@code [1, C, 1, ...]} (differentiable), and {@code count}, the number n of
+     * values per channel (running statistics average the unbiased variance {@code var n / (n - 1)}).
+     */
+    public record BatchMoments(Tensor mean, Tensor variance, int count) {
+    }
+
+    /**
+     * {@link BatchMoments} of {@code x [N, C, ...]}.
+     *
+     * @throws IllegalArgumentException naming {@code fn} when there is one value per channel or fewer
+     */
+    public static BatchMoments batchMoments(String fn, Tensor x) {
+        int c = x.dim(1);
+        int n = x.size() / Math.max(1, c);
+        if (n < 2) {
+            throw new IllegalArgumentException(fn + ": needs more than one value per channel in training mode, got "
+                    + x.shape());
+        }
+        int[] axes = new int[x.rank() - 1];
+        for (int i = 0, k = 0; i < x.rank(); i++) {
+            if (i != 1) {
+                axes[k++] = i;
+            }
+        }
+        Tensor mean = x.mean(axes, true);
+        Tensor var = x.variance(axes, 0, true);
+        return new BatchMoments(mean, var, n);
+    }
+
+    /**
+     * {@code (x - mean) / sqrt(var + eps) * weight + bias} for {@code x [N, C, ...]}, statistics broadcast as
+     * {@code [1, C, 1, ...]}, affine parameters {@code [C]} or both null.
+     */
+    public static Tensor batchNormalize(Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
         Tensor y = normalize(x, mean, var, eps);
-        return weight == null ? y : y.mul(weight.reshape(statShape)).add(bias.reshape(statShape));
+        if (weight == null) {
+            return y;
+        }
+        int[] statShape = channelShape(x.rank(), x.dim(1));
+        return y.mul(weight.reshape(statShape)).add(bias.reshape(statShape));
+    }
+
+    /** {@code [1, c, 1, ...]} of the given rank. */
+    private static int[] channelShape(int rank, int c) {
+        int[] shape = new int[rank];
+        Arrays.fill(shape, 1);
+        shape[1] = c;
+        return shape;
     }
 
     /**
