@@ -36,9 +36,26 @@ public final class JvmAd {
         return grad(MethodRefs.of(owner, name));
     }
 
+    /**
+     * As {@link #grad(ScalarFunction)}, under a memory budget: the outermost loops of {@code f} are
+     * reversed by binomial checkpointing instead of recording every iteration (see {@link Checkpointing}).
+     */
+    public static Gradient grad(ScalarFunction f, Checkpointing budget) {
+        return grad(MethodRefs.of(f), budget);
+    }
+
+    /** As {@link #grad(ScalarFunction, Checkpointing)}, for the static method {@code name} of {@code owner}. */
+    public static Gradient grad(Class<?> owner, String name, Checkpointing budget) {
+        return grad(MethodRefs.of(owner, name), budget);
+    }
+
     private static Gradient grad(MethodRef ref) {
+        return grad(ref, null);
+    }
+
+    private static Gradient grad(MethodRef ref, Checkpointing budget) {
         MethodRefs.requireShape(ref, "([D)D", "a gradient");
-        return new Gradient(new Build(ref));
+        return new Gradient(new Build(ref, budget));
     }
 
     /** The Jacobian (JVP, VJP) of {@code void f(double[] x, double[] out)} with {@code outputs} outputs. */

@@ -255,6 +255,11 @@ final class MethodEmitter {
                 }
             }
             case Insn.Invoke i -> {
+                // A runtime method that reads the tape (checkpointing's accounting) sees it up to date.
+                boolean tape = i.args().stream().anyMatch(a -> a.type().desc().equals(TAPE));
+                if (tape) {
+                    flushStacks();
+                }
                 i.args().forEach(this::load);
                 cb.invokestatic(i.owner(), i.name(), i.desc());
                 if (i.dst() != null) {
@@ -262,6 +267,9 @@ final class MethodEmitter {
                 } else if (!i.desc().returnType().equals(ConstantDescs.CD_void)) {
                     cb.with(java.lang.classfile.instruction.StackInstruction.of(
                             Type.of(i.desc().returnType()).slots() == 2 ? Opcode.POP2 : Opcode.POP));
+                }
+                if (tape) {
+                    reloadStacks();
                 }
             }
             case Insn.Push p -> push(p.value());

@@ -63,6 +63,11 @@ public final class ReverseTransform {
     private final Map<Var, Var> adjPrimal = new LinkedHashMap<>();
     private final Set<Var> tracked = new LinkedHashSet<>();
     private LoopRecords loopRecords;
+    /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
+    private final Map<Block, Integer> checkpointed;
+    /** For each checkpointed block: the forward block that leaves the loop, the adjoint's last block. */
+    private final Map<Block, Block> checkpointExits = new HashMap<>();
+    private final Map<Block, Block> reverseTails = new HashMap<>();
     private Builder fb;
     private Builder rb;
 
@@ -73,6 +78,7 @@ public final class ReverseTransform {
         this.derivatives = derivatives;
         this.src = src;
         this.readOnly = derivatives.readOnlyParams(src);
+        this.checkpointed = derivatives.checkpointed();
         this.fwd = new Function(src.name() + "_fwd", "augmented forward of " + src.origin(), src.returnType());
         this.adj = new Function(src.name() + "_adj", "adjoint of " + src.origin(), null);
         for (Var p : src.params()) {
@@ -94,13 +100,17 @@ public final class ReverseTransform {
         return new Pair(fwd, adj);
     }
 
+    Derivatives derivatives() {
+        return derivatives;
+    }
+
     /** An incoming edge of a block: from {@code from} (null: the method's entry). */
     private record Edge(Block from) {
     }
 
     void run() {
         List<Block> blocks = src.blocks();
-        loopRecords = new LoopRecords(src, fwd, adj, this::p);
+        loopRecords = new LoopRecords(src, fwd, adj, this::p, checkpointed.keySet());
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -109,7 +119,9 @@ public final class ReverseTransform {
         List<Block> returning = new ArrayList<>();
         for (Block b : blocks) {
             for (Block s : b.terminator().successors()) {
-                incoming.get(s).add(new Edge(b));
+                if (!(s == b && checkpointed.containsKey(b))) {
+                    incoming.get(s).add(new Edge(b));
+                }
             }
             if (b.terminator() instanceof Terminator.Return) {
                 returning.add(b);
@@ -142,6 +154,13 @@ public final class ReverseTransform {
         // variables the adjoint rebuilds from loop counts).
         for (Block b : blocks) {
             fb.setBlock(fblocks.get(b));
+            if (checkpointed.containsKey(b)) {
+                Insn.Call c = (Insn.Call) b.insns().getFirst();
+                CheckpointedLoop loop = new CheckpointedLoop(this, c, checkpointed.get(b));
+                checkpointExits.put(b, loop.forward(fwd, fblocks.get(b), derivatives.readOnlyParams(c.callee())));
+                reverseTails.put(b, loop.adjoint(adj, rblocks.get(b), rb));
+                continue;
+            }
             List<List<Insn>> reverse = new ArrayList<>();
             int start = 0;
             for (List<Insn> segment : segments(b.insns())) {
@@ -166,7 +185,7 @@ public final class ReverseTransform {
             }
         }
         for (Block b : blocks) {
-            Block rblock = rblocks.get(b);
+            Block rblock = reverseTails.getOrDefault(b, rblocks.get(b));
             rb.setBlock(rblock);
             Loops.Loop loop = loopRecords.headedBy(b);
             if (loop != null) {
@@ -331,6 +350,11 @@ public final class ReverseTransform {
 
     private void forwardJump(Block b, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks) {
         Block fblock = fblocks.get(b);
+        if (checkpointed.containsKey(b)) {
+            Block out = ((Terminator.If) b.terminator()).otherwise();
+            checkpointExits.get(b).setTerminator(new Terminator.Goto(edge(b, out, incoming, fblocks)));
+            return;
+        }
         switch (b.terminator()) {
             case Terminator.Goto g -> fblock.setTerminator(new Terminator.Goto(edge(b, g.target(), incoming, fblocks)));
             case Terminator.If i -> {
@@ -349,11 +373,11 @@ public final class ReverseTransform {
 
     // ---- variables of the two functions ----
 
-    private Var p(Var v) {
+    Var p(Var v) {
         return primal.computeIfAbsent(v, k -> fwd.newVar(k.type(), k.name()));
     }
 
-    private Operand p(Operand o) {
+    Operand p(Operand o) {
         return o instanceof Var v ? p(v) : o;
     }
 
@@ -378,7 +402,7 @@ public final class ReverseTransform {
     }
 
     /** The adjoint's shadow of an array operand (a zero array for a constant one). */
-    private Operand adjShadowOf(Operand o) {
+    Operand adjShadowOf(Operand o) {
         return o instanceof Var v ? sa(v) : rb.zeroArrayLike(o);
     }
 
@@ -390,7 +414,7 @@ public final class ReverseTransform {
     }
 
     /** In the adjoint: {@code x' += v} for a real variable {@code x}; nothing for a constant. */
-    private void accumulate(Operand x, Operand v) {
+    void accumulate(Operand x, Operand v) {
         if (x instanceof Var xv && !Builder.isZero(v)) {
             Operand sum = rb.add(a(xv), v);
             rb.add(new Insn.Move(a(xv), sum));
