@@ -3,6 +3,7 @@ package org.fluxion.jvmad.transform;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +64,12 @@ public final class ReverseTransform {
     private final Map<Var, Var> adjPrimal = new LinkedHashMap<>();
     private final Set<Var> tracked = new LinkedHashSet<>();
     private LoopRecords loopRecords;
+    private Liveness liveness;
+    /**
+     * While a segment's adjoint rules are made: the variables whose adjoint is zero at that point of
+     * the adjoint (see {@link #deadAfter}); empty elsewhere.
+     */
+    private final Set<Var> knownZero = new HashSet<>();
     /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
     private final Map<Block, Integer> checkpointed;
     /** For each checkpointed block: the forward block that leaves the loop, the adjoint's last block. */
@@ -111,6 +118,7 @@ public final class ReverseTransform {
     void run() {
         List<Block> blocks = src.blocks();
         loopRecords = new LoopRecords(src, fwd, adj, this::p, checkpointed.keySet());
+        liveness = new Liveness(src);
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -408,16 +416,77 @@ public final class ReverseTransform {
 
     /** In the adjoint: {@code t = d'; d' = 0}, returning {@code t}: the variable's old adjoint dies with its value. */
     private Operand kill(Var d) {
+        if (knownZero.contains(d)) {
+            return Const.zero(d.type());
+        }
         Var t = rb.copy(a(d), "g_" + d.name());
         rb.add(new Insn.Move(a(d), Const.zero(d.type())));
+        knownZero.add(d);
         return t;
     }
 
-    /** In the adjoint: {@code x' += v} for a real variable {@code x}; nothing for a constant. */
+    /**
+     * In the adjoint: {@code x' += v} for a real variable {@code x}; nothing for a constant. The first
+     * contribution to an adjoint known to be zero is a move: {@code 0.0 + v} is an addition the JIT
+     * must keep (it differs from v for v = -0.0), and in a loop a chain of them through an
+     * accumulator's adjoint bounds each iteration by the latency of an add.
+     */
     void accumulate(Operand x, Operand v) {
         if (x instanceof Var xv && !Builder.isZero(v)) {
-            Operand sum = rb.add(a(xv), v);
-            rb.add(new Insn.Move(a(xv), sum));
+            if (knownZero.remove(xv)) {
+                rb.add(new Insn.Move(a(xv), v));
+            } else {
+                Operand sum = rb.add(a(xv), v);
+                rb.add(new Insn.Move(a(xv), sum));
+            }
+        }
+    }
+
+    /** In the adjoint: {@code x' -= v} (one subtraction rather than a negation and an addition). */
+    private void subtract(Operand x, Operand v) {
+        if (x instanceof Var xv && !Builder.isZero(v)) {
+            if (knownZero.remove(xv)) {
+                rb.add(new Insn.Move(a(xv), rb.neg(v)));
+            } else {
+                rb.add(new Insn.Move(a(xv), rb.sub(a(xv), v)));
+            }
+        }
+    }
+
+    /**
+     * The variables of a segment that are dead after it (every later use follows a new assignment,
+     * whose adjoint rule clears the adjoint first): their adjoints are zero when the reverse sweep
+     * enters the segment.
+     */
+    private Set<Var> deadAfter(List<Insn> segment, Block block, int end) {
+        Set<Var> live = new HashSet<>();
+        for (Block s : block.terminator().successors()) {
+            live.addAll(liveness.in(s));
+        }
+        addVars(block.terminator().operands(), live);
+        List<Insn> insns = block.insns();
+        for (int i = insns.size() - 1; i >= end; i--) {
+            if (insns.get(i).dst() != null) {
+                live.remove(insns.get(i).dst());
+            }
+            addVars(insns.get(i).operands(), live);
+        }
+        Set<Var> dead = new HashSet<>();
+        for (Insn i : segment) {
+            if (i.dst() != null) {
+                dead.add(i.dst());
+            }
+            addVars(i.operands(), dead);
+        }
+        dead.removeAll(live);
+        return dead;
+    }
+
+    private static void addVars(List<Operand> operands, Set<Var> into) {
+        for (Operand o : operands) {
+            if (o instanceof Var v) {
+                into.add(v);
+            }
         }
     }
 
@@ -449,9 +518,11 @@ public final class ReverseTransform {
         SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
+        knownZero.addAll(deadAfter(insns, block, from + insns.size()));
         for (int k = insns.size() - 1; k >= 0; k--) {
             adjointRule(insns.get(k), k, values);
         }
+        knownZero.clear();
         values.liveIns().forEach(v -> fb.add(new Insn.Push(p(v))));
         for (int k = 0; k < insns.size(); k++) {
             forward(insns.get(k));
@@ -512,7 +583,7 @@ public final class ReverseTransform {
             }
             case Insn.Unary u -> {
                 if (d.type().isReal()) {
-                    accumulate(u.a(), rb.neg(kill(d)));
+                    subtract(u.a(), kill(d));
                 }
             }
             case Insn.Convert c -> {
@@ -577,9 +648,15 @@ public final class ReverseTransform {
             }
             case SUB -> {
                 accumulate(a, t);
-                accumulate(c, rb.neg(t));
+                subtract(c, t);
             }
             case MUL -> {
+                if (a instanceof Var && a.equals(c)) {
+                    // d(a a) = 2 a da, one product: t (a + a) is exactly t a + t a (scaling by 2 is exact).
+                    Operand av = values.before(a, k);
+                    accumulate(a, rb.mul(t, rb.add(av, av)));
+                    return;
+                }
                 if (a instanceof Var) {
                     accumulate(a, rb.mul(t, values.before(c, k)));
                 }
@@ -592,14 +669,14 @@ public final class ReverseTransform {
                 Operand cv = values.before(c, k);
                 accumulate(a, rb.div(t, cv));
                 if (c instanceof Var) {
-                    accumulate(c, rb.neg(rb.div(rb.mul(t, values.after(k)), cv)));
+                    subtract(c, rb.div(rb.mul(t, values.after(k)), cv));
                 }
             }
             case REM -> {
                 accumulate(a, t);
                 if (c instanceof Var) {
                     Operand q = rb.remQuotient(values.before(a, k), values.before(c, k), values.after(k));
-                    accumulate(c, rb.neg(rb.mul(t, q)));
+                    subtract(c, rb.mul(t, q));
                 }
             }
             default -> throw new IllegalStateException(bin.op() + " on reals");
