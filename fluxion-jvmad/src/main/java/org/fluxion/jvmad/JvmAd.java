@@ -19,8 +19,10 @@ import org.fluxion.jvmad.read.MethodRef;
  * <p>Methods are named by a method reference or a lambda that captures nothing (the interfaces of this
  * package are serializable so that the method behind them can be found), or by class and name.
  * Whatever cannot be differentiated (virtual calls, objects, fields other than static final
- * constants, exceptions, synchronization) fails here, when the derivative is built, with a
+ * constants, exception handlers, synchronization) fails here, when the derivative is built, with a
  * {@link org.fluxion.jvmad.ir.NotDifferentiableException} naming the method, line and bytecode offset.
+ * {@code throw new T()} and {@code throw new T("message")} of an unchecked T are supported: the
+ * exception propagates out of every derivative.
  */
 public final class JvmAd {
     private JvmAd() {

@@ -152,7 +152,8 @@ final class MethodEmitter {
             case Const c -> {
                 if (c.value() == null) {
                     cb.aconst_null();
-                } else if (c.isArray()) {
+                } else if (c.isArray() || c.type().isRef()) {
+                    // Arrays of static final fields, and the runtime's own objects (what a throw raises)
                     int index = owner.classData(c.value());
                     cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
                             c.type().desc(), index));
