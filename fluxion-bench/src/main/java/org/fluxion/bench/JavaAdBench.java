@@ -1,6 +1,8 @@
 package org.fluxion.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import org.fluxion.jvmad.Gradient;
 import org.fluxion.jvmad.JvmAd;
@@ -72,6 +74,27 @@ public final class JavaAdBench implements Benchmark {
         return x;
     }
 
+    /** Medians of the thread CPU seconds per call of two sides timed alternately: {@code {a, b}}. */
+    private static double[] cpuRatio(Runnable a, Runnable b, int repeats, int calls) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        double[] ta = new double[repeats];
+        double[] tb = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int c = 0; c < calls; c++) {
+                a.run();
+            }
+            long t1 = mx.getCurrentThreadCpuTime();
+            for (int c = 0; c < calls; c++) {
+                b.run();
+            }
+            long t2 = mx.getCurrentThreadCpuTime();
+            ta[i] = (t1 - t0) * 1e-9 / calls;
+            tb[i] = (t2 - t1) * 1e-9 / calls;
+        }
+        return new double[] {Alternating.median(ta), Alternating.median(tb)};
+    }
+
     @Override
     public void run(PrintStream out) throws Exception {
         long t0 = System.nanoTime();
@@ -120,6 +143,11 @@ public final class JavaAdBench implements Benchmark {
                     + "alone %s (AD gradient / function = %.1f)", n, BenchLine.seconds(r.fluxionSeconds()),
                     BenchLine.seconds(r.referenceSeconds()), BenchLine.seconds(function), r.fluxionSeconds() / function));
             out.println(BenchLine.time(name(), "vs-handwritten-n" + n, r.fluxionSeconds(), r.referenceSeconds()));
+            // On a loaded machine a long timed round is preempted more often than a short one, which
+            // biases wall-clock ratios against the slower side; the thread's CPU time is not preempted.
+            double[] cpu = cpuRatio(sides[k][0], sides[k][1], 15, calls);
+            out.println(String.format(Locale.ROOT, "Rosenbrock n=%d in thread CPU time: AD gradient %s, hand-written %s,"
+                    + " hand-written / AD = %.2f", n, BenchLine.seconds(cpu[0]), BenchLine.seconds(cpu[1]), cpu[1] / cpu[0]));
         }
 
         double[] x = start(100);

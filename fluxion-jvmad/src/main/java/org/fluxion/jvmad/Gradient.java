@@ -49,6 +49,9 @@ public final class Gradient {
         Arrays.fill(grad, 0);
         Tape tape = Tapes.acquire();
         double y = gradient.apply(x, grad, tape);
+        if (build.budget() != null) {
+            lastCheckpointing.set(new CheckpointStats(tape.peakStored(), tape.stepsRun()));
+        }
         Tapes.release(tape, gradientName);
         return y;
     }
@@ -61,6 +64,21 @@ public final class Gradient {
         double d = directional.get().apply(x, v, tape);
         Tapes.release(tape, directionalName);
         return d;
+    }
+
+    /**
+     * What checkpointing cost in the calling thread's last call of this gradient, when it has a
+     * {@link Checkpointing budget}: the most values stored at once (tape entries and copies of loop state) and the loop
+     * iterations run during reverse sweeps (advances and recorded ones).
+     */
+    public record CheckpointStats(long peakStoredValues, long iterationsRun) {
+    }
+
+    private final ThreadLocal<CheckpointStats> lastCheckpointing = new ThreadLocal<>();
+
+    /** The checkpointing costs of this thread's last gradient call, or null without a budget or call. */
+    public CheckpointStats lastCheckpointStats() {
+        return build.budget() == null ? null : lastCheckpointing.get();
     }
 
     /** The Hessian-vector product {@code H(x) v}, a new array (forward mode over reverse mode). */
@@ -77,6 +95,10 @@ public final class Gradient {
         checkLengths(x, v, "v");
         checkLengths(x, grad, "grad");
         checkLengths(x, hv, "hv");
+        if (build.budget() != null) {
+            throw new UnsupportedOperationException(build.ref().origin() + ": Hessian-vector products of a gradient"
+                    + " under a memory budget (checkpointing) are not supported; use JvmAd.grad without a budget");
+        }
         Arrays.fill(grad, 0);
         Arrays.fill(hv, 0);
         Tape tape = Tapes.acquire();

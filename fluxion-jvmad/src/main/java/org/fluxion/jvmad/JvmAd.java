@@ -19,8 +19,10 @@ import org.fluxion.jvmad.read.MethodRef;
  * <p>Methods are named by a method reference or a lambda that captures nothing (the interfaces of this
  * package are serializable so that the method behind them can be found), or by class and name.
  * Whatever cannot be differentiated (virtual calls, objects, fields other than static final
- * constants, exceptions, synchronization) fails here, when the derivative is built, with a
+ * constants, exception handlers, synchronization) fails here, when the derivative is built, with a
  * {@link org.fluxion.jvmad.ir.NotDifferentiableException} naming the method, line and bytecode offset.
+ * {@code throw new T()} and {@code throw new T("message")} of an unchecked T are supported: the
+ * exception propagates out of every derivative.
  */
 public final class JvmAd {
     private JvmAd() {
@@ -36,9 +38,26 @@ public final class JvmAd {
         return grad(MethodRefs.of(owner, name));
     }
 
+    /**
+     * As {@link #grad(ScalarFunction)}, under a memory budget: the outermost loops of {@code f} are
+     * reversed by binomial checkpointing instead of recording every iteration (see {@link Checkpointing}).
+     */
+    public static Gradient grad(ScalarFunction f, Checkpointing budget) {
+        return grad(MethodRefs.of(f), budget);
+    }
+
+    /** As {@link #grad(ScalarFunction, Checkpointing)}, for the static method {@code name} of {@code owner}. */
+    public static Gradient grad(Class<?> owner, String name, Checkpointing budget) {
+        return grad(MethodRefs.of(owner, name), budget);
+    }
+
     private static Gradient grad(MethodRef ref) {
+        return grad(ref, null);
+    }
+
+    private static Gradient grad(MethodRef ref, Checkpointing budget) {
         MethodRefs.requireShape(ref, "([D)D", "a gradient");
-        return new Gradient(new Build(ref));
+        return new Gradient(new Build(ref, budget));
     }
 
     /** The Jacobian (JVP, VJP) of {@code void f(double[] x, double[] out)} with {@code outputs} outputs. */

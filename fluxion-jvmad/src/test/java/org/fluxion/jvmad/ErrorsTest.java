@@ -54,8 +54,11 @@ class ErrorsTest {
 
     @Test
     void exceptions() {
-        refused("throwsException", U + "throwsException(double[])", "allocates an object (new java.lang.IllegalArgumentException)");
-        refused("catches", U + "catches(double[])", "exception handler");
+        refused("throwsChecked", U + "throwsChecked(double[])", "checked exception java.io.IOException");
+        refused("throwsAStoredException", U + "throwsAStoredException(double[])", "allocates an object");
+        NotDifferentiableException e = refused("catches");
+        assertTrue(e.getMessage().contains("exception handler"), e.getMessage());
+        assertTrue(e.line() > 0 && e.getMessage().contains(U + "catches(double[])"), e.getMessage());
     }
 
     @Test

@@ -152,7 +152,8 @@ final class MethodEmitter {
             case Const c -> {
                 if (c.value() == null) {
                     cb.aconst_null();
-                } else if (c.isArray()) {
+                } else if (c.isArray() || c.type().isRef()) {
+                    // Arrays of static final fields, and the runtime's own objects (what a throw raises)
                     int index = owner.classData(c.value());
                     cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
                             c.type().desc(), index));
@@ -255,6 +256,11 @@ final class MethodEmitter {
                 }
             }
             case Insn.Invoke i -> {
+                // A runtime method that reads the tape (checkpointing's accounting) sees it up to date.
+                boolean tape = i.args().stream().anyMatch(a -> a.type().desc().equals(TAPE));
+                if (tape) {
+                    flushStacks();
+                }
                 i.args().forEach(this::load);
                 cb.invokestatic(i.owner(), i.name(), i.desc());
                 if (i.dst() != null) {
@@ -262,6 +268,9 @@ final class MethodEmitter {
                 } else if (!i.desc().returnType().equals(ConstantDescs.CD_void)) {
                     cb.with(java.lang.classfile.instruction.StackInstruction.of(
                             Type.of(i.desc().returnType()).slots() == 2 ? Opcode.POP2 : Opcode.POP));
+                }
+                if (tape) {
+                    reloadStacks();
                 }
             }
             case Insn.Push p -> push(p.value());

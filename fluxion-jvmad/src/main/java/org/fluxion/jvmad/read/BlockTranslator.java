@@ -29,6 +29,10 @@ import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.classfile.instruction.ThrowInstruction;
 import java.lang.classfile.instruction.TypeCheckInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import org.fluxion.jvmad.runtime.Errors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,6 +87,12 @@ final class BlockTranslator {
     Exit run(int block, int start, int end) {
         for (at = start; at < end; at++) {
             Instruction ins = reader.insn(at);
+            if (ins instanceof NewObjectInstruction n && end - at >= 4) {
+                Exit thrown = throwNew(n, end);
+                if (thrown != null) {
+                    return thrown;
+                }
+            }
             Exit exit = terminator(block, ins);
             if (exit != null) {
                 return exit;
@@ -95,6 +105,52 @@ final class BlockTranslator {
         }
         at = end - 1;
         return jump(List.of(next), List.of(), ops -> new Terminator.Goto(target(next)));
+    }
+
+    /**
+     * {@code throw new T()} or {@code throw new T("message")} ending the block, for an unchecked T:
+     * a call that throws a new T with that message ({@link Errors#raise}), then a return the call never
+     * reaches. The exception propagates out of every derivative, as out of the method. Null when the
+     * block does not end so.
+     */
+    private Exit throwNew(NewObjectInstruction n, int end) {
+        int k = at + 1;
+        if (!(reader.insn(k) instanceof StackInstruction d && d.opcode() == Opcode.DUP)) {
+            return null;
+        }
+        k++;
+        String message = null;
+        if (reader.insn(k) instanceof ConstantInstruction c && c.constantValue() instanceof String str) {
+            message = str;
+            k++;
+        }
+        if (k + 1 >= end || !(reader.insn(k) instanceof InvokeInstruction init)
+                || !init.name().equalsString("<init>") || !init.owner().asSymbol().equals(n.className().asSymbol())
+                || !init.typeSymbol().descriptorString().equals(message == null ? "()V" : "(Ljava/lang/String;)V")
+                || !(reader.insn(k + 1) instanceof ThrowInstruction)) {
+            return null;
+        }
+        String name = n.className().asInternalName().replace('/', '.');
+        Class<?> type;
+        try {
+            type = Class.forName(name, false, reader.ref().loader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw reader.error(at, "throws " + name + ", a class that cannot be loaded");
+        }
+        if (!RuntimeException.class.isAssignableFrom(type) && !Error.class.isAssignableFrom(type)) {
+            throw reader.error(at, "throws the checked exception " + name + "; only unchecked exceptions"
+                    + " (RuntimeException, Error) can be thrown by differentiated code");
+        }
+        Errors.Raise raise = new Errors.Raise(type.asSubclass(Throwable.class), message);
+        Type raiseType = Type.ref(Errors.Raise.class.describeConstable().orElseThrow());
+        out.add(new Insn.Invoke(ClassDesc.of(Errors.class.getName()), "raise",
+                MethodTypeDesc.of(ConstantDescs.CD_void, raiseType.desc()), null, List.of(new Const(raiseType, raise))));
+        at = k + 1;
+        Type result = reader.function().returnType();
+        Operand unreachable = result == null ? null
+                : result.isRef() ? new Const(result, null) : Const.zero(result);
+        List<Operand> ops = unreachable == null ? List.of() : List.of(unreachable);
+        return jump(List.of(), ops, o -> new Terminator.Return(o.isEmpty() ? null : o.getFirst()));
     }
 
     // ---- terminators ----
@@ -276,8 +332,9 @@ final class BlockTranslator {
             }
             case NopInstruction n -> {
             }
-            case ThrowInstruction t -> throw reader.error(at, "throws an exception; code that throws cannot be "
-                    + "differentiated (return a value such as NaN instead)");
+            case ThrowInstruction t -> throw reader.error(at, "throws an exception other than a new unchecked one"
+                    + " made in place (throw new T() or throw new T(\"constant message\")); such code cannot be"
+                    + " differentiated (return a value such as NaN instead)");
             case NewObjectInstruction n -> throw reader.error(at, "allocates an object (new "
                     + n.className().asInternalName().replace('/', '.') + "); only primitives and arrays of them are supported");
             case MonitorInstruction m -> throw reader.error(at, "synchronizes (" + m.opcode().name().toLowerCase()

@@ -25,4 +25,26 @@ public final class Errors {
         }
         throw new ArrayIndexOutOfBoundsException("range [" + from + ", " + to + ") out of bounds for length " + length);
     }
+
+    /** An exception that differentiated code throws: its class (unchecked) and constant message, or null. */
+    public record Raise(Class<? extends Throwable> type, String message) {
+    }
+
+    /**
+     * {@code throw new T(message)} of the differentiated method: throws a new T (an unchecked
+     * exception, so it propagates out of the generated code unchanged).
+     */
+    public static void raise(Raise r) {
+        Throwable t;
+        try {
+            t = r.message() == null ? r.type().getConstructor().newInstance()
+                    : r.type().getConstructor(String.class).newInstance(r.message());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make the exception " + r.type().getName() + " that the method throws", e);
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        throw (Error) t;
+    }
 }

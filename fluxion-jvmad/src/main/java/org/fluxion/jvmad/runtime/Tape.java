@@ -22,6 +22,9 @@ public final class Tape {
     int intTop;
     Object[] refs = new Object[64];
     int refTop;
+    /** Checkpointed loops of the last call: the most values stored at once, and the steps run again. */
+    long peakStored;
+    long stepsRun;
 
     /** Empties the stacks, keeping their capacity. */
     public void reset() {
@@ -29,6 +32,21 @@ public final class Tape {
         intTop = 0;
         Arrays.fill(refs, 0, refTop, null);
         refTop = 0;
+        peakStored = 0;
+        stepsRun = 0;
+    }
+
+    /**
+     * For checkpointed loops (see {@link Revolve}): the most values (tape entries and copies of loop
+     * state) stored at once since the last {@link #reset}; 0 when no loop was checkpointed.
+     */
+    public long peakStored() {
+        return peakStored;
+    }
+
+    /** Steps of checkpointed loops run during reverse sweeps since the last {@link #reset}. */
+    public long stepsRun() {
+        return stepsRun;
     }
 
     /** True when every stack is empty (a generated entry point left nothing behind). */

@@ -3,8 +3,10 @@ package org.fluxion.jvmad.transform;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fluxion.jvmad.ir.Block;
 import org.fluxion.jvmad.ir.Function;
 import org.fluxion.jvmad.ir.Var;
 import org.fluxion.jvmad.read.Program;
@@ -25,6 +27,7 @@ public final class Derivatives {
     private final Deque<Runnable> pending = new ArrayDeque<>();
     private final Function entry;
     private Map<Function, Set<Var>> readOnly;
+    private final Map<Block, Integer> checkpointed;
 
     /**
      * @param program the functions read
@@ -32,9 +35,37 @@ public final class Derivatives {
      *                the arrays that nothing in its call tree writes (see {@link ArrayOrigins})
      */
     public Derivatives(Program program, Function entry) {
+        this(program, entry, Map.of());
+    }
+
+    /**
+     * @param checkpointed blocks of outlined loops ({@link #outlineLoops}) that reverse mode
+     *                     checkpoints, with the snapshots each may hold
+     */
+    public Derivatives(Program program, Function entry, Map<Block, Integer> checkpointed) {
         this.program = program;
         this.rules = new MathRules(program);
         this.entry = entry;
+        this.checkpointed = checkpointed;
+    }
+
+    /**
+     * Moves each outermost counted loop of {@code f} that can be checkpointed into a function of its
+     * own (one call per iteration; see {@link LoopOutliner}), in place. Returns the blocks of the
+     * calls; throws, naming why each loop was refused, when none can be.
+     */
+    public static List<Block> outlineLoops(Function f) {
+        LoopOutliner.Result r = LoopOutliner.outline(f);
+        if (r.calls().isEmpty()) {
+            throw new IllegalArgumentException("no loop of " + f.origin() + " can be checkpointed"
+                    + (r.refused().isEmpty() ? ": it has no loop with one entry and one back edge"
+                    : ": " + String.join("; ", r.refused())));
+        }
+        return r.calls();
+    }
+
+    Map<Block, Integer> checkpointed() {
+        return checkpointed;
     }
 
     /** The array parameters of {@code f} whose elements nothing writes while the entry's derivative runs. */

@@ -33,8 +33,10 @@ final class LoopRecords {
     private final Map<Loops.Loop, Map<Var, Var>> forwardBase = new HashMap<>();
     private final Map<Loops.Loop, Map<Var, Var>> reverseBase = new HashMap<>();
 
-    LoopRecords(Function src, Function fwd, Function adj, UnaryOperator<Var> primal) {
+    /** @param excluded headers of loops reversed otherwise (checkpointed: see {@link CheckpointedLoop}) */
+    LoopRecords(Function src, Function fwd, Function adj, UnaryOperator<Var> primal, Set<Block> excluded) {
         this.loops = Loops.counted(src);
+        this.loops.keySet().removeAll(excluded);
         this.fwd = fwd;
         this.adj = adj;
         this.primal = primal;

@@ -3,6 +3,7 @@ package org.fluxion.jvmad.transform;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +64,17 @@ public final class ReverseTransform {
     private final Map<Var, Var> adjPrimal = new LinkedHashMap<>();
     private final Set<Var> tracked = new LinkedHashSet<>();
     private LoopRecords loopRecords;
+    private Liveness liveness;
+    /**
+     * While a segment's adjoint rules are made: the variables whose adjoint is zero at that point of
+     * the adjoint (see {@link #deadAfter}); empty elsewhere.
+     */
+    private final Set<Var> knownZero = new HashSet<>();
+    /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
+    private final Map<Block, Integer> checkpointed;
+    /** For each checkpointed block: the forward block that leaves the loop, the adjoint's last block. */
+    private final Map<Block, Block> checkpointExits = new HashMap<>();
+    private final Map<Block, Block> reverseTails = new HashMap<>();
     private Builder fb;
     private Builder rb;
 
@@ -73,6 +85,7 @@ public final class ReverseTransform {
         this.derivatives = derivatives;
         this.src = src;
         this.readOnly = derivatives.readOnlyParams(src);
+        this.checkpointed = derivatives.checkpointed();
         this.fwd = new Function(src.name() + "_fwd", "augmented forward of " + src.origin(), src.returnType());
         this.adj = new Function(src.name() + "_adj", "adjoint of " + src.origin(), null);
         for (Var p : src.params()) {
@@ -94,13 +107,18 @@ public final class ReverseTransform {
         return new Pair(fwd, adj);
     }
 
+    Derivatives derivatives() {
+        return derivatives;
+    }
+
     /** An incoming edge of a block: from {@code from} (null: the method's entry). */
     private record Edge(Block from) {
     }
 
     void run() {
         List<Block> blocks = src.blocks();
-        loopRecords = new LoopRecords(src, fwd, adj, this::p);
+        loopRecords = new LoopRecords(src, fwd, adj, this::p, checkpointed.keySet());
+        liveness = new Liveness(src);
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -109,7 +127,9 @@ public final class ReverseTransform {
         List<Block> returning = new ArrayList<>();
         for (Block b : blocks) {
             for (Block s : b.terminator().successors()) {
-                incoming.get(s).add(new Edge(b));
+                if (!(s == b && checkpointed.containsKey(b))) {
+                    incoming.get(s).add(new Edge(b));
+                }
             }
             if (b.terminator() instanceof Terminator.Return) {
                 returning.add(b);
@@ -142,6 +162,13 @@ public final class ReverseTransform {
         // variables the adjoint rebuilds from loop counts).
         for (Block b : blocks) {
             fb.setBlock(fblocks.get(b));
+            if (checkpointed.containsKey(b)) {
+                Insn.Call c = (Insn.Call) b.insns().getFirst();
+                CheckpointedLoop loop = new CheckpointedLoop(this, c, checkpointed.get(b));
+                checkpointExits.put(b, loop.forward(fwd, fblocks.get(b), derivatives.readOnlyParams(c.callee())));
+                reverseTails.put(b, loop.adjoint(adj, rblocks.get(b), rb));
+                continue;
+            }
             List<List<Insn>> reverse = new ArrayList<>();
             int start = 0;
             for (List<Insn> segment : segments(b.insns())) {
@@ -166,7 +193,7 @@ public final class ReverseTransform {
             }
         }
         for (Block b : blocks) {
-            Block rblock = rblocks.get(b);
+            Block rblock = reverseTails.getOrDefault(b, rblocks.get(b));
             rb.setBlock(rblock);
             Loops.Loop loop = loopRecords.headedBy(b);
             if (loop != null) {
@@ -331,6 +358,11 @@ public final class ReverseTransform {
 
     private void forwardJump(Block b, Map<Block, List<Edge>> incoming, Map<Block, Block> fblocks) {
         Block fblock = fblocks.get(b);
+        if (checkpointed.containsKey(b)) {
+            Block out = ((Terminator.If) b.terminator()).otherwise();
+            checkpointExits.get(b).setTerminator(new Terminator.Goto(edge(b, out, incoming, fblocks)));
+            return;
+        }
         switch (b.terminator()) {
             case Terminator.Goto g -> fblock.setTerminator(new Terminator.Goto(edge(b, g.target(), incoming, fblocks)));
             case Terminator.If i -> {
@@ -349,11 +381,11 @@ public final class ReverseTransform {
 
     // ---- variables of the two functions ----
 
-    private Var p(Var v) {
+    Var p(Var v) {
         return primal.computeIfAbsent(v, k -> fwd.newVar(k.type(), k.name()));
     }
 
-    private Operand p(Operand o) {
+    Operand p(Operand o) {
         return o instanceof Var v ? p(v) : o;
     }
 
@@ -378,22 +410,83 @@ public final class ReverseTransform {
     }
 
     /** The adjoint's shadow of an array operand (a zero array for a constant one). */
-    private Operand adjShadowOf(Operand o) {
+    Operand adjShadowOf(Operand o) {
         return o instanceof Var v ? sa(v) : rb.zeroArrayLike(o);
     }
 
     /** In the adjoint: {@code t = d'; d' = 0}, returning {@code t}: the variable's old adjoint dies with its value. */
     private Operand kill(Var d) {
+        if (knownZero.contains(d)) {
+            return Const.zero(d.type());
+        }
         Var t = rb.copy(a(d), "g_" + d.name());
         rb.add(new Insn.Move(a(d), Const.zero(d.type())));
+        knownZero.add(d);
         return t;
     }
 
-    /** In the adjoint: {@code x' += v} for a real variable {@code x}; nothing for a constant. */
-    private void accumulate(Operand x, Operand v) {
+    /**
+     * In the adjoint: {@code x' += v} for a real variable {@code x}; nothing for a constant. The first
+     * contribution to an adjoint known to be zero is a move: {@code 0.0 + v} is an addition the JIT
+     * must keep (it differs from v for v = -0.0), and in a loop a chain of them through an
+     * accumulator's adjoint bounds each iteration by the latency of an add.
+     */
+    void accumulate(Operand x, Operand v) {
         if (x instanceof Var xv && !Builder.isZero(v)) {
-            Operand sum = rb.add(a(xv), v);
-            rb.add(new Insn.Move(a(xv), sum));
+            if (knownZero.remove(xv)) {
+                rb.add(new Insn.Move(a(xv), v));
+            } else {
+                Operand sum = rb.add(a(xv), v);
+                rb.add(new Insn.Move(a(xv), sum));
+            }
+        }
+    }
+
+    /** In the adjoint: {@code x' -= v} (one subtraction rather than a negation and an addition). */
+    private void subtract(Operand x, Operand v) {
+        if (x instanceof Var xv && !Builder.isZero(v)) {
+            if (knownZero.remove(xv)) {
+                rb.add(new Insn.Move(a(xv), rb.neg(v)));
+            } else {
+                rb.add(new Insn.Move(a(xv), rb.sub(a(xv), v)));
+            }
+        }
+    }
+
+    /**
+     * The variables of a segment that are dead after it (every later use follows a new assignment,
+     * whose adjoint rule clears the adjoint first): their adjoints are zero when the reverse sweep
+     * enters the segment.
+     */
+    private Set<Var> deadAfter(List<Insn> segment, Block block, int end) {
+        Set<Var> live = new HashSet<>();
+        for (Block s : block.terminator().successors()) {
+            live.addAll(liveness.in(s));
+        }
+        addVars(block.terminator().operands(), live);
+        List<Insn> insns = block.insns();
+        for (int i = insns.size() - 1; i >= end; i--) {
+            if (insns.get(i).dst() != null) {
+                live.remove(insns.get(i).dst());
+            }
+            addVars(insns.get(i).operands(), live);
+        }
+        Set<Var> dead = new HashSet<>();
+        for (Insn i : segment) {
+            if (i.dst() != null) {
+                dead.add(i.dst());
+            }
+            addVars(i.operands(), dead);
+        }
+        dead.removeAll(live);
+        return dead;
+    }
+
+    private static void addVars(List<Operand> operands, Set<Var> into) {
+        for (Operand o : operands) {
+            if (o instanceof Var v) {
+                into.add(v);
+            }
         }
     }
 
@@ -425,9 +518,11 @@ public final class ReverseTransform {
         SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
+        knownZero.addAll(deadAfter(insns, block, from + insns.size()));
         for (int k = insns.size() - 1; k >= 0; k--) {
             adjointRule(insns.get(k), k, values);
         }
+        knownZero.clear();
         values.liveIns().forEach(v -> fb.add(new Insn.Push(p(v))));
         for (int k = 0; k < insns.size(); k++) {
             forward(insns.get(k));
@@ -488,7 +583,7 @@ public final class ReverseTransform {
             }
             case Insn.Unary u -> {
                 if (d.type().isReal()) {
-                    accumulate(u.a(), rb.neg(kill(d)));
+                    subtract(u.a(), kill(d));
                 }
             }
             case Insn.Convert c -> {
@@ -553,9 +648,15 @@ public final class ReverseTransform {
             }
             case SUB -> {
                 accumulate(a, t);
-                accumulate(c, rb.neg(t));
+                subtract(c, t);
             }
             case MUL -> {
+                if (a instanceof Var && a.equals(c)) {
+                    // d(a a) = 2 a da, one product: t (a + a) is exactly t a + t a (scaling by 2 is exact).
+                    Operand av = values.before(a, k);
+                    accumulate(a, rb.mul(t, rb.add(av, av)));
+                    return;
+                }
                 if (a instanceof Var) {
                     accumulate(a, rb.mul(t, values.before(c, k)));
                 }
@@ -568,14 +669,14 @@ public final class ReverseTransform {
                 Operand cv = values.before(c, k);
                 accumulate(a, rb.div(t, cv));
                 if (c instanceof Var) {
-                    accumulate(c, rb.neg(rb.div(rb.mul(t, values.after(k)), cv)));
+                    subtract(c, rb.div(rb.mul(t, values.after(k)), cv));
                 }
             }
             case REM -> {
                 accumulate(a, t);
                 if (c instanceof Var) {
                     Operand q = rb.remQuotient(values.before(a, k), values.before(c, k), values.after(k));
-                    accumulate(c, rb.neg(rb.mul(t, q)));
+                    subtract(c, rb.mul(t, q));
                 }
             }
             default -> throw new IllegalStateException(bin.op() + " on reals");

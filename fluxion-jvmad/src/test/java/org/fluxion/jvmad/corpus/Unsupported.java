@@ -42,11 +42,16 @@ public final class Unsupported {
         return x[0];
     }
 
-    public static double throwsException(double[] x) {
+    public static double throwsChecked(double[] x) throws java.io.IOException {
         if (x.length == 0) {
-            throw new IllegalArgumentException("empty");
+            throw new java.io.IOException("empty");
         }
         return x[0];
+    }
+
+    public static double throwsAStoredException(double[] x) {
+        RuntimeException e = x.length == 0 ? null : new IllegalStateException();
+        throw e;
     }
 
     public static double catches(double[] x) {
