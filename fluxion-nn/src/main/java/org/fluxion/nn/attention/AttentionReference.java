@@ -49,7 +49,7 @@ public final class AttentionReference {
     }
 
     /** {@code s} with the entries a query does not see set to {@code -inf}. */
-    static Tensor masked(Tensor s, Tensor keep, boolean causal) {
+    public static Tensor masked(Tensor s, Tensor keep, boolean causal) {
         Tensor visible = null;
         if (keep != null) {
             visible = keep.unsqueeze(-2); // [N, 1, Tk]
