@@ -20,7 +20,9 @@ public final class Benchmarks {
                 EpochBench.cnn(),
                 new MoonsBench(),
                 new JitChainBench(),
-                new JitMlpStepBench());
+                new JitMlpStepBench(),
+                SequenceBench.lstm(),
+                SequenceBench.transformer());
     }
 
     /** The benchmark called {@code name}, if any. */
