@@ -77,6 +77,19 @@ public final class MultiheadAttention extends Module {
      * @throws LayerInputException naming the shapes when they do not fit
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, boolean causal) {
+        return forward(query, key, value, keyPaddingMask, null, causal);
+    }
+
+    /**
+     * With PyTorch's {@code attn_mask} as well: {@code [L, S]} or {@code [B * H, L, S]}, bool (true: the query
+     * may <em>not</em> attend to the key, PyTorch's convention here) or float (added to the scores). Such a
+     * mask holds an {@code [L, S]} matrix already, so attention takes the textbook formula; null: the fused
+     * kernel.
+     *
+     * @throws LayerInputException naming the shapes when they do not fit
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask,
+                          boolean causal) {
         boolean unbatched = query.rank() == 2;
         int e = embedDim;
         int expectRank = unbatched ? 2 : 3;
@@ -104,7 +117,8 @@ public final class MultiheadAttention extends Module {
             keyValid = m.logicalNot().unsqueeze(1); // [B, 1, S]: all heads
         }
         Tensor[] qkv = project(q, k, v);
-        Tensor heads = attend(heads(qkv[0]), heads(qkv[1]), heads(qkv[2]), keyValid, causal); // [B, H, L, Dh]
+        Tensor mask = attnMask == null ? null : scoreMask(attnMask, batch, q.dim(1), s);
+        Tensor heads = attend(heads(qkv[0]), heads(qkv[1]), heads(qkv[2]), keyValid, mask, causal); // [B, H, L, Dh]
         Tensor merged = heads.transpose(1, 2).reshape(batch, q.dim(1), e);
         Tensor out = outProj.apply(merged);
         return unbatched ? out.squeeze(0) : batchFirst ? out : out.transpose(0, 1);
@@ -131,21 +145,35 @@ public final class MultiheadAttention extends Module {
         return x.reshape(x.dim(0), x.dim(1), numHeads, embedDim / numHeads).transpose(1, 2);
     }
 
-    private Tensor attend(Tensor q, Tensor k, Tensor v, Tensor keyValid, boolean causal) {
+    /** PyTorch's attn_mask as {@link Attention#scaledDotProduct} reads it: broadcasting to [B, H, L, S]. */
+    private Tensor scoreMask(Tensor attnMask, int batch, int l, int s) {
+        boolean square = attnMask.rank() == 2 && attnMask.dim(0) == l && attnMask.dim(1) == s;
+        boolean perHead = attnMask.rank() == 3 && attnMask.dim(0) == batch * numHeads && attnMask.dim(1) == l
+                && attnMask.dim(2) == s;
+        if (!square && !perHead) {
+            throw new LayerInputException(label(), "expected attn_mask [" + l + ", " + s + "] or [" + batch * numHeads
+                    + ", " + l + ", " + s + "], got " + attnMask.shape());
+        }
+        Tensor m = perHead ? attnMask.reshape(batch, numHeads, l, s) : attnMask;
+        return m.dtype() == DType.BOOL ? m.logicalNot() : m;
+    }
+
+    private Tensor attend(Tensor q, Tensor k, Tensor v, Tensor keyValid, Tensor mask, boolean causal) {
         double scale = 1 / Math.sqrt(embedDim / (double) numHeads);
         if (!isTraining() || dropout == 0) {
-            return Attention.scaledDotProduct(q, k, v, keyValid, causal, scale);
+            return Attention.scaledDotProduct(q, k, v, keyValid, mask, causal, scale);
         }
-        int b = q.dim(0);
-        int l = q.dim(2);
-        int s = k.dim(2);
-        int n = b * numHeads;
-        Tensor keep = keyValid == null ? null : keyValid.expand(b, numHeads, s).reshape(n, s);
-        Tensor scores = AttentionReference.masked(q.reshape(n, l, -1).matmul(k.reshape(n, s, -1).transpose(1, 2))
-                .mul(scale), keep, causal);
-        Tensor p = scores.softmax(-1);
-        p = Tensor.where(p.isNaN(), Tensor.zeros(p.dtype()), p); // a query without keys: zeros, as the kernel
-        return Functions.dropout(p, dropout, true, rng).matmul(v.reshape(n, s, -1)).reshape(b, numHeads, l, -1);
+        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(scale); // [B, H, L, S]
+        if (mask != null) {
+            scores = mask.dtype() == DType.BOOL
+                    ? Tensor.where(mask, scores, Tensor.full(Double.NEGATIVE_INFINITY, scores.dtype()))
+                    : scores.add(mask.to(scores.dtype()));
+        }
+        if (keyValid != null) {
+            scores = Tensor.where(keyValid.unsqueeze(-2), scores, Tensor.full(Double.NEGATIVE_INFINITY, scores.dtype()));
+        }
+        Tensor p = AttentionReference.softmax(AttentionReference.masked(scores, null, causal))[0];
+        return Functions.dropout(p, dropout, true, rng).matmul(v);
     }
 
     public int embedDim() {

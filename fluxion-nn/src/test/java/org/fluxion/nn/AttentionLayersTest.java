@@ -46,6 +46,9 @@ class AttentionLayersTest {
                 mha.parameters(), 1e-6);
         LayerGradCheck.check("unbatched", x -> mha.forward(x, x, x, null, true), randn(6, 5, 6), true,
                 mha.parameters(), 1e-6);
+        Tensor additive = randn(7, 5, 5);
+        LayerGradCheck.check("float attn_mask", x -> mha.forward(x, x, x, PADDING, additive, true), randn(8, 2, 5, 6),
+                true, mha.parameters(), 1e-6);
     }
 
     @Test
@@ -92,6 +95,17 @@ class AttentionLayersTest {
         Tensor mapped = Vmap.vmap((Tensor t) -> enc.forward(t, null, true)).apply(x); // each example [T, E]
         assertTrue(eager.allClose(mapped, 1e-12, 1e-12));
         FunctionGradCheck.check("jit(encoder)", xs -> compiled.apply(xs[0]), new Tensor[] {x}, 1e-5, 1);
+    }
+
+    @Test
+    void attentionDropoutOnlyInTraining() {
+        MultiheadAttention drop = new MultiheadAttention(6, 2, 0.5, true, F64, rng());
+        MultiheadAttention none = new MultiheadAttention(6, 2, 0, true, F64, rng());
+        none.loadStateDict(drop.stateDict());
+        Tensor x = randn(14, 2, 5, 6);
+        assertTrue(!drop.apply(x).allClose(none.apply(x), 1e-6, 1e-6), "dropout changes the output in training mode");
+        drop.eval();
+        assertTrue(drop.apply(x).allClose(none.apply(x), 1e-12, 1e-12), "and nothing in evaluation mode");
     }
 
     @Test

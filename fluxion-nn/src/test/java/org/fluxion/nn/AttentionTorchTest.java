@@ -80,6 +80,15 @@ class AttentionTorchTest {
         compare("self-attention, causal", mha, "torch.nn.MultiheadAttention(8, 2)", randn(2, 6, 2, 8),
                 x -> mha.forward(x, x, x, null, true), "m(x, x, x, attn_mask=causal(6), need_weights=False)[0]",
                 Map.of());
+        Tensor additive = randn(9, 6, 6);
+        compare("self-attention, float attn_mask and padding", mha, "torch.nn.MultiheadAttention(8, 2)",
+                randn(10, 6, 2, 8), x -> mha.forward(x, x, x, PADDING, additive, false),
+                "m(x, x, x, key_padding_mask=I['pad'], attn_mask=I['am'], need_weights=False)[0]",
+                Map.of("pad", PADDING, "am", additive));
+        Tensor blocked = randn(11, 4, 6, 6).gt(0.8); // [B * H, L, S], true: may not attend
+        compare("self-attention, bool attn_mask per head", mha, "torch.nn.MultiheadAttention(8, 2)",
+                randn(12, 6, 2, 8), x -> mha.forward(x, x, x, null, blocked, false),
+                "m(x, x, x, attn_mask=I['am'], need_weights=False)[0]", Map.of("am", blocked));
         Tensor memory = randn(3, 5, 2, 8);
         MultiheadAttention cross = new MultiheadAttention(8, 4, 0, true, F64, new SplittableRandom(2));
         compare("cross-attention, batch-first", cross, "torch.nn.MultiheadAttention(8, 4, batch_first=True)",

@@ -59,6 +59,35 @@ public final class Attention {
         return out[0].reshape(concat(lead, tq, v.dim(-1)));
     }
 
+    /**
+     * {@link #scaledDotProduct} with an explicit mask of the scores as well, PyTorch's {@code attn_mask}: bool
+     * (true: the query may attend to the key) or float (added to the scores), broadcasting to
+     * {@code [..., Tq, Tk]}. Such a mask is a {@code [Tq, Tk]} matrix already, so this takes the textbook
+     * formula ({@link AttentionReference#softmax}); without one ({@code attnMask} null) it is the fused kernel.
+     */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor keyValid, Tensor attnMask,
+                                          boolean causal, double scale) {
+        if (attnMask == null) {
+            return scaledDotProduct(q, k, v, keyValid, causal, scale);
+        }
+        if (q.rank() < 2 || k.rank() < 2 || v.rank() < 2 || q.dim(-1) != k.dim(-1) || k.dim(-2) != v.dim(-2)) {
+            throw new IllegalArgumentException("scaledDotProduct: expected q [..., Tq, D], k [..., Tk, D], "
+                    + "v [..., Tk, Dv], got " + q.shape() + ", " + k.shape() + ", " + v.shape());
+        }
+        if (attnMask.rank() < 2 || attnMask.dim(-1) != k.dim(-2) || attnMask.dim(-2) != q.dim(-2)) {
+            throw new IllegalArgumentException("scaledDotProduct: attnMask must be [..., " + q.dim(-2) + ", " + k.dim(-2)
+                    + "], got " + attnMask.type());
+        }
+        Tensor s = q.matmul(k.transpose(-2, -1)).mul(scale);
+        s = attnMask.dtype() == DType.BOOL
+                ? Tensor.where(attnMask, s, Tensor.full(Double.NEGATIVE_INFINITY, s.dtype()))
+                : s.add(attnMask.to(s.dtype()));
+        if (keyValid != null) {
+            s = Tensor.where(keyValid.unsqueeze(-2), s, Tensor.full(Double.NEGATIVE_INFINITY, s.dtype()));
+        }
+        return AttentionReference.softmax(AttentionReference.masked(s, null, causal))[0].matmul(v);
+    }
+
     /** {@link #scaledDotProduct} with PyTorch's default scale {@code 1 / sqrt(D)}. */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor keyValid, boolean causal) {
         return scaledDotProduct(q, k, v, keyValid, causal, 1 / Math.sqrt(q.dim(-1)));

@@ -19,16 +19,24 @@ public final class AttentionReference {
      * {@code o = P v}; {@code lse = m + log l}.
      */
     public static Tensor[] forward(Tensor q, Tensor k, Tensor v, Tensor keep, double scale, boolean causal) {
-        Tensor s = masked(q.matmul(k.transpose(-2, -1)).mul(scale), keep, causal);
+        Tensor[] pl = softmax(masked(q.matmul(k.transpose(-2, -1)).mul(scale), keep, causal));
+        return new Tensor[] {pl[0].matmul(v), pl[1].squeeze(-1)};
+    }
+
+    /**
+     * {@code [P, lse]}: the softmax over the last axis of scores {@code s} that may hold {@code -inf}, and its
+     * log-sum-exp (keeping the axis); a row of {@code -inf} only gets {@code P = 0}, {@code lse = +inf}, with
+     * finite derivatives everywhere (where PyTorch's softmax gives NaN).
+     */
+    public static Tensor[] softmax(Tensor s) {
         Tensor m = Functional.stopGradient(s.max(new int[] {-1}, true));
         m = Tensor.where(m.isFinite(), m, Tensor.zeros(m.dtype()));
         Tensor e = s.sub(m).exp();
         Tensor l = e.sum(new int[] {-1}, true);
         Tensor seen = l.gt(0);
         Tensor safeL = Tensor.where(seen, l, Tensor.ones(l.dtype())); // log and division stay finite off the rows used
-        Tensor o = e.div(safeL).matmul(v);
         Tensor lse = Tensor.where(seen, m.add(safeL.log()), Tensor.full(Double.POSITIVE_INFINITY, l.dtype()));
-        return new Tensor[] {o, lse.squeeze(-1)};
+        return new Tensor[] {e.div(safeL), lse};
     }
 
     /**
