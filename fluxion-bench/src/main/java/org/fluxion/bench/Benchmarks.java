@@ -22,7 +22,9 @@ public final class Benchmarks {
                 EpochBench.lenet(),
                 new MoonsBench(),
                 new JitChainBench(),
-                new JitMlpStepBench());
+                new JitMlpStepBench(),
+                SequenceBench.lstm(),
+                SequenceBench.transformer());
     }
 
     /** The benchmark called {@code name}, if any. */

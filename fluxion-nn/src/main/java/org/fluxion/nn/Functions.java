@@ -40,6 +40,17 @@ public final class Functions {
                     + weight.shape() + ", got " + x.shape());
         }
         requireBias("linear", bias, weight.dim(0));
+        if (x.rank() > 2) {
+            // [..., in] as one [rows, in] matrix: the weight's gradient is then one GEMM over all rows, not a
+            // product per leading index summed afterwards (a [..., in, out] intermediate)
+            int[] dims = x.dims();
+            int rows = 1;
+            for (int i = 0; i < dims.length - 1; i++) {
+                rows *= dims[i];
+            }
+            dims[dims.length - 1] = weight.dim(0);
+            return linear(x.reshape(rows, weight.dim(1)), weight, bias).reshape(dims);
+        }
         Tensor y = x.matmul(weight.transpose());
         return bias == null ? y : y.add(bias);
     }

@@ -1,0 +1,147 @@
+package org.fluxion.nn.attention;
+
+import java.util.Arrays;
+import org.fluxion.kernels.Gemm;
+import org.fluxion.kernels.Parallel;
+
+/**
+ * Float64 FlashAttention on the CPU (for exact gradient checks and float64 models; Dao et al. 2022,
+ * FlashAttention-2's loop order): attention
+ * {@code O = softmax(scale Q K^T + mask) V} computed tile by tile with an online softmax, so that no
+ * {@code [Tq, Tk]} matrix exists, only {@code BQ x BK} tiles per thread.
+ *
+ * <p>Layout: row-major, contiguous from offset 0: {@code q [N, Tq, D]}, {@code k [N, Tk, D]},
+ * {@code v [N, Tk, Dv]}, {@code o [N, Tq, Dv]}, {@code lse [N, Tq]}, {@code keep [N, Tk]} (null: every key
+ * valid). {@code causal} hides key {@code j > i} from query {@code i} (PyTorch's top-left alignment). A query
+ * that sees no key gets {@code o = 0}, {@code lse = +inf} (so its recomputed probabilities are 0).
+ *
+ * <p>Forward, per query tile (running max {@code m}, running sum {@code l}, accumulator {@code o}): for each
+ * key tile {@code S = scale Q K^T}; {@code m' = max(m, rowmax S)}; {@code P = exp(S - m')};
+ * {@code l = l e^(m - m') + rowsum P}; {@code o = o e^(m - m') + P V}; at the end {@code o /= l},
+ * {@code lse = m + log l}. Backward, per key tile, recomputing each tile's {@code P = exp(S - lse)}:
+ * {@code dV += P^T dO}, {@code dP = dO V^T}, {@code dS = P (dP - delta)} with
+ * {@code delta = rowsum(dO o) - dLse}, {@code dQ += scale dS K}, {@code dK += scale dS^T Q}.
+ * {@link FlashAttentionF32} is the same algorithm in float32.
+ */
+final class FlashAttentionF64 {
+    static final int BQ = 64;
+    static final int BK = 64;
+
+    private FlashAttentionF64() {
+    }
+
+    static void forward(double[] q, double[] k, double[] v, boolean[] keep, double[] o, double[] lse,
+                        int n, int tq, int tk, int d, int dv, double scale, boolean causal) {
+        int qBlocks = (tq + BQ - 1) / BQ;
+        Parallel.forRange(n * qBlocks, 1, (start, end) -> {
+            double[] s = new double[BQ * BK];
+            double[] m = new double[BQ];
+            double[] l = new double[BQ];
+            for (int job = start; job < end; job++) {
+                int b = job / qBlocks;
+                int i0 = (job % qBlocks) * BQ;
+                int rows = Math.min(BQ, tq - i0);
+                int oOff = (b * tq + i0) * dv;
+                Arrays.fill(m, 0, rows, Double.NEGATIVE_INFINITY);
+                Arrays.fill(l, 0, rows, 0.0);
+                Arrays.fill(o, oOff, oOff + rows * dv, 0.0);
+                int kEnd = causal ? Math.min(tk, i0 + rows) : tk;
+                for (int j0 = 0; j0 < kEnd; j0 += BK) {
+                    int cols = Math.min(BK, kEnd - j0);
+                    Gemm.dgemm(false, true, rows, cols, d, q, (b * tq + i0) * d, d, k, (b * tk + j0) * d, d,
+                            s, 0, cols, false);
+                    for (int r = 0; r < rows; r++) {
+                        int row = r * cols;
+                        double max = mask(s, row, cols, scale, keep, b * tk + j0, causal ? i0 + r - j0 : cols);
+                        double mNew = Math.max(m[r], max);
+                        if (mNew == Double.NEGATIVE_INFINITY) {
+                            Arrays.fill(s, row, row + cols, 0.0); // no valid key yet: nothing to add
+                            continue;
+                        }
+                        double alpha = Math.exp(m[r] - mNew);
+                        l[r] = l[r] * alpha + AttentionRowsF64.expShifted(s, row, cols, mNew);
+                        m[r] = mNew;
+                        if (alpha != 1.0) {
+                            AttentionRowsF64.scale(o, oOff + r * dv, dv, alpha);
+                        }
+                    }
+                    Gemm.dgemm(false, false, rows, dv, cols, s, 0, cols, v, (b * tk + j0) * dv, dv, o, oOff, dv, true);
+                }
+                for (int r = 0; r < rows; r++) {
+                    if (l[r] > 0) {
+                        AttentionRowsF64.scale(o, oOff + r * dv, dv, 1.0 / l[r]);
+                        lse[b * tq + i0 + r] = m[r] + Math.log(l[r]);
+                    } else {
+                        lse[b * tq + i0 + r] = Double.POSITIVE_INFINITY;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Scales row {@code s[row, row + cols)} by {@code scale}, sets hidden keys to {@code -inf} (padding, or
+     * column {@code >= visible}: causal), returns the row's maximum.
+     */
+    private static double mask(double[] s, int row, int cols, double scale, boolean[] keep, int keyOff, int lastVisible) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            double x = c <= lastVisible && (keep == null || keep[keyOff + c]) ? s[row + c] * scale
+                    : Double.NEGATIVE_INFINITY;
+            s[row + c] = x;
+            max = Math.max(max, x);
+        }
+        return max;
+    }
+
+    /**
+     * The cotangents {@code dq [N, Tq, D]}, {@code dk [N, Tk, D]}, {@code dv [N, Tk, Dv]} (overwritten) from
+     * {@code dO [N, Tq, Dv]} and {@code dLse [N, Tq]} (null: zero), given the forward's {@code o} and
+     * {@code lse}. Parallel over the {@code N} heads (each owns its rows of dq, dk, dv).
+     */
+    static void backward(double[] q, double[] k, double[] v, boolean[] keep, double[] o, double[] lse, double[] dO,
+                         double[] dLse, double[] dq, double[] dk, double[] dvOut, int n, int tq, int tk, int d, int dv,
+                         double scale, boolean causal) {
+        Parallel.forRange(n, 1, (start, end) -> {
+            double[] p = new double[BQ * BK];
+            double[] dp = new double[BQ * BK];
+            double[] delta = new double[tq];
+            for (int b = start; b < end; b++) {
+                Arrays.fill(dq, b * tq * d, (b + 1) * tq * d, 0.0);
+                Arrays.fill(dk, b * tk * d, (b + 1) * tk * d, 0.0);
+                Arrays.fill(dvOut, b * tk * dv, (b + 1) * tk * dv, 0.0);
+                for (int i = 0; i < tq; i++) {
+                    double dot = AttentionRowsF64.dot(dO, o, (b * tq + i) * dv, dv);
+                    delta[i] = dLse == null ? dot : dot - dLse[b * tq + i];
+                }
+                for (int j0 = 0; j0 < tk; j0 += BK) {
+                    int cols = Math.min(BK, tk - j0);
+                    int kOff = (b * tk + j0) * d;
+                    int vOff = (b * tk + j0) * dv;
+                    for (int i0 = causal ? j0 / BQ * BQ : 0; i0 < tq; i0 += BQ) {
+                        int rows = Math.min(BQ, tq - i0);
+                        int qOff = (b * tq + i0) * d;
+                        int gOff = (b * tq + i0) * dv;
+                        Gemm.dgemm(false, true, rows, cols, d, q, qOff, d, k, kOff, d, p, 0, cols, false);
+                        for (int r = 0; r < rows; r++) {
+                            double l = lse[b * tq + i0 + r];
+                            mask(p, r * cols, cols, scale, keep, b * tk + j0, causal ? i0 + r - j0 : cols);
+                            if (l == Double.POSITIVE_INFINITY) {
+                                Arrays.fill(p, r * cols, (r + 1) * cols, 0.0);
+                            } else {
+                                AttentionRowsF64.expShifted(p, r * cols, cols, l);
+                            }
+                        }
+                        Gemm.dgemm(true, false, cols, dv, rows, p, 0, cols, dO, gOff, dv, dvOut, vOff, dv, true);
+                        Gemm.dgemm(false, true, rows, cols, dv, dO, gOff, dv, v, vOff, dv, dp, 0, cols, false);
+                        for (int r = 0; r < rows; r++) {
+                            AttentionRowsF64.softmaxGrad(p, dp, r * cols, cols, delta[i0 + r], scale);
+                        }
+                        Gemm.dgemm(false, false, rows, d, cols, dp, 0, cols, k, kOff, d, dq, qOff, d, true);
+                        Gemm.dgemm(true, false, cols, d, rows, dp, 0, cols, q, qOff, d, dk, kOff, d, true);
+                    }
+                }
+            }
+        });
+    }
+}
