@@ -20,6 +20,7 @@ public final class Benchmarks {
                 EpochBench.cnn(),
                 EpochBench.lenet(),
                 new MoonsBench(),
+                new MoonsEagerBench(),
                 new JitChainBench(),
                 new JitMlpStepBench());
     }
