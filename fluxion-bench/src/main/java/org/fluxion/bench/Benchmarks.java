@@ -21,6 +21,7 @@ public final class Benchmarks {
                 EpochBench.cnn(),
                 EpochBench.lenet(),
                 new MoonsBench(),
+                new MoonsEagerBench(),
                 new JitChainBench(),
                 new JitMlpStepBench(),
                 SequenceBench.lstm(),

@@ -32,21 +32,51 @@ final class SgemmPacking {
         float[] index = null;
         int[] store = null;
         if (MR == 8 && VL % MR == 0) {
-            index = new float[6 * VL];
-            for (int stage = 0; stage < 3; stage++) {
-                int g = 1 << stage;
-                for (int half = 0; half < 2; half++) {
-                    for (int j = 0; j < VL; j++) {
-                        int t = j / (2 * g) + half * (VL / (2 * g));
-                        int w = j % (2 * g);
-                        index[(2 * stage + half) * VL + j] = w < g ? t * g + w : VL + t * g + w - g;
-                    }
-                }
-            }
-            store = transposeStores(index);
+            index = transposeIndex(VL);
+            store = transposeStores(index, VL);
         }
         TRANSPOSE_INDEX = store == null ? null : index;
         TRANSPOSE_STORE = store;
+    }
+
+    /** The permutation indices of {@link #packRowsVector}'s network for vectors of {@code vl} lanes. */
+    private static float[] transposeIndex(int vl) {
+        float[] index = new float[6 * vl];
+        for (int stage = 0; stage < 3; stage++) {
+            int g = 1 << stage;
+            for (int half = 0; half < 2; half++) {
+                for (int j = 0; j < vl; j++) {
+                    int t = j / (2 * g) + half * (vl / (2 * g));
+                    int w = j % (2 * g);
+                    index[(2 * stage + half) * vl + j] = w < g ? t * g + w : vl + t * g + w - g;
+                }
+            }
+        }
+        return index;
+    }
+
+    /** Eight lanes: the transposer of stored-transposed B panels works on 8 x 8 blocks. */
+    private static final VectorSpecies<Float> T8 = FloatVector.SPECIES_256;
+    /** {@link #TRANSPOSE_INDEX}'s network for 8 lanes (each output one depth step of 8 columns), or null. */
+    private static final float[] T8_INDEX;
+    /** Which depth step (0..7) of its block each output vector of the 8-lane network holds. */
+    private static final int[] T8_DEPTH;
+
+    static {
+        float[] index = null;
+        int[] depth = null;
+        if (MR == 8 && NR % 8 == 0) { // transposeStores follows MR = 8 rows
+            index = transposeIndex(8);
+            int[] store = transposeStores(index, 8);
+            if (store != null) {
+                depth = new int[8];
+                for (int o = 0; o < 8; o++) {
+                    depth[o] = store[o] / MR;
+                }
+            }
+        }
+        T8_INDEX = depth == null ? null : index;
+        T8_DEPTH = depth;
     }
 
     private SgemmPacking() {
@@ -57,7 +87,8 @@ final class SgemmPacking {
      * each output vector's offset in the packed panel, or null if an output is not a run of whole
      * depth steps (which would mean the network is wrong for this vector length).
      */
-    private static int[] transposeStores(float[] index) {
+    private static int[] transposeStores(float[] index, int vl) {
+        final int VL = vl; // the network's lane count, shadowing the species' here
         int[][] v = new int[MR][VL];
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < VL; j++) {
@@ -197,6 +228,70 @@ final class SgemmPacking {
         return p;
     }
 
+    /**
+     * Packs a full NR-wide panel of a B stored transposed ({@code B[p, j] = b[src + j * ldb + p]}, the weight
+     * of {@code x W^T}) into {@code bp[dst + p * NR + j]}: 8 columns by 8 depth steps at a time, 8 row loads
+     * of 8 lanes, the three-stage permutation network of {@link #packRowsVector}, then 8 stores each one
+     * depth step of 8 columns; the scalar gather scatters every value to its own cache line. Only moves
+     * values: the packed panel is the same as the scalar loop's, so products are bit for bit the same.
+     */
+    private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+        float[] ix = T8_INDEX;
+        int[] depth = T8_DEPTH;
+        FloatVector lo1 = FloatVector.fromArray(T8, ix, 0);
+        FloatVector hi1 = FloatVector.fromArray(T8, ix, 8);
+        FloatVector lo2 = FloatVector.fromArray(T8, ix, 16);
+        FloatVector hi2 = FloatVector.fromArray(T8, ix, 24);
+        FloatVector lo4 = FloatVector.fromArray(T8, ix, 32);
+        FloatVector hi4 = FloatVector.fromArray(T8, ix, 40);
+        for (int g = 0; g < NR; g += 8) {
+            int s0 = src + g * ldb;
+            int p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                int s = s0 + p;
+                FloatVector r0 = FloatVector.fromArray(T8, b, s);
+                FloatVector r1 = FloatVector.fromArray(T8, b, s + ldb);
+                FloatVector r2 = FloatVector.fromArray(T8, b, s + 2 * ldb);
+                FloatVector r3 = FloatVector.fromArray(T8, b, s + 3 * ldb);
+                FloatVector r4 = FloatVector.fromArray(T8, b, s + 4 * ldb);
+                FloatVector r5 = FloatVector.fromArray(T8, b, s + 5 * ldb);
+                FloatVector r6 = FloatVector.fromArray(T8, b, s + 6 * ldb);
+                FloatVector r7 = FloatVector.fromArray(T8, b, s + 7 * ldb);
+                FloatVector a0 = lo1.selectFrom(r0, r1);
+                FloatVector a1 = lo1.selectFrom(r2, r3);
+                FloatVector a2 = lo1.selectFrom(r4, r5);
+                FloatVector a3 = lo1.selectFrom(r6, r7);
+                FloatVector a4 = hi1.selectFrom(r0, r1);
+                FloatVector a5 = hi1.selectFrom(r2, r3);
+                FloatVector a6 = hi1.selectFrom(r4, r5);
+                FloatVector a7 = hi1.selectFrom(r6, r7);
+                FloatVector c0 = lo2.selectFrom(a0, a1);
+                FloatVector c1 = lo2.selectFrom(a2, a3);
+                FloatVector c2 = lo2.selectFrom(a4, a5);
+                FloatVector c3 = lo2.selectFrom(a6, a7);
+                FloatVector c4 = hi2.selectFrom(a0, a1);
+                FloatVector c5 = hi2.selectFrom(a2, a3);
+                FloatVector c6 = hi2.selectFrom(a4, a5);
+                FloatVector c7 = hi2.selectFrom(a6, a7);
+                int d = dst + p * NR + g;
+                lo4.selectFrom(c0, c1).intoArray(bp, d + depth[0] * NR);
+                lo4.selectFrom(c2, c3).intoArray(bp, d + depth[1] * NR);
+                lo4.selectFrom(c4, c5).intoArray(bp, d + depth[2] * NR);
+                lo4.selectFrom(c6, c7).intoArray(bp, d + depth[3] * NR);
+                hi4.selectFrom(c0, c1).intoArray(bp, d + depth[4] * NR);
+                hi4.selectFrom(c2, c3).intoArray(bp, d + depth[5] * NR);
+                hi4.selectFrom(c4, c5).intoArray(bp, d + depth[6] * NR);
+                hi4.selectFrom(c6, c7).intoArray(bp, d + depth[7] * NR);
+            }
+            for (; p < kc; p++) {
+                int d = dst + p * NR + g;
+                for (int i = 0; i < 8; i++) {
+                    bp[d + i] = b[s0 + i * ldb + p];
+                }
+            }
+        }
+    }
+
     /** Transposes MR full rows of length kc (row stride lda, from src) into a packed A panel at dst. */
     private static void packRowsFull(float[] a, int src, int lda, int kc, float[] ap, int dst) {
         for (int p = 0; p < kc; p++) {
@@ -240,6 +335,8 @@ final class SgemmPacking {
                         }
                     }
                 }
+            } else if (nr == NR && T8_INDEX != null) {
+                packTransposedPanel(b, bOff + (jc + jp) * ldb + pc, ldb, kc, bp, dst);
             } else {
                 // B[r, c] = b[bOff + c * ldb + r]: read each column along the depth, scatter with stride NR.
                 for (int j = 0; j < nr; j++) {

@@ -117,6 +117,41 @@ final class DataStream implements Closeable {
         return buffer;
     }
 
+    /**
+     * Exactly the next {@code count} bytes as blocks of {@code blockSize} bytes (the last may be shorter), for
+     * data too large to copy once more: each block is allocated only when the bytes before it were found, and
+     * none is copied or dropped, so a large gzip stream leaves no garbage of grown buffers behind. Errors as
+     * {@link #read}.
+     */
+    byte[][] readBlocks(long count, int blockSize, String what) throws DataFileException {
+        if (count < 0 || count > MAX_ARRAY) {
+            throw error(count + " bytes of " + what + " exceed the " + MAX_ARRAY + " a Java array can hold");
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("readBlocks: block size must be >= 1, got " + blockSize);
+        }
+        int n = (int) count;
+        if (length >= 0 && offset + n > length) {
+            throw truncated(n, what, length - offset);
+        }
+        byte[][] blocks = new byte[(int) ((n + (long) blockSize - 1) / blockSize)][];
+        int done = 0;
+        for (int b = 0; b < blocks.length; b++) {
+            byte[] block = new byte[Math.min(blockSize, n - done)];
+            for (int filled = 0; filled < block.length; ) {
+                int got = fill(block, filled, block.length - filled, offset + done + filled);
+                if (got < 0) {
+                    throw truncated(n, what, done + filled);
+                }
+                filled += got;
+            }
+            blocks[b] = block;
+            done += block.length;
+        }
+        offset += n;
+        return blocks;
+    }
+
     /** Fails unless the stream ends here; {@code after} names what should have been last. */
     void expectEnd(String after) throws DataFileException {
         if (length >= 0) {

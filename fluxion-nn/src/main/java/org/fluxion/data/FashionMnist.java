@@ -90,6 +90,23 @@ public final class FashionMnist {
         return dir.isPresent() ? Optional.of(readTrain(dir.get())) : Optional.empty();
     }
 
+    /**
+     * The 60,000 training images as a {@link ByteImageDataset} (their bytes kept, each batch made float32 in
+     * [0, 1]; 47 MB instead of the 188 MB of {@link #loadTrain}, batches equal bit for bit); absent and
+     * explicit directories as {@link #load}.
+     */
+    public static Optional<ByteImageDataset> loadTrainBytes(Path dataDir) throws IOException {
+        Path dir = dataDir != null ? dataDir : DEBIAN_DIR;
+        List<String> missing = missing(dir);
+        if (!missing.isEmpty()) {
+            if (dataDir == null) {
+                return Optional.empty();
+            }
+            throw notFound(dataDir, missing);
+        }
+        return Optional.of(IdxReader.readImageDataset(file(dir, FILES.get(0)), file(dir, FILES.get(1)), true));
+    }
+
     private static TensorDataset readTrain(Path dir) throws IOException {
         return new TensorDataset(IdxReader.readImages(file(dir, FILES.get(0)), true),
                 IdxReader.readLabels(file(dir, FILES.get(1))));

@@ -98,6 +98,32 @@ public final class IdxReader {
         }
     }
 
+    /**
+     * Images of unsigned bytes, rank 3 {@code [N, rows, cols]}, with their labels ({@link #readLabels}), as a
+     * dataset that keeps the bytes and makes each batch float32 (scaled to {@code [0, 1]} when {@code scale}):
+     * a quarter of the memory of {@link #readImages}.
+     */
+    public static ByteImageDataset readImageDataset(Path images, Path labels, boolean scale) throws IOException {
+        byte[][] blocks;
+        Shape shape;
+        try (DataStream in = DataStream.open(images, KIND)) {
+            Header h = header(in);
+            expect(in, h, ElementType.UBYTE, 3, "images");
+            shape = h.shape;
+            int sample = Math.max(1, shape.dim(1) * shape.dim(2));
+            // blocks of whole images, about 1 MiB each
+            blocks = in.readBlocks(h.payloadBytes(), Math.max(1, (1 << 20) / sample) * sample,
+                    "data for shape " + Arrays.toString(shape.dims()) + " of " + h.type);
+            in.expectEnd("the data of shape " + Arrays.toString(shape.dims()));
+        }
+        Tensor y = readLabels(labels);
+        if (y.dim(0) != shape.dim(0)) {
+            throw DataFileException.atOffset(labels.toString(), HEADER_START, "dimension " + y.dim(0) + ": "
+                    + y.dim(0) + " labels for the " + shape.dim(0) + " images of " + images);
+        }
+        return new ByteImageDataset(blocks, shape, y, scale);
+    }
+
     /** Labels of unsigned bytes, rank 1 {@code [N]}, as int64 {@code [N]}. */
     public static Tensor readLabels(Path file) throws IOException {
         try (DataStream in = DataStream.open(file, KIND)) {
