@@ -56,6 +56,27 @@ public record ClusterCheckpoint<M extends Layer>(M model, Object optimizerState,
     }
 
     /**
+     * Fails when {@code dir} (seen from the driver) holds a checkpoint of another run: better at once than after
+     * every attempt of the stage.
+     */
+    static void checkOwner(Path dir, String fingerprint) {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        String job;
+        try {
+            job = Checkpoint.load(file).metadata().get("job");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint " + file, e);
+        }
+        if (!fingerprint.equals(job)) {
+            throw new IllegalStateException("checkpoint " + file + " belongs to another run (" + job
+                    + "; this run: " + fingerprint + "): delete it or choose another checkpoint directory");
+        }
+    }
+
+    /**
      * The checkpoint in {@code dir}, read into the structures of {@code model} and {@code optimizerState}, or
      * null when there is none.
      *

@@ -213,9 +213,14 @@ public final class SparkTrainer<M extends Layer> {
             TrainJob<M> job = new TrainJob<>(model, Snapshot.of(initial), optimizer, loss, globalBatch, epochs, seed,
                     shuffle, compile, allReduce, checkpointDir == null ? null : checkpointDir.toString(),
                     checkpointEvery, progress.address(), validation, failure);
+            if (checkpointDir != null) {
+                ClusterCheckpoint.checkOwner(checkpointDir, job.fingerprint());
+            }
             ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
             RDD<WorkerResult> out = shards.rdd().barrier().mapPartitions(new BarrierTraining<>(job), false, tag);
-            List<WorkerResult> results = new ArrayList<>(out.toJavaRDD().collect());
+            // a shuffle after the barrier stage makes it a map stage, which Spark retries as a whole when a task
+            // fails; a failed barrier result stage would abort the job
+            List<WorkerResult> results = new ArrayList<>(out.toJavaRDD().repartition(1).collect());
             results.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
             long first = results.getFirst().checksum();
             for (WorkerResult r : results) {
