@@ -12,20 +12,20 @@ import java.util.TreeMap;
  */
 public final class ConsoleProgress implements TrainingListener {
     private final PrintStream out;
-    private final long totalSteps;
+    private long totalSteps;
     private final long intervalNanos;
     private final Map<Integer, long[]> perWorker = new TreeMap<>(); // rank -> {examples, compute, all-reduce}
     private long lastPrint = System.nanoTime();
 
-    /** Prints to {@code out} at most every {@code intervalSeconds}; {@code totalSteps} for the "step i/n" counter. */
-    public ConsoleProgress(PrintStream out, long totalSteps, double intervalSeconds) {
+    /** Prints to {@code out} at most every {@code intervalSeconds}. */
+    public ConsoleProgress(PrintStream out, double intervalSeconds) {
         this.out = out;
-        this.totalSteps = totalSteps;
         this.intervalNanos = (long) (intervalSeconds * 1e9);
     }
 
     @Override
-    public void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep) {
+    public void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep, long totalSteps) {
+        this.totalSteps = totalSteps;
         out.printf(Locale.ROOT, "worker %d started (stage attempt %d, pid %d on %s)%s%n", rank, attempt, pid, host,
                 fromStep > 0 ? ", resuming from the checkpoint of step " + fromStep : "");
     }

@@ -66,7 +66,7 @@ final class ProgressServer implements AutoCloseable {
         for (TrainingListener l : listeners) {
             switch (f[0]) {
                 case "hello" -> l.onWorkerStart(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]));
+                        f[4], Long.parseLong(f[5]), Long.parseLong(f[6]));
                 case "step" -> l.onStep(Integer.parseInt(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]),
                         Double.parseDouble(f[4]), Double.parseDouble(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7]),
                         Long.parseLong(f[8]), Long.parseLong(f[9]));

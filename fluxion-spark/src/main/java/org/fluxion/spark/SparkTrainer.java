@@ -206,7 +206,7 @@ public final class SparkTrainer<M extends Layer> {
         EpochLog log = new EpochLog();
         all.add(log);
         if (console != null) {
-            all.add(new ConsoleProgress(console, -1, 2.0));
+            all.add(new ConsoleProgress(console, 2.0));
         }
         String host = spark.getConf().get("spark.driver.host", "127.0.0.1");
         try (ProgressServer progress = new ProgressServer(host, all)) {

@@ -9,9 +9,10 @@ public interface TrainingListener {
      * A worker of stage attempt {@code attempt} started (after reading the checkpoint, if any).
      *
      * @param pid      its executor's process id (on {@code host})
-     * @param fromStep the step it resumes from
+     * @param fromStep   the step it resumes from
+     * @param totalSteps the steps of the whole run
      */
-    default void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep) {
+    default void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep, long totalSteps) {
     }
 
     /**

@@ -80,8 +80,8 @@ final class Worker<M extends Layer> {
         long examples = 0;
         Inference<M> inference = new Inference<>();
         try (AllReduce allReduce = connect(); ProgressReporter progress = new ProgressReporter(job.progress())) {
-            progress.send("hello %d %d %d %s %d", rank, context.stageAttemptNumber(), ProcessHandle.current().pid(),
-                    host(), start);
+            progress.send("hello %d %d %d %s %d %d", rank, context.stageAttemptNumber(), ProcessHandle.current().pid(),
+                    host(), start, totalSteps);
             int[] order = null;
             int orderEpoch = -1;
             for (long s = start; s < totalSteps; s++) {

@@ -32,7 +32,7 @@ class DataParallelTest {
         List<String> hosts = java.util.Collections.synchronizedList(new ArrayList<>());
         TrainingListener started = new TrainingListener() {
             @Override
-            public void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep) {
+            public void onWorkerStart(int rank, int attempt, long pid, String host, long fromStep, long totalSteps) {
                 hosts.add(host);
             }
         };
