@@ -58,6 +58,8 @@ public final class Shards {
         checkWorkers(workers, n);
         int width = Shard.size(sampleDims);
         int[] dims = sampleDims.clone();
+        // the first row checked on the driver: a wrong column fails now, not in every attempt of the barrier stage
+        values(selected.first().get(0), width, featureCol, 0);
         return selected.toJavaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
                 .repartitionAndSortWithinPartitions(new Contiguous(workers, n))
                 .mapPartitions(it -> {
