@@ -12,8 +12,6 @@ import org.fluxion.nn.Losses;
 import org.fluxion.optim.GradientTransformation;
 import org.fluxion.optim.Transformations;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.train.TrainState;
-import org.fluxion.train.TrainStep;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,37 +70,10 @@ class DataParallelTest {
         assertTrue(r.history().last("accuracy").orElseThrow() > 0.5);
     }
 
-    /**
-     * The single-process reference: the library's compiled {@link TrainStep} on global batches made of worker
-     * 0's local batch followed by worker 1's, each drawn from its contiguous half by {@link ShardOrder}.
-     */
+    /** The single-process reference: the same global batches through the library's compiled TrainStep. */
     static Sequential singleProcess(GradientTransformation optimizer) {
-        TensorDataset data = SparkTestSession.blobs();
-        int local = BATCH / WORKERS;
-        List<Shard> shards = new ArrayList<>();
-        for (int w = 0; w < WORKERS; w++) {
-            shards.add(Shard.of(data, data.size() * w / WORKERS, data.size() * (w + 1) / WORKERS));
-        }
-        int stepsPerEpoch = shards.getFirst().count() / local;
-        TrainStep<Sequential> step = new TrainStep<>(optimizer, Losses::crossEntropy, true);
-        TrainState<Sequential> state = step.init(SparkTestSession.mlp(), SEED);
-        for (int epoch = 0; epoch < EPOCHS; epoch++) {
-            List<int[]> orders = new ArrayList<>();
-            for (int w = 0; w < WORKERS; w++) {
-                orders.add(ShardOrder.permutation(shards.get(w).count(), true, SEED, epoch, w));
-            }
-            for (int i = 0; i < stepsPerEpoch; i++) {
-                List<Tensor> xs = new ArrayList<>();
-                List<Tensor> ys = new ArrayList<>();
-                for (int w = 0; w < WORKERS; w++) {
-                    Tensor[] b = shards.get(w).batch(orders.get(w), i * local, (i + 1) * local);
-                    xs.add(b[0]);
-                    ys.add(b[1]);
-                }
-                state = step.apply(state, Tensor.concat(0, xs), Tensor.concat(0, ys)).state();
-            }
-        }
-        return state.model();
+        return ReferenceRun.train(SparkTestSession.mlp(), optimizer, Losses::crossEntropy, SparkTestSession.blobs(),
+                WORKERS, BATCH, EPOCHS, SEED, true);
     }
 
     static void assertClose(Sequential expected, Sequential actual, double tolerance) {
