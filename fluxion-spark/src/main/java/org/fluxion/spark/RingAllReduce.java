@@ -113,6 +113,18 @@ public final class RingAllReduce implements AllReduce {
         });
     }
 
+    /**
+     * The ring of the barrier stage of {@code context}: listens on this task's executor address, exchanges the
+     * addresses with the barrier's {@code allGather}, connects.
+     */
+    public static RingAllReduce connect(org.apache.spark.BarrierTaskContext context) {
+        int rank = context.partitionId();
+        String address = context.getTaskInfos()[rank].address();
+        int colon = address.lastIndexOf(':');
+        Listener listener = new Listener(colon < 0 ? address : address.substring(0, colon));
+        return new RingAllReduce(rank, context.allGather(listener.address()), listener);
+    }
+
     @Override
     public void sum(float[] buffer) {
         long start = System.nanoTime();

@@ -184,10 +184,10 @@ final class Worker<M extends Layer> {
         if (job.allReduce() == TrainJob.AllReduceKind.GATHER) {
             return new GatherAllReduce(context);
         }
-        RingAllReduce.Listener listener = new RingAllReduce.Listener(host());
-        String[] addresses = context.allGather(listener.address());
-        return new RingAllReduce(rank, addresses, listener);
+        return RingAllReduce.connect(context);
     }
+
+    /** The host of this task's executor, as the barrier stage lists it ({@code host:port}). */
 
     /** The host of this task's executor, as the barrier stage lists it ({@code host:port}). */
     private String host() {
