@@ -28,7 +28,9 @@ work="$(mktemp -d /tmp/fluxion-cluster.XXXXXX)"
 export SPARK_HOME="$work/spark-home"
 mkdir -p "$SPARK_HOME"
 ln -s "$module/target/lib" "$SPARK_HOME/jars"
-classpath="$module/target/classes:$module/target/lib/*"
+# a copy of the module's classes: a rebuild during the test must not change the running cluster's code
+cp -r "$module/target/classes" "$work/classes"
+classpath="$work/classes:$module/target/lib/*"
 pids=()
 
 shutdown() {
