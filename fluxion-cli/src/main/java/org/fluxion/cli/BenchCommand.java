@@ -20,7 +20,15 @@ final class BenchCommand implements Callable<Integer> {
             for (Benchmark b : Benchmarks.all()) {
                 System.out.printf("  %-14s %s%n", b.name(), b.description());
             }
+            // run by the launcher with the optional fluxion-spark module (SparkBench), not by this command
+            System.out.printf("  %-14s %s%n", "spark", "MLP epoch on Spark local[1], local[2] and a standalone cluster"
+                    + " (--master spark://...) vs single-process Fluxion; all-reduce time and bytes per step");
             return 0;
+        }
+        if (name.equals("spark")) {
+            System.err.println("fluxion bench spark: run it through ./fluxion, which builds and adds the fluxion-spark"
+                    + " module (mvn -Pspark)");
+            return 2;
         }
         var bench = Benchmarks.named(name);
         if (bench.isEmpty()) {

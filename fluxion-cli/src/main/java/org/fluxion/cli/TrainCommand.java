@@ -105,6 +105,21 @@ final class TrainCommand implements Callable<Integer> {
                     + " (view with: tensorboard --logdir DIR)")
     Path tensorboard;
 
+    @Option(names = "--cluster", paramLabel = "MASTER",
+            description = "train data-parallel on Apache Spark: local[K] (embedded, nothing to install) or"
+                    + " spark://HOST:PORT (a standalone cluster); needs the fluxion-spark module, which ./fluxion builds"
+                    + " when this option is given (default: single-process training)")
+    String cluster;
+
+    @Option(names = "--workers", paramLabel = "K",
+            description = "with --cluster: model replicas, one per Spark task (default: K of local[K], else 2)")
+    Integer workers;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "200",
+            description = "with --cluster: steps between checkpoints in <out>/cluster-checkpoints, from which a failed"
+                    + " stage resumes (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
     @Override
     public Integer call() throws IOException {
         Cli.atLeast(spec, "--epochs", epochs, 1);
@@ -152,6 +167,9 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Path dir, long start, TrainTest raw, TrainTest set, Sequential net, TensorBoardLogger board)
             throws IOException {
         Optimizer opt = Models.optimizer(optimizer, lr);
+        if (cluster != null) {
+            return finish(dir, start, raw, set, net, board, opt, new ClusterRun(this).fit(set, net, dir), null);
+        }
         DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
         TerminateOnNaN terminate = new TerminateOnNaN();
@@ -164,7 +182,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         History history = trainer.fit(trainLoader, testLoader, epochs);
         trainLoader.close();
-        if (terminate.terminated()) {
+        return finish(dir, start, raw, set, net, board, opt, history, terminate);
+    }
+
+    /** Evaluates the trained {@code net} and writes the results; {@code terminate} null when not watched. */
+    private int finish(Path dir, long start, TrainTest raw, TrainTest set, Sequential net, TensorBoardLogger board,
+                       Optimizer opt, History history, TerminateOnNaN terminate) throws IOException {
+        DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
+        if (terminate != null && terminate.terminated()) {
             spec.commandLine().getErr().println("fluxion: " + terminate.message() + " (learning rate " + lr
                     + "; try a smaller --lr); nothing written");
             spec.commandLine().getErr().flush();

@@ -49,6 +49,15 @@ class TrainCommandTest {
 
     /** Issue 18 item 9: --tensorboard writes train/ and validation/ event files, each a valid record stream. */
     @Test
+    void clusterWithoutTheSparkModuleSaysHowToGetIt(@TempDir Path dir) {
+        // fluxion-cli's tests run without fluxion-spark: no ClusterTraining on the class path
+        CliRun run = CliRun.of("train", "--model", "mlp", "--dataset", "glyphs", "--limit", "100", "--epochs", "1",
+                "--cluster", "local[2]", "--out", dir.resolve("out").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--cluster needs the fluxion-spark module"), run.err());
+    }
+
+    @Test
     void tensorboardEventFiles() throws Exception {
         Path out = tmp.resolve("tb-run");
         Path board = tmp.resolve("tb");

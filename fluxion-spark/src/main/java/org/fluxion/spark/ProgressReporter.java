@@ -1,0 +1,58 @@
+package org.fluxion.spark;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A worker's side of the progress channel: one line per event to the driver's {@link ProgressServer}. Progress
+ * is best effort: a driver that cannot be reached, or goes away, never fails training (the lines are dropped).
+ */
+final class ProgressReporter implements AutoCloseable {
+    private final Socket socket;
+    private final PrintWriter out;
+
+    /** Connects to {@code address} ({@code host:port}); null or unreachable: reports nothing. */
+    ProgressReporter(String address) {
+        Socket s = null;
+        PrintWriter w = null;
+        if (address != null) {
+            try {
+                int colon = address.lastIndexOf(':');
+                s = new Socket();
+                s.connect(new InetSocketAddress(address.substring(0, colon),
+                        Integer.parseInt(address.substring(colon + 1))), 10_000);
+                w = new PrintWriter(new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8), true);
+            } catch (IOException e) {
+                System.err.println("fluxion-spark: no progress reports (cannot reach the driver at " + address + ": "
+                        + e.getMessage() + ")");
+                s = null;
+            }
+        }
+        this.socket = s;
+        this.out = w;
+    }
+
+    /** Sends {@code String.format(Locale.ROOT, format, args)} as one line. */
+    void send(String format, Object... args) {
+        if (out != null) {
+            out.println(String.format(Locale.ROOT, format, args));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            try {
+                out.flush();
+                socket.close();
+            } catch (IOException ignored) {
+                // best effort, as every report
+            }
+        }
+    }
+}
