@@ -2,6 +2,7 @@ package org.fluxion.nn.attention;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.fluxion.kernels.ScalarMath;
 import org.fluxion.kernels.VectorMath;
 
 /** The row loops of {@link FlashAttentionF32}, on the Vector API. */
@@ -22,7 +23,7 @@ final class AttentionRowsF32 {
         }
         float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
         for (; i < n; i++) {
-            float e = VectorMath.exp(s[off + i] - shift);
+            float e = ScalarMath.exp(s[off + i] - shift);
             s[off + i] = e;
             sum += e;
         }
