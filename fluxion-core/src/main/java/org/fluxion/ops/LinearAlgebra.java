@@ -3,7 +3,11 @@ package org.fluxion.ops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
-/** Matrix products with NumPy's conventions, built on the {@link MatMul} primitive. */
+/**
+ * Matrix products with NumPy's conventions, built on the {@link MatMul} primitive, and the functional forms
+ * of the linear-algebra primitives ({@link LinalgPrimitive}) that their rules and {@code org.fluxion.linalg}
+ * use: stacks of matrices {@code [..., n, n]} of one float dtype, batch dimensions broadcast.
+ */
 public final class LinearAlgebra {
     private LinearAlgebra() {
     }
@@ -39,5 +43,35 @@ public final class LinearAlgebra {
             out = out.squeeze(-2 + (b.rank() == 1 ? 1 : 0));
         }
         return out;
+    }
+
+    /** {@code A^-1 B} for A {@code [..., n, n]}, B {@code [..., n, k]}; see {@link Solve}. */
+    public static Tensor solve(Tensor a, Tensor b) {
+        return Ops.bind(new Solve(), a, b);
+    }
+
+    /** {@code T^-1 B} ({@code left}) or {@code B T^-1} with T a triangle of A; see {@link TriangularSolve}. */
+    public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unitDiagonal) {
+        return Ops.bind(new TriangularSolve(upper, left, unitDiagonal), a, b);
+    }
+
+    /** The lower Cholesky factor; see {@link Cholesky}. */
+    public static Tensor cholesky(Tensor a) {
+        return Ops.bind(new Cholesky(), a);
+    }
+
+    /** {@code A^-1}; see {@link Inverse}. */
+    public static Tensor inv(Tensor a) {
+        return Ops.bind(new Inverse(), a);
+    }
+
+    /** {@code det A}, {@code [..., n, n] -> [...]}; see {@link Determinant}. */
+    public static Tensor det(Tensor a) {
+        return Ops.bind(new Determinant(), a);
+    }
+
+    /** {@code {sign(det A), log|det A|}}, each {@code [...]}; see {@link SlogDet}. */
+    public static Tensor[] slogdet(Tensor a) {
+        return Ops.bindAll(new SlogDet(), a);
     }
 }

@@ -1,0 +1,177 @@
+package org.fluxion.linalg;
+
+import org.fluxion.ops.Elementwise;
+import org.fluxion.ops.LinearAlgebra;
+import org.fluxion.ops.MatrixParts;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Linear algebra on stacks of matrices {@code [..., n, m]} (the leading dimensions are a batch, broadcast
+ * between operands as in matmul), float32 or float64; mixed operands compute in float64, integer operands
+ * are rejected. Every function is differentiable in every mode (reverse, forward, higher order), traceable
+ * by {@code jit} and batchable by {@code vmap}.
+ */
+public final class Linalg {
+    private Linalg() {
+    }
+
+    /**
+     * The solution X of {@code A X = B} ({@code torch.linalg.solve}). A is {@code [..., n, n]}; B is
+     * {@code [..., n, k]}, or a vector {@code [n]} / a stack of vectors {@code [..., n]} matching A's batch,
+     * which gives X of B's shape.
+     *
+     * @throws org.fluxion.ops.SingularMatrixException naming the batch element when A is singular
+     */
+    public static Tensor solve(Tensor a, Tensor b) {
+        Tensor[] ab = promote("solve", a, b);
+        if (isVectorRightSide(ab[0], ab[1])) {
+            return LinearAlgebra.solve(ab[0], ab[1].unsqueeze(-1)).squeeze(-1);
+        }
+        return LinearAlgebra.solve(ab[0], ab[1]);
+    }
+
+    /**
+     * The solution of a triangular system ({@code torch.linalg.solve_triangular}): {@code T X = B} when
+     * {@code left}, else {@code X T = B}, where T is the upper or lower triangle of A (the rest of A is not
+     * read), with ones on the diagonal when {@code unitDiagonal}. A is {@code [..., n, n]}, B
+     * {@code [..., n, k]} (left) or {@code [..., k, n]} (right).
+     *
+     * @throws org.fluxion.ops.SingularMatrixException when T has a zero on its diagonal
+     */
+    public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unitDiagonal) {
+        Tensor[] ab = promote("solveTriangular", a, b);
+        return LinearAlgebra.solveTriangular(ab[0], ab[1], upper, left, unitDiagonal);
+    }
+
+    /**
+     * The lower Cholesky factor L of a symmetric positive definite A, {@code A = L L^T}, {@code [..., n, n]}
+     * ({@code torch.linalg.cholesky}). Only A's lower triangle is read; its gradient lies in the lower
+     * triangle too (see {@link org.fluxion.ops.Cholesky}).
+     *
+     * @throws org.fluxion.ops.NotPositiveDefiniteException naming the batch element and the failing minor
+     */
+    public static Tensor cholesky(Tensor a) {
+        return LinearAlgebra.cholesky(floating("cholesky", a));
+    }
+
+    /**
+     * The solution X of {@code A X = B} given A's Cholesky factor L ({@code A = L L^T}): {@code L^-T (L^-1 B)},
+     * two triangular solves. L is {@code [..., n, n]}, B {@code [..., n, k]}.
+     */
+    public static Tensor choleskySolve(Tensor l, Tensor b) {
+        Tensor[] lb = promote("choleskySolve", l, b);
+        Tensor y = LinearAlgebra.solveTriangular(lb[0], lb[1], false, true, false);
+        return LinearAlgebra.solveTriangular(MatrixParts.mT(lb[0]), y, true, true, false);
+    }
+
+    /**
+     * The inverse of each matrix, {@code [..., n, n]} ({@code torch.linalg.inv}). To apply an inverse, prefer
+     * {@link #solve}: it is cheaper and more accurate.
+     *
+     * @throws org.fluxion.ops.SingularMatrixException naming the batch element when a matrix is singular
+     */
+    public static Tensor inv(Tensor a) {
+        return LinearAlgebra.inv(floating("inv", a));
+    }
+
+    /** The determinant of each matrix: {@code [..., n, n] -> [...]}; 0 for a singular matrix. */
+    public static Tensor det(Tensor a) {
+        return LinearAlgebra.det(floating("det", a));
+    }
+
+    /**
+     * What {@link #slogdet} returns: {@code det = sign * exp(logAbsDet)}.
+     *
+     * @param sign      -1, 0 or 1, {@code [...]}, no derivative
+     * @param logAbsDet {@code log|det A|}, {@code [...]}; {@code -infinity} for a singular matrix
+     */
+    public record SignLogDet(Tensor sign, Tensor logAbsDet) {
+    }
+
+    /** The sign and log-absolute-value of each determinant, without overflow ({@code numpy.linalg.slogdet}). */
+    public static SignLogDet slogdet(Tensor a) {
+        Tensor[] r = LinearAlgebra.slogdet(floating("slogdet", a));
+        return new SignLogDet(r[0], r[1]);
+    }
+
+    /** The sum of each matrix's diagonal, {@code [..., n, m] -> [...]}. */
+    public static Tensor trace(Tensor a) {
+        return MatrixParts.trace(a);
+    }
+
+    /** Diagonal {@code k} of each matrix ({@code x[i, i + k]}), {@code [..., n, m] -> [..., d]}; see {@link MatrixParts#diagonal}. */
+    public static Tensor diagonal(Tensor a, int k) {
+        return MatrixParts.diagonal(a, k);
+    }
+
+    /** The main diagonal of each matrix. */
+    public static Tensor diagonal(Tensor a) {
+        return MatrixParts.diagonal(a, 0);
+    }
+
+    /** Each vector as a diagonal matrix, {@code [..., n] -> [..., n, n]}. */
+    public static Tensor diagEmbed(Tensor x) {
+        return MatrixParts.diagEmbed(x);
+    }
+
+    /** The lower triangle from diagonal {@code k} down, zeros above. */
+    public static Tensor tril(Tensor a, int k) {
+        return MatrixParts.tril(a, k);
+    }
+
+    /** The lower triangle, diagonal included. */
+    public static Tensor tril(Tensor a) {
+        return MatrixParts.tril(a, 0);
+    }
+
+    /** The upper triangle from diagonal {@code k} up, zeros below. */
+    public static Tensor triu(Tensor a, int k) {
+        return MatrixParts.triu(a, k);
+    }
+
+    /** The upper triangle, diagonal included. */
+    public static Tensor triu(Tensor a) {
+        return MatrixParts.triu(a, 0);
+    }
+
+    /** The transpose of each matrix, {@code [..., n, m] -> [..., m, n]}. */
+    public static Tensor mT(Tensor a) {
+        return MatrixParts.mT(a);
+    }
+
+    // ---------------------------------------------------------------- argument handling
+
+    /** PyTorch's rule: B is a (stack of) vector(s) when it has rank 1, or A's batch shape followed by n. */
+    static boolean isVectorRightSide(Tensor a, Tensor b) {
+        if (b.rank() == 1) {
+            return true;
+        }
+        if (b.rank() != a.rank() - 1) {
+            return false;
+        }
+        for (int d = 0; d < b.rank(); d++) {
+            if (b.dim(d) != a.dim(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code x}, checked to be float32 or float64. */
+    static Tensor floating(String op, Tensor x) {
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected float32 or float64, got " + x.type()
+                    + " (convert with to(DType.FLOAT64))");
+        }
+        return x;
+    }
+
+    /** Both operands floating point, in their common dtype (float64 when one of them is). */
+    static Tensor[] promote(String op, Tensor a, Tensor b) {
+        floating(op, a);
+        floating(op, b);
+        DType t = DType.promote(a.dtype(), b.dtype());
+        return new Tensor[] {Elementwise.cast(a, t), Elementwise.cast(b, t)};
+    }
+}

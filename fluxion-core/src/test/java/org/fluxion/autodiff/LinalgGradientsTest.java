@@ -1,0 +1,45 @@
+package org.fluxion.autodiff;
+
+import static org.fluxion.autodiff.LinalgSpecs.positiveDefinite;
+import static org.fluxion.autodiff.LinalgSpecs.wellConditioned;
+import static org.fluxion.autodiff.PrimitiveSpecs.normal;
+
+import java.util.Random;
+import org.fluxion.linalg.Linalg;
+import org.fluxion.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The composite functions of {@link Linalg} (no rules of their own) against finite differences, first and
+ * second order, forward and reverse: what they add to the primitives (vector right-hand sides, the two solves
+ * of choleskySolve, masks and strided slices) must differentiate too.
+ */
+class LinalgGradientsTest {
+    private static void check(String name, java.util.function.Function<Tensor[], Tensor> f, Tensor... xs) {
+        GradCheck.check(name, f, xs, 1e-6, 2, 1);
+    }
+
+    @Test
+    void partsDifferentiate() {
+        Random r = new Random(1);
+        check("tril", x -> Linalg.tril(x[0], 1).sin(), normal(r, 2, 3, 4));
+        check("triu", x -> Linalg.triu(x[0], -1).sin(), normal(r, 3, 4));
+        check("diagonal", x -> Linalg.diagonal(x[0], -1).square(), normal(r, 2, 4, 3));
+        check("diagEmbed", x -> Linalg.diagEmbed(x[0]).matmul(x[1]), normal(r, 2, 3), normal(r, 3, 2));
+        check("trace", x -> Linalg.trace(x[0].matmul(x[0])), normal(r, 3, 3));
+    }
+
+    @Test
+    void solvesDifferentiate() {
+        Random r = new Random(2);
+        check("solve with a vector", x -> Linalg.solve(x[0], x[1]), wellConditioned(r, 3, 3), normal(r, 3));
+        check("choleskySolve", x -> Linalg.choleskySolve(Linalg.cholesky(x[0]), x[1]),
+                positiveDefinite(r, 2, 3, 3), normal(r, 3, 2));
+        // The log-likelihood of a Gaussian: the pattern of Gaussian processes.
+        check("gaussian log-likelihood", x -> {
+            Tensor l = Linalg.cholesky(x[0]);
+            Tensor alpha = Linalg.choleskySolve(l, x[1]);
+            return x[1].mul(alpha).sum().add(Linalg.diagonal(l).log().sum().mul(2));
+        }, positiveDefinite(r, 4, 4), normal(r, 4, 1));
+    }
+}

@@ -1,0 +1,69 @@
+package org.fluxion.autodiff;
+
+import static org.fluxion.autodiff.PrimitiveSpecs.normal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.fluxion.autodiff.PrimitiveSpecs.Spec;
+import org.fluxion.ops.Cholesky;
+import org.fluxion.ops.Determinant;
+import org.fluxion.ops.Inverse;
+import org.fluxion.ops.Ops;
+import org.fluxion.ops.SlogDet;
+import org.fluxion.ops.Solve;
+import org.fluxion.ops.TriangularSolve;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * The spec rows of the linear-algebra primitives ({@link org.fluxion.ops.LinalgPrimitive}): batched inputs
+ * (two or three matrices), broadcast batch dimensions where the primitive has two operands, and input
+ * domains where each function is smooth (well-conditioned or positive definite matrices).
+ */
+final class LinalgSpecs {
+    private LinalgSpecs() {
+    }
+
+    /** {@code [batch..., n, n]}: normal entries plus {@code n} on the diagonal, far from singular. */
+    static Tensor wellConditioned(Random r, int... dims) {
+        int n = dims[dims.length - 1];
+        return normal(r, dims).add(Tensor.eye(n, n, DType.FLOAT64).mul(n));
+    }
+
+    /** {@code M M^T + I}: symmetric positive definite, well conditioned. */
+    static Tensor positiveDefinite(Random r, int... dims) {
+        Tensor m = normal(r, dims);
+        int n = dims[dims.length - 1];
+        return m.matmul(m.transpose()).add(Tensor.eye(n, n, DType.FLOAT64));
+    }
+
+    static List<Spec> all() {
+        List<Spec> s = new ArrayList<>();
+        // A's batch [2, 1] broadcast against B's [3]: the VJP sums A's cotangent over B's batch.
+        s.add(new Spec("Solve", x -> Ops.bind(new Solve(), x[0], x[1]),
+                r -> of(wellConditioned(r, 2, 1, 3, 3), normal(r, 3, 3, 2)), 1e-6, 2, true));
+        s.add(new Spec("TriangularSolve", x -> Ops.bind(new TriangularSolve(false, true, false), x[0], x[1]),
+                r -> of(wellConditioned(r, 2, 3, 3), normal(r, 3, 2)), 1e-6, 2, true));
+        s.add(new Spec("TriangularSolve.upperRight", x -> Ops.bind(new TriangularSolve(true, false, false), x[0], x[1]),
+                r -> of(wellConditioned(r, 3, 3), normal(r, 2, 4, 3)), 1e-6, 2, true));
+        s.add(new Spec("TriangularSolve.upperLeftUnit", x -> Ops.bind(new TriangularSolve(true, true, true), x[0], x[1]),
+                r -> of(normal(r, 2, 3, 3), normal(r, 2, 3, 2)), 1e-6, 2, true));
+        s.add(new Spec("TriangularSolve.lowerRightUnit", x -> Ops.bind(new TriangularSolve(false, false, true), x[0], x[1]),
+                r -> of(normal(r, 3, 3), normal(r, 2, 3)), 1e-6, 2, true));
+        // Perturbed in every direction, also non-symmetric ones: the rules are exact for the lower triangle read.
+        s.add(new Spec("Cholesky", x -> Ops.bind(new Cholesky(), x[0]), r -> of(positiveDefinite(r, 2, 3, 3)), 1e-6, 2, true));
+        s.add(new Spec("Inverse", x -> Ops.bind(new Inverse(), x[0]), r -> of(wellConditioned(r, 2, 3, 3)), 1e-6, 2, true));
+        s.add(new Spec("Determinant", x -> Ops.bind(new Determinant(), x[0]), r -> of(wellConditioned(r, 3, 3, 3)), 1e-6, 2, true));
+        // The sign enters as a constant factor: a wrong sign changes the value checked against eager and loops.
+        s.add(new Spec("SlogDet", x -> {
+            Tensor[] t = Ops.bindAll(new SlogDet(), x[0]);
+            return t[1].mul(t[0]);
+        }, r -> of(wellConditioned(r, 2, 3, 3).mul(Tensor.of(new double[] {1, -1, 1}, 3, 1))), 1e-6, 2, true));
+        return s;
+    }
+
+    private static Tensor[] of(Tensor... t) {
+        return t;
+    }
+}
