@@ -95,6 +95,33 @@ public final class Linalg {
         return new SignLogDet(r[0], r[1]);
     }
 
+    /**
+     * What {@link #qr} returns: {@code A = Q R}.
+     *
+     * @param q {@code [..., m, k]} with orthonormal columns ({@code [..., m, m]} when complete)
+     * @param r {@code [..., k, n]} upper triangular ({@code [..., m, n]} when complete)
+     */
+    public record QR(Tensor q, Tensor r) {
+    }
+
+    /**
+     * The reduced QR factorization ({@code torch.linalg.qr(mode='reduced')}): {@code k = min(m, n)}, Householder
+     * reflections with LAPACK's signs (R's diagonal may be negative, as in NumPy). Differentiable where R is
+     * invertible.
+     */
+    public static QR qr(Tensor a) {
+        return qr(a, false);
+    }
+
+    /**
+     * The QR factorization, reduced or {@code complete} (Q square {@code [..., m, m]}, R {@code [..., m, n]}).
+     * The complete factorization of a tall matrix has no derivative (see {@link org.fluxion.ops.Qr}).
+     */
+    public static QR qr(Tensor a, boolean complete) {
+        Tensor[] qr = LinearAlgebra.qr(floating("qr", a), complete);
+        return new QR(qr[0], qr[1]);
+    }
+
     /** The sum of each matrix's diagonal, {@code [..., n, m] -> [...]}. */
     public static Tensor trace(Tensor a) {
         return MatrixParts.trace(a);

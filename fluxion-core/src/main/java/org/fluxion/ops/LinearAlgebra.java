@@ -74,4 +74,9 @@ public final class LinearAlgebra {
     public static Tensor[] slogdet(Tensor a) {
         return Ops.bindAll(new SlogDet(), a);
     }
+
+    /** {@code {Q, R}} of {@code A = Q R}; see {@link Qr}. */
+    public static Tensor[] qr(Tensor a, boolean complete) {
+        return Ops.bindAll(new Qr(complete), a);
+    }
 }

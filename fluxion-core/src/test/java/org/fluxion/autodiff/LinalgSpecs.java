@@ -10,6 +10,7 @@ import org.fluxion.ops.Cholesky;
 import org.fluxion.ops.Determinant;
 import org.fluxion.ops.Inverse;
 import org.fluxion.ops.Ops;
+import org.fluxion.ops.Qr;
 import org.fluxion.ops.SlogDet;
 import org.fluxion.ops.Solve;
 import org.fluxion.ops.TriangularSolve;
@@ -60,7 +61,18 @@ final class LinalgSpecs {
             Tensor[] t = Ops.bindAll(new SlogDet(), x[0]);
             return t[1].mul(t[0]);
         }, r -> of(wellConditioned(r, 2, 3, 3).mul(Tensor.of(new double[] {1, -1, 1}, 3, 1))), 1e-6, 2, true));
+        // Q and R side by side, so that both outputs' rules are checked; tall, wide and square complete.
+        s.add(new Spec("Qr", x -> both(Ops.bindAll(new Qr(false), x[0])), r -> of(normal(r, 2, 4, 3)), 1e-6, 2, true));
+        s.add(new Spec("Qr.wide", x -> both(Ops.bindAll(new Qr(false), x[0])), r -> of(normal(r, 3, 5)), 1e-6, 2, true));
+        s.add(new Spec("Qr.completeSquare", x -> both(Ops.bindAll(new Qr(true), x[0])), r -> of(normal(r, 3, 3)), 1e-6, 2, true));
+        // Only R used: Q gets no cotangent.
+        s.add(new Spec("Qr.onlyR", x -> Ops.bindAll(new Qr(false), x[0])[1].square(), r -> of(normal(r, 4, 2)), 1e-6, 2, true));
         return s;
+    }
+
+    /** Two stacks of matrices flattened and joined along their last axis. */
+    static Tensor both(Tensor[] t) {
+        return Tensor.concat(-1, t[0].flatten(t[0].rank() - 2, t[0].rank() - 1), t[1].flatten(t[1].rank() - 2, t[1].rank() - 1));
     }
 
     private static Tensor[] of(Tensor... t) {
