@@ -122,6 +122,59 @@ public final class Linalg {
         return new QR(qr[0], qr[1]);
     }
 
+    /**
+     * What {@link #eigh} returns: {@code A = V diag(eigenvalues) V^T}.
+     *
+     * @param eigenvalues  {@code [..., n]}, ascending
+     * @param eigenvectors {@code [..., n, n]}, orthonormal columns, each with its largest-magnitude entry positive
+     */
+    public record Eigh(Tensor eigenvalues, Tensor eigenvectors) {
+    }
+
+    /**
+     * The eigendecomposition of symmetric matrices ({@code torch.linalg.eigh}); only the lower triangle is
+     * read. The eigenvectors' derivative is undefined where eigenvalues repeat (see {@link org.fluxion.ops.Eigh}).
+     */
+    public static Eigh eigh(Tensor a) {
+        Tensor[] r = LinearAlgebra.eigh(floating("eigh", a));
+        return new Eigh(r[0], r[1]);
+    }
+
+    /** The eigenvalues of symmetric matrices, ascending, {@code [..., n]}; differentiable also where they repeat. */
+    public static Tensor eigvalsh(Tensor a) {
+        return eigh(a).eigenvalues();
+    }
+
+    /**
+     * What {@link #svd} returns: {@code A = U diag(s) Vh}.
+     *
+     * @param u  {@code [..., m, k]} ({@code [..., m, m]} when full), orthonormal columns
+     * @param s  {@code [..., k]}, descending, {@code k = min(m, n)}
+     * @param vh {@code [..., k, n]} ({@code [..., n, n]} when full), orthonormal rows
+     */
+    public record SVD(Tensor u, Tensor s, Tensor vh) {
+    }
+
+    /**
+     * The singular value decomposition ({@code torch.linalg.svd}), reduced or {@code full}. Each column of U
+     * has its largest-magnitude entry positive. The derivatives of U and V are undefined where singular values
+     * repeat or vanish (see {@link org.fluxion.ops.Svd}); use {@link #svdvals} for the values alone.
+     */
+    public static SVD svd(Tensor a, boolean full) {
+        Tensor[] r = LinearAlgebra.svd(floating("svd", a), full);
+        return new SVD(r[0], r[1], r[2]);
+    }
+
+    /** The reduced singular value decomposition. */
+    public static SVD svd(Tensor a) {
+        return svd(a, false);
+    }
+
+    /** The singular values, descending, {@code [..., m, n] -> [..., min(m, n)]}; differentiable where they repeat. */
+    public static Tensor svdvals(Tensor a) {
+        return LinearAlgebra.svdvals(floating("svdvals", a));
+    }
+
     /** The sum of each matrix's diagonal, {@code [..., n, m] -> [...]}. */
     public static Tensor trace(Tensor a) {
         return MatrixParts.trace(a);

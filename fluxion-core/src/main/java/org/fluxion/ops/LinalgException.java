@@ -4,13 +4,14 @@ import java.util.Arrays;
 
 /**
  * A linear-algebra operation met a matrix it cannot handle: {@link SingularMatrixException} (a solve or an
- * inverse of a singular matrix), {@link NotPositiveDefiniteException} (a Cholesky factorization). The
+ * inverse of a singular matrix), {@link NotPositiveDefiniteException} (a Cholesky factorization),
+ * {@link NoConvergenceException} (an iterative eigenvalue or singular value algorithm). The
  * message names the operation, the batch element that failed and the shape of the batch; the same facts are
  * available as values, for code that recovers (the {@code *Ex} functions return them as an info tensor
  * instead of throwing).
  */
 public abstract sealed class LinalgException extends ArithmeticException
-        permits SingularMatrixException, NotPositiveDefiniteException {
+        permits SingularMatrixException, NotPositiveDefiniteException, NoConvergenceException {
     private final String operation;
     private final int[] batchIndex;
     private final int info;

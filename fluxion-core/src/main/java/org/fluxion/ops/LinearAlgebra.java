@@ -79,4 +79,19 @@ public final class LinearAlgebra {
     public static Tensor[] qr(Tensor a, boolean complete) {
         return Ops.bindAll(new Qr(complete), a);
     }
+
+    /** {@code {w, V}} of {@code sym(A) = V diag(w) V^T}; see {@link Eigh}. */
+    public static Tensor[] eigh(Tensor a) {
+        return Ops.bindAll(new Eigh(), a);
+    }
+
+    /** {@code {U, S, Vh}} of {@code A = U diag(S) Vh}; see {@link Svd}. */
+    public static Tensor[] svd(Tensor a, boolean full) {
+        return Ops.bindAll(new Svd(full), a);
+    }
+
+    /** The singular values, descending; see {@link SingularValues}. */
+    public static Tensor svdvals(Tensor a) {
+        return Ops.bind(new SingularValues(), a);
+    }
 }

@@ -9,7 +9,10 @@ import org.fluxion.autodiff.PrimitiveSpecs.Spec;
 import org.fluxion.ops.Cholesky;
 import org.fluxion.ops.Determinant;
 import org.fluxion.ops.Inverse;
+import org.fluxion.ops.Eigh;
 import org.fluxion.ops.Ops;
+import org.fluxion.ops.SingularValues;
+import org.fluxion.ops.Svd;
 import org.fluxion.ops.Qr;
 import org.fluxion.ops.SlogDet;
 import org.fluxion.ops.Solve;
@@ -67,7 +70,24 @@ final class LinalgSpecs {
         s.add(new Spec("Qr.completeSquare", x -> both(Ops.bindAll(new Qr(true), x[0])), r -> of(normal(r, 3, 3)), 1e-6, 2, true));
         // Only R used: Q gets no cotangent.
         s.add(new Spec("Qr.onlyR", x -> Ops.bindAll(new Qr(false), x[0])[1].square(), r -> of(normal(r, 4, 2)), 1e-6, 2, true));
+        // Lower triangles read only: perturbed in every direction. Random inputs have distinct eigenvalues.
+        s.add(new Spec("Eigh", x -> {
+            Tensor[] t = Ops.bindAll(new Eigh(), x[0]);
+            return Tensor.concat(-1, t[0], t[1].flatten(t[1].rank() - 2, t[1].rank() - 1));
+        }, r -> of(normal(r, 2, 3, 3)), 1e-6, 2, true));
+        s.add(new Spec("Eigh.onlyValues", x -> Ops.bindAll(new Eigh(), x[0])[0].square(), r -> of(normal(r, 4, 4)), 1e-6, 2, true));
+        s.add(new Spec("Svd", x -> three(Ops.bindAll(new Svd(false), x[0])), r -> of(normal(r, 2, 4, 3)), 1e-6, 2, true));
+        s.add(new Spec("Svd.wide", x -> three(Ops.bindAll(new Svd(false), x[0])), r -> of(normal(r, 2, 5)), 1e-6, 2, true));
+        s.add(new Spec("Svd.fullSquare", x -> three(Ops.bindAll(new Svd(true), x[0])), r -> of(normal(r, 3, 3)), 1e-6, 2, true));
+        s.add(new Spec("Svd.onlyVh", x -> Ops.bindAll(new Svd(false), x[0])[2].sin(), r -> of(normal(r, 5, 3)), 1e-6, 2, true));
+        s.add(new Spec("SingularValues", x -> Ops.bind(new SingularValues(), x[0]), r -> of(normal(r, 2, 3, 4)), 1e-6, 2, true));
         return s;
+    }
+
+    /** Three outputs (U, S, Vh) flattened per batch element and joined. */
+    static Tensor three(Tensor[] t) {
+        return Tensor.concat(-1, t[0].flatten(t[0].rank() - 2, t[0].rank() - 1), t[1],
+                t[2].flatten(t[2].rank() - 2, t[2].rank() - 1));
     }
 
     /** Two stacks of matrices flattened and joined along their last axis. */

@@ -60,6 +60,85 @@ class FactorizationsTest {
         assertMessage(e, "qr", "complete", "no derivative", "reduced");
     }
 
+    /** Columns of {@code x} multiplied by the signs that make them agree with {@code ref}'s (vectors are defined up to sign). */
+    static Tensor alignSigns(Tensor ref, Tensor x) {
+        Tensor dots = ref.mul(x).sum(new int[] {-2}, true);
+        return x.mul(dots.sign());
+    }
+
+    @Test
+    void eighMatchesNumPyAndReconstructs() {
+        Random r = new Random(4);
+        Tensor a = normal(r, 2, 5, 5);
+        Tensor big = normal(r, 120, 120);
+        List<Tensor> ref = NumPyReference.require().input("a", a).input("b", big).eval(
+                "np.linalg.eigh(a, 'L')[0]", "np.linalg.eigh(a, 'L')[1]", "np.linalg.eigh(b, 'L')[0]",
+                "np.linalg.eigh(b, 'L')[1]");
+        Linalg.Eigh e = Linalg.eigh(a);
+        assertClose("eigenvalues", ref.get(0), e.eigenvalues(), 1e-13);
+        assertClose("eigenvectors", ref.get(1), alignSigns(ref.get(1), e.eigenvectors()), 1e-12);
+        Linalg.Eigh b = Linalg.eigh(big);
+        assertClose("eigenvalues n=120", ref.get(2), b.eigenvalues(), 1e-13);
+        assertClose("eigenvectors n=120", ref.get(3), alignSigns(ref.get(3), b.eigenvectors()), 1e-10);
+        Tensor sym = Linalg.tril(big).add(Linalg.mT(Linalg.tril(big, -1)));
+        Tensor v = b.eigenvectors();
+        assertClose("V diag(w) V^T = A", sym, v.mul(b.eigenvalues().unsqueeze(-2)).matmul(Linalg.mT(v)), 1e-13);
+        assertClose("V^T V = I", Tensor.eye(120, 120, DType.FLOAT64), Linalg.mT(v).matmul(v), 1e-13);
+    }
+
+    @Test
+    void eighOfRepeatedAndZeroEigenvalues() {
+        Tensor a = Tensor.of(new double[] {2, 0, 0, 0, 2, 0, 0, 0, 5}, 3, 3);
+        Linalg.Eigh e = Linalg.eigh(a);
+        assertClose("eigenvalues", Tensor.of(new double[] {2, 2, 5}, 3), e.eigenvalues(), 1e-15);
+        Tensor v = e.eigenvectors();
+        assertClose("reconstruction", a, v.mul(e.eigenvalues().unsqueeze(-2)).matmul(Linalg.mT(v)), 1e-14);
+        assertClose("zero matrix", Tensor.zeros(DType.FLOAT64, 4), Linalg.eigvalsh(Tensor.zeros(DType.FLOAT64, 4, 4)), 0);
+    }
+
+    @Test
+    void svdMatchesNumPyAndReconstructs() {
+        Random r = new Random(5);
+        Tensor tall = normal(r, 2, 6, 4);
+        Tensor wide = normal(r, 3, 7);
+        Tensor big = normal(r, 70, 60);
+        List<Tensor> ref = NumPyReference.require().input("t", tall).input("w", wide).input("b", big).eval(
+                "np.linalg.svd(t, full_matrices=False)[1]", "np.linalg.svd(t, full_matrices=False)[0]",
+                "np.linalg.svd(w, full_matrices=False)[1]", "np.swapaxes(np.linalg.svd(w, full_matrices=False)[2], -1, -2)",
+                "np.linalg.svd(b, compute_uv=False)");
+        Linalg.SVD t = Linalg.svd(tall);
+        assertClose("s tall", ref.get(0), t.s(), 1e-13);
+        assertClose("U tall", ref.get(1), alignSigns(ref.get(1), t.u()), 1e-12);
+        Linalg.SVD w = Linalg.svd(wide);
+        assertClose("s wide", ref.get(2), w.s(), 1e-13);
+        assertClose("V wide", ref.get(3), alignSigns(ref.get(3), Linalg.mT(w.vh())), 1e-12);
+        assertClose("svdvals 70x60", ref.get(4), Linalg.svdvals(big), 1e-12);
+        for (Tensor x : List.of(tall, wide, big)) {
+            Linalg.SVD f = Linalg.svd(x);
+            assertClose("U S Vh = A", x, f.u().mul(f.s().unsqueeze(-2)).matmul(f.vh()), 1e-13);
+            int k = f.s().dim(-1);
+            Tensor utu = Linalg.mT(f.u()).matmul(f.u());
+            Tensor vvt = f.vh().matmul(Linalg.mT(f.vh()));
+            assertClose("U^T U = I", Tensor.eye(k, k, DType.FLOAT64).broadcastTo(utu.shape()), utu, 1e-13);
+            assertClose("Vh Vh^T = I", Tensor.eye(k, k, DType.FLOAT64).broadcastTo(vvt.shape()), vvt, 1e-13);
+        }
+    }
+
+    @Test
+    void fullSvdOfRankDeficientMatricesIsCompletedToOrthogonalFactors() {
+        Tensor a = Tensor.of(new double[] {1, 2, 2, 4, 0, 0, 3, 6}, 4, 2); // rank 1
+        Linalg.SVD f = Linalg.svd(a, true);
+        assertArrayEquals(new int[] {4, 4}, f.u().dims());
+        assertClose("U orthogonal", Tensor.eye(4, 4, DType.FLOAT64), Linalg.mT(f.u()).matmul(f.u()), 1e-14);
+        assertClose("V orthogonal", Tensor.eye(2, 2, DType.FLOAT64), f.vh().matmul(Linalg.mT(f.vh())), 1e-14);
+        assertClose("s", Tensor.of(new double[] {Math.sqrt(70), 0}, 2), f.s(), 1e-14);
+        Tensor sigma = Linalg.diagEmbed(f.s()).pad(new int[] {0, 2}, 0); // [4, 2]
+        assertClose("U S Vh = A", a, f.u().matmul(sigma).matmul(f.vh()), 1e-14);
+        Linalg.SVD w = Linalg.svd(Linalg.mT(a), true);
+        assertArrayEquals(new int[] {4, 4}, w.vh().dims());
+        assertClose("Vh orthogonal", Tensor.eye(4, 4, DType.FLOAT64), w.vh().matmul(Linalg.mT(w.vh())), 1e-14);
+    }
+
     @Test
     void float32Factorizations() {
         Tensor a = normal(new Random(3), 5, 3).to(DType.FLOAT32);

@@ -1,0 +1,263 @@
+package org.fluxion.kernels;
+
+/**
+ * Eigendecomposition of a real symmetric matrix, {@code A = V diag(w) V^T} (LAPACK's {@code syev}, lower):
+ * only the lower triangle of the row-major {@code n x n} A is read; eigenvalues come in ascending order,
+ * eigenvectors as orthonormal columns of V.
+ *
+ * <p>Two stages (Golub and Van Loan, sections 8.3.1 and 8.3.3): Householder reflections reduce A to a
+ * tridiagonal T = Q^T A Q; implicit symmetric QR steps with Wilkinson's shift (Givens rotations chasing a
+ * bulge down the band) diagonalize T, deflating an off-diagonal entry once it is below {@code eps} times its
+ * two diagonal neighbours. The kernel keeps V transposed, so that both the reflectors and the rotations
+ * combine contiguous rows.
+ *
+ * <p>Eigenvectors are defined up to sign: each is returned with its entry of largest magnitude positive
+ * (the first such entry on ties). Within a repeated eigenvalue any orthonormal basis of its eigenspace is
+ * as good; the one returned is what the iteration produced.
+ */
+public final class EighKernel {
+    private static final double EPS = Math.ulp(1.0);
+
+    private EighKernel() {
+    }
+
+    /**
+     * Eigenvalues into {@code w[wOff .. wOff + n)}, ascending, and, when {@code v} is not null, eigenvectors as
+     * the columns of the row-major {@code v[vOff ..]} {@code [n, n]}.
+     *
+     * @return 0, or the number of eigenvalues not yet found when the iteration limit ({@code 30 n} QR steps)
+     *         is reached
+     */
+    public static int eigh(double[] a, int off, int n, double[] w, int wOff, double[] v, int vOff) {
+        KernelChecks.range("eigh", "a", a.length, off, n * n);
+        if (n == 0) {
+            return 0;
+        }
+        if (!finiteLower(a, off, n)) { // NaN or infinity: no iteration converges; NaN out, as LAPACK
+            java.util.Arrays.fill(w, wOff, wOff + n, Double.NaN);
+            if (v != null) {
+                java.util.Arrays.fill(v, vOff, vOff + n * n, Double.NaN);
+            }
+            return 0;
+        }
+        double[] s = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                s[i * n + j] = a[off + i * n + j];
+                s[j * n + i] = a[off + i * n + j];
+            }
+        }
+        double[] d = new double[n];
+        double[] e = new double[Math.max(1, n - 1)];
+        double[] tau = new double[n];
+        tridiagonalize(s, n, d, e, tau);
+        double[] vt = v == null ? null : reflectorsProduct(s, n, tau);
+        int info = diagonalize(d, e, n, vt);
+        if (info != 0) {
+            return info;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(d[x], d[y]));
+        for (int j = 0; j < n; j++) {
+            w[wOff + j] = d[order[j]];
+        }
+        if (v != null) {
+            for (int j = 0; j < n; j++) {
+                int row = order[j] * n;
+                double sign = SignConvention.ofLargest(vt, row, 1, n);
+                for (int i = 0; i < n; i++) {
+                    v[vOff + i * n + j] = sign * vt[row + i];
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Householder tridiagonalization in place: step k maps row k right of the diagonal to {@code (e_k, 0, ...)}
+     * with {@code H_k = I - tau_k u u^T} on indices {@code k+1..n-1}, then updates the trailing block as
+     * {@code S -= u q^T + q u^T} with {@code p = tau S u}, {@code q = p - (tau p^T u / 2) u}. The vector u is
+     * left in row k, right of the diagonal.
+     */
+    private static void tridiagonalize(double[] s, int n, double[] d, double[] e, double[] tau) {
+        double[] p = new double[n];
+        for (int k = 0; k < n - 2; k++) {
+            int row = k * n;
+            double alpha = s[row + k + 1];
+            double rest = norm(s, row + k + 2, n - k - 2);
+            d[k] = s[row + k];
+            if (rest == 0) {
+                e[k] = alpha;
+                tau[k] = 0;
+                continue;
+            }
+            double beta = -Math.copySign(Math.hypot(alpha, rest), alpha);
+            e[k] = beta;
+            double t = 1 / (beta * (beta - alpha)); // 2 / u^T u for u = x - beta e_1
+            tau[k] = t;
+            s[row + k + 1] = alpha - beta;
+            int lo = k + 1;
+            double pu = 0;
+            for (int i = lo; i < n; i++) {
+                double acc = 0;
+                int ri = i * n;
+                for (int j = lo; j < n; j++) {
+                    acc += s[ri + j] * s[row + j];
+                }
+                p[i] = t * acc;
+                pu += p[i] * s[row + i];
+            }
+            double half = t * pu / 2;
+            for (int i = lo; i < n; i++) {
+                p[i] -= half * s[row + i]; // q
+            }
+            for (int i = lo; i < n; i++) {
+                int ri = i * n;
+                double ui = s[row + i];
+                double qi = p[i];
+                for (int j = lo; j < n; j++) {
+                    s[ri + j] -= ui * p[j] + qi * s[row + j];
+                }
+            }
+        }
+        if (n >= 2) {
+            d[n - 2] = s[(n - 2) * n + n - 2];
+            e[n - 2] = s[(n - 1) * n + n - 2];
+        }
+        d[n - 1] = s[(n - 1) * n + n - 1];
+    }
+
+    /** {@code Q^T = H_(n-3) ... H_1 H_0}, row-major, from the reflectors left in the rows of s. */
+    private static double[] reflectorsProduct(double[] s, int n, double[] tau) {
+        double[] vt = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            vt[i * n + i] = 1;
+        }
+        double[] w = new double[n];
+        for (int k = 0; k < n - 2; k++) {
+            double t = tau[k];
+            if (t == 0) {
+                continue;
+            }
+            int row = k * n;
+            java.util.Arrays.fill(w, 0.0);
+            for (int i = k + 1; i < n; i++) {
+                double u = s[row + i];
+                int ri = i * n;
+                for (int c = 0; c < n; c++) {
+                    w[c] += u * vt[ri + c];
+                }
+            }
+            for (int i = k + 1; i < n; i++) {
+                double tu = t * s[row + i];
+                int ri = i * n;
+                for (int c = 0; c < n; c++) {
+                    vt[ri + c] -= tu * w[c];
+                }
+            }
+        }
+        return vt;
+    }
+
+    /**
+     * Implicit QR steps with Wilkinson's shift on the tridiagonal {@code (d, e)} until e vanishes; each
+     * rotation of rows k, k+1 is also applied to the rows of {@code vt} (when not null).
+     */
+    private static int diagonalize(double[] d, double[] e, int n, double[] vt) {
+        int hi = n - 1;
+        int steps = 0;
+        while (hi > 0) {
+            if (negligible(e[hi - 1], d[hi - 1], d[hi])) {
+                e[hi - 1] = 0;
+                hi--;
+                continue;
+            }
+            int lo = hi - 1;
+            while (lo > 0 && !negligible(e[lo - 1], d[lo - 1], d[lo])) {
+                lo--;
+            }
+            if (lo > 0) {
+                e[lo - 1] = 0;
+            }
+            if (++steps > 30 * n) {
+                return hi + 1;
+            }
+            double delta = (d[hi - 1] - d[hi]) / 2;
+            double b = e[hi - 1];
+            double mu = d[hi] - b * b / (delta + Math.copySign(Math.hypot(delta, b), delta));
+            double x = d[lo] - mu;
+            double z = e[lo];
+            for (int k = lo; k < hi; k++) {
+                double r = Math.hypot(x, z);
+                double c = r == 0 ? 1 : x / r;
+                double sn = r == 0 ? 0 : z / r;
+                if (k > lo) {
+                    e[k - 1] = r;
+                }
+                // [d_k e_k; e_k d_k+1] <- R [..] R^T with R = [c s; -s c].
+                double dk = d[k];
+                double ek = e[k];
+                double dk1 = d[k + 1];
+                d[k] = c * c * dk + 2 * c * sn * ek + sn * sn * dk1;
+                d[k + 1] = sn * sn * dk - 2 * c * sn * ek + c * c * dk1;
+                e[k] = c * sn * (dk1 - dk) + (c * c - sn * sn) * ek;
+                if (k < hi - 1) {
+                    z = sn * e[k + 1]; // the bulge at (k+2, k)
+                    e[k + 1] *= c;
+                    x = e[k];
+                }
+                if (vt != null) {
+                    rotateRows(vt, n, k, c, sn);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static boolean finiteLower(double[] a, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                if (!Double.isFinite(a[off + i * n + j])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean negligible(double e, double d0, double d1) {
+        return Math.abs(e) <= EPS * (Math.abs(d0) + Math.abs(d1)) || Math.abs(e) < Double.MIN_NORMAL;
+    }
+
+    /** Rows k and k+1 of the row-major {@code [n, n]} m replaced by {@code c r_k + s r_k+1} and {@code -s r_k + c r_k+1}. */
+    static void rotateRows(double[] m, int n, int k, double c, double s) {
+        int p = k * n;
+        int q = p + n;
+        for (int i = 0; i < n; i++) {
+            double a = m[p + i];
+            double b = m[q + i];
+            m[p + i] = c * a + s * b;
+            m[q + i] = c * b - s * a;
+        }
+    }
+
+    /** The Euclidean norm of {@code x[from .. from + len)}, scaled so that squares neither overflow nor underflow. */
+    static double norm(double[] x, int from, int len) {
+        double scale = 0;
+        for (int i = 0; i < len; i++) {
+            scale = Math.max(scale, Math.abs(x[from + i]));
+        }
+        if (scale == 0 || Double.isNaN(scale)) {
+            return scale;
+        }
+        double sum = 0;
+        for (int i = 0; i < len; i++) {
+            double v = x[from + i] / scale;
+            sum += v * v;
+        }
+        return scale * Math.sqrt(sum);
+    }
+}
