@@ -175,6 +175,71 @@ public final class Linalg {
         return LinearAlgebra.svdvals(floating("svdvals", a));
     }
 
+    /**
+     * The least-squares solution X of {@code A X ~ B} ({@code torch.linalg.lstsq}'s solution, {@code
+     * numpy.linalg.lstsq}'s first result) for A {@code [..., m, n]} of full rank: it minimizes
+     * {@code ||A X - B||} when {@code m >= n} and is the solution of least norm when {@code m < n}. B is
+     * {@code [..., m, k]} or a vector {@code [m]}. Computed by QR; for a rank-deficient A use
+     * {@code pinv(a, rtol).matmul(b)}.
+     */
+    public static Tensor lstsq(Tensor a, Tensor b) {
+        return LeastSquares.lstsq(a, b);
+    }
+
+    /**
+     * The Moore-Penrose pseudo-inverse, {@code [..., m, n] -> [..., n, m]}, dropping singular values at most
+     * {@code rtol * s_max}. Differentiable where the rank does not change (see {@link org.fluxion.ops.PseudoInverse}).
+     */
+    public static Tensor pinv(Tensor a, double rtol) {
+        return LinearAlgebra.pinv(floating("pinv", a), rtol);
+    }
+
+    /** {@link #pinv(Tensor, double)} with PyTorch's default {@code rtol = max(m, n) * eps} of the dtype. */
+    public static Tensor pinv(Tensor a) {
+        floating("pinv", a);
+        if (a.rank() < 2) {
+            throw new IllegalArgumentException("pinv: needs a matrix or a stack of matrices [..., m, n], got " + a.type());
+        }
+        double eps = a.dtype() == DType.FLOAT32 ? Math.ulp(1f) : Math.ulp(1.0);
+        return pinv(a, Math.max(a.dim(-2), a.dim(-1)) * eps);
+    }
+
+    /** The matrix exponential {@code e^A} of each square matrix (scaling and squaring, Padé 13; Higham 2005). */
+    public static Tensor matrixExp(Tensor a) {
+        return LinearAlgebra.matrixExp(floating("matrixExp", a));
+    }
+
+    /** The Frobenius norm of each matrix, {@code [..., m, n] -> [...]}. */
+    public static Tensor matrixNorm(Tensor a) {
+        return Norms.matrixNorm(a, "fro", false);
+    }
+
+    /** {@code "fro"} (Frobenius) or {@code "nuc"} (nuclear: the sum of singular values) of each matrix. */
+    public static Tensor matrixNorm(Tensor a, String ord, boolean keepDims) {
+        return Norms.matrixNorm(a, ord, keepDims);
+    }
+
+    /**
+     * The induced norms of each matrix: {@code ord} 2 / -2 the largest / smallest singular value, 1 / -1 the
+     * largest / smallest absolute column sum, ±infinity the largest / smallest absolute row sum.
+     */
+    public static Tensor matrixNorm(Tensor a, double ord, boolean keepDims) {
+        return Norms.matrixNorm(a, ord, keepDims);
+    }
+
+    /**
+     * {@code (sum |x|^ord)^(1/ord)} over {@code axes} (all axes when none are given); ord ±infinity gives
+     * max / min {@code |x|}, 0 the number of non-zero entries. The gradient at a zero vector is 0.
+     */
+    public static Tensor vectorNorm(Tensor x, double ord, boolean keepDims, int... axes) {
+        return Norms.vectorNorm(x, ord, axes, keepDims);
+    }
+
+    /** The Euclidean norm of all entries. */
+    public static Tensor vectorNorm(Tensor x) {
+        return Norms.vectorNorm(x, 2, new int[0], false);
+    }
+
     /** The sum of each matrix's diagonal, {@code [..., n, m] -> [...]}. */
     public static Tensor trace(Tensor a) {
         return MatrixParts.trace(a);

@@ -94,4 +94,14 @@ public final class LinearAlgebra {
     public static Tensor svdvals(Tensor a) {
         return Ops.bind(new SingularValues(), a);
     }
+
+    /** {@code e^A}; see {@link MatrixExp}. */
+    public static Tensor matrixExp(Tensor a) {
+        return Ops.bind(new MatrixExp(), a);
+    }
+
+    /** {@code A^+}, singular values at most {@code rtol * s_max} dropped; see {@link PseudoInverse}. */
+    public static Tensor pinv(Tensor a, double rtol) {
+        return Ops.bind(new PseudoInverse(rtol), a);
+    }
 }

@@ -42,4 +42,28 @@ class LinalgGradientsTest {
             return x[1].mul(alpha).sum().add(Linalg.diagonal(l).log().sum().mul(2));
         }, positiveDefinite(r, 4, 4), normal(r, 4, 1));
     }
+
+    @Test
+    void normsAndLeastSquaresDifferentiate() {
+        Random r = new Random(3);
+        check("frobenius", x -> Linalg.matrixNorm(x[0]), normal(r, 2, 3, 4));
+        check("nuclear", x -> Linalg.matrixNorm(x[0], "nuc", false), normal(r, 3, 4));
+        check("spectral", x -> Linalg.matrixNorm(x[0], 2, true), normal(r, 2, 4, 3));
+        check("smallest singular value", x -> Linalg.matrixNorm(x[0], -2, false), normal(r, 4, 3));
+        check("1-norm", x -> Linalg.matrixNorm(x[0], 1, false), normal(r, 3, 3));
+        check("vector 3-norm", x -> Linalg.vectorNorm(x[0], 3, false, -1), normal(r, 2, 5));
+        check("vector inf-norm", x -> Linalg.vectorNorm(x[0], Double.POSITIVE_INFINITY, false), normal(r, 5));
+        check("lstsq tall", x -> Linalg.lstsq(x[0], x[1]), normal(r, 5, 3), normal(r, 5, 2));
+        check("lstsq wide", x -> Linalg.lstsq(x[0], x[1]), normal(r, 2, 4), normal(r, 2));
+    }
+
+    @Test
+    void theNormOfZeroHasAZeroGradient() {
+        Tensor zero = Tensor.zeros(org.fluxion.tensor.DType.FLOAT64, 3);
+        Tensor g = Functional.vjp(x -> Linalg.vectorNorm(x[0]), new Tensor[] {zero}).pullback()
+                .apply(Tensor.scalar(1, org.fluxion.tensor.DType.FLOAT64))[0];
+        for (double v : g.toDoubleArray()) {
+            org.junit.jupiter.api.Assertions.assertEquals(0, v);
+        }
+    }
 }

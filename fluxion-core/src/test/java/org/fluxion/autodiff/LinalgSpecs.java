@@ -10,7 +10,9 @@ import org.fluxion.ops.Cholesky;
 import org.fluxion.ops.Determinant;
 import org.fluxion.ops.Inverse;
 import org.fluxion.ops.Eigh;
+import org.fluxion.ops.MatrixExp;
 import org.fluxion.ops.Ops;
+import org.fluxion.ops.PseudoInverse;
 import org.fluxion.ops.SingularValues;
 import org.fluxion.ops.Svd;
 import org.fluxion.ops.Qr;
@@ -81,6 +83,11 @@ final class LinalgSpecs {
         s.add(new Spec("Svd.fullSquare", x -> three(Ops.bindAll(new Svd(true), x[0])), r -> of(normal(r, 3, 3)), 1e-6, 2, true));
         s.add(new Spec("Svd.onlyVh", x -> Ops.bindAll(new Svd(false), x[0])[2].sin(), r -> of(normal(r, 5, 3)), 1e-6, 2, true));
         s.add(new Spec("SingularValues", x -> Ops.bind(new SingularValues(), x[0]), r -> of(normal(r, 2, 3, 4)), 1e-6, 2, true));
+        // Small norms (a low Padé degree) and large ones (scaling and squaring).
+        s.add(new Spec("MatrixExp", x -> Ops.bind(new MatrixExp(), x[0]), r -> of(normal(r, 2, 3, 3).mul(0.05)), 1e-6, 2, true));
+        s.add(new Spec("MatrixExp.scaled", x -> Ops.bind(new MatrixExp(), x[0]), r -> of(normal(r, 3, 3).mul(2)), 1e-6, 2, true));
+        s.add(new Spec("PseudoInverse", x -> Ops.bind(new PseudoInverse(1e-12), x[0]), r -> of(normal(r, 2, 4, 3)), 1e-6, 2, true));
+        s.add(new Spec("PseudoInverse.wide", x -> Ops.bind(new PseudoInverse(1e-12), x[0]), r -> of(normal(r, 2, 3)), 1e-6, 2, true));
         return s;
     }
 
