@@ -240,6 +240,18 @@ public final class Linalg {
         return Norms.vectorNorm(x, 2, new int[0], false);
     }
 
+    /**
+     * Einstein summation ({@code numpy.einsum}): {@code einsum("bij,bjk->bik", a, b)}. Subscripts are letters,
+     * at most one {@code ...} per term (broadcast axes) and an optional {@code ->} output; without it the output
+     * is the broadcast axes then the letters appearing once, alphabetically. A letter repeated within a term
+     * takes a diagonal; one absent from the output is summed. Operands are contracted two at a time in the
+     * order of fewest multiply-adds, each contraction one batched matmul. Float operands of mixed precision
+     * compute in float64.
+     */
+    public static Tensor einsum(String subscripts, Tensor... operands) {
+        return Einsum.einsum(subscripts, operands);
+    }
+
     /** The sum of each matrix's diagonal, {@code [..., n, m] -> [...]}. */
     public static Tensor trace(Tensor a) {
         return MatrixParts.trace(a);

@@ -66,4 +66,50 @@ class LinalgGradientsTest {
             org.junit.jupiter.api.Assertions.assertEquals(0, v);
         }
     }
+
+    @Test
+    void einsumDifferentiates() {
+        Random r = new Random(4);
+        check("einsum chain", x -> Linalg.einsum("ij,jk,kl->il", x[0], x[1], x[2]),
+                normal(r, 2, 3), normal(r, 3, 4), normal(r, 4, 2));
+        check("einsum diagonal and batch", x -> Linalg.einsum("bii,bij->bj", x[0], x[1]),
+                normal(r, 2, 3, 3), normal(r, 2, 3, 2));
+    }
+
+    /** The composites traced by jit and batched by vmap equal their eager values per example. */
+    @Test
+    void compositesUnderJitAndVmap() {
+        Random r = new Random(5);
+        java.util.List<java.util.function.Function<Tensor[], Tensor>> fs = java.util.List.of(
+                x -> Linalg.einsum("ji,jk->ik", x[0], x[1]),
+                x -> Linalg.lstsq(x[0], x[1]),
+                x -> Linalg.matrixNorm(x[0], "nuc", false).add(Linalg.matrixNorm(x[1], 2, false)),
+                x -> Linalg.choleskySolve(Linalg.cholesky(x[0].matmul(Linalg.mT(x[0])).add(
+                        Tensor.eye(4, 4, org.fluxion.tensor.DType.FLOAT64))), x[1]));
+        for (int k = 0; k < fs.size(); k++) {
+            var f = fs.get(k);
+            Tensor[] a = {normal(r, 4, 3), normal(r, 4, 2)};
+            Tensor[] b = {normal(r, 4, 3), normal(r, 4, 2)};
+            if (k == 3) {
+                a[0] = normal(r, 4, 4);
+                b[0] = normal(r, 4, 4);
+            }
+            Tensor eager = f.apply(a);
+            Tensor jitted = org.fluxion.jit.Jit.jit((java.util.List<Tensor> xs) -> f.apply(xs.toArray(Tensor[]::new)))
+                    .apply(java.util.List.of(a));
+            assertClose("composite " + k + " under jit", eager, jitted);
+            Tensor batched = org.fluxion.transforms.Vmap.vmapN(x -> new Tensor[] {f.apply(x)}, new int[] {0, 0})
+                    .apply(new Tensor[] {Tensor.stack(0, a[0], b[0]), Tensor.stack(0, a[1], b[1])})[0];
+            assertClose("composite " + k + " under vmap", Tensor.stack(0, eager, f.apply(b)), batched);
+        }
+    }
+
+    private static void assertClose(String what, Tensor expected, Tensor actual) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.dims(), actual.dims(), what);
+        double[] e = expected.toDoubleArray();
+        double[] a = actual.toDoubleArray();
+        for (int i = 0; i < e.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(e[i], a[i], 1e-10 * (1 + Math.abs(e[i])), what + " element " + i);
+        }
+    }
 }
