@@ -96,6 +96,33 @@ public final class Linalg {
     }
 
     /**
+     * What {@link #lu} returns: {@code A = P L U}, each {@code [..., n, n]}.
+     *
+     * @param p a permutation matrix (no derivative)
+     * @param l unit lower triangular
+     * @param u upper triangular
+     */
+    public record LU(Tensor p, Tensor l, Tensor u) {
+    }
+
+    /** The LU factorization with partial pivoting of square matrices ({@code torch.linalg.lu}). */
+    public static LU lu(Tensor a) {
+        Tensor[] r = LinearAlgebra.lu(floating("lu", a));
+        return new LU(r[0], r[1], r[2]);
+    }
+
+    /**
+     * The solution of {@code A X = B} from A's LU factorization: {@code U^-1 L^-1 P^T B}, two triangular solves
+     * ({@code torch.linalg.lu_solve}). B is {@code [..., n, k]}.
+     */
+    public static Tensor luSolve(LU lu, Tensor b) {
+        Tensor[] lb = promote("luSolve", lu.l(), b);
+        Tensor y = LinearAlgebra.solveTriangular(lb[0], MatrixParts.mT(lu.p().to(lb[0].dtype())).matmul(lb[1]), false,
+                true, true);
+        return LinearAlgebra.solveTriangular(lu.u().to(lb[0].dtype()), y, true, true, false);
+    }
+
+    /**
      * What {@link #qr} returns: {@code A = Q R}.
      *
      * @param q {@code [..., m, k]} with orthonormal columns ({@code [..., m, m]} when complete)

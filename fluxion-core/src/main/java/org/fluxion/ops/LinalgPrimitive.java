@@ -11,5 +11,5 @@ package org.fluxion.ops;
  */
 public sealed interface LinalgPrimitive extends Primitive
         permits Solve, TriangularSolve, Cholesky, Inverse, Determinant, SlogDet, Qr, Eigh, Svd,
-        SingularValues, MatrixExp, PseudoInverse {
+        SingularValues, MatrixExp, PseudoInverse, Lu {
 }

@@ -104,4 +104,9 @@ public final class LinearAlgebra {
     public static Tensor pinv(Tensor a, double rtol) {
         return Ops.bind(new PseudoInverse(rtol), a);
     }
+
+    /** {@code {P, L, U}} of {@code A = P L U}; see {@link Lu}. */
+    public static Tensor[] lu(Tensor a) {
+        return Ops.bindAll(new Lu(), a);
+    }
 }

@@ -9,6 +9,7 @@ import org.fluxion.autodiff.PrimitiveSpecs.Spec;
 import org.fluxion.ops.Cholesky;
 import org.fluxion.ops.Determinant;
 import org.fluxion.ops.Inverse;
+import org.fluxion.ops.Lu;
 import org.fluxion.ops.Eigh;
 import org.fluxion.ops.MatrixExp;
 import org.fluxion.ops.Ops;
@@ -88,6 +89,11 @@ final class LinalgSpecs {
         s.add(new Spec("MatrixExp.scaled", x -> Ops.bind(new MatrixExp(), x[0]), r -> of(normal(r, 3, 3).mul(2)), 1e-6, 2, true));
         s.add(new Spec("PseudoInverse", x -> Ops.bind(new PseudoInverse(1e-12), x[0]), r -> of(normal(r, 2, 4, 3)), 1e-6, 2, true));
         s.add(new Spec("PseudoInverse.wide", x -> Ops.bind(new PseudoInverse(1e-12), x[0]), r -> of(normal(r, 2, 3)), 1e-6, 2, true));
+        // P enters as a constant factor: a wrong permutation changes the value checked against eager and loops.
+        s.add(new Spec("Lu", x -> {
+            Tensor[] t = Ops.bindAll(new Lu(), x[0]);
+            return three(new Tensor[] {t[1], t[0].sum(new int[] {-1}, false).mul(2), t[2].mul(t[0].add(1))});
+        }, r -> of(normal(r, 2, 3, 3)), 1e-6, 2, true));
         return s;
     }
 

@@ -140,6 +140,24 @@ class FactorizationsTest {
     }
 
     @Test
+    void luMatchesSciPyAndSolves() {
+        Random r = new Random(6);
+        Tensor a = normal(r, 2, 5, 5);
+        Tensor big = normal(r, 100, 100);
+        List<Tensor> ref = NumPyReference.require().input("a", a).input("b", big).eval(
+                "np.stack([scipy.linalg.lu(m)[0] for m in a])", "np.stack([scipy.linalg.lu(m)[1] for m in a])",
+                "np.stack([scipy.linalg.lu(m)[2] for m in a])", "scipy.linalg.lu(b)[2]");
+        Linalg.LU f = Linalg.lu(a);
+        assertClose("P", ref.get(0), f.p(), 0);
+        assertClose("L", ref.get(1), f.l(), 1e-13);
+        assertClose("U", ref.get(2), f.u(), 1e-13);
+        assertClose("U n=100", ref.get(3), Linalg.lu(big).u(), 1e-12);
+        assertClose("P L U = A", a, f.p().matmul(f.l()).matmul(f.u()), 1e-14);
+        Tensor b = normal(r, 2, 5, 3);
+        assertClose("luSolve", Linalg.solve(a, b), Linalg.luSolve(f, b), 1e-12);
+    }
+
+    @Test
     void float32Factorizations() {
         Tensor a = normal(new Random(3), 5, 3).to(DType.FLOAT32);
         Linalg.QR f = Linalg.qr(a);
