@@ -1,0 +1,87 @@
+package org.fluxion.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float64 register-blocked micro-kernel: {@code C[MR, NR] (+)= Apanel[MR, kc] · Bpanel[kc, NR]} from the
+ * packed panels of {@link Dgemm}: per depth step two vectors of B are loaded and each of the MR values of A
+ * broadcast into MR x 2 FMA accumulators. The float32 kernel ({@link SgemmMicroKernel}) explains why the
+ * accumulators are named locals started from {@code zero(S)}.
+ */
+final class DgemmMicroKernel {
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * VL;
+
+    private DgemmMicroKernel() {
+    }
+
+    /**
+     * One MR x NR tile from {@code ap[aOff..]} ({@code kc * MR} values, MR per depth step) and {@code bp[bOff..]}
+     * ({@code kc * NR} values, NR per step) into row-major C at {@code cOff}, row stride {@code ldc}: added to C
+     * when {@code add}, else stored over it.
+     */
+    static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc, boolean add) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
+        DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S);
+        DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + VL);
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = b0.fma(a4, c40);
+            c41 = b1.fma(a4, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = b0.fma(a5, c50);
+            c51 = b1.fma(a5, c51);
+            DoubleVector a6 = DoubleVector.broadcast(S, ap[ai + 6]);
+            c60 = b0.fma(a6, c60);
+            c61 = b1.fma(a6, c61);
+            DoubleVector a7 = DoubleVector.broadcast(S, ap[ai + 7]);
+            c70 = b0.fma(a7, c70);
+            c71 = b1.fma(a7, c71);
+            ai += MR;
+            bi += NR;
+        }
+        store(c, cOff, add, c00, c01);
+        store(c, cOff + ldc, add, c10, c11);
+        store(c, cOff + 2 * ldc, add, c20, c21);
+        store(c, cOff + 3 * ldc, add, c30, c31);
+        store(c, cOff + 4 * ldc, add, c40, c41);
+        store(c, cOff + 5 * ldc, add, c50, c51);
+        store(c, cOff + 6 * ldc, add, c60, c61);
+        store(c, cOff + 7 * ldc, add, c70, c71);
+    }
+
+    private static void store(double[] c, int off, boolean add, DoubleVector v0, DoubleVector v1) {
+        if (add) {
+            v0 = v0.add(DoubleVector.fromArray(S, c, off));
+            v1 = v1.add(DoubleVector.fromArray(S, c, off + VL));
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + VL);
+    }
+}
