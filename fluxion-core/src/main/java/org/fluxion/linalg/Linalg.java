@@ -1,8 +1,11 @@
 package org.fluxion.linalg;
 
+import org.fluxion.ops.Cholesky;
 import org.fluxion.ops.Elementwise;
+import org.fluxion.ops.Inverse;
 import org.fluxion.ops.LinearAlgebra;
 import org.fluxion.ops.MatrixParts;
+import org.fluxion.ops.Solve;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -42,6 +45,35 @@ public final class Linalg {
     public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unitDiagonal) {
         Tensor[] ab = promote("solveTriangular", a, b);
         return LinearAlgebra.solveTriangular(ab[0], ab[1], upper, left, unitDiagonal);
+    }
+
+    /**
+     * A result with the failures reported as values ({@code torch.linalg.*_ex}).
+     *
+     * @param result the operation's output; NaN for the matrices that failed
+     * @param info   int32 {@code [...]}, one per matrix of the batch: 0 for success, else LAPACK's code (the
+     *               1-based zero pivot, or the order of the minor that is not positive definite)
+     */
+    public record WithInfo(Tensor result, Tensor info) {
+    }
+
+    /** {@link #cholesky} without exceptions: failed matrices are marked in {@code info}. */
+    public static WithInfo choleskyEx(Tensor a) {
+        Tensor[] r = LinearAlgebra.withInfo(new Cholesky(), floating("cholesky", a));
+        return new WithInfo(r[0], r[1]);
+    }
+
+    /** {@link #inv} without exceptions: singular matrices are marked in {@code info}. */
+    public static WithInfo invEx(Tensor a) {
+        Tensor[] r = LinearAlgebra.withInfo(new Inverse(), floating("inv", a));
+        return new WithInfo(r[0], r[1]);
+    }
+
+    /** {@link #solve} (B {@code [..., n, k]}) without exceptions: singular matrices are marked in {@code info}. */
+    public static WithInfo solveEx(Tensor a, Tensor b) {
+        Tensor[] ab = promote("solve", a, b);
+        Tensor[] r = LinearAlgebra.withInfo(new Solve(), ab[0], ab[1]);
+        return new WithInfo(r[0], r[1]);
     }
 
     /**

@@ -18,7 +18,7 @@ import org.fluxion.tensor.TensorType;
  * where A is read (PyTorch and JAX return the symmetrized {@code (S + S^T) / 2} instead, which agrees on
  * symmetric directions). The VJP reads L only.
  */
-public record Cholesky() implements LinalgPrimitive {
+public record Cholesky() implements FalliblePrimitive {
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor l) {
         Tensor p = phi(MatrixParts.mT(l).matmul(g));
@@ -58,16 +58,24 @@ public record Cholesky() implements LinalgPrimitive {
     }
 
     @Override
-    public Tensor compute(TensorType out, Tensor... in) {
+    public Tensor compute(TensorType out, int[] info, Tensor... in) {
         Shape batch = MatrixBatch.batchOf(out.shape(), 2);
         int n = out.shape().dim(-1);
         double[] a = MatrixBatch.doubles(in[0], batch);
-        int[] info = MatrixBatch.forEach(batch.size(), (long) n * n * n / 3, i -> CholeskyKernel.factor(a, i * n * n, n));
-        int bad = MatrixBatch.firstFailure(info);
-        if (bad >= 0) {
-            throw new NotPositiveDefiniteException(name(), MatrixBatch.index(batch, bad), batch.dims(), info[bad]);
-        }
+        int[] failed = MatrixBatch.forEach(batch.size(), (long) n * n * n / 3, i -> {
+            int notDefinite = CholeskyKernel.factor(a, i * n * n, n);
+            if (notDefinite != 0) {
+                java.util.Arrays.fill(a, i * n * n, (i + 1) * n * n, Double.NaN);
+            }
+            return notDefinite;
+        });
+        System.arraycopy(failed, 0, info, 0, failed.length);
         return MatrixBatch.tensor(a, out.shape(), out.dtype());
+    }
+
+    @Override
+    public LinalgException failure(int[] index, int[] batch, int info) {
+        return new NotPositiveDefiniteException(name(), index, batch, info);
     }
 
     @Override

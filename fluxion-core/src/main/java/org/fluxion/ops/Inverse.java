@@ -12,7 +12,7 @@ import org.fluxion.tensor.TensorType;
  *
  * <p>Derivatives: {@code dX = -X dA X}, {@code A_bar = -X^T X_bar X^T}; the VJP reads X only.
  */
-public record Inverse() implements LinalgPrimitive {
+public record Inverse() implements FalliblePrimitive {
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor x) {
         Tensor xt = MatrixParts.mT(x);
@@ -42,27 +42,31 @@ public record Inverse() implements LinalgPrimitive {
     }
 
     @Override
-    public Tensor compute(TensorType out, Tensor... in) {
+    public Tensor compute(TensorType out, int[] info, Tensor... in) {
         Shape batch = MatrixBatch.batchOf(out.shape(), 2);
         int n = out.shape().dim(-1);
         double[] a = MatrixBatch.doubles(in[0], batch);
         double[] x = new double[a.length];
         int[] pivots = new int[batch.size() * n];
-        int[] info = MatrixBatch.forEach(batch.size(), 2L * n * n * n, i -> {
+        int[] failed = MatrixBatch.forEach(batch.size(), 2L * n * n * n, i -> {
             int singular = LuKernel.factor(a, i * n * n, n, pivots, i * n);
             if (singular == 0) {
                 for (int d = 0; d < n; d++) {
                     x[i * n * n + d * n + d] = 1;
                 }
                 LuKernel.solve(a, i * n * n, pivots, i * n, n, x, i * n * n, n);
+            } else {
+                java.util.Arrays.fill(x, i * n * n, (i + 1) * n * n, Double.NaN);
             }
             return singular;
         });
-        int bad = MatrixBatch.firstFailure(info);
-        if (bad >= 0) {
-            throw new SingularMatrixException(name(), MatrixBatch.index(batch, bad), batch.dims(), info[bad]);
-        }
+        System.arraycopy(failed, 0, info, 0, failed.length);
         return MatrixBatch.tensor(x, out.shape(), out.dtype());
+    }
+
+    @Override
+    public LinalgException failure(int[] index, int[] batch, int info) {
+        return new SingularMatrixException(name(), index, batch, info);
     }
 
     @Override

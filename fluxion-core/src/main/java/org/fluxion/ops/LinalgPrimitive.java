@@ -10,6 +10,6 @@ package org.fluxion.ops;
  * again. Kernels compute in float64; float32 operands are rounded once at the end.
  */
 public sealed interface LinalgPrimitive extends Primitive
-        permits Solve, TriangularSolve, Cholesky, Inverse, Determinant, SlogDet, Qr, Eigh, Svd,
+        permits FalliblePrimitive, WithInfo, TriangularSolve, Determinant, SlogDet, Qr, Eigh, Svd,
         SingularValues, MatrixExp, PseudoInverse, Lu {
 }

@@ -109,4 +109,9 @@ public final class LinearAlgebra {
     public static Tensor[] lu(Tensor a) {
         return Ops.bindAll(new Lu(), a);
     }
+
+    /** {@code {base's output, info}}: the failures as an int32 info tensor instead of an exception; see {@link WithInfo}. */
+    public static Tensor[] withInfo(FalliblePrimitive base, Tensor... inputs) {
+        return Ops.bindAll(new WithInfo(base), inputs);
+    }
 }

@@ -23,7 +23,7 @@ import org.fluxion.tensor.TensorType;
  *   <li>{@link #batchAll} returns every output batched on axis 0.</li>
  * </ul>
  */
-public sealed interface MultiOutput extends Primitive permits Split, TopK, SlogDet, Qr, Eigh, Svd, Lu,
+public sealed interface MultiOutput extends Primitive permits Split, TopK, SlogDet, Qr, Eigh, Svd, Lu, WithInfo,
         CompilerMultiOutput, CustomMultiOutput {
     @Override
     TensorType[] outputTypes(TensorType... inputs);

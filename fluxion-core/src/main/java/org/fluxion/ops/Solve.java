@@ -14,7 +14,7 @@ import org.fluxion.tensor.TensorType;
  * <p>Derivatives (Giles 2008): {@code dX = A^-1 (dB - dA X)}; {@code B_bar = A^-T X_bar},
  * {@code A_bar = -B_bar X^T}. The VJP reads A, and X when A needs a cotangent.
  */
-public record Solve() implements LinalgPrimitive {
+public record Solve() implements FalliblePrimitive {
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor x) {
         return vjp(g, in, x, 0b11);
@@ -63,25 +63,29 @@ public record Solve() implements LinalgPrimitive {
     }
 
     @Override
-    public Tensor compute(TensorType out, Tensor... in) {
+    public Tensor compute(TensorType out, int[] info, Tensor... in) {
         Shape batch = MatrixBatch.batchOf(out.shape(), 2);
         int n = out.shape().dim(-2);
         int k = out.shape().dim(-1);
         double[] a = MatrixBatch.doubles(in[0], batch);
         double[] b = MatrixBatch.doubles(in[1], batch);
         int[] pivots = new int[batch.size() * n];
-        int[] info = MatrixBatch.forEach(batch.size(), (long) n * n * (n + k), i -> {
+        int[] failed = MatrixBatch.forEach(batch.size(), (long) n * n * (n + k), i -> {
             int singular = LuKernel.factor(a, i * n * n, n, pivots, i * n);
             if (singular == 0) {
                 LuKernel.solve(a, i * n * n, pivots, i * n, n, b, i * n * k, k);
+            } else {
+                java.util.Arrays.fill(b, i * n * k, (i + 1) * n * k, Double.NaN);
             }
             return singular;
         });
-        int bad = MatrixBatch.firstFailure(info);
-        if (bad >= 0) {
-            throw new SingularMatrixException(name(), MatrixBatch.index(batch, bad), batch.dims(), info[bad]);
-        }
+        System.arraycopy(failed, 0, info, 0, failed.length);
         return MatrixBatch.tensor(b, out.shape(), out.dtype());
+    }
+
+    @Override
+    public LinalgException failure(int[] index, int[] batch, int info) {
+        return new SingularMatrixException(name(), index, batch, info);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.fluxion.ops.Qr;
 import org.fluxion.ops.SlogDet;
 import org.fluxion.ops.Solve;
 import org.fluxion.ops.TriangularSolve;
+import org.fluxion.ops.WithInfo;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -94,6 +95,11 @@ final class LinalgSpecs {
             Tensor[] t = Ops.bindAll(new Lu(), x[0]);
             return three(new Tensor[] {t[1], t[0].sum(new int[] {-1}, false).mul(2), t[2].mul(t[0].add(1))});
         }, r -> of(normal(r, 2, 3, 3)), 1e-6, 2, true));
+        // The exception-free form: the base's rules through the first output; info has none.
+        s.add(new Spec("WithInfo", x -> Ops.bindAll(new WithInfo(new Solve()), x[0], x[1])[0],
+                r -> of(wellConditioned(r, 2, 3, 3), normal(r, 3, 2)), 1e-6, 2, true));
+        s.add(new Spec("WithInfo.cholesky", x -> Ops.bindAll(new WithInfo(new Cholesky()), x[0])[0],
+                r -> of(positiveDefinite(r, 2, 3, 3)), 1e-6, 2, true));
         return s;
     }
 

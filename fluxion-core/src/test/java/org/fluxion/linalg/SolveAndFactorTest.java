@@ -190,6 +190,23 @@ class SolveAndFactorTest {
     }
 
     @Test
+    void exVariantsReportFailuresAsInfoInsteadOfThrowing() {
+        Tensor a = positiveDefinite(new Random(11), 3, 4, 4);
+        Tensor bad = Tensor.stack(0, a.select(0, 0), a.select(0, 1).neg(), a.select(0, 2));
+        Linalg.WithInfo c = Linalg.choleskyEx(bad);
+        assertArrayEquals(new int[] {0, 1, 0}, c.info().toIntArray());
+        assertClose("successful elements", Linalg.cholesky(a.select(0, 2)), c.result().select(0, 2), 0);
+        assertTrue(Double.isNaN(c.result().select(0, 1).get(0, 0)), "a failed element is NaN");
+        Tensor singular = Tensor.stack(0, Tensor.eye(2, 2, DType.FLOAT64), Tensor.of(new double[] {1, 2, 2, 4}, 2, 2));
+        Linalg.WithInfo i = Linalg.invEx(singular);
+        assertArrayEquals(new int[] {0, 2}, i.info().toIntArray());
+        assertClose("inverse of the identity", Tensor.eye(2, 2, DType.FLOAT64), i.result().select(0, 0), 0);
+        Linalg.WithInfo s = Linalg.solveEx(singular, Tensor.ones(DType.FLOAT64, 2, 1));
+        assertArrayEquals(new int[] {0, 2}, s.info().toIntArray());
+        assertEquals(DType.INT32, s.info().dtype());
+    }
+
+    @Test
     void shapeAndDtypeErrorsNameTheOperands() {
         Tensor rect = Tensor.zeros(DType.FLOAT64, 2, 3);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> Linalg.inv(rect)), "inv", "square", "[2, 3]");
