@@ -12,6 +12,11 @@
  * {@code Views}, {@code Indexing}, {@code Sorting}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
  * behind {@link org.fluxion.tensor.Tensor}'s methods, including composites built from primitives.
  *
+ * <p>The dense linear algebra ({@link org.fluxion.ops.LinalgPrimitive}: solve, triangular solve, Cholesky, LU, QR,
+ * eigh, SVD, inverse, determinants, pseudo-inverse, matrix exponential) works on stacks of matrices whose leading
+ * dimensions are a batch; its failures are {@link org.fluxion.ops.LinalgException}s naming the batch element.
+ * {@code org.fluxion.linalg} is its public face.
+ *
  * <p>Dependencies: tensor and kernels; {@code bind} hands tracked inputs to autodiff and traced inputs to
  * jit (the hooks that issue 10 replaces with one interpreter mechanism).
  */
