@@ -38,17 +38,34 @@ public final class Implicit {
         FIXED_POINT_ITERATION
     }
 
+    /** How reverse mode solves the adjoint system {@code (dg/dx)^T lambda = x_bar}. */
+    public enum Adjoint {
+        /** The Jacobian {@code dg/dx} formed by forward-mode AD and solved densely: any order of derivative. */
+        DENSE,
+        /**
+         * GMRES on VJP products {@code u -> (dg/dx)^T u}, never forming the Jacobian: for large x (a deep
+         * equilibrium layer's batch of hidden states). First derivatives only.
+         */
+        GMRES
+    }
+
     /**
      * @param method        the iteration
      * @param tol           stop when {@code ||g(x)||_2 <= tol}
      * @param maxIterations the limit, after which {@link ConvergenceException} is thrown
+     * @param adjoint       how reverse mode solves its linear system
      */
-    public record RootOptions(RootMethod method, double tol, int maxIterations) {
+    public record RootOptions(RootMethod method, double tol, int maxIterations, Adjoint adjoint) {
         public RootOptions {
             if (!(tol > 0) || maxIterations < 1) {
                 throw new IllegalArgumentException("root options: tol must be > 0 and maxIterations >= 1, got tol "
                         + tol + ", maxIterations " + maxIterations);
             }
+        }
+
+        /** With the dense adjoint. */
+        public RootOptions(RootMethod method, double tol, int maxIterations) {
+            this(method, tol, maxIterations, Adjoint.DENSE);
         }
 
         /** Newton, tolerance 1e-10, 50 iterations. */
@@ -84,6 +101,9 @@ public final class Implicit {
         Tensor start = x0.detach();
         Function<Tensor[], Tensor> solve = ps -> RootSolvers.solve(options, g, start, ps);
         CustomRule.Vjp vjp = (xBar, ps, x) -> {
+            if (options.adjoint() == Adjoint.GMRES) {
+                return paramVjp(g, x, ps, matrixFreeAdjoint(g, x, ps, xBar).neg());
+            }
             Tensor lambda = LinearAlgebra.solve(MatrixParts.mT(RootSolvers.jacobian(g, x, ps)), xBar.reshape(-1, 1));
             return paramVjp(g, x, ps, lambda.reshape(x.dims()).neg());
         };
@@ -93,6 +113,22 @@ public final class Implicit {
         };
         return Functional.custom("rootFind", solve, vjp, jvp).apply(params);
     }
+
+    /** {@code lambda = (dg/dx)^-T x_bar} by GMRES on VJP products, on values (first derivatives only). */
+    private static Tensor matrixFreeAdjoint(BiFunction<Tensor, Tensor[], Tensor> g, Tensor x, Tensor[] ps, Tensor xBar) {
+        if (GradMode.isEnabled()) {
+            throw new UnsupportedOperationException("rootFind: the matrix-free (GMRES) adjoint gives first derivatives "
+                    + "only; use Adjoint.DENSE for higher ones");
+        }
+        Tensor fixed = x.detach();
+        Tensor[] qs = detached(ps);
+        Tensor b = xBar.detach();
+        return Krylov.gmres(u -> Functional.vjp((Tensor y) -> g.apply(y, qs), fixed).pullback().apply(u)[0], b,
+                Tensor.zeros(b.dtype(), b.dims()), ADJOINT_TOL, Math.max(100, 10 * b.size()));
+    }
+
+    /** The relative residual of the matrix-free adjoint solve. */
+    private static final double ADJOINT_TOL = 1e-10;
 
     /**
      * The fixed point {@code x* = f(x*, params)} reached from {@code x0}: {@link #rootFind} of

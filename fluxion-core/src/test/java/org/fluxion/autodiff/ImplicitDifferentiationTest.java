@@ -92,6 +92,21 @@ class ImplicitDifferentiationTest {
     }
 
     @Test
+    void theMatrixFreeAdjointGivesFirstDerivativesAndRefusesHigherOnes() {
+        Random r = new Random(6);
+        Tensor w = normal(r, 5, 5).mul(0.1);
+        Tensor x = normal(r, 5, 1);
+        BiFunction<Tensor, Tensor[], Tensor> layer = (z, p) -> p[0].matmul(z).add(p[1]).tanh();
+        Implicit.RootOptions o = new Implicit.RootOptions(Implicit.RootMethod.FIXED_POINT_ITERATION, 1e-13, 200,
+                Implicit.Adjoint.GMRES);
+        Function<Tensor[], Tensor> deq = p -> Implicit.fixedPoint(layer, Tensor.zeros(DType.FLOAT64, 5, 1), p, o);
+        GradCheck.check("fixedPoint, GMRES adjoint", deq, new Tensor[] {w, x}, 1e-6, 1, 6);
+        var e = assertThrows(UnsupportedOperationException.class,
+                () -> Functional.hessian((Tensor[] p) -> deq.apply(p).sum(), 0).apply(new Tensor[] {w, x}));
+        assertMessage(e, "rootFind", "GMRES", "first derivatives", "DENSE");
+    }
+
+    @Test
     void linearSolveWithMatrixFreeOperators() {
         Random r = new Random(3);
         Tensor m = normal(r, 5, 5);
