@@ -55,9 +55,17 @@ class ExampleCommandTest {
     void listsTheExamples() {
         CliRun run = CliRun.of("example");
         assertEquals(0, run.exitCode());
-        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn"}) {
+        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn", "deq"}) {
             assertTrue(run.out().contains(name), name);
         }
+    }
+
+    @Test
+    void aDeepEquilibriumModelLearnsTheMoons() throws Exception {
+        Map<String, String> r = results(example("deq", "--steps", "150", "--hidden", "8")).getFirst();
+        assertTrue(d(r, "loss") < 0.5 * d(r, "first_loss"), "the implicit gradients train the model: " + r);
+        assertTrue(d(r, "accuracy") >= 0.85, "the equilibrium model separates the moons: " + r);
+        assertPng("deq_moons.png");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.fluxion.nn;
 
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.fluxion.linalg.Linalg;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.transforms.Implicit;
@@ -14,16 +15,20 @@ import org.fluxion.transforms.Implicit;
  * memory does not grow with them.
  *
  * <p>Shapes: input {@code [batch, in]}, W {@code [hidden, hidden]}, U {@code [hidden, in]}, b {@code [hidden]},
- * output {@code [batch, hidden]}. W starts with entries of {@code N(0, (0.25 / sqrt(hidden))^2)}, whose spectral
- * norm is about {@code 2 sigma sqrt(hidden) = 1/2}; tanh's slope is at most 1, so the map is a contraction and
- * the iteration converges from {@code z = 0}. Training that makes it expansive shows as a
- * {@link org.fluxion.transforms.ConvergenceException}.
+ * output {@code [batch, hidden]}. The map is kept a contraction, so that the fixed point exists, is unique and
+ * the iteration converges from {@code z = 0} however training moves W: the W used is the parameter scaled to
+ * a Frobenius norm of at most {@value #CONTRACTION} ({@code W * min(1, 0.9 / ||W||_F)}, differentiable), which
+ * bounds its spectral norm, and tanh's slope is at most 1. W starts with entries of
+ * {@code N(0, (0.25 / sqrt(hidden))^2)}.
  */
 public final class DeqLayer extends Module {
     private final Tensor weight;
     private final Tensor inputWeight;
     private final Tensor bias;
     private final Implicit.RootOptions options;
+
+    /** The bound on the Frobenius norm of the W used, hence on the Lipschitz constant of the map. */
+    public static final double CONTRACTION = 0.9;
 
     /** A layer over the given tensors, which are marked as requiring grad, solved as {@code options} say. */
     public DeqLayer(Tensor weight, Tensor inputWeight, Tensor bias, Implicit.RootOptions options) {
@@ -40,12 +45,12 @@ public final class DeqLayer extends Module {
     }
 
     /**
-     * A layer {@code in -> hidden} of the given dtype, iterated to {@code ||f(z) - z|| <= tol} (at most 200
-     * iterations), with the matrix-free adjoint.
+     * A layer {@code in -> hidden} of the given dtype, iterated to {@code ||f(z) - z|| <= tol} (at most 1000
+     * iterations: the contraction weakens as training grows W), with the matrix-free adjoint.
      */
     public DeqLayer(int in, int hidden, DType dtype, double tol, RandomGenerator rng) {
         this(Init.normal(rng, 0.25 / Math.sqrt(hidden), dtype, hidden, hidden), Init.uniformFanIn(rng, in, dtype, hidden, in),
-                Init.zeros(dtype, hidden), new Implicit.RootOptions(Implicit.RootMethod.FIXED_POINT_ITERATION, tol, 200,
+                Init.zeros(dtype, hidden), new Implicit.RootOptions(Implicit.RootMethod.FIXED_POINT_ITERATION, tol, 1000,
                         Implicit.Adjoint.GMRES));
     }
 
@@ -55,8 +60,9 @@ public final class DeqLayer extends Module {
             throw badInput("[batch, " + inputWeight.dim(1) + "]", x);
         }
         Tensor z0 = Tensor.zeros(x.dtype(), x.dim(0), weight.dim(0));
+        Tensor scale = Linalg.matrixNorm(weight).reciprocal().mul(CONTRACTION).minimum(1);
         return Implicit.fixedPoint((z, p) -> z.matmul(p[0].transpose()).add(p[3].matmul(p[1].transpose())).add(p[2]).tanh(),
-                z0, new Tensor[] {weight, inputWeight, bias, x}, options);
+                z0, new Tensor[] {weight.mul(scale), inputWeight, bias, x}, options);
     }
 
     @Override

@@ -22,7 +22,7 @@ class DeqLayerTest {
         Tensor z = layer.apply(x);
         assertArrayEquals(new int[] {5, 4}, z.dims());
         var p = layer.parameters();
-        Tensor f = z.matmul(p.get("weight").transpose()).add(x.matmul(p.get("inputWeight").transpose()))
+        Tensor f = z.matmul(effective(p.get("weight")).transpose()).add(x.matmul(p.get("inputWeight").transpose()))
                 .add(p.get("bias")).tanh();
         double[] a = f.toDoubleArray();
         double[] b = z.toDoubleArray();
@@ -42,7 +42,7 @@ class DeqLayerTest {
         layer.zeroGrad();
         Tensor z = Tensor.zeros(DType.FLOAT64, 4, 3);
         for (int k = 0; k < 200; k++) {
-            z = z.matmul(p.get("weight").transpose()).add(x.matmul(p.get("inputWeight").transpose())).add(p.get("bias")).tanh();
+            z = z.matmul(effective(p.get("weight")).transpose()).add(x.matmul(p.get("inputWeight").transpose())).add(p.get("bias")).tanh();
         }
         z.square().sum().backward();
         double[] e = p.get("weight").grad().toDoubleArray();
@@ -50,6 +50,23 @@ class DeqLayerTest {
         for (int i = 0; i < e.length; i++) {
             assertEquals(e[i], g[i], 1e-9 * (1 + Math.abs(e[i])), "dL/dW element " + i);
         }
+    }
+
+    /** W scaled to a Frobenius norm of at most 0.9, as the layer uses it. */
+    private static Tensor effective(Tensor w) {
+        double norm = Math.sqrt(w.square().sum().item());
+        return norm > DeqLayer.CONTRACTION ? w.mul(Tensor.scalar(DeqLayer.CONTRACTION, DType.FLOAT64).div(w.square().sum().sqrt()))
+                : w;
+    }
+
+    @Test
+    void aLargeWeightIsScaledIntoAContraction() {
+        Tensor w = Tensor.eye(3, 3, DType.FLOAT64).mul(5);
+        DeqLayer layer = new DeqLayer(w, Tensor.ones(DType.FLOAT64, 3, 2), Tensor.zeros(DType.FLOAT64, 3),
+                new org.fluxion.transforms.Implicit.RootOptions(
+                        org.fluxion.transforms.Implicit.RootMethod.FIXED_POINT_ITERATION, 1e-12, 500));
+        Tensor x = Tensor.randn(new SplittableRandom(6), DType.FLOAT64, 2, 2);
+        LayerGradCheck.check(layer, x, 1e-6);
     }
 
     @Test
