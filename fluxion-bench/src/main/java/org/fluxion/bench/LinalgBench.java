@@ -27,7 +27,9 @@ import org.fluxion.tensor.Tensor;
 public final class LinalgBench implements Benchmark {
     private static final String[] OPS = {"cholesky", "solve", "lu", "qr", "eigh", "svd", "solve-backward",
             "cholesky-backward"};
+    /** The sizes run by default; 1024 only when {@code fluxion.bench.configs} names it. */
     private static final int[] SIZES = {256, 512};
+    private static final int[] ALL_SIZES = {256, 512, 1024};
     private static final int[] THREADS = {1, 2};
     private static final int REPEATS = 5;
 
@@ -48,7 +50,7 @@ public final class LinalgBench implements Benchmark {
         List<String> lines = new ArrayList<>();
         try {
             for (String op : OPS) {
-                for (int n : allSizes()) {
+                for (int n : ALL_SIZES) {
                     for (int t : THREADS) {
                         String config = op + "-n" + n + "-t" + t;
                         if (selected(config, n)) {
@@ -63,11 +65,7 @@ public final class LinalgBench implements Benchmark {
         lines.forEach(out::println);
     }
 
-    private static int[] allSizes() {
-        return new int[] {256, 512, 1024};
-    }
-
-    /** The default configurations are n = 256 and 512; {@code fluxion.bench.configs} names others. */
+    /** Whether to run {@code config}: one named in {@code fluxion.bench.configs}, or by default one of {@link #SIZES}. */
     private static boolean selected(String config, int n) {
         String only = System.getProperty("fluxion.bench.configs", "");
         if (only.isBlank()) {

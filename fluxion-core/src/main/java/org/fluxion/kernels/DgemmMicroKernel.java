@@ -66,22 +66,42 @@ final class DgemmMicroKernel {
             ai += MR;
             bi += NR;
         }
-        store(c, cOff, add, c00, c01);
-        store(c, cOff + ldc, add, c10, c11);
-        store(c, cOff + 2 * ldc, add, c20, c21);
-        store(c, cOff + 3 * ldc, add, c30, c31);
-        store(c, cOff + 4 * ldc, add, c40, c41);
-        store(c, cOff + 5 * ldc, add, c50, c51);
-        store(c, cOff + 6 * ldc, add, c60, c61);
-        store(c, cOff + 7 * ldc, add, c70, c71);
-    }
-
-    private static void store(double[] c, int off, boolean add, DoubleVector v0, DoubleVector v1) {
+        // Written out, not through a helper taking the accumulators: a vector passed to a call that C2 does
+        // not inline is boxed, and the boxes reach back into the loop.
         if (add) {
-            v0 = v0.add(DoubleVector.fromArray(S, c, off));
-            v1 = v1.add(DoubleVector.fromArray(S, c, off + VL));
+            DoubleVector.fromArray(S, c, cOff + 0 * ldc).add(c00).intoArray(c, cOff + 0 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 0 * ldc + VL).add(c01).intoArray(c, cOff + 0 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 1 * ldc).add(c10).intoArray(c, cOff + 1 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 1 * ldc + VL).add(c11).intoArray(c, cOff + 1 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 2 * ldc).add(c20).intoArray(c, cOff + 2 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 2 * ldc + VL).add(c21).intoArray(c, cOff + 2 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 3 * ldc).add(c30).intoArray(c, cOff + 3 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 3 * ldc + VL).add(c31).intoArray(c, cOff + 3 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 4 * ldc).add(c40).intoArray(c, cOff + 4 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 4 * ldc + VL).add(c41).intoArray(c, cOff + 4 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 5 * ldc).add(c50).intoArray(c, cOff + 5 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 5 * ldc + VL).add(c51).intoArray(c, cOff + 5 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 6 * ldc).add(c60).intoArray(c, cOff + 6 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 6 * ldc + VL).add(c61).intoArray(c, cOff + 6 * ldc + VL);
+            DoubleVector.fromArray(S, c, cOff + 7 * ldc).add(c70).intoArray(c, cOff + 7 * ldc);
+            DoubleVector.fromArray(S, c, cOff + 7 * ldc + VL).add(c71).intoArray(c, cOff + 7 * ldc + VL);
+        } else {
+            c00.intoArray(c, cOff + 0 * ldc);
+            c01.intoArray(c, cOff + 0 * ldc + VL);
+            c10.intoArray(c, cOff + 1 * ldc);
+            c11.intoArray(c, cOff + 1 * ldc + VL);
+            c20.intoArray(c, cOff + 2 * ldc);
+            c21.intoArray(c, cOff + 2 * ldc + VL);
+            c30.intoArray(c, cOff + 3 * ldc);
+            c31.intoArray(c, cOff + 3 * ldc + VL);
+            c40.intoArray(c, cOff + 4 * ldc);
+            c41.intoArray(c, cOff + 4 * ldc + VL);
+            c50.intoArray(c, cOff + 5 * ldc);
+            c51.intoArray(c, cOff + 5 * ldc + VL);
+            c60.intoArray(c, cOff + 6 * ldc);
+            c61.intoArray(c, cOff + 6 * ldc + VL);
+            c70.intoArray(c, cOff + 7 * ldc);
+            c71.intoArray(c, cOff + 7 * ldc + VL);
         }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + VL);
     }
 }
