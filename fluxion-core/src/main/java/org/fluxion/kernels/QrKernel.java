@@ -13,44 +13,64 @@ public final class QrKernel {
     private QrKernel() {
     }
 
+    /** Columns per block: a block's reflectors reach the rest of the matrix as one compact WY update. */
+    static final int BLOCK = 32;
+
     /**
      * Factors {@code a[off .. off + m*n)} in place: R on and above the diagonal, the reflectors below it, and
-     * their {@code min(m, n)} scalars at {@code tau[tauOff..]}.
+     * their {@code min(m, n)} scalars at {@code tau[tauOff..]}. Blocked: each panel of {@link #BLOCK} columns is
+     * factored column by column, then applied to the columns right of it at once as
+     * {@code (I - V T^T V^T) A2} (Schreiber and Van Loan's compact WY form, two GEMMs).
      */
     public static void factor(double[] a, int off, int m, int n, double[] tau, int tauOff) {
         KernelChecks.range("qr", "a", a.length, off, m * n);
         int k = Math.min(m, n);
         double[] w = new double[n];
-        for (int j = 0; j < k; j++) {
-            double alpha = a[off + j * n + j];
-            double xnorm = 0;
-            double scale = 0;
-            for (int i = j + 1; i < m; i++) {
-                scale = Math.max(scale, Math.abs(a[off + i * n + j]));
-            }
-            if (scale > 0) {
-                // ||x|| with the entries scaled by their largest, so that squares neither overflow nor underflow.
-                double s = 0;
-                for (int i = j + 1; i < m; i++) {
-                    double v = a[off + i * n + j] / scale;
-                    s += v * v;
+        for (int j0 = 0; j0 < k; j0 += BLOCK) {
+            int nb = Math.min(BLOCK, k - j0);
+            int panelEnd = n - (j0 + nb) < BLOCK ? n : j0 + nb; // a thin remainder is updated column by column
+            for (int j = j0; j < j0 + nb; j++) {
+                reflector(a, off, m, n, j, tau, tauOff);
+                double t = tau[tauOff + j];
+                if (t != 0) {
+                    reflect(a, off, n, j, m, j + 1, panelEnd, a, off, n, j, t, w);
                 }
-                xnorm = scale * Math.sqrt(s);
             }
-            if (xnorm == 0) {
-                tau[tauOff + j] = 0;
-                continue;
+            if (panelEnd < n) {
+                BlockReflector block = BlockReflector.of(a, off, m, n, j0, nb, tau, tauOff);
+                block.applyTransposed(a, off + j0 * n + j0 + nb, n, n - j0 - nb);
             }
-            double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
-            double t = (beta - alpha) / beta;
-            tau[tauOff + j] = t;
-            double inv = 1 / (alpha - beta);
-            for (int i = j + 1; i < m; i++) {
-                a[off + i * n + j] *= inv;
-            }
-            a[off + j * n + j] = beta;
-            reflect(a, off, n, j, m, j + 1, n, a, off, n, j, t, w);
         }
+    }
+
+    /** Reflector j: maps column j below the diagonal to {@code beta e_j}; v stored below the diagonal, tau_j set. */
+    private static void reflector(double[] a, int off, int m, int n, int j, double[] tau, int tauOff) {
+        double alpha = a[off + j * n + j];
+        double xnorm = 0;
+        double scale = 0;
+        for (int i = j + 1; i < m; i++) {
+            scale = Math.max(scale, Math.abs(a[off + i * n + j]));
+        }
+        if (scale > 0) {
+            // ||x|| with the entries scaled by their largest, so that squares neither overflow nor underflow.
+            double s = 0;
+            for (int i = j + 1; i < m; i++) {
+                double v = a[off + i * n + j] / scale;
+                s += v * v;
+            }
+            xnorm = scale * Math.sqrt(s);
+        }
+        if (xnorm == 0) {
+            tau[tauOff + j] = 0;
+            return;
+        }
+        double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
+        tau[tauOff + j] = (beta - alpha) / beta;
+        double inv = 1 / (alpha - beta);
+        for (int i = j + 1; i < m; i++) {
+            a[off + i * n + j] *= inv;
+        }
+        a[off + j * n + j] = beta;
     }
 
     /**
@@ -93,7 +113,8 @@ public final class QrKernel {
     /**
      * Forms the first {@code qCols} columns of {@code Q = H_0 H_1 ... H_(k-1)} from the output of
      * {@link #factor} ({@code k = min(m, n)} reflectors): {@code q[qOff..]} is row-major {@code [m, qCols]},
-     * {@code k <= qCols <= m}. The reflectors are applied last to first, each to the columns it changes.
+     * {@code k <= qCols <= m}. Blocks of reflectors are applied last to first, each as
+     * {@code (I - V T V^T) Q2} to the rows and columns it changes.
      */
     public static void formQ(double[] a, int off, int m, int n, double[] tau, int tauOff, double[] q, int qOff,
                              int qCols) {
@@ -103,10 +124,18 @@ public final class QrKernel {
             q[qOff + i * qCols + i] = 1;
         }
         double[] w = new double[qCols];
-        for (int j = k - 1; j >= 0; j--) {
-            double t = tau[tauOff + j];
-            if (t != 0) {
-                reflect(q, qOff, qCols, j, m, j, qCols, a, off, n, j, t, w);
+        int last = k == 0 ? 0 : ((k - 1) / BLOCK) * BLOCK;
+        for (int j0 = last; j0 >= 0 && k > 0; j0 -= BLOCK) {
+            int nb = Math.min(BLOCK, k - j0);
+            if (qCols - j0 < 2 * BLOCK) {
+                for (int j = j0 + nb - 1; j >= j0; j--) {
+                    double t = tau[tauOff + j];
+                    if (t != 0) {
+                        reflect(q, qOff, qCols, j, m, j, qCols, a, off, n, j, t, w);
+                    }
+                }
+            } else {
+                BlockReflector.of(a, off, m, n, j0, nb, tau, tauOff).apply(q, qOff + j0 * qCols + j0, qCols, qCols - j0);
             }
         }
     }

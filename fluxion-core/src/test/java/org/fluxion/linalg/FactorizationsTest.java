@@ -44,6 +44,16 @@ class FactorizationsTest {
     }
 
     @Test
+    void blockedQrOfALargeTallMatrixIsOrthogonalAndReconstructs() {
+        Tensor a = normal(new Random(12), 200, 150); // several blocks of reflectors in the factorization and in Q
+        Linalg.QR f = Linalg.qr(a, true);
+        assertClose("QR = A", a, f.q().matmul(f.r()), 1e-13);
+        assertClose("Q^T Q = I", Tensor.eye(200, 200, DType.FLOAT64), Linalg.mT(f.q()).matmul(f.q()), 1e-13);
+        Tensor ref = NumPyReference.require().input("a", a).eval1("np.linalg.qr(a, 'complete')[1]");
+        assertClose("R", ref, f.r(), 1e-12);
+    }
+
+    @Test
     void qrOfARankDeficientMatrixStillReconstructs() {
         Tensor a = Tensor.of(new double[] {1, 2, 3, 2, 4, 6, 1, 0, 1, 0, 0, 0}, 4, 3);
         Linalg.QR f = Linalg.qr(a);
