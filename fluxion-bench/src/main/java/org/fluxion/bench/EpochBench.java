@@ -83,7 +83,7 @@ public final class EpochBench implements Benchmark {
         }
         Parallel.setThreads(THREADS);
         Module net = model.get();
-        Trainer trainer = new Trainer(net, new Adam(1e-3), Losses::crossEntropy).progress(false);
+        Trainer trainer = new Trainer(net, new Adam(1e-3), Losses::crossEntropy).progress(false).epochLog(null);
         var train = data.get();
         int[] epoch = {0};
         Runnable fluxion = () -> {

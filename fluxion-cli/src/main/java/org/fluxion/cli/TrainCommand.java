@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.fluxion.autodiff.GradMode;
 import org.fluxion.data.Batch;
 import org.fluxion.data.DataLoader;
@@ -18,13 +20,13 @@ import org.fluxion.nn.Losses;
 import org.fluxion.nn.Sequential;
 import org.fluxion.optim.Optimizer;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.train.Callback;
 import org.fluxion.train.Checkpoint;
 import org.fluxion.train.ConfusionMatrix;
 import org.fluxion.train.History;
 import org.fluxion.train.Plots;
 import org.fluxion.train.TerminateOnNaN;
 import org.fluxion.train.Trainer;
+import org.fluxion.train.tensorboard.TensorBoardLogger;
 import org.fluxion.optim.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,6 +99,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", negatable = false, description = "no progress bar on stderr")
     boolean noProgress;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "also write TensorBoard event files to DIR/train and DIR/validation: loss and accuracy per"
+                    + " epoch, parameter histograms, the model and its jit graph, misclassified images"
+                    + " (view with: tensorboard --logdir DIR)")
+    Path tensorboard;
+
     @Override
     public Integer call() throws IOException {
         Cli.atLeast(spec, "--epochs", epochs, 1);
@@ -126,18 +134,31 @@ final class TrainCommand implements Callable<Integer> {
         TrainTest raw = ImageData.load(spec, dataset, data, limit, seed);
         TrainTest set = ImageData.standardized(raw);
         System.out.println("training " + model + " on " + set.description());
-        System.out.println(Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
+        String settings = Cli.fmt("%d train / %d test samples; validation = the test set; %s, lr %s, batch %d,"
                 + " %s schedule, %d epoch(s); output in %s", set.train().size(), set.test().size(), optimizer, lr, batchSize,
-                schedule,
-                epochs, dir));
+                schedule, epochs, dir);
+        System.out.println(settings);
 
         Sequential net = Models.create(model, new SplittableRandom(seed));
+        Tensor example = set.train().features().indexSelect(0, Tensor.of(new long[] {0}, 1));
+        try (TensorBoardLogger board = tensorboard == null ? null
+                : TrainBoard.open(tensorboard, net, "training " + model + " on " + set.description() + "; " + settings,
+                        example)) {
+            return train(dir, start, raw, set, net, board);
+        }
+    }
+
+    /** Trains {@code net}, evaluates it and writes the results; {@code board} may be null. */
+    private int train(Path dir, long start, TrainTest raw, TrainTest set, Sequential net, TensorBoardLogger board)
+            throws IOException {
         Optimizer opt = Models.optimizer(optimizer, lr);
         DataLoader trainLoader = DataLoader.builder(set.train()).batchSize(batchSize).shuffle(seed).prefetch(2).build();
         DataLoader testLoader = DataLoader.builder(set.test()).batchSize(1000).build();
         TerminateOnNaN terminate = new TerminateOnNaN();
-        Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress)
-                .callbacks(terminate, new EpochPrinter(epochs, start));
+        Trainer trainer = new Trainer(net, opt, Losses::crossEntropy).progress(!noProgress).callbacks(terminate);
+        if (board != null) {
+            trainer.callbacks(board);
+        }
         if (schedule == Schedule.cosine) {
             trainer.schedule(LearningRateSchedule.cosine(lr, (long) epochs * trainLoader.batchCount(), 0));
         }
@@ -173,6 +194,9 @@ final class TrainCommand implements Callable<Integer> {
             // The pixels as loaded (in [0, 1]), not standardized: standardized pixels render burned white.
             Tensor images = raw.test().features().indexSelect(0, Tensor.of(idx, k)).reshape(k, 28, 28);
             Plots.labeledImageGrid(images, captions, 10, 3, dir.resolve("misclassified.png"));
+            if (board != null) {
+                TrainBoard.addPicture(board, "misclassified", dir.resolve("misclassified.png"), history.size());
+            }
         }
         StringBuilder perClass = new StringBuilder("test recall per class:");
         for (int c = 0; c < set.classes().size(); c++) {
@@ -181,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.println(perClass);
         System.out.println("wrote checkpoint.safetensors, history.csv, history.png, confusion_matrix.csv"
-                + (test.wrong.isEmpty() ? "" : ", misclassified.png") + " to " + dir);
+                + (test.wrong.isEmpty() ? "" : ", misclassified.png") + " to " + dir
+                + (board == null ? "" : "; TensorBoard event files to " + tensorboard));
         System.out.println(Cli.fmt("RESULT test_accuracy=%.4f test_loss=%.4f epochs=%d seconds=%.1f",
                 test.matrix.accuracy(), test.loss, history.size(), Cli.secondsSince(start)));
         return 0;
@@ -221,35 +246,21 @@ final class TrainCommand implements Callable<Integer> {
         return new Evaluation(lossSum / seen, matrix, wrong);
     }
 
+    /** The confusion matrix with class names as the first row and column (RFC 4180: names are quoted as needed). */
     private static void writeConfusion(Path path, ConfusionMatrix matrix, List<String> classes) throws IOException {
-        StringBuilder sb = new StringBuilder("true\\predicted");
-        classes.forEach(c -> sb.append(',').append(c));
-        sb.append('\n');
         long[][] counts = matrix.counts();
-        for (int r = 0; r < counts.length; r++) {
-            sb.append(classes.get(r));
-            for (long v : counts[r]) {
-                sb.append(',').append(v);
+        try (CSVPrinter csv = new CSVPrinter(Files.newBufferedWriter(path, StandardCharsets.UTF_8),
+                CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            List<String> header = new ArrayList<>(List.of("true\\predicted"));
+            header.addAll(classes);
+            csv.printRecord(header);
+            for (int r = 0; r < counts.length; r++) {
+                List<Object> row = new ArrayList<>(List.of(classes.get(r)));
+                for (long v : counts[r]) {
+                    row.add(v);
+                }
+                csv.printRecord(row);
             }
-            sb.append('\n');
-        }
-        Files.writeString(path, sb, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Prints one line per epoch: train and validation (test set) loss and accuracy; an epoch stopped
-     * early (its loss diverged) was not validated and says so.
-     */
-    private record EpochPrinter(int epochs, long start) implements Callback {
-        @Override
-        public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            String validation = logs.containsKey(History.VAL_LOSS)
-                    ? Cli.fmt("val (test) loss %.4f acc %.4f", logs.get(History.VAL_LOSS),
-                            logs.getOrDefault(History.VAL_ACCURACY, Double.NaN))
-                    : "stopped, not validated";
-            System.out.println(Cli.fmt("epoch %d/%d  train loss %.4f acc %.4f  %s  %.1fs",
-                    epoch + 1, epochs, logs.getOrDefault(History.TRAIN_LOSS, Double.NaN),
-                    logs.getOrDefault(History.TRAIN_ACCURACY, Double.NaN), validation, Cli.secondsSince(start)));
         }
     }
 }

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.fluxion.train.Checkpoint;
+import org.fluxion.train.tensorboard.TfRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +45,39 @@ class TrainCommandTest {
         assertEquals(4, ckpt.parameters().size(), "two weights and two biases");
         assertTrue(!ckpt.optimizerState().isEmpty(), "Adam's moments are saved");
         assertEquals("mlp", ckpt.metadata().get("model"));
+    }
+
+    /** Issue 18 item 9: --tensorboard writes train/ and validation/ event files, each a valid record stream. */
+    @Test
+    void tensorboardEventFiles() throws Exception {
+        Path out = tmp.resolve("tb-run");
+        Path board = tmp.resolve("tb");
+        CliRun run = CliRun.of("train", "--model", "mlp", "--dataset", "glyphs", "--limit", "300", "--epochs", "2",
+                "--batch-size", "50", "--no-progress", "--out", out.toString(), "--tensorboard", board.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("TensorBoard event files to " + board), run.out());
+        for (String sub : new String[] {"train", "validation"}) {
+            List<Path> files;
+            try (Stream<Path> list = Files.list(board.resolve(sub))) {
+                files = list.toList();
+            }
+            assertEquals(1, files.size(), files.toString());
+            assertTrue(files.getFirst().getFileName().toString().startsWith("events.out.tfevents."));
+            List<byte[]> records;
+            try (InputStream in = Files.newInputStream(files.getFirst())) {
+                records = TfRecords.readAll(in, files.getFirst().toString());
+            }
+            String all = records.stream().map(r -> new String(r, StandardCharsets.ISO_8859_1))
+                    .reduce("", String::concat);
+            assertTrue(all.contains("brain.Event:2") && all.contains("epoch_loss") && all.contains("epoch_accuracy"),
+                    sub + " holds the epoch scalars");
+            if (sub.equals("train")) {
+                // 2 scalars x 2 epochs, 4 histograms x 2 epochs, settings, model, graph, misclassified, version.
+                assertEquals(1 + 3 + 4 + 8 + 1, records.size());
+                assertTrue(all.contains("forward_graph/text_summary") && all.contains("misclassified")
+                        && all.contains("1.weight") && all.contains("3.bias"), "graph text, image and histograms");
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.fluxion.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fluxion.ops.Views;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -19,7 +20,7 @@ public final class Autograd {
             throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require a gradient, got "
                     + t.type() + " (convert with to(DType.FLOAT32) or to(DType.FLOAT64) first)");
         }
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         if (m != null && m.gradFn != null) {
             if (!flag) {
                 throw new IllegalStateException("requiresGrad(false): tensor " + t.type() + " is the result of "
@@ -35,19 +36,27 @@ public final class Autograd {
 
     /** True for a leaf that requires grad and for the result of a recorded operation. */
     public static boolean requiresGrad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m != null && m.tracked();
+    }
+
+    /**
+     * True when {@code t} takes part in differentiation: it requires grad, was recorded, or carries a
+     * forward-mode tangent (it has autodiff state).
+     */
+    public static boolean isDifferentiated(Tensor t) {
+        return AutogradMeta.of(t) != null;
     }
 
     /** The gradient accumulated in a leaf, or null. */
     public static Tensor grad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m == null ? null : m.grad;
     }
 
     /** Clears the accumulated gradient. */
     public static void zeroGrad(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         if (m != null) {
             synchronized (m) {
                 m.grad = null;
@@ -57,7 +66,7 @@ public final class Autograd {
 
     /** The name of the primitive that produced {@code t}, or null for a leaf or an untracked tensor. */
     public static String gradFnName(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(t);
         return m == null || m.gradFn == null ? null : m.gradFn.primitive.name();
     }
 
@@ -95,7 +104,7 @@ public final class Autograd {
                                 boolean createGraph) {
         Backward.Edge[] capture = new Backward.Edge[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            AutogradMeta m = inputs[i].autogradMeta();
+            AutogradMeta m = AutogradMeta.of(inputs[i]);
             if (m == null || !m.tracked()) {
                 throw new IllegalArgumentException("grad: input " + i + " (" + inputs[i].type()
                         + ") does not require grad, so no gradient can be taken with respect to it");
@@ -106,7 +115,7 @@ public final class Autograd {
         List<Backward.Edge> roots = new ArrayList<>();
         List<Tensor> seeds = new ArrayList<>();
         for (int k = 0; k < outputs.length; k++) {
-            AutogradMeta om = outputs[k].autogradMeta();
+            AutogradMeta om = AutogradMeta.of(outputs[k]);
             if (cotangents[k] != null && om != null && om.tracked()) {
                 requireFloatingPoint("grad", "output " + k + " " + outputs[k].type(), outputs[k]);
                 roots.add(rootNode(outputs[k], "grad"));
@@ -140,7 +149,7 @@ public final class Autograd {
     }
 
     private static Backward.Edge rootNode(Tensor root, String op) {
-        AutogradMeta m = root.autogradMeta();
+        AutogradMeta m = AutogradMeta.of(root);
         if (m == null || !m.tracked()) {
             throw new IllegalArgumentException(op + ": tensor " + root.type() + " does not require grad and has no "
                     + "recorded operation (call requiresGrad(true) on the inputs before computing it)");
@@ -167,6 +176,6 @@ public final class Autograd {
 
     /** A view of {@code t} that is tracked by neither reverse nor forward mode. */
     public static Tensor detach(Tensor t) {
-        return Tensor.view(t.storage(), t.shape(), t.strides(), t.offset());
+        return Views.detach(t);
     }
 }

@@ -1,19 +1,23 @@
 package org.fluxion.autodiff;
 
+import org.fluxion.ops.Interpreter;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
- * The autograd state of one tensor, kept in a single field of {@link Tensor} (null for the common case
- * of a tensor that takes part in no differentiation):
+ * The autodiff state of one tensor, its {@link Interpreter.State} (a tensor that takes part in no
+ * differentiation has none): autodiff is the innermost transformation, so this state stands on the
+ * tensor's state for jit's tracing when it is traced ({@link #lower}).
  * <ul>
  *   <li>a leaf that {@code requiresGrad} accumulates its gradient in {@link #grad} through its
  *       {@link #accumulator} node;</li>
  *   <li>the output of a recorded operation has {@link #gradFn}, the node that made it;</li>
  *   <li>in forward mode, a list of tangents, one per active {@link ForwardLevel}.</li>
  * </ul>
- * Internal to autodiff; public only because {@link Tensor} lives in another package.
  */
-public final class AutogradMeta {
+final class AutogradMeta implements Interpreter.State {
+    /** The tensor's state for the transformations further out (its graph value while traced), or null. */
+    private final Interpreter.State lower;
     boolean requiresGrad;
     /**
      * The accumulated gradient. Written under this object's lock (concurrent backward calls may end in the
@@ -29,6 +33,31 @@ public final class AutogradMeta {
      */
     volatile Node accumulator;
     Tangent tangents;
+
+    AutogradMeta(Interpreter.State lower) {
+        this.lower = lower;
+    }
+
+    /** The autodiff state of {@code t}, or null when it takes part in no differentiation. */
+    static AutogradMeta of(Tensor t) {
+        return TensorInternals.state(t) instanceof AutogradMeta m ? m : null;
+    }
+
+    @Override
+    public Interpreter interpreter() {
+        return Dispatch.INTERPRETER;
+    }
+
+    @Override
+    public Interpreter.State lower() {
+        return lower;
+    }
+
+    /** A detached view takes part in no differentiation; a traced tensor's view stays traced. */
+    @Override
+    public Interpreter.State detached() {
+        return lower;
+    }
 
     /** A tangent of the tensor at one forward level (a short linked list: levels are few). */
     record Tangent(ForwardLevel level, Tensor value, Tangent next) {

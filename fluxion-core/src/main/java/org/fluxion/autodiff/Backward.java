@@ -137,7 +137,7 @@ final class Backward {
                     }
                 }
                 if (!taken && capture == null) {
-                    accumulate(e.getKey().leaf.autogradMeta(), e.getValue());
+                    accumulate(AutogradMeta.of(e.getKey().leaf), e.getValue());
                 }
             }
             return result;

@@ -1,13 +1,17 @@
 package org.fluxion.autodiff;
 
+import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
- * The autodiff side of {@link org.fluxion.ops.Ops#bind}, taken only when an input carries autograd
- * metadata. It does two things:
+ * Autodiff's {@link Interpreter}, to which {@link Ops#bind} hands a primitive when an input carries autodiff
+ * state ({@link AutogradMeta}). It is the innermost transformation (highest level): forward and reverse mode
+ * work on any tensor, traced or not, so their own operations are applied below them with
+ * {@link Ops#bindBelow} (run, or recorded by jit while tracing). It does two things:
  * <ol>
  *   <li><b>forward mode</b>: for the innermost visible level at which an input has a tangent, it computes
  *       the primal (recursively, for outer levels) and then the primitive's JVP rule with that level
@@ -17,22 +21,31 @@ import org.fluxion.tensor.TensorType;
  * Only floating-point outputs are differentiated: comparisons, arg-reductions and integer casts cut the
  * graph.
  */
-public final class Dispatch {
+final class Dispatch implements Interpreter {
+    static final Dispatch INTERPRETER = new Dispatch();
+
     private Dispatch() {
     }
 
-    public static Tensor bind(Primitive primitive, Tensor[] inputs, TensorType outType) {
-        return bindAll(primitive, inputs, new TensorType[] {outType})[0];
+    /** Above every trace: autodiff nests by its own forward levels and grad mode, not by interpreter level. */
+    @Override
+    public int level() {
+        return Integer.MAX_VALUE;
     }
 
-    /** {@link #bind} for all outputs of a primitive: one node on the tape, one tangent per output. */
-    public static Tensor[] bindAll(Primitive primitive, Tensor[] inputs, TensorType[] outTypes) {
+    /** All outputs of a primitive: one node on the tape, one tangent per output. */
+    @Override
+    public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
+        return bindAll(primitive, inputs, outs);
+    }
+
+    private static Tensor[] bindAll(Primitive primitive, Tensor[] inputs, TensorType[] outTypes) {
         AutodiffState state = AutodiffState.current();
         for (int k = state.visible - 1; k >= 0; k--) {
             ForwardLevel level = state.levels.get(k);
             Tensor[] tangents = null;
             for (int i = 0; i < inputs.length; i++) {
-                AutogradMeta meta = inputs[i].autogradMeta();
+                AutogradMeta meta = AutogradMeta.of(inputs[i]);
                 Tensor t = meta == null ? null : meta.tangentAt(level);
                 if (t != null) {
                     if (tangents == null) {
@@ -60,7 +73,7 @@ public final class Dispatch {
                 }
             }
         }
-        Tensor[] outs = Ops.evaluateAll(primitive, outTypes, inputs);
+        Tensor[] outs = Ops.bindBelow(INTERPRETER, primitive, outTypes, inputs);
         if (state.gradEnabled && anyFloatingPoint(outs)) {
             record(primitive, inputs, outs);
         }
@@ -81,7 +94,7 @@ public final class Dispatch {
         int[] nextOutput = null;
         int wanted = 0;
         for (int i = 0; i < inputs.length; i++) {
-            AutogradMeta meta = inputs[i].autogradMeta();
+            AutogradMeta meta = AutogradMeta.of(inputs[i]);
             if (meta != null && meta.tracked() && inputs[i].dtype().isFloatingPoint()) {
                 if (next == null) {
                     next = new Node[inputs.length];
@@ -123,13 +136,14 @@ public final class Dispatch {
         return a;
     }
 
-    /** The tensor's metadata, created when missing. */
+    /** The tensor's autodiff state, created when missing (over its state for jit's tracing, if any). */
     static AutogradMeta meta(Tensor t) {
-        AutogradMeta m = t.autogradMeta();
-        if (m == null) {
-            m = new AutogradMeta();
-            t.autogradMeta(m);
+        Interpreter.State s = TensorInternals.state(t);
+        if (s instanceof AutogradMeta m) {
+            return m;
         }
+        AutogradMeta m = new AutogradMeta(s);
+        TensorInternals.setState(t, m);
         return m;
     }
 

@@ -417,7 +417,7 @@ public final class Functional {
         Tensor leaf = Autograd.detach(x);
         AutogradMeta m = Dispatch.meta(leaf);
         m.requiresGrad = true;
-        AutogradMeta xm = x.autogradMeta();
+        AutogradMeta xm = AutogradMeta.of(x);
         if (xm != null) {
             m.tangents = xm.tangents;
         }

@@ -53,7 +53,7 @@ final class Jacobians {
             Tensor[] ys = Functional.call(f, duals);
             Tensor[] out = new Tensor[ys.length];
             for (int o = 0; o < ys.length; o++) {
-                AutogradMeta m = ys[o].autogradMeta();
+                AutogradMeta m = AutogradMeta.of(ys[o]);
                 Tensor tangent = m == null ? null : m.tangentAt(level);
                 out[o] = tangent != null ? tangent : Tensor.zeros(ys[o].dtype(), ys[o].dims());
             }

@@ -1,9 +1,12 @@
 package org.fluxion.autodiff;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
  * One recorded operation of the reverse-mode graph: {@code outputs = primitive(inputs)} (one output for
@@ -63,7 +66,7 @@ final class Node {
         Tensor[] kept = ts.clone();
         for (int i = 0; i < ts.length; i++) {
             if ((reads & (1 << (first + i))) != 0) {
-                versions[first + i] = ts[i].storage().version();
+                versions[first + i] = storage(ts[i]).version();
             } else {
                 kept[i] = placeholder(ts[i]);
                 versions[first + i] = NOT_KEPT;
@@ -88,7 +91,7 @@ final class Node {
         if (t.size() <= 1) {
             return t; // keeping a single element is as cheap as replacing it
         }
-        return Tensor.view(ZERO[t.dtype().ordinal()], t.shape(), new int[t.rank()], 0);
+        return TensorInternals.view(ZERO[t.dtype().ordinal()], t.shape(), new int[t.rank()], 0);
     }
 
     /** An accumulator node for {@code leaf}. */
@@ -139,12 +142,12 @@ final class Node {
         int n = inputs.length;
         for (int i = 0; i < versions.length; i++) {
             Tensor t = i < n ? inputs[i] : outputs[i - n];
-            if (versions[i] != NOT_KEPT && t.storage().version() != versions[i]) {
+            if (versions[i] != NOT_KEPT && storage(t).version() != versions[i]) {
                 String what = i < n ? "input " + i : outputs.length == 1 ? "the output" : "output " + (i - n);
                 throw new IllegalStateException("backward: " + what
                         + " of " + primitive.name() + " (shape " + t.shape() + ", " + t.dtype().label()
                         + ") was modified in place after being saved for backward (version " + versions[i]
-                        + " at record time, now " + t.storage().version() + "); clone it before modifying it");
+                        + " at record time, now " + storage(t).version() + "); clone it before modifying it");
             }
         }
         return inputs;

@@ -3,6 +3,7 @@ package org.fluxion.jit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
 import org.fluxion.jit.exec.Plan;
@@ -61,7 +62,7 @@ public final class Jitted<T, R> implements Function<T, R> {
         }
         Tree.Flat flat = Tree.flatten(args);
         for (Tensor t : flat.leaves()) {
-            if (t.autogradMeta() != null) {
+            if (Autograd.isDifferentiated(t)) {
                 return f.apply(args); // differentiated from outside: autodiff sees every primitive and custom rule
             }
         }

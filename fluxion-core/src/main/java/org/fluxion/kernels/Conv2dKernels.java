@@ -6,7 +6,7 @@ package org.fluxion.kernels;
  *
  * <p>With {@code Cg = C/groups}, {@code Og = O/groups} and {@code gr(o) = o / Og} the group of channel o:
  * <pre>
- *   y[n,o,oh,ow] = sum_{c<Cg, i<kh, j<kw} w[o,c,i,j] * x[n, gr(o)*Cg + c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]
+ *   y[n,o,oh,ow] = sum_{c&lt;Cg, i&lt;kh, j&lt;kw} w[o,c,i,j] * x[n, gr(o)*Cg + c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]
  * </pre>
  * (x read as 0 outside the input). {@code inputGrad} and {@code weightGrad} are the adjoints of this
  * map with respect to x and w: for any dy, {@code <y(x,w), dy> = <x, inputGrad(dy,w)> = <w, weightGrad(x,dy)>}.

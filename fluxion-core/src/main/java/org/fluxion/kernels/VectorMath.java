@@ -78,7 +78,7 @@ public final class VectorMath {
 
     /**
      * {@code e^x}: {@code x = n ln2 + r}, {@code |r| <= ln2 / 2}, {@code e^r ≈ 1 + r (1 + r P(r))} (Cephes
-     * coefficients, every Horner step one exactly rounded FMA), times {@code 2^n}. For |x| <= 87 that is one
+     * coefficients, every Horner step one exactly rounded FMA), times {@code 2^n}. For {@code |x| <= 87} that is one
      * normal power of two; beyond, x is first clamped to [-104, 89] (the result is 0 or +inf anyway, NaN passes)
      * and 2^n is applied as two normal powers of two, so that subnormal results are rounded once. Both ways round
      * the exact product {@code p 2^n} once, so they agree wherever both apply: the vector form takes the second
@@ -136,7 +136,7 @@ public final class VectorMath {
      * exponent field is carried into for mantissas at or above √2), {@code ln m = f - f^2/2 + f^3 P(f)} with
      * {@code f = m - 1} (Cephes coefficients, Horner steps as FMAs), plus {@code e ln2} in two parts. Positive
      * normal finite x (one unsigned compare of the bits) take the formula alone; otherwise subnormal x is scaled
-     * by 2^23 first (and e lowered by 23), x < 0 and NaN give NaN, ±0 gives -inf, +inf gives +inf. The vector
+     * by 2^23 first (and e lowered by 23), {@code x < 0} and NaN give NaN, ±0 gives -inf, +inf gives +inf. The vector
      * form takes the second way for all lanes when any lane needs it, which changes nothing for the usual lanes.
      */
     public static float log(float x) {

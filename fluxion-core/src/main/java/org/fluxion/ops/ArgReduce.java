@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -70,10 +72,10 @@ public record ArgReduce(boolean max, int axis, boolean keepDims) implements Prim
         int[] dims = keptDims(x.dims(), a, false);
         int[] xs = keptDims(x.strides(), a, false);
         Tensor y = Tensor.empty(Shape.of(dims), DType.INT64);
-        long[] ya = y.storage().longs();
+        long[] ya = storage(y).longs();
         StridedLoop loop = StridedLoop.of(dims, new int[] {x.offset(), 0}, xs, y.strides());
         int inner = loop.innerStride(0);
-        Storage st = x.storage();
+        Storage st = storage(x);
         Object xa = st.array();
         boolean isMax = max;
         loop.forEach(Math.max(1, Reduce.GRAIN / n), (o, len) -> {

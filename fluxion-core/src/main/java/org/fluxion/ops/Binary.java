@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -59,8 +61,8 @@ public record Binary(BinaryOp op) implements Primitive {
         if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && !toBool(out)) {
             // One element (scalar code, scalar AD): skip the strided-loop set-up, which costs more
             // than the arithmetic. Each operand's single element sits at its offset.
-            double v = op.apply(a.storage().getDouble(a.offset()), b.storage().getDouble(b.offset()));
-            y.storage().setDouble(0, v);
+            double v = op.apply(storage(a).getDouble(a.offset()), storage(b).getDouble(b.offset()));
+            storage(y).setDouble(0, v);
             return y;
         }
         int[] dims = out.shape().dims();
@@ -68,9 +70,9 @@ public record Binary(BinaryOp op) implements Primitive {
                 Views.broadcastStrides(a, out.shape()), Views.broadcastStrides(b, out.shape()), y.strides());
         int as = loop.innerStride(0);
         int bs = loop.innerStride(1);
-        Object aa = a.storage().array();
-        Object ba = b.storage().array();
-        Object ya = y.storage().array();
+        Object aa = storage(a).array();
+        Object ba = storage(b).array();
+        Object ya = storage(y).array();
         boolean toBool = toBool(out);
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int ao = o[0];

@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import org.fluxion.kernels.StridedLoop;
@@ -43,8 +45,8 @@ public record Cast(DType target) implements Primitive {
         Tensor y = Tensor.empty(out.shape(), target);
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
         int xs = loop.innerStride(0);
-        Storage src = x.storage();
-        Storage dst = y.storage();
+        Storage src = storage(x);
+        Storage dst = storage(y);
         DType from = x.dtype();
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int xo = o[0];

@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -85,8 +87,8 @@ public record Concat(int axis) implements Primitive {
         for (Tensor t : in) {
             Tensor x = Elementwise.cast(t, out.dtype());
             // Input k is the slab of the output starting at `start` along the axis.
-            StridedCopy.copy(x.storage().array(), x.offset(), x.strides(), x.dims(),
-                    y.storage().array(), start * ys[a], ys);
+            StridedCopy.copy(storage(x).array(), x.offset(), x.strides(), x.dims(),
+                    storage(y).array(), start * ys[a], ys);
             start += x.dim(a);
         }
         return y;

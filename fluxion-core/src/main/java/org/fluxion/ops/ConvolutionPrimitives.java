@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.Conv2dGeometry;
 import org.fluxion.kernels.Conv2dKernels;
 import org.fluxion.kernels.Pool2dGeometry;
@@ -33,7 +35,7 @@ public final class ConvolutionPrimitives {
 
     /** The float[] or double[] behind {@code t}: the kernels pick their float32 or float64 body from it. */
     private static Object array(Tensor t) {
-        return t.storage().array();
+        return storage(t).array();
     }
 
     private static Conv2dGeometry geometry(Shape x, Shape w, Conv2dOptions o) {

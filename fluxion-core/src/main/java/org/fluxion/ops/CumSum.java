@@ -1,9 +1,12 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.CumSumKernel;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -60,7 +63,7 @@ public record CumSum(int axis, boolean reverse) implements Primitive {
         int inner = 1;
         for (int d = 0; d < a; d++) outer *= s.dim(d);
         for (int d = a + 1; d < s.rank(); d++) inner *= s.dim(d);
-        CumSumKernel.cumsum(x.storage().array(), x.offset(), y.storage().array(), outer, s.dim(a), inner, reverse);
+        CumSumKernel.cumsum(storage(x).array(), x.offset(), storage(y).array(), outer, s.dim(a), inner, reverse);
         return y;
     }
 

@@ -20,6 +20,28 @@ public final class Elementwise {
         return Ops.bind(new Where(), condition, a, b);
     }
 
+    /** {@code x op value}, the scalar taking {@code x}'s type as {@link #scalarLike} says. */
+    public static Tensor binary(BinaryOp op, Tensor x, double value) {
+        return binary(op, x, scalarLike(value, x));
+    }
+
+    /** {@code 1 / x}. */
+    public static Tensor reciprocal(Tensor x) {
+        return binary(BinaryOp.DIV, scalarLike(1, x), x);
+    }
+
+    /**
+     * {@code min(max(x, min), max)}: every element limited to {@code [min, max]}.
+     *
+     * @throws IllegalArgumentException when {@code min > max} or either is NaN
+     */
+    public static Tensor clamp(Tensor x, double min, double max) {
+        if (!(min <= max)) {
+            throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        }
+        return binary(BinaryOp.MINIMUM, binary(BinaryOp.MAXIMUM, x, min), max);
+    }
+
     /** {@code x} converted to {@code dtype}; {@code x} itself when it already has that type. */
     public static Tensor cast(Tensor x, DType dtype) {
         return x.dtype() == dtype ? x : Ops.bind(new Cast(dtype), x);

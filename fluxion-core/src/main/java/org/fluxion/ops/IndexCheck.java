@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.tensor.DType;
@@ -46,7 +48,7 @@ final class IndexCheck {
         }
         StridedLoop loop = StridedLoop.of(Arrays.copyOf(dims, r), new int[] {index.offset()}, Arrays.copyOf(strides, r));
         int st = loop.innerStride(0);
-        Object a = index.storage().array();
+        Object a = storage(index).array();
         loop.forRange(0, loop.size(), (o, n) -> {
             for (int i = 0; i < n; i++) {
                 long v = a instanceof int[] ii ? ii[o[0] + i * st] : ((long[]) a)[o[0] + i * st];

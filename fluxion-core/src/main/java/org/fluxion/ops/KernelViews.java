@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.Strided;
 import org.fluxion.tensor.Tensor;
 
@@ -10,6 +12,6 @@ public final class KernelViews {
 
     /** {@code t}'s backing array, offset, dims and strides; {@code t} must be concrete (not traced). */
     public static Strided strided(Tensor t) {
-        return new Strided(t.storage().array(), t.offset(), t.dims(), t.strides());
+        return new Strided(storage(t).array(), t.offset(), t.dims(), t.strides());
     }
 }

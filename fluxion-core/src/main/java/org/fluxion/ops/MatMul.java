@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.Gemm;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.DType;
@@ -187,11 +189,11 @@ public record MatMul() implements Primitive {
             lb = Layout.of(b);
         }
         if (a.dtype() == DType.FLOAT32) {
-            Gemm.sgemm(la.transposed, lb.transposed, n, m, k, a.storage().floats(), a.offset(), la.leading,
-                    b.storage().floats(), b.offset(), lb.leading, y.storage().floats(), yOff, m, accumulate);
+            Gemm.sgemm(la.transposed, lb.transposed, n, m, k, storage(a).floats(), a.offset(), la.leading,
+                    storage(b).floats(), b.offset(), lb.leading, storage(y).floats(), yOff, m, accumulate);
         } else {
-            Gemm.dgemm(la.transposed, lb.transposed, n, m, k, a.storage().doubles(), a.offset(), la.leading,
-                    b.storage().doubles(), b.offset(), lb.leading, y.storage().doubles(), yOff, m, accumulate);
+            Gemm.dgemm(la.transposed, lb.transposed, n, m, k, storage(a).doubles(), a.offset(), la.leading,
+                    storage(b).doubles(), b.offset(), lb.leading, storage(y).doubles(), yOff, m, accumulate);
         }
     }
 

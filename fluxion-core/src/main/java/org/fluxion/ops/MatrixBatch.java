@@ -7,6 +7,7 @@ import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -81,16 +82,17 @@ final class MatrixBatch {
         Shape full = append(batch, Arrays.copyOfRange(own, x.rank() - 2, x.rank()));
         Tensor c = (full.equals(x.shape()) ? x : x.broadcastTo(full)).to(DType.FLOAT64).contiguous();
         double[] d = new double[full.size()];
-        System.arraycopy(c.storage().doubles(), c.offset(), d, 0, d.length);
+        System.arraycopy(TensorInternals.storage(c).doubles(), c.offset(), d, 0, d.length);
         return d;
     }
 
     /**
-     * The same view of the same storage without autodiff state: what a kernel wrapper reshapes or copies on
-     * its way to the arrays must not be recorded on a tape.
+     * The same view of the same storage without transformation state: what a kernel wrapper reshapes or copies
+     * on its way to the arrays must not be recorded by autodiff.
      */
     static Tensor plain(Tensor x) {
-        return x.autogradMeta() == null ? x : Tensor.view(x.storage(), x.shape(), x.strides(), x.offset());
+        return TensorInternals.state(x) == null ? x
+                : TensorInternals.view(TensorInternals.storage(x), x.shape(), x.strides(), x.offset());
     }
 
     /** A tensor of {@code shape} and {@code dtype} holding {@code data} (float64, row-major). */

@@ -1,8 +1,7 @@
 package org.fluxion.ops;
 
-import org.fluxion.autodiff.Dispatch;
-import org.fluxion.jit.ir.Tracing;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /** The single entry point through which every primitive is applied. */
@@ -11,40 +10,18 @@ public final class Ops {
     }
 
     /**
-     * Validates the inputs with the primitive's shape rule, then runs its kernel. When an input carries
-     * autodiff state (requires grad, was recorded, or carries a forward-mode tangent), autodiff's
-     * {@link Dispatch} takes over to record the operation and propagate tangents; plain tensors pay only
-     * for one null check per input.
+     * Validates the inputs with the primitive's shape rule, then runs its kernel, or, when an input carries
+     * transformation state, hands the primitive to the innermost transformation ({@link Interpreter}). Plain
+     * tensors pay one null check per input.
+     *
+     * @throws NullPointerException naming the primitive and the input's position for a null input
      */
     public static Tensor bind(Primitive primitive, Tensor... inputs) {
         TensorType[] types = new TensorType[inputs.length];
-        boolean tracked = false;
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i] == null) {
-                throw new NullPointerException(primitive.name() + ": input " + i + " is null");
-            }
-            types[i] = inputs[i].type();
-            tracked |= inputs[i].autogradMeta() != null;
-        }
+        Interpreter.State top = innermost(primitive, inputs, types);
         TensorType out = primitive.outputType(types);
-        return tracked ? Dispatch.bind(primitive, inputs, out) : evaluate(primitive, out, inputs);
-    }
-
-    /**
-     * Runs the primitive's kernel, or, when an input is a traced (abstract) tensor, records the operation
-     * in the graph that {@code jit} is building and returns the traced result. Operations on concrete
-     * tensors alone run now even while tracing: their results enter the graph as constants.
-     */
-    public static Tensor evaluate(Primitive primitive, TensorType out, Tensor... inputs) {
-        if (primitive.precomputed()) {
-            return primitive.compute(out, inputs);
-        }
-        for (Tensor t : inputs) {
-            if (t.storage().isAbstract()) {
-                return Tracing.record(primitive, out, inputs);
-            }
-        }
-        return primitive.compute(out, inputs);
+        return top == null ? primitive.compute(out, inputs)
+                : top.interpreter().process(primitive, new TensorType[] {out}, inputs)[0];
     }
 
     /**
@@ -54,27 +31,58 @@ public final class Ops {
      */
     public static Tensor[] bindAll(Primitive primitive, Tensor... inputs) {
         TensorType[] types = new TensorType[inputs.length];
-        boolean tracked = false;
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i] == null) {
-                throw new NullPointerException(primitive.name() + ": input " + i + " is null");
-            }
-            types[i] = inputs[i].type();
-            tracked |= inputs[i].autogradMeta() != null;
-        }
+        Interpreter.State top = innermost(primitive, inputs, types);
         TensorType[] outs = primitive.outputTypes(types);
-        return tracked ? Dispatch.bindAll(primitive, inputs, outs) : evaluateAll(primitive, outs, inputs);
+        return top == null ? primitive.computeAll(outs, inputs) : top.interpreter().process(primitive, outs, inputs);
     }
 
-    /** {@link #evaluate} for all outputs of a primitive. */
-    public static Tensor[] evaluateAll(Primitive primitive, TensorType[] outs, Tensor... inputs) {
-        if (!primitive.precomputed()) {
-            for (Tensor t : inputs) {
-                if (t.storage().isAbstract()) {
-                    return Tracing.recordAll(primitive, outs, inputs);
+    /**
+     * The state of the innermost transformation among the inputs' (autodidax's {@code find_top_trace}), or
+     * null when no input carries one; fills {@code types} with the inputs' types.
+     */
+    private static Interpreter.State innermost(Primitive primitive, Tensor[] inputs, TensorType[] types) {
+        Interpreter.State top = null;
+        Interpreter topInterpreter = null;
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                throw new NullPointerException(primitive.name() + ": input " + i + " is null");
+            }
+            types[i] = t.type();
+            Interpreter.State s = TensorInternals.state(t);
+            if (s != null) {
+                Interpreter in = s.interpreter();
+                // Levels are compared only between different interpreters (autodiff's is one for all tensors).
+                if (top == null || in != topInterpreter && in.level() > topInterpreter.level()) {
+                    top = s;
+                    topInterpreter = in;
                 }
             }
         }
-        return primitive.computeAll(outs, inputs);
+        return top;
+    }
+
+    /**
+     * Applies {@code primitive} for the transformations further out than {@code caller} (autodidax's
+     * {@code bind} on the primals): the innermost interpreter below {@code caller}'s level among the
+     * inputs' states, or the kernel when there is none.
+     *
+     * @param outs the types the primitive's shape rule gave for the inputs, one per output
+     */
+    public static Tensor[] bindBelow(Interpreter caller, Primitive primitive, TensorType[] outs, Tensor... inputs) {
+        int level = caller.level();
+        Interpreter top = null;
+        for (Tensor t : inputs) {
+            for (Interpreter.State s = TensorInternals.state(t); s != null; s = s.lower()) {
+                Interpreter i = s.interpreter();
+                if (i.level() < level) {
+                    if (top == null || i.level() > top.level()) {
+                        top = i;
+                    }
+                    break;
+                }
+            }
+        }
+        return top == null ? primitive.computeAll(outs, inputs) : top.process(primitive, outs, inputs);
     }
 }

@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import org.fluxion.kernels.StridedCopy;
 import org.fluxion.tensor.Shape;
@@ -73,7 +75,7 @@ public record Pad(int[] before, int[] after, double value) implements Primitive 
             start += before[d] * ys[d];
         }
         // The input lands in the interior box of the filled output; its rows are contiguous runs there.
-        StridedCopy.copy(x.storage().array(), x.offset(), x.strides(), x.dims(), y.storage().array(), start, ys);
+        StridedCopy.copy(storage(x).array(), x.offset(), x.strides(), x.dims(), storage(y).array(), start, ys);
         return y;
     }
 

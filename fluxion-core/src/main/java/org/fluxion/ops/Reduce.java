@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import org.fluxion.kernels.FloatReduce;
 import org.fluxion.kernels.Parallel;
@@ -196,8 +198,8 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
                 Arrays.fill(lacc[p], op.identityLong());
             }
         }
-        Object src = lay.source().storage().array();
-        Storage storage = lay.source().storage();
+        Object src = storage(lay.source()).array();
+        Storage storage = storage(lay.source());
         int offset = lay.offset();
         int parts0 = parts;
         Parallel.forRange(tasks, grain, (t0, t1) -> {

@@ -1,8 +1,11 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -89,7 +92,7 @@ public record Split(int axis, int[] sizes) implements MultiOutput {
         for (int k = 0; k < pieces.length; k++) {
             // An empty piece at the end of the axis would point one past it: anchor it at the view's start.
             int offset = x.offset() + (sizes[k] == 0 ? 0 : start * strides[a]);
-            pieces[k] = Tensor.view(x.storage(), outs[k].shape(), strides, offset);
+            pieces[k] = TensorInternals.view(storage(x), outs[k].shape(), strides, offset);
             start += sizes[k];
         }
         return pieces;

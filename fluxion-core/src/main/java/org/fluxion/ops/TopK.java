@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.TopKKernel;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -79,7 +81,7 @@ public record TopK(int k, int axis, boolean largest, boolean sorted) implements 
         for (int d = a + 1; d < s.rank(); d++) inner *= s.dim(d);
         Tensor values = Tensor.empty(outs[0].shape(), outs[0].dtype());
         Tensor indices = Tensor.empty(outs[1].shape(), DType.INT64);
-        TopKKernel.topk(x.storage().array(), x.offset(), values.storage().array(), (long[]) indices.storage().array(),
+        TopKKernel.topk(storage(x).array(), x.offset(), storage(values).array(), (long[]) storage(indices).array(),
                 outer, s.dim(a), inner, k, largest, sorted);
         return new Tensor[] {values, indices};
     }

@@ -1,5 +1,7 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -53,14 +55,14 @@ public record Unary(UnaryOp op) implements Primitive {
         Tensor y = Tensor.empty(out.shape(), out.dtype());
         if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && out.dtype() == ct) {
             // One element: skip the strided-loop set-up (see Binary.compute).
-            double v = x.storage().getDouble(x.offset());
-            y.storage().setDouble(0, ct == DType.FLOAT32 ? op.applyF32((float) v) : op.apply(v));
+            double v = storage(x).getDouble(x.offset());
+            storage(y).setDouble(0, ct == DType.FLOAT32 ? op.applyF32((float) v) : op.apply(v));
             return y;
         }
         StridedLoop loop = StridedLoop.of(x.dims(), new int[] {x.offset(), 0}, x.strides(), y.strides());
         int xs = loop.innerStride(0);
-        Object xa = x.storage().array();
-        Object ya = y.storage().array();
+        Object xa = storage(x).array();
+        Object ya = storage(y).array();
         boolean toBool = out.dtype() == DType.BOOL;
         loop.forEach(GRAIN, (o, n) -> {
             int xo = o[0];

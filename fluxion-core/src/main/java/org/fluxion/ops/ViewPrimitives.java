@@ -1,8 +1,11 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.Arrays;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -49,7 +52,7 @@ public final class ViewPrimitives {
                 x = Copy.contiguousCopy(x);
                 strides = shape.contiguousStrides();
             }
-            return Tensor.view(x.storage(), shape, strides, x.offset());
+            return TensorInternals.view(storage(x), shape, strides, x.offset());
         }
 
     @Override
@@ -108,7 +111,7 @@ public final class ViewPrimitives {
             for (int i = 0; i < order.length; i++) {
                 strides[i] = x.stride(order[i]);
             }
-            return Tensor.view(x.storage(), out.shape(), strides, x.offset());
+            return TensorInternals.view(storage(x), out.shape(), strides, x.offset());
         }
 
         @Override
@@ -161,7 +164,7 @@ public final class ViewPrimitives {
 
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
-            return Tensor.view(in[0].storage(), shape, Views.broadcastStrides(in[0], shape), in[0].offset());
+            return TensorInternals.view(storage(in[0]), shape, Views.broadcastStrides(in[0], shape), in[0].offset());
         }
 
     @Override
@@ -237,7 +240,7 @@ public final class ViewPrimitives {
             int[] strides = x.strides();
             int offset = x.offset() + (out.shape().dim(a) == 0 ? 0 : start * strides[a]);
             strides[a] *= step;
-            return Tensor.view(x.storage(), out.shape(), strides, offset);
+            return TensorInternals.view(storage(x), out.shape(), strides, offset);
         }
 
     @Override
@@ -279,7 +282,7 @@ public final class ViewPrimitives {
         /** A new contiguous tensor with the elements of {@code x}. */
         static Tensor contiguousCopy(Tensor x) {
             Tensor y = Tensor.empty(x.shape(), x.dtype());
-            org.fluxion.kernels.Copy.strided(KernelViews.strided(x), y.storage().array(), 0);
+            org.fluxion.kernels.Copy.strided(KernelViews.strided(x), storage(y).array(), 0);
             return y;
         }
 

@@ -8,6 +8,7 @@ import org.fluxion.ops.ViewPrimitives.Reshape;
 import org.fluxion.ops.ViewPrimitives.Slice;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
  * Shape operations built on the movement primitives: reshape (with -1), transpose, select, squeeze,
@@ -159,6 +160,20 @@ public final class Views {
 
     public static Tensor copy(Tensor x) {
         return Ops.bind(new Copy(), x);
+    }
+
+    /**
+     * A view of the same elements that no derivative flows through (stop-gradient): each transformation's
+     * state of {@code x} gives the state of its detached view ({@link Interpreter.State#detached}), so a traced
+     * tensor's view stays traced.
+     */
+    public static Tensor detach(Tensor x) {
+        Tensor view = TensorInternals.view(TensorInternals.storage(x), x.shape(), x.strides(), x.offset());
+        Interpreter.State s = TensorInternals.state(x);
+        if (s != null) {
+            TensorInternals.setState(view, s.detached());
+        }
+        return view;
     }
 
     /** Strides of {@code x} seen as broadcast to {@code target}: 0 along broadcast and new axes. */

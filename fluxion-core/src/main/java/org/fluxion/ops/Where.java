@@ -3,6 +3,7 @@ package org.fluxion.ops;
 import static org.fluxion.kernels.VectorLoops.F;
 import static org.fluxion.kernels.VectorLoops.L;
 import static org.fluxion.kernels.VectorLoops.load;
+import static org.fluxion.tensor.TensorInternals.storage;
 
 import jdk.incubator.vector.VectorMask;
 import org.fluxion.kernels.StridedLoop;
@@ -58,10 +59,10 @@ public record Where() implements Primitive {
         int cs = loop.innerStride(0);
         int as = loop.innerStride(1);
         int bs = loop.innerStride(2);
-        boolean[] cond = c.storage().bools();
-        Object aa = a.storage().array();
-        Object ba = b.storage().array();
-        Object ya = y.storage().array();
+        boolean[] cond = storage(c).bools();
+        Object aa = storage(a).array();
+        Object ba = storage(b).array();
+        Object ya = storage(y).array();
         boolean f32 = out.dtype() == DType.FLOAT32;
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int start = f32 ? blendF32(cond, o[0], cs, (float[]) aa, o[1], as, (float[]) ba, o[2], bs, (float[]) ya, o[3], n) : 0;

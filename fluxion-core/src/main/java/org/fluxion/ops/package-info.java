@@ -17,7 +17,11 @@
  * dimensions are a batch; its failures are {@link org.fluxion.ops.LinalgException}s naming the batch element.
  * {@code org.fluxion.linalg} is its public face.
  *
- * <p>Dependencies: tensor and kernels; {@code bind} hands tracked inputs to autodiff and traced inputs to
- * jit (the hooks that issue 10 replaces with one interpreter mechanism).
+ * <p>{@link org.fluxion.ops.Interpreter} is how transformations meet: a tensor carries at most one
+ * {@link org.fluxion.ops.Interpreter.State}, and {@code bind} hands a primitive to the innermost interpreter
+ * among its inputs' states (autodidax's {@code find_top_trace}), which autodiff and jit's traces implement;
+ * {@link org.fluxion.ops.InPlace} writes in place after the {@link org.fluxion.ops.WriteCheck} services agree.
+ *
+ * <p>Dependencies: tensor and kernels only.
  */
 package org.fluxion.ops;

@@ -1,5 +1,7 @@
 package org.fluxion.tensor;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +23,22 @@ final class Creation {
         return SEEDED.create(seed);
     }
 
+    static Tensor empty(Shape shape, DType dtype) {
+        return new Tensor(Storage.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** @throws IllegalArgumentException when the storage's length is not the shape's size */
+    static Tensor wrap(Storage storage, Shape shape) {
+        if (storage.length() != shape.size()) {
+            throw new IllegalArgumentException("wrap: storage of " + storage.length()
+                    + " elements does not match shape " + shape + " (" + shape.size() + " elements)");
+        }
+        return new Tensor(storage, shape, shape.contiguousStrides(), 0);
+    }
+
     static Tensor full(double value, DType dtype, Shape shape) {
         Tensor t = Tensor.empty(shape, dtype);
-        Object a = t.storage().array();
+        Object a = storage(t).array();
         switch (dtype) {
             case FLOAT32 -> Arrays.fill((float[]) a, (float) value);
             case FLOAT64 -> Arrays.fill((double[]) a, value);
@@ -45,7 +60,7 @@ final class Creation {
         }
         int n = (int) Math.max(0, count);
         Tensor t = Tensor.empty(Shape.of(n), dtype);
-        Storage s = t.storage();
+        Storage s = storage(t);
         for (int i = 0; i < n; i++) {
             s.setDouble(i, start + i * step);
         }
@@ -61,7 +76,7 @@ final class Creation {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         for (int i = 0; i < steps; i++) {
             // The last point is `end` exactly, not start + (steps-1) * delta with rounding error.
-            t.storage().setDouble(i, i == steps - 1 && steps > 1 ? end : start + i * delta);
+            storage(t).setDouble(i, i == steps - 1 && steps > 1 ? end : start + i * delta);
         }
         return t;
     }
@@ -69,7 +84,7 @@ final class Creation {
     static Tensor eye(int n, int m, DType dtype) {
         Tensor t = Tensor.empty(Shape.of(n, m), dtype);
         for (int i = 0; i < Math.min(n, m); i++) {
-            t.storage().setDouble(i * m + i, 1);
+            storage(t).setDouble(i * m + i, 1);
         }
         return t;
     }
@@ -77,7 +92,7 @@ final class Creation {
     static Tensor rand(RandomGenerator rng, DType dtype, Shape shape) {
         requireFloating("rand", dtype);
         Tensor t = Tensor.empty(shape, dtype);
-        Storage s = t.storage();
+        Storage s = storage(t);
         for (int i = 0; i < shape.size(); i++) {
             s.setDouble(i, dtype == DType.FLOAT32 ? rng.nextFloat() : rng.nextDouble());
         }
@@ -87,7 +102,7 @@ final class Creation {
     static Tensor randn(RandomGenerator rng, DType dtype, Shape shape) {
         requireFloating("randn", dtype);
         Tensor t = Tensor.empty(shape, dtype);
-        Storage s = t.storage();
+        Storage s = storage(t);
         for (int i = 0; i < shape.size(); i++) {
             s.setDouble(i, rng.nextGaussian());
         }
@@ -99,7 +114,7 @@ final class Creation {
             throw new IllegalArgumentException("randint: low " + low + " must be below high " + high);
         }
         Tensor t = Tensor.empty(shape, DType.INT64);
-        long[] a = t.storage().longs();
+        long[] a = storage(t).longs();
         for (int i = 0; i < a.length; i++) {
             a[i] = rng.nextLong(low, high);
         }
@@ -110,6 +125,22 @@ final class Creation {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": dtype must be float32 or float64, got " + dtype.label());
         }
+    }
+
+    /**
+     * A tensor holding a copy of {@code data}, a flat {@code float[]}, {@code double[]}, {@code int[]},
+     * {@code long[]} or {@code boolean[]} in row-major order, of the dtype of its element type.
+     */
+    static Tensor copyOf(Object data, int[] dims) {
+        return switch (data) {
+            case float[] a -> fromFlat(DType.FLOAT32, a.clone(), a.length, dims);
+            case double[] a -> fromFlat(DType.FLOAT64, a.clone(), a.length, dims);
+            case int[] a -> fromFlat(DType.INT32, a.clone(), a.length, dims);
+            case long[] a -> fromFlat(DType.INT64, a.clone(), a.length, dims);
+            case boolean[] a -> fromFlat(DType.BOOL, a.clone(), a.length, dims);
+            default -> throw new IllegalArgumentException("of: " + data.getClass().getSimpleName()
+                    + " is not a float[], double[], int[], long[] or boolean[]");
+        };
     }
 
     static Tensor fromFlat(DType dtype, Object data, int length, int[] dims) {
@@ -158,7 +189,7 @@ final class Creation {
         int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
         Tensor t = Tensor.empty(Shape.of(shape), dtype);
         int[] pos = {0};
-        fill(nested, 0, shape, t.storage().array(), pos);
+        fill(nested, 0, shape, storage(t).array(), pos);
         return t;
     }
 
@@ -180,10 +211,10 @@ final class Creation {
 
     /** Elements in row-major order as a new array of {@code dtype}'s Java type. */
     static Object toFlat(Tensor t, DType dtype) {
-        t.concrete("toArray");
+        ElementAccess.concrete(t, "toArray");
         Tensor c = t.to(dtype);
         Object out = Storage.allocate(dtype, t.size()).array();
-        Copy.strided(new Strided(c.storage().array(), c.offset(), c.dims(), c.strides()), out, 0);
+        Copy.strided(new Strided(storage(c).array(), c.offset(), c.dims(), c.strides()), out, 0);
         return out;
     }
 

@@ -12,36 +12,25 @@ public final class Storage {
     private final Object array;
     private final int length;
     private int version;
-    /** For the storage of a traced (abstract) tensor: the graph value it stands for; null otherwise. */
-    private final Object tracer;
 
     private Storage(DType dtype, Object array, int length) {
-        this(dtype, array, length, null);
-    }
-
-    private Storage(DType dtype, Object array, int length, Object tracer) {
         this.dtype = dtype;
         this.array = array;
         this.length = length;
-        this.tracer = tracer;
     }
 
     /**
      * The storage of an abstract tensor while {@code jit} traces a function: it has a dtype and a length
-     * but no elements; {@code tracer} is the graph value it stands for. Reading its elements throws.
+     * but no elements (the tensor's transformation state says which graph value it stands for). Reading its
+     * elements throws.
      */
-    public static Storage abstractOf(DType dtype, int length, Object tracer) {
-        return new Storage(dtype, null, length, java.util.Objects.requireNonNull(tracer, "tracer"));
-    }
-
-    /** The graph value of an abstract (traced) storage, or null for a storage with elements. */
-    public Object tracer() {
-        return tracer;
+    static Storage abstractOf(DType dtype, int length) {
+        return new Storage(dtype, null, length);
     }
 
     /** True for the storage of a traced tensor, which has no elements. */
     public boolean isAbstract() {
-        return tracer != null;
+        return array == null;
     }
 
     /** A zero-filled storage of {@code length} elements. */

@@ -2,12 +2,11 @@ package org.fluxion.tensor;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.fluxion.autodiff.Autograd;
-import org.fluxion.autodiff.AutogradMeta;
-import org.fluxion.autodiff.InPlace;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.Elementwise;
+import org.fluxion.ops.InPlace;
 import org.fluxion.ops.Indexing;
+import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Joining;
 import org.fluxion.ops.LinearAlgebra;
 import org.fluxion.ops.Reductions;
@@ -20,82 +19,54 @@ import org.fluxion.ops.Views;
  *
  * <p>Operations return new tensors and never modify their inputs. Views ({@link #reshape},
  * {@link #permute}, {@link #slice}, {@link #expand}...) share storage with their base without copying.
- * Binary operations broadcast as NumPy does and promote types as {@link DType} documents. Floating-point
- * results follow IEEE 754: {@code 0/0} and {@code log(-1)} are NaN, {@code 1/0} is infinity, NaN
- * propagates through arithmetic, {@code max}/{@code maximum} and sums, and compares unequal to
- * everything (so {@code x.ne(x)} is true where {@code x} is NaN).
+ * Binary operations broadcast as NumPy does and promote types as {@link DType} documents; a {@code double}
+ * operand is a scalar of this tensor's type (a fractional one makes an integer tensor's result float32, as
+ * PyTorch's Python scalars). Floating-point results follow IEEE 754: {@code 0/0} and {@code log(-1)} are
+ * NaN, {@code 1/0} is infinity, NaN propagates through arithmetic, {@code max}/{@code maximum} and sums, and
+ * compares unequal to everything (so {@code x.ne(x)} is true where {@code x} is NaN).
  *
  * <p>Axes may be negative, counting from the end. Invalid shapes, axes, indices and dtypes raise
  * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} naming the operation.
+ *
+ * <p>A facade: each method is one call to what implements it (ops, creation, autodiff through a service).
  */
 public final class Tensor {
-    private final Storage storage;
-    private final Shape shape;
-    private final int[] strides;
-    private final int offset;
-    /** Autodiff state; null for a tensor that takes part in no differentiation (the fast path). */
-    private AutogradMeta autograd;
+    final Storage storage;
+    final Shape shape;
+    final int[] strides;
+    final int offset;
+    /** The innermost transformation's state ({@link Interpreter}); null for a plain tensor (the fast path). */
+    Interpreter.State state;
 
-    private Tensor(Storage storage, Shape shape, int[] strides, int offset) {
+    Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
     }
 
-    // ---------------------------------------------------------------- construction (low level)
-
-    /**
-     * A view of {@code storage} with the given shape, strides (in elements, may be 0 for broadcast
-     * dimensions) and offset. The caller guarantees every addressed element lies in the storage.
-     */
-    public static Tensor view(Storage storage, Shape shape, int[] strides, int offset) {
-        if (strides.length != shape.rank()) {
-            throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
-        }
-        return new Tensor(storage, shape, strides.clone(), offset);
-    }
-
-    /** A new contiguous, zero-filled tensor (false for bool). */
-    public static Tensor empty(Shape shape, DType dtype) {
-        return new Tensor(Storage.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
-    }
-
-    /** A contiguous tensor over an existing storage, without copying. */
-    public static Tensor wrap(Storage storage, Shape shape) {
-        if (storage.length() != shape.size()) {
-            throw new IllegalArgumentException("wrap: storage of " + storage.length()
-                    + " elements does not match shape " + shape + " (" + shape.size() + " elements)");
-        }
-        return new Tensor(storage, shape, shape.contiguousStrides(), 0);
-    }
-
     // ---------------------------------------------------------------- creation
 
+    /** A new contiguous, zero-filled tensor (false for bool). */
+    public static Tensor empty(Shape shape, DType dtype) { return Creation.empty(shape, dtype); }
+
+    /** A contiguous tensor over an existing storage, without copying; its length must be the shape's size. */
+    public static Tensor wrap(Storage storage, Shape shape) { return Creation.wrap(storage, shape); }
+
     /** Zeros of type float32. */
-    public static Tensor zeros(int... dims) {
-        return empty(Shape.of("zeros", dims), DType.FLOAT32);
-    }
+    public static Tensor zeros(int... dims) { return empty(Shape.of("zeros", dims), DType.FLOAT32); }
 
     /** Zeros of the given type. */
-    public static Tensor zeros(DType dtype, int... dims) {
-        return empty(Shape.of("zeros", dims), dtype);
-    }
+    public static Tensor zeros(DType dtype, int... dims) { return empty(Shape.of("zeros", dims), dtype); }
 
     /** Ones of type float32. */
-    public static Tensor ones(int... dims) {
-        return full(1, DType.FLOAT32, dims);
-    }
+    public static Tensor ones(int... dims) { return full(1, DType.FLOAT32, dims); }
 
     /** Ones of the given type. */
-    public static Tensor ones(DType dtype, int... dims) {
-        return full(1, dtype, dims);
-    }
+    public static Tensor ones(DType dtype, int... dims) { return full(1, dtype, dims); }
 
     /** A tensor filled with {@code value}, float32. */
-    public static Tensor full(double value, int... dims) {
-        return full(value, DType.FLOAT32, dims);
-    }
+    public static Tensor full(double value, int... dims) { return full(value, DType.FLOAT32, dims); }
 
     /** A tensor filled with {@code value}, converted to {@code dtype}. */
     public static Tensor full(double value, DType dtype, int... dims) {
@@ -103,19 +74,13 @@ public final class Tensor {
     }
 
     /** A rank-0 float32 tensor. */
-    public static Tensor scalar(double value) {
-        return scalar(value, DType.FLOAT32);
-    }
+    public static Tensor scalar(double value) { return scalar(value, DType.FLOAT32); }
 
     /** A rank-0 tensor of the given type. */
-    public static Tensor scalar(double value, DType dtype) {
-        return Creation.full(value, dtype, Shape.scalar());
-    }
+    public static Tensor scalar(double value, DType dtype) { return Creation.full(value, dtype, Shape.scalar()); }
 
     /** {@code [0, 1, ..., end-1]} as int64. */
-    public static Tensor arange(long end) {
-        return Creation.arange(0, end, 1, DType.INT64);
-    }
+    public static Tensor arange(long end) { return Creation.arange(0, end, 1, DType.INT64); }
 
     /** {@code start, start+step, ...} below {@code end} (above, for a negative step). */
     public static Tensor arange(double start, double end, double step, DType dtype) {
@@ -133,24 +98,16 @@ public final class Tensor {
     }
 
     /** The {@code n x n} float32 identity matrix. */
-    public static Tensor eye(int n) {
-        return Creation.eye(n, n, DType.FLOAT32);
-    }
+    public static Tensor eye(int n) { return Creation.eye(n, n, DType.FLOAT32); }
 
     /** An {@code n x m} matrix with ones on the diagonal. */
-    public static Tensor eye(int n, int m, DType dtype) {
-        return Creation.eye(n, m, dtype);
-    }
+    public static Tensor eye(int n, int m, DType dtype) { return Creation.eye(n, m, dtype); }
 
     /** Uniform samples in {@code [0, 1)}, float32. */
-    public static Tensor rand(RandomGenerator rng, int... dims) {
-        return Creation.rand(rng, DType.FLOAT32, Shape.of("rand", dims));
-    }
+    public static Tensor rand(RandomGenerator rng, int... dims) { return rand(rng, DType.FLOAT32, dims); }
 
     /** Uniform samples in {@code [0, 1)}, float32, from a generator seeded with {@code seed}. */
-    public static Tensor rand(long seed, int... dims) {
-        return rand(Creation.generator(seed), dims);
-    }
+    public static Tensor rand(long seed, int... dims) { return rand(Creation.generator(seed), dims); }
 
     /** Uniform samples in {@code [0, 1)} of a floating-point type. */
     public static Tensor rand(RandomGenerator rng, DType dtype, int... dims) {
@@ -158,14 +115,10 @@ public final class Tensor {
     }
 
     /** Standard normal samples, float32. */
-    public static Tensor randn(RandomGenerator rng, int... dims) {
-        return Creation.randn(rng, DType.FLOAT32, Shape.of("randn", dims));
-    }
+    public static Tensor randn(RandomGenerator rng, int... dims) { return randn(rng, DType.FLOAT32, dims); }
 
     /** Standard normal samples, float32, from a generator seeded with {@code seed}. */
-    public static Tensor randn(long seed, int... dims) {
-        return randn(Creation.generator(seed), dims);
-    }
+    public static Tensor randn(long seed, int... dims) { return randn(Creation.generator(seed), dims); }
 
     /** Standard normal samples of a floating-point type. */
     public static Tensor randn(RandomGenerator rng, DType dtype, int... dims) {
@@ -183,186 +136,98 @@ public final class Tensor {
     }
 
     /** A float32 tensor holding a copy of {@code data} (row-major) with the given shape. */
-    public static Tensor of(float[] data, int... dims) {
-        return Creation.fromFlat(DType.FLOAT32, data.clone(), data.length, dims);
-    }
+    public static Tensor of(float[] data, int... dims) { return Creation.copyOf(data, dims); }
 
     /** A float64 tensor holding a copy of {@code data} (row-major) with the given shape. */
-    public static Tensor of(double[] data, int... dims) {
-        return Creation.fromFlat(DType.FLOAT64, data.clone(), data.length, dims);
-    }
+    public static Tensor of(double[] data, int... dims) { return Creation.copyOf(data, dims); }
 
     /** An int32 tensor holding a copy of {@code data} (row-major) with the given shape. */
-    public static Tensor of(int[] data, int... dims) {
-        return Creation.fromFlat(DType.INT32, data.clone(), data.length, dims);
-    }
+    public static Tensor of(int[] data, int... dims) { return Creation.copyOf(data, dims); }
 
     /** An int64 tensor holding a copy of {@code data} (row-major) with the given shape. */
-    public static Tensor of(long[] data, int... dims) {
-        return Creation.fromFlat(DType.INT64, data.clone(), data.length, dims);
-    }
+    public static Tensor of(long[] data, int... dims) { return Creation.copyOf(data, dims); }
 
     /** A bool tensor holding a copy of {@code data} (row-major) with the given shape. */
-    public static Tensor of(boolean[] data, int... dims) {
-        return Creation.fromFlat(DType.BOOL, data.clone(), data.length, dims);
-    }
+    public static Tensor of(boolean[] data, int... dims) { return Creation.copyOf(data, dims); }
 
     /** A rank-1 float32 tensor of the given values. */
-    public static Tensor vector(float... values) {
-        return of(values, values.length);
-    }
+    public static Tensor vector(float... values) { return of(values, values.length); }
 
     /**
      * A tensor from a nested Java array such as {@code float[][]} or {@code double[][][]}; the dtype
      * follows the element type. Rows must not be ragged.
      */
-    public static Tensor fromNested(Object nested) {
-        return Creation.fromNested(nested);
-    }
+    public static Tensor fromNested(Object nested) { return Creation.fromNested(nested); }
 
     // ---------------------------------------------------------------- properties
 
-    public Shape shape() {
-        return shape;
-    }
+    public Shape shape() { return shape; }
 
     /** The dimensions, as a copy. */
-    public int[] dims() {
-        return shape.dims();
-    }
+    public int[] dims() { return shape.dims(); }
 
     /** Size of dimension {@code axis} (negative counts from the end). */
-    public int dim(int axis) {
-        return shape.dim(axis);
-    }
-
-    public int rank() {
-        return shape.rank();
-    }
+    public int dim(int axis) { return shape.dim(axis); }
+    public int rank() { return shape.rank(); }
 
     /** Number of elements. */
-    public int size() {
-        return shape.size();
-    }
-
-    public DType dtype() {
-        return storage.dtype();
-    }
+    public int size() { return shape.size(); }
+    public DType dtype() { return storage.dtype(); }
 
     /** Shape and dtype. */
-    public TensorType type() {
-        return new TensorType(shape, storage.dtype());
-    }
-
-    public Storage storage() {
-        return storage;
-    }
+    public TensorType type() { return new TensorType(shape, storage.dtype()); }
 
     /** Strides in elements, as a copy. */
-    public int[] strides() {
-        return strides.clone();
-    }
+    public int[] strides() { return strides.clone(); }
 
     /** Stride of dimension {@code axis}, in elements. */
-    public int stride(int axis) {
-        return strides[Shape.normalizeAxis(axis, rank(), "stride")];
-    }
+    public int stride(int axis) { return strides[Shape.normalizeAxis(axis, rank(), "stride")]; }
 
     /** Position of element {@code [0, ..., 0]} in the storage. */
-    public int offset() {
-        return offset;
-    }
+    public int offset() { return offset; }
 
     /** True when elements are laid out densely in row-major order from the offset. */
-    public boolean isContiguous() {
-        int expected = 1;
-        for (int i = rank() - 1; i >= 0; i--) {
-            int d = shape.dim(i);
-            if (d != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= d;
-        }
-        return true;
-    }
+    public boolean isContiguous() { return ElementAccess.isContiguous(this); }
+
+    /** True for an abstract tensor that {@code jit} is tracing: it has a shape and dtype but no values yet. */
+    public boolean isTraced() { return storage.isAbstract(); }
 
     // ---------------------------------------------------------------- element access
 
-    /** Storage position of the element at {@code index}, validated. */
-    public int position(int... index) {
-        if (index.length != rank()) {
-            throw new IllegalArgumentException("index of length " + index.length
-                    + " for a tensor of rank " + rank() + " and shape " + shape);
-        }
-        int p = offset;
-        for (int i = 0; i < index.length; i++) {
-            int d = shape.dim(i);
-            int k = index[i] < 0 ? index[i] + d : index[i];
-            if (k < 0 || k >= d) {
-                throw new IndexOutOfBoundsException("index " + index[i] + " is out of bounds for axis " + i
-                        + " of size " + d + " (shape " + shape + ")");
-            }
-            p += k * strides[i];
-        }
-        return p;
-    }
+    /** Storage position of the element at {@code index}, validated; negative indices count from the end. */
+    public int position(int... index) { return ElementAccess.position(this, index); }
 
     /** The element at {@code index} as a double; negative indices count from the end. */
-    public double get(int... index) {
-        concrete("get");
-        return storage.getDouble(position(index));
-    }
+    public double get(int... index) { return ElementAccess.get(this, index); }
 
     /** The element at {@code index} as a long. */
-    public long getLong(int... index) {
-        concrete("getLong");
-        return storage.getLong(position(index));
-    }
+    public long getLong(int... index) { return ElementAccess.getLong(this, index); }
 
     /** The single value of a one-element tensor, as a double. */
-    public double item() {
-        concrete("item");
-        if (size() != 1) {
-            throw new IllegalArgumentException("item: tensor of shape " + shape + " has " + size()
-                    + " elements, expected exactly 1");
-        }
-        return storage.getDouble(offset);
-    }
+    public double item() { return ElementAccess.item(this); }
 
     /** The elements in row-major order as a new float array, converting if needed. */
-    public float[] toFloatArray() {
-        return (float[]) Creation.toFlat(this, DType.FLOAT32);
-    }
+    public float[] toFloatArray() { return (float[]) Creation.toFlat(this, DType.FLOAT32); }
 
     /** The elements in row-major order as a new double array, converting if needed. */
-    public double[] toDoubleArray() {
-        return (double[]) Creation.toFlat(this, DType.FLOAT64);
-    }
+    public double[] toDoubleArray() { return (double[]) Creation.toFlat(this, DType.FLOAT64); }
 
     /** The elements in row-major order as a new int array, converting if needed. */
-    public int[] toIntArray() {
-        return (int[]) Creation.toFlat(this, DType.INT32);
-    }
+    public int[] toIntArray() { return (int[]) Creation.toFlat(this, DType.INT32); }
 
     /** The elements in row-major order as a new long array, converting if needed. */
-    public long[] toLongArray() {
-        return (long[]) Creation.toFlat(this, DType.INT64);
-    }
+    public long[] toLongArray() { return (long[]) Creation.toFlat(this, DType.INT64); }
 
     /** The elements in row-major order as a new boolean array (non-zero is true). */
-    public boolean[] toBooleanArray() {
-        return (boolean[]) Creation.toFlat(this, DType.BOOL);
-    }
+    public boolean[] toBooleanArray() { return (boolean[]) Creation.toFlat(this, DType.BOOL); }
 
     /**
      * The elements as a nested Java array matching the rank and dtype, e.g. {@code float[][]} for a
      * float32 matrix; a boxed value for a scalar.
      */
-    public Object toNestedArray() {
-        return Creation.toNested(this);
-    }
+    public Object toNestedArray() { return Creation.toNested(this); }
 
-    // ---------------------------------------------------------------- autodiff
+    // ---------------------------------------------------------------- autodiff; in-place writes
 
     /**
      * Marks this tensor as a leaf whose gradient {@link #backward()} accumulates in {@link #grad()}; returns
@@ -370,32 +235,19 @@ public final class Tensor {
      *
      * @throws IllegalArgumentException when the tensor is not float32 or float64
      */
-    public Tensor requiresGrad(boolean requiresGrad) {
-        Autograd.setRequiresGrad(this, requiresGrad);
-        return this;
-    }
+    public Tensor requiresGrad(boolean flag) { return Services.REVERSE_MODE.setRequiresGrad(this, flag); }
 
     /** True for a leaf that requires grad and for the result of an operation recorded for backward. */
-    public boolean requiresGrad() {
-        return autograd != null && Autograd.requiresGrad(this);
-    }
+    public boolean requiresGrad() { return Services.REVERSE_MODE.requiresGrad(this); }
 
     /** The gradient accumulated by backward calls since the last {@link #zeroGrad()}, or null. */
-    public Tensor grad() {
-        return autograd == null ? null : Autograd.grad(this);
-    }
+    public Tensor grad() { return Services.REVERSE_MODE.grad(this); }
 
     /** Clears the accumulated gradient. */
-    public void zeroGrad() {
-        if (autograd != null) {
-            Autograd.zeroGrad(this);
-        }
-    }
+    public void zeroGrad() { Services.REVERSE_MODE.zeroGrad(this); }
 
     /** A view of the same elements that no derivative flows through (stop-gradient). */
-    public Tensor detach() {
-        return Autograd.detach(this);
-    }
+    public Tensor detach() { return Views.detach(this); }
 
     /**
      * Backpropagates from this one-element tensor: every leaf that requires grad gets
@@ -403,463 +255,234 @@ public final class Tensor {
      *
      * @throws IllegalArgumentException when this tensor has more than one element (pass a cotangent)
      */
-    public void backward() {
-        Autograd.backward(this, null, false, false);
-    }
+    public void backward() { Services.REVERSE_MODE.backward(this, null, false, false); }
 
     /** Backpropagates the vector-Jacobian product with {@code cotangent}, of this tensor's shape. */
-    public void backward(Tensor cotangent) {
-        Autograd.backward(this, cotangent, false, false);
-    }
+    public void backward(Tensor cotangent) { Services.REVERSE_MODE.backward(this, cotangent, false, false); }
 
     /**
      * Backpropagates {@code cotangent} (null: a one-element tensor's 1). With {@code retainGraph} the graph
      * can be walked again; with {@code createGraph} the gradients are recorded too (for higher order).
      */
     public void backward(Tensor cotangent, boolean retainGraph, boolean createGraph) {
-        Autograd.backward(this, cotangent, retainGraph, createGraph);
+        Services.REVERSE_MODE.backward(this, cotangent, retainGraph, createGraph);
     }
 
     /**
-     * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a
-     * tensor that does not require grad; bumps the storage version. Returns this tensor.
+     * {@code this -= other} in place (other broadcast). Allowed under {@code GradMode.noGrad()} or on a tensor
+     * that does not require grad, never while {@code jit} traces; bumps the storage version. Returns this tensor.
      *
-     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in
-     *                                  PyTorch (a floating-point result into an integer or bool tensor, a
-     *                                  number into a bool tensor: {@link DType#canCast}), or when its shape is
-     *                                  not this tensor's
+     * @throws IllegalArgumentException when the result's type cannot be stored in this tensor's type, as in PyTorch
+     *     (a floating-point result into an integer or bool tensor, a number into a bool tensor:
+     *     {@link DType#canCast}), or when its shape is not this tensor's
      */
-    public Tensor subInPlace(Tensor other) {
-        InPlace.apply("subInPlace", this, () -> sub(other));
-        return this;
-    }
+    public Tensor subInPlace(Tensor other) { return InPlace.update("subInPlace", this, Tensor::sub, other); }
 
     /** {@code this += other} in place; see {@link #subInPlace}. */
-    public Tensor addInPlace(Tensor other) {
-        InPlace.apply("addInPlace", this, () -> add(other));
-        return this;
-    }
+    public Tensor addInPlace(Tensor other) { return InPlace.update("addInPlace", this, Tensor::add, other); }
 
     /** {@code this *= factor} in place; see {@link #subInPlace}. */
-    public Tensor mulInPlace(double factor) {
-        InPlace.apply("mulInPlace", this, () -> mul(factor));
-        return this;
-    }
+    public Tensor mulInPlace(double factor) { return InPlace.scale("mulInPlace", this, factor); }
 
     /**
      * Copies {@code source} (broadcast, converted to this tensor's type, truncating toward zero for an integer
      * destination as a cast does) into this tensor's elements; see {@link #subInPlace}.
      */
-    public Tensor copyFrom(Tensor source) {
-        InPlace.write("copyFrom", this, source);
-        return this;
-    }
-
-    /** Autodiff's metadata of this tensor, or null. Internal to {@code org.fluxion.autodiff}. */
-    public AutogradMeta autogradMeta() {
-        return autograd;
-    }
-
-    /** Sets autodiff's metadata. Internal to {@code org.fluxion.autodiff}. */
-    public void autogradMeta(AutogradMeta meta) {
-        autograd = meta;
-    }
+    public Tensor copyFrom(Tensor source) { return InPlace.write("copyFrom", this, source); }
 
     // ---------------------------------------------------------------- conversion and views
 
     /** This tensor converted to {@code dtype} (itself when already of that type). */
-    public Tensor to(DType dtype) {
-        return Elementwise.cast(this, dtype);
-    }
+    public Tensor to(DType dtype) { return Elementwise.cast(this, dtype); }
 
     /** A contiguous tensor with the same values: this one if already contiguous, else a copy. */
-    public Tensor contiguous() {
-        return Views.contiguous(this);
-    }
+    public Tensor contiguous() { return Views.contiguous(this); }
 
     /** A copy with its own storage. */
-    public Tensor copy() {
-        return Views.copy(this);
-    }
+    public Tensor copy() { return Views.copy(this); }
 
     /** Same elements in a new shape; one dimension may be -1 (inferred). A view when strides allow. */
-    public Tensor reshape(int... dims) {
-        return Views.reshape(this, dims);
-    }
+    public Tensor reshape(int... dims) { return Views.reshape(this, dims); }
 
     /** Dimensions reordered: dimension {@code i} of the result is dimension {@code order[i]} of this. */
-    public Tensor permute(int... order) {
-        return Views.permute(this, order);
-    }
+    public Tensor permute(int... order) { return Views.permute(this, order); }
 
     /** Swaps two axes. */
-    public Tensor transpose(int axis0, int axis1) {
-        return Views.transpose(this, axis0, axis1);
-    }
+    public Tensor transpose(int axis0, int axis1) { return Views.transpose(this, axis0, axis1); }
 
     /** The matrix transpose of a rank-2 tensor (the last two axes of a higher-rank one). */
-    public Tensor transpose() {
-        return Views.transpose(this, -2, -1);
-    }
+    public Tensor transpose() { return Views.transpose(this, -2, -1); }
 
     /** A broadcast view to {@code dims} (NumPy rules; -1 keeps a dimension). No copy. */
-    public Tensor expand(int... dims) {
-        return Views.expand(this, dims);
-    }
+    public Tensor expand(int... dims) { return Views.expand(this, dims); }
 
     /** A broadcast view to {@code shape}. */
-    public Tensor broadcastTo(Shape target) {
-        return Views.expand(this, target.dims());
-    }
+    public Tensor broadcastTo(Shape target) { return Views.expand(this, target.dims()); }
 
     /**
      * Elements {@code start, start+step, ...} below {@code end} along {@code axis}, as a view.
      * Negative start/end count from the end and are clamped to the axis, as Python slices; step > 0.
      */
-    public Tensor slice(int axis, int start, int end, int step) {
-        return Views.slice(this, axis, start, end, step);
-    }
+    public Tensor slice(int axis, int start, int end, int step) { return Views.slice(this, axis, start, end, step); }
 
     /** {@link #slice} with step 1. */
-    public Tensor slice(int axis, int start, int end) {
-        return Views.slice(this, axis, start, end, 1);
-    }
+    public Tensor slice(int axis, int start, int end) { return Views.slice(this, axis, start, end, 1); }
 
     /** The sub-tensor at {@code index} along {@code axis}, which is removed. A view. */
-    public Tensor select(int axis, int index) {
-        return Views.select(this, axis, index);
-    }
+    public Tensor select(int axis, int index) { return Views.select(this, axis, index); }
 
     /** Removes all dimensions of size 1. */
-    public Tensor squeeze() {
-        return Views.squeeze(this);
-    }
+    public Tensor squeeze() { return Views.squeeze(this); }
 
     /** Removes the given dimensions, each of which must have size 1. */
-    public Tensor squeeze(int... axes) {
-        return Views.squeeze(this, axes);
-    }
+    public Tensor squeeze(int... axes) { return Views.squeeze(this, axes); }
 
     /** Inserts a dimension of size 1 at {@code axis} (in {@code [-rank-1, rank]}). */
-    public Tensor unsqueeze(int axis) {
-        return Views.unsqueeze(this, axis);
-    }
+    public Tensor unsqueeze(int axis) { return Views.unsqueeze(this, axis); }
 
     /** A rank-1 tensor of all elements. */
-    public Tensor flatten() {
-        return Views.flatten(this, 0, -1);
-    }
+    public Tensor flatten() { return Views.flatten(this, 0, -1); }
 
     /** Merges axes {@code startAxis..endAxis} (inclusive) into one. */
-    public Tensor flatten(int startAxis, int endAxis) {
-        return Views.flatten(this, startAxis, endAxis);
-    }
+    public Tensor flatten(int startAxis, int endAxis) { return Views.flatten(this, startAxis, endAxis); }
 
-    // ---------------------------------------------------------------- elementwise
+    // ---------------------------------------------------------------- elementwise, one operand
 
-    public Tensor neg() {
-        return Elementwise.unary(UnaryOp.NEG, this);
-    }
-
-    public Tensor abs() {
-        return Elementwise.unary(UnaryOp.ABS, this);
-    }
+    public Tensor neg() { return Elementwise.unary(UnaryOp.NEG, this); }
+    public Tensor abs() { return Elementwise.unary(UnaryOp.ABS, this); }
 
     /** -1, 0 or 1 by the sign; NaN stays NaN. */
-    public Tensor sign() {
-        return Elementwise.unary(UnaryOp.SIGN, this);
-    }
-
-    public Tensor exp() {
-        return Elementwise.unary(UnaryOp.EXP, this);
-    }
-
-    public Tensor log() {
-        return Elementwise.unary(UnaryOp.LOG, this);
-    }
+    public Tensor sign() { return Elementwise.unary(UnaryOp.SIGN, this); }
+    public Tensor exp() { return Elementwise.unary(UnaryOp.EXP, this); }
+    public Tensor log() { return Elementwise.unary(UnaryOp.LOG, this); }
 
     /** {@code log(1 + x)}, accurate for small x. */
-    public Tensor log1p() {
-        return Elementwise.unary(UnaryOp.LOG1P, this);
-    }
+    public Tensor log1p() { return Elementwise.unary(UnaryOp.LOG1P, this); }
 
     /** {@code exp(x) - 1}, accurate for small x. */
-    public Tensor expm1() {
-        return Elementwise.unary(UnaryOp.EXPM1, this);
-    }
-
-    public Tensor sqrt() {
-        return Elementwise.unary(UnaryOp.SQRT, this);
-    }
+    public Tensor expm1() { return Elementwise.unary(UnaryOp.EXPM1, this); }
+    public Tensor sqrt() { return Elementwise.unary(UnaryOp.SQRT, this); }
 
     /** {@code 1 / sqrt(x)}. */
-    public Tensor rsqrt() {
-        return Elementwise.unary(UnaryOp.RSQRT, this);
-    }
-
-    public Tensor sin() {
-        return Elementwise.unary(UnaryOp.SIN, this);
-    }
-
-    public Tensor cos() {
-        return Elementwise.unary(UnaryOp.COS, this);
-    }
-
-    public Tensor tan() {
-        return Elementwise.unary(UnaryOp.TAN, this);
-    }
-
-    public Tensor tanh() {
-        return Elementwise.unary(UnaryOp.TANH, this);
-    }
+    public Tensor rsqrt() { return Elementwise.unary(UnaryOp.RSQRT, this); }
+    public Tensor sin() { return Elementwise.unary(UnaryOp.SIN, this); }
+    public Tensor cos() { return Elementwise.unary(UnaryOp.COS, this); }
+    public Tensor tan() { return Elementwise.unary(UnaryOp.TAN, this); }
+    public Tensor tanh() { return Elementwise.unary(UnaryOp.TANH, this); }
 
     /** {@code 1 / (1 + exp(-x))}. */
-    public Tensor sigmoid() {
-        return Elementwise.unary(UnaryOp.SIGMOID, this);
-    }
+    public Tensor sigmoid() { return Elementwise.unary(UnaryOp.SIGMOID, this); }
 
     /** {@code max(x, 0)}. */
-    public Tensor relu() {
-        return Elementwise.unary(UnaryOp.RELU, this);
-    }
+    public Tensor relu() { return Elementwise.unary(UnaryOp.RELU, this); }
 
     /** {@code x * x}. */
-    public Tensor square() {
-        return mul(this);
-    }
+    public Tensor square() { return mul(this); }
 
     /** {@code 1 / x}. */
-    public Tensor reciprocal() {
-        return Elementwise.binary(BinaryOp.DIV, Elementwise.scalarLike(1, this), this);
-    }
+    public Tensor reciprocal() { return Elementwise.reciprocal(this); }
 
     /** True where the element is NaN. */
-    public Tensor isNaN() {
-        return Elementwise.unary(UnaryOp.IS_NAN, this);
-    }
+    public Tensor isNaN() { return Elementwise.unary(UnaryOp.IS_NAN, this); }
 
     /** True where the element is neither NaN nor infinite. */
-    public Tensor isFinite() {
-        return Elementwise.unary(UnaryOp.IS_FINITE, this);
-    }
+    public Tensor isFinite() { return Elementwise.unary(UnaryOp.IS_FINITE, this); }
 
     /** Logical negation of a bool tensor (non-zero counts as true for other types). */
-    public Tensor logicalNot() {
-        return Elementwise.unary(UnaryOp.LOGICAL_NOT, this);
-    }
+    public Tensor logicalNot() { return Elementwise.unary(UnaryOp.LOGICAL_NOT, this); }
 
-    public Tensor add(Tensor other) {
-        return Elementwise.binary(BinaryOp.ADD, this, other);
-    }
+    // ---------------------------------------------------------------- elementwise, two operands (broadcast)
 
-    public Tensor add(double other) {
-        return add(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor sub(Tensor other) {
-        return Elementwise.binary(BinaryOp.SUB, this, other);
-    }
-
-    public Tensor sub(double other) {
-        return sub(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor mul(Tensor other) {
-        return Elementwise.binary(BinaryOp.MUL, this, other);
-    }
-
-    public Tensor mul(double other) {
-        return mul(Elementwise.scalarLike(other, this));
-    }
+    public Tensor add(Tensor other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
+    public Tensor add(double other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
+    public Tensor sub(Tensor other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
+    public Tensor sub(double other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
+    public Tensor mul(Tensor other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
+    public Tensor mul(double other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
 
     /** True division: integer operands give a floating-point result. */
-    public Tensor div(Tensor other) {
-        return Elementwise.binary(BinaryOp.DIV, this, other);
-    }
-
-    public Tensor div(double other) {
-        return div(Elementwise.scalarLike(other, this));
-    }
+    public Tensor div(Tensor other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
+    public Tensor div(double other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
 
     /** {@code this ^ exponent}, elementwise. */
-    public Tensor pow(Tensor exponent) {
-        return Elementwise.binary(BinaryOp.POW, this, exponent);
-    }
-
-    public Tensor pow(double exponent) {
-        return pow(Elementwise.scalarLike(exponent, this));
-    }
+    public Tensor pow(Tensor exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
+    public Tensor pow(double exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
 
     /** Elementwise maximum; NaN if either is NaN. */
-    public Tensor maximum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
-    }
-
-    public Tensor maximum(double other) {
-        return maximum(Elementwise.scalarLike(other, this));
-    }
+    public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
+    public Tensor maximum(double other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
 
     /** Elementwise minimum; NaN if either is NaN. */
-    public Tensor minimum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
-    }
+    public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
+    public Tensor minimum(double other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
 
-    public Tensor minimum(double other) {
-        return minimum(Elementwise.scalarLike(other, this));
-    }
+    /** Limits every element to {@code [min, max]}; throws when {@code min > max}. */
+    public Tensor clamp(double min, double max) { return Elementwise.clamp(this, min, max); }
 
-    /** Limits every element to {@code [min, max]}. */
-    public Tensor clamp(double min, double max) {
-        if (!(min <= max)) {
-            throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
-        }
-        return maximum(min).minimum(max);
-    }
-
-    /** {@code this == other} elementwise, as bool. */
-    public Tensor eq(Tensor other) {
-        return Elementwise.binary(BinaryOp.EQ, this, other);
-    }
-
-    public Tensor eq(double other) {
-        return eq(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor ne(Tensor other) {
-        return Elementwise.binary(BinaryOp.NE, this, other);
-    }
-
-    public Tensor ne(double other) {
-        return ne(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor lt(Tensor other) {
-        return Elementwise.binary(BinaryOp.LT, this, other);
-    }
-
-    public Tensor lt(double other) {
-        return lt(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor le(Tensor other) {
-        return Elementwise.binary(BinaryOp.LE, this, other);
-    }
-
-    public Tensor le(double other) {
-        return le(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor gt(Tensor other) {
-        return Elementwise.binary(BinaryOp.GT, this, other);
-    }
-
-    public Tensor gt(double other) {
-        return gt(Elementwise.scalarLike(other, this));
-    }
-
-    public Tensor ge(Tensor other) {
-        return Elementwise.binary(BinaryOp.GE, this, other);
-    }
-
-    public Tensor ge(double other) {
-        return ge(Elementwise.scalarLike(other, this));
-    }
+    /** {@code this == other} elementwise, as bool (as are the other comparisons). */
+    public Tensor eq(Tensor other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
+    public Tensor eq(double other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
+    public Tensor ne(Tensor other) { return Elementwise.binary(BinaryOp.NE, this, other); }
+    public Tensor ne(double other) { return Elementwise.binary(BinaryOp.NE, this, other); }
+    public Tensor lt(Tensor other) { return Elementwise.binary(BinaryOp.LT, this, other); }
+    public Tensor lt(double other) { return Elementwise.binary(BinaryOp.LT, this, other); }
+    public Tensor le(Tensor other) { return Elementwise.binary(BinaryOp.LE, this, other); }
+    public Tensor le(double other) { return Elementwise.binary(BinaryOp.LE, this, other); }
+    public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
+    public Tensor gt(double other) { return Elementwise.binary(BinaryOp.GT, this, other); }
+    public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
+    public Tensor ge(double other) { return Elementwise.binary(BinaryOp.GE, this, other); }
 
     /** Logical and of two tensors (non-zero counts as true), as bool. */
-    public Tensor logicalAnd(Tensor other) {
-        return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other);
-    }
+    public Tensor logicalAnd(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other); }
 
     /** Logical or of two tensors (non-zero counts as true), as bool. */
-    public Tensor logicalOr(Tensor other) {
-        return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other);
-    }
+    public Tensor logicalOr(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other); }
 
     /** {@code condition ? a : b} elementwise, with all three broadcast together. */
-    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return Elementwise.where(condition, a, b);
-    }
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) { return Elementwise.where(condition, a, b); }
 
     // ---------------------------------------------------------------- reductions
 
     /** Sum of all elements, as a scalar. Integer and bool tensors sum to int64. */
-    public Tensor sum() {
-        return Reductions.sum(this, new int[0], false);
-    }
+    public Tensor sum() { return Reductions.sum(this, new int[0], false); }
 
     /** Sum over {@code axes} (all when empty), dropping them unless {@code keepDims}. */
-    public Tensor sum(int[] axes, boolean keepDims) {
-        return Reductions.sum(this, axes, keepDims);
-    }
+    public Tensor sum(int[] axes, boolean keepDims) { return Reductions.sum(this, axes, keepDims); }
 
     /** Sum over one axis, dropping it. */
-    public Tensor sum(int axis) {
-        return Reductions.sum(this, new int[] {axis}, false);
-    }
+    public Tensor sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
 
     /** Mean of all elements. */
-    public Tensor mean() {
-        return Reductions.mean(this, new int[0], false);
-    }
-
-    public Tensor mean(int[] axes, boolean keepDims) {
-        return Reductions.mean(this, axes, keepDims);
-    }
-
-    public Tensor mean(int axis) {
-        return Reductions.mean(this, new int[] {axis}, false);
-    }
+    public Tensor mean() { return Reductions.mean(this, new int[0], false); }
+    public Tensor mean(int[] axes, boolean keepDims) { return Reductions.mean(this, axes, keepDims); }
+    public Tensor mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
 
     /** Product of all elements. */
-    public Tensor prod() {
-        return Reductions.prod(this, new int[0], false);
-    }
-
-    public Tensor prod(int[] axes, boolean keepDims) {
-        return Reductions.prod(this, axes, keepDims);
-    }
+    public Tensor prod() { return Reductions.prod(this, new int[0], false); }
+    public Tensor prod(int[] axes, boolean keepDims) { return Reductions.prod(this, axes, keepDims); }
 
     /** Largest element (NaN if any is NaN). */
-    public Tensor max() {
-        return Reductions.max(this, new int[0], false);
-    }
-
-    public Tensor max(int[] axes, boolean keepDims) {
-        return Reductions.max(this, axes, keepDims);
-    }
-
-    public Tensor max(int axis) {
-        return Reductions.max(this, new int[] {axis}, false);
-    }
+    public Tensor max() { return Reductions.max(this, new int[0], false); }
+    public Tensor max(int[] axes, boolean keepDims) { return Reductions.max(this, axes, keepDims); }
+    public Tensor max(int axis) { return Reductions.max(this, new int[] {axis}, false); }
 
     /** Smallest element (NaN if any is NaN). */
-    public Tensor min() {
-        return Reductions.min(this, new int[0], false);
-    }
-
-    public Tensor min(int[] axes, boolean keepDims) {
-        return Reductions.min(this, axes, keepDims);
-    }
-
-    public Tensor min(int axis) {
-        return Reductions.min(this, new int[] {axis}, false);
-    }
+    public Tensor min() { return Reductions.min(this, new int[0], false); }
+    public Tensor min(int[] axes, boolean keepDims) { return Reductions.min(this, axes, keepDims); }
+    public Tensor min(int axis) { return Reductions.min(this, new int[] {axis}, false); }
 
     /**
      * Cumulative sum along {@code axis} ({@code torch.cumsum}): {@code y[..., k, ...] = sum_{j <= k} x[..., j, ...]},
      * of this tensor's shape; integer and bool tensors give int64.
      */
-    public Tensor cumsum(int axis) {
-        return Reductions.cumsum(this, axis);
-    }
+    public Tensor cumsum(int axis) { return Reductions.cumsum(this, axis); }
 
     /**
      * The {@code k} largest elements along the last axis, best first, with their int64 positions
      * ({@code torch.topk}); ties go to the lower position.
      */
-    public Sorting.TopKResult topk(int k) {
-        return Sorting.topk(this, k, -1, true, true);
-    }
+    public Sorting.TopKResult topk(int k) { return Sorting.topk(this, k, -1, true, true); }
 
     /**
      * The {@code k} largest (or, when {@code largest} is false, smallest) elements along {@code axis} with
@@ -870,29 +493,19 @@ public final class Tensor {
     }
 
     /** Index (int64) of the largest element along {@code axis}; the first one on ties. */
-    public Tensor argmax(int axis, boolean keepDims) {
-        return Reductions.argmax(this, axis, keepDims);
-    }
+    public Tensor argmax(int axis, boolean keepDims) { return Reductions.argmax(this, axis, keepDims); }
 
     /** Index (int64) of the largest element of the flattened tensor. */
-    public Tensor argmax() {
-        return Reductions.argmax(flatten(), 0, false);
-    }
+    public Tensor argmax() { return Reductions.argmax(flatten(), 0, false); }
 
     /** Index (int64) of the smallest element along {@code axis}; the first one on ties. */
-    public Tensor argmin(int axis, boolean keepDims) {
-        return Reductions.argmin(this, axis, keepDims);
-    }
+    public Tensor argmin(int axis, boolean keepDims) { return Reductions.argmin(this, axis, keepDims); }
 
     /** Index (int64) of the smallest element of the flattened tensor. */
-    public Tensor argmin() {
-        return Reductions.argmin(flatten(), 0, false);
-    }
+    public Tensor argmin() { return Reductions.argmin(flatten(), 0, false); }
 
     /** {@code log(sum(exp(x)))} over {@code axes}, computed stably. */
-    public Tensor logsumexp(int[] axes, boolean keepDims) {
-        return Reductions.logsumexp(this, axes, keepDims);
-    }
+    public Tensor logsumexp(int[] axes, boolean keepDims) { return Reductions.logsumexp(this, axes, keepDims); }
 
     /**
      * Variance over {@code axes}: {@code sum((x - mean)^2) / max(0, n - correction)}; correction 1 gives the
@@ -904,67 +517,45 @@ public final class Tensor {
     }
 
     /** {@code exp(x) / sum(exp(x))} along {@code axis}, computed stably. */
-    public Tensor softmax(int axis) {
-        return Reductions.softmax(this, axis);
-    }
+    public Tensor softmax(int axis) { return Reductions.softmax(this, axis); }
 
     /** {@code x - logsumexp(x)} along {@code axis}, computed stably. */
-    public Tensor logSoftmax(int axis) {
-        return Reductions.logSoftmax(this, axis);
-    }
+    public Tensor logSoftmax(int axis) { return Reductions.logSoftmax(this, axis); }
 
     // ---------------------------------------------------------------- joining, padding, indexing
 
     /** Joins tensors along an existing axis; other dimensions must match. */
-    public static Tensor concat(int axis, Tensor... tensors) {
-        return Joining.concat(axis, List.of(tensors));
-    }
+    public static Tensor concat(int axis, Tensor... tensors) { return Joining.concat(axis, List.of(tensors)); }
 
     /** Joins tensors along an existing axis; other dimensions must match. */
-    public static Tensor concat(int axis, List<Tensor> tensors) {
-        return Joining.concat(axis, tensors);
-    }
+    public static Tensor concat(int axis, List<Tensor> tensors) { return Joining.concat(axis, tensors); }
 
     /** Joins equally shaped tensors along a new axis. */
-    public static Tensor stack(int axis, Tensor... tensors) {
-        return Joining.stack(axis, List.of(tensors));
-    }
+    public static Tensor stack(int axis, Tensor... tensors) { return Joining.stack(axis, List.of(tensors)); }
 
     /** Joins equally shaped tensors along a new axis. */
-    public static Tensor stack(int axis, List<Tensor> tensors) {
-        return Joining.stack(axis, tensors);
-    }
+    public static Tensor stack(int axis, List<Tensor> tensors) { return Joining.stack(axis, tensors); }
 
     /** Splits along {@code axis} into pieces of the given sizes, which must add up to the axis. Views. */
-    public List<Tensor> split(int axis, int... sizes) {
-        return Joining.split(this, axis, sizes);
-    }
+    public List<Tensor> split(int axis, int... sizes) { return Joining.split(this, axis, sizes); }
 
     /** Splits along {@code axis} into pieces of {@code size} (the last may be smaller). Views. */
-    public List<Tensor> chunk(int axis, int size) {
-        return Joining.chunk(this, axis, size);
-    }
+    public List<Tensor> chunk(int axis, int size) { return Joining.chunk(this, axis, size); }
 
     /**
      * Pads with a constant. {@code padding} holds (before, after) pairs starting from the first axis:
      * {@code {b0, a0, b1, a1, ...}}; axes without a pair are not padded.
      */
-    public Tensor pad(int[] padding, double value) {
-        return Joining.pad(this, padding, value);
-    }
+    public Tensor pad(int[] padding, double value) { return Joining.pad(this, padding, value); }
 
     /**
      * {@code out[i][j] = this[index[i][j]][j]} for axis 0 (and likewise for other axes): index has the
      * same rank as this tensor, any integer type.
      */
-    public Tensor gather(int axis, Tensor index) {
-        return Indexing.gather(this, axis, index);
-    }
+    public Tensor gather(int axis, Tensor index) { return Indexing.gather(this, axis, index); }
 
     /** The slices along {@code axis} at the positions of a rank-1 integer {@code index}. */
-    public Tensor indexSelect(int axis, Tensor index) {
-        return Indexing.indexSelect(this, axis, index);
-    }
+    public Tensor indexSelect(int axis, Tensor index) { return Indexing.indexSelect(this, axis, index); }
 
     /**
      * A copy of this tensor with {@code source} added at the positions {@code index} gives along
@@ -975,9 +566,7 @@ public final class Tensor {
     }
 
     /** One-hot float32 encoding of integer class labels: shape {@code indices.shape + [numClasses]}. */
-    public static Tensor oneHot(Tensor indices, int numClasses) {
-        return Indexing.oneHot(indices, numClasses);
-    }
+    public static Tensor oneHot(Tensor indices, int numClasses) { return Indexing.oneHot(indices, numClasses); }
 
     // ---------------------------------------------------------------- linear algebra
 
@@ -985,68 +574,26 @@ public final class Tensor {
      * Matrix product with NumPy semantics: 1-D operands are treated as vectors, leading (batch)
      * dimensions broadcast. {@code [..., n, k] @ [..., k, m] -> [..., n, m]}.
      */
-    public Tensor matmul(Tensor other) {
-        return LinearAlgebra.matmul(this, other);
-    }
+    public Tensor matmul(Tensor other) { return LinearAlgebra.matmul(this, other); }
 
     // ---------------------------------------------------------------- comparison and printing
 
     /** True when shapes match and every element satisfies {@code |a - b| <= atol + rtol * |b|}. */
     public boolean allClose(Tensor other, double rtol, double atol) {
-        concrete("allClose");
-        other.concrete("allClose");
-        return TensorFormat.allClose(this, other, rtol, atol, false);
+        return TensorFormat.allClose(this, other, rtol, atol);
     }
 
     /** {@link #allClose(Tensor, double, double)} with rtol 1e-5 and atol 1e-8, as NumPy. */
-    public boolean allClose(Tensor other) {
-        return allClose(other, 1e-5, 1e-8);
-    }
+    public boolean allClose(Tensor other) { return allClose(other, 1e-5, 1e-8); }
 
     /** Equal when dtype, shape and every element are equal (NaN equals NaN here). */
     @Override
-    public boolean equals(Object o) {
-        if (o instanceof Tensor t) {
-            concrete("equals");
-            t.concrete("equals");
-            return TensorFormat.exactlyEqual(this, t);
-        }
-        return false;
-    }
+    public boolean equals(Object o) { return TensorFormat.equal(this, o); }
 
     @Override
-    public int hashCode() {
-        concrete("hashCode");
-        return TensorFormat.hash(this);
-    }
+    public int hashCode() { return TensorFormat.hash(this); }
 
     /** Values with NumPy-like elision of long dimensions, then shape and dtype. */
     @Override
-    public String toString() {
-        if (storage.isAbstract()) {
-            return "Traced<" + type() + ">";
-        }
-        return TensorFormat.format(this);
-    }
-
-    /** True for an abstract tensor that {@code jit} is tracing: it has a shape and dtype but no values yet. */
-    public boolean isTraced() {
-        return storage.isAbstract();
-    }
-
-    /**
-     * Checks that this tensor has values: reading a traced tensor's values (to branch on them with a Java
-     * {@code if}, loop on them, or print them) cannot be compiled.
-     */
-    void concrete(String what) {
-        if (storage.tracer() instanceof Tracer t && t.escaped()) {
-            throw EscapedTracerException.of(what, type());
-        }
-        if (storage.isAbstract()) {
-            throw new ConcretizationException(what + ": the values of a traced tensor " + type() + " are not known "
-                    + "while jit traces the function, so a Java if, loop or " + what + "() on it cannot be compiled; "
-                    + "branch with Control.cond, loop with Control.whileLoop / fori / scan (org.fluxion.transforms), or pass "
-                    + "the value as a static argument");
-        }
-    }
+    public String toString() { return TensorFormat.describe(this); }
 }

@@ -130,6 +130,28 @@ final class TensorFormat {
         }
     }
 
+    /** {@link Tensor#allClose}: both must have values. */
+    static boolean allClose(Tensor a, Tensor b, double rtol, double atol) {
+        ElementAccess.concrete(a, "allClose");
+        ElementAccess.concrete(b, "allClose");
+        return allClose(a, b, rtol, atol, false);
+    }
+
+    /** {@link Tensor#equals}: a tensor of the same dtype, shape and elements; both must have values. */
+    static boolean equal(Tensor a, Object o) {
+        if (o instanceof Tensor b) {
+            ElementAccess.concrete(a, "equals");
+            ElementAccess.concrete(b, "equals");
+            return exactlyEqual(a, b);
+        }
+        return false;
+    }
+
+    /** {@link Tensor#toString}: the values, or only the type of a traced tensor. */
+    static String describe(Tensor t) {
+        return TensorInternals.storage(t).isAbstract() ? "Traced<" + t.type() + ">" : format(t);
+    }
+
     static boolean allClose(Tensor a, Tensor b, double rtol, double atol, boolean nanEqual) {
         if (!a.shape().equals(b.shape())) {
             return false;
@@ -162,6 +184,7 @@ final class TensorFormat {
     }
 
     static int hash(Tensor t) {
+        ElementAccess.concrete(t, "hashCode");
         int h = 31 * t.shape().hashCode() + t.dtype().hashCode();
         int n = Math.min(t.size(), 16);
         double[] v = t.flatten().slice(0, 0, n).toDoubleArray();

@@ -131,7 +131,7 @@ public final class Remat {
     }
 
     private static Value lift(Value v, Map<Value, Value> lifted, List<Value> inputs, List<Tensor> args, int id) {
-        if (!v.isConstant() || v.constant().autogradMeta() == null) {
+        if (!v.isConstant() || !Autograd.isDifferentiated(v.constant())) {
             return v;
         }
         return lifted.computeIfAbsent(v, c -> {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.fluxion.autodiff.GradMode;
+import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
 import org.fluxion.jit.exec.Plan;
@@ -76,7 +77,7 @@ final class Subgraph {
      */
     Tensor[] run(Tensor[] args) {
         for (Tensor a : args) {
-            if (a.autogradMeta() != null) {
+            if (Autograd.isDifferentiated(a)) {
                 return optimized().evaluate(args);
             }
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.fluxion.autodiff.Autograd;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.autodiff.TreeDef;
 import org.fluxion.jit.Jit;
@@ -184,13 +185,13 @@ final class VmapCore<T, R> {
     private static boolean hasTrackedConstant(Graph g) {
         for (Equation e : g.equations()) {
             for (Value v : e.inputs()) {
-                if (v.isConstant() && v.constant().autogradMeta() != null) {
+                if (v.isConstant() && Autograd.isDifferentiated(v.constant())) {
                     return true;
                 }
             }
         }
         for (Value v : g.outputs()) {
-            if (v.isConstant() && v.constant().autogradMeta() != null) {
+            if (v.isConstant() && Autograd.isDifferentiated(v.constant())) {
                 return true;
             }
         }

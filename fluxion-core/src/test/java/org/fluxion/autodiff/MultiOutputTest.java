@@ -32,9 +32,9 @@ class MultiOutputTest {
     void piecesShareOneNodeAndEachKnowsItsOutput() {
         Tensor x = x();
         List<Tensor> p = x.split(1, 1, 2);
-        assertSame(p.get(0).autogradMeta().gradFn, p.get(1).autogradMeta().gradFn);
-        assertEquals(0, p.get(0).autogradMeta().gradFnOutput);
-        assertEquals(1, p.get(1).autogradMeta().gradFnOutput);
+        assertSame(AutogradMeta.of(p.get(0)).gradFn, AutogradMeta.of(p.get(1)).gradFn);
+        assertEquals(0, AutogradMeta.of(p.get(0)).gradFnOutput);
+        assertEquals(1, AutogradMeta.of(p.get(1)).gradFnOutput);
         assertEquals("split", Autograd.gradFnName(p.get(1)));
     }
 
@@ -156,6 +156,6 @@ class MultiOutputTest {
     @Test
     void anIntegerOutputIsNotTracked() {
         Tensor x = Tensor.of(new double[] {3, 1, 2}, 3).requiresGrad(true);
-        assertNull(x.topk(2).indices().autogradMeta());
+        assertNull(AutogradMeta.of(x.topk(2).indices()));
     }
 }

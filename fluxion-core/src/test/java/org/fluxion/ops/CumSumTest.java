@@ -1,5 +1,6 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,7 @@ class CumSumTest {
     void integersGiveInt64AndFloat32Accumulates() {
         Tensor i = Tensor.of(new int[] {1, 2, 3}, 3).cumsum(0);
         assertEquals(DType.INT64, i.dtype());
-        assertArrayEquals(new long[] {1, 3, 6}, (long[]) i.storage().array());
+        assertArrayEquals(new long[] {1, 3, 6}, (long[]) storage(i).array());
         // 1 + 1e-8 * 1e6 in a double accumulator: float32 alone would lose every 1e-8.
         float[] f = new float[1_000_001];
         f[0] = 1;

@@ -1,5 +1,6 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -629,7 +630,7 @@ class ReductionsTest {
     void timeLargeReductions() {
         int n = 10_000_000;
         Tensor x = Tensor.rand(1, n);
-        float[] src = x.storage().floats();
+        float[] src = storage(x).floats();
         float[] dst = new float[n];
         for (int round = 0; round < 5; round++) {
             long t0 = System.nanoTime();

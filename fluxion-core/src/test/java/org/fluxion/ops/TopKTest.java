@@ -1,5 +1,6 @@
 package org.fluxion.ops;
 
+import static org.fluxion.tensor.TensorInternals.storage;
 import static org.fluxion.testing.MessageAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,13 +104,13 @@ class TopKTest {
         Tensor x = Tensor.of(new double[] {1, 3, 3, Double.NaN, 2, 3}, 6);
         Sorting.TopKResult top = x.topk(3);
         assertArrayEquals(new double[] {Double.NaN, 3, 3}, top.values().toDoubleArray());
-        assertArrayEquals(new long[] {3, 1, 2}, (long[]) top.indices().storage().array());
+        assertArrayEquals(new long[] {3, 1, 2}, (long[]) storage(top.indices()).array());
         Sorting.TopKResult bottom = x.topk(4, 0, false, true);
         assertArrayEquals(new double[] {1, 2, 3, 3}, bottom.values().toDoubleArray());
-        assertArrayEquals(new long[] {0, 4, 1, 2}, (long[]) bottom.indices().storage().array());
+        assertArrayEquals(new long[] {0, 4, 1, 2}, (long[]) storage(bottom.indices()).array());
         // -0.0 equals 0.0: the first of the two wins either way.
-        assertArrayEquals(new long[] {0}, (long[]) Tensor.of(new double[] {-0.0, 0.0}, 2).topk(1).indices().storage().array());
-        assertArrayEquals(new long[] {0}, (long[]) Tensor.of(new double[] {0.0, -0.0}, 2).topk(1).indices().storage().array());
+        assertArrayEquals(new long[] {0}, (long[]) storage(Tensor.of(new double[] {-0.0, 0.0}, 2).topk(1).indices()).array());
+        assertArrayEquals(new long[] {0}, (long[]) storage(Tensor.of(new double[] {0.0, -0.0}, 2).topk(1).indices()).array());
     }
 
     @Test
@@ -117,7 +118,7 @@ class TopKTest {
         Tensor x = Tensor.of(new float[] {5, 1, 4, 2, 3, 0, 9, 8}, 2, 4);
         Sorting.TopKResult t = x.topk(2, 1, true, false);
         assertArrayEquals(new double[] {5, 4, 9, 8}, t.values().toDoubleArray());
-        assertArrayEquals(new long[] {0, 2, 2, 3}, (long[]) t.indices().storage().array());
+        assertArrayEquals(new long[] {0, 2, 2, 3}, (long[]) storage(t.indices()).array());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.fluxion.testing;
 import java.util.Random;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /** Random shapes, values and layouts for kernel tests. */
 public final class RandomTensors {
@@ -59,6 +60,6 @@ public final class RandomTensors {
         for (int i = 0; i < strides.length; i++) {
             strides[i] *= 2;
         }
-        return Tensor.view(storage, t.shape(), strides, 1);
+        return TensorInternals.view(storage, t.shape(), strides, 1);
     }
 }

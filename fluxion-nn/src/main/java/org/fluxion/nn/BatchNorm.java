@@ -52,7 +52,7 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
             throw badInput(expectedShape().replace("C", Integer.toString(c)), x);
         }
         if (isTraining() && x.size() / c < 2) {
-            throw new LayerInputException(toString(), "needs more than one value per channel in training mode, got "
+            throw new LayerInputException(label(), "needs more than one value per channel in training mode, got "
                     + x.shape());
         }
         return Functions.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);

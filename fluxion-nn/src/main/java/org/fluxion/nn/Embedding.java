@@ -35,7 +35,7 @@ public final class Embedding extends Module {
     @Override
     public Tensor apply(Tensor indices) {
         if (indices.dtype() != DType.INT32 && indices.dtype() != DType.INT64) {
-            throw new LayerInputException(toString(), "expected int32 or int64 indices, got " + indices.dtype().label()
+            throw new LayerInputException(label(), "expected int32 or int64 indices, got " + indices.dtype().label()
                     + " " + indices.shape());
         }
         return Functions.embedding(indices, weight);

@@ -16,7 +16,8 @@ import org.fluxion.tensor.Tensor;
  * the model, in {@code org.fluxion.optim}.
  *
  * <p>A subclass implements {@link #apply} and overrides {@link #ownParameters}, {@link #ownBuffers} and
- * {@link #children} as needed; {@link #toString} describes it in error messages ("Linear 784->128").
+ * {@link #children} as needed. A layer's {@link #toString} is one line ("Linear 784->128"); a module with
+ * children prints them as a tree ({@link #toString()}); {@link #label()} is the one-line form errors use.
  */
 public abstract class Module {
     private boolean training = true;
@@ -148,6 +149,31 @@ public abstract class Module {
 
     /** Throws the chain error of this layer: "{@code <this> expected input <expected>, got <actual>}". */
     protected final LayerInputException badInput(String expected, Tensor x) {
-        return new LayerInputException(toString(), "expected input " + expected + ", got " + x.shape());
+        return new LayerInputException(label(), "expected input " + expected + ", got " + x.shape());
+    }
+
+    /**
+     * The module as Keras and PyTorch print a model: a layer says what it is in one line (layers override
+     * this, e.g. {@code Linear 784->128}); a module with children lists them, one per line with their names
+     * and parameter counts, nested modules indented, and ends with the total count.
+     */
+    @Override
+    public String toString() {
+        Map<String, Module> children = children();
+        return children.isEmpty() ? className() : ModuleTree.render(className(), children, parameterCount());
+    }
+
+    /**
+     * A one-line description for error messages: {@link #toString()} for a layer, the class and the number
+     * of children ({@code Sequential[4]}) for a module with children, whose {@code toString} spans lines.
+     */
+    public String label() {
+        Map<String, Module> children = children();
+        return children.isEmpty() ? toString() : className() + "[" + children.size() + "]";
+    }
+
+    private String className() {
+        String name = getClass().getSimpleName();
+        return name.isEmpty() ? "Module" : name; // an anonymous class has no simple name
     }
 }

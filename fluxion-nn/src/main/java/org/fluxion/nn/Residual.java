@@ -18,7 +18,7 @@ public final class Residual extends Module {
     public Tensor apply(Tensor x) {
         Tensor fx = body.apply(x);
         if (!fx.shape().equals(x.shape())) {
-            throw new LayerInputException(toString(), "body maps " + x.shape() + " to " + fx.shape()
+            throw new LayerInputException(label(), "body maps " + x.shape() + " to " + fx.shape()
                     + "; a residual block must keep the shape");
         }
         return x.add(fx);
@@ -33,8 +33,9 @@ public final class Residual extends Module {
         return Map.of("body", body);
     }
 
+    /** {@code Residual(<body's label>)}, in one line. */
     @Override
-    public String toString() {
-        return "Residual(" + body + ")";
+    public String label() {
+        return "Residual(" + body.label() + ")";
     }
 }

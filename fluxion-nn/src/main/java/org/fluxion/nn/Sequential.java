@@ -44,7 +44,7 @@ public final class Sequential extends Module {
                 throw new LayerInputException("layer " + e.getKey() + " (" + ex.layer() + ")", ex.detail());
             } catch (IllegalArgumentException ex) {
                 // an operation inside the layer failed: keep its message, say where it happened
-                var wrapped = new LayerInputException("layer " + e.getKey() + " (" + layer + "):", ex.getMessage());
+                var wrapped = new LayerInputException("layer " + e.getKey() + " (" + layer.label() + "):", ex.getMessage());
                 wrapped.initCause(ex);
                 throw wrapped;
             }
@@ -69,10 +69,5 @@ public final class Sequential extends Module {
     @Override
     protected Map<String, Module> children() {
         return layers;
-    }
-
-    @Override
-    public String toString() {
-        return "Sequential[" + layers.size() + "]";
     }
 }

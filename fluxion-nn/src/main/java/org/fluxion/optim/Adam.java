@@ -1,5 +1,7 @@
 package org.fluxion.optim;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.List;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -72,10 +74,10 @@ public class Adam extends Optimizer {
         double bias2 = 1 - Math.pow(beta2, t);
         Tensor m = dense(name, "exp_avg", p);
         Tensor v = dense(name, "exp_avg_sq", p);
-        AdamKernel.step(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
-                m.storage().floats(), m.offset(), v.storage().floats(), v.offset(), p.size(),
+        AdamKernel.step(storage(p).floats(), p.offset(), storage(g).floats(), g.offset(),
+                storage(m).floats(), m.offset(), storage(v).floats(), v.offset(), p.size(),
                 beta1, beta2, (float) eps, (float) (lr / bias1), (float) (1 / Math.sqrt(bias2)));
-        p.storage().bumpVersion();
+        storage(p).bumpVersion();
     }
 
     /** Dense float32 parameter and gradient, which the fused kernel updates in place. */

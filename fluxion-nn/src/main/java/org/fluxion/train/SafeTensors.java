@@ -1,5 +1,7 @@
 package org.fluxion.train;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -170,8 +172,8 @@ public final class SafeTensors {
         int n = tensor.size();
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         // A dense tensor is written straight from its storage; views are copied once.
-        Object array = tensor.isContiguous() && tensor.offset() == 0 && tensor.storage().length() == n
-                ? tensor.storage().array() : flat(tensor);
+        Object array = tensor.isContiguous() && tensor.offset() == 0 && storage(tensor).length() == n
+                ? storage(tensor).array() : flat(tensor);
         for (int i = 0; i < n; i++) {
             if (buffer.remaining() < 8) {
                 out.write(buffer.array(), 0, buffer.position());

@@ -1,5 +1,7 @@
 package org.fluxion.jit.ir;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -138,7 +140,7 @@ public final class Printer {
     /** A constant: its value when it is a single element, else its type. */
     static String constant(Value v) {
         if (v.type.shape().size() == 1) {
-            double x = v.constant.storage().getDouble(v.constant.offset());
+            double x = storage(v.constant).getDouble(v.constant.offset());
             DType d = v.type.dtype();
             String text = d == DType.BOOL ? String.valueOf(x != 0)
                     : d.isFloatingPoint() ? String.valueOf(x) : String.valueOf((long) x);

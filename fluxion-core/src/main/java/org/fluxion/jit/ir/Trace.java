@@ -5,10 +5,11 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Primitive;
 import org.fluxion.tensor.EscapedTracerException;
-import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -16,8 +17,11 @@ import org.fluxion.tensor.TensorType;
  * every primitive applied to them appends an {@link Equation}. Traces nest (the body of a loop is traced
  * inside the trace of the function around it); a value of an enclosing trace used inside a nested one
  * becomes a <em>capture</em>: an extra input of the nested graph (closure conversion).
+ *
+ * <p>A trace is the {@link Interpreter} of the tensors standing for its values; its level is its depth, so
+ * an operation on tensors of several nested traces goes to the innermost one.
  */
-public final class Trace {
+public final class Trace implements Interpreter {
     final Trace parent;
     final int depth;
     /** Whether values of enclosing traces may be captured (nested traces of control flow: yes). */
@@ -25,7 +29,7 @@ public final class Trace {
     /**
      * Whether operations done while this trace is current are recorded here even when all their traced
      * inputs belong to enclosing traces, if one of them takes part in differentiation (see
-     * {@link Tracing#record}). True for the functions of structured
+     * {@link #process}). True for the functions of structured
      * control flow, which are traced with recording for reverse mode off: an operation on captures hoisted
      * into the enclosing trace would run there untaped, and derivatives would miss the path through it.
      */
@@ -76,7 +80,55 @@ public final class Trace {
     }
 
     static Tensor tensorOf(Value v) {
-        return Tensor.wrap(Storage.abstractOf(v.type.dtype(), v.type.shape().size(), v), v.type.shape());
+        return TensorInternals.abstractTensor(v.type, v);
+    }
+
+    @Override
+    public int level() {
+        return depth;
+    }
+
+    /**
+     * Records {@code primitive(inputs)} (of result types {@code outs}) here, the innermost trace its inputs
+     * belong to, or, when an input takes part in differentiation, in the current trace if that is the
+     * function of a structured operation nested in it ({@link #keepsOperations}): its inputs from enclosing
+     * traces become captures. A precomputed primitive (a custom rule) is not recorded: its value is already
+     * the traced result of the operations that computed it.
+     */
+    @Override
+    public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
+        if (primitive.precomputed()) {
+            return primitive.computeAll(outs, inputs);
+        }
+        if (closed) {
+            throw EscapedTracerException.of(primitive.name(), outs.length > 0 ? outs[0] : null);
+        }
+        Trace target = this;
+        Trace current = Tracing.current();
+        if (current != null && current != this && current.keepsOperations && current.canCapture(this)
+                && carriesDerivatives(inputs)) {
+            // A loop body computing from a captured value that is being differentiated (x.cos() with x a
+            // tracer of jit(grad(f)) or vmap(grad(f))): the operation stays in the body, its inputs become
+            // captures, and the structured operation's derivative covers the path through it. Hoisted into
+            // the enclosing trace it would be recorded without its derivative, as the body is traced with
+            // reverse-mode recording off. Without autodiff state, a loop invariant is hoisted: it runs once.
+            target = current;
+        }
+        return target.recordAll(primitive, outs, inputs);
+    }
+
+    /**
+     * Whether an input takes part in a transformation further in than tracing (autodiff: a gradient to
+     * track, a forward tangent): its state is not just a graph value.
+     */
+    private static boolean carriesDerivatives(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            Interpreter.State s = TensorInternals.state(t);
+            if (s != null && !(s instanceof Value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value a tensor stands for in this trace: its own, a capture, or a constant. */
@@ -121,12 +173,17 @@ public final class Trace {
         return operands;
     }
 
-    /** Two tensors of one captured value: they must not carry different autodiff state. */
+    /**
+     * Two tensors of one captured value: they must not carry different autodiff state (a state other than
+     * the value itself).
+     */
     private static Tensor sameCapture(Tensor first, Tensor second) {
-        if (first.autogradMeta() == null) {
+        Interpreter.State a = TensorInternals.state(first);
+        Interpreter.State b = TensorInternals.state(second);
+        if (a instanceof Value) {
             return second;
         }
-        if (second.autogradMeta() == null || second.autogradMeta() == first.autogradMeta()) {
+        if (b instanceof Value || a == b) {
             return first;
         }
         throw new IllegalStateException("jit: two differently differentiated tensors over the same traced value "
@@ -134,13 +191,7 @@ public final class Trace {
                 + "pass one of them as an operand instead");
     }
 
-    Tensor record(Primitive primitive, TensorType out, Tensor[] args) {
-        Value result = new Value(nextId++, out, null, this);
-        equations.add(new Equation(primitive, valuesOf(args), result));
-        return tensorOf(result);
-    }
-
-    /** One equation with several outputs; a traced tensor for each. */
+    /** One equation (with one output, or several); a traced tensor for each output. */
     Tensor[] recordAll(Primitive primitive, TensorType[] outs, Tensor[] args) {
         Value[] ins = valuesOf(args);
         Value[] results = new Value[outs.length];

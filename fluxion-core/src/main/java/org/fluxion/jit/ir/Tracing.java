@@ -1,15 +1,14 @@
 package org.fluxion.jit.ir;
 
 import java.util.function.Supplier;
-import org.fluxion.ops.Primitive;
-import org.fluxion.tensor.EscapedTracerException;
+import org.fluxion.ops.Interpreter;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.tensor.TensorType;
+import org.fluxion.tensor.TensorInternals;
 
 /**
- * The tracing side of {@link org.fluxion.ops.Ops#evaluate}: when an input of a primitive is a traced
- * tensor, the operation is recorded in the innermost trace among its inputs instead of running. The
- * traces active on a thread are opened and closed by {@link #within}.
+ * The traces active on a thread, opened and closed by {@link #trace}; the tracers' values. A primitive
+ * applied to a traced tensor reaches its trace through {@code Ops.bind} (the trace is the tensor's
+ * {@link Interpreter}).
  */
 public final class Tracing {
     private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
@@ -17,62 +16,14 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /**
-     * Records {@code primitive(inputs)} (of result type {@code out}) in the innermost trace its inputs
-     * belong to, or, when an input takes part in differentiation, in the current trace if that is the
-     * function of a structured operation nested in it ({@link Trace#keepsOperations}): its inputs from
-     * enclosing traces become captures.
-     */
-    public static Tensor record(Primitive primitive, TensorType out, Tensor... inputs) {
-        return target(primitive, out, inputs).record(primitive, out, inputs);
-    }
-
-    /** {@link #record} for a primitive of several outputs: one equation, one traced tensor per output. */
-    public static Tensor[] recordAll(Primitive primitive, TensorType[] outs, Tensor... inputs) {
-        return target(primitive, outs.length > 0 ? outs[0] : null, inputs).recordAll(primitive, outs, inputs);
-    }
-
-    /** The trace that records {@code primitive(inputs)}; {@code out} is the result type for messages. */
-    private static Trace target(Primitive primitive, TensorType out, Tensor[] inputs) {
-        Trace target = null;
-        for (Tensor t : inputs) {
-            Value v = valueOf(t);
-            if (v != null && (target == null || v.trace.depth > target.depth)) {
-                target = v.trace;
-            }
-        }
-        if (target == null) {
-            throw new IllegalStateException(primitive.name() + ": no traced input");
-        }
-        if (target.closed) {
-            throw EscapedTracerException.of(primitive.name(), out);
-        }
-        Trace current = CURRENT.get();
-        if (current != null && current != target && current.keepsOperations && current.canCapture(target)
-                && carriesDerivatives(inputs)) {
-            // A loop body computing from a captured value that is being differentiated (x.cos() with x a
-            // tracer of jit(grad(f)) or vmap(grad(f))): the operation stays in the body, its inputs become
-            // captures, and the structured operation's derivative covers the path through it. Hoisted into
-            // the enclosing trace it would be recorded without its derivative, as the body is traced with
-            // reverse-mode recording off. Without autodiff state, a loop invariant is hoisted: it runs once.
-            target = current;
-        }
-        return target;
-    }
-
-    /** Whether an input takes part in differentiation (a gradient to track, a forward tangent). */
-    private static boolean carriesDerivatives(Tensor[] inputs) {
-        for (Tensor t : inputs) {
-            if (t.autogradMeta() != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The graph value a traced tensor stands for; null for a concrete tensor. */
     public static Value valueOf(Tensor t) {
-        return t.storage().tracer() instanceof Value v ? v : null;
+        for (Interpreter.State s = TensorInternals.state(t); s != null; s = s.lower()) {
+            if (s instanceof Value v) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** True while this thread traces a function for {@code jit}. */

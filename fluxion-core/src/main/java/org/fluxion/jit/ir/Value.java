@@ -1,14 +1,17 @@
 package org.fluxion.jit.ir;
 
+import org.fluxion.ops.Interpreter;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
+import org.fluxion.tensor.Tracer;
 
 /**
  * One SSA value of a {@link Graph}: a graph input, a constant (a concrete tensor the traced function
  * captured or computed from captured tensors alone), or the output of one {@link Equation}. It knows only
- * its type (shape and dtype), like JAX's abstract values.
+ * its type (shape and dtype), like JAX's abstract values. While its trace records, it is the transformation
+ * state of the tensor that stands for it (a tracer), whose primitives go to {@link #trace}.
  */
-public final class Value implements org.fluxion.tensor.Tracer {
+public final class Value implements Tracer, Interpreter.State {
     final int id;
     final TensorType type;
     /** The concrete tensor of a constant; null otherwise. */
@@ -32,6 +35,17 @@ public final class Value implements org.fluxion.tensor.Tracer {
 
     public TensorType type() {
         return type;
+    }
+
+    @Override
+    public Interpreter interpreter() {
+        return trace;
+    }
+
+    /** A value of a nested trace stands for nothing of the enclosing ones until it is captured. */
+    @Override
+    public Interpreter.State lower() {
+        return null;
     }
 
     /** True when the trace that made this value has finished: a tensor standing for it escaped the trace. */

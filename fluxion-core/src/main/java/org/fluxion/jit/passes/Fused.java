@@ -1,5 +1,7 @@
 package org.fluxion.jit.passes;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.FusedKernel;
 import org.fluxion.jit.codegen.FusionCompiler;
@@ -168,7 +170,7 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
             if (!t.isContiguous()) {
                 t = t.contiguous(); // a view (transpose, slice): the kernel reads dense arrays
             }
-            arrays[j] = t.storage().array();
+            arrays[j] = storage(t).array();
             offsets[j] = t.offset();
             if (repeats[j] != null) {
                 arrays[j] = repeat(arrays[j], offsets[j], repeats[j] == ElementwiseProgram.Access.ROW, scratch[j]);

@@ -1,5 +1,7 @@
 package org.fluxion.jit.passes;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -77,13 +79,13 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         int period = c.size(); // m for a bias row ([m] or [1, m]), n * m for a full tensor
         int o = c.offset();
         if (y.array() instanceof float[] dst) {
-            float[] src = c.storage().floats();
+            float[] src = storage(c).floats();
             for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
                 dst[i] = src[o + j];
             }
         } else {
             double[] dst = y.doubles();
-            double[] src = c.storage().doubles();
+            double[] src = storage(c).doubles();
             for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
                 dst[i] = src[o + j];
             }

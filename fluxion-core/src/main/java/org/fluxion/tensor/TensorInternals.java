@@ -1,0 +1,61 @@
+package org.fluxion.tensor;
+
+import org.fluxion.ops.Interpreter;
+
+/**
+ * Fluxion's own access to a tensor's representation (its storage, raw views of a storage), for the layers
+ * that implement operations: ops and its kernels' callers, autodiff, jit, optimizers with fused kernels; and
+ * the transformation state a tensor carries ({@link Interpreter.State}), which only the transformations read.
+ * <b>Not API</b>: users work with {@link Tensor}'s methods, and what this class exposes may change in any
+ * release. Storages are shared between views and versioned for autodiff, so writing through them from
+ * outside bypasses the checks that keep gradients right.
+ *
+ * <p>Why a class in this package, not a public method of {@code Tensor} nor a class in an internal
+ * subpackage: {@code Tensor}'s public methods are what users read, and a subpackage reaching
+ * {@code Tensor}'s fields would need a bridge registered from {@code Tensor}, a package cycle. Here the fields
+ * stay package-private and each accessor is one field read that the JIT inlines.
+ */
+public final class TensorInternals {
+    private TensorInternals() {
+    }
+
+    /** The storage {@code t} is a view of (shared with its other views). */
+    public static Storage storage(Tensor t) {
+        return t.storage;
+    }
+
+    /**
+     * A view of {@code storage} with the given shape, strides (in elements, may be 0 for broadcast
+     * dimensions) and offset, carrying no transformation state. The caller guarantees every addressed
+     * element lies in the storage.
+     *
+     * @throws IllegalArgumentException when the number of strides is not the shape's rank
+     */
+    public static Tensor view(Storage storage, Shape shape, int[] strides, int offset) {
+        if (strides.length != shape.rank()) {
+            throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
+        }
+        return new Tensor(storage, shape, strides.clone(), offset);
+    }
+
+    /** The transformation state {@code t} carries (that of the innermost transformation), or null. */
+    public static Interpreter.State state(Tensor t) {
+        return t.state;
+    }
+
+    /** Replaces the transformation state of {@code t} (autodiff attaching a tape node or a tangent). */
+    public static void setState(Tensor t, Interpreter.State state) {
+        t.state = state;
+    }
+
+    /**
+     * A tensor of type {@code type} without elements, standing for a value of a transformation (a tracer of
+     * jit): its state is {@code state}, and reading its elements throws.
+     */
+    public static Tensor abstractTensor(TensorType type, Interpreter.State state) {
+        Shape shape = type.shape();
+        Tensor t = new Tensor(Storage.abstractOf(type.dtype(), shape.size()), shape, shape.contiguousStrides(), 0);
+        t.state = java.util.Objects.requireNonNull(state, "state");
+        return t;
+    }
+}

@@ -1,0 +1,50 @@
+package org.fluxion.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.fluxion.ops.Interpreter;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Tensor} is the users' facade: its public methods show values, shapes and operations, not storages
+ * or transformation state (those are {@code TensorInternals}'), and its source stays a short list of
+ * delegations (issue 10: at most 600 lines, no logic).
+ */
+class TensorFacadeTest {
+    @Test
+    void publicMethodsExposeNoInternals() {
+        List<String> leaks = new ArrayList<>();
+        for (Method m : Tensor.class.getMethods()) {
+            if (!Modifier.isPublic(m.getModifiers()) || m.getDeclaringClass() != Tensor.class) {
+                continue;
+            }
+            boolean storageIn = List.of(m.getParameterTypes()).contains(Storage.class);
+            boolean internalType = m.getReturnType() == Storage.class
+                    || Interpreter.State.class.isAssignableFrom(m.getReturnType())
+                    || List.of(m.getParameterTypes()).stream().anyMatch(Interpreter.State.class::isAssignableFrom);
+            // wrap(Storage, Shape) is the documented way to put an existing array behind a tensor.
+            if (internalType || storageIn && !m.getName().equals("wrap")) {
+                leaks.add(m.toString());
+            }
+        }
+        assertEquals(List.of(), leaks);
+    }
+
+    @Test
+    void theFacadeFitsTheLineBudget() throws Exception {
+        Path source = Path.of("src/main/java/org/fluxion/tensor/Tensor.java");
+        assertTrue(Files.exists(source), "run from fluxion-core's directory (Maven does): " + source.toAbsolutePath());
+        long lines = Files.readAllLines(source).size();
+        assertTrue(lines <= 600, "Tensor.java has " + lines + " lines, more than the 600 of its budget: move the "
+                + "logic into the ops/tensor class it belongs to and keep one call per method");
+    }
+}
