@@ -3,7 +3,7 @@ package org.fluxion.kernels;
 /**
  * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix by
  * one-sided Jacobi rotations (Hestenes' method; Demmel and Veselić, "Jacobi's method is more accurate than
- * QR", 1992): the {@code k = min(m, n)} columns of the tall orientation of A (A, or A^T when m < n) are
+ * QR", 1992): the {@code k = min(m, n)} columns of the tall orientation of A (A, or A^T when {@code m < n}) are
  * rotated pairwise until every pair is orthogonal to working precision; their norms are the singular values,
  * the normalized columns the left singular vectors of that orientation and the accumulated rotations the
  * right ones. Small singular values come with high relative accuracy.

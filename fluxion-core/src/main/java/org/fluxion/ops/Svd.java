@@ -14,7 +14,7 @@ import org.fluxion.tensor.TensorType;
  * <p>Derivatives (Townsend, "Differentiating the singular value decomposition", 2016; JAX's
  * {@code svd_jvp_rule}), with {@code V = Vh^T}, {@code dP = U^T dA V} and {@code F_ij = 1 / (s_j^2 - s_i^2)}
  * off the diagonal, 0 on it: {@code dS = diag(dP)}, {@code dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1}
- * (the last term when m > n), {@code dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1} (when n > m). The
+ * (the last term when {@code m > n}), {@code dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1} (when {@code n > m}). The
  * VJP is that map transposed: {@code A_bar = U [diag(S_bar) + (X + X^T) S + S (Y + Y^T)] V^T} with
  * {@code X = F o (U^T U_bar)}, {@code Y = F o (V^T V_bar)}, plus {@code (I - U U^T) U_bar S^-1 V^T} and
  * {@code U S^-1 V_bar^T (I - V V^T)}. Repeated singular values make F infinite and zero ones make
