@@ -47,7 +47,8 @@ public enum Method {
             case DOP853 -> new Dop853Stepper(rhs, tolerances, n);
             case RK4 -> new ExplicitRkStepper(Tableaus.RK4, rhs, tolerances, n, false);
             case EULER -> new ExplicitRkStepper(Tableaus.EULER, rhs, tolerances, n, false);
-            case ROSENBROCK23, RODAS4 -> throw new UnsupportedOperationException(name() + " is not available yet");
+            case ROSENBROCK23 -> new Rosenbrock23Stepper(problem, rhs, tolerances);
+            case RODAS4 -> new Rodas4Stepper(problem, rhs, tolerances);
         };
     }
 }

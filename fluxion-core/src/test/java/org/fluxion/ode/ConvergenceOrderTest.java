@@ -23,7 +23,9 @@ class ConvergenceOrderTest {
                 Arguments.of(Method.RK4, 4, 3, 40),
                 Arguments.of(Method.DP5, 5, 4, 20),
                 Arguments.of(Method.TSIT5, 5, 4, 20),
-                Arguments.of(Method.DOP853, 8, 7, 8));
+                Arguments.of(Method.DOP853, 8, 7, 8),
+                Arguments.of(Method.ROSENBROCK23, 2, 2, 100),
+                Arguments.of(Method.RODAS4, 4, 3, 40));
     }
 
     static List<ExactProblems.Exact> problems() {

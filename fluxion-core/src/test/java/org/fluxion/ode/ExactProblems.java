@@ -23,7 +23,13 @@ final class ExactProblems {
             du[0] = a * u[0] - b * u[1];
             du[1] = b * u[0] + a * u[1];
         };
-        return new Exact("damped rotation", OdeProblem.of(f, u0, 0, t1), t -> {
+        JacobianFunction jac = (j, u, p, t) -> {
+            j[0] = a;
+            j[1] = -b;
+            j[2] = b;
+            j[3] = a;
+        };
+        return new Exact("damped rotation", OdeProblem.of(f, u0, 0, t1).withJacobian(jac), t -> {
             double e = Math.exp(a * t);
             double c = Math.cos(b * t);
             double s = Math.sin(b * t);
@@ -34,14 +40,16 @@ final class ExactProblems {
     /** {@code u' = -k u}, {@code u = u0 e^{-kt}}. */
     static Exact decay(double t1) {
         double k = 1.5;
-        return new Exact("decay", OdeProblem.of((du, u, p, t) -> du[0] = -p[0] * u[0], new double[] {2.0}, 0, t1, k),
+        return new Exact("decay", OdeProblem.of((du, u, p, t) -> du[0] = -p[0] * u[0], new double[] {2.0}, 0, t1, k)
+                        .withJacobian((j, u, p, t) -> j[0] = -p[0]),
                 t -> new double[] {2.0 * Math.exp(-k * t)});
     }
 
     /** Nonlinear and non-autonomous: {@code u' = cos(t) u^2}, {@code u(0) = 1/2}, {@code u = 1 / (2 - sin t)}. */
     static Exact riccati(double t1) {
         return new Exact("u' = cos(t) u^2", OdeProblem.of((du, u, p, t) -> du[0] = Math.cos(t) * u[0] * u[0],
-                new double[] {0.5}, 0, t1), t -> new double[] {1.0 / (2.0 - Math.sin(t))});
+                new double[] {0.5}, 0, t1).withJacobian((j, u, p, t) -> j[0] = 2 * Math.cos(t) * u[0]),
+                t -> new double[] {1.0 / (2.0 - Math.sin(t))});
     }
 
     /** The largest absolute difference. */
