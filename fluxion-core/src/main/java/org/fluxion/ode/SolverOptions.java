@@ -178,6 +178,21 @@ public final class SolverOptions {
         return events;
     }
 
+    /** These options with no save times (save every step), no dense output and no events. */
+    SolverOptions withoutOutputs() {
+        return new SolverOptions(rtol, atol, rtolPerComponent, atolPerComponent, null, false, initialStep, maxStep,
+                fixedStep, maxSteps, maxRhsEvaluations, List.of());
+    }
+
+    /**
+     * The options of a backward (adjoint) solve of another state size: these without outputs, with the scalar
+     * tolerances, and no initial step.
+     */
+    SolverOptions forAdjoint() {
+        return new SolverOptions(rtol, atol, null, null, null, false, Double.NaN, maxStep, fixedStep, maxSteps,
+                maxRhsEvaluations, List.of());
+    }
+
     /** The tolerances expanded to the state's length {@code n}. */
     Tolerances tolerances(int n) {
         double[] r = expand("rtol", rtolPerComponent, rtol, n);

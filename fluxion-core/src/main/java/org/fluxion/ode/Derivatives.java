@@ -1,0 +1,30 @@
+package org.fluxion.ode;
+
+/**
+ * The derivatives of a right-hand side {@code f(u, p, t)} that sensitivity analysis needs: the
+ * vector-Jacobian product (continuous adjoints) and the full Jacobians (forward sensitivities, and the
+ * stiff solvers on the adjoint equations). {@link TensorOde#derivatives()} gives them from Fluxion's
+ * automatic differentiation; {@link #finiteDifferences} for a plain-Java right-hand side.
+ *
+ * <p>Shapes: n the state's length, np the parameters'; matrices are row-major.
+ */
+public interface Derivatives {
+    /**
+     * The vector-Jacobian products {@code lambda^T df/du} (written into {@code outU}, length n) and
+     * {@code lambda^T df/dp} (into {@code outP}, length np) at {@code (u, p, t)}.
+     */
+    void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP);
+
+    /** {@code df/du} into {@code ju} (n x n) and {@code df/dp} into {@code jp} (n x np) at {@code (u, p, t)}. */
+    void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp);
+
+    /**
+     * Derivatives of a plain-Java right-hand side by central differences ({@code df/du} from {@code jac}
+     * instead when it is given): {@code 2 (n + np)} evaluations per Jacobian, and the VJP through the full
+     * Jacobians. Accurate to about 1e-10 relative (step {@code eps^(1/3)} scaled by each variable); the
+     * plain-Java AD of the bytecode-transform issue will replace this for plain-Java right-hand sides.
+     */
+    static Derivatives finiteDifferences(OdeFunction f, JacobianFunction jac) {
+        return new FiniteDifferenceDerivatives(f, jac);
+    }
+}
