@@ -21,8 +21,10 @@ public interface Derivatives {
     /**
      * Derivatives of a plain-Java right-hand side by central differences ({@code df/du} from {@code jac}
      * instead when it is given): {@code 2 (n + np)} evaluations per Jacobian, and the VJP through the full
-     * Jacobians. Accurate to about 1e-10 relative (step {@code eps^(1/3)} scaled by each variable); the
-     * plain-Java AD of the bytecode-transform issue will replace this for plain-Java right-hand sides.
+     * Jacobians. Accurate to about 1e-10 relative (step {@code eps^(1/3)} scaled by each variable), and that
+     * error is noise, not smooth in {@code u}: sensitivities at tolerances tighter than about 1e-8 need AD
+     * ({@link TensorOde}) or analytic derivatives (implement this interface). The plain-Java AD of the
+     * bytecode-transform issue will replace this for plain-Java right-hand sides.
      */
     static Derivatives finiteDifferences(OdeFunction f, JacobianFunction jac) {
         return new FiniteDifferenceDerivatives(f, jac);

@@ -175,7 +175,9 @@ final class Integrator {
         }
         throw new OdeSolveException(OdeSolveException.Reason.STEP_SIZE_UNDERFLOW, t, counters.snapshot(),
                 method + ": the step size underflowed (h = " + h + ") at t = " + t + " with error norm " + err
-                        + "; the solution may be singular here, or the problem stiff (try RODAS4)");
+                        + "; the solution may be singular here, or the problem unstable in this direction of integration"
+                        + (stepper instanceof ExplicitRkStepper || stepper instanceof Dop853Stepper
+                                ? ", or stiff (try RODAS4)" : ""));
     }
 
     /** Collects the saved points: every step, or the requested times interpolated on the dense output. */

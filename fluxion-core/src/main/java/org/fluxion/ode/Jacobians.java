@@ -48,15 +48,16 @@ final class Jacobians {
     }
 
     /**
-     * Writes {@code d f / d t} at {@code (t, u)} into {@code dt} by a forward difference (one RHS evaluation),
-     * or zeros for an autonomous problem.
+     * Writes {@code d f / d t} at {@code (t, u)} into {@code dt} by a one-sided difference towards
+     * {@code direction} (one RHS evaluation, inside the step about to be taken, so never past the end of the
+     * time span), or zeros for an autonomous problem.
      */
-    void timeDerivative(double[] dt, double t, double[] u, double[] fu) {
+    void timeDerivative(double[] dt, double t, double[] u, double[] fu, double direction) {
         if (autonomous) {
             java.util.Arrays.fill(dt, 0);
             return;
         }
-        double delta = SQRT_EPS * Math.max(1e-5, Math.abs(t));
+        double delta = Math.copySign(SQRT_EPS * Math.max(1e-5, Math.abs(t)), direction);
         double tShifted = t + delta;
         delta = tShifted - t;
         rhs.evaluate(dt, u, tShifted);

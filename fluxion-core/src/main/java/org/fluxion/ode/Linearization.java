@@ -37,8 +37,11 @@ final class Linearization {
         fuKnown = true;
     }
 
-    /** Makes {@code fu}, {@code J} and {@code dt} those of {@code (t, u)} unless they already are. */
-    void prepare(double t, double[] u) {
+    /**
+     * Makes {@code fu}, {@code J} and {@code dt} those of {@code (t, u)} unless they already are;
+     * {@code direction} is the sign of the step.
+     */
+    void prepare(double t, double[] u, double direction) {
         if (valid) {
             return;
         }
@@ -46,7 +49,7 @@ final class Linearization {
             rhs.evaluate(fu, u, t);
         }
         jacobians.jacobian(jac, t, u, fu);
-        jacobians.timeDerivative(dt, t, u, fu);
+        jacobians.timeDerivative(dt, t, u, fu, direction);
         valid = true;
     }
 

@@ -77,7 +77,7 @@ final class Rodas4Stepper implements Stepper {
 
     @Override
     public double attempt(double t, double h, double[] u, double[] uNew) {
-        lin.prepare(t, u);
+        lin.prepare(t, u, h);
         if (!lin.factor(1.0 / (h * GAMMA), -1.0)) {
             return Double.POSITIVE_INFINITY;
         }

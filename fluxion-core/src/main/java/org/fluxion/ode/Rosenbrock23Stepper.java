@@ -54,7 +54,7 @@ final class Rosenbrock23Stepper implements Stepper {
 
     @Override
     public double attempt(double t, double h, double[] u, double[] uNew) {
-        lin.prepare(t, u);
+        lin.prepare(t, u, h);
         if (!lin.factor(1.0, -h * D)) {
             return Double.POSITIVE_INFINITY;
         }

@@ -1,9 +1,6 @@
 package org.fluxion.ode;
 
 import java.util.Arrays;
-import java.util.function.Function;
-import org.fluxion.autodiff.Functional;
-import org.fluxion.autodiff.GradMode;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
@@ -19,10 +16,16 @@ import org.fluxion.tensor.Tensor;
  * parameter tensors' elements, one after the other (length np). A float32 state or parameter is solved in
  * float64 and rounded to float32 for each evaluation of the field.
  *
+ * <p>{@link #compiled()} gives the same with the field, its VJP and its Jacobians compiled by {@code jit}
+ * (one plan per signature, traced at the first call): no tape and no per-operation dispatch at each
+ * evaluation. The field must then be traceable (no Java branching on tensor values).
+ *
  * <p>Not thread-safe: one instance per thread (it keeps its buffers).
  */
 public final class TensorOde {
     private final TensorField field;
+    private final FieldCalls calls;
+    private final boolean compiled;
     private final Shape stateShape;
     private final DType dtype;
     private final Shape[] paramShapes;
@@ -33,8 +36,10 @@ public final class TensorOde {
     private double[] cachedP;
     private Tensor[] cachedParams;
 
-    private TensorOde(TensorField field, Shape stateShape, DType dtype, Shape[] paramShapes) {
+    private TensorOde(TensorField field, Shape stateShape, DType dtype, Shape[] paramShapes, boolean compiled) {
         this.field = field;
+        this.compiled = compiled;
+        this.calls = new FieldCalls(field, paramShapes.length, compiled);
         this.stateShape = stateShape;
         this.dtype = dtype;
         this.paramShapes = paramShapes;
@@ -63,7 +68,17 @@ public final class TensorOde {
             }
             shapes[k] = params[k].shape();
         }
-        return new TensorOde(field, state.shape(), state.dtype(), shapes);
+        return new TensorOde(field, state.shape(), state.dtype(), shapes, false);
+    }
+
+    /** This field with its value, VJP and Jacobians compiled by {@code jit}. */
+    public TensorOde compiled() {
+        return compiled ? this : new TensorOde(field, stateShape, dtype, paramShapes, true);
+    }
+
+    /** The field this binds. */
+    public TensorField field() {
+        return field;
     }
 
     /** The state's length n. */
@@ -117,21 +132,14 @@ public final class TensorOde {
         return (du, u, p, t) -> {
             load(u, stateBuffer);
             Tensor[] ps = parameters(p);
-            Tensor out;
-            try (var mode = GradMode.noGrad()) {
-                out = field.apply(stateBuffer, Tensor.scalar(t, dtype), ps);
-            }
-            store(out, du);
+            store(calls.value(stateBuffer, Tensor.scalar(t, dtype), ps), du);
         };
     }
 
     /** {@code df/du} by forward-mode AD ({@code jacfwd}: n JVPs). */
     public JacobianFunction jacobian() {
         return (jac, u, p, t) -> {
-            Tensor[] ps = parameters(p);
-            Tensor tt = Tensor.scalar(t, dtype);
-            Tensor j = Functional.jacfwd((Function<Tensor, Tensor>) x -> field.apply(x, tt, ps)).apply(fresh(u));
-            copyFlat(j, jac, 0);
+            copyFlat(calls.stateJacobian(fresh(u), Tensor.scalar(t, dtype), parameters(p)), jac, 0);
         };
     }
 
@@ -140,12 +148,7 @@ public final class TensorOde {
         return new Derivatives() {
             @Override
             public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
-                Tensor tt = Tensor.scalar(t, dtype);
-                Tensor[] args = new Tensor[1 + paramShapes.length];
-                args[0] = fresh(u);
-                System.arraycopy(freshParameters(p), 0, args, 1, paramShapes.length);
-                var r = Functional.vjp(xs -> field.apply(xs[0], tt, Arrays.copyOfRange(xs, 1, xs.length)), args);
-                Tensor[] cts = r.pullback().apply(fresh(lambda));
+                Tensor[] cts = calls.vjp(fresh(u), Tensor.scalar(t, dtype), parameters(p), fresh(lambda));
                 copyOrZero(cts[0], outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
                     copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
@@ -154,13 +157,7 @@ public final class TensorOde {
 
             @Override
             public void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp) {
-                Tensor tt = Tensor.scalar(t, dtype);
-                Tensor[] args = new Tensor[1 + paramShapes.length];
-                args[0] = fresh(u);
-                System.arraycopy(freshParameters(p), 0, args, 1, paramShapes.length);
-                Tensor[] js = Functional.jacfwd(
-                        (Function<Tensor[], Tensor>) xs -> field.apply(xs[0], tt, Arrays.copyOfRange(xs, 1, xs.length)))
-                        .apply(args);
+                Tensor[] js = calls.jacobians(fresh(u), Tensor.scalar(t, dtype), parameters(p));
                 copyFlat(js[0], ju, 0);
                 for (int k = 0; k < paramShapes.length; k++) {
                     // js[k+1] is (n x size_k): its columns go to jp's columns offset_k ...

@@ -55,7 +55,25 @@ class TensorOdeTest {
 
     @Test
     void jacobianAndVjpFromAutodiffMatchFiniteDifferences() {
-        TensorOde ode = lotkaVolterra(DType.FLOAT64);
+        jacobianAndVjpMatchFiniteDifferences(lotkaVolterra(DType.FLOAT64));
+    }
+
+    @Test
+    void compiledFieldGivesTheSameValuesJacobiansAndVjps() {
+        TensorOde ode = lotkaVolterra(DType.FLOAT64).compiled();
+        jacobianAndVjpMatchFiniteDifferences(ode);
+        OdeProblem plain = ProblemLibrary.lotkaVolterra();
+        double[] expected = new double[2];
+        double[] actual = new double[2];
+        for (double x = 0.5; x < 2; x += 0.25) {
+            double[] u = {x, 2 - x};
+            plain.f().evaluate(expected, u, plain.p(), 0);
+            ode.function().evaluate(actual, u, plain.p(), 0);
+            assertArrayEquals(expected, actual, 1e-15, "compiled plan at u = " + java.util.Arrays.toString(u));
+        }
+    }
+
+    private static void jacobianAndVjpMatchFiniteDifferences(TensorOde ode) {
         OdeProblem plain = ProblemLibrary.lotkaVolterra();
         double[] u = {1.3, 0.7};
         double[] p = {1.5, 1.1, 3.2, 0.9};
