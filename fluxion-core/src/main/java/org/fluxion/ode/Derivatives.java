@@ -19,6 +19,28 @@ public interface Derivatives {
     void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp);
 
     /**
+     * The Jacobian-vector product {@code (df/du) vu + (df/dp) vp} into {@code out} (length n), for forward-mode
+     * (directional) sensitivities. By default from the full {@link #jacobians}.
+     */
+    default void jvp(double t, double[] u, double[] p, double[] vu, double[] vp, double[] out) {
+        int n = u.length;
+        int np = p.length;
+        double[] ju = new double[n * n];
+        double[] jp = new double[n * np];
+        jacobians(t, u, p, ju, jp);
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += ju[i * n + j] * vu[j];
+            }
+            for (int k = 0; k < np; k++) {
+                s += jp[i * np + k] * vp[k];
+            }
+            out[i] = s;
+        }
+    }
+
+    /**
      * Derivatives of a plain-Java right-hand side by central differences ({@code df/du} from {@code jac}
      * instead when it is given): {@code 2 (n + np)} evaluations per Jacobian, and the VJP through the full
      * Jacobians. Accurate to about 1e-10 relative (step {@code eps^(1/3)} scaled by each variable), and that

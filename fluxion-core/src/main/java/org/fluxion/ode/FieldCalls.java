@@ -24,6 +24,7 @@ final class FieldCalls {
     private final Jitted<List<Tensor>, List<Tensor>> compiledVjp;
     private final Jitted<List<Tensor>, List<Tensor>> compiledJacobians;
     private final Jitted<List<Tensor>, Tensor> compiledStateJacobian;
+    private final Jitted<List<Tensor>, Tensor> compiledJvp;
 
     FieldCalls(TensorField field, int paramCount, boolean compiled) {
         this.field = field;
@@ -33,8 +34,11 @@ final class FieldCalls {
             compiledVjp = Jit.jit(in -> List.of(eagerVjp(in.get(0), in.get(1), params(in), in.get(2 + paramCount))));
             compiledJacobians = Jit.jit(in -> List.of(eagerJacobians(in.get(0), in.get(1), params(in))));
             compiledStateJacobian = Jit.jit(in -> eagerStateJacobian(in.get(0), in.get(1), params(in)));
+            compiledJvp = Jit.jit(in -> eagerJvp(in.get(0), in.get(1), params(in),
+                    in.subList(2 + paramCount, in.size()).toArray(Tensor[]::new)));
         } else {
             compiledStateJacobian = null;
+            compiledJvp = null;
             compiledValue = null;
             compiledVjp = null;
             compiledJacobians = null;
@@ -88,6 +92,24 @@ final class FieldCalls {
             return compiledStateJacobian.apply(args(u, t, params, null));
         }
         return eagerStateJacobian(u, t, params);
+    }
+
+    /** {@code (df/du) tangents[0] + sum_k (df/dp_k) tangents[1 + k]}, of {@code u}'s shape. */
+    Tensor jvp(Tensor u, Tensor t, Tensor[] params, Tensor[] tangents) {
+        if (compiledJvp != null) {
+            List<Tensor> in = args(u, t, params, null);
+            in.addAll(Arrays.asList(tangents));
+            return compiledJvp.apply(in);
+        }
+        return eagerJvp(u, t, params, tangents);
+    }
+
+    private Tensor eagerJvp(Tensor u, Tensor t, Tensor[] params, Tensor[] tangents) {
+        Tensor[] xs = new Tensor[1 + params.length];
+        xs[0] = u;
+        System.arraycopy(params, 0, xs, 1, params.length);
+        return Functional.jvp(ys -> field.apply(ys[0], t, Arrays.copyOfRange(ys, 1, ys.length)), xs, tangents)
+                .tangent();
     }
 
     private Tensor eagerStateJacobian(Tensor u, Tensor t, Tensor[] params) {

@@ -120,4 +120,45 @@ final class ForwardSensitivity {
         return new Gradient(java.util.Arrays.copyOf(grad, n), java.util.Arrays.copyOfRange(grad, n, m), forward,
                 SensitivityMethod.FORWARD, s.statistics());
     }
+
+    /**
+     * The directional (forward-mode) sensitivity {@code s(t_i) = (du(t_i)/du0) vu + (du(t_i)/dp) vp} at the save
+     * times: the augmented state {@code (u, s)} with {@code s' = J_u s + J_p vp}, {@code s(t0) = vu}, one JVP
+     * per evaluation. A stiff method gets the augmented Jacobian by forward differences.
+     */
+    static double[][] directional(OdeProblem problem, Derivatives d, Method method, SolverOptions options,
+                                  double[] vu, double[] vp) {
+        int n = problem.size();
+        double[] u = new double[n];
+        double[] s = new double[n];
+        double[] du = new double[n];
+        double[] ds = new double[n];
+        OdeFunction f = problem.f();
+        OdeFunction augmented = (dx, x, p, t) -> {
+            System.arraycopy(x, 0, u, 0, n);
+            System.arraycopy(x, n, s, 0, n);
+            f.evaluate(du, u, p, t);
+            d.jvp(t, u, p, s, vp, ds);
+            System.arraycopy(du, 0, dx, 0, n);
+            System.arraycopy(ds, 0, dx, n, n);
+        };
+        double[] x0 = new double[2 * n];
+        System.arraycopy(problem.u0(), 0, x0, 0, n);
+        System.arraycopy(vu, 0, x0, n, n);
+        Tolerances tol = options.tolerances(n);
+        double[] rtol = new double[2 * n];
+        double[] atol = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            rtol[i] = rtol[n + i] = tol.rtol()[i];
+            atol[i] = atol[n + i] = tol.atol()[i];
+        }
+        OdeProblem aug = new OdeProblem(augmented, x0, problem.t0(), problem.t1(), problem.p(), null,
+                problem.autonomous());
+        Solution sol = Ode.solve(aug, method, options.withTolerances(rtol, atol));
+        double[][] out = new double[sol.points()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(sol.u()[i], n, 2 * n);
+        }
+        return out;
+    }
 }

@@ -60,6 +60,8 @@ public final class Sensitivity {
             case FORWARD -> ForwardSensitivity.gradient(problem, derivatives, method, options, cotangents);
             case BACKSOLVE_ADJOINT, INTERPOLATING_ADJOINT, CHECKPOINTED_ADJOINT ->
                     new Adjoint(problem, derivatives, method, options, backward, resolved).gradient(cotangents);
+            case DISCRETE -> throw new IllegalArgumentException("Sensitivity: DISCRETE differentiates the solver's "
+                    + "tensor operations on the tape; use Odeint.solve and backward() instead");
             case AUTO -> throw new IllegalStateException("unreachable: AUTO resolves to a method");
         };
     }

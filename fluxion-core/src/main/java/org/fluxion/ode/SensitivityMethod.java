@@ -30,6 +30,13 @@ public enum SensitivityMethod {
      */
     CHECKPOINTED_ADJOINT,
     /**
+     * Discrete sensitivities ("discretize, then optimize"): the explicit solver runs with tensor operations on
+     * Fluxion's tape and reverse mode differentiates its steps (the step sizes, chosen on values, are
+     * constants). Exact gradients of the computed solution, memory of every stage. Only through
+     * {@link Odeint} (a tensor computation), with DP5, Tsit5, RK4 or Euler.
+     */
+    DISCRETE,
+    /**
      * Chosen from the problem: {@link #FORWARD} when {@code n + np <= 50}; otherwise
      * {@link #INTERPOLATING_ADJOINT} (never the backsolve adjoint, which can be unstable).
      */

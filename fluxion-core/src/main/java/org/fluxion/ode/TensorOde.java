@@ -143,7 +143,7 @@ public final class TensorOde {
         };
     }
 
-    /** The VJPs and Jacobians of the field, from Fluxion's reverse and forward modes. */
+    /** The VJPs, JVPs and Jacobians of the field, from Fluxion's reverse and forward modes. */
     public Derivatives derivatives() {
         return new Derivatives() {
             @Override
@@ -153,6 +153,14 @@ public final class TensorOde {
                 for (int k = 0; k < paramShapes.length; k++) {
                     copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
                 }
+            }
+
+            @Override
+            public void jvp(double t, double[] u, double[] p, double[] vu, double[] vp, double[] out) {
+                Tensor[] tangents = new Tensor[1 + paramShapes.length];
+                tangents[0] = fresh(vu);
+                System.arraycopy(freshParameters(vp), 0, tangents, 1, paramShapes.length);
+                copyFlat(calls.jvp(fresh(u), Tensor.scalar(t, dtype), parameters(p), tangents), out, 0);
             }
 
             @Override
