@@ -44,9 +44,20 @@ final class Adjoint {
         void at(double t, double[] out);
     }
 
-    Gradient gradient(double[][] cotangents) {
+    /** The forward solve this method needs: with dense output for the interpolating adjoint. */
+    static Solution forward(OdeProblem problem, Method method, SolverOptions options, SensitivityMethod how) {
+        return Ode.solve(problem, method, options.withDense(how == SensitivityMethod.INTERPOLATING_ADJOINT));
+    }
+
+    /**
+     * The gradient from the cotangents at the save times; {@code fwd} is the forward solve from
+     * {@link #forward} when the caller already has it, else null.
+     */
+    Gradient gradient(double[][] cotangents, Solution fwd) {
         double[] ts = options.saveAt();
-        Solution fwd = Ode.solve(problem, method, options.withDense(how == SensitivityMethod.INTERPOLATING_ADJOINT));
+        if (fwd == null || (how == SensitivityMethod.INTERPOLATING_ADJOINT && fwd.dense() == null)) {
+            fwd = forward(problem, method, options, how);
+        }
         if (fwd.points() != ts.length) {
             throw new IllegalStateException("Sensitivity: the forward solve saved " + fwd.points() + " of "
                     + ts.length + " points");

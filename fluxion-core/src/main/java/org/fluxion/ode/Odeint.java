@@ -46,9 +46,15 @@ public final class Odeint {
         SolverOptions withTimes = options.withSaveAt(times);
         double t0 = times[0];
         double t1 = times[times.length - 1];
+        boolean adjoint = resolved != SensitivityMethod.FORWARD;
+        // The adjoints' forward solve, kept for the reverse pass (dense output included for the interpolating one).
+        Solution[] forward = new Solution[1];
         Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
             OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
-            return stack(ode, Ode.solve(problem, method, withTimes).u(), xs[0]);
+            Solution s = adjoint ? Adjoint.forward(problem, method, withTimes, resolved)
+                    : Ode.solve(problem, method, withTimes);
+            forward[0] = adjoint ? s : null;
+            return stack(ode, s.u(), xs[0]);
         }, (g, inputs, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
             double[] flat = g.detach().toDoubleArray();
@@ -57,7 +63,8 @@ public final class Odeint {
             for (int i = 0; i < times.length; i++) {
                 cotangents[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
             }
-            Gradient grad = Sensitivity.gradient(problem, ode.derivatives(), method, withTimes, cotangents, resolved);
+            Gradient grad = Sensitivity.gradient(problem, ode.derivatives(), method, withTimes, cotangents, resolved,
+                    null, forward[0]);
             Tensor[] out = new Tensor[inputs.length];
             out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
             Tensor[] dp = ode.parameterTensors(grad.parameters());

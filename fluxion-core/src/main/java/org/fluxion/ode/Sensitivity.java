@@ -35,6 +35,13 @@ public final class Sensitivity {
      */
     public static Gradient gradient(OdeProblem problem, Derivatives derivatives, Method method, SolverOptions options,
                                     double[][] cotangents, SensitivityMethod how, SolverOptions adjointOptions) {
+        return gradient(problem, derivatives, method, options, cotangents, how, adjointOptions, null);
+    }
+
+    /** As the public form, reusing the adjoints' forward solve {@code forward} when not null. */
+    static Gradient gradient(OdeProblem problem, Derivatives derivatives, Method method, SolverOptions options,
+                             double[][] cotangents, SensitivityMethod how, SolverOptions adjointOptions,
+                             Solution forward) {
         double[] saveAt = options.saveAt();
         if (saveAt == null || saveAt.length == 0) {
             throw new IllegalArgumentException("Sensitivity: the loss is observed at the save times; set them with "
@@ -59,7 +66,8 @@ public final class Sensitivity {
         return switch (resolved) {
             case FORWARD -> ForwardSensitivity.gradient(problem, derivatives, method, options, cotangents);
             case BACKSOLVE_ADJOINT, INTERPOLATING_ADJOINT, CHECKPOINTED_ADJOINT ->
-                    new Adjoint(problem, derivatives, method, options, backward, resolved).gradient(cotangents);
+                    new Adjoint(problem, derivatives, method, options, backward, resolved).gradient(cotangents,
+                            forward);
             case DISCRETE -> throw new IllegalArgumentException("Sensitivity: DISCRETE differentiates the solver's "
                     + "tensor operations on the tape; use Odeint.solve and backward() instead");
             case AUTO -> throw new IllegalStateException("unreachable: AUTO resolves to a method");
