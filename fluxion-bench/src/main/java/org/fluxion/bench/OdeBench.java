@@ -29,7 +29,8 @@ import org.fluxion.tensor.Tensor;
  * Each configuration prints the time per solve, the RHS evaluations and the achieved error against a tight
  * reference (the largest componentwise relative error at the end: a work-precision point on each side), then
  * its BENCH line. Then the gradient of {@code sum(u(1))} through a 50-dimensional neural ODE (MLP 50-50-50,
- * tanh, float32) w.r.t. its weights: Fluxion's interpolating adjoint with a jit-compiled field against
+ * tanh, float32) w.r.t. its weights: Fluxion's interpolating adjoint with a jit-compiled field, and its
+ * discrete sensitivities (the same DP5 loop on Fluxion's eager tape), against
  * PyTorch eager with a hand-written Dormand–Prince loop and autograd through its steps
  * ({@code python/neural_ode_torch.py}, same weights, same first step and controller).
  */
@@ -179,16 +180,19 @@ public final class OdeBench implements Benchmark {
         }
     }
 
-    /** The neural-ODE gradient, for a batch of 1 and of 64 states. */
+    /** The neural-ODE gradient, for a batch of 1 and of 64 states, by the interpolating adjoint and on the tape. */
     private List<String> neuralOde(PrintStream out) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int batch : new int[] {1, 64}) {
-            lines.add(neuralOde(out, batch));
+            for (SensitivityMethod how : new SensitivityMethod[] {SensitivityMethod.INTERPOLATING_ADJOINT,
+                    SensitivityMethod.DISCRETE}) {
+                lines.add(neuralOde(out, batch, how));
+            }
         }
         return lines;
     }
 
-    private String neuralOde(PrintStream out, int batch) throws IOException {
+    private String neuralOde(PrintStream out, int batch, SensitivityMethod how) throws IOException {
         int d = 50;
         int hidden = 50;
         double rtol = 1e-5;
@@ -199,13 +203,15 @@ public final class OdeBench implements Benchmark {
         Linear l2 = new Linear(hidden, d, true, DType.FLOAT32, rng);
         Tensor u0 = Tensor.randn(rng, DType.FLOAT32, batch, d);
         NeuralOde model = new NeuralOde(new Linear[] {l1, l2}, Activation.tanh(), null, 0, 1, Method.DP5,
-                SolverOptions.defaults().withTolerances(rtol, atol).withInitialStep(h0),
-                SensitivityMethod.INTERPOLATING_ADJOINT);
+                SolverOptions.defaults().withTolerances(rtol, atol).withInitialStep(h0), how);
         Runnable fluxion = () -> {
             model.zeroGrad();
             model.apply(u0).sum().backward();
         };
-        String config = "neural-ode-d50-b" + batch + "-f32-grad";
+        String method = how == SensitivityMethod.DISCRETE ? "discrete" : "adjoint";
+        String label = how == SensitivityMethod.DISCRETE ? "DP5 on the tape (discrete)"
+                : "interpolating adjoint (jit field)";
+        String config = "neural-ode-d50-b" + batch + "-f32-grad-" + method;
         for (int i = 0; i < 200; i++) {
             fluxion.run();
         }
@@ -215,7 +221,7 @@ public final class OdeBench implements Benchmark {
                 l2.weight().grad().sum().item());
         if (!PythonReference.available()) {
             double t = Alternating.time(fluxion, fluxionCalls);
-            out.println(config + ": Fluxion interpolating adjoint " + BenchLine.seconds(t) + " per gradient (" + grads + ")");
+            out.println(config + ": Fluxion " + label + " " + BenchLine.seconds(t) + " per gradient (" + grads + ")");
             return BenchLine.unavailable(name(), config, BenchLine.seconds(t), PythonReference.INSTALL_HINT);
         }
         Path weights = Files.createTempFile("fluxion-neural-ode", ".txt");
@@ -235,11 +241,12 @@ public final class OdeBench implements Benchmark {
                 Alternating.Result r = Alternating.runTimed(fluxion, torch::run, 1, REPEATS, fluxionCalls,
                         referenceCalls);
                 String[] info = torch.info().split(" ");
-                out.println(String.format(Locale.ROOT, "%s: Fluxion interpolating adjoint (jit field) %s per gradient"
+                out.println(String.format(Locale.ROOT, "%s: Fluxion %s %s per gradient"
                                 + " (%s) | PyTorch eager DP5 loop + autograd %s, %s steps, %s RHS (sum dL/dW1 %.5g, "
-                                + "sum dL/dW2 %.5g) | %.1fx", config, BenchLine.seconds(r.fluxionSeconds()), grads,
+                                + "sum dL/dW2 %.5g) | %.1fx", config, label, BenchLine.seconds(r.fluxionSeconds()), grads,
                         BenchLine.seconds(r.referenceSeconds()), info[0], info[2], Double.parseDouble(info[3]),
                         Double.parseDouble(info[4]), r.referenceSeconds() / r.fluxionSeconds()));
+                out.flush();
                 return BenchLine.time(name(), config, r.fluxionSeconds(), r.referenceSeconds());
             }
         } finally {
