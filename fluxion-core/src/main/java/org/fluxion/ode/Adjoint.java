@@ -113,10 +113,28 @@ final class Adjoint {
                 dx[n + k] = -outP[k];
             }
         };
+        int size = n + np;
+        JacobianFunction jac = method.stiff() ? adjointJacobian(trajectory, p, u) : null;
+        double[] x0 = new double[size];
+        System.arraycopy(lambda, 0, x0, 0, n);
+        System.arraycopy(mu, 0, x0, n, np);
+        OdeProblem adjoint = new OdeProblem(rhs, x0, tHi, tLo, new double[0], jac, false);
+        Solution s = Ode.solve(adjoint, method, quadrature(n, size));
+        work = work.plus(s.statistics());
+        double[] x = s.last();
+        System.arraycopy(x, 0, lambda, 0, n);
+        System.arraycopy(x, n, mu, 0, np);
+    }
+
+    /**
+     * The adjoint system's Jacobian {@code [[-J_u^T, 0], [-J_p^T, 0]]} for the stiff methods (its
+     * {@code (n + np)^2} matrix and the Jacobian buffers exist only for them).
+     */
+    private JacobianFunction adjointJacobian(Trajectory trajectory, double[] p, double[] u) {
         double[] ju = new double[n * n];
         double[] jp = new double[n * np];
         int size = n + np;
-        JacobianFunction jac = (j, x, unused, t) -> {
+        return (j, x, unused, t) -> {
             trajectory.at(t, u);
             d.jacobians(t, u, p, ju, jp);
             Arrays.fill(j, 0);
@@ -131,15 +149,21 @@ final class Adjoint {
                 }
             }
         };
-        double[] x0 = new double[size];
-        System.arraycopy(lambda, 0, x0, 0, n);
-        System.arraycopy(mu, 0, x0, n, np);
-        OdeProblem adjoint = new OdeProblem(rhs, x0, tHi, tLo, new double[0], method.stiff() ? jac : null, false);
-        Solution s = Ode.solve(adjoint, method, backward);
-        work = work.plus(s.statistics());
-        double[] x = s.last();
-        System.arraycopy(x, 0, lambda, 0, n);
-        System.arraycopy(x, n, mu, 0, np);
+    }
+
+    /**
+     * The backward options for a state whose first {@code controlled} components are error-controlled and
+     * the rest, the parameter gradient {@code mu}, is a quadrature left out of the error control (SUNDIALS'
+     * default for quadratures): {@code mu} feeds nothing back, and controlling thousands of network weights
+     * would multiply the adjoint's steps.
+     */
+    private SolverOptions quadrature(int controlled, int size) {
+        double[] rtol = new double[size];
+        double[] atol = new double[size];
+        java.util.Arrays.fill(rtol, backward.rtol());
+        java.util.Arrays.fill(atol, 0, controlled, backward.atol());
+        java.util.Arrays.fill(atol, controlled, size, Double.POSITIVE_INFINITY);
+        return backward.withTolerances(rtol, atol);
     }
 
     /** Integrates {@code (u, lambda, mu)} from {@code tHi} down to {@code tLo}; returns {@code u(tLo)}. */
@@ -169,7 +193,7 @@ final class Adjoint {
         System.arraycopy(lambda, 0, x0, n, n);
         System.arraycopy(mu, 0, x0, 2 * n, np);
         OdeProblem adjoint = new OdeProblem(rhs, x0, tHi, tLo, new double[0], null, false);
-        Solution s = Ode.solve(adjoint, method, backward);
+        Solution s = Ode.solve(adjoint, method, quadrature(2 * n, 2 * n + np));
         work = work.plus(s.statistics());
         double[] x = s.last();
         System.arraycopy(x, n, lambda, 0, n);

@@ -152,6 +152,9 @@ final class Dop853Stepper implements Stepper {
         double s5 = 0;
         double s3 = 0;
         for (int m = 0; m < n; m++) {
+            if (!tolerances.isControlled(m)) {
+                continue;
+            }
             double e5 = 0;
             double e3 = 0;
             for (int j = 0; j < STAGES; j++) {
@@ -165,7 +168,7 @@ final class Dop853Stepper implements Stepper {
         if (s5 == 0 && s3 == 0) {
             return ExplicitRkStepper.allFinite(uNew) ? 0 : Double.POSITIVE_INFINITY;
         }
-        double norm = Math.abs(h) * s5 / Math.sqrt(n * (s5 + 0.01 * s3));
+        double norm = Math.abs(h) * s5 / Math.sqrt(tolerances.controlled() * (s5 + 0.01 * s3));
         return Double.isNaN(norm) ? Double.POSITIVE_INFINITY : norm;
     }
 

@@ -12,7 +12,8 @@ public enum SensitivityMethod {
      */
     FORWARD,
     /**
-     * Continuous adjoint, re-integrating the state backwards together with {@code lambda' = -(df/du)^T lambda}
+     * Continuous adjoint (as the other two adjoints, with the parameter gradient {@code mu} integrated as a
+     * quadrature outside the error control, SUNDIALS' default), re-integrating the state backwards together with {@code lambda' = -(df/du)^T lambda}
      * and {@code mu' = -(df/dp)^T lambda}. No memory, but unstable when the forward problem is dissipative or
      * stiff: the backward state leaves the forward trajectory (the seeds' "simple adjoints ... give Inf").
      */

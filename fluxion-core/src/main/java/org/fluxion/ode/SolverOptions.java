@@ -57,13 +57,18 @@ public final class SolverOptions {
                 maxSteps, maxRhsEvaluations, events);
     }
 
-    /** Tolerances per component (each array of the state's length). */
+    /**
+     * Tolerances per component (each array of the state's length). An infinite {@code atol} leaves its
+     * component out of the error control (a quadrature whose accuracy follows the other components').
+     */
     public SolverOptions withTolerances(double[] relative, double[] absolute) {
         for (int i = 0; i < relative.length; i++) {
             requireTolerance("rtol[" + i + "]", relative[i]);
         }
         for (int i = 0; i < absolute.length; i++) {
-            requireTolerance("atol[" + i + "]", absolute[i]);
+            if (absolute[i] != Double.POSITIVE_INFINITY) {
+                requireTolerance("atol[" + i + "]", absolute[i]);
+            }
         }
         return new SolverOptions(rtol, atol, relative.clone(), absolute.clone(), saveAt, dense, initialStep, maxStep,
                 fixedStep, maxSteps, maxRhsEvaluations, events);

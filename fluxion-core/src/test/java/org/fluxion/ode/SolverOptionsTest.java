@@ -54,6 +54,27 @@ class SolverOptionsTest {
         assertTrue(mixed.statistics().acceptedSteps() > loose.statistics().acceptedSteps());
     }
 
+    /**
+     * An infinite atol leaves a component out of the error control: a fast oscillation riding along as a
+     * second component then changes no step, and the steps equal those of the first component alone.
+     */
+    @Test
+    void infiniteAtolExcludesAComponentFromErrorControl() {
+        OdeProblem alone = OdeProblem.of((du, u, p, t) -> du[0] = -u[0] + Math.sin(t), new double[] {1}, 0, 10);
+        OdeProblem withQuadrature = OdeProblem.of((du, u, p, t) -> {
+            du[0] = -u[0] + Math.sin(t);
+            du[1] = Math.cos(50 * t);
+        }, new double[] {1, 0}, 0, 10);
+        for (Method m : new Method[] {Method.DP5, Method.DOP853, Method.RODAS4}) {
+            Solution one = Ode.solve(alone, m, SolverOptions.defaults().withTolerances(1e-8, 1e-10));
+            Solution two = Ode.solve(withQuadrature, m, SolverOptions.defaults().withTolerances(
+                    new double[] {1e-8, 1e-8}, new double[] {1e-10, Double.POSITIVE_INFINITY}));
+            assertArrayEquals(one.t(), two.t(), 0, m + ": the same steps");
+            Solution controlled = Ode.solve(withQuadrature, m, SolverOptions.defaults().withTolerances(1e-8, 1e-10));
+            assertTrue(controlled.points() > two.points(), m + ": controlling the oscillation takes more steps");
+        }
+    }
+
     /** {@code u' = -u + sin t}, {@code u(0) = 1}: {@code u = 1.5 e^{-t} + (sin t - cos t) / 2}. */
     private static double exactForced(double t) {
         return 1.5 * Math.exp(-t) + 0.5 * (Math.sin(t) - Math.cos(t));
