@@ -34,7 +34,9 @@ public enum SensitivityMethod {
      * Discrete sensitivities ("discretize, then optimize"): the explicit solver runs with tensor operations on
      * Fluxion's tape and reverse mode differentiates its steps (the step sizes, chosen on values, are
      * constants). Exact gradients of the computed solution, memory of every stage. Only through
-     * {@link Odeint} (a tensor computation), with DP5, Tsit5, RK4 or Euler.
+     * {@link Odeint} (a tensor computation), with DP5, Tsit5, RK4 or Euler. A fixed-step solve also traces
+     * under {@code jit} (the steps unroll into the graph); an adaptive one reads values to choose its steps,
+     * which a trace cannot (it would need the loop as a {@code whileLoop}: not done).
      */
     DISCRETE,
     /**

@@ -97,6 +97,21 @@ class OdeintTest {
                 .map(Math::abs).max().orElse(0)), "H v");
     }
 
+    /**
+     * A fixed-step discrete solve traces under jit (its steps are known, the Java loop unrolls into the graph):
+     * the compiled gradient equals the eager one.
+     */
+    @Test
+    void fixedStepDiscreteGradientUnderJit() {
+        SolverOptions o = SolverOptions.defaults().withFixedStep(0.1);
+        Function<Tensor, Tensor> grad = Functional.grad(p -> loss(U0, p, SensitivityMethod.DISCRETE, Method.RK4, o));
+        var compiled = org.fluxion.jit.Jit.jit(grad);
+        assertArrayEquals(grad.apply(P).toDoubleArray(), compiled.apply(P).toDoubleArray(), 1e-12);
+        assertArrayEquals(grad.apply(P.mul(1.1)).toDoubleArray(), compiled.apply(P.mul(1.1)).toDoubleArray(), 1e-12,
+                "the plan runs on new values");
+        assertEquals(1, compiled.traceCount());
+    }
+
     @Test
     void float32TrajectoriesAndGradients() {
         SolverOptions o = SolverOptions.defaults().withTolerances(1e-6, 1e-8);
