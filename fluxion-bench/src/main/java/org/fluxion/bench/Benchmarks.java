@@ -21,7 +21,8 @@ public final class Benchmarks {
                 new MoonsBench(),
                 new JitChainBench(),
                 new JitMlpStepBench(),
-                new LinalgBench());
+                new LinalgBench(),
+                new OdeBench());
     }
 
     /** The benchmark called {@code name}, if any. */
