@@ -25,7 +25,8 @@ import org.fluxion.tensor.Tensor;
 /**
  * {@code ./fluxion bench ode}: Fluxion's ODE solvers against SciPy's {@code solve_ivp} at the same rtol/atol,
  * one thread, on the issue's problems: non-stiff Lotka–Volterra and pendulum (DP5 vs RK45, DOP853 vs DOP853),
- * stiff Van der Pol mu = 1000 and Robertson (Rodas4 vs Radau and BDF, both sides with the analytic Jacobian).
+ * stiff Van der Pol mu = 1000 and Robertson (Rodas4 and Radau5 vs Radau and BDF, both sides with the analytic
+ * Jacobian).
  * Each configuration prints the time per solve, the RHS evaluations and the achieved error against a tight
  * reference (the largest componentwise relative error at the end: a work-precision point on each side), then
  * its BENCH line. Then the gradient of {@code sum(u(1))} through a 50-dimensional neural ODE (MLP 50-50-50,
@@ -44,7 +45,7 @@ public final class OdeBench implements Benchmark {
 
     @Override
     public String description() {
-        return "ODE solves (DP5, DOP853, Rodas4) vs SciPy solve_ivp; neural-ODE gradient vs PyTorch eager";
+        return "ODE solves (DP5, DOP853, Rodas4, Radau5) vs SciPy solve_ivp; neural-ODE gradient vs PyTorch eager";
     }
 
     /** One solver configuration: a problem, both sides' methods, the tolerances and the reference solve. */
@@ -99,6 +100,17 @@ public final class OdeBench implements Benchmark {
                     1e-12, vdpTight));
             out.add(new Config("robertson", rober, Method.RODAS4, scipy, 1e-6, new double[] {1e-10, 1e-14, 1e-10},
                     Method.RODAS4, 1e-12, new double[] {1e-16, 1e-20, 1e-16}));
+        }
+        // The implicit Radau IIA against SciPy's implicit methods, at two tolerances each.
+        for (String scipy : new String[] {"Radau", "BDF"}) {
+            for (double rtol : new double[] {1e-6, 1e-9}) {
+                double s = rtol / 1e-6;
+                out.add(new Config("vdp1000", vdp, Method.RADAU5, scipy, rtol, new double[] {1e-9 * s, 1e-9 * s},
+                        Method.RODAS4, 1e-12, vdpTight));
+                out.add(new Config("robertson", rober, Method.RADAU5, scipy, rtol,
+                        new double[] {1e-10 * s, 1e-14 * s, 1e-10 * s}, Method.RODAS4, 1e-12,
+                        new double[] {1e-16, 1e-20, 1e-16}));
+            }
         }
         // Radau is more accurate than Rodas4 at the same rtol on Van der Pol: Rodas4 at a tighter rtol gives
         // an equal-accuracy point.

@@ -67,7 +67,6 @@ final class Integrator {
         }
         h = dir * Math.min(h, maxStep);
 
-        StepController controller = stepper.controller();
         StepController.State control = new StepController.State();
         double[][] q = new double[stepper.denseDegree()][n];
         double[] work = new double[n];
@@ -91,7 +90,7 @@ final class Integrator {
                                         + java.util.Arrays.toString(u));
                     }
                 }
-                h = controller.rejected(control, step, err);
+                h = stepper.nextStep(control, step, err, false);
                 checkStepSize(t, h, err, u);
                 continue;
             }
@@ -137,7 +136,7 @@ final class Integrator {
             if (terminated || last) {
                 break;
             }
-            h = stepper.adaptive() ? controller.accepted(control, step, err) : h;
+            h = stepper.adaptive() ? stepper.nextStep(control, step, err, true) : h;
             if (Math.abs(h) > maxStep) {
                 h = dir * maxStep;
             }
@@ -177,7 +176,7 @@ final class Integrator {
                 method + ": the step size underflowed (h = " + h + ") at t = " + t + " with error norm " + err
                         + "; the solution may be singular here, or the problem unstable in this direction of integration"
                         + (stepper instanceof ExplicitRkStepper || stepper instanceof Dop853Stepper
-                                ? ", or stiff (try RODAS4)" : ""));
+                                ? ", or stiff (try RODAS4 or RADAU5)" : ""));
     }
 
     /** Collects the saved points: every step, or the requested times interpolated on the dense output. */

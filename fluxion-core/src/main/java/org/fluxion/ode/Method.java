@@ -1,9 +1,9 @@
 package org.fluxion.ode;
 
 /**
- * The solvers. Explicit methods for non-stiff problems; Rosenbrock methods (linearly implicit, one LU
- * factorization per step, the Jacobian from the problem, finite differences or automatic differentiation)
- * for stiff ones.
+ * The solvers. Explicit methods for non-stiff problems; for stiff ones, Rosenbrock methods (linearly
+ * implicit, one LU factorization per step) and the implicit Radau IIA (Newton iterations), with the Jacobian
+ * from the problem, finite differences or automatic differentiation.
  */
 public enum Method {
     /** Dormand–Prince 5(4), FSAL, 4th-order dense output: the default non-stiff method (MATLAB ode45, SciPy RK45). */
@@ -19,7 +19,12 @@ public enum Method {
     /** Shampine and Reichelt's Rosenbrock 2(3) (MATLAB ode23s), L-stable, for stiff problems at loose tolerances. */
     ROSENBROCK23(true, true),
     /** Hairer and Wanner's Rodas4, stiffly accurate Rosenbrock 4(3), for stiff problems at moderate to tight tolerances. */
-    RODAS4(true, true);
+    RODAS4(true, true),
+    /**
+     * Radau IIA of order 5 (Hairer and Wanner's RADAU5), fully implicit, L-stable: for very stiff problems and
+     * tight tolerances; simplified Newton with the Jacobian kept over steps while it converges fast.
+     */
+    RADAU5(true, true);
 
     private final boolean stiff;
     private final boolean adaptive;
@@ -49,6 +54,7 @@ public enum Method {
             case EULER -> new ExplicitRkStepper(Tableaus.EULER, rhs, tolerances, n, false);
             case ROSENBROCK23 -> new Rosenbrock23Stepper(problem, rhs, tolerances);
             case RODAS4 -> new Rodas4Stepper(problem, rhs, tolerances);
+            case RADAU5 -> new Radau5Stepper(problem, rhs, tolerances);
         };
     }
 }

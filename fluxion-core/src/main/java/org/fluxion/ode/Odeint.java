@@ -99,7 +99,7 @@ public final class Odeint {
             case RK4 -> Tableaus.RK4;
             case EULER -> Tableaus.EULER;
             default -> throw new IllegalArgumentException("Odeint: DISCRETE sensitivities run DP5, TSIT5, RK4 or "
-                    + "EULER on the tape, not " + method + " (a Rosenbrock step needs a differentiable linear solve; "
+                    + "EULER on the tape, not " + method + " (a Rosenbrock or Radau step needs a differentiable linear solve; "
                     + "use FORWARD or an adjoint)");
         };
         if (!method.adaptive() && Double.isNaN(options.fixedStep())) {

@@ -32,6 +32,15 @@ interface Stepper {
     /** The controller of this method's step sizes. */
     StepController controller();
 
+    /**
+     * The next step size after an attempt of size {@code h} with error norm {@code err}, accepted or not:
+     * the {@link #controller()}'s rule unless the method has its own (an implicit method's also depends on
+     * how its Newton iteration went).
+     */
+    default double nextStep(StepController.State state, double h, double err, boolean accepted) {
+        return accepted ? controller().accepted(state, h, err) : controller().rejected(state, h, err);
+    }
+
     /** The order used by Hairer's initial step ({@code h ~ (0.01 / ||f'||)^(1/(order+1))}). */
     int order();
 
