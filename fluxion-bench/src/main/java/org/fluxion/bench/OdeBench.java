@@ -192,12 +192,15 @@ public final class OdeBench implements Benchmark {
         }
     }
 
-    /** The neural-ODE gradient, for a batch of 1 and of 64 states, by the interpolating adjoint and on the tape. */
+    /**
+     * The neural-ODE gradient, for a batch of 1 and of 64 states, by the interpolating adjoint, on the tape, and
+     * by the discrete adjoint (the tape's gradient by a reverse sweep of compiled VJPs).
+     */
     private List<String> neuralOde(PrintStream out) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int batch : new int[] {1, 64}) {
             for (SensitivityMethod how : new SensitivityMethod[] {SensitivityMethod.INTERPOLATING_ADJOINT,
-                    SensitivityMethod.DISCRETE}) {
+                    SensitivityMethod.DISCRETE, SensitivityMethod.DISCRETE_ADJOINT}) {
                 lines.add(neuralOde(out, batch, how));
             }
         }
@@ -220,9 +223,16 @@ public final class OdeBench implements Benchmark {
             model.zeroGrad();
             model.apply(u0).sum().backward();
         };
-        String method = how == SensitivityMethod.DISCRETE ? "discrete" : "adjoint";
-        String label = how == SensitivityMethod.DISCRETE ? "DP5 on the tape (discrete)"
-                : "interpolating adjoint (jit field)";
+        String method = switch (how) {
+            case DISCRETE -> "discrete";
+            case DISCRETE_ADJOINT -> "discrete-adjoint";
+            default -> "adjoint";
+        };
+        String label = switch (how) {
+            case DISCRETE -> "DP5 on the tape (discrete)";
+            case DISCRETE_ADJOINT -> "DP5 discrete adjoint (reverse sweep, jit field VJPs)";
+            default -> "interpolating adjoint (jit field)";
+        };
         String config = "neural-ode-d50-b" + batch + "-f32-grad-" + method;
         for (int i = 0; i < 200; i++) {
             fluxion.run();

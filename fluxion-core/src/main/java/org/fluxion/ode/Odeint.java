@@ -46,6 +46,9 @@ public final class Odeint {
         SolverOptions withTimes = options.withSaveAt(times);
         double t0 = times[0];
         double t1 = times[times.length - 1];
+        if (resolved == SensitivityMethod.DISCRETE_ADJOINT) {
+            return discreteAdjoint(ode, u0, params, times, method, withTimes);
+        }
         boolean adjoint = resolved != SensitivityMethod.FORWARD;
         // The adjoints' forward solve, kept for the reverse pass (dense output included for the interpolating one).
         Solution[] forward = new Solution[1];
@@ -93,21 +96,65 @@ public final class Odeint {
 
     private static Tensor discrete(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
                                    SolverOptions options) {
-        ButcherTableau tableau = switch (method) {
-            case DP5 -> Tableaus.DORMAND_PRINCE;
-            case TSIT5 -> Tableaus.TSITOURAS;
-            case RK4 -> Tableaus.RK4;
-            case EULER -> Tableaus.EULER;
-            default -> throw new IllegalArgumentException("Odeint: DISCRETE sensitivities run DP5, TSIT5, RK4 or "
-                    + "EULER on the tape, not " + method + " (a Rosenbrock or Radau step needs a differentiable linear solve; "
-                    + "use FORWARD or an adjoint)");
-        };
+        ButcherTableau tableau = DiscreteAdjoint.tableau(method, "Odeint: DISCRETE sensitivities on the tape");
         if (!method.adaptive() && Double.isNaN(options.fixedStep())) {
             throw new IllegalArgumentException(method + " is a fixed-step method: set the step with "
                     + "SolverOptions.withFixedStep(h)");
         }
         return new TensorRungeKutta(ode.field(), params, tableau, method.adaptive(), options, u0.dtype())
                 .solve(u0, times, ode);
+    }
+
+    /**
+     * The solve with {@link SensitivityMethod#DISCRETE_ADJOINT}'s reverse rule: the forward pass keeps the
+     * stages, the pullback sweeps them backwards with the field's VJPs. Forward mode: the directional forward
+     * sensitivities (the continuous derivative, as the adjoints' forward rule).
+     */
+    private static Tensor discreteAdjoint(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
+                                          SolverOptions withTimes) {
+        double t0 = times[0];
+        double t1 = times[times.length - 1];
+        DiscreteAdjoint.tableau(method, "Odeint: DISCRETE_ADJOINT");
+        DiscreteAdjoint.Trajectory[] kept = new DiscreteAdjoint.Trajectory[1];
+        Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
+            OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
+            kept[0] = DiscreteAdjoint.forward(problem, method, withTimes);
+            return stack(ode, kept[0].states(), xs[0]);
+        }, (g, inputs, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
+                    : DiscreteAdjoint.forward(problem, method, withTimes);
+            Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), tr, cotangents(g, ode, times),
+                    null);
+            Tensor[] out = new Tensor[inputs.length];
+            out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
+            Tensor[] dp = ode.parameterTensors(grad.parameters());
+            for (int k = 0; k < dp.length; k++) {
+                out[1 + k] = dp[k].to(inputs[1 + k].dtype());
+            }
+            return out;
+        }, (inputs, tangents, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            double[] vu = tangents[0].detach().toDoubleArray();
+            double[] vp = ode.flattenParameters(rest(tangents));
+            double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
+            return stack(ode, s, inputs[0]);
+        });
+        Tensor[] xs = new Tensor[1 + params.length];
+        xs[0] = u0;
+        System.arraycopy(params, 0, xs, 1, params.length);
+        return solve.apply(xs);
+    }
+
+    /** The cotangent {@code [T, ...state]} as one row per save time. */
+    private static double[][] cotangents(Tensor g, TensorOde ode, double[] times) {
+        double[] flat = g.detach().toDoubleArray();
+        int n = ode.stateSize();
+        double[][] cotangents = new double[times.length][];
+        for (int i = 0; i < times.length; i++) {
+            cotangents[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+        }
+        return cotangents;
     }
 
     private static Tensor[] rest(Tensor[] xs) {

@@ -68,6 +68,11 @@ public final class Sensitivity {
             case BACKSOLVE_ADJOINT, INTERPOLATING_ADJOINT, CHECKPOINTED_ADJOINT ->
                     new Adjoint(problem, derivatives, method, options, backward, resolved).gradient(cotangents,
                             forward);
+            case DISCRETE_ADJOINT -> {
+                DiscreteAdjoint.Trajectory tr = DiscreteAdjoint.forward(problem, method, options);
+                yield DiscreteAdjoint.gradient(problem, derivatives, tr, cotangents,
+                        DiscreteAdjoint.solution(method, saveAt, tr));
+            }
             case DISCRETE -> throw new IllegalArgumentException("Sensitivity: DISCRETE differentiates the solver's "
                     + "tensor operations on the tape; use Odeint.solve and backward() instead");
             case AUTO -> throw new IllegalStateException("unreachable: AUTO resolves to a method");

@@ -40,6 +40,14 @@ public enum SensitivityMethod {
      */
     DISCRETE,
     /**
+     * The gradient {@link #DISCRETE} gives (exact for the computed solution, same steps), by a reverse sweep
+     * over the stored stages with one vector-Jacobian product per stage instead of the tape: the solver runs
+     * on plain arrays and each VJP is one call (one compiled plan for a {@link TensorOde#compiled()} field).
+     * First derivatives only; DP5, Tsit5, RK4 or Euler; memory of every stage. The fastest gradient for a
+     * small network field (a neural ODE), where per-operation costs dominate.
+     */
+    DISCRETE_ADJOINT,
+    /**
      * Chosen from the problem: {@link #FORWARD} when {@code n + np <= 50}; otherwise
      * {@link #INTERPOLATING_ADJOINT} (never the backsolve adjoint, which can be unstable).
      */

@@ -249,20 +249,46 @@ public final class TensorOde {
         }
     }
 
-    /** {@code out[offset..] = t}'s elements in row-major order. */
+    /**
+     * {@code out[offset..] = t}'s elements in row-major order, read in place through its strides (a VJP's
+     * weight cotangent is often a transposed view): no converted copy.
+     */
     private static void copyFlat(Tensor t, double[] out, int offset) {
         Object array = TensorInternals.storage(t).array();
         int size = t.size();
-        if (t.isContiguous() && array instanceof double[] d) {
-            System.arraycopy(d, t.offset(), out, offset, size);
-        } else if (t.isContiguous() && array instanceof float[] f) {
+        if (!(array instanceof double[]) && !(array instanceof float[])) {
+            System.arraycopy(t.toDoubleArray(), 0, out, offset, size);
+            return;
+        }
+        if (t.isContiguous()) {
             int o = t.offset();
-            for (int i = 0; i < size; i++) {
-                out[offset + i] = f[o + i];
+            if (array instanceof double[] d) {
+                System.arraycopy(d, o, out, offset, size);
+            } else {
+                float[] f = (float[]) array;
+                for (int i = 0; i < size; i++) {
+                    out[offset + i] = f[o + i];
+                }
             }
-        } else {
-            double[] values = t.toDoubleArray();
-            System.arraycopy(values, 0, out, offset, size);
+            return;
+        }
+        int rank = t.rank();
+        int[] dims = t.shape().dims();
+        int[] strides = t.strides();
+        int[] index = new int[rank];
+        int source = t.offset();
+        double[] d = array instanceof double[] dd ? dd : null;
+        float[] f = array instanceof float[] ff ? ff : null;
+        for (int i = 0; i < size; i++) {
+            out[offset + i] = d != null ? d[source] : f[source];
+            for (int axis = rank - 1; axis >= 0; axis--) {
+                source += strides[axis];
+                if (++index[axis] < dims[axis]) {
+                    break;
+                }
+                source -= strides[axis] * dims[axis];
+                index[axis] = 0;
+            }
         }
     }
 }

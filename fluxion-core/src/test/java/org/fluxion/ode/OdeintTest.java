@@ -64,6 +64,30 @@ class OdeintTest {
         }
     }
 
+    /**
+     * The discrete adjoint's reverse sweep gives the tape's gradient of the same computed solution (same steps,
+     * save points interpolated inside steps), to rounding: a missed stage or weight would show at 1e-3.
+     */
+    @Test
+    void discreteAdjointEqualsTheTapedSolversGradient() {
+        for (Method method : new Method[] {Method.DP5, Method.TSIT5, Method.RK4}) {
+            SolverOptions o = method.adaptive() ? SolverOptions.defaults().withTolerances(1e-6, 1e-8)
+                    : SolverOptions.defaults().withFixedStep(0.15);
+            double[][] grads = new double[2][6];
+            SensitivityMethod[] hows = {SensitivityMethod.DISCRETE, SensitivityMethod.DISCRETE_ADJOINT};
+            for (int m = 0; m < 2; m++) {
+                Tensor u0 = U0.copy().requiresGrad(true);
+                Tensor p = P.copy().requiresGrad(true);
+                loss(u0, p, hows[m], method, o).backward();
+                System.arraycopy(u0.grad().toDoubleArray(), 0, grads[m], 0, 2);
+                System.arraycopy(p.grad().toDoubleArray(), 0, grads[m], 2, 4);
+            }
+            double err = SensitivityTest.normwiseError(grads[1], grads[0]);
+            assertTrue(err < 1e-10, method + ": discrete adjoint " + Arrays.toString(grads[1]) + ", tape "
+                    + Arrays.toString(grads[0]) + " (error " + err + ")");
+        }
+    }
+
     @Test
     void forwardModeIsADirectionalSensitivitySolve() {
         SolverOptions o = SolverOptions.defaults().withTolerances(1e-10, 1e-12);

@@ -25,7 +25,7 @@ class NeuralOdeTest {
         Tensor x = LayerGradCheck.randn(11, 3, 2);
         for (SensitivityMethod how : new SensitivityMethod[] {SensitivityMethod.INTERPOLATING_ADJOINT,
                 SensitivityMethod.CHECKPOINTED_ADJOINT, SensitivityMethod.BACKSOLVE_ADJOINT,
-                SensitivityMethod.FORWARD, SensitivityMethod.DISCRETE}) {
+                SensitivityMethod.FORWARD, SensitivityMethod.DISCRETE, SensitivityMethod.DISCRETE_ADJOINT}) {
             LayerGradCheck.check(small(how, Method.DP5), x, 1e-5);
         }
     }
