@@ -1,5 +1,8 @@
 package org.fluxion.kernels;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Eigendecomposition of a real symmetric matrix, {@code A = V diag(w) V^T} (LAPACK's {@code syev}, lower):
  * only the lower triangle of the row-major {@code n x n} A is read; eigenvalues come in ascending order,
@@ -17,6 +20,7 @@ package org.fluxion.kernels;
  */
 public final class EighKernel {
     private static final double EPS = Math.ulp(1.0);
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     private EighKernel() {
     }
@@ -44,7 +48,6 @@ public final class EighKernel {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 s[i * n + j] = a[off + i * n + j];
-                s[j * n + i] = a[off + i * n + j];
             }
         }
         double[] d = new double[n];
@@ -77,57 +80,156 @@ public final class EighKernel {
     }
 
     /**
-     * Householder tridiagonalization in place: step k maps row k right of the diagonal to {@code (e_k, 0, ...)}
-     * with {@code H_k = I - tau_k u u^T} on indices {@code k+1..n-1}, then updates the trailing block as
-     * {@code S -= u q^T + q u^T} with {@code p = tau S u}, {@code q = p - (tau p^T u / 2) u}. The vector u is
-     * left in row k, right of the diagonal.
+     * Householder tridiagonalization in place, reading and updating only the lower triangle of s: step k maps
+     * column k below the diagonal to {@code (e_k, 0, ...)} with {@code H_k = I - tau_k u u^T} on indices
+     * {@code k+1..n-1}, and updates the trailing block as {@code S -= u q^T + q u^T} with {@code p = tau S u},
+     * {@code q = p - (tau p^T u / 2) u}. The vector u is left in row k, right of the diagonal.
+     *
+     * <p>Memory traffic, not flops, bounds this stage: the update of step k and the product {@code S u} of step
+     * k+1 share one pass over the lower triangle (column k+1 is updated first, so that reflector k+1 is known
+     * before the pass), and the symmetric product reads each row once: {@code p_i += s_i[..i] . u[..i]},
+     * {@code p[..i) += s_i[..i) u_i}.
      */
     private static void tridiagonalize(double[] s, int n, double[] d, double[] e, double[] tau) {
+        if (n < 3) {
+            d[0] = s[0];
+            if (n == 2) {
+                e[0] = s[n];
+                d[1] = s[n + 1];
+            }
+            return;
+        }
         double[] p = new double[n];
+        double[] q = new double[n];
+        reflector(s, n, 0, d, e, tau);
+        if (tau[0] != 0) {
+            updateAndMultiply(s, n, 1, -1, q, 0, p);
+            scaleRange(p, 1, n, tau[0]);
+        }
         for (int k = 0; k < n - 2; k++) {
-            int row = k * n;
-            double alpha = s[row + k + 1];
-            double rest = norm(s, row + k + 2, n - k - 2);
-            d[k] = s[row + k];
-            if (rest == 0) {
-                e[k] = alpha;
-                tau[k] = 0;
-                continue;
-            }
-            double beta = -Math.copySign(Math.hypot(alpha, rest), alpha);
-            e[k] = beta;
-            double t = 1 / (beta * (beta - alpha)); // 2 / u^T u for u = x - beta e_1
-            tau[k] = t;
-            s[row + k + 1] = alpha - beta;
-            int lo = k + 1;
-            double pu = 0;
-            for (int i = lo; i < n; i++) {
-                double acc = 0;
-                int ri = i * n;
-                for (int j = lo; j < n; j++) {
-                    acc += s[ri + j] * s[row + j];
+            int rowU = k * n;
+            double t = tau[k];
+            boolean update = t != 0;
+            if (update) {
+                double pu = 0;
+                for (int i = k + 1; i < n; i++) {
+                    pu += p[i] * s[rowU + i];
                 }
-                p[i] = t * acc;
-                pu += p[i] * s[row + i];
+                double half = t * pu / 2;
+                for (int i = k + 1; i < n; i++) {
+                    q[i] = p[i] - half * s[rowU + i];
+                }
             }
-            double half = t * pu / 2;
-            for (int i = lo; i < n; i++) {
-                p[i] -= half * s[row + i]; // q
-            }
-            for (int i = lo; i < n; i++) {
-                int ri = i * n;
-                double ui = s[row + i];
-                double qi = p[i];
-                for (int j = lo; j < n; j++) {
-                    s[ri + j] -= ui * p[j] + qi * s[row + j];
+            int next = k + 1;
+            if (next < n - 2) {
+                if (update) {
+                    double qn = q[next];
+                    double un = s[rowU + next];
+                    for (int i = next; i < n; i++) {
+                        s[i * n + next] -= s[rowU + i] * qn + q[i] * un;
+                    }
+                }
+                reflector(s, n, next, d, e, tau);
+                java.util.Arrays.fill(p, 0.0);
+                updateAndMultiply(s, n, next + 1, update ? k : -1, q, tau[next] != 0 ? next : -1, p);
+                scaleRange(p, next + 1, n, tau[next]);
+            } else if (update) {
+                for (int i = next; i < n; i++) {
+                    int ri = i * n;
+                    double ui = s[rowU + i];
+                    double qi = q[i];
+                    for (int j = next; j <= i; j++) {
+                        s[ri + j] -= ui * q[j] + qi * s[rowU + j];
+                    }
                 }
             }
         }
-        if (n >= 2) {
-            d[n - 2] = s[(n - 2) * n + n - 2];
-            e[n - 2] = s[(n - 1) * n + n - 2];
-        }
+        d[n - 2] = s[(n - 2) * n + n - 2];
+        e[n - 2] = s[(n - 1) * n + n - 2];
         d[n - 1] = s[(n - 1) * n + n - 1];
+    }
+
+    /**
+     * Reflector k from column k below the diagonal (copied into row k right of it, where u is left):
+     * {@code d[k]}, {@code e[k] = beta}, {@code tau[k]} (0 when the column is already reduced).
+     */
+    private static void reflector(double[] s, int n, int k, double[] d, double[] e, double[] tau) {
+        int row = k * n;
+        for (int i = k + 1; i < n; i++) {
+            s[row + i] = s[i * n + k];
+        }
+        double alpha = s[row + k + 1];
+        double rest = norm(s, row + k + 2, n - k - 2);
+        d[k] = s[row + k];
+        if (rest == 0) {
+            e[k] = alpha;
+            tau[k] = 0;
+            return;
+        }
+        double beta = -Math.copySign(Math.hypot(alpha, rest), alpha);
+        e[k] = beta;
+        tau[k] = 1 / (beta * (beta - alpha)); // 2 / u^T u for u = x - beta e_1
+        s[row + k + 1] = alpha - beta;
+    }
+
+    /**
+     * One pass over rows {@code lo..n-1}, columns {@code lo..i} of the lower triangle: when {@code uRow >= 0},
+     * the rank-2 update {@code s_ij -= u_i q_j + q_i u_j} (u in row uRow); then, when {@code wRow >= 0}, the
+     * symmetric product {@code p += S w} on those rows and columns (w in row wRow).
+     */
+    private static void updateAndMultiply(double[] s, int n, int lo, int uRow, double[] q, int wRow, double[] p) {
+        int uOff = uRow * n;
+        int wOff = wRow * n;
+        boolean upd = uRow >= 0;
+        boolean mul = wRow >= 0;
+        for (int i = lo; i < n; i++) {
+            int ri = i * n;
+            double ui = upd ? s[uOff + i] : 0;
+            double qi = upd ? q[i] : 0;
+            double wi = mul ? s[wOff + i] : 0;
+            DoubleVector vui = DoubleVector.broadcast(S, ui);
+            DoubleVector vqi = DoubleVector.broadcast(S, qi);
+            DoubleVector vwi = DoubleVector.broadcast(S, wi);
+            DoubleVector dot = DoubleVector.zero(S);
+            int j = lo;
+            int bound = lo + S.loopBound(i - lo);
+            for (; j < bound; j += S.length()) {
+                DoubleVector v = DoubleVector.fromArray(S, s, ri + j);
+                if (upd) {
+                    DoubleVector qj = DoubleVector.fromArray(S, q, j);
+                    DoubleVector uj = DoubleVector.fromArray(S, s, uOff + j);
+                    v = v.sub(vui.mul(qj).add(vqi.mul(uj)));
+                    v.intoArray(s, ri + j);
+                }
+                if (mul) {
+                    dot = v.fma(DoubleVector.fromArray(S, s, wOff + j), dot);
+                    v.fma(vwi, DoubleVector.fromArray(S, p, j)).intoArray(p, j);
+                }
+            }
+            double acc = mul ? dot.reduceLanes(jdk.incubator.vector.VectorOperators.ADD) : 0;
+            for (; j <= i; j++) {
+                double v = s[ri + j];
+                if (upd) {
+                    v -= ui * q[j] + qi * s[uOff + j];
+                    s[ri + j] = v;
+                }
+                if (mul) {
+                    acc += v * s[wOff + j];
+                    if (j < i) {
+                        p[j] += v * wi;
+                    }
+                }
+            }
+            if (mul) {
+                p[i] += acc;
+            }
+        }
+    }
+
+    private static void scaleRange(double[] x, int from, int to, double f) {
+        for (int i = from; i < to; i++) {
+            x[i] *= f;
+        }
     }
 
     /** {@code Q^T = H_(n-3) ... H_1 H_0}, row-major, from the reflectors left in the rows of s. */
@@ -164,9 +266,12 @@ public final class EighKernel {
 
     /**
      * Implicit QR steps with Wilkinson's shift on the tridiagonal {@code (d, e)} until e vanishes; each
-     * rotation of rows k, k+1 is also applied to the rows of {@code vt} (when not null).
+     * sweep's rotations of rows k, k+1 are then applied to the rows of {@code vt} (when not null) as one
+     * {@link RotationSequence}.
      */
     private static int diagonalize(double[] d, double[] e, int n, double[] vt) {
+        double[] rc = new double[n];
+        double[] rs = new double[n];
         int hi = n - 1;
         int steps = 0;
         while (hi > 0) {
@@ -209,9 +314,11 @@ public final class EighKernel {
                     e[k + 1] *= c;
                     x = e[k];
                 }
-                if (vt != null) {
-                    rotateRows(vt, n, k, c, sn);
-                }
+                rc[k] = c;
+                rs[k] = sn;
+            }
+            if (vt != null) {
+                RotationSequence.apply(vt, n, lo, hi, rc, rs);
             }
         }
         return 0;
@@ -230,18 +337,6 @@ public final class EighKernel {
 
     private static boolean negligible(double e, double d0, double d1) {
         return Math.abs(e) <= EPS * (Math.abs(d0) + Math.abs(d1)) || Math.abs(e) < Double.MIN_NORMAL;
-    }
-
-    /** Rows k and k+1 of the row-major {@code [n, n]} m replaced by {@code c r_k + s r_k+1} and {@code -s r_k + c r_k+1}. */
-    static void rotateRows(double[] m, int n, int k, double c, double s) {
-        int p = k * n;
-        int q = p + n;
-        for (int i = 0; i < n; i++) {
-            double a = m[p + i];
-            double b = m[q + i];
-            m[p + i] = c * a + s * b;
-            m[q + i] = c * b - s * a;
-        }
     }
 
     /** The Euclidean norm of {@code x[from .. from + len)}, scaled so that squares neither overflow nor underflow. */

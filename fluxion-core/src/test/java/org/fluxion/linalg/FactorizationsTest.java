@@ -96,6 +96,18 @@ class FactorizationsTest {
         assertClose("V^T V = I", Tensor.eye(120, 120, DType.FLOAT64), Linalg.mT(v).matmul(v), 1e-13);
     }
 
+    /** n = 301: several column blocks of the rotation sequences, and vector tails, in the kernel. */
+    @Test
+    void eighReconstructsALargerMatrix() {
+        Tensor big = normal(new Random(5), 301, 301);
+        Linalg.Eigh b = Linalg.eigh(big);
+        Tensor sym = Linalg.tril(big).add(Linalg.mT(Linalg.tril(big, -1)));
+        Tensor v = b.eigenvectors();
+        assertClose("V diag(w) V^T = A", sym, v.mul(b.eigenvalues().unsqueeze(-2)).matmul(Linalg.mT(v)), 1e-12);
+        assertClose("V^T V = I", Tensor.eye(301, 301, DType.FLOAT64), Linalg.mT(v).matmul(v), 1e-12);
+        assertClose("eigvalsh = eigh's", b.eigenvalues(), Linalg.eigvalsh(big), 1e-12);
+    }
+
     @Test
     void eighOfRepeatedAndZeroEigenvalues() {
         Tensor a = Tensor.of(new double[] {2, 0, 0, 0, 2, 0, 0, 0, 5}, 3, 3);
