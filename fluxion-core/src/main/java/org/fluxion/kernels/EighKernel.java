@@ -232,33 +232,48 @@ public final class EighKernel {
         }
     }
 
-    /** {@code Q^T = H_(n-3) ... H_1 H_0}, row-major, from the reflectors left in the rows of s. */
+    /** Reflectors per block of the accumulation: its GEMMs have inner dimension BLOCK. */
+    private static final int BLOCK = 32;
+
+    /**
+     * {@code Q^T = H_(n-3) ... H_1 H_0}, row-major, from the reflectors left in the rows of s. Accumulated
+     * backwards in blocks of {@link #BLOCK} reflectors in compact WY form (LAPACK's {@code orgtr}):
+     * {@code Q = B_0 (B_1 (... I))}, where block j only touches rows and columns past its first index, then
+     * transposed. Each reflector is rescaled to LAPACK's unit leading entry: {@code v = u / u_0},
+     * {@code tau' = tau u_0^2}.
+     */
     private static double[] reflectorsProduct(double[] s, int n, double[] tau) {
-        double[] vt = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            vt[i * n + i] = 1;
-        }
-        double[] w = new double[n];
-        for (int k = 0; k < n - 2; k++) {
-            double t = tau[k];
-            if (t == 0) {
+        int count = n - 2; // reflectors 0 .. n-3; reflector k acts on indices k+1 .. n-1
+        int m = n - 1;
+        // Reflector k as column k of an [m, m] matrix, its index g at row g - 1 (the layout of QrKernel).
+        double[] a = new double[m * m];
+        double[] scaled = new double[m];
+        for (int k = 0; k < count; k++) {
+            int row = k * n;
+            double u0 = s[row + k + 1];
+            if (tau[k] == 0 || u0 == 0) {
                 continue;
             }
-            int row = k * n;
-            java.util.Arrays.fill(w, 0.0);
-            for (int i = k + 1; i < n; i++) {
-                double u = s[row + i];
-                int ri = i * n;
-                for (int c = 0; c < n; c++) {
-                    w[c] += u * vt[ri + c];
-                }
+            scaled[k] = tau[k] * u0 * u0;
+            for (int g = k + 2; g < n; g++) {
+                a[(g - 1) * m + k] = s[row + g] / u0;
             }
-            for (int i = k + 1; i < n; i++) {
-                double tu = t * s[row + i];
-                int ri = i * n;
-                for (int c = 0; c < n; c++) {
-                    vt[ri + c] -= tu * w[c];
-                }
+        }
+        double[] q = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            q[i * n + i] = 1;
+        }
+        int lastStart = count > 0 ? ((count - 1) / BLOCK) * BLOCK : -1;
+        for (int j0 = lastStart; j0 >= 0; j0 -= BLOCK) {
+            int nb = Math.min(BLOCK, count - j0);
+            BlockReflector b = BlockReflector.of(a, 0, m, m, j0, nb, scaled, 0);
+            // Rows and columns j0 + 1 .. n - 1 of Q (global indices; row g of the block is index g + 1).
+            b.apply(q, (j0 + 1) * n + j0 + 1, n, n - j0 - 1);
+        }
+        double[] vt = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                vt[j * n + i] = q[i * n + j];
             }
         }
         return vt;
