@@ -25,30 +25,63 @@ final class RotationSequence {
     static void apply(double[] m, int cols, int lo, int hi, double[] c, double[] s) {
         for (int j0 = 0; j0 < cols; j0 += BLOCK) {
             int j1 = Math.min(cols, j0 + BLOCK);
-            for (int k = lo; k < hi; k++) {
-                double ck = c[k];
-                double sk = s[k];
-                if (ck == 1 && sk == 0) {
-                    continue;
-                }
-                int p = k * cols;
-                int q = p + cols;
-                int j = j0;
-                int vectorEnd = j0 + S.loopBound(j1 - j0);
-                for (; j < vectorEnd; j += S.length()) {
-                    DoubleVector a = DoubleVector.fromArray(S, m, p + j);
-                    DoubleVector b = DoubleVector.fromArray(S, m, q + j);
-                    // c a + s b and c b - s a, as the scalar tail computes them (fma-free, for identical rounding).
-                    a.mul(ck).add(b.mul(sk)).intoArray(m, p + j);
-                    b.mul(ck).sub(a.mul(sk)).intoArray(m, q + j);
-                }
-                for (; j < j1; j++) {
-                    double a = m[p + j];
-                    double b = m[q + j];
-                    m[p + j] = ck * a + sk * b;
-                    m[q + j] = ck * b - sk * a;
-                }
+            int k = lo;
+            // Two rotations per pass: row k+1 stays in registers between them (one load and store fewer).
+            for (; k + 1 < hi; k += 2) {
+                pair(m, cols, k, c[k], s[k], c[k + 1], s[k + 1], j0, j1);
             }
+            if (k < hi) {
+                single(m, cols, k, c[k], s[k], j0, j1);
+            }
+        }
+    }
+
+    // c a + s b and c b - s a, in this order and without fma, in the vector and scalar paths alike: every
+    // element is rounded as by one rotation at a time.
+
+    private static void single(double[] m, int cols, int k, double ck, double sk, int j0, int j1) {
+        int p = k * cols;
+        int q = p + cols;
+        int j = j0;
+        int vectorEnd = j0 + S.loopBound(j1 - j0);
+        for (; j < vectorEnd; j += S.length()) {
+            DoubleVector a = DoubleVector.fromArray(S, m, p + j);
+            DoubleVector b = DoubleVector.fromArray(S, m, q + j);
+            a.mul(ck).add(b.mul(sk)).intoArray(m, p + j);
+            b.mul(ck).sub(a.mul(sk)).intoArray(m, q + j);
+        }
+        for (; j < j1; j++) {
+            double a = m[p + j];
+            double b = m[q + j];
+            m[p + j] = ck * a + sk * b;
+            m[q + j] = ck * b - sk * a;
+        }
+    }
+
+    private static void pair(double[] m, int cols, int k, double c0, double s0, double c1, double s1, int j0,
+                             int j1) {
+        int p = k * cols;
+        int q = p + cols;
+        int r = q + cols;
+        int j = j0;
+        int vectorEnd = j0 + S.loopBound(j1 - j0);
+        for (; j < vectorEnd; j += S.length()) {
+            DoubleVector a = DoubleVector.fromArray(S, m, p + j);
+            DoubleVector b = DoubleVector.fromArray(S, m, q + j);
+            DoubleVector d = DoubleVector.fromArray(S, m, r + j);
+            a.mul(c0).add(b.mul(s0)).intoArray(m, p + j);
+            DoubleVector b1 = b.mul(c0).sub(a.mul(s0));
+            b1.mul(c1).add(d.mul(s1)).intoArray(m, q + j);
+            d.mul(c1).sub(b1.mul(s1)).intoArray(m, r + j);
+        }
+        for (; j < j1; j++) {
+            double a = m[p + j];
+            double b = m[q + j];
+            double d = m[r + j];
+            m[p + j] = c0 * a + s0 * b;
+            double b1 = c0 * b - s0 * a;
+            m[q + j] = c1 * b1 + s1 * d;
+            m[r + j] = c1 * d - s1 * b1;
         }
     }
 }
