@@ -1,5 +1,9 @@
 package org.fluxion.kernels;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix by
  * one-sided Jacobi rotations (Hestenes' method; Demmel and Veselić, "Jacobi's method is more accurate than
@@ -16,6 +20,7 @@ package org.fluxion.kernels;
 public final class SvdKernel {
     private static final double EPS = Math.ulp(1.0);
     private static final int MAX_SWEEPS = 60;
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     private SvdKernel() {
     }
@@ -113,22 +118,17 @@ public final class SvdKernel {
      */
     private static boolean rotate(double[] w, int k, int len, double[] r) {
         double tol = Math.sqrt(len) * EPS;
+        double[] products = new double[3];
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             boolean rotated = false;
             for (int p = 0; p < k - 1; p++) {
                 for (int q = p + 1; q < k; q++) {
                     int pp = p * len;
                     int qq = q * len;
-                    double alpha = 0;
-                    double beta = 0;
-                    double gamma = 0;
-                    for (int i = 0; i < len; i++) {
-                        double x = w[pp + i];
-                        double y = w[qq + i];
-                        alpha += x * x;
-                        beta += y * y;
-                        gamma += x * y;
-                    }
+                    dots(w, pp, qq, len, products);
+                    double alpha = products[0];
+                    double beta = products[1];
+                    double gamma = products[2];
                     if (!(Math.abs(gamma) > tol * Math.sqrt(alpha) * Math.sqrt(beta))) { // also NaN: nothing to rotate
                         continue;
                     }
@@ -150,9 +150,49 @@ public final class SvdKernel {
         return false;
     }
 
+    /**
+     * {@code out = (|x_p|^2, |x_q|^2, x_p . x_q)} over {@code len} entries, in vector lanes (Vector API) and
+     * then across them: the three sums of every pair are what the sweeps spend their time on.
+     */
+    private static void dots(double[] x, int p, int q, int len, double[] out) {
+        DoubleVector aa = DoubleVector.zero(S);
+        DoubleVector bb = DoubleVector.zero(S);
+        DoubleVector ab = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) {
+            DoubleVector a = DoubleVector.fromArray(S, x, p + i);
+            DoubleVector b = DoubleVector.fromArray(S, x, q + i);
+            aa = a.fma(a, aa);
+            bb = b.fma(b, bb);
+            ab = a.fma(b, ab);
+        }
+        double alpha = aa.reduceLanes(VectorOperators.ADD);
+        double beta = bb.reduceLanes(VectorOperators.ADD);
+        double gamma = ab.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            double a = x[p + i];
+            double b = x[q + i];
+            alpha += a * a;
+            beta += b * b;
+            gamma += a * b;
+        }
+        out[0] = alpha;
+        out[1] = beta;
+        out[2] = gamma;
+    }
+
     /** {@code x_p <- c x_p - s x_q}, {@code x_q <- s x_p + c x_q}. */
     private static void rotatePair(double[] x, int p, int q, int len, double c, double s) {
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        int bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) {
+            DoubleVector a = DoubleVector.fromArray(S, x, p + i);
+            DoubleVector b = DoubleVector.fromArray(S, x, q + i);
+            a.mul(c).sub(b.mul(s)).intoArray(x, p + i);
+            a.mul(s).add(b.mul(c)).intoArray(x, q + i);
+        }
+        for (; i < len; i++) {
             double a = x[p + i];
             double b = x[q + i];
             x[p + i] = c * a - s * b;
