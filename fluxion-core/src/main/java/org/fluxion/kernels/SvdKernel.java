@@ -119,16 +119,23 @@ public final class SvdKernel {
     private static boolean rotate(double[] w, int k, int len, double[] r) {
         double tol = Math.sqrt(len) * EPS;
         double[] products = new double[3];
+        double[] squares = new double[k];
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+            // Squared row norms: exact at each sweep's start, then carried through the rotations
+            // (alpha - t gamma, beta + t gamma), and recomputed where that update cancels: one dot product per
+            // pair instead of three.
+            for (int j = 0; j < k; j++) {
+                dots(w, j * len, j * len, len, products);
+                squares[j] = products[0];
+            }
             boolean rotated = false;
             for (int p = 0; p < k - 1; p++) {
                 for (int q = p + 1; q < k; q++) {
                     int pp = p * len;
                     int qq = q * len;
-                    dots(w, pp, qq, len, products);
-                    double alpha = products[0];
-                    double beta = products[1];
-                    double gamma = products[2];
+                    double alpha = squares[p];
+                    double beta = squares[q];
+                    double gamma = dot(w, pp, qq, len);
                     if (!(Math.abs(gamma) > tol * Math.sqrt(alpha) * Math.sqrt(beta))) { // also NaN: nothing to rotate
                         continue;
                     }
@@ -141,6 +148,8 @@ public final class SvdKernel {
                     if (r != null) {
                         rotatePair(r, p * k, q * k, k, c, sn);
                     }
+                    squares[p] = carried(w, pp, len, alpha, alpha - t * gamma, products);
+                    squares[q] = carried(w, qq, len, beta, beta + t * gamma, products);
                 }
             }
             if (!rotated) {
@@ -180,6 +189,30 @@ public final class SvdKernel {
         out[0] = alpha;
         out[1] = beta;
         out[2] = gamma;
+    }
+
+    /** The updated squared norm, or the row's exact one when the update lost more than a digit to cancellation. */
+    private static double carried(double[] x, int p, int len, double before, double updated, double[] scratch) {
+        if (updated >= 0.1 * before) {
+            return updated;
+        }
+        dots(x, p, p, len, scratch);
+        return scratch[0];
+    }
+
+    /** {@code x_p . x_q} over {@code len} entries, in vector lanes. */
+    private static double dot(double[] x, int p, int q, int len) {
+        DoubleVector ab = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) {
+            ab = DoubleVector.fromArray(S, x, p + i).fma(DoubleVector.fromArray(S, x, q + i), ab);
+        }
+        double sum = ab.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            sum += x[p + i] * x[q + i];
+        }
+        return sum;
     }
 
     /** {@code x_p <- c x_p - s x_q}, {@code x_q <- s x_p + c x_q}. */

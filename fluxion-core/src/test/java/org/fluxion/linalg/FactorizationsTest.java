@@ -108,6 +108,31 @@ class FactorizationsTest {
         assertClose("eigvalsh = eigh's", b.eigenvalues(), Linalg.eigvalsh(big), 1e-12);
     }
 
+    /**
+     * A = U diag(sigma) V^T with sigma graded from 1 to 1e-12 (orthogonal U, V from QR): Jacobi keeps the small
+     * singular values to high relative accuracy, also with the carried column norms of its sweeps.
+     */
+    @Test
+    void svdKeepsGradedSingularValuesToRelativeAccuracy() {
+        Random r = new Random(6);
+        int n = 40;
+        Tensor u = Linalg.qr(normal(r, n, n)).q();
+        Tensor v = Linalg.qr(normal(r, n, n)).q();
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) {
+            sigma[i] = Math.pow(10, -12.0 * i / (n - 1));
+        }
+        Tensor a = u.mul(Tensor.of(sigma, n).unsqueeze(-2)).matmul(Linalg.mT(v));
+        double[] got = Linalg.svdvals(a).toDoubleArray();
+        for (int i = 0; i < n; i++) {
+            double rel = Math.abs(got[i] - sigma[i]) / sigma[i];
+            org.junit.jupiter.api.Assertions.assertTrue(rel < 1e-3, "sigma_" + i + " = " + got[i] + ", expected "
+                    + sigma[i] + " (relative error " + rel + ")");
+        }
+        Linalg.SVD f = Linalg.svd(a);
+        assertClose("U S V^T = A", a, f.u().mul(f.s().unsqueeze(-2)).matmul(f.vh()), 1e-14);
+    }
+
     @Test
     void eighOfRepeatedAndZeroEigenvalues() {
         Tensor a = Tensor.of(new double[] {2, 0, 0, 0, 2, 0, 0, 0, 5}, 3, 3);
