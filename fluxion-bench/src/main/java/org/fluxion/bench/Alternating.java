@@ -95,4 +95,23 @@ public final class Alternating {
         }
         return new Result(median(f), median(r));
     }
+
+    /**
+     * As {@link #runTimed(Runnable, Timed, int, int, int)} with a number of calls per round for each side, for
+     * workloads whose sides differ by orders of magnitude (a Java loop against a Python one).
+     */
+    public static Result runTimed(Runnable fluxion, Timed reference, int warmup, int repeats, int fluxionCalls,
+                                  int referenceCalls) {
+        for (int i = 0; i < warmup; i++) {
+            fluxion.run();
+        }
+        reference.seconds(Math.min(warmup, referenceCalls));
+        double[] f = new double[repeats];
+        double[] r = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            f[i] = time(fluxion, fluxionCalls);
+            r[i] = reference.seconds(referenceCalls) / referenceCalls;
+        }
+        return new Result(median(f), median(r));
+    }
 }

@@ -25,7 +25,9 @@ public final class Benchmarks {
                 new JitChainBench(),
                 new JitMlpStepBench(),
                 SequenceBench.lstm(),
-                SequenceBench.transformer());
+                SequenceBench.transformer(),
+                new LinalgBench(),
+                new OdeBench());
     }
 
     /** The benchmark called {@code name}, if any. */

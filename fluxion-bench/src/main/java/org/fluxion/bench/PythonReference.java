@@ -40,10 +40,18 @@ public final class PythonReference implements AutoCloseable {
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /** What to tell the user when SciPy is missing. */
+    public static final String SCIPY_HINT = "install with: apt-get install python3-scipy";
+
     /** True when Debian's python3 can import torch here. */
     public static boolean available() {
+        return available("torch");
+    }
+
+    /** True when Debian's python3 can import {@code module} here. */
+    public static boolean available(String module) {
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON, "-c", "import " + module).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -103,6 +111,20 @@ public final class PythonReference implements AutoCloseable {
             return Double.parseDouble(line.trim());
         } catch (IOException e) {
             throw new IllegalStateException("PyTorch workload failed", e);
+        }
+    }
+
+    /** The workload's {@code info()} line: what its last step computed (counts, values), workload-defined. */
+    public String info() {
+        in.println("info");
+        try {
+            String line = out.readLine();
+            if (line == null) {
+                throw new IllegalStateException("Python workload exited unexpectedly");
+            }
+            return line.trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("Python workload failed", e);
         }
     }
 

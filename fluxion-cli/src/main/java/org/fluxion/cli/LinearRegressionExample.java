@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.fluxion.linalg.Linalg;
 import org.fluxion.nn.Losses;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -19,9 +20,9 @@ import picocli.CommandLine.Spec;
 /**
  * Seed 004's lesson on the fire-and-theft regression: gradient descent with too large a learning
  * rate diverges, a small enough one converges (slowly), and the exact least-squares line comes from
- * the normal equations {@code (X^T X) theta = X^T y}, built with tensor ops and solved by Gaussian
- * elimination. The data are synthetic (42 neighbourhoods as in the seed, thefts ~ 17 + 1.3 fires +
- * noise), since the seed's spreadsheet is not bundled.
+ * {@code Linalg.lstsq} (QR of the design matrix, where the seed calls {@code np.linalg.lstsq}). The data
+ * are synthetic (42 neighbourhoods as in the seed, thefts ~ 17 + 1.3 fires + noise), since the seed's
+ * spreadsheet is not bundled.
  */
 @Command(name = "linear-regression", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Gradient descent with too large a learning rate vs a good one vs exact least squares.")
@@ -69,7 +70,7 @@ final class LinearRegressionExample implements Callable<Integer> {
 
         double[] exact = leastSquares(x, y);
         double exactMse = mse(x, y, exact[0], exact[1]);
-        System.out.println(Cli.fmt("least squares (normal equations, Gaussian elimination): w = %.4f, b = %.4f, mse %.4f",
+        System.out.println(Cli.fmt("least squares (lstsq): w = %.4f, b = %.4f, mse %.4f",
                 exact[0], exact[1], exactMse));
         Descent good = descend(x, y, lr, steps);
         System.out.println(Cli.fmt("gradient descent, lr %s: w = %.4f, b = %.4f, mse %.4f (first %.1f)", lr, good.w(),
@@ -115,52 +116,10 @@ final class LinearRegressionExample implements Callable<Integer> {
         return 0;
     }
 
-    /** Solves the normal equations of {@code y ~ w x + b}: returns {w, b}. */
+    /** The least-squares line {@code y ~ w x + b} ({@code np.linalg.lstsq}, as the seed does): returns {w, b}. */
     static double[] leastSquares(Tensor x, Tensor y) {
         Tensor design = Tensor.stack(1, x, Tensor.ones(DType.FLOAT64, x.dim(0))); // [N, 2]
-        Tensor gram = design.transpose().matmul(design);                                             // X^T X
-        Tensor rhs = design.transpose().matmul(y.reshape(x.dim(0), 1));                              // X^T y
-        double[] g = gram.toDoubleArray();
-        double[] r = rhs.toDoubleArray();
-        return solve(new double[][] {{g[0], g[1]}, {g[2], g[3]}}, r);
-    }
-
-    /** Gaussian elimination with partial pivoting; {@code a} and {@code b} are overwritten. */
-    static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        for (int col = 0; col < n; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < n; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] rowSwap = a[col];
-            a[col] = a[pivot];
-            a[pivot] = rowSwap;
-            double bSwap = b[col];
-            b[col] = b[pivot];
-            b[pivot] = bSwap;
-            if (a[col][col] == 0) {
-                throw new IllegalArgumentException("solve: singular system");
-            }
-            for (int r = col + 1; r < n; r++) {
-                double f = a[r][col] / a[col][col];
-                for (int c = col; c < n; c++) {
-                    a[r][c] -= f * a[col][c];
-                }
-                b[r] -= f * b[col];
-            }
-        }
-        double[] solution = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = b[r];
-            for (int c = r + 1; c < n; c++) {
-                s -= a[r][c] * solution[c];
-            }
-            solution[r] = s / a[r][r];
-        }
-        return solution;
+        return Linalg.lstsq(design, y).toDoubleArray();
     }
 
     /** Full-batch gradient descent on the MSE from w = b = 0, by autodiff; stops when the loss is not finite. */

@@ -55,9 +55,18 @@ class ExampleCommandTest {
     void listsTheExamples() {
         CliRun run = CliRun.of("example");
         assertEquals(0, run.exitCode());
-        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn"}) {
+        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn", "deq",
+                "neural-ode"}) {
             assertTrue(run.out().contains(name), name);
         }
+    }
+
+    @Test
+    void aDeepEquilibriumModelLearnsTheMoons() throws Exception {
+        Map<String, String> r = results(example("deq", "--steps", "150", "--hidden", "8")).getFirst();
+        assertTrue(d(r, "loss") < 0.5 * d(r, "first_loss"), "the implicit gradients train the model: " + r);
+        assertTrue(d(r, "accuracy") >= 0.85, "the equilibrium model separates the moons: " + r);
+        assertPng("deq_moons.png");
     }
 
     @Test
@@ -159,5 +168,15 @@ class ExampleCommandTest {
         assertTrue(run.err().contains("--steps"), run.err());
         run = CliRun.of("example", "nonexistent");
         assertEquals(2, run.exitCode());
+    }
+
+    /** 150 iterations already bring the learned spiral much closer to the true one. */
+    @Test
+    void neuralOdeLearnsTheSpiral() throws Exception {
+        Map<String, String> r = results(example("neural-ode", "--iterations", "150", "--points", "400")).get(0);
+        assertTrue(d(r, "loss") < 0.6 * d(r, "first_loss"), "the trajectory error falls: " + r);
+        assertEquals("INTERPOLATING_ADJOINT", r.get("sensitivity"));
+        assertPng("trajectories.png");
+        assertPng("loss.png");
     }
 }

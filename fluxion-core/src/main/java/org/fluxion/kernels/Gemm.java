@@ -8,9 +8,9 @@ package org.fluxion.kernels;
  * are the row strides (leading dimensions) of the arrays as stored.
  *
  * <p>Tiny products run a plain loop; larger ones run a packed, cache-blocked, register-tiled Vector
- * API kernel ({@link Sgemm}; float64, and float32 without the Vector API ({@link Vectorization}), use plain
- * loops), split over {@link Parallel} threads by independent column (or row) ranges of C once the product is
- * big enough to repay the hand-off.
+ * API kernel ({@link Sgemm}, {@link Dgemm}; plain loops without the Vector API, see {@link Vectorization}),
+ * split over {@link Parallel} threads by independent column (or row) ranges of C once the product is big
+ * enough to repay the hand-off.
  */
 public final class Gemm {
     /** Below this many multiply-adds the packing set-up costs more than it saves. */
@@ -48,7 +48,7 @@ public final class Gemm {
             return;
         }
         if (!Vectorization.ENABLED) {
-            // Without the Vector API: the plain loops, rows of C split over the threads (as dgemm).
+            // Without the Vector API: the plain loops, rows of C split over the threads.
             int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
             Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
                     a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
@@ -93,11 +93,39 @@ public final class Gemm {
             }
             return;
         }
-        // Float64 serves exactness (gradient checks, float64 models), not speed: plain loops whose
-        // innermost access is contiguous, rows of C split over the threads.
-        int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
-        Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
-                a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
+        long work = (long) m * n * k;
+        if (work < TINY) {
+            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (!Vectorization.ENABLED) {
+            // Without the Vector API: the plain loops, rows of C split over the threads.
+            int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
+            Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
+                    a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
+            return;
+        }
+        // The packed kernel (the blocked factorizations' updates), C split over the threads by columns when it
+        // is wide enough, else by rows; either split leaves each element's order of summation unchanged.
+        int unit = DgemmMicroKernel.NR;
+        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        int grain = threads == 1 ? Integer.MAX_VALUE : 1;
+        if (n >= threads * unit * 2) {
+            Parallel.forRange((n + unit - 1) / unit, grain, (s, e) -> {
+                int j0 = s * unit;
+                int j1 = Math.min(n, e * unit);
+                Dgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                        c, cOff + j0, ldc, accumulate);
+            });
+        } else {
+            int rows = DgemmMicroKernel.MR;
+            Parallel.forRange((m + rows - 1) / rows, grain, (s, e) -> {
+                int r0 = s * rows;
+                int r1 = Math.min(m, e * rows);
+                Dgemm.gemm(transA, transB, r1 - r0, n, k, a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb,
+                        c, cOff + r0 * ldc, ldc, accumulate);
+            });
+        }
     }
 
     private static void checkDims(int m, int n, int k) {

@@ -1,5 +1,7 @@
 /**
- * CPU kernels on Java arrays: GEMM (packed, vectorized float32 {@code Sgemm}; exact float64 {@code Gemm}),
+ * CPU kernels on Java arrays: GEMM (packed, vectorized {@code Sgemm} and {@code Dgemm}), dense linear algebra in
+ * float64 (blocked LU, Cholesky and triangular solves on that GEMM; Householder QR; symmetric eigenvalues by
+ * tridiagonal QR; SVD by one-sided Jacobi; the matrix exponential),
  * convolution and pooling (float32 fast paths, float64 reference kernels), strided copies, gather and
  * scatter-add, reductions, {@link org.fluxion.kernels.ScalarMath} and {@link org.fluxion.kernels.VectorMath}
  * (the one formula of each transcendental function, scalar and vector forms with the same operations, so

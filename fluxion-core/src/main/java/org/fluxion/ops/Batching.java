@@ -65,6 +65,16 @@ public final class Batching {
      * B would meet a data axis); then {@code p} runs once on the aligned operands.
      */
     static Tensor broadcasting(Primitive p, Tensor[] in, boolean[] batched) {
+        return Ops.bind(p, alignedRanks(in, batched));
+    }
+
+    /** {@link #broadcasting} for a primitive of several outputs. */
+    static Tensor[] broadcastingAll(Primitive p, Tensor[] in, boolean[] batched) {
+        return Ops.bindAll(p, alignedRanks(in, batched));
+    }
+
+    /** The batched inputs with size-1 axes after the batch axis, up to the largest per-example rank. */
+    private static Tensor[] alignedRanks(Tensor[] in, boolean[] batched) {
         int rank = 0;
         for (int i = 0; i < in.length; i++) {
             rank = Math.max(rank, exampleRank(in[i], batched[i]));
@@ -75,7 +85,7 @@ public final class Batching {
                 out[i] = withRank(in[i], exampleRank(in[i], true), rank);
             }
         }
-        return Ops.bind(p, out);
+        return out;
     }
 
     /** {@code [B, d...]} of per-example rank {@code from} as {@code [B, 1, ..., 1, d...]} of rank {@code to}. */

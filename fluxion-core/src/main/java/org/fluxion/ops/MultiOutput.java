@@ -23,7 +23,8 @@ import org.fluxion.tensor.TensorType;
  *   <li>{@link #batchAll} returns every output batched on axis 0.</li>
  * </ul>
  */
-public sealed interface MultiOutput extends Primitive permits Split, TopK, CompilerMultiOutput, CustomMultiOutput {
+public sealed interface MultiOutput extends Primitive permits Split, TopK, SlogDet, Qr, Eigh, Svd, Lu, WithInfo,
+        CompilerMultiOutput, CustomMultiOutput {
     @Override
     TensorType[] outputTypes(TensorType... inputs);
 

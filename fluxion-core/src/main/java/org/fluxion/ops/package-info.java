@@ -12,6 +12,11 @@
  * {@code Views}, {@code Indexing}, {@code Sorting}, {@code Convolutions}, {@code LinearAlgebra}...) are the functional forms
  * behind {@link org.fluxion.tensor.Tensor}'s methods, including composites built from primitives.
  *
+ * <p>The dense linear algebra ({@link org.fluxion.ops.LinalgPrimitive}: solve, triangular solve, Cholesky, LU, QR,
+ * eigh, SVD, inverse, determinants, pseudo-inverse, matrix exponential) works on stacks of matrices whose leading
+ * dimensions are a batch; its failures are {@link org.fluxion.ops.LinalgException}s naming the batch element.
+ * {@code org.fluxion.linalg} is its public face.
+ *
  * <p>{@link org.fluxion.ops.Interpreter} is how transformations meet: a tensor carries at most one
  * {@link org.fluxion.ops.Interpreter.State}, and {@code bind} hands a primitive to the innermost interpreter
  * among its inputs' states (autodidax's {@code find_top_trace}), which autodiff and jit's traces implement;

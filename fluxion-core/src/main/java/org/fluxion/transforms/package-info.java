@@ -3,8 +3,10 @@
  * (vectorization; {@code BatchRules} interprets a graph with each primitive's own batching rule),
  * {@link org.fluxion.transforms.Control} (structured control flow: cond, whileLoop, fori, scan,
  * differentiable, also in reverse mode through loops; the user functions are traced into nested graphs,
- * {@code Subgraph}, and run as primitives of several outputs, {@code Structured}) and
- * {@link org.fluxion.transforms.Remat} (checkpointing: rematerialization of the forward pass).
+ * {@code Subgraph}, and run as primitives of several outputs, {@code Structured}),
+ * {@link org.fluxion.transforms.Remat} (checkpointing: rematerialization of the forward pass) and
+ * {@link org.fluxion.transforms.Implicit} (implicit differentiation of root finding, fixed points and matrix-free
+ * linear solves, with the {@link org.fluxion.transforms.Krylov} solvers).
  *
  * <p>Dependencies: tensor, ops, autodiff, jit (and jit.ir, jit.passes, jit.exec to trace, optimize and run
  * nested graphs). Nothing in jit depends on this package.

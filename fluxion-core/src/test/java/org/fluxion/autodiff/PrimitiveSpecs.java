@@ -188,6 +188,7 @@ final class PrimitiveSpecs {
         s.add(new Spec("AvgPool2dGrad", x -> Ops.bind(new AvgPool2dGrad(po, Shape.of(1, 2, 3, 4)), x[0]),
                 r -> of(normal(r, 1, 2, 2, 3)), 1e-6, 2, true));
         s.addAll(control());
+        s.addAll(LinalgSpecs.all());
         return s;
     }
 

@@ -5,9 +5,11 @@ stdin/stdout, so that both sides can run alternately in one run:
 
     run N   -> calls step() N times, prints the elapsed seconds
     rss     -> prints the peak resident set size of this process, in bytes
+    info    -> prints the workload's info() line (what its last step computed: counts, values)
     quit    -> exits
 
-Started by org.fluxion.bench.PythonReference with torch set to the requested thread count.
+Started by org.fluxion.bench.PythonReference with torch (when installed: SciPy workloads run without it)
+set to the requested thread count.
 """
 import importlib.util
 import resource
@@ -17,8 +19,11 @@ import time
 
 def main():
     workload_path, threads = sys.argv[1], int(sys.argv[2])
-    import torch
-    torch.set_num_threads(threads)
+    try:
+        import torch
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
     spec = importlib.util.spec_from_file_location("workload", workload_path)
     workload = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(workload)
@@ -28,6 +33,9 @@ def main():
         parts = line.split()
         if not parts or parts[0] == "quit":
             break
+        if parts[0] == "info":
+            print(workload.info(), flush=True)
+            continue
         if parts[0] == "rss":
             print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, flush=True)
             continue

@@ -1,0 +1,176 @@
+package org.fluxion.ode;
+
+import java.util.Arrays;
+import java.util.function.Function;
+import org.fluxion.autodiff.Functional;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * An ODE solve as a differentiable tensor function (torchdiffeq's {@code odeint}): the states at the given
+ * times, stacked, differentiable with respect to the initial state and the parameters in reverse mode
+ * ({@code backward()}, {@code grad}, {@code vjp}) and forward mode ({@code jvp}).
+ *
+ * <pre>{@code
+ * Tensor ys = Odeint.solve(ode, u0, new Tensor[] {w}, times, Method.DP5, options, SensitivityMethod.INTERPOLATING_ADJOINT);
+ * ys.sub(observed).square().sum().backward();   // w.grad() by the adjoint method
+ * }</pre>
+ *
+ * <p>With an adjoint or {@link SensitivityMethod#FORWARD}, the solve is one operation with its own
+ * rules: reverse mode runs the chosen sensitivity method (one more forward solve, then the backward one),
+ * forward mode a directional forward-sensitivity solve; these rules read values, so they give first
+ * derivatives only. With {@link SensitivityMethod#DISCRETE}, the solver's own tensor operations are recorded
+ * and differentiated (any order, as any tensor code).
+ */
+public final class Odeint {
+    private Odeint() {
+    }
+
+    /**
+     * The states {@code u(times[i])}, of shape {@code [times.length, ...u0.shape]} and u0's dtype, with
+     * {@code u(times[0]) = u0}; {@code times} ordered from {@code times[0]}, the initial time.
+     *
+     * @param ode    the field, bound to the shapes of {@code u0} and {@code params} ({@link TensorOde#of}, or
+     *               {@link TensorOde#compiled()} for jit-compiled evaluations, VJPs and Jacobians)
+     * @param method the solver; DISCRETE needs DP5, TSIT5, RK4 or EULER
+     * @param how    how derivatives are computed ({@link SensitivityMethod#AUTO} chooses)
+     */
+    public static Tensor solve(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
+                               SolverOptions options, SensitivityMethod how) {
+        if (times.length == 0) {
+            throw new IllegalArgumentException("Odeint: no times given (times[0] is the initial time)");
+        }
+        if (how == SensitivityMethod.DISCRETE) {
+            return discrete(ode, u0, params, times, method, options);
+        }
+        SensitivityMethod resolved = how.resolve(ode.stateSize(), ode.parameterSize());
+        SolverOptions withTimes = options.withSaveAt(times);
+        double t0 = times[0];
+        double t1 = times[times.length - 1];
+        if (resolved == SensitivityMethod.DISCRETE_ADJOINT) {
+            return discreteAdjoint(ode, u0, params, times, method, withTimes);
+        }
+        boolean adjoint = resolved != SensitivityMethod.FORWARD;
+        // The adjoints' forward solve, kept for the reverse pass (dense output included for the interpolating one).
+        Solution[] forward = new Solution[1];
+        Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
+            OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
+            Solution s = adjoint ? Adjoint.forward(problem, method, withTimes, resolved)
+                    : Ode.solve(problem, method, withTimes);
+            forward[0] = adjoint ? s : null;
+            return stack(ode, s.u(), xs[0]);
+        }, (g, inputs, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            double[] flat = g.detach().toDoubleArray();
+            int n = ode.stateSize();
+            double[][] cotangents = new double[times.length][];
+            for (int i = 0; i < times.length; i++) {
+                cotangents[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+            }
+            Gradient grad = Sensitivity.gradient(problem, ode.derivatives(), method, withTimes, cotangents, resolved,
+                    null, forward[0]);
+            Tensor[] out = new Tensor[inputs.length];
+            out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
+            Tensor[] dp = ode.parameterTensors(grad.parameters());
+            for (int k = 0; k < dp.length; k++) {
+                out[1 + k] = dp[k].to(inputs[1 + k].dtype());
+            }
+            return out;
+        }, (inputs, tangents, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            double[] vu = tangents[0].detach().toDoubleArray();
+            double[] vp = ode.flattenParameters(rest(tangents));
+            double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
+            return stack(ode, s, inputs[0]);
+        });
+        Tensor[] xs = new Tensor[1 + params.length];
+        xs[0] = u0;
+        System.arraycopy(params, 0, xs, 1, params.length);
+        return solve.apply(xs);
+    }
+
+    /** {@link #solve(TensorOde, Tensor, Tensor[], double[], Method, SolverOptions, SensitivityMethod)} of a field. */
+    public static Tensor solve(TensorField field, Tensor u0, Tensor[] params, double[] times, Method method,
+                               SolverOptions options, SensitivityMethod how) {
+        return solve(TensorOde.of(field, u0, params), u0, params, times, method, options, how);
+    }
+
+    private static Tensor discrete(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
+                                   SolverOptions options) {
+        ButcherTableau tableau = DiscreteAdjoint.tableau(method, "Odeint: DISCRETE sensitivities on the tape");
+        if (!method.adaptive() && Double.isNaN(options.fixedStep())) {
+            throw new IllegalArgumentException(method + " is a fixed-step method: set the step with "
+                    + "SolverOptions.withFixedStep(h)");
+        }
+        return new TensorRungeKutta(ode.field(), params, tableau, method.adaptive(), options, u0.dtype())
+                .solve(u0, times, ode);
+    }
+
+    /**
+     * The solve with {@link SensitivityMethod#DISCRETE_ADJOINT}'s reverse rule: the forward pass keeps the
+     * stages, the pullback sweeps them backwards with the field's VJPs. Forward mode: the directional forward
+     * sensitivities (the continuous derivative, as the adjoints' forward rule).
+     */
+    private static Tensor discreteAdjoint(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
+                                          SolverOptions withTimes) {
+        double t0 = times[0];
+        double t1 = times[times.length - 1];
+        DiscreteAdjoint.tableau(method, "Odeint: DISCRETE_ADJOINT");
+        DiscreteAdjoint.Trajectory[] kept = new DiscreteAdjoint.Trajectory[1];
+        Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
+            OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
+            kept[0] = DiscreteAdjoint.forward(problem, method, withTimes);
+            return stack(ode, kept[0].states(), xs[0]);
+        }, (g, inputs, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
+                    : DiscreteAdjoint.forward(problem, method, withTimes);
+            Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), tr, cotangents(g, ode, times),
+                    null);
+            Tensor[] out = new Tensor[inputs.length];
+            out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
+            Tensor[] dp = ode.parameterTensors(grad.parameters());
+            for (int k = 0; k < dp.length; k++) {
+                out[1 + k] = dp[k].to(inputs[1 + k].dtype());
+            }
+            return out;
+        }, (inputs, tangents, output) -> {
+            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
+            double[] vu = tangents[0].detach().toDoubleArray();
+            double[] vp = ode.flattenParameters(rest(tangents));
+            double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
+            return stack(ode, s, inputs[0]);
+        });
+        Tensor[] xs = new Tensor[1 + params.length];
+        xs[0] = u0;
+        System.arraycopy(params, 0, xs, 1, params.length);
+        return solve.apply(xs);
+    }
+
+    /** The cotangent {@code [T, ...state]} as one row per save time. */
+    private static double[][] cotangents(Tensor g, TensorOde ode, double[] times) {
+        double[] flat = g.detach().toDoubleArray();
+        int n = ode.stateSize();
+        double[][] cotangents = new double[times.length][];
+        for (int i = 0; i < times.length; i++) {
+            cotangents[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+        }
+        return cotangents;
+    }
+
+    private static Tensor[] rest(Tensor[] xs) {
+        return Arrays.copyOfRange(xs, 1, xs.length);
+    }
+
+    /** Rows {@code states[i]} (flat, length n) as a tensor {@code [T, ...state shape]} of {@code like}'s dtype. */
+    private static Tensor stack(TensorOde ode, double[][] states, Tensor like) {
+        int n = ode.stateSize();
+        double[] flat = new double[states.length * n];
+        for (int i = 0; i < states.length; i++) {
+            System.arraycopy(states[i], 0, flat, i * n, n);
+        }
+        int[] dims = new int[1 + ode.stateShape().rank()];
+        dims[0] = states.length;
+        System.arraycopy(ode.stateShape().dims(), 0, dims, 1, ode.stateShape().rank());
+        return Tensor.of(flat, dims).to(like.dtype());
+    }
+}

@@ -1,0 +1,294 @@
+package org.fluxion.ode;
+
+import java.util.Arrays;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
+
+/**
+ * A {@link TensorField} bound to the shapes and dtype of its state and parameters, seen by the solvers as a
+ * plain {@link OdeFunction} over flat {@code double[]} state and parameters: it is wrapped once, and each
+ * evaluation copies the solver's stage into one preallocated tensor buffer, runs the field with recording
+ * off, and copies the result out. Its Jacobians and vector-Jacobian products come from Fluxion's automatic
+ * differentiation ({@code jacfwd}, {@code vjp}).
+ *
+ * <p>Layout: the flat state is the state tensor in row-major order (length n); the flat parameters are the
+ * parameter tensors' elements, one after the other (length np). A float32 state or parameter is solved in
+ * float64 and rounded to float32 for each evaluation of the field.
+ *
+ * <p>{@link #compiled()} gives the same with the field, its VJP and its Jacobians compiled by {@code jit}
+ * (one plan per signature, traced at the first call): no tape and no per-operation dispatch at each
+ * evaluation. The field must then be traceable (no Java branching on tensor values).
+ *
+ * <p>Not thread-safe: one instance per thread (it keeps its buffers).
+ */
+public final class TensorOde {
+    private final TensorField field;
+    private final FieldCalls calls;
+    private final boolean compiled;
+    private final Shape stateShape;
+    private final DType dtype;
+    private final Shape[] paramShapes;
+    private final int[] paramOffsets;
+    private final int n;
+    private final int np;
+    private final Tensor stateBuffer;
+    private double[] cachedP;
+    private Tensor[] cachedParams;
+
+    private TensorOde(TensorField field, Shape stateShape, DType dtype, Shape[] paramShapes, boolean compiled) {
+        this.field = field;
+        this.compiled = compiled;
+        this.calls = new FieldCalls(field, paramShapes.length, compiled);
+        this.stateShape = stateShape;
+        this.dtype = dtype;
+        this.paramShapes = paramShapes;
+        this.paramOffsets = new int[paramShapes.length + 1];
+        for (int k = 0; k < paramShapes.length; k++) {
+            paramOffsets[k + 1] = paramOffsets[k] + paramShapes[k].size();
+        }
+        this.n = stateShape.size();
+        this.np = paramOffsets[paramShapes.length];
+        this.stateBuffer = Tensor.empty(stateShape, dtype);
+    }
+
+    /**
+     * Binds {@code field} to a state shaped like {@code state} and parameters shaped like {@code params}
+     * (their values are not kept). The dtype is the state's (float32 or float64).
+     */
+    public static TensorOde of(TensorField field, Tensor state, Tensor... params) {
+        if (!state.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("TensorOde: the state must be float32 or float64, got " + state.type());
+        }
+        Shape[] shapes = new Shape[params.length];
+        for (int k = 0; k < params.length; k++) {
+            if (!params[k].dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException("TensorOde: parameter " + k + " must be float32 or float64, got "
+                        + params[k].type());
+            }
+            shapes[k] = params[k].shape();
+        }
+        return new TensorOde(field, state.shape(), state.dtype(), shapes, false);
+    }
+
+    /** This field with its value, VJP and Jacobians compiled by {@code jit}. */
+    public TensorOde compiled() {
+        return compiled ? this : new TensorOde(field, stateShape, dtype, paramShapes, true);
+    }
+
+    /** The field this binds. */
+    public TensorField field() {
+        return field;
+    }
+
+    /** The state's length n. */
+    public int stateSize() {
+        return n;
+    }
+
+    /** The parameters' total length np. */
+    public int parameterSize() {
+        return np;
+    }
+
+    public Shape stateShape() {
+        return stateShape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The problem {@code u' = field(u, t, params)}, {@code u(t0) = u0}, on {@code [t0, t1]}, with AD Jacobian. */
+    public OdeProblem problem(Tensor u0, Tensor[] params, double t0, double t1) {
+        if (!u0.shape().equals(stateShape)) {
+            throw new IllegalArgumentException("TensorOde: initial state of shape " + u0.shape() + ", expected "
+                    + stateShape);
+        }
+        return new OdeProblem(function(), u0.detach().toDoubleArray(), t0, t1, flattenParameters(params),
+                jacobian(), false);
+    }
+
+    /** The parameters as one flat array (the layout of the solvers' {@code p}). */
+    public double[] flattenParameters(Tensor[] params) {
+        if (params.length != paramShapes.length) {
+            throw new IllegalArgumentException("TensorOde: " + params.length + " parameters, expected "
+                    + paramShapes.length);
+        }
+        double[] p = new double[np];
+        for (int k = 0; k < params.length; k++) {
+            if (!params[k].shape().equals(paramShapes[k])) {
+                throw new IllegalArgumentException("TensorOde: parameter " + k + " of shape " + params[k].shape()
+                        + ", expected " + paramShapes[k]);
+            }
+            double[] values = params[k].detach().toDoubleArray();
+            System.arraycopy(values, 0, p, paramOffsets[k], values.length);
+        }
+        return p;
+    }
+
+    /** The field as a plain-Java right-hand side over flat arrays. */
+    public OdeFunction function() {
+        return (du, u, p, t) -> {
+            load(u, stateBuffer);
+            Tensor[] ps = parameters(p);
+            store(calls.value(stateBuffer, Tensor.scalar(t, dtype), ps), du);
+        };
+    }
+
+    /** {@code df/du} by forward-mode AD ({@code jacfwd}: n JVPs). */
+    public JacobianFunction jacobian() {
+        return (jac, u, p, t) -> {
+            copyFlat(calls.stateJacobian(fresh(u), Tensor.scalar(t, dtype), parameters(p)), jac, 0);
+        };
+    }
+
+    /** The VJPs, JVPs and Jacobians of the field, from Fluxion's reverse and forward modes. */
+    public Derivatives derivatives() {
+        return new Derivatives() {
+            @Override
+            public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
+                Tensor[] cts = calls.vjp(fresh(u), Tensor.scalar(t, dtype), parameters(p), fresh(lambda));
+                copyOrZero(cts[0], outU, 0, n);
+                for (int k = 0; k < paramShapes.length; k++) {
+                    copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
+                }
+            }
+
+            @Override
+            public void jvp(double t, double[] u, double[] p, double[] vu, double[] vp, double[] out) {
+                Tensor[] tangents = new Tensor[1 + paramShapes.length];
+                tangents[0] = fresh(vu);
+                System.arraycopy(freshParameters(vp), 0, tangents, 1, paramShapes.length);
+                copyFlat(calls.jvp(fresh(u), Tensor.scalar(t, dtype), parameters(p), tangents), out, 0);
+            }
+
+            @Override
+            public void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp) {
+                Tensor[] js = calls.jacobians(fresh(u), Tensor.scalar(t, dtype), parameters(p));
+                copyFlat(js[0], ju, 0);
+                for (int k = 0; k < paramShapes.length; k++) {
+                    // js[k+1] is (n x size_k): its columns go to jp's columns offset_k ...
+                    double[] block = js[k + 1].toDoubleArray();
+                    int size = paramShapes[k].size();
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(block, i * size, jp, i * np + paramOffsets[k], size);
+                    }
+                }
+            }
+        };
+    }
+
+    /** The state tensor of the flat state {@code u} (a new tensor). */
+    public Tensor state(double[] u) {
+        return fresh(u);
+    }
+
+    /** The parameter tensors of the flat parameters {@code p} (new tensors). */
+    public Tensor[] parameterTensors(double[] p) {
+        return freshParameters(p);
+    }
+
+    private Tensor fresh(double[] values) {
+        Tensor t = Tensor.empty(stateShape, dtype);
+        load(values, t);
+        return t;
+    }
+
+    private Tensor[] freshParameters(double[] p) {
+        Tensor[] out = new Tensor[paramShapes.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Tensor.empty(paramShapes[k], dtype);
+            loadRange(p, paramOffsets[k], out[k]);
+        }
+        return out;
+    }
+
+    /** The parameter tensors for {@code p}, rebuilt only when another array is passed. */
+    private Tensor[] parameters(double[] p) {
+        if (p != cachedP) {
+            cachedParams = freshParameters(p);
+            cachedP = p;
+        }
+        return cachedParams;
+    }
+
+    private static void load(double[] values, Tensor target) {
+        loadRange(values, 0, target);
+    }
+
+    /** Copies {@code target.size()} values from {@code values[offset..]} into a fresh contiguous tensor. */
+    private static void loadRange(double[] values, int offset, Tensor target) {
+        Object array = TensorInternals.storage(target).array();
+        int size = target.size();
+        if (array instanceof double[] d) {
+            System.arraycopy(values, offset, d, 0, size);
+        } else {
+            float[] f = (float[]) array;
+            for (int i = 0; i < size; i++) {
+                f[i] = (float) values[offset + i];
+            }
+        }
+    }
+
+    /** Copies the field's output into {@code du}, checking its shape. */
+    private void store(Tensor out, double[] du) {
+        if (!out.shape().equals(stateShape)) {
+            throw new IllegalStateException("TensorField returned shape " + out.shape() + " for a state of shape "
+                    + stateShape + "; du/dt must have the state's shape");
+        }
+        copyFlat(out, du, 0);
+    }
+
+    private static void copyOrZero(Tensor t, double[] out, int offset, int size) {
+        if (t == null) {
+            Arrays.fill(out, offset, offset + size, 0);
+        } else {
+            copyFlat(t, out, offset);
+        }
+    }
+
+    /**
+     * {@code out[offset..] = t}'s elements in row-major order, read in place through its strides (a VJP's
+     * weight cotangent is often a transposed view): no converted copy.
+     */
+    private static void copyFlat(Tensor t, double[] out, int offset) {
+        Object array = TensorInternals.storage(t).array();
+        int size = t.size();
+        if (!(array instanceof double[]) && !(array instanceof float[])) {
+            System.arraycopy(t.toDoubleArray(), 0, out, offset, size);
+            return;
+        }
+        if (t.isContiguous()) {
+            int o = t.offset();
+            if (array instanceof double[] d) {
+                System.arraycopy(d, o, out, offset, size);
+            } else {
+                float[] f = (float[]) array;
+                for (int i = 0; i < size; i++) {
+                    out[offset + i] = f[o + i];
+                }
+            }
+            return;
+        }
+        int rank = t.rank();
+        int[] dims = t.shape().dims();
+        int[] strides = t.strides();
+        int[] index = new int[rank];
+        int source = t.offset();
+        double[] d = array instanceof double[] dd ? dd : null;
+        float[] f = array instanceof float[] ff ? ff : null;
+        for (int i = 0; i < size; i++) {
+            out[offset + i] = d != null ? d[source] : f[source];
+            for (int axis = rank - 1; axis >= 0; axis--) {
+                source += strides[axis];
+                if (++index[axis] < dims[axis]) {
+                    break;
+                }
+                source -= strides[axis] * dims[axis];
+                index[axis] = 0;
+            }
+        }
+    }
+}

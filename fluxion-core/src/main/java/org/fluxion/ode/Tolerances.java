@@ -1,0 +1,51 @@
+package org.fluxion.ode;
+
+/**
+ * Per-component tolerances and the weighted RMS norm of the error control:
+ * {@code ||e|| = sqrt(mean_i (e_i / (atol_i + rtol_i max(|u_i|, |v_i|)))^2)} over the controlled components:
+ * a component whose {@code atol} is infinite is left out of the error control (and of the mean), as
+ * quadrature variables are in SUNDIALS (the adjoints' parameter gradient).
+ */
+record Tolerances(double[] rtol, double[] atol, int controlled) {
+    Tolerances(double[] rtol, double[] atol) {
+        this(rtol, atol, countControlled(atol));
+    }
+
+    private static int countControlled(double[] atol) {
+        int c = 0;
+        for (double a : atol) {
+            c += a == Double.POSITIVE_INFINITY ? 0 : 1;
+        }
+        return c;
+    }
+
+    /** The norm of {@code err} weighted by the scales of {@code u} and {@code v} (the step's two ends). */
+    double norm(double[] err, double[] u, double[] v) {
+        int n = err.length;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (atol[i] == Double.POSITIVE_INFINITY) {
+                continue;
+            }
+            double scale = atol[i] + rtol[i] * Math.max(Math.abs(u[i]), Math.abs(v[i]));
+            double e = err[i] / scale;
+            sum += e * e;
+        }
+        return controlled == 0 ? 0 : Math.sqrt(sum / controlled);
+    }
+
+    /** Whether component {@code i} takes part in the error control. */
+    boolean isControlled(int i) {
+        return atol[i] != Double.POSITIVE_INFINITY;
+    }
+
+    /** The weight of component {@code i}: {@code atol_i + rtol_i max(|u_i|, |v_i|)}. */
+    double scale(int i, double[] u, double[] v) {
+        return atol[i] + rtol[i] * Math.max(Math.abs(u[i]), Math.abs(v[i]));
+    }
+
+    /** The norm of {@code x} weighted by the scales of {@code u} alone (Hairer's initial step). */
+    double norm(double[] x, double[] u) {
+        return norm(x, u, u);
+    }
+}
