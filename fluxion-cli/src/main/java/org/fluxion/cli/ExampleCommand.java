@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "Run one of the seeds' examples (each writes PNGs under --out); with no NAME, list them.",
         subcommands = {MoonsExample.class, LogisticExample.class, SvmExample.class, AutoencoderExample.class,
-                LinearRegressionExample.class, FluxMnistExample.class, TfDnnExample.class})
+                LinearRegressionExample.class, FluxMnistExample.class, TfDnnExample.class, ImdbExample.class})
 final class ExampleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
