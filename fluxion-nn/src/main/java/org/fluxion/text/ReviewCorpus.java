@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * 000's vocabulary file): common English function words, seed 000's 50 informative terms at plausible
  * ranks, and pronounceable made-up words. Term {@code i} (0-based rank) has base frequency
  * {@code 1 / (i + 2.7)} (Zipf-Mandelbrot). Each class draws its words from the base frequencies tilted by a
- * polarity {@code exp(+-b_i)}: strongly for the planted sentiment terms ({@link #POSITIVE}, {@link #NEGATIVE}),
- * weakly for a random fifth of the other content words, so that a model of the whole vocabulary can beat one
+ * polarity {@code exp(+-b_i)}: strongly ({@code b = +-0.55}) for the planted sentiment terms ({@link #POSITIVE}, {@link #NEGATIVE}),
+ * weakly ({@code b ~ N(0, 0.35^2)}) for a random fifth of the other content words, so that a model of the whole vocabulary can beat one
  * of the 50 terms, as on the real reviews. Review lengths are log-normal (median about 180 tokens, as IMDB's).
  */
 public final class ReviewCorpus {
@@ -100,11 +100,11 @@ public final class ReviewCorpus {
         for (int i = 0; i < size; i++) {
             String t = terms.get(i);
             if (positive.contains(t)) {
-                polarity[i] = 0.9;
+                polarity[i] = 0.55;
             } else if (negative.contains(t)) {
-                polarity[i] = -0.9;
+                polarity[i] = -0.55;
             } else if (i >= FUNCTION_WORDS.size() && !INFORMATIVE.contains(t) && rng.nextDouble() < 0.2) {
-                polarity[i] = 0.8 * rng.nextGaussian();
+                polarity[i] = 0.35 * rng.nextGaussian();
             }
         }
         return new ReviewCorpus(List.copyOf(terms), cdf(polarity, 1), cdf(polarity, -1));
