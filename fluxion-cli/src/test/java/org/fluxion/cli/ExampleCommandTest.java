@@ -55,7 +55,7 @@ class ExampleCommandTest {
     void listsTheExamples() {
         CliRun run = CliRun.of("example");
         assertEquals(0, run.exitCode());
-        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn"}) {
+        for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn", "imdb"}) {
             assertTrue(run.out().contains(name), name);
         }
     }
