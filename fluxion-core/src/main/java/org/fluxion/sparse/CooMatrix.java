@@ -256,6 +256,16 @@ public final class CooMatrix implements SparseMatrix {
     }
 
     @Override
+    public CooMatrix mul(double factor) {
+        return withValues(values.mul(factor));
+    }
+
+    @Override
+    public CooMatrix mul(Tensor other) {
+        return (CooMatrix) SparseMatrix.super.mul(other);
+    }
+
+    @Override
     public String toString() {
         return "CooMatrix[" + rows + ", " + cols + "] nnz=" + nnz() + " " + dtype().label();
     }

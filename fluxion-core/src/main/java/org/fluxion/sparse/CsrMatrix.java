@@ -208,6 +208,16 @@ public final class CsrMatrix implements SparseMatrix {
     }
 
     @Override
+    public CsrMatrix mul(double factor) {
+        return withValues(values.mul(factor));
+    }
+
+    @Override
+    public CsrMatrix mul(Tensor other) {
+        return (CsrMatrix) SparseMatrix.super.mul(other);
+    }
+
+    @Override
     public String toString() {
         return "CsrMatrix[" + rows + ", " + cols + "] nnz=" + nnz() + " " + dtype().label();
     }

@@ -135,7 +135,7 @@ class SparseMatrixTest {
         Tensor values = Tensor.of(new double[] {1, -2, 0.5, 3, 4, -1}, 6).requiresGrad(true);
         CsrMatrix s = sample(DType.FLOAT64, false).toCsr().withValues(values);
         Tensor d = randn(12, DType.FLOAT64, 4, 2);
-        SparseMatrix batch = CsrMatrix.concat(0, List.of(s.selectRows(3, 3, 0), (CsrMatrix) s.sliceRows(4, 5).mul(2)));
+        SparseMatrix batch = CsrMatrix.concat(0, List.of(s.selectRows(3, 3, 0), s.sliceRows(4, 5).mul(2)));
         batch.matmul(d).sum().backward();
         // d/dv_e of the sum over the product: (times selected) * (scale) * sum_k d[c_e, k]
         double[] dsum = d.sum(1).toDoubleArray();

@@ -57,10 +57,14 @@ class ImdbAndCorpusTest {
         long great = 0;
         long awful = 0;
         long tokens = 0;
+        java.util.Map<String, Integer> rankOf = new java.util.HashMap<>();
+        for (int i = 0; i < corpus.terms().size(); i++) {
+            rankOf.put(corpus.terms().get(i), i);
+        }
         for (int d = 0; d < docs.size(); d++) {
             for (String t : docs.get(d)) {
                 tokens++;
-                int rank = corpus.terms().indexOf(t);
+                int rank = rankOf.getOrDefault(t, -1);
                 assertTrue(rank >= 0, "token '" + t + "' is a term");
                 if (rank < 3) {
                     counts[rank]++;
