@@ -75,6 +75,10 @@ public sealed interface SparseMatrix permits CooMatrix, CsrMatrix {
 
     /** The dense matrix {@code [rows, cols]} (repeated entries added). */
     default Tensor toDense() {
+        if ((long) rows() * cols() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("toDense: " + shape() + " has " + (long) rows() * cols()
+                    + " elements, more than a dense tensor holds (" + Integer.MAX_VALUE + "); keep it sparse");
+        }
         long[] r = rowIndices().toLongArray();
         long[] c = colIndices().toLongArray();
         long[] flat = new long[r.length];
