@@ -107,11 +107,22 @@ public final class EmbeddingBag extends Module {
             table.requiresGrad(true);
             lookups.add(new Tensor[] {uniqueIds, table});
         }
+        return reduce(table, local, crow, perSampleWeights, mode);
+    }
+
+    /**
+     * The bags as a pure function of the table (what the layer computes, for {@code jit}, {@code vmap} and
+     * functional use): bag {@code b} reduces rows {@code ids[crow[b] .. crow[b+1])} of {@code table [V, d]}
+     * by {@code mode}, with per-sample weights {@code [N]} (sum mode, or null), giving {@code [B, d]}. The ids
+     * and row pointers are data, fixed when traced (checked as those of a {@link CsrMatrix}).
+     */
+    public static Tensor reduce(Tensor table, long[] ids, long[] crow, Tensor perSampleWeights, Mode mode) {
         if (mode == Mode.MAX) {
-            return max(table, local, crow);
+            return max(table, ids, crow);
         }
-        Tensor values = perSampleWeights != null ? perSampleWeights.to(weight.dtype()) : meanWeights(crow, id.length);
-        return CsrMatrix.of(crow, local, values, bags, table.dim(0)).matmul(table);
+        Tensor values = perSampleWeights != null ? perSampleWeights.to(table.dtype())
+                : meanWeights(crow, ids.length, mode, table.dtype());
+        return CsrMatrix.of(crow, ids, values, crow.length - 1, table.dim(0)).matmul(table);
     }
 
     /**
@@ -129,17 +140,17 @@ public final class EmbeddingBag extends Module {
     }
 
     /** 1 for sum, {@code 1 / |bag|} for mean, per id. */
-    private Tensor meanWeights(long[] crow, int n) {
+    private static Tensor meanWeights(long[] crow, int n, Mode mode, DType dtype) {
         double[] w = new double[n];
         for (int b = 0; b + 1 < crow.length; b++) {
             double scale = mode == Mode.MEAN ? 1.0 / (crow[b + 1] - crow[b]) : 1;
             Arrays.fill(w, (int) crow[b], (int) crow[b + 1], scale);
         }
-        return Tensor.of(w, n).to(weight.dtype());
+        return Tensor.of(w, n).to(dtype);
     }
 
     /** Maximum over each bag's rows: the bags padded to the longest with masked entries; empty bags give 0. */
-    private Tensor max(Tensor table, long[] local, long[] crow) {
+    private static Tensor max(Tensor table, long[] local, long[] crow) {
         int bags = crow.length - 1;
         int longest = 0;
         for (int b = 0; b < bags; b++) {

@@ -106,6 +106,26 @@ class EmbeddingBagTest {
         }
     }
 
+    /** The pure form under jit (value and gradient) and vmap (a batch of tables) equals eager and a loop. */
+    @Test
+    void theBagsUnderJitAndVmapEqualEagerAndALoop() {
+        long[] crow = {0, 3, 3, 4, 8};
+        for (EmbeddingBag.Mode mode : EmbeddingBag.Mode.values()) {
+            java.util.function.Function<Tensor, Tensor> f = t -> EmbeddingBag.reduce(t, IDS, crow, null, mode).sin().sum();
+            Tensor t = table();
+            assertEquals(f.apply(t).item(), org.fluxion.jit.Jit.jit(f).apply(t).item(), 1e-12, mode + " jit");
+            var grad = org.fluxion.autodiff.Functional.grad(f);
+            assertTrue(org.fluxion.jit.Jit.jit(grad).apply(t).allClose(grad.apply(t), 1e-12, 1e-12), mode + " jit of grad");
+            Tensor tables = Tensor.stack(0, t, t.mul(-0.5).add(1));
+            Tensor batched = org.fluxion.transforms.Vmap.vmap(
+                    (Tensor x) -> EmbeddingBag.reduce(x, IDS, crow, null, mode)).apply(tables);
+            for (int k = 0; k < 2; k++) {
+                assertTrue(batched.select(0, k).allClose(EmbeddingBag.reduce(tables.select(0, k), IDS, crow, null, mode),
+                        1e-12, 1e-12), mode + " vmap example " + k);
+            }
+        }
+    }
+
     @Test
     void noLeafIsRecordedWithoutGradients() {
         EmbeddingBag sparse = new EmbeddingBag(table(), EmbeddingBag.Mode.SUM, true);
