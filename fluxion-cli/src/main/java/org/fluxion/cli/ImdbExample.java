@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
  * reported by {@link ImdbTraining}. Without {@code --data} the reviews are generated
  * ({@link ReviewCorpus}: a Zipfian 30,716-term vocabulary with planted sentiment terms); with it, the real
  * reviews are read from the {@code aclImdb} layout and the vocabulary is their 30,716 most frequent terms.
+ * Either vocabulary has {@code <pad>} first (id 0, for padded sequences) and one out-of-vocabulary bucket
+ * last.
  */
 @Command(name = "imdb", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Seed 000's review classifier: linear, DNN, 2-D embedding and full-vocabulary sparse models; log loss, AUC, ROC.")
@@ -112,14 +114,15 @@ final class ImdbExample implements Callable<Integer> {
         Reviews test = corpus.sample(testSize, rng);
         System.out.println(Cli.fmt("generated reviews (seed %d): Zipfian vocabulary of %,d terms with planted sentiment"
                 + " terms", options.seed, corpus.terms().size()));
-        return new ImdbData(train, test, Vocabulary.of(List.of(), corpus.terms(), 1));
+        return new ImdbData(train, test, Vocabulary.of(List.of(Vocabulary.PAD), corpus.terms(), 1));
     }
 
     private ImdbData read() throws java.io.IOException {
         Reviews train = Imdb.read(data, "train", trainSize / 2);
         Reviews test = Imdb.read(data, "test", testSize / 2);
         ImdbData tokens = new ImdbData(train, test, Vocabulary.of(List.of(), List.of(), 1));
-        Vocabulary vocabulary = Vocabulary.build(tokens.tokens(ImdbData.Split.TRAIN), 1, ReviewCorpus.SIZE, List.of(), 1);
+        Vocabulary vocabulary = Vocabulary.build(tokens.tokens(ImdbData.Split.TRAIN), 1, ReviewCorpus.SIZE,
+                List.of(Vocabulary.PAD), 1);
         System.out.println("IMDB reviews from " + data);
         return new ImdbData(train, test, vocabulary);
     }

@@ -11,7 +11,7 @@ import org.fluxion.sparse.RowSparse;
 import org.fluxion.tensor.Tensor;
 
 /**
- * Step 4 of the notebook: every term of the vocabulary (30,716 plus an out-of-vocabulary bucket) as sparse
+ * Step 4 of the notebook: every term of the vocabulary (30,716, with {@code <pad>} and an out-of-vocabulary bucket) as sparse
  * input. Where the notebook densified each batch (35 to 50 GB), here a review stays a sparse row and the
  * {@link EmbeddingBag} averages the rows of its terms, its gradient holds only the terms the batch used, and
  * {@link SparseAdagrad} updates those rows alone; the DNN [20, 20] on top trains with Adagrad. Gradients
