@@ -27,7 +27,8 @@ public final class Benchmarks {
                 SequenceBench.lstm(),
                 SequenceBench.transformer(),
                 new LinalgBench(),
-                new OdeBench());
+                new OdeBench(),
+                new EmbeddingBagBench());
     }
 
     /** The benchmark called {@code name}, if any. */

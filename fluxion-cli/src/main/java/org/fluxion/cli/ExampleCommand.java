@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Run one of the seeds' examples (each writes PNGs under --out); with no NAME, list them.",
         subcommands = {MoonsExample.class, LogisticExample.class, SvmExample.class, AutoencoderExample.class,
                 LinearRegressionExample.class, FluxMnistExample.class, TfDnnExample.class, DeqExample.class,
-                NeuralOdeExample.class})
+                NeuralOdeExample.class, ImdbExample.class})
 final class ExampleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -56,7 +56,7 @@ class ExampleCommandTest {
         CliRun run = CliRun.of("example");
         assertEquals(0, run.exitCode());
         for (String name : new String[] {"moons", "logistic", "svm", "autoencoder", "linear-regression", "flux-mnist", "tf-dnn", "deq",
-                "neural-ode"}) {
+                "neural-ode", "imdb"}) {
             assertTrue(run.out().contains(name), name);
         }
     }

@@ -29,7 +29,9 @@ import org.fluxion.ops.Pad;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Reduce;
 import org.fluxion.ops.ReduceOp;
+import org.fluxion.ops.SampledDot;
 import org.fluxion.ops.ScatterAdd;
+import org.fluxion.ops.SparseMatMul;
 import org.fluxion.ops.Split;
 import org.fluxion.ops.RandomUniform;
 import org.fluxion.ops.TopK;
@@ -137,6 +139,16 @@ final class PrimitiveSpecs {
         Tensor sidx = Tensor.of(new long[] {0, 3, 3, 3, 1, 0}, 2, 3);
         s.add(new Spec("ScatterAdd", x -> Ops.bind(new ScatterAdd(0), x[0], sidx, x[1].square()),
                 r -> of(normal(r, 4, 3), normal(r, 3, 3)), 1e-6, 2, true));
+        // Unsorted coordinates with a repeat (0, 1) and an empty row (1 of S^T): the grouping of entries by
+        // output row, and the sum of repeats, are on the path of every derivative.
+        Tensor sr = Tensor.of(new long[] {0, 2, 2, 1, 0, 2}, 6);
+        Tensor sc = Tensor.of(new long[] {1, 0, 3, 3, 1, 2}, 6);
+        s.add(new Spec("SparseMatMul", x -> Tensor.concat(0, List.of(
+                Ops.bind(new SparseMatMul(3, 4, false), sr, sc, x[0], x[1]),
+                Ops.bind(new SparseMatMul(3, 4, true), sr, sc, x[0].square(), x[2]).sin())),
+                r -> of(normal(r, 6), normal(r, 4, 2), normal(r, 3, 2)), 1e-6, 2, true));
+        s.add(new Spec("SampledDot", x -> Ops.bind(new SampledDot(), sr, sc, x[0], x[1].sin()),
+                r -> of(normal(r, 3, 2), normal(r, 4, 2)), 1e-6, 2, true));
         s.add(new Spec("Reduce.SUM", x -> Ops.bind(new Reduce(ReduceOp.SUM, new int[] {1}, false), x[0].square()),
                 r -> of(normal(r, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("Reduce.PROD", x -> Ops.bind(new Reduce(ReduceOp.PROD, new int[] {0}, true), x[0]),
