@@ -125,9 +125,9 @@ class SafeTensorsTest {
 
     @Test
     void unknownDtypeNamesTheTensorAndItsHeaderOffset() throws IOException {
-        Path file = write("f16.safetensors", "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
+        Path file = write("u16.safetensors", "{\"h\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
                 new byte[4]);
-        assertError(file, "offset 9", "tensor 'h': unsupported dtype 'F16'");
+        assertError(file, "offset 9", "tensor 'h': unsupported dtype 'U16'");
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -139,12 +140,12 @@ public final class Plan {
                 in[k] = frame[s.in[k]];
             }
             if (s.outs != null) {
-                Tensor[] results = s.primitive.computeAll(s.types, in);
+                Tensor[] results = StorageTypes.computeAll(s.primitive, s.types, in);
                 for (int k = 0; k < results.length; k++) {
                     frame[s.outs[k]] = results[k];
                 }
             } else {
-                frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
+                frame[s.out] = s.buffer < 0 ? StorageTypes.compute(s.primitive, s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
             }
             for (int r : s.release) {
                 frame[r] = null;
