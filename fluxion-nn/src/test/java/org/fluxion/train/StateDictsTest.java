@@ -13,14 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.fluxion.nn.Activations;
 import org.fluxion.nn.BatchNorm2d;
 import org.fluxion.nn.Conv2d;
-import org.fluxion.nn.GlobalAvgPool2d;
 import org.fluxion.nn.Linear;
-import org.fluxion.nn.Module;
 import org.fluxion.nn.Sequential;
-import org.fluxion.ops.Conv2dOptions;
+import org.fluxion.nn.models.ResNet;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.junit.jupiter.api.Assumptions;
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Loading state dicts by name: a checkpoint PyTorch saved from torchvision's ResNet layout (names such as
+ * Loading state dicts by name: a checkpoint PyTorch saved from torchvision's ResNet (names such as
  * {@code layer1.0.conv1.weight}, {@code bn1.num_batches_tracked}) gives the same outputs in a Fluxion model
  * of the same structure; PyTorch's strict/non-strict reports; shape mismatches; nothing copied on failure.
  */
@@ -36,94 +33,38 @@ class StateDictsTest {
     @TempDir
     Path dir;
 
-    /** torchvision's BasicBlock: two 3x3 convolutions with batch norm, a projection when the shape changes. */
-    static final class BasicBlock extends Module {
-        final Conv2d conv1;
-        final BatchNorm2d bn1;
-        final Conv2d conv2;
-        final BatchNorm2d bn2;
-        final Sequential downsample;
-
-        BasicBlock(int in, int out, int stride, SplittableRandom rng) {
-            conv1 = new Conv2d(in, out, 3, Conv2dOptions.of(stride, 1), false, DType.FLOAT32, rng);
-            bn1 = new BatchNorm2d(out);
-            conv2 = new Conv2d(out, out, 3, Conv2dOptions.of(1, 1), false, DType.FLOAT32, rng);
-            bn2 = new BatchNorm2d(out);
-            downsample = stride == 1 && in == out ? null : new Sequential(
-                    new Conv2d(in, out, 1, Conv2dOptions.of(stride, 0), false, DType.FLOAT32, rng), new BatchNorm2d(out));
-        }
-
-        @Override
-        public Tensor apply(Tensor x) {
-            Tensor y = Activations.relu(bn1.apply(conv1.apply(x)));
-            y = bn2.apply(conv2.apply(y));
-            return Activations.relu(y.add(downsample == null ? x : downsample.apply(x)));
-        }
-
-        @Override
-        protected Map<String, Module> children() {
-            return named("conv1", conv1, "bn1", bn1, "conv2", conv2, "bn2", bn2, "downsample", downsample);
-        }
-    }
-
-    /** A two-stage ResNet with torchvision's child names (conv1, bn1, layer1, layer2, fc). */
-    static final class TinyResNet extends Module {
-        final Conv2d conv1;
-        final BatchNorm2d bn1;
-        final Sequential layer1;
-        final Sequential layer2;
-        final GlobalAvgPool2d pool = new GlobalAvgPool2d();
-        final Linear fc;
-
-        TinyResNet(SplittableRandom rng) {
-            conv1 = new Conv2d(3, 8, 3, Conv2dOptions.of(1, 1), false, DType.FLOAT32, rng);
-            bn1 = new BatchNorm2d(8);
-            layer1 = new Sequential(new BasicBlock(8, 8, 1, rng));
-            layer2 = new Sequential(new BasicBlock(8, 16, 2, rng));
-            fc = new Linear(16, 10, rng);
-        }
-
-        @Override
-        public Tensor apply(Tensor x) {
-            Tensor y = Activations.relu(bn1.apply(conv1.apply(x)));
-            return fc.apply(pool.apply(layer2.apply(layer1.apply(y))));
-        }
-
-        @Override
-        protected Map<String, Module> children() {
-            return named("conv1", conv1, "bn1", bn1, "layer1", layer1, "layer2", layer2, "fc", fc);
-        }
-    }
-
     /** The same network in PyTorch, trained one step so that the running statistics are not the defaults. */
     private static final String TORCH_SCRIPT = """
             import json, struct, sys, torch, torch.nn as nn, torch.nn.functional as F
             torch.manual_seed(0)
-            class BasicBlock(nn.Module):
+            class BasicBlock(nn.Module):  # torchvision.models.resnet.BasicBlock
                 def __init__(self, i, o, s):
                     super().__init__()
                     self.conv1 = nn.Conv2d(i, o, 3, s, 1, bias=False); self.bn1 = nn.BatchNorm2d(o)
+                    self.relu = nn.ReLU(inplace=True)
                     self.conv2 = nn.Conv2d(o, o, 3, 1, 1, bias=False); self.bn2 = nn.BatchNorm2d(o)
                     self.downsample = None if s == 1 and i == o else nn.Sequential(
                         nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
                 def forward(self, x):
-                    y = F.relu(self.bn1(self.conv1(x)))
+                    y = self.relu(self.bn1(self.conv1(x)))
                     y = self.bn2(self.conv2(y))
-                    return F.relu(y + (x if self.downsample is None else self.downsample(x)))
-            class TinyResNet(nn.Module):
-                def __init__(self):
+                    return self.relu(y + (x if self.downsample is None else self.downsample(x)))
+            class ResNet(nn.Module):  # torchvision.models.resnet.ResNet, stages of one block, width 8
+                def __init__(self, w=8, classes=10):
                     super().__init__()
-                    self.conv1 = nn.Conv2d(3, 8, 3, 1, 1, bias=False); self.bn1 = nn.BatchNorm2d(8)
-                    self.layer1 = nn.Sequential(BasicBlock(8, 8, 1)); self.layer2 = nn.Sequential(BasicBlock(8, 16, 2))
-                    self.fc = nn.Linear(16, 10)
+                    self.conv1 = nn.Conv2d(3, w, 7, 2, 3, bias=False); self.bn1 = nn.BatchNorm2d(w)
+                    self.relu = nn.ReLU(inplace=True); self.maxpool = nn.MaxPool2d(3, 2, 1)
+                    self.layer1 = nn.Sequential(BasicBlock(w, w, 1)); self.layer2 = nn.Sequential(BasicBlock(w, 2 * w, 2))
+                    self.layer3 = nn.Sequential(BasicBlock(2 * w, 4 * w, 2)); self.layer4 = nn.Sequential(BasicBlock(4 * w, 8 * w, 2))
+                    self.avgpool = nn.AdaptiveAvgPool2d((1, 1)); self.fc = nn.Linear(8 * w, classes)
                 def forward(self, x):
-                    y = F.relu(self.bn1(self.conv1(x)))
-                    y = self.layer2(self.layer1(y))
-                    return self.fc(y.mean((2, 3)))
-            m = TinyResNet()
-            m(torch.randn(4, 3, 12, 12))  # training mode: moves the running statistics
+                    x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+                    x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+                    return self.fc(torch.flatten(self.avgpool(x), 1))
+            m = ResNet()
+            m(torch.randn(4, 3, 32, 32))  # training mode: moves the running statistics
             m.eval()
-            x = torch.randn(2, 3, 12, 12)
+            x = torch.randn(2, 3, 32, 32)
             with torch.no_grad():
                 y = m(x)
             codes = {torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.int64: 'I64'}
@@ -153,11 +94,11 @@ class StateDictsTest {
             Tensor input = tensors.remove("__input");
             Tensor expected = tensors.remove("__output");
             assertEquals(dtype, tensors.get("layer1.0.conv1.weight").dtype().label());
-            TinyResNet model = new TinyResNet(new SplittableRandom(1));
+            ResNet model = new ResNet(new int[] {1, 1, 1, 1}, 8, 10, new SplittableRandom(1));
             StateDicts.Report report = StateDicts.load(model, tensors, true);
             assertTrue(report.allMatched(), report.toString());
             assertEquals("<All keys matched successfully>", report.toString());
-            assertEquals(1L, model.bn1.numBatchesTracked().toLongArray()[0]); // one training batch in PyTorch
+            assertEquals(1L, model.stateDict().get("layer3.0.bn2.num_batches_tracked").toLongArray()[0]); // PyTorch trained one batch
             model.eval();
             float[] actual = model.apply(input).toFloatArray();
             float[] reference = expected.toFloatArray();
