@@ -167,6 +167,27 @@ class HalfTypesTest {
     }
 
     @Test
+    void convolutionAndPoolingWithTheirGradientsRoundOnce() {
+        Tensor x = Tensor.randn(new SplittableRandom(6), DType.FLOAT32, 2, 3, 9, 9).to(BF16);
+        Tensor w = Tensor.randn(new SplittableRandom(7), DType.FLOAT32, 4, 3, 3, 3).mul(0.3).to(BF16);
+        Tensor b = Tensor.randn(new SplittableRandom(8), DType.FLOAT32, 4).to(BF16);
+        Conv2dOptions o = Conv2dOptions.of(2, 1);
+        Pool2dOptions p = Pool2dOptions.of(2);
+        Tensor y = Convolutions.conv2d(x, w, b, o);
+        assertEquals(BF16, y.dtype());
+        // The bias is a second operation, so a second rounding.
+        Tensor expected = Convolutions.conv2d(x.to(F32), w.to(F32), null, o).to(BF16).add(b.reshape(1, -1, 1, 1));
+        assertArrayEquals(bitsOf(expected), bitsOf(y));
+        assertArrayEquals(bitsOf(Convolutions.maxPool2d(x.to(F32), p).to(BF16)), bitsOf(Convolutions.maxPool2d(x, p)));
+        assertArrayEquals(bitsOf(Convolutions.avgPool2d(x.to(F32), p).to(BF16)), bitsOf(Convolutions.avgPool2d(x, p)));
+        Tensor dy = Tensor.ones(BF16, y.dims());
+        assertArrayEquals(bitsOf(Convolutions.conv2dWeightGrad(x.to(F32), dy.to(F32), w.shape(), o).to(BF16)),
+                bitsOf(Convolutions.conv2dWeightGrad(x, dy, w.shape(), o)));
+        assertArrayEquals(bitsOf(Convolutions.conv2dInputGrad(dy.to(F32), w.to(F32), x.shape(), o).to(BF16)),
+                bitsOf(Convolutions.conv2dInputGrad(dy, w, x.shape(), o)));
+    }
+
+    @Test
     void bytesWrapAndCompareUnsigned() {
         Tensor u = Tensor.of(new int[] {200, 3, 255, 0}, 4).to(U8);
         Tensor v = Tensor.of(new int[] {100, 5, 1, 0}, 4).to(U8);
