@@ -37,9 +37,9 @@ class HalfTypesTorchTest {
                 out += [a + b, a - b, a * b, a / b]
             out += [x[:n].half().reshape(-1, 64).sum(1)]
             a, b = x[:n].bfloat16() * 0.01, x[n:].bfloat16() * 0.01
-            out += [a.reshape(-1, 64).sum(1), a.exp(), a.abs().sqrt(), (a[:%d].reshape(%d, %d) @ b[:%d].reshape(%d, %d)).reshape(-1)]
+            out += [a.reshape(-1, 64).sum(1), a.exp(), a.abs().sqrt(), (a[1:%d:2].reshape(%d, %d) @ b[1:%d:2].reshape(%d, %d)).reshape(-1)]
             sys.stdout.buffer.write(b''.join(t.view(torch.int16).numpy().astype('<i2').tobytes() for t in out))
-            """.formatted(M * K, M, K, K * M, K, M);
+            """.formatted(2 * M * K, M, K, 2 * K * M, K, M);
 
     @Test
     void castsAndArithmeticMatchPyTorchBitForBit() throws IOException {
@@ -72,8 +72,10 @@ class HalfTypesTorchTest {
         compare(out, "bfloat16 sum", DType.BFLOAT16, a.reshape(-1, 64).sum(1), 1);
         compare(out, "bfloat16 exp", DType.BFLOAT16, a.exp(), 1);
         compare(out, "bfloat16 sqrt", DType.BFLOAT16, a.abs().sqrt(), 0);
-        compare(out, "bfloat16 matmul", DType.BFLOAT16,
-                a.slice(0, 0, M * K).reshape(M, K).matmul(b.slice(0, 0, K * M).reshape(K, M)).reshape(-1), 1);
+        // The product on the Gaussian half only: products of the arbitrary patterns overflow float32, and whether a
+        // row's sum is then +inf, -inf or NaN depends on the order of summation, which is the kernel's choice.
+        compare(out, "bfloat16 matmul", DType.BFLOAT16, a.slice(0, 1, 2 * M * K, 2).reshape(M, K)
+                .matmul(b.slice(0, 1, 2 * K * M, 2).reshape(K, M)).reshape(-1), 1);
         assertEquals(0, out.remaining(), "PyTorch wrote more results than were compared");
     }
 
