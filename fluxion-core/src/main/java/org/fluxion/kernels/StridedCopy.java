@@ -44,6 +44,12 @@ public final class StridedCopy {
         } else if (src instanceof long[] s) {
             long[] d = (long[]) dst;
             for (int i = 0; i < n; i++) d[d0 + i * ds] = s[so + i * ss];
+        } else if (src instanceof short[] s) {
+            short[] d = (short[]) dst;
+            for (int i = 0; i < n; i++) d[d0 + i * ds] = s[so + i * ss];
+        } else if (src instanceof byte[] s) {
+            byte[] d = (byte[]) dst;
+            for (int i = 0; i < n; i++) d[d0 + i * ds] = s[so + i * ss];
         } else {
             boolean[] s = (boolean[]) src;
             boolean[] d = (boolean[]) dst;

@@ -16,7 +16,7 @@ final class Arity {
     /** Rejects non-floating-point inputs, for operations that only make sense on real numbers. */
     static void requireFloatingPoint(String op, TensorType input, String role) {
         if (!input.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": " + role + " must be float32 or float64, got " + input);
+            throw new IllegalArgumentException(op + ": " + role + " must be floating-point (float16, bfloat16, float32 or float64), got " + input);
         }
     }
 }

@@ -12,7 +12,9 @@ import org.fluxion.tensor.TensorType;
 
 /**
  * Primitive: conversion to another dtype. Floating-point to integer truncates toward zero (NaN gives 0,
- * out-of-range values saturate, as Java's casts); any type to bool tests for non-zero.
+ * out-of-range values saturate, as Java's casts; int8 and uint8 keep the low byte of the int64 value, so
+ * they wrap); any type to bool tests for non-zero; to float16 or bfloat16 rounds to nearest even from the
+ * exact source value ({@link org.fluxion.tensor.HalfPrecision}).
  */
 public record Cast(DType target) implements Primitive {
     /** VJP: the cotangent cast back to the input's dtype (the engine does the cast). */
@@ -68,9 +70,13 @@ public record Cast(DType target) implements Primitive {
                 double[] a = src.doubles();
                 float[] b = dst.floats();
                 for (int i = 0; i < n; i++) b[yo + i] = (float) a[xo + i * xs];
-            } else if (target.isFloatingPoint() || from.isFloatingPoint()) {
+            } else if (HalfCasts.cast(from, target, src.array(), xo, xs, dst.array(), yo, n)) {
+                return;
+            } else if (from.isFloatingPoint()) {
                 for (int i = 0; i < n; i++) dst.setDouble(yo + i, src.getDouble(xo + i * xs));
             } else {
+                // Integers convert from their exact long value: through a double, an int64 above 2^53 would be
+                // rounded twice.
                 for (int i = 0; i < n; i++) dst.setLong(yo + i, src.getLong(xo + i * xs));
             }
         });

@@ -23,7 +23,7 @@ public final class LinearAlgebra {
                     + " and " + b.shape() + " (use mul for scalars)");
         }
         if (!a.dtype().isFloatingPoint() || !b.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("matmul: operands must be float32 or float64, got "
+            throw new IllegalArgumentException("matmul: operands must be floating-point (float16, bfloat16, float32 or float64), got "
                     + a.type() + " and " + b.type() + " (convert with to(DType.FLOAT32))");
         }
         int k = b.rank() == 1 ? b.dim(0) : b.dim(-2);

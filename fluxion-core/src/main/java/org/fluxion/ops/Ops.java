@@ -20,7 +20,7 @@ public final class Ops {
         TensorType[] types = new TensorType[inputs.length];
         Interpreter.State top = innermost(primitive, inputs, types);
         TensorType out = primitive.outputType(types);
-        return top == null ? primitive.compute(out, inputs)
+        return top == null ? StorageTypes.compute(primitive, out, inputs)
                 : top.interpreter().process(primitive, new TensorType[] {out}, inputs)[0];
     }
 
@@ -33,7 +33,7 @@ public final class Ops {
         TensorType[] types = new TensorType[inputs.length];
         Interpreter.State top = innermost(primitive, inputs, types);
         TensorType[] outs = primitive.outputTypes(types);
-        return top == null ? primitive.computeAll(outs, inputs) : top.interpreter().process(primitive, outs, inputs);
+        return top == null ? StorageTypes.computeAll(primitive, outs, inputs) : top.interpreter().process(primitive, outs, inputs);
     }
 
     /**
@@ -83,6 +83,6 @@ public final class Ops {
                 }
             }
         }
-        return top == null ? primitive.computeAll(outs, inputs) : top.process(primitive, outs, inputs);
+        return top == null ? StorageTypes.computeAll(primitive, outs, inputs) : top.process(primitive, outs, inputs);
     }
 }

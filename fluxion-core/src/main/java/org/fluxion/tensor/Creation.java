@@ -45,6 +45,9 @@ final class Creation {
             case INT32 -> Arrays.fill((int[]) a, (int) value);
             case INT64 -> Arrays.fill((long[]) a, (long) value);
             case BOOL -> Arrays.fill((boolean[]) a, value != 0);
+            case FLOAT16 -> Arrays.fill((short[]) a, HalfPrecision.doubleToFloat16(value));
+            case BFLOAT16 -> Arrays.fill((short[]) a, HalfPrecision.doubleToBFloat16(value));
+            case INT8, UINT8 -> Arrays.fill((byte[]) a, (byte) (long) value);
         }
         return t;
     }
@@ -95,6 +98,9 @@ final class Creation {
         Storage s = storage(t);
         for (int i = 0; i < shape.size(); i++) {
             s.setDouble(i, dtype == DType.FLOAT32 ? rng.nextFloat() : rng.nextDouble());
+            while (s.getDouble(i) == 1) { // a 16-bit type rounded up past the interval: draw again
+                s.setDouble(i, rng.nextDouble());
+            }
         }
         return t;
     }
@@ -123,7 +129,7 @@ final class Creation {
 
     private static void requireFloating(String op, DType dtype) {
         if (!dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": dtype must be float32 or float64, got " + dtype.label());
+            throw new IllegalArgumentException(op + ": dtype must be floating-point, got " + dtype.label());
         }
     }
 

@@ -4,7 +4,9 @@ package org.fluxion.tensor;
  * A flat Java array holding tensor elements, shared by a tensor and its views.
  *
  * <p>The array is a {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]} or
- * {@code boolean[]} according to the dtype. The version counter goes up on every in-place write, so
+ * {@code boolean[]} according to the dtype; {@code float16} and {@code bfloat16} elements are raw bits in a
+ * {@code short[]} ({@link HalfPrecision}), {@code int8} and {@code uint8} elements a {@code byte[]} (uint8
+ * read as {@code b & 0xff}). The version counter goes up on every in-place write, so
  * that autodiff can detect a saved tensor that was modified before backward.
  */
 public final class Storage {
@@ -41,6 +43,8 @@ public final class Storage {
             case INT32 -> new int[length];
             case INT64 -> new long[length];
             case BOOL -> new boolean[length];
+            case FLOAT16, BFLOAT16 -> new short[length];
+            case INT8, UINT8 -> new byte[length];
         };
         return new Storage(dtype, array, length);
     }
@@ -58,6 +62,8 @@ public final class Storage {
             case int[] a when dtype == DType.INT32 -> a.length;
             case long[] a when dtype == DType.INT64 -> a.length;
             case boolean[] a when dtype == DType.BOOL -> a.length;
+            case short[] a when dtype == DType.FLOAT16 || dtype == DType.BFLOAT16 -> a.length;
+            case byte[] a when dtype == DType.INT8 || dtype == DType.UINT8 -> a.length;
             case null, default -> throw new IllegalArgumentException("Storage.wrap: dtype " + dtype.label()
                     + " needs a " + arrayType(dtype) + ", got " + (array == null ? "null"
                     : array.getClass().getSimpleName()));
@@ -72,6 +78,8 @@ public final class Storage {
             case INT32 -> "int[]";
             case INT64 -> "long[]";
             case BOOL -> "boolean[]";
+            case FLOAT16, BFLOAT16 -> "short[]";
+            case INT8, UINT8 -> "byte[]";
         };
     }
 
@@ -109,6 +117,16 @@ public final class Storage {
         return (boolean[]) array;
     }
 
+    /** The raw bits of float16 or bfloat16 elements. */
+    public short[] shorts() {
+        return (short[]) array;
+    }
+
+    /** The bytes of int8 or uint8 elements. */
+    public byte[] bytes() {
+        return (byte[]) array;
+    }
+
     /** Element {@code i} as a double (booleans as 0 or 1). */
     public double getDouble(int i) {
         return switch (dtype) {
@@ -117,6 +135,10 @@ public final class Storage {
             case INT32 -> ((int[]) array)[i];
             case INT64 -> ((long[]) array)[i];
             case BOOL -> ((boolean[]) array)[i] ? 1 : 0;
+            case FLOAT16 -> HalfPrecision.float16ToFloat(((short[]) array)[i]);
+            case BFLOAT16 -> HalfPrecision.bfloat16ToFloat(((short[]) array)[i]);
+            case INT8 -> ((byte[]) array)[i];
+            case UINT8 -> ((byte[]) array)[i] & 0xff;
         };
     }
 
@@ -128,10 +150,17 @@ public final class Storage {
             case INT32 -> ((int[]) array)[i];
             case INT64 -> ((long[]) array)[i];
             case BOOL -> ((boolean[]) array)[i] ? 1 : 0;
+            case FLOAT16 -> (long) HalfPrecision.float16ToFloat(((short[]) array)[i]);
+            case BFLOAT16 -> (long) HalfPrecision.bfloat16ToFloat(((short[]) array)[i]);
+            case INT8 -> ((byte[]) array)[i];
+            case UINT8 -> ((byte[]) array)[i] & 0xff;
         };
     }
 
-    /** Stores {@code v} at {@code i}, converted to the dtype (non-zero is true for bool). */
+    /**
+     * Stores {@code v} at {@code i}, converted to the dtype (non-zero is true for bool; half types rounded
+     * to nearest even; int8 and uint8 take the low byte of the value truncated to an int64, so they wrap).
+     */
     public void setDouble(int i, double v) {
         switch (dtype) {
             case FLOAT32 -> ((float[]) array)[i] = (float) v;
@@ -139,10 +168,13 @@ public final class Storage {
             case INT32 -> ((int[]) array)[i] = (int) v;
             case INT64 -> ((long[]) array)[i] = (long) v;
             case BOOL -> ((boolean[]) array)[i] = v != 0;
+            case FLOAT16 -> ((short[]) array)[i] = HalfPrecision.doubleToFloat16(v);
+            case BFLOAT16 -> ((short[]) array)[i] = HalfPrecision.doubleToBFloat16(v);
+            case INT8, UINT8 -> ((byte[]) array)[i] = (byte) (long) v;
         }
     }
 
-    /** Stores {@code v} at {@code i}, converted to the dtype. */
+    /** Stores {@code v} at {@code i}, converted to the dtype (rounded to nearest even, or wrapped). */
     public void setLong(int i, long v) {
         switch (dtype) {
             case FLOAT32 -> ((float[]) array)[i] = v;
@@ -150,6 +182,9 @@ public final class Storage {
             case INT32 -> ((int[]) array)[i] = (int) v;
             case INT64 -> ((long[]) array)[i] = v;
             case BOOL -> ((boolean[]) array)[i] = v != 0;
+            case FLOAT16 -> ((short[]) array)[i] = HalfPrecision.longToFloat16(v);
+            case BFLOAT16 -> ((short[]) array)[i] = HalfPrecision.longToBFloat16(v);
+            case INT8, UINT8 -> ((byte[]) array)[i] = (byte) v;
         }
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * subsets, every dtype and contiguous as well as strided inputs; plus NaN, ties, stability and errors.
  */
 class ReductionsTest {
-    private static final DType[] DTYPES = DType.values();
+    /** The types with kernels of their own; the storage types (float16...) reduce in those (HalfTypesTest). */
+    private static final DType[] DTYPES = {DType.BOOL, DType.INT32, DType.INT64, DType.FLOAT32, DType.FLOAT64};
 
     // ------------------------------------------------------------------ reference
 
@@ -124,6 +125,7 @@ class ReductionsTest {
             case FLOAT32, FLOAT64 -> Tensor.randn(rng, dtype, dims);
             case INT32, INT64 -> Tensor.randint(rng, -5, 6, dims).to(dtype);
             case BOOL -> Tensor.randint(rng, 0, 2, dims).to(DType.BOOL);
+            default -> throw new IllegalArgumentException(dtype.label());
         } ;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.fluxion.tensor.DType;
+import org.fluxion.tensor.HalfPrecision;
 import org.fluxion.tensor.Tensor;
 import org.junit.jupiter.api.function.Executable;
 
@@ -25,6 +26,7 @@ final class TestTensors {
             n *= d;
         }
         return switch (dtype) {
+            case FLOAT16, BFLOAT16, INT8, UINT8 -> random(r, DType.INT32, dims).to(dtype);
             case FLOAT32 -> {
                 float[] a = new float[n];
                 for (int i = 0; i < n; i++) a[i] = r.nextInt(100) - 50;
@@ -146,6 +148,10 @@ final class TestTensors {
             case INT32 -> (int) v;
             case INT64 -> (long) v;
             case BOOL -> v != 0 ? 1 : 0;
+            case FLOAT16 -> HalfPrecision.float16ToFloat(HalfPrecision.doubleToFloat16(v));
+            case BFLOAT16 -> HalfPrecision.bfloat16ToFloat(HalfPrecision.doubleToBFloat16(v));
+            case INT8 -> (byte) (long) v;
+            case UINT8 -> (byte) (long) v & 0xff;
         };
     }
 }

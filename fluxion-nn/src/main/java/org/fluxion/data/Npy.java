@@ -1,5 +1,7 @@
 package org.fluxion.data;
 
+import static org.fluxion.tensor.TensorInternals.storage;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -121,6 +123,12 @@ public final class Npy {
                 buf.asLongBuffer().get(a);
                 yield a;
             }
+            case FLOAT16, BFLOAT16 -> {
+                short[] a = new short[n];
+                buf.asShortBuffer().get(a);
+                yield a;
+            }
+            case INT8, UINT8 -> data;
             case BOOL -> {
                 boolean[] a = new boolean[n];
                 for (int i = 0; i < n; i++) {
@@ -140,6 +148,11 @@ public final class Npy {
             case INT32 -> "<i4";
             case INT64 -> "<i8";
             case BOOL -> "|b1";
+            case FLOAT16 -> "<f2";
+            case INT8 -> "|i1";
+            case UINT8 -> "|u1";
+            case BFLOAT16 -> throw new IllegalArgumentException("Npy.encode: NumPy has no bfloat16 dtype; convert "
+                    + "the tensor with to(DType.FLOAT32) first (exact) or save it as safetensors (BF16)");
         };
         int[] dims = tensor.dims();
         // Python spells a 1-tuple "(3,)" and the empty tuple "()".
@@ -169,6 +182,9 @@ public final class Npy {
             case FLOAT64 -> buf.asDoubleBuffer().put(tensor.toDoubleArray());
             case INT32 -> buf.asIntBuffer().put(tensor.toIntArray());
             case INT64 -> buf.asLongBuffer().put(tensor.toLongArray());
+            case FLOAT16 -> buf.asShortBuffer().put(storage(tensor.contiguous()).shorts(), tensor.contiguous().offset(), n);
+            case INT8, UINT8 -> buf.put(storage(tensor.contiguous()).bytes(), tensor.contiguous().offset(), n);
+            case BFLOAT16 -> throw new AssertionError("refused above");
             case BOOL -> {
                 for (boolean v : tensor.toBooleanArray()) {
                     buf.put((byte) (v ? 1 : 0));
@@ -229,6 +245,9 @@ public final class Npy {
                     case "i4" -> DType.INT32;
                     case "i8" -> DType.INT64;
                     case "b1" -> DType.BOOL;
+                    case "f2" -> DType.FLOAT16;
+                    case "i1" -> DType.INT8;
+                    case "u1" -> DType.UINT8;
                     default -> null;
                 };
                 if (order != null && dtype != null) {
@@ -236,7 +255,7 @@ public final class Npy {
                 }
             }
             throw DataFileException.atOffset(source, offset, "unsupported dtype '" + descr
-                    + "', expected one of <f4 <f8 <i4 <i8 |b1 (or big-endian >f4 >f8 >i4 >i8)");
+                    + "', expected one of <f2 <f4 <f8 |i1 |u1 <i4 <i8 |b1 (or big-endian >f2 >f4 >f8 >i4 >i8)");
         }
     }
 }

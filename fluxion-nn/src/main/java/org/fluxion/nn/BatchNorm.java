@@ -11,14 +11,16 @@ import org.fluxion.tensor.Tensor;
  * <p>In training mode mean and biased variance are those of the batch (over every axis but 1), and the
  * running statistics are updated without recording: {@code running = (1 - momentum) running + momentum
  * batch}, with the unbiased variance {@code var * n / (n - 1)} as PyTorch does. In evaluation mode the
- * running statistics are used. Parameters {@code weight}, {@code bias} and buffers {@code runningMean},
- * {@code runningVar} have shape {@code [C]}.
+ * running statistics are used. Parameters {@code weight}, {@code bias} and buffers {@code running_mean},
+ * {@code running_var} have shape {@code [C]}; the buffer {@code num_batches_tracked} (int64 scalar) counts
+ * the training batches. The names are PyTorch's, so that its checkpoints load by name.
  */
 public abstract sealed class BatchNorm extends Module permits BatchNorm1d, BatchNorm2d {
     private final Tensor weight;
     private final Tensor bias;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    private final Tensor numBatchesTracked = Tensor.zeros(DType.INT64);
     private final double eps;
     private final double momentum;
 
@@ -55,6 +57,11 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
             throw new LayerInputException(label(), "needs more than one value per channel in training mode, got "
                     + x.shape());
         }
+        if (isTraining()) {
+            try (var scope = org.fluxion.autodiff.GradMode.noGrad()) {
+                numBatchesTracked.addInPlace(Tensor.scalar(1, DType.INT64));
+            }
+        }
         return Functions.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
     }
 
@@ -90,6 +97,11 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
         return runningVar;
     }
 
+    /** The number of batches seen in training mode (PyTorch's {@code num_batches_tracked}), an int64 scalar. */
+    public Tensor numBatchesTracked() {
+        return numBatchesTracked;
+    }
+
     @Override
     protected Map<String, Tensor> ownParameters() {
         return named("weight", weight, "bias", bias);
@@ -97,7 +109,7 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
 
     @Override
     protected Map<String, Tensor> ownBuffers() {
-        return named("runningMean", runningMean, "runningVar", runningVar);
+        return named("running_mean", runningMean, "running_var", runningVar, "num_batches_tracked", numBatchesTracked);
     }
 
     @Override

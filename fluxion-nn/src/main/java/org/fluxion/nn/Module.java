@@ -47,7 +47,7 @@ public abstract class Module {
         return out;
     }
 
-    /** All buffers, recursively, by dotted name ({@code 1.runningMean}). */
+    /** All buffers, recursively, by dotted name ({@code 1.running_mean}). */
     public final Map<String, Tensor> buffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect(this, "", out, false);

@@ -35,7 +35,8 @@ import org.fluxion.tensor.Tensor;
  * aligned); then the data section, each tensor's elements row-major, little-endian, at
  * {@code [8 + N + begin, 8 + N + end)}.
  *
- * <p>Supported dtypes: F32, F64, I32, I64 and BOOL (one byte, 0 or 1). Writing is atomic (see
+ * <p>Supported dtypes: F32, F64, I32, I64, BOOL (one byte, 0 or 1), F16, BF16 (the raw 16 bits, as
+ * Hugging Face checkpoints hold them), I8 and U8. Writing is atomic (see
  * {@link AtomicFiles}). A malformed file gives a {@link DataFileException} naming the file and the
  * byte offset.
  */
@@ -173,7 +174,7 @@ public final class SafeTensors {
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         // A dense tensor is written straight from its storage; views are copied once.
         Object array = tensor.isContiguous() && tensor.offset() == 0 && storage(tensor).length() == n
-                ? storage(tensor).array() : flat(tensor);
+                ? storage(tensor).array() : storage(tensor.copy()).array();
         for (int i = 0; i < n; i++) {
             if (buffer.remaining() < 8) {
                 out.write(buffer.array(), 0, buffer.position());
@@ -185,19 +186,11 @@ public final class SafeTensors {
                 case INT32 -> buffer.putInt(((int[]) array)[i]);
                 case INT64 -> buffer.putLong(((long[]) array)[i]);
                 case BOOL -> buffer.put((byte) (((boolean[]) array)[i] ? 1 : 0));
+                case FLOAT16, BFLOAT16 -> buffer.putShort(((short[]) array)[i]);
+                case INT8, UINT8 -> buffer.put(((byte[]) array)[i]);
             }
         }
         out.write(buffer.array(), 0, buffer.position());
-    }
-
-    private static Object flat(Tensor t) {
-        return switch (t.dtype()) {
-            case FLOAT32 -> t.toFloatArray();
-            case FLOAT64 -> t.toDoubleArray();
-            case INT32 -> t.toIntArray();
-            case INT64 -> t.toLongArray();
-            case BOOL -> t.toBooleanArray();
-        };
     }
 
     private static Tensor decode(ByteBuffer bytes, SafeTensorsDType dtype, Shape shape) {
@@ -228,6 +221,16 @@ public final class SafeTensors {
                 for (int i = 0; i < n; i++) {
                     a[i] = bytes.get(i) != 0;
                 }
+                yield a;
+            }
+            case F16, BF16 -> {
+                short[] a = new short[n];
+                bytes.asShortBuffer().get(a);
+                yield a;
+            }
+            case I8, U8 -> {
+                byte[] a = new byte[n];
+                bytes.get(a);
                 yield a;
             }
         };

@@ -5,14 +5,18 @@ import org.fluxion.tensor.DType;
 
 /**
  * The safetensors dtype codes Fluxion reads and writes, each paired with a {@link DType}.
- * Other codes of the format (F16, BF16, U8, ...) are rejected when reading.
+ * Other codes of the format (I16, U16, U32, U64, F8_E4M3...) are rejected when reading.
  */
 enum SafeTensorsDType {
     F32(DType.FLOAT32),
     F64(DType.FLOAT64),
     I32(DType.INT32),
     I64(DType.INT64),
-    BOOL(DType.BOOL);
+    BOOL(DType.BOOL),
+    F16(DType.FLOAT16),
+    BF16(DType.BFLOAT16),
+    I8(DType.INT8),
+    U8(DType.UINT8);
 
     private final DType dtype;
 

@@ -45,8 +45,9 @@ class ModuleTest {
         Sequential net = new Sequential(layers);
         assertEquals(List.of("fc1.weight", "fc1.bias", "bn.weight", "bn.bias", "block.body.weight", "block.body.bias"),
                 List.copyOf(net.parameters().keySet()));
-        assertEquals(List.of("bn.runningMean", "bn.runningVar"), List.copyOf(net.buffers().keySet()));
-        assertEquals(8, net.stateDict().size());
+        assertEquals(List.of("bn.running_mean", "bn.running_var", "bn.num_batches_tracked"),
+                List.copyOf(net.buffers().keySet()));
+        assertEquals(9, net.stateDict().size());
     }
 
     @Test

@@ -102,7 +102,7 @@ class HostileSafeTensorsTest {
         assertRejected(file, huge, SAFETENSORS, SMALL);
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(0, -8);
         assertRejected(file, huge, SAFETENSORS, SMALL);
-        assertRejected(file, file("{\"w\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[0,1]}}", 1),
+        assertRejected(file, file("{\"w\":{\"dtype\":\"U16\",\"shape\":[],\"data_offsets\":[0,2]}}", 2),
                 SAFETENSORS, SMALL);
         assertRejected(file, file("{\"w\":{\"dtype\":\"F32\",\"shape\":[500000000],\"data_offsets\":[0,2000000000]}}",
                 8), SAFETENSORS, SMALL);

@@ -125,9 +125,42 @@ class SafeTensorsTest {
 
     @Test
     void unknownDtypeNamesTheTensorAndItsHeaderOffset() throws IOException {
-        Path file = write("f16.safetensors", "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
+        Path file = write("u16.safetensors", "{\"h\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
                 new byte[4]);
-        assertError(file, "offset 9", "tensor 'h': unsupported dtype 'F16'");
+        assertError(file, "offset 9", "tensor 'h': unsupported dtype 'U16'");
+    }
+
+    @Test
+    void halfPrecisionAndByteTensorsRoundTripBitForBit() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        short[] half = {0x3c00, (short) 0xfc00, 0x7e00, 0x0001, (short) 0x8000, 0x7bff};
+        tensors.put("f16", Tensor.wrap(org.fluxion.tensor.Storage.wrap(DType.FLOAT16, half), org.fluxion.tensor.Shape.of(2, 3)));
+        tensors.put("bf16", Tensor.wrap(org.fluxion.tensor.Storage.wrap(DType.BFLOAT16, half.clone()),
+                org.fluxion.tensor.Shape.of(3, 2)).transpose()); // a view: written through a copy
+        tensors.put("i8", Tensor.of(new int[] {-128, -1, 0, 127}, 4).to(DType.INT8));
+        tensors.put("u8", Tensor.of(new int[] {0, 1, 200, 255}, 2, 2).to(DType.UINT8));
+        Path file = dir.resolve("half.safetensors");
+        SafeTensors.write(file, tensors, Map.of());
+        Map<String, Tensor> back = SafeTensors.read(file).tensors();
+        for (var e : tensors.entrySet()) {
+            Tensor t = back.get(e.getKey());
+            assertEquals(e.getValue().type(), t.type(), e.getKey());
+            Object expected = org.fluxion.tensor.TensorInternals.storage(e.getValue().copy()).array();
+            Object actual = org.fluxion.tensor.TensorInternals.storage(t).array();
+            if (expected instanceof short[] x) {
+                assertArrayEquals(x, (short[]) actual, e.getKey());
+            } else {
+                assertArrayEquals((byte[]) expected, (byte[]) actual, e.getKey());
+            }
+        }
+        String header = new String(Files.readAllBytes(file), 8, 200, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"f16\":{\"dtype\":\"F16\",\"shape\":[2,3],\"data_offsets\":[0,12]}"), header);
+        assertTrue(header.contains("\"dtype\":\"BF16\"") && header.contains("\"dtype\":\"I8\"")
+                && header.contains("\"dtype\":\"U8\""), header);
+        // Two bytes per F16 element: a header that promises otherwise names both counts.
+        Path wrong = write("short.safetensors", "{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,4]}}",
+                new byte[4]);
+        assertError(wrong, "offset 9", "data_offsets [0, 4] span 4 bytes, but F16 shape [3] needs 6");
     }
 
     @Test

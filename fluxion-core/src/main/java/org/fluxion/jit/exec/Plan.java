@@ -7,6 +7,7 @@ import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -160,14 +161,14 @@ public final class Plan {
             if (s.outs != null) {
                 Storage[] into = into(s, donors, mine);
                 Tensor[] results = into != null ? ((IntoBuffers) s.primitive).computeInto(into, in)
-                        : s.primitive.computeAll(s.types, in);
+                        : StorageTypes.computeAll(s.primitive, s.types, in);
                 for (int k = 0; k < results.length; k++) {
                     frame[s.outs[k]] = results[k];
                 }
             } else if (donors != null && s.donors[0] >= 0 && donors[s.donors[0]] != null) {
                 frame[s.out] = ((IntoBuffer) s.primitive).computeInto(donors[s.donors[0]], in);
             } else {
-                frame[s.out] = s.buffer < 0 ? s.primitive.compute(s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
+                frame[s.out] = s.buffer < 0 ? StorageTypes.compute(s.primitive, s.type, in) : ((IntoBuffer) s.primitive).computeInto(buffer(mine, s), in);
             }
             for (int r : s.release) {
                 frame[r] = null;

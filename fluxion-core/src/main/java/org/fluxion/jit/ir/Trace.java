@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.EscapedTracerException;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
@@ -98,7 +99,7 @@ public final class Trace implements Interpreter {
     @Override
     public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
         if (primitive.precomputed()) {
-            return primitive.computeAll(outs, inputs);
+            return StorageTypes.computeAll(primitive, outs, inputs);
         }
         if (closed) {
             throw EscapedTracerException.of(primitive.name(), outs.length > 0 ? outs[0] : null);

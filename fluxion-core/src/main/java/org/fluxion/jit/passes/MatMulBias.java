@@ -122,7 +122,8 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
                 if (mm != null && mm.primitive() instanceof MatMul && mm.output().type().shape().rank() == 2
                         && mm.inputs()[0].type().shape().rank() == 2 && mm.inputs()[1].type().shape().rank() == 2
                         && uses.get(mm.output()) == 1 && e.output().type().equals(mm.output().type())
-                        && c.type().dtype() == mm.output().type().dtype() && !dropped.containsKey(mm)) {
+                        && c.type().dtype() == mm.output().type().dtype() && !dropped.containsKey(mm)
+                        && !c.type().dtype().isStorageOnly()) {
                     dropped.put(mm, true);
                     replacement.put(e, new Equation(new MatMulBias(e.output().type()),
                             new Value[] {mm.inputs()[0], mm.inputs()[1], c}, e.output()));
@@ -134,6 +135,7 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         int nextId = Passes.maxId(g) + 1;
         for (Equation e : g.equations()) {
             if (e.primitive() instanceof MatMul && !dropped.containsKey(e) && e.output().type().shape().rank() == 2
+                    && !e.output().type().dtype().isStorageOnly()
                     && e.inputs()[0].type().shape().rank() == 2 && e.inputs()[1].type().shape().rank() == 2) {
                 TensorType t = e.output().type();
                 Value zero = new Value(nextId++, new TensorType(org.fluxion.tensor.Shape.scalar(), t.dtype()),

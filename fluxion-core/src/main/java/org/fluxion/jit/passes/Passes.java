@@ -10,6 +10,7 @@ import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -136,7 +137,7 @@ public final class Passes {
             }
             in[i] = e.inputs()[i].constant();
         }
-        Tensor[] values = e.primitive().computeAll(types, in);
+        Tensor[] values = StorageTypes.computeAll(e.primitive(), types, in);
         Value[] out = new Value[values.length];
         for (int k = 0; k < out.length; k++) {
             out[k] = new Value(ids[0]++, types[k], values[k], null);
