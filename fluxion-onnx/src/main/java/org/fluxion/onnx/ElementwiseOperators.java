@@ -132,8 +132,7 @@ final class ElementwiseOperators {
         t.put("Dropout", (n, in) -> {
             // Inference (or a zero ratio): the identity, and the mask (if asked for) all true.
             boolean training = in.length > 2 && in[2] != null && Values.scalar(n, in[2], "training_mode") != 0;
-            double ratio = in.length > 1 && in[1] != null ? Values.scalar(n, in[1], "ratio") : n.f("ratio", 0.5);
-            if (training && ratio != 0) {
+            if (training && (in.length > 1 && in[1] != null ? Values.scalar(n, in[1], "ratio") : 0.5) != 0) {
                 throw new UnsupportedModelException(n.describe(), java.util.List.of(
                         "Dropout in training mode (random masks need a seeded source the graph does not give)"));
             }
