@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "fluxion", mixinStandardHelpOptions = true, version = "fluxion 0.1.0",
         description = "Differentiable programming and deep learning for the JVM.",
-        subcommands = {TrainCommand.class, ExampleCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ExampleCommand.class, DemoCommand.class, BenchCommand.class, OnnxCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

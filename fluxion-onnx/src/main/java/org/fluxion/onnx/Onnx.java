@@ -13,8 +13,8 @@ import org.fluxion.onnx.proto.OnnxProto.OperatorSetIdProto;
 
 /** Entry points: load an ONNX model, export a traced function as one. */
 public final class Onnx {
-    /** The default-domain opsets this importer implements (6 for the many models exported with it; 7 to 17 as the issue asks). */
-    public static final int MIN_OPSET = 6;
+    /** The default-domain opsets this importer implements (from 1: operators whose meaning changed across versions read the node's opset, e.g. Slice before 10, Softmax before 13, the legacy broadcast attributes before 7). */
+    public static final int MIN_OPSET = 1;
     /** See {@link #MIN_OPSET}. */
     public static final int MAX_OPSET = 17;
 

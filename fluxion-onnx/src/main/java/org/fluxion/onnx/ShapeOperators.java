@@ -72,7 +72,7 @@ final class ShapeOperators {
         t.put("Concat", (n, in) -> {
             List<Tensor> parts = new ArrayList<>();
             for (Tensor x : in) if (x != null) parts.add(x);
-            int axis = Values.axis(n, n.i("axis", 0), parts.get(0).rank());
+            int axis = Values.axis(n, n.i("axis", n.opset() < 4 ? 1 : 0), parts.get(0).rank());
             return one(Tensor.concat(axis, parts));
         });
         t.put("Split", ShapeOperators::split);
