@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.fluxion.onnx.proto.OnnxProto.ModelProto;
 import org.fluxion.onnx.proto.OnnxProto.OperatorSetIdProto;
+import org.fluxion.tensor.Tensor;
 
 /** Entry points: load an ONNX model, export a traced function as one. */
 public final class Onnx {
@@ -62,5 +64,24 @@ public final class Onnx {
             throw new UnsupportedModelException(where, unsupported);
         }
         return new OnnxModel(proto, graph, opset, where);
+    }
+
+    /**
+     * Writes {@code f}, traced on {@code exampleInputs}, as an ONNX model: inputs {@code input_0..}, outputs
+     * {@code output_0..} with the example's shapes, the tensors {@code f} captures (its parameters) as
+     * initializers. Throws {@link OnnxException} naming a primitive that has no ONNX form.
+     */
+    public static void export(Function<Tensor[], Tensor[]> f, Tensor[] exampleInputs, Path path) {
+        ModelProto model = Exporter.export(f, exampleInputs);
+        try {
+            Files.write(path, model.toByteArray());
+        } catch (IOException e) {
+            throw new OnnxException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #export(Function, Tensor[], Path)} for a function of one tensor to one tensor. */
+    public static void export(Function<Tensor, Tensor> f, Tensor exampleInput, Path path) {
+        export(xs -> new Tensor[] {f.apply(xs[0])}, new Tensor[] {exampleInput}, path);
     }
 }
