@@ -4,6 +4,7 @@ import static org.fluxion.kernels.VectorLoops.L;
 import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
+import org.fluxion.kernels.SpecialFunctions;
 import org.fluxion.kernels.VectorMath;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -174,6 +175,48 @@ public enum UnaryOp {
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return x == 0 ? 1 : 0; }
         long applyLong(long x) { return x == 0 ? 1 : 0; }
+    },
+    /** Rounds down; integers unchanged. */
+    FLOOR(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.floor(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** Rounds up; integers unchanged. */
+    CEIL(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.ceil(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** Rounds to the nearest integer, halves to even (IEEE's default, NumPy's and ONNX's round). */
+    ROUND(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.rint(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** The error function; see {@link SpecialFunctions#erf}. */
+    ERF(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 2/sqrt(pi) e^(-x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().exp().mul(1.1283791670955126); }
+        double apply(double x) { return SpecialFunctions.erf(x); }
+    },
+    ASIN(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / sqrt(1 - x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().add(1).rsqrt(); }
+        double apply(double x) { return StrictMath.asin(x); }
+    },
+    ACOS(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = -1 / sqrt(1 - x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().add(1).rsqrt().neg(); }
+        double apply(double x) { return StrictMath.acos(x); }
+    },
+    ATAN(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / (1 + x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().add(1).reciprocal(); }
+        double apply(double x) { return StrictMath.atan(x); }
     };
 
     /** How an operation treats dtypes. */

@@ -5,6 +5,8 @@ import static org.fluxion.onnx.Values.one;
 import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
+import org.fluxion.ops.Elementwise;
+import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -52,6 +54,22 @@ final class ElementwiseOperators {
         unary(t, "Relu", Tensor::relu);
         unary(t, "Not", Tensor::logicalNot);
         unary(t, "IsNaN", Tensor::isNaN);
+        unary(t, "Floor", x -> Elementwise.unary(UnaryOp.FLOOR, x));
+        unary(t, "Ceil", x -> Elementwise.unary(UnaryOp.CEIL, x));
+        unary(t, "Round", x -> Elementwise.unary(UnaryOp.ROUND, x));
+        unary(t, "Erf", x -> Elementwise.unary(UnaryOp.ERF, x));
+        unary(t, "Asin", x -> Elementwise.unary(UnaryOp.ASIN, x));
+        unary(t, "Acos", x -> Elementwise.unary(UnaryOp.ACOS, x));
+        unary(t, "Atan", x -> Elementwise.unary(UnaryOp.ATAN, x));
+        // Gelu (opset 20; some exporters emit it earlier): x/2 (1 + erf(x/sqrt 2)), or the tanh approximation.
+        t.put("Gelu", (n, in) -> {
+            Tensor x = in[0];
+            if (n.s("approximate", "none").equals("tanh")) {
+                Tensor inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+                return one(x.mul(0.5).mul(inner.tanh().add(1)));
+            }
+            return one(x.mul(0.5).mul(Elementwise.unary(UnaryOp.ERF, x.mul(Math.sqrt(0.5))).add(1)));
+        });
         // sinh, cosh and the inverse hyperbolics from exp/log: (e^x - e^-x)/2, log(x + sqrt(x^2 -+ 1)), ...
         unary(t, "Sinh", x -> x.exp().sub(x.neg().exp()).mul(0.5));
         unary(t, "Cosh", x -> x.exp().add(x.neg().exp()).mul(0.5));

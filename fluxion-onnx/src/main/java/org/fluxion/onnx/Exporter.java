@@ -242,7 +242,13 @@ final class Exporter {
             case IS_FINITE -> apply("Not", List.of(apply("Or", List.of(apply("IsNaN", List.of(x)),
                     apply("IsInf", List.of(x))))));
             case LOGICAL_NOT -> apply("Not", List.of(apply("Cast", List.of(x), intAttr("to", ElementType.BOOL))));
-            default -> throw new OnnxException("export: unary operation '" + u.op().label() + "' has no ONNX form");
+            case FLOOR -> apply("Floor", List.of(x));
+            case CEIL -> apply("Ceil", List.of(x));
+            case ROUND -> apply("Round", List.of(x));
+            case ERF -> apply("Erf", List.of(x));
+            case ASIN -> apply("Asin", List.of(x));
+            case ACOS -> apply("Acos", List.of(x));
+            case ATAN -> apply("Atan", List.of(x));
         };
     }
 

@@ -18,8 +18,8 @@ class ConformanceTest {
 
     @ParameterizedTest(name = "{0} jit={1}")
     @CsvSource({
-        "node, false, 656",
-        "node, true, 656",
+        "node, false, 679",
+        "node, true, 679",
         "pytorch-converted, false, 67",
         "pytorch-converted, true, 67",
         "pytorch-operator, false, 35",

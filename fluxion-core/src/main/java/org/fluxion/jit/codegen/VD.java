@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.VectorMath;
+import org.fluxion.ops.UnaryOp;
 
 /**
  * The float64 vector operations that generated kernels call, one small static method per instruction so
@@ -283,5 +284,33 @@ final class VD {
 
     static double maxLanes(DoubleVector acc) {
         return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    static DoubleVector floor(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.FLOOR.value(v));
+    }
+
+    static DoubleVector ceil(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.CEIL.value(v));
+    }
+
+    static DoubleVector round(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ROUND.value(v));
+    }
+
+    static DoubleVector erf(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ERF.value(v));
+    }
+
+    static DoubleVector asin(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ASIN.value(v));
+    }
+
+    static DoubleVector acos(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ACOS.value(v));
+    }
+
+    static DoubleVector atan(DoubleVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ATAN.value(v));
     }
 }

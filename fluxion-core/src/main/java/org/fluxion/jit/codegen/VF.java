@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.VectorLoops;
 import org.fluxion.kernels.VectorMath;
+import org.fluxion.ops.UnaryOp;
 
 /**
  * The float32 vector operations that generated kernels call, one small static method per instruction so
@@ -282,5 +283,33 @@ final class VF {
 
     static double maxLanes(FloatVector acc) {
         return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    static FloatVector floor(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.FLOOR.value((float) v));
+    }
+
+    static FloatVector ceil(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.CEIL.value((float) v));
+    }
+
+    static FloatVector round(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ROUND.value((float) v));
+    }
+
+    static FloatVector erf(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ERF.value((float) v));
+    }
+
+    static FloatVector asin(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ASIN.value((float) v));
+    }
+
+    static FloatVector acos(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ACOS.value((float) v));
+    }
+
+    static FloatVector atan(FloatVector x) {
+        return VectorMath.lanewise(x, v -> UnaryOp.ATAN.value((float) v));
     }
 }
