@@ -19,6 +19,7 @@ final class Operators {
         ShapeOperators.register(t);
         ReductionOperators.register(t);
         NeuralOperators.register(t);
+        ResizeOperator.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
