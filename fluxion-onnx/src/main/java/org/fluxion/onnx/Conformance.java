@@ -100,7 +100,8 @@ public final class Conformance {
     /**
      * The model under {@code jit}, traced over its floating-point inputs of rank 1 or more; integer, bool and
      * scalar inputs (shapes, axes, indices, Range bounds, Pad values in these tests) are closed over as
-     * constants, as a user passes static arguments.
+     * constants, as a user passes static arguments. When a traced float input turns out to set sizes (Resize's
+     * scales), the trace is retried with only the first input, the data, traced.
      */
     private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs) {
         List<Integer> traced = new ArrayList<>();
@@ -109,6 +110,19 @@ public final class Conformance {
                 traced.add(i);
             }
         }
+        try {
+            return jitted(model, inputs, traced);
+        } catch (OnnxException e) {
+            // A float input that sets sizes (Resize's scales and roi): static too, tracing only the data (input 0).
+            if (!(e.getMessage().contains("must be a constant") || e.getMessage().contains("must not depend"))
+                    || traced.size() < 2 || traced.get(0) != 0) {
+                throw e;
+            }
+            return jitted(model, inputs, List.of(0));
+        }
+    }
+
+    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs, List<Integer> traced) {
         Function<Tensor[], Tensor[]> f = Jit.jit(xs -> {
             Tensor[] all = inputs.toArray(Tensor[]::new);
             for (int k = 0; k < xs.length; k++) {
