@@ -20,6 +20,7 @@ final class Operators {
         ReductionOperators.register(t);
         NeuralOperators.register(t);
         ResizeOperator.register(t);
+        IndexOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
