@@ -21,6 +21,7 @@ final class Operators {
         NeuralOperators.register(t);
         ResizeOperator.register(t);
         IndexOperators.register(t);
+        EinsumOperator.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
