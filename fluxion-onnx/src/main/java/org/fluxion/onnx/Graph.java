@@ -73,11 +73,9 @@ public final class Graph {
                 addOnce(unsupported, name);
             }
             Map<String, Graph> subgraphs = new HashMap<>();
-            Node[] self = new Node[1];
             Node.graphAttributes(n).forEach((attr, body) ->
                     subgraphs.put(attr, load(body, opsets, baseDir, where, unsupported)));
-            self[0] = new Node(n, opset == null ? 0 : opset, subgraphs, where);
-            steps.add(new Step(self[0], lowering));
+            steps.add(new Step(new Node(n, opset == null ? 0 : opset, subgraphs, where), lowering));
         }
         List<String> outputs = g.getOutputList().stream().map(ValueInfoProto::getName).toList();
         return new Graph(List.copyOf(inputs), List.copyOf(inputInfo), outputs, initializers, steps);
@@ -160,7 +158,8 @@ public final class Graph {
             }
             Tensor[] out;
             try {
-                out = s.lowering.apply(s.node, in);
+                out = s.lowering instanceof ScopedLowering scoped ? scoped.apply(s.node, in, env)
+                        : s.lowering.apply(s.node, in);
             } catch (OnnxException e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ final class Operators {
         ResizeOperator.register(t);
         IndexOperators.register(t);
         EinsumOperator.register(t);
+        ControlFlowOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
