@@ -23,6 +23,7 @@ final class Operators {
         IndexOperators.register(t);
         EinsumOperator.register(t);
         ControlFlowOperators.register(t);
+        RecurrentOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 

@@ -18,8 +18,8 @@ class ConformanceTest {
 
     @ParameterizedTest(name = "{0} jit={1}")
     @CsvSource({
-        "node, false, 740",
-        "node, true, 740",
+        "node, false, 752",
+        "node, true, 752",
         "pytorch-converted, false, 67",
         "pytorch-converted, true, 67",
         "pytorch-operator, false, 35",
