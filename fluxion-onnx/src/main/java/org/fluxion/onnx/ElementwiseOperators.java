@@ -223,9 +223,13 @@ final class ElementwiseOperators {
         return r.to(t);
     }
 
-    /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), which neither overflows nor loses small values. */
+    /**
+     * log(1 + e^x), written as log1p(e^min(x, 20)) below 20 and x above, where they agree to double precision:
+     * e^x never overflows, and the derivative is sigmoid(x) everywhere (the max(x, 0) + log1p(e^-|x|) form
+     * has the right value but a zero subgradient at exactly 0).
+     */
     static Tensor softplus(Tensor x) {
-        return x.relu().add(x.abs().neg().exp().log1p());
+        return Tensor.where(x.gt(20), x, x.minimum(20).exp().log1p());
     }
 
     static Tensor cast(Node n, Tensor x, int to) {
