@@ -20,7 +20,8 @@ public final class Benchmarks {
                 EpochBench.cnn(),
                 new MoonsBench(),
                 new JitChainBench(),
-                new JitMlpStepBench());
+                new JitMlpStepBench(),
+                new OnnxBench());
     }
 
     /** The benchmark called {@code name}, if any. */
