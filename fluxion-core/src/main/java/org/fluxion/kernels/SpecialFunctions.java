@@ -12,7 +12,7 @@ public final class SpecialFunctions {
 
     /**
      * The error function {@code erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt}, to about 1e-15 relative.
-     * For |x| < 2 its Maclaurin series {@code 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))}, whose terms
+     * For {@code |x| < 2} its Maclaurin series {@code 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))}, whose terms
      * stay small enough that cancellation costs under one digit (at 3 it would cost two); beyond, {@code 1 - erfc(x)} with erfc's
      * continued fraction {@code e^(-x^2) / (sqrt(pi) (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))))}, which
      * converges within 120 terms from 2 on; from |x| = 6, erf(x) rounds to +-1.

@@ -4,6 +4,7 @@ import static org.fluxion.kernels.VectorLoops.L;
 import static org.fluxion.kernels.VectorLoops.load;
 import static org.fluxion.kernels.VectorLoops.vectorBound;
 
+import org.fluxion.kernels.ErfF32;
 import org.fluxion.kernels.SpecialFunctions;
 import org.fluxion.kernels.VectorMath;
 import org.fluxion.tensor.DType;
@@ -202,6 +203,13 @@ public enum UnaryOp {
         /** f'(x) = 2/sqrt(pi) e^(-x^2). */
         Tensor derivative(Tensor x, Tensor y) { return x.square().neg().exp().mul(1.1283791670955126); }
         double apply(double x) { return SpecialFunctions.erf(x); }
+        /** A float32 formula of its own ({@link ErfF32}): the double series per element is ten times slower. */
+        float applyF32(float x) { return ErfF32.erf(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            int i = 0;
+            for (int e = vectorBound(n, xs, 1); i < e; i += L) ErfF32.erf(load(x, xo, xs, i)).intoArray(y, yo + i);
+            return i;
+        }
     },
     ASIN(Kind.FLOATING, Reads.INPUT) {
         /** f'(x) = 1 / sqrt(1 - x^2). */

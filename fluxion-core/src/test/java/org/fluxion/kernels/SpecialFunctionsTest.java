@@ -32,4 +32,32 @@ class SpecialFunctionsTest {
             previous = y;
         }
     }
+
+    @Test
+    void float32ErfIsAccurateAndItsVectorFormAgreesBitForBit() {
+        java.util.Random rng = new java.util.Random(3);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] xs = new float[4096];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = (float) (i < 64 ? (i - 32) / 8.0 : rng.nextGaussian() * 2);
+        }
+        xs[0] = Float.NaN;
+        xs[1] = Float.POSITIVE_INFINITY;
+        xs[2] = Float.NEGATIVE_INFINITY;
+        xs[3] = 1e-30f;
+        for (int i = 0; i + lanes <= xs.length; i += lanes) {
+            float[] out = new float[lanes];
+            ErfF32.erf(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED,
+                    xs, i)).intoArray(out, 0);
+            for (int k = 0; k < lanes; k++) {
+                float x = xs[i + k];
+                assertEquals(Float.floatToIntBits(ErfF32.erf(x)), Float.floatToIntBits(out[k]), "lane of " + x);
+                double exact = SpecialFunctions.erf(x);
+                if (!Double.isNaN(exact)) {
+                    assertEquals(exact, ErfF32.erf(x), 4e-7 * Math.abs(exact) + 1e-45, "erf(" + x + ")");
+                }
+            }
+        }
+        assertTrue(Float.isNaN(ErfF32.erf(Float.NaN)));
+    }
 }

@@ -298,7 +298,7 @@ final class VF {
     }
 
     static FloatVector erf(FloatVector x) {
-        return VectorMath.lanewise(x, v -> UnaryOp.ERF.value((float) v));
+        return org.fluxion.kernels.ErfF32.erf(x);
     }
 
     static FloatVector asin(FloatVector x) {
