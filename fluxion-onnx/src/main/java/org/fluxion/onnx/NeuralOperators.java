@@ -174,6 +174,9 @@ final class NeuralOperators {
 
     private static Tensor conv(Node n, Tensor x, Tensor weight, Tensor bias) {
         int s = x.rank() - 2;
+        if (s == 3) {
+            return WindowedOperators.conv3d(n, x, weight, bias);
+        }
         int[] kernel = n.ints("kernel_shape", Arrays.copyOfRange(weight.dims(), 2, weight.rank()));
         Window w = window(n, Arrays.copyOfRange(x.dims(), 2, x.rank()), kernel);
         if (s == 1) {
@@ -259,13 +262,16 @@ final class NeuralOperators {
 
     private static Tensor pool(Node n, Tensor x, boolean max) {
         int s = x.rank() - 2;
+        if (s == 3) {
+            return WindowedOperators.pool(n, x, max);
+        }
         int[] kernel = n.ints("kernel_shape", null);
         if (kernel == null) {
             throw n.error("kernel_shape is required");
         }
         Window w = window(n, Arrays.copyOfRange(x.dims(), 2, x.rank()), kernel);
         if (w.dilations[0] != 1 || w.dilations[1] != 1) {
-            throw new UnsupportedModelException(n.describe(), List.of(n.opType() + " with dilations"));
+            return WindowedOperators.pool(n, x, max);
         }
         if (s == 1) {
             x = x.unsqueeze(2);

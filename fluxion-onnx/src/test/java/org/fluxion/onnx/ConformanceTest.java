@@ -18,10 +18,10 @@ class ConformanceTest {
 
     @ParameterizedTest(name = "{0} jit={1}")
     @CsvSource({
-        "node, false, 752",
-        "node, true, 752",
-        "pytorch-converted, false, 67",
-        "pytorch-converted, true, 67",
+        "node, false, 755",
+        "node, true, 755",
+        "pytorch-converted, false, 82",
+        "pytorch-converted, true, 82",
         "pytorch-operator, false, 35",
         "pytorch-operator, true, 35",
         "simple, false, 7",
