@@ -28,7 +28,8 @@ public final class Benchmarks {
                 SequenceBench.transformer(),
                 new LinalgBench(),
                 new OdeBench(),
-                new EmbeddingBagBench());
+                new EmbeddingBagBench(),
+                new OnnxBench());
     }
 
     /** The benchmark called {@code name}, if any. */

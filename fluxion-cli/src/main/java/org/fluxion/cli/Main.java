@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "fluxion", mixinStandardHelpOptions = true, version = "fluxion 0.1.0",
         description = "Differentiable programming and deep learning for the JVM.",
         subcommands = {TrainCommand.class, ExampleCommand.class, DemoCommand.class, BenchCommand.class, ClassifyCommand.class,
-                CommandLine.HelpCommand.class})
+                OnnxCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -52,6 +52,12 @@ public final class VectorLoops {
         return i;
     }
 
+    public static int erf(float[] x, int xo, int xs, float[] y, int yo, int n) {
+        int i = 0;
+        for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.erf(load(x, xo, xs, i)).intoArray(y, yo + i);
+        return i;
+    }
+
     public static int log(float[] x, int xo, int xs, float[] y, int yo, int n) {
         int i = 0;
         for (int e = vectorBound(n, xs, 1); i < e; i += L) VectorMath.log(load(x, xo, xs, i)).intoArray(y, yo + i);

@@ -237,4 +237,26 @@ public final class VectorMath {
         }
         return DoubleVector.fromArray(x.species(), a, 0);
     }
+
+    /** erf of each lane, bit for bit as {@link ScalarMath#erf(float)}. */
+    public static FloatVector erf(FloatVector x) {
+        float[] series = ScalarMath.ERF_SERIES;
+        float[] poly = ScalarMath.ERFC_POLY;
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(x.species(), series[6]);
+        for (int k = 5; k >= 0; k--) {
+            p = p.mul(z).add(series[k]);
+        }
+        FloatVector small = x.mul(p);
+        FloatVector t = FloatVector.broadcast(x.species(), 1f).div(a.mul(0.5f).add(1f));
+        FloatVector q = FloatVector.broadcast(x.species(), poly[0]);
+        for (int k = 1; k < poly.length; k++) {
+            q = q.mul(t).add(poly[k]);
+        }
+        FloatVector erfc = t.mul(exp(q.sub(a.mul(a))));
+        FloatVector big = erfc.neg().add(1f);
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, a.compare(VectorOperators.LT, 0.5f));
+    }
 }

@@ -1,6 +1,7 @@
 package org.fluxion.ops;
 
 import org.fluxion.kernels.ScalarMath;
+import org.fluxion.kernels.SpecialFunctions;
 import org.fluxion.kernels.VectorLoops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -151,6 +152,53 @@ public enum UnaryOp {
         Tensor derivative(Tensor x, Tensor y) { return null; }
         double apply(double x) { return x == 0 ? 1 : 0; }
         long applyLong(long x) { return x == 0 ? 1 : 0; }
+    },
+    /** Rounds down; integers unchanged. */
+    FLOOR(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.floor(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** Rounds up; integers unchanged. */
+    CEIL(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.ceil(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** Rounds to the nearest integer, halves to even (IEEE's default, NumPy's and ONNX's round). */
+    ROUND(Kind.NUMERIC, Reads.NOTHING) {
+        /** f'(x) = 0 almost everywhere. */
+        Tensor derivative(Tensor x, Tensor y) { return null; }
+        double apply(double x) { return Math.rint(x); }
+        long applyLong(long x) { return x; }
+    },
+    /** The error function; see {@link SpecialFunctions#erf}. */
+    ERF(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 2/sqrt(pi) e^(-x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().exp().mul(1.1283791670955126); }
+        double apply(double x) { return SpecialFunctions.erf(x); }
+        /** A float32 formula of its own ({@link ScalarMath#erf(float)}): the double series is ten times slower. */
+        float applyF32(float x) { return ScalarMath.erf(x); }
+        int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {
+            return VectorLoops.erf(x, xo, xs, y, yo, n);
+        }
+    },
+    ASIN(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / sqrt(1 - x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().add(1).rsqrt(); }
+        double apply(double x) { return StrictMath.asin(x); }
+    },
+    ACOS(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = -1 / sqrt(1 - x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().add(1).rsqrt().neg(); }
+        double apply(double x) { return StrictMath.acos(x); }
+    },
+    ATAN(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / (1 + x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().add(1).reciprocal(); }
+        double apply(double x) { return StrictMath.atan(x); }
     };
 
     /** How an operation treats dtypes. */

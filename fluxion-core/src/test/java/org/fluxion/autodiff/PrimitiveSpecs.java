@@ -257,11 +257,12 @@ final class PrimitiveSpecs {
             case LOG, SQRT, RSQRT -> r -> of(uniform(r, 0.5, 2, 3, 4));
             case LOG1P -> r -> of(uniform(r, -0.5, 2, 3, 4));
             case TAN -> r -> of(uniform(r, -1, 1, 3, 4));
+            case ASIN, ACOS -> r -> of(uniform(r, -0.8, 0.8, 3, 4));
             case ABS, RELU, SIGN -> r -> of(awayFromZero(r, 3, 4));
             default -> r -> of(normal(r, 3, 4));
         };
         boolean differentiable = switch (op) {
-            case SIGN, IS_NAN, IS_FINITE, LOGICAL_NOT -> false;
+            case SIGN, IS_NAN, IS_FINITE, LOGICAL_NOT, FLOOR, CEIL, ROUND -> false;
             default -> true;
         };
         return new Spec("Unary." + op.name(), f, domain, 1e-6, 2, differentiable);

@@ -253,6 +253,14 @@ public final class CudaSource {
             case IS_NAN -> "fx_isnan(" + x + ")";
             case IS_FINITE -> "fx_isfinite(" + x + ")";
             case LOGICAL_NOT -> maskOperand ? "!" + x : x + " == 0";
+            case FLOOR -> fn("floor") + "(" + x + ")";
+            case CEIL -> fn("ceil") + "(" + x + ")";
+            // rint rounds halves to even, as Math.rint and ONNX's Round.
+            case ROUND -> fn("rint") + "(" + x + ")";
+            case ERF -> fn("erf") + "(" + x + ")";
+            case ASIN -> fn("asin") + "(" + x + ")";
+            case ACOS -> fn("acos") + "(" + x + ")";
+            case ATAN -> fn("atan") + "(" + x + ")";
         };
     }
 

@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.VectorMath;
+import org.fluxion.ops.UnaryOp;
 
 /**
  * The float64 binding of the generated kernels' vector operations, as {@link VF} is the float32 one: species,
@@ -127,5 +128,33 @@ final class VD {
 
     static Vector<Double> pow(Vector<Double> a, Vector<Double> b) {
         return VectorMath.lanewise((DoubleVector) a, (DoubleVector) b, StrictMath::pow);
+    }
+
+    static Vector<Double> floor(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.FLOOR.value(v));
+    }
+
+    static Vector<Double> ceil(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.CEIL.value(v));
+    }
+
+    static Vector<Double> round(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ROUND.value(v));
+    }
+
+    static Vector<Double> erf(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ERF.value(v));
+    }
+
+    static Vector<Double> asin(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ASIN.value(v));
+    }
+
+    static Vector<Double> acos(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ACOS.value(v));
+    }
+
+    static Vector<Double> atan(Vector<Double> x) {
+        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ATAN.value(v));
     }
 }

@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.ScalarMath;
 import org.fluxion.kernels.VectorLoops;
 import org.fluxion.kernels.VectorMath;
+import org.fluxion.ops.UnaryOp;
 
 /**
  * The float32 binding of the generated kernels' vector operations: what {@link VectorOps} cannot say without the
@@ -128,5 +129,33 @@ final class VF {
 
     static Vector<Float> pow(Vector<Float> a, Vector<Float> b) {
         return VectorMath.lanewise((FloatVector) a, (FloatVector) b, (u, v) -> ScalarMath.pow((float) u, (float) v));
+    }
+
+    static Vector<Float> floor(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.FLOOR.value((float) v));
+    }
+
+    static Vector<Float> ceil(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.CEIL.value((float) v));
+    }
+
+    static Vector<Float> round(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ROUND.value((float) v));
+    }
+
+    static Vector<Float> erf(Vector<Float> x) {
+        return VectorMath.erf((FloatVector) x);
+    }
+
+    static Vector<Float> asin(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ASIN.value((float) v));
+    }
+
+    static Vector<Float> acos(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ACOS.value((float) v));
+    }
+
+    static Vector<Float> atan(Vector<Float> x) {
+        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ATAN.value((float) v));
     }
 }

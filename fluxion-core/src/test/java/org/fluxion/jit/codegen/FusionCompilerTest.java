@@ -16,6 +16,7 @@ import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.Elementwise;
 import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -250,7 +251,9 @@ class FusionCompilerTest {
                     }
                     case SQRT -> addFloat(b.unary(op, pick(exact)), true);
                     case SIGN, LOG, LOG1P, RSQRT, SIN, COS, TAN -> addFloat(b.unary(op, pick(exact)), false);
-                    case EXP, EXPM1, TANH, SIGMOID -> addFloat(b.unary(op, pick(floats)), false);
+                    case EXP, EXPM1, TANH, SIGMOID, FLOOR, CEIL, ROUND, ERF, ATAN ->
+                            addFloat(b.unary(op, pick(floats)), false);
+                    case ASIN, ACOS -> addFloat(b.unary(op, b.unary(UnaryOp.TANH, pick(floats))), false);
                 };
             } else if (kind < 7) {
                 BinaryOp op = BinaryOp.values()[rng.nextInt(BinaryOp.values().length)];
@@ -349,6 +352,7 @@ class FusionCompilerTest {
             case IS_NAN -> x.isNaN();
             case IS_FINITE -> x.isFinite();
             case LOGICAL_NOT -> x.logicalNot();
+            case FLOOR, CEIL, ROUND, ERF, ASIN, ACOS, ATAN -> Elementwise.unary(op, x);
         };
     }
 

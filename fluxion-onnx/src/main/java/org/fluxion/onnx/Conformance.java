@@ -1,0 +1,199 @@
+package org.fluxion.onnx;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.fluxion.jit.Jit;
+import org.fluxion.tensor.DType;
+import org.fluxion.tensor.Tensor;
+
+/**
+ * Runs ONNX backend-test directories (each test a folder holding {@code model.onnx} and
+ * {@code test_data_set_N/input_K.pb, output_K.pb}), as Debian's libonnx-testdata ships them. A test passes
+ * when every data set's outputs match in dtype, shape and value ({@code |a - b| <= atol + rtol |b|}, NaN
+ * matching NaN); it is unsupported when loading reports {@link UnsupportedModelException} (or a run meets an
+ * unsupported case); anything else fails, with the reason.
+ */
+public final class Conformance {
+    /** Relative tolerance, ONNX's backend-test default. */
+    public static final double RTOL = 1e-3;
+    /** Absolute tolerance: float32 kernels summing in a different order differ by a few ulps of 1. */
+    public static final double ATOL = 1e-5;
+
+    /** The outcome of one directory of tests: names, and for failures and unsupported tests the reason. */
+    public record Result(Path dir, List<String> passed, Map<String, String> failed, Map<String, String> unsupported) {
+        /** {@code node: 612 passed, 120 failed, 200 unsupported}. */
+        public String summary() {
+            return dir + ": " + passed.size() + " passed, " + failed.size() + " failed, " + unsupported.size()
+                    + " unsupported";
+        }
+    }
+
+    private Conformance() {
+    }
+
+    /** Runs every test under {@code dir} (eagerly, or each model under {@code jit}). */
+    public static Result run(Path dir, boolean jit) {
+        List<Path> tests;
+        try (Stream<Path> s = Files.list(dir)) {
+            tests = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+        } catch (IOException e) {
+            throw new OnnxException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        List<String> passed = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        for (Path test : tests) {
+            String name = test.getFileName().toString();
+            try {
+                String problem = runOne(test, jit);
+                if (problem == null) {
+                    passed.add(name);
+                } else {
+                    failed.put(name, problem);
+                }
+            } catch (UnsupportedModelException e) {
+                unsupported.put(name, String.join(", ", e.unsupported()));
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                failed.put(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        return new Result(dir, passed, failed, unsupported);
+    }
+
+    /** Null when the test passes, else what differed. */
+    static String runOne(Path test, boolean jit) {
+        OnnxModel model = Onnx.load(test.resolve("model.onnx"));
+        List<Path> sets;
+        try (Stream<Path> s = Files.list(test)) {
+            sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+        } catch (IOException e) {
+            throw new OnnxException("cannot list " + test + ": " + e.getMessage(), e);
+        }
+        for (Path set : sets) {
+            List<Tensor> inputs = numbered(set, "input_");
+            List<Tensor> expected = numbered(set, "output_");
+            if (inputs.size() != model.inputNames().size()) {
+                return set.getFileName() + ": " + inputs.size() + " input files for inputs " + model.inputNames();
+            }
+            Tensor[] actual = jit ? jitted(model, inputs) : model.function().apply(inputs.toArray(Tensor[]::new));
+            if (actual.length != expected.size()) {
+                return set.getFileName() + ": " + actual.length + " outputs, expected " + expected.size();
+            }
+            for (int i = 0; i < actual.length; i++) {
+                String problem = compare(actual[i], expected.get(i));
+                if (problem != null) {
+                    return set.getFileName() + " output " + model.outputNames().get(i) + ": " + problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The model under {@code jit}, traced over its floating-point inputs of rank 1 or more; integer, bool and
+     * scalar inputs (shapes, axes, indices, Range bounds, Pad values in these tests) are closed over as
+     * constants, as a user passes static arguments. When a traced float input turns out to set sizes (Resize's
+     * scales), the trace is retried with only the first input, the data, traced.
+     */
+    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs) {
+        List<Integer> traced = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).dtype().isFloatingPoint() && inputs.get(i).rank() > 0) {
+                traced.add(i);
+            }
+        }
+        try {
+            return jitted(model, inputs, traced);
+        } catch (OnnxException e) {
+            // A float input that sets sizes (Resize's scales and roi): static too, tracing only the data (input 0).
+            if (!(e.getMessage().contains("must be a constant") || e.getMessage().contains("must not depend"))
+                    || traced.size() < 2 || traced.get(0) != 0) {
+                throw e;
+            }
+            return jitted(model, inputs, List.of(0));
+        }
+    }
+
+    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs, List<Integer> traced) {
+        Function<Tensor[], Tensor[]> f = Jit.jit(xs -> {
+            Tensor[] all = inputs.toArray(Tensor[]::new);
+            for (int k = 0; k < xs.length; k++) {
+                all[traced.get(k)] = xs[k];
+            }
+            return model.function().apply(all);
+        });
+        return f.apply(traced.stream().map(inputs::get).toArray(Tensor[]::new));
+    }
+
+    private static List<Tensor> numbered(Path set, String prefix) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            Path p = set.resolve(prefix + i + ".pb");
+            if (!Files.isRegularFile(p)) {
+                return out;
+            }
+            out.add(TensorProtos.readFile(p));
+        }
+    }
+
+    /** Null when {@code actual} matches {@code expected} in dtype, shape and value. */
+    static String compare(Tensor actual, Tensor expected) {
+        if (actual.dtype() != expected.dtype()) {
+            return "dtype " + actual.dtype() + ", expected " + expected.dtype();
+        }
+        if (!actual.shape().equals(expected.shape())) {
+            return "shape " + actual.shape() + ", expected " + expected.shape();
+        }
+        if (actual.dtype() == DType.BOOL || !actual.dtype().isFloatingPoint()) {
+            long[] a = actual.to(DType.INT64).toLongArray();
+            long[] e = expected.to(DType.INT64).toLongArray();
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != e[i]) {
+                    return "element " + i + " is " + a[i] + ", expected " + e[i];
+                }
+            }
+            return null;
+        }
+        double[] a = actual.toDoubleArray();
+        double[] e = expected.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                    : a[i] == e[i] || Math.abs(a[i] - e[i]) <= ATOL + RTOL * Math.abs(e[i]);
+            if (!same) {
+                return "element " + i + " is " + a[i] + ", expected " + e[i];
+            }
+        }
+        return null;
+    }
+
+    /** Prints the summary line of each result and its failing tests, with reasons when {@code verbose}. */
+    public static void print(Result r, PrintStream out, boolean verbose) {
+        out.println(r.summary());
+        if (!r.failed().isEmpty()) {
+            out.println("  failed: " + String.join(" ", r.failed().keySet()));
+        }
+        if (verbose) {
+            r.failed().forEach((k, v) -> out.println("  FAIL " + k + ": " + v));
+            r.unsupported().forEach((k, v) -> out.println("  UNSUPPORTED " + k + ": " + v));
+        }
+    }
+
+    /** {@code Conformance DIR... [--jit] [--verbose]}. */
+    public static void main(String[] args) {
+        boolean jit = List.of(args).contains("--jit");
+        boolean verbose = List.of(args).contains("--verbose");
+        for (String a : args) {
+            if (!a.startsWith("--")) {
+                print(run(Path.of(a), jit), System.out, verbose);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.fluxion.onnx;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The table from ONNX operator name (default domain) to its {@link Lowering}, filled once from the
+ * category classes. An operator absent here is reported by name when a model using it loads.
+ */
+final class Operators {
+    private static final Map<String, Lowering> DEFAULT_DOMAIN;
+
+    static {
+        Map<String, Lowering> t = new HashMap<>();
+        ElementwiseOperators.register(t);
+        ShapeOperators.register(t);
+        ReductionOperators.register(t);
+        NeuralOperators.register(t);
+        ResizeOperator.register(t);
+        IndexOperators.register(t);
+        EinsumOperator.register(t);
+        ControlFlowOperators.register(t);
+        RecurrentOperators.register(t);
+        DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
+    }
+
+    private Operators() {
+    }
+
+    /** The lowering of {@code domain:opType} ("" is the default domain), or null. */
+    static Lowering lookup(String domain, String opType) {
+        return domain.isEmpty() ? DEFAULT_DOMAIN.get(opType) : null;
+    }
+
+    /** The supported default-domain operators, sorted. */
+    static Set<String> supported() {
+        return new TreeSet<>(DEFAULT_DOMAIN.keySet());
+    }
+}
