@@ -52,6 +52,13 @@ class VectorFormsTest {
         static Object tan(Object x) { return x; }
         static Object tanh(Object x) { return x; }
         static Object sigmoid(Object x) { return x; }
+        static Object floor(Object x) { return x; }
+        static Object ceil(Object x) { return x; }
+        static Object round(Object x) { return x; }
+        static Object erf(Object x) { return x; }
+        static Object asin(Object x) { return x; }
+        static Object acos(Object x) { return x; }
+        static Object atan(Object x) { return x; }
         static Object pow(Object a, Object b) { return a; }
         static Object add(Object a, Object b) { return a; }
     }
