@@ -65,8 +65,8 @@ public final class Layers {
     }
 
     /**
-     * Writes {@code layer}'s parameters into {@code module.parameters()} and its other leaves into
-     * {@code module.buffers()}, in order, in place (under no-grad), as after an optimizer step.
+     * Writes {@code layer}'s parameters into {@code module.parameters()} and its other leaves into the
+     * floating-point {@code module.buffers()}, in order, in place (under no-grad), as after an optimizer step.
      *
      * @throws IllegalArgumentException when the counts or shapes differ (the layer is not of this module)
      */
@@ -79,7 +79,11 @@ public final class Layers {
             (trainable[i] ? params : state).add(flat.leaves().get(i));
         }
         copy("parameters", params, module.parameters(), module);
-        copy("buffers", state, module.buffers(), module);
+        // Integer buffers (BatchNorm's num_batches_tracked) have no leaf in the layer: whoever ran the layer's
+        // training steps advances them (CompiledEngine).
+        Map<String, Tensor> buffers = new java.util.LinkedHashMap<>(module.buffers());
+        buffers.values().removeIf(t -> !t.dtype().isFloatingPoint());
+        copy("buffers", state, buffers, module);
     }
 
     private static void copy(String what, List<Tensor> from, Map<String, Tensor> into, Module module) {

@@ -2,6 +2,7 @@ package org.fluxion.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fluxion.autodiff.GradMode;
 import org.fluxion.autodiff.Tree;
 import org.fluxion.data.Batch;
 import org.fluxion.models.Layer;
@@ -9,6 +10,7 @@ import org.fluxion.models.Layers;
 import org.fluxion.nn.Module;
 import org.fluxion.optim.LearningRateSchedule;
 import org.fluxion.optim.Optimizer;
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -24,6 +26,8 @@ final class CompiledEngine<M extends Layer> implements Engine {
     private final Optimizer optimizer;
     private final List<String> names;
     private final LearningRateSchedule schedule;
+    /** Training steps run since the module was last brought up to date. */
+    private long stepsSinceSync;
 
     /** An engine over layers as data and a transformation. */
     CompiledEngine(TrainStep<M> trainStep, TrainState<M> state) {
@@ -52,6 +56,7 @@ final class CompiledEngine<M extends Layer> implements Engine {
         }
         TrainStep.Result<M> r = trainStep.apply(state, batch.features(), batch.labels());
         state = r.state();
+        stepsSinceSync++;
         return new Step(r.loss().item(), r.output());
     }
 
@@ -64,6 +69,15 @@ final class CompiledEngine<M extends Layer> implements Engine {
     public void sync() {
         if (module != null) {
             Layers.copyInto(state.model(), module);
+            // Each compiled step was one training batch for every BatchNorm of the module.
+            try (var noGrad = GradMode.noGrad()) {
+                for (var e : module.buffers().entrySet()) {
+                    if (e.getKey().endsWith("num_batches_tracked")) {
+                        e.getValue().addInPlace(Tensor.scalar(stepsSinceSync, DType.INT64));
+                    }
+                }
+            }
+            stepsSinceSync = 0;
             // copies: the next step overwrites the state it is given
             optimizer.loadFunctionalState(names, Tree.map(find(state.optimizerState()), Tensor::copy));
         }
