@@ -103,6 +103,20 @@ final class ImdbData {
         return vocabularyRows.computeIfAbsent(split, s -> vocabulary.bagOfWords(tokens(s), false));
     }
 
+    /**
+     * The id sequences of the given reviews: ids {@code [rows.length, maxLength]}, their mask, and lengths of at
+     * least 1 (an empty review is read as one {@code <pad>}, which sequence models need to have a final state).
+     */
+    EncodedBatch sequenceRows(Split split, long[] rows, int maxLength) {
+        EncodedBatch all = sequences(split, maxLength);
+        Tensor index = Tensor.of(rows, rows.length);
+        int[] lengths = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            lengths[i] = Math.max(1, all.lengths()[(int) rows[i]]);
+        }
+        return new EncodedBatch(all.ids().indexSelect(0, index), all.mask().indexSelect(0, index), lengths);
+    }
+
     /** Id sequences {@code [n, maxLength]} (the first tokens, padded) with their mask, for sequence models. */
     EncodedBatch sequences(Split split, int maxLength) {
         return sequences.computeIfAbsent(split + "/" + maxLength, k -> vocabulary.encode(tokens(split), maxLength, false));

@@ -25,15 +25,15 @@ import picocli.CommandLine.Spec;
  * last.
  */
 @Command(name = "imdb", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seed 000's review classifier: linear, DNN, 2-D embedding and full-vocabulary sparse models; log loss, AUC, ROC.")
+        description = "Seed 000's review classifier: linear, DNN, 2-D embedding and full-vocabulary sparse models, and LSTM and transformer on the term sequences; log loss, AUC, ROC.")
 final class ImdbExample implements Callable<Integer> {
     /** The notebook's models, in its order; a further model is one more entry. */
     static final List<ImdbStep> STEPS = List.of(new ImdbLinearStep(), new ImdbDnnStep(), new ImdbEmbeddingStep(),
-            new ImdbFullVocabularyStep());
+            new ImdbFullVocabularyStep(), new ImdbLstmStep(), new ImdbTransformerStep());
 
     /** What every step trains with. */
     record Settings(long seed, int steps, int periods, int batchSize, double learningRate, double dropout,
-                    int embeddingDim, int evalSize) {
+                    int embeddingDim, int evalSize, int maxLength) {
     }
 
     @Spec
@@ -52,7 +52,7 @@ final class ImdbExample implements Callable<Integer> {
     int testSize;
 
     @Option(names = "--models", split = ",", defaultValue = "linear,dnn,embedding,full",
-            description = "the steps to run, comma-separated (default: ${DEFAULT-VALUE})")
+            description = "the steps to run, comma-separated: linear, dnn, embedding, full, lstm, transformer (default: ${DEFAULT-VALUE})")
     List<String> models;
 
     @Option(names = "--steps", defaultValue = "1000", description = "training steps per model (default: ${DEFAULT-VALUE})")
@@ -76,6 +76,9 @@ final class ImdbExample implements Callable<Integer> {
     @Option(names = "--eval-size", defaultValue = "0", description = "reviews per split the log loss and AUC are measured on, 0 for all (default: ${DEFAULT-VALUE})")
     int evalSize;
 
+    @Option(names = "--max-length", defaultValue = "256", description = "tokens of a review the sequence models (lstm, transformer) read (default: ${DEFAULT-VALUE})")
+    int maxLength;
+
     @Override
     public Integer call() throws Exception {
         Cli.check(spec, trainSize >= 10 && testSize >= 10, "--train and --test must be >= 10");
@@ -86,6 +89,7 @@ final class ImdbExample implements Callable<Integer> {
         Cli.check(spec, dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         Cli.check(spec, embeddingDim >= 1, "--embedding-dim must be >= 1, got " + embeddingDim);
         Cli.check(spec, evalSize >= 0, "--eval-size must be >= 0, got " + evalSize);
+        Cli.check(spec, maxLength >= 1, "--max-length must be >= 1, got " + maxLength);
         List<ImdbStep> chosen = new ArrayList<>();
         for (String m : models) {
             ImdbStep step = STEPS.stream().filter(s -> s.name().equals(m.trim())).findFirst().orElse(null);
@@ -99,7 +103,7 @@ final class ImdbExample implements Callable<Integer> {
         System.out.println(Cli.fmt("%d training / %d test reviews, vocabulary %s (%.1f s)",
                 reviews.size(ImdbData.Split.TRAIN), reviews.size(ImdbData.Split.TEST), reviews.vocabulary(),
                 Cli.secondsSince(start)));
-        Settings settings = new Settings(options.seed, steps, periods, batchSize, lr, dropout, embeddingDim, evalSize);
+        Settings settings = new Settings(options.seed, steps, periods, batchSize, lr, dropout, embeddingDim, evalSize, maxLength);
         for (ImdbStep step : chosen) {
             ImdbTraining.run(step, reviews, settings, dir);
         }

@@ -70,6 +70,22 @@ class ImdbExampleTest {
         assertTrue(run.out().contains("period  2: log loss train"), run.out());
     }
 
+    @Test
+    void theSequenceModelsLearnTheGeneratedReviews() throws Exception {
+        CliRun run = imdb("--train", "3000", "--test", "400", "--steps", "150", "--periods", "2", "--max-length", "128", "--eval-size", "400",
+                "--models", "lstm,transformer");
+        assertEquals(0, run.exitCode(), run.err());
+        Map<String, Map<String, String>> r = resultsByStep(run);
+        assertEquals(List.of("lstm", "transformer"), r.keySet().stream().sorted().toList(), run.out());
+        for (var e : r.entrySet()) {
+            double first = Double.parseDouble(e.getValue().get("first_loss"));
+            double last = Double.parseDouble(e.getValue().get("loss"));
+            assertTrue(last < first, e.getKey() + ": the log loss falls: " + e.getValue());
+            assertTrue(Double.parseDouble(e.getValue().get("auc")) > 0.65, e.getKey() + " separates: " + e.getValue());
+            assertPng(e.getKey() + "_roc.png");
+        }
+    }
+
     /** Reviews in the aclImdb layout (generated texts written as files) are read with --data. */
     @Test
     void readsTheImdbLayoutWithData() throws Exception {
