@@ -95,11 +95,8 @@ public final class EmbeddingBag extends Module {
         Tensor table = weight;
         long[] local = id;
         if (sparse && GradMode.isEnabled()) {
-            long[] unique = Arrays.stream(id).sorted().distinct().toArray();
             local = new long[id.length];
-            for (int i = 0; i < id.length; i++) {
-                local[i] = Arrays.binarySearch(unique, id[i]);
-            }
+            long[] unique = distinct(id, vocab(), local);
             Tensor uniqueIds = Tensor.wrap(Storage.wrap(DType.INT64, unique), Shape.of(unique.length));
             try (var noGrad = GradMode.noGrad()) {
                 table = weight.indexSelect(0, uniqueIds);
@@ -108,6 +105,49 @@ public final class EmbeddingBag extends Module {
             lookups.add(new Tensor[] {uniqueIds, table});
         }
         return reduce(table, local, crow, perSampleWeights, mode);
+    }
+
+    /**
+     * The distinct ids (checked to lie in {@code [0, vocab)}) in increasing order; {@code local[i]} receives the
+     * position of {@code ids[i]} among them. A table of positions over the vocabulary when it is not much larger
+     * than the batch (one pass each way), else a sort and binary searches.
+     */
+    static long[] distinct(long[] ids, int vocab, long[] local) {
+        if (vocab <= 8L * ids.length + 4096) {
+            int[] position = new int[vocab];
+            for (long id : ids) {
+                position[(int) id] = 1;
+            }
+            int count = 0;
+            for (int v = 0; v < vocab; v++) {
+                if (position[v] != 0) {
+                    position[v] = ++count;
+                }
+            }
+            long[] unique = new long[count];
+            for (int v = 0; v < vocab; v++) {
+                if (position[v] != 0) {
+                    unique[position[v] - 1] = v;
+                }
+            }
+            for (int i = 0; i < ids.length; i++) {
+                local[i] = position[(int) ids[i]] - 1;
+            }
+            return unique;
+        }
+        long[] sorted = ids.clone();
+        Arrays.sort(sorted);
+        int count = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i == 0 || sorted[i] != sorted[i - 1]) {
+                sorted[count++] = sorted[i];
+            }
+        }
+        long[] unique = Arrays.copyOf(sorted, count);
+        for (int i = 0; i < ids.length; i++) {
+            local[i] = Arrays.binarySearch(unique, ids[i]);
+        }
+        return unique;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.fluxion.optim;
 
+import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -54,7 +55,11 @@ public final class SparseAdam extends SparseOptimizer {
                     float c2 = (float) (1 - beta2);
                     float step = (float) stepSize;
                     float e = (float) eps;
-                    for (int j = 0; j < width; j++) {
+                    int j = 0;
+                    if (Vectorization.ENABLED) {
+                        j = SparseAdamVectorLoop.row(gf, from, mf, mo + at, vf, vo + at, pf, po + at, width, c1, c2, step, e);
+                    }
+                    for (; j < width; j++) {
                         float gj = gf[from + j];
                         float mj = mf[mo + at + j];
                         float vj = vf[vo + at + j];
