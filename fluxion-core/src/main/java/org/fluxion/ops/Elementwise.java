@@ -8,12 +8,17 @@ public final class Elementwise {
     private Elementwise() {
     }
 
+    /** One primitive per operation: they are values (records of the operation alone), shared by every call. */
+    private static final Unary[] UNARY = java.util.Arrays.stream(UnaryOp.values()).map(Unary::new).toArray(Unary[]::new);
+    private static final Binary[] BINARY = java.util.Arrays.stream(BinaryOp.values()).map(Binary::new)
+            .toArray(Binary[]::new);
+
     public static Tensor unary(UnaryOp op, Tensor x) {
-        return Ops.bind(new Unary(op), x);
+        return Ops.bind(UNARY[op.ordinal()], x);
     }
 
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        return Ops.bind(new Binary(op), a, b);
+        return Ops.bind(BINARY[op.ordinal()], a, b);
     }
 
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {

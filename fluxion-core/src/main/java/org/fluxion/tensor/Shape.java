@@ -115,8 +115,14 @@ public final class Shape {
         return (int) size;
     }
 
+    /** The strides of every scalar: empty, so shared (nothing can be written into it). */
+    private static final int[] NO_STRIDES = new int[0];
+
     /** Row-major (C order) strides of a contiguous tensor of this shape, in elements. */
     public int[] contiguousStrides() {
+        if (dims.length == 0) {
+            return NO_STRIDES;
+        }
         int[] strides = new int[dims.length];
         int s = 1;
         for (int i = dims.length - 1; i >= 0; i--) {

@@ -37,6 +37,7 @@ public final class Tensor {
     final int offset;
     /** The innermost transformation's state ({@link Interpreter}); null for a plain tensor (the fast path). */
     Interpreter.State state;
+    private TensorType type; // every primitive applied to this tensor asks for it
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -174,8 +175,8 @@ public final class Tensor {
     public int size() { return shape.size(); }
     public DType dtype() { return storage.dtype(); }
 
-    /** Shape and dtype. */
-    public TensorType type() { return new TensorType(shape, storage.dtype()); }
+    /** Shape and dtype; built once, on first use (a benign race: a record of final fields). */
+    public TensorType type() { TensorType t = type; return t != null ? t : (type = new TensorType(shape, dtype())); }
 
     /** Strides in elements, as a copy. */
     public int[] strides() { return strides.clone(); }
