@@ -243,6 +243,11 @@ public enum UnaryOp {
     }
 
     /** Lower-case name used in errors and graph printouts. */
+    /** True when the result is a bool (a test of each element), false when it is a value. */
+    public boolean isPredicate() {
+        return kind == Kind.PREDICATE;
+    }
+
     public String label() {
         return label;
     }

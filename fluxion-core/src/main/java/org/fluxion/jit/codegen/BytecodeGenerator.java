@@ -97,21 +97,32 @@ final class BytecodeGenerator {
 
     private static final Set<String> F32_NAMES = requireVectorForms(VF.class);
     private static final Set<String> F64_NAMES = requireVectorForms(VD.class);
+    private static final Set<String> OPS_NAMES = staticNames(VectorOps.class, -1);
+
+    /** The binding's method that applies a unary operation without a vector form of its own, lane by lane. */
+    private static final String BY_LANE = "byLane";
 
     /**
      * The startup check that every elementwise operation has its vector form in {@link VectorOps} or in
      * {@code binding}: a static method named after the constant in lower case, of one operand for a
-     * {@link UnaryOp} and two for a {@link BinaryOp}; and that no name is declared in both (a call goes to the
-     * binding by name alone). Generated code calls them by name, so a missing one would otherwise surface only
-     * when a program first uses the operation. Returns the names {@code binding} declares.
+     * {@link UnaryOp} and two for a {@link BinaryOp} (a unary operation of values may have none: it then runs lane
+     * by lane through its scalar formula, {@code byLane(v, op)}, which the binding must have); and that no name is
+     * declared in both (a call goes to the binding by name alone). Generated code calls them by name, so a missing
+     * one would otherwise surface only when a program first uses the operation. Returns the names {@code binding}
+     * declares.
      */
     static Set<String> requireVectorForms(Class<?> binding) {
         Set<String> bound = staticNames(binding, -1);
         List<String> missing = new java.util.ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
-            if (!staticNames(binding, 1).contains(name(op)) && !staticNames(VectorOps.class, 1).contains(name(op))) {
+            // An operation of values without a form runs lane by lane (byLane); a predicate's mask needs one.
+            if (op.isPredicate() && !staticNames(binding, 1).contains(name(op))
+                    && !staticNames(VectorOps.class, 1).contains(name(op))) {
                 missing.add(name(op) + "(v)");
             }
+        }
+        if (!staticNames(binding, 2).contains(BY_LANE)) {
+            missing.add(BY_LANE + "(v, op)");
         }
         for (BinaryOp op : BinaryOp.values()) {
             if (!staticNames(binding, 2).contains(name(op)) && !staticNames(VectorOps.class, 2).contains(name(op))) {
@@ -338,7 +349,12 @@ final class BytecodeGenerator {
                     MethodTypeDesc t = MethodTypeDesc.of(x.mask() ? CD_MASK : vec, type(a[0]));
                     c.aload(value[a[0]]);
                     pastLarge |= f32 && LARGE.contains(op);
-                    call(c, name(op), t);
+                    if (bound.contains(name(op)) || OPS_NAMES.contains(name(op))) {
+                        call(c, name(op), t);
+                    } else {
+                        c.ldc(op.ordinal());
+                        call(c, BY_LANE, MethodTypeDesc.of(vec, type(a[0]), CD_int));
+                    }
                     c.astore(value[k]);
                 }
                 case BINARY -> {

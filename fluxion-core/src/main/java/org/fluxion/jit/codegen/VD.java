@@ -85,39 +85,7 @@ final class VD {
         return DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
     }
 
-    // ---- transcendental functions: StrictMath lane by lane ----
-
-    static Vector<Double> exp(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::exp);
-    }
-
-    static Vector<Double> log(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::log);
-    }
-
-    static Vector<Double> log1p(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::log1p);
-    }
-
-    static Vector<Double> expm1(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::expm1);
-    }
-
-    static Vector<Double> sin(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::sin);
-    }
-
-    static Vector<Double> cos(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::cos);
-    }
-
-    static Vector<Double> tan(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::tan);
-    }
-
-    static Vector<Double> tanh(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, StrictMath::tanh);
-    }
+    // ---- transcendental functions (the others run lane by lane: byLane) ----
 
     /** The eager float64 formula: {@code z = e^-|x|}, {@code 1 / (1 + z)} for x >= 0, {@code z / (1 + z)} below. */
     static Vector<Double> sigmoid(Vector<Double> x) {
@@ -130,31 +98,11 @@ final class VD {
         return VectorMath.lanewise((DoubleVector) a, (DoubleVector) b, StrictMath::pow);
     }
 
-    static Vector<Double> floor(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.FLOOR.value(v));
-    }
+    private static final UnaryOp[] UNARY = UnaryOp.values();
 
-    static Vector<Double> ceil(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.CEIL.value(v));
-    }
-
-    static Vector<Double> round(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ROUND.value(v));
-    }
-
-    static Vector<Double> erf(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ERF.value(v));
-    }
-
-    static Vector<Double> asin(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ASIN.value(v));
-    }
-
-    static Vector<Double> acos(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ACOS.value(v));
-    }
-
-    static Vector<Double> atan(Vector<Double> x) {
-        return VectorMath.lanewise((DoubleVector) x, v -> UnaryOp.ATAN.value(v));
+    /** Any unary operation without a form of its own, lane by lane through its float64 formula. */
+    static Vector<Double> byLane(Vector<Double> x, int op) {
+        UnaryOp u = UNARY[op];
+        return VectorMath.lanewise((DoubleVector) x, u::value);
     }
 }

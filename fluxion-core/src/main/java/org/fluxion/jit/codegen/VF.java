@@ -99,24 +99,12 @@ final class VF {
         return VectorMath.log((FloatVector) x);
     }
 
-    static Vector<Float> log1p(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.log1p((float) v));
-    }
-
-    static Vector<Float> expm1(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.expm1((float) v));
-    }
-
     static Vector<Float> sin(Vector<Float> x) {
         return VectorMath.sin((FloatVector) x);
     }
 
     static Vector<Float> cos(Vector<Float> x) {
         return VectorMath.cos((FloatVector) x);
-    }
-
-    static Vector<Float> tan(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> ScalarMath.tan((float) v));
     }
 
     static Vector<Float> tanh(Vector<Float> x) {
@@ -131,31 +119,18 @@ final class VF {
         return VectorMath.lanewise((FloatVector) a, (FloatVector) b, (u, v) -> ScalarMath.pow((float) u, (float) v));
     }
 
-    static Vector<Float> floor(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.FLOOR.value((float) v));
-    }
-
-    static Vector<Float> ceil(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.CEIL.value((float) v));
-    }
-
-    static Vector<Float> round(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ROUND.value((float) v));
-    }
-
     static Vector<Float> erf(Vector<Float> x) {
         return VectorMath.erf((FloatVector) x);
     }
 
-    static Vector<Float> asin(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ASIN.value((float) v));
-    }
+    private static final UnaryOp[] UNARY = UnaryOp.values();
 
-    static Vector<Float> acos(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ACOS.value((float) v));
-    }
-
-    static Vector<Float> atan(Vector<Float> x) {
-        return VectorMath.lanewise((FloatVector) x, v -> UnaryOp.ATAN.value((float) v));
+    /**
+     * Any unary operation without a form of its own, lane by lane through its float32 scalar formula
+     * ({@link UnaryOp#value(float)}), so that generated code gives the eager kernel's bits for every operation.
+     */
+    static Vector<Float> byLane(Vector<Float> x, int op) {
+        UnaryOp u = UNARY[op];
+        return VectorMath.lanewise((FloatVector) x, v -> u.value((float) v));
     }
 }

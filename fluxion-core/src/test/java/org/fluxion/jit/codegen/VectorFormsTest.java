@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every elementwise operation has its float32 and float64 vector form, in {@link VectorOps} or the element
- * type's binding, checked when code generation starts.
+ * type's binding, or, for a unary operation of values, runs lane by lane through its scalar formula; checked when
+ * code generation starts.
  */
 class VectorFormsTest {
     @Test
@@ -18,17 +19,38 @@ class VectorFormsTest {
         assertDoesNotThrow(() -> BytecodeGenerator.requireVectorForms(VD.class));
     }
 
-    /** Both bindings declare the same names: what depends on the element type, nothing else. */
+    /** The lane-by-lane form of every operation of values gives its scalar formula's bits, in both bindings. */
     @Test
-    void bindingsDeclareTheSameNames() {
-        assertEquals(BytecodeGenerator.requireVectorForms(VF.class), BytecodeGenerator.requireVectorForms(VD.class));
+    void byLaneIsTheScalarFormula() {
+        float[] xs = new float[VF.L];
+        double[] ds = new double[VD.L];
+        for (org.fluxion.ops.UnaryOp op : org.fluxion.ops.UnaryOp.values()) {
+            if (op.isPredicate()) {
+                continue;
+            }
+            for (int k = 0; k < xs.length; k++) {
+                xs[k] = (float) (0.37 * k - 0.9);
+            }
+            for (int k = 0; k < ds.length; k++) {
+                ds[k] = 0.37 * k - 0.9;
+            }
+            float[] f = ((jdk.incubator.vector.FloatVector) VF.byLane(VF.load(xs, 0), op.ordinal())).toArray();
+            double[] d = ((jdk.incubator.vector.DoubleVector) VD.byLane(VD.load(ds, 0), op.ordinal())).toArray();
+            for (int k = 0; k < f.length; k++) {
+                assertEquals(Float.floatToIntBits(op.value(xs[k])), Float.floatToIntBits(f[k]), op + " float32 lane " + k);
+            }
+            for (int k = 0; k < d.length; k++) {
+                assertEquals(Double.doubleToLongBits(op.value(ds[k])), Double.doubleToLongBits(d[k]), op + " float64 lane " + k);
+            }
+        }
     }
 
     /** A binding without the forms is named with what it lacks (the generic operations count as present). */
     @Test
     void aMissingFormIsNamed() {
         var e = assertThrows(IllegalStateException.class, () -> BytecodeGenerator.requireVectorForms(String.class));
-        assertTrue(e.getMessage().contains("String lacks the vector form of [exp(v)"), e.getMessage());
+        assertTrue(e.getMessage().contains("String lacks the vector form of [") && e.getMessage().contains("byLane(v, op)")
+                && !e.getMessage().contains("exp(v)"), e.getMessage());
         assertTrue(e.getMessage().contains("pow(a, b)"), e.getMessage());
         assertTrue(!e.getMessage().contains("add(a, b)"), e.getMessage());
     }
@@ -61,5 +83,6 @@ class VectorFormsTest {
         static Object atan(Object x) { return x; }
         static Object pow(Object a, Object b) { return a; }
         static Object add(Object a, Object b) { return a; }
+        static Object byLane(Object x, int op) { return x; }
     }
 }
