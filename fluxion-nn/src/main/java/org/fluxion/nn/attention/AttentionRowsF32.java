@@ -1,28 +1,25 @@
 package org.fluxion.nn.attention;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.fluxion.kernels.ScalarMath;
-import org.fluxion.kernels.VectorMath;
+import org.fluxion.kernels.Vectorization;
 
-/** The row loops of {@link FlashAttentionF32}, on the Vector API. */
+/**
+ * The row loops of {@link FlashAttentionF32}: whole vectors in {@link AttentionLanesF32} when the Vector API is on
+ * ({@link Vectorization}), the rest, or everything without it, in the plain loops here (the same formulas).
+ */
 final class AttentionRowsF32 {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private AttentionRowsF32() {
+    }
+
+    /** The elements the vector lanes take, from the start of a row of {@code n}: none without the Vector API. */
+    private static int lanes(int n) {
+        return Vectorization.ENABLED ? AttentionLanesF32.bound(n) : 0;
     }
 
     /** {@code s[i] = exp(s[i] - shift)} over {@code [off, off + n)}; returns their sum ({@code exp(-inf) = 0}). */
     static float expShifted(float[] s, int off, int n, float shift) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, off + i).sub(shift));
-            e.intoArray(s, off + i);
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        for (; i < n; i++) {
+        float sum = Vectorization.ENABLED ? AttentionLanesF32.expShifted(s, off, n, shift) : 0;
+        for (int i = lanes(n); i < n; i++) {
             float e = ScalarMath.exp(s[off + i] - shift);
             s[off + i] = e;
             sum += e;
@@ -32,24 +29,18 @@ final class AttentionRowsF32 {
 
     /** {@code a[off, off + n) *= f}. */
     static void scale(float[] a, int off, int n, float f) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, a, off + i).mul(f).intoArray(a, off + i);
+        if (Vectorization.ENABLED) {
+            AttentionLanesF32.scale(a, off, n, f);
         }
-        for (; i < n; i++) {
+        for (int i = lanes(n); i < n; i++) {
             a[off + i] *= f;
         }
     }
 
     /** {@code sum a[off + i] b[off + i]} over {@code n}. */
     static float dot(float[] a, float[] b, int off, int n) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            acc = FloatVector.fromArray(S, a, off + i).fma(FloatVector.fromArray(S, b, off + i), acc);
-        }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        for (; i < n; i++) {
+        float sum = Vectorization.ENABLED ? AttentionLanesF32.dot(a, b, off, n) : 0;
+        for (int i = lanes(n); i < n; i++) {
             sum += a[off + i] * b[off + i];
         }
         return sum;
@@ -57,12 +48,10 @@ final class AttentionRowsF32 {
 
     /** {@code dp[i] = scale p[i] (dp[i] - delta)}: the softmax VJP of one row, with the score scale folded in. */
     static void softmaxGrad(float[] p, float[] dp, int off, int n, float delta, float scale) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector pv = FloatVector.fromArray(S, p, off + i);
-            FloatVector.fromArray(S, dp, off + i).sub(delta).mul(pv).mul(scale).intoArray(dp, off + i);
+        if (Vectorization.ENABLED) {
+            AttentionLanesF32.softmaxGrad(p, dp, off, n, delta, scale);
         }
-        for (; i < n; i++) {
+        for (int i = lanes(n); i < n; i++) {
             dp[off + i] = scale * p[off + i] * (dp[off + i] - delta);
         }
     }

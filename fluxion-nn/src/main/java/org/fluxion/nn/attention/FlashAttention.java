@@ -5,7 +5,6 @@ import static org.fluxion.tensor.TensorInternals.storage;
 import org.fluxion.autodiff.GradMode;
 import org.fluxion.ops.Batching;
 import org.fluxion.ops.CustomMultiOutput;
-import org.fluxion.kernels.Vectorization;
 import org.fluxion.ops.Ops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -57,12 +56,6 @@ public record FlashAttention(double scale, boolean causal, boolean masked) imple
         int tk = k.dim(1);
         int d = q.dim(2);
         int dv = v.dim(2);
-        if (q.dtype() == DType.FLOAT32 && !Vectorization.ENABLED) {
-            // Without the Vector API: the float64 kernel on widened copies, rounded once (as ConvF64 serves conv).
-            Tensor[] wide = computeAll(new TensorType[] {new TensorType(out[0].shape(), DType.FLOAT64),
-                    new TensorType(out[1].shape(), DType.FLOAT64)}, widen(in));
-            return new Tensor[] {wide[0].to(DType.FLOAT32), wide[1].to(DType.FLOAT32)};
-        }
         if (q.dtype() == DType.FLOAT32) {
             FlashAttentionF32.forward(storage(q).floats(), storage(k).floats(), storage(v).floats(), keep,
                     storage(o).floats(), storage(lse).floats(), n, tq, tk, d, dv, (float) scale, causal);
@@ -72,17 +65,6 @@ public record FlashAttention(double scale, boolean causal, boolean masked) imple
                     (double[]) storage(lse).array(), n, tq, tk, d, dv, scale, causal);
         }
         return new Tensor[] {o, lse};
-    }
-
-    /** The float32 inputs as float64 (masks unchanged). */
-    static Tensor[] widen(Tensor[] in) {
-        Tensor[] w = in.clone();
-        for (int i = 0; i < w.length; i++) {
-            if (w[i].dtype() == DType.FLOAT32) {
-                w[i] = w[i].to(DType.FLOAT64);
-            }
-        }
-        return w;
     }
 
     /** A contiguous tensor whose storage starts at its first element, as the kernels read it. */

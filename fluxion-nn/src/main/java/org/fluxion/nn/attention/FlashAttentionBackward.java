@@ -1,6 +1,5 @@
 package org.fluxion.nn.attention;
 
-import org.fluxion.kernels.Vectorization;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import org.fluxion.ops.CustomMultiOutput;
@@ -70,15 +69,6 @@ public record FlashAttentionBackward(double scale, boolean causal, boolean maske
         int tk = k.dim(1);
         int d = q.dim(2);
         int dvDim = v.dim(2);
-        if (q.dtype() == DType.FLOAT32 && !Vectorization.ENABLED) {
-            // Without the Vector API: the float64 kernel on widened copies, rounded once.
-            TensorType[] wideTypes = new TensorType[out.length];
-            for (int i = 0; i < out.length; i++) {
-                wideTypes[i] = new TensorType(out[i].shape(), DType.FLOAT64);
-            }
-            Tensor[] wide = computeAll(wideTypes, FlashAttention.widen(in));
-            return new Tensor[] {wide[0].to(DType.FLOAT32), wide[1].to(DType.FLOAT32), wide[2].to(DType.FLOAT32)};
-        }
         if (q.dtype() == DType.FLOAT32) {
             FlashAttentionF32.backward(storage(q).floats(), storage(k).floats(), storage(v).floats(), keep,
                     storage(o).floats(), storage(lse).floats(), storage(g).floats(), storage(gLse).floats(),
