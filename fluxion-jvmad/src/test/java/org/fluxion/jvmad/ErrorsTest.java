@@ -26,6 +26,17 @@ class ErrorsTest {
     private static final String U = "org.fluxion.jvmad.corpus.Unsupported.";
 
     @Test
+    void arraysOfArrays() {
+        refused("readsConstantMatrix", U + "readsConstantMatrix(double[])", "static field", "double[][]");
+        refused("storesConstantRow", U + "storesConstantRow(double[][])",
+                "stores a static final array into an array of arrays");
+        refused("clonesMatrix", U + "clonesMatrix(double[][])", "double[][].clone");
+        refused("copiesRows", U + "copiesRows(double[][])", "java.lang.System.arraycopy", "no derivative rule");
+        // The line of the refused instruction is named.
+        assertTrue(refused("storesConstantRow").line() > 0);
+    }
+
+    @Test
     void callsToUnknownCode() {
         refused("virtualCall", U + "virtualCall(double[])", "java.util.List.of", "no derivative rule");
         refused("callsLibrary", U + "callsLibrary(double[])", "java.util.Arrays.stream");
@@ -40,7 +51,8 @@ class ErrorsTest {
         refused("readsMutableStatic", U + "readsMutableStatic(double[])", "mutable static field " + U + "mutable");
         refused("synchronizes", U + "synchronizes(double[])", "synchroniz");
         refused("synchronizedMethod", U + "synchronizedMethod(double[])", "is synchronized");
-        refused("arrayOfArrays", U + "arrayOfArrays(double[])", "multi-dimensional array double[][]");
+        refused("arrayOfObjects", U + "arrayOfObjects(double[])", "allocates an array of Object",
+                "only arrays of primitives and arrays of such arrays");
         refused("stringConcatenation", U + "stringConcatenation(double[])", "invokedynamic");
         refused("writesConstantArray", U + "writesConstantArray(double[])", "static final array");
         refused("objectParameter", U + "objectParameter(double[], Object)", "parameter of type Object");

@@ -39,6 +39,15 @@ import org.fluxion.jvmad.ir.Var;
  * moves the shadow element into {@code v'} and clears it, a load {@code v = a[i]} adds {@code v'} into
  * the shadow element. It ends by pushing the adjoints of the real parameters, which the caller pops.
  *
+ * <p>Arrays of arrays ({@code double[][]}) have shadows of the same shape whose rows are the rows'
+ * shadows. A row load {@code r = a[i]} gives {@code r} the shadow row {@code sa[i]} (an assignment of
+ * an array variable like any other: the shadow it replaces is recorded); a row store
+ * {@code a[i] = r} stores {@code r}'s shadow into {@code sa[i]} and records the shadow row it
+ * replaces, which the adjoint puts back, so the shadow of an array of arrays always has the shape
+ * its array had at that point, and a parameter whose rows the method replaces still ends with its
+ * own rows' adjoints. Rows are shared as the program shares them: a row stored into two arrays, or
+ * written through a variable, has one shadow.
+ *
  * <p>Signatures: forward {@code (params..., shadows of real-array params..., tape) -> result}, pushing
  * the result's shadow for a real-array result; adjoint {@code (shadows..., result adjoint if real,
  * tape) -> void}. Calls nest: a call's forward records inside the caller's record, its adjoint pops
@@ -513,6 +522,11 @@ public final class ReverseTransform {
         return adjPrimal.computeIfAbsent(v, k -> adj.newVar(k.type(), "ro_" + k.name()));
     }
 
+    /** True for {@code a[i] = row} into an array of real arrays. */
+    private static boolean isRowStore(Insn.ArrayStore s) {
+        return s.array().type().isRealArray() && s.array().type().isArrayOfArrays();
+    }
+
     /** Emits a segment's forward into the forward block; returns its adjoint. */
     private List<Insn> segment(List<Insn> insns, Block block, int from) {
         SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
@@ -545,12 +559,30 @@ public final class ReverseTransform {
                 fb.add(new Insn.Move(p(d), p(m.src())));
             }
             case Insn.NewArray n when d.type().isRealArray() -> {
+                List<Operand> inner = n.inner().stream().map(this::p).toList();
                 Var values = fb.temp(d.type(), "new");
-                fb.add(new Insn.NewArray(values, p(n.length())));
+                fb.add(new Insn.NewArray(values, p(n.length()), inner));
                 Var zeros = fb.temp(d.type(), "snew");
-                fb.add(new Insn.NewArray(zeros, p(n.length())));
+                fb.add(new Insn.NewArray(zeros, p(n.length()), inner));
                 assignShadow(d, zeros);
                 fb.add(new Insn.Move(p(d), values));
+            }
+            case Insn.ArrayLoad l when d.type().isRealArray() -> {
+                // A row of an array of arrays: its shadow is the same row of the shadow.
+                Var row = fb.temp(d.type(), "srow");
+                fb.add(new Insn.ArrayLoad(row, shadowOf(l.array()), p(l.index())));
+                assignShadow(d, row);
+                fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+            }
+            case Insn.ArrayStore s when isRowStore(s) -> {
+                // A row stored into an array of arrays: the shadow row goes into the shadow, and the
+                // shadow row it replaces onto the tape, for the adjoint to put back.
+                Var old = fb.temp(s.array().type().element(), "srow");
+                Operand sa = shadowOf(s.array());
+                fb.add(new Insn.ArrayLoad(old, sa, p(s.index())));
+                fb.add(new Insn.Push(old));
+                fb.add(new Insn.ArrayStore(sa, p(s.index()), shadowOf(s.value())));
+                fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
             }
             case Insn.Move m -> fb.add(new Insn.Move(p(d), p(m.src())));
             case Insn.Unary u -> fb.add(new Insn.Unary(u.op(), p(d), p(u.a())));
@@ -560,7 +592,8 @@ public final class ReverseTransform {
                     m.strict()));
             case Insn.ArrayLoad l -> fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
             case Insn.ArrayStore s -> fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
-            case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length())));
+            case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length()),
+                    n.inner().stream().map(this::p).toList()));
             case Insn.ArrayLength l -> fb.add(new Insn.ArrayLength(p(d), p(l.array())));
             case Insn.Invoke i -> fb.add(new Insn.Invoke(i.owner(), i.name(), i.desc(), d == null ? null : p(d),
                     i.args().stream().map(this::p).toList()));
@@ -600,6 +633,14 @@ public final class ReverseTransform {
                 }
             }
             case Insn.MathCall m -> mathRule(m, k, values);
+            case Insn.ArrayLoad l when d.type().isRealArray() -> rb.add(new Insn.Pop(sa(d)));
+            case Insn.ArrayStore s when isRowStore(s) -> {
+                // The shadow row that the store replaced goes back: the shadow has the shape it had before.
+                Operand i = values.before(s.index(), k);
+                Var old = rb.temp(s.array().type().element(), "srow");
+                rb.add(new Insn.Pop(old));
+                rb.add(new Insn.ArrayStore(sa((Var) s.array()), i, old));
+            }
             case Insn.ArrayLoad l -> {
                 if (d.type().isReal()) {
                     Operand t = kill(d);
