@@ -1,5 +1,6 @@
 package org.fluxion.jvmad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +87,28 @@ class MatricesTest {
         double[][] byGradient = Matrix.copy(x);
         JvmAd.gradMatrix(Matrices::heat).apply(byGradient);
         for (int i = 0; i < x.length; i++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(byMethod[i], byGradient[i], 0.0, "row " + i);
+            assertArrayEquals(byMethod[i], byGradient[i], 0.0, "row " + i);
+        }
+    }
+
+    @Test
+    void checkpointedLoopWritingRows() {
+        // The time loop of the heat stencil writes the rows of u in place: under a budget its
+        // snapshots copy the rows, and the gradient is the recorded one, bit for bit.
+        double[][] x = point(6, 7, 4);
+        double[][] xp = Matrix.copy(x);
+        double[][] expected = Rows.zerosLike(x);
+        double value = JvmAd.gradMatrix(Matrices::heat).valueAndGrad(xp, expected);
+        for (int snapshots : new int[] {1, 2, 3, 20}) {
+            MatrixGradient g = JvmAd.gradMatrix(Matrices::heat, Checkpointing.snapshots(snapshots));
+            double[][] xb = Matrix.copy(x);
+            double[][] got = Rows.zerosLike(x);
+            assertEquals(value, g.valueAndGrad(xb, got), 0.0, "value, snapshots=" + snapshots);
+            for (int i = 0; i < x.length; i++) {
+                assertArrayEquals(expected[i], got[i], 0.0, "gradient row " + i + ", snapshots=" + snapshots);
+                assertArrayEquals(xp[i], xb[i], 0.0, "u written in place, row " + i + ", snapshots=" + snapshots);
+            }
+            assertTrue(g.lastCheckpointStats().iterationsRun() >= 12, "the time loop was checkpointed");
         }
     }
 
@@ -155,6 +177,7 @@ class MatricesTest {
     @Test
     void rowsPassedToCalls() {
         check("rowsThroughCalls", point(4, 5, 8), 1e-8);
+        check("rowWrittenAfterCall", point(2, 4, 10), 1e-8);
     }
 
     @Test

@@ -247,6 +247,27 @@ public final class Matrices {
         return s * s;
     }
 
+    /**
+     * A callee reads row 1; afterwards the row is written through another variable: the callee's
+     * adjoint must not read the row again (it changed), so its values are recorded.
+     */
+    public static double rowWrittenAfterCall(double[][] x) {
+        double s = sumOfCubes(x[1]);
+        double[] alias = x[1];
+        for (int j = 0; j < alias.length; j++) {
+            alias[j] = Math.exp(alias[j]) * x[0][j];
+        }
+        return s + sumOfCubes(x[1]);
+    }
+
+    private static double sumOfCubes(double[] p) {
+        double s = 0;
+        for (double v : p) {
+            s += v * v * v;
+        }
+        return s;
+    }
+
     private static double dotRows(double[] p, double[] q) {
         double s = 0;
         for (int j = 0; j < p.length; j++) {
