@@ -30,8 +30,9 @@ class ErrorsTest {
         refused("readsConstantMatrix", U + "readsConstantMatrix(double[])", "static field", "double[][]");
         refused("storesConstantRow", U + "storesConstantRow(double[][])",
                 "stores a static final array into an array of arrays");
-        refused("clonesMatrix", U + "clonesMatrix(double[][])", "double[][].clone");
-        refused("copiesRows", U + "copiesRows(double[][])", "java.lang.System.arraycopy", "no derivative rule");
+        refused("copiesMatrixWithArraysCopyOf", U + "copiesMatrixWithArraysCopyOf(double[][])",
+                "java.util.Arrays.copyOf", "no derivative rule");
+        refused("clonesIntMatrix", U + "clonesIntMatrix(double[][], int[][])", "int[][].clone");
         // The line of the refused instruction is named.
         assertTrue(refused("storesConstantRow").line() > 0);
     }

@@ -140,6 +140,11 @@ class MatricesTest {
     }
 
     @Test
+    void shallowCopiesOfRows() {
+        check("shallowCopies", point(3, 4, 11), 1e-8);
+    }
+
+    @Test
     void inputWithOneRowAtTwoPositions() {
         double[] r = {0.4, -0.3, 0.9};
         double[] q = {0.2, 0.7, -0.5};

@@ -227,6 +227,27 @@ public final class Matrices {
         return s;
     }
 
+    /**
+     * {@code clone()} and {@code System.arraycopy} of an array of rows copy references: writes through
+     * the copy are seen through the original.
+     */
+    public static double shallowCopies(double[][] x) {
+        double[][] c = x.clone();
+        double[][] d = new double[x.length + 1][];
+        System.arraycopy(x, 0, d, 1, x.length);
+        System.arraycopy(d, 1, d, 0, x.length);
+        for (int j = 0; j < c[0].length; j++) {
+            c[0][j] = Math.sinh(c[0][j]) * d[1][j];
+        }
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x[i].length; j++) {
+                s += x[i][j] * d[i][j] * (i + 2);
+            }
+        }
+        return s;
+    }
+
     /** A {@code float[][]} computed in float, returned as double. */
     public static double floats(float[][] a) {
         float s = 0;

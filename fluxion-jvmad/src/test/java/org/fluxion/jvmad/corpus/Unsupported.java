@@ -90,15 +90,14 @@ public final class Unsupported {
         return x[0][0];
     }
 
-    public static double clonesMatrix(double[][] x) {
-        double[][] c = x.clone();
+    public static double copiesMatrixWithArraysCopyOf(double[][] x) {
+        double[][] c = java.util.Arrays.copyOf(x, x.length);
         return c[0][0];
     }
 
-    public static double copiesRows(double[][] x) {
-        double[][] c = new double[x.length][];
-        System.arraycopy(x, 0, c, 0, x.length);
-        return c[0][0];
+    public static double clonesIntMatrix(double[][] x, int[][] k) {
+        int[][] c = k.clone();
+        return x[0][c[0][0]];
     }
 
     public static double stringConcatenation(double[] x) {
