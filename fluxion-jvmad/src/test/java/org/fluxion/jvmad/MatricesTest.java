@@ -183,6 +183,7 @@ class MatricesTest {
     void rowsPassedToCalls() {
         check("rowsThroughCalls", point(4, 5, 8), 1e-8);
         check("rowWrittenAfterCall", point(2, 4, 10), 1e-8);
+        check("returnedByCallees", point(3, 3, 12), 1e-8);
     }
 
     @Test

@@ -281,6 +281,40 @@ public final class Matrices {
         return s + sumOfCubes(x[1]);
     }
 
+    /** Arrays of rows made and returned by callees; a row returned by a callee and written through. */
+    public static double returnedByCallees(double[][] x) {
+        double[][] p = product(x, x);
+        double[] last = rowOf(p, p.length - 1);
+        for (int j = 0; j < last.length; j++) {
+            last[j] = Math.tanh(last[j]);
+        }
+        rowOf(x, 0)[0] = 0.5 * p[0][0];
+        double s = 0;
+        for (int i = 0; i < p.length; i++) {
+            for (int j = 0; j < p[i].length; j++) {
+                s += p[i][j] * x[i % x.length][j % x[0].length];
+            }
+        }
+        return s;
+    }
+
+    /** {@code a b^T}, a new array. */
+    private static double[][] product(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][b.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                for (int k = 0; k < a[i].length; k++) {
+                    c[i][j] += a[i][k] * b[j][k];
+                }
+            }
+        }
+        return c;
+    }
+
+    private static double[] rowOf(double[][] a, int i) {
+        return a[i];
+    }
+
     private static double sumOfCubes(double[] p) {
         double s = 0;
         for (double v : p) {
