@@ -124,6 +124,7 @@ class MatricesTest {
     @Test
     void twoDimensionalLocals() {
         check("gram", point(4, 3, 6), 1e-8);
+        check("indexedProducts", point(3, 5, 13), 1e-8);
         double[][] lower = new double[4][];
         Random rng = new Random(7);
         for (int i = 0; i < 4; i++) {

@@ -79,6 +79,10 @@ public final class ReverseTransform {
      * the adjoint (see {@link #deadAfter}); empty elsewhere.
      */
     private final Set<Var> knownZero = new HashSet<>();
+    /** While a segment is transformed: its {@link #localRows}, its instructions and values. */
+    private Map<Var, Integer> segmentRows = Map.of();
+    private List<Insn> segmentInsns;
+    private SegmentValues segmentValues;
     /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
     private final Map<Block, Integer> checkpointed;
     /** For each checkpointed block: the forward block that leaves the loop, the adjoint's last block. */
@@ -468,6 +472,20 @@ public final class ReverseTransform {
      * enters the segment.
      */
     private Set<Var> deadAfter(List<Insn> segment, Block block, int end) {
+        Set<Var> live = liveAfter(block, end);
+        Set<Var> dead = new HashSet<>();
+        for (Insn i : segment) {
+            if (i.dst() != null) {
+                dead.add(i.dst());
+            }
+            addVars(i.operands(), dead);
+        }
+        dead.removeAll(live);
+        return dead;
+    }
+
+    /** The variables live just before instruction {@code end} of {@code block}. */
+    private Set<Var> liveAfter(Block block, int end) {
         Set<Var> live = new HashSet<>();
         for (Block s : block.terminator().successors()) {
             live.addAll(liveness.in(s));
@@ -480,15 +498,40 @@ public final class ReverseTransform {
             }
             addVars(insns.get(i).operands(), live);
         }
-        Set<Var> dead = new HashSet<>();
-        for (Insn i : segment) {
-            if (i.dst() != null) {
-                dead.add(i.dst());
+        return live;
+    }
+
+    /**
+     * The rows of arrays of arrays that a segment loads and uses only inside itself, after the load
+     * ({@code a[i][j]} compiles to such a row in a temporary), by their instruction's index, when
+     * nothing after the load changes which row {@code a[i]} is (no row store, no new {@code a}): the
+     * adjoint loads the shadow row again ({@code sa[i]}) where the segment's adjoint begins, instead
+     * of the forward recording the shadow it replaces; and when {@code a} can be read again, so can
+     * the row, and the loads through it are computed again rather than recorded.
+     */
+    private Map<Var, Integer> localRows(List<Insn> insns, Block block, int from) {
+        Set<Var> liveOut = liveAfter(block, from + insns.size());
+        Map<Var, Integer> rows = new LinkedHashMap<>();
+        for (int k = 0; k < insns.size(); k++) {
+            if (!(insns.get(k) instanceof Insn.ArrayLoad l) || !l.dst().type().isRealArray()
+                    || !(l.array() instanceof Var a) || liveOut.contains(l.dst())) {
+                continue;
             }
-            addVars(i.operands(), dead);
+            Var d = l.dst();
+            boolean local = true;
+            for (int j = 0; j < k && local; j++) {
+                local = !insns.get(j).operands().contains(d) && insns.get(j).dst() != d;
+            }
+            for (int j = k + 1; j < insns.size() && local; j++) {
+                Insn i = insns.get(j);
+                local = i.dst() != d && i.dst() != a && !(i instanceof Insn.ArrayStore st && isRowStore(st))
+                        && !(i instanceof Insn.Invoke inv && inv.args().stream().anyMatch(o -> o.type().isRef()));
+            }
+            if (local) {
+                rows.put(d, k);
+            }
         }
-        dead.removeAll(live);
-        return dead;
+        return rows;
     }
 
     private static void addVars(List<Operand> operands, Set<Var> into) {
@@ -516,6 +559,12 @@ public final class ReverseTransform {
             return c;
         }
         Var v = (Var) array;
+        Integer row = segmentRows.get(v);
+        if (row != null) {
+            // A row of the segment: read again when its array is, by the load computed again.
+            Insn.ArrayLoad load = (Insn.ArrayLoad) segmentInsns.get(row);
+            return readAgain(load.array()) == null ? null : segmentValues.after(row);
+        }
         if (!readOnly.contains(v)) {
             return null;
         }
@@ -530,6 +579,9 @@ public final class ReverseTransform {
     /** Emits a segment's forward into the forward block; returns its adjoint. */
     private List<Insn> segment(List<Insn> insns, Block block, int from) {
         SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
+        segmentRows = localRows(insns, block, from);
+        segmentInsns = insns;
+        segmentValues = values;
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
         knownZero.addAll(deadAfter(insns, block, from + insns.size()));
@@ -537,22 +589,42 @@ public final class ReverseTransform {
             adjointRule(insns.get(k), k, values);
         }
         knownZero.clear();
+        // The segment's rows get their shadow rows again, in the order they were loaded.
+        List<Insn> rows = new ArrayList<>();
+        segmentRows.forEach((d, k) -> {
+            Insn.ArrayLoad l = (Insn.ArrayLoad) insns.get(k);
+            rows.add(new Insn.ArrayLoad(sa(d), sa((Var) l.array()), values.before(l.index(), k)));
+        });
         values.liveIns().forEach(v -> fb.add(new Insn.Push(p(v))));
         for (int k = 0; k < insns.size(); k++) {
-            forward(insns.get(k));
+            forward(insns.get(k), k);
             if (values.recordedAfter(k)) {
                 fb.add(new Insn.Push(p(insns.get(k).dst())));
             }
         }
+        segmentRows = Map.of();
+        segmentInsns = null;
+        segmentValues = null;
         List<Insn> code = values.popsAndReplay();
+        code.addAll(rows);
         code.addAll(rules);
         return code;
     }
 
-    /** The forward of one (non-call) instruction: the primal, and the shadows of real arrays. */
-    private void forward(Insn insn) {
+    /** True when instruction {@code k} of the segment loads one of its {@link #localRows}. */
+    private boolean isLocalRow(Insn insn, int k) {
+        return insn.dst() != null && Integer.valueOf(k).equals(segmentRows.get(insn.dst()));
+    }
+
+    /** The forward of one (non-call) instruction {@code k} of a segment: the primal, and the shadows of real arrays. */
+    private void forward(Insn insn, int k) {
         Var d = insn.dst();
         switch (insn) {
+            case Insn.ArrayLoad l when isLocalRow(l, k) -> {
+                // Its shadow row is loaded again by the adjoint: nothing to record.
+                fb.add(new Insn.ArrayLoad(s(d), shadowOf(l.array()), p(l.index())));
+                fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+            }
             case Insn.Move m when d.type().isRealArray() -> {
                 Operand ns = shadowOf(m.src());
                 assignShadow(d, ns);
@@ -633,6 +705,8 @@ public final class ReverseTransform {
                 }
             }
             case Insn.MathCall m -> mathRule(m, k, values);
+            case Insn.ArrayLoad l when isLocalRow(l, k) -> {
+            }
             case Insn.ArrayLoad l when d.type().isRealArray() -> rb.add(new Insn.Pop(sa(d)));
             case Insn.ArrayStore s when isRowStore(s) -> {
                 // The shadow row that the store replaced goes back: the shadow has the shape it had before.

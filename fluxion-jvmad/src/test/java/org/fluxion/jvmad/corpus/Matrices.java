@@ -248,6 +248,17 @@ public final class Matrices {
         return s;
     }
 
+    /** Elements read as {@code a[i][j]} from an input that nothing writes. */
+    public static double indexedProducts(double[][] a) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                s += a[i][j] * a[i][j] * a[(i + 1) % a.length][j];
+            }
+        }
+        return s;
+    }
+
     /** A {@code float[][]} computed in float, returned as double. */
     public static double floats(float[][] a) {
         float s = 0;
