@@ -185,6 +185,7 @@ class MatricesTest {
         check("rowsThroughCalls", point(4, 5, 8), 1e-8);
         check("rowWrittenAfterCall", point(2, 4, 10), 1e-8);
         check("returnedByCallees", point(3, 3, 12), 1e-8);
+        check("rowVariablesAcrossIterations", point(4, 3, 14), 1e-8);
     }
 
     @Test

@@ -81,6 +81,8 @@ public final class ReverseTransform {
     private final Set<Var> knownZero = new HashSet<>();
     /** While a segment is transformed: its {@link #localRows}, its instructions and values. */
     private Map<Var, Integer> segmentRows = Map.of();
+    /** The rows read again, with the adjoint's variable holding each one's value (see {@link #findRowsReadAgain}). */
+    private final Map<Var, Var> rowsAgain = new LinkedHashMap<>();
     private List<Insn> segmentInsns;
     private SegmentValues segmentValues;
     /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
@@ -132,6 +134,7 @@ public final class ReverseTransform {
         List<Block> blocks = src.blocks();
         loopRecords = new LoopRecords(src, fwd, adj, this::p, checkpointed.keySet());
         liveness = new Liveness(src);
+        findRowsReadAgain();
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -248,12 +251,17 @@ public final class ReverseTransform {
             }
             trackedList.forEach(v -> fb.add(new Insn.Push(s(v))));
             readAgain.forEach(v -> fb.add(new Insn.Push(p(v))));
+            rowsAgain.keySet().forEach(v -> fb.add(new Insn.Push(p(v))));
             if (r.value() != null && r.value().type().isRealArray()) {
                 fb.add(new Insn.Push(shadowOf(r.value())));
             }
             fblock.setTerminator(new Terminator.Return(r.value() == null ? null : p(r.value())));
         }
         rb.setBlock(adjEntry);
+        List<Var> rowsList = new ArrayList<>(rowsAgain.values());
+        for (int k = rowsList.size() - 1; k >= 0; k--) {
+            rb.add(new Insn.Pop(rowsList.get(k)));
+        }
         for (int k = readAgain.size() - 1; k >= 0; k--) {
             rb.add(new Insn.Pop(adjPrimal.get(readAgain.get(k))));
         }
@@ -565,6 +573,11 @@ public final class ReverseTransform {
             Insn.ArrayLoad load = (Insn.ArrayLoad) segmentInsns.get(row);
             return readAgain(load.array()) == null ? null : segmentValues.after(row);
         }
+        if (rowsAgain.containsKey(v)) {
+            // Its value in the adjoint is that of the whole segment only if the segment does not assign it.
+            boolean assigned = segmentInsns != null && segmentInsns.stream().anyMatch(i -> i.dst() == v);
+            return assigned ? null : rowsAgain.get(v);
+        }
         if (!readOnly.contains(v)) {
             return null;
         }
@@ -611,6 +624,58 @@ public final class ReverseTransform {
         return code;
     }
 
+    /**
+     * The row variables whose every assignment loads a row from an array that can be read again (a
+     * read-only parameter, or such a row), none of them a {@link #localRows local row}: {@code double[]
+     * row = a[i]} before an inner loop over {@code row[j]}. The adjoint keeps each one's value as it
+     * keeps its shadow (the forward records the row an assignment replaces, and hands over the last
+     * on return), so the elements read through it are read again rather than recorded.
+     */
+    private void findRowsReadAgain() {
+        Map<Var, List<Insn.ArrayLoad>> defs = new LinkedHashMap<>();
+        Set<Var> excluded = new HashSet<>(src.params());
+        for (Block b : src.blocks()) {
+            if (checkpointed.containsKey(b)) {
+                continue;
+            }
+            int from = 0;
+            for (List<Insn> segment : segments(b.insns())) {
+                Set<Var> local = segment.size() == 1 && segment.getFirst() instanceof Insn.Call ? Set.of()
+                        : localRows(segment, b, from).keySet();
+                for (Insn i : segment) {
+                    Var d = i.dst();
+                    if (d == null || !d.type().isRealArray()) {
+                        continue;
+                    }
+                    if (i instanceof Insn.ArrayLoad l && l.array() instanceof Var && !local.contains(d)) {
+                        defs.computeIfAbsent(d, k -> new ArrayList<>()).add(l);
+                    } else {
+                        excluded.add(d);
+                    }
+                }
+                from += segment.size();
+            }
+        }
+        excluded.forEach(defs::remove);
+        // The greatest set whose rows all come from read-only parameters or rows of the set.
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (var it = defs.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                boolean ok = e.getValue().stream().allMatch(l -> readOnly.contains((Var) l.array())
+                        || defs.containsKey((Var) l.array()));
+                if (!ok) {
+                    it.remove();
+                    changed = true;
+                }
+            }
+        }
+        for (Var d : defs.keySet()) {
+            rowsAgain.put(d, adj.newVar(d.type(), "ro_" + d.name()));
+        }
+    }
+
     /** True when instruction {@code k} of the segment loads one of its {@link #localRows}. */
     private boolean isLocalRow(Insn insn, int k) {
         return insn.dst() != null && Integer.valueOf(k).equals(segmentRows.get(insn.dst()));
@@ -644,6 +709,9 @@ public final class ReverseTransform {
                 Var row = fb.temp(d.type(), "srow");
                 fb.add(new Insn.ArrayLoad(row, shadowOf(l.array()), p(l.index())));
                 assignShadow(d, row);
+                if (rowsAgain.containsKey(d)) {
+                    fb.add(new Insn.Push(p(d)));
+                }
                 fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
             }
             case Insn.ArrayStore s when isRowStore(s) -> {
@@ -707,7 +775,12 @@ public final class ReverseTransform {
             case Insn.MathCall m -> mathRule(m, k, values);
             case Insn.ArrayLoad l when isLocalRow(l, k) -> {
             }
-            case Insn.ArrayLoad l when d.type().isRealArray() -> rb.add(new Insn.Pop(sa(d)));
+            case Insn.ArrayLoad l when d.type().isRealArray() -> {
+                if (rowsAgain.containsKey(d)) {
+                    rb.add(new Insn.Pop(rowsAgain.get(d)));
+                }
+                rb.add(new Insn.Pop(sa(d)));
+            }
             case Insn.ArrayStore s when isRowStore(s) -> {
                 // The shadow row that the store replaced goes back: the shadow has the shape it had before.
                 Operand i = values.before(s.index(), k);

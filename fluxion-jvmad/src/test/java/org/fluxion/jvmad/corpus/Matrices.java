@@ -248,6 +248,26 @@ public final class Matrices {
         return s;
     }
 
+    /** Row variables reassigned every iteration, read in inner loops, passed to a call, moved to another variable. */
+    public static double rowVariablesAcrossIterations(double[][] a) {
+        double[] prev = a[0];
+        double s = 0;
+        for (int i = 1; i < a.length; i++) {
+            double[] cur = a[i];
+            for (int j = 0; j < cur.length; j++) {
+                s += Math.sin(prev[j]) * cur[j] * cur[j];
+            }
+            if (s > 0) {
+                s = s * 0.5 + dotRows(prev, cur);
+            }
+            for (int j = cur.length - 1; j >= 0; j--) {
+                s += cur[j] * prev[(j + 1) % prev.length];
+            }
+            prev = cur;
+        }
+        return s + prev[0] * prev[prev.length - 1];
+    }
+
     /** Elements read as {@code a[i][j]} from an input that nothing writes. */
     public static double indexedProducts(double[][] a) {
         double s = 0;

@@ -16,18 +16,29 @@ import org.fluxion.jvmad.read.Program;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rows loaded and used inside one segment ({@code a[i][j]}) cost the tape nothing: the adjoint loads
- * the shadow row, and the row itself when its array is read-only, again. So the augmented forward
- * of a function that reads {@code a[i][j]} from an input nobody writes pushes nothing where it
- * reads elements (the gradient itself is checked in {@code MatricesTest}).
+ * Rows of an input that nobody writes cost the tape nothing per element: rows loaded and used inside
+ * one segment ({@code a[i][j]}) are loaded again by the adjoint, shadow and row; row variables
+ * ({@code double[] row = a[i]}) are recorded once per assignment. So the augmented forward pushes
+ * nothing where it reads elements (the gradients themselves are checked in {@code MatricesTest}).
  */
 class LocalRowsTest {
     @Test
     void elementsOfAReadOnlyInputAreReadAgainNotRecorded() {
+        noRecordsWhereElementsAreRead("indexedProducts");
+    }
+
+    @Test
+    void rowVariablesOfAReadOnlyInputAreReadAgain() {
+        // double[] row = ax[i] before the inner loop: the row is recorded once per assignment, and
+        // the elements read through it in the inner loop are read again.
+        noRecordsWhereElementsAreRead("matVec");
+    }
+
+    private static void noRecordsWhereElementsAreRead(String name) {
         Objects.requireNonNull(ConstantDescs.CD_double);
         Program program = new Program();
         Function f = program.function(new MethodRef(Matrices.class.getClassLoader(),
-                ClassDesc.of(Matrices.class.getName()), "indexedProducts", MethodTypeDesc.ofDescriptor("([[D)D")));
+                ClassDesc.of(Matrices.class.getName()), name, MethodTypeDesc.ofDescriptor("([[D)D")));
         program.readAll();
         Derivatives derivatives = new Derivatives(program, f);
         ReverseTransform.Pair pair = derivatives.reverse(f);
