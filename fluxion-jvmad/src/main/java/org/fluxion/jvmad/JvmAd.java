@@ -6,7 +6,7 @@ import org.fluxion.jvmad.read.MethodRef;
  * Derivatives of plain Java methods, by transforming their bytecode (the approach of Enzyme, on JVM
  * bytecode): given a static method over {@code double}s and {@code double[]}s, with any loops,
  * branches, calls to other static methods (recursion included), {@code Math} functions and in-place
- * array writes, generates forward-mode (tangent) and reverse-mode (adjoint) code into hidden
+ * array writes, arrays of arrays ({@code double[][]}: {@link #gradMatrix}), generates forward-mode (tangent) and reverse-mode (adjoint) code into hidden
  * classes, which the JVM compiles like hand-written code.
  *
  * <pre>{@code
@@ -58,6 +58,34 @@ public final class JvmAd {
     private static Gradient grad(MethodRef ref, Checkpointing budget) {
         MethodRefs.requireShape(ref, "([D)D", "a gradient");
         return new Gradient(new Build(ref, budget));
+    }
+
+    /**
+     * The gradient (directional derivatives, Hessian-vector products) of {@code double f(double[][] x)}:
+     * code over arrays of rows, allocated or aliased inside as Java allows (see {@link MatrixGradient}
+     * for shapes). A name of its own, not an overload of {@code grad}, so that a lambda
+     * {@code x -> ...} passed to either needs no cast.
+     */
+    public static MatrixGradient gradMatrix(MatrixFunction f) {
+        return gradMatrix(MethodRefs.of(f), null);
+    }
+
+    /** As {@link #gradMatrix(MatrixFunction)}, for the static method {@code name} of {@code owner}. */
+    public static MatrixGradient gradMatrix(Class<?> owner, String name) {
+        return gradMatrix(MethodRefs.of(owner, name), null);
+    }
+
+    /**
+     * As {@link #gradMatrix(MatrixFunction)}, under a memory budget: the outermost loops of {@code f}
+     * are reversed by binomial checkpointing (their snapshots copy the rows of the arrays they write).
+     */
+    public static MatrixGradient gradMatrix(MatrixFunction f, Checkpointing budget) {
+        return gradMatrix(MethodRefs.of(f), budget);
+    }
+
+    private static MatrixGradient gradMatrix(MethodRef ref, Checkpointing budget) {
+        MethodRefs.requireShape(ref, "([[D)D", "a matrix gradient");
+        return new MatrixGradient(new Build(ref, budget));
     }
 
     /** The Jacobian (JVP, VJP) of {@code void f(double[] x, double[] out)} with {@code outputs} outputs. */

@@ -2,7 +2,9 @@ package org.fluxion.jvmad;
 
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.fluxion.jvmad.ir.Function;
 import org.fluxion.jvmad.ir.Type;
 import org.fluxion.jvmad.ir.Var;
@@ -186,25 +188,42 @@ public final class MethodDerivative {
     }
 
     private static Object newArrayLike(Object array) {
-        if (array instanceof double[] d) {
-            return new double[d.length];
-        }
-        if (array instanceof float[] d) {
-            return new float[d.length];
-        }
-        if (array == null) {
-            return null;
-        }
-        throw new IllegalArgumentException("expected a double[] or float[], got " + array.getClass().getSimpleName());
+        return shaped(array, false, new IdentityHashMap<>());
     }
 
     private static Object cloneArray(Object array) {
+        return shaped(array, true, new IdentityHashMap<>());
+    }
+
+    /**
+     * Zeros (or a copy) of a real array of any rank, of the same shape: rows shared where the array
+     * shares them, null where it has null.
+     */
+    private static Object shaped(Object array, boolean copy, Map<Object, Object> made) {
+        if (array == null) {
+            return null;
+        }
+        Object done = made.get(array);
+        if (done != null) {
+            return done;
+        }
+        Object result;
         if (array instanceof double[] d) {
-            return d.clone();
+            result = copy ? d.clone() : new double[d.length];
+        } else if (array instanceof float[] d) {
+            result = copy ? d.clone() : new float[d.length];
+        } else if (array instanceof Object[] rows && (rows instanceof double[][] || rows instanceof float[][]
+                || rows instanceof Object[][])) {
+            Object[] r = (Object[]) java.lang.reflect.Array.newInstance(rows.getClass().getComponentType(), rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                r[i] = shaped(rows[i], copy, made);
+            }
+            result = r;
+        } else {
+            throw new IllegalArgumentException("expected an array of doubles or floats (of any rank), got "
+                    + array.getClass().getSimpleName());
         }
-        if (array instanceof float[] d) {
-            return d.clone();
-        }
-        throw new IllegalArgumentException("expected a double[] or float[], got " + array.getClass().getSimpleName());
+        made.put(array, result);
+        return result;
     }
 }

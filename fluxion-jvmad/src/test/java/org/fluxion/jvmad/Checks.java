@@ -54,6 +54,14 @@ final class Checks {
                 c[i] = f.clone();
             } else if (c[i] instanceof int[] n) {
                 c[i] = n.clone();
+            } else if (c[i] instanceof double[][] d) {
+                c[i] = Matrix.copy(d);
+            } else if (c[i] instanceof float[][] f) {
+                float[][] r = new float[f.length][];
+                for (int k = 0; k < f.length; k++) {
+                    r[k] = f[k].clone();
+                }
+                c[i] = r;
             }
         }
         return c;
@@ -72,6 +80,15 @@ final class Checks {
                         a[k] += t * v[k];
                     }
                 }
+                case double[][] a -> c[i] = Matrix.moved(a, (double[][]) direction[i], t);
+                case float[][] a -> {
+                    float[][] v = (float[][]) direction[i];
+                    for (int r = 0; r < a.length; r++) {
+                        for (int k = 0; k < a[r].length; k++) {
+                            a[r][k] = (float) (a[r][k] + t * v[r][k]);
+                        }
+                    }
+                }
                 default -> {
                 }
             }
@@ -87,6 +104,17 @@ final class Checks {
                 case Double x -> d[i] = rng.nextGaussian();
                 case Float x -> d[i] = rng.nextGaussian();
                 case double[] a -> d[i] = rng.doubles(a.length).map(u -> 2 * u - 1).toArray();
+                case double[][] a -> d[i] = Matrix.random(a, rng);
+                case float[][] a -> {
+                    float[][] v = new float[a.length][];
+                    for (int r = 0; r < a.length; r++) {
+                        v[r] = new float[a[r].length];
+                        for (int k = 0; k < v[r].length; k++) {
+                            v[r][k] = (float) (2 * rng.nextDouble() - 1);
+                        }
+                    }
+                    d[i] = v;
+                }
                 default -> {
                 }
             }
@@ -99,6 +127,15 @@ final class Checks {
         for (int i = 0; i < gradient.length; i++) {
             if (gradient[i] instanceof Number g && direction[i] != null) {
                 s += g.doubleValue() * ((Number) direction[i]).doubleValue();
+            } else if (gradient[i] instanceof double[][] g && direction[i] != null) {
+                s += Matrix.dot(g, (double[][]) direction[i]);
+            } else if (gradient[i] instanceof float[][] g && direction[i] != null) {
+                float[][] v = (float[][]) direction[i];
+                for (int r = 0; r < g.length; r++) {
+                    for (int k = 0; k < g[r].length; k++) {
+                        s += (double) g[r][k] * v[r][k];
+                    }
+                }
             } else if (gradient[i] instanceof double[] g && direction[i] != null) {
                 double[] v = (double[]) direction[i];
                 for (int k = 0; k < g.length; k++) {

@@ -26,6 +26,18 @@ class ErrorsTest {
     private static final String U = "org.fluxion.jvmad.corpus.Unsupported.";
 
     @Test
+    void arraysOfArrays() {
+        refused("readsConstantMatrix", U + "readsConstantMatrix(double[])", "static field", "double[][]");
+        refused("storesConstantRow", U + "storesConstantRow(double[][])",
+                "stores a static final array into an array of arrays");
+        refused("copiesMatrixWithArraysCopyOf", U + "copiesMatrixWithArraysCopyOf(double[][])",
+                "java.util.Arrays.copyOf", "no derivative rule");
+        refused("clonesIntMatrix", U + "clonesIntMatrix(double[][], int[][])", "int[][].clone");
+        // The line of the refused instruction is named.
+        assertTrue(refused("storesConstantRow").line() > 0);
+    }
+
+    @Test
     void callsToUnknownCode() {
         refused("virtualCall", U + "virtualCall(double[])", "java.util.List.of", "no derivative rule");
         refused("callsLibrary", U + "callsLibrary(double[])", "java.util.Arrays.stream");
@@ -40,7 +52,8 @@ class ErrorsTest {
         refused("readsMutableStatic", U + "readsMutableStatic(double[])", "mutable static field " + U + "mutable");
         refused("synchronizes", U + "synchronizes(double[])", "synchroniz");
         refused("synchronizedMethod", U + "synchronizedMethod(double[])", "is synchronized");
-        refused("arrayOfArrays", U + "arrayOfArrays(double[])", "multi-dimensional array double[][]");
+        refused("arrayOfObjects", U + "arrayOfObjects(double[])", "allocates an array of Object",
+                "only arrays of primitives and arrays of such arrays");
         refused("stringConcatenation", U + "stringConcatenation(double[])", "invokedynamic");
         refused("writesConstantArray", U + "writesConstantArray(double[])", "static final array");
         refused("objectParameter", U + "objectParameter(double[], Object)", "parameter of type Object");

@@ -233,7 +233,15 @@ final class MethodEmitter {
             }
             case Insn.NewArray n -> {
                 load(n.length());
-                cb.newarray(n.dst().type().elementKind());
+                n.inner().forEach(this::load);
+                java.lang.constant.ClassDesc type = n.dst().type().desc();
+                if (!n.inner().isEmpty()) {
+                    cb.multianewarray(type, 1 + n.inner().size());
+                } else if (type.componentType().isArray()) {
+                    cb.anewarray(type.componentType());
+                } else {
+                    cb.newarray(n.dst().type().elementKind());
+                }
                 store(n.dst());
             }
             case Insn.ArrayLength l -> {

@@ -76,10 +76,31 @@ public sealed interface Insn {
         }
     }
 
-    /** {@code dst = new T[length]} for the primitive array type of {@code dst}. */
-    record NewArray(Var dst, Operand length) implements Insn {
+    /**
+     * {@code dst = new T[length]} for the array type of {@code dst} ({@code newarray} of primitives,
+     * {@code anewarray} of arrays: rows null), or with {@code inner} lengths {@code new T[length][inner...]}
+     * ({@code multianewarray}: every level allocated, of the given lengths).
+     */
+    record NewArray(Var dst, Operand length, List<Operand> inner) implements Insn {
+        public NewArray(Var dst, Operand length) {
+            this(dst, length, List.of());
+        }
+
+        public NewArray {
+            inner = List.copyOf(inner);
+            if (inner.size() >= dst.type().rank()) {
+                throw new IllegalArgumentException(inner.size() + 1 + " lengths for " + dst.type());
+            }
+        }
+
         public List<Operand> operands() {
-            return List.of(length);
+            if (inner.isEmpty()) {
+                return List.of(length);
+            }
+            List<Operand> all = new java.util.ArrayList<>();
+            all.add(length);
+            all.addAll(inner);
+            return all;
         }
     }
 

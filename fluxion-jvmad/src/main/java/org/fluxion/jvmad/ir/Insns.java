@@ -14,7 +14,7 @@ public final class Insns {
             case Insn.Binary b -> new Insn.Binary(b.op(), dst, b.a(), b.b());
             case Insn.MathCall m -> new Insn.MathCall(m.fn(), dst, m.args(), m.strict());
             case Insn.ArrayLoad l -> new Insn.ArrayLoad(dst, l.array(), l.index());
-            case Insn.NewArray n -> new Insn.NewArray(dst, n.length());
+            case Insn.NewArray n -> new Insn.NewArray(dst, n.length(), n.inner());
             case Insn.ArrayLength l -> new Insn.ArrayLength(dst, l.array());
             case Insn.Call c -> new Insn.Call(c.callee(), dst, c.args());
             case Insn.Invoke i -> new Insn.Invoke(i.owner(), i.name(), i.desc(), dst, i.args());

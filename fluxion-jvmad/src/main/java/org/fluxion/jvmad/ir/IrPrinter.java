@@ -33,7 +33,7 @@ public final class IrPrinter {
             case Insn.MathCall m -> m.dst() + " = " + m.fn().method() + m.args();
             case Insn.ArrayLoad l -> l.dst() + " = " + l.array() + "[" + l.index() + "]";
             case Insn.ArrayStore s -> s.array() + "[" + s.index() + "] = " + s.value();
-            case Insn.NewArray n -> n.dst() + " = new " + n.dst().type() + "(" + n.length() + ")";
+            case Insn.NewArray n -> n.dst() + " = new " + n.dst().type() + "(" + n.operands() + ")";
             case Insn.ArrayLength l -> l.dst() + " = " + l.array() + ".length";
             case Insn.Call c -> (c.dst() == null ? "" : c.dst() + " = ") + "call " + c.callee().name() + c.args();
             case Insn.Invoke i -> (i.dst() == null ? "" : i.dst() + " = ") + i.owner().displayName() + "." + i.name()

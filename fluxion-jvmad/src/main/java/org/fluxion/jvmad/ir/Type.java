@@ -10,7 +10,8 @@ import java.lang.constant.ConstantDescs;
  * Booleans, bytes, chars and shorts compute as {@code int}, as on the JVM.
  *
  * <p>"Real" values are the ones that carry derivatives: {@code float} and {@code double} scalars, and
- * arrays of them (which carry shadow arrays of the same shape).
+ * arrays of them of any rank (which carry shadow arrays of the same shape: a {@code double[][]}'s
+ * shadow is a {@code double[][]} whose rows are the shadows of its rows).
  *
  * @param kind the computational kind
  * @param desc the descriptor of a reference; the primitive's descriptor otherwise
@@ -64,9 +65,33 @@ public record Type(Kind kind, ClassDesc desc) {
         return kind == Kind.FLOAT || kind == Kind.DOUBLE;
     }
 
-    /** True for {@code double[]} and {@code float[]}: arrays with shadow (tangent or adjoint) arrays. */
+    /**
+     * True for arrays of reals of any rank ({@code double[]}, {@code float[]}, {@code double[][]}, ...):
+     * arrays with shadow (tangent or adjoint) arrays of the same shape.
+     */
     public boolean isRealArray() {
-        return kind == Kind.REF && (desc.equals(DOUBLE_ARRAY.desc) || desc.equals(FLOAT_ARRAY.desc));
+        if (kind != Kind.REF || !desc.isArray()) {
+            return false;
+        }
+        ClassDesc base = desc;
+        while (base.isArray()) {
+            base = base.componentType();
+        }
+        return base.equals(ConstantDescs.CD_double) || base.equals(ConstantDescs.CD_float);
+    }
+
+    /** True for arrays whose elements are arrays ({@code double[][]}, {@code int[][]}, ...). */
+    public boolean isArrayOfArrays() {
+        return isArray() && desc.componentType().isArray();
+    }
+
+    /** The number of dimensions of an array type ({@code double[][]}: 2); 0 for other types. */
+    public int rank() {
+        int r = 0;
+        for (ClassDesc d = desc; kind == Kind.REF && d.isArray(); d = d.componentType()) {
+            r++;
+        }
+        return r;
     }
 
     /** True for values that carry a derivative: reals and real arrays. */

@@ -316,10 +316,31 @@ final class BlockTranslator {
                 out.add(new Insn.NewArray(t, length));
                 push(t);
             }
-            case NewReferenceArrayInstruction n -> throw reader.error(at, "allocates an array of "
-                    + n.componentType().asSymbol().displayName() + "; only arrays of primitives are supported");
-            case NewMultiArrayInstruction n -> throw reader.error(at, "allocates the multi-dimensional array "
-                    + n.arrayType().asSymbol().displayName() + "; only one-dimensional arrays of primitives are supported");
+            case NewReferenceArrayInstruction n -> {
+                ClassDesc component = n.componentType().asSymbol();
+                if (!isArrayOfPrimitives(component)) {
+                    throw reader.error(at, "allocates an array of " + component.displayName()
+                            + "; only arrays of primitives and arrays of such arrays are supported");
+                }
+                Operand length = pop();
+                Var t = temp(Type.ref(component.arrayType()));
+                out.add(new Insn.NewArray(t, length));
+                push(t);
+            }
+            case NewMultiArrayInstruction n -> {
+                ClassDesc type = n.arrayType().asSymbol();
+                if (!isArrayOfPrimitives(type)) {
+                    throw reader.error(at, "allocates the multi-dimensional array " + type.displayName()
+                            + "; only arrays of primitives and arrays of such arrays are supported");
+                }
+                List<Operand> lengths = new ArrayList<>();
+                for (int k = 0; k < n.dimensions(); k++) {
+                    lengths.addFirst(pop());
+                }
+                Var t = temp(Type.ref(type));
+                out.add(new Insn.NewArray(t, lengths.getFirst(), lengths.subList(1, lengths.size())));
+                push(t);
+            }
             case StackInstruction s -> stackOp(s.opcode());
             case InvokeInstruction i -> invoke(i);
             case FieldInstruction f -> push(StaticFields.read(reader, at, f));
@@ -423,9 +444,9 @@ final class BlockTranslator {
         if (!array.type().isArray()) {
             throw reader.error(at, "reads an element of " + array + ", whose array type is not known here");
         }
-        if (!array.type().desc().componentType().isPrimitive()) {
+        if (!isArrayOfPrimitives(array.type().desc())) {
             throw reader.error(at, "reads from an array of " + array.type().desc().componentType().displayName()
-                    + "; only arrays of primitives are supported");
+                    + "; only arrays of primitives and arrays of such arrays are supported");
         }
         Var t = temp(array.type().element());
         out.add(new Insn.ArrayLoad(t, array, index));
@@ -436,14 +457,31 @@ final class BlockTranslator {
         Operand value = pop();
         Operand index = pop();
         Operand array = pop();
-        if (!array.type().isArray() || !array.type().desc().componentType().isPrimitive()) {
-            throw reader.error(at, "writes into " + array.type() + "; only arrays of primitives are supported");
+        if (!array.type().isArray() || !isArrayOfPrimitives(array.type().desc())) {
+            throw reader.error(at, "writes into " + array.type()
+                    + "; only arrays of primitives and arrays of such arrays are supported");
         }
         if (array instanceof Const c && c.isArray()) {
             throw reader.error(at, "writes into a static final array; such arrays are constants of the "
                     + "derivative and must not change");
         }
+        if (value instanceof Const c && c.isArray()) {
+            // Its rows could then be written through the array of arrays: a constant must not change.
+            throw reader.error(at, "stores a static final array into an array of arrays; static final "
+                    + "arrays are constants of the derivative and may only be read where they are named");
+        }
         out.add(new Insn.ArrayStore(array, index, value));
+    }
+
+    /** True for {@code T[]}, {@code T[][]}, ... with {@code T} a primitive. */
+    static boolean isArrayOfPrimitives(ClassDesc desc) {
+        if (!desc.isArray()) {
+            return false;
+        }
+        while (desc.isArray()) {
+            desc = desc.componentType();
+        }
+        return desc.isPrimitive();
     }
 
     private void invoke(InvokeInstruction ins) {

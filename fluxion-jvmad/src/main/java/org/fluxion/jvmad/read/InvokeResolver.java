@@ -56,7 +56,7 @@ final class InvokeResolver {
         String ownerName = owner.isArray() ? owner.displayName() : binaryName(owner);
         if (ins.opcode() != Opcode.INVOKESTATIC) {
             if (ins.opcode() == Opcode.INVOKEVIRTUAL && owner.isArray() && name.equals("clone")
-                    && owner.componentType().isPrimitive()) {
+                    && BlockTranslator.isArrayOfPrimitives(owner)) {
                 MethodTypeDesc model = MethodTypeDesc.of(owner, owner);
                 if (hasModel("clone", model)) {
                     Var dst = temp.apply(Type.ref(owner));

@@ -60,12 +60,13 @@ public final class Program {
         return f;
     }
 
-    /** Parameters and results may be primitives and one-dimensional arrays of primitives. */
+    /** Parameters and results may be primitives and arrays of primitives of any rank. */
     private static Type checked(MethodRef ref, ClassDesc desc, String what) {
-        boolean ok = desc.isPrimitive() || (desc.isArray() && desc.componentType().isPrimitive());
+        boolean ok = desc.isPrimitive() || BlockTranslator.isArrayOfPrimitives(desc);
         if (!ok) {
             throw new NotDifferentiableException(ref.origin(), -1, -1, what + " type " + desc.displayName()
-                    + "; differentiable methods take and return primitives and arrays of primitives");
+                    + "; differentiable methods take and return primitives and arrays of primitives"
+                    + " (of any rank: double[], double[][], ...)");
         }
         return Type.of(desc);
     }

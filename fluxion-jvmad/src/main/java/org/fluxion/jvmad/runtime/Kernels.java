@@ -43,4 +43,19 @@ public final class Kernels {
     public interface Scalar {
         double apply(double x, Tape tape);
     }
+
+    /** {@code double f(double[][] x)}: returns f(x), adds the gradient into {@code grad} (of x's shape). */
+    public interface MatrixGradient {
+        double apply(double[][] x, double[][] grad, Tape tape);
+    }
+
+    /** {@code double f(double[][] x)}: returns the directional derivative along {@code v}. */
+    public interface MatrixDirectional {
+        double apply(double[][] x, double[][] v, Tape tape);
+    }
+
+    /** {@code double f(double[][] x)}: returns f(x), adds the gradient into {@code grad} and H v into {@code hv}. */
+    public interface MatrixHessianVector {
+        double apply(double[][] x, double[][] v, double[][] grad, double[][] hv, Tape tape);
+    }
 }

@@ -3,7 +3,8 @@ package org.fluxion.jvmad.runtime;
 /**
  * Plain-Java stand-ins for JDK methods that differentiable code calls on arrays
  * ({@code System.arraycopy}, {@code Arrays.fill}, {@code copyOf}, {@code copyOfRange}, {@code sort},
- * {@code clone()}). The reader replaces a call to the JDK method by a call to its model, and the
+ * {@code clone()}; of arrays of rows, {@code clone()} and {@code System.arraycopy}, which copy
+ * references, so that the rows are shared). The reader replaces a call to the JDK method by a call to its model, and the
  * model is differentiated like user code; so each one uses only what the transforms support (loops,
  * array reads and writes, no objects). They compute exactly what the JDK method computes, and throw
  * the same exceptions (through {@link Errors}, which generated code calls as it is).
@@ -125,6 +126,52 @@ public final class Models {
     /** {@code a.clone()} for floats. */
     public static float[] clone(float[] a) {
         return copyOf(a, a.length);
+    }
+
+    /** {@code a.clone()} of an array of rows: a new outer array holding the same rows (a shallow copy). */
+    public static double[][] clone(double[][] a) {
+        double[][] r = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i];
+        }
+        return r;
+    }
+
+    /** {@code a.clone()} of an array of float rows (a shallow copy). */
+    public static float[][] clone(float[][] a) {
+        float[][] r = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i];
+        }
+        return r;
+    }
+
+    /** {@code System.arraycopy} of rows (references: the rows are then shared), as through a temporary. */
+    public static void arraycopy(double[][] src, int srcPos, double[][] dst, int dstPos, int length) {
+        checkCopy(srcPos, src.length, dstPos, dst.length, length);
+        if (src == dst && srcPos < dstPos) {
+            for (int i = length - 1; i >= 0; i--) {
+                dst[dstPos + i] = src[srcPos + i];
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[dstPos + i] = src[srcPos + i];
+            }
+        }
+    }
+
+    /** {@code System.arraycopy} of float rows. */
+    public static void arraycopy(float[][] src, int srcPos, float[][] dst, int dstPos, int length) {
+        checkCopy(srcPos, src.length, dstPos, dst.length, length);
+        if (src == dst && srcPos < dstPos) {
+            for (int i = length - 1; i >= 0; i--) {
+                dst[dstPos + i] = src[srcPos + i];
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[dstPos + i] = src[srcPos + i];
+            }
+        }
     }
 
     /** {@code a.clone()} for ints. */

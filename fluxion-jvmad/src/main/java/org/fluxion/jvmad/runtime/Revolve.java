@@ -61,7 +61,10 @@ public final class Revolve {
         return new Revolve(snapshots);
     }
 
-    /** Registers an array of the loop's state (a primitive array, written in place by its steps). */
+    /**
+     * Registers an array of the loop's state (a primitive array, written in place by its steps, or an
+     * array of such arrays, whose rows are saved and restored with it).
+     */
     public static void track(Revolve r, Object array) {
         for (Object a : r.arrays) {
             if (a == array) {
@@ -69,7 +72,7 @@ public final class Revolve {
             }
         }
         r.arrays.add(array);
-        r.stateValues += java.lang.reflect.Array.getLength(array);
+        r.stateValues += values(array);
     }
 
     /** Snapshots the state on entry to the loop. */
@@ -240,18 +243,59 @@ public final class Revolve {
     private Object[] copy() {
         Object[] c = new Object[arrays.size()];
         for (int i = 0; i < c.length; i++) {
-            Object a = arrays.get(i);
-            int n = java.lang.reflect.Array.getLength(a);
-            Object b = java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), n);
-            System.arraycopy(a, 0, b, 0, n);
-            c[i] = b;
+            c[i] = deepCopy(arrays.get(i));
         }
         return c;
     }
 
     private void restore(Object[] state) {
         for (int i = 0; i < state.length; i++) {
-            System.arraycopy(state[i], 0, arrays.get(i), 0, java.lang.reflect.Array.getLength(state[i]));
+            deepRestore(state[i], arrays.get(i));
         }
+    }
+
+    /** The copy of an array of arrays: its rows (references) and a copy of each row. */
+    private record Rows(Object[] refs, Object[] copies) {
+    }
+
+    private static Object deepCopy(Object a) {
+        if (a instanceof Object[] rows) {
+            Object[] copies = new Object[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                copies[i] = rows[i] == null ? null : deepCopy(rows[i]);
+            }
+            return new Rows(rows.clone(), copies);
+        }
+        int n = java.lang.reflect.Array.getLength(a);
+        Object b = java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), n);
+        System.arraycopy(a, 0, b, 0, n);
+        return b;
+    }
+
+    /** Puts back the rows the array had and, in place, each row's contents (rows may be shared). */
+    private static void deepRestore(Object copy, Object a) {
+        if (copy instanceof Rows r) {
+            Object[] rows = (Object[]) a;
+            System.arraycopy(r.refs(), 0, rows, 0, rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] != null) {
+                    deepRestore(r.copies()[i], rows[i]);
+                }
+            }
+            return;
+        }
+        System.arraycopy(copy, 0, a, 0, java.lang.reflect.Array.getLength(copy));
+    }
+
+    /** The numbers an array holds, through its rows. */
+    private static long values(Object a) {
+        if (a instanceof Object[] rows) {
+            long n = rows.length;
+            for (Object row : rows) {
+                n += row == null ? 0 : values(row);
+            }
+            return n;
+        }
+        return java.lang.reflect.Array.getLength(a);
     }
 }

@@ -21,7 +21,8 @@ import org.fluxion.jvmad.ir.Var;
  * context-insensitive points-to analysis over array origins (a parameter of the entry, an allocation
  * site, a static final constant), propagated through moves, calls and returns to a fixed point; an
  * origin is written when a store, or a JDK call such as {@code Arrays.fill}, goes through a variable
- * that may point to it.
+ * that may point to it. Arrays of arrays: the rows an origin may hold are origins too (those it was
+ * made or passed in with, and those stored into it), and a load of a row may give any of them.
  *
  * <p>Reverse mode uses it to recompute instead of record: a load from an array that no one writes
  * between the forward and the adjoint sweep (the entry's inputs, read-only) gives the same value when
@@ -31,12 +32,18 @@ final class ArrayOrigins {
     private record EntryParam(int index) {
     }
 
+    /** The rows that an array of arrays of origin {@code outer} held when it was made or passed in. */
+    private record Rows(Object outer) {
+    }
+
     private static final Object CONSTANT = "static final";
     private static final Object UNKNOWN = "unknown";
 
     private final Map<Var, Set<Object>> origins = new HashMap<>();
     private final Map<Function, Set<Object>> returned = new HashMap<>();
     private final Set<Object> written = new HashSet<>();
+    /** For an origin of an array of arrays: the origins of the rows it may hold. */
+    private final Map<Object, Set<Object>> rows = new HashMap<>();
     private final Set<Function> functions = new LinkedHashSet<>();
 
     private ArrayOrigins(Function entry) {
@@ -85,8 +92,9 @@ final class ArrayOrigins {
             }
             Set<Var> stable = new HashSet<>();
             for (Var p : f.params()) {
-                Set<Object> o = a.origins.getOrDefault(p, Set.of());
-                boolean inputs = !o.isEmpty() && o.stream().allMatch(x -> x instanceof EntryParam || x == CONSTANT);
+                // An array of arrays is read-only when none of the rows it may hold is written either.
+                Set<Object> o = a.reachable(a.origins.getOrDefault(p, Set.of()));
+                boolean inputs = !o.isEmpty() && o.stream().allMatch(ArrayOrigins::isInput);
                 if (p.type().isArray() && !assigned.contains(p) && inputs && o.stream().noneMatch(a.written::contains)) {
                     stable.add(p);
                 }
@@ -94,6 +102,32 @@ final class ArrayOrigins {
             result.put(f, stable);
         }
         return result;
+    }
+
+    /** An entry's input or a constant, or one of their rows as passed in. */
+    private static boolean isInput(Object origin) {
+        while (origin instanceof Rows r) {
+            origin = r.outer();
+        }
+        return origin instanceof EntryParam || origin == CONSTANT;
+    }
+
+    /** The origins and, transitively, those of the rows they may hold. */
+    private Set<Object> reachable(Set<Object> from) {
+        Set<Object> all = new HashSet<>();
+        Deque<Object> work = new ArrayDeque<>(from);
+        while (!work.isEmpty()) {
+            Object o = work.poll();
+            if (all.add(o)) {
+                work.addAll(rows.getOrDefault(o, Set.of()));
+            }
+        }
+        return all;
+    }
+
+    /** The origins of the rows an array of arrays of origin {@code o} may hold: its own to begin with. */
+    private Set<Object> rowsOf(Object o) {
+        return rows.computeIfAbsent(o, k -> new HashSet<>(Set.of(new Rows(k))));
     }
 
     private Set<Object> of(Var v) {
@@ -116,11 +150,23 @@ final class ArrayOrigins {
                     case Insn.Move m when m.dst().type().isArray() -> changed |= of(m.dst()).addAll(originsOf(m.src()));
                     case Insn.NewArray n -> changed |= of(n.dst()).add(n);
                     case Insn.Pop p when p.dst().type().isArray() -> changed |= of(p.dst()).add(UNKNOWN);
-                    case Insn.ArrayStore s -> changed |= written.addAll(originsOf(s.array()));
+                    case Insn.ArrayLoad l when l.dst().type().isArray() -> {
+                        for (Object o : List.copyOf(originsOf(l.array()))) {
+                            changed |= of(l.dst()).addAll(rowsOf(o));
+                        }
+                    }
+                    case Insn.ArrayStore s -> {
+                        changed |= written.addAll(originsOf(s.array()));
+                        if (s.value().type().isArray()) {
+                            for (Object o : List.copyOf(originsOf(s.array()))) {
+                                changed |= rowsOf(o).addAll(originsOf(s.value()));
+                            }
+                        }
+                    }
                     case Insn.Invoke inv -> {
                         for (Operand a : inv.args()) {
                             if (a.type().isArray()) {
-                                changed |= written.addAll(originsOf(a));
+                                changed |= written.addAll(reachable(originsOf(a)));
                             }
                         }
                         if (inv.dst() != null && inv.dst().type().isArray()) {

@@ -25,14 +25,14 @@ public final class EntryPoints {
     }
 
     /**
-     * For {@code double f(double[] x)}: {@code (x, grad, tape) -> f(x)}, adding the gradient into
-     * {@code grad} (zero it first).
+     * For {@code double f(double[] x)} (or {@code double[][] x}): {@code (x, grad, tape) -> f(x)}, adding
+     * the gradient into {@code grad} (zero it first; of x's shape, rows shared as x's are).
      */
     public Function gradient(Function f) {
         ReverseTransform.Pair pair = derivatives.reverse(f);
         Function g = new Function(f.name() + "_grad", "gradient of " + f.origin(), Type.DOUBLE);
-        Var x = g.addParam(Type.DOUBLE_ARRAY, "x");
-        Var grad = g.addParam(Type.DOUBLE_ARRAY, "grad");
+        Var x = g.addParam(arrayParam(f), "x");
+        Var grad = g.addParam(arrayParam(f), "grad");
         Var tape = g.addTapeParam();
         Block b = g.newBlock();
         Var y = g.newVar(Type.DOUBLE, "y");
@@ -40,6 +40,15 @@ public final class EntryPoints {
         b.add(new Insn.Call(pair.adjoint(), null, List.of(grad, Const.ofDouble(1), tape)));
         b.setTerminator(new Terminator.Return(y));
         return g;
+    }
+
+    /** The type of {@code f}'s one parameter, a real array of any rank ({@code double[]}, {@code double[][]}). */
+    private static Type arrayParam(Function f) {
+        Type t = f.params().getFirst().type();
+        if (f.params().size() != 1 || !t.isRealArray()) {
+            throw new IllegalArgumentException(f.origin() + ": a gradient entry point needs one real array parameter");
+        }
+        return t;
     }
 
     /** The tangent function of {@code f} itself (its signature is already an entry point's). */
@@ -51,8 +60,8 @@ public final class EntryPoints {
     public Function directional(Function f) {
         Function t = derivatives.tangent(f);
         Function g = new Function(f.name() + "_dir", "directional derivative of " + f.origin(), Type.DOUBLE);
-        Var x = g.addParam(Type.DOUBLE_ARRAY, "x");
-        Var v = g.addParam(Type.DOUBLE_ARRAY, "v");
+        Var x = g.addParam(arrayParam(f), "x");
+        Var v = g.addParam(arrayParam(f), "v");
         Var tape = g.addTapeParam();
         Block b = g.newBlock();
         Var y = g.newVar(Type.DOUBLE, "y");
@@ -72,10 +81,11 @@ public final class EntryPoints {
         Function grad = gradient(f);
         Function t = derivatives.tangent(grad);
         Function g = new Function(f.name() + "_hvp", "Hessian-vector product of " + f.origin(), Type.DOUBLE);
-        Var x = g.addParam(Type.DOUBLE_ARRAY, "x");
-        Var v = g.addParam(Type.DOUBLE_ARRAY, "v");
-        Var gr = g.addParam(Type.DOUBLE_ARRAY, "grad");
-        Var hv = g.addParam(Type.DOUBLE_ARRAY, "hv");
+        Type xt = arrayParam(f);
+        Var x = g.addParam(xt, "x");
+        Var v = g.addParam(xt, "v");
+        Var gr = g.addParam(xt, "grad");
+        Var hv = g.addParam(xt, "hv");
         Var tape = g.addTapeParam();
         Block b = g.newBlock();
         Var y = g.newVar(Type.DOUBLE, "y");

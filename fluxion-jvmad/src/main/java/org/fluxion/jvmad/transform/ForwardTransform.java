@@ -15,8 +15,9 @@ import org.fluxion.jvmad.ir.Var;
 
 /**
  * Forward mode: the tangent function of a function. Every real variable {@code v} gets a tangent
- * {@code dv}, every real array a tangent array of the same length (allocated beside it, written
- * beside it); each instruction is followed by its tangent rule, e.g. {@code z = x * y} gives
+ * {@code dv}, every real array a tangent array of the same shape (allocated beside it, written
+ * beside it; a row {@code r = a[i]} of an array of arrays has the tangent {@code dr = da[i]}, a row
+ * stored {@code a[i] = r} stores {@code da[i] = dr}); each instruction is followed by its tangent rule, e.g. {@code z = x * y} gives
  * {@code dz = dx * y + x * dy}. Control flow is the primal's. Calls go to the callees' tangent
  * functions; a real result's tangent comes back on the tape, as does the tangent of a value the
  * transformed function itself pushes (so the transform applies to reverse-mode functions too).
@@ -153,6 +154,11 @@ final class ForwardTransform {
                             : Const.zero(d.type());
                     b.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
                     setTangent(d, dt);
+                } else if (d.type().isRealArray()) {
+                    // A row of an array of arrays: its tangent is the same row of the tangent array.
+                    Operand dt = load(t((Var) l.array()), p(l.index()), d.type());
+                    b.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+                    setTangent(d, dt);
                 } else {
                     b.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
                 }
@@ -164,11 +170,12 @@ final class ForwardTransform {
                 b.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
             }
             case Insn.NewArray n -> {
-                b.add(new Insn.NewArray(p(d), p(n.length())));
+                List<Operand> inner = n.inner().stream().map(this::p).toList();
+                b.add(new Insn.NewArray(p(d), p(n.length()), inner));
                 if (d.type().isRealArray()) {
                     Var length = b.temp(Type.INT, "len");
                     b.add(new Insn.ArrayLength(length, p(d)));
-                    b.add(new Insn.NewArray(t(d), length));
+                    b.add(new Insn.NewArray(t(d), length, inner));
                 }
             }
             case Insn.ArrayLength l -> b.add(new Insn.ArrayLength(p(d), p(l.array())));

@@ -287,7 +287,8 @@ final class LoopOutliner {
                     i.strict());
             case Insn.ArrayLoad i -> new Insn.ArrayLoad(v.apply(i.dst()), m.apply(i.array()), m.apply(i.index()));
             case Insn.ArrayStore i -> new Insn.ArrayStore(m.apply(i.array()), m.apply(i.index()), m.apply(i.value()));
-            case Insn.NewArray i -> new Insn.NewArray(v.apply(i.dst()), m.apply(i.length()));
+            case Insn.NewArray i -> new Insn.NewArray(v.apply(i.dst()), m.apply(i.length()),
+                    i.inner().stream().map(m).toList());
             case Insn.ArrayLength i -> new Insn.ArrayLength(v.apply(i.dst()), m.apply(i.array()));
             case Insn.Call i -> new Insn.Call(i.callee(), v.apply(i.dst()), i.args().stream().map(m).toList());
             case Insn.Invoke i -> new Insn.Invoke(i.owner(), i.name(), i.desc(), v.apply(i.dst()),

@@ -39,6 +39,15 @@ import org.fluxion.jvmad.ir.Var;
  * moves the shadow element into {@code v'} and clears it, a load {@code v = a[i]} adds {@code v'} into
  * the shadow element. It ends by pushing the adjoints of the real parameters, which the caller pops.
  *
+ * <p>Arrays of arrays ({@code double[][]}) have shadows of the same shape whose rows are the rows'
+ * shadows. A row load {@code r = a[i]} gives {@code r} the shadow row {@code sa[i]} (an assignment of
+ * an array variable like any other: the shadow it replaces is recorded); a row store
+ * {@code a[i] = r} stores {@code r}'s shadow into {@code sa[i]} and records the shadow row it
+ * replaces, which the adjoint puts back, so the shadow of an array of arrays always has the shape
+ * its array had at that point, and a parameter whose rows the method replaces still ends with its
+ * own rows' adjoints. Rows are shared as the program shares them: a row stored into two arrays, or
+ * written through a variable, has one shadow.
+ *
  * <p>Signatures: forward {@code (params..., shadows of real-array params..., tape) -> result}, pushing
  * the result's shadow for a real-array result; adjoint {@code (shadows..., result adjoint if real,
  * tape) -> void}. Calls nest: a call's forward records inside the caller's record, its adjoint pops
@@ -70,6 +79,12 @@ public final class ReverseTransform {
      * the adjoint (see {@link #deadAfter}); empty elsewhere.
      */
     private final Set<Var> knownZero = new HashSet<>();
+    /** While a segment is transformed: its {@link #localRows}, its instructions and values. */
+    private Map<Var, Integer> segmentRows = Map.of();
+    /** The rows read again, with the adjoint's variable holding each one's value (see {@link #findRowsReadAgain}). */
+    private final Map<Var, Var> rowsAgain = new LinkedHashMap<>();
+    private List<Insn> segmentInsns;
+    private SegmentValues segmentValues;
     /** Outlined loops reversed by checkpointing: their call block, with the snapshots allowed. */
     private final Map<Block, Integer> checkpointed;
     /** For each checkpointed block: the forward block that leaves the loop, the adjoint's last block. */
@@ -119,6 +134,7 @@ public final class ReverseTransform {
         List<Block> blocks = src.blocks();
         loopRecords = new LoopRecords(src, fwd, adj, this::p, checkpointed.keySet());
         liveness = new Liveness(src);
+        findRowsReadAgain();
         Map<Block, List<Edge>> incoming = new HashMap<>();
         for (Block b : blocks) {
             incoming.put(b, new ArrayList<>());
@@ -235,12 +251,17 @@ public final class ReverseTransform {
             }
             trackedList.forEach(v -> fb.add(new Insn.Push(s(v))));
             readAgain.forEach(v -> fb.add(new Insn.Push(p(v))));
+            rowsAgain.keySet().forEach(v -> fb.add(new Insn.Push(p(v))));
             if (r.value() != null && r.value().type().isRealArray()) {
                 fb.add(new Insn.Push(shadowOf(r.value())));
             }
             fblock.setTerminator(new Terminator.Return(r.value() == null ? null : p(r.value())));
         }
         rb.setBlock(adjEntry);
+        List<Var> rowsList = new ArrayList<>(rowsAgain.values());
+        for (int k = rowsList.size() - 1; k >= 0; k--) {
+            rb.add(new Insn.Pop(rowsList.get(k)));
+        }
         for (int k = readAgain.size() - 1; k >= 0; k--) {
             rb.add(new Insn.Pop(adjPrimal.get(readAgain.get(k))));
         }
@@ -459,6 +480,20 @@ public final class ReverseTransform {
      * enters the segment.
      */
     private Set<Var> deadAfter(List<Insn> segment, Block block, int end) {
+        Set<Var> live = liveAfter(block, end);
+        Set<Var> dead = new HashSet<>();
+        for (Insn i : segment) {
+            if (i.dst() != null) {
+                dead.add(i.dst());
+            }
+            addVars(i.operands(), dead);
+        }
+        dead.removeAll(live);
+        return dead;
+    }
+
+    /** The variables live just before instruction {@code end} of {@code block}. */
+    private Set<Var> liveAfter(Block block, int end) {
         Set<Var> live = new HashSet<>();
         for (Block s : block.terminator().successors()) {
             live.addAll(liveness.in(s));
@@ -471,15 +506,40 @@ public final class ReverseTransform {
             }
             addVars(insns.get(i).operands(), live);
         }
-        Set<Var> dead = new HashSet<>();
-        for (Insn i : segment) {
-            if (i.dst() != null) {
-                dead.add(i.dst());
+        return live;
+    }
+
+    /**
+     * The rows of arrays of arrays that a segment loads and uses only inside itself, after the load
+     * ({@code a[i][j]} compiles to such a row in a temporary), by their instruction's index, when
+     * nothing after the load changes which row {@code a[i]} is (no row store, no new {@code a}): the
+     * adjoint loads the shadow row again ({@code sa[i]}) where the segment's adjoint begins, instead
+     * of the forward recording the shadow it replaces; and when {@code a} can be read again, so can
+     * the row, and the loads through it are computed again rather than recorded.
+     */
+    private Map<Var, Integer> localRows(List<Insn> insns, Block block, int from) {
+        Set<Var> liveOut = liveAfter(block, from + insns.size());
+        Map<Var, Integer> rows = new LinkedHashMap<>();
+        for (int k = 0; k < insns.size(); k++) {
+            if (!(insns.get(k) instanceof Insn.ArrayLoad l) || !l.dst().type().isRealArray()
+                    || !(l.array() instanceof Var a) || liveOut.contains(l.dst())) {
+                continue;
             }
-            addVars(i.operands(), dead);
+            Var d = l.dst();
+            boolean local = true;
+            for (int j = 0; j < k && local; j++) {
+                local = !insns.get(j).operands().contains(d) && insns.get(j).dst() != d;
+            }
+            for (int j = k + 1; j < insns.size() && local; j++) {
+                Insn i = insns.get(j);
+                local = i.dst() != d && i.dst() != a && !(i instanceof Insn.ArrayStore st && isRowStore(st))
+                        && !(i instanceof Insn.Invoke inv && inv.args().stream().anyMatch(o -> o.type().isRef()));
+            }
+            if (local) {
+                rows.put(d, k);
+            }
         }
-        dead.removeAll(live);
-        return dead;
+        return rows;
     }
 
     private static void addVars(List<Operand> operands, Set<Var> into) {
@@ -507,15 +567,34 @@ public final class ReverseTransform {
             return c;
         }
         Var v = (Var) array;
+        Integer row = segmentRows.get(v);
+        if (row != null) {
+            // A row of the segment: read again when its array is, by the load computed again.
+            Insn.ArrayLoad load = (Insn.ArrayLoad) segmentInsns.get(row);
+            return readAgain(load.array()) == null ? null : segmentValues.after(row);
+        }
+        if (rowsAgain.containsKey(v)) {
+            // Its value in the adjoint is that of the whole segment only if the segment does not assign it.
+            boolean assigned = segmentInsns != null && segmentInsns.stream().anyMatch(i -> i.dst() == v);
+            return assigned ? null : rowsAgain.get(v);
+        }
         if (!readOnly.contains(v)) {
             return null;
         }
         return adjPrimal.computeIfAbsent(v, k -> adj.newVar(k.type(), "ro_" + k.name()));
     }
 
+    /** True for {@code a[i] = row} into an array of real arrays. */
+    private static boolean isRowStore(Insn.ArrayStore s) {
+        return s.array().type().isRealArray() && s.array().type().isArrayOfArrays();
+    }
+
     /** Emits a segment's forward into the forward block; returns its adjoint. */
     private List<Insn> segment(List<Insn> insns, Block block, int from) {
         SegmentValues values = new SegmentValues(insns, block, from, adj, loopRecords, this::readAgain);
+        segmentRows = localRows(insns, block, from);
+        segmentInsns = insns;
+        segmentValues = values;
         List<Insn> rules = new ArrayList<>();
         rb.setList(rules);
         knownZero.addAll(deadAfter(insns, block, from + insns.size()));
@@ -523,34 +602,127 @@ public final class ReverseTransform {
             adjointRule(insns.get(k), k, values);
         }
         knownZero.clear();
+        // The segment's rows get their shadow rows again, in the order they were loaded.
+        List<Insn> rows = new ArrayList<>();
+        segmentRows.forEach((d, k) -> {
+            Insn.ArrayLoad l = (Insn.ArrayLoad) insns.get(k);
+            rows.add(new Insn.ArrayLoad(sa(d), sa((Var) l.array()), values.before(l.index(), k)));
+        });
         values.liveIns().forEach(v -> fb.add(new Insn.Push(p(v))));
         for (int k = 0; k < insns.size(); k++) {
-            forward(insns.get(k));
+            forward(insns.get(k), k);
             if (values.recordedAfter(k)) {
                 fb.add(new Insn.Push(p(insns.get(k).dst())));
             }
         }
+        segmentRows = Map.of();
+        segmentInsns = null;
+        segmentValues = null;
         List<Insn> code = values.popsAndReplay();
+        code.addAll(rows);
         code.addAll(rules);
         return code;
     }
 
-    /** The forward of one (non-call) instruction: the primal, and the shadows of real arrays. */
-    private void forward(Insn insn) {
+    /**
+     * The row variables whose every assignment loads a row from an array that can be read again (a
+     * read-only parameter, or such a row), none of them a {@link #localRows local row}: {@code double[]
+     * row = a[i]} before an inner loop over {@code row[j]}. The adjoint keeps each one's value as it
+     * keeps its shadow (the forward records the row an assignment replaces, and hands over the last
+     * on return), so the elements read through it are read again rather than recorded.
+     */
+    private void findRowsReadAgain() {
+        Map<Var, List<Insn.ArrayLoad>> defs = new LinkedHashMap<>();
+        Set<Var> excluded = new HashSet<>(src.params());
+        for (Block b : src.blocks()) {
+            if (checkpointed.containsKey(b)) {
+                continue;
+            }
+            int from = 0;
+            for (List<Insn> segment : segments(b.insns())) {
+                Set<Var> local = segment.size() == 1 && segment.getFirst() instanceof Insn.Call ? Set.of()
+                        : localRows(segment, b, from).keySet();
+                for (Insn i : segment) {
+                    Var d = i.dst();
+                    if (d == null || !d.type().isRealArray()) {
+                        continue;
+                    }
+                    if (i instanceof Insn.ArrayLoad l && l.array() instanceof Var && !local.contains(d)) {
+                        defs.computeIfAbsent(d, k -> new ArrayList<>()).add(l);
+                    } else {
+                        excluded.add(d);
+                    }
+                }
+                from += segment.size();
+            }
+        }
+        excluded.forEach(defs::remove);
+        // The greatest set whose rows all come from read-only parameters or rows of the set.
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (var it = defs.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                boolean ok = e.getValue().stream().allMatch(l -> readOnly.contains((Var) l.array())
+                        || defs.containsKey((Var) l.array()));
+                if (!ok) {
+                    it.remove();
+                    changed = true;
+                }
+            }
+        }
+        for (Var d : defs.keySet()) {
+            rowsAgain.put(d, adj.newVar(d.type(), "ro_" + d.name()));
+        }
+    }
+
+    /** True when instruction {@code k} of the segment loads one of its {@link #localRows}. */
+    private boolean isLocalRow(Insn insn, int k) {
+        return insn.dst() != null && Integer.valueOf(k).equals(segmentRows.get(insn.dst()));
+    }
+
+    /** The forward of one (non-call) instruction {@code k} of a segment: the primal, and the shadows of real arrays. */
+    private void forward(Insn insn, int k) {
         Var d = insn.dst();
         switch (insn) {
+            case Insn.ArrayLoad l when isLocalRow(l, k) -> {
+                // Its shadow row is loaded again by the adjoint: nothing to record.
+                fb.add(new Insn.ArrayLoad(s(d), shadowOf(l.array()), p(l.index())));
+                fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+            }
             case Insn.Move m when d.type().isRealArray() -> {
                 Operand ns = shadowOf(m.src());
                 assignShadow(d, ns);
                 fb.add(new Insn.Move(p(d), p(m.src())));
             }
             case Insn.NewArray n when d.type().isRealArray() -> {
+                List<Operand> inner = n.inner().stream().map(this::p).toList();
                 Var values = fb.temp(d.type(), "new");
-                fb.add(new Insn.NewArray(values, p(n.length())));
+                fb.add(new Insn.NewArray(values, p(n.length()), inner));
                 Var zeros = fb.temp(d.type(), "snew");
-                fb.add(new Insn.NewArray(zeros, p(n.length())));
+                fb.add(new Insn.NewArray(zeros, p(n.length()), inner));
                 assignShadow(d, zeros);
                 fb.add(new Insn.Move(p(d), values));
+            }
+            case Insn.ArrayLoad l when d.type().isRealArray() -> {
+                // A row of an array of arrays: its shadow is the same row of the shadow.
+                Var row = fb.temp(d.type(), "srow");
+                fb.add(new Insn.ArrayLoad(row, shadowOf(l.array()), p(l.index())));
+                assignShadow(d, row);
+                if (rowsAgain.containsKey(d)) {
+                    fb.add(new Insn.Push(p(d)));
+                }
+                fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
+            }
+            case Insn.ArrayStore s when isRowStore(s) -> {
+                // A row stored into an array of arrays: the shadow row goes into the shadow, and the
+                // shadow row it replaces onto the tape, for the adjoint to put back.
+                Var old = fb.temp(s.array().type().element(), "srow");
+                Operand sa = shadowOf(s.array());
+                fb.add(new Insn.ArrayLoad(old, sa, p(s.index())));
+                fb.add(new Insn.Push(old));
+                fb.add(new Insn.ArrayStore(sa, p(s.index()), shadowOf(s.value())));
+                fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
             }
             case Insn.Move m -> fb.add(new Insn.Move(p(d), p(m.src())));
             case Insn.Unary u -> fb.add(new Insn.Unary(u.op(), p(d), p(u.a())));
@@ -560,7 +732,8 @@ public final class ReverseTransform {
                     m.strict()));
             case Insn.ArrayLoad l -> fb.add(new Insn.ArrayLoad(p(d), p(l.array()), p(l.index())));
             case Insn.ArrayStore s -> fb.add(new Insn.ArrayStore(p(s.array()), p(s.index()), p(s.value())));
-            case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length())));
+            case Insn.NewArray n -> fb.add(new Insn.NewArray(p(d), p(n.length()),
+                    n.inner().stream().map(this::p).toList()));
             case Insn.ArrayLength l -> fb.add(new Insn.ArrayLength(p(d), p(l.array())));
             case Insn.Invoke i -> fb.add(new Insn.Invoke(i.owner(), i.name(), i.desc(), d == null ? null : p(d),
                     i.args().stream().map(this::p).toList()));
@@ -600,6 +773,21 @@ public final class ReverseTransform {
                 }
             }
             case Insn.MathCall m -> mathRule(m, k, values);
+            case Insn.ArrayLoad l when isLocalRow(l, k) -> {
+            }
+            case Insn.ArrayLoad l when d.type().isRealArray() -> {
+                if (rowsAgain.containsKey(d)) {
+                    rb.add(new Insn.Pop(rowsAgain.get(d)));
+                }
+                rb.add(new Insn.Pop(sa(d)));
+            }
+            case Insn.ArrayStore s when isRowStore(s) -> {
+                // The shadow row that the store replaced goes back: the shadow has the shape it had before.
+                Operand i = values.before(s.index(), k);
+                Var old = rb.temp(s.array().type().element(), "srow");
+                rb.add(new Insn.Pop(old));
+                rb.add(new Insn.ArrayStore(sa((Var) s.array()), i, old));
+            }
             case Insn.ArrayLoad l -> {
                 if (d.type().isReal()) {
                     Operand t = kill(d);

@@ -74,10 +74,30 @@ public final class Unsupported {
         return java.util.Arrays.stream(x).sum();
     }
 
-    public static double arrayOfArrays(double[] x) {
-        double[][] m = new double[2][2];
-        m[0][0] = x[0];
-        return m[0][0];
+    public static double arrayOfObjects(double[] x) {
+        Object[] o = new Object[1];
+        return x[0];
+    }
+
+    /** A static final double[][] is not a constant: its rows could be written. */
+    public static double readsConstantMatrix(double[] x) {
+        return Constants.MATRIX[0][0] * x[0];
+    }
+
+    /** A constant row stored into an array of arrays could then be written through it. */
+    public static double storesConstantRow(double[][] x) {
+        x[0] = Constants.TABLE;
+        return x[0][0];
+    }
+
+    public static double copiesMatrixWithArraysCopyOf(double[][] x) {
+        double[][] c = java.util.Arrays.copyOf(x, x.length);
+        return c[0][0];
+    }
+
+    public static double clonesIntMatrix(double[][] x, int[][] k) {
+        int[][] c = k.clone();
+        return x[0][c[0][0]];
     }
 
     public static double stringConcatenation(double[] x) {
@@ -116,5 +136,6 @@ public final class Unsupported {
     /** A class whose static final array is a constant of the derivative. */
     public static final class Constants {
         public static final double[] TABLE = {1, 2, 3};
+        public static final double[][] MATRIX = {{1, 2}, {3, 4}};
     }
 }
