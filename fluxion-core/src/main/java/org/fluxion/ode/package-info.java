@@ -8,7 +8,8 @@
  *       {@link org.fluxion.ode.Statistics}. The solvers' inner loops work on preallocated {@code double[]}
  *       stages ({@code Stepper}s: {@code ExplicitRkStepper} over {@code Tableaus}, {@code Dop853Stepper},
  *       {@code Rosenbrock23Stepper}, {@code Rodas4Stepper}, the last two with a private {@code DenseLu};
- *       {@code Radau5Stepper}, whose Newton systems are factored by the linear-algebra {@code LuKernel}),
+ *       {@code Radau5Stepper} and the variable-order {@code BdfStepper}, whose Newton systems are factored by
+ *       the linear-algebra {@code LuKernel}),
  *       driven by one {@code Integrator} loop (step control, save points, events, budgets).</li>
  *   <li>{@link org.fluxion.ode.TensorField} and {@link org.fluxion.ode.TensorOde}: a right-hand side
  *       written with tensor operations, its Jacobians, JVPs and VJPs from Fluxion's AD (eager, or
