@@ -1,7 +1,6 @@
 package org.fluxion.ode;
 
 import java.util.Arrays;
-import org.fluxion.kernels.LuKernel;
 
 /**
  * Variable-order (1 to 5) backward differentiation formulas in Shampine and Reichelt's NDF form (The MATLAB
@@ -16,7 +15,8 @@ import org.fluxion.kernels.LuKernel;
  * {@code psi = (1/alpha_k) sum_{j=1..k} gamma_j D_j}, {@code gamma_j = sum_{i<=j} 1/i},
  * {@code alpha_k = (1 - kappa_k) gamma_k}, {@code c = h / alpha_k} and Klopfenstein–Shampine's
  * {@code kappa = (-0.185, -1/9, -0.0823, -0.0415, 0)}, by simplified Newton with the matrix {@code I - c J};
- * the Jacobian {@code J} is kept over steps and recomputed only when Newton fails to converge.
+ * the Jacobian {@code J} is kept over steps and recomputed only when Newton fails to converge. The matrix is
+ * dense, or banded when the problem declares a narrow band ({@link NewtonMatrix}).
  *
  * <p>Error estimate: {@code (kappa_k gamma_k + 1/(k + 1)) d}, d being the (k+1)-th difference. After k + 1
  * steps of equal size the orders {@code k - 1} and {@code k + 1} are estimated from {@code D_k} and
@@ -60,8 +60,7 @@ final class BdfStepper implements Stepper {
     private final double[][] d = new double[MAX_ORDER + 3][];
     private final double[][] dScratch = new double[MAX_ORDER + 3][];
     private final double[] jac;
-    private final double[] matrix;
-    private final int[] pivots;
+    private final NewtonMatrix matrix;
     private final double[] predict;
     private final double[] psi;
     private final double[] correction;
@@ -114,8 +113,7 @@ final class BdfStepper implements Stepper {
             dScratch[j] = new double[n];
         }
         this.jac = new double[n * n];
-        this.matrix = new double[n * n];
-        this.pivots = new int[n];
+        this.matrix = new NewtonMatrix(problem);
         this.predict = new double[n];
         this.psi = new double[n];
         this.correction = new double[n];
@@ -214,23 +212,9 @@ final class BdfStepper implements Stepper {
 
     /** Factors {@code I - c J}; false when singular. */
     private boolean factor(double c) {
-        for (int i = 0; i < n * n; i++) {
-            matrix[i] = -c * jac[i];
-        }
-        for (int i = 0; i < n; i++) {
-            matrix[i * n + i] += 1;
-        }
         counters.factorizations++;
-        if (LuKernel.factor(matrix, 0, n, pivots, 0) != 0) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(matrix[i * n + i])) {
-                return false;
-            }
-        }
-        factored = true;
-        return true;
+        factored = matrix.factor(1, -c, jac);
+        return factored;
     }
 
     /**
@@ -254,7 +238,7 @@ final class BdfStepper implements Stepper {
                 }
                 dy[i] = c * fy[i] - psi[i] - correction[i];
             }
-            LuKernel.solve(matrix, 0, pivots, 0, n, dy, 0, 1);
+            matrix.solve(dy);
             counters.linearSolves++;
             double norm = scaledNorm(dy);
             if (!Double.isFinite(norm)) {

@@ -3,7 +3,8 @@ package org.fluxion.ode;
 /**
  * The Jacobian {@code d f / d u} and the time derivative {@code d f / d t} of a right-hand side, for the
  * stiff solvers: the problem's own {@link JacobianFunction} when it has one (analytic, or from automatic
- * differentiation for a tensor right-hand side), forward differences otherwise.
+ * differentiation for a tensor right-hand side), forward differences otherwise: over groups of structurally
+ * orthogonal columns when the problem declares its {@link JacobianStructure}.
  */
 final class Jacobians {
     private static final double SQRT_EPS = Math.sqrt(Math.ulp(1.0));
@@ -13,6 +14,8 @@ final class Jacobians {
     private final boolean autonomous;
     private final double[] work;
     private final double[] shifted;
+    private final JacobianStructure structure;
+    private final double[] deltas;
 
     Jacobians(OdeProblem problem, Rhs rhs) {
         this.rhs = rhs;
@@ -20,6 +23,8 @@ final class Jacobians {
         this.autonomous = problem.autonomous();
         this.work = new double[problem.size()];
         this.shifted = new double[problem.size()];
+        this.structure = problem.structure();
+        this.deltas = structure == null ? null : new double[problem.size()];
     }
 
     /**
@@ -34,6 +39,10 @@ final class Jacobians {
             supplied.evaluate(jac, u, rhs.parameters(), t);
             return;
         }
+        if (structure != null) {
+            grouped(jac, t, u, fu);
+            return;
+        }
         System.arraycopy(u, 0, shifted, 0, n);
         for (int j = 0; j < n; j++) {
             double delta = Math.sqrt(Math.ulp(1.0) * Math.max(1e-5, Math.abs(u[j])));
@@ -44,6 +53,33 @@ final class Jacobians {
                 jac[i * n + j] = (work[i] - fu[i]) / delta;
             }
             shifted[j] = u[j];
+        }
+    }
+
+    /**
+     * Curtis–Powell–Reid: the columns of one group share no row, so one evaluation at {@code u + sum_j delta_j
+     * e_j} over the group gives each of them on its own rows; entries outside the structure are zero.
+     */
+    private void grouped(double[] jac, double t, double[] u, double[] fu) {
+        int n = u.length;
+        java.util.Arrays.fill(jac, 0);
+        for (int g = 0; g < structure.groups(); g++) {
+            System.arraycopy(u, 0, shifted, 0, n);
+            for (int j = 0; j < n; j++) {
+                if (structure.groupOf(j) == g) {
+                    double delta = Math.sqrt(Math.ulp(1.0) * Math.max(1e-5, Math.abs(u[j])));
+                    shifted[j] = u[j] + delta;
+                    deltas[j] = shifted[j] - u[j];
+                }
+            }
+            rhs.evaluate(work, shifted, t);
+            for (int j = 0; j < n; j++) {
+                if (structure.groupOf(j) == g) {
+                    for (int i : structure.rowsOfColumn(j)) {
+                        jac[i * n + j] = (work[i] - fu[i]) / deltas[j];
+                    }
+                }
+            }
         }
     }
 
