@@ -67,6 +67,19 @@ final class Linearization {
         w.solve(b);
     }
 
+    /** {@code ||J||_inf} of the last Jacobian (a bound on its spectral radius), 0 before the first. */
+    double jacobianNorm() {
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += Math.abs(jac[i * n + j]);
+            }
+            worst = Math.max(worst, row);
+        }
+        return worst;
+    }
+
     /** A step from the current point was accepted: the next starts elsewhere. */
     void moved() {
         valid = false;

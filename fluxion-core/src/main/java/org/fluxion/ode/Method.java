@@ -30,7 +30,16 @@ public enum Method {
      * (MATLAB ode15s, SciPy's BDF): one Newton matrix {@code I - c J} per step size and order, the Jacobian
      * kept until Newton fails; cheapest per step for large stiff systems at loose to moderate tolerances.
      */
-    BDF(true, true);
+    BDF(true, true),
+    /**
+     * Automatic stiffness switching (DifferentialEquations.jl's {@code AutoTsit5(Rosenbrock23())}, LSODA's
+     * idea): Tsit5 while the problem is not stiff, Rosenbrock23 while Hairer's estimate of {@code |h lambda|}
+     * says the explicit steps are limited by stability, and back. For problems stiff only in places, or
+     * problems whose stiffness is not known in advance, at loose tolerances.
+     */
+    AUTO_TSIT5_ROSENBROCK23(true, true),
+    /** Automatic stiffness switching between Tsit5 and Rodas4, for moderate to tight tolerances. */
+    AUTO_TSIT5_RODAS4(true, true);
 
     private final boolean stiff;
     private final boolean adaptive;
@@ -40,7 +49,7 @@ public enum Method {
         this.adaptive = adaptive;
     }
 
-    /** Whether the method is meant for stiff problems (it uses the Jacobian). */
+    /** Whether the method is meant for stiff problems (it uses the Jacobian; the switching ones may). */
     public boolean stiff() {
         return stiff;
     }
@@ -62,6 +71,12 @@ public enum Method {
             case RODAS4 -> new Rodas4Stepper(problem, rhs, tolerances);
             case RADAU5 -> new Radau5Stepper(problem, rhs, tolerances);
             case BDF -> new BdfStepper(problem, rhs, tolerances);
+            case AUTO_TSIT5_ROSENBROCK23 -> new SwitchingStepper(
+                    new ExplicitRkStepper(Tableaus.TSITOURAS, rhs, tolerances, n, true),
+                    new Rosenbrock23Stepper(problem, rhs, tolerances), rhs, n);
+            case AUTO_TSIT5_RODAS4 -> new SwitchingStepper(
+                    new ExplicitRkStepper(Tableaus.TSITOURAS, rhs, tolerances, n, true),
+                    new Rodas4Stepper(problem, rhs, tolerances), rhs, n);
         };
     }
 }
