@@ -28,7 +28,8 @@ final class Jacobians {
     }
 
     /**
-     * Writes {@code d f / d u} at {@code (t, u)} into {@code jac} (row-major); {@code fu = f(u, t)}. By forward
+     * Writes {@code d f / d u} at {@code (t, u)} into {@code jac} (row-major; with a declared structure, only its
+     * entries are written, so the array must hold zeros elsewhere); {@code fu = f(u, t)}. By forward
      * differences, column j uses {@code delta_j = sqrt(eps max(1e-5, |u_j|))} (Hairer's RADAU5 choice): n RHS
      * evaluations.
      */
@@ -58,11 +59,12 @@ final class Jacobians {
 
     /**
      * Curtis–Powell–Reid: the columns of one group share no row, so one evaluation at {@code u + sum_j delta_j
-     * e_j} over the group gives each of them on its own rows; entries outside the structure are zero.
+     * e_j} over the group gives each of them on its own rows. Entries outside the structure are never written:
+     * the caller's array holds zeros there from its allocation (clearing an n x n array each time would cost
+     * more than the grouped evaluations save).
      */
     private void grouped(double[] jac, double t, double[] u, double[] fu) {
         int n = u.length;
-        java.util.Arrays.fill(jac, 0);
         for (int g = 0; g < structure.groups(); g++) {
             System.arraycopy(u, 0, shifted, 0, n);
             for (int j = 0; j < n; j++) {

@@ -4,7 +4,7 @@ import org.fluxion.kernels.BandedLu;
 import org.fluxion.kernels.LuKernel;
 
 /**
- * The LU factors of a stiff solver's linear systems {@code W = diag I + scale J} ({@code n x n}, J row-major):
+ * The LU factors of a stiff solver's real linear systems {@code W = diag I + scale J} ({@code n x n}, J row-major):
  * dense ({@link LuKernel}), or banded ({@link BandedLu}) when the problem's {@link JacobianStructure} is a
  * narrow band, so that a method-of-lines PDE costs {@code O(n w^2)} per factorization instead of {@code O(n^3)}.
  */
