@@ -12,10 +12,12 @@
  *       the banded {@code BandedLu} ({@code NewtonMatrix}) when the problem declares a
  *       {@link org.fluxion.ode.JacobianStructure}, whose Jacobians {@code Jacobians} then builds from grouped
  *       finite differences),
- *       driven by one {@code Integrator} loop (step control, save points, events, budgets).</li>
+ *       driven by one {@code Integrator} loop (step control, save points, events, budgets);
+ *       {@code SwitchingStepper} switches between an explicit and a Rosenbrock stepper as the problem's
+ *       stiffness changes.</li>
  *   <li>{@link org.fluxion.ode.TensorField} and {@link org.fluxion.ode.TensorOde}: a right-hand side
  *       written with tensor operations, its Jacobians, JVPs and VJPs from Fluxion's AD (eager, or
- *       compiled by {@code jit}).</li>
+ *       compiled by {@code jit}); banded and sparse Jacobians by colored forward mode.</li>
  *   <li>{@link org.fluxion.ode.Sensitivity#gradient}: forward sensitivities and continuous adjoints
  *       ({@link org.fluxion.ode.SensitivityMethod}); {@link org.fluxion.ode.Odeint}: a solve as a
  *       differentiable tensor function, also discrete ({@code TensorRungeKutta} on the tape).</li>
