@@ -171,6 +171,21 @@ class BdfTest {
         }
     }
 
+    /** Events are located on the interpolating polynomial: {@code x = sin t} crosses zero at multiples of pi. */
+    @Test
+    void eventsOnTheDenseOutput() {
+        OdeProblem oscillator = OdeProblem.of((du, u, p, t) -> {
+            du[0] = u[1];
+            du[1] = -u[0];
+        }, new double[] {0, 1}, 0, 10);
+        Solution s = Ode.solve(oscillator, Method.BDF, SolverOptions.defaults().withTolerances(1e-10, 1e-12)
+                .withEvents(Event.of("zero", (t, u) -> u[0])));
+        assertEquals(3, s.events().size(), "crossings at pi, 2 pi, 3 pi: " + s.events());
+        for (int k = 0; k < 3; k++) {
+            assertEquals((k + 1) * Math.PI, s.events().get(k).t(), 1e-7, "crossing " + k);
+        }
+    }
+
     /** Van der Pol, mu = 10: forward sensitivities and both stable adjoints with BDF match finite differences. */
     @Test
     void sensitivitiesMatchFiniteDifferences() {
