@@ -108,10 +108,12 @@ final class ExplicitRkStepper implements Stepper {
     /**
      * Hairer's stiffness estimate {@code |h lambda|} after an attempt of an FSAL method (DOPRI5's test):
      * {@code h ||f(u_new) - f(U_{s-1})|| / ||u_new - U_{s-1}||}, the last two stages being evaluated at nearby
-     * points, so their difference quotient estimates the dominant eigenvalue met along the step. 0 when the
-     * two points coincide.
+     * points, so their difference quotient estimates the dominant eigenvalue met along the step. The norms are
+     * weighted by the error control's scales {@code w_i}: {@code W J W^-1} has J's eigenvalues, and the
+     * weighting lets small components with tight atol (Robertson's y2, where the stiffness lives) count as much
+     * as they do in the step-size control. 0 when the two points coincide.
      */
-    double stiffnessEstimate(double h, double[] uNew) {
+    double stiffnessEstimate(double h, double[] u, double[] uNew) {
         if (!tableau.fsal()) {
             throw new IllegalStateException(tableau.name() + ": the stiffness estimate needs an FSAL method");
         }
@@ -120,8 +122,12 @@ final class ExplicitRkStepper implements Stepper {
         double[] fNew = k[s - 1];
         double[] fStage = k[s - 2];
         for (int i = 0; i < n; i++) {
-            double df = fNew[i] - fStage[i];
-            double du = uNew[i] - stage[i];
+            if (!tolerances.isControlled(i)) {
+                continue;
+            }
+            double w = 1 / tolerances.scale(i, u, uNew);
+            double df = (fNew[i] - fStage[i]) * w;
+            double du = (uNew[i] - stage[i]) * w;
             num += df * df;
             den += du * du;
         }

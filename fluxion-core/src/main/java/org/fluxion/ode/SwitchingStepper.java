@@ -5,7 +5,7 @@ package org.fluxion.ode;
  * steps with an explicit FSAL method while the problem is not stiff, with a Rosenbrock method while it is.
  *
  * <p>Explicit to stiff (Hairer's test in DOPRI5): after each accepted explicit step,
- * {@code |h lambda| ~ h ||f(u_new) - f(U_6)|| / ||u_new - U_6||}; when it exceeds {@link #STABILITY} (3.25, about
+ * {@code |h lambda| ~ h ||f(u_new) - f(U_6)|| / ||u_new - U_6||} (norms weighted by the tolerances' scales); when it exceeds {@link #STABILITY} (3.25, about
  * the edge of the 5(4) pairs' stability regions on the negative axis: the step size is then limited by
  * stability, not accuracy) on {@link #STIFF_STEPS} accepted steps, with no more than {@link #CLEAR_STEPS}
  * non-stiff steps in a row in between, the solve goes on with the stiff method. Stiff to explicit: the
@@ -68,7 +68,7 @@ final class SwitchingStepper implements Stepper {
             return;
         }
         System.arraycopy(explicit.lastDerivative(), 0, fLast, 0, n);
-        if (explicit.stiffnessEstimate(h, uNew) > STABILITY) {
+        if (explicit.stiffnessEstimate(h, u, uNew) > STABILITY) {
             stiffCount++;
             clearCount = 0;
         } else if (++clearCount >= CLEAR_STEPS) {

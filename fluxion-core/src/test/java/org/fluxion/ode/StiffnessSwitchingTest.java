@@ -41,6 +41,22 @@ class StiffnessSwitchingTest {
         }
     }
 
+    /** Robertson is stiff from its first transient on: the switch comes early and the result is Rodas4's. */
+    @Test
+    void robertsonSwitchesEarly() {
+        SolverOptions o = SolverOptions.defaults().withTolerances(new double[] {1e-8, 1e-8, 1e-8},
+                new double[] {1e-12, 1e-16, 1e-12});
+        Run r = run(ProblemLibrary.robertson(), Method.AUTO_TSIT5_RODAS4, o);
+        String stats = r.solution().statistics() + ", " + r.switches() + " switches, " + r.stiffSteps()
+                + " stiff steps";
+        // the explicit steps: the non-stiff initial transient, then the 15 that confirm stiffness
+        assertTrue(r.switches() >= 1 && r.stiffSteps() * 4 > 3 * r.solution().statistics().acceptedSteps(), stats);
+        // Tsit5 alone: about 12,000 steps (the weighted estimate makes y2, where the stiffness lives, count)
+        assertTrue(r.solution().statistics().acceptedSteps() < 1500, stats);
+        assertClose(new double[] {0.01786592114212759, 7.274751468447997e-08, 0.9821340061103551},
+                r.solution().last(), 1e-5, stats);
+    }
+
     @Test
     void nonStiffProblemsNeverSwitch() {
         SolverOptions o = SolverOptions.defaults().withTolerances(1e-8, 1e-10);
