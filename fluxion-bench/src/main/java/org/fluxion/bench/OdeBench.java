@@ -12,6 +12,7 @@ import org.fluxion.nn.Activation;
 import org.fluxion.nn.Linear;
 import org.fluxion.nn.NeuralOde;
 import org.fluxion.kernels.Parallel;
+import org.fluxion.ode.JacobianStructure;
 import org.fluxion.ode.Method;
 import org.fluxion.ode.Ode;
 import org.fluxion.ode.OdeProblem;
@@ -26,7 +27,8 @@ import org.fluxion.tensor.Tensor;
  * {@code ./fluxion bench ode}: Fluxion's ODE solvers against SciPy's {@code solve_ivp} at the same rtol/atol,
  * one thread, on the issue's problems: non-stiff Lotka–Volterra and pendulum (DP5 vs RK45, DOP853 vs DOP853),
  * stiff Van der Pol mu = 1000 and Robertson (Rodas4 and Radau5 vs Radau and BDF, both sides with the analytic
- * Jacobian).
+ * Jacobian), BDF vs BDF, Tsit5/Rodas4 switching vs LSODA, and the Brusselator PDE with 100 and 500 grid
+ * points and a banded Jacobian (BDF and Radau5 vs BDF and Radau with the band as {@code jac_sparsity}).
  * Each configuration prints the time per solve, the RHS evaluations and the achieved error against a tight
  * reference (the largest componentwise relative error at the end: a work-precision point on each side), then
  * its BENCH line. Then the gradient of {@code sum(u(1))} through a 50-dimensional neural ODE (MLP 50-50-50,
@@ -45,7 +47,7 @@ public final class OdeBench implements Benchmark {
 
     @Override
     public String description() {
-        return "ODE solves (DP5, DOP853, Rodas4, Radau5) vs SciPy solve_ivp; neural-ODE gradient vs PyTorch eager";
+        return "ODE solves (DP5, DOP853, Rodas4, Radau5, BDF, auto-switching) vs SciPy solve_ivp; neural-ODE gradient vs PyTorch eager";
     }
 
     /** One solver configuration: a problem, both sides' methods, the tolerances and the reference solve. */
@@ -111,6 +113,32 @@ public final class OdeBench implements Benchmark {
                         new double[] {1e-10 * s, 1e-14 * s, 1e-10 * s}, Method.RODAS4, 1e-12,
                         new double[] {1e-16, 1e-20, 1e-16}));
             }
+        }
+        // The variable-order BDF against SciPy's BDF (the same NDF algorithm), at two tolerances each.
+        for (double rtol : new double[] {1e-6, 1e-9}) {
+            double s = rtol / 1e-6;
+            out.add(new Config("vdp1000", vdp, Method.BDF, "BDF", rtol, new double[] {1e-9 * s, 1e-9 * s},
+                    Method.RODAS4, 1e-12, vdpTight));
+            out.add(new Config("robertson", rober, Method.BDF, "BDF", rtol,
+                    new double[] {1e-10 * s, 1e-14 * s, 1e-10 * s}, Method.RODAS4, 1e-12,
+                    new double[] {1e-16, 1e-20, 1e-16}));
+        }
+        // Automatic stiffness switching against LSODA.
+        out.add(new Config("vdp1000", vdp, Method.AUTO_TSIT5_RODAS4, "LSODA", 1e-6, new double[] {1e-9, 1e-9},
+                Method.RODAS4, 1e-12, vdpTight));
+        // The Brusselator PDE with a banded Jacobian (grouped differences, banded LU) against SciPy's BDF with
+        // the band as jac_sparsity (grouped differences, sparse LU).
+        for (int grid : new int[] {100, 500}) {
+            OdeProblem bruss = ProblemLibrary.brusselator(grid);
+            bruss = bruss.withJacobianStructure(JacobianStructure.banded(bruss.size(), 2, 2));
+            double[] atol = new double[bruss.size()];
+            double[] tight = new double[bruss.size()];
+            java.util.Arrays.fill(atol, 1e-8);
+            java.util.Arrays.fill(tight, 1e-14);
+            out.add(new Config("brusselator" + grid, bruss, Method.BDF, "BDF", 1e-6, atol, Method.RODAS4, 1e-11,
+                    tight));
+            out.add(new Config("brusselator" + grid, bruss, Method.RADAU5, "Radau", 1e-6, atol, Method.RODAS4, 1e-11,
+                    tight));
         }
         // Radau is more accurate than Rodas4 at the same rtol on Van der Pol: Rodas4 at a tighter rtol gives
         // an equal-accuracy point.

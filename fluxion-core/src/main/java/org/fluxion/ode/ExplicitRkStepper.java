@@ -105,6 +105,40 @@ final class ExplicitRkStepper implements Stepper {
         return Double.isNaN(norm) ? Double.POSITIVE_INFINITY : norm;
     }
 
+    /**
+     * Hairer's stiffness estimate {@code |h lambda|} after an attempt of an FSAL method (DOPRI5's test):
+     * {@code h ||f(u_new) - f(U_{s-1})|| / ||u_new - U_{s-1}||}, the last two stages being evaluated at nearby
+     * points, so their difference quotient estimates the dominant eigenvalue met along the step. The norms are
+     * weighted by the error control's scales {@code w_i}: {@code W J W^-1} has J's eigenvalues, and the
+     * weighting lets small components with tight atol (Robertson's y2, where the stiffness lives) count as much
+     * as they do in the step-size control. 0 when the two points coincide.
+     */
+    double stiffnessEstimate(double h, double[] u, double[] uNew) {
+        if (!tableau.fsal()) {
+            throw new IllegalStateException(tableau.name() + ": the stiffness estimate needs an FSAL method");
+        }
+        double num = 0;
+        double den = 0;
+        double[] fNew = k[s - 1];
+        double[] fStage = k[s - 2];
+        for (int i = 0; i < n; i++) {
+            if (!tolerances.isControlled(i)) {
+                continue;
+            }
+            double w = 1 / tolerances.scale(i, u, uNew);
+            double df = (fNew[i] - fStage[i]) * w;
+            double du = (uNew[i] - stage[i]) * w;
+            num += df * df;
+            den += du * du;
+        }
+        return den > 0 ? Math.abs(h) * Math.sqrt(num / den) : 0;
+    }
+
+    /** The FSAL stage {@code f(u_new)} of the last attempt (valid until the next attempt). */
+    double[] lastDerivative() {
+        return k[s - 1];
+    }
+
     /** {@code out = u + h sum_m value[m] k[index[m]]}. */
     private void combine(double[] u, double h, int[] index, double[] value, double[] out) {
         System.arraycopy(u, 0, out, 0, n);

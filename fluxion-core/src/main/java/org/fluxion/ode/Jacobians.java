@@ -3,7 +3,8 @@ package org.fluxion.ode;
 /**
  * The Jacobian {@code d f / d u} and the time derivative {@code d f / d t} of a right-hand side, for the
  * stiff solvers: the problem's own {@link JacobianFunction} when it has one (analytic, or from automatic
- * differentiation for a tensor right-hand side), forward differences otherwise.
+ * differentiation for a tensor right-hand side), forward differences otherwise: over groups of structurally
+ * orthogonal columns when the problem declares its {@link JacobianStructure}.
  */
 final class Jacobians {
     private static final double SQRT_EPS = Math.sqrt(Math.ulp(1.0));
@@ -13,6 +14,8 @@ final class Jacobians {
     private final boolean autonomous;
     private final double[] work;
     private final double[] shifted;
+    private final JacobianStructure structure;
+    private final double[] deltas;
 
     Jacobians(OdeProblem problem, Rhs rhs) {
         this.rhs = rhs;
@@ -20,10 +23,13 @@ final class Jacobians {
         this.autonomous = problem.autonomous();
         this.work = new double[problem.size()];
         this.shifted = new double[problem.size()];
+        this.structure = problem.structure();
+        this.deltas = structure == null ? null : new double[problem.size()];
     }
 
     /**
-     * Writes {@code d f / d u} at {@code (t, u)} into {@code jac} (row-major); {@code fu = f(u, t)}. By forward
+     * Writes {@code d f / d u} at {@code (t, u)} into {@code jac} (row-major; with a declared structure, only its
+     * entries are written, so the array must hold zeros elsewhere); {@code fu = f(u, t)}. By forward
      * differences, column j uses {@code delta_j = sqrt(eps max(1e-5, |u_j|))} (Hairer's RADAU5 choice): n RHS
      * evaluations.
      */
@@ -32,6 +38,10 @@ final class Jacobians {
         int n = u.length;
         if (supplied != null) {
             supplied.evaluate(jac, u, rhs.parameters(), t);
+            return;
+        }
+        if (structure != null) {
+            grouped(jac, t, u, fu);
             return;
         }
         System.arraycopy(u, 0, shifted, 0, n);
@@ -44,6 +54,34 @@ final class Jacobians {
                 jac[i * n + j] = (work[i] - fu[i]) / delta;
             }
             shifted[j] = u[j];
+        }
+    }
+
+    /**
+     * Curtis–Powell–Reid: the columns of one group share no row, so one evaluation at {@code u + sum_j delta_j
+     * e_j} over the group gives each of them on its own rows. Entries outside the structure are never written:
+     * the caller's array holds zeros there from its allocation (clearing an n x n array each time would cost
+     * more than the grouped evaluations save).
+     */
+    private void grouped(double[] jac, double t, double[] u, double[] fu) {
+        int n = u.length;
+        for (int g = 0; g < structure.groups(); g++) {
+            System.arraycopy(u, 0, shifted, 0, n);
+            for (int j = 0; j < n; j++) {
+                if (structure.groupOf(j) == g) {
+                    double delta = Math.sqrt(Math.ulp(1.0) * Math.max(1e-5, Math.abs(u[j])));
+                    shifted[j] = u[j] + delta;
+                    deltas[j] = shifted[j] - u[j];
+                }
+            }
+            rhs.evaluate(work, shifted, t);
+            for (int j = 0; j < n; j++) {
+                if (structure.groupOf(j) == g) {
+                    for (int i : structure.rowsOfColumn(j)) {
+                        jac[i * n + j] = (work[i] - fu[i]) / deltas[j];
+                    }
+                }
+            }
         }
     }
 

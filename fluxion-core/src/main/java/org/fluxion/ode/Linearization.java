@@ -14,8 +14,7 @@ final class Linearization {
     final double[] fu;
     final double[] dt;
     private final double[] jac;
-    private final double[] w;
-    private final int[] pivot;
+    private final NewtonMatrix w;
     private boolean valid;
     private boolean fuKnown;
 
@@ -27,8 +26,7 @@ final class Linearization {
         this.fu = new double[n];
         this.dt = new double[n];
         this.jac = new double[n * n];
-        this.w = new double[n * n];
-        this.pivot = new int[n];
+        this.w = new NewtonMatrix(problem);
     }
 
     /** {@code f(u, t)} is already known (FSAL, or the solve's start): it is copied instead of evaluated. */
@@ -59,20 +57,27 @@ final class Linearization {
      * @return false when W is singular (the step is then retried smaller)
      */
     boolean factor(double diag, double scale) {
-        for (int i = 0; i < n * n; i++) {
-            w[i] = scale * jac[i];
-        }
-        for (int i = 0; i < n; i++) {
-            w[i * n + i] += diag;
-        }
         counters.factorizations++;
-        return DenseLu.factor(w, n, pivot);
+        return w.factor(diag, scale, jac);
     }
 
     /** {@code b <- W^{-1} b}. */
     void solve(double[] b) {
         counters.linearSolves++;
-        DenseLu.solve(w, n, pivot, b);
+        w.solve(b);
+    }
+
+    /** {@code ||J||_inf} of the last Jacobian (a bound on its spectral radius), 0 before the first. */
+    double jacobianNorm() {
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += Math.abs(jac[i * n + j]);
+            }
+            worst = Math.max(worst, row);
+        }
+        return worst;
     }
 
     /** A step from the current point was accepted: the next starts elsewhere. */

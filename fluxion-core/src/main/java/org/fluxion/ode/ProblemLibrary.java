@@ -124,4 +124,24 @@ public final class ProblemLibrary {
         }
         return OdeProblem.of(f, u0, 0, 10, 1, 3, 1.0 / 50).asAutonomous();
     }
+
+    /**
+     * HIRES, Schäfer's high-irradiance plant-physiology kinetics (Hairer–Wanner II, IV.10), 8 species on
+     * {@code [0, 321.8122]}, {@code u0 = (1, 0, 0, 0, 0, 0, 0, 0.0057)}; mildly stiff with a fast reaction
+     * ({@code 280 y6 y8}). The reference solution at the end is in the IVP test set (Mazzia and Magherini).
+     */
+    public static OdeProblem hires() {
+        OdeFunction f = (du, u, p, t) -> {
+            double r = 280 * u[5] * u[7];
+            du[0] = -1.71 * u[0] + 0.43 * u[1] + 8.32 * u[2] + 0.0007;
+            du[1] = 1.71 * u[0] - 8.75 * u[1];
+            du[2] = -10.03 * u[2] + 0.43 * u[3] + 0.035 * u[4];
+            du[3] = 8.32 * u[1] + 1.71 * u[2] - 1.12 * u[3];
+            du[4] = -1.745 * u[4] + 0.43 * u[5] + 0.43 * u[6];
+            du[5] = -r + 0.69 * u[3] + 1.71 * u[4] - 0.43 * u[5] + 0.69 * u[6];
+            du[6] = r - 1.81 * u[6];
+            du[7] = -r + 1.81 * u[6];
+        };
+        return OdeProblem.of(f, new double[] {1, 0, 0, 0, 0, 0, 0, 0.0057}, 0, 321.8122).asAutonomous();
+    }
 }

@@ -14,7 +14,8 @@ import org.fluxion.kernels.LuKernel;
  * {@code 3n x 3n} system into a real one, {@code (gamma/h - J) dW_1 = r_1}, and a complex one,
  * {@code ((alpha - i beta)/h - J)(dW_2 + i dW_3) = r_2 + i r_3}, with
  * {@code r = (T^-1 x I) F(Z) - (Lambda/h x I) W}. Both are factored once per step size by the linear-algebra
- * kernel {@link LuKernel}: the complex one as its real {@code 2n x 2n} form
+ * kernel {@link LuKernel} ({@link NewtonMatrix}, {@link ComplexNewtonMatrix}; banded LUs when the problem
+ * declares a narrow band): the complex one as its real {@code 2n x 2n} form
  * {@code [[alpha/h - J, beta/h], [-beta/h, alpha/h - J]]}. The new state is {@code u + Z_3}.
  *
  * <p>Error estimate (Hairer's, filtered by the real matrix so that it stays bounded on stiff components):
@@ -71,10 +72,8 @@ final class Radau5Stepper implements Stepper {
     private final int n;
     private final double newtonTolerance;
     private final double[] jac;
-    private final double[] real;
-    private final double[] complex;
-    private final int[] realPivots;
-    private final int[] complexPivots;
+    private final NewtonMatrix real;
+    private final ComplexNewtonMatrix complex;
     private final double[] f0;
     private final double[][] z = new double[3][];
     private final double[][] w = new double[3][];
@@ -127,10 +126,8 @@ final class Radau5Stepper implements Stepper {
         // estimate, loose enough not to iterate on rounding.
         this.newtonTolerance = Math.max(10 * EPS / rtol, Math.min(0.03, Math.sqrt(rtol)));
         this.jac = new double[n * n];
-        this.real = new double[n * n];
-        this.complex = new double[4 * n * n];
-        this.realPivots = new int[n];
-        this.complexPivots = new int[2 * n];
+        this.real = new NewtonMatrix(problem);
+        this.complex = new ComplexNewtonMatrix(problem);
         this.f0 = new double[n];
         for (int i = 0; i < 3; i++) {
             z[i] = new double[n];
@@ -186,39 +183,9 @@ final class Radau5Stepper implements Stepper {
 
     /** Factors {@code gamma/h - J} and the real form of {@code (alpha - i beta)/h - J}; false when singular. */
     private boolean factor(double h) {
-        double g = GAMMA / h;
-        double a = ALPHA / h;
-        double b = BETA / h;
-        int m = 2 * n;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n; c++) {
-                double jrc = jac[r * n + c];
-                real[r * n + c] = -jrc;
-                complex[r * m + c] = -jrc;
-                complex[(n + r) * m + n + c] = -jrc;
-                complex[r * m + n + c] = 0;
-                complex[(n + r) * m + c] = 0;
-            }
-            real[r * n + r] += g;
-            complex[r * m + r] += a;
-            complex[(n + r) * m + n + r] += a;
-            complex[r * m + n + r] = b;
-            complex[(n + r) * m + r] = -b;
-        }
         counters.factorizations += 2;
         factoredH = h;
-        return LuKernel.factor(real, 0, n, realPivots, 0) == 0 && finiteDiagonal(real, n)
-                && LuKernel.factor(complex, 0, m, complexPivots, 0) == 0
-                && finiteDiagonal(complex, m);
-    }
-
-    private static boolean finiteDiagonal(double[] lu, int m) {
-        for (int i = 0; i < m; i++) {
-            if (!Double.isFinite(lu[i * m + i])) {
-                return false;
-            }
-        }
-        return true;
+        return real.factor(GAMMA / h, -1, jac) && complex.factor(ALPHA / h, BETA / h, jac);
     }
 
     /** Z from the last accepted step's polynomial: {@code Z_i = p(1 + c_i h / h_old) - p(1)}; else zero. */
@@ -302,8 +269,8 @@ final class Radau5Stepper implements Stepper {
                 rhsComplex[i] = TI[1][0] * f1 + TI[1][1] * f2 + TI[1][2] * f3 - (a * w2 + b * w3);
                 rhsComplex[n + i] = TI[2][0] * f1 + TI[2][1] * f2 + TI[2][2] * f3 - (-b * w2 + a * w3);
             }
-            LuKernel.solve(real, 0, realPivots, 0, n, rhsReal, 0, 1);
-            LuKernel.solve(complex, 0, complexPivots, 0, 2 * n, rhsComplex, 0, 1);
+            real.solve(rhsReal);
+            complex.solve(rhsComplex);
             counters.linearSolves += 2;
             int controlled = 0;
             for (int i = 0; i < n; i++) {
@@ -372,7 +339,7 @@ final class Radau5Stepper implements Stepper {
             ze[i] = e1 * z[0][i] + e2 * z[1][i] + e3 * z[2][i];
             err[i] = f0[i] + ze[i];
         }
-        LuKernel.solve(real, 0, realPivots, 0, n, err, 0, 1);
+        real.solve(err);
         counters.linearSolves++;
         double norm = tolerances.norm(err, u, uNew);
         if (norm >= 1 && (first || lastRejected)) {
@@ -384,7 +351,7 @@ final class Radau5Stepper implements Stepper {
             for (int i = 0; i < n; i++) {
                 err[i] = fe[i] + ze[i];
             }
-            LuKernel.solve(real, 0, realPivots, 0, n, err, 0, 1);
+            real.solve(err);
             counters.linearSolves++;
             norm = tolerances.norm(err, u, uNew);
         }

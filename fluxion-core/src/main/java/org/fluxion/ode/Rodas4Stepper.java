@@ -8,7 +8,7 @@ package org.fluxion.ode;
  * are the solution's increments ({@code u_new = u + sum a_5j k_j + k_5 + k_6}), and {@code k_6} is the
  * error estimate. Six RHS evaluations, one Jacobian and one LU per step.
  */
-final class Rodas4Stepper implements Stepper {
+final class Rodas4Stepper implements Stepper, StiffnessProbe {
     private static final double GAMMA = 0.25;
     private static final double C2 = 0.386;
     private static final double C3 = 0.21;
@@ -181,6 +181,11 @@ final class Rodas4Stepper implements Stepper {
     @Override
     public StepController controller() {
         return new StepController(4, 0, 0.2, 6, 0.9);
+    }
+
+    @Override
+    public double jacobianNorm() {
+        return lin.jacobianNorm();
     }
 
     @Override

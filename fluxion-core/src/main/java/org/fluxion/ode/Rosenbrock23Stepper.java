@@ -16,7 +16,7 @@ package org.fluxion.ode;
  * </pre>
  * Two RHS evaluations, one Jacobian and one LU per step.
  */
-final class Rosenbrock23Stepper implements Stepper {
+final class Rosenbrock23Stepper implements Stepper, StiffnessProbe {
     private static final double D = 1.0 / (2.0 + Math.sqrt(2.0));
     private static final double E32 = 6.0 + Math.sqrt(2.0);
 
@@ -113,6 +113,11 @@ final class Rosenbrock23Stepper implements Stepper {
     @Override
     public StepController controller() {
         return new StepController(3, 0, 0.2, 5, 0.9);
+    }
+
+    @Override
+    public double jacobianNorm() {
+        return lin.jacobianNorm();
     }
 
     @Override

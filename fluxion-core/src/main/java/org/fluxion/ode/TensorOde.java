@@ -110,6 +110,18 @@ public final class TensorOde {
                 jacobian(), false);
     }
 
+    /**
+     * The problem with a banded or sparse Jacobian: the stiff solvers get {@link #jacobian(JacobianStructure)}
+     * (colored forward mode) and factor banded Newton matrices.
+     */
+    public OdeProblem problem(Tensor u0, Tensor[] params, double t0, double t1, JacobianStructure structure) {
+        if (structure.size() != n) {
+            throw new IllegalArgumentException("TensorOde: the Jacobian structure is for " + structure.size()
+                    + " states, the field has " + n);
+        }
+        return problem(u0, params, t0, t1).withJacobian(jacobian(structure)).withJacobianStructure(structure);
+    }
+
     /** The parameters as one flat array (the layout of the solvers' {@code p}). */
     public double[] flattenParameters(Tensor[] params) {
         if (params.length != paramShapes.length) {
@@ -141,6 +153,34 @@ public final class TensorOde {
     public JacobianFunction jacobian() {
         return (jac, u, p, t) -> {
             copyFlat(calls.stateJacobian(fresh(u), Tensor.scalar(t, dtype), parameters(p)), jac, 0);
+        };
+    }
+
+    /**
+     * {@code df/du} by colored forward mode: one JVP per group of structurally orthogonal columns
+     * ({@link JacobianStructure#groups()}, e.g. 5 for a pentadiagonal band, instead of n), the tangent being the
+     * sum of the group's unit vectors; each column's entries are read off its own rows. Only the structure's
+     * entries are written (the solvers' arrays hold zeros elsewhere).
+     */
+    public JacobianFunction jacobian(JacobianStructure structure) {
+        Derivatives d = derivatives();
+        double[] seed = new double[n];
+        double[] column = new double[n];
+        double[] noParameters = new double[np];
+        return (jac, u, p, t) -> {
+            for (int g = 0; g < structure.groups(); g++) {
+                for (int j = 0; j < n; j++) {
+                    seed[j] = structure.groupOf(j) == g ? 1 : 0;
+                }
+                d.jvp(t, u, p, seed, noParameters, column);
+                for (int j = 0; j < n; j++) {
+                    if (structure.groupOf(j) == g) {
+                        for (int i : structure.rowsOfColumn(j)) {
+                            jac[i * n + j] = column[i];
+                        }
+                    }
+                }
+            }
         };
     }
 

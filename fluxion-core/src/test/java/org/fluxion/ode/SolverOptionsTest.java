@@ -65,7 +65,8 @@ class SolverOptionsTest {
             du[0] = -u[0] + Math.sin(t);
             du[1] = Math.cos(50 * t);
         }, new double[] {1, 0}, 0, 10);
-        for (Method m : new Method[] {Method.DP5, Method.DOP853, Method.RODAS4}) {
+        for (Method m : new Method[] {Method.DP5, Method.DOP853, Method.RODAS4, Method.RADAU5, Method.BDF,
+                Method.AUTO_TSIT5_RODAS4}) {
             Solution one = Ode.solve(alone, m, SolverOptions.defaults().withTolerances(1e-8, 1e-10));
             Solution two = Ode.solve(withQuadrature, m, SolverOptions.defaults().withTolerances(
                     new double[] {1e-8, 1e-8}, new double[] {1e-10, Double.POSITIVE_INFINITY}));
