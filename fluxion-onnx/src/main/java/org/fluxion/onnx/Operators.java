@@ -24,6 +24,7 @@ final class Operators {
         EinsumOperator.register(t);
         ControlFlowOperators.register(t);
         RecurrentOperators.register(t);
+        SequenceOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
@@ -32,6 +33,9 @@ final class Operators {
 
     /** The lowering of {@code domain:opType} ("" is the default domain), or null. */
     static Lowering lookup(String domain, String opType) {
+        if (domain.equals(GradientOperator.DOMAIN)) {
+            return opType.equals("Gradient") ? GradientOperator.INSTANCE : null;
+        }
         return domain.isEmpty() ? DEFAULT_DOMAIN.get(opType) : null;
     }
 

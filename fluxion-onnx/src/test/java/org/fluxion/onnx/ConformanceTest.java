@@ -24,8 +24,8 @@ class ConformanceTest {
         "pytorch-converted, true, 82",
         "pytorch-operator, false, 35",
         "pytorch-operator, true, 35",
-        "simple, false, 7",
-        "simple, true, 7",
+        "simple, false, 17",
+        "simple, true, 17",
     })
     void passCountsDoNotRegress(String suite, boolean jit, int atLeast) {
         Path dir = DATA.resolve(suite);
