@@ -41,6 +41,10 @@ final class NeuralOperators {
             if (n.wantsOutput(1)) {
                 throw new UnsupportedModelException(n.describe(), List.of("MaxPool with Indices output"));
             }
+            if (!in[0].dtype().isFloatingPoint()) {
+                // 8-bit images: the maximum is exact in float32, and back in the input's type.
+                return one(pool(n, in[0].to(DType.FLOAT32), true).to(in[0].dtype()));
+            }
             return one(pool(n, in[0], true));
         });
         t.put("AveragePool", (n, in) -> one(pool(n, in[0], false)));
@@ -172,7 +176,7 @@ final class NeuralOperators {
         return x.pad(new int[] {0, 0, 0, 0, w.padBegin[0], w.padEnd[0], w.padBegin[1], w.padEnd[1]}, value);
     }
 
-    private static Tensor conv(Node n, Tensor x, Tensor weight, Tensor bias) {
+    static Tensor conv(Node n, Tensor x, Tensor weight, Tensor bias) {
         int s = x.rank() - 2;
         if (s == 3) {
             return WindowedOperators.conv3d(n, x, weight, bias);

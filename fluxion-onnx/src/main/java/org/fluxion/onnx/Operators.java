@@ -25,6 +25,7 @@ final class Operators {
         ControlFlowOperators.register(t);
         RecurrentOperators.register(t);
         SequenceOperators.register(t);
+        QuantizationOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
