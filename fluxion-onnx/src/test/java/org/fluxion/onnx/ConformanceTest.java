@@ -18,8 +18,8 @@ class ConformanceTest {
 
     @ParameterizedTest(name = "{0} jit={1}")
     @CsvSource({
-        "node, false, 755",
-        "node, true, 755",
+        "node, false, 802",
+        "node, true, 802",
         "pytorch-converted, false, 82",
         "pytorch-converted, true, 82",
         "pytorch-operator, false, 35",
