@@ -196,8 +196,19 @@ final class NeuralOperators {
         }
         Conv2dOptions o = new Conv2dOptions(w.strides[0], w.strides[1], padH, padW, w.dilations[0], w.dilations[1],
                 n.int32("group", 1));
-        Tensor y = Convolutions.conv2d(x, weight, bias, o);
+        Tensor y = tinyOutput(x, weight, o) ? SmallPlaneConvolution.conv2d(x, weight, bias, o)
+                : Convolutions.conv2d(x, weight, bias, o);
         return s == 1 ? y.squeeze(2) : y;
+    }
+
+    /** True when the whole output holds at most {@link SmallPlaneConvolution#MAX_POSITIONS} positions. */
+    private static boolean tinyOutput(Tensor x, Tensor weight, Conv2dOptions o) {
+        if (o.groups() != 1 || x.dtype() != DType.FLOAT32 || weight.dtype() != DType.FLOAT32) {
+            return false;
+        }
+        long oh = (x.dim(2) + 2L * o.padH() - o.dilationH() * (weight.dim(2) - 1L) - 1) / o.strideH() + 1;
+        long ow = (x.dim(3) + 2L * o.padW() - o.dilationW() * (weight.dim(3) - 1L) - 1) / o.strideW() + 1;
+        return oh > 0 && ow > 0 && x.dim(0) * oh * ow <= SmallPlaneConvolution.MAX_POSITIONS;
     }
 
     /**
