@@ -59,7 +59,7 @@ public final class OnnxBench implements Benchmark {
     private void runOne(PrintStream out, String config, String[] c) throws Exception {
         Path dir = Files.createTempDirectory("fluxion-onnx-bench");
         try (PythonReference torch = PythonReference.start("onnx_bench", THREADS, c[0], c[1], dir.toString(), c[2])) {
-            OnnxModel model = Onnx.load(dir.resolve("model.onnx"));
+            OnnxModel model = Onnx.loadForInference(dir.resolve("model.onnx"));
             Tensor x = TensorProtos.readFile(dir.resolve("input.pb"));
             Tensor expected = TensorProtos.readFile(dir.resolve("output.pb"));
             Function<Tensor[], Tensor[]> f = Jit.jit(model.function());

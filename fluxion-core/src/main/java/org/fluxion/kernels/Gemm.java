@@ -54,6 +54,10 @@ public final class Gemm {
                     a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
             return;
         }
+        if (!transA && transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL) {
+            dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {
             Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
@@ -135,6 +139,39 @@ public final class Gemm {
     }
 
     /** Widest C handled by {@link #narrow}: small networks' layers (a hidden layer of 3, two classes). */
+    /**
+     * The most rows of C computed as dot products ({@link #dotRows}): a batch-1 dense layer or a convolution
+     * with a 2x2 output plane, whose packed GEMM would repack the whole of B (the weights) on every call for
+     * a handful of rows.
+     */
+    private static final int DOT_ROWS = 8;
+
+    /**
+     * {@code C[m, n] (+)= A[m, k] · B[n, k]^T} for few rows m, both operands row-major along k: B read once,
+     * unpacked, its rows split over the threads, each C element a vector dot product.
+     */
+    private static void dotRows(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        int vl = SgemmDotNT.VL;
+        int grain = (int) Math.max(3, PARALLEL_MIN / Math.max(1L, (long) m * k));
+        Parallel.forRange(n, grain, (j0, j1) -> {
+            int cols = j1 - j0;
+            float[] part = new float[m * cols * vl];
+            SgemmDotNT.accumulate(m, cols, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, part, 0);
+            if (!accumulate) {
+                SgemmDotNT.reduce(m, cols, part, 0, c, cOff + j0, ldc);
+                return;
+            }
+            float[] sums = new float[m * cols];
+            SgemmDotNT.reduce(m, cols, part, 0, sums, 0, cols);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < cols; j++) {
+                    c[cOff + i * ldc + j0 + j] += sums[i * cols + j];
+                }
+            }
+        });
+    }
+
     private static final int NARROW = 4;
 
     /**

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.fluxion.jit.Jit;
+import org.fluxion.onnx.proto.OnnxProto.TensorProto;
+import org.fluxion.onnx.proto.OnnxProto.ValueInfoProto;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -78,8 +80,9 @@ public final class Conformance {
             throw new OnnxException("cannot list " + test + ": " + e.getMessage(), e);
         }
         for (Path set : sets) {
-            List<Tensor> inputs = numbered(set, "input_");
-            List<Tensor> expected = numbered(set, "output_");
+            List<Tensor> inputs = numbered(set, "input_", model.proto().getGraph().getInputList(), model.inputNames());
+            List<Tensor> expected = numbered(set, "output_", model.proto().getGraph().getOutputList(),
+                    model.outputNames());
             if (inputs.size() != model.inputNames().size()) {
                 return set.getFileName() + ": " + inputs.size() + " input files for inputs " + model.inputNames();
             }
@@ -133,15 +136,41 @@ public final class Conformance {
         return f.apply(traced.stream().map(inputs::get).toArray(Tensor[]::new));
     }
 
-    private static List<Tensor> numbered(Path set, String prefix) {
+    /**
+     * The tensors {@code prefix0.pb, prefix1.pb, ...} of a data set, the k-th belonging to {@code names[k]}.
+     * The test data of ONNX 1.12 stores a BFLOAT16 tensor as UINT16 (NumPy has no bfloat16): the same bits,
+     * read as BFLOAT16 when the graph declares that value BFLOAT16.
+     */
+    private static List<Tensor> numbered(Path set, String prefix, List<ValueInfoProto> declared, List<String> names) {
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; ; i++) {
             Path p = set.resolve(prefix + i + ".pb");
             if (!Files.isRegularFile(p)) {
                 return out;
             }
+            if (i < names.size() && declaredType(declared, names.get(i)) == ElementType.BFLOAT16) {
+                try {
+                    TensorProto t = TensorProto.parseFrom(Files.readAllBytes(p));
+                    if (t.getDataType() == ElementType.UINT16) {
+                        out.add(TensorProtos.read(t.toBuilder().setDataType(ElementType.BFLOAT16).build(),
+                                set, p.toString()));
+                        continue;
+                    }
+                } catch (IOException e) {
+                    throw new OnnxException("cannot read " + p + ": " + e.getMessage(), e);
+                }
+            }
             out.add(TensorProtos.readFile(p));
         }
+    }
+
+    private static int declaredType(List<ValueInfoProto> declared, String name) {
+        for (ValueInfoProto v : declared) {
+            if (v.getName().equals(name) && v.getType().hasTensorType()) {
+                return v.getType().getTensorType().getElemType();
+            }
+        }
+        return 0;
     }
 
     /** Null when {@code actual} matches {@code expected} in dtype, shape and value. */

@@ -11,6 +11,7 @@ final class ElementType {
     static final int FLOAT = 1;
     static final int UINT8 = 2;
     static final int INT8 = 3;
+    static final int UINT16 = 4;
     static final int INT32 = 6;
     static final int INT64 = 7;
     static final int BOOL = 9;

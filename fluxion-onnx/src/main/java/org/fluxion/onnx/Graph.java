@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.fluxion.autodiff.Functional;
 import org.fluxion.onnx.proto.OnnxProto.GraphProto;
 import org.fluxion.onnx.proto.OnnxProto.NodeProto;
 import org.fluxion.onnx.proto.OnnxProto.TensorProto;
@@ -143,34 +145,7 @@ public final class Graph {
     public Map<String, Tensor> run(Map<String, Tensor> scope) {
         Map<String, Tensor> env = new HashMap<>(initializers);
         env.putAll(scope);
-        for (Step s : steps) {
-            NodeProto p = s.node.proto();
-            Tensor[] in = new Tensor[p.getInputCount()];
-            for (int i = 0; i < in.length; i++) {
-                String name = p.getInput(i);
-                if (!name.isEmpty()) {
-                    in[i] = env.get(name);
-                    if (in[i] == null && !env.containsKey(name)) {
-                        throw s.node.error("input '" + name + "' is not produced by any earlier node, initializer "
-                                + "or graph input");
-                    }
-                }
-            }
-            Tensor[] out;
-            try {
-                out = s.lowering instanceof ScopedLowering scoped ? scoped.apply(s.node, in, env)
-                        : s.lowering.apply(s.node, in);
-            } catch (OnnxException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new OnnxException(s.node.describe() + ": " + e.getMessage(), e);
-            }
-            for (int i = 0; i < p.getOutputCount() && i < out.length; i++) {
-                if (!p.getOutput(i).isEmpty()) {
-                    env.put(p.getOutput(i), out[i]);
-                }
-            }
-        }
+        execute(steps.size(), env, Set.of());
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (String o : outputs) {
             Tensor t = env.get(o);
@@ -180,5 +155,102 @@ public final class Graph {
             result.put(o, t);
         }
         return result;
+    }
+
+    /**
+     * Runs the first {@code count} nodes on {@code env}, adding their tensor outputs to it; a node whose
+     * outputs are all in {@code fixed} is skipped (Gradient's re-run holds its {@code xs} at the given values).
+     * Sequences live in a map of their own, local to this run.
+     */
+    private void execute(int count, Map<String, Tensor> env, Set<String> fixed) {
+        Map<String, List<Tensor>> sequences = new HashMap<>();
+        for (int k = 0; k < count; k++) {
+            Step s = steps.get(k);
+            NodeProto p = s.node.proto();
+            if (!fixed.isEmpty() && fixed.containsAll(p.getOutputList())) {
+                continue;
+            }
+            boolean sequential = s.lowering instanceof SequenceLowering;
+            Object[] in = sequential ? new Object[p.getInputCount()] : new Tensor[p.getInputCount()];
+            for (int i = 0; i < in.length; i++) {
+                String name = p.getInput(i);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (sequences.containsKey(name)) {
+                    if (!sequential) {
+                        throw s.node.error("input '" + name + "' is a sequence, where a tensor is needed");
+                    }
+                    in[i] = sequences.get(name);
+                } else {
+                    in[i] = env.get(name);
+                    if (in[i] == null && !env.containsKey(name)) {
+                        throw s.node.error("input '" + name + "' is not produced by any earlier node, initializer "
+                                + "or graph input");
+                    }
+                }
+            }
+            Object[] out;
+            try {
+                out = switch (s.lowering) {
+                    case SequenceLowering sl -> sl.applyToValues(s.node, in);
+                    case ScopedLowering scoped -> scoped.apply(s.node, (Tensor[]) in, env);
+                    case GradientOperator g -> gradient(k, s.node, env);
+                    default -> s.lowering.apply(s.node, (Tensor[]) in);
+                };
+            } catch (OnnxException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new OnnxException(s.node.describe() + ": " + e.getMessage(), e);
+            }
+            for (int i = 0; i < p.getOutputCount() && i < out.length; i++) {
+                String name = p.getOutput(i);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (out[i] instanceof List<?> l) {
+                    @SuppressWarnings("unchecked")
+                    List<Tensor> items = (List<Tensor>) l;
+                    sequences.put(name, items);
+                } else {
+                    env.put(name, (Tensor) out[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * ONNX's {@code Gradient} (ai.onnx.preview.training): {@code d y / d x} for each name in {@code xs}, by
+     * re-running the nodes before this one as a function of the {@code xs} and pulling back a cotangent of
+     * ones through it, with Fluxion's reverse mode.
+     */
+    private Tensor[] gradient(int upTo, Node n, Map<String, Tensor> env) {
+        List<String> xs = n.strings("xs", null);
+        String y = n.s("y", null);
+        if (xs == null || y == null) {
+            throw n.error("needs the attributes xs and y");
+        }
+        Tensor[] at = new Tensor[xs.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = env.get(xs.get(i));
+            if (at[i] == null) {
+                throw n.error("x '" + xs.get(i) + "' is not a known tensor");
+            }
+        }
+        Map<String, Tensor> base = new HashMap<>(initializers);
+        base.putAll(env);
+        Functional.VjpResult r = Functional.vjp(args -> {
+            Map<String, Tensor> rerun = new HashMap<>(base);
+            for (int i = 0; i < args.length; i++) {
+                rerun.put(xs.get(i), args[i]);
+            }
+            execute(upTo, rerun, Set.copyOf(xs));
+            Tensor value = rerun.get(y);
+            if (value == null) {
+                throw n.error("y '" + y + "' is not computed before this node");
+            }
+            return value;
+        }, at);
+        return r.pullback().apply(Tensor.full(1, r.value().dtype(), r.value().shape().dims()));
     }
 }

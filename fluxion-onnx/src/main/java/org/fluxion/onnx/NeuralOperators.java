@@ -41,6 +41,10 @@ final class NeuralOperators {
             if (n.wantsOutput(1)) {
                 throw new UnsupportedModelException(n.describe(), List.of("MaxPool with Indices output"));
             }
+            if (!in[0].dtype().isFloatingPoint()) {
+                // 8-bit images: the maximum is exact in float32, and back in the input's type.
+                return one(pool(n, in[0].to(DType.FLOAT32), true).to(in[0].dtype()));
+            }
             return one(pool(n, in[0], true));
         });
         t.put("AveragePool", (n, in) -> one(pool(n, in[0], false)));
@@ -172,7 +176,7 @@ final class NeuralOperators {
         return x.pad(new int[] {0, 0, 0, 0, w.padBegin[0], w.padEnd[0], w.padBegin[1], w.padEnd[1]}, value);
     }
 
-    private static Tensor conv(Node n, Tensor x, Tensor weight, Tensor bias) {
+    static Tensor conv(Node n, Tensor x, Tensor weight, Tensor bias) {
         int s = x.rank() - 2;
         if (s == 3) {
             return WindowedOperators.conv3d(n, x, weight, bias);
@@ -192,8 +196,19 @@ final class NeuralOperators {
         }
         Conv2dOptions o = new Conv2dOptions(w.strides[0], w.strides[1], padH, padW, w.dilations[0], w.dilations[1],
                 n.int32("group", 1));
-        Tensor y = Convolutions.conv2d(x, weight, bias, o);
+        Tensor y = tinyOutput(x, weight, o) ? SmallPlaneConvolution.conv2d(x, weight, bias, o)
+                : Convolutions.conv2d(x, weight, bias, o);
         return s == 1 ? y.squeeze(2) : y;
+    }
+
+    /** True when the whole output holds at most {@link SmallPlaneConvolution#MAX_POSITIONS} positions. */
+    private static boolean tinyOutput(Tensor x, Tensor weight, Conv2dOptions o) {
+        if (o.groups() != 1 || x.dtype() != DType.FLOAT32 || weight.dtype() != DType.FLOAT32) {
+            return false;
+        }
+        long oh = (x.dim(2) + 2L * o.padH() - o.dilationH() * (weight.dim(2) - 1L) - 1) / o.strideH() + 1;
+        long ow = (x.dim(3) + 2L * o.padW() - o.dilationW() * (weight.dim(3) - 1L) - 1) / o.strideW() + 1;
+        return oh > 0 && ow > 0 && x.dim(0) * oh * ow <= SmallPlaneConvolution.MAX_POSITIONS;
     }
 
     /**

@@ -38,8 +38,28 @@ public final class Onnx {
         return load(bytes, file.toAbsolutePath().getParent(), file.toString());
     }
 
+    /**
+     * {@link #load(Path)}, with the graph rewritten once for inference (see {@link InferenceFolding}): each
+     * BatchNormalization that follows a Conv is folded into the Conv's weights. Outputs are those of the
+     * original model up to rounding; the folded-away BatchNormalization initializers are no longer parameters.
+     */
+    public static OnnxModel loadForInference(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new OnnxException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return load(bytes, file.toAbsolutePath().getParent(), file.toString(), true);
+    }
+
     /** Loads a model from bytes; {@code baseDir} (may be null) is where external data lives. */
     public static OnnxModel load(byte[] bytes, Path baseDir, String where) {
+        return load(bytes, baseDir, where, false);
+    }
+
+    /** {@link #load(byte[], Path, String)}, folded for inference when {@code forInference}. */
+    static OnnxModel load(byte[] bytes, Path baseDir, String where, boolean forInference) {
         ModelProto proto;
         try {
             proto = ModelProto.parseFrom(bytes);
@@ -58,6 +78,9 @@ public final class Onnx {
         List<String> unsupported = new ArrayList<>();
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             unsupported.add("opset " + opset + " (supported: " + MIN_OPSET + " to " + MAX_OPSET + ")");
+        }
+        if (forInference) {
+            proto = proto.toBuilder().setGraph(InferenceFolding.fold(proto.getGraph(), opsets, baseDir, where)).build();
         }
         Graph graph = Graph.load(proto.getGraph(), opsets, baseDir, where, unsupported);
         if (!unsupported.isEmpty()) {

@@ -24,6 +24,8 @@ final class Operators {
         EinsumOperator.register(t);
         ControlFlowOperators.register(t);
         RecurrentOperators.register(t);
+        SequenceOperators.register(t);
+        QuantizationOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
@@ -32,6 +34,9 @@ final class Operators {
 
     /** The lowering of {@code domain:opType} ("" is the default domain), or null. */
     static Lowering lookup(String domain, String opType) {
+        if (domain.equals(GradientOperator.DOMAIN)) {
+            return opType.equals("Gradient") ? GradientOperator.INSTANCE : null;
+        }
         return domain.isEmpty() ? DEFAULT_DOMAIN.get(opType) : null;
     }
 
