@@ -31,14 +31,17 @@ public final class SparseKernels {
             float[] v = (float[]) values;
             float[] d = (float[]) dense;
             Parallel.forRange(outRows, grain, (a, b) -> {
-                java.util.Arrays.fill(o, a * k, b * k, 0f);
                 for (int i = a; i < b; i++) {
                     int base = i * k;
+                    int c = Vectorization.ENABLED
+                            ? SpmmRowsF32.row(o, base, k, order, start[i], start[i + 1], v, vOffset, source, sOffset, d, dOffset)
+                            : 0;
+                    java.util.Arrays.fill(o, base + c, base + k, 0f);
                     for (int p = start[i]; p < start[i + 1]; p++) {
                         int e = order == null ? p : order[p];
                         float w = v[vOffset + e];
                         int src = dOffset + (int) source[sOffset + e] * k;
-                        for (int j = 0; j < k; j++) {
+                        for (int j = c; j < k; j++) {
                             o[base + j] += w * d[src + j];
                         }
                     }

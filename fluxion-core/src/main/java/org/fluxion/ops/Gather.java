@@ -66,7 +66,7 @@ public record Gather(int axis) implements Primitive {
         Tensor x = in[0];
         Tensor index = in[1];
         int a = Shape.normalizeAxis(axis, x.rank(), name());
-        IndexCheck.checkRange(name(), index, x.dim(a), "axis " + a + " of size " + x.dim(a) + " (input " + x.shape() + ")");
+        IndexCheck.checkRange(name(), index, x.dim(a), () -> "axis " + a + " of size " + x.dim(a) + " (input " + x.shape() + ")");
         Tensor y = Tensor.empty(out.shape(), out.dtype());
         GatherKernel.gather(KernelViews.strided(x), a, KernelViews.strided(index), KernelViews.strided(y));
         return y;

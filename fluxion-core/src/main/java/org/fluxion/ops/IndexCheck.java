@@ -3,6 +3,7 @@ package org.fluxion.ops;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.fluxion.kernels.StridedLoop;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -28,7 +29,7 @@ final class IndexCheck {
      * @param what describes the bound in the message, e.g. {@code "axis 0 of size 5"}
      * @throws IndexOutOfBoundsException naming {@code op}, the offending value and {@code what}
      */
-    static void checkRange(String op, Tensor index, int bound, String what) {
+    static void checkRange(String op, Tensor index, int bound, Supplier<String> what) {
         if (index.isTraced()) {
             return; // no values while jit traces: the gather/scatter kernel checks them when the plan runs
         }
@@ -53,7 +54,7 @@ final class IndexCheck {
             for (int i = 0; i < n; i++) {
                 long v = a instanceof int[] ii ? ii[o[0] + i * st] : ((long[]) a)[o[0] + i * st];
                 if (v < 0 || v >= bound) {
-                    throw new IndexOutOfBoundsException(op + ": index " + v + " is out of bounds for " + what
+                    throw new IndexOutOfBoundsException(op + ": index " + v + " is out of bounds for " + what.get()
                             + (v < 0 ? " (negative indices are not supported)" : ""));
                 }
             }

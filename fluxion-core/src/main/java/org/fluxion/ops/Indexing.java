@@ -34,7 +34,7 @@ public final class Indexing {
             throw new IllegalArgumentException("indexSelect: index must have rank 1, got shape " + index.shape());
         }
         // Checked here too, so that an error names indexSelect rather than the gather it is built on.
-        IndexCheck.checkRange("indexSelect", index, x.dim(a), "axis " + a + " of size " + x.dim(a)
+        IndexCheck.checkRange("indexSelect", index, x.dim(a), () -> "axis " + a + " of size " + x.dim(a)
                 + " (input " + x.shape() + ")");
         int[] view = new int[x.rank()];
         java.util.Arrays.fill(view, 1);
@@ -64,7 +64,7 @@ public final class Indexing {
             dims[indices.rank()] = numClasses;
             return indexSelect(Tensor.eye(numClasses, numClasses, DType.FLOAT32), 0, indices.reshape(-1)).reshape(dims);
         }
-        IndexCheck.checkRange("oneHot", indices, numClasses, "numClasses " + numClasses);
+        IndexCheck.checkRange("oneHot", indices, numClasses, () -> "numClasses " + numClasses);
         return indices.unsqueeze(-1).eq(Tensor.arange(numClasses)).to(DType.FLOAT32);
     }
 }

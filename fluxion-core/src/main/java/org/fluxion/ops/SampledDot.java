@@ -74,8 +74,8 @@ public record SampledDot() implements Primitive {
 
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
-        IndexCheck.checkRange(name(), in[0], in[2].dim(0), "the " + in[2].dim(0) + " rows of A " + in[2].shape());
-        IndexCheck.checkRange(name(), in[1], in[3].dim(0), "the " + in[3].dim(0) + " rows of B " + in[3].shape());
+        IndexCheck.checkRange(name(), in[0], in[2].dim(0), () -> "the " + in[2].dim(0) + " rows of A " + in[2].shape());
+        IndexCheck.checkRange(name(), in[1], in[3].dim(0), () -> "the " + in[3].dim(0) + " rows of B " + in[3].shape());
         Strided r = SparseMatMul.contiguous(in[0]);
         Strided c = SparseMatMul.contiguous(in[1]);
         Strided a = SparseMatMul.contiguous(in[2]);

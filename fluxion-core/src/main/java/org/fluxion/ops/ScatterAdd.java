@@ -66,7 +66,7 @@ public record ScatterAdd(int axis) implements Primitive {
         Tensor index = in[1];
         int a = Shape.normalizeAxis(axis, out.shape().rank(), name());
         int bound = out.shape().dim(a);
-        IndexCheck.checkRange(name(), index, bound, "axis " + a + " of size " + bound + " (input " + out.shape() + ")");
+        IndexCheck.checkRange(name(), index, bound, () -> "axis " + a + " of size " + bound + " (input " + out.shape() + ")");
         // A fresh copy even when x already has the output dtype: primitives never write their inputs.
         Tensor x = in[0];
         Tensor y = x.dtype() == out.dtype() ? ViewPrimitives.Copy.contiguousCopy(x) : Elementwise.cast(x, out.dtype());

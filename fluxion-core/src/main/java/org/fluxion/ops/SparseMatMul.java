@@ -81,8 +81,8 @@ public record SparseMatMul(int rows, int cols, boolean transposed) implements Pr
 
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
-        IndexCheck.checkRange(name(), in[0], rows, "the " + rows + " rows of the sparse matrix");
-        IndexCheck.checkRange(name(), in[1], cols, "the " + cols + " columns of the sparse matrix");
+        IndexCheck.checkRange(name(), in[0], rows, () -> "the " + rows + " rows of the sparse matrix");
+        IndexCheck.checkRange(name(), in[1], cols, () -> "the " + cols + " columns of the sparse matrix");
         Strided r = contiguous(in[0]);
         Strided c = contiguous(in[1]);
         Strided v = contiguous(in[2]);

@@ -138,6 +138,13 @@ class IndexingTest {
         Tensor t = random(r, DType.FLOAT32, Layout.TRANSPOSED, 500, 300);
         Tensor cols = randomIndex(r, false, 300, 700);
         assertIndexSelect(t.indexSelect(1, cols), t, 1, cols);
+        // Whole slices [20] along a middle axis, with outer dims: the arraycopy path, int32 and int64 indices.
+        Tensor c = random(r, DType.FLOAT64, 3, 50, 20);
+        for (boolean longs : new boolean[] {true, false}) {
+            Tensor idx = randomIndex(r, longs, 50, 40);
+            assertIndexSelect(c.indexSelect(1, idx), c, 1, idx);
+            assertIndexSelect(c.indexSelect(1, idx.slice(0, 0, 40, 3)), c, 1, idx.slice(0, 0, 40, 3));
+        }
     }
 
     @Test

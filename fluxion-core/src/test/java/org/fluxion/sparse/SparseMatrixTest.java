@@ -170,6 +170,46 @@ class SparseMatrixTest {
         assertArrayEquals(new double[] {0, 1, 0, 1, 1, 0}, x.grad().toDoubleArray());
     }
 
+    /**
+     * Wide float32 products (k = 70: whole blocks of four vectors, single vectors and a scalar tail on any lane
+     * count) equal, bit for bit, the plain loop adding each entry's product in entry order from zero.
+     */
+    @Test
+    void wideFloatProductsAreThePlainLoopsBits() {
+        Random r = new Random(4);
+        int rows = 40;
+        int cols = 300;
+        int nnz = 2000;
+        int k = 70;
+        long[] ri = new long[nnz];
+        long[] ci = new long[nnz];
+        long[] crow = new long[rows + 1];
+        for (int e = 0; e < nnz; e++) {
+            ri[e] = (long) e * rows / nnz; // sorted rows, repeated coordinates likely: CSR as given, not coalesced
+            ci[e] = r.nextInt(cols);
+            crow[(int) ri[e] + 1]++;
+        }
+        for (int i = 0; i < rows; i++) {
+            crow[i + 1] += crow[i];
+        }
+        float[] v = randn(5, DType.FLOAT32, nnz).toFloatArray();
+        float[] d = randn(6, DType.FLOAT32, cols, k).toFloatArray();
+        float[] g = randn(7, DType.FLOAT32, rows, k).toFloatArray();
+        CooMatrix s = CooMatrix.of(ri, ci, Tensor.of(v, nnz), rows, cols);
+        float[] product = new float[rows * k];
+        float[] transposed = new float[cols * k];
+        for (int e = 0; e < nnz; e++) {
+            for (int j = 0; j < k; j++) {
+                product[(int) ri[e] * k + j] += v[e] * d[(int) ci[e] * k + j];
+                transposed[(int) ci[e] * k + j] += v[e] * g[(int) ri[e] * k + j];
+            }
+        }
+        assertArrayEquals(product, s.matmul(Tensor.of(d, cols, k)).toFloatArray());
+        assertArrayEquals(product, CsrMatrix.of(crow, ci.clone(), Tensor.of(v, nnz), rows, cols).matmul(Tensor.of(d, cols, k))
+                .toFloatArray());
+        assertArrayEquals(transposed, s.transposeMatmul(Tensor.of(g, rows, k)).toFloatArray());
+    }
+
     @Test
     void productsAreTheSameBitsForAnyThreadCount() {
         Random r = new Random(3);
