@@ -34,9 +34,10 @@ public enum SensitivityMethod {
      * Discrete sensitivities ("discretize, then optimize"): the explicit solver runs with tensor operations on
      * Fluxion's tape and reverse mode differentiates its steps (the step sizes, chosen on values, are
      * constants). Exact gradients of the computed solution, memory of every stage. Only through
-     * {@link Odeint} (a tensor computation), with DP5, Tsit5, RK4 or Euler. A fixed-step solve also traces
-     * under {@code jit} (the steps unroll into the graph); an adaptive one reads values to choose its steps,
-     * which a trace cannot (it would need the loop as a {@code whileLoop}: not done).
+     * {@link Odeint} (a tensor computation), with DP5, Tsit5, RK4 or Euler. Both trace under {@code jit}: a
+     * fixed-step solve unrolls into the graph; an adaptive one, whose steps depend on values, becomes one
+     * {@code whileLoop} (accepting or rejecting each try by a select), differentiated by the loop's reverse
+     * mode. Save times an adaptive traced solve does not reach within {@code maxSteps} come out NaN.
      */
     DISCRETE,
     /**

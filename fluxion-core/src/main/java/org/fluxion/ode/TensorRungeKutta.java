@@ -10,7 +10,9 @@ import org.fluxion.tensor.Tensor;
  * state or the parameters tracked, every stage is recorded on Fluxion's tape and reverse mode differentiates
  * the computed solution exactly ("discretize, then optimize"). Step sizes are chosen on the values (the
  * error norm is read from detached stages), so they are constants of the derivative, as in torchdiffeq and
- * Diffrax. Save times are interpolated with the method's dense output, also with tensor operations.
+ * Diffrax. Save times are interpolated with the method's dense output, also with tensor operations. Under
+ * {@code jit} an adaptive solve cannot read its values: it becomes one traced loop ({@link TracedRungeKutta}),
+ * the same steps decided when the plan runs.
  */
 final class TensorRungeKutta {
     private final TensorField f;
@@ -50,6 +52,9 @@ final class TensorRungeKutta {
 
     /** The states at {@code times} ({@code times[0]} the initial time), stacked along a new axis 0. */
     Tensor solve(Tensor u0, double[] times, TensorOde detached) {
+        if (adaptive && traced(u0, params)) {
+            return new TracedRungeKutta(f, params, tableau, options, dtype).solve(u0, times);
+        }
         int n = u0.size();
         Tolerances tol = options.tolerances(n);
         double t0 = times[0];
@@ -147,6 +152,19 @@ final class TensorRungeKutta {
             }
         }
         return combine(u, k, w, h);
+    }
+
+    /** Whether jit is tracing the solve: its step sizes cannot be read, so it becomes a traced loop. */
+    private static boolean traced(Tensor u0, Tensor[] params) {
+        if (u0.isTraced()) {
+            return true;
+        }
+        for (Tensor p : params) {
+            if (p.isTraced()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Statistics statistics() {

@@ -30,7 +30,7 @@ public sealed interface Primitive permits
         ConvolutionPrimitives.Conv2d, ConvolutionPrimitives.Conv2dInputGrad, ConvolutionPrimitives.Conv2dWeightGrad,
         ConvolutionPrimitives.MaxPool2d, ConvolutionPrimitives.MaxPool2dGrad, ConvolutionPrimitives.MaxPool2dSelect,
         ConvolutionPrimitives.AvgPool2d, ConvolutionPrimitives.AvgPool2dGrad,
-        RandomUniform, LinalgPrimitive, SparseMatMul, SampledDot,
+        RandomUniform, LinalgPrimitive, SparseMatMul, SampledDot, StopGradient,
         MultiOutput, CustomPrimitive, CompilerPrimitive {
     /** Name used in error messages and graph printouts, e.g. {@code add}, {@code sum}. */
     String name();

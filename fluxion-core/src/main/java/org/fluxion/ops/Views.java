@@ -176,6 +176,18 @@ public final class Views {
         return view;
     }
 
+    /**
+     * The user's stop-gradient ({@code Tensor.detach()}, {@code Functional.stopGradient}): {@link #detach}, and
+     * while tracing a {@link StopGradient} equation too, because a nested graph (a loop's body) is
+     * differentiated later by interpreting it, which would not see the view's missing tape state. The
+     * transformations' own detaches (a fresh leaf for a rule's tape) stay plain {@link #detach}: graph values
+     * that outer transformations still differentiate through.
+     */
+    public static Tensor stopGradient(Tensor x) {
+        Tensor view = detach(x);
+        return view.isTraced() ? Ops.bind(new StopGradient(), view) : view;
+    }
+
     /** Strides of {@code x} seen as broadcast to {@code target}: 0 along broadcast and new axes. */
     public static int[] broadcastStrides(Tensor x, Shape target) {
         int rank = target.rank();

@@ -248,7 +248,7 @@ public final class Tensor {
     public void zeroGrad() { Services.REVERSE_MODE.zeroGrad(this); }
 
     /** A view of the same elements that no derivative flows through (stop-gradient). */
-    public Tensor detach() { return Views.detach(this); }
+    public Tensor detach() { return Views.stopGradient(this); }
 
     /**
      * Backpropagates from this one-element tensor: every leaf that requires grad gets

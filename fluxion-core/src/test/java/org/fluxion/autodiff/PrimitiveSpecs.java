@@ -34,6 +34,7 @@ import org.fluxion.ops.ScatterAdd;
 import org.fluxion.ops.SparseMatMul;
 import org.fluxion.ops.Split;
 import org.fluxion.ops.RandomUniform;
+import org.fluxion.ops.StopGradient;
 import org.fluxion.ops.TopK;
 import org.fluxion.ops.Unary;
 import org.fluxion.ops.UnaryOp;
@@ -178,6 +179,8 @@ final class PrimitiveSpecs {
         // the key is an integer (the float64 input rounded): no derivative flows, vmap draws one block per key
         s.add(new Spec("RandomUniform", x -> Ops.bind(new RandomUniform(7, Shape.of(2, 3), DType.FLOAT64),
                 x[0].mul(1000).to(DType.INT64)), r -> of(normal(r, 2)), 0, 1, false));
+        // the values pass, no derivative flows (checked eagerly, under jit and through nested graphs' rules)
+        s.add(new Spec("StopGradient", x -> Ops.bind(new StopGradient(), x[0]), r -> of(normal(r, 3, 2)), 0, 1, false));
         s.add(new Spec("ArgReduce", x -> Ops.bind(new ArgReduce(true, 1, false), x[0]), r -> of(distinct(r, 3, 4)), 0, 1, false));
         Conv2dOptions co = new Conv2dOptions(2, 1, 1, 0, 1, 1, 1);
         Shape xs = Shape.of(2, 2, 5, 4);

@@ -74,4 +74,22 @@ class StructuredTest {
         double expected = numeric[0].mul(vx).sum().item() + numeric[1].mul(vy).sum().item();
         assertEquals(expected, Jit.jit(tangent).apply(List.of(X, Y)).item(), 1e-6);
     }
+    /**
+     * A stop-gradient inside a loop's body stops derivatives in every composition, also when the body's graph
+     * is differentiated later by interpreting it ({@code jit(grad)}): twice {@code c <- c * stop(c)} from
+     * {@code c = p} gives {@code p^4} whose derivative with the stops is {@code p^3}, not {@code 4 p^3}.
+     */
+    @Test
+    void stopGradientInALoopBodyHoldsInEveryComposition() {
+        Function<Tensor, Tensor> f = p -> Control.whileLoop(c -> c.get(1).lt(2),
+                c -> List.of(c.get(0).mul(Functional.stopGradient(c.get(0))), c.get(1).add(1)),
+                List.of(p, Tensor.scalar(0, DType.INT32))).get(0).sum();
+        Tensor p = Tensor.scalar(1.5, DType.FLOAT64);
+        double expected = Math.pow(1.5, 3);
+        Function<Tensor, Tensor> grad = Functional.grad(f);
+        assertEquals(expected, grad.apply(p).item(), 1e-12, "eager");
+        assertEquals(expected, Functional.grad(Jit.jit(f)).apply(p).item(), 1e-12, "grad(jit)");
+        assertEquals(expected, Jit.jit(grad).apply(p).item(), 1e-12, "jit(grad)");
+        assertEquals(Math.pow(1.5, 4), Jit.jit(f).apply(p).item(), 1e-12, "the values pass");
+    }
 }

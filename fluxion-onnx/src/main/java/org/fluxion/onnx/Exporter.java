@@ -33,6 +33,7 @@ import org.fluxion.ops.Primitive;
 import org.fluxion.ops.Reduce;
 import org.fluxion.ops.ScatterAdd;
 import org.fluxion.ops.Split;
+import org.fluxion.ops.StopGradient;
 import org.fluxion.ops.TopK;
 import org.fluxion.ops.Unary;
 import org.fluxion.ops.ViewPrimitives;
@@ -189,6 +190,7 @@ final class Exporter {
             case ViewPrimitives.Slice s -> apply("Slice", List.of(name(in[0]), longs(s.start()), longs(s.end()),
                     longs(s.axis()), longs(s.step())));
             case ViewPrimitives.Copy c -> apply("Identity", List.of(name(in[0])));
+            case StopGradient g -> apply("Identity", List.of(name(in[0]))); // inference graphs have no gradients
             case ConvolutionPrimitives.Conv2d c -> {
                 var o = c.options();
                 yield apply("Conv", List.of(castTo(in[0], outType), castTo(in[1], outType)),
