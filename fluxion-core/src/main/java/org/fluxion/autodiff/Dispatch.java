@@ -4,6 +4,7 @@ import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
@@ -51,7 +52,9 @@ final class Dispatch implements Interpreter {
         if (state.visible > 0 || primitive instanceof MultiOutput) {
             return bindAll(primitive, inputs, new TensorType[] {out})[0];
         }
-        Tensor y = Ops.bindOneBelow(INTERPRETER, primitive, out, inputs);
+        // Below autodiff there is usually nothing (no jit trace): then the kernel runs without the search.
+        Tensor y = traced(inputs) ? Ops.bindOneBelow(INTERPRETER, primitive, out, inputs)
+                : StorageTypes.compute(primitive, out, inputs);
         if (state.gradEnabled && y.dtype().isFloatingPoint()) {
             Node node = newNode(primitive, inputs, y, null);
             if (node != null) {
@@ -61,6 +64,17 @@ final class Dispatch implements Interpreter {
             }
         }
         return y;
+    }
+
+    /** True when an input carries the state of a transformation further out than autodiff (jit's tracer). */
+    private static boolean traced(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            Interpreter.State s = TensorInternals.state(t);
+            if (s != null && (!(s instanceof AutogradMeta m) || m.lower() != null)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Tensor[] bindAll(Primitive primitive, Tensor[] inputs, TensorType[] outTypes) {
