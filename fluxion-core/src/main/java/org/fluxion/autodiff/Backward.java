@@ -70,12 +70,13 @@ final class Backward {
                 if (r.isAccumulator()) {
                     leaves.merge(r, cotangents[i], Backward::add);
                 } else {
-                    int o = roots[i].output();
-                    r.cotangents[o] = add(r.cotangents[o], cotangents[i]);
+                    r.receive(roots[i].output(), cotangents[i]);
                 }
             }
-            Map<Node, Boolean> captured = new IdentityHashMap<>();
+            // Only grad() captures: without it, no node is looked up (hashing every fresh node costs).
+            Map<Node, Boolean> captured = null;
             if (capture != null) {
+                captured = new IdentityHashMap<>();
                 for (Edge c : capture) {
                     captured.put(c.node(), true);
                 }
@@ -89,21 +90,20 @@ final class Backward {
             }
             while (!stack.isEmpty()) {
                 Node n = stack.removeLast();
-                Tensor[] gs = n.cotangents;
-                n.cotangents = null;
-                if (captured.containsKey(n)) {
+                if (captured != null && captured.containsKey(n)) {
                     for (int slot = 0; slot < capture.length; slot++) {
                         if (capture[slot].node() == n) {
-                            result[slot] = gs[capture[slot].output()];
+                            result[slot] = n.received(capture[slot].output());
                         }
                     }
                 }
-                if (anyPresent(gs)) {
+                if (n.receivedAny()) {
                     Tensor[] inputs = n.savedInputs();
-                    Tensor[] outputs = n.savedOutputs();
                     // A node of one output calls the singular rule; MultiOutput nodes the rule over all outputs.
-                    Tensor[] cts = n.primitive instanceof MultiOutput ? n.primitive.vjpAll(gs, inputs, outputs, n.wanted())
-                            : n.primitive.vjp(gs[0], inputs, outputs[0], n.wanted());
+                    Tensor[] cts = n.primitive instanceof MultiOutput
+                            ? n.primitive.vjpAll(n.receivedAll(), inputs, n.savedOutputs(), n.wanted())
+                            : n.primitive.vjp(n.received(0), inputs, n.savedOutput(), n.wanted());
+                    n.clearReceived();
                     for (int i = 0; i < n.next.length; i++) {
                         Node c = n.next[i];
                         if (c != null && cts[i] != null) {
@@ -111,8 +111,7 @@ final class Backward {
                             if (c.isAccumulator()) {
                                 leaves.merge(c, ct, Backward::add);
                             } else {
-                                int o = n.nextOutput(i);
-                                c.cotangents[o] = add(c.cotangents[o], ct);
+                                c.receive(n.nextOutput(i), ct);
                             }
                         }
                     }
@@ -126,32 +125,19 @@ final class Backward {
                     n.release();
                 }
             }
-            for (Map.Entry<Node, Tensor> e : leaves.entrySet()) {
-                boolean taken = false;
-                if (capture != null) {
+            if (capture == null) {
+                leaves.forEach((leaf, g) -> accumulate(AutogradMeta.of(leaf.leaf), g));
+            } else {
+                for (Map.Entry<Node, Tensor> e : leaves.entrySet()) {
                     for (int slot = 0; slot < capture.length; slot++) {
                         if (capture[slot].node() == e.getKey()) {
                             result[slot] = e.getValue();
-                            taken = true;
                         }
                     }
-                }
-                if (!taken && capture == null) {
-                    accumulate(AutogradMeta.of(e.getKey().leaf), e.getValue());
                 }
             }
             return result;
         }
-    }
-
-    /** True when a cotangent arrived for some output (null entries: none arrived). */
-    private static boolean anyPresent(Tensor[] gs) {
-        for (Tensor g : gs) {
-            if (g != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -169,9 +155,7 @@ final class Backward {
 
     private static void visit(Node n, long walk, ArrayList<Node> stack) {
         if (n.walk != walk) {
-            n.walk = walk;
-            n.pending = 0;
-            n.cotangents = new Tensor[n.outputCount()];
+            n.startWalk(walk);
             stack.add(n);
         }
     }

@@ -1,8 +1,10 @@
 package org.fluxion.autodiff;
 
 import org.fluxion.ops.Interpreter;
+import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
@@ -37,6 +39,42 @@ final class Dispatch implements Interpreter {
     @Override
     public Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
         return bindAll(primitive, inputs, outs);
+    }
+
+    /**
+     * A primitive of one output without forward mode (the eager tape's every operation): as {@link #process}
+     * but without its one-element arrays. With forward levels visible, or for a {@link MultiOutput}, it
+     * takes the general path.
+     */
+    @Override
+    public Tensor processOne(Primitive primitive, TensorType out, Tensor[] inputs) {
+        AutodiffState state = AutodiffState.current();
+        if (state.visible > 0 || primitive instanceof MultiOutput) {
+            return bindAll(primitive, inputs, new TensorType[] {out})[0];
+        }
+        // Below autodiff there is usually nothing (no jit trace): then the kernel runs without the search.
+        Tensor y = traced(inputs) ? Ops.bindOneBelow(INTERPRETER, primitive, out, inputs)
+                : StorageTypes.compute(primitive, out, inputs);
+        if (state.gradEnabled && y.dtype().isFloatingPoint()) {
+            Node node = newNode(primitive, inputs, y, null);
+            if (node != null) {
+                AutogradMeta m = meta(y);
+                m.gradFn = node;
+                m.gradFnOutput = 0;
+            }
+        }
+        return y;
+    }
+
+    /** True when an input carries the state of a transformation further out than autodiff (jit's tracer). */
+    private static boolean traced(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            Interpreter.State s = TensorInternals.state(t);
+            if (s != null && (!(s instanceof AutogradMeta m) || m.lower() != null)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Tensor[] bindAll(Primitive primitive, Tensor[] inputs, TensorType[] outTypes) {
@@ -90,6 +128,24 @@ final class Dispatch implements Interpreter {
     }
 
     private static void record(Primitive primitive, Tensor[] inputs, Tensor[] outs) {
+        Node node = newNode(primitive, inputs, null, outs);
+        if (node != null) {
+            for (int o = 0; o < outs.length; o++) {
+                // Integer outputs (top-k's indices, a loop's counter) have no derivative: they stay untracked.
+                if (outs[o].dtype().isFloatingPoint()) {
+                    AutogradMeta m = meta(outs[o]);
+                    m.gradFn = node;
+                    m.gradFnOutput = o;
+                }
+            }
+        }
+    }
+
+    /**
+     * The node recording {@code primitive(inputs)}, whose outputs are {@code output} alone or, when it is
+     * null, {@code outs}; null when no input is tracked (nothing to record).
+     */
+    private static Node newNode(Primitive primitive, Tensor[] inputs, Tensor output, Tensor[] outs) {
         Node[] next = null;
         int[] nextOutput = null;
         int wanted = 0;
@@ -109,17 +165,12 @@ final class Dispatch implements Interpreter {
                 wanted |= 1 << i;
             }
         }
-        if (next != null) {
-            Node node = new Node(primitive, inputs, outs, next, nextOutput, primitive.vjpReads(wanted, inputs.length));
-            for (int o = 0; o < outs.length; o++) {
-                // Integer outputs (top-k's indices, a loop's counter) have no derivative: they stay untracked.
-                if (outs[o].dtype().isFloatingPoint()) {
-                    AutogradMeta m = meta(outs[o]);
-                    m.gradFn = node;
-                    m.gradFnOutput = o;
-                }
-            }
+        if (next == null) {
+            return null;
         }
+        int reads = primitive.vjpReads(wanted, inputs.length);
+        return output != null ? new Node(primitive, inputs, output, next, nextOutput, reads)
+                : new Node(primitive, inputs, outs, next, nextOutput, reads);
     }
 
     static Node accumulator(Tensor leaf, AutogradMeta meta) {

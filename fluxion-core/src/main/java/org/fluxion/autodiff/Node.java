@@ -32,47 +32,81 @@ final class Node {
     /** For an accumulator node: the leaf whose gradient it accumulates. */
     final Tensor leaf;
     private Tensor[] inputs;
+    /** The output of a node of one output; null for a node of several, which has {@link #outputs}. */
+    private Tensor output;
     private Tensor[] outputs;
     private final int outputCount;
-    private final int[] versions;
+    /**
+     * Per saved tensor (inputs, then outputs), its storage version at record time, or {@link #NOT_KEPT};
+     * null when nothing was kept (add, sub: their rules read no values).
+     */
+    private int[] versions;
     /** Saved tensors were released by a backward without retainGraph. */
     private boolean released;
 
     // Scratch state of one backward walk (walks over one graph are not concurrent). Never used for an
     // accumulator node: walks over different graphs share it (see Backward).
     int pending;
-    /** The cotangents received so far, one per output. */
-    Tensor[] cotangents;
     long walk;
+    /** The cotangent received so far by output 0; by the others in {@link #moreCotangents}. */
+    private Tensor cotangent;
+    /** For a node of several outputs, the cotangents received so far by outputs 1, 2, ... */
+    private Tensor[] moreCotangents;
 
     /**
-     * {@code reads}: the tensors to keep, as in {@link Primitive#vjpReads} (bit i: input i; bit n + k: output
-     * k).
+     * A node of one output. {@code reads}: the tensors to keep, as in {@link Primitive#vjpReads} (bit i:
+     * input i; bit n: the output).
      */
+    Node(Primitive primitive, Tensor[] inputs, Tensor output, Node[] next, int[] nextOutput, int reads) {
+        this.primitive = primitive;
+        this.next = next;
+        this.nextOutput = nextOutput;
+        this.leaf = null;
+        int n = inputs.length;
+        this.outputCount = 1;
+        this.inputs = keep(inputs, reads, 0, n + 1);
+        this.output = keep(output, reads, n, n + 1);
+    }
+
+    /** A node of several outputs; {@code reads} as above (bit n + k: output k). */
     Node(Primitive primitive, Tensor[] inputs, Tensor[] outputs, Node[] next, int[] nextOutput, int reads) {
         this.primitive = primitive;
         this.next = next;
         this.nextOutput = nextOutput;
         this.leaf = null;
         int n = inputs.length;
+        int saved = n + outputs.length;
         this.outputCount = outputs.length;
-        this.versions = new int[n + outputs.length];
-        this.inputs = keep(inputs, reads, 0);
-        this.outputs = keep(outputs, reads, n);
+        this.inputs = keep(inputs, reads, 0, saved);
+        this.outputs = keep(outputs, reads, n, saved);
     }
 
-    /** The tensors whose bit (from {@code first} on) is set in {@code reads}; placeholders for the others. */
-    private Tensor[] keep(Tensor[] ts, int reads, int first) {
+    /**
+     * A copy of {@code ts} (the caller may reuse its array) with placeholders for the tensors whose bit
+     * (from {@code first} on) is not set in {@code reads}.
+     */
+    private Tensor[] keep(Tensor[] ts, int reads, int first, int saved) {
         Tensor[] kept = ts.clone();
         for (int i = 0; i < ts.length; i++) {
-            if ((reads & (1 << (first + i))) != 0) {
-                versions[first + i] = storage(ts[i]).version();
-            } else {
-                kept[i] = placeholder(ts[i]);
-                versions[first + i] = NOT_KEPT;
-            }
+            kept[i] = keep(ts[i], reads, first + i, saved);
         }
         return kept;
+    }
+
+    /** {@code t} when bit {@code bit} of {@code reads} is set (its version noted), else its placeholder. */
+    private Tensor keep(Tensor t, int reads, int bit, int saved) {
+        if ((reads & (1 << bit)) == 0) {
+            if (versions != null) {
+                versions[bit] = NOT_KEPT;
+            }
+            return placeholder(t);
+        }
+        if (versions == null) {
+            versions = new int[saved];
+            java.util.Arrays.fill(versions, 0, bit, NOT_KEPT);
+        }
+        versions[bit] = storage(t).version();
+        return t;
     }
 
     /** Version entry of a tensor that was not kept (nothing to check). */
@@ -101,16 +135,10 @@ final class Node {
         this.nextOutput = null;
         this.outputCount = 1;
         this.leaf = leaf;
-        this.versions = null;
     }
 
     boolean isAccumulator() {
         return primitive == null;
-    }
-
-    /** How many outputs the operation has (1 for an accumulator). */
-    int outputCount() {
-        return outputCount;
     }
 
     /** The output of {@code next[i]} that input {@code i} is. */
@@ -139,11 +167,14 @@ final class Node {
                     + "saved by " + primitive.name() + " were released by a previous backward (pass retainGraph = "
                     + "true to the first backward to keep them)");
         }
+        if (versions == null) {
+            return inputs;
+        }
         int n = inputs.length;
         for (int i = 0; i < versions.length; i++) {
-            Tensor t = i < n ? inputs[i] : outputs[i - n];
+            Tensor t = i < n ? inputs[i] : output != null ? output : outputs[i - n];
             if (versions[i] != NOT_KEPT && storage(t).version() != versions[i]) {
-                String what = i < n ? "input " + i : outputs.length == 1 ? "the output" : "output " + (i - n);
+                String what = i < n ? "input " + i : outputCount == 1 ? "the output" : "output " + (i - n);
                 throw new IllegalStateException("backward: " + what
                         + " of " + primitive.name() + " (shape " + t.shape() + ", " + t.dtype().label()
                         + ") was modified in place after being saved for backward (version " + versions[i]
@@ -153,14 +184,77 @@ final class Node {
         return inputs;
     }
 
+    /** The saved output 0 (a placeholder when the rule does not read it). */
+    Tensor savedOutput() {
+        return outputs == null ? output : outputs[0];
+    }
+
+    /** The saved outputs, one per output. */
     Tensor[] savedOutputs() {
-        return outputs;
+        return outputs == null ? new Tensor[] {output} : outputs;
     }
 
     /** Drops the saved tensors so that their memory can be reclaimed. */
     void release() {
         inputs = null;
+        output = null;
         outputs = null;
         released = true;
+    }
+
+    // ---------------------------------------------------------------- the walk's cotangents
+
+    /** Starts walk {@code walk} at this node: no cotangent received, no consumer counted. */
+    void startWalk(long walk) {
+        this.walk = walk;
+        pending = 0;
+        cotangent = null;
+        moreCotangents = outputCount > 1 ? new Tensor[outputCount - 1] : null;
+    }
+
+    /** Adds {@code g} to the cotangent received by output {@code o}. */
+    void receive(int o, Tensor g) {
+        if (o == 0) {
+            cotangent = cotangent == null ? g : cotangent.add(g);
+        } else {
+            Tensor acc = moreCotangents[o - 1];
+            moreCotangents[o - 1] = acc == null ? g : acc.add(g);
+        }
+    }
+
+    /** The cotangent received by output {@code o}, or null when none arrived. */
+    Tensor received(int o) {
+        return o == 0 ? cotangent : moreCotangents[o - 1];
+    }
+
+    /** True when some output received a cotangent. */
+    boolean receivedAny() {
+        if (cotangent != null) {
+            return true;
+        }
+        if (moreCotangents != null) {
+            for (Tensor g : moreCotangents) {
+                if (g != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The cotangents received, one per output (null where none arrived). */
+    Tensor[] receivedAll() {
+        Tensor[] all = new Tensor[outputCount];
+        all[0] = cotangent;
+        if (moreCotangents != null) {
+            System.arraycopy(moreCotangents, 0, all, 1, moreCotangents.length);
+        }
+        return all;
+    }
+
+    /** Forgets the received cotangents once used, so that their memory can be reclaimed. */
+    void clearReceived() {
+        cotangent = null;
+        moreCotangents = null;
     }
 }

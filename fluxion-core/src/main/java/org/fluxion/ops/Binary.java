@@ -7,6 +7,7 @@ import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /** Primitive: an elementwise function of two tensors broadcast together ({@link BinaryOp}). */
@@ -58,7 +59,7 @@ public record Binary(BinaryOp op) implements Primitive {
         DType ct = op.computeType(in[0].dtype(), in[1].dtype());
         Tensor a = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
         Tensor b = Elementwise.vectorFriendly(Elementwise.cast(in[1], ct));
-        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        Tensor y = TensorInternals.empty(out);
         if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && !toBool(out)) {
             // One element (scalar code, scalar AD): skip the strided-loop set-up, which costs more
             // than the arithmetic. Each operand's single element sits at its offset.

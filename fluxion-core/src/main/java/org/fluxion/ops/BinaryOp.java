@@ -12,7 +12,7 @@ import org.fluxion.tensor.Tensor;
 public enum BinaryOp {
     ADD(Kind.ARITHMETIC) {
         /** Linear: cotangents (g, g); tangent ta + tb. */
-        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) { return new Tensor[] {g, g}; }
+        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) { return new Tensor[] {g, g}; }
         Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
             return ta == null ? tb : tb == null ? ta : ta.add(tb);
         }
@@ -24,8 +24,10 @@ public enum BinaryOp {
         }
     },
     SUB(Kind.ARITHMETIC) {
-        /** Linear: cotangents (g, -g); tangent ta - tb. */
-        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) { return new Tensor[] {g, g.neg()}; }
+        /** Linear: cotangents (g, -g), the second only when wanted; tangent ta - tb. */
+        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
+            return new Tensor[] {g, wantB ? g.neg() : null};
+        }
         Tensor jvp(Tensor ta, Tensor tb, Tensor a, Tensor b, Tensor y) {
             return ta == null ? tb.neg() : tb == null ? ta : ta.sub(tb);
         }
@@ -51,8 +53,12 @@ public enum BinaryOp {
     DIV(Kind.DIVISION) {
         /** Partials: d/da = 1 / b, d/db = -a / b^2 = -y / b. */
         Tensor[] partials(Tensor a, Tensor b, Tensor y) {
+            return partials(a, b, y, true, true);
+        }
+        /** Only the partials asked for: {@code x / c} for a constant c costs one reciprocal. */
+        Tensor[] partials(Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
             Tensor r = b.reciprocal();
-            return new Tensor[] {r, y.mul(r).neg()};
+            return new Tensor[] {wantA ? r : null, wantB ? y.mul(r).neg() : null};
         }
         double apply(double a, double b) { return a / b; }
         int f32(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -67,10 +73,6 @@ public enum BinaryOp {
         /** Only the partials asked for: an exponent without a derivative (a constant) costs nothing. */
         Tensor[] partials(Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
             return new Tensor[] {wantA ? PowRule.base(a, b) : null, wantB ? PowRule.exponent(a, b, y) : null};
-        }
-        Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
-            Tensor[] p = partials(a, b, y, wantA, wantB);
-            return new Tensor[] {p[0] == null ? null : g.mul(p[0]), p[1] == null ? null : g.mul(p[1])};
         }
         /** StrictMath: the same bits compiled or not; float32 is this rounded once ({@link org.fluxion.kernels.ScalarMath#pow}). */
         double apply(double a, double b) { return StrictMath.pow(a, b); }
@@ -223,16 +225,20 @@ public enum BinaryOp {
 
     /** Cotangents of a and b (of the broadcast shape; the engine sums them down). */
     Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y) {
-        Tensor[] p = partials(a, b, y);
-        return p == null ? new Tensor[2] : new Tensor[] {g.mul(p[0]), g.mul(p[1])};
+        return vjp(g, a, b, y, true, true);
     }
 
     /**
      * Cotangents of a (when {@code wantA}) and b (when {@code wantB}); the others may be null. The default
-     * computes both ({@link #vjp(Tensor, Tensor, Tensor, Tensor)}).
+     * multiplies {@code g} by the wanted {@link #partials}: {@code x * c} for a constant c costs one product,
+     * not two (an operation without gradient gives none).
      */
     Tensor[] vjp(Tensor g, Tensor a, Tensor b, Tensor y, boolean wantA, boolean wantB) {
-        return vjp(g, a, b, y);
+        Tensor[] p = partials(a, b, y, wantA, wantB);
+        if (p == null) {
+            return new Tensor[2];
+        }
+        return new Tensor[] {wantA && p[0] != null ? g.mul(p[0]) : null, wantB && p[1] != null ? g.mul(p[1]) : null};
     }
 
     /** The output tangent; null tangents are zero. */

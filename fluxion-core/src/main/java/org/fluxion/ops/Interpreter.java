@@ -25,6 +25,15 @@ public interface Interpreter {
     Tensor[] process(Primitive primitive, TensorType[] outs, Tensor[] inputs);
 
     /**
+     * {@link #process} for a primitive of one output ({@link Ops#bind}): that output. An interpreter on the
+     * eager hot path (autodiff's tape) overrides it to spare the one-element arrays of the general form,
+     * which a loop over tiny tensors pays on every operation.
+     */
+    default Tensor processOne(Primitive primitive, TensorType out, Tensor[] inputs) {
+        return process(primitive, new TensorType[] {out}, inputs)[0];
+    }
+
+    /**
      * The transformation state of one tensor (autodidax's {@code Tracer}): a tape node, tangents, a graph
      * value. A state may stand on the state of an outer transformation ({@link #lower}): a tensor that
      * requires grad while jit traces it carries autodiff's state, over the graph value it stands for.

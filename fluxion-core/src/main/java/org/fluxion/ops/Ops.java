@@ -20,8 +20,7 @@ public final class Ops {
         TensorType[] types = new TensorType[inputs.length];
         Interpreter.State top = innermost(primitive, inputs, types);
         TensorType out = primitive.outputType(types);
-        return top == null ? StorageTypes.compute(primitive, out, inputs)
-                : top.interpreter().process(primitive, new TensorType[] {out}, inputs)[0];
+        return top == null ? StorageTypes.compute(primitive, out, inputs) : top.interpreter().processOne(primitive, out, inputs);
     }
 
     /**
@@ -70,6 +69,18 @@ public final class Ops {
      * @param outs the types the primitive's shape rule gave for the inputs, one per output
      */
     public static Tensor[] bindBelow(Interpreter caller, Primitive primitive, TensorType[] outs, Tensor... inputs) {
+        Interpreter top = below(caller, inputs);
+        return top == null ? StorageTypes.computeAll(primitive, outs, inputs) : top.process(primitive, outs, inputs);
+    }
+
+    /** {@link #bindBelow} for a primitive of one output, of type {@code out}: that output. */
+    public static Tensor bindOneBelow(Interpreter caller, Primitive primitive, TensorType out, Tensor... inputs) {
+        Interpreter top = below(caller, inputs);
+        return top == null ? StorageTypes.compute(primitive, out, inputs) : top.processOne(primitive, out, inputs);
+    }
+
+    /** The innermost interpreter below {@code caller}'s level among the inputs' states, or null. */
+    private static Interpreter below(Interpreter caller, Tensor[] inputs) {
         int level = caller.level();
         Interpreter top = null;
         for (Tensor t : inputs) {
@@ -83,6 +94,6 @@ public final class Ops {
                 }
             }
         }
-        return top == null ? StorageTypes.computeAll(primitive, outs, inputs) : top.process(primitive, outs, inputs);
+        return top;
     }
 }

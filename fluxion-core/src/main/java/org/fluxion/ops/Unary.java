@@ -6,6 +6,7 @@ import org.fluxion.kernels.StridedLoop;
 import org.fluxion.kernels.Vectorization;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /** Primitive: an elementwise function of one tensor ({@link UnaryOp}). */
@@ -53,7 +54,7 @@ public record Unary(UnaryOp op) implements Primitive {
     public Tensor compute(TensorType out, Tensor... in) {
         DType ct = op.computeType(in[0].dtype());
         Tensor x = Elementwise.vectorFriendly(Elementwise.cast(in[0], ct));
-        Tensor y = Tensor.empty(out.shape(), out.dtype());
+        Tensor y = TensorInternals.empty(out);
         if (y.size() == 1 && (ct == DType.FLOAT32 || ct == DType.FLOAT64) && out.dtype() == ct) {
             // One element: skip the strided-loop set-up (see Binary.compute).
             double v = storage(x).getDouble(x.offset());

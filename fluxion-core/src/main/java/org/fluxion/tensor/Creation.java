@@ -24,7 +24,14 @@ final class Creation {
     }
 
     static Tensor empty(Shape shape, DType dtype) {
-        return new Tensor(Storage.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
+        return new Tensor(Storage.allocate(dtype, shape.size()), shape, shape.sharedContiguousStrides(), 0);
+    }
+
+    /** {@link #empty(Shape, DType)} that keeps {@code type} as the tensor's {@link Tensor#type()}. */
+    static Tensor empty(TensorType type) {
+        Tensor t = empty(type.shape(), type.dtype());
+        t.type = type;
+        return t;
     }
 
     /** @throws IllegalArgumentException when the storage's length is not the shape's size */
@@ -33,7 +40,7 @@ final class Creation {
             throw new IllegalArgumentException("wrap: storage of " + storage.length()
                     + " elements does not match shape " + shape + " (" + shape.size() + " elements)");
         }
-        return new Tensor(storage, shape, shape.contiguousStrides(), 0);
+        return new Tensor(storage, shape, shape.sharedContiguousStrides(), 0);
     }
 
     static Tensor full(double value, DType dtype, Shape shape) {

@@ -42,6 +42,17 @@ public final class Shape {
         if (dims.length == 0) {
             return SCALAR;
         }
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+            if (d < 0 || d > MAX_SIZE || n > MAX_SIZE) {
+                n = -1;
+                break;
+            }
+        }
+        if (n >= 0) {
+            return new Shape(dims.clone()); // the usual case: valid, nothing to widen or describe
+        }
         long[] wide = new long[dims.length];
         for (int i = 0; i < dims.length; i++) {
             wide[i] = dims[i];
@@ -61,14 +72,13 @@ public final class Shape {
     }
 
     private static int[] checked(String op, long[] dims) {
-        String what = (op == null ? "" : op + ": the result ") + "shape " + Arrays.toString(dims);
         boolean empty = false;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
-                throw new IllegalArgumentException(what + ": dimension " + i + " is negative (" + dims[i] + ")");
+                throw new IllegalArgumentException(describe(op, dims) + ": dimension " + i + " is negative (" + dims[i] + ")");
             }
             if (dims[i] > MAX_SIZE) {
-                throw new IllegalArgumentException(what + ": dimension " + i + " (" + dims[i] + ") is more than "
+                throw new IllegalArgumentException(describe(op, dims) + ": dimension " + i + " (" + dims[i] + ") is more than "
                         + "the " + MAX_SIZE + " elements one tensor can hold");
             }
             empty |= dims[i] == 0;
@@ -80,7 +90,7 @@ public final class Shape {
             n *= dims[i];
         }
         if (overflow || n > MAX_SIZE) {
-            throw new IllegalArgumentException(what + " has " + (overflow ? "more than 2^63" : Long.toString(n))
+            throw new IllegalArgumentException(describe(op, dims) + " has " + (overflow ? "more than 2^63" : Long.toString(n))
                     + " elements, more than the " + MAX_SIZE + " one tensor can hold (Java arrays have int indices)");
         }
         int[] out = new int[dims.length];
@@ -88,6 +98,11 @@ public final class Shape {
             out[i] = (int) dims[i];
         }
         return out;
+    }
+
+    /** How an error names the shape: "op: the result shape [..]"; built only when an error is thrown. */
+    private static String describe(String op, long[] dims) {
+        return (op == null ? "" : op + ": the result ") + "shape " + Arrays.toString(dims);
     }
 
     /** The rank-0 shape of a scalar. */
@@ -117,6 +132,8 @@ public final class Shape {
 
     /** The strides of every scalar: empty, so shared (nothing can be written into it). */
     private static final int[] NO_STRIDES = new int[0];
+    /** The contiguous strides of every rank-1 shape, shared by the tensors of this package (never written). */
+    private static final int[] UNIT_STRIDE = {1};
 
     /** Row-major (C order) strides of a contiguous tensor of this shape, in elements. */
     public int[] contiguousStrides() {
@@ -133,14 +150,26 @@ public final class Shape {
     }
 
     /**
+     * {@link #contiguousStrides()} for a tensor of this package, which never writes its strides: shared
+     * for ranks 0 and 1 (a loop over one-element tensors allocates no strides).
+     */
+    int[] sharedContiguousStrides() {
+        return dims.length == 1 ? UNIT_STRIDE : contiguousStrides();
+    }
+
+    /**
      * The NumPy broadcast of two shapes: aligned from the right, each pair of dimensions must be equal
      * or one of them 1.
      *
      * @throws IllegalArgumentException naming the operation and both shapes when they do not broadcast
      */
     public static Shape broadcast(String op, Shape a, Shape b) {
-        if (a.equals(b)) {
+        // One shape broadcast to the other (equal shapes, a scalar operand, a bias row): that shape, not a copy.
+        if (b.broadcastsTo(a)) {
             return a;
+        }
+        if (a.broadcastsTo(b)) {
+            return b;
         }
         int rank = Math.max(a.rank(), b.rank());
         int[] out = new int[rank];

@@ -37,7 +37,7 @@ public final class Tensor {
     final int offset;
     /** The innermost transformation's state ({@link Interpreter}); null for a plain tensor (the fast path). */
     Interpreter.State state;
-    private TensorType type; // every primitive applied to this tensor asks for it
+    TensorType type; // every primitive applied to this tensor asks for it; kernels may set it (Creation)
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;

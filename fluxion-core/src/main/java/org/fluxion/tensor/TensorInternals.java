@@ -49,12 +49,20 @@ public final class TensorInternals {
     }
 
     /**
+     * A new contiguous, zero-filled tensor of {@code type}, which it keeps as its {@link Tensor#type()}: a kernel
+     * making its output from the type its shape rule gave spares the next primitive building it again.
+     */
+    public static Tensor empty(TensorType type) {
+        return Creation.empty(type);
+    }
+
+    /**
      * A tensor of type {@code type} without elements, standing for a value of a transformation (a tracer of
      * jit): its state is {@code state}, and reading its elements throws.
      */
     public static Tensor abstractTensor(TensorType type, Interpreter.State state) {
         Shape shape = type.shape();
-        Tensor t = new Tensor(Storage.abstractOf(type.dtype(), shape.size()), shape, shape.contiguousStrides(), 0);
+        Tensor t = new Tensor(Storage.abstractOf(type.dtype(), shape.size()), shape, shape.sharedContiguousStrides(), 0);
         t.state = java.util.Objects.requireNonNull(state, "state");
         return t;
     }
