@@ -12,6 +12,8 @@ package org.fluxion.kernels;
  */
 public final class SgemmPackedB {
     private static final int MR = Sgemm.MR;
+    /** Rows of the register tile: callers that split rows over threads split in multiples of it. */
+    public static final int ROWS = MR;
     private static final int NR = Sgemm.NR;
 
     private final int k;
@@ -59,7 +61,10 @@ public final class SgemmPackedB {
         return new SgemmPackedB(transB, k, n, b, bOff, ldb);
     }
 
-    /** {@code C[m, n] (+)= A[m, k] · B}, A and C row-major with row strides {@code lda}, {@code ldc}. */
+    /**
+     * {@code C[m, n] (+)= A[m, k] · B}, A and C row-major with row strides {@code lda}, {@code ldc}: the column
+     * panels of C split over the {@link Parallel} threads, each packing A itself ({@code [m, kc]}, small).
+     */
     public void multiply(int m, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m <= 0) {
             return;
@@ -68,23 +73,57 @@ public final class SgemmPackedB {
             Gemm.sgemm(false, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        int panels = (n + NR - 1) / NR;
-        // Few rows: each thread packs A itself ([m, kc], small) and computes its own column panels of C.
         int grain = (int) Math.max(1, (1L << 17) / Math.max(1L, (long) m * k * NR));
-        Parallel.forRange(panels, grain, (p0, p1) -> {
-            float[] ap = new float[kcStep * Sgemm.roundUp(Math.min(m, Sgemm.MC), MR)];
-            float[] tile = new float[MR * NR];
-            for (int ic = 0; ic < m; ic += Sgemm.MC) {
-                int mc = Math.min(Sgemm.MC, m - ic);
-                for (int q = 0; q < blocks.length; q++) {
-                    int pc = q * kcStep;
-                    int kc = Math.min(kcStep, k - pc);
-                    SgemmPacking.packA(false, a, aOff, lda, ic, pc, mc, kc, ap);
-                    boolean add = accumulate || q > 0;
-                    tiles(mc, kc, p0, p1, ap, blocks[q], c, cOff + ic * ldc, ldc, add, tile);
-                }
+        Parallel.forRange((n + NR - 1) / NR, grain,
+                (p0, p1) -> panels(m, a, aOff, lda, c, cOff, ldc, accumulate, p0, p1, new Scratch()));
+    }
+
+    /** Scratch of {@link #multiplySerial}, one per thread that calls it: a packed A block and an edge tile. */
+    public static final class Scratch {
+        private float[] ap = new float[0];
+        private final float[] tile = new float[MR * NR];
+
+        private float[] ap(int size) {
+            if (ap.length < size) {
+                ap = new float[size];
             }
-        });
+            return ap;
+        }
+    }
+
+    /**
+     * {@link #multiply} on the calling thread alone, for callers that split their own work over threads (a
+     * recurrent layer's batch rows, each block running every time step).
+     */
+    public void multiplySerial(int m, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, boolean accumulate,
+                               Scratch scratch) {
+        if (m <= 0) {
+            return;
+        }
+        if (blocks == null) {
+            for (int i = 0; i < m; i++) {
+                // one row at a time keeps Gemm.sgemm on this thread (its parallel split needs many rows)
+                Gemm.sgemm(false, transB, 1, n, k, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc,
+                        accumulate);
+            }
+            return;
+        }
+        panels(m, a, aOff, lda, c, cOff, ldc, accumulate, 0, (n + NR - 1) / NR, scratch);
+    }
+
+    private void panels(int m, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, boolean accumulate,
+                        int p0, int p1, Scratch scratch) {
+        float[] ap = scratch.ap(kcStep * Sgemm.roundUp(Math.min(m, Sgemm.MC), MR));
+        for (int ic = 0; ic < m; ic += Sgemm.MC) {
+            int mc = Math.min(Sgemm.MC, m - ic);
+            for (int q = 0; q < blocks.length; q++) {
+                int pc = q * kcStep;
+                int kc = Math.min(kcStep, k - pc);
+                SgemmPacking.packA(false, a, aOff, lda, ic, pc, mc, kc, ap);
+                boolean add = accumulate || q > 0;
+                tiles(mc, kc, p0, p1, ap, blocks[q], c, cOff + ic * ldc, ldc, add, scratch.tile);
+            }
+        }
     }
 
     /** The register tiles of panels {@code [p0, p1)} of one depth block, as {@code Sgemm}'s macro-kernel. */

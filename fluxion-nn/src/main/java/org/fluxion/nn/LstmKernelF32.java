@@ -1,6 +1,7 @@
 package org.fluxion.nn;
 
 import org.fluxion.kernels.Gemm;
+import org.fluxion.kernels.Parallel;
 import org.fluxion.kernels.ScalarMath;
 import org.fluxion.kernels.SgemmPackedB;
 import org.fluxion.kernels.VectorLoops;
@@ -33,35 +34,48 @@ final class LstmKernelF32 {
      */
     static void forward(int steps, int batch, int hidden, float[] proj, int projOff, float[] h0, int h0Off,
                         float[] c0, int c0Off, float[] whh, int whhOff, float[] ys, float[] cs, float[] acts) {
+        SgemmPackedB recurrent = SgemmPackedB.pack(true, hidden, 4 * hidden, whh, whhOff, hidden); // W_hh^T [H, 4H]
+        // Sequences are independent: each thread runs every step for its own block of batch rows, so the loop
+        // needs no hand-off per step (a step's GEMM is only [rows, H] x [H, 4H]).
+        forRows(batch, (r0, r1) -> {
+            SgemmPackedB.Scratch scratch = new SgemmPackedB.Scratch();
+            float[] tanhC = new float[hidden];
+            for (int t = 0; t < steps; t++) {
+                forwardStep(t, r0, r1, batch, hidden, proj, projOff, h0, h0Off, c0, c0Off, recurrent, ys, cs, acts,
+                        scratch, tanhC);
+            }
+        });
+    }
+
+    /** Step {@code t} of rows {@code [r0, r1)}. */
+    private static void forwardStep(int t, int r0, int r1, int batch, int hidden, float[] proj, int projOff,
+                                    float[] h0, int h0Off, float[] c0, int c0Off, SgemmPackedB recurrent, float[] ys,
+                                    float[] cs, float[] acts, SgemmPackedB.Scratch scratch, float[] tanhC) {
         int g4 = 4 * hidden;
         int bh = batch * hidden;
-        int bg = batch * g4;
-        float[] tanhC = new float[hidden];
-        SgemmPackedB recurrent = SgemmPackedB.pack(true, hidden, g4, whh, whhOff, hidden); // W_hh^T [H, 4H]
-        for (int t = 0; t < steps; t++) {
-            int a = t * bg;
-            System.arraycopy(proj, projOff + a, acts, a, bg);
-            float[] hPrev = t == 0 ? h0 : ys;
-            int hOff = t == 0 ? h0Off : (t - 1) * bh;
-            float[] cPrev = t == 0 ? c0 : cs;
-            int cOff = t == 0 ? c0Off : (t - 1) * bh;
-            recurrent.multiply(batch, hPrev, hOff, hidden, acts, a, g4, true);
-            for (int b = 0; b < batch; b++) {
-                int row = a + b * g4;
-                sigmoid(acts, row, 2 * hidden);
-                tanh(acts, row + 2 * hidden, hidden);
-                sigmoid(acts, row + 3 * hidden, hidden);
-                int out = t * bh + b * hidden;
-                int prev = cOff + b * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    float c = acts[row + hidden + j] * cPrev[prev + j] + acts[row + j] * acts[row + 2 * hidden + j];
-                    cs[out + j] = c;
-                    tanhC[j] = c;
-                }
-                tanh(tanhC, 0, hidden);
-                for (int j = 0; j < hidden; j++) {
-                    ys[out + j] = acts[row + 3 * hidden + j] * tanhC[j];
-                }
+        int a = t * batch * g4 + r0 * g4;
+        int rows = r1 - r0;
+        System.arraycopy(proj, projOff + a, acts, a, rows * g4);
+        float[] hPrev = t == 0 ? h0 : ys;
+        int hOff = (t == 0 ? h0Off : (t - 1) * bh) + r0 * hidden;
+        float[] cPrev = t == 0 ? c0 : cs;
+        int cOff = (t == 0 ? c0Off : (t - 1) * bh) + r0 * hidden;
+        recurrent.multiplySerial(rows, hPrev, hOff, hidden, acts, a, g4, true, scratch);
+        for (int b = 0; b < rows; b++) {
+            int row = a + b * g4;
+            sigmoid(acts, row, 2 * hidden);
+            tanh(acts, row + 2 * hidden, hidden);
+            sigmoid(acts, row + 3 * hidden, hidden);
+            int out = t * bh + (r0 + b) * hidden;
+            int prev = cOff + b * hidden;
+            for (int j = 0; j < hidden; j++) {
+                float c = acts[row + hidden + j] * cPrev[prev + j] + acts[row + j] * acts[row + 2 * hidden + j];
+                cs[out + j] = c;
+                tanhC[j] = c;
+            }
+            tanh(tanhC, 0, hidden);
+            for (int j = 0; j < hidden; j++) {
+                ys[out + j] = acts[row + 3 * hidden + j] * tanhC[j];
             }
         }
     }
@@ -81,48 +95,66 @@ final class LstmKernelF32 {
                          float[] ys, int ysOff, float[] cs, int csOff, float[] acts, int actsOff,
                          float[] dproj, float[] dh0, float[] dc0, float[] dwhh) {
         int g4 = 4 * hidden;
-        int bh = batch * hidden;
         int bg = batch * g4;
-        float[] dh = dh0; // dh_next, then dh_0 once the sweep ends
-        float[] dc = dc0;
-        java.util.Arrays.fill(dh, 0f);
-        java.util.Arrays.fill(dc, 0f);
-        float[] tanhC = new float[hidden];
         SgemmPackedB recurrent = SgemmPackedB.pack(false, g4, hidden, whh, whhOff, hidden); // W_hh [4H, H]
-        for (int t = steps - 1; t >= 0; t--) {
-            float[] cPrev = t == 0 ? c0 : cs;
-            for (int b = 0; b < batch; b++) {
-                int s = t * bh + b * hidden;
-                int row = t * bg + b * g4;
-                int prev = t == 0 ? c0Off + b * hidden : csOff + s - bh;
-                System.arraycopy(cs, csOff + s, tanhC, 0, hidden);
-                tanh(tanhC, 0, hidden);
-                for (int j = 0; j < hidden; j++) {
-                    int k = actsOff + row + j;
-                    float i = acts[k];
-                    float f = acts[k + hidden];
-                    float g = acts[k + 2 * hidden];
-                    float o = acts[k + 3 * hidden];
-                    float tc = tanhC[j];
-                    float dhv = gy[gyOff + s + j] + dh[b * hidden + j];
-                    float dcv = gc[gcOff + s + j] + dc[b * hidden + j] + dhv * o * (1f - tc * tc);
-                    int d = row + j;
-                    int q = gaOff + row + j;
-                    dproj[d] = (dcv * g + ga[q]) * (i * (1f - i));
-                    dproj[d + hidden] = (dcv * cPrev[prev + j] + ga[q + hidden]) * (f * (1f - f));
-                    dproj[d + 2 * hidden] = (dcv * i + ga[q + 2 * hidden]) * (1f - g * g);
-                    dproj[d + 3 * hidden] = (dhv * tc + ga[q + 3 * hidden]) * (o * (1f - o));
-                    dc[b * hidden + j] = dcv * f;
+        // dh0 and dc0 carry dh_next and dc_next through the sweep, each thread its own rows.
+        java.util.Arrays.fill(dh0, 0f);
+        java.util.Arrays.fill(dc0, 0f);
+        forRows(batch, (r0, r1) -> {
+            SgemmPackedB.Scratch scratch = new SgemmPackedB.Scratch();
+            float[] tanhC = new float[hidden];
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int b = r0; b < r1; b++) {
+                    backwardRow(t, b, batch, hidden, gy, gyOff, gc, gcOff, ga, gaOff, c0, c0Off, cs, csOff, acts,
+                            actsOff, dproj, dh0, dc0, tanhC);
                 }
+                recurrent.multiplySerial(r1 - r0, dproj, t * bg + r0 * g4, g4, dh0, r0 * hidden, hidden, false,
+                        scratch);
             }
-            recurrent.multiply(batch, dproj, t * bg, g4, dh, 0, hidden, false);
-        }
+        });
         // dW_hh = dgates^T [h_0; h_1 .. h_(T-1)]: the first step reads h0, the others the outputs.
         Gemm.sgemm(true, false, g4, hidden, batch, dproj, 0, g4, h0, h0Off, hidden, dwhh, 0, hidden, false);
         if (steps > 1) {
             Gemm.sgemm(true, false, g4, hidden, (steps - 1) * batch, dproj, bg, g4, ys, ysOff, hidden, dwhh, 0, hidden,
                     true);
         }
+    }
+
+    /** Row {@code b} of step {@code t}: {@code dproj_t[b]} and {@code dc_next[b]} from {@code dh_next[b]}. */
+    private static void backwardRow(int t, int b, int batch, int hidden, float[] gy, int gyOff, float[] gc, int gcOff,
+                                    float[] ga, int gaOff, float[] c0, int c0Off, float[] cs, int csOff, float[] acts,
+                                    int actsOff, float[] dproj, float[] dh, float[] dc, float[] tanhC) {
+        int g4 = 4 * hidden;
+        int bh = batch * hidden;
+        int s = t * bh + b * hidden;
+        int row = t * batch * g4 + b * g4;
+        float[] cPrev = t == 0 ? c0 : cs;
+        int prev = t == 0 ? c0Off + b * hidden : csOff + s - bh;
+        System.arraycopy(cs, csOff + s, tanhC, 0, hidden);
+        tanh(tanhC, 0, hidden);
+        for (int j = 0; j < hidden; j++) {
+            int k = actsOff + row + j;
+            float i = acts[k];
+            float f = acts[k + hidden];
+            float g = acts[k + 2 * hidden];
+            float o = acts[k + 3 * hidden];
+            float tc = tanhC[j];
+            float dhv = gy[gyOff + s + j] + dh[b * hidden + j];
+            float dcv = gc[gcOff + s + j] + dc[b * hidden + j] + dhv * o * (1f - tc * tc);
+            int d = row + j;
+            int q = gaOff + row + j;
+            dproj[d] = (dcv * g + ga[q]) * (i * (1f - i));
+            dproj[d + hidden] = (dcv * cPrev[prev + j] + ga[q + hidden]) * (f * (1f - f));
+            dproj[d + 2 * hidden] = (dcv * i + ga[q + 2 * hidden]) * (1f - g * g);
+            dproj[d + 3 * hidden] = (dhv * tc + ga[q + 3 * hidden]) * (o * (1f - o));
+            dc[b * hidden + j] = dcv * f;
+        }
+    }
+
+    /** Splits {@code [0, batch)} over the threads in blocks of whole register tiles of rows. */
+    private static void forRows(int batch, Parallel.RangeBody body) {
+        int tile = SgemmPackedB.ROWS;
+        Parallel.forRange((batch + tile - 1) / tile, 1, (s, e) -> body.run(s * tile, Math.min(batch, e * tile)));
     }
 
     /** {@code x = sigmoid(x)} in place over {@code n} elements. */
