@@ -132,7 +132,9 @@ final class LstmKernelF32 {
         int prev = t == 0 ? c0Off + b * hidden : csOff + s - bh;
         System.arraycopy(cs, csOff + s, tanhC, 0, hidden);
         tanh(tanhC, 0, hidden);
-        for (int j = 0; j < hidden; j++) {
+        int j0 = Vectorization.ENABLED ? LstmBackwardLanes.row(hidden, gy, gyOff + s, gc, gcOff + s, ga, gaOff + row,
+                cPrev, prev, acts, actsOff + row, tanhC, dproj, row, dh, dc, b * hidden) : 0;
+        for (int j = j0; j < hidden; j++) {
             int k = actsOff + row + j;
             float i = acts[k];
             float f = acts[k + hidden];
