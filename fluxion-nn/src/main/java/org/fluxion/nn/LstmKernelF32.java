@@ -87,6 +87,8 @@ final class LstmKernelF32 {
      * {@code (i (1 - i), f (1 - f), 1 - g^2, o (1 - o))}; then {@code dh_next = dgates W_hh},
      * {@code dc_next = dc f}.
      *
+     * @param gy    {@code [T, B, H]}, or null for zeros; likewise {@code gc} {@code [T, B, H]} and {@code ga}
+     *              {@code [T, B, G]}
      * @param dproj {@code [T, B, G]} out; {@code dh0}, {@code dc0} {@code [B, H]} out; {@code dwhh}
      *              {@code [G, H]} out
      */
@@ -141,14 +143,18 @@ final class LstmKernelF32 {
             float g = acts[k + 2 * hidden];
             float o = acts[k + 3 * hidden];
             float tc = tanhC[j];
-            float dhv = gy[gyOff + s + j] + dh[b * hidden + j];
-            float dcv = gc[gcOff + s + j] + dc[b * hidden + j] + dhv * o * (1f - tc * tc);
+            float dhv = (gy == null ? 0f : gy[gyOff + s + j]) + dh[b * hidden + j];
+            float dcv = (gc == null ? 0f : gc[gcOff + s + j]) + dc[b * hidden + j] + dhv * o * (1f - tc * tc);
             int d = row + j;
             int q = gaOff + row + j;
-            dproj[d] = (dcv * g + ga[q]) * (i * (1f - i));
-            dproj[d + hidden] = (dcv * cPrev[prev + j] + ga[q + hidden]) * (f * (1f - f));
-            dproj[d + 2 * hidden] = (dcv * i + ga[q + 2 * hidden]) * (1f - g * g);
-            dproj[d + 3 * hidden] = (dhv * tc + ga[q + 3 * hidden]) * (o * (1f - o));
+            float gi = ga == null ? 0f : ga[q];
+            float gf = ga == null ? 0f : ga[q + hidden];
+            float gg = ga == null ? 0f : ga[q + 2 * hidden];
+            float go = ga == null ? 0f : ga[q + 3 * hidden];
+            dproj[d] = (dcv * g + gi) * (i * (1f - i));
+            dproj[d + hidden] = (dcv * cPrev[prev + j] + gf) * (f * (1f - f));
+            dproj[d + 2 * hidden] = (dcv * i + gg) * (1f - g * g);
+            dproj[d + 3 * hidden] = (dhv * tc + go) * (o * (1f - o));
             dc[b * hidden + j] = dcv * f;
         }
     }

@@ -102,7 +102,8 @@ record LstmRecurrence() implements CustomMultiOutput {
     }
 
     /**
-     * One fused reverse sweep, {@link LstmRecurrenceVjp}; an output without a cotangent contributes zeros. When
+     * One fused reverse sweep, {@link LstmRecurrenceVjp}; an output without a cotangent contributes zeros (a
+     * broadcast zero, which costs nothing). When
      * the gradient is itself differentiated (grad mode on in backward: {@code createGraph}, higher order), the
      * same sweep in tensor operations ({@link LstmRecurrenceVjp#composite}), which the tape records like any
      * other code: a rule that differentiated its own composite here would start a backward walk inside this
@@ -112,7 +113,8 @@ record LstmRecurrence() implements CustomMultiOutput {
     public Tensor[] vjpAll(Tensor[] g, Tensor[] in, Tensor[] outs, int wanted) {
         Tensor[] args = new Tensor[9];
         for (int k = 0; k < 3; k++) {
-            args[k] = g[k] != null ? g[k] : Tensor.zeros(outs[k].dtype(), outs[k].dims());
+            // an absent cotangent as a broadcast zero: one element, which the float32 kernel skips
+            args[k] = g[k] != null ? g[k] : Tensor.scalar(0, outs[k].dtype()).expand(outs[k].dims());
         }
         args[3] = in[1];
         args[4] = in[2];

@@ -104,15 +104,15 @@ record LstmRecurrenceVjp() implements CustomMultiOutput {
         }
         Tensor[] c = new Tensor[in.length];
         for (int k = 0; k < c.length; k++) {
-            c[k] = in[k].contiguous();
+            c[k] = k < 3 && isBroadcastZero(in[k]) ? null : in[k].contiguous();
         }
         Tensor dproj = Tensor.empty(out[0].shape(), DType.FLOAT32);
         Tensor dh0 = Tensor.empty(out[1].shape(), DType.FLOAT32);
         Tensor dc0 = Tensor.empty(out[2].shape(), DType.FLOAT32);
         Tensor dwhh = Tensor.empty(out[3].shape(), DType.FLOAT32);
         int[] d = in[6].dims();
-        LstmKernelF32.backward(d[0], d[1], d[2], floats(c[0]), c[0].offset(), floats(c[1]), c[1].offset(),
-                floats(c[2]), c[2].offset(), floats(c[3]), c[3].offset(), floats(c[4]), c[4].offset(),
+        LstmKernelF32.backward(d[0], d[1], d[2], floatsOrNull(c[0]), offset(c[0]), floatsOrNull(c[1]), offset(c[1]),
+                floatsOrNull(c[2]), offset(c[2]), floats(c[3]), c[3].offset(), floats(c[4]), c[4].offset(),
                 floats(c[5]), c[5].offset(), floats(c[6]), c[6].offset(), floats(c[7]), c[7].offset(),
                 floats(c[8]), c[8].offset(), floats(dproj), floats(dh0), floats(dc0), floats(dwhh));
         return new Tensor[] {dproj, dh0, dc0, dwhh};
@@ -126,6 +126,24 @@ record LstmRecurrenceVjp() implements CustomMultiOutput {
     @Override
     public Tensor[] vjpAll(Tensor[] cotangents, Tensor[] in, Tensor[] outputs, int wanted) {
         return Functional.vjpN(LstmRecurrenceVjp::composite, in).pullback().apply(cotangents);
+    }
+
+    /** True for one zero broadcast to the whole shape (an absent cotangent): the kernel reads nothing then. */
+    private static boolean isBroadcastZero(Tensor t) {
+        for (int stride : t.strides()) {
+            if (stride != 0) {
+                return false;
+            }
+        }
+        return t.size() > 0 && t.reshape(-1).select(0, 0).item() == 0;
+    }
+
+    private static float[] floatsOrNull(Tensor t) {
+        return t == null ? null : floats(t);
+    }
+
+    private static int offset(Tensor t) {
+        return t == null ? 0 : t.offset();
     }
 
     /** The JVP of {@link #composite}. */

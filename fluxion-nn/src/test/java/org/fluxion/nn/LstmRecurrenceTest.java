@@ -94,6 +94,17 @@ class LstmRecurrenceTest {
             assertTrue(vc[k].allClose(vk[k], 1e-4, 1e-5), "VJP output " + k + " max difference "
                     + vc[k].sub(vk[k]).abs().max().item());
         }
+        // absent cotangents of cs and acts reach the kernel as broadcast zeros, which it does not read
+        Tensor[] sparse = vin.clone();
+        for (int k = 1; k < 3; k++) {
+            sparse[k] = Tensor.scalar(0, DType.FLOAT32).expand(vin[k].dims());
+        }
+        Tensor[] sk = Ops.bindAll(new LstmRecurrenceVjp(), sparse);
+        Tensor[] sc = LstmRecurrenceVjp.composite(sparse);
+        for (int k = 0; k < 4; k++) {
+            assertTrue(sc[k].allClose(sk[k], 1e-4, 1e-5), "VJP output " + k + " with zero cotangents, max difference "
+                    + sc[k].sub(sk[k]).abs().max().item());
+        }
     }
 
     @Test
