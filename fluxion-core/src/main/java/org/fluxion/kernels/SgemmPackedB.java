@@ -11,10 +11,9 @@ package org.fluxion.kernels;
  * {@link Gemm#sgemm} on B as stored.
  */
 public final class SgemmPackedB {
-    private static final int MR = Sgemm.MR;
+    private static final int MR = SgemmMicroKernel.MR;
     /** Rows of the register tile: callers that split rows over threads split in multiples of it. */
     public static final int ROWS = MR;
-    private static final int NR = Sgemm.NR;
 
     private final int k;
     private final int n;
@@ -33,17 +32,20 @@ public final class SgemmPackedB {
         this.b = b;
         this.bOff = bOff;
         this.ldb = ldb;
-        this.kcStep = Sgemm.balanced(k, Sgemm.KC, 1);
         if (!Vectorization.ENABLED) {
+            // nothing here may load Sgemm: its panel width comes from the Vector API
+            this.kcStep = k;
             blocks = null;
             return;
         }
+        this.kcStep = Sgemm.balanced(k, Sgemm.KC, 1);
+        int nr = Sgemm.NR;
         int depthBlocks = (k + kcStep - 1) / kcStep;
         blocks = new float[depthBlocks][];
         for (int q = 0; q < depthBlocks; q++) {
             int pc = q * kcStep;
             int kc = Math.min(kcStep, k - pc);
-            blocks[q] = new float[kc * Sgemm.roundUp(n, NR) + Sgemm.B_SLACK];
+            blocks[q] = new float[kc * Sgemm.roundUp(n, nr) + Sgemm.B_SLACK];
             SgemmPacking.packB(transB, b, bOff, ldb, pc, 0, kc, n, blocks[q]);
         }
     }
@@ -73,15 +75,16 @@ public final class SgemmPackedB {
             Gemm.sgemm(false, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        int grain = (int) Math.max(1, (1L << 17) / Math.max(1L, (long) m * k * NR));
-        Parallel.forRange((n + NR - 1) / NR, grain,
+        int nr = Sgemm.NR;
+        int grain = (int) Math.max(1, (1L << 17) / Math.max(1L, (long) m * k * nr));
+        Parallel.forRange((n + nr - 1) / nr, grain,
                 (p0, p1) -> panels(m, a, aOff, lda, c, cOff, ldc, accumulate, p0, p1, new Scratch()));
     }
 
     /** Scratch of {@link #multiplySerial}, one per thread that calls it: a packed A block and an edge tile. */
     public static final class Scratch {
         private float[] ap = new float[0];
-        private final float[] tile = new float[MR * NR];
+        private float[] tile;
 
         private float[] ap(int size) {
             if (ap.length < size) {
@@ -108,7 +111,7 @@ public final class SgemmPackedB {
             }
             return;
         }
-        panels(m, a, aOff, lda, c, cOff, ldc, accumulate, 0, (n + NR - 1) / NR, scratch);
+        panels(m, a, aOff, lda, c, cOff, ldc, accumulate, 0, (n + Sgemm.NR - 1) / Sgemm.NR, scratch);
     }
 
     private void panels(int m, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, boolean accumulate,
@@ -121,6 +124,9 @@ public final class SgemmPackedB {
                 int kc = Math.min(kcStep, k - pc);
                 SgemmPacking.packA(false, a, aOff, lda, ic, pc, mc, kc, ap);
                 boolean add = accumulate || q > 0;
+                if (scratch.tile == null) {
+                    scratch.tile = new float[MR * Sgemm.NR];
+                }
                 tiles(mc, kc, p0, p1, ap, blocks[q], c, cOff + ic * ldc, ldc, add, scratch.tile);
             }
         }
@@ -129,21 +135,22 @@ public final class SgemmPackedB {
     /** The register tiles of panels {@code [p0, p1)} of one depth block, as {@code Sgemm}'s macro-kernel. */
     private void tiles(int mc, int kc, int p0, int p1, float[] ap, float[] bp, float[] c, int cOff, int ldc,
                        boolean add, float[] tile) {
+        int width = Sgemm.NR;
         for (int q = p0; q < p1; q++) {
-            int jr = q * NR;
-            int nr = Math.min(NR, n - jr);
+            int jr = q * width;
+            int nr = Math.min(width, n - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
+                if (mr == MR && nr == width) {
                     SgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, c, cTile, ldc, add);
                 } else {
                     // Edge tile: the packed panels are zero-padded; compute the whole tile, copy out what exists.
-                    SgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, false);
+                    SgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, width, false);
                     for (int i = 0; i < mr; i++) {
                         int row = cTile + i * ldc;
                         for (int j = 0; j < nr; j++) {
-                            c[row + j] = add ? c[row + j] + tile[i * NR + j] : tile[i * NR + j];
+                            c[row + j] = add ? c[row + j] + tile[i * width + j] : tile[i * width + j];
                         }
                     }
                 }
