@@ -215,8 +215,15 @@ public final class Control {
         if (!Tracing.active() && length > 0) {
             C c = init;
             List<Tensor> ys = new ArrayList<>(length);
+            // One split into T views, not T selects: under a tape, the split's VJP concatenates the T slice
+            // cotangents in one copy, where T selects would each pad theirs to the shape of xs and sum them
+            // (O(T^2) work and garbage).
+            int[] ones = new int[length];
+            Arrays.fill(ones, 1);
+            List<Tensor> slices = xs.split(0, ones);
+            int[] sliceDims = xType.shape().dims();
             for (int t = 0; t < length; t++) {
-                Step<C> s = requireStep(f.apply(c, xs.select(0, t)));
+                Step<C> s = requireStep(f.apply(c, slices.get(t).reshape(sliceDims)));
                 c = s.carry();
                 checkCarry("scan", "f", flat.def(), types, Tree.flatten(c), 0);
                 if (t > 0 && !s.y().type().equals(ys.getFirst().type())) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.fluxion.jit.ir.Tracing;
+import org.fluxion.ops.Ops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.transforms.Control;
@@ -127,6 +129,15 @@ public final class Recurrent {
         Tensor projected = Functions.linear(input, wih, inputBias); // [T, B, gates H]: all steps, one GEMM
         if (d == 1) {
             projected = reverseTime(projected);
+        }
+        if (cell == RecurrentCell.LSTM && mask == null && projected.dim(0) > 0 && !Tracing.active()) {
+            // Eagerly (taped or not, forward mode too) one fused primitive per layer and direction; under jit
+            // the scan, which the compiler fuses and buffers itself.
+            Tensor[] r = Ops.bindAll(new LstmRecurrence(), projected, init.get(0), init.get(1), whh);
+            int lastStep = projected.dim(0) - 1;
+            last.add(r[0].select(0, lastStep));
+            last.add(r[1].select(0, lastStep));
+            return d == 1 ? reverseTime(r[0]) : r[0];
         }
         Tensor m = mask == null || d == 0 ? mask : reverseTime(mask);
         int width = projected.dim(2);

@@ -65,11 +65,12 @@ public enum RecurrentCell {
             case RNN_TANH -> List.of(projected.add(recurrent).tanh());
             case RNN_RELU -> List.of(projected.add(recurrent).relu());
             case LSTM -> {
-                Tensor g = projected.add(recurrent);
-                Tensor i = g.slice(1, 0, hidden).sigmoid();
-                Tensor f = g.slice(1, hidden, 2 * hidden).sigmoid();
-                Tensor c = g.slice(1, 2 * hidden, 3 * hidden).tanh();
-                Tensor o = g.slice(1, 3 * hidden, 4 * hidden).sigmoid();
+                // one split (its VJP is one concat), not four slices (four padded cotangents summed)
+                List<Tensor> g = projected.add(recurrent).split(1, hidden, hidden, hidden, hidden);
+                Tensor i = g.get(0).sigmoid();
+                Tensor f = g.get(1).sigmoid();
+                Tensor c = g.get(2).tanh();
+                Tensor o = g.get(3).sigmoid();
                 Tensor next = f.mul(state.get(1)).add(i.mul(c));
                 yield List.of(o.mul(next.tanh()), next);
             }
