@@ -124,8 +124,11 @@ final class Sgemm {
         int kcStep = balanced(k, KC, 1);
         int ncStep = balanced(n, NC, NR);
         // About four chunks per thread for balance, but at least 4 register tiles tall so each pass
-        // over a B panel in L1 is reused, and at most MC rows so the packed A chunk stays in L2.
-        int chunk = Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        // over a B panel in L1 is reused, and at most MC rows so the packed A chunk stays in L2. The
+        // count is a multiple of the threads: 2048 rows in 9 chunks of 240 gave 2 threads 1088 and 960
+        // rows, 10 chunks of 208 give them 1040 and 1008 (issue 16).
+        int want = roundUp(Math.max(4 * threads, (m + MC - 1) / MC), threads);
+        int chunk = Math.min(MC, Math.max(4 * MR, roundUp((m + want - 1) / want, MR)));
         int chunks = (m + chunk - 1) / chunk;
         float[] bp = BUFFERS.get().b(kcStep * roundUp(ncStep, NR));
         AtomicInteger next = new AtomicInteger();

@@ -17,10 +17,10 @@ public record Unary(UnaryOp op) implements Primitive {
     /** VJP: {@code g * f'(x)}. */
     @Override
     public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
-        if (op == UnaryOp.RELU && in[0].dtype().isFloatingPoint()) {
-            // g where x > 0, else 0: one comparison and one blend instead of mask, cast and multiply
-            // (the hot path of every ReLU network's backward pass).
-            return new Tensor[] {Tensor.where(in[0].gt(0), g, Rules.constantLike(0, g))};
+        if (op == UnaryOp.RELU && y.dtype().isFloatingPoint()) {
+            // g where y > 0 (exactly where x > 0, NaN included), else 0: one comparison and one blend
+            // instead of mask, cast and multiply (the hot path of every ReLU network's backward pass).
+            return new Tensor[] {Tensor.where(y.gt(0), g, Rules.constantLike(0, g))};
         }
         Tensor d = op.derivative(in[0], y);
         return new Tensor[] {d == null ? null : g.mul(d)};

@@ -126,9 +126,12 @@ public enum UnaryOp {
         }
     },
     /** {@code max(x, 0)}; NaN stays NaN. */
-    RELU(Kind.NUMERIC, Reads.INPUT) {
-        /** f'(x) = 1 where x > 0, else 0 (0 at 0). */
-        Tensor derivative(Tensor x, Tensor y) { return x.gt(0).to(x.dtype()); }
+    RELU(Kind.NUMERIC, Reads.OUTPUT) {
+        /**
+         * f'(x) = 1 where x > 0, else 0 (0 at 0), read from y > 0: the next layer keeps y anyway, so the
+         * tape need not keep x as well (a [2048, 2048] float32 tensor in a transformer's feed-forward block).
+         */
+        Tensor derivative(Tensor x, Tensor y) { return y.gt(0).to(y.dtype()); }
         double apply(double x) { return x > 0 || Double.isNaN(x) ? x : 0; }
         long applyLong(long x) { return Math.max(x, 0); }
         int f32(float[] x, int xo, int xs, float[] y, int yo, int n) {

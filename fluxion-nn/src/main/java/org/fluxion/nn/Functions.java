@@ -205,7 +205,10 @@ public final class Functions {
         for (int i = 0; i < k; i++) {
             axes[i] = dims.length - k + i;
         }
-        Tensor y = normalize(x, x.mean(axes, true), x.variance(axes, 0, true), eps);
+        // x - mean formed once, for the variance and the output: variance(x) would centre x again (a
+        // reduction and a pass more forward, and their cotangents backward)
+        Tensor centred = x.sub(x.mean(axes, true));
+        Tensor y = centred.mul(centred.square().mean(axes, true).add(eps).rsqrt());
         return weight == null ? y : y.mul(weight).add(bias);
     }
 

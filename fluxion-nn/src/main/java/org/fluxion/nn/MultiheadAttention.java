@@ -1,5 +1,6 @@
 package org.fluxion.nn;
 
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.fluxion.nn.attention.Attention;
@@ -128,13 +129,15 @@ public final class MultiheadAttention extends Module {
     private Tensor[] project(Tensor q, Tensor k, Tensor v) {
         int e = embedDim;
         if (q == k && k == v) {
-            Tensor all = Functions.linear(q, inProjWeight, inProjBias);
-            return new Tensor[] {all.slice(2, 0, e), all.slice(2, e, 2 * e), all.slice(2, 2 * e, 3 * e)};
+            // split, not three slices: its cotangent is one concatenation of dq, dk, dv rather than three
+            // zero-padded [B, T, 3E] tensors and two sums of them
+            return Functions.linear(q, inProjWeight, inProjBias).split(2, e, e, e).toArray(Tensor[]::new);
         }
         Tensor pq = Functions.linear(q, inProjWeight.slice(0, 0, e), inProjBias.slice(0, 0, e));
         if (k == v) {
-            Tensor kv = Functions.linear(k, inProjWeight.slice(0, e, 3 * e), inProjBias.slice(0, e, 3 * e));
-            return new Tensor[] {pq, kv.slice(2, 0, e), kv.slice(2, e, 2 * e)};
+            List<Tensor> kv = Functions.linear(k, inProjWeight.slice(0, e, 3 * e), inProjBias.slice(0, e, 3 * e))
+                    .split(2, e, e);
+            return new Tensor[] {pq, kv.get(0), kv.get(1)};
         }
         return new Tensor[] {pq, Functions.linear(k, inProjWeight.slice(0, e, 2 * e), inProjBias.slice(0, e, 2 * e)),
             Functions.linear(v, inProjWeight.slice(0, 2 * e, 3 * e), inProjBias.slice(0, 2 * e, 3 * e))};

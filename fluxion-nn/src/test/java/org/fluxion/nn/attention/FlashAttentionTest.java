@@ -77,18 +77,19 @@ class FlashAttentionTest {
 
     @Test
     void fusedBackwardEqualsTheFormulasCotangents() {
+        // 140 queries and 150 keys: more than one tile each way in both precisions
         for (DType dtype : new DType[] {F64, DType.FLOAT32}) {
             for (boolean causal : new boolean[] {false, true}) {
                 Tensor q = randn(5, dtype, 2, 3, 140, 8);
-                Tensor k = randn(6, dtype, 2, 3, 100, 8);
-                Tensor v = randn(7, dtype, 2, 3, 100, 6);
-                Tensor valid = keep(2, 100, 8).unsqueeze(1); // [B, 1, Tk]: per sequence, all heads
+                Tensor k = randn(6, dtype, 2, 3, 150, 8);
+                Tensor v = randn(7, dtype, 2, 3, 150, 6);
+                Tensor valid = keep(2, 150, 8).unsqueeze(1); // [B, 1, Tk]: per sequence, all heads
                 Tensor g = randn(9, dtype, 2, 3, 140, 6);
                 Tensor[] fused = Functional.vjp(x -> Attention.scaledDotProduct(x[0], x[1], x[2], valid, causal),
                         new Tensor[] {q, k, v}).pullback().apply(g);
-                Tensor keepFlat = valid.expand(2, 3, 100).reshape(6, 100);
-                Tensor[] ref = AttentionReference.backward(q.reshape(6, 140, 8).to(F64), k.reshape(6, 100, 8).to(F64),
-                        v.reshape(6, 100, 6).to(F64), keepFlat, g.reshape(6, 140, 6).to(F64),
+                Tensor keepFlat = valid.expand(2, 3, 150).reshape(6, 150);
+                Tensor[] ref = AttentionReference.backward(q.reshape(6, 140, 8).to(F64), k.reshape(6, 150, 8).to(F64),
+                        v.reshape(6, 150, 6).to(F64), keepFlat, g.reshape(6, 140, 6).to(F64),
                         Tensor.zeros(F64, 6, 140), 1 / Math.sqrt(8), causal);
                 double tol = dtype == F64 ? 1e-12 : 1e-4;
                 String[] names = {"dq", "dk", "dv"};
