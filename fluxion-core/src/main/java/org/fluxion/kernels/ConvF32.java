@@ -82,9 +82,10 @@ final class ConvF32 {
         if (nb == 0) {
             return;
         }
-        int chunks = Parallel.chunks(nb, grain(g));
+        boolean weightBound = weightBound(g);
+        int chunks = weightBound ? 1 : Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
+        int sb = weightBound ? weightBoundSubBatch(g) : subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
         // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
         boolean packed = tuning.packedOperands() && OffsetPacker.im2colApplies(g) && !pointwise
@@ -382,6 +383,30 @@ final class ConvF32 {
         int max = (int) Math.max(1, Math.min(count, subBatchFloats / perSample));
         int pieces = (count + max - 1) / max;
         return Math.max(1, (count + pieces - 1) / pieces);
+    }
+
+    /**
+     * True when the forward's weights outweigh the im2col matrices of the whole batch (the deep stages of a CNN:
+     * 512 channels of 3x3 on a 2x2 plane hold 2.4M weights against 18K columns per sample). Each sub-batch's
+     * GEMM packs all of the weights and streams them for only a few columns, so such a layer runs the batch
+     * in as few sub-batches as {@link #WEIGHT_BOUND_FLOATS} allows, each one GEMM that {@link Gemm} splits over
+     * the threads by rows of the weights (each thread packs only its share), instead of a sub-batch per thread.
+     */
+    static boolean weightBound(Conv2dGeometry g) {
+        long perSample = (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outHeight() * g.outWidth();
+        return g.batch() > 1 && !g.isPointwise() && 2L * g.weightSize() >= perSample * g.batch();
+    }
+
+    /** Largest sub-batch buffer ({@code max(C*kh*kw, O) * S*P} floats, 16 MiB) of a {@link #weightBound} layer. */
+    private static final int WEIGHT_BOUND_FLOATS = 1 << 22;
+
+    /** Samples per sub-batch of a {@link #weightBound} forward: the whole batch when its buffers fit, else balanced. */
+    static int weightBoundSubBatch(Conv2dGeometry g) {
+        long rows = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels());
+        long perSample = Math.max(1, rows * g.outHeight() * g.outWidth());
+        int max = (int) Math.max(1, Math.min(g.batch(), WEIGHT_BOUND_FLOATS / perSample));
+        int pieces = (g.batch() + max - 1) / max;
+        return (g.batch() + pieces - 1) / pieces;
     }
 
     /** Samples per chunk so that a chunk holds at least {@link #MIN_PARALLEL_WORK} multiply-adds. */

@@ -1,6 +1,7 @@
 package org.fluxion.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -291,6 +292,33 @@ class Conv2dKernelsTest {
             Random geo = new Random(5);
             for (int t = 0; t < 60; t++) {
                 checkAll(randomGeometry(geo), rnd, subBatchFloats(2000));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void weightBoundLayersRunTheBatchAsOneParallelGemm() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(19);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1),                 // a deep stage's small plane
+                    new Conv2dGeometry(7, 24, 5, 4, 40, 3, 2, 2, 1, 1, 0, 1, 1, 1),    // strided, odd sizes
+                    Conv2dGeometry.of(3, 32, 3, 3, 32, 3, 1, 1, 1, 2));                // grouped
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.weightBound(g), "weight-bound: " + g);
+                assertEquals(g.batch(), ConvF32.weightBoundSubBatch(g), "one sub-batch: " + g);
+            }
+            assertFalse(ConvF32.weightBound(Conv2dGeometry.of(32, 64, 16, 16, 64, 3, 1, 1, 1, 1)));
+            assertFalse(ConvF32.weightBound(Conv2dGeometry.of(1, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // one sample
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
             }
         } finally {
             Parallel.setThreads(saved);
