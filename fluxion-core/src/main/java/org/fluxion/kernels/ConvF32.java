@@ -74,6 +74,12 @@ final class ConvF32 {
 
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                         Tuning tuning) {
+        forward(g, x, xOff, w, wOff, y, yOff, tuning, null);
+    }
+
+    /** The forward with an epilogue (or null), applied to each sub-batch's output as soon as it is written. */
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                        Tuning tuning, Conv2dEpilogue epilogue) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -120,6 +126,9 @@ final class ConvF32 {
                             System.arraycopy(yb, o * ld + s * p, y, yOff + ((n0 + s) * cout + o) * p, p);
                         }
                     }
+                }
+                if (epilogue != null) {
+                    epilogue.apply(g, y, yOff, n0, cnt);
                 }
             }
         });

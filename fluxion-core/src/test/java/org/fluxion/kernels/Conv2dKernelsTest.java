@@ -1,5 +1,6 @@
 package org.fluxion.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -320,6 +321,60 @@ class Conv2dKernelsTest {
                     checkAll(g, rnd);
                 }
             }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void epilogueEqualsTheOperationsOneByOne() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(23);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(1, 6, 9, 8, 8, 3, 1, 1, 1, 2),                   // batch 1, grouped
+                    Conv2dGeometry.of(7, 8, 5, 6, 12, 1, 1, 0, 1, 4),                  // pointwise, grouped
+                    Conv2dGeometry.of(9, 4, 7, 7, 6, 3, 1, 1, 1, 1),                   // sub-batches
+                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1));                // weight-bound
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                    float[] bias = toFloat(random(rnd, g.outChannels() + 2));
+                    float[] residual = toFloat(random(rnd, g.outputSize() + 1));
+                    int p = g.outHeight() * g.outWidth();
+                    for (int variant = 0; variant < 8; variant++) {
+                        boolean b = (variant & 1) != 0, r = (variant & 2) != 0, relu = (variant & 4) != 0;
+                        float[] want = new float[g.outputSize()];
+                        Conv2dKernels.forward(g, x, 0, w, 0, want, 0);
+                        for (int i = 0; i < want.length; i++) {
+                            float v = want[i];
+                            v = b ? v + bias[2 + i / p % g.outChannels()] : v;
+                            v = r ? v + residual[1 + i] : v;
+                            want[i] = relu ? (v > 0 || v != v ? v : 0f) : v;
+                        }
+                        float[] got = toFloat(random(rnd, g.outputSize() + 3));
+                        Conv2dKernels.forward(g, x, 0, w, 0, got, 3, new Conv2dEpilogue(b ? bias : null, 2,
+                                r ? residual : null, 1, relu));
+                        assertArrayEquals(want, java.util.Arrays.copyOfRange(got, 3, got.length),
+                                "variant " + variant + " " + g);
+                    }
+                    // float64: the same rule after the plain loops
+                    double[] yd = new double[g.outputSize()], xd = toDouble(x), wd = toDouble(w);
+                    double[] bd = toDouble(bias), rd = toDouble(residual);
+                    Conv2dKernels.forward(g, xd, 0, wd, 0, yd, 0);
+                    double[] got = new double[g.outputSize()];
+                    Conv2dKernels.forward(g, xd, 0, wd, 0, got, 0, new Conv2dEpilogue(bd, 2, rd, 1, true));
+                    for (int i = 0; i < yd.length; i++) {
+                        assertEquals(Math.max(yd[i] + bd[2 + i / p % g.outChannels()] + rd[1 + i], 0.0), got[i]);
+                    }
+                }
+            }
+            Conv2dGeometry g = shapes.get(0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv2dKernels.forward(g,
+                    new float[g.inputSize()], 0, new float[g.weightSize()], 0, new float[g.outputSize()], 0,
+                    new Conv2dEpilogue(new float[g.outChannels() - 1], 0, null, 0, false)));
+            assertTrue(e.getMessage().contains("bias"), e.getMessage());
         } finally {
             Parallel.setThreads(saved);
         }
