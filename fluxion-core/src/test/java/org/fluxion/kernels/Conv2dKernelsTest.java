@@ -327,6 +327,33 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void sameSizeGeometriesCopyShiftedPlanes() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(29);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(3, 4, 2, 2, 8, 3, 1, 1, 1, 1),                   // a 2x2 plane: wraps every row
+                    Conv2dGeometry.of(2, 5, 4, 7, 6, 3, 1, 1, 1, 1),                   // not square
+                    Conv2dGeometry.of(2, 4, 6, 5, 4, 3, 1, 2, 2, 2),                   // dilated, grouped
+                    Conv2dGeometry.of(2, 3, 5, 5, 4, 5, 1, 2, 1, 1),                   // 5x5: shifts of two
+                    new Conv2dGeometry(2, 3, 3, 8, 5, 1, 3, 1, 1, 0, 1, 1, 1, 1),      // 1x3 window
+                    Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1),                   // a 1x1 plane: all but the centre 0
+                    Conv2dGeometry.of(40, 16, 2, 2, 16, 3, 1, 1, 1, 1));              // several sub-batches
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.isSameSize(g), g.toString());
+            }
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void epilogueEqualsTheOperationsOneByOne() {
         int saved = Parallel.threads();
         try {
