@@ -40,10 +40,9 @@ final class MaxPoolValuesF32 {
 
         Scratch(Pool2dGeometry g) {
             int sw = g.strideW(), kw = g.kernelW(), ow = g.outWidth();
-            // phase_b[t] is read for t < ow + (kw - 1) / sw and written for t <= (pw + w - 1) / sw; a vector
-            // of the row pass may read up to VL - 1 slots past the last output
-            int slots = Math.max(ow + (kw - 1) / sw, (g.padW() + g.width() - 1) / sw + 1);
-            this.phaseLength = slots + FloatRuns.VL;
+            // phase_b[t] is read for t < ow + (kw - 1) / sw (a vector of outputs q..q+VL-1 has q + VL <= ow) and
+            // written for t <= (pw + w - 1) / sw
+            this.phaseLength = Math.max(ow + (kw - 1) / sw, (g.padW() + g.width() - 1) / sw + 1);
             this.rowMax = new float[g.height() * ow];
             this.phases = new float[sw * phaseLength];
             this.tap = new int[kw];
