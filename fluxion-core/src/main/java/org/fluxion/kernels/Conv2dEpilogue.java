@@ -42,7 +42,20 @@ public record Conv2dEpilogue(Object bias, int biasOff, Object residual, int resi
                 int at = (n * cout + o) * p;
                 int yi = yOff + at, ri = residualOff + at;
                 float add = b == null ? 0f : b[biasOff + o];
-                // separate loops per case keep each one a plain loop C2 vectorizes
+                // one pass for the common chains (a network's conv + bias + relu, with or without a shortcut), else
+                // a pass per term; each a plain loop C2 vectorizes
+                if (b != null && relu) {
+                    if (r != null) {
+                        for (int i = 0; i < p; i++) {
+                            y[yi + i] = Math.max(y[yi + i] + add + r[ri + i], 0f);
+                        }
+                    } else {
+                        for (int i = 0; i < p; i++) {
+                            y[yi + i] = Math.max(y[yi + i] + add, 0f);
+                        }
+                    }
+                    continue;
+                }
                 if (b != null) {
                     for (int i = 0; i < p; i++) {
                         y[yi + i] += add;
