@@ -328,6 +328,7 @@ class Conv2dKernelsTest {
 
     @Test
     void sameSizeGeometriesCopyShiftedPlanes() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
         try {
             Random rnd = new Random(29);
