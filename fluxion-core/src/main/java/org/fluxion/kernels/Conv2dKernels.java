@@ -45,6 +45,30 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * {@code y = epilogue(conv2d(x, w))}: the forward with a bias, a residual and a ReLU applied as the output is
+     * written ({@link Conv2dEpilogue}), equal bit for bit to the forward followed by those operations one by one.
+     */
+    public static void forward(Conv2dGeometry g, Object x, int xOff, Object w, int wOff, Object y, int yOff,
+                               Conv2dEpilogue epilogue) {
+        boolean f32 = KernelChecks.isFloat32("conv2d", x, w, y);
+        epilogue.check(g, y);
+        if (f32 && Vectorization.ENABLED) {
+            KernelChecks.range("conv2d", "x", x, xOff, g.inputSize());
+            KernelChecks.range("conv2d", "w", w, wOff, g.weightSize());
+            KernelChecks.range("conv2d", "y", y, yOff, g.outputSize());
+            ConvF32.forward(g, (float[]) x, xOff, (float[]) w, wOff, (float[]) y, yOff, ConvF32.Tuning.TUNED,
+                    epilogue.isIdentity() ? null : epilogue);
+            return;
+        }
+        forward(g, x, xOff, w, wOff, y, yOff);
+        if (f32) {
+            epilogue.apply(g, (float[]) y, yOff, 0, g.batch());
+        } else {
+            epilogue.apply(g, (double[]) y, yOff);
+        }
+    }
+
     /** dx = dL/dx given dy = dL/dy: dy {@code [N, O, OH, OW]}, w {@code [O, C/groups, kh, kw]}; dx {@code [N, C, H, W]} is overwritten. */
     public static void inputGrad(Conv2dGeometry g, Object dy, Object w, Object dx) {
         inputGrad(g, dy, 0, w, 0, dx, 0);

@@ -74,6 +74,12 @@ final class ConvF32 {
 
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                         Tuning tuning) {
+        forward(g, x, xOff, w, wOff, y, yOff, tuning, null);
+    }
+
+    /** The forward with an epilogue (or null), applied to each sub-batch's output as soon as it is written. */
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                        Tuning tuning, Conv2dEpilogue epilogue) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -82,9 +88,10 @@ final class ConvF32 {
         if (nb == 0) {
             return;
         }
-        int chunks = Parallel.chunks(nb, grain(g));
+        boolean weightBound = weightBound(g);
+        int chunks = weightBound ? 1 : Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;
-        int sb = subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
+        int sb = weightBound ? weightBoundSubBatch(g) : subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
         // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
         boolean packed = tuning.packedOperands() && OffsetPacker.im2colApplies(g) && !pointwise
@@ -119,6 +126,9 @@ final class ConvF32 {
                             System.arraycopy(yb, o * ld + s * p, y, yOff + ((n0 + s) * cout + o) * p, p);
                         }
                     }
+                }
+                if (epilogue != null) {
+                    epilogue.apply(g, y, yOff, n0, cnt);
                 }
             }
         });
@@ -384,6 +394,30 @@ final class ConvF32 {
         return Math.max(1, (count + pieces - 1) / pieces);
     }
 
+    /**
+     * True when the forward's weights outweigh the im2col matrices of the whole batch (the deep stages of a CNN:
+     * 512 channels of 3x3 on a 2x2 plane hold 2.4M weights against 18K columns per sample). Each sub-batch's
+     * GEMM packs all of the weights and streams them for only a few columns, so such a layer runs the batch
+     * in as few sub-batches as {@link #WEIGHT_BOUND_FLOATS} allows, each one GEMM that {@link Gemm} splits over
+     * the threads by rows of the weights (each thread packs only its share), instead of a sub-batch per thread.
+     */
+    static boolean weightBound(Conv2dGeometry g) {
+        long perSample = (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outHeight() * g.outWidth();
+        return g.batch() > 1 && !g.isPointwise() && 2L * g.weightSize() >= perSample * g.batch();
+    }
+
+    /** Largest sub-batch buffer ({@code max(C*kh*kw, O) * S*P} floats, 16 MiB) of a {@link #weightBound} layer. */
+    private static final int WEIGHT_BOUND_FLOATS = 1 << 22;
+
+    /** Samples per sub-batch of a {@link #weightBound} forward: the whole batch when its buffers fit, else balanced. */
+    static int weightBoundSubBatch(Conv2dGeometry g) {
+        long rows = Math.max((long) g.inChannels() * g.kernelH() * g.kernelW(), g.outChannels());
+        long perSample = Math.max(1, rows * g.outHeight() * g.outWidth());
+        int max = (int) Math.max(1, Math.min(g.batch(), WEIGHT_BOUND_FLOATS / perSample));
+        int pieces = (g.batch() + max - 1) / max;
+        return (g.batch() + pieces - 1) / pieces;
+    }
+
     /** Samples per chunk so that a chunk holds at least {@link #MIN_PARALLEL_WORK} multiply-adds. */
     private static int grain(Conv2dGeometry g) {
         long perSample = (long) g.outChannels() * g.inPerGroup() * g.kernelH() * g.kernelW()
@@ -415,6 +449,10 @@ final class ConvF32 {
      */
     static void im2col(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] col, int colOff,
                        int ld) {
+        if (isSameSize(g)) {
+            im2colShifted(g, x, xOff, xStride, count, col, colOff, ld);
+            return;
+        }
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth(), p = oh * ow;
         int sh = g.strideH(), sw = g.strideW(), vl = FloatRuns.VL;
         int row = 0;
@@ -452,6 +490,57 @@ final class ConvF32 {
                             }
                             if (hi < ow) { // after the run: its spill may reach here
                                 Arrays.fill(col, dst + hi, dst + ow, 0f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** True for stride 1 and an output of the input's size ({@code 3x3} with padding 1: ResNet's convolutions). */
+    static boolean isSameSize(Conv2dGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.outHeight() == g.height() && g.outWidth() == g.width();
+    }
+
+    /**
+     * {@link #im2col} for {@link #isSameSize} geometries. Output and input planes then have the same row length,
+     * so the row of kernel tap (i, j) is the input plane shifted by {@code s = di*W + dj}
+     * ({@code di = i*dh - ph}, {@code dj = j*dw - pw}): {@code col[t] = x[t + s]} for the flat indices t whose
+     * source lies in the plane, one copy, after which the columns that wrapped around from the neighbouring
+     * row ({@code |dj|} per output row) are zeroed. On the small planes of a network's deep stages this replaces
+     * one short run per output row (two floats on a 2x2 plane) by a single copy.
+     */
+    private static void im2colShifted(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] col,
+                                      int colOff, int ld) {
+        int h = g.height(), w = g.width(), p = h * w;
+        int row = 0;
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            for (int i = 0; i < g.kernelH(); i++) {
+                int di = i * g.dilationH() - g.padH();
+                for (int j = 0; j < g.kernelW(); j++, row++) {
+                    int dj = j * g.dilationW() - g.padW();
+                    int shift = di * w + dj;
+                    int lo = Math.min(p, Math.max(0, -shift)), hi = Math.max(lo, Math.min(p, p - shift));
+                    // columns q with q + dj outside [0, w): their flat source is in the wrong row (or nowhere)
+                    int zeroLo = Math.min(w, Math.max(0, -dj)), zeroHi = Math.max(0, w - Math.max(0, dj));
+                    for (int s = 0; s < count; s++) {
+                        int plane = xOff + s * xStride + c * p;
+                        int dst = colOff + row * ld + s * p;
+                        Arrays.fill(col, dst, dst + lo, 0f);
+                        if (hi > lo) { // (an empty copy still checks its source index)
+                            System.arraycopy(x, plane + lo + shift, col, dst + lo, hi - lo);
+                        }
+                        Arrays.fill(col, dst + hi, dst + p, 0f);
+                        if (zeroLo > 0 || zeroHi < w) {
+                            for (int r = 0; r < h; r++) {
+                                int rowStart = dst + r * w;
+                                for (int q = 0; q < zeroLo; q++) {
+                                    col[rowStart + q] = 0f;
+                                }
+                                for (int q = Math.max(zeroHi, zeroLo); q < w; q++) {
+                                    col[rowStart + q] = 0f;
+                                }
                             }
                         }
                     }

@@ -54,8 +54,14 @@ public final class Gemm {
                     a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
             return;
         }
-        if (!transA && transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL) {
-            dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        if (transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL) {
+            if (transA) {
+                // A is a few columns of an [k, m] array (a plan's im2col in its reader's layout): copying its
+                // m*k values row-major costs far less than the packed GEMM's gather of all of B.
+                dotRows(m, n, k, rowMajor(m, k, a, aOff, lda), 0, k, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            }
             return;
         }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {
@@ -170,6 +176,17 @@ public final class Gemm {
                 }
             }
         });
+    }
+
+    /** {@code A[m, k]} stored transposed ({@code a[aOff + p*lda + i]}) copied into a new row-major array. */
+    private static float[] rowMajor(int m, int k, float[] a, int aOff, int lda) {
+        float[] rows = new float[m * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                rows[i * k + p] = a[aOff + p * lda + i];
+            }
+        }
+        return rows;
     }
 
     private static final int NARROW = 4;

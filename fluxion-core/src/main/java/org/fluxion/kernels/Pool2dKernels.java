@@ -44,6 +44,21 @@ public final class Pool2dKernels {
         }
     }
 
+    /**
+     * Max pooling without the argmax: y {@code [N,C,OH,OW]} at {@code yOff} is overwritten with the same
+     * values as {@link #maxForward}'s, for a caller that does not route a gradient through them.
+     */
+    public static void maxValues(Pool2dGeometry g, Object x, int xOff, Object y, int yOff) {
+        boolean f32 = KernelChecks.isFloat32("maxPool2d", x, y);
+        KernelChecks.range("maxPool2d", "x", x, xOff, g.inputSize());
+        KernelChecks.range("maxPool2d", "y", y, yOff, g.outputSize());
+        if (f32) {
+            PoolF32.maxValues(g, (float[]) x, xOff, (float[]) y, yOff);
+        } else {
+            PoolF64.maxForward(g, (double[]) x, xOff, (double[]) y, yOff, new int[g.outputSize()], 0);
+        }
+    }
+
     /** Max pooling gradient: dx {@code [N,C,H,W]} is zeroed, then {@code dx[plane + argmax[i]] += dy[i]}. */
     public static void maxBackward(Pool2dGeometry g, Object dy, int[] argmax, Object dx) {
         maxBackward(g, dy, 0, argmax, 0, dx, 0);

@@ -33,6 +33,20 @@ final class PoolF32 {
         });
     }
 
+    /**
+     * {@link #maxForward}'s values without its argmax. The vectorized 2x2 stride-2 path computes both at
+     * once, so it keeps doing that into a scratch argmax; every other window goes through
+     * {@link MaxPoolValuesF32}, which is separable and needs no per-lane index bookkeeping.
+     */
+    static void maxValues(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff) {
+        if (Vectorization.ENABLED && MaxPool2x2F32.applies(g)) {
+            maxForward(g, x, xOff, y, yOff, new int[g.outputSize()], 0);
+            return;
+        }
+        Pool2dKernels.forPlanes(g, (start, end) ->
+                MaxPoolValuesF32.forward(g, x, xOff, y, yOff, start, end, new MaxPoolValuesF32.Scratch(g)));
+    }
+
     /** One output: rows {@code [hs, he)}, columns {@code [ws, we)} of a plane {@code w} wide. */
     static void maxScalar(float[] x, int xp, float[] y, int yi, int[] argmax, int ai,
                                   int hs, int he, int ws, int we, int w) {

@@ -1,6 +1,8 @@
 package org.fluxion.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -292,6 +294,115 @@ class Conv2dKernelsTest {
             for (int t = 0; t < 60; t++) {
                 checkAll(randomGeometry(geo), rnd, subBatchFloats(2000));
             }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void weightBoundLayersRunTheBatchAsOneParallelGemm() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(19);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1),                 // a deep stage's small plane
+                    new Conv2dGeometry(7, 24, 5, 4, 40, 3, 2, 2, 1, 1, 0, 1, 1, 1),    // strided, odd sizes
+                    Conv2dGeometry.of(3, 32, 3, 3, 32, 3, 1, 1, 1, 2));                // grouped
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.weightBound(g), "weight-bound: " + g);
+                assertEquals(g.batch(), ConvF32.weightBoundSubBatch(g), "one sub-batch: " + g);
+            }
+            assertFalse(ConvF32.weightBound(Conv2dGeometry.of(32, 64, 16, 16, 64, 3, 1, 1, 1, 1)));
+            assertFalse(ConvF32.weightBound(Conv2dGeometry.of(1, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // one sample
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void sameSizeGeometriesCopyShiftedPlanes() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(29);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(3, 4, 2, 2, 8, 3, 1, 1, 1, 1),                   // a 2x2 plane: wraps every row
+                    Conv2dGeometry.of(2, 5, 4, 7, 6, 3, 1, 1, 1, 1),                   // not square
+                    Conv2dGeometry.of(2, 4, 6, 5, 4, 3, 1, 2, 2, 2),                   // dilated, grouped
+                    Conv2dGeometry.of(2, 3, 5, 5, 4, 5, 1, 2, 1, 1),                   // 5x5: shifts of two
+                    new Conv2dGeometry(2, 3, 3, 8, 5, 1, 3, 1, 1, 0, 1, 1, 1, 1),      // 1x3 window
+                    Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1),                   // a 1x1 plane: all but the centre 0
+                    Conv2dGeometry.of(40, 16, 2, 2, 16, 3, 1, 1, 1, 1));              // several sub-batches
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvF32.isSameSize(g), g.toString());
+            }
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void epilogueEqualsTheOperationsOneByOne() {
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(23);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(1, 6, 9, 8, 8, 3, 1, 1, 1, 2),                   // batch 1, grouped
+                    Conv2dGeometry.of(7, 8, 5, 6, 12, 1, 1, 0, 1, 4),                  // pointwise, grouped
+                    Conv2dGeometry.of(9, 4, 7, 7, 6, 3, 1, 1, 1, 1),                   // sub-batches
+                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1));                // weight-bound
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                    float[] bias = toFloat(random(rnd, g.outChannels() + 2));
+                    float[] residual = toFloat(random(rnd, g.outputSize() + 1));
+                    int p = g.outHeight() * g.outWidth();
+                    for (int variant = 0; variant < 8; variant++) {
+                        boolean b = (variant & 1) != 0, r = (variant & 2) != 0, relu = (variant & 4) != 0;
+                        float[] want = new float[g.outputSize()];
+                        Conv2dKernels.forward(g, x, 0, w, 0, want, 0);
+                        for (int i = 0; i < want.length; i++) {
+                            float v = want[i];
+                            v = b ? v + bias[2 + i / p % g.outChannels()] : v;
+                            v = r ? v + residual[1 + i] : v;
+                            want[i] = relu ? (v > 0 || v != v ? v : 0f) : v;
+                        }
+                        float[] got = toFloat(random(rnd, g.outputSize() + 3));
+                        Conv2dKernels.forward(g, x, 0, w, 0, got, 3, new Conv2dEpilogue(b ? bias : null, 2,
+                                r ? residual : null, 1, relu));
+                        assertArrayEquals(want, java.util.Arrays.copyOfRange(got, 3, got.length),
+                                "variant " + variant + " " + g);
+                    }
+                    // float64: the same rule after the plain loops
+                    double[] yd = new double[g.outputSize()], xd = toDouble(x), wd = toDouble(w);
+                    double[] bd = toDouble(bias), rd = toDouble(residual);
+                    Conv2dKernels.forward(g, xd, 0, wd, 0, yd, 0);
+                    double[] got = new double[g.outputSize()];
+                    Conv2dKernels.forward(g, xd, 0, wd, 0, got, 0, new Conv2dEpilogue(bd, 2, rd, 1, true));
+                    for (int i = 0; i < yd.length; i++) {
+                        assertEquals(Math.max(yd[i] + bd[2 + i / p % g.outChannels()] + rd[1 + i], 0.0), got[i]);
+                    }
+                }
+            }
+            Conv2dGeometry g = shapes.get(0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv2dKernels.forward(g,
+                    new float[g.inputSize()], 0, new float[g.weightSize()], 0, new float[g.outputSize()], 0,
+                    new Conv2dEpilogue(new float[g.outChannels() - 1], 0, null, 0, false)));
+            assertTrue(e.getMessage().contains("bias"), e.getMessage());
         } finally {
             Parallel.setThreads(saved);
         }

@@ -45,6 +45,8 @@ class GemmTest {
                 {33, 515, 257}, {520, 47, 19}, {191, 193, 600}, {64, 1100, 256},
                 // narrow C (at most 4 columns): a small network's layers and their gradients
                 {200, 3, 2}, {200, 2, 3}, {3, 2, 200}, {2, 3, 200}, {4, 4, 9}, {1, 4, 300}, {5, 2, 2},
+                // few rows against a transposed B, A as stored or transposed: the dot-product path
+                {4, 70, 300}, {8, 131, 129}, {1, 600, 1000},
         };
         List<Arguments> out = new ArrayList<>();
         int idx = 0;

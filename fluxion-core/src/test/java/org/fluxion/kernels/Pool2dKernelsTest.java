@@ -213,6 +213,12 @@ class Pool2dKernelsTest {
         Pool2dKernels.maxForward(g, toFloat(x), yf, argf);
         assertClose("f32 max " + g, yRef, yf, 0);
         assertArrayEquals(argRef, argf, "f32 argmax " + g);
+        float[] values = new float[g.outputSize() + 3];
+        Pool2dKernels.maxValues(g, toFloat(x), 0, values, 3);
+        assertArrayEquals(yf, java.util.Arrays.copyOfRange(values, 3, values.length), "f32 max values " + g);
+        double[] valuesF64 = new double[g.outputSize()];
+        Pool2dKernels.maxValues(g, x, 0, valuesF64, 0);
+        assertArrayEquals(yRef, valuesF64, "f64 max values " + g);
         Pool2dKernels.maxBackward(g, toFloat(dy), argf, dxf);
         assertClose("f32 maxBackward " + g, dxRef, dxf, 1e-6);
 
@@ -250,6 +256,8 @@ class Pool2dKernelsTest {
         checkAll(Pool2dGeometry.maxPool2d(1, 2, 5, 70, 3, 2, 1, true), rnd);
         checkAll(Pool2dGeometry.maxPool2d(1, 2, 4, 41, 2, 1, 0, false), rnd);
         checkAll(new Pool2dGeometry(1, 2, 6, 103, 2, 4, 2, 3, 1, 2, true), rnd);
+        checkAll(Pool2dGeometry.maxPool2d(2, 3, 32, 32, 3, 2, 1, false), rnd);   // ResNet's stem pool
+        checkAll(Pool2dGeometry.maxPool2d(1, 2, 33, 35, 3, 2, 1, true), rnd);
     }
 
     @Test
@@ -277,6 +285,10 @@ class Pool2dKernelsTest {
             assertArrayEquals(argRef, arg, "f64 argmax " + g);
             assertArrayEquals(toFloat(yRef), yf, "f32 " + g);
             assertArrayEquals(argRef, argf, "f32 argmax " + g);
+            // the separable values-only path keeps the row-major rule: signed zeros and NaNs as the argmax path's
+            float[] values = new float[g.outputSize()];
+            Pool2dKernels.maxValues(g, toFloat(x), 0, values, 0);
+            assertArrayEquals(yf, values, "f32 max values " + g);
         }
     }
 

@@ -195,8 +195,12 @@ public final class Passes {
         }
     }
 
-    /** Transposed products computed in their readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated kernels. */
+    /**
+     * Bias, shortcut and ReLU applied by the convolutions that feed them, transposed products computed in their
+     * readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated
+     * kernels.
+     */
     public static Graph fuse(Graph g) {
-        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(g)));
+        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(ConvEpilogue.rewrite(g))));
     }
 }
