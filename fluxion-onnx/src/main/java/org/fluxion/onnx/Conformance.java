@@ -21,9 +21,9 @@ import org.fluxion.tensor.Tensor;
  * {@code test_data_set_N/input_K.pb, output_K.pb}), as Debian's libonnx-testdata ships them. A test passes
  * when every data set's outputs match in dtype, shape and value ({@code |a - b| <= atol + rtol |b|}, NaN
  * matching NaN); it is unsupported when loading reports {@link UnsupportedModelException} (or a run meets an
- * unsupported case); anything else fails, with the reason. A test with string inputs or outputs runs eagerly
- * through {@link OnnxModel#runValues} (strings match exactly); under {@code jit} it is unsupported, since
- * strings cannot be traced.
+ * unsupported case); anything else fails, with the reason. A test with string inputs or outputs runs through
+ * {@link OnnxModel#runValues} (strings match exactly); under {@code jit} its string inputs are closed over as
+ * constants, and a test with string outputs is unsupported, since strings cannot be traced.
  */
 public final class Conformance {
     /** Relative tolerance, ONNX's backend-test default. */
@@ -88,19 +88,10 @@ public final class Conformance {
             if (inputs.size() != model.inputNames().size()) {
                 return set.getFileName() + ": " + inputs.size() + " input files for inputs " + model.inputNames();
             }
-            Object[] actual;
-            if (Stream.concat(inputs.stream(), expected.stream()).allMatch(v -> v instanceof Tensor)) {
-                List<Tensor> tensors = inputs.stream().map(Tensor.class::cast).toList();
-                actual = jit ? jitted(model, tensors) : model.function().apply(tensors.toArray(Tensor[]::new));
-            } else if (jit) {
-                throw new UnsupportedModelException(test.toString(), List.of("string tensors under jit"));
-            } else {
-                Map<String, Object> named = new LinkedHashMap<>();
-                for (int i = 0; i < inputs.size(); i++) {
-                    named.put(model.inputNames().get(i), inputs.get(i));
-                }
-                actual = model.runValues(named).values().toArray();
+            if (jit && expected.stream().anyMatch(v -> v instanceof StringTensor)) {
+                throw new UnsupportedModelException(test.toString(), List.of("string outputs under jit"));
             }
+            Object[] actual = jit ? jitted(model, inputs) : apply(model, inputs.toArray());
             if (actual.length != expected.size()) {
                 return set.getFileName() + ": " + actual.length + " outputs, expected " + expected.size();
             }
@@ -120,10 +111,10 @@ public final class Conformance {
      * constants, as a user passes static arguments. When a traced float input turns out to set sizes (Resize's
      * scales), the trace is retried with only the first input, the data, traced.
      */
-    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs) {
+    private static Tensor[] jitted(OnnxModel model, List<Object> inputs) {
         List<Integer> traced = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).dtype().isFloatingPoint() && inputs.get(i).rank() > 0) {
+            if (inputs.get(i) instanceof Tensor t && t.dtype().isFloatingPoint() && t.rank() > 0) {
                 traced.add(i);
             }
         }
@@ -139,15 +130,24 @@ public final class Conformance {
         }
     }
 
-    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs, List<Integer> traced) {
+    private static Tensor[] jitted(OnnxModel model, List<Object> inputs, List<Integer> traced) {
         Function<Tensor[], Tensor[]> f = Jit.jit(xs -> {
-            Tensor[] all = inputs.toArray(Tensor[]::new);
+            Object[] all = inputs.toArray();
             for (int k = 0; k < xs.length; k++) {
                 all[traced.get(k)] = xs[k];
             }
-            return model.function().apply(all);
+            return java.util.Arrays.stream(apply(model, all)).map(Tensor.class::cast).toArray(Tensor[]::new);
         });
-        return f.apply(traced.stream().map(inputs::get).toArray(Tensor[]::new));
+        return f.apply(traced.stream().map(i -> (Tensor) inputs.get(i)).toArray(Tensor[]::new));
+    }
+
+    /** The model's outputs (tensors or string tensors) for positional inputs (the same). */
+    private static Object[] apply(OnnxModel model, Object[] inputs) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
+            named.put(model.inputNames().get(i), inputs[i]);
+        }
+        return model.runValues(named).values().toArray();
     }
 
     /**
