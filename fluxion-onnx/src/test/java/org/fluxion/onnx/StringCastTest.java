@@ -38,24 +38,26 @@ class StringCastTest {
         return m.runValues(Map.of("x", x)).get("y");
     }
 
+    /** The strings Cast(x, STRING) makes of {@code x}, of ONNX element type {@code from}. */
+    private static List<String> written(int from, Tensor x) {
+        return ((StringTensor) run(cast(from, ElementType.STRING), x)).values();
+    }
+
     @Test
     void floatsAreWrittenAsNumPyWritesThem() {
         // Expected strings: str(np.float32(v)), str(np.float64(v)), str(np.float16(v)).
         float[] f32 = {0.039187793f, 3f, 1e-4f, 0.00011f, 123456789f, 1f / 3, (float) Math.pow(2, 70), -2.5e-30f,
             1e38f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, 1e16f};
         assertEquals(List.of("0.039187793", "3.0", "1e-04", "0.00011", "123456790.0", "0.33333334", "1.1805916e+21",
-                "-2.5e-30", "1e+38", "-0.0", "nan", "-inf", "1e+16"),
-                ((StringTensor) run(cast(ElementType.FLOAT, ElementType.STRING), Tensor.of(f32, f32.length))).values());
+                "-2.5e-30", "1e+38", "-0.0", "nan", "-inf", "1e+16"), written(ElementType.FLOAT, Tensor.of(f32, f32.length)));
         double[] f64 = {0.1, 1e16, 123456789, 1e-4, Math.pow(2, 70), 1.0 / 3};
         assertEquals(List.of("0.1", "1e+16", "123456789.0", "0.0001", "1.1805916207174113e+21", "0.3333333333333333"),
-                ((StringTensor) run(cast(ElementType.DOUBLE, ElementType.STRING), Tensor.of(f64, f64.length))).values());
+                written(ElementType.DOUBLE, Tensor.of(f64, f64.length)));
         Tensor f16 = Tensor.of(new double[] {0.1, 1000.5, 65504, 1e-5, 3.14159, 6e-8}, 6).to(DType.FLOAT16);
-        assertEquals(List.of("0.1", "1000.5", "65500.0", "1e-05", "3.14", "6e-08"),
-                ((StringTensor) run(cast(ElementType.FLOAT16, ElementType.STRING), f16)).values());
-        assertEquals(List.of("-7", "0", "9223372036854775807"), ((StringTensor) run(
-                cast(ElementType.INT64, ElementType.STRING), Tensor.of(new long[] {-7, 0, Long.MAX_VALUE}, 3))).values());
-        assertEquals(List.of("True", "False"), ((StringTensor) run(cast(ElementType.BOOL, ElementType.STRING),
-                Tensor.of(new boolean[] {true, false}, 2))).values());
+        assertEquals(List.of("0.1", "1000.5", "65500.0", "1e-05", "3.14", "6e-08"), written(ElementType.FLOAT16, f16));
+        assertEquals(List.of("-7", "0", "9223372036854775807"),
+                written(ElementType.INT64, Tensor.of(new long[] {-7, 0, Long.MAX_VALUE}, 3)));
+        assertEquals(List.of("True", "False"), written(ElementType.BOOL, Tensor.of(new boolean[] {true, false}, 2)));
     }
 
     @Test
@@ -94,8 +96,8 @@ class StringCastTest {
     void unreadableStringsNameTheNodeAndTheElement() {
         var word = assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.FLOAT),
                 StringTensor.of(List.of("1", "Hello World!"), 2)));
-        assertTrue(word.getMessage().contains("Cast node 'y'") && word.getMessage().contains("element 1 'Hello World!'"),
-                word.getMessage());
+        assertTrue(word.getMessage().contains("Cast node 'y'")
+                && word.getMessage().contains("element 1 'Hello World!'"), word.getMessage());
         var big = assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.INT64),
                 StringTensor.of(List.of("9223372036854775808"), 1)));
         assertTrue(big.getMessage().contains("beyond the 64-bit integer range"), big.getMessage());
