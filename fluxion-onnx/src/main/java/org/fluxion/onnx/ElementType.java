@@ -4,8 +4,8 @@ import org.fluxion.tensor.DType;
 
 /**
  * ONNX's {@code TensorProto.DataType} codes that map to a Fluxion {@link DType}. The 16-bit and unsigned
- * 32/64-bit integers, strings (read as {@link StringTensor}s instead), complex numbers and the float8 types have no Fluxion dtype: models using them are
- * reported unsupported at load time.
+ * 32/64-bit integers, complex numbers and the float8 types have no Fluxion dtype: models using them are
+ * reported unsupported at load time. Strings have none either: they are {@link StringTensor}s.
  */
 final class ElementType {
     static final int FLOAT = 1;

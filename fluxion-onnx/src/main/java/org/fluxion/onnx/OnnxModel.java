@@ -130,6 +130,10 @@ public final class OnnxModel {
         for (int i = 0; i < info.size(); i++) {
             String name = info.get(i).getName();
             Tensor t = inputs.get(name);
+            if (t == null && info.get(i).getType().getTensorType().getElemType() == ElementType.STRING) {
+                throw new OnnxException(where + ": input '" + name + "' is a string tensor: pass a StringTensor to "
+                        + "runValues");
+            }
             if (t == null) {
                 throw new OnnxException(where + ": input '" + name + "' is missing; the model takes "
                         + graph.inputs() + ", given " + inputs.keySet());

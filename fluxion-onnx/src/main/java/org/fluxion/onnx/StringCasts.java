@@ -117,21 +117,32 @@ final class StringCasts {
     private static long integer(Node n, StringTensor s, int i) {
         String text = s.values().get(i).strip();
         if (INTEGER.matcher(text).matches()) {
-            BigInteger v = new BigInteger(text);
-            if (v.bitLength() > 63) {
-                throw n.error("element " + i + " '" + s.values().get(i) + "' is beyond the 64-bit integer range");
+            // More than 19 significant digits is out of range: refused before BigInteger parses a long string.
+            String digits = text.replaceFirst("^[+-]?0*", "");
+            BigInteger v = digits.length() > 19 ? null : new BigInteger(text);
+            if (v == null || v.bitLength() > 63) {
+                throw n.error("element " + i + " " + quoted(s.values().get(i)) + " is beyond the 64-bit integer range");
             }
             return v.longValue();
         }
         double v = number(n, s, i, false);
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            throw n.error("element " + i + " '" + s.values().get(i) + "' has no integer value");
+            throw n.error("element " + i + " " + quoted(s.values().get(i)) + " has no integer value");
         }
         return (long) v;
     }
 
+    /** {@code 'text'} for messages, cut after 40 characters: a string can be as long as the file. */
+    private static String quoted(String text) {
+        if (text.length() <= 40) {
+            return "'" + text + "'";
+        }
+        int end = Character.isHighSurrogate(text.charAt(39)) ? 39 : 40;
+        return "'" + text.substring(0, end) + "...' (" + text.length() + " chars)";
+    }
+
     private static OnnxException notANumber(Node n, StringTensor s, int i) {
-        return n.error("element " + i + " '" + s.values().get(i) + "' is not a number");
+        return n.error("element " + i + " " + quoted(s.values().get(i)) + " is not a number");
     }
 
     /** One float of type {@code type} (its value widened to double) as NumPy's {@code str()} writes it. */

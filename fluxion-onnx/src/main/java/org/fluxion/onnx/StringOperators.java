@@ -10,14 +10,27 @@ import org.fluxion.tensor.Tensor;
 
 /**
  * The operators that read or write string tensors ({@link StringTensor}): StringNormalizer, and Cast,
- * CastLike and Identity, which replace their tensor-only forms and keep their behaviour on tensors. They are
- * {@link SequenceLowering}s, the lowerings that see non-tensor values.
+ * CastLike, Identity and Constant ({@code value} of type STRING, or {@code value_strings}), which replace
+ * their tensor-only forms and keep their behaviour on tensors. They are {@link SequenceLowering}s, the
+ * lowerings that see non-tensor values. Registered after the tensor-only forms, which they delegate to.
  */
 final class StringOperators {
     private StringOperators() {
     }
 
     static void register(Map<String, Lowering> t) {
+        Lowering tensorConstant = t.get("Constant");
+        t.put("Constant", (SequenceLowering) (n, in) -> {
+            var value = n.attribute("value");
+            if (value != null && value.hasT() && value.getT().getDataType() == ElementType.STRING) {
+                return new Object[] {StringProtos.read(value.getT(), n.describe())};
+            }
+            if (n.has("value_strings")) {
+                List<String> strings = n.strings("value_strings", List.of());
+                return new Object[] {StringTensor.of(strings, strings.size())};
+            }
+            return tensorConstant.apply(n, new Tensor[0]);
+        });
         t.put("StringNormalizer", (SequenceLowering) (n, in) -> new Object[] {normalize(n, strings(n, in, 0))});
         // Identity passes any value: a tensor, a string tensor or a sequence.
         t.put("Identity", (SequenceLowering) (n, in) -> new Object[] {in.length > 0 ? in[0] : null});

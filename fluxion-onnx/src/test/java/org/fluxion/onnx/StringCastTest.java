@@ -49,7 +49,8 @@ class StringCastTest {
         float[] f32 = {0.039187793f, 3f, 1e-4f, 0.00011f, 123456789f, 1f / 3, (float) Math.pow(2, 70), -2.5e-30f,
             1e38f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, 1e16f};
         assertEquals(List.of("0.039187793", "3.0", "1e-04", "0.00011", "123456790.0", "0.33333334", "1.1805916e+21",
-                "-2.5e-30", "1e+38", "-0.0", "nan", "-inf", "1e+16"), written(ElementType.FLOAT, Tensor.of(f32, f32.length)));
+                "-2.5e-30", "1e+38", "-0.0", "nan", "-inf", "1e+16"),
+                written(ElementType.FLOAT, Tensor.of(f32, f32.length)));
         double[] f64 = {0.1, 1e16, 123456789, 1e-4, Math.pow(2, 70), 1.0 / 3};
         assertEquals(List.of("0.1", "1e+16", "123456789.0", "0.0001", "1.1805916207174113e+21", "0.3333333333333333"),
                 written(ElementType.DOUBLE, Tensor.of(f64, f64.length)));
@@ -101,6 +102,13 @@ class StringCastTest {
         var big = assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.INT64),
                 StringTensor.of(List.of("9223372036854775808"), 1)));
         assertTrue(big.getMessage().contains("beyond the 64-bit integer range"), big.getMessage());
+        var huge = assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.INT64),
+                StringTensor.of(List.of("-" + "9".repeat(1_000_000)), 1)));
+        assertTrue(huge.getMessage().contains("'-999999999") && huge.getMessage().contains("...' (1000001 chars) is "
+                + "beyond the 64-bit integer range") && huge.getMessage().length() < 200, huge.getMessage());
+        Tensor zeros = (Tensor) run(cast(ElementType.STRING, ElementType.INT64),
+                StringTensor.of(List.of("-000000000000000000000000042"), 1));
+        assertArrayEquals(new long[] {-42}, zeros.toLongArray());
         assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.INT32),
                 StringTensor.of(List.of("nan"), 1)));
         assertThrows(OnnxException.class, () -> run(cast(ElementType.STRING, ElementType.FLOAT),
@@ -121,8 +129,9 @@ class StringCastTest {
                 "like", StringTensor.of(List.of("?"), 1), "number", Tensor.scalar(0, DType.FLOAT64)));
         assertEquals(StringTensor.of(List.of("0.1", "2.0"), 2), out.get("s"));
         assertArrayEquals(new double[] {0.1, 2}, ((Tensor) out.get("y")).toDoubleArray());
-        var e = assertThrows(OnnxException.class, () -> m.run(Map.of()));
-        assertTrue(e.getMessage().contains("input 'x' is missing"), e.getMessage());
+        var e = assertThrows(OnnxException.class, () -> m.run(Map.of("x", Tensor.of(new float[] {1}, 1))));
+        assertTrue(e.getMessage().contains("input 'like' is a string tensor: pass a StringTensor to runValues"),
+                e.getMessage());
     }
 
     /** z = Relu(Cast(Cast(x, STRING), FLOAT)): numbers through strings and back. */

@@ -77,6 +77,25 @@ class StringNormalizerTest {
     }
 
     @Test
+    void stringConstantsAndIdentityFeedTheNormalizer() {
+        AttributeProto listed = stopwords("Monday", "Tuesday").toBuilder().setName("value_strings").build();
+        AttributeProto tensor = AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                .setT(StringProtos.write(StringTensor.of(List.of("x", "Y"), 1, 2), "value")).build();
+        GraphProto g = GraphProto.newBuilder()
+                .addNode(Models.node("Constant", List.of(), List.of("days"), listed))
+                .addNode(Models.node("StringNormalizer", List.of("days"), List.of("y"), text("case_change_action",
+                        "UPPER"), stopwords("monday")))
+                .addNode(Models.node("Constant", List.of(), List.of("c"), tensor))
+                .addNode(Models.node("Identity", List.of("c"), List.of("z")))
+                .addOutput(strings("y")).addOutput(strings("z"))
+                .build();
+        Map<String, Object> out = Onnx.load(Models.model(g, 12).toByteArray(), null, "constants.onnx")
+                .runValues(Map.of());
+        assertEquals(StringTensor.of(List.of("TUESDAY"), 1), out.get("y"));
+        assertEquals(StringTensor.of(List.of("x", "Y"), 1, 2), out.get("z"));
+    }
+
+    @Test
     void badShapesAttributesAndInputsNameTheNode() {
         var shape = assertThrows(OnnxException.class,
                 () -> run(normalizer(), StringTensor.of(List.of("a", "b", "c", "d"), 2, 2)));
