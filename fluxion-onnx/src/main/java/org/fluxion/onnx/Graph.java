@@ -173,6 +173,11 @@ public final class Graph {
         Map<String, Object> others = new HashMap<>(stringInitializers);
         scope.forEach((name, value) -> {
             switch (value) {
+                // An enclosing environment holds null for the optional outputs its nodes did not produce.
+                case null -> {
+                    env.put(name, null);
+                    others.remove(name);
+                }
                 case Tensor t -> {
                     env.put(name, t);
                     others.remove(name);
