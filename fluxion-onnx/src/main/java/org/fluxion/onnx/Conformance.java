@@ -21,7 +21,9 @@ import org.fluxion.tensor.Tensor;
  * {@code test_data_set_N/input_K.pb, output_K.pb}), as Debian's libonnx-testdata ships them. A test passes
  * when every data set's outputs match in dtype, shape and value ({@code |a - b| <= atol + rtol |b|}, NaN
  * matching NaN); it is unsupported when loading reports {@link UnsupportedModelException} (or a run meets an
- * unsupported case); anything else fails, with the reason.
+ * unsupported case); anything else fails, with the reason. A test with string inputs or outputs runs through
+ * {@link OnnxModel#runValues} (strings match exactly); under {@code jit} its string inputs are closed over as
+ * constants, and a test with string outputs is unsupported, since strings cannot be traced.
  */
 public final class Conformance {
     /** Relative tolerance, ONNX's backend-test default. */
@@ -80,13 +82,16 @@ public final class Conformance {
             throw new OnnxException("cannot list " + test + ": " + e.getMessage(), e);
         }
         for (Path set : sets) {
-            List<Tensor> inputs = numbered(set, "input_", model.proto().getGraph().getInputList(), model.inputNames());
-            List<Tensor> expected = numbered(set, "output_", model.proto().getGraph().getOutputList(),
+            List<Object> inputs = numbered(set, "input_", model.proto().getGraph().getInputList(), model.inputNames());
+            List<Object> expected = numbered(set, "output_", model.proto().getGraph().getOutputList(),
                     model.outputNames());
             if (inputs.size() != model.inputNames().size()) {
                 return set.getFileName() + ": " + inputs.size() + " input files for inputs " + model.inputNames();
             }
-            Tensor[] actual = jit ? jitted(model, inputs) : model.function().apply(inputs.toArray(Tensor[]::new));
+            if (jit && expected.stream().anyMatch(v -> v instanceof StringTensor)) {
+                throw new UnsupportedModelException(test.toString(), List.of("string outputs under jit"));
+            }
+            Object[] actual = jit ? jitted(model, inputs) : apply(model, inputs.toArray());
             if (actual.length != expected.size()) {
                 return set.getFileName() + ": " + actual.length + " outputs, expected " + expected.size();
             }
@@ -106,10 +111,10 @@ public final class Conformance {
      * constants, as a user passes static arguments. When a traced float input turns out to set sizes (Resize's
      * scales), the trace is retried with only the first input, the data, traced.
      */
-    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs) {
+    private static Tensor[] jitted(OnnxModel model, List<Object> inputs) {
         List<Integer> traced = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).dtype().isFloatingPoint() && inputs.get(i).rank() > 0) {
+            if (inputs.get(i) instanceof Tensor t && t.dtype().isFloatingPoint() && t.rank() > 0) {
                 traced.add(i);
             }
         }
@@ -125,15 +130,24 @@ public final class Conformance {
         }
     }
 
-    private static Tensor[] jitted(OnnxModel model, List<Tensor> inputs, List<Integer> traced) {
+    private static Tensor[] jitted(OnnxModel model, List<Object> inputs, List<Integer> traced) {
         Function<Tensor[], Tensor[]> f = Jit.jit(xs -> {
-            Tensor[] all = inputs.toArray(Tensor[]::new);
+            Object[] all = inputs.toArray();
             for (int k = 0; k < xs.length; k++) {
                 all[traced.get(k)] = xs[k];
             }
-            return model.function().apply(all);
+            return java.util.Arrays.stream(apply(model, all)).map(Tensor.class::cast).toArray(Tensor[]::new);
         });
-        return f.apply(traced.stream().map(inputs::get).toArray(Tensor[]::new));
+        return f.apply(traced.stream().map(i -> (Tensor) inputs.get(i)).toArray(Tensor[]::new));
+    }
+
+    /** The model's outputs (tensors or string tensors) for positional inputs (the same). */
+    private static Object[] apply(OnnxModel model, Object[] inputs) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
+            named.put(model.inputNames().get(i), inputs[i]);
+        }
+        return model.runValues(named).values().toArray();
     }
 
     /**
@@ -141,8 +155,8 @@ public final class Conformance {
      * The test data of ONNX 1.12 stores a BFLOAT16 tensor as UINT16 (NumPy has no bfloat16): the same bits,
      * read as BFLOAT16 when the graph declares that value BFLOAT16.
      */
-    private static List<Tensor> numbered(Path set, String prefix, List<ValueInfoProto> declared, List<String> names) {
-        List<Tensor> out = new ArrayList<>();
+    private static List<Object> numbered(Path set, String prefix, List<ValueInfoProto> declared, List<String> names) {
+        List<Object> out = new ArrayList<>();
         for (int i = 0; ; i++) {
             Path p = set.resolve(prefix + i + ".pb");
             if (!Files.isRegularFile(p)) {
@@ -160,7 +174,7 @@ public final class Conformance {
                     throw new OnnxException("cannot read " + p + ": " + e.getMessage(), e);
                 }
             }
-            out.add(TensorProtos.readFile(p));
+            out.add(StringProtos.readValueFile(p));
         }
     }
 
@@ -171,6 +185,30 @@ public final class Conformance {
             }
         }
         return 0;
+    }
+
+    /** Null when {@code actual} matches {@code expected}: both string tensors or both tensors, see below. */
+    static String compare(Object actual, Object expected) {
+        return switch (actual) {
+            case Tensor a when expected instanceof Tensor e -> compare(a, e);
+            case StringTensor a when expected instanceof StringTensor e -> compare(a, e);
+            default -> "a " + actual.getClass().getSimpleName() + ", expected a "
+                    + expected.getClass().getSimpleName();
+        };
+    }
+
+    /** Null when the shapes and every string are equal. */
+    static String compare(StringTensor actual, StringTensor expected) {
+        if (!actual.shape().equals(expected.shape())) {
+            return "shape " + actual.shape() + ", expected " + expected.shape();
+        }
+        for (int i = 0; i < actual.size(); i++) {
+            if (!actual.values().get(i).equals(expected.values().get(i))) {
+                return "element " + i + " is '" + actual.values().get(i) + "', expected '"
+                        + expected.values().get(i) + "'";
+            }
+        }
+        return null;
     }
 
     /** Null when {@code actual} matches {@code expected} in dtype, shape and value. */

@@ -4,8 +4,8 @@ import org.fluxion.tensor.DType;
 
 /**
  * ONNX's {@code TensorProto.DataType} codes that map to a Fluxion {@link DType}. The 16-bit and unsigned
- * 32/64-bit integers, strings, complex numbers and the float8 types have no Fluxion dtype: models using them are
- * reported unsupported at load time.
+ * 32/64-bit integers, complex numbers and the float8 types have no Fluxion dtype: models using them are
+ * reported unsupported at load time. Strings have none either: they are {@link StringTensor}s.
  */
 final class ElementType {
     static final int FLOAT = 1;
@@ -14,6 +14,8 @@ final class ElementType {
     static final int UINT16 = 4;
     static final int INT32 = 6;
     static final int INT64 = 7;
+    /** Strings have no dtype: they are {@link StringTensor}s. */
+    static final int STRING = 8;
     static final int BOOL = 9;
     static final int FLOAT16 = 10;
     static final int DOUBLE = 11;

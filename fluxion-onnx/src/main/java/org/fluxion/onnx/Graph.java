@@ -18,7 +18,9 @@ import org.fluxion.tensor.Tensor;
  * A loaded ONNX graph: its nodes each paired with their {@link Lowering} (resolved once, at load), its
  * initializers as tensors, and the names of its inputs and outputs. {@link #run} evaluates the nodes in file
  * order (ONNX requires topological order) on a name-to-tensor environment; a subgraph (If, Loop, Scan) runs
- * with its enclosing environment visible.
+ * with its enclosing environment visible. String tensors ({@link StringTensor}: graph inputs, initializers and
+ * the values of the string operators) are kept beside the tensors; {@link #runValues} takes and returns them,
+ * and a subgraph does not see its enclosing graph's strings.
  */
 public final class Graph {
     private record Step(Node node, Lowering lowering) {
@@ -28,14 +30,16 @@ public final class Graph {
     private final List<ValueInfoProto> inputInfo;
     private final List<String> outputs;
     private final Map<String, Tensor> initializers;
+    private final Map<String, StringTensor> stringInitializers;
     private final List<Step> steps;
 
     private Graph(List<String> inputs, List<ValueInfoProto> inputInfo, List<String> outputs,
-                  Map<String, Tensor> initializers, List<Step> steps) {
+                  Map<String, Tensor> initializers, Map<String, StringTensor> stringInitializers, List<Step> steps) {
         this.inputs = inputs;
         this.inputInfo = inputInfo;
         this.outputs = outputs;
         this.initializers = initializers;
+        this.stringInitializers = stringInitializers;
         this.steps = steps;
     }
 
@@ -46,7 +50,12 @@ public final class Graph {
     static Graph load(GraphProto g, Map<String, Integer> opsets, Path baseDir, String where,
                       List<String> unsupported) {
         Map<String, Tensor> initializers = new LinkedHashMap<>();
+        Map<String, StringTensor> stringInitializers = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
+            if (t.getDataType() == ElementType.STRING) {
+                stringInitializers.put(t.getName(), StringProtos.read(t, where));
+                continue;
+            }
             try {
                 initializers.put(t.getName(), TensorProtos.read(t, baseDir, where));
             } catch (UnsupportedModelException e) {
@@ -56,7 +65,7 @@ public final class Graph {
         List<String> inputs = new ArrayList<>();
         List<ValueInfoProto> inputInfo = new ArrayList<>();
         for (ValueInfoProto v : g.getInputList()) {
-            if (!initializers.containsKey(v.getName())) {
+            if (!initializers.containsKey(v.getName()) && !stringInitializers.containsKey(v.getName())) {
                 inputs.add(v.getName());
                 inputInfo.add(v);
             }
@@ -80,7 +89,8 @@ public final class Graph {
             steps.add(new Step(new Node(n, opset == null ? 0 : opset, subgraphs, where), lowering));
         }
         List<String> outputs = g.getOutputList().stream().map(ValueInfoProto::getName).toList();
-        return new Graph(List.copyOf(inputs), List.copyOf(inputInfo), outputs, initializers, steps);
+        return new Graph(List.copyOf(inputs), List.copyOf(inputInfo), outputs, initializers, stringInitializers,
+                steps);
     }
 
     private static void checkType(ValueInfoProto v, String where, List<String> unsupported) {
@@ -90,7 +100,7 @@ public final class Graph {
         var type = v.getType();
         if (type.hasTensorType()) {
             int code = type.getTensorType().getElemType();
-            if (code != 0 && ElementType.dtype(code) == null) {
+            if (code != 0 && code != ElementType.STRING && ElementType.dtype(code) == null) {
                 addOnce(unsupported, ElementType.name(code) + " tensor '" + v.getName() + "'");
             }
         } else {
@@ -143,27 +153,66 @@ public final class Graph {
      * by name, in order.
      */
     public Map<String, Tensor> run(Map<String, Tensor> scope) {
-        Map<String, Tensor> env = new HashMap<>(initializers);
-        env.putAll(scope);
-        execute(steps.size(), env, Set.of());
         Map<String, Tensor> result = new LinkedHashMap<>();
+        runValues(scope).forEach((name, value) -> {
+            if (!(value instanceof Tensor t)) {
+                throw new OnnxException("graph output '" + name + "' is a " + kind(value)
+                        + ", where a tensor is needed; read it with runValues");
+            }
+            result.put(name, t);
+        });
+        return result;
+    }
+
+    /**
+     * {@link #run} where the values in {@code scope} and the outputs returned are each a {@link Tensor} or a
+     * {@link StringTensor}.
+     */
+    public Map<String, Object> runValues(Map<String, ?> scope) {
+        Map<String, Tensor> env = new HashMap<>(initializers);
+        Map<String, Object> others = new HashMap<>(stringInitializers);
+        scope.forEach((name, value) -> {
+            switch (value) {
+                // An enclosing environment holds null for the optional outputs its nodes did not produce.
+                case null -> {
+                    env.put(name, null);
+                    others.remove(name);
+                }
+                case Tensor t -> {
+                    env.put(name, t);
+                    others.remove(name);
+                }
+                case StringTensor s -> {
+                    others.put(name, s);
+                    env.remove(name);
+                }
+                default -> throw new OnnxException("value '" + name + "' is a " + value.getClass().getName()
+                        + ", not a Tensor or a StringTensor");
+            }
+        });
+        execute(steps.size(), env, others, Set.of());
+        Map<String, Object> result = new LinkedHashMap<>();
         for (String o : outputs) {
-            Tensor t = env.get(o);
-            if (t == null) {
+            Object v = others.containsKey(o) ? others.get(o) : env.get(o);
+            if (v == null) {
                 throw new OnnxException("graph output '" + o + "' is produced by no node, initializer or input");
             }
-            result.put(o, t);
+            result.put(o, v);
         }
         return result;
+    }
+
+    /** "string tensor" or "sequence", for messages about a value that is not a tensor. */
+    private static String kind(Object value) {
+        return value instanceof StringTensor ? "string tensor" : "sequence";
     }
 
     /**
      * Runs the first {@code count} nodes on {@code env}, adding their tensor outputs to it; a node whose
      * outputs are all in {@code fixed} is skipped (Gradient's re-run holds its {@code xs} at the given values).
-     * Sequences live in a map of their own, local to this run.
+     * Sequences and string tensors live in {@code others}.
      */
-    private void execute(int count, Map<String, Tensor> env, Set<String> fixed) {
-        Map<String, List<Tensor>> sequences = new HashMap<>();
+    private void execute(int count, Map<String, Tensor> env, Map<String, Object> others, Set<String> fixed) {
         for (int k = 0; k < count; k++) {
             Step s = steps.get(k);
             NodeProto p = s.node.proto();
@@ -177,11 +226,13 @@ public final class Graph {
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (sequences.containsKey(name)) {
+                if (others.containsKey(name)) {
                     if (!sequential) {
-                        throw s.node.error("input '" + name + "' is a sequence, where a tensor is needed");
+                        // Strings are not numbers: no tensor operation (so no jit, vmap or grad) reads them.
+                        throw s.node.error("input '" + name + "' is a " + kind(others.get(name))
+                                + ", where a tensor is needed");
                     }
-                    in[i] = sequences.get(name);
+                    in[i] = others.get(name);
                 } else {
                     in[i] = env.get(name);
                     if (in[i] == null && !env.containsKey(name)) {
@@ -195,7 +246,7 @@ public final class Graph {
                 out = switch (s.lowering) {
                     case SequenceLowering sl -> sl.applyToValues(s.node, in);
                     case ScopedLowering scoped -> scoped.apply(s.node, (Tensor[]) in, env);
-                    case GradientOperator g -> gradient(k, s.node, env);
+                    case GradientOperator g -> gradient(k, s.node, env, others);
                     default -> s.lowering.apply(s.node, (Tensor[]) in);
                 };
             } catch (OnnxException e) {
@@ -208,12 +259,12 @@ public final class Graph {
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (out[i] instanceof List<?> l) {
-                    @SuppressWarnings("unchecked")
-                    List<Tensor> items = (List<Tensor>) l;
-                    sequences.put(name, items);
-                } else {
+                if (out[i] == null || out[i] instanceof Tensor) {
                     env.put(name, (Tensor) out[i]);
+                    others.remove(name);
+                } else {
+                    others.put(name, out[i]);
+                    env.remove(name);
                 }
             }
         }
@@ -224,7 +275,7 @@ public final class Graph {
      * re-running the nodes before this one as a function of the {@code xs} and pulling back a cotangent of
      * ones through it, with Fluxion's reverse mode.
      */
-    private Tensor[] gradient(int upTo, Node n, Map<String, Tensor> env) {
+    private Tensor[] gradient(int upTo, Node n, Map<String, Tensor> env, Map<String, Object> others) {
         List<String> xs = n.strings("xs", null);
         String y = n.s("y", null);
         if (xs == null || y == null) {
@@ -244,7 +295,7 @@ public final class Graph {
             for (int i = 0; i < args.length; i++) {
                 rerun.put(xs.get(i), args[i]);
             }
-            execute(upTo, rerun, Set.copyOf(xs));
+            execute(upTo, rerun, new HashMap<>(others), Set.copyOf(xs));
             Tensor value = rerun.get(y);
             if (value == null) {
                 throw n.error("y '" + y + "' is not computed before this node");

@@ -130,11 +130,15 @@ public final class OnnxModel {
         for (int i = 0; i < info.size(); i++) {
             String name = info.get(i).getName();
             Tensor t = inputs.get(name);
+            if (t == null && info.get(i).getType().getTensorType().getElemType() == ElementType.STRING) {
+                throw new OnnxException(where + ": input '" + name + "' is a string tensor: pass a StringTensor to "
+                        + "runValues");
+            }
             if (t == null) {
                 throw new OnnxException(where + ": input '" + name + "' is missing; the model takes "
                         + graph.inputs() + ", given " + inputs.keySet());
             }
-            checkShape(info.get(i), t);
+            checkShape(info.get(i), t.dims(), t.shape().toString());
             scope.put(name, t);
         }
         for (var e : parameters.entrySet()) {
@@ -151,17 +155,42 @@ public final class OnnxModel {
         return graph.run(scope);
     }
 
-    private void checkShape(ValueInfoProto v, Tensor t) {
+    /**
+     * Runs a model whose inputs or outputs include string tensors: inputs by name, each a {@link Tensor} or a
+     * {@link StringTensor} as the graph declares; outputs by name, in graph order, each one or the other.
+     * Strings are not differentiable and cannot be traced: this is the eager entry point for such models.
+     */
+    public Map<String, Object> runValues(Map<String, ?> inputs) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        for (ValueInfoProto v : graph.inputInfo()) {
+            String name = v.getName();
+            Object value = inputs.get(name);
+            boolean declaredString = v.getType().hasTensorType()
+                    && v.getType().getTensorType().getElemType() == ElementType.STRING;
+            switch (value) {
+                case null -> throw new OnnxException(where + ": input '" + name + "' is missing; the model takes "
+                        + graph.inputs() + ", given " + inputs.keySet());
+                case StringTensor s when declaredString -> checkShape(v, s.dims(), s.shape().toString());
+                case Tensor t when !declaredString -> checkShape(v, t.dims(), t.shape().toString());
+                default -> throw new OnnxException(where + ": input '" + name + "' is a "
+                        + value.getClass().getSimpleName() + ", declared " + describe(List.of(v)).get(0));
+            }
+            scope.put(name, value);
+        }
+        return graph.runValues(scope);
+    }
+
+    private void checkShape(ValueInfoProto v, int[] actual, String shape) {
         if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
             return;
         }
         List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
-        boolean ok = dims.size() == t.rank();
+        boolean ok = dims.size() == actual.length;
         for (int i = 0; ok && i < dims.size(); i++) {
-            ok = !dims.get(i).hasDimValue() || dims.get(i).getDimValue() <= 0 || dims.get(i).getDimValue() == t.dim(i);
+            ok = !dims.get(i).hasDimValue() || dims.get(i).getDimValue() <= 0 || dims.get(i).getDimValue() == actual[i];
         }
         if (!ok) {
-            throw new OnnxException(where + ": input '" + v.getName() + "' has shape " + t.shape() + ", declared "
+            throw new OnnxException(where + ": input '" + v.getName() + "' has shape " + shape + ", declared "
                     + describe(List.of(v)).get(0));
         }
     }

@@ -26,6 +26,8 @@ final class Operators {
         RecurrentOperators.register(t);
         SequenceOperators.register(t);
         QuantizationOperators.register(t);
+        // After ElementwiseOperators: its Cast, CastLike and Identity are replaced by forms that also take strings.
+        StringOperators.register(t);
         DEFAULT_DOMAIN = Collections.unmodifiableMap(t);
     }
 
