@@ -47,20 +47,8 @@ public final class StringProtos {
         if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL || !p.getRawData().isEmpty()) {
             throw new OnnxException(what + ": strings must be in string_data, not in raw_data or external data");
         }
-        int[] dims = new int[p.getDimsCount()];
-        long count = 1;
-        for (int i = 0; i < dims.length; i++) {
-            long d = p.getDims(i);
-            if (d < 0 || d > Shape.MAX_SIZE) {
-                throw new OnnxException(what + ": dimension " + i + " is " + d);
-            }
-            dims[i] = (int) d;
-            count *= d;
-            if (count > Shape.MAX_SIZE) {
-                throw new OnnxException(what + ": dims " + p.getDimsList() + " hold more than " + Shape.MAX_SIZE
-                        + " elements");
-            }
-        }
+        int[] dims = TensorProtos.dims(p, what);
+        long count = Shape.of(dims).size();
         if (p.getStringDataCount() != count) {
             throw new OnnxException(what + ": holds " + p.getStringDataCount() + " strings, but dims "
                     + p.getDimsList() + " need " + count);

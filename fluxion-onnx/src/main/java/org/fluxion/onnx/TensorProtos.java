@@ -27,16 +27,10 @@ public final class TensorProtos {
     }
 
     /**
-     * The tensor a message holds. {@code baseDir} is the directory external data paths are relative to (null
-     * when the model came from bytes: such a model may not reference external data); {@code where} names the
-     * file for messages.
+     * A message's dims, checked: each non-negative and their product at most {@link Shape#MAX_SIZE}, so no
+     * reader allocates more than a tensor may hold. {@code what} names the tensor for messages.
      */
-    public static Tensor read(TensorProto p, Path baseDir, String where) {
-        String what = "tensor '" + p.getName() + "' in " + where;
-        DType dtype = ElementType.dtype(p.getDataType());
-        if (dtype == null) {
-            throw new UnsupportedModelException(where, List.of(ElementType.name(p.getDataType()) + " " + what));
-        }
+    static int[] dims(TensorProto p, String what) {
         int[] dims = new int[p.getDimsCount()];
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
@@ -51,7 +45,23 @@ public final class TensorProtos {
                         + Shape.MAX_SIZE + " elements");
             }
         }
-        int n = (int) count;
+        return dims;
+    }
+
+    /**
+     * The tensor a message holds. {@code baseDir} is the directory external data paths are relative to (null
+     * when the model came from bytes: such a model may not reference external data); {@code where} names the
+     * file for messages.
+     */
+    public static Tensor read(TensorProto p, Path baseDir, String where) {
+        String what = "tensor '" + p.getName() + "' in " + where;
+        DType dtype = ElementType.dtype(p.getDataType());
+        if (dtype == null) {
+            throw new UnsupportedModelException(where, List.of(ElementType.name(p.getDataType()) + " " + what));
+        }
+        int[] dims = dims(p, what);
+        int n = Shape.of(dims).size();
+        long count = n;
         long bytes = count * dtype.byteSize();
         if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             return fromBytes(external(p, baseDir, bytes, what), dtype, dims, n);
