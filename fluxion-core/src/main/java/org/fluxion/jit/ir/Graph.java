@@ -1,5 +1,6 @@
 package org.fluxion.jit.ir;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,20 @@ public final class Graph {
 
     public List<Value> outputs() {
         return outputs;
+    }
+
+    /**
+     * For each value some equation reads, those equations in execution order (an equation reading the value
+     * twice is listed twice); keyed by identity. Graph outputs are not readers.
+     */
+    public Map<Value, List<Equation>> readers() {
+        Map<Value, List<Equation>> readers = new IdentityHashMap<>();
+        for (Equation e : equations) {
+            for (Value v : e.inputs()) {
+                readers.computeIfAbsent(v, k -> new ArrayList<>()).add(e);
+            }
+        }
+        return readers;
     }
 
     /** How many equations apply the primitive named {@code name} (e.g. {@code "add"}, {@code "fused"}). */

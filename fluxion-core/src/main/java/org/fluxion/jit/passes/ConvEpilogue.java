@@ -73,12 +73,7 @@ record ConvEpilogue(Conv2dOptions options, TensorType type, boolean bias, boolea
      * step. A chain of the conv alone is left as it is.
      */
     static Graph rewrite(Graph g) {
-        Map<Value, List<Equation>> readers = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            for (Value v : e.inputs()) {
-                readers.computeIfAbsent(v, k -> new ArrayList<>()).add(e);
-            }
-        }
+        Map<Value, List<Equation>> readers = g.readers();
         Map<Value, Boolean> isOutput = new IdentityHashMap<>();
         g.outputs().forEach(v -> isOutput.put(v, true));
         Map<Equation, Boolean> absorbed = new IdentityHashMap<>();

@@ -58,12 +58,7 @@ final class Fusion {
     }
 
     static Graph fuse(Graph g) {
-        Map<Value, List<Equation>> uses = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            for (Value v : e.inputs()) {
-                uses.computeIfAbsent(v, k -> new ArrayList<>()).add(e);
-            }
-        }
+        Map<Value, List<Equation>> uses = g.readers();
         Map<Value, Boolean> isOutput = new IdentityHashMap<>();
         g.outputs().forEach(v -> isOutput.put(v, true));
         Map<Equation, Group> groupOf = new IdentityHashMap<>();
