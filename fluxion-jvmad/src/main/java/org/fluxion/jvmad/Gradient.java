@@ -1,6 +1,5 @@
 package org.fluxion.jvmad;
 
-import java.util.Arrays;
 import org.fluxion.jvmad.runtime.Kernels;
 import org.fluxion.jvmad.runtime.Tape;
 
@@ -46,7 +45,7 @@ public final class Gradient {
     /** Returns f(x) and writes the gradient at {@code x} into {@code grad} (length n; overwritten). */
     public double valueAndGrad(double[] x, double[] grad) {
         checkLengths(x, grad, "grad");
-        Arrays.fill(grad, 0);
+        Adjoints.zero(grad);
         Tape tape = Tapes.acquire();
         double y = gradient.apply(x, grad, tape);
         if (build.budget() != null) {
@@ -99,8 +98,8 @@ public final class Gradient {
             throw new UnsupportedOperationException(build.ref().origin() + ": Hessian-vector products of a gradient"
                     + " under a memory budget (checkpointing) are not supported; use JvmAd.grad without a budget");
         }
-        Arrays.fill(grad, 0);
-        Arrays.fill(hv, 0);
+        Adjoints.zero(grad);
+        Adjoints.zero(hv);
         Tape tape = Tapes.acquire();
         double y = hvp.get().apply(x, v, grad, hv, tape);
         Tapes.release(tape, hvpName);

@@ -60,7 +60,7 @@ public final class Jacobian {
     /** Runs f into {@code out} and writes {@code u^T J(x)} into {@code gx} ({@code [n]}, overwritten). */
     public void vjp(double[] x, double[] u, double[] out, double[] gx) {
         check(x.length, gx.length, "gx", out, u);
-        Arrays.fill(gx, 0);
+        Adjoints.zero(gx);
         double[] gout = u.clone();
         Tape tape = Tapes.acquire();
         vjp.get().apply(x, out, gx, gout, tape);

@@ -35,23 +35,26 @@ final class MethodEmitter {
 
     /**
      * The tape's three stacks. While a method runs, each stack it uses lives in two locals (the array
-     * and the top), so that a push is an array store and an increment that the JIT keeps in registers;
-     * they are written back to the tape before a call that takes it and before returning, and read
-     * again after the call.
+     * and the top), so that a push is an array store and an increment that the JIT keeps in registers.
+     * A full stack grows through the tape, which keeps the new array in its field, so only the tops are
+     * written back, before a call that takes the tape and before returning; both are read again after
+     * the call.
      */
     private enum Stack {
-        REAL("reals", "realTop", ConstantDescs.CD_double.arrayType(), TypeKind.DOUBLE),
-        INT("ints", "intTop", ConstantDescs.CD_int.arrayType(), TypeKind.INT),
-        REF("refs", "refTop", ConstantDescs.CD_Object.arrayType(), TypeKind.REFERENCE);
+        REAL("reals", "realTop", "growReals", ConstantDescs.CD_double.arrayType(), TypeKind.DOUBLE),
+        INT("ints", "intTop", "growInts", ConstantDescs.CD_int.arrayType(), TypeKind.INT),
+        REF("refs", "refTop", "growRefs", ConstantDescs.CD_Object.arrayType(), TypeKind.REFERENCE);
 
         final String array;
         final String top;
+        final String grow;
         final ClassDesc arrayType;
         final TypeKind element;
 
-        Stack(String array, String top, ClassDesc arrayType, TypeKind element) {
+        Stack(String array, String top, String grow, ClassDesc arrayType, TypeKind element) {
             this.array = array;
             this.top = top;
+            this.grow = grow;
             this.arrayType = arrayType;
             this.element = element;
         }
@@ -310,15 +313,12 @@ final class MethodEmitter {
     private void flushStacks() {
         stackSlots.forEach((stack, slot) -> {
             load(fn.tape());
-            cb.aload(slot);
-            cb.putfield(TAPE, stack.array, stack.arrayType);
-            load(fn.tape());
             cb.iload(slot + 1);
             cb.putfield(TAPE, stack.top, ConstantDescs.CD_int);
         });
     }
 
-    /** {@code if (top == array.length) array = Tape.grow(array); array[top++] = v}; a long goes as two ints. */
+    /** {@code if (top == array.length) array = tape.grow(); array[top++] = v}; a long goes as two ints. */
     private void push(Operand v) {
         if (v.type().kind() == Type.Kind.LONG) {
             // low half, then high half: exact, whatever the bits
@@ -341,8 +341,8 @@ final class MethodEmitter {
         cb.aload(slot);
         cb.arraylength();
         cb.if_icmplt(room);
-        cb.aload(slot);
-        cb.invokestatic(TAPE, "grow", MethodTypeDesc.of(stack.arrayType, stack.arrayType));
+        load(fn.tape());
+        cb.invokevirtual(TAPE, stack.grow, MethodTypeDesc.of(stack.arrayType));
         cb.astore(slot);
         cb.labelBinding(room);
         cb.aload(slot);
@@ -362,8 +362,8 @@ final class MethodEmitter {
         cb.aload(slot);
         cb.arraylength();
         cb.if_icmplt(room);
-        cb.aload(slot);
-        cb.invokestatic(TAPE, "grow", MethodTypeDesc.of(Stack.INT.arrayType, Stack.INT.arrayType));
+        load(fn.tape());
+        cb.invokevirtual(TAPE, Stack.INT.grow, MethodTypeDesc.of(Stack.INT.arrayType));
         cb.astore(slot);
         cb.labelBinding(room);
         cb.aload(slot);

@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 public final class Tape {
     // Package-private: generated methods (defined in this package) keep these in locals while they
-    // run, writing them back before a call and after their last push or pop (see MethodEmitter).
+    // run, writing the tops back before a call and after their last push or pop (see MethodEmitter).
     double[] reals = new double[1024];
     int realTop;
     int[] ints = new int[1024];
@@ -59,24 +59,32 @@ public final class Tape {
         return "reals=" + realTop + ", ints=" + intTop + ", refs=" + refTop;
     }
 
-    /** The array twice as long, for generated code whose cached stack is full. */
-    public static double[] grow(double[] a) {
-        return Arrays.copyOf(a, 2 * a.length);
+    // Generated code grows a full stack through these, which store the new array in the tape's field
+    // themselves: the method's local copy of the array then always equals the field, and writing the
+    // stacks back before a call or a return stores only the int tops. A reference store into the
+    // long-lived tape costs a G1 post-write barrier (a card mark behind a StoreLoad fence) on every call.
+
+    /** Doubles the real stack and returns it. */
+    public double[] growReals() {
+        reals = Arrays.copyOf(reals, 2 * reals.length);
+        return reals;
     }
 
-    /** The array twice as long. */
-    public static int[] grow(int[] a) {
-        return Arrays.copyOf(a, 2 * a.length);
+    /** Doubles the int stack and returns it. */
+    public int[] growInts() {
+        ints = Arrays.copyOf(ints, 2 * ints.length);
+        return ints;
     }
 
-    /** The array twice as long. */
-    public static Object[] grow(Object[] a) {
-        return Arrays.copyOf(a, 2 * a.length);
+    /** Doubles the reference stack and returns it. */
+    public Object[] growRefs() {
+        refs = Arrays.copyOf(refs, 2 * refs.length);
+        return refs;
     }
 
     public void pushReal(double v) {
         if (realTop == reals.length) {
-            reals = Arrays.copyOf(reals, 2 * reals.length);
+            growReals();
         }
         reals[realTop++] = v;
     }
@@ -87,7 +95,7 @@ public final class Tape {
 
     public void pushInt(int v) {
         if (intTop == ints.length) {
-            ints = Arrays.copyOf(ints, 2 * ints.length);
+            growInts();
         }
         ints[intTop++] = v;
     }
@@ -98,7 +106,7 @@ public final class Tape {
 
     public void pushRef(Object v) {
         if (refTop == refs.length) {
-            refs = Arrays.copyOf(refs, 2 * refs.length);
+            growRefs();
         }
         refs[refTop++] = v;
     }
