@@ -36,6 +36,7 @@ class BasicsTest {
         Checks.forwardAndReverse(Basics.class, "prefixSum", new double[] {0.5, 1.5, -2, 4});
         Checks.forwardAndReverse(Basics.class, "whileTolerance", 7.5);
         Checks.forwardAndReverse(Basics.class, "stackGames", new double[] {1, 2, 3, 4}, 1);
+        Checks.forwardAndReverse(Basics.class, "deepStacks", new double[] {0.3, -0.6, 0.9}, 0.8);
         Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 1);
         Checks.forwardAndReverse(Basics.class, "nullableArray", new double[] {0.5, 1.5, -2, 4}, 0);
     }

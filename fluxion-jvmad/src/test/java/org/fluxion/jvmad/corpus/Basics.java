@@ -96,6 +96,24 @@ public final class Basics {
         return x;
     }
 
+    /**
+     * Long enough that every tape stack outgrows its first capacity (1024 reals and ints, 64
+     * references): a nonlinear update and a branch per iteration, and a new array replacing the last.
+     */
+    public static double deepStacks(double[] x, double s) {
+        double y = s;
+        double[] cur = x;
+        for (int i = 0; i < 3000; i++) {
+            double[] next = new double[cur.length];
+            for (int j = 0; j < cur.length; j++) {
+                next[j] = Math.sin(cur[j] * y);
+            }
+            y = i % 3 == 0 ? 0.999 * y + 1e-3 * next[0] : 0.5 * Math.cos(y) + 0.5 * y;
+            cur = next;
+        }
+        return y + cur[1];
+    }
+
     public static double stackGames(double[] a, int i) {
         a[i] += 2.0 * a[i + 1];
         a[i + 1] *= a[i];
