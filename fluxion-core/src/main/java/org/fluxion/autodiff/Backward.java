@@ -28,6 +28,11 @@ import org.fluxion.tensor.Tensor;
  * node is shared by every graph that uses the leaf, so it keeps no walk state; each walk sums the
  * cotangents of its leaves in its own map and adds each sum to the leaf's {@code grad} under the leaf's
  * lock, so no contribution is lost.
+ *
+ * <p><b>Nesting</b>: a rule may itself call {@code grad} or {@code vjp} on a function of its tracked
+ * inputs, starting a walk inside the walk; the inner walk keeps aside, and gives back, the outer walk's
+ * state of every node it shares ({@link Active}), and with captured edges runs only the rules on a path to
+ * them, so the outer graph is neither run nor released by it.
  */
 final class Backward {
     private static final AtomicLong WALKS = new AtomicLong();
@@ -47,21 +52,36 @@ final class Backward {
      */
     static Tensor[] run(Edge[] roots, Tensor[] cotangents, Edge[] capture, boolean retainGraph, boolean createGraph) {
         long walk = WALKS.incrementAndGet();
+        Active active = ACTIVE.get();
+        int keptFrom = active.enter(walk);
+        try {
+            return walk(roots, cotangents, capture, retainGraph, createGraph, walk, active);
+        } finally {
+            active.exit(keptFrom);
+        }
+    }
+
+    private static Tensor[] walk(Edge[] roots, Tensor[] cotangents, Edge[] capture, boolean retainGraph,
+                                 boolean createGraph, long walk, Active active) {
         ArrayList<Node> stack = new ArrayList<>();
         for (Edge r : roots) {
             if (!r.node().isAccumulator()) {
-                visit(r.node(), walk, stack);
+                visit(r.node(), walk, stack, active);
             }
         }
         while (!stack.isEmpty()) {
             Node n = stack.removeLast();
             for (Node c : n.next) {
                 if (c != null && !c.isAccumulator()) {
-                    visit(c, walk, stack);
+                    visit(c, walk, stack, active);
                     c.pending++;
                 }
             }
         }
+        // With captured edges, only the nodes on a path to one of them run their rules: the others may belong
+        // to an enclosing pass (a rule that calls vjp on a function of its tracked inputs), which needs them
+        // unreleased, or are work whose result nobody asked for.
+        Map<Node, Boolean> needed = capture == null ? null : leadingTo(roots, capture);
         try (var mode = GradMode.set(createGraph)) {
             // Cotangents arriving at leaves, summed in the order the walk delivers them.
             Map<Node, Tensor> leaves = new IdentityHashMap<>();
@@ -97,7 +117,8 @@ final class Backward {
                         }
                     }
                 }
-                if (n.receivedAny()) {
+                boolean runs = needed == null || needed.get(n) == Boolean.TRUE;
+                if (runs && n.receivedAny()) {
                     Tensor[] inputs = n.savedInputs();
                     // A node of one output calls the singular rule; MultiOutput nodes the rule over all outputs.
                     Tensor[] cts = n.primitive instanceof MultiOutput
@@ -121,7 +142,9 @@ final class Backward {
                         stack.add(c);
                     }
                 }
-                if (!retainGraph) {
+                if (!runs) {
+                    n.clearReceived();
+                } else if (!retainGraph) {
                     n.release();
                 }
             }
@@ -153,12 +176,104 @@ final class Backward {
         }
     }
 
-    private static void visit(Node n, long walk, ArrayList<Node> stack) {
+    private static void visit(Node n, long walk, ArrayList<Node> stack, Active active) {
         if (n.walk != walk) {
+            active.keepIfActive(n);
             n.startWalk(walk);
             stack.add(n);
         }
     }
+
+    /**
+     * Per node reachable from {@code roots}, whether a captured edge lies at or beyond one of its inputs, so
+     * that its rule must run. Post-order with an explicit stack, as the walks.
+     */
+    private static Map<Node, Boolean> leadingTo(Edge[] roots, Edge[] capture) {
+        Map<Node, Boolean> targets = new IdentityHashMap<>();
+        for (Edge c : capture) {
+            targets.put(c.node(), true);
+        }
+        Map<Node, Boolean> needed = new IdentityHashMap<>();
+        ArrayList<Node> nodes = new ArrayList<>();
+        ArrayList<Integer> nextChild = new ArrayList<>();
+        for (Edge r : roots) {
+            Node root = r.node();
+            if (root.isAccumulator() || needed.containsKey(root)) {
+                continue;
+            }
+            needed.put(root, false); // on the stack; final value set when its inputs are done
+            nodes.add(root);
+            nextChild.add(0);
+            while (!nodes.isEmpty()) {
+                int top = nodes.size() - 1;
+                Node n = nodes.get(top);
+                int i = nextChild.get(top);
+                if (i < n.next.length) {
+                    nextChild.set(top, i + 1);
+                    Node c = n.next[i];
+                    if (c != null && !c.isAccumulator() && !needed.containsKey(c)) {
+                        needed.put(c, false);
+                        nodes.add(c);
+                        nextChild.add(0);
+                    }
+                    continue;
+                }
+                boolean any = false;
+                for (Node c : n.next) {
+                    if (c != null && (targets.containsKey(c) || needed.get(c) == Boolean.TRUE)) {
+                        any = true;
+                        break;
+                    }
+                }
+                needed.put(n, any);
+                nodes.remove(top);
+                nextChild.remove(top);
+            }
+        }
+        return needed;
+    }
+
+    /**
+     * The walks running on one thread, innermost last. A walk started inside another one (a rule that calls
+     * {@code grad} or {@code vjp}) may reach nodes of the enclosing walk's graph; their state in that walk
+     * (consumers still to come, cotangents received so far) is kept aside when the inner walk takes a node and
+     * put back when it ends, so the enclosing walk goes on as if nothing had happened.
+     */
+    private static final class Active {
+        private long[] walks = new long[4];
+        private int depth;
+        private final ArrayList<Node.WalkState> kept = new ArrayList<>();
+
+        /** Starts {@code walk}; returns the mark to give to {@link #exit}. */
+        int enter(long walk) {
+            if (depth == walks.length) {
+                walks = java.util.Arrays.copyOf(walks, 2 * depth);
+            }
+            walks[depth++] = walk;
+            return kept.size();
+        }
+
+        /** Ends the innermost walk, giving back the states it kept aside. */
+        void exit(int keptFrom) {
+            depth--;
+            for (int i = kept.size() - 1; i >= keptFrom; i--) {
+                Node.WalkState s = kept.remove(i);
+                s.node().restoreWalk(s);
+            }
+        }
+
+        /** Keeps node {@code n}'s state aside when an enclosing walk on this thread is using it. */
+        void keepIfActive(Node n) {
+            for (int i = depth - 2; i >= 0; i--) {
+                if (walks[i] == n.walk) {
+                    kept.add(n.walkState());
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<Active> ACTIVE = ThreadLocal.withInitial(Active::new);
 
     private static Tensor add(Tensor acc, Tensor g) {
         return acc == null ? g : acc.add(g);

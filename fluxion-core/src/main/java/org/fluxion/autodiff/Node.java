@@ -204,6 +204,23 @@ final class Node {
 
     // ---------------------------------------------------------------- the walk's cotangents
 
+    /** The state of a walk at one node, kept aside while a nested walk uses the node (see Backward). */
+    record WalkState(Node node, long walk, int pending, Tensor cotangent, Tensor[] moreCotangents) {
+    }
+
+    /** This node's walk state, to be given back with {@link #restoreWalk}. */
+    WalkState walkState() {
+        return new WalkState(this, walk, pending, cotangent, moreCotangents);
+    }
+
+    /** Puts back the walk state {@code s} taken from this node. */
+    void restoreWalk(WalkState s) {
+        walk = s.walk();
+        pending = s.pending();
+        cotangent = s.cotangent();
+        moreCotangents = s.moreCotangents();
+    }
+
     /** Starts walk {@code walk} at this node: no cotangent received, no consumer counted. */
     void startWalk(long walk) {
         this.walk = walk;
