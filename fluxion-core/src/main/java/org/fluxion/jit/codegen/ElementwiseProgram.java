@@ -142,6 +142,8 @@ public final class ElementwiseProgram {
     private final int result;
     private final Reduction reduction;
     private final int inputCount;
+    /** The INPUT instruction of each input index: every kernel call checks its arguments against them. */
+    private final Instr[] inputs;
 
     private ElementwiseProgram(DType dtype, List<Instr> instrs, int result, Reduction reduction) {
         this.dtype = dtype;
@@ -149,6 +151,12 @@ public final class ElementwiseProgram {
         this.result = result;
         this.reduction = reduction;
         this.inputCount = (int) instrs.stream().filter(x -> x.kind == Kind.INPUT).count();
+        this.inputs = new Instr[inputCount];
+        for (Instr x : instrs) {
+            if (x.kind == Kind.INPUT && x.inputIndex >= 0 && x.inputIndex < inputCount) {
+                inputs[x.inputIndex] = x;
+            }
+        }
     }
 
     /** A builder of a program computing in {@code dtype} (FLOAT32 or FLOAT64). */
@@ -177,10 +185,8 @@ public final class ElementwiseProgram {
     }
 
     private Instr input(int j) {
-        for (Instr x : instrs) {
-            if (x.kind == Kind.INPUT && x.inputIndex == j) {
-                return x;
-            }
+        if (j >= 0 && j < inputs.length && inputs[j] != null) {
+            return inputs[j];
         }
         throw new IndexOutOfBoundsException("input " + j + " of a program with " + inputCount + " inputs");
     }

@@ -72,24 +72,46 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         boolean sum = rowFold == ElementwiseProgram.Reduction.SUM_INNER;
         int rows = out.length();
         int w = rowLength;
+        // One loop per case (sum or max, float or double): the rows are often short (a softmax over a few
+        // classes), so a test inside the inner loop would cost as much as the fold.
         if (flat.array() instanceof float[] f) {
             float[] o = out.floats();
-            for (int r = 0, q = 0; r < rows; r++) {
-                double acc = f[q++];
-                for (int k = 1; k < w; k++, q++) {
-                    acc = sum ? acc + f[q] : Math.max(acc, f[q]);
+            if (sum) {
+                for (int r = 0, q = 0; r < rows; r++, q += w) {
+                    double acc = f[q];
+                    for (int k = 1; k < w; k++) {
+                        acc += f[q + k];
+                    }
+                    o[r] = (float) acc;
                 }
-                o[r] = (float) acc;
+            } else {
+                for (int r = 0, q = 0; r < rows; r++, q += w) {
+                    double acc = f[q];
+                    for (int k = 1; k < w; k++) {
+                        acc = Math.max(acc, f[q + k]);
+                    }
+                    o[r] = (float) acc;
+                }
             }
         } else {
             double[] f = flat.doubles();
             double[] o = out.doubles();
-            for (int r = 0, q = 0; r < rows; r++) {
-                double acc = f[q++];
-                for (int k = 1; k < w; k++, q++) {
-                    acc = sum ? acc + f[q] : Math.max(acc, f[q]);
+            if (sum) {
+                for (int r = 0, q = 0; r < rows; r++, q += w) {
+                    double acc = f[q];
+                    for (int k = 1; k < w; k++) {
+                        acc += f[q + k];
+                    }
+                    o[r] = acc;
                 }
-                o[r] = acc;
+            } else {
+                for (int r = 0, q = 0; r < rows; r++, q += w) {
+                    double acc = f[q];
+                    for (int k = 1; k < w; k++) {
+                        acc = Math.max(acc, f[q + k]);
+                    }
+                    o[r] = acc;
+                }
             }
         }
     }
@@ -99,12 +121,23 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         int size = outer * inner;
         int w = rowLength;
         int rows = size / w;
+        // Separate loops for rows and columns: rows are often short (a softmax over a few classes), so a test
+        // per element would cost as much as the copy.
         if (src instanceof float[] f) {
             float[] d = slot[0] instanceof float[] r ? r : new float[size];
             slot[0] = d;
-            for (int r = 0, q = 0; r < rows; r++) {
-                for (int k = 0; k < w; k++, q++) {
-                    d[q] = f[offset + (row ? k : r)];
+            if (row) {
+                for (int r = 0, q = 0; r < rows; r++) {
+                    for (int k = 0; k < w; k++) {
+                        d[q++] = f[offset + k];
+                    }
+                }
+            } else {
+                for (int r = 0, q = 0; r < rows; r++) {
+                    float v = f[offset + r];
+                    for (int k = 0; k < w; k++) {
+                        d[q++] = v;
+                    }
                 }
             }
             return d;
@@ -112,9 +145,18 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         if (src instanceof double[] f) {
             double[] d = slot[0] instanceof double[] r ? r : new double[size];
             slot[0] = d;
-            for (int r = 0, q = 0; r < rows; r++) {
-                for (int k = 0; k < w; k++, q++) {
-                    d[q] = f[offset + (row ? k : r)];
+            if (row) {
+                for (int r = 0, q = 0; r < rows; r++) {
+                    for (int k = 0; k < w; k++) {
+                        d[q++] = f[offset + k];
+                    }
+                }
+            } else {
+                for (int r = 0, q = 0; r < rows; r++) {
+                    double v = f[offset + r];
+                    for (int k = 0; k < w; k++) {
+                        d[q++] = v;
+                    }
                 }
             }
             return d;
@@ -123,8 +165,8 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         boolean[] d = slot[0] instanceof boolean[] r ? r : new boolean[size];
         slot[0] = d;
         for (int r = 0, q = 0; r < rows; r++) {
-            for (int k = 0; k < w; k++, q++) {
-                d[q] = f[offset + (row ? k : r)];
+            for (int k = 0; k < w; k++) {
+                d[q++] = f[offset + (row ? k : r)];
             }
         }
         return d;
