@@ -262,7 +262,10 @@ public final class OdeBench implements Benchmark {
             default -> "interpolating adjoint (jit field)";
         };
         String config = "neural-ode-d50-b" + batch + "-f32-grad-" + method;
-        for (int i = 0; i < 200; i++) {
+        // Warm-up: at least 200 gradients and 3 seconds, so that the JIT has compiled the GEMM and vector kernels
+        // (on a loaded machine their C2 compilation took 8 s of a run, the gradient meanwhile 3x slower).
+        long warmUntil = System.nanoTime() + 3_000_000_000L;
+        for (int i = 0; i < 200 || System.nanoTime() < warmUntil; i++) {
             fluxion.run();
         }
         double pilot = Alternating.time(fluxion, 3);

@@ -7,7 +7,7 @@ package org.fluxion.kernels;
  * (or {@code [n, k]} when {@code transB}), C is {@code [m, n]}. {@code lda}, {@code ldb}, {@code ldc}
  * are the row strides (leading dimensions) of the arrays as stored.
  *
- * <p>Tiny products run a plain loop; larger ones run a packed, cache-blocked, register-tiled Vector
+ * <p>Tiny products run unpacked vector loops ({@link SgemmSmall}); larger ones run a packed, cache-blocked, register-tiled Vector
  * API kernel ({@link Sgemm}, {@link Dgemm}; plain loops without the Vector API, see {@link Vectorization}),
  * split over {@link Parallel} threads by independent column (or row) ranges of C once the product is big
  * enough to repay the hand-off.
@@ -44,7 +44,11 @@ public final class Gemm {
             return;
         }
         if (work < TINY) {
-            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            if (Vectorization.ENABLED) {
+                SgemmSmall.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            }
             return;
         }
         if (!Vectorization.ENABLED) {

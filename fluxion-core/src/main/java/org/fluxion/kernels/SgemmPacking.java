@@ -1,6 +1,7 @@
 package org.fluxion.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -53,30 +54,6 @@ final class SgemmPacking {
             }
         }
         return index;
-    }
-
-    /** Eight lanes: the transposer of stored-transposed B panels works on 8 x 8 blocks. */
-    private static final VectorSpecies<Float> T8 = FloatVector.SPECIES_256;
-    /** {@link #TRANSPOSE_INDEX}'s network for 8 lanes (each output one depth step of 8 columns), or null. */
-    private static final float[] T8_INDEX;
-    /** Which depth step (0..7) of its block each output vector of the 8-lane network holds. */
-    private static final int[] T8_DEPTH;
-
-    static {
-        float[] index = null;
-        int[] depth = null;
-        if (MR == 8 && NR % 8 == 0) { // transposeStores follows MR = 8 rows
-            index = transposeIndex(8);
-            int[] store = transposeStores(index, 8);
-            if (store != null) {
-                depth = new int[8];
-                for (int o = 0; o < 8; o++) {
-                    depth[o] = store[o] / MR;
-                }
-            }
-        }
-        T8_INDEX = depth == null ? null : index;
-        T8_DEPTH = depth;
     }
 
     private SgemmPacking() {
@@ -230,65 +207,112 @@ final class SgemmPacking {
 
     /**
      * Packs a full NR-wide panel of a B stored transposed ({@code B[p, j] = b[src + j * ldb + p]}, the weight
-     * of {@code x W^T}) into {@code bp[dst + p * NR + j]}: 8 columns by 8 depth steps at a time, 8 row loads
-     * of 8 lanes, the three-stage permutation network of {@link #packRowsVector}, then 8 stores each one
-     * depth step of 8 columns; the scalar gather scatters every value to its own cache line. Only moves
+     * of {@code x W^T}) into {@code bp[dst + p * NR + j]}, VL depth steps of MR = 8 columns at a time
+     * ({@link #transposeColumns}); the scalar gather scatters every value to its own cache line. Only moves
      * values: the packed panel is the same as the scalar loop's, so products are bit for bit the same.
+     * Returns false (nothing packed) unless the vector length is 8 or 16.
+     *
+     * <p>All packers use the one preferred species: an 8-lane transposer beside the 16-lane kernel made C2
+     * compile the GEMM's Vector API calls as slow non-intrinsic calls in some runs, and the GEMM ran 7x
+     * slower (issue 14).
      */
-    private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
-        float[] ix = T8_INDEX;
-        int[] depth = T8_DEPTH;
-        FloatVector lo1 = FloatVector.fromArray(T8, ix, 0);
-        FloatVector hi1 = FloatVector.fromArray(T8, ix, 8);
-        FloatVector lo2 = FloatVector.fromArray(T8, ix, 16);
-        FloatVector hi2 = FloatVector.fromArray(T8, ix, 24);
-        FloatVector lo4 = FloatVector.fromArray(T8, ix, 32);
-        FloatVector hi4 = FloatVector.fromArray(T8, ix, 40);
-        for (int g = 0; g < NR; g += 8) {
-            int s0 = src + g * ldb;
-            int p = 0;
-            for (; p + 8 <= kc; p += 8) {
-                int s = s0 + p;
-                FloatVector r0 = FloatVector.fromArray(T8, b, s);
-                FloatVector r1 = FloatVector.fromArray(T8, b, s + ldb);
-                FloatVector r2 = FloatVector.fromArray(T8, b, s + 2 * ldb);
-                FloatVector r3 = FloatVector.fromArray(T8, b, s + 3 * ldb);
-                FloatVector r4 = FloatVector.fromArray(T8, b, s + 4 * ldb);
-                FloatVector r5 = FloatVector.fromArray(T8, b, s + 5 * ldb);
-                FloatVector r6 = FloatVector.fromArray(T8, b, s + 6 * ldb);
-                FloatVector r7 = FloatVector.fromArray(T8, b, s + 7 * ldb);
-                FloatVector a0 = lo1.selectFrom(r0, r1);
-                FloatVector a1 = lo1.selectFrom(r2, r3);
-                FloatVector a2 = lo1.selectFrom(r4, r5);
-                FloatVector a3 = lo1.selectFrom(r6, r7);
-                FloatVector a4 = hi1.selectFrom(r0, r1);
-                FloatVector a5 = hi1.selectFrom(r2, r3);
-                FloatVector a6 = hi1.selectFrom(r4, r5);
-                FloatVector a7 = hi1.selectFrom(r6, r7);
-                FloatVector c0 = lo2.selectFrom(a0, a1);
-                FloatVector c1 = lo2.selectFrom(a2, a3);
-                FloatVector c2 = lo2.selectFrom(a4, a5);
-                FloatVector c3 = lo2.selectFrom(a6, a7);
-                FloatVector c4 = hi2.selectFrom(a0, a1);
-                FloatVector c5 = hi2.selectFrom(a2, a3);
-                FloatVector c6 = hi2.selectFrom(a4, a5);
-                FloatVector c7 = hi2.selectFrom(a6, a7);
-                int d = dst + p * NR + g;
-                lo4.selectFrom(c0, c1).intoArray(bp, d + depth[0] * NR);
-                lo4.selectFrom(c2, c3).intoArray(bp, d + depth[1] * NR);
-                lo4.selectFrom(c4, c5).intoArray(bp, d + depth[2] * NR);
-                lo4.selectFrom(c6, c7).intoArray(bp, d + depth[3] * NR);
-                hi4.selectFrom(c0, c1).intoArray(bp, d + depth[4] * NR);
-                hi4.selectFrom(c2, c3).intoArray(bp, d + depth[5] * NR);
-                hi4.selectFrom(c4, c5).intoArray(bp, d + depth[6] * NR);
-                hi4.selectFrom(c6, c7).intoArray(bp, d + depth[7] * NR);
+    private static boolean packTransposedPanel(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+        if (TRANSPOSE_INDEX == null || (VL != 8 && VL != 16)) {
+            return false;
+        }
+        int p = 0;
+        for (; p + VL <= kc; p += VL) {
+            for (int g = 0; g < NR; g += MR) {
+                transposeColumns(b, src + g * ldb + p, ldb, bp, dst + p * NR + g);
             }
-            for (; p < kc; p++) {
-                int d = dst + p * NR + g;
-                for (int i = 0; i < 8; i++) {
-                    bp[d + i] = b[s0 + i * ldb + p];
-                }
+        }
+        for (; p < kc; p++) {
+            for (int j = 0; j < NR; j++) {
+                bp[dst + p * NR + j] = b[src + j * ldb + p];
             }
+        }
+        return true;
+    }
+
+    /**
+     * Eight stored rows of VL values from {@code s} (row stride {@code ld}: eight columns of B over VL depth
+     * steps) into the panel from {@code d} (depth stride NR): 8 loads, the permutation network of
+     * {@link #packRowsVector}, whose output o holds in lane j column {@code j % 8} at depth
+     * {@code TRANSPOSE_STORE[o] / 8 + j / 8}, then each output's runs of 8 lanes stored at their depths
+     * (with 16 lanes, two masked stores). Named locals, no arrays of vectors: C2 boxes those.
+     */
+    private static void transposeColumns(float[] a, int s, int ld, float[] bp, int d) {
+        float[] ix = TRANSPOSE_INDEX;
+        int[] st = TRANSPOSE_STORE;
+        FloatVector lo1 = FloatVector.fromArray(S, ix, 0);
+        FloatVector hi1 = FloatVector.fromArray(S, ix, VL);
+        FloatVector lo2 = FloatVector.fromArray(S, ix, 2 * VL);
+        FloatVector hi2 = FloatVector.fromArray(S, ix, 3 * VL);
+        FloatVector lo4 = FloatVector.fromArray(S, ix, 4 * VL);
+        FloatVector hi4 = FloatVector.fromArray(S, ix, 5 * VL);
+        FloatVector r0 = FloatVector.fromArray(S, a, s);
+        FloatVector r1 = FloatVector.fromArray(S, a, s + ld);
+        FloatVector r2 = FloatVector.fromArray(S, a, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S, a, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, a, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S, a, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S, a, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S, a, s + 7 * ld);
+        FloatVector a0 = lo1.selectFrom(r0, r1);
+        FloatVector a1 = lo1.selectFrom(r2, r3);
+        FloatVector a2 = lo1.selectFrom(r4, r5);
+        FloatVector a3 = lo1.selectFrom(r6, r7);
+        FloatVector a4 = hi1.selectFrom(r0, r1);
+        FloatVector a5 = hi1.selectFrom(r2, r3);
+        FloatVector a6 = hi1.selectFrom(r4, r5);
+        FloatVector a7 = hi1.selectFrom(r6, r7);
+        FloatVector c0 = lo2.selectFrom(a0, a1);
+        FloatVector c1 = lo2.selectFrom(a2, a3);
+        FloatVector c2 = lo2.selectFrom(a4, a5);
+        FloatVector c3 = lo2.selectFrom(a6, a7);
+        FloatVector c4 = hi2.selectFrom(a0, a1);
+        FloatVector c5 = hi2.selectFrom(a2, a3);
+        FloatVector c6 = hi2.selectFrom(a4, a5);
+        FloatVector c7 = hi2.selectFrom(a6, a7);
+        FloatVector o0 = lo4.selectFrom(c0, c1);
+        FloatVector o1 = lo4.selectFrom(c2, c3);
+        FloatVector o2 = lo4.selectFrom(c4, c5);
+        FloatVector o3 = lo4.selectFrom(c6, c7);
+        FloatVector o4 = hi4.selectFrom(c0, c1);
+        FloatVector o5 = hi4.selectFrom(c2, c3);
+        FloatVector o6 = hi4.selectFrom(c4, c5);
+        FloatVector o7 = hi4.selectFrom(c6, c7);
+        int step = NR / MR; // st[o] = depth * MR; the panel's depth stride is NR
+        if (VL == 8) {
+            o0.intoArray(bp, d + st[0] * step);
+            o1.intoArray(bp, d + st[1] * step);
+            o2.intoArray(bp, d + st[2] * step);
+            o3.intoArray(bp, d + st[3] * step);
+            o4.intoArray(bp, d + st[4] * step);
+            o5.intoArray(bp, d + st[5] * step);
+            o6.intoArray(bp, d + st[6] * step);
+            o7.intoArray(bp, d + st[7] * step);
+        } else {
+            // Lanes 8..15 hold the next depth step: stored from NR - 8 further on, so they land NR on.
+            VectorMask<Float> low = VectorMask.fromLong(S, 0xFFL);
+            VectorMask<Float> high = VectorMask.fromLong(S, 0xFF00L);
+            int next = NR - MR;
+            o0.intoArray(bp, d + st[0] * step, low);
+            o0.intoArray(bp, d + st[0] * step + next, high);
+            o1.intoArray(bp, d + st[1] * step, low);
+            o1.intoArray(bp, d + st[1] * step + next, high);
+            o2.intoArray(bp, d + st[2] * step, low);
+            o2.intoArray(bp, d + st[2] * step + next, high);
+            o3.intoArray(bp, d + st[3] * step, low);
+            o3.intoArray(bp, d + st[3] * step + next, high);
+            o4.intoArray(bp, d + st[4] * step, low);
+            o4.intoArray(bp, d + st[4] * step + next, high);
+            o5.intoArray(bp, d + st[5] * step, low);
+            o5.intoArray(bp, d + st[5] * step + next, high);
+            o6.intoArray(bp, d + st[6] * step, low);
+            o6.intoArray(bp, d + st[6] * step + next, high);
+            o7.intoArray(bp, d + st[7] * step, low);
+            o7.intoArray(bp, d + st[7] * step + next, high);
         }
     }
 
@@ -335,9 +359,7 @@ final class SgemmPacking {
                         }
                     }
                 }
-            } else if (nr == NR && T8_INDEX != null) {
-                packTransposedPanel(b, bOff + (jc + jp) * ldb + pc, ldb, kc, bp, dst);
-            } else {
+            } else if (nr != NR || !packTransposedPanel(b, bOff + (jc + jp) * ldb + pc, ldb, kc, bp, dst)) {
                 // B[r, c] = b[bOff + c * ldb + r]: read each column along the depth, scatter with stride NR.
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jp + j) * ldb + pc;

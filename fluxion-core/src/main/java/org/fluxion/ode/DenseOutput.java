@@ -75,6 +75,21 @@ public final class DenseOutput {
     /** {@code out = u + sum_j theta^(j+1) q[j]} by Horner's rule. */
     static void evaluate(double[] u, double[][] q, double theta, double[] out) {
         int degree = q.length;
+        if (out != u && degree > 0) {
+            // Horner's steps one coefficient at a time along the state (loops the JIT vectorizes), the same
+            // operations in the same order for each component as below.
+            System.arraycopy(q[degree - 1], 0, out, 0, u.length);
+            for (int j = degree - 2; j >= 0; j--) {
+                double[] qj = q[j];
+                for (int m = 0; m < u.length; m++) {
+                    out[m] = out[m] * theta + qj[m];
+                }
+            }
+            for (int m = 0; m < u.length; m++) {
+                out[m] = u[m] + theta * out[m];
+            }
+            return;
+        }
         for (int m = 0; m < u.length; m++) {
             double acc = q[degree - 1][m];
             for (int j = degree - 2; j >= 0; j--) {

@@ -17,6 +17,7 @@ final class ExplicitRkStepper implements Stepper {
     private final double[][] k;
     private final double[] stage;
     private final double[] err;
+    private final double[] sum;
     /** Whether k[0] holds f at the current point (false after accepting a step of a non-FSAL method). */
     private boolean firstStageValid;
     /** Whether the FSAL stage of the accepted step must still move to k[0]. */
@@ -53,6 +54,7 @@ final class ExplicitRkStepper implements Stepper {
         this.k = new double[s][n];
         this.stage = new double[n];
         this.err = new double[n];
+        this.sum = new double[n];
     }
 
     @Override
@@ -80,12 +82,11 @@ final class ExplicitRkStepper implements Stepper {
             rhs.evaluate(k[i], stage, t + c[i] * h);
         }
         double[] b = tableau.b();
+        // sum_j b_j k_j stage by stage (loops along the state, which the JIT vectorizes), in the same order
+        // for each component as one sum per component.
+        weightedSum(b, last, sum);
         for (int m = 0; m < n; m++) {
-            double sum = 0;
-            for (int j = 0; j < last; j++) {
-                sum += b[j] * k[j][m];
-            }
-            uNew[m] = u[m] + h * sum;
+            uNew[m] = u[m] + h * sum[m];
         }
         if (tableau.fsal()) {
             rhs.evaluate(k[s - 1], uNew, t + h);
@@ -93,13 +94,9 @@ final class ExplicitRkStepper implements Stepper {
         if (!adaptive) {
             return allFinite(uNew) ? 0 : Double.NaN;
         }
-        double[] e = tableau.e();
+        weightedSum(tableau.e(), s, err);
         for (int m = 0; m < n; m++) {
-            double sum = 0;
-            for (int j = 0; j < s; j++) {
-                sum += e[j] * k[j][m];
-            }
-            err[m] = h * sum;
+            err[m] *= h;
         }
         double norm = tolerances.norm(err, u, uNew);
         return Double.isNaN(norm) ? Double.POSITIVE_INFINITY : norm;
@@ -137,6 +134,18 @@ final class ExplicitRkStepper implements Stepper {
     /** The FSAL stage {@code f(u_new)} of the last attempt (valid until the next attempt). */
     double[] lastDerivative() {
         return k[s - 1];
+    }
+
+    /** {@code out = sum_{j < count} w[j] k[j]}, zero weights included (the order of a per-component sum). */
+    private void weightedSum(double[] w, int count, double[] out) {
+        java.util.Arrays.fill(out, 0);
+        for (int j = 0; j < count; j++) {
+            double wj = w[j];
+            double[] kj = k[j];
+            for (int m = 0; m < n; m++) {
+                out[m] += wj * kj[m];
+            }
+        }
     }
 
     /** {@code out = u + h sum_m value[m] k[index[m]]}. */

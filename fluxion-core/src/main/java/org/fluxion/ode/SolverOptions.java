@@ -62,11 +62,14 @@ public final class SolverOptions {
      * component out of the error control (a quadrature whose accuracy follows the other components').
      */
     public SolverOptions withTolerances(double[] relative, double[] absolute) {
+        // The component's name is built only for the error: an adjoint's options have thousands of components.
         for (int i = 0; i < relative.length; i++) {
-            requireTolerance("rtol[" + i + "]", relative[i]);
+            if (!tolerance(relative[i])) {
+                requireTolerance("rtol[" + i + "]", relative[i]);
+            }
         }
         for (int i = 0; i < absolute.length; i++) {
-            if (absolute[i] != Double.POSITIVE_INFINITY) {
+            if (absolute[i] != Double.POSITIVE_INFINITY && !tolerance(absolute[i])) {
                 requireTolerance("atol[" + i + "]", absolute[i]);
             }
         }
@@ -224,8 +227,12 @@ public final class SolverOptions {
         return perComponent.clone();
     }
 
+    private static boolean tolerance(double v) {
+        return v >= 0 && Double.isFinite(v);
+    }
+
     private static void requireTolerance(String what, double v) {
-        if (!(v >= 0) || !Double.isFinite(v)) {
+        if (!tolerance(v)) {
             throw new IllegalArgumentException("SolverOptions: " + what + " must be finite and >= 0, got " + v);
         }
     }

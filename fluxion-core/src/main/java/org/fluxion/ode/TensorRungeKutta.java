@@ -2,6 +2,7 @@ package org.fluxion.ode;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fluxion.autodiff.GradMode;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
 
@@ -109,7 +110,11 @@ final class TensorRungeKutta {
             }
             double err = 0;
             if (adaptive) {
-                double[] e = values(combine(null, k, tableau.e(), step));
+                // The error estimate only chooses steps (a constant of the derivative): not recorded.
+                double[] e;
+                try (var mode = GradMode.noGrad()) {
+                    e = values(combine(null, k, tableau.e(), step));
+                }
                 err = tol.norm(e, values(u), values(uNew));
             }
             if (!(err <= 1)) {

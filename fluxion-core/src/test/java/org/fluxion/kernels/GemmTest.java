@@ -47,6 +47,9 @@ class GemmTest {
                 {200, 3, 2}, {200, 2, 3}, {3, 2, 200}, {2, 3, 200}, {4, 4, 9}, {1, 4, 300}, {5, 2, 2},
                 // few rows against a transposed B, A as stored or transposed: the dot-product path
                 {4, 70, 300}, {8, 131, 129}, {1, 600, 1000},
+                // tiny products in vector lanes, with tails of the columns and the depth: a batch-1 dense layer,
+                // its input cotangent and its weight gradient (an outer product)
+                {1, 50, 50}, {50, 50, 1}, {3, 33, 40}, {2, 17, 100},
         };
         List<Arguments> out = new ArrayList<>();
         int idx = 0;

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A B stored transposed ({@code C = A W^T}, the dense layer's forward) is packed by an in-register transpose
- * of 8 x 8 blocks; packing only moves values, so the product must equal, bit for bit, the product with the same
- * B stored as it is (on the packed path: products of at least 4096 multiply-adds), for every tail of the depth (k mod 8) and of the columns (n mod NR), padded leading
+ * of 8 columns by VL depth steps; packing only moves values, so the product must equal, bit for bit, the product with the same
+ * B stored as it is (on the packed path: products of at least 4096 multiply-adds), for every tail of the depth (k mod VL) and of the columns (n mod NR), padded leading
  * dimensions, offsets, and 1 or 2 threads.
  */
 class SgemmTransposedBTest {

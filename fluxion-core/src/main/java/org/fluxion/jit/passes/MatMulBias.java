@@ -78,17 +78,12 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         }
         int period = c.size(); // m for a bias row ([m] or [1, m]), n * m for a full tensor
         int o = c.offset();
-        if (y.array() instanceof float[] dst) {
-            float[] src = storage(c).floats();
-            for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
-                dst[i] = src[o + j];
-            }
-        } else {
-            double[] dst = y.doubles();
-            double[] src = storage(c).doubles();
-            for (int i = 0, j = 0; i < dst.length; i++, j = j + 1 == period ? 0 : j + 1) {
-                dst[i] = src[o + j];
-            }
+        // One copy per period (a bias row per row of y): arraycopy, not an element loop with a wrapping index.
+        Object src = storage(c).array();
+        Object dst = y.array();
+        int length = type.shape().size();
+        for (int i = 0; i < length; i += period) {
+            System.arraycopy(src, o, dst, i, Math.min(period, length - i));
         }
         return Tensor.wrap(y, type.shape());
     }
