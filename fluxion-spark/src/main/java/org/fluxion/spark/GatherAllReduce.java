@@ -9,8 +9,10 @@ import org.apache.spark.BarrierTaskContext;
  * The fallback all-reduce: every worker publishes its buffer through the barrier's {@code allGather} (a message
  * to the driver, which answers everyone with all messages) and adds the K buffers in rank order
  * ({@link #sumInRankOrder}), so that every worker computes the same bits. It needs no connection between
- * executors, but each worker receives K buffers per step and the driver relays K²: use it for small models or
- * when executors cannot reach each other.
+ * executors, but each worker receives K buffers per step and the driver relays K², and each sum waits up to a
+ * second (a task of a barrier stage looks for the driver's answer once a second: {@code Thread.sleep(1000)} in
+ * Spark's {@code BarrierTaskContext.runBarrier}): use it for small models or when executors cannot reach each
+ * other.
  */
 public final class GatherAllReduce implements AllReduce {
     private final BarrierTaskContext context;

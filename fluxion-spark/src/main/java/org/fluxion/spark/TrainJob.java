@@ -40,7 +40,8 @@ public record TrainJob<M extends Layer>(SerializableSupplier<M> model, Snapshot 
         RING,
         /**
          * The barrier's {@code allGather} through the driver: every worker receives all K gradients (K times the
-         * bytes); for clusters whose executors cannot connect to each other.
+         * bytes), each step waiting up to a second for the driver's answer; for clusters whose executors cannot
+         * connect to each other.
          */
         GATHER;
 
