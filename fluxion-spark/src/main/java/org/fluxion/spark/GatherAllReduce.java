@@ -53,9 +53,10 @@ public final class GatherAllReduce implements AllReduce {
      * worker: with one worker the sum is its buffer, bit for bit.)
      */
     public static float[] sumInRankOrder(float[][] buffers) {
+        int n = AllReduce.commonLength(buffers);
         float[] sum = buffers[0].clone();
         for (int r = 1; r < buffers.length; r++) {
-            for (int i = 0; i < sum.length; i++) {
+            for (int i = 0; i < n; i++) {
                 sum[i] += buffers[r][i];
             }
         }

@@ -149,8 +149,8 @@ public final class RingAllReduce implements AllReduce {
      * For {@code K = 2} that is every order (float addition commutes); from {@code K = 3} on, chunks differ.
      */
     public static float[] sumInRingOrder(float[][] buffers) {
+        int n = AllReduce.commonLength(buffers);
         int k = buffers.length;
-        int n = buffers[0].length;
         float[] sum = new float[n];
         for (int c = 0; c < k; c++) {
             for (int i = chunkStart(n, c, k); i < chunkStart(n, c + 1, k); i++) {

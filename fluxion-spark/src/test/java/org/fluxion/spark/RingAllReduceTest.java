@@ -1,7 +1,9 @@
 package org.fluxion.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,6 +36,14 @@ class RingAllReduceTest {
         } else if (length >= 64) {
             assertFalse(Arrays.equals(rankOrder, expected), "the check tells groupings apart");
         }
+    }
+
+    @Test
+    void buffersOfDifferentLengthsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RingAllReduce.sumInRingOrder(new float[][] {new float[4], new float[4], new float[3]}));
+        assertEquals("all-reduce: worker 2's buffer has 3 values, worker 0's 4", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GatherAllReduce.sumInRankOrder(new float[0][]));
     }
 
     /** Values of magnitudes from 1e-3 to 1e3 and both signs: sums whose rounding depends on the grouping. */
