@@ -2,8 +2,9 @@
 # A real Spark standalone cluster on this machine, loopback only: one Master and two Worker JVMs (one core and
 # 1 GiB for executors each), started from the module's own jars (no Spark installation, no spark-submit).
 # 0. trains the Fashion-MNIST MLP for 100 steps (2 workers, global batch 64, Adam) and checks the equality with
-#    single-process training on the same global batches;
-# 1. trains it for one epoch, checks the test accuracy;
+#    single-process training on the same global batches: bit for bit with the gradients summed in the ring's
+#    grouping, within 1e-3 of plain training with the global batch;
+# 1. trains it for one epoch, checks the test accuracy and the bits of the same-grouping reference;
 # 2. trains again, kills worker 1's executor JVM halfway: the barrier stage fails, Spark retries it on a new
 #    executor, the workers resume from the last checkpoint, and the result must equal run 1 bit for bit;
 # 3. shuts everything down (also on failure or Ctrl-C).
@@ -80,13 +81,14 @@ check() {  # check ARGS...: the driver, one JVM with its own heap limit
     -cp "$classpath" org.fluxion.spark.tools.ClusterCheck --master "$master" --workers 2 "$@" "${extra[@]}"
 }
 
-# Equality with one process is checked over 100 steps: over a whole epoch of Adam the float32 summation-order
-# differences (about 1e-8 after 100 steps) are amplified by ReLU flips and Adam's normalization to about 1e-2.
+# Closeness to plain training with the global batch is checked over 100 steps only: over a whole epoch of Adam the
+# float32 summation-order differences (about 1e-8 after 100 steps) are amplified by ReLU flips and Adam's
+# normalization to about 1e-2. The same grouping gives the same bits over any number of steps.
 echo "cluster-test: run 0, 100 steps, equality with single-process training on the same global batches"
-check --limit 6400 --reference
-echo "cluster-test: run 1, one epoch, uninterrupted"
+check --limit 6400 --reference --plain-tolerance 1e-3
+echo "cluster-test: run 1, one epoch, uninterrupted, bit-identical to one process summing in the ring's grouping"
 check --min-accuracy 0.8 --checkpoints "$work/checkpoints-1" --checkpoint-every 100 \
-  --save "$work/run-1.safetensors"
+  --save "$work/run-1.safetensors" --reference
 echo "cluster-test: run 2, killing worker 1's executor halfway"
 # 60000 samples / 64 per step = 937 steps; half: 468 (or half of the --limit run)
 limit=0

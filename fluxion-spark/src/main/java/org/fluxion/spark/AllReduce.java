@@ -17,4 +17,21 @@ public interface AllReduce extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The length shared by the workers' {@code buffers} (index: rank) of a sum computed in one process; throws
+     * when there are none or their lengths differ.
+     */
+    static int commonLength(float[][] buffers) {
+        if (buffers.length == 0) {
+            throw new IllegalArgumentException("all-reduce: no workers' buffers to sum");
+        }
+        for (int r = 1; r < buffers.length; r++) {
+            if (buffers[r].length != buffers[0].length) {
+                throw new IllegalArgumentException("all-reduce: worker " + r + "'s buffer has " + buffers[r].length
+                        + " values, worker 0's " + buffers[0].length);
+            }
+        }
+        return buffers[0].length;
+    }
 }

@@ -7,9 +7,12 @@ import org.apache.spark.BarrierTaskContext;
 
 /**
  * The fallback all-reduce: every worker publishes its buffer through the barrier's {@code allGather} (a message
- * to the driver, which answers everyone with all messages) and adds the K buffers in rank order, so that every
- * worker computes the same bits. It needs no connection between executors, but each worker receives K buffers
- * per step and the driver relays K²: use it for small models or when executors cannot reach each other.
+ * to the driver, which answers everyone with all messages) and adds the K buffers in rank order
+ * ({@link #sumInRankOrder}), so that every worker computes the same bits. It needs no connection between
+ * executors, but each worker receives K buffers per step and the driver relays K², and each sum waits up to a
+ * second (a task of a barrier stage looks for the driver's answer once a second: {@code Thread.sleep(1000)} in
+ * Spark's {@code BarrierTaskContext.runBarrier}): use it for small models or when executors cannot reach each
+ * other.
  */
 public final class GatherAllReduce implements AllReduce {
     private final BarrierTaskContext context;
@@ -29,18 +32,35 @@ public final class GatherAllReduce implements AllReduce {
         String message = Base64.getEncoder().encodeToString(bytes.array());
         bytesSent += message.length();
         String[] all = context.allGather(message);
-        java.util.Arrays.fill(buffer, 0f);
-        for (String m : all) {
-            var floats = ByteBuffer.wrap(Base64.getDecoder().decode(m)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[][] buffers = new float[all.length][];
+        for (int r = 0; r < all.length; r++) {
+            var floats = ByteBuffer.wrap(Base64.getDecoder().decode(all[r])).order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
             if (floats.remaining() != buffer.length) {
-                throw new IllegalStateException("gather all-reduce: a worker sent " + floats.remaining()
+                throw new IllegalStateException("gather all-reduce: worker " + r + " sent " + floats.remaining()
                         + " values, this one " + buffer.length + " (do all workers train the same model?)");
             }
-            for (int i = 0; i < buffer.length; i++) {
-                buffer[i] += floats.get(i);
+            buffers[r] = new float[buffer.length];
+            floats.get(buffers[r]);
+        }
+        System.arraycopy(sumInRankOrder(buffers), 0, buffer, 0, buffer.length);
+        nanos += System.nanoTime() - start;
+    }
+
+    /**
+     * The sum {@link #sum} computes of {@code buffers} (index: rank), in one process: {@code ((b[0] + b[1]) +
+     * b[2]) + ...} for every element. (Starting from {@code b[0]}, not from zero, keeps a {@code -0.0} of one
+     * worker: with one worker the sum is its buffer, bit for bit.)
+     */
+    public static float[] sumInRankOrder(float[][] buffers) {
+        int n = AllReduce.commonLength(buffers);
+        float[] sum = buffers[0].clone();
+        for (int r = 1; r < buffers.length; r++) {
+            for (int i = 0; i < n; i++) {
+                sum[i] += buffers[r][i];
             }
         }
-        nanos += System.nanoTime() - start;
+        return sum;
     }
 
     @Override

@@ -141,16 +141,39 @@ public final class RingAllReduce implements AllReduce {
         nanos += System.nanoTime() - start;
     }
 
-    /** The first index of chunk {@code c} of a buffer of {@code n} elements cut into {@code workers} chunks. */
-    private int chunkStart(int n, int c) {
-        return (int) ((long) n * c / workers);
+    /**
+     * The sum {@link #sum} computes of {@code buffers} (index: rank), in one process and without a network: the
+     * same additions in the same grouping, so the same bits. Chunk {@code c} is summed in ring order starting at
+     * worker {@code c}: {@code ((b[c] + b[c+1]) + b[c+2]) + ... + b[c-1]} (ranks mod K), because its partial sum
+     * leaves worker {@code c} untouched at the first reduce-scatter step and gains one worker's values per step.
+     * For {@code K = 2} that is every order (float addition commutes); from {@code K = 3} on, chunks differ.
+     */
+    public static float[] sumInRingOrder(float[][] buffers) {
+        int n = AllReduce.commonLength(buffers);
+        int k = buffers.length;
+        float[] sum = new float[n];
+        for (int c = 0; c < k; c++) {
+            for (int i = chunkStart(n, c, k); i < chunkStart(n, c + 1, k); i++) {
+                float acc = buffers[c][i];
+                for (int j = 1; j < k; j++) {
+                    acc += buffers[(c + j) % k][i];
+                }
+                sum[i] = acc;
+            }
+        }
+        return sum;
+    }
+
+    /** The first index of chunk {@code c} of a buffer of {@code n} elements cut into {@code k} chunks. */
+    private static int chunkStart(int n, int c, int k) {
+        return (int) ((long) n * c / k);
     }
 
     /** Sends chunk {@code send} to the successor while receiving chunk {@code receive} (added, or copied). */
     private void exchange(float[] buffer, int send, int receive, boolean add) {
         int n = buffer.length;
-        int sendFrom = chunkStart(n, send);
-        int sendBytes = (chunkStart(n, send + 1) - sendFrom) * Float.BYTES;
+        int sendFrom = chunkStart(n, send, workers);
+        int sendBytes = (chunkStart(n, send + 1, workers) - sendFrom) * Float.BYTES;
         ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(buffer, sendFrom, sendBytes / Float.BYTES);
         // sending and receiving at once: two workers writing a chunk larger than the socket buffers would
         // otherwise wait for each other forever
@@ -159,8 +182,8 @@ public final class RingAllReduce implements AllReduce {
             toNext.flush();
             return null;
         });
-        int receiveFrom = chunkStart(n, receive);
-        int count = chunkStart(n, receive + 1) - receiveFrom;
+        int receiveFrom = chunkStart(n, receive, workers);
+        int count = chunkStart(n, receive + 1, workers) - receiveFrom;
         try {
             int got = fromPrevious.readNBytes(in, 0, count * Float.BYTES);
             if (got < count * Float.BYTES) {

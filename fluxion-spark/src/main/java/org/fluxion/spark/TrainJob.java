@@ -40,9 +40,21 @@ public record TrainJob<M extends Layer>(SerializableSupplier<M> model, Snapshot 
         RING,
         /**
          * The barrier's {@code allGather} through the driver: every worker receives all K gradients (K times the
-         * bytes); for clusters whose executors cannot connect to each other.
+         * bytes), each step waiting up to a second for the driver's answer; for clusters whose executors cannot
+         * connect to each other.
          */
-        GATHER
+        GATHER;
+
+        /**
+         * The sum this all-reduce computes of {@code buffers} (index: rank), in one process: the same additions
+         * in the same grouping, so the same bits (what {@link ReferenceRun#sharded} needs to equal a run).
+         */
+        public float[] sumInOrder(float[][] buffers) {
+            return switch (this) {
+                case RING -> RingAllReduce.sumInRingOrder(buffers);
+                case GATHER -> GatherAllReduce.sumInRankOrder(buffers);
+            };
+        }
     }
 
     /**

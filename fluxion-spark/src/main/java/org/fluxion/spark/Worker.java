@@ -71,11 +71,8 @@ final class Worker<M extends Layer> {
         context.barrier();
 
         List<Tensor> params = new ArrayList<>(Models.parameters(model));
-        int floats = 0;
-        for (Tensor p : params) {
-            floats += (int) p.size();
-        }
-        float[] buffer = new float[floats + 2];
+        float[] buffer = new float[StepBuffer.length(params)];
+        int lossIndex = StepBuffer.lossIndex(buffer);
         long computeNanos = 0;
         long examples = 0;
         Inference<M> inference = new Inference<>();
@@ -98,43 +95,26 @@ final class Worker<M extends Layer> {
                 long t0 = System.nanoTime();
                 Tensor[] batch = shard.batch(order, inEpoch * local, (inEpoch + 1) * local);
                 ReplicaStep.GradOutput<M> g = step.gradients(model, batch[0], batch[1], Context.key(job.seed() + s));
-                int offset = 0;
-                for (Tensor grad : g.grads()) {
-                    float[] values = grad.toFloatArray();
-                    System.arraycopy(values, 0, buffer, offset, values.length);
-                    offset += values.length;
-                }
-                buffer[floats] = (float) g.loss().item();
-                buffer[floats + 1] = shard.classLabels() ? correct(g.output(), batch[1]) : 0;
+                StepBuffer.write(g.grads(), (float) g.loss().item(),
+                        shard.classLabels() ? correct(g.output(), batch[1]) : 0, buffer);
                 long t1 = System.nanoTime();
                 long reduceBefore = allReduce.nanos();
                 allReduce.sum(buffer);
                 long reduceNanos = allReduce.nanos() - reduceBefore;
                 long t2 = System.nanoTime();
-                List<Tensor> mean = new ArrayList<>(params.size());
-                offset = 0;
-                float scale = 1f / workers;
-                for (Tensor p : params) {
-                    int n = (int) p.size();
-                    float[] values = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        values[i] = buffer[offset + i] * scale;
-                    }
-                    mean.add(Tensor.of(values, p.shape().dims()));
-                    offset += n;
-                }
-                ReplicaStep.UpdateOutput u = step.update(params, optimizerState, mean);
+                ReplicaStep.UpdateOutput u = step.update(params, optimizerState,
+                        StepBuffer.meanGradients(buffer, params, workers));
                 params = new ArrayList<>(u.params());
                 optimizerState = u.optimizerState();
                 model = Models.withParameters(g.layer(), params);
                 long t3 = System.nanoTime();
                 computeNanos += (t1 - t0) + (t3 - t2);
                 examples += local;
-                double loss = buffer[floats] / workers;
+                double loss = buffer[lossIndex] / workers;
                 epochLoss += loss;
-                epochCorrect += buffer[floats + 1];
+                epochCorrect += buffer[lossIndex + 1];
                 epochSeen += job.globalBatch();
-                progress.send("step %d %d %d %.6g %.0f %d %d %d %d", rank, s, epoch, loss, buffer[floats + 1], local,
+                progress.send("step %d %d %d %.6g %.0f %d %d %d %d", rank, s, epoch, loss, buffer[lossIndex + 1], local,
                         (t1 - t0) + (t3 - t2), reduceNanos, allReduce.bytesSent());
                 if (inEpoch == stepsPerEpoch - 1) {
                     if (rank == 0) {
@@ -186,8 +166,6 @@ final class Worker<M extends Layer> {
         }
         return RingAllReduce.connect(context);
     }
-
-    /** The host of this task's executor, as the barrier stage lists it ({@code host:port}). */
 
     /** The host of this task's executor, as the barrier stage lists it ({@code host:port}). */
     private String host() {
