@@ -16,6 +16,11 @@ package org.fluxion.kernels;
 public final class SvdKernel {
     private static final double EPS = Math.ulp(1.0);
     private static final int MAX_SWEEPS = 60;
+    /**
+     * Largest {@code min(m, n)} factored by Jacobi rotations; larger (finite) matrices go through
+     * bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}), faster there by measurement.
+     */
+    static final int JACOBI_MAX = 32;
 
     private SvdKernel() {
     }
@@ -30,6 +35,9 @@ public final class SvdKernel {
     public static int svd(double[] a, int off, int m, int n, double[] s, int sOff, double[] u, int uOff, int uCols,
                           double[] vh, int vhOff, int vhRows) {
         KernelChecks.range("svd", "a", a.length, off, m * n);
+        if (Math.min(m, n) > JACOBI_MAX && finite(a, off, m * n)) {
+            return GolubKahanSvd.svd(a, off, m, n, s, sOff, u, uOff, uCols, vh, vhOff, vhRows);
+        }
         boolean tall = m >= n;
         int k = Math.min(m, n);
         int len = Math.max(m, n);
@@ -227,6 +235,15 @@ public final class SvdKernel {
                 }
             }
         }
+    }
+
+    private static boolean finite(double[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            if (!Double.isFinite(a[off + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] identity(int k) {
