@@ -19,18 +19,19 @@ final class BidiagonalQr {
     /** {@code max(10, min(100, EPS^(-1/8)))} times EPS: the relative tolerance of the convergence tests. */
     private static final double TOL = Math.max(10, Math.min(100, Math.pow(EPS, -0.125))) * EPS;
     private static final int MAX_ITERATIONS_PER_ENTRY = 6;
-    /** Rows times columns of a sweep's rotations below which the two matrices are rotated on one thread. */
+    /** Rotations times columns of a sweep below which the two matrices are rotated on one thread. */
     private static final int PARALLEL_MIN = 1 << 14;
     /** Magnitudes whose squares can neither overflow nor underflow. */
     private static final double SAFE_LOW = 1e-150;
     private static final double SAFE_HIGH = 1e150;
+
 
     private BidiagonalQr() {
     }
 
     /**
      * Diagonalizes {@code (d, e)} of order n in place: d becomes the singular values (non-negative, unsorted),
-     * e zero. {@code vt} and {@code ut} (each row-major {@code [n, n]}, or null) are multiplied from the left
+     * e zero. {@code vt} and {@code ut} (each row-major {@code [n, n]}, or both null) are multiplied from the left
      * by the transposed right and left rotations: starting from the identity, they end as {@code V^T} and
      * {@code U^T}.
      *
@@ -301,17 +302,19 @@ final class BidiagonalQr {
     /** The rotations of rows lo..hi of vt (by (vc, vs)) and ut (by (uc, us)), one matrix per thread when worth it. */
     private static void rotate(double[] vt, double[] vc, double[] vs, double[] ut, double[] uc, double[] us, int n,
                                int lo, int hi, boolean forward) {
-        boolean both = vt != null && ut != null;
-        int grain = both && (long) (hi - lo) * n >= PARALLEL_MIN ? 1 : 2;
-        Parallel.forRange(2, grain, (s, t) -> {
-            for (int which = s; which < t; which++) {
+        if (vt == null) {
+            return;
+        }
+        int grain = (long) (hi - lo) * n >= PARALLEL_MIN ? 1 : 2;
+        Parallel.forRange(2, grain, (from, to) -> {
+            for (int which = from; which < to; which++) {
                 double[] x = which == 0 ? vt : ut;
-                if (x != null) {
-                    if (forward) {
-                        RotationSequence.apply(x, n, lo, hi, which == 0 ? vc : uc, which == 0 ? vs : us);
-                    } else {
-                        RotationSequence.applyBackward(x, n, lo, hi, which == 0 ? vc : uc, which == 0 ? vs : us);
-                    }
+                double[] c = which == 0 ? vc : uc;
+                double[] s = which == 0 ? vs : us;
+                if (forward) {
+                    RotationSequence.apply(x, n, lo, hi, c, s);
+                } else {
+                    RotationSequence.applyBackward(x, n, lo, hi, c, s);
                 }
             }
         });
