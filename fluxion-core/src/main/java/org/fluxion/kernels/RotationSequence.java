@@ -45,7 +45,7 @@ final class RotationSequence {
     // c a + s b and c b - s a, in this order and without fma, in the vector and scalar paths alike: every
     // element is rounded as by one rotation at a time.
 
-    private static void single(double[] m, int cols, int k, double ck, double sk, int j0, int j1) {
+    static void single(double[] m, int cols, int k, double ck, double sk, int j0, int j1) {
         int p = k * cols;
         int q = p + cols;
         int j = j0;

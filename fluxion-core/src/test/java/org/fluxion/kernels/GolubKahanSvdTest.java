@@ -226,6 +226,19 @@ class GolubKahanSvdTest {
         assertEquals(Math.sqrt(5), BidiagonalQr.smallerSingularValue(3, 4, 5), 1e-15);
     }
 
+    /** Large enough for the QR sweeps' rotations to be gathered into blocks applied by GEMM. */
+    @Test
+    void largeMatrixWithRotationsAppliedInBlocks() {
+        Random r = new Random(8);
+        int m = 790;
+        int n = 770;
+        double[] a = normal(r, m * n);
+        for (int i = 0; i < n; i++) {
+            a[i * n + i] += 30; // the benchmark's kind of matrix: clustered singular values
+        }
+        check("790x770", a, m, n, false);
+    }
+
     @Test
     void sameBitsForOneAndTwoThreads() {
         Random r = new Random(5);
@@ -233,7 +246,7 @@ class GolubKahanSvdTest {
         int n = 200;
         double[] a = normal(r, m * n);
         Parallel.setThreads(1);
-        Factors one = svd(a.clone(), m, n, false);
+        Factors one = check("260x200, one thread", a.clone(), m, n, false);
         Parallel.setThreads(2);
         Factors two = svd(a.clone(), m, n, false);
         assertArrayEquals(one.s, two.s, 0.0);
