@@ -1,7 +1,10 @@
 package org.fluxion.kernels;
 
 /**
- * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix by
+ * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix. Past
+ * {@link #JACOBI_MAX} columns (of the tall orientation) a finite matrix goes the way of LAPACK's
+ * {@code gesvd}: Householder bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}), backward stable, with
+ * the conventions below. Smaller matrices, and those with NaN or infinite entries, are factored by
  * one-sided Jacobi rotations (Hestenes' method; Demmel and Veselić, "Jacobi's method is more accurate than
  * QR", 1992): the {@code k = min(m, n)} columns of the tall orientation of A (A, or A^T when {@code m < n}) are
  * rotated pairwise until every pair is orthogonal to working precision; their norms are the singular values,
