@@ -21,9 +21,10 @@ public final class SvdKernel {
     private static final int MAX_SWEEPS = 60;
     /**
      * Largest {@code min(m, n)} factored by Jacobi rotations; larger (finite) matrices go through
-     * bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}), faster there by measurement.
+     * bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}). Measured on random square matrices (thread
+     * CPU time, one thread): Jacobi 6.4 us against 9.8 at n = 8, 41 against 31 at n = 16, 234 against 129 at 32.
      */
-    static final int JACOBI_MAX = 32;
+    static final int JACOBI_MAX = 12;
 
     private SvdKernel() {
     }
