@@ -98,4 +98,28 @@ final class DoubleLanes {
         }
         return multiply ? dot.reduceLanes(VectorOperators.ADD) : 0;
     }
+    /** {@code y[yo + i] += a x[xo + i]} over {@code i < bound(len)} (fma). */
+    static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
+        DoubleVector va = DoubleVector.broadcast(S, a);
+        int bound = S.loopBound(len);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector.fromArray(S, x, xo + i).fma(va, DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    /**
+     * {@code y[yo + i] -= f w[wo + i]}, then the sum of {@code y[yo + i] u[uo + i]} over {@code i < bound(len)}:
+     * a row of {@link Bidiagonalization}'s left update, and its product with the next right reflector.
+     */
+    static double subtractAndDot(double[] y, int yo, double f, double[] w, int wo, double[] u, int uo, int len) {
+        DoubleVector vf = DoubleVector.broadcast(S, -f);
+        DoubleVector dot = DoubleVector.zero(S);
+        int bound = S.loopBound(len);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, w, wo + i).fma(vf, DoubleVector.fromArray(S, y, yo + i));
+            v.intoArray(y, yo + i);
+            dot = v.fma(DoubleVector.fromArray(S, u, uo + i), dot);
+        }
+        return dot.reduceLanes(VectorOperators.ADD);
+    }
 }

@@ -44,7 +44,7 @@ public final class QrKernel {
     }
 
     /** Reflector j: maps column j below the diagonal to {@code beta e_j}; v stored below the diagonal, tau_j set. */
-    private static void reflector(double[] a, int off, int m, int n, int j, double[] tau, int tauOff) {
+    static void reflector(double[] a, int off, int m, int n, int j, double[] tau, int tauOff) {
         double alpha = a[off + j * n + j];
         double xnorm = 0;
         double scale = 0;

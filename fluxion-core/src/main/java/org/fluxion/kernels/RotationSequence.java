@@ -2,7 +2,7 @@ package org.fluxion.kernels;
 
 /**
  * A sequence of plane rotations applied to adjacent rows of a row-major matrix (LAPACK's {@code dlasr},
- * variable pivot, forward): for {@code k = lo .. hi - 1} in order, rows k and k+1 become
+ * variable pivot, forward, and backward by {@link #applyBackward}): for {@code k = lo .. hi - 1} in order, rows k and k+1 become
  * {@code c_k r_k + s_k r_(k+1)} and {@code -s_k r_k + c_k r_(k+1)}.
  *
  * <p>One QR sweep of a tridiagonal or bidiagonal matrix produces such a sequence; applying its rotations one
@@ -32,10 +32,20 @@ final class RotationSequence {
         }
     }
 
+    /** As {@link #apply}, the rotations taken in the opposite order: {@code k = hi - 1} down to {@code lo}. */
+    static void applyBackward(double[] m, int cols, int lo, int hi, double[] c, double[] s) {
+        for (int j0 = 0; j0 < cols; j0 += BLOCK) {
+            int j1 = Math.min(cols, j0 + BLOCK);
+            for (int k = hi - 1; k >= lo; k--) {
+                single(m, cols, k, c[k], s[k], j0, j1);
+            }
+        }
+    }
+
     // c a + s b and c b - s a, in this order and without fma, in the vector and scalar paths alike: every
     // element is rounded as by one rotation at a time.
 
-    private static void single(double[] m, int cols, int k, double ck, double sk, int j0, int j1) {
+    static void single(double[] m, int cols, int k, double ck, double sk, int j0, int j1) {
         int p = k * cols;
         int q = p + cols;
         int j = j0;

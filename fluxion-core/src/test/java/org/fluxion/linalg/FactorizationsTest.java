@@ -109,8 +109,9 @@ class FactorizationsTest {
     }
 
     /**
-     * A = U diag(sigma) V^T with sigma graded from 1 to 1e-12 (orthogonal U, V from QR): Jacobi keeps the small
-     * singular values to high relative accuracy, also with the carried column norms of its sweeps.
+     * A = U diag(sigma) V^T with sigma graded from 1 to 1e-12 (orthogonal U, V from QR), n = 40, past the
+     * Jacobi size: bidiagonalization and bidiagonal QR keep the small singular values to the accuracy that the
+     * rounding of A itself allows (about 1e-16 absolute).
      */
     @Test
     void svdKeepsGradedSingularValuesToRelativeAccuracy() {
