@@ -3,6 +3,7 @@ package org.fluxion.nn.attention;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import org.fluxion.autodiff.GradMode;
+import org.fluxion.nn.fused.CompositeRules;
 import org.fluxion.ops.Batching;
 import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.ops.Ops;

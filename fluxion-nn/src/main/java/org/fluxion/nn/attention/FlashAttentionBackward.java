@@ -2,6 +2,7 @@ package org.fluxion.nn.attention;
 
 import static org.fluxion.tensor.TensorInternals.storage;
 
+import org.fluxion.nn.fused.CompositeRules;
 import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
