@@ -8,6 +8,7 @@ import org.fluxion.nn.normalization.LayerNormReference;
 import org.fluxion.ops.Conv2dOptions;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Convolutions;
+import org.fluxion.ops.MatMulAdd;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -54,8 +55,15 @@ public final class Functions {
             dims[dims.length - 1] = weight.dim(0);
             return linear(x.reshape(rows, weight.dim(1)), weight, bias).reshape(dims);
         }
-        Tensor y = x.matmul(weight.transpose());
-        return bias == null ? y : y.add(bias);
+        if (bias == null) {
+            return x.matmul(weight.transpose());
+        }
+        if (x.rank() == 2 && x.dtype() == weight.dtype() && bias.dtype() == x.dtype() && x.dtype().isFloatingPoint()
+                && !x.dtype().isStorageOnly()) {
+            // the bias is the GEMM's starting output: no pass of its own over [rows, out]
+            return Ops.bind(new MatMulAdd(), x, weight.transpose(), bias);
+        }
+        return x.matmul(weight.transpose()).add(bias); // mixed dtypes: promoted by the add
     }
 
     /**
