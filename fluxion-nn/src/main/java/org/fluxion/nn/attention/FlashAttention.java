@@ -23,6 +23,11 @@ import org.fluxion.tensor.TensorType;
  * {@code causal}: query {@code i} sees keys {@code j <= i}. A query that sees no key gets {@code o = 0}
  * and {@code lse = +inf} (PyTorch gives NaN there).
  *
+ * <p>The heads may also come as {@code [B, H, T, D]} (every {@code [N, ...]} above as {@code [B, H, ...]},
+ * {@code N = B H}): multi-head attention's heads, strided views of its projection, which the float32 kernels
+ * read as they lie ({@link HeadRows}); their float32 outputs {@code o} (and the backward's cotangents) are then
+ * laid out as {@code [B, T, H, D]}, so that merging the heads back is a view as well.
+ *
  * <p>Rules. VJP: the fused {@link FlashAttentionBackward}, which recomputes the tiles; when the gradient is
  * itself being differentiated (grad mode on inside backward: {@code createGraph}, nested {@code grad}), the
  * composite {@link AttentionReference#backward} instead, whose operations are recorded. JVP: the
