@@ -61,6 +61,16 @@ public final class SequenceBench implements Benchmark {
                         DType.FLOAT32, new SplittableRandom(0)), 16, 128, 256);
     }
 
+    /** A fresh model of this benchmark (seeded: the same weights each call). */
+    Module model() {
+        return model.get();
+    }
+
+    /** The input (and target) shape. */
+    int[] inputDims() {
+        return inputDims.clone();
+    }
+
     @Override
     public String name() {
         return name;

@@ -24,7 +24,7 @@ import org.fluxion.tensor.TensorType;
  * carries); for one output the plural form is the singular one, so nothing else states it.
  */
 public sealed interface Primitive permits
-        Unary, Binary, Where, Cast, MatMul, Reduce, ArgReduce, CumSum, Concat, Pad, Gather, ScatterAdd,
+        Unary, Binary, Where, Cast, MatMul, MatMulAdd, Reduce, ArgReduce, CumSum, Concat, Pad, Gather, ScatterAdd,
         ViewPrimitives.Reshape, ViewPrimitives.Permute, ViewPrimitives.Expand, ViewPrimitives.Slice,
         ViewPrimitives.Copy,
         ConvolutionPrimitives.Conv2d, ConvolutionPrimitives.Conv2dInputGrad, ConvolutionPrimitives.Conv2dWeightGrad,

@@ -24,6 +24,7 @@ import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dGrad;
 import org.fluxion.ops.ConvolutionPrimitives.MaxPool2dSelect;
 import org.fluxion.ops.Gather;
 import org.fluxion.ops.MatMul;
+import org.fluxion.ops.MatMulAdd;
 import org.fluxion.ops.Ops;
 import org.fluxion.ops.Pad;
 import org.fluxion.ops.Pool2dOptions;
@@ -131,6 +132,10 @@ final class PrimitiveSpecs {
         s.add(new Spec("Slice", x -> Ops.bind(new Slice(1, 1, 6, 2), x[0]).square(), r -> of(normal(r, 3, 7)), 1e-6, 2, true));
         s.add(new Spec("Copy", x -> Ops.bind(new Copy(), x[0].transpose()).square(), r -> of(normal(r, 3, 4)), 1e-6, 2, true));
         s.add(new Spec("MatMul", x -> Ops.bind(new MatMul(), x[0], x[1]), r -> of(normal(r, 2, 3, 4), normal(r, 4, 5)), 1e-6, 2, true));
+        s.add(new Spec("MatMulAdd", x -> Ops.bind(new MatMulAdd(), x[0], x[1], x[2]),
+                r -> of(normal(r, 3, 4), normal(r, 4, 5), normal(r, 5)), 1e-6, 2, true));
+        s.add(new Spec("MatMulAdd column", x -> Ops.bind(new MatMulAdd(), x[0], x[1].transpose(), x[2]),
+                r -> of(normal(r, 3, 4), normal(r, 5, 4), normal(r, 3, 1)), 1e-6, 2, true));
         s.add(new Spec("Concat", x -> Ops.bind(new Concat(1), x[0], x[1].square(), x[2]),
                 r -> of(normal(r, 2, 3), normal(r, 2, 1), normal(r, 2, 2)), 1e-6, 2, true));
         s.add(new Spec("Pad", x -> Ops.bind(new Pad(new int[] {1, 0}, new int[] {0, 2}, 1.5), x[0]).square(),

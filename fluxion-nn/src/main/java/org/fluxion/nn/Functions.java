@@ -3,8 +3,12 @@ package org.fluxion.nn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.fluxion.autodiff.GradMode;
+import org.fluxion.nn.normalization.LayerNormPrimitive;
+import org.fluxion.nn.normalization.LayerNormReference;
 import org.fluxion.ops.Conv2dOptions;
+import org.fluxion.ops.Ops;
 import org.fluxion.ops.Convolutions;
+import org.fluxion.ops.MatMulAdd;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -51,8 +55,15 @@ public final class Functions {
             dims[dims.length - 1] = weight.dim(0);
             return linear(x.reshape(rows, weight.dim(1)), weight, bias).reshape(dims);
         }
-        Tensor y = x.matmul(weight.transpose());
-        return bias == null ? y : y.add(bias);
+        if (bias == null) {
+            return x.matmul(weight.transpose());
+        }
+        if (x.rank() == 2 && x.dtype() == weight.dtype() && bias.dtype() == x.dtype() && x.dtype().isFloatingPoint()
+                && !x.dtype().isStorageOnly()) {
+            // the bias is the GEMM's starting output: no pass of its own over [rows, out]
+            return Ops.bind(new MatMulAdd(), x, weight.transpose(), bias);
+        }
+        return x.matmul(weight.transpose()).add(bias); // mixed dtypes: promoted by the add
     }
 
     /**
@@ -192,6 +203,7 @@ public final class Functions {
      * Layer normalization over the trailing axes {@code normalizedShape}:
      * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, mean and biased variance per sample over
      * those axes. Input {@code [..., *normalizedShape]}; weight and bias {@code normalizedShape}, or both null.
+     * float32 or float64 of one dtype: one fused primitive ({@link LayerNormPrimitive}); otherwise the formula.
      */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int k = normalizedShape.length;
@@ -201,15 +213,13 @@ public final class Functions {
                     + ", got " + x.shape());
         }
         requireAffine("layerNorm", weight, bias, normalizedShape);
-        int[] axes = new int[k];
-        for (int i = 0; i < k; i++) {
-            axes[i] = dims.length - k + i;
+        boolean fused = (x.dtype() == DType.FLOAT32 || x.dtype() == DType.FLOAT64)
+                && (weight == null || (weight.dtype() == x.dtype() && bias.dtype() == x.dtype()));
+        if (!fused) {
+            return LayerNormReference.forward(x, weight, bias, k, eps); // mixed dtypes: promoted by the formula
         }
-        // x - mean formed once, for the variance and the output: variance(x) would centre x again (a
-        // reduction and a pass more forward, and their cotangents backward)
-        Tensor centred = x.sub(x.mean(axes, true));
-        Tensor y = centred.mul(centred.square().mean(axes, true).add(eps).rsqrt());
-        return weight == null ? y : y.mul(weight).add(bias);
+        LayerNormPrimitive p = new LayerNormPrimitive(k, eps, weight != null);
+        return weight == null ? Ops.bind(p, x) : Ops.bind(p, x, weight, bias);
     }
 
     /**

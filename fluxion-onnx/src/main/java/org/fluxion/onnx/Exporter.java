@@ -27,6 +27,7 @@ import org.fluxion.ops.ConvolutionPrimitives;
 import org.fluxion.ops.CumSum;
 import org.fluxion.ops.Gather;
 import org.fluxion.ops.MatMul;
+import org.fluxion.ops.MatMulAdd;
 import org.fluxion.ops.Pad;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Primitive;
@@ -166,6 +167,8 @@ final class Exporter {
                     castTo(in[2], outType)));
             case Cast c -> apply("Cast", List.of(name(in[0])), intAttr("to", ElementType.code(c.target())));
             case MatMul m -> apply("MatMul", List.of(castTo(in[0], outType), castTo(in[1], outType)));
+            case MatMulAdd m -> apply("Add", List.of(apply("MatMul", List.of(castTo(in[0], outType),
+                    castTo(in[1], outType))), castTo(in[2], outType)));
             case Reduce r -> reduce(r, name(in[0]));
             case ArgReduce a -> apply(a.max() ? "ArgMax" : "ArgMin", List.of(name(in[0])), intAttr("axis", a.axis()),
                     intAttr("keepdims", a.keepDims() ? 1 : 0));

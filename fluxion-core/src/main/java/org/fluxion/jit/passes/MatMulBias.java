@@ -1,7 +1,5 @@
 package org.fluxion.jit.passes;
 
-import static org.fluxion.tensor.TensorInternals.storage;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,13 +13,15 @@ import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.MatMul;
+import org.fluxion.ops.MatMulAdd;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
 /**
- * {@code a @ b + c} as one step: the output starts as {@code c} broadcast to [n, m] (a bias row, a
- * full [n, m] tensor, or a scalar such as 0) and the GEMM accumulates into it, so the sum costs no pass of its own and the
+ * {@code a @ b + c} as one step ({@link MatMulAdd}'s kernel, writing into a recycled buffer): the output starts as
+ * {@code c} broadcast to [n, m] (a bias row, a full [n, m] tensor, or a scalar such as 0) and the GEMM accumulates
+ * into it, so the sum costs no pass of its own and the
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
  */
@@ -49,49 +49,13 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
 
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] in) {
-        Tensor y = startingWith(in[2], buffer);
-        MatMul.accumulate(in[0], in[1], y);
-        return y;
-    }
-
-    /**
-     * {@code y} as a dense [n, m] tensor holding {@code c} broadcast to [n, m] (NumPy rules, axes aligned
-     * from the right): a scalar fills it, a row [m] or [1, m] repeats in each row, a column [n, 1] in each
-     * column, a full [n, m] is copied.
-     */
-    private Tensor startingWith(Tensor c, Storage y) {
-        int n = type.shape().dim(0);
-        int m = type.shape().dim(1);
-        if (c.size() == 1) {
-            if (y.array() instanceof float[] dst) {
-                java.util.Arrays.fill(dst, (float) c.item());
-            } else {
-                java.util.Arrays.fill(y.doubles(), c.item());
-            }
-            return Tensor.wrap(y, type.shape());
-        }
-        // Decided from c's shape, not its size: a square product's column [n, 1] has the size of a row [1, n]
-        // but broadcasts along the other axis, so only the shapes [m], [1, m] and [n, m] are copied as they are.
-        boolean rowOrFull = c.shape().equals(type.shape()) || (c.size() == m && c.rank() >= 1 && c.dim(-1) == m);
-        if (!c.isContiguous() || !rowOrFull) {
-            c = c.broadcastTo(type.shape()).copy();
-        }
-        int period = c.size(); // m for a bias row ([m] or [1, m]), n * m for a full tensor
-        int o = c.offset();
-        // One copy per period (a bias row per row of y): arraycopy, not an element loop with a wrapping index.
-        Object src = storage(c).array();
-        Object dst = y.array();
-        int length = type.shape().size();
-        for (int i = 0; i < length; i += period) {
-            System.arraycopy(src, o, dst, i, Math.min(period, length - i));
-        }
-        return Tensor.wrap(y, type.shape());
+        return MatMulAdd.into(buffer, type, in[0], in[1], in[2]);
     }
 
     /**
      * Rewrites {@code add(matmul(a, b), c)} (either operand order) into one {@code matmul_add} when the
      * product is rank 2, feeds only this add, and the add neither broadcasts the product nor changes its
-     * dtype.
+     * dtype; a traced {@link MatMulAdd} (a linear layer's) becomes one as it is.
      */
     static Graph rewrite(Graph g) {
         Map<Value, Integer> uses = new IdentityHashMap<>();
@@ -107,6 +71,10 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         for (Equation e : g.equations()) {
             for (Value v : e.outputs()) {
                 producer.put(v, e);
+            }
+            if (e.primitive() instanceof MatMulAdd) {
+                replacement.put(e, new Equation(new MatMulBias(e.output().type()), e.inputs(), e.output()));
+                continue;
             }
             if (!(e.primitive() instanceof Binary b) || b.op() != BinaryOp.ADD) {
                 continue;

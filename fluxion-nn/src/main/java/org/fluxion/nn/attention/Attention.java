@@ -46,14 +46,18 @@ public final class Attention {
         }
         int tq = q.dim(-2);
         int tk = k.dim(-2);
-        Tensor q3 = q.expand(concat(lead, tq, q.dim(-1))).reshape(n, tq, q.dim(-1));
-        Tensor k3 = k.expand(concat(lead, tk, k.dim(-1))).reshape(n, tk, k.dim(-1));
-        Tensor v3 = v.expand(concat(lead, tk, v.dim(-1))).reshape(n, tk, v.dim(-1));
+        // [B, H, T, D] (multi-head attention) goes to the kernel as it lies: the heads of a projection are a
+        // strided view, which a reshape to [B H, T, D] would copy (and the merge of the heads after it, and the
+        // cotangents of both in the backward pass); other leading axes are merged into one.
+        int[] heads = lead.length == 2 ? lead : new int[] {n};
+        Tensor q3 = q.expand(concat(lead, tq, q.dim(-1))).reshape(concat(heads, tq, q.dim(-1)));
+        Tensor k3 = k.expand(concat(lead, tk, k.dim(-1))).reshape(concat(heads, tk, k.dim(-1)));
+        Tensor v3 = v.expand(concat(lead, tk, v.dim(-1))).reshape(concat(heads, tk, v.dim(-1)));
         Tensor[] out;
         if (keyValid == null) {
             out = Ops.bindAll(new FlashAttention(scale, causal, false), q3, k3, v3);
         } else {
-            Tensor keep = keyValid.expand(concat(lead, tk)).reshape(n, tk);
+            Tensor keep = keyValid.expand(concat(lead, tk)).reshape(concat(heads, tk));
             out = Ops.bindAll(new FlashAttention(scale, causal, true), q3, k3, v3, keep);
         }
         return out[0].reshape(concat(lead, tq, v.dim(-1)));

@@ -38,11 +38,11 @@ final class AttentionLanesF32 {
         }
     }
 
-    /** The covered part of {@code sum a[off + i] b[off + i]}, by fma in the lanes, then across them. */
-    static float dot(float[] a, float[] b, int off, int n) {
+    /** The covered part of {@code sum a[aOff + i] b[bOff + i]}, by fma in the lanes, then across them. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0, bound = S.loopBound(n); i < bound; i += S.length()) {
-            acc = FloatVector.fromArray(S, a, off + i).fma(FloatVector.fromArray(S, b, off + i), acc);
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

@@ -6,7 +6,7 @@ import org.fluxion.tensor.Tensor;
 /**
  * Attention by its textbook formula, with the {@code [N, Tq, Tk]} score matrix: the reference the fused
  * kernels are tested against, and the composite whose derivatives give theirs beyond first order
- * ({@link CompositeRules}). Same conventions as {@link FlashAttention}: {@code keep [N, Tk]} or null,
+ * ({@link org.fluxion.nn.fused.CompositeRules}). Same conventions as {@link FlashAttention}: {@code keep [N, Tk]} or null,
  * {@code causal} hides key {@code j > i}, a query that sees no key gets {@code o = 0}, {@code lse = +inf}.
  */
 public final class AttentionReference {

@@ -37,11 +37,11 @@ final class AttentionRowsF32 {
         }
     }
 
-    /** {@code sum a[off + i] b[off + i]} over {@code n}. */
-    static float dot(float[] a, float[] b, int off, int n) {
-        float sum = Vectorization.ENABLED ? AttentionLanesF32.dot(a, b, off, n) : 0;
+    /** {@code sum a[aOff + i] b[bOff + i]} over {@code n}. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = Vectorization.ENABLED ? AttentionLanesF32.dot(a, aOff, b, bOff, n) : 0;
         for (int i = lanes(n); i < n; i++) {
-            sum += a[off + i] * b[off + i];
+            sum += a[aOff + i] * b[bOff + i];
         }
         return sum;
     }

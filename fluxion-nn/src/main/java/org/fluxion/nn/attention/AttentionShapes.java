@@ -1,5 +1,6 @@
 package org.fluxion.nn.attention;
 
+import java.util.Arrays;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.TensorType;
@@ -10,8 +11,9 @@ final class AttentionShapes {
     }
 
     /**
-     * Checks {@code q [N, Tq, D]}, {@code k [N, Tk, D]}, {@code v [N, Tk, Dv]}, one floating dtype, and
-     * {@code keep} bool {@code [N, Tk]} when given.
+     * Checks {@code q [..., Tq, D]}, {@code k [..., Tk, D]}, {@code v [..., Tk, Dv]} with the same leading axes,
+     * {@code [N]} or {@code [B, H]} (heads {@code N = B H}), one floating dtype, and {@code keep} bool
+     * {@code [..., Tk]} when given.
      *
      * @throws IllegalArgumentException naming the primitive and the shapes
      */
@@ -19,17 +21,37 @@ final class AttentionShapes {
         Shape qs = q.shape();
         Shape ks = k.shape();
         Shape vs = v.shape();
-        if (qs.rank() != 3 || ks.rank() != 3 || vs.rank() != 3 || qs.dim(0) != ks.dim(0) || ks.dim(0) != vs.dim(0)
-                || qs.dim(2) != ks.dim(2) || ks.dim(1) != vs.dim(1)) {
-            throw new IllegalArgumentException(name + ": expected q [N, Tq, D], k [N, Tk, D], v [N, Tk, Dv], got "
-                    + qs + ", " + ks + ", " + vs);
+        int rank = qs.rank();
+        if ((rank != 3 && rank != 4) || ks.rank() != rank || vs.rank() != rank || !lead(qs).equals(lead(ks))
+                || !lead(ks).equals(lead(vs)) || qs.dim(-1) != ks.dim(-1) || ks.dim(-2) != vs.dim(-2)) {
+            throw new IllegalArgumentException(name + ": expected q [N, Tq, D], k [N, Tk, D], v [N, Tk, Dv] (or "
+                    + "[B, H, ...] each), got " + qs + ", " + ks + ", " + vs);
         }
         if (!q.dtype().isFloatingPoint() || q.dtype() != k.dtype() || k.dtype() != v.dtype()) {
             throw new IllegalArgumentException(name + ": q, k, v must share a float dtype, got " + q + ", " + k + ", " + v);
         }
-        if (keep != null && (keep.dtype() != DType.BOOL || !keep.shape().equals(Shape.of(ks.dim(0), ks.dim(1))))) {
-            throw new IllegalArgumentException(name + ": the key mask must be bool [" + ks.dim(0) + ", " + ks.dim(1)
-                    + "], got " + keep);
+        if (keep != null && (keep.dtype() != DType.BOOL || !keep.shape().equals(rows(ks)))) {
+            throw new IllegalArgumentException(name + ": the key mask must be bool " + rows(ks) + ", got " + keep);
         }
+    }
+
+    /** The attention output {@code [..., Tq, Dv]}. */
+    static TensorType output(TensorType q, TensorType v) {
+        int[] dims = q.shape().dims();
+        dims[dims.length - 1] = v.shape().dim(-1);
+        return new TensorType(Shape.of(dims), q.dtype());
+    }
+
+    /** One value per query, {@code [..., Tq]}: the log-sum-exp's type. */
+    static TensorType rows(TensorType q) {
+        return new TensorType(rows(q.shape()), q.dtype());
+    }
+
+    private static Shape rows(Shape s) {
+        return Shape.of(Arrays.copyOf(s.dims(), s.rank() - 1));
+    }
+
+    private static Shape lead(Shape s) {
+        return Shape.of(Arrays.copyOf(s.dims(), s.rank() - 2));
     }
 }

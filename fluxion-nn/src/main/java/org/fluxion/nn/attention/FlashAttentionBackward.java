@@ -2,6 +2,7 @@ package org.fluxion.nn.attention;
 
 import static org.fluxion.tensor.TensorInternals.storage;
 
+import org.fluxion.nn.fused.CompositeRules;
 import org.fluxion.ops.CustomMultiOutput;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
@@ -40,9 +41,8 @@ public record FlashAttentionBackward(double scale, boolean causal, boolean maske
             throw new IllegalArgumentException(name() + ": expected " + at(7) + " inputs, got " + in.length);
         }
         AttentionShapes.check(name(), in[0], in[1], in[2], masked ? in[3] : null);
-        Shape q = in[0].shape();
-        Shape o = Shape.of(q.dim(0), q.dim(1), in[2].shape().dim(2));
-        Shape rows = Shape.of(q.dim(0), q.dim(1));
+        Shape o = AttentionShapes.output(in[0], in[2]).shape();
+        Shape rows = AttentionShapes.rows(in[0]).shape();
         if (!in[at(3)].shape().equals(o) || !in[at(5)].shape().equals(o) || !in[at(4)].shape().equals(rows)
                 || !in[at(6)].shape().equals(rows)) {
             throw new IllegalArgumentException(name() + ": expected o and g " + o + ", lse and gLse " + rows + ", got "
@@ -53,31 +53,41 @@ public record FlashAttentionBackward(double scale, boolean causal, boolean maske
 
     @Override
     public Tensor[] computeAll(TensorType[] out, Tensor... in) {
+        boolean[] keep = masked ? in[3].toBooleanArray() : null;
+        DType dtype = in[0].dtype();
+        Tensor lse = FlashAttention.dense(in[at(4)].to(dtype));
+        Tensor gLse = FlashAttention.dense(in[at(6)].to(dtype));
+        int tq = in[0].dim(-2);
+        int tk = in[1].dim(-2);
+        int d = in[0].dim(-1);
+        int dvDim = in[2].dim(-1);
+        int n = lse.size() / Math.max(1, tq);
+        if (dtype == DType.FLOAT32) {
+            Tensor q = FlashAttention.readable(in[0]);
+            Tensor k = FlashAttention.readable(in[1]);
+            Tensor v = FlashAttention.readable(in[2]);
+            Tensor o = FlashAttention.readable(in[at(3)].to(dtype));
+            Tensor g = FlashAttention.readable(in[at(5)].to(dtype));
+            Tensor dq = FlashAttention.headsInterleaved(out[0]);
+            Tensor dk = FlashAttention.headsInterleaved(out[1]);
+            Tensor dv = FlashAttention.headsInterleaved(out[2]);
+            FlashAttentionF32.backward(storage(q).floats(), HeadRows.of(q), storage(k).floats(), HeadRows.of(k),
+                    storage(v).floats(), HeadRows.of(v), keep, storage(o).floats(), HeadRows.of(o),
+                    storage(lse).floats(), storage(g).floats(), HeadRows.of(g), storage(gLse).floats(),
+                    storage(dq).floats(), HeadRows.of(dq), storage(dk).floats(), HeadRows.of(dk), storage(dv).floats(),
+                    HeadRows.of(dv), n, tq, tk, d, dvDim, (float) scale, causal);
+            return new Tensor[] {dq, dk, dv};
+        }
         Tensor q = FlashAttention.dense(in[0]);
         Tensor k = FlashAttention.dense(in[1]);
         Tensor v = FlashAttention.dense(in[2]);
-        boolean[] keep = masked ? in[3].toBooleanArray() : null;
-        Tensor o = FlashAttention.dense(in[at(3)].to(q.dtype()));
-        Tensor lse = FlashAttention.dense(in[at(4)].to(q.dtype()));
-        Tensor g = FlashAttention.dense(in[at(5)].to(q.dtype()));
-        Tensor gLse = FlashAttention.dense(in[at(6)].to(q.dtype()));
-        Tensor dq = Tensor.empty(out[0].shape(), out[0].dtype());
-        Tensor dk = Tensor.empty(out[1].shape(), out[1].dtype());
-        Tensor dv = Tensor.empty(out[2].shape(), out[2].dtype());
-        int n = q.dim(0);
-        int tq = q.dim(1);
-        int tk = k.dim(1);
-        int d = q.dim(2);
-        int dvDim = v.dim(2);
-        if (q.dtype() == DType.FLOAT32) {
-            FlashAttentionF32.backward(storage(q).floats(), storage(k).floats(), storage(v).floats(), keep,
-                    storage(o).floats(), storage(lse).floats(), storage(g).floats(), storage(gLse).floats(),
-                    storage(dq).floats(), storage(dk).floats(), storage(dv).floats(), n, tq, tk, d, dvDim,
-                    (float) scale, causal);
-        } else {
-            FlashAttentionF64.backward(doubles(q), doubles(k), doubles(v), keep, doubles(o), doubles(lse), doubles(g),
-                    doubles(gLse), doubles(dq), doubles(dk), doubles(dv), n, tq, tk, d, dvDim, scale, causal);
-        }
+        Tensor o = FlashAttention.dense(in[at(3)].to(dtype));
+        Tensor g = FlashAttention.dense(in[at(5)].to(dtype));
+        Tensor dq = Tensor.empty(out[0].shape(), dtype);
+        Tensor dk = Tensor.empty(out[1].shape(), dtype);
+        Tensor dv = Tensor.empty(out[2].shape(), dtype);
+        FlashAttentionF64.backward(doubles(q), doubles(k), doubles(v), keep, doubles(o), doubles(lse), doubles(g),
+                doubles(gLse), doubles(dq), doubles(dk), doubles(dv), n, tq, tk, d, dvDim, scale, causal);
         return new Tensor[] {dq, dk, dv};
     }
 

@@ -9,9 +9,9 @@ import org.fluxion.kernels.Parallel;
  * {@code O = softmax(scale Q K^T + mask) V} computed tile by tile with an online softmax, so that no
  * {@code [Tq, Tk]} matrix exists, only {@code BQ x BK} tiles per thread.
  *
- * <p>Layout: row-major, contiguous from offset 0: {@code q [N, Tq, D]}, {@code k [N, Tk, D]},
- * {@code v [N, Tk, Dv]}, {@code o [N, Tq, Dv]}, {@code lse [N, Tq]}, {@code keep [N, Tk]} (null: every key
- * valid). {@code causal} hides key {@code j > i} from query {@code i} (PyTorch's top-left alignment). A query
+ * <p>Layout: {@code q [N, Tq, D]}, {@code k [N, Tk, D]}, {@code v [N, Tk, Dv]}, {@code o [N, Tq, Dv]} and the
+ * cotangents like them wherever their {@link HeadRows} say (row by row, elements consecutive); {@code lse [N, Tq]}
+ * and {@code keep [N, Tk]} (null: every key valid) contiguous from offset 0. {@code causal} hides key {@code j > i} from query {@code i} (PyTorch's top-left alignment). A query
  * that sees no key gets {@code o = 0}, {@code lse = +inf} (so its recomputed probabilities are 0).
  *
  * <p>Forward, per query tile (running max {@code m}, running sum {@code l}, accumulator {@code o}): for each
@@ -34,8 +34,9 @@ final class FlashAttentionF32 {
     private FlashAttentionF32() {
     }
 
-    static void forward(float[] q, float[] k, float[] v, boolean[] keep, float[] o, float[] lse,
-                        int n, int tq, int tk, int d, int dv, float scale, boolean causal) {
+    static void forward(float[] q, HeadRows qr, float[] k, HeadRows kr, float[] v, HeadRows vr, boolean[] keep,
+                        float[] o, HeadRows or, float[] lse, int n, int tq, int tk, int d, int dv, float scale,
+                        boolean causal) {
         int qBlocks = (tq + BQ - 1) / BQ;
         Parallel.forRange(n * qBlocks, 1, (start, end) -> {
             float[] s = new float[BQ * BK];
@@ -45,14 +46,16 @@ final class FlashAttentionF32 {
                 int b = job / qBlocks;
                 int i0 = (job % qBlocks) * BQ;
                 int rows = Math.min(BQ, tq - i0);
-                int oOff = (b * tq + i0) * dv;
+                int oOff = or.at(b, i0);
                 Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
                 Arrays.fill(l, 0, rows, 0f);
-                Arrays.fill(o, oOff, oOff + rows * dv, 0f);
+                for (int r = 0; r < rows; r++) {
+                    Arrays.fill(o, oOff + r * or.stride(), oOff + r * or.stride() + dv, 0f);
+                }
                 int kEnd = causal ? Math.min(tk, i0 + rows) : tk;
                 for (int j0 = 0; j0 < kEnd; j0 += BK) {
                     int cols = Math.min(BK, kEnd - j0);
-                    Gemm.sgemm(false, true, rows, cols, d, q, (b * tq + i0) * d, d, k, (b * tk + j0) * d, d,
+                    Gemm.sgemm(false, true, rows, cols, d, q, qr.at(b, i0), qr.stride(), k, kr.at(b, j0), kr.stride(),
                             s, 0, cols, false);
                     for (int r = 0; r < rows; r++) {
                         int row = r * cols;
@@ -66,14 +69,15 @@ final class FlashAttentionF32 {
                         l[r] = l[r] * alpha + AttentionRowsF32.expShifted(s, row, cols, mNew);
                         m[r] = mNew;
                         if (alpha != 1f) {
-                            AttentionRowsF32.scale(o, oOff + r * dv, dv, alpha);
+                            AttentionRowsF32.scale(o, oOff + r * or.stride(), dv, alpha);
                         }
                     }
-                    Gemm.sgemm(false, false, rows, dv, cols, s, 0, cols, v, (b * tk + j0) * dv, dv, o, oOff, dv, true);
+                    Gemm.sgemm(false, false, rows, dv, cols, s, 0, cols, v, vr.at(b, j0), vr.stride(), o, oOff,
+                            or.stride(), true);
                 }
                 for (int r = 0; r < rows; r++) {
                     if (l[r] > 0) {
-                        AttentionRowsF32.scale(o, oOff + r * dv, dv, 1f / l[r]);
+                        AttentionRowsF32.scale(o, oOff + r * or.stride(), dv, 1f / l[r]);
                         lse[b * tq + i0 + r] = m[r] + (float) Math.log(l[r]);
                     } else {
                         lse[b * tq + i0 + r] = Float.POSITIVE_INFINITY;
@@ -103,30 +107,34 @@ final class FlashAttentionF32 {
      * {@code dO [N, Tq, Dv]} and {@code dLse [N, Tq]} (null: zero), given the forward's {@code o} and
      * {@code lse}. Parallel over the {@code N} heads (each owns its rows of dq, dk, dv).
      */
-    static void backward(float[] q, float[] k, float[] v, boolean[] keep, float[] o, float[] lse, float[] dO,
-                         float[] dLse, float[] dq, float[] dk, float[] dvOut, int n, int tq, int tk, int d, int dv,
-                         float scale, boolean causal) {
+    static void backward(float[] q, HeadRows qr, float[] k, HeadRows kr, float[] v, HeadRows vr, boolean[] keep,
+                         float[] o, HeadRows or, float[] lse, float[] dO, HeadRows gr, float[] dLse, float[] dq,
+                         HeadRows dqr, float[] dk, HeadRows dkr, float[] dvOut, HeadRows dvr, int n, int tq, int tk,
+                         int d, int dv, float scale, boolean causal) {
         Parallel.forRange(n, 1, (start, end) -> {
             float[] p = new float[BQ * BK];
             float[] dp = new float[BQ * BK];
             float[] delta = new float[tq];
             for (int b = start; b < end; b++) {
-                Arrays.fill(dq, b * tq * d, (b + 1) * tq * d, 0f);
-                Arrays.fill(dk, b * tk * d, (b + 1) * tk * d, 0f);
-                Arrays.fill(dvOut, b * tk * dv, (b + 1) * tk * dv, 0f);
                 for (int i = 0; i < tq; i++) {
-                    float dot = AttentionRowsF32.dot(dO, o, (b * tq + i) * dv, dv);
+                    Arrays.fill(dq, dqr.at(b, i), dqr.at(b, i) + d, 0f);
+                    float dot = AttentionRowsF32.dot(dO, gr.at(b, i), o, or.at(b, i), dv);
                     delta[i] = dLse == null ? dot : dot - dLse[b * tq + i];
+                }
+                for (int j = 0; j < tk; j++) {
+                    Arrays.fill(dk, dkr.at(b, j), dkr.at(b, j) + d, 0f);
+                    Arrays.fill(dvOut, dvr.at(b, j), dvr.at(b, j) + dv, 0f);
                 }
                 for (int j0 = 0; j0 < tk; j0 += BK) {
                     int cols = Math.min(BK, tk - j0);
-                    int kOff = (b * tk + j0) * d;
-                    int vOff = (b * tk + j0) * dv;
+                    int kOff = kr.at(b, j0);
+                    int vOff = vr.at(b, j0);
                     for (int i0 = causal ? j0 / BQ * BQ : 0; i0 < tq; i0 += BQ) {
                         int rows = Math.min(BQ, tq - i0);
-                        int qOff = (b * tq + i0) * d;
-                        int gOff = (b * tq + i0) * dv;
-                        Gemm.sgemm(false, true, rows, cols, d, q, qOff, d, k, kOff, d, p, 0, cols, false);
+                        int qOff = qr.at(b, i0);
+                        int gOff = gr.at(b, i0);
+                        Gemm.sgemm(false, true, rows, cols, d, q, qOff, qr.stride(), k, kOff, kr.stride(), p, 0, cols,
+                                false);
                         for (int r = 0; r < rows; r++) {
                             float l = lse[b * tq + i0 + r];
                             mask(p, r * cols, cols, scale, keep, b * tk + j0, causal ? i0 + r - j0 : cols);
@@ -136,13 +144,17 @@ final class FlashAttentionF32 {
                                 AttentionRowsF32.expShifted(p, r * cols, cols, l);
                             }
                         }
-                        Gemm.sgemm(true, false, cols, dv, rows, p, 0, cols, dO, gOff, dv, dvOut, vOff, dv, true);
-                        Gemm.sgemm(false, true, rows, cols, dv, dO, gOff, dv, v, vOff, dv, dp, 0, cols, false);
+                        Gemm.sgemm(true, false, cols, dv, rows, p, 0, cols, dO, gOff, gr.stride(), dvOut,
+                                dvr.at(b, j0), dvr.stride(), true);
+                        Gemm.sgemm(false, true, rows, cols, dv, dO, gOff, gr.stride(), v, vOff, vr.stride(), dp, 0,
+                                cols, false);
                         for (int r = 0; r < rows; r++) {
                             AttentionRowsF32.softmaxGrad(p, dp, r * cols, cols, delta[i0 + r], scale);
                         }
-                        Gemm.sgemm(false, false, rows, d, cols, dp, 0, cols, k, kOff, d, dq, qOff, d, true);
-                        Gemm.sgemm(true, false, cols, d, rows, dp, 0, cols, q, qOff, d, dk, kOff, d, true);
+                        Gemm.sgemm(false, false, rows, d, cols, dp, 0, cols, k, kOff, kr.stride(), dq, dqr.at(b, i0),
+                                dqr.stride(), true);
+                        Gemm.sgemm(true, false, cols, d, rows, dp, 0, cols, q, qOff, qr.stride(), dk, dkr.at(b, j0),
+                                dkr.stride(), true);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package org.fluxion.nn.attention;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -97,6 +98,39 @@ class FlashAttentionTest {
                     double e = maxDiff(fused[i].reshape(ref[i].dims()), ref[i]);
                     assertTrue(e < tol, dtype + " causal=" + causal + ": " + names[i] + " differs by " + e);
                 }
+            }
+        }
+    }
+
+    /**
+     * Heads as multi-head attention makes them, strided views of one [B, T, 3, H, D] projection, and a strided
+     * cotangent: the float32 kernels read them as they lie, with the same bits as from dense copies, and the
+     * merge of the output's heads back to [B, T, H D] is a view.
+     */
+    @Test
+    void stridedHeadsGiveTheBitsOfDenseCopies() {
+        int b = 2, t = 70, h = 3, d = 8;
+        for (boolean causal : new boolean[] {false, true}) {
+            Tensor proj = randn(50, DType.FLOAT32, b, t, 3 * h * d);
+            Tensor[] qkv = proj.split(2, h * d, h * d, h * d).stream()
+                    .map(x -> x.reshape(b, t, h, d).transpose(1, 2)).toArray(Tensor[]::new);
+            Tensor valid = keep(b, t, 51).unsqueeze(1);
+            Tensor g = randn(52, DType.FLOAT32, b, t, h, d).transpose(1, 2);
+            Function<Tensor[], Tensor> f = x -> Attention.scaledDotProduct(x[0], x[1], x[2], valid, causal);
+            var strided = Functional.vjp(f, qkv);
+            var dense = Functional.vjp(f, new Tensor[] {qkv[0].copy(), qkv[1].copy(), qkv[2].copy()});
+            assertTrue(!qkv[0].isContiguous() && !g.isContiguous(), "the inputs are strided views");
+            assertArrayEquals(dense.value().toFloatArray(), strided.value().toFloatArray(), "o, causal=" + causal);
+            assertTrue(strided.value().transpose(1, 2).isContiguous(), "the heads merge back as a view");
+            Tensor[] gs = strided.pullback().apply(g);
+            Tensor[] gd = dense.pullback().apply(g.copy());
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(gd[i].toFloatArray(), gs[i].toFloatArray(), "cotangent " + i + ", causal=" + causal);
+            }
+            Tensor[] ref = AttentionReference.backward(qkv[0].to(F64), qkv[1].to(F64), qkv[2].to(F64),
+                    valid.expand(b, h, t), g.to(F64), Tensor.zeros(F64, b, h, t), 1 / Math.sqrt(d), causal);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(maxDiff(gs[i], ref[i]) < 1e-4, "cotangent " + i + " vs the formula: " + maxDiff(gs[i], ref[i]));
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.fluxion.nn.attention;
+package org.fluxion.nn.fused;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.fluxion.tensor.Tensor;
  * worth a kernel of their own (forward mode, second order) delegate here, so they are exact by construction.
  * Only forward mode runs inside a rule (see {@link #vjpOfGradient}).
  */
-final class CompositeRules {
+public final class CompositeRules {
     private CompositeRules() {
     }
 
@@ -29,7 +29,7 @@ final class CompositeRules {
      * @param u        one cotangent per output of {@code B} (null: zero)
      * @return the cotangents of {@code xs} followed by those of {@code gs}
      */
-    static Tensor[] vjpOfGradient(Function<Tensor[], Tensor[]> backward, Function<Tensor[], Tensor[]> forward,
+    public static Tensor[] vjpOfGradient(Function<Tensor[], Tensor[]> backward, Function<Tensor[], Tensor[]> forward,
                                   Tensor[] xs, Tensor[] gs, Tensor[] u) {
         Tensor[] all = new Tensor[xs.length + gs.length];
         System.arraycopy(xs, 0, all, 0, xs.length);
@@ -45,7 +45,7 @@ final class CompositeRules {
     }
 
     /** {@code J_f(inputs) tangents}: one tangent per output; a null tangent of an input means zero. */
-    static Tensor[] jvp(Function<Tensor[], Tensor[]> f, Tensor[] inputs, Tensor[] tangents) {
+    public static Tensor[] jvp(Function<Tensor[], Tensor[]> f, Tensor[] inputs, Tensor[] tangents) {
         Tensor[] t = tangents.clone();
         for (int i = 0; i < t.length; i++) {
             if (t[i] == null) {
