@@ -88,6 +88,13 @@ final class ConvF32 {
         if (nb == 0) {
             return;
         }
+        if (ConvDotF32.applies(g)) {
+            ConvDotF32.forward(g, x, xOff, w, wOff, y, yOff);
+            if (epilogue != null) {
+                epilogue.apply(g, y, yOff, 0, nb);
+            }
+            return;
+        }
         boolean weightBound = weightBound(g);
         int chunks = weightBound ? 1 : Parallel.chunks(nb, grain(g));
         boolean serial = chunks > 1;

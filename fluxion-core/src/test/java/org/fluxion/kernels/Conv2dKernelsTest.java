@@ -441,6 +441,60 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void fewPixelsManyWeightsGoThroughDotProducts() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(17);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(1, 64, 4, 4, 64, 3, 2, 1, 1, 1),                 // 2x2 output, batch 1
+                    Conv2dGeometry.of(2, 48, 2, 2, 80, 3, 1, 1, 1, 1),                 // a deep stage, batch 2
+                    Conv2dGeometry.of(1, 37, 5, 3, 100, 3, 1, 0, 1, 1),                // K = 333, not whole vectors
+                    Conv2dGeometry.of(1, 128, 4, 4, 128, 3, 1, 1, 1, 2),               // grouped, 16 pixels
+                    new Conv2dGeometry(1, 40, 7, 6, 160, 3, 2, 2, 1, 1, 0, 2, 1, 1),   // strided, dilated
+                    Conv2dGeometry.of(1, 256, 4, 4, 160, 1, 2, 0, 1, 1));              // pointwise, strided
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvDotF32.applies(g), "dot path for " + g);
+            }
+            assertFalse(ConvDotF32.applies(Conv2dGeometry.of(1, 8, 4, 4, 8, 3, 1, 1, 1, 1)));    // small weights
+            assertFalse(ConvDotF32.applies(Conv2dGeometry.of(2, 64, 4, 4, 64, 3, 1, 1, 1, 1)));  // 32 pixels
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+            for (Conv2dGeometry g : shapes) {
+                assertSameBitsForAnyThreadCount(g, (x, w, y) -> Conv2dKernels.forward(g, x, w, y));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** The float32 forward of {@code g} run by {@code forward} on 1, 2 and 3 threads, and twice: the same bits. */
+    private static void assertSameBitsForAnyThreadCount(Conv2dGeometry g, Forward forward) {
+        Random rnd = new Random(23);
+        float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+        float[] expected = null;
+        for (int threads : new int[] {1, 2, 3, 2}) {
+            Parallel.setThreads(threads);
+            float[] y = new float[g.outputSize()];
+            forward.run(x, w, y);
+            if (expected == null) {
+                expected = y;
+            } else {
+                assertArrayEquals(expected, y, threads + " threads: " + g);
+            }
+        }
+    }
+
+    /** A float32 forward {@code y = conv2d(x, w)} under test. */
+    private interface Forward {
+        void run(float[] x, float[] w, float[] y);
+    }
+
+    @Test
     void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
         assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
