@@ -39,6 +39,11 @@ final class ConvF32 {
     private static final int COL_SLACK = FloatRuns.VL;
     /** Largest weight per group ({@code Og * Cg*kh*kw}) whose gradient goes through {@link SgemmDotNT}. */
     private static final int DOT_WEIGHT_GRAD_MAX = 2048;
+    /**
+     * Runs of sub-batches of the GEMM weight gradient, each summed into its own buffer: fixed, so that its sums do
+     * not depend on the thread count; a few per thread so that a thread slowed by other load takes fewer.
+     */
+    private static final int WEIGHT_GRAD_LANES = 4;
     /** Units of samples of the dot-product weight gradient: fixed, so that its sums do not depend on the thread count. */
     private static final int DOT_UNITS = 8;
     /**
@@ -217,43 +222,51 @@ final class ConvF32 {
             weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
-        // Same bits for any thread count: the units (sub-batches) do not depend on it, each unit sums into
-        // its own buffer (unit 0 straight into dw) whichever worker claims it, and the buffers are added in
-        // unit order at the end.
+        // Same bits for any thread count: the units (sub-batches) and their grouping into WEIGHT_GRAD_LANES lanes
+        // (runs of consecutive units) do not depend on it; each lane sums its units in order into its own
+        // buffer (lane 0 straight into dw), whichever worker claims it, and the lanes are added in order at the
+        // end. (A buffer per unit cost an allocation, a transposition and an addition of the whole weight per
+        // sub-batch: a third of the time of a CNN's 32 -> 64 channel layer at batch 64.)
         int sb = subBatch(g, nb, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
-        int chunks = Math.min(Parallel.chunks(nb, grain(g)), units.count);
+        int lanes = Math.min(WEIGHT_GRAD_LANES, units.count);
+        Units laneUnits = new Units(units.count, (units.count + lanes - 1) / lanes);
+        int chunks = Math.min(Parallel.chunks(nb, grain(g)), laneUnits.count);
         boolean serial = chunks > 1;
-        float[][] partials = new float[units.count][];
+        float[][] partials = new float[laneUnits.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = buffer(1, (long) cout * sb * p);
-            float[] transposed = tuning.transposedDw() && k > og ? new float[wSize] : null;
-            for (int u; (u = units.claim()) >= 0; ) {
-                float[] acc = u == 0 ? dw : new float[wSize];
-                int accOff = u == 0 ? dwOff : 0;
-                int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
-                boolean direct = cnt == 1;
-                if (!(pointwise && direct)) {
-                    for (int gi = 0; gi < g.groups(); gi++) {
-                        im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
+            boolean transposing = tuning.transposedDw() && k > og;
+            for (int lane; (lane = laneUnits.claim()) >= 0; ) {
+                float[] acc = lane == 0 ? dw : new float[wSize];
+                int accOff = lane == 0 ? dwOff : 0;
+                float[] transposed = transposing ? new float[wSize] : null;
+                for (int u = laneUnits.start(lane); u < laneUnits.start(lane + 1); u++) {
+                    boolean add = u > laneUnits.start(lane);
+                    int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
+                    boolean direct = cnt == 1;
+                    if (!(pointwise && direct)) {
+                        for (int gi = 0; gi < g.groups(); gi++) {
+                            im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
+                        }
                     }
-                }
-                if (!direct) {
-                    gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
-                }
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    float[] a = direct ? dy : yb;
-                    int aOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
-                    float[] b = pointwise && direct ? x : col;
-                    int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
-                    if (transposed != null) {
-                        // dw^T[K, Og] = col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
-                        gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
-                                transposed, gi * og * k, og, false);
-                    } else {
-                        gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
-                                acc, accOff + gi * og * k, k, false);
+                    if (!direct) {
+                        gatherRows(dy, dyOff, yb, n0, cnt, cout, p);
+                    }
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        float[] a = direct ? dy : yb;
+                        int aOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
+                        float[] b = pointwise && direct ? x : col;
+                        int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
+                        if (transposed != null) {
+                            // dw^T[K, Og] = col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
+                            gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
+                                    transposed, gi * og * k, og, add);
+                        } else {
+                            gemm(serial, false, true, og, k, ld, a, aOff, ld, b, bOff, ld,
+                                    acc, accOff + gi * og * k, k, add);
+                        }
                     }
                 }
                 if (transposed != null) {
@@ -266,11 +279,11 @@ final class ConvF32 {
                         }
                     }
                 }
-                partials[u] = acc;
+                partials[lane] = acc;
             }
         });
-        for (int u = 1; u < units.count; u++) {
-            float[] part = partials[u];
+        for (int lane = 1; lane < laneUnits.count; lane++) {
+            float[] part = partials[lane];
             for (int i = 0; i < wSize; i++) {
                 dw[dwOff + i] += part[i];
             }
