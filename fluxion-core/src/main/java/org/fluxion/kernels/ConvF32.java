@@ -55,10 +55,16 @@ final class ConvF32 {
      *                       GEMM's transposing pack is of the smaller dy
      * @param subBatchFloats largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use;
      *                       a sub-batch holds at least one sample
+     * @param shiftedForward the forward of the geometries {@link ConvShiftedF32} takes run there, without im2col
      */
-    record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats) {
+    record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward) {
         /** The measured choices. Sub-batch buffers about L2-sized: larger ones measured no faster. */
-        static final Tuning TUNED = new Tuning(true, true, 1 << 18);
+        static final Tuning TUNED = new Tuning(true, true, 1 << 18, true);
+
+        /** The choices before the implicit-GEMM forward: im2col and a GEMM for every forward. */
+        Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats) {
+            this(packedOperands, transposedDw, subBatchFloats, false);
+        }
 
         Tuning {
             if (subBatchFloats < 1) {
@@ -98,6 +104,10 @@ final class ConvF32 {
             if (epilogue != null) {
                 epilogue.apply(g, y, yOff, 0, nb);
             }
+            return;
+        }
+        if (tuning.shiftedForward() && ConvShiftedF32.applies(g)) {
+            ConvShiftedF32.forward(g, x, xOff, w, wOff, y, yOff, epilogue);
             return;
         }
         boolean weightBound = weightBound(g);
