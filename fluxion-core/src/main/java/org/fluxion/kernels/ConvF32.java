@@ -55,7 +55,8 @@ final class ConvF32 {
      *                       GEMM's transposing pack is of the smaller dy
      * @param subBatchFloats largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use;
      *                       a sub-batch holds at least one sample
-     * @param shiftedForward the forward of the geometries {@link ConvShiftedF32} takes run there, without im2col
+     * @param shiftedForward the forward of the geometries {@link ConvShiftedF32} takes, and the input gradient of
+     *                       those whose gradient is such a forward, run there, without im2col
      */
     record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward) {
         /** The measured choices. Sub-batch buffers about L2-sized: larger ones measured no faster. */
@@ -168,6 +169,11 @@ final class ConvF32 {
         int k = cg * g.kernelH() * g.kernelW();
         boolean pointwise = g.isPointwise();
         if (nb == 0) {
+            return;
+        }
+        Conv2dGeometry gradGeometry = tuning.shiftedForward() ? ConvShiftedF32.inputGradGeometry(g) : null;
+        if (gradGeometry != null && ConvShiftedF32.applies(gradGeometry)) {
+            ConvShiftedF32.inputGrad(g, gradGeometry, dy, dyOff, w, wOff, dx, dxOff);
             return;
         }
         int chunks = Parallel.chunks(nb, grain(g));

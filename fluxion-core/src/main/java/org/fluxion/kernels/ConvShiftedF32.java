@@ -36,11 +36,12 @@ final class ConvShiftedF32 {
     }
 
     /**
-     * True for stride 1, a batch of at least 2 (threads split samples), a kernel larger than 1x1, and padded rows
+     * True for stride 1, a batch of at least 2 (threads split samples), a kernel larger than 1x1, at least MR output
+     * channels per group (the register tile's rows), and padded rows
      * that waste at most a quarter of the columns computed: {@code OH*OW >= 3/4 * roundUp(T, NR)}.
      */
     static boolean applies(Conv2dGeometry g) {
-        if (g.strideH() != 1 || g.strideW() != 1 || g.batch() < 2 || g.isPointwise()) {
+        if (g.strideH() != 1 || g.strideW() != 1 || g.batch() < 2 || g.isPointwise() || g.outPerGroup() < MR) {
             return false;
         }
         long useful = (long) g.outHeight() * g.outWidth();
@@ -98,6 +99,43 @@ final class ConvShiftedF32 {
                 }
             }
         });
+    }
+
+    /**
+     * The geometry whose forward is {@code g}'s input gradient, or null when there is none of stride 1: at stride 1
+     * the input gradient is the convolution of dy with the weights flipped and transposed ({@link #inputGrad}),
+     * {@code dx[c, ih, iw] = sum_{o,i,j} w[o, c, i, j] dy[o, ih + ph - i*dh, iw + pw - j*dw]}, which is a forward of
+     * C output channels from O input channels with padding {@code (kh-1)*dh - ph} (and likewise along the width).
+     */
+    static Conv2dGeometry inputGradGeometry(Conv2dGeometry g) {
+        int ph = (g.kernelH() - 1) * g.dilationH() - g.padH(), pw = (g.kernelW() - 1) * g.dilationW() - g.padW();
+        if (g.strideH() != 1 || g.strideW() != 1 || ph < 0 || pw < 0) {
+            return null;
+        }
+        return new Conv2dGeometry(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(), g.inChannels(),
+                g.kernelH(), g.kernelW(), 1, 1, ph, pw, g.dilationH(), g.dilationW(), g.groups());
+    }
+
+    /**
+     * dx {@code [N, C, H, W]} (overwritten) = the input gradient of {@code g} for dy {@code [N, O, OH, OW]}, as the
+     * forward of {@code gradGeometry = inputGradGeometry(g)} with {@code w'[gi*Cg + c, o, i, j] = w[gi*Og + o, c,
+     * kh-1-i, kw-1-j]}.
+     */
+    static void inputGrad(Conv2dGeometry g, Conv2dGeometry gradGeometry, float[] dy, int dyOff, float[] w, int wOff,
+                          float[] dx, int dxOff) {
+        int cg = g.inPerGroup(), og = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw;
+        float[] flipped = new float[g.weightSize()];
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int o = 0; o < og; o++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = wOff + ((gi * og + o) * cg + c) * taps, dst = ((gi * cg + c) * og + o) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        flipped[dst + taps - 1 - t] = w[src + t];
+                    }
+                }
+            }
+        }
+        forward(gradGeometry, dy, dyOff, flipped, 0, dx, dxOff, null);
     }
 
     /** {@code xp[Cg, Hp, Wp]} (plus NR floats of slack) = the Cg planes at {@code x[xOff]}, zero-padded. */

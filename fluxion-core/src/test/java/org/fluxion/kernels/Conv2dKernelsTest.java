@@ -485,7 +485,7 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // its second
                     Conv2dGeometry.of(2, 16, 16, 16, 24, 3, 1, 1, 1, 1),                // ResNet's 16x16 stage
                     new Conv2dGeometry(3, 5, 19, 23, 13, 3, 2, 1, 1, 2, 0, 1, 1, 1),    // O = 13, pads differ
-                    new Conv2dGeometry(2, 6, 21, 30, 10, 3, 3, 1, 1, 1, 2, 2, 1, 2),    // grouped, dilated
+                    new Conv2dGeometry(2, 6, 21, 30, 18, 3, 3, 1, 1, 1, 2, 2, 1, 2),    // grouped, dilated
                     new Conv2dGeometry(2, 3, 12, 40, 9, 5, 1, 1, 1, 0, 0, 1, 1, 1),     // 5x1 kernel
                     Conv2dGeometry.of(2, 4, 15, 15, 8, 2, 1, 0, 1, 1),                  // even kernel, O = MR
                     Conv2dGeometry.of(4, 2, 6, 30, 17, 3, 1, 1, 1, 1));                 // short planes, O = 2*MR + 1
@@ -495,9 +495,18 @@ class Conv2dKernelsTest {
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 8, 8, 8, 3, 1, 1, 1, 1)));    // 8x8: 2/3 used
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 8, 3, 2, 1, 1, 1)));  // strided
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(1, 8, 28, 28, 8, 3, 1, 1, 1, 1)));  // one sample
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 4, 3, 1, 1, 1, 1)));  // O < MR
+            // input gradients as shifted forwards: the CNN's second layer; padded, dilated, grouped
+            List<Conv2dGeometry> gradShapes = List.of(Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),
+                    new Conv2dGeometry(2, 16, 20, 27, 6, 3, 2, 1, 1, 1, 0, 2, 1, 2));
+            for (Conv2dGeometry g : gradShapes) {
+                assertTrue(ConvShiftedF32.applies(ConvShiftedF32.inputGradGeometry(g)), "shifted input gradient for " + g);
+            }
+            List<Conv2dGeometry> all = new ArrayList<>(shapes);
+            all.addAll(gradShapes);
             for (int threads : new int[] {1, 2, 3}) {
                 Parallel.setThreads(threads);
-                for (Conv2dGeometry g : shapes) {
+                for (Conv2dGeometry g : all) {
                     checkAll(g, rnd);
                 }
             }
@@ -537,7 +546,7 @@ class Conv2dKernelsTest {
         int saved = Parallel.threads();
         ConvF32.Tuning plainOperands = new ConvF32.Tuning(false, ConvF32.Tuning.TUNED.transposedDw(),
                 ConvF32.Tuning.TUNED.subBatchFloats());
-        // the im2col forward (the shifted one, ConvShiftedF32, takes some of these geometries under TUNED)
+        // the im2col paths (ConvShiftedF32 takes some of these geometries under TUNED)
         ConvF32.Tuning packedOperands = new ConvF32.Tuning(true, ConvF32.Tuning.TUNED.transposedDw(),
                 ConvF32.Tuning.TUNED.subBatchFloats());
         assertTrue(ConvF32.Tuning.TUNED.packedOperands());
@@ -558,7 +567,7 @@ class Conv2dKernelsTest {
                     float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
                     float[] dxPacked = new float[g.inputSize()], dxPlain = new float[g.inputSize()];
                     ConvF32.forward(g, x, 0, w, 0, packed, 0, packedOperands);
-                    Conv2dKernels.inputGrad(g, dy, w, dxPacked);
+                    ConvF32.inputGrad(g, dy, 0, w, 0, dxPacked, 0, packedOperands);
                     ConvF32.forward(g, x, 0, w, 0, plain, 0, plainOperands);
                     ConvF32.inputGrad(g, dy, 0, w, 0, dxPlain, 0, plainOperands);
                     // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
