@@ -28,6 +28,10 @@ import jdk.incubator.vector.VectorMask;
  * lets {@link Gemm} parallelize itself instead. Small weight gradients are dot products
  * ({@link SgemmDotNT}).
  *
+ * <p>Two kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
+ * products ({@link ConvDotF32}), and a stride-1 forward or input gradient on wide planes as an implicit GEMM over
+ * zero-padded planes ({@link ConvShiftedF32}).
+ *
  * <p>{@code ConvF64} computes the same in float64 with plain loops.
  */
 final class ConvF32 {

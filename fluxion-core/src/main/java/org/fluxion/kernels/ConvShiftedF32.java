@@ -29,6 +29,12 @@ final class ConvShiftedF32 {
     /** Output columns (flat t) of the register tile: two vectors. */
     static final int NR = 2 * VL;
 
+    /**
+     * Largest padded input of a sample and group ({@code Cg*Hp*Wp}) taken: every block of MR output channels streams
+     * all of it, so it should stay in L2 (512 KiB); larger inputs keep the im2col path's L2-sized sub-batches.
+     */
+    static final int MAX_PLANE_FLOATS = 1 << 17;
+
     /** Per-thread padded planes and wide output rows, grown on demand and kept. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -37,15 +43,16 @@ final class ConvShiftedF32 {
 
     /**
      * True for stride 1, a batch of at least 2 (threads split samples), a kernel larger than 1x1, at least MR output
-     * channels per group (the register tile's rows), and padded rows
+     * channels per group (the register tile's rows), padded planes of at most {@link #MAX_PLANE_FLOATS}, and padded rows
      * that waste at most a quarter of the columns computed: {@code OH*OW >= 3/4 * roundUp(T, NR)}.
      */
     static boolean applies(Conv2dGeometry g) {
         if (g.strideH() != 1 || g.strideW() != 1 || g.batch() < 2 || g.isPointwise() || g.outPerGroup() < MR) {
             return false;
         }
+        long planes = (long) g.inPerGroup() * (g.height() + 2 * g.padH()) * (g.width() + 2 * g.padW());
         long useful = (long) g.outHeight() * g.outWidth();
-        return 4 * useful >= 3L * roundUp(flatColumns(g), NR);
+        return planes <= MAX_PLANE_FLOATS && 4 * useful >= 3L * roundUp(flatColumns(g), NR);
     }
 
     /** T: flat columns from the first output pixel to the last, rows {@code Wp} apart. */

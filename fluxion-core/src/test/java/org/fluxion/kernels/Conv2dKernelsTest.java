@@ -496,6 +496,7 @@ class Conv2dKernelsTest {
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 8, 3, 2, 1, 1, 1)));  // strided
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(1, 8, 28, 28, 8, 3, 1, 1, 1, 1)));  // one sample
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 4, 3, 1, 1, 1, 1)));  // O < MR
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 64, 56, 56, 64, 3, 1, 1, 1, 1))); // past L2
             // input gradients as shifted forwards: the CNN's second layer; padded, dilated, grouped
             List<Conv2dGeometry> gradShapes = List.of(Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),
                     new Conv2dGeometry(2, 16, 20, 27, 6, 3, 2, 1, 1, 1, 0, 2, 1, 2));
