@@ -63,12 +63,21 @@ final class SgemmDotNT {
         }
     }
 
-    /** {@code c[cOff + i*ldc + j] = sum over lanes of part} (overwrites), for an m x n result. */
+    /**
+     * {@code c[cOff + i*ldc + j] = sum over lanes of part} (overwrites), for an m x n result. The lanes are added
+     * in lane order: {@code reduceLanes(ADD)} has no fixed order, and its intrinsic and its Java fallback differ,
+     * so a result would change when C2 compiles the caller (a convolution's weight gradient differed between its
+     * first and later runs).
+     */
     static void reduce(int m, int n, float[] part, int partOff, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                c[cOff + i * ldc + j] = FloatVector.fromArray(S, part, partOff + (i * n + j) * VL)
-                        .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                int at = partOff + (i * n + j) * VL;
+                float sum = part[at];
+                for (int l = 1; l < VL; l++) {
+                    sum += part[at + l];
+                }
+                c[cOff + i * ldc + j] = sum;
             }
         }
     }

@@ -363,7 +363,9 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(1, 6, 9, 8, 8, 3, 1, 1, 1, 2),                   // batch 1, grouped
                     Conv2dGeometry.of(7, 8, 5, 6, 12, 1, 1, 0, 1, 4),                  // pointwise, grouped
                     Conv2dGeometry.of(9, 4, 7, 7, 6, 3, 1, 1, 1, 1),                   // sub-batches
-                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1));                // weight-bound
+                    Conv2dGeometry.of(5, 48, 2, 3, 64, 3, 1, 1, 1, 1),                 // weight-bound
+                    Conv2dGeometry.of(3, 5, 18, 18, 11, 3, 1, 1, 1, 1),                // shifted planes
+                    Conv2dGeometry.of(1, 512, 2, 2, 64, 3, 1, 1, 1, 1));               // dot products
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 for (Conv2dGeometry g : shapes) {
@@ -441,10 +443,112 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void fewPixelsManyWeightsGoThroughDotProducts() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(17);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(1, 64, 4, 4, 64, 3, 2, 1, 1, 1),                 // 2x2 output, batch 1
+                    Conv2dGeometry.of(2, 48, 2, 2, 80, 3, 1, 1, 1, 1),                 // a deep stage, batch 2
+                    Conv2dGeometry.of(1, 37, 5, 3, 100, 3, 1, 0, 1, 1),                // K = 333, not whole vectors
+                    Conv2dGeometry.of(1, 128, 4, 4, 128, 3, 1, 1, 1, 2),               // grouped, 16 pixels
+                    new Conv2dGeometry(1, 40, 7, 6, 160, 3, 2, 2, 1, 1, 0, 2, 1, 1),   // strided, dilated
+                    Conv2dGeometry.of(1, 256, 4, 4, 160, 1, 2, 0, 1, 1));              // pointwise, strided
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvDotF32.applies(g), "dot path for " + g);
+            }
+            assertFalse(ConvDotF32.applies(Conv2dGeometry.of(1, 8, 4, 4, 8, 3, 1, 1, 1, 1)));    // small weights
+            assertFalse(ConvDotF32.applies(Conv2dGeometry.of(2, 64, 4, 4, 64, 3, 1, 1, 1, 1)));  // 32 pixels
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : shapes) {
+                    checkAll(g, rnd);
+                }
+            }
+            for (Conv2dGeometry g : shapes) {
+                assertSameBitsForAnyThreadCount(g, (x, w, y) -> Conv2dKernels.forward(g, x, w, y));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void wideStrideOneForwardsReadShiftedPlanes() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(29);
+            List<Conv2dGeometry> shapes = List.of(
+                    Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // the CNN's first layer
+                    Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // its second
+                    Conv2dGeometry.of(2, 16, 16, 16, 24, 3, 1, 1, 1, 1),                // ResNet's 16x16 stage
+                    new Conv2dGeometry(3, 5, 19, 23, 13, 3, 2, 1, 1, 2, 0, 1, 1, 1),    // O = 13, pads differ
+                    new Conv2dGeometry(2, 6, 21, 30, 18, 3, 3, 1, 1, 1, 2, 2, 1, 2),    // grouped, dilated
+                    new Conv2dGeometry(2, 3, 12, 40, 9, 5, 1, 1, 1, 0, 0, 1, 1, 1),     // 5x1 kernel
+                    Conv2dGeometry.of(2, 4, 15, 15, 8, 2, 1, 0, 1, 1),                  // even kernel, O = MR
+                    Conv2dGeometry.of(4, 2, 6, 30, 17, 3, 1, 1, 1, 1));                 // short planes, O = 2*MR + 1
+            for (Conv2dGeometry g : shapes) {
+                assertTrue(ConvShiftedF32.applies(g), "shifted path for " + g);
+            }
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 8, 8, 8, 3, 1, 1, 1, 1)));    // 8x8: 2/3 used
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 8, 3, 2, 1, 1, 1)));  // strided
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(1, 8, 28, 28, 8, 3, 1, 1, 1, 1)));  // one sample
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 4, 3, 1, 1, 1, 1)));  // O < MR
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 64, 56, 56, 64, 3, 1, 1, 1, 1))); // past L2
+            // input gradients as shifted forwards: the CNN's second layer; padded, dilated, grouped
+            List<Conv2dGeometry> gradShapes = List.of(Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),
+                    new Conv2dGeometry(2, 16, 20, 27, 6, 3, 2, 1, 1, 1, 0, 2, 1, 2));
+            for (Conv2dGeometry g : gradShapes) {
+                assertTrue(ConvShiftedF32.applies(ConvShiftedF32.inputGradGeometry(g)), "shifted input gradient for " + g);
+            }
+            List<Conv2dGeometry> all = new ArrayList<>(shapes);
+            all.addAll(gradShapes);
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (Conv2dGeometry g : all) {
+                    checkAll(g, rnd);
+                }
+            }
+            for (Conv2dGeometry g : shapes) {
+                assertSameBitsForAnyThreadCount(g, (x, w, y) -> Conv2dKernels.forward(g, x, w, y));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** The float32 forward of {@code g} run by {@code forward} on 1, 2 and 3 threads, and twice: the same bits. */
+    private static void assertSameBitsForAnyThreadCount(Conv2dGeometry g, Forward forward) {
+        Random rnd = new Random(23);
+        float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+        float[] expected = null;
+        for (int threads : new int[] {1, 2, 3, 2}) {
+            Parallel.setThreads(threads);
+            float[] y = new float[g.outputSize()];
+            forward.run(x, w, y);
+            if (expected == null) {
+                expected = y;
+            } else {
+                assertArrayEquals(expected, y, threads + " threads: " + g);
+            }
+        }
+    }
+
+    /** A float32 forward {@code y = conv2d(x, w)} under test. */
+    private interface Forward {
+        void run(float[] x, float[] w, float[] y);
+    }
+
+    @Test
     void packedOperandsGiveTheSameFloatsAsTheirMatrices() {
         assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         int saved = Parallel.threads();
         ConvF32.Tuning plainOperands = new ConvF32.Tuning(false, ConvF32.Tuning.TUNED.transposedDw(),
+                ConvF32.Tuning.TUNED.subBatchFloats());
+        // the im2col paths (ConvShiftedF32 takes some of these geometries under TUNED)
+        ConvF32.Tuning packedOperands = new ConvF32.Tuning(true, ConvF32.Tuning.TUNED.transposedDw(),
                 ConvF32.Tuning.TUNED.subBatchFloats());
         assertTrue(ConvF32.Tuning.TUNED.packedOperands());
         try {
@@ -463,8 +567,8 @@ class Conv2dKernelsTest {
                     float[] dy = toFloat(random(rnd, g.outputSize()));
                     float[] packed = new float[g.outputSize()], plain = new float[g.outputSize()];
                     float[] dxPacked = new float[g.inputSize()], dxPlain = new float[g.inputSize()];
-                    Conv2dKernels.forward(g, x, w, packed);
-                    Conv2dKernels.inputGrad(g, dy, w, dxPacked);
+                    ConvF32.forward(g, x, 0, w, 0, packed, 0, packedOperands);
+                    ConvF32.inputGrad(g, dy, 0, w, 0, dxPacked, 0, packedOperands);
                     ConvF32.forward(g, x, 0, w, 0, plain, 0, plainOperands);
                     ConvF32.inputGrad(g, dy, 0, w, 0, dxPlain, 0, plainOperands);
                     // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats

@@ -16,6 +16,8 @@ class ConvWeightGradThreadsTest {
         // The packed-GEMM path (a CNN's second layer) and the dot-product path (its first layer).
         check(Conv2dGeometry.of(16, 8, 14, 14, 16, 3, 1, 1, 1, 1));
         check(Conv2dGeometry.of(64, 1, 28, 28, 32, 3, 1, 1, 1, 1));
+        // the CNN's second layer at batch 64: several sub-batches in each of several lanes
+        check(Conv2dGeometry.of(64, 32, 13, 13, 64, 3, 1, 0, 1, 1));
     }
 
     private static void check(Conv2dGeometry g) {
@@ -26,9 +28,11 @@ class ConvWeightGradThreadsTest {
         try {
             Parallel.setThreads(1);
             float[] serial = weightGrad(g, x, dy);
-            Parallel.setThreads(2);
-            for (int run = 0; run < 5; run++) {
-                assertArrayEquals(serial, weightGrad(g, x, dy), "run " + run + " with 2 threads, " + g);
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                for (int run = 0; run < 5; run++) {
+                    assertArrayEquals(serial, weightGrad(g, x, dy), "run " + run + " with " + threads + " threads, " + g);
+                }
             }
         } finally {
             Parallel.setThreads(before);
