@@ -78,10 +78,11 @@ final class Backward {
                 }
             }
         }
-        // With captured edges, only the nodes on a path to one of them run their rules: the others may belong
-        // to an enclosing pass (a rule that calls vjp on a function of its tracked inputs), which needs them
-        // unreleased, or are work whose result nobody asked for.
-        Map<Node, Boolean> needed = capture == null ? null : leadingTo(roots, capture);
+        // A walk inside another one with captured edges runs only the rules on a path to them: the others may
+        // belong to the enclosing pass (a rule that calls vjp on a function of its tracked inputs), which needs
+        // them unreleased. An outermost walk runs every reachable rule, as it always did: finding the paths
+        // costs a hash lookup per node, which tripled the embedding-bag training step.
+        Map<Node, Boolean> needed = capture == null || !active.nested() ? null : leadingTo(roots, capture);
         try (var mode = GradMode.set(createGraph)) {
             // Cotangents arriving at leaves, summed in the order the walk delivers them.
             Map<Node, Tensor> leaves = new IdentityHashMap<>();
@@ -260,6 +261,11 @@ final class Backward {
                 Node.WalkState s = kept.remove(i);
                 s.node().restoreWalk(s);
             }
+        }
+
+        /** True while the innermost walk runs inside another one. */
+        boolean nested() {
+            return depth > 1;
         }
 
         /** Keeps node {@code n}'s state aside when an enclosing walk on this thread is using it. */
