@@ -24,7 +24,7 @@ final class ConvDotF32 {
     private static final int ROWS = 16;
 
     /** The caller's transposed im2col and each thread's lane partials and results, grown on demand and kept. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: buffer", 3);
 
     private ConvDotF32() {
     }
@@ -39,15 +39,15 @@ final class ConvDotF32 {
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
         int og = g.outPerGroup(), groups = g.groups(), p = g.outHeight() * g.outWidth();
         int k = g.inPerGroup() * g.kernelH() * g.kernelW(), n = g.batch() * p, vl = SgemmDotNT.VL;
-        float[] colT = buffer(0, (long) groups * n * k);
+        float[] colT = BUFFERS.get(0, (long) groups * n * k);
         for (int gi = 0; gi < groups; gi++) {
             transposedIm2col(g, x, xOff, gi, colT, gi * n * k);
         }
         int blocksPerGroup = (og + ROWS - 1) / ROWS;
         // about 2 * ROWS * N * K multiply-adds per block: a thread hand-off is worth it from a few blocks on
         Parallel.forRange(groups * blocksPerGroup, Math.max(1, (1 << 17) / (ROWS * n * k) + 1), (start, end) -> {
-            float[] part = buffer(1, (long) ROWS * n * vl);
-            float[] out = buffer(2, (long) ROWS * n);
+            float[] part = BUFFERS.get(1, (long) ROWS * n * vl);
+            float[] out = BUFFERS.get(2, (long) ROWS * n);
             for (int b = start; b < end; b++) {
                 int gi = b / blocksPerGroup, o0 = (b % blocksPerGroup) * ROWS, rows = Math.min(ROWS, og - o0);
                 int o = gi * og + o0;
@@ -86,16 +86,5 @@ final class ConvDotF32 {
                 }
             }
         }
-    }
-
-    private static float[] buffer(int which, long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("conv2d: buffer of " + size + " floats is too large");
-        }
-        float[][] bufs = BUFFERS.get();
-        if (bufs[which].length < size) {
-            bufs[which] = new float[(int) size];
-        }
-        return bufs[which];
     }
 }

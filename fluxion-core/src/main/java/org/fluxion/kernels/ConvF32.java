@@ -79,7 +79,7 @@ final class ConvF32 {
     }
 
     /** Per-thread buffers (im2col matrix, y/dy matrix), grown on demand and kept: training repeats shapes. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: im2col buffer", 2);
 
     private ConvF32() {
     }
@@ -124,8 +124,8 @@ final class ConvF32 {
         boolean packed = tuning.packedOperands() && OffsetPacker.im2colApplies(g) && !pointwise
                 && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = packed ? null : buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
-            float[] yb = buffer(1, (long) cout * sb * p);
+            float[] col = packed ? null : BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
+            float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1; // y of one sample is [O, P] already
@@ -186,8 +186,8 @@ final class ConvF32 {
         Units units = new Units(nb, sb);
         boolean packed = tuning.packedOperands() && (serial || Parallel.threads() == 1);
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
-            float[] yb = buffer(1, (long) cout * sb * p);
+            float[] col = BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
+            float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                 boolean direct = cnt == 1;
@@ -255,8 +255,8 @@ final class ConvF32 {
         boolean serial = chunks > 1;
         float[][] partials = new float[laneUnits.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = buffer(0, (long) g.groups() * k * sb * p + COL_SLACK);
-            float[] yb = buffer(1, (long) cout * sb * p);
+            float[] col = BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
+            float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             boolean transposing = tuning.transposedDw() && k > og;
             for (int lane; (lane = laneUnits.claim()) >= 0; ) {
                 float[] acc = lane == 0 ? dw : new float[wSize];
@@ -339,7 +339,7 @@ final class ConvF32 {
         int partSize = groups * og * k * vl;
         float[][] partials = new float[units.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = pointwise ? null : buffer(0, (long) k * p + COL_SLACK);
+            float[] col = pointwise ? null : BUFFERS.get(0, (long) k * p + COL_SLACK);
             for (int u; (u = units.claim()) >= 0; ) {
                 float[] part = new float[partSize];
                 for (int n = units.start(u); n < units.start(u + 1); n++) {
@@ -463,17 +463,6 @@ final class ConvF32 {
         long perSample = (long) g.outChannels() * g.inPerGroup() * g.kernelH() * g.kernelW()
                 * g.outHeight() * g.outWidth();
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, MIN_PARALLEL_WORK / Math.max(1, perSample)));
-    }
-
-    private static float[] buffer(int which, long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("conv2d: im2col buffer of " + size + " floats is too large");
-        }
-        float[][] bufs = BUFFERS.get();
-        if (bufs[which].length < size) {
-            bufs[which] = new float[(int) size];
-        }
-        return bufs[which];
     }
 
     /**

@@ -36,7 +36,7 @@ final class ConvShiftedF32 {
     static final int MAX_PLANE_FLOATS = 1 << 17;
 
     /** Per-thread padded planes and wide output rows, grown on demand and kept. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: buffer", 2);
 
     private ConvShiftedF32() {
     }
@@ -87,8 +87,8 @@ final class ConvShiftedF32 {
         int nb = g.batch();
         // xp reads reach tPadded - 1 + shift[k-1] < planes + NR (T + the last tap's shift is at most Hp*Wp)
         Parallel.forRange(nb, 1, (unusedStart, unusedEnd) -> {
-            float[] xp = buffer(0, planes + NR);
-            float[] wide = buffer(1, MR * tPadded);
+            float[] xp = BUFFERS.get(0, planes + NR);
+            float[] wide = BUFFERS.get(1, MR * tPadded);
             for (int s; (s = next.getAndIncrement()) < nb; ) {
                 for (int gi = 0; gi < groups; gi++) {
                     pad(g, x, xOff + (s * g.inChannels() + gi * cg) * g.height() * g.width(), xp, hp, wp);
@@ -246,16 +246,5 @@ final class ConvShiftedF32 {
 
     private static int roundUp(int v, int unit) {
         return (v + unit - 1) / unit * unit;
-    }
-
-    private static float[] buffer(int which, long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("conv2d: buffer of " + size + " floats is too large");
-        }
-        float[][] bufs = BUFFERS.get();
-        if (bufs[which].length < size) {
-            bufs[which] = new float[(int) size];
-        }
-        return bufs[which];
     }
 }
