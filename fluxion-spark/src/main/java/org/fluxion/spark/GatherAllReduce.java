@@ -11,8 +11,9 @@ import org.apache.spark.BarrierTaskContext;
  * ({@link #sumInRankOrder}), so that every worker computes the same bits. It needs no connection between
  * executors, but each worker receives K buffers per step and the driver relays K², and each sum waits up to a
  * second (a task of a barrier stage looks for the driver's answer once a second: {@code Thread.sleep(1000)} in
- * Spark's {@code BarrierTaskContext.runBarrier}): use it for small models or when executors cannot reach each
- * other.
+ * Spark's {@code BarrierTaskContext.runBarrier}, a literal in Spark 4.2.0 that no setting changes, and the answer
+ * is never there at the first look): use it for small models or when executors cannot reach each other. That
+ * second is why the ring, which needs the barrier only once to exchange addresses, is the default.
  */
 public final class GatherAllReduce implements AllReduce {
     private final BarrierTaskContext context;

@@ -36,18 +36,8 @@ final class Worker<M extends Layer> {
             throw new IllegalArgumentException("the global batch " + job.globalBatch() + " is not a multiple of the "
                     + workers + " workers");
         }
+        long taskStart = System.nanoTime();
         int local = job.globalBatch() / workers;
-        int smallest = Integer.MAX_VALUE;
-        for (String c : context.allGather(Integer.toString(shard.count()))) {
-            smallest = Math.min(smallest, Integer.parseInt(c));
-        }
-        int stepsPerEpoch = smallest / local;
-        if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException("a worker's shard has " + smallest + " samples, fewer than one local"
-                    + " batch of " + local + " (global batch " + job.globalBatch() + " over " + workers + " workers)");
-        }
-        long totalSteps = (long) stepsPerEpoch * job.epochs();
-
         M model = job.initial().into(job.model().get());
         ReplicaStep<M> step = new ReplicaStep<>(job.optimizer().get(), job.loss(), job.compile());
         Object optimizerState = step.init(model);
@@ -67,8 +57,37 @@ final class Worker<M extends Layer> {
                 epochSeen = saved.epochSeen();
             }
         }
-        // every replica has read the same checkpoint before any may write the next one
-        context.barrier();
+        // One rendezvous for the shard sizes, the ring's addresses, and the barrier that makes every replica read
+        // the same checkpoint before any may write the next one: each barrier call of Spark takes about a second
+        // (see GatherAllReduce), three of them were most of a short epoch.
+        boolean ring = workers > 1 && job.allReduce() == TrainJob.AllReduceKind.RING;
+        RingAllReduce.Listener listener = ring ? new RingAllReduce.Listener(host()) : null;
+        String[] peers;
+        try {
+            peers = workers == 1 ? new String[] {shard.count() + " -"}
+                    : context.allGather(shard.count() + " " + (ring ? listener.address() : "-"));
+        } catch (RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            throw e;
+        }
+        int smallest = Integer.MAX_VALUE;
+        String[] addresses = new String[workers];
+        for (int r = 0; r < workers; r++) {
+            String[] f = peers[r].split(" ");
+            smallest = Math.min(smallest, Integer.parseInt(f[0]));
+            addresses[r] = f[1];
+        }
+        int stepsPerEpoch = smallest / local;
+        if (stepsPerEpoch == 0) {
+            if (listener != null) {
+                listener.close();
+            }
+            throw new IllegalArgumentException("a worker's shard has " + smallest + " samples, fewer than one local"
+                    + " batch of " + local + " (global batch " + job.globalBatch() + " over " + workers + " workers)");
+        }
+        long totalSteps = (long) stepsPerEpoch * job.epochs();
 
         List<Tensor> params = new ArrayList<>(Models.parameters(model));
         float[] buffer = new float[StepBuffer.length(params)];
@@ -76,11 +95,12 @@ final class Worker<M extends Layer> {
         long computeNanos = 0;
         long examples = 0;
         Inference<M> inference = new Inference<>();
-        try (AllReduce allReduce = connect(); ProgressReporter progress = new ProgressReporter(job.progress())) {
+        try (AllReduce allReduce = connect(addresses, listener); ProgressReporter progress = new ProgressReporter(job.progress())) {
             progress.send("hello %d %d %d %s %d %d", rank, context.stageAttemptNumber(), ProcessHandle.current().pid(),
                     host(), start, totalSteps);
             int[] order = null;
             int orderEpoch = -1;
+            long loopStart = System.nanoTime();
             for (long s = start; s < totalSteps; s++) {
                 int epoch = (int) (s / stepsPerEpoch);
                 int inEpoch = (int) (s % stepsPerEpoch);
@@ -133,13 +153,15 @@ final class Worker<M extends Layer> {
                     progress.send("checkpoint %d", s + 1);
                 }
             }
+            long loopEnd = System.nanoTime();
             return new WorkerResult(rank, context.stageAttemptNumber(), rank == 0 ? Snapshot.of(model) : null,
-                    checksum(params), start, totalSteps - start, examples, computeNanos, allReduce.nanos(),
-                    allReduce.bytesSent(), buffer.length);
+                    checksum(params), start, totalSteps - start, examples, loopStart - taskStart, loopEnd - loopStart,
+                    computeNanos, allReduce.nanos(), allReduce.bytesSent(), buffer.length);
         }
     }
 
-    private AllReduce connect() {
+    /** The all-reduce of this stage; a ring connects to {@code addresses} (by rank) from {@code listener}. */
+    private AllReduce connect(String[] addresses, RingAllReduce.Listener listener) {
         if (workers == 1) {
             return new AllReduce() {
                 @Override
@@ -164,7 +186,7 @@ final class Worker<M extends Layer> {
         if (job.allReduce() == TrainJob.AllReduceKind.GATHER) {
             return new GatherAllReduce(context);
         }
-        return RingAllReduce.connect(context);
+        return new RingAllReduce(rank, addresses, listener);
     }
 
     /** The host of this task's executor, as the barrier stage lists it ({@code host:port}). */

@@ -12,13 +12,17 @@ import java.io.Serializable;
  * @param resumedFrom    the step this attempt started from (0, or a checkpoint's)
  * @param steps          steps this attempt ran
  * @param examples       samples this worker processed in this attempt
+ * @param setupNanos     time from the task's start to its first step: the replica built, the checkpoint read, the
+ *                       rendezvous with the other workers, the all-reduce connected
+ * @param loopNanos      time of the steps, all included (compute, all-reduce, progress reports)
  * @param computeNanos   time in the compiled gradient and update steps
  * @param allReduceNanos time in the all-reduce (including waiting for slower workers)
  * @param bytesSent      bytes this worker sent in all-reduces
  * @param gradientFloats values in one all-reduce (parameters plus two statistics)
  */
 public record WorkerResult(int rank, int attempt, Snapshot model, long checksum, long resumedFrom, long steps,
-                           long examples, long computeNanos, long allReduceNanos, long bytesSent, int gradientFloats)
+                           long examples, long setupNanos, long loopNanos, long computeNanos, long allReduceNanos,
+                           long bytesSent, int gradientFloats)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 }
