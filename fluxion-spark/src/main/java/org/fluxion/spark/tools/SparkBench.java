@@ -40,7 +40,8 @@ import org.fluxion.spark.WorkerResult;
  * scaling efficiency (speedup over the reference / workers). The CNN's overhead should stay under 20% of a step.
  *
  * <pre>
- * ./fluxion bench spark [--limit 12800] [--repeats 3] [--cnn-steps 20] [--master spark://HOST:PORT] [--data DIR]
+ * ./fluxion bench spark [--limit 12800] [--repeats 3] [--cnn-steps 20] [--data DIR]
+ *     [--configs local[1],local[2],standalone] [--master spark://HOST:PORT (an existing 2-worker cluster)]
  * </pre>
  */
 public final class SparkBench {
@@ -90,19 +91,34 @@ public final class SparkBench {
                 BATCH);
 
         List<Measured> all = new ArrayList<>();
-        all.addAll(onMaster("local[1]", 1, train, repeats, cnnSteps));
-        all.addAll(onMaster("local[2]", 2, train, repeats, cnnSteps));
-        if (o.containsKey("--master")) {
-            all.addAll(onMaster(o.get("--master"), 2, train, repeats, cnnSteps));
-        } else {
-            long t = System.nanoTime();
-            try (StandaloneCluster cluster = StandaloneCluster.start(2, "1g")) {
-                System.out.printf(Locale.ROOT, "standalone cluster: master and 2 workers (1 core, 1 GiB each) at %s,"
-                        + " started in %.1f s%n", cluster.masterUrl(), (System.nanoTime() - t) / 1e9);
-                all.addAll(onMaster(cluster.masterUrl(), 2, train, repeats, cnnSteps));
+        for (String config : o.getOrDefault("--configs", "local[1],local[2],standalone").split(",")) {
+            switch (config) {
+                case "local[1]" -> all.addAll(onMaster(config, 1, train, repeats, cnnSteps));
+                case "local[2]" -> all.addAll(onMaster(config, 2, train, repeats, cnnSteps));
+                case "standalone" -> all.addAll(standalone(o.get("--master"), train, repeats, cnnSteps));
+                default -> throw new IllegalArgumentException("--configs: unknown '" + config + "' (local[1],"
+                        + " local[2], standalone)");
             }
         }
         report(all);
+    }
+
+    /** Both workloads on {@code master} (spark://...), or on a 2-worker cluster started here when it is null. */
+    private static List<Measured> standalone(String master, TensorDataset train, int repeats, int cnnSteps)
+            throws IOException {
+        if (master != null) {
+            if (!master.startsWith("spark://")) {
+                throw new IllegalArgumentException("--master: a standalone master spark://HOST:PORT with 2 workers,"
+                        + " got '" + master + "' (local masters are in --configs)");
+            }
+            return onMaster(master, 2, train, repeats, cnnSteps);
+        }
+        long t = System.nanoTime();
+        try (StandaloneCluster cluster = StandaloneCluster.start(2, "1g")) {
+            System.out.printf(Locale.ROOT, "standalone cluster: master and 2 workers (1 core, 1 GiB each) at %s,"
+                    + " started in %.1f s%n", cluster.masterUrl(), (System.nanoTime() - t) / 1e9);
+            return onMaster(cluster.masterUrl(), 2, train, repeats, cnnSteps);
+        }
     }
 
     /** The MLP and the CNN on a fresh session of {@code master} with {@code workers} replicas. */
@@ -115,11 +131,11 @@ public final class SparkBench {
             SerializableSupplier<GradientTransformation> adam = () -> Transformations.adam(1e-3);
             int mlpFloats = (int) Models.parameterCount(FashionMlp.mlp(0)) + 2;
             int cnnFloats = (int) Models.parameterCount(FashionMlp.cnn(0)) + 2;
-            Measured mlp = run("mlp", master, spark, () -> FashionMlp.mlp(0), adam, train, workers, BATCH, repeats,
-                    mlpFloats);
+            Measured mlp = run("mlp", master, spark, () -> FashionMlp.mlp(0), adam, train, workers, BATCH, 20,
+                    repeats, mlpFloats);
             TensorDataset cnnData = train.slice(0, Math.min(train.size(), BATCH * workers * cnnSteps));
             Measured cnn = run("cnn", master, spark, () -> FashionMlp.cnn(0), adam, cnnData, workers,
-                    BATCH * workers, 1, cnnFloats);
+                    BATCH * workers, 3, 1, cnnFloats);
             return List.of(mlp, cnn);
         } finally {
             session.stop();
@@ -128,16 +144,20 @@ public final class SparkBench {
 
     /**
      * {@code repeats} epochs of {@code model} on {@code data} with global batch {@code global}, each after one
-     * epoch of the single-process reference on the same global batches.
+     * epoch of the single-process reference on the same global batches, after {@code warmSteps} steps of each.
      */
     private static Measured run(String name, String master, JavaSparkContext spark,
                                 SerializableSupplier<Sequential> model,
                                 SerializableSupplier<GradientTransformation> adam, TensorDataset data, int workers,
-                                int global, int repeats, int floats) {
+                                int global, int warmSteps, int repeats, int floats) {
         double[] reference = new double[repeats];
         double[] epoch = new double[repeats];
         List<SparkTrainer.Result<Sequential>> results = new ArrayList<>();
         StepTimes steps = new StepTimes();
+        // not timed: warms the JIT of this JVM and, on a cluster, of the executors (fresh JVMs for each session)
+        TensorDataset warm = data.slice(0, Math.min(data.size(), global * warmSteps));
+        ReferenceRun.train(model.get(), adam.get(), Losses::crossEntropy, warm, workers, global, 1, 0, true);
+        new SparkTrainer<>(model, adam, Losses::crossEntropy).globalBatch(global).fit(spark, warm, workers);
         for (int r = 0; r < repeats; r++) {
             long t = System.nanoTime();
             ReferenceRun.train(model.get(), adam.get(), Losses::crossEntropy, data, workers, global, 1, 0, true);
