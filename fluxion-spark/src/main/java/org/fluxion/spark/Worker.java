@@ -95,7 +95,8 @@ final class Worker<M extends Layer> {
         long computeNanos = 0;
         long examples = 0;
         Inference<M> inference = new Inference<>();
-        try (AllReduce allReduce = connect(addresses, listener); ProgressReporter progress = new ProgressReporter(job.progress())) {
+        try (AllReduce allReduce = connect(addresses, listener);
+             ProgressReporter progress = new ProgressReporter(job.progress())) {
             progress.send("hello %d %d %d %s %d %d", rank, context.stageAttemptNumber(), ProcessHandle.current().pid(),
                     host(), start, totalSteps);
             int[] order = null;
