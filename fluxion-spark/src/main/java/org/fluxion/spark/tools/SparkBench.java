@@ -31,10 +31,10 @@ import org.fluxion.spark.WorkerResult;
  * standalone cluster of two workers (started by the bench, {@link StandaloneCluster}, unless {@code --master}
  * names one), against single-process Fluxion on the same global batches (the reference, run alternately with each
  * Spark run in the same JVM). Two workloads: an epoch of the Fashion-MNIST MLP (global batch 64, Adam; median of
- * the repeats; 32 samples per worker with two) and {@code --cnn-steps} steps of the CNN at batch 64 per worker. For each it prints where a step's
- * time goes: compute (the compiled gradient and update), the all-reduce alone ({@link AllReduceProbe}: the same
- * buffer summed back to back), waiting for the other worker (the all-reduce in training minus the all-reduce
- * alone), other per-step work (progress reports, the loop), and the fixed cost of an epoch (the task's setup:
+ * the repeats; 32 samples per worker with two) and {@code --cnn-steps} steps of the CNN at batch 64 per worker.
+ * For each it prints where a step's time goes: compute (the compiled gradient and update), the all-reduce alone
+ * ({@link AllReduceProbe}: the same buffer summed back to back), waiting for the other worker (the all-reduce in
+ * training minus the all-reduce alone), other per-step work (progress reports, the loop), and the fixed cost of an epoch (the task's setup:
  * replica, rendezvous, ring; and the job: task launch, shipping the shards, collecting the results); the bytes
  * each worker sends per step; the overhead share of a step (all-reduce + waiting + other, over the step); and the
  * scaling efficiency (speedup over the reference / workers). The CNN's overhead should stay under 20% of a step.
