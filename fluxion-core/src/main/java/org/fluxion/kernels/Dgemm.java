@@ -9,7 +9,7 @@ import static org.fluxion.kernels.DgemmMicroKernel.NR;
  * {@code MR x NR} tile of C is computed by {@link DgemmMicroKernel}; tiles at the edges of C go through a
  * small buffer. Every element of C sums its products in the same order whatever the blocking of rows and
  * columns, so results do not depend on how the caller splits C over threads. Same contract as
- * {@link Gemm#dgemm}.
+ * {@link Gemm#dgemm}; with {@code negate} A is negated as it is packed ({@link Gemm#dgemmSubtract}).
  */
 final class Dgemm {
     private static final int KC = 256;
@@ -23,7 +23,8 @@ final class Dgemm {
     }
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda,
-                     double[] b, int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate) {
+                     double[] b, int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate,
+                     boolean negate) {
         double[][] buf = BUFFERS.get();
         double[] ap = buf[0];
         double[] bp = buf[1];
@@ -36,7 +37,7 @@ final class Dgemm {
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    packA(transA, negate, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -61,39 +62,55 @@ final class Dgemm {
     }
 
     /** A[ic.., pc..] as MR-row panels: for each depth step p, the MR values of the panel's rows (zeros past m). */
-    private static void packA(boolean transA, double[] a, int aOff, int lda, int ic, int pc, int mc, int kc, double[] ap) {
+    private static void packA(boolean transA, boolean negate, double[] a, int aOff, int lda, int ic, int pc, int mc,
+                              int kc, double[] ap) {
+        double sign = negate ? -1 : 1; // exact: only the sign bit changes
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
-            for (int p = 0; p < kc; p++) {
-                for (int i = 0; i < MR; i++) {
-                    double v = 0;
-                    if (i < mr) {
-                        int row = ic + ir + i;
-                        int col = pc + p;
-                        v = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
+            if (mr < MR) {
+                java.util.Arrays.fill(ap, dst, dst + MR * kc, 0.0);
+            }
+            for (int i = 0; i < mr; i++) {
+                int row = ic + ir + i;
+                if (transA) {
+                    int src = aOff + pc * lda + row;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR + i] = sign * a[src + p * lda];
                     }
-                    ap[dst++] = v;
+                } else {
+                    int src = aOff + row * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR + i] = sign * a[src + p];
+                    }
                 }
             }
         }
     }
 
     /** B[pc.., jc..] as NR-column panels: for each depth step p, the NR values of the panel's columns. */
-    private static void packB(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, double[] bp) {
+    private static void packB(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                              double[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int dst = jr * kc;
-            for (int p = 0; p < kc; p++) {
-                int row = pc + p;
-                if (!transB && nr == NR) {
-                    System.arraycopy(b, bOff + row * ldb + jc + jr, bp, dst, NR);
-                    dst += NR;
-                    continue;
+            if (nr < NR) {
+                java.util.Arrays.fill(bp, dst, dst + NR * kc, 0.0);
+            }
+            if (transB) {
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + j] = b[src + p];
+                    }
                 }
-                for (int j = 0; j < NR; j++) {
-                    int col = jc + jr + j;
-                    bp[dst++] = j >= nr ? 0 : transB ? b[bOff + col * ldb + row] : b[bOff + row * ldb + col];
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int d = dst + p * NR;
+                    for (int j = 0; j < nr; j++) {
+                        bp[d + j] = b[src + j];
+                    }
                 }
             }
         }

@@ -95,6 +95,25 @@ public final class Gemm {
                              double[] a, int aOff, int lda,
                              double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {
+        dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
+    }
+
+    /**
+     * {@code C -= op(A)·op(B)} in float64 (BLAS's {@code alpha = -1, beta = 1}), the update of the blocked
+     * factorizations and triangular solves; A's entries are negated as they are packed, so no copy of A is
+     * made and each element rounds as {@code c + (-a)·b}.
+     */
+    public static void dgemmSubtract(boolean transA, boolean transB, int m, int n, int k,
+                                     double[] a, int aOff, int lda,
+                                     double[] b, int bOff, int ldb,
+                                     double[] c, int cOff, int ldc) {
+        dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true, true);
+    }
+
+    private static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+                              double[] a, int aOff, int lda,
+                              double[] b, int bOff, int ldb,
+                              double[] c, int cOff, int ldc, boolean accumulate, boolean negate) {
         checkDims(m, n, k);
         if (m == 0 || n == 0) {
             return;
@@ -109,14 +128,15 @@ public final class Gemm {
         }
         long work = (long) m * n * k;
         if (work < TINY) {
-            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            naive(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, negate);
             return;
         }
         if (!Vectorization.ENABLED) {
             // Without the Vector API: the plain loops, rows of C split over the threads.
             int grain = (int) Math.max(1, PARALLEL_MIN / Math.max(1L, (long) n * k));
             Parallel.forRange(m, grain, (r0, r1) -> naive(transA, transB, r1 - r0, n, k,
-                    a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
+                    a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate,
+                    negate));
             return;
         }
         // The packed kernel (the blocked factorizations' updates), C split over the threads by columns when it
@@ -129,7 +149,7 @@ public final class Gemm {
                 int j0 = s * unit;
                 int j1 = Math.min(n, e * unit);
                 Dgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
-                        c, cOff + j0, ldc, accumulate);
+                        c, cOff + j0, ldc, accumulate, negate);
             });
         } else {
             int rows = DgemmMicroKernel.MR;
@@ -137,7 +157,7 @@ public final class Gemm {
                 int r0 = s * rows;
                 int r1 = Math.min(m, e * rows);
                 Dgemm.gemm(transA, transB, r1 - r0, n, k, a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb,
-                        c, cOff + r0 * ldc, ldc, accumulate);
+                        c, cOff + r0 * ldc, ldc, accumulate, negate);
             });
         }
     }
@@ -341,7 +361,7 @@ public final class Gemm {
 
     private static void naive(boolean transA, boolean transB, int m, int n, int k,
                               double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                              double[] c, int cOff, int ldc, boolean accumulate) {
+                              double[] c, int cOff, int ldc, boolean accumulate, boolean negate) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!transB) {
@@ -350,6 +370,7 @@ public final class Gemm {
                 }
                 for (int p = 0; p < k; p++) {
                     double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    av = negate ? -av : av;
                     int bi = bOff + p * ldb;
                     for (int j = 0; j < n; j++) {
                         c[ci + j] += av * b[bi + j];
@@ -361,7 +382,7 @@ public final class Gemm {
                     double s = 0;
                     for (int p = 0; p < k; p++) {
                         double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                        s += av * b[bj + p];
+                        s += (negate ? -av : av) * b[bj + p];
                     }
                     c[ci + j] = accumulate ? c[ci + j] + s : s;
                 }

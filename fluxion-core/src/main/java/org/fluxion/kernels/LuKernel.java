@@ -6,14 +6,20 @@ package org.fluxion.kernels;
  * (on and above it). {@code pivots[k] = p} means that row {@code k} was swapped with row {@code p >= k} at
  * step {@code k}; the swaps are applied to whole rows in order.
  *
- * <p>Right-looking and blocked: a panel of {@link #BLOCK} columns is factored with rank-1 updates, the
- * block row to its right is solved with the panel's unit lower triangle, and the trailing matrix gets one
- * GEMM update {@code A22 -= L21 U12}, where the flops are. The pivot of each column is its entry of
+ * <p>Recursive, as LAPACK's {@code getrf2} (Toledo 1997): the columns of a panel (all rows from its diagonal
+ * down) are split in half; the left half is factored, its row swaps are applied to the right half, the right
+ * half's top block is solved with the left half's unit lower triangle ({@link TriangularKernel}), the rest of
+ * the right half gets one GEMM update {@code A22 -= L21 U12}, and it is factored in turn, its swaps then
+ * applied back to the left half. Nearly all flops land in GEMMs of every size, with no tuned panel width;
+ * panels of at most {@link #LEAF} columns run rank-1 updates. The pivot of each column is its entry of
  * largest magnitude (the first one on ties), as LAPACK's {@code idamax}.
  */
 public final class LuKernel {
-    /** Panel width: the GEMM update has inner dimension BLOCK. */
-    static final int BLOCK = 48;
+    /** Panel width below which columns are eliminated one by one. */
+    static final int LEAF = 8;
+
+    /** The width of {@link LuPanelVector}'s panel, or 0 without the Vector API. */
+    private static final int VECTOR_LEAF = Vectorization.ENABLED ? LuPanelVector.WIDTH : 0;
 
     private LuKernel() {
     }
@@ -26,94 +32,116 @@ public final class LuKernel {
      */
     public static int factor(double[] a, int off, int n, int[] pivots, int pivOff) {
         KernelChecks.range("lu", "a", a.length, off, n * n);
-        int info = 0;
-        double[] negL = new double[Math.max(0, (n - Math.min(n, BLOCK)) * BLOCK)];
-        for (int k = 0; k < n; k += BLOCK) {
-            int nb = Math.min(BLOCK, n - k);
-            int panelInfo = panel(a, off, n, k, nb, pivots, pivOff);
-            if (info == 0 && panelInfo != 0) {
-                info = panelInfo;
-            }
-            int rest = n - k - nb;
-            if (rest == 0) {
-                continue;
-            }
-            // U12 = L11^-1 A12: forward substitution on the block row right of the panel.
-            for (int i = k + 1; i < k + nb; i++) {
-                int ri = off + i * n + k + nb;
-                for (int j = k; j < i; j++) {
-                    double l = a[off + i * n + j];
-                    if (l != 0) {
-                        int rj = off + j * n + k + nb;
-                        for (int c = 0; c < rest; c++) {
-                            a[ri + c] -= l * a[rj + c];
-                        }
-                    }
-                }
-            }
-            // A22 -= L21 U12, as A22 += (-L21) U12 with a negated copy of L21 [rest, nb].
-            for (int i = 0; i < rest; i++) {
-                int src = off + (k + nb + i) * n + k;
-                for (int j = 0; j < nb; j++) {
-                    negL[i * nb + j] = -a[src + j];
-                }
-            }
-            Gemm.dgemm(false, false, rest, rest, nb, negL, 0, nb, a, off + k * n + k + nb, n,
-                    a, off + (k + nb) * n + k + nb, n, true);
-        }
-        return info;
+        double[] work = new double[Math.max(LEAF, VECTOR_LEAF) * n];
+        return panel(a, off, n, n, 0, n, pivots, pivOff, work);
     }
 
     /**
-     * Unblocked LU of columns {@code [k, k + nb)}, rows {@code [k, n)}: pivot search, whole-row swap,
-     * scaling of the column below the pivot, rank-1 update of the rest of the panel.
+     * Factors the panel of columns {@code [c0, c0 + w)} and rows {@code [c0, n)}, applying its row swaps to
+     * those columns only; returns its first zero pivot as {@link #factor} does, 0 if none.
      */
-    private static int panel(double[] a, int off, int n, int k, int nb, int[] pivots, int pivOff) {
+    private static int panel(double[] a, int off, int lda, int n, int c0, int w, int[] pivots,
+                             int pivOff, double[] work) {
+        if (VECTOR_LEAF > 0 && w == VECTOR_LEAF) {
+            return LuPanelVector.leaf(a, off, lda, n, c0, pivots, pivOff, work);
+        }
+        if (w <= LEAF && (w < VECTOR_LEAF || VECTOR_LEAF == 0)) {
+            return leaf(a, off, lda, n, c0, w, pivots, pivOff, work);
+        }
+        int w1 = VECTOR_LEAF > 0 && w > VECTOR_LEAF && w <= 2 * VECTOR_LEAF ? VECTOR_LEAF : w / 2;
+        int w2 = w - w1;
+        int c1 = c0 + w1;
+        int info = panel(a, off, lda, n, c0, w1, pivots, pivOff, work);
+        swapRows(a, off, lda, pivots, pivOff, c0, c1, c1, c0 + w);
+        // U12 = L11^-1 A12, then A22 -= L21 U12.
+        TriangularKernel.solve(a, off + c0 * lda + c0, lda, w1, true, false, true, a, off + c0 * lda + c1, lda,
+                w2);
+        Gemm.dgemmSubtract(false, false, n - c1, w2, w1, a, off + c1 * lda + c0, lda, a, off + c0 * lda + c1, lda,
+                a, off + c1 * lda + c1, lda);
+        int right = panel(a, off, lda, n, c1, w2, pivots, pivOff, work);
+        swapRows(a, off, lda, pivots, pivOff, c1, c0 + w, c0, c1);
+        return info != 0 ? info : right;
+    }
+
+    /**
+     * Unblocked LU of a narrow panel: the panel is copied out column by column ({@code w} columns of
+     * {@code n - c0} rows, so that the pivot search and the rank-1 updates run down contiguous columns rather
+     * than across rows {@code n} apart), eliminated there, and copied back.
+     */
+    private static int leaf(double[] a, int off, int lda, int n, int c0, int w, int[] pivots, int pivOff,
+                            double[] work) {
+        int rows = n - c0;
+        for (int i = 0; i < rows; i++) {
+            int src = off + (c0 + i) * lda + c0;
+            for (int c = 0; c < w; c++) {
+                work[c * rows + i] = a[src + c];
+            }
+        }
         int info = 0;
-        for (int j = k; j < k + nb; j++) {
+        for (int j = 0; j < w; j++) {
+            int col = j * rows;
             int p = j;
-            double best = Math.abs(a[off + j * n + j]);
-            for (int i = j + 1; i < n; i++) {
-                double v = Math.abs(a[off + i * n + j]);
+            double best = Math.abs(work[col + j]);
+            for (int i = j + 1; i < rows; i++) {
+                double v = Math.abs(work[col + i]);
                 if (v > best) {
                     best = v;
                     p = i;
                 }
             }
-            pivots[pivOff + j] = p;
+            pivots[pivOff + c0 + j] = c0 + p;
             if (p != j) {
-                swapRows(a, off, n, j, p);
+                for (int c = 0; c < w; c++) {
+                    double t = work[c * rows + j];
+                    work[c * rows + j] = work[c * rows + p];
+                    work[c * rows + p] = t;
+                }
             }
-            double pivot = a[off + j * n + j];
+            double pivot = work[col + j];
             if (pivot == 0) {
                 if (info == 0) {
-                    info = j + 1; // the column below is all zero: nothing to eliminate (LAPACK continues)
+                    info = c0 + j + 1; // the column below is all zero: nothing to eliminate (LAPACK continues)
                 }
                 continue;
             }
             double inv = 1 / pivot;
-            int end = k + nb;
-            for (int i = j + 1; i < n; i++) {
-                int ri = off + i * n;
-                double l = a[ri + j] *= inv;
-                if (l != 0) {
-                    int rj = off + j * n;
-                    for (int c = j + 1; c < end; c++) {
-                        a[ri + c] -= l * a[rj + c];
+            for (int i = j + 1; i < rows; i++) {
+                work[col + i] *= inv;
+            }
+            for (int c = j + 1; c < w; c++) {
+                int cc = c * rows;
+                double u = work[cc + j];
+                if (u != 0) {
+                    for (int i = j + 1; i < rows; i++) {
+                        work[cc + i] -= work[col + i] * u;
                     }
                 }
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            int dst = off + (c0 + i) * lda + c0;
+            for (int c = 0; c < w; c++) {
+                a[dst + c] = work[c * rows + i];
             }
         }
         return info;
     }
 
-    private static void swapRows(double[] a, int off, int n, int r, int s) {
-        int pr = off + r * n;
-        int ps = off + s * n;
-        for (int c = 0; c < n; c++) {
-            double t = a[pr + c];
-            a[pr + c] = a[ps + c];
-            a[ps + c] = t;
+    /** Applies the swaps recorded for rows {@code [r0, r1)}, in order, to columns {@code [c0, c1)}. */
+    private static void swapRows(double[] a, int off, int lda, int[] pivots, int pivOff, int r0, int r1,
+                                 int c0, int c1) {
+        for (int r = r0; r < r1; r++) {
+            int s = pivots[pivOff + r];
+            if (s == r) {
+                continue;
+            }
+            int pr = off + r * lda;
+            int ps = off + s * lda;
+            for (int c = c0; c < c1; c++) {
+                double t = a[pr + c];
+                a[pr + c] = a[ps + c];
+                a[ps + c] = t;
+            }
         }
     }
 

@@ -80,6 +80,28 @@ class GemmTest {
         runDouble(cs, new SplittableRandom(cs.hashCode()));
     }
 
+    /** {@code C -= A B} is {@code C += (-A) B} to the bit, on every path (tiny, packed, split, transposed). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void dgemmSubtractAddsTheNegatedProduct(Case cs) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode());
+        Layout l = Layout.of(cs);
+        int off = cs.off();
+        double[] a = randomDoubles(rnd, l.aLength());
+        double[] b = randomDoubles(rnd, l.bLength());
+        double[] c = randomDoubles(rnd, l.cLength());
+        double[] negA = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            negA[i] = -a[i];
+        }
+        double[] expected = c.clone();
+        Gemm.dgemm(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), negA, off, l.lda(), b, off, l.ldb(), expected,
+                off, l.ldc(), true);
+        Gemm.dgemmSubtract(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), a, off, l.lda(), b, off, l.ldb(), c,
+                off, l.ldc());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c, cs.toString());
+    }
+
     @Test
     void singleThreadAndRandomShapes() {
         SplittableRandom rnd = new SplittableRandom(42);
