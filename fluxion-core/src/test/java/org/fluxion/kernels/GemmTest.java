@@ -50,6 +50,8 @@ class GemmTest {
                 // tiny products in vector lanes, with tails of the columns and the depth: a batch-1 dense layer,
                 // its input cotangent and its weight gradient (an outer product)
                 {1, 50, 50}, {50, 50, 1}, {3, 33, 40}, {2, 17, 100},
+                // C one or two vectors wide (the LU's updates near its leaves), rows split over threads when large
+                {250, 8, 8}, {251, 16, 64}, {1003, 9, 200}, {6, 15, 3},
         };
         List<Arguments> out = new ArrayList<>();
         int idx = 0;
