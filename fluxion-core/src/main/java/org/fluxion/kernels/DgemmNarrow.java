@@ -5,12 +5,12 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float64 products with a narrow C (at most {@link #MAX_N} columns) and B as stored, without packing: the
- * updates of the recursive LU and triangular solves near their leaves ({@code [m, k] x [k, 8]} and
- * {@code [m, k] x [k, 16]}), where the packed kernel's 16-column tiles would be half empty and its packing of A
- * would cost as much as the product. Four rows of C at a time, each row's (at most two) vectors of columns
- * summed over the depth in order of p from zero, then added to the old C: the same order for any split of the
- * rows. Same contract as {@link Gemm#dgemm}, with A negated for {@link Gemm#dgemmSubtract}; single-threaded.
+ * Float64 products with a narrow C (at most {@link #MAX_N} columns) or too small to repay packing, B as
+ * stored, without packing: the updates of the recursive LU and triangular solves near their leaves
+ * ({@code [m, k] x [k, 8]}, {@code [8, 8] x [8, 40]}), where the packed kernel's 16-column tiles would be half
+ * empty and its packing of A would cost as much as the product. Four rows of C at a time, each row's columns
+ * taken two vectors at a time and summed over the depth in order of p from zero, then added to the old C: the
+ * same order for any split of the rows or the columns. Same contract as {@link Gemm#dgemm}, with A negated for {@link Gemm#dgemmSubtract}; single-threaded.
  */
 final class DgemmNarrow {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -25,6 +25,16 @@ final class DgemmNarrow {
                      int ldb, double[] c, int cOff, int ldc, boolean accumulate, boolean negate) {
         KernelChecks.range("dgemm", "b", b.length, bOff, (k - 1) * ldb + n);
         KernelChecks.range("dgemm", "c", c.length, cOff, (m - 1) * ldc + n);
+        for (int j0 = 0; j0 < n; j0 += MAX_N) {
+            columns(transA, m, Math.min(MAX_N, n - j0), k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc,
+                    accumulate, negate);
+        }
+    }
+
+    /** {@link #gemm} for at most {@link #MAX_N} columns. */
+    private static void columns(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] b,
+                                int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate,
+                                boolean negate) {
         // A(i, p) = a[aOff + i*ai + p*ap]
         int ai = transA ? 1 : lda;
         int ap = transA ? lda : 1;

@@ -18,7 +18,10 @@ public final class Gemm {
     /** Below this many multiply-adds one thread finishes before a second would start (~50 us). */
     private static final long PARALLEL_MIN = Long.getLong("fluxion.gemm.parallelMin", 96L * 96 * 96);
 
-    /** C at most this wide (float64, B as stored) goes to {@link DgemmNarrow}; 0 without the Vector API. */
+    /**
+     * C at most this wide (float64, B as stored), or a tiny product, goes to {@link DgemmNarrow}; 0 without the
+     * Vector API.
+     */
     private static final int NARROW_DOUBLE_COLUMNS = Vectorization.ENABLED ? DgemmNarrow.MAX_N : 0;
 
     private Gemm() {
@@ -130,8 +133,8 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if (!transB && n <= NARROW_DOUBLE_COLUMNS) {
-            // A narrow C: vector rows without packing (DgemmNarrow), rows split over the threads.
+        if (!transB && (n <= NARROW_DOUBLE_COLUMNS || work < TINY && NARROW_DOUBLE_COLUMNS > 0)) {
+            // A narrow or tiny C: vector rows without packing (DgemmNarrow), rows split over the threads.
             int grain = work < PARALLEL_MIN ? Integer.MAX_VALUE : (int) Math.max(1, PARALLEL_MIN / ((long) n * k));
             Parallel.forRange(m, grain, (r0, r1) -> DgemmNarrow.gemm(transA, r1 - r0, n, k, a,
                     transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate,

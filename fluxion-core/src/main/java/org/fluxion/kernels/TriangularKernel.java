@@ -19,6 +19,9 @@ public final class TriangularKernel {
     /** Fewer right-hand sides than this make GEMM updates no faster than substitution: no recursion. */
     static final int NARROW = 4;
 
+    /** Whether {@link TriangularVector} runs the substitution (with the Vector API). */
+    private static final boolean VECTOR = Vectorization.ENABLED;
+
     private TriangularKernel() {
     }
 
@@ -67,6 +70,10 @@ public final class TriangularKernel {
     /** Substitution over rows {@code [i0, i1)}, using only the diagonal block of op(A). */
     private static void substitute(double[] a, int aOff, int lda, boolean transA, boolean unitDiagonal,
                                    double[] b, int bOff, int ldb, int m, int i0, int i1, boolean forward) {
+        if (VECTOR && !transA && m > 1) {
+            TriangularVector.substitute(a, aOff, lda, unitDiagonal, b, bOff, ldb, m, i0, i1, forward);
+            return;
+        }
         for (int q = 0; q < i1 - i0; q++) {
             int i = forward ? i0 + q : i1 - 1 - q;
             int bi = bOff + i * ldb;
