@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code [m, k] x [k, 8]}, {@code [8, 8] x [8, 40]}), where the packed kernel's 16-column tiles would be half
  * empty and its packing of A would cost as much as the product. Four rows of C at a time, each row's columns
  * taken two vectors at a time and summed over the depth in order of p from zero, then added to the old C: the
- * same order for any split of the rows or the columns. Same contract as {@link Gemm#dgemm}, with A negated for {@link Gemm#dgemmSubtract}; single-threaded.
+ * same order for any split of the rows or the columns. Same contract as {@link Gemm#dgemm}, with A negated for
+ * {@link Gemm#dgemmSubtract}; single-threaded.
  */
 final class DgemmNarrow {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
