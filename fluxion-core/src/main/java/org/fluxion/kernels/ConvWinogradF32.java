@@ -1,0 +1,253 @@
+package org.fluxion.kernels;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * float32 conv2d forward of a 3x3, stride-1, undilated, ungrouped convolution by Winograd's minimal filtering
+ * F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): 16 multiplications per
+ * 2x2 output tile and input-output channel pair instead of 36, the rest additions that are amortized over the
+ * channels.
+ *
+ * <p>The output {@code [OH, OW]} of each sample is cut into {@code TH x TW} tiles of 2x2 ({@code TH = ceil(OH/2)},
+ * {@code TW = ceil(OW/2)}; the last row and column of tiles may stick out, their extra outputs dropped). Tile
+ * {@code (i, j)} reads the 4x4 patch {@code d[c]} of input rows {@code 2i - ph ..} and columns {@code 2j - pw ..}
+ * (0 outside the input). With
+ * <pre>
+ *        | 1  0  0 |          | 1  0 -1  0 |
+ *   G =  | ½  ½  ½ |   B^T =  | 0  1  1  0 |   A^T = | 1  1  1  0 |
+ *        | ½ -½  ½ |          | 0 -1  1  0 |         | 0  1 -1 -1 |
+ *        | 0  0  1 |          | 0  1  0 -1 |
+ * </pre>
+ * and {@code t = 4*xi + nu} one of the 16 positions of a 4x4 transform,
+ * <pre>
+ *   U[t][o, c]       = (G w[o, c] G^T)[xi, nu]                   weights, [16][O, C]
+ *   V[t][c, tile]    = (B^T d[c, tile] B)[xi, nu]                inputs,  [16][C, T]
+ *   M[t][o, tile]    = sum_c U[t][o, c] * V[t][c, tile]          16 GEMMs [O, C] x [C, T]
+ *   y[o, tile]       = A^T M[.][o, tile] A                       the 2x2 outputs
+ * </pre>
+ * The tiles T of a GEMM are those of a run of samples (a chunk) whose V and M stay about cache-sized, or, where the
+ * weights outweigh them (a network's deep stages), whose V and M are about as large as U, so that U is streamed for
+ * many tiles. Chunks do not depend on the thread count and each GEMM runs serially ({@link Sgemm#gemm}), so the bits
+ * do not either. Many chunks: threads claim chunks; few: the threads share each chunk's transforms and its 16 GEMMs.
+ *
+ * <p>The rounding differs from the direct convolution's (the transforms add and subtract inputs before the
+ * products): errors stay within a few float32 ulps of the sums of absolute products for the small transforms of
+ * F(2x2, 3x3).
+ */
+final class ConvWinogradF32 {
+    /** Positions of a 4x4 transform: the number of GEMMs. */
+    private static final int POSITIONS = 16;
+    /**
+     * Fewest input and output channels taken: the transforms cost about {@code 16*(C+O)} additions per tile against
+     * {@code 16*O*C} multiply-adds of GEMM, and narrow GEMMs run far below peak.
+     */
+    static final int MIN_CHANNELS = 64;
+    /** Fewest tiles in all (batch times tiles per sample): a narrower GEMM leaves most of its register tile empty. */
+    static final int MIN_TILES = 16;
+    /** V and M of a chunk in floats ({@code 16*(C+O)*T}): about the L2 cache, as {@link ConvF32}'s sub-batches. */
+    private static final int CHUNK_FLOATS = 1 << 18;
+
+    /** Per-thread V, M and transform scratch, grown on demand and kept. */
+    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: Winograd buffer", 3);
+
+    private ConvWinogradF32() {
+    }
+
+    /** True for a 3x3, stride-1, undilated, ungrouped geometry with enough channels and tiles to pay. */
+    static boolean applies(Conv2dGeometry g) {
+        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
+                && g.dilationW() == 1 && g.groups() == 1 && g.inChannels() >= MIN_CHANNELS
+                && g.outChannels() >= MIN_CHANNELS && (long) g.batch() * tiles(g) >= MIN_TILES;
+    }
+
+    /** Tiles per sample, {@code ceil(OH/2) * ceil(OW/2)}. */
+    private static int tiles(Conv2dGeometry g) {
+        return ((g.outHeight() + 1) / 2) * ((g.outWidth() + 1) / 2);
+    }
+
+    /**
+     * Samples per chunk: V and M of a chunk ({@code 16*(C+O)*T} floats) within {@link #CHUNK_FLOATS}, or within the
+     * size of U where that is larger; at least one sample; chunks balanced.
+     */
+    static int chunkSamples(Conv2dGeometry g) {
+        long perSample = (long) POSITIONS * (g.inChannels() + g.outChannels()) * tiles(g);
+        long budget = Math.max(CHUNK_FLOATS, (long) POSITIONS * g.inChannels() * g.outChannels());
+        int max = (int) Math.max(1, Math.min(g.batch(), budget / perSample));
+        int chunks = (g.batch() + max - 1) / max;
+        return (g.batch() + chunks - 1) / chunks;
+    }
+
+    /**
+     * y {@code [N, O, OH, OW]} = conv2d(x, w), then the epilogue (or null) per chunk; x {@code [N, C, H, W]}, w
+     * {@code [O, C, 3, 3]}. Requires {@link #applies}.
+     */
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                        Conv2dEpilogue epilogue) {
+        int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
+        float[] u = new float[POSITIONS * cout * cin];
+        Parallel.forRange(cout, Math.max(1, 4096 / cin), (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u));
+        int sb = chunkSamples(g), chunks = (nb + sb - 1) / sb;
+        if (chunks >= 2 * Parallel.threads()) {
+            AtomicInteger next = new AtomicInteger();
+            Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
+                for (int q; (q = next.getAndIncrement()) < chunks; ) {
+                    int n0 = q * sb, cnt = Math.min(sb, nb - n0), tc = cnt * p;
+                    float[] v = BUFFERS.get(0, (long) POSITIONS * cin * tc);
+                    float[] m = BUFFERS.get(1, (long) POSITIONS * cout * tc);
+                    transformInputs(g, x, xOff, n0, cnt, 0, cin, v);
+                    for (int t = 0; t < POSITIONS; t++) {
+                        product(t, cout, cin, tc, u, v, m);
+                    }
+                    transformOutputs(g, m, n0, cnt, 0, cout, y, yOff);
+                    if (epilogue != null) {
+                        epilogue.apply(g, y, yOff, n0, cnt);
+                    }
+                }
+            });
+            return;
+        }
+        for (int n0 = 0; n0 < nb; n0 += sb) { // the threads share each chunk's steps
+            int start = n0, cnt = Math.min(sb, nb - n0), tc = cnt * p;
+            float[] v = BUFFERS.get(0, (long) POSITIONS * cin * tc);
+            float[] m = BUFFERS.get(1, (long) POSITIONS * cout * tc);
+            Parallel.forRange(cin, 1, (c0, c1) -> transformInputs(g, x, xOff, start, cnt, c0, c1, v));
+            AtomicInteger next = new AtomicInteger();
+            Parallel.forRange(POSITIONS, 1, (unusedStart, unusedEnd) -> {
+                for (int t; (t = next.getAndIncrement()) < POSITIONS; ) {
+                    product(t, cout, cin, tc, u, v, m);
+                }
+            });
+            Parallel.forRange(cout, 1, (o0, o1) -> transformOutputs(g, m, start, cnt, o0, o1, y, yOff));
+            if (epilogue != null) {
+                Parallel.forRange(cnt, 1, (s0, s1) -> epilogue.apply(g, y, yOff, start + s0, s1 - s0));
+            }
+        }
+    }
+
+    /** {@code M[t] = U[t] · V[t]}: {@code [O, C] x [C, T]}, one serial GEMM (its bits independent of the threads). */
+    private static void product(int t, int cout, int cin, int tc, float[] u, float[] v, float[] m) {
+        Sgemm.gemm(false, false, cout, tc, cin, u, t * cout * cin, cin, v, t * cin * tc, tc, m, t * cout * tc, tc,
+                false);
+    }
+
+    /**
+     * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for output channels {@code [o0, o1)}: first {@code a = G w} (4x3)
+     * down the columns ({@code a0 = w0, a1 = (w0 + w1 + w2)/2, a2 = (w0 - w1 + w2)/2, a3 = w2}), then {@code a G^T}
+     * along each row (the same combinations); the halvings are exact, so only the sums round.
+     */
+    static void transformWeights(float[] w, int wOff, int cin, int cout, int o0, int o1, float[] u) {
+        int plane = cout * cin;
+        for (int o = o0; o < o1; o++) {
+            for (int c = 0; c < cin; c++) {
+                int src = wOff + (o * cin + c) * 9, dst = o * cin + c;
+                float w00 = w[src], w01 = w[src + 1], w02 = w[src + 2];
+                float w10 = w[src + 3], w11 = w[src + 4], w12 = w[src + 5];
+                float w20 = w[src + 6], w21 = w[src + 7], w22 = w[src + 8];
+                weightRow(w00, w01, w02, u, dst, plane);
+                weightRow(0.5f * (w00 + w10 + w20), 0.5f * (w01 + w11 + w21), 0.5f * (w02 + w12 + w22),
+                        u, 4 * plane + dst, plane);
+                weightRow(0.5f * (w00 - w10 + w20), 0.5f * (w01 - w11 + w21), 0.5f * (w02 - w12 + w22),
+                        u, 8 * plane + dst, plane);
+                weightRow(w20, w21, w22, u, 12 * plane + dst, plane);
+            }
+        }
+    }
+
+    /** Row xi of {@code U = a G^T} from row xi {@code (r0, r1, r2)} of {@code a}: positions 4xi..4xi+3, {@code plane} apart. */
+    private static void weightRow(float r0, float r1, float r2, float[] u, int at, int plane) {
+        u[at] = r0;
+        u[at + plane] = 0.5f * (r0 + r1 + r2);
+        u[at + 2 * plane] = 0.5f * (r0 - r1 + r2);
+        u[at + 3 * plane] = r2;
+    }
+
+    /**
+     * {@code V[t][c, tile] = (B^T d B)[xi, nu]} for channels {@code [c0, c1)} of samples {@code [n0, n0 + cnt)}
+     * (tile {@code (s - n0)*TH*TW + i*TW + j}). Each input plane is first copied zero-padded to {@code 2TH+2} rows of
+     * {@code 2TW+2}; then {@code z = d B} along the rows ({@code z0 = d0 - d2, z1 = d1 + d2, z2 = d2 - d1,
+     * z3 = d1 - d3} of the four columns {@code 2j..2j+3}) for all rows, and {@code B^T z} down the columns (the same
+     * combinations of the rows {@code 2i..2i+3}) into V, contiguous along j.
+     */
+    static void transformInputs(Conv2dGeometry g, float[] x, int xOff, int n0, int cnt, int c0, int c1, float[] v) {
+        int h = g.height(), wd = g.width(), ph = g.padH(), pw = g.padW(), cin = g.inChannels();
+        int th = (g.outHeight() + 1) / 2, tw = (g.outWidth() + 1) / 2, p = th * tw, tc = cnt * p;
+        int rows = 2 * th + 2, cols = 2 * tw + 2;
+        float[] scratch = BUFFERS.get(2, (long) rows * cols + 4L * rows * tw);
+        int zOff = rows * cols; // z[nu][r][j] at zOff + (nu*rows + r)*tw + j
+        int position = cin * tc; // V[t] is [C, T]
+        for (int s = 0; s < cnt; s++) {
+            for (int c = c0; c < c1; c++) {
+                Arrays.fill(scratch, 0, rows * cols, 0f);
+                int plane = xOff + ((n0 + s) * cin + c) * h * wd;
+                int copyCols = Math.min(wd, cols - pw);
+                for (int r = 0; r < Math.min(h, rows - ph); r++) {
+                    System.arraycopy(x, plane + r * wd, scratch, (r + ph) * cols + pw, copyCols);
+                }
+                for (int r = 0; r < rows; r++) {
+                    int d = r * cols, z0 = zOff + r * tw, z1 = z0 + rows * tw, z2 = z1 + rows * tw, z3 = z2 + rows * tw;
+                    for (int j = 0; j < tw; j++) {
+                        float d0 = scratch[d + 2 * j], d1 = scratch[d + 2 * j + 1];
+                        float d2 = scratch[d + 2 * j + 2], d3 = scratch[d + 2 * j + 3];
+                        scratch[z0 + j] = d0 - d2;
+                        scratch[z1 + j] = d1 + d2;
+                        scratch[z2 + j] = d2 - d1;
+                        scratch[z3 + j] = d1 - d3;
+                    }
+                }
+                int tile0 = c * tc + s * p;
+                for (int nu = 0; nu < 4; nu++) {
+                    int zn = zOff + nu * rows * tw;
+                    int v0 = nu * position + tile0, v1 = v0 + 4 * position, v2 = v1 + 4 * position;
+                    int v3 = v2 + 4 * position;
+                    for (int i = 0; i < th; i++) {
+                        int r0 = zn + 2 * i * tw, r1 = r0 + tw, r2 = r1 + tw, r3 = r2 + tw, at = i * tw;
+                        for (int j = 0; j < tw; j++) {
+                            v[v0 + at + j] = scratch[r0 + j] - scratch[r2 + j];
+                            v[v1 + at + j] = scratch[r1 + j] + scratch[r2 + j];
+                            v[v2 + at + j] = scratch[r2 + j] - scratch[r1 + j];
+                            v[v3 + at + j] = scratch[r1 + j] - scratch[r3 + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[s, o] = A^T M[.][o, tile] A} for output channels {@code [o0, o1)} of samples {@code [n0, n0 + cnt)}:
+     * {@code e = A^T M} down the columns ({@code e0 = m0 + m1 + m2}, {@code e1 = m1 - m2 - m3} of the rows xi), then
+     * {@code e A} along the rows (the same combinations of nu) into the output rows {@code 2i, 2i+1}, columns
+     * {@code 2j, 2j+1}, dropping those past OH or OW.
+     */
+    static void transformOutputs(Conv2dGeometry g, float[] m, int n0, int cnt, int o0, int o1, float[] y, int yOff) {
+        int oh = g.outHeight(), ow = g.outWidth(), cout = g.outChannels();
+        int th = (oh + 1) / 2, tw = (ow + 1) / 2, p = th * tw, tc = cnt * p, position = cout * tc;
+        float[] e = BUFFERS.get(2, 8L * tw + 4L * tw);
+        int rowOut = 8 * tw; // two output rows of 2*TW at rowOut, rowOut + 2*TW
+        for (int s = 0; s < cnt; s++) {
+            for (int o = o0; o < o1; o++) {
+                int tile0 = o * tc + s * p, out = yOff + ((n0 + s) * cout + o) * oh * ow;
+                for (int i = 0; i < th; i++) {
+                    int at = tile0 + i * tw;
+                    for (int nu = 0; nu < 4; nu++) { // e[a][nu][j] at (a*4 + nu)*tw + j
+                        int m0 = nu * position + at, m1 = m0 + 4 * position, m2 = m1 + 4 * position;
+                        int m3 = m2 + 4 * position, e0 = nu * tw, e1 = (4 + nu) * tw;
+                        for (int j = 0; j < tw; j++) {
+                            e[e0 + j] = m[m0 + j] + m[m1 + j] + m[m2 + j];
+                            e[e1 + j] = m[m1 + j] - m[m2 + j] - m[m3 + j];
+                        }
+                    }
+                    for (int a = 0; a < 2 && 2 * i + a < oh; a++) {
+                        int q0 = a * 4 * tw, q1 = q0 + tw, q2 = q1 + tw, q3 = q2 + tw, dst = rowOut + a * 2 * tw;
+                        for (int j = 0; j < tw; j++) {
+                            e[dst + 2 * j] = e[q0 + j] + e[q1 + j] + e[q2 + j];
+                            e[dst + 2 * j + 1] = e[q1 + j] - e[q2 + j] - e[q3 + j];
+                        }
+                        System.arraycopy(e, dst, y, out + (2 * i + a) * ow, ow);
+                    }
+                }
+            }
+        }
+    }
+}
