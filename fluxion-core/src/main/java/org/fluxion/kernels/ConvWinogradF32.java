@@ -43,8 +43,13 @@ final class ConvWinogradF32 {
      * {@code 16*O*C} multiply-adds of GEMM, and narrow GEMMs run far below peak.
      */
     static final int MIN_CHANNELS = 64;
-    /** Fewest tiles in all (batch times tiles per sample): a narrower GEMM leaves most of its register tile empty. */
-    static final int MIN_TILES = 16;
+    /**
+     * Fewest tiles in all (batch times tiles per sample): the weight transform and each GEMM's packing of U cost about
+     * as much as {@code T} columns of the GEMM. Measured on ResNet-18's stages at 64x64 (one thread): batch 32 gains
+     * 1.3x on the 16x16 (2048 tiles) and 8x8 (512) planes, breaks even on 4x4 (128) and loses 2x on 2x2 (32); batch 1
+     * loses on 16x16 (64 tiles) and 8x8 (16).
+     */
+    static final int MIN_TILES = 256;
     /** V and M of a chunk in floats ({@code 16*(C+O)*T}): about the L2 cache, as {@link ConvF32}'s sub-batches. */
     private static final int CHUNK_FLOATS = 1 << 18;
 
@@ -54,11 +59,16 @@ final class ConvWinogradF32 {
     private ConvWinogradF32() {
     }
 
-    /** True for a 3x3, stride-1, undilated, ungrouped geometry with enough channels and tiles to pay. */
-    static boolean applies(Conv2dGeometry g) {
+    /** True for a geometry {@link #forward} computes: 3x3, stride 1, undilated, ungrouped. */
+    static boolean supports(Conv2dGeometry g) {
         return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
-                && g.dilationW() == 1 && g.groups() == 1 && g.inChannels() >= MIN_CHANNELS
-                && g.outChannels() >= MIN_CHANNELS && (long) g.batch() * tiles(g) >= MIN_TILES;
+                && g.dilationW() == 1 && g.groups() == 1;
+    }
+
+    /** True for a {@link #supports supported} geometry with enough channels and tiles to pay. */
+    static boolean applies(Conv2dGeometry g) {
+        return supports(g) && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS
+                && (long) g.batch() * tiles(g) >= MIN_TILES;
     }
 
     /** Tiles per sample, {@code ceil(OH/2) * ceil(OW/2)}. */
@@ -80,26 +90,28 @@ final class ConvWinogradF32 {
 
     /**
      * y {@code [N, O, OH, OW]} = conv2d(x, w), then the epilogue (or null) per chunk; x {@code [N, C, H, W]}, w
-     * {@code [O, C, 3, 3]}. Requires {@link #applies}.
+     * {@code [O, C, 3, 3]}. Requires {@link #supports}.
      */
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                         Conv2dEpilogue epilogue) {
         int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
-        float[] u = new float[POSITIONS * cout * cin];
-        Parallel.forRange(cout, Math.max(1, 4096 / cin), (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u));
+        int us = positionStride(cout * cin);
+        float[] u = new float[POSITIONS * us];
+        Parallel.forRange(cout, Math.max(1, 4096 / cin), (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u, us));
         int sb = chunkSamples(g), chunks = (nb + sb - 1) / sb;
         if (chunks >= 2 * Parallel.threads()) {
             AtomicInteger next = new AtomicInteger();
             Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
                 for (int q; (q = next.getAndIncrement()) < chunks; ) {
                     int n0 = q * sb, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-                    float[] v = BUFFERS.get(0, (long) POSITIONS * cin * tc);
-                    float[] m = BUFFERS.get(1, (long) POSITIONS * cout * tc);
-                    transformInputs(g, x, xOff, n0, cnt, 0, cin, v);
+                    int vs = positionStride(cin * tc), ms = positionStride(cout * tc);
+                    float[] v = BUFFERS.get(0, (long) POSITIONS * vs + FloatRuns.VL);
+                    float[] m = BUFFERS.get(1, (long) POSITIONS * ms + FloatRuns.VL);
+                    transformInputs(g, x, xOff, n0, cnt, 0, cin, v, vs);
                     for (int t = 0; t < POSITIONS; t++) {
-                        product(t, cout, cin, tc, u, v, m);
+                        product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
                     }
-                    transformOutputs(g, m, n0, cnt, 0, cout, y, yOff);
+                    transformOutputs(g, m, ms, n0, cnt, 0, cout, y, yOff);
                     if (epilogue != null) {
                         epilogue.apply(g, y, yOff, n0, cnt);
                     }
@@ -109,16 +121,17 @@ final class ConvWinogradF32 {
         }
         for (int n0 = 0; n0 < nb; n0 += sb) { // the threads share each chunk's steps
             int start = n0, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-            float[] v = BUFFERS.get(0, (long) POSITIONS * cin * tc);
-            float[] m = BUFFERS.get(1, (long) POSITIONS * cout * tc);
-            Parallel.forRange(cin, 1, (c0, c1) -> transformInputs(g, x, xOff, start, cnt, c0, c1, v));
+            int vs = positionStride(cin * tc), ms = positionStride(cout * tc);
+            float[] v = BUFFERS.get(0, (long) POSITIONS * vs + FloatRuns.VL);
+            float[] m = BUFFERS.get(1, (long) POSITIONS * ms + FloatRuns.VL);
+            Parallel.forRange(cin, 1, (c0, c1) -> transformInputs(g, x, xOff, start, cnt, c0, c1, v, vs));
             AtomicInteger next = new AtomicInteger();
             Parallel.forRange(POSITIONS, 1, (unusedStart, unusedEnd) -> {
                 for (int t; (t = next.getAndIncrement()) < POSITIONS; ) {
-                    product(t, cout, cin, tc, u, v, m);
+                    product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
                 }
             });
-            Parallel.forRange(cout, 1, (o0, o1) -> transformOutputs(g, m, start, cnt, o0, o1, y, yOff));
+            Parallel.forRange(cout, 1, (o0, o1) -> transformOutputs(g, m, ms, start, cnt, o0, o1, y, yOff));
             if (epilogue != null) {
                 Parallel.forRange(cnt, 1, (s0, s1) -> epilogue.apply(g, y, yOff, start + s0, s1 - s0));
             }
@@ -126,18 +139,27 @@ final class ConvWinogradF32 {
     }
 
     /** {@code M[t] = U[t] · V[t]}: {@code [O, C] x [C, T]}, one serial GEMM (its bits independent of the threads). */
-    private static void product(int t, int cout, int cin, int tc, float[] u, float[] v, float[] m) {
-        Sgemm.gemm(false, false, cout, tc, cin, u, t * cout * cin, cin, v, t * cin * tc, tc, m, t * cout * tc, tc,
-                false);
+    private static void product(int cout, int cin, int tc, float[] u, int uOff, float[] v, int vOff, float[] m,
+                                int mOff) {
+        Sgemm.gemm(false, false, cout, tc, cin, u, uOff, cin, v, vOff, tc, m, mOff, tc, false);
+    }
+
+    /**
+     * Floats from one position's matrix to the next for matrices of {@code floats}: a multiple of 4 KiB plus one
+     * cache line, so that the 16 positions a transform reads or writes together fall in different cache sets (at
+     * a power-of-two distance they share one, and the 16 streams evict each other: 4x slower measured).
+     */
+    static int positionStride(int floats) {
+        return (floats + 1023) / 1024 * 1024 + 16;
     }
 
     /**
      * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for output channels {@code [o0, o1)}: first {@code a = G w} (4x3)
      * down the columns ({@code a0 = w0, a1 = (w0 + w1 + w2)/2, a2 = (w0 - w1 + w2)/2, a3 = w2}), then {@code a G^T}
-     * along each row (the same combinations); the halvings are exact, so only the sums round.
+     * along each row (the same combinations); the halvings are exact, so only the sums round. {@code U[t]} is at
+     * {@code t*plane}.
      */
-    static void transformWeights(float[] w, int wOff, int cin, int cout, int o0, int o1, float[] u) {
-        int plane = cout * cin;
+    static void transformWeights(float[] w, int wOff, int cin, int cout, int o0, int o1, float[] u, int plane) {
         for (int o = o0; o < o1; o++) {
             for (int c = 0; c < cin; c++) {
                 int src = wOff + (o * cin + c) * 9, dst = o * cin + c;
@@ -164,87 +186,90 @@ final class ConvWinogradF32 {
 
     /**
      * {@code V[t][c, tile] = (B^T d B)[xi, nu]} for channels {@code [c0, c1)} of samples {@code [n0, n0 + cnt)}
-     * (tile {@code (s - n0)*TH*TW + i*TW + j}). Each input plane is first copied zero-padded to {@code 2TH+2} rows of
-     * {@code 2TW+2}; then {@code z = d B} along the rows ({@code z0 = d0 - d2, z1 = d1 + d2, z2 = d2 - d1,
-     * z3 = d1 - d3} of the four columns {@code 2j..2j+3}) for all rows, and {@code B^T z} down the columns (the same
-     * combinations of the rows {@code 2i..2i+3}) into V, contiguous along j.
+     * (tile {@code (s - n0)*TH*TW + i*TW + j}), {@code V[t]} at {@code t*position}. Every loop runs flat over the
+     * tiles {@code f = i*TW + j} of a plane, so that it vectorizes: the plane is first split into phase planes
+     * {@code P[a][b][k][i][j] = d[2i + a][2(j + k) + b]} ({@code i <= TH}, {@code j < TW}; row and column parity a, b,
+     * shift k), then {@code z = d B} along the rows ({@code z0 = d0 - d2, z1 = d1 + d2, z2 = d2 - d1, z3 = d1 - d3}
+     * of the columns {@code 2j..2j+3}: {@code d0 = P[a][0][0], d1 = P[a][1][0], d2 = P[a][0][1], d3 = P[a][1][1]}),
+     * then {@code B^T z} down the columns (the same combinations of the rows {@code 2i..2i+3}:
+     * {@code z[0][f], z[1][f], z[0][f + TW], z[1][f + TW]}).
      */
-    static void transformInputs(Conv2dGeometry g, float[] x, int xOff, int n0, int cnt, int c0, int c1, float[] v) {
+    static void transformInputs(Conv2dGeometry g, float[] x, int xOff, int n0, int cnt, int c0, int c1, float[] v,
+                                int position) {
         int h = g.height(), wd = g.width(), ph = g.padH(), pw = g.padW(), cin = g.inChannels();
         int th = (g.outHeight() + 1) / 2, tw = (g.outWidth() + 1) / 2, p = th * tw, tc = cnt * p;
-        int rows = 2 * th + 2, cols = 2 * tw + 2;
-        float[] scratch = BUFFERS.get(2, (long) rows * cols + 4L * rows * tw);
-        int zOff = rows * cols; // z[nu][r][j] at zOff + (nu*rows + r)*tw + j
-        int position = cin * tc; // V[t] is [C, T]
+        int cols = 2 * tw + 2, q = (th + 1) * tw; // a padded input row; one phase plane
+        float[] scr = BUFFERS.get(2, cols + 16L * q + FloatRuns.VL);
+        int phases = cols, zs = cols + 8 * q; // P[a][b][k] at phases + ((a*2 + b)*2 + k)*q; z[a][nu] at zs + (a*4 + nu)*q
         for (int s = 0; s < cnt; s++) {
             for (int c = c0; c < c1; c++) {
-                Arrays.fill(scratch, 0, rows * cols, 0f);
                 int plane = xOff + ((n0 + s) * cin + c) * h * wd;
-                int copyCols = Math.min(wd, cols - pw);
-                for (int r = 0; r < Math.min(h, rows - ph); r++) {
-                    System.arraycopy(x, plane + r * wd, scratch, (r + ph) * cols + pw, copyCols);
-                }
-                for (int r = 0; r < rows; r++) {
-                    int d = r * cols, z0 = zOff + r * tw, z1 = z0 + rows * tw, z2 = z1 + rows * tw, z3 = z2 + rows * tw;
-                    for (int j = 0; j < tw; j++) {
-                        float d0 = scratch[d + 2 * j], d1 = scratch[d + 2 * j + 1];
-                        float d2 = scratch[d + 2 * j + 2], d3 = scratch[d + 2 * j + 3];
-                        scratch[z0 + j] = d0 - d2;
-                        scratch[z1 + j] = d1 + d2;
-                        scratch[z2 + j] = d2 - d1;
-                        scratch[z3 + j] = d1 - d3;
+                for (int i = 0; i <= th; i++) {
+                    for (int a = 0; a < 2; a++) {
+                        int ih = 2 * i + a - ph, at = phases + a * 4 * q + i * tw;
+                        Arrays.fill(scr, 0, cols, 0f); // cols >= W + 2pw: the row fits with its padding
+                        if (ih >= 0 && ih < h) {
+                            System.arraycopy(x, plane + ih * wd, scr, pw, wd);
+                        }
+                        for (int j = 0; j < tw; j++) {
+                            scr[at + j] = scr[2 * j];
+                            scr[at + q + j] = scr[2 * j + 2];
+                            scr[at + 2 * q + j] = scr[2 * j + 1];
+                            scr[at + 3 * q + j] = scr[2 * j + 3];
+                        }
                     }
+                }
+                for (int a = 0; a < 2; a++) {
+                    int d0 = phases + a * 4 * q, d2 = d0 + q, d1 = d2 + q, d3 = d1 + q;
+                    int z0 = zs + a * 4 * q, z1 = z0 + q, z2 = z1 + q, z3 = z2 + q;
+                    WinogradRuns.input(scr, d0, d1, d2, d3, scr, z0, z1, z2, z3, q);
                 }
                 int tile0 = c * tc + s * p;
                 for (int nu = 0; nu < 4; nu++) {
-                    int zn = zOff + nu * rows * tw;
+                    int r0 = zs + nu * q, r1 = r0 + 4 * q, r2 = r0 + tw, r3 = r1 + tw; // rows 2i, 2i+1, 2i+2, 2i+3
                     int v0 = nu * position + tile0, v1 = v0 + 4 * position, v2 = v1 + 4 * position;
                     int v3 = v2 + 4 * position;
-                    for (int i = 0; i < th; i++) {
-                        int r0 = zn + 2 * i * tw, r1 = r0 + tw, r2 = r1 + tw, r3 = r2 + tw, at = i * tw;
-                        for (int j = 0; j < tw; j++) {
-                            v[v0 + at + j] = scratch[r0 + j] - scratch[r2 + j];
-                            v[v1 + at + j] = scratch[r1 + j] + scratch[r2 + j];
-                            v[v2 + at + j] = scratch[r2 + j] - scratch[r1 + j];
-                            v[v3 + at + j] = scratch[r1 + j] - scratch[r3 + j];
-                        }
-                    }
+                    WinogradRuns.input(scr, r0, r1, r2, r3, v, v0, v1, v2, v3, p);
                 }
             }
         }
     }
 
     /**
-     * {@code y[s, o] = A^T M[.][o, tile] A} for output channels {@code [o0, o1)} of samples {@code [n0, n0 + cnt)}:
-     * {@code e = A^T M} down the columns ({@code e0 = m0 + m1 + m2}, {@code e1 = m1 - m2 - m3} of the rows xi), then
-     * {@code e A} along the rows (the same combinations of nu) into the output rows {@code 2i, 2i+1}, columns
-     * {@code 2j, 2j+1}, dropping those past OH or OW.
+     * {@code y[s, o] = A^T M[.][o, tile] A} for output channels {@code [o0, o1)} of samples {@code [n0, n0 + cnt)},
+     * {@code M[t]} at {@code t*position}: {@code e = A^T M} down the columns ({@code e0 = m0 + m1 + m2},
+     * {@code e1 = m1 - m2 - m3} of the rows xi), then {@code e A} along the rows (the same combinations of nu), both
+     * flat over the tiles of a plane, giving the outputs {@code Y[a][b][f]} at row {@code 2i + a}, column
+     * {@code 2j + b}; these are then interleaved into y, dropping those past OH or OW.
      */
-    static void transformOutputs(Conv2dGeometry g, float[] m, int n0, int cnt, int o0, int o1, float[] y, int yOff) {
+    static void transformOutputs(Conv2dGeometry g, float[] m, int position, int n0, int cnt, int o0, int o1,
+                                 float[] y, int yOff) {
         int oh = g.outHeight(), ow = g.outWidth(), cout = g.outChannels();
-        int th = (oh + 1) / 2, tw = (ow + 1) / 2, p = th * tw, tc = cnt * p, position = cout * tc;
-        float[] e = BUFFERS.get(2, 8L * tw + 4L * tw);
-        int rowOut = 8 * tw; // two output rows of 2*TW at rowOut, rowOut + 2*TW
+        int th = (oh + 1) / 2, tw = (ow + 1) / 2, p = th * tw, tc = cnt * p;
+        float[] e = BUFFERS.get(2, 12L * p + FloatRuns.VL); // e[a][nu] at (a*4 + nu)*p, then Y[a][b] at (8 + a*2 + b)*p
+        int ys = 8 * p;
         for (int s = 0; s < cnt; s++) {
             for (int o = o0; o < o1; o++) {
                 int tile0 = o * tc + s * p, out = yOff + ((n0 + s) * cout + o) * oh * ow;
+                for (int nu = 0; nu < 4; nu++) {
+                    int m0 = nu * position + tile0, m1 = m0 + 4 * position, m2 = m1 + 4 * position;
+                    int m3 = m2 + 4 * position, e0 = nu * p, e1 = (4 + nu) * p;
+                    WinogradRuns.output(m, m0, m1, m2, m3, e, e0, e1, p);
+                }
+                for (int a = 0; a < 2; a++) {
+                    int q0 = a * 4 * p, q1 = q0 + p, q2 = q1 + p, q3 = q2 + p, y0 = ys + a * 2 * p, y1 = y0 + p;
+                    WinogradRuns.output(e, q0, q1, q2, q3, e, y0, y1, p);
+                }
                 for (int i = 0; i < th; i++) {
-                    int at = tile0 + i * tw;
-                    for (int nu = 0; nu < 4; nu++) { // e[a][nu][j] at (a*4 + nu)*tw + j
-                        int m0 = nu * position + at, m1 = m0 + 4 * position, m2 = m1 + 4 * position;
-                        int m3 = m2 + 4 * position, e0 = nu * tw, e1 = (4 + nu) * tw;
-                        for (int j = 0; j < tw; j++) {
-                            e[e0 + j] = m[m0 + j] + m[m1 + j] + m[m2 + j];
-                            e[e1 + j] = m[m1 + j] - m[m2 + j] - m[m3 + j];
-                        }
-                    }
                     for (int a = 0; a < 2 && 2 * i + a < oh; a++) {
-                        int q0 = a * 4 * tw, q1 = q0 + tw, q2 = q1 + tw, q3 = q2 + tw, dst = rowOut + a * 2 * tw;
-                        for (int j = 0; j < tw; j++) {
-                            e[dst + 2 * j] = e[q0 + j] + e[q1 + j] + e[q2 + j];
-                            e[dst + 2 * j + 1] = e[q1 + j] - e[q2 + j] - e[q3 + j];
+                        int dst = out + (2 * i + a) * ow, y0 = ys + a * 2 * p + i * tw, y1 = y0 + p;
+                        for (int j = 0; j < ow / 2; j++) {
+                            y[dst + 2 * j] = e[y0 + j];
+                            y[dst + 2 * j + 1] = e[y1 + j];
                         }
-                        System.arraycopy(e, dst, y, out + (2 * i + a) * ow, ow);
+                        if (ow % 2 != 0) { // the last tile's second column lies past OW
+                            y[dst + ow - 1] = e[y0 + tw - 1];
+                        }
                     }
                 }
             }

@@ -24,14 +24,20 @@ class ConvWinogradF32Test {
      */
     private static final double REL_TOL = 2e-5;
 
-    /** Odd planes, padding 0 and 1, batch 1 and more, channels not whole vectors. */
+    /** Odd planes, padding 0 to 2, batch 1 and more, channels not whole vectors; run by the kernel itself. */
     private static final List<Conv2dGeometry> SHAPES = List.of(
             Conv2dGeometry.of(1, 64, 8, 8, 64, 3, 1, 1, 1, 1),       // ResNet's 128-channel stage, narrower
             Conv2dGeometry.of(3, 67, 7, 5, 65, 3, 1, 1, 1, 1),       // odd plane: tiles past the last row and column
             Conv2dGeometry.of(2, 64, 9, 6, 70, 3, 1, 0, 1, 1),       // no padding, OH = 7 odd
             Conv2dGeometry.of(9, 64, 12, 12, 64, 3, 1, 1, 1, 1),     // several chunks: threads claim them (1 thread)
             Conv2dGeometry.of(4, 130, 4, 4, 96, 3, 1, 1, 1, 1),      // a deep stage: one chunk, shared by the threads
+            Conv2dGeometry.of(3, 5, 6, 6, 3, 3, 1, 1, 1, 1),         // few channels, a 1-column GEMM block
             new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
+
+    /** Geometries {@link Conv2dKernels#forward} sends to the kernel: a ResNet-18 stage at batch 8, an odd one. */
+    private static final List<Conv2dGeometry> DISPATCHED = List.of(
+            Conv2dGeometry.of(8, 64, 16, 16, 64, 3, 1, 1, 1, 1),
+            Conv2dGeometry.of(5, 66, 13, 15, 67, 3, 1, 1, 1, 1));
 
     private int savedThreads;
 
@@ -46,16 +52,20 @@ class ConvWinogradF32Test {
     }
 
     @Test
-    void takesOnlyThreeByThreeStrideOneUngroupedConvolutionsWithManyChannels() {
+    void takesOnlyThreeByThreeStrideOneUngroupedConvolutionsWithManyChannelsAndTiles() {
         for (Conv2dGeometry g : SHAPES) {
+            assertTrue(ConvWinogradF32.supports(g), g.toString());
+        }
+        for (Conv2dGeometry g : DISPATCHED) {
             assertTrue(ConvWinogradF32.applies(g), g.toString());
         }
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 2, 1, 1, 1)));  // stride 2
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 2, 2, 1)));  // dilated
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 1, 1, 2)));  // grouped
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(2, 32, 8, 8, 64, 3, 1, 1, 1, 1)));  // few channels
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(2, 64, 8, 8, 64, 1, 1, 0, 1, 1)));  // 1x1
-        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(1, 256, 2, 2, 256, 3, 1, 1, 1, 1))); // one tile
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 2, 1, 1, 1)));  // stride 2
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 2, 2, 1)));  // dilated
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 1, 1, 2)));  // grouped
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 1, 1, 0, 1, 1)));  // 1x1
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(8, 32, 16, 16, 64, 3, 1, 1, 1, 1))); // few channels
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(1, 64, 16, 16, 64, 3, 1, 1, 1, 1))); // 64 tiles
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(32, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // 32 tiles
     }
 
     @Test
@@ -64,11 +74,11 @@ class ConvWinogradF32Test {
         Random rnd = new Random(5);
         for (int threads : new int[] {1, 2, 3}) {
             Parallel.setThreads(threads);
-            for (Conv2dGeometry g : SHAPES) {
+            for (Conv2dGeometry g : all()) {
                 double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 float[] y = new float[g.outputSize()];
                 java.util.Arrays.fill(y, Float.NaN); // every output overwritten
-                Conv2dKernels.forward(g, toFloat(x), toFloat(w), y);
+                forward(g, toFloat(x), toFloat(w), y, null);
                 assertClose("forward on " + threads + " threads", g, direct(g, x, w), direct(g, abs(x), abs(w)), y);
             }
         }
@@ -80,12 +90,12 @@ class ConvWinogradF32Test {
         Random rnd = new Random(6);
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
-            for (Conv2dGeometry g : SHAPES) {
+            for (Conv2dGeometry g : all()) {
                 float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
                 float[] bias = toFloat(random(rnd, g.outChannels())), shortcut = toFloat(random(rnd, g.outputSize()));
                 float[] plain = new float[g.outputSize()], fused = new float[g.outputSize()];
-                Conv2dKernels.forward(g, x, w, plain);
-                Conv2dKernels.forward(g, x, 0, w, 0, fused, 0, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
+                forward(g, x, w, plain, null);
+                forward(g, x, w, fused, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
                 int p = g.outHeight() * g.outWidth();
                 for (int i = 0; i < plain.length; i++) {
                     plain[i] = Math.max(plain[i] + bias[(i / p) % g.outChannels()] + shortcut[i], 0f);
@@ -99,13 +109,13 @@ class ConvWinogradF32Test {
     void sameBitsForAnyThreadCountAndAfterWarmUp() {
         assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         Random rnd = new Random(7);
-        for (Conv2dGeometry g : SHAPES) {
+        for (Conv2dGeometry g : all()) {
             float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
             float[] expected = null;
             for (int threads : new int[] {1, 2, 3, 2, 1}) {
                 Parallel.setThreads(threads);
                 float[] y = new float[g.outputSize()];
-                Conv2dKernels.forward(g, x, w, y);
+                forward(g, x, w, y, null);
                 if (expected == null) {
                     expected = y;
                 } else {
@@ -121,7 +131,7 @@ class ConvWinogradF32Test {
         Random rnd = new Random(8);
         ConvF32.Tuning off = ConvF32.Tuning.TUNED.withWinograd(false);
         assertFalse(off.winograd());
-        for (Conv2dGeometry g : SHAPES) {
+        for (Conv2dGeometry g : DISPATCHED) {
             double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
             float[] winograd = new float[g.outputSize()], im2col = new float[g.outputSize()];
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
@@ -138,7 +148,7 @@ class ConvWinogradF32Test {
         Random rnd = new Random(9);
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
-            for (Conv2dGeometry g : SHAPES) {
+            for (Conv2dGeometry g : all()) {
                 double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 double[] dy = random(rnd, g.outputSize());
                 float[] dx = new float[g.inputSize()], dw = new float[g.weightSize()];
@@ -158,6 +168,20 @@ class ConvWinogradF32Test {
     }
 
     // ---- reference and helpers ----
+
+    private static List<Conv2dGeometry> all() {
+        return java.util.stream.Stream.concat(SHAPES.stream(), DISPATCHED.stream()).toList();
+    }
+
+    /** The kernel on the shapes it is called for directly, the public dispatch on those it is chosen for. */
+    private static void forward(Conv2dGeometry g, float[] x, float[] w, float[] y, Conv2dEpilogue epilogue) {
+        if (DISPATCHED.contains(g)) {
+            Conv2dKernels.forward(g, x, 0, w, 0, y, 0, epilogue == null ? new Conv2dEpilogue(null, 0, null, 0, false)
+                    : epilogue);
+        } else {
+            ConvWinogradF32.forward(g, x, 0, w, 0, y, 0, epilogue);
+        }
+    }
 
     /** The definition of {@link Conv2dKernels}, looped in float64 (ungrouped geometries). */
     private static double[] direct(Conv2dGeometry g, double[] x, double[] w) {
