@@ -207,6 +207,10 @@ final class ConvWinogradF32 {
                 for (int i = 0; i <= th; i++) {
                     for (int a = 0; a < 2; a++) {
                         int ih = 2 * i + a - ph, at = phases + a * 4 * q + i * tw;
+                        if (tw <= WinogradRuns.MAX_PHASE_TILES) {
+                            WinogradRuns.phases(x, ih >= 0 && ih < h ? plane + ih * wd : -1, pw, wd, scr, at, q, tw);
+                            continue;
+                        }
                         Arrays.fill(scr, 0, cols, 0f); // cols >= W + 2pw: the row fits with its padding
                         if (ih >= 0 && ih < h) {
                             System.arraycopy(x, plane + ih * wd, scr, pw, wd);

@@ -14,7 +14,47 @@ final class WinogradRuns {
     private static final VectorSpecies<Float> S = FloatRuns.S;
     private static final int VL = FloatRuns.VL;
 
+    /** Lane j holds {@code 2j + k}: the index, into two vectors of a row, of the column that {@link #phases} takes. */
+    private static final FloatVector EVEN = columns(0), ODD = columns(1), NEXT_EVEN = columns(2), NEXT_ODD = columns(3);
+
     private WinogradRuns() {
+    }
+
+    private static FloatVector columns(int k) {
+        float[] index = new float[VL];
+        for (int j = 0; j < VL; j++) {
+            index[j] = Math.min(2 * j + k, 2 * VL - 1); // the lanes past the last tile are not stored
+        }
+        return FloatVector.fromArray(S, index, 0);
+    }
+
+    /** Widest row of tiles {@link #phases} takes: the padded row, {@code 2*TW + 2} columns, in two vectors. */
+    static final int MAX_PHASE_TILES = VL - 1;
+
+    /**
+     * One padded input row {@code d[k] = x[rowStart + k - pw]} for {@code 0 <= k - pw < wd}, else 0 (all 0 when
+     * {@code rowStart < 0}: a padding row), split into the four phase rows of its {@code tw} tiles:
+     * {@code dst[at + j] = d[2j], dst[at + q + j] = d[2j + 2], dst[at + 2q + j] = d[2j + 1],
+     * dst[at + 3q + j] = d[2j + 3]} for {@code j < tw <= MAX_PHASE_TILES}; two masked loads and four two-vector
+     * permutes instead of {@code 4*tw} scalar moves.
+     */
+    static void phases(float[] x, int rowStart, int pw, int wd, float[] dst, int at, int q, int tw) {
+        VectorMask<Float> tiles = FloatRuns.lanes(0, tw, VL);
+        if (rowStart < 0) {
+            FloatVector zero = FloatVector.zero(S);
+            zero.intoArray(dst, at, tiles);
+            zero.intoArray(dst, at + q, tiles);
+            zero.intoArray(dst, at + 2 * q, tiles);
+            zero.intoArray(dst, at + 3 * q, tiles);
+            return;
+        }
+        // lanes k of the two vectors: columns k - pw of x's row, those inside it
+        FloatVector lo = FloatVector.fromArray(S, x, rowStart - pw, FloatRuns.lanes(pw, wd, VL));
+        FloatVector hi = FloatVector.fromArray(S, x, rowStart - pw + VL, FloatRuns.lanes(pw - VL, wd, VL));
+        EVEN.selectFrom(lo, hi).intoArray(dst, at, tiles);
+        NEXT_EVEN.selectFrom(lo, hi).intoArray(dst, at + q, tiles);
+        ODD.selectFrom(lo, hi).intoArray(dst, at + 2 * q, tiles);
+        NEXT_ODD.selectFrom(lo, hi).intoArray(dst, at + 3 * q, tiles);
     }
 
     /**

@@ -32,6 +32,8 @@ class ConvWinogradF32Test {
             Conv2dGeometry.of(9, 64, 12, 12, 64, 3, 1, 1, 1, 1),     // several chunks: threads claim them (1 thread)
             Conv2dGeometry.of(4, 130, 4, 4, 96, 3, 1, 1, 1, 1),      // a deep stage: one chunk, shared by the threads
             Conv2dGeometry.of(3, 5, 6, 6, 3, 3, 1, 1, 1, 1),         // few channels, a 1-column GEMM block
+            Conv2dGeometry.of(1, 64, 3, 30, 64, 3, 1, 1, 1, 1),      // the widest rows split by vector permutes
+            Conv2dGeometry.of(2, 64, 5, 35, 64, 3, 1, 1, 1, 1),      // wider rows: split by scalar moves
             new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
 
     /** Geometries {@link Conv2dKernels#forward} sends to the kernel: a ResNet-18 stage at batch 8, an odd one. */
