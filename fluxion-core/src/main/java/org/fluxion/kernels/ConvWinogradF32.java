@@ -40,14 +40,15 @@ final class ConvWinogradF32 {
     private static final int POSITIONS = 16;
     /**
      * Fewest input and output channels taken: the transforms cost about {@code 16*(C+O)} additions per tile against
-     * {@code 16*O*C} multiply-adds of GEMM, and narrow GEMMs run far below peak.
+     * {@code 16*O*C} multiply-adds of GEMM, and narrow GEMMs run far below peak. Measured at batch 32 on 16x16 planes
+     * (one thread, against im2col or the implicit GEMM): 16 channels 0.64x, 32 0.98x, 48 1.32x, 64 1.43x.
      */
-    static final int MIN_CHANNELS = 64;
+    static final int MIN_CHANNELS = 48;
     /**
      * Fewest tiles in all (batch times tiles per sample): the weight transform and each GEMM's packing of U cost about
      * as much as {@code T} columns of the GEMM. Measured on ResNet-18's stages at 64x64 (one thread): batch 32 gains
-     * 1.3x on the 16x16 (2048 tiles) and 8x8 (512) planes, breaks even on 4x4 (128) and loses 2x on 2x2 (32); batch 1
-     * loses on 16x16 (64 tiles) and 8x8 (16).
+     * 1.3-1.4x on the 16x16 (2048 tiles) and 8x8 (512) planes, breaks even on 4x4 (128) and loses 2x on 2x2 (32);
+     * batch 1 loses on 16x16 (64 tiles) and 8x8 (16).
      */
     static final int MIN_TILES = 256;
     /** V and M of a chunk in floats ({@code 16*(C+O)*T}): about the L2 cache, as {@link ConvF32}'s sub-batches. */
