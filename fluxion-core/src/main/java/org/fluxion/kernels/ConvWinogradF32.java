@@ -98,7 +98,8 @@ final class ConvWinogradF32 {
         int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
         int us = positionStride(cout * cin);
         float[] u = new float[POSITIONS * us];
-        Parallel.forRange(cout, Math.max(1, 4096 / cin), (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u, us));
+        Parallel.forRange(cout, Math.max(1, 4096 / cin),
+                (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u, us));
         int sb = chunkSamples(g), chunks = (nb + sb - 1) / sb;
         if (chunks >= 2 * Parallel.threads()) {
             AtomicInteger next = new AtomicInteger();
@@ -177,7 +178,7 @@ final class ConvWinogradF32 {
         }
     }
 
-    /** Row xi of {@code U = a G^T} from row xi {@code (r0, r1, r2)} of {@code a}: positions 4xi..4xi+3, {@code plane} apart. */
+    /** Row xi of {@code U = a G^T} from row xi {@code (r0, r1, r2)} of {@code a}: positions 4xi..4xi+3. */
     private static void weightRow(float r0, float r1, float r2, float[] u, int at, int plane) {
         u[at] = r0;
         u[at + plane] = 0.5f * (r0 + r1 + r2);
@@ -201,7 +202,8 @@ final class ConvWinogradF32 {
         int th = (g.outHeight() + 1) / 2, tw = (g.outWidth() + 1) / 2, p = th * tw, tc = cnt * p;
         int cols = 2 * tw + 2, q = (th + 1) * tw; // a padded input row; one phase plane
         float[] scr = BUFFERS.get(2, cols + 16L * q + FloatRuns.VL);
-        int phases = cols, zs = cols + 8 * q; // P[a][b][k] at phases + ((a*2 + b)*2 + k)*q; z[a][nu] at zs + (a*4 + nu)*q
+        // P[a][b][k] at phases + ((a*2 + b)*2 + k)*q; z[a][nu] at zs + (a*4 + nu)*q
+        int phases = cols, zs = cols + 8 * q;
         for (int s = 0; s < cnt; s++) {
             for (int c = c0; c < c1; c++) {
                 int plane = xOff + ((n0 + s) * cin + c) * h * wd;

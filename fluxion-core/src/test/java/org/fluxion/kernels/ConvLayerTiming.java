@@ -42,7 +42,8 @@ public final class ConvLayerTiming {
                 float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 float[] y = new float[g.outputSize()];
                 double flops = 2.0 * g.outputSize() * g.inPerGroup() * l[3] * l[3];
-                int reps = (int) Math.max(30, Math.min(400, 3e9 / flops)); // enough calls for C2 to compile every kernel
+                // at least 30: with 5 the Winograd forward was timed before C2 had compiled its transforms (6.9 vs 4.6 ms)
+                int reps = (int) Math.max(30, Math.min(400, 3e9 / flops));
                 double ms = time(() -> Conv2dKernels.forward(g, x, w, y), reps, cpu);
                 totalMs += ms * l[6];
                 String without = "";

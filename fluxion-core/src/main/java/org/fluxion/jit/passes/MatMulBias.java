@@ -95,7 +95,8 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
     /**
      * Rewrites {@code add(matmul(a, b), c)} (either operand order) into one {@code matmul_add} when the
      * product is a GEMM ({@link #gemmShaped}) that c flattens with ({@link #stacks}), feeds only this add, and the
-     * add neither broadcasts the product nor changes its dtype; a traced {@link MatMulAdd} (a linear layer's) becomes one as it is.
+     * add neither broadcasts the product nor changes its dtype; a traced {@link MatMulAdd} (a linear layer's)
+     * becomes one as it is.
      */
     static Graph rewrite(Graph g) {
         Map<Value, Integer> uses = new IdentityHashMap<>();
@@ -123,7 +124,8 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
                 Equation mm = producer.get(e.inputs()[side]);
                 Value c = e.inputs()[1 - side];
                 if (mm != null && mm.primitive() instanceof MatMul && gemmShaped(mm)
-                        && stacks(c.type(), mm.output().type()) && uses.get(mm.output()) == 1 && e.output().type().equals(mm.output().type())
+                        && stacks(c.type(), mm.output().type()) && uses.get(mm.output()) == 1
+                        && e.output().type().equals(mm.output().type())
                         && c.type().dtype() == mm.output().type().dtype() && !dropped.containsKey(mm)
                         && !c.type().dtype().isStorageOnly()) {
                     dropped.put(mm, true);
