@@ -19,7 +19,8 @@ import org.fluxion.tensor.Tensor;
  * (torchvision's layout: 7x7 stem, four stages of two basic blocks, BatchNorm, 1000 classes) and a
  * 4-layer post-norm transformer encoder (d 256, 4 heads, GELU MLP 1024) on 64 tokens. Before timing, the
  * Fluxion output is checked against PyTorch's, and Fluxion is warmed up for a few seconds (steady state, per
- * the benchmark protocol; the first call is reported on its own).
+ * the benchmark protocol; the first call is reported on its own). The system property {@code fluxion.bench.configs}
+ * (comma-separated, e.g. {@code resnet18-64px-b32-t2}) runs only the configurations it names.
  */
 public final class OnnxBench implements Benchmark {
     private static final int THREADS = 2;
@@ -45,6 +46,9 @@ public final class OnnxBench implements Benchmark {
             for (String[] c : configs) {
                 String config = c[0] + (c[0].equals("resnet18") ? "-" + c[2] + "px" : "-seq" + c[2]) + "-b" + c[1]
                         + "-t" + THREADS;
+                if (!selected(config)) {
+                    continue;
+                }
                 if (!PythonReference.available()) {
                     out.println(BenchLine.unavailable(name(), config, "n/a (the models are exported by PyTorch)",
                             PythonReference.INSTALL_HINT + " python3-onnx"));
@@ -55,6 +59,12 @@ public final class OnnxBench implements Benchmark {
         } finally {
             Parallel.setThreads(threads);
         }
+    }
+
+    /** Whether {@code config} is in the comma-separated system property {@code fluxion.bench.configs} (default all). */
+    private static boolean selected(String config) {
+        String only = System.getProperty("fluxion.bench.configs", "");
+        return only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(config);
     }
 
     /**

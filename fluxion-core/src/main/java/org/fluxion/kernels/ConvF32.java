@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorMask;
  * lets {@link Gemm} parallelize itself instead. Small weight gradients are dot products
  * ({@link SgemmDotNT}).
  *
- * <p>Two kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
- * products ({@link ConvDotF32}), and a stride-1 forward or input gradient on wide planes as an implicit GEMM over
+ * <p>Three kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
+ * products ({@link ConvDotF32}), a 3x3 stride-1 forward with many channels by Winograd's algorithm
+ * ({@link ConvWinogradF32}), and a stride-1 forward or input gradient on wide planes as an implicit GEMM over
  * zero-padded planes ({@link ConvShiftedF32}).
  *
  * <p>{@code ConvF64} computes the same in float64 with plain loops.
@@ -61,14 +62,27 @@ final class ConvF32 {
      *                       a sub-batch holds at least one sample
      * @param shiftedForward the forward of the geometries {@link ConvShiftedF32} takes, and the input gradient of
      *                       those whose gradient is such a forward, run there, without im2col
+     * @param winograd       the forward of the 3x3 stride-1 geometries {@link ConvWinogradF32} takes run there, by
+     *                       Winograd's F(2x2, 3x3)
      */
-    record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward) {
+    record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward,
+                  boolean winograd) {
         /** The measured choices. Sub-batch buffers about L2-sized: larger ones measured no faster. */
-        static final Tuning TUNED = new Tuning(true, true, 1 << 18, true);
+        static final Tuning TUNED = new Tuning(true, true, 1 << 18, true, true);
 
         /** The choices before the implicit-GEMM forward: im2col and a GEMM for every forward. */
         Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats) {
-            this(packedOperands, transposedDw, subBatchFloats, false);
+            this(packedOperands, transposedDw, subBatchFloats, false, false);
+        }
+
+        /** The choices before the Winograd forward. */
+        Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward) {
+            this(packedOperands, transposedDw, subBatchFloats, shiftedForward, false);
+        }
+
+        /** These choices with the Winograd forward on or off. */
+        Tuning withWinograd(boolean on) {
+            return new Tuning(packedOperands, transposedDw, subBatchFloats, shiftedForward, on);
         }
 
         Tuning {
@@ -109,6 +123,10 @@ final class ConvF32 {
             if (epilogue != null) {
                 epilogue.apply(g, y, yOff, 0, nb);
             }
+            return;
+        }
+        if (tuning.winograd() && ConvWinogradF32.applies(g)) {
+            ConvWinogradF32.forward(g, x, xOff, w, wOff, y, yOff, epilogue);
             return;
         }
         if (tuning.shiftedForward() && ConvShiftedF32.applies(g)) {
@@ -512,6 +530,8 @@ final class ConvF32 {
                                         System.arraycopy(x, src + q, col, dst + q, hi - q);
                                     }
                                 }
+                            } else if (sw == 2) {
+                                copyEveryOther(x, src + 2 * lo, col, dst + lo, hi - lo);
                             } else {
                                 for (int q = lo; q < hi; q++) {
                                     col[dst + q] = x[src + q * sw];
@@ -524,6 +544,33 @@ final class ConvF32 {
                     }
                 }
             }
+        }
+    }
+
+    /** Lane j holds 2j: picks the even lanes of two vectors ({@link #copyEveryOther}). */
+    private static final FloatVector EVEN_LANES = evenLanes();
+
+    private static FloatVector evenLanes() {
+        float[] index = new float[FloatRuns.VL];
+        for (int j = 0; j < index.length; j++) {
+            index[j] = 2 * j;
+        }
+        return FloatVector.fromArray(FloatRuns.S, index, 0);
+    }
+
+    /**
+     * {@code dst[d + q] = src[s + 2q]} for {@code q < len}: the run of a stride-2 im2col row (a network's stem),
+     * a vector at a time from two loads and a two-vector permute, which the scalar loop took 4x as long for.
+     */
+    static void copyEveryOther(float[] src, int s, float[] dst, int d, int len) {
+        int vl = FloatRuns.VL, q = 0;
+        for (; q + vl <= len && s + 2 * q + 2 * vl <= src.length; q += vl) {
+            FloatVector lo = FloatVector.fromArray(FloatRuns.S, src, s + 2 * q);
+            FloatVector hi = FloatVector.fromArray(FloatRuns.S, src, s + 2 * q + vl);
+            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, d + q);
+        }
+        for (; q < len; q++) {
+            dst[d + q] = src[s + 2 * q];
         }
     }
 

@@ -188,6 +188,36 @@ class JitTest {
     }
 
     @Test
+    void stackedProductsWithABiasAreOneGemmOverTheFlattenedRows() {
+        Tensor w = Tensor.randn(1, 16, 12); // (the first argument is the seed)
+        Tensor row = Tensor.randn(2, 1, 1, 12);
+        Tensor full = Tensor.randn(3, 3, 5, 12);
+        var f = Jit.jit((Tensor x) -> {
+            Tensor biased = x.matmul(w).add(row); // [3, 5, 16] @ [16, 12] + a row
+            Tensor summed = full.add(x.tanh().matmul(w)); // + a whole [3, 5, 12], on the left
+            Tensor strided = x.permute(1, 0, 2).matmul(w).permute(1, 0, 2); // a non-contiguous stack, + 0
+            return biased.mul(summed).add(strided);
+        });
+        Tensor x = Tensor.randn(4, 3, 5, 16);
+        Tensor expected = x.matmul(w).add(row).mul(full.add(x.tanh().matmul(w)))
+                .add(x.permute(1, 0, 2).matmul(w).permute(1, 0, 2));
+        assertEquals(3, f.graph(x).count("matmul_add"), f.graph(x).toString());
+        assertTrue(f.apply(x).allClose(expected, 1e-5, 1e-5));
+        assertTrue(f.apply(x).allClose(expected, 1e-5, 1e-5)); // again, into recycled buffers
+    }
+
+    @Test
+    void stackedProductsWithABiasOfAnotherShapeStayApart() {
+        Tensor w = Tensor.randn(1, 16, 12);
+        Tensor perRow = Tensor.randn(2, 5, 1); // broadcasts along m: not a row of the flattened product
+        Tensor perSample = Tensor.randn(3, 3, 1, 12); // varies along the stack: neither a row nor the whole output
+        var f = Jit.jit((Tensor x) -> x.matmul(w).add(perRow).mul(x.matmul(w).add(perSample)));
+        Tensor x = Tensor.randn(4, 3, 5, 16);
+        Tensor expected = x.matmul(w).add(perRow).mul(x.matmul(w).add(perSample));
+        assertTrue(f.apply(x).allClose(expected, 1e-5, 1e-5));
+    }
+
+    @Test
     void customRulesRecomputeUnderJitAndKeepTheirDerivative() {
         // f(x) = x^3 with a deliberately "wrong" VJP (g * 7) that shows the custom rule is the one used
         var cube = Functional.customVjp("cube", (Tensor[] x) -> x[0].mul(x[0]).mul(x[0]),

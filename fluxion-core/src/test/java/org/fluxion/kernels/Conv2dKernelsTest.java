@@ -240,6 +240,10 @@ class Conv2dKernelsTest {
         shapes.add(Conv2dGeometry.of(2, 3, 5, 17, 4, 3, 1, 0, 1, 1));
         shapes.add(new Conv2dGeometry(2, 3, 6, 37, 4, 3, 4, 1, 1, 1, 2, 1, 2, 1));
         shapes.add(new Conv2dGeometry(2, 3, 9, 13, 4, 3, 3, 2, 1, 1, 1, 1, 1, 1)); // strided rows only
+        // stride-2 rows of one vector and more (a stem's im2col, copied by vector permutes; the last ones near x's end)
+        shapes.add(Conv2dGeometry.of(2, 3, 12, 70, 5, 7, 2, 3, 1, 1));
+        shapes.add(new Conv2dGeometry(1, 2, 5, 67, 3, 3, 3, 1, 2, 0, 0, 1, 1, 1));
+        shapes.add(new Conv2dGeometry(1, 1, 2, 64, 2, 1, 2, 1, 2, 0, 0, 1, 1, 1)); // the last vector would pass x's end
         for (Conv2dGeometry g : shapes) {
             checkAll(g, rnd);
         }

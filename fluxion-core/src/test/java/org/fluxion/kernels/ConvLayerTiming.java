@@ -42,11 +42,18 @@ public final class ConvLayerTiming {
                 float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 float[] y = new float[g.outputSize()];
                 double flops = 2.0 * g.outputSize() * g.inPerGroup() * l[3] * l[3];
-                int reps = (int) Math.max(5, Math.min(400, 3e9 / flops));
+                // at least 30: with 5 the Winograd forward was timed before C2 had compiled its transforms (6.9 vs 4.6 ms)
+                int reps = (int) Math.max(30, Math.min(400, 3e9 / flops));
                 double ms = time(() -> Conv2dKernels.forward(g, x, w, y), reps, cpu);
                 totalMs += ms * l[6];
-                System.out.printf("b%d C%d %dx%d O%d k%d s%d: %.3f ms x%d  %.1f GFLOP/s%n", nb, l[0], l[1], l[1],
-                        l[2], l[3], l[4], ms, l[6], flops / ms / 1e6);
+                String without = "";
+                if (ConvWinogradF32.applies(g)) { // the same layer with the Winograd forward switched off
+                    ConvF32.Tuning off = ConvF32.Tuning.TUNED.withWinograd(false);
+                    double offMs = time(() -> ConvF32.forward(g, x, 0, w, 0, y, 0, off), reps, cpu);
+                    without = String.format(" (Winograd; without: %.3f ms)", offMs);
+                }
+                System.out.printf("b%d C%d %dx%d O%d k%d s%d: %.3f ms x%d  %.1f GFLOP/s%s%n", nb, l[0], l[1], l[1],
+                        l[2], l[3], l[4], ms, l[6], flops / ms / 1e6, without);
             }
             System.out.printf("b%d total conv %.2f ms%n", nb, totalMs);
         }

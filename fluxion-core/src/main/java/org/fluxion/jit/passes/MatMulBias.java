@@ -14,6 +14,7 @@ import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.MatMul;
 import org.fluxion.ops.MatMulAdd;
+import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -24,6 +25,11 @@ import org.fluxion.tensor.TensorType;
  * into it, so the sum costs no pass of its own and the
  * result reaches the next fused kernel dense. Like {@link Fused} it only appears in compiled plans,
  * after differentiation, and has no derivative rules.
+ *
+ * <p>A stack {@code a [B..., n, k]} times a matrix {@code b [k, m]} (a linear layer on a batch of sequences) is
+ * the same GEMM over the {@code B*n} rows of a flattened: {@code y.reshape(B*n, m) = a.reshape(B*n, k) @ b + c'},
+ * taken when c is a scalar, a row ({@code [..., 1, m]}, every dimension before the last 1) or the whole output, whose
+ * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}.
  */
 record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Described, IntoBuffer {
     @Override
@@ -41,7 +47,7 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
         return type;
     }
 
-    /** inputs: a [n, k], b [k, m], c broadcastable to [n, m]. */
+    /** inputs: a [B..., n, k], b [k, m], c broadcastable to [B..., n, m] as {@link #stacks} allows. */
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
         return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
@@ -49,13 +55,48 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
 
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] in) {
-        return MatMulAdd.into(buffer, type, in[0], in[1], in[2]);
+        if (type.shape().rank() == 2) {
+            return MatMulAdd.into(buffer, type, in[0], in[1], in[2]);
+        }
+        int k = in[0].dim(-1), m = type.shape().dim(-1), rows = type.shape().size() / Math.max(1, m);
+        Tensor a = in[0].isContiguous() ? in[0] : in[0].contiguous();
+        Tensor c = in[2];
+        if (c.size() != 1) { // a scalar fills as it is; a full c and a row lose their leading dimensions
+            c = c.shape().equals(type.shape()) ? c.reshape(rows, m) : c.reshape(m);
+        }
+        TensorType flat = new TensorType(Shape.of(rows, m), type.dtype());
+        return MatMulAdd.into(buffer, flat, a.reshape(rows, k), in[1], c).reshape(type.shape().dims());
+    }
+
+    /**
+     * True when {@code matmul(a, b)} is a GEMM this step runs: a [n, k] or a stack [B..., n, k] with its own batch
+     * dimensions (not broadcast), times b [k, m].
+     */
+    private static boolean gemmShaped(Equation mm) {
+        TensorType a = mm.inputs()[0].type(), b = mm.inputs()[1].type(), y = mm.output().type();
+        return b.shape().rank() == 2 && a.shape().rank() >= 2 && a.shape().rank() == y.shape().rank()
+                && !y.dtype().isStorageOnly();
+    }
+
+    /** True when c (added to a product of type y) flattens with it: rank-2 y, or c a scalar, a row or y's shape. */
+    private static boolean stacks(TensorType c, TensorType y) {
+        Shape cs = c.shape(), ys = y.shape();
+        if (ys.rank() == 2 || cs.size() == 1 || cs.equals(ys)) {
+            return true;
+        }
+        for (int i = 0; i < cs.rank() - 1; i++) {
+            if (cs.dim(i) != 1) {
+                return false;
+            }
+        }
+        return cs.rank() >= 1 && cs.dim(-1) == ys.dim(-1);
     }
 
     /**
      * Rewrites {@code add(matmul(a, b), c)} (either operand order) into one {@code matmul_add} when the
-     * product is rank 2, feeds only this add, and the add neither broadcasts the product nor changes its
-     * dtype; a traced {@link MatMulAdd} (a linear layer's) becomes one as it is.
+     * product is a GEMM ({@link #gemmShaped}) that c flattens with ({@link #stacks}), feeds only this add, and the
+     * add neither broadcasts the product nor changes its dtype; a traced {@link MatMulAdd} (a linear layer's)
+     * becomes one as it is.
      */
     static Graph rewrite(Graph g) {
         Map<Value, Integer> uses = new IdentityHashMap<>();
@@ -82,9 +123,9 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
             for (int side = 0; side < 2; side++) {
                 Equation mm = producer.get(e.inputs()[side]);
                 Value c = e.inputs()[1 - side];
-                if (mm != null && mm.primitive() instanceof MatMul && mm.output().type().shape().rank() == 2
-                        && mm.inputs()[0].type().shape().rank() == 2 && mm.inputs()[1].type().shape().rank() == 2
-                        && uses.get(mm.output()) == 1 && e.output().type().equals(mm.output().type())
+                if (mm != null && mm.primitive() instanceof MatMul && gemmShaped(mm)
+                        && stacks(c.type(), mm.output().type()) && uses.get(mm.output()) == 1
+                        && e.output().type().equals(mm.output().type())
                         && c.type().dtype() == mm.output().type().dtype() && !dropped.containsKey(mm)
                         && !c.type().dtype().isStorageOnly()) {
                     dropped.put(mm, true);
@@ -94,14 +135,12 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
                 }
             }
         }
-        // The other rank-2 products become matmul_add of a zero, so that they too write into recycled buffers.
+        // The other GEMM-shaped products become matmul_add of a zero, so that they too write into recycled buffers.
         int nextId = Passes.maxId(g) + 1;
         for (Equation e : g.equations()) {
-            if (e.primitive() instanceof MatMul && !dropped.containsKey(e) && e.output().type().shape().rank() == 2
-                    && !e.output().type().dtype().isStorageOnly()
-                    && e.inputs()[0].type().shape().rank() == 2 && e.inputs()[1].type().shape().rank() == 2) {
+            if (e.primitive() instanceof MatMul && !dropped.containsKey(e) && gemmShaped(e)) {
                 TensorType t = e.output().type();
-                Value zero = new Value(nextId++, new TensorType(org.fluxion.tensor.Shape.scalar(), t.dtype()),
+                Value zero = new Value(nextId++, new TensorType(Shape.scalar(), t.dtype()),
                         Tensor.scalar(0, t.dtype()), null);
                 replacement.put(e, new Equation(new MatMulBias(t), new Value[] {e.inputs()[0], e.inputs()[1], zero},
                         e.output()));

@@ -1,0 +1,250 @@
+package org.fluxion.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Winograd F(2x2, 3x3) forward ({@link ConvWinogradF32}) against the direct convolution in float64, with the
+ * epilogue, on 1 to 3 threads; and the gradient kernels (which keep im2col) against the same reference for the
+ * geometries it takes.
+ */
+class ConvWinogradF32Test {
+    /**
+     * Error allowed relative to {@code sum |w| |x|} of an output: float32's 6e-8 times the few roundings of the
+     * transforms, the GEMM's sum over C and the largest transformed magnitudes (4 inputs, 9/4 of the weights); the
+     * float32 tolerance of {@code Conv2dKernelsTest}. These shapes measured under 2e-6.
+     */
+    private static final double REL_TOL = 2e-5;
+
+    /** Odd planes, padding 0 to 2, batch 1 and more, channels not whole vectors; run by the kernel itself. */
+    private static final List<Conv2dGeometry> SHAPES = List.of(
+            Conv2dGeometry.of(1, 64, 8, 8, 64, 3, 1, 1, 1, 1),       // ResNet's 128-channel stage, narrower
+            Conv2dGeometry.of(3, 67, 7, 5, 65, 3, 1, 1, 1, 1),       // odd plane: tiles past the last row and column
+            Conv2dGeometry.of(2, 64, 9, 6, 70, 3, 1, 0, 1, 1),       // no padding, OH = 7 odd
+            Conv2dGeometry.of(9, 64, 12, 12, 64, 3, 1, 1, 1, 1),     // several chunks: threads claim them (1 thread)
+            Conv2dGeometry.of(4, 130, 4, 4, 96, 3, 1, 1, 1, 1),      // a deep stage: one chunk, shared by the threads
+            Conv2dGeometry.of(3, 5, 6, 6, 3, 3, 1, 1, 1, 1),         // few channels, a 1-column GEMM block
+            Conv2dGeometry.of(1, 64, 3, 30, 64, 3, 1, 1, 1, 1),      // the widest rows split by vector permutes
+            Conv2dGeometry.of(2, 64, 5, 35, 64, 3, 1, 1, 1, 1),      // wider rows: split by scalar moves
+            new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
+
+    /** Geometries {@link Conv2dKernels#forward} sends to the kernel: a ResNet-18 stage at batch 8, an odd one. */
+    private static final List<Conv2dGeometry> DISPATCHED = List.of(
+            Conv2dGeometry.of(8, 64, 16, 16, 64, 3, 1, 1, 1, 1),
+            Conv2dGeometry.of(5, 66, 13, 15, 67, 3, 1, 1, 1, 1));
+
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    @Test
+    void takesOnlyThreeByThreeStrideOneUngroupedConvolutionsWithManyChannelsAndTiles() {
+        for (Conv2dGeometry g : SHAPES) {
+            assertTrue(ConvWinogradF32.supports(g), g.toString());
+        }
+        for (Conv2dGeometry g : DISPATCHED) {
+            assertTrue(ConvWinogradF32.applies(g), g.toString());
+        }
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 2, 1, 1, 1)));  // stride 2
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 2, 2, 1)));  // dilated
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 3, 1, 1, 1, 2)));  // grouped
+        assertFalse(ConvWinogradF32.supports(Conv2dGeometry.of(2, 64, 8, 8, 64, 1, 1, 0, 1, 1)));  // 1x1
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(8, 32, 16, 16, 64, 3, 1, 1, 1, 1))); // few channels
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(1, 64, 16, 16, 64, 3, 1, 1, 1, 1))); // 64 tiles
+        assertFalse(ConvWinogradF32.applies(Conv2dGeometry.of(32, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // 32 tiles
+    }
+
+    @Test
+    void forwardMatchesTheDirectConvolutionInFloat64() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        Random rnd = new Random(5);
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (Conv2dGeometry g : all()) {
+                double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
+                float[] y = new float[g.outputSize()];
+                java.util.Arrays.fill(y, Float.NaN); // every output overwritten
+                forward(g, toFloat(x), toFloat(w), y, null);
+                assertClose("forward on " + threads + " threads", g, direct(g, x, w), direct(g, abs(x), abs(w)), y);
+            }
+        }
+    }
+
+    @Test
+    void epilogueIsAppliedAsTheOperationsOneByOne() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        Random rnd = new Random(6);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (Conv2dGeometry g : all()) {
+                float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                float[] bias = toFloat(random(rnd, g.outChannels())), shortcut = toFloat(random(rnd, g.outputSize()));
+                float[] plain = new float[g.outputSize()], fused = new float[g.outputSize()];
+                forward(g, x, w, plain, null);
+                forward(g, x, w, fused, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
+                int p = g.outHeight() * g.outWidth();
+                for (int i = 0; i < plain.length; i++) {
+                    plain[i] = Math.max(plain[i] + bias[(i / p) % g.outChannels()] + shortcut[i], 0f);
+                }
+                assertArrayEquals(plain, fused, threads + " threads: " + g);
+            }
+        }
+    }
+
+    @Test
+    void sameBitsForAnyThreadCountAndAfterWarmUp() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        Random rnd = new Random(7);
+        for (Conv2dGeometry g : all()) {
+            float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+            float[] expected = null;
+            for (int threads : new int[] {1, 2, 3, 2, 1}) {
+                Parallel.setThreads(threads);
+                float[] y = new float[g.outputSize()];
+                forward(g, x, w, y, null);
+                if (expected == null) {
+                    expected = y;
+                } else {
+                    assertArrayEquals(expected, y, threads + " threads: " + g);
+                }
+            }
+        }
+    }
+
+    @Test
+    void switchedOffTheForwardKeepsIm2colAndAgrees() {
+        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
+        Random rnd = new Random(8);
+        ConvF32.Tuning off = ConvF32.Tuning.TUNED.withWinograd(false);
+        assertFalse(off.winograd());
+        for (Conv2dGeometry g : DISPATCHED) {
+            double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
+            float[] winograd = new float[g.outputSize()], im2col = new float[g.outputSize()];
+            ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
+            ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, im2col, 0, off);
+            double[] scale = direct(g, abs(x), abs(w));
+            assertClose("im2col", g, direct(g, x, w), scale, im2col);
+            assertClose("Winograd", g, direct(g, x, w), scale, winograd);
+        }
+    }
+
+    /** The backward keeps the im2col kernels; checked here on the geometries whose forward is Winograd's. */
+    @Test
+    void gradientsOfTheseGeometriesMatchTheDirectConvolution() {
+        Random rnd = new Random(9);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (Conv2dGeometry g : all()) {
+                double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
+                double[] dy = random(rnd, g.outputSize());
+                float[] dx = new float[g.inputSize()], dw = new float[g.weightSize()];
+                Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dx);
+                Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dw);
+                // the adjoints of the float64 forward: <direct(x, w), dy> = <x, dx> = <w, dw> for all x, w
+                double[] dxRef = new double[g.inputSize()], dwRef = new double[g.weightSize()];
+                double[] dxScale = new double[g.inputSize()], dwScale = new double[g.weightSize()];
+                ConvF64.inputGrad(g, dy, 0, w, 0, dxRef, 0);
+                ConvF64.inputGrad(g, abs(dy), 0, abs(w), 0, dxScale, 0);
+                ConvF64.weightGrad(g, x, 0, dy, 0, dwRef, 0);
+                ConvF64.weightGrad(g, abs(x), 0, abs(dy), 0, dwScale, 0);
+                assertClose("inputGrad", g, dxRef, dxScale, dx);
+                assertClose("weightGrad", g, dwRef, dwScale, dw);
+            }
+        }
+    }
+
+    // ---- reference and helpers ----
+
+    private static List<Conv2dGeometry> all() {
+        return java.util.stream.Stream.concat(SHAPES.stream(), DISPATCHED.stream()).toList();
+    }
+
+    /** The kernel on the shapes it is called for directly, the public dispatch on those it is chosen for. */
+    private static void forward(Conv2dGeometry g, float[] x, float[] w, float[] y, Conv2dEpilogue epilogue) {
+        if (DISPATCHED.contains(g)) {
+            Conv2dKernels.forward(g, x, 0, w, 0, y, 0, epilogue == null ? new Conv2dEpilogue(null, 0, null, 0, false)
+                    : epilogue);
+        } else {
+            ConvWinogradF32.forward(g, x, 0, w, 0, y, 0, epilogue);
+        }
+    }
+
+    /** The definition of {@link Conv2dKernels}, looped in float64 (ungrouped geometries). */
+    private static double[] direct(Conv2dGeometry g, double[] x, double[] w) {
+        int c = g.inChannels(), h = g.height(), wd = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        double[] y = new double[g.outputSize()];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int r = 0; r < oh; r++) {
+                    for (int q = 0; q < ow; q++) {
+                        double s = 0;
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int i = 0; i < 3; i++) {
+                                int ih = r - g.padH() + i;
+                                for (int j = 0; j < 3; j++) {
+                                    int iw = q - g.padW() + j;
+                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
+                                        s += w[((o * c + ci) * 3 + i) * 3 + j] * x[((n * c + ci) * h + ih) * wd + iw];
+                                    }
+                                }
+                            }
+                        }
+                        y[((n * g.outChannels() + o) * oh + r) * ow + q] = s;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static void assertClose(String what, Conv2dGeometry g, double[] expected, double[] scale, float[] got) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = REL_TOL * (scale[i] + 1e-2);
+            if (!(Math.abs(expected[i] - got[i]) <= tol)) {
+                throw new AssertionError(what + " at " + i + ": expected " + expected[i] + ", got " + got[i] + " (tol "
+                        + tol + ") for " + g);
+            }
+        }
+    }
+
+    /** Values in [-1, 1) that float32 holds exactly, so that both precisions see the same inputs. */
+    private static double[] random(Random rnd, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    private static double[] abs(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = Math.abs(a[i]);
+        }
+        return r;
+    }
+}
