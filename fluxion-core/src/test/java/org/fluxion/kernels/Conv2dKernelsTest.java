@@ -103,7 +103,7 @@ class Conv2dKernelsTest {
     }
 
     /** Rounds to float so that float and double kernels see the same inputs. */
-    private static float[] toFloat(double[] a) {
+    static float[] toFloat(double[] a) {
         float[] f = new float[a.length];
         for (int i = 0; i < a.length; i++) {
             f[i] = (float) a[i];

@@ -68,10 +68,7 @@ class LuKernelTest {
                     pa[pivots[k] * n + c] = t;
                 }
             }
-            double scale = 0;
-            for (double v : a) {
-                scale = Math.max(scale, Math.abs(v));
-            }
+            double scale = maxAbs(a);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
                     double s = 0;
@@ -105,11 +102,16 @@ class LuKernelTest {
         }
     }
 
-    private static void assertResidual(double[] a, int n, double[] x, double[] b, int m, String what) {
-        double norm = 0;
-        for (double v : x) {
-            norm = Math.max(norm, Math.abs(v));
+    private static double maxAbs(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, Math.abs(x));
         }
+        return m;
+    }
+
+    private static void assertResidual(double[] a, int n, double[] x, double[] b, int m, String what) {
+        double norm = maxAbs(x);
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < m; c++) {
                 double s = 0;
@@ -153,10 +155,8 @@ class LuKernelTest {
                     double[] b = random(n + 1, ldb, random);
                     double[] x = b.clone();
                     TriangularKernel.solve(a, 1, lda, n, lower, trans, unit, x, 2, ldb, m);
-                    double norm = 1; // a unit triangle with random entries is ill conditioned: X grows with n
-                    for (double v : x) {
-                        norm = Math.max(norm, Math.abs(v));
-                    }
+                    // a unit triangle with random entries is ill conditioned: X grows with n
+                    double norm = Math.max(1, maxAbs(x));
                     for (int i = 0; i < n; i++) {
                         for (int c = 0; c < m; c++) {
                             double s = 0;
