@@ -40,8 +40,8 @@ final class DgemmNarrow {
         int ai = transA ? 1 : lda;
         int ap = transA ? lda : 1;
         double sign = negate ? -1 : 1;
-        VectorMask<Double> m0 = S.indexInRange(0, n);
-        VectorMask<Double> m1 = S.indexInRange(VL, n);
+        VectorMask<Double> m0 = DoubleLanes.lanes(0, n);
+        VectorMask<Double> m1 = DoubleLanes.lanes(VL, n);
         int i = 0;
         for (; i + 3 < m; i += 4) {
             DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);

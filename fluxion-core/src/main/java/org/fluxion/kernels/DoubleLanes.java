@@ -1,6 +1,7 @@
 package org.fluxion.kernels;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +15,16 @@ final class DoubleLanes {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     private DoubleLanes() {
+    }
+
+    /**
+     * The lanes of a vector that starts at element {@code from} of a run of {@code limit} elements (all, or the
+     * first {@code limit - from}). Built from a bit pattern: {@code VectorSpecies.indexInRange} allocates
+     * (see {@link FloatRuns#lanes}).
+     */
+    static VectorMask<Double> lanes(int from, int limit) {
+        int count = Math.max(0, Math.min(S.length(), limit - from));
+        return VectorMask.fromLong(S, (1L << count) - 1);
     }
 
     /** The entries of a loop of {@code len} that the methods below cover: a multiple of the lane count. */

@@ -27,7 +27,7 @@ final class TriangularVector {
             int from = forward ? i0 : i + 1;
             int to = forward ? i : i1;
             for (int c = 0; c < m; c += VL) {
-                VectorMask<Double> lanes = S.indexInRange(c, m);
+                VectorMask<Double> lanes = DoubleLanes.lanes(c, m);
                 DoubleVector x = DoubleVector.fromArray(S, b, bi + c, lanes);
                 for (int j = from; j < to; j++) {
                     double coefficient = a[ai + j];
