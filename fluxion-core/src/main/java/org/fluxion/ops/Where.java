@@ -65,6 +65,15 @@ public record Where() implements Primitive {
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int start = f32 && Vectorization.ENABLED
                     ? VectorLoops.where(cond, o[0], cs, (float[]) aa, o[1], as, (float[]) ba, o[2], bs, (float[]) ya, o[3], n) : 0;
+            if (ya instanceof double[] yd) {
+                // float64 (the linear-algebra rules' triangles): a typed loop, not one arraycopy per element.
+                double[] ad = (double[]) aa;
+                double[] bd = (double[]) ba;
+                for (int i = start; i < n; i++) {
+                    yd[o[3] + i] = cond[o[0] + i * cs] ? ad[o[1] + i * as] : bd[o[2] + i * bs];
+                }
+                return;
+            }
             for (int i = start; i < n; i++) {
                 // arraycopy of one element moves any primitive type without a per-dtype loop.
                 if (cond[o[0] + i * cs]) {
