@@ -32,111 +32,87 @@ public final class LuKernel {
      */
     public static int factor(double[] a, int off, int n, int[] pivots, int pivOff) {
         KernelChecks.range("lu", "a", a.length, off, n * n);
-        double[] work = new double[Math.max(LEAF, VECTOR_LEAF) * n];
-        return panel(a, off, n, n, 0, n, pivots, pivOff, work);
+        double[] work = new double[VECTOR_LEAF * n]; // LuPanelVector's copy of its panel
+        return panel(a, off, n, 0, n, pivots, pivOff, work);
     }
 
     /**
      * Factors the panel of columns {@code [c0, c0 + w)} and rows {@code [c0, n)}, applying its row swaps to
      * those columns only; returns its first zero pivot as {@link #factor} does, 0 if none.
      */
-    private static int panel(double[] a, int off, int lda, int n, int c0, int w, int[] pivots,
-                             int pivOff, double[] work) {
+    private static int panel(double[] a, int off, int n, int c0, int w, int[] pivots, int pivOff, double[] work) {
         if (VECTOR_LEAF > 0 && w == VECTOR_LEAF) {
-            return LuPanelVector.leaf(a, off, lda, n, c0, pivots, pivOff, work);
+            return LuPanelVector.leaf(a, off, n, c0, pivots, pivOff, work);
         }
         if (w <= LEAF && (w < VECTOR_LEAF || VECTOR_LEAF == 0)) {
-            return leaf(a, off, lda, n, c0, w, pivots, pivOff, work);
+            return leaf(a, off, n, c0, w, pivots, pivOff);
         }
         int w1 = VECTOR_LEAF > 0 && w > VECTOR_LEAF && w <= 2 * VECTOR_LEAF ? VECTOR_LEAF : w / 2;
         int w2 = w - w1;
         int c1 = c0 + w1;
-        int info = panel(a, off, lda, n, c0, w1, pivots, pivOff, work);
-        swapRows(a, off, lda, pivots, pivOff, c0, c1, c1, c0 + w);
+        int info = panel(a, off, n, c0, w1, pivots, pivOff, work);
+        swapRows(a, off, n, pivots, pivOff, c0, c1, c1, c0 + w);
         // U12 = L11^-1 A12, then A22 -= L21 U12.
-        TriangularKernel.solve(a, off + c0 * lda + c0, lda, w1, true, false, true, a, off + c0 * lda + c1, lda,
-                w2);
-        Gemm.dgemmSubtract(false, false, n - c1, w2, w1, a, off + c1 * lda + c0, lda, a, off + c0 * lda + c1, lda,
-                a, off + c1 * lda + c1, lda);
-        int right = panel(a, off, lda, n, c1, w2, pivots, pivOff, work);
-        swapRows(a, off, lda, pivots, pivOff, c1, c0 + w, c0, c1);
+        TriangularKernel.solve(a, off + c0 * n + c0, n, w1, true, false, true, a, off + c0 * n + c1, n, w2);
+        Gemm.dgemmSubtract(false, false, n - c1, w2, w1, a, off + c1 * n + c0, n, a, off + c0 * n + c1, n,
+                a, off + c1 * n + c1, n);
+        int right = panel(a, off, n, c1, w2, pivots, pivOff, work);
+        swapRows(a, off, n, pivots, pivOff, c1, c0 + w, c0, c1);
         return info != 0 ? info : right;
     }
 
     /**
-     * Unblocked LU of a narrow panel: the panel is copied out column by column ({@code w} columns of
-     * {@code n - c0} rows, so that the pivot search and the rank-1 updates run down contiguous columns rather
-     * than across rows {@code n} apart), eliminated there, and copied back.
+     * Unblocked LU of a narrow panel in place, the scalar path (without the Vector API, and for the odd widths
+     * left over next to {@link LuPanelVector}'s): pivot search, swap within the panel, scaling of the column
+     * below the pivot, rank-1 update of the rest of the panel.
      */
-    private static int leaf(double[] a, int off, int lda, int n, int c0, int w, int[] pivots, int pivOff,
-                            double[] work) {
-        int rows = n - c0;
-        for (int i = 0; i < rows; i++) {
-            int src = off + (c0 + i) * lda + c0;
-            for (int c = 0; c < w; c++) {
-                work[c * rows + i] = a[src + c];
-            }
-        }
+    private static int leaf(double[] a, int off, int n, int c0, int w, int[] pivots, int pivOff) {
         int info = 0;
-        for (int j = 0; j < w; j++) {
-            int col = j * rows;
+        int end = c0 + w;
+        for (int j = c0; j < end; j++) {
             int p = j;
-            double best = Math.abs(work[col + j]);
-            for (int i = j + 1; i < rows; i++) {
-                double v = Math.abs(work[col + i]);
+            double best = Math.abs(a[off + j * n + j]);
+            for (int i = j + 1; i < n; i++) {
+                double v = Math.abs(a[off + i * n + j]);
                 if (v > best) {
                     best = v;
                     p = i;
                 }
             }
-            pivots[pivOff + c0 + j] = c0 + p;
-            if (p != j) {
-                for (int c = 0; c < w; c++) {
-                    double t = work[c * rows + j];
-                    work[c * rows + j] = work[c * rows + p];
-                    work[c * rows + p] = t;
-                }
-            }
-            double pivot = work[col + j];
+            pivots[pivOff + j] = p;
+            swapRows(a, off, n, pivots, pivOff, j, j + 1, c0, end);
+            int rj = off + j * n;
+            double pivot = a[rj + j];
             if (pivot == 0) {
                 if (info == 0) {
-                    info = c0 + j + 1; // the column below is all zero: nothing to eliminate (LAPACK continues)
+                    info = j + 1; // the column below is all zero: nothing to eliminate (LAPACK continues)
                 }
                 continue;
             }
             double inv = 1 / pivot;
-            for (int i = j + 1; i < rows; i++) {
-                work[col + i] *= inv;
-            }
-            for (int c = j + 1; c < w; c++) {
-                int cc = c * rows;
-                double u = work[cc + j];
-                if (u != 0) {
-                    for (int i = j + 1; i < rows; i++) {
-                        work[cc + i] -= work[col + i] * u;
+            for (int i = j + 1; i < n; i++) {
+                int ri = off + i * n;
+                double l = a[ri + j] *= inv;
+                if (l != 0) {
+                    for (int c = j + 1; c < end; c++) {
+                        a[ri + c] -= l * a[rj + c];
                     }
                 }
-            }
-        }
-        for (int i = 0; i < rows; i++) {
-            int dst = off + (c0 + i) * lda + c0;
-            for (int c = 0; c < w; c++) {
-                a[dst + c] = work[c * rows + i];
             }
         }
         return info;
     }
 
     /** Applies the swaps recorded for rows {@code [r0, r1)}, in order, to columns {@code [c0, c1)}. */
-    private static void swapRows(double[] a, int off, int lda, int[] pivots, int pivOff, int r0, int r1,
+    private static void swapRows(double[] a, int off, int n, int[] pivots, int pivOff, int r0, int r1,
                                  int c0, int c1) {
         for (int r = r0; r < r1; r++) {
             int s = pivots[pivOff + r];
             if (s == r) {
                 continue;
             }
-            int pr = off + r * lda;
-            int ps = off + s * lda;
+            int pr = off + r * n;
+            int ps = off + s * n;
             for (int c = c0; c < c1; c++) {
                 double t = a[pr + c];
                 a[pr + c] = a[ps + c];

@@ -23,13 +23,12 @@ final class LuPanelVector {
 
     /**
      * Same contract as the scalar panel of {@link LuKernel}: columns {@code [c0, c0 + WIDTH)}, rows
-     * {@code [c0, n)} of a matrix with row stride {@code lda}; {@code work} holds at least
-     * {@code (n - c0) * WIDTH} doubles.
+     * {@code [c0, n)}; {@code work} holds at least {@code (n - c0) * WIDTH} doubles.
      */
-    static int leaf(double[] a, int off, int lda, int n, int c0, int[] pivots, int pivOff, double[] work) {
+    static int leaf(double[] a, int off, int n, int c0, int[] pivots, int pivOff, double[] work) {
         int rows = n - c0;
         for (int i = 0; i < rows; i++) {
-            int src = off + (c0 + i) * lda + c0;
+            int src = off + (c0 + i) * n + c0;
             DoubleVector.fromArray(S, a, src).intoArray(work, i * WIDTH);
             DoubleVector.fromArray(S, a, src + VL).intoArray(work, i * WIDTH + VL);
         }
@@ -86,7 +85,7 @@ final class LuPanelVector {
             }
         }
         for (int i = 0; i < rows; i++) {
-            int dst = off + (c0 + i) * lda + c0;
+            int dst = off + (c0 + i) * n + c0;
             DoubleVector.fromArray(S, work, i * WIDTH).intoArray(a, dst);
             DoubleVector.fromArray(S, work, i * WIDTH + VL).intoArray(a, dst + VL);
         }
