@@ -22,11 +22,6 @@ final class BidiagonalQr {
     private static final int MAX_ITERATIONS_PER_ENTRY = 6;
     /** Rotations times columns of a sweep below which the two matrices are rotated on one thread. */
     private static final int PARALLEL_MIN = 1 << 14;
-    /**
-     * Order from which the rotations are gathered into blocks applied by GEMM ({@link RotationBlocks}): by
-     * measurement (thread CPU time, one thread), 0.77x the time of sweep-by-sweep rotations at n = 1024, 1.37x at 512.
-     */
-    private static final int BLOCKS_MIN = 768;
     /** Magnitudes whose squares can neither overflow nor underflow. */
     private static final double SAFE_LOW = 1e-150;
     private static final double SAFE_HIGH = 1e150;
@@ -67,7 +62,7 @@ final class BidiagonalQr {
         double[] cl = new double[n];
         double[] sl = new double[n];
         double[] cs = new double[2];
-        RotationBlocks[] blocks = vt == null || n < BLOCKS_MIN ? null
+        RotationBlocks[] blocks = vt == null || n < RotationBlocks.MIN_ORDER ? null
                 : new RotationBlocks[] {new RotationBlocks(vt, n, n), new RotationBlocks(ut, n, n)};
         int oldLo = -1;
         int oldHi = -1;

@@ -10,9 +10,9 @@ package org.fluxion.kernels;
  * bulge down the band) diagonalize T, deflating an off-diagonal entry once it is below {@code eps} times its
  * two diagonal neighbours. The kernel keeps V transposed, so that the rotations combine contiguous rows; the
  * reflectors are accumulated in blocks (two GEMMs each) and each QR sweep's rotations are applied to V as one
- * {@link RotationSequence}, column block by column block, or, from order {@link #BLOCKS_MIN}, gathered over many
- * sweeps into small orthogonal blocks applied by GEMM ({@link RotationBlocks}). Neither divide and conquer nor
- * MRRR is used yet: the rotations remain the largest cost at n = 1024.
+ * {@link RotationSequence}, column block by column block, or, from order {@link RotationBlocks#MIN_ORDER},
+ * gathered over many sweeps into small orthogonal blocks applied by GEMM ({@link RotationBlocks}). Neither divide
+ * and conquer nor MRRR is used yet: the rotations remain the largest cost at n = 1024.
  *
  * <p>Eigenvectors are defined up to sign: each is returned with its entry of largest magnitude positive
  * (the first such entry on ties). Within a repeated eigenvalue any orthonormal basis of its eigenspace is
@@ -20,12 +20,6 @@ package org.fluxion.kernels;
  */
 public final class EighKernel {
     private static final double EPS = Math.ulp(1.0);
-
-    /**
-     * Order from which the QR sweeps' rotations are gathered into blocks applied by GEMM ({@link RotationBlocks}),
-     * as in the SVD's bidiagonal QR.
-     */
-    private static final int BLOCKS_MIN = 768;
 
     private EighKernel() {
     }
@@ -276,7 +270,7 @@ public final class EighKernel {
      * {@link RotationSequence}.
      */
     private static int diagonalize(double[] d, double[] e, int n, double[] vt) {
-        RotationBlocks blocks = vt != null && n >= BLOCKS_MIN ? new RotationBlocks(vt, n, n) : null;
+        RotationBlocks blocks = vt != null && n >= RotationBlocks.MIN_ORDER ? new RotationBlocks(vt, n, n) : null;
         int info = diagonalize(d, e, n, vt, blocks);
         if (blocks != null) {
             blocks.apply();
