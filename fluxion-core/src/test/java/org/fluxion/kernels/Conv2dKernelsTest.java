@@ -127,7 +127,7 @@ class Conv2dKernelsTest {
         return s;
     }
 
-    private static double[] abs(double[] a) {
+    static double[] abs(double[] a) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             r[i] = Math.abs(a[i]);

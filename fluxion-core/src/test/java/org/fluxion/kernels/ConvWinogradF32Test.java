@@ -1,5 +1,7 @@
 package org.fluxion.kernels;
 
+import static org.fluxion.kernels.Conv2dKernelsTest.abs;
+import static org.fluxion.kernels.Conv2dKernelsTest.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +82,7 @@ class ConvWinogradF32Test {
                 double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 float[] y = new float[g.outputSize()];
                 java.util.Arrays.fill(y, Float.NaN); // every output overwritten
-                forward(g, Conv2dKernelsTest.toFloat(x), Conv2dKernelsTest.toFloat(w), y, null);
+                forward(g, toFloat(x), toFloat(w), y, null);
                 assertClose("forward on " + threads + " threads", g, direct(g, x, w), direct(g, abs(x), abs(w)), y);
             }
         }
@@ -93,8 +95,8 @@ class ConvWinogradF32Test {
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
             for (Conv2dGeometry g : all()) {
-                float[] x = Conv2dKernelsTest.toFloat(random(rnd, g.inputSize())), w = Conv2dKernelsTest.toFloat(random(rnd, g.weightSize()));
-                float[] bias = Conv2dKernelsTest.toFloat(random(rnd, g.outChannels())), shortcut = Conv2dKernelsTest.toFloat(random(rnd, g.outputSize()));
+                float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
+                float[] bias = toFloat(random(rnd, g.outChannels())), shortcut = toFloat(random(rnd, g.outputSize()));
                 float[] plain = new float[g.outputSize()], fused = new float[g.outputSize()];
                 forward(g, x, w, plain, null);
                 forward(g, x, w, fused, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
@@ -112,7 +114,7 @@ class ConvWinogradF32Test {
         assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         Random rnd = new Random(7);
         for (Conv2dGeometry g : all()) {
-            float[] x = Conv2dKernelsTest.toFloat(random(rnd, g.inputSize())), w = Conv2dKernelsTest.toFloat(random(rnd, g.weightSize()));
+            float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
             float[] expected = null;
             for (int threads : new int[] {1, 2, 3, 2, 1}) {
                 Parallel.setThreads(threads);
@@ -136,8 +138,8 @@ class ConvWinogradF32Test {
         for (Conv2dGeometry g : DISPATCHED) {
             double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
             float[] winograd = new float[g.outputSize()], im2col = new float[g.outputSize()];
-            ConvF32.forward(g, Conv2dKernelsTest.toFloat(x), 0, Conv2dKernelsTest.toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
-            ConvF32.forward(g, Conv2dKernelsTest.toFloat(x), 0, Conv2dKernelsTest.toFloat(w), 0, im2col, 0, off);
+            ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
+            ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, im2col, 0, off);
             double[] scale = direct(g, abs(x), abs(w));
             assertClose("im2col", g, direct(g, x, w), scale, im2col);
             assertClose("Winograd", g, direct(g, x, w), scale, winograd);
@@ -154,8 +156,8 @@ class ConvWinogradF32Test {
                 double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 double[] dy = random(rnd, g.outputSize());
                 float[] dx = new float[g.inputSize()], dw = new float[g.weightSize()];
-                Conv2dKernels.inputGrad(g, Conv2dKernelsTest.toFloat(dy), Conv2dKernelsTest.toFloat(w), dx);
-                Conv2dKernels.weightGrad(g, Conv2dKernelsTest.toFloat(x), Conv2dKernelsTest.toFloat(dy), dw);
+                Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dx);
+                Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dw);
                 // the adjoints of the float64 forward: <direct(x, w), dy> = <x, dx> = <w, dw> for all x, w
                 double[] dxRef = new double[g.inputSize()], dwRef = new double[g.weightSize()];
                 double[] dxScale = new double[g.inputSize()], dwScale = new double[g.weightSize()];
@@ -230,13 +232,5 @@ class ConvWinogradF32Test {
             a[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         return a;
-    }
-
-    private static double[] abs(double[] a) {
-        double[] r = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = Math.abs(a[i]);
-        }
-        return r;
     }
 }
