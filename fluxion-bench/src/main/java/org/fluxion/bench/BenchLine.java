@@ -30,6 +30,21 @@ public final class BenchLine {
                 + " reference=unavailable (" + howToInstall + ")";
     }
 
+    /**
+     * The configurations named in the comma-separated system property {@code fluxion.bench.configs}; empty when
+     * it is not set.
+     */
+    public static java.util.List<String> namedConfigs() {
+        String only = System.getProperty("fluxion.bench.configs", "");
+        return only.isBlank() ? java.util.List.of() : java.util.Arrays.asList(only.split(","));
+    }
+
+    /** Whether to run {@code config}: every configuration when none is named, else the named ones. */
+    public static boolean selected(String config) {
+        java.util.List<String> named = namedConfigs();
+        return named.isEmpty() || named.contains(config);
+    }
+
     /** Seconds with a unit suited to their magnitude: 3.91s, 12.5ms, 0.84us. */
     public static String seconds(double s) {
         if (s >= 1) {

@@ -48,7 +48,7 @@ public final class GemmBench implements Benchmark {
         try {
             for (int n : SIZES) {
                 for (int t : THREADS) {
-                    if (selected("n" + n + "-t" + t)) {
+                    if (BenchLine.selected("n" + n + "-t" + t)) {
                         lines.add(runConfig(out, ref, n, t));
                     }
                 }
@@ -94,12 +94,6 @@ public final class GemmBench implements Benchmark {
         p.close();
         return BenchLine.throughput("gemm", config, flop / r.fluxionSeconds() * 1e-9,
                 flop / r.referenceSeconds() * 1e-9, "GFLOP/s");
-    }
-
-    /** Whether {@code config} is in the comma-separated system property {@code fluxion.bench.configs} (default all). */
-    private static boolean selected(String config) {
-        String only = System.getProperty("fluxion.bench.configs", "");
-        return only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(config);
     }
 
     /** Runs {@code body} for at least {@code seconds} so that the JIT has compiled the hot paths. */

@@ -67,11 +67,10 @@ public final class LinalgBench implements Benchmark {
 
     /** Whether to run {@code config}: one named in {@code fluxion.bench.configs}, or by default one of {@link #SIZES}. */
     private static boolean selected(String config, int n) {
-        String only = System.getProperty("fluxion.bench.configs", "");
-        if (only.isBlank()) {
+        if (BenchLine.namedConfigs().isEmpty()) {
             return java.util.Arrays.stream(SIZES).anyMatch(s -> s == n);
         }
-        return java.util.Arrays.asList(only.split(",")).contains(config);
+        return BenchLine.selected(config);
     }
 
     private String runConfig(PrintStream out, String op, int n, int threads, String config) throws Exception {

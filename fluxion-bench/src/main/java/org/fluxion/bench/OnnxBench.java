@@ -46,7 +46,7 @@ public final class OnnxBench implements Benchmark {
             for (String[] c : configs) {
                 String config = c[0] + (c[0].equals("resnet18") ? "-" + c[2] + "px" : "-seq" + c[2]) + "-b" + c[1]
                         + "-t" + THREADS;
-                if (!selected(config)) {
+                if (!BenchLine.selected(config)) {
                     continue;
                 }
                 if (!PythonReference.available()) {
@@ -59,12 +59,6 @@ public final class OnnxBench implements Benchmark {
         } finally {
             Parallel.setThreads(threads);
         }
-    }
-
-    /** Whether {@code config} is in the comma-separated system property {@code fluxion.bench.configs} (default all). */
-    private static boolean selected(String config) {
-        String only = System.getProperty("fluxion.bench.configs", "");
-        return only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(config);
     }
 
     /**
