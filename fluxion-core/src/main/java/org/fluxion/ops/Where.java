@@ -65,12 +65,21 @@ public record Where() implements Primitive {
         loop.forEach(Unary.GRAIN, (o, n) -> {
             int start = f32 && Vectorization.ENABLED
                     ? VectorLoops.where(cond, o[0], cs, (float[]) aa, o[1], as, (float[]) ba, o[2], bs, (float[]) ya, o[3], n) : 0;
+            // The float dtypes (the linear-algebra rules' triangles in float64, float32's tail or its plain-Java
+            // path) in typed loops; one arraycopy per element costs several times as much.
             if (ya instanceof double[] yd) {
-                // float64 (the linear-algebra rules' triangles): a typed loop, not one arraycopy per element.
                 double[] ad = (double[]) aa;
                 double[] bd = (double[]) ba;
                 for (int i = start; i < n; i++) {
                     yd[o[3] + i] = cond[o[0] + i * cs] ? ad[o[1] + i * as] : bd[o[2] + i * bs];
+                }
+                return;
+            }
+            if (ya instanceof float[] yf) {
+                float[] af = (float[]) aa;
+                float[] bf = (float[]) ba;
+                for (int i = start; i < n; i++) {
+                    yf[o[3] + i] = cond[o[0] + i * cs] ? af[o[1] + i * as] : bf[o[2] + i * bs];
                 }
                 return;
             }
