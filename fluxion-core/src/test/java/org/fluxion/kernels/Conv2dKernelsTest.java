@@ -20,7 +20,7 @@ class Conv2dKernelsTest {
 
     // ---- direct reference loops, in double; abs=true sums |terms| instead (the rounding-error scale) ----
 
-    private static double[] naiveForward(Conv2dGeometry g, double[] x, double[] w, boolean abs) {
+    static double[] naiveForward(Conv2dGeometry g, double[] x, double[] w, boolean abs) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), oh = g.outHeight(), ow = g.outWidth();
         double[] y = new double[g.outputSize()];
         for (int n = 0; n < g.batch(); n++) {

@@ -1,6 +1,7 @@
 package org.fluxion.kernels;
 
 import static org.fluxion.kernels.Conv2dKernelsTest.abs;
+import static org.fluxion.kernels.Conv2dKernelsTest.naiveForward;
 import static org.fluxion.kernels.Conv2dKernelsTest.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,7 +84,8 @@ class ConvWinogradF32Test {
                 float[] y = new float[g.outputSize()];
                 java.util.Arrays.fill(y, Float.NaN); // every output overwritten
                 forward(g, toFloat(x), toFloat(w), y, null);
-                assertClose("forward on " + threads + " threads", g, direct(g, x, w), direct(g, abs(x), abs(w)), y);
+                assertClose("forward on " + threads + " threads", g, naiveForward(g, x, w, false),
+                        naiveForward(g, x, w, true), y);
             }
         }
     }
@@ -140,9 +142,9 @@ class ConvWinogradF32Test {
             float[] winograd = new float[g.outputSize()], im2col = new float[g.outputSize()];
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, im2col, 0, off);
-            double[] scale = direct(g, abs(x), abs(w));
-            assertClose("im2col", g, direct(g, x, w), scale, im2col);
-            assertClose("Winograd", g, direct(g, x, w), scale, winograd);
+            double[] scale = naiveForward(g, x, w, true);
+            assertClose("im2col", g, naiveForward(g, x, w, false), scale, im2col);
+            assertClose("Winograd", g, naiveForward(g, x, w, false), scale, winograd);
         }
     }
 
@@ -158,7 +160,7 @@ class ConvWinogradF32Test {
                 float[] dx = new float[g.inputSize()], dw = new float[g.weightSize()];
                 Conv2dKernels.inputGrad(g, toFloat(dy), toFloat(w), dx);
                 Conv2dKernels.weightGrad(g, toFloat(x), toFloat(dy), dw);
-                // the adjoints of the float64 forward: <direct(x, w), dy> = <x, dx> = <w, dw> for all x, w
+                // the adjoints of the float64 forward: <conv(x, w), dy> = <x, dx> = <w, dw> for all x, w
                 double[] dxRef = new double[g.inputSize()], dwRef = new double[g.weightSize()];
                 double[] dxScale = new double[g.inputSize()], dwScale = new double[g.weightSize()];
                 ConvF64.inputGrad(g, dy, 0, w, 0, dxRef, 0);
@@ -185,34 +187,6 @@ class ConvWinogradF32Test {
         } else {
             ConvWinogradF32.forward(g, x, 0, w, 0, y, 0, epilogue);
         }
-    }
-
-    /** The definition of {@link Conv2dKernels}, looped in float64 (ungrouped geometries). */
-    private static double[] direct(Conv2dGeometry g, double[] x, double[] w) {
-        int c = g.inChannels(), h = g.height(), wd = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        double[] y = new double[g.outputSize()];
-        for (int n = 0; n < g.batch(); n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                for (int r = 0; r < oh; r++) {
-                    for (int q = 0; q < ow; q++) {
-                        double s = 0;
-                        for (int ci = 0; ci < c; ci++) {
-                            for (int i = 0; i < 3; i++) {
-                                int ih = r - g.padH() + i;
-                                for (int j = 0; j < 3; j++) {
-                                    int iw = q - g.padW() + j;
-                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
-                                        s += w[((o * c + ci) * 3 + i) * 3 + j] * x[((n * c + ci) * h + ih) * wd + iw];
-                                    }
-                                }
-                            }
-                        }
-                        y[((n * g.outChannels() + o) * oh + r) * ow + q] = s;
-                    }
-                }
-            }
-        }
-        return y;
     }
 
     private static void assertClose(String what, Conv2dGeometry g, double[] expected, double[] scale, float[] got) {
