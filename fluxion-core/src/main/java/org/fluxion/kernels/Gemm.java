@@ -17,6 +17,12 @@ public final class Gemm {
     private static final long TINY = Long.getLong("fluxion.gemm.tiny", 4096);
     /** Below this many multiply-adds one thread finishes before a second would start (~50 us). */
     private static final long PARALLEL_MIN = Long.getLong("fluxion.gemm.parallelMin", 96L * 96 * 96);
+    /**
+     * Below this many multiply-adds (and at most {@link SgemmDirect#MAX_K} deep) a float32 product runs unpacked
+     * ({@link SgemmDirect}): packing would cost as much as the product. Below {@link #PARALLEL_MIN}, so the choice
+     * never depends on the thread count.
+     */
+    private static final long DIRECT_MAX = Math.min(PARALLEL_MIN, 1L << 19);
 
     /**
      * C at most this wide (float64, B as stored), or a tiny product, goes to {@link DgemmNarrow}; 0 without the
@@ -72,6 +78,10 @@ public final class Gemm {
             } else {
                 dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
+            return;
+        }
+        if (work < DIRECT_MAX && SgemmDirect.takes(n, k)) {
+            SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {

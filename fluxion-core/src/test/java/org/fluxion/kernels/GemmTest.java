@@ -52,6 +52,10 @@ class GemmTest {
                 {1, 50, 50}, {50, 50, 1}, {3, 33, 40}, {2, 17, 100},
                 // C one or two vectors wide (the LU's updates near its leaves), rows split over threads when large
                 {250, 8, 8}, {251, 16, 64}, {1003, 9, 200}, {6, 15, 3},
+                // unpacked products (SgemmDirect): a neural ODE's field and VJP, C 1 to 5 vectors wide and a bit,
+                // row counts past a multiple of four
+                {64, 50, 50}, {50, 50, 64}, {13, 16, 7}, {7, 8, 256}, {9, 83, 31}, {6, 40, 20}, {30, 72, 100},
+                {64, 129, 60},
         };
         List<Arguments> out = new ArrayList<>();
         int idx = 0;

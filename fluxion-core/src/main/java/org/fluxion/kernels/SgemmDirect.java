@@ -1,0 +1,300 @@
+package org.fluxion.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 products of a small network's layers ({@code [64, 50] x [50, 50]}, a neural ODE's field and its
+ * VJP), where packing A and B costs as much as the multiply-adds: B's rows are loaded straight into vectors
+ * (a transposed B is first copied row-major, {@code k*n} values), A's entries are broadcast from where they
+ * lie, whatever its layout. Four rows of C at a time, each row up to four vectors wide, summed over the depth
+ * in order of p from zero and then added to the old C: the order of the packed kernel for a depth of at most
+ * {@link Sgemm#KC}, so the two give the same bits.
+ *
+ * <p>The last vector of a row is shifted back to end at column n instead of being masked (masked loads and
+ * stores cost several times a plain one here); the columns it shares with the vector before it get the same
+ * sum from both, and every old C a tile adds to is loaded before the tile stores. So C must be at least one
+ * vector wide ({@link #MIN_N}). Same contract as {@link Gemm#sgemm}; single-threaded.
+ */
+final class SgemmDirect {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    /** The narrowest C this kernel takes: one vector. */
+    static final int MIN_N = VL;
+    /** The deepest product: one depth block of the packed kernel, whose bits this kernel reproduces. */
+    static final int MAX_K = Sgemm.KC;
+    /** Columns of C per tile: four vectors. */
+    private static final int TILE_N = 4 * VL;
+    /** Rows of C per tile. */
+    private static final int TILE_M = 4;
+
+    /** Per-thread copy of a transposed B, row-major, grown on demand. */
+    private static final ThreadLocal<float[][]> ROWS_OF_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private SgemmDirect() {
+    }
+
+    /** Whether this kernel takes a product of these sizes ({@code n >= MIN_N}, {@code k <= MAX_K}). */
+    static boolean takes(int n, int k) {
+        return n >= MIN_N && k <= MAX_K;
+    }
+
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        KernelChecks.range("sgemm", "a", a.length, aOff, transA ? (k - 1) * lda + m : (m - 1) * lda + k);
+        KernelChecks.range("sgemm", "b", b.length, bOff, transB ? (n - 1) * ldb + k : (k - 1) * ldb + n);
+        KernelChecks.range("sgemm", "c", c.length, cOff, (m - 1) * ldc + n);
+        if (transB) {
+            b = rowsOfB(n, k, b, bOff, ldb);
+            bOff = 0;
+            ldb = n;
+        }
+        // A(i, p) = a[aOff + i*ai + p*ap]
+        int ai = transA ? 1 : lda;
+        int ap = transA ? lda : 1;
+        int j = 0;
+        while (n - j > TILE_N) {
+            // Leave at least one vector for the last tile (its vectors shift back only within itself).
+            int width = n - j - TILE_N >= VL ? TILE_N : 2 * VL;
+            columns(m, n, k, j, j + width, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
+            j += width;
+        }
+        columns(m, n, k, j, n, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** Columns {@code [j0, j1)} of C ({@code VL <= j1 - j0 <= TILE_N}), every row. */
+    private static void columns(int m, int n, int k, int j0, int j1, float[] a, int aOff, int ai, int ap,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        // Vector v starts at min(j0 + v*VL, j1 - VL): whole vectors, the last ones shifted back to end at j1.
+        int last = j1 - VL;
+        int o0 = j0;
+        int o1 = Math.min(j0 + VL, last);
+        int o2 = Math.min(j0 + 2 * VL, last);
+        int o3 = Math.min(j0 + 3 * VL, last);
+        boolean wide = j1 - j0 > 2 * VL;
+        int i = 0;
+        for (; i + TILE_M <= m; i += TILE_M) {
+            int a0 = aOff + i * ai;
+            int c0 = cOff + i * ldc;
+            if (wide) {
+                fourRows(k, a, a0, ai, ap, b, bOff, ldb, o0, o1, o2, o3, c, c0, ldc, accumulate);
+            } else {
+                fourRowsHalf(k, a, a0, ai, ap, b, bOff, ldb, o0, o1, c, c0, ldc, accumulate);
+            }
+        }
+        for (; i < m; i++) {
+            oneRow(k, a, aOff + i * ai, ap, b, bOff, ldb, o0, o1, o2, o3, c, cOff + i * ldc, accumulate);
+        }
+    }
+
+    /** Four rows of C, four vectors each, at column offsets {@code o0..o3}. */
+    private static void fourRows(int k, float[] a, int a0, int ai, int ap, float[] b, int bOff, int ldb,
+                                 int o0, int o1, int o2, int o3, float[] c, int c0, int ldc, boolean accumulate) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S);
+        FloatVector s03 = FloatVector.zero(S), s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s12 = FloatVector.zero(S), s13 = FloatVector.zero(S), s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S), s22 = FloatVector.zero(S), s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S);
+        FloatVector s33 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp + o0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + o1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + o2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + o3);
+            int q = a0 + p * ap;
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
+            s02 = b2.fma(x, s02);
+            s03 = b3.fma(x, s03);
+            x = FloatVector.broadcast(S, a[q + ai]);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
+            s12 = b2.fma(x, s12);
+            s13 = b3.fma(x, s13);
+            x = FloatVector.broadcast(S, a[q + 2 * ai]);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
+            s22 = b2.fma(x, s22);
+            s23 = b3.fma(x, s23);
+            x = FloatVector.broadcast(S, a[q + 3 * ai]);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
+            s32 = b2.fma(x, s32);
+            s33 = b3.fma(x, s33);
+        }
+        // Stored by each path (a vector merged from two paths would be boxed by C2). Every old value of a
+        // row is loaded before the row is stored: its vectors may overlap.
+        if (accumulate) {
+            FloatVector t00 = s00.add(FloatVector.fromArray(S, c, c0 + o0));
+            FloatVector t01 = s01.add(FloatVector.fromArray(S, c, c0 + o1));
+            FloatVector t02 = s02.add(FloatVector.fromArray(S, c, c0 + o2));
+            FloatVector t03 = s03.add(FloatVector.fromArray(S, c, c0 + o3));
+            t00.intoArray(c, c0 + o0);
+            t01.intoArray(c, c0 + o1);
+            t02.intoArray(c, c0 + o2);
+            t03.intoArray(c, c0 + o3);
+            FloatVector t10 = s10.add(FloatVector.fromArray(S, c, c0 + ldc + o0));
+            FloatVector t11 = s11.add(FloatVector.fromArray(S, c, c0 + ldc + o1));
+            FloatVector t12 = s12.add(FloatVector.fromArray(S, c, c0 + ldc + o2));
+            FloatVector t13 = s13.add(FloatVector.fromArray(S, c, c0 + ldc + o3));
+            t10.intoArray(c, c0 + ldc + o0);
+            t11.intoArray(c, c0 + ldc + o1);
+            t12.intoArray(c, c0 + ldc + o2);
+            t13.intoArray(c, c0 + ldc + o3);
+            FloatVector t20 = s20.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o0));
+            FloatVector t21 = s21.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o1));
+            FloatVector t22 = s22.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o2));
+            FloatVector t23 = s23.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o3));
+            t20.intoArray(c, c0 + 2 * ldc + o0);
+            t21.intoArray(c, c0 + 2 * ldc + o1);
+            t22.intoArray(c, c0 + 2 * ldc + o2);
+            t23.intoArray(c, c0 + 2 * ldc + o3);
+            FloatVector t30 = s30.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o0));
+            FloatVector t31 = s31.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o1));
+            FloatVector t32 = s32.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o2));
+            FloatVector t33 = s33.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o3));
+            t30.intoArray(c, c0 + 3 * ldc + o0);
+            t31.intoArray(c, c0 + 3 * ldc + o1);
+            t32.intoArray(c, c0 + 3 * ldc + o2);
+            t33.intoArray(c, c0 + 3 * ldc + o3);
+        } else {
+            s00.intoArray(c, c0 + o0);
+            s01.intoArray(c, c0 + o1);
+            s02.intoArray(c, c0 + o2);
+            s03.intoArray(c, c0 + o3);
+            s10.intoArray(c, c0 + ldc + o0);
+            s11.intoArray(c, c0 + ldc + o1);
+            s12.intoArray(c, c0 + ldc + o2);
+            s13.intoArray(c, c0 + ldc + o3);
+            s20.intoArray(c, c0 + 2 * ldc + o0);
+            s21.intoArray(c, c0 + 2 * ldc + o1);
+            s22.intoArray(c, c0 + 2 * ldc + o2);
+            s23.intoArray(c, c0 + 2 * ldc + o3);
+            s30.intoArray(c, c0 + 3 * ldc + o0);
+            s31.intoArray(c, c0 + 3 * ldc + o1);
+            s32.intoArray(c, c0 + 3 * ldc + o2);
+            s33.intoArray(c, c0 + 3 * ldc + o3);
+        }
+    }
+
+    /** Four rows of C, two vectors each, at column offsets {@code o0, o1}. */
+    private static void fourRowsHalf(int k, float[] a, int a0, int ai, int ap, float[] b, int bOff, int ldb,
+                                     int o0, int o1, float[] c, int c0, int ldc, boolean accumulate) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp + o0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + o1);
+            int q = a0 + p * ap;
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(S, a[q + ai]);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(S, a[q + 2 * ai]);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(S, a[q + 3 * ai]);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
+        }
+        // Stored by each path (a vector merged from two paths would be boxed by C2). Every old value of a
+        // row is loaded before the row is stored: its vectors may overlap.
+        if (accumulate) {
+            FloatVector t00 = s00.add(FloatVector.fromArray(S, c, c0 + o0));
+            FloatVector t01 = s01.add(FloatVector.fromArray(S, c, c0 + o1));
+            t00.intoArray(c, c0 + o0);
+            t01.intoArray(c, c0 + o1);
+            FloatVector t10 = s10.add(FloatVector.fromArray(S, c, c0 + ldc + o0));
+            FloatVector t11 = s11.add(FloatVector.fromArray(S, c, c0 + ldc + o1));
+            t10.intoArray(c, c0 + ldc + o0);
+            t11.intoArray(c, c0 + ldc + o1);
+            FloatVector t20 = s20.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o0));
+            FloatVector t21 = s21.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + o1));
+            t20.intoArray(c, c0 + 2 * ldc + o0);
+            t21.intoArray(c, c0 + 2 * ldc + o1);
+            FloatVector t30 = s30.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o0));
+            FloatVector t31 = s31.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + o1));
+            t30.intoArray(c, c0 + 3 * ldc + o0);
+            t31.intoArray(c, c0 + 3 * ldc + o1);
+        } else {
+            s00.intoArray(c, c0 + o0);
+            s01.intoArray(c, c0 + o1);
+            s10.intoArray(c, c0 + ldc + o0);
+            s11.intoArray(c, c0 + ldc + o1);
+            s20.intoArray(c, c0 + 2 * ldc + o0);
+            s21.intoArray(c, c0 + 2 * ldc + o1);
+            s30.intoArray(c, c0 + 3 * ldc + o0);
+            s31.intoArray(c, c0 + 3 * ldc + o1);
+        }
+    }
+
+    /** One row of C (the rows past the last whole tile), four vectors at {@code o0..o3}. */
+    private static void oneRow(int k, float[] a, int a0, int ap, float[] b, int bOff, int ldb,
+                               int o0, int o1, int o2, int o3, float[] c, int c0, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p * ap]);
+            s0 = FloatVector.fromArray(S, b, bp + o0).fma(x, s0);
+            s1 = FloatVector.fromArray(S, b, bp + o1).fma(x, s1);
+            s2 = FloatVector.fromArray(S, b, bp + o2).fma(x, s2);
+            s3 = FloatVector.fromArray(S, b, bp + o3).fma(x, s3);
+        }
+        // Stored by each path (a vector merged from two paths would be boxed by C2). Every old value of a
+        // row is loaded before the row is stored: its vectors may overlap.
+        if (accumulate) {
+            FloatVector t00 = s0.add(FloatVector.fromArray(S, c, c0 + o0));
+            FloatVector t01 = s1.add(FloatVector.fromArray(S, c, c0 + o1));
+            FloatVector t02 = s2.add(FloatVector.fromArray(S, c, c0 + o2));
+            FloatVector t03 = s3.add(FloatVector.fromArray(S, c, c0 + o3));
+            t00.intoArray(c, c0 + o0);
+            t01.intoArray(c, c0 + o1);
+            t02.intoArray(c, c0 + o2);
+            t03.intoArray(c, c0 + o3);
+        } else {
+            s0.intoArray(c, c0 + o0);
+            s1.intoArray(c, c0 + o1);
+            s2.intoArray(c, c0 + o2);
+            s3.intoArray(c, c0 + o3);
+        }
+    }
+
+    /** {@code B[p, j] = b[bOff + j*ldb + p]} copied row-major into this thread's buffer ({@code [k, n]}). */
+    private static float[] rowsOfB(int n, int k, float[] b, int bOff, int ldb) {
+        float[][] holder = ROWS_OF_B.get();
+        if (holder[0].length < n * k) {
+            holder[0] = new float[n * k];
+        }
+        float[] rows = holder[0];
+        int j = 0;
+        // Eight stored rows at a time: eight sequential reads, one run of eight writes per depth step.
+        for (; j + 8 <= n; j += 8) {
+            int s = bOff + j * ldb;
+            for (int p = 0, d = j; p < k; p++, d += n) {
+                rows[d] = b[s + p];
+                rows[d + 1] = b[s + ldb + p];
+                rows[d + 2] = b[s + 2 * ldb + p];
+                rows[d + 3] = b[s + 3 * ldb + p];
+                rows[d + 4] = b[s + 4 * ldb + p];
+                rows[d + 5] = b[s + 5 * ldb + p];
+                rows[d + 6] = b[s + 6 * ldb + p];
+                rows[d + 7] = b[s + 7 * ldb + p];
+            }
+        }
+        for (; j < n; j++) {
+            int s = bOff + j * ldb;
+            for (int p = 0; p < k; p++) {
+                rows[p * n + j] = b[s + p];
+            }
+        }
+        return rows;
+    }
+}
