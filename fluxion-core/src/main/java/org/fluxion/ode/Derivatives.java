@@ -15,6 +15,19 @@ public interface Derivatives {
      */
     void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP);
 
+    /**
+     * {@link #vjp}, with {@code lambda^T df/dp} added to {@code sumP} instead of written: the reverse sweeps'
+     * parameter cotangent, summed over stages and steps. By default through a temporary array.
+     */
+    default void vjpAddingParameters(double t, double[] u, double[] p, double[] lambda, double[] outU,
+                                     double[] sumP) {
+        double[] outP = new double[sumP.length];
+        vjp(t, u, p, lambda, outU, outP);
+        for (int i = 0; i < sumP.length; i++) {
+            sumP[i] += outP[i];
+        }
+    }
+
     /** {@code df/du} into {@code ju} (n x n) and {@code df/dp} into {@code jp} (n x np) at {@code (u, p, t)}. */
     void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp);
 

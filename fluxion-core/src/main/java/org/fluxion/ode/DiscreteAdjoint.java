@@ -135,15 +135,7 @@ final class DiscreteAdjoint {
             }
             double e = 0;
             if (adaptive) {
-                Arrays.fill(err, 0);
-                for (int j = 0; j < s; j++) {
-                    double w = step * tableau.e()[j];
-                    if (w != 0) {
-                        for (int i = 0; i < n; i++) {
-                            err[i] += w * k[j][i];
-                        }
-                    }
-                }
+                combine(err, null, step, tableau.e(), k, s);
                 e = tol.norm(err, u, uNew);
             }
             if (!(e <= 1)) {
@@ -204,13 +196,34 @@ final class DiscreteAdjoint {
 
     /** {@code out = u + h sum_j w[j] k[j]}. */
     private static void stageInput(double[] u, double[][] k, double[] w, double h, double[] out) {
-        System.arraycopy(u, 0, out, 0, u.length);
-        for (int j = 0; j < w.length && j < k.length; j++) {
-            double c = h * w[j];
-            if (c != 0) {
-                double[] kj = k[j];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] += c * kj[i];
+        combine(out, u, h, w, k, Math.min(w.length, k.length));
+    }
+
+    /** Elements per block of {@link #combine}: the block of its output stays in L1 while each term is added. */
+    private static final int BLOCK = 512;
+
+    /**
+     * {@code out = base + sum_j (h w[j]) v[j]} over {@code j < count} in order of j, terms whose coefficient or
+     * vector is zero (null) skipped; {@code base} null for zero, or {@code out} itself. Each element rounds as
+     * the plain loops {@code out[i] += c_j v_j[i]} one term after another, but the terms are added block by
+     * block, so {@code out} is read and written once instead of once per term.
+     */
+    static void combine(double[] out, double[] base, double h, double[] w, double[][] v, int count) {
+        int n = out.length;
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            if (base == null) {
+                Arrays.fill(out, b0, b1, 0);
+            } else if (base != out) {
+                System.arraycopy(base, b0, out, b0, b1 - b0);
+            }
+            for (int j = 0; j < count; j++) {
+                double c = h * w[j];
+                double[] vj = v[j];
+                if (c != 0 && vj != null) {
+                    for (int i = b0; i < b1; i++) {
+                        out[i] += c * vj[i];
+                    }
                 }
             }
         }
@@ -230,7 +243,13 @@ final class DiscreteAdjoint {
         return w;
     }
 
-    /** The gradient from the cotangents {@code dL/du(times[i])} by the reverse sweep over {@code tr}'s steps. */
+    /**
+     * The gradient from the cotangents {@code dL/du(times[i])} by the reverse sweep over {@code tr}'s steps.
+     * Each stage's {@code kbar_i} is gathered when its VJP is due,
+     * {@code kbar_i = (save points) + h b_i ubar_new + sum_{j > i} h a_ji xbar_j} (j from the last stage down),
+     * and {@code ubar} gets its terms at the end of the step, {@code ubar_new + (interpolated points) +
+     * sum_j xbar_j}: the order of the scatter written in the class comment, one pass per vector.
+     */
     static Gradient gradient(OdeProblem problem, Derivatives d, Trajectory tr, double[][] cotangents,
                              Solution forward) {
         int n = problem.size();
@@ -238,20 +257,23 @@ final class DiscreteAdjoint {
         double[] p = problem.p();
         ButcherTableau tableau = tr.tableau;
         int s = tableau.stages();
+        double[][] a = tableau.a();
         double[] ubar = new double[n];
         double[] pbar = new double[np];
         double[][] kbar = new double[s][n];
+        double[][] xbar = new double[s][n];
+        boolean[] live = new boolean[s]; // whether xbar[i] is this step's (a zero kbar_i gets no VJP)
+        // The terms of kbar_i, and of ubar at the end of a step: coefficients and vectors, latest stage first.
+        double[] coefficient = new double[s + 1];
+        double[][] term = new double[s + 1][];
+        double[][] base = new double[s][];
         double[] x = new double[n];
-        double[] xbar = new double[n];
-        double[] stepP = new double[np];
         Counters work = new Counters();
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
             Step step = tr.steps.get(index);
             double h = step.h();
-            for (double[] row : kbar) {
-                Arrays.fill(row, 0);
-            }
+            Arrays.fill(base, null);
             // Save points in this step, the end first: the end's cotangent joins ubar_new.
             for (; point >= 0 && tr.points.get(point).step() == index; point--) {
                 SavePoint sp = tr.points.get(point);
@@ -261,35 +283,43 @@ final class DiscreteAdjoint {
                 } else {
                     double[] w = denseWeights(tableau, sp.theta());
                     for (int j = 0; j < s; j++) {
-                        add(kbar[j], g, h * w[j]);
+                        if (base[j] == null) {
+                            base[j] = kbar[j];
+                            Arrays.fill(base[j], 0);
+                        }
+                        add(base[j], g, h * w[j]);
                     }
                 }
             }
-            for (int j = 0; j < s; j++) {
-                add(kbar[j], ubar, h * tableau.b()[j]);
+            for (int i = s - 1; i >= 0; i--) {
+                int terms = 0;
+                coefficient[terms] = tableau.b()[i];
+                term[terms++] = ubar;
+                for (int j = s - 1; j > i; j--) {
+                    coefficient[terms] = j < a.length && i < a[j].length ? a[j][i] : 0;
+                    term[terms++] = live[j] ? xbar[j] : null;
+                }
+                combine(kbar[i], base[i], h, coefficient, term, terms);
+                live[i] = !isZero(kbar[i]);
+                if (!live[i]) {
+                    continue;
+                }
+                stageInput(step.u(), step.k(), a[i], h, x);
+                work.rhsEvaluations++;
+                d.vjpAddingParameters(step.t() + tableau.c()[i] * h, x, p, kbar[i], xbar[i], pbar);
             }
-            // Interpolated points' direct dependence on the step's start state.
+            // Interpolated points' direct dependence on the step's start state, then the stages'.
             for (int q = point + 1; q < tr.points.size() && tr.points.get(q).step() == index; q++) {
                 if (!tr.points.get(q).atEnd()) {
                     add(ubar, cotangents[q], 1);
                 }
             }
-            for (int i = s - 1; i >= 0; i--) {
-                if (isZero(kbar[i])) {
-                    continue;
-                }
-                stageInput(step.u(), step.k(), tableau.a()[i], h, x);
-                work.rhsEvaluations++;
-                d.vjp(step.t() + tableau.c()[i] * h, x, p, kbar[i], xbar, stepP);
-                add(pbar, stepP, 1);
-                add(ubar, xbar, 1);
-                double[] ai = tableau.a()[i];
-                for (int j = 0; j < i && j < ai.length; j++) {
-                    if (ai[j] != 0) {
-                        add(kbar[j], xbar, h * ai[j]);
-                    }
-                }
+            int terms = 0;
+            for (int j = s - 1; j >= 0; j--) {
+                coefficient[terms] = 1;
+                term[terms++] = live[j] ? xbar[j] : null;
             }
+            combine(ubar, ubar, 1, coefficient, term, terms);
         }
         for (; point >= 0; point--) {
             add(ubar, cotangents[point], 1);

@@ -34,6 +34,9 @@ public final class TensorOde {
     private final int n;
     private final int np;
     private final Tensor stateBuffer;
+    /** The state and cotangent of each VJP: read by the VJP, never kept by it (it returns new tensors). */
+    private final Tensor vjpState;
+    private final Tensor vjpCotangent;
     private double[] cachedP;
     private Tensor[] cachedParams;
 
@@ -51,6 +54,8 @@ public final class TensorOde {
         this.n = stateShape.size();
         this.np = paramOffsets[paramShapes.length];
         this.stateBuffer = Tensor.empty(stateShape, dtype);
+        this.vjpState = Tensor.empty(stateShape, dtype);
+        this.vjpCotangent = Tensor.empty(stateShape, dtype);
     }
 
     /**
@@ -189,11 +194,30 @@ public final class TensorOde {
         return new Derivatives() {
             @Override
             public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
-                Tensor[] cts = calls.vjp(fresh(u), Tensor.scalar(t, dtype), parameters(p), fresh(lambda));
+                Tensor[] cts = cotangents(t, u, p, lambda);
                 copyOrZero(cts[0], outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
                     copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
                 }
+            }
+
+            @Override
+            public void vjpAddingParameters(double t, double[] u, double[] p, double[] lambda, double[] outU,
+                                            double[] sumP) {
+                Tensor[] cts = cotangents(t, u, p, lambda);
+                copyOrZero(cts[0], outU, 0, n);
+                for (int k = 0; k < paramShapes.length; k++) {
+                    if (cts[k + 1] != null) {
+                        flat(cts[k + 1], sumP, paramOffsets[k], true);
+                    }
+                }
+            }
+
+            /** The field's VJP at {@code u} for {@code lambda}, both loaded into this binding's buffers. */
+            private Tensor[] cotangents(double t, double[] u, double[] p, double[] lambda) {
+                load(u, vjpState);
+                load(lambda, vjpCotangent);
+                return calls.vjp(vjpState, Tensor.scalar(t, dtype), parameters(p), vjpCotangent);
             }
 
             @Override
@@ -294,20 +318,37 @@ public final class TensorOde {
      * weight cotangent is often a transposed view): no converted copy.
      */
     private static void copyFlat(Tensor t, double[] out, int offset) {
+        flat(t, out, offset, false);
+    }
+
+    /** {@code out[offset..] = t} ({@link #copyFlat}), or {@code += t} when {@code add}. */
+    private static void flat(Tensor t, double[] out, int offset, boolean add) {
         Object array = TensorInternals.storage(t).array();
         int size = t.size();
         if (!(array instanceof double[]) && !(array instanceof float[])) {
-            System.arraycopy(t.toDoubleArray(), 0, out, offset, size);
+            double[] values = t.toDoubleArray();
+            for (int i = 0; i < size; i++) {
+                out[offset + i] = add ? out[offset + i] + values[i] : values[i];
+            }
             return;
         }
+        double[] d = array instanceof double[] dd ? dd : null;
+        float[] f = array instanceof float[] ff ? ff : null;
         if (t.isContiguous()) {
             int o = t.offset();
-            if (array instanceof double[] d) {
+            if (d != null && !add) {
                 System.arraycopy(d, o, out, offset, size);
-            } else {
-                float[] f = (float[]) array;
+            } else if (d != null) {
+                for (int i = 0; i < size; i++) {
+                    out[offset + i] += d[o + i];
+                }
+            } else if (!add) {
                 for (int i = 0; i < size; i++) {
                     out[offset + i] = f[o + i];
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    out[offset + i] += f[o + i];
                 }
             }
             return;
@@ -317,10 +358,9 @@ public final class TensorOde {
         int[] strides = t.strides();
         int[] index = new int[rank];
         int source = t.offset();
-        double[] d = array instanceof double[] dd ? dd : null;
-        float[] f = array instanceof float[] ff ? ff : null;
         for (int i = 0; i < size; i++) {
-            out[offset + i] = d != null ? d[source] : f[source];
+            double v = d != null ? d[source] : f[source];
+            out[offset + i] = add ? out[offset + i] + v : v;
             for (int axis = rank - 1; axis >= 0; axis--) {
                 source += strides[axis];
                 if (++index[axis] < dims[axis]) {
