@@ -172,7 +172,9 @@ public final class OdeBench implements Benchmark {
                 + "componentwise relative error at the end against a tight reference; 1 thread both sides.");
         List<String> lines = new ArrayList<>();
         for (Config c : configs()) {
-            lines.add(solverConfig(c, scipy, out));
+            if (BenchLine.selected(c.id())) {
+                lines.add(solverConfig(c, scipy, out));
+            }
         }
         lines.addAll(neuralOde(out));
         lines.forEach(out::println);
@@ -229,10 +231,21 @@ public final class OdeBench implements Benchmark {
         for (int batch : new int[] {1, 64}) {
             for (SensitivityMethod how : new SensitivityMethod[] {SensitivityMethod.INTERPOLATING_ADJOINT,
                     SensitivityMethod.DISCRETE, SensitivityMethod.DISCRETE_ADJOINT}) {
-                lines.add(neuralOde(out, batch, how));
+                if (BenchLine.selected(neuralOdeConfig(batch, how))) {
+                    lines.add(neuralOde(out, batch, how));
+                }
             }
         }
         return lines;
+    }
+
+    private static String neuralOdeConfig(int batch, SensitivityMethod how) {
+        String method = switch (how) {
+            case DISCRETE -> "discrete";
+            case DISCRETE_ADJOINT -> "discrete-adjoint";
+            default -> "adjoint";
+        };
+        return "neural-ode-d50-b" + batch + "-f32-grad-" + method;
     }
 
     private String neuralOde(PrintStream out, int batch, SensitivityMethod how) throws IOException {
@@ -251,17 +264,12 @@ public final class OdeBench implements Benchmark {
             model.zeroGrad();
             model.apply(u0).sum().backward();
         };
-        String method = switch (how) {
-            case DISCRETE -> "discrete";
-            case DISCRETE_ADJOINT -> "discrete-adjoint";
-            default -> "adjoint";
-        };
         String label = switch (how) {
             case DISCRETE -> "DP5 on the tape (discrete)";
             case DISCRETE_ADJOINT -> "DP5 discrete adjoint (reverse sweep, jit field VJPs)";
             default -> "interpolating adjoint (jit field)";
         };
-        String config = "neural-ode-d50-b" + batch + "-f32-grad-" + method;
+        String config = neuralOdeConfig(batch, how);
         // Warm-up: at least 200 gradients and 3 seconds, so that the JIT has compiled the GEMM and vector kernels
         // (on a loaded machine their C2 compilation took 8 s of a run, the gradient meanwhile 3x slower).
         long warmUntil = System.nanoTime() + 3_000_000_000L;
