@@ -27,8 +27,8 @@ final class DiscreteAdjoint {
     private DiscreteAdjoint() {
     }
 
-    /** One accepted step: its start, size, start state and stages. */
-    private record Step(double t, double h, double[] u, double[][] k) {
+    /** One accepted step: its start, size, start state, stages and their residuals (null without a field). */
+    private record Step(double t, double h, double[] u, double[][] k, Object[] residuals) {
     }
 
     /** A save point: the step it falls in (or -1 for the initial state) and where in it. */
@@ -67,6 +67,14 @@ final class DiscreteAdjoint {
 
     /** Solves {@code problem} with {@code method}, saving at {@code options.saveAt()} and keeping the stages. */
     static Trajectory forward(OdeProblem problem, Method method, SolverOptions options) {
+        return forward(problem, method, options, null);
+    }
+
+    /**
+     * {@link #forward(OdeProblem, Method, SolverOptions)}, the stages evaluated by {@code field} (when not null) and
+     * their residuals kept for {@link #gradient}'s VJPs; {@code field} must be {@code problem}'s right-hand side.
+     */
+    static Trajectory forward(OdeProblem problem, Method method, SolverOptions options, ResidualField field) {
         ButcherTableau tableau = tableau(method, "DISCRETE_ADJOINT");
         boolean adaptive = method.adaptive();
         if (!adaptive && Double.isNaN(options.fixedStep())) {
@@ -92,7 +100,9 @@ final class DiscreteAdjoint {
         double[] u = problem.u0().clone();
         double t = t0;
         double[] first = new double[n];
-        rhs.evaluate(first, u, t0);
+        Object[] residuals = field == null ? null : new Object[s];
+        Stages stages = new Stages(rhs, field, residuals);
+        stages.evaluate(0, first, u, t0);
         double h;
         double maxStep = Math.min(options.maxStep(), Math.abs(t1 - t0));
         if (!adaptive) {
@@ -121,17 +131,17 @@ final class DiscreteAdjoint {
                                 + options.maxRhsEvaluations() + " RHS evaluations is spent at t = " + t);
             }
             if (!haveFirst) {
-                rhs.evaluate(k[0], u, t);
+                stages.evaluate(0, k[0], u, t);
             }
             int before = tableau.fsal() ? s - 1 : s;
             for (int i = 1; i < before; i++) {
                 stageInput(u, k, tableau.a()[i], step, x);
-                rhs.evaluate(k[i], x, t + tableau.c()[i] * step);
+                stages.evaluate(i, k[i], x, t + tableau.c()[i] * step);
             }
             double[] uNew = new double[n];
             stageInput(u, k, tableau.b(), step, uNew);
             if (tableau.fsal()) {
-                rhs.evaluate(k[s - 1], uNew, t + step);
+                stages.evaluate(s - 1, k[s - 1], uNew, t + step);
             }
             double e = 0;
             if (adaptive) {
@@ -154,7 +164,7 @@ final class DiscreteAdjoint {
             for (int j = 0; j < s; j++) {
                 kept[j] = k[j].clone();
             }
-            tr.steps.add(new Step(t, step, u, kept));
+            tr.steps.add(new Step(t, step, u, kept, residuals == null ? null : residuals.clone()));
             int index = tr.steps.size() - 1;
             double tNew = last ? t1 : t + step;
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
@@ -180,6 +190,9 @@ final class DiscreteAdjoint {
             t = tNew;
             if (tableau.fsal()) {
                 System.arraycopy(kept[s - 1], 0, k[0], 0, n);
+                if (residuals != null) {
+                    residuals[0] = residuals[s - 1];
+                }
                 haveFirst = true;
             } else {
                 haveFirst = false;
@@ -192,6 +205,18 @@ final class DiscreteAdjoint {
             }
         }
         return tr;
+    }
+
+    /** The stage evaluations of {@link #forward}: by the right-hand side, or by the field keeping residuals. */
+    private record Stages(Rhs rhs, ResidualField field, Object[] residuals) {
+        void evaluate(int stage, double[] du, double[] u, double t) {
+            if (field == null) {
+                rhs.evaluate(du, u, t);
+            } else {
+                rhs.counters().rhsEvaluations++;
+                residuals[stage] = field.evaluate(du, u, rhs.parameters(), t);
+            }
+        }
     }
 
     /** {@code out = u + h sum_j w[j] k[j]}. */
@@ -252,6 +277,15 @@ final class DiscreteAdjoint {
      */
     static Gradient gradient(OdeProblem problem, Derivatives d, Trajectory tr, double[][] cotangents,
                              Solution forward) {
+        return gradient(problem, d, null, tr, cotangents, forward);
+    }
+
+    /**
+     * {@link #gradient(OdeProblem, Derivatives, Trajectory, double[][], Solution)}, the VJPs of stages whose
+     * residuals {@code tr} kept ({@link #forward} with a field) by {@code field}.
+     */
+    static Gradient gradient(OdeProblem problem, Derivatives d, ResidualField field, Trajectory tr,
+                             double[][] cotangents, Solution forward) {
         int n = problem.size();
         int np = problem.p().length;
         double[] p = problem.p();
@@ -306,7 +340,12 @@ final class DiscreteAdjoint {
                 }
                 stageInput(step.u(), step.k(), a[i], h, x);
                 work.rhsEvaluations++;
-                d.vjpAddingParameters(step.t() + tableau.c()[i] * h, x, p, kbar[i], xbar[i], pbar);
+                double ti = step.t() + tableau.c()[i] * h;
+                if (field != null && step.residuals() != null) {
+                    field.vjpAddingParameters(step.residuals()[i], ti, x, p, kbar[i], xbar[i], pbar);
+                } else {
+                    d.vjpAddingParameters(ti, x, p, kbar[i], xbar[i], pbar);
+                }
             }
             // Interpolated points' direct dependence on the step's start state, then the stages'.
             for (int q = point + 1; q < tr.points.size() && tr.points.get(q).step() == index; q++) {

@@ -117,17 +117,33 @@ final class FieldCalls {
     }
 
     private Tensor[] eagerVjp(Tensor u, Tensor t, Tensor[] params, Tensor lambda) {
+        Tensor[] all = eagerValueAndVjp(u, t, params, lambda);
+        return Arrays.copyOfRange(all, 1, all.length);
+    }
+
+    /** {@code (f(u, t, params), lambda^T df/du, lambda^T df/dp_0, ...)}. */
+    private Tensor[] eagerValueAndVjp(Tensor u, Tensor t, Tensor[] params, Tensor lambda) {
         Tensor[] xs = new Tensor[1 + params.length];
         xs[0] = u;
         System.arraycopy(params, 0, xs, 1, params.length);
         var r = Functional.vjp(ys -> field.apply(ys[0], t, Arrays.copyOfRange(ys, 1, ys.length)), xs);
         Tensor[] cts = r.pullback().apply(lambda);
+        Tensor[] out = new Tensor[1 + cts.length];
+        out[0] = r.value();
         for (int k = 0; k < cts.length; k++) {
-            if (cts[k] == null) {
-                cts[k] = Tensor.zeros(xs[k].dtype(), xs[k].dims());
-            }
+            out[1 + k] = cts[k] != null ? cts[k] : Tensor.zeros(xs[k].dtype(), xs[k].dims());
         }
-        return cts;
+        return out;
+    }
+
+    /**
+     * The field's value and VJP compiled as a {@link SplitVjp} for arguments like {@code (u, t, params)}: its
+     * backward takes {@code (u, t, params, lambda, residuals)} and returns the cotangents of u and each parameter.
+     */
+    SplitVjp split(Tensor u, Tensor t, Tensor[] params) {
+        List<Tensor> example = args(u, t, params, Tensor.zeros(u.dtype(), u.dims()));
+        return new SplitVjp(in -> List.of(eagerValueAndVjp(in.get(0), in.get(1), params(in), in.get(2 + paramCount))),
+                example);
     }
 
     private Tensor[] eagerJacobians(Tensor u, Tensor t, Tensor[] params) {

@@ -116,16 +116,17 @@ public final class Odeint {
         double t1 = times[times.length - 1];
         DiscreteAdjoint.tableau(method, "Odeint: DISCRETE_ADJOINT");
         DiscreteAdjoint.Trajectory[] kept = new DiscreteAdjoint.Trajectory[1];
+        ResidualField field = ode.residualField();
         Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
             OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
-            kept[0] = DiscreteAdjoint.forward(problem, method, withTimes);
+            kept[0] = DiscreteAdjoint.forward(problem, method, withTimes, field);
             return stack(ode, kept[0].states(), xs[0]);
         }, (g, inputs, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
             DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
-                    : DiscreteAdjoint.forward(problem, method, withTimes);
-            Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), tr, cotangents(g, ode, times),
-                    null);
+                    : DiscreteAdjoint.forward(problem, method, withTimes, field);
+            Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), field, tr,
+                    cotangents(g, ode, times), null);
             Tensor[] out = new Tensor[inputs.length];
             out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
             Tensor[] dp = ode.parameterTensors(grad.parameters());

@@ -1,6 +1,8 @@
 package org.fluxion.ode;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
@@ -37,6 +39,7 @@ public final class TensorOde {
     /** The state and cotangent of each VJP: read by the VJP, never kept by it (it returns new tensors). */
     private final Tensor vjpState;
     private final Tensor vjpCotangent;
+    private SplitVjp split;
     private double[] cachedP;
     private Tensor[] cachedParams;
 
@@ -242,6 +245,55 @@ public final class TensorOde {
                 }
             }
         };
+    }
+
+    /**
+     * For a {@link #compiled()} field: its evaluations keep their residuals and its VJPs read them
+     * ({@link SplitVjp}); null for an eager one. Compiled at the first call.
+     */
+    ResidualField residualField() {
+        if (!compiled) {
+            return null;
+        }
+        return new ResidualField() {
+            @Override
+            public Object evaluate(double[] du, double[] u, double[] p, double t) {
+                load(u, stateBuffer);
+                SplitVjp.Forward f = split().forward(arguments(stateBuffer, t, p));
+                store(f.value(), du);
+                return f.residuals();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public void vjpAddingParameters(Object residual, double t, double[] u, double[] p, double[] lambda,
+                                            double[] outU, double[] sumP) {
+                load(u, vjpState);
+                load(lambda, vjpCotangent);
+                List<Tensor> cts = split().backward(arguments(vjpState, t, p), vjpCotangent, (List<Tensor>) residual);
+                copyOrZero(cts.get(0), outU, 0, n);
+                for (int k = 0; k < paramShapes.length; k++) {
+                    flat(cts.get(k + 1), sumP, paramOffsets[k], true);
+                }
+            }
+        };
+    }
+
+    private SplitVjp split() {
+        if (split == null) {
+            split = calls.split(stateBuffer, Tensor.scalar(0, dtype), freshParameters(new double[np]));
+        }
+        return split;
+    }
+
+    /** {@code (u, t, params)} as the split VJP's primal arguments. */
+    private List<Tensor> arguments(Tensor u, double t, double[] p) {
+        Tensor[] ps = parameters(p);
+        List<Tensor> x = new ArrayList<>(2 + ps.length);
+        x.add(u);
+        x.add(Tensor.scalar(t, dtype));
+        x.addAll(Arrays.asList(ps));
+        return x;
     }
 
     /** The state tensor of the flat state {@code u} (a new tensor). */

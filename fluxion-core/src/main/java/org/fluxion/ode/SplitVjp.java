@@ -1,0 +1,164 @@
+package org.fluxion.ode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.fluxion.jit.Jit;
+import org.fluxion.jit.Jitted;
+import org.fluxion.jit.ir.Equation;
+import org.fluxion.jit.ir.Graph;
+import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.ViewPrimitives;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
+
+/**
+ * A function's value and VJP split at its residuals, as JAX's partial evaluation splits {@code vjp}: a compiled
+ * forward {@code (x...) -> (f(x), residuals...)} and a compiled backward
+ * {@code (x..., lambda, residuals...) -> cotangents}. A solver that evaluates the field at a stage and later
+ * needs its VJP there (the discrete adjoint) keeps the residuals, so the backward does not compute the forward
+ * pass again (for an MLP: the hidden layer's product and activation).
+ *
+ * <p>The traced graph of {@code (x..., lambda) -> (f(x), cotangents...)} is cut in two: the equations that do
+ * not depend on {@code lambda} go to the forward, the others to the backward; the residuals are the forward's
+ * values the backward reads. A view ({@code permute}, {@code reshape}, {@code expand}, {@code slice}) is
+ * recomputed by the backward from what it views instead of kept: it costs nothing there, a plan would return it
+ * as a copy, and a view of an input would be overwritten when the caller reuses its input buffers.
+ */
+final class SplitVjp {
+    private final Jitted<List<Tensor>, List<Tensor>> forward;
+    private final Jitted<List<Tensor>, List<Tensor>> backward;
+    private final Graph forwardGraph;
+    private final Graph backwardGraph;
+    private final int primals;
+
+    /**
+     * @param valueAndVjp {@code (x_0..x_{k-1}, lambda) -> (f(x), lambda^T df/dx_0, ...)}, traceable
+     * @param example     arguments of the shapes and dtypes it will be called with ({@code k + 1} tensors)
+     */
+    SplitVjp(Function<List<Tensor>, List<Tensor>> valueAndVjp, List<Tensor> example) {
+        Graph g = Jit.makeGraph(valueAndVjp, example);
+        this.primals = example.size() - 1;
+        List<Value> inputs = g.inputs();
+        Set<Value> unknown = identitySet();
+        unknown.add(inputs.get(primals));
+        Set<Value> views = identitySet(); // known values that are views (of inputs, or of residuals)
+        Set<Value> base = identitySet();
+        base.addAll(inputs.subList(0, primals));
+        List<Equation> known = new ArrayList<>();
+        List<Equation> rest = new ArrayList<>();
+        Map<Value, Equation> producer = new IdentityHashMap<>();
+        for (Equation e : g.equations()) {
+            boolean dependent = false;
+            for (Value v : e.inputs()) {
+                dependent |= unknown.contains(v);
+            }
+            for (Value out : e.outputs()) {
+                producer.put(out, e);
+                if (dependent) {
+                    unknown.add(out);
+                } else if (isView(e)) {
+                    views.add(out);
+                }
+            }
+            (dependent ? rest : known).add(e);
+        }
+        // What the backward reads of the forward: residuals, or views it recomputes itself.
+        List<Value> residuals = new ArrayList<>();
+        Set<Equation> recomputed = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Value> reads = new ArrayList<>();
+        for (Equation e : rest) {
+            reads.addAll(List.of(e.inputs()));
+        }
+        List<Value> cotangents = g.outputs().subList(1, g.outputs().size());
+        reads.addAll(cotangents);
+        for (int i = 0; i < reads.size(); i++) {
+            Value v = reads.get(i);
+            if (v.isConstant() || unknown.contains(v) || base.contains(v)) {
+                continue;
+            }
+            if (views.contains(v)) {
+                Equation e = producer.get(v);
+                if (recomputed.add(e)) {
+                    reads.addAll(List.of(e.inputs()));
+                }
+            } else if (!residuals.contains(v)) {
+                residuals.add(v);
+            }
+        }
+        List<Equation> backwardEquations = new ArrayList<>();
+        for (Equation e : g.equations()) {
+            if (recomputed.contains(e) || unknown.contains(e.outputs()[0])) {
+                backwardEquations.add(e);
+            }
+        }
+        List<Value> forwardOutputs = new ArrayList<>();
+        forwardOutputs.add(g.outputs().get(0));
+        forwardOutputs.addAll(residuals);
+        Graph fwd = new Graph(inputs.subList(0, primals), known, forwardOutputs);
+        List<Value> backwardInputs = new ArrayList<>(inputs);
+        backwardInputs.addAll(residuals);
+        Graph bwd = new Graph(backwardInputs, backwardEquations, cotangents);
+        this.forwardGraph = fwd;
+        this.backwardGraph = bwd;
+        this.forward = Jit.jit(in -> List.of(fwd.evaluate(in.toArray(Tensor[]::new))));
+        this.backward = Jit.jit(in -> List.of(bwd.evaluate(in.toArray(Tensor[]::new))));
+    }
+
+    /** The forward graph (its outputs: the value, then the residuals). */
+    Graph forwardGraph() {
+        return forwardGraph;
+    }
+
+    /** The backward graph (its inputs: the primals, the cotangent, then the residuals). */
+    Graph backwardGraph() {
+        return backwardGraph;
+    }
+
+    private static boolean isView(Equation e) {
+        return e.primitive() instanceof ViewPrimitives.Permute || e.primitive() instanceof ViewPrimitives.Reshape
+                || e.primitive() instanceof ViewPrimitives.Expand || e.primitive() instanceof ViewPrimitives.Slice;
+    }
+
+    private static Set<Value> identitySet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** The forward's results: {@code f(x)} and the residuals the backward needs. */
+    record Forward(Tensor value, List<Tensor> residuals) {
+    }
+
+    /**
+     * {@code f(x)} and its residuals. A residual sharing an input's storage (a plan may return an input's
+     * buffer) is copied, so that the caller may reuse its input buffers.
+     */
+    Forward forward(List<Tensor> x) {
+        List<Tensor> out = forward.apply(x);
+        List<Tensor> residuals = new ArrayList<>(out.subList(1, out.size()));
+        for (int i = 0; i < residuals.size(); i++) {
+            for (Tensor in : x) {
+                if (TensorInternals.storage(residuals.get(i)) == TensorInternals.storage(in)) {
+                    residuals.set(i, residuals.get(i).copy());
+                    break;
+                }
+            }
+        }
+        return new Forward(out.get(0), residuals);
+    }
+
+    /** The cotangents {@code lambda^T df/dx_i} at {@code x}, from the residuals its {@link #forward} returned. */
+    List<Tensor> backward(List<Tensor> x, Tensor lambda, List<Tensor> residuals) {
+        if (x.size() != primals) {
+            throw new IllegalArgumentException("SplitVjp: " + x.size() + " inputs, expected " + primals);
+        }
+        List<Tensor> in = new ArrayList<>(x.size() + 1 + residuals.size());
+        in.addAll(x);
+        in.add(lambda);
+        in.addAll(residuals);
+        return backward.apply(in);
+    }
+}
