@@ -12,6 +12,10 @@ import org.fluxion.jit.Jitted;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.Binary;
+import org.fluxion.ops.BinaryOp;
+import org.fluxion.ops.Unary;
+import org.fluxion.ops.UnaryOp;
 import org.fluxion.ops.ViewPrimitives;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
@@ -25,9 +29,12 @@ import org.fluxion.tensor.TensorInternals;
  *
  * <p>The traced graph of {@code (x..., lambda) -> (f(x), cotangents...)} is cut in two: the equations that do
  * not depend on {@code lambda} go to the forward, the others to the backward; the residuals are the forward's
- * values the backward reads. A view ({@code permute}, {@code reshape}, {@code expand}, {@code slice}) is
- * recomputed by the backward from what it views instead of kept: it costs nothing there, a plan would return it
- * as a copy, and a view of an input would be overwritten when the caller reuses its input buffers.
+ * values the backward reads. Views ({@code permute}, {@code reshape}, {@code expand}, {@code slice}) and
+ * {@code add}, {@code sub}, {@code mul}, {@code neg} are recomputed by the backward from what they read instead of
+ * kept (as JAX's {@code checkpoint_dots} policy keeps only what is costly to compute): a view costs nothing
+ * there, a plan would return it as a copy, and a view of an input would be overwritten when the caller reuses its
+ * input buffers; the arithmetic fuses into the backward's own elementwise kernels (an MLP keeps {@code tanh(h)}, not
+ * also {@code 1 - tanh(h)^2}).
  */
 final class SplitVjp {
     private final Jitted<List<Tensor>, List<Tensor>> forward;
@@ -46,7 +53,7 @@ final class SplitVjp {
         List<Value> inputs = g.inputs();
         Set<Value> unknown = identitySet();
         unknown.add(inputs.get(primals));
-        Set<Value> views = identitySet(); // known values that are views (of inputs, or of residuals)
+        Set<Value> cheap = identitySet(); // known values the backward recomputes instead of keeping
         Set<Value> base = identitySet();
         base.addAll(inputs.subList(0, primals));
         List<Equation> known = new ArrayList<>();
@@ -61,8 +68,8 @@ final class SplitVjp {
                 producer.put(out, e);
                 if (dependent) {
                     unknown.add(out);
-                } else if (isView(e)) {
-                    views.add(out);
+                } else if (recomputable(e)) {
+                    cheap.add(out);
                 }
             }
             (dependent ? rest : known).add(e);
@@ -81,7 +88,7 @@ final class SplitVjp {
             if (v.isConstant() || unknown.contains(v) || base.contains(v)) {
                 continue;
             }
-            if (views.contains(v)) {
+            if (cheap.contains(v)) {
                 Equation e = producer.get(v);
                 if (recomputed.add(e)) {
                     reads.addAll(List.of(e.inputs()));
@@ -119,9 +126,16 @@ final class SplitVjp {
         return backwardGraph;
     }
 
-    private static boolean isView(Equation e) {
-        return e.primitive() instanceof ViewPrimitives.Permute || e.primitive() instanceof ViewPrimitives.Reshape
-                || e.primitive() instanceof ViewPrimitives.Expand || e.primitive() instanceof ViewPrimitives.Slice;
+    private static boolean recomputable(Equation e) {
+        return switch (e.primitive()) {
+            case ViewPrimitives.Permute v -> true;
+            case ViewPrimitives.Reshape v -> true;
+            case ViewPrimitives.Expand v -> true;
+            case ViewPrimitives.Slice v -> true;
+            case Binary b -> b.op() == BinaryOp.ADD || b.op() == BinaryOp.SUB || b.op() == BinaryOp.MUL;
+            case Unary u -> u.op() == UnaryOp.NEG;
+            default -> false;
+        };
     }
 
     private static Set<Value> identitySet() {
