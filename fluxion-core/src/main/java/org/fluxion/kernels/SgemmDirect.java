@@ -28,9 +28,6 @@ final class SgemmDirect {
     /** Rows of C per tile. */
     private static final int TILE_M = 4;
 
-    /** Per-thread copy of a transposed B, row-major, grown on demand. */
-    private static final ThreadLocal<float[][]> ROWS_OF_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
     private SgemmDirect() {
     }
 
@@ -267,13 +264,76 @@ final class SgemmDirect {
         }
     }
 
-    /** {@code B[p, j] = b[bOff + j*ldb + p]} copied row-major into this thread's buffer ({@code [k, n]}). */
+    /**
+     * {@code B[p, j] = b[bOff + j*ldb + p]} row-major ({@code [k, n]}): this thread's copy when B as stored is the
+     * same, value for value, as one it copied lately (a layer's weight, the same on every call of a solver's
+     * stages), else a new copy. The check is a comparison of B with the kept original, a fraction of the copy's
+     * cost (its writes are strided); nothing is trusted that is not compared.
+     */
     private static float[] rowsOfB(int n, int k, float[] b, int bOff, int ldb) {
-        float[][] holder = ROWS_OF_B.get();
-        if (holder[0].length < n * k) {
-            holder[0] = new float[n * k];
+        TransposeCache cache = TRANSPOSES.get();
+        return n * k > TransposeCache.MAX_SIZE ? transpose(n, k, b, bOff, ldb, cache.scratch(n * k))
+                : cache.rows(n, k, b, bOff, ldb);
+    }
+
+    /** The last few transposed B of one thread, each with the original it was made from. */
+    private static final class TransposeCache {
+        /** The largest B kept (64 KiB of floats); larger ones are copied on every call. */
+        static final int MAX_SIZE = 1 << 14;
+        private static final int ENTRIES = 4;
+        private final float[][] originals = new float[ENTRIES][];
+        private final float[][] transposed = new float[ENTRIES][];
+        private final int[] shapes = new int[2 * ENTRIES];
+        private int next;
+        private float[] scratch = new float[0];
+
+        /** A buffer of at least {@code size} floats for a B too large to keep, reused by the next call. */
+        float[] scratch(int size) {
+            if (scratch.length < size) {
+                scratch = new float[size];
+            }
+            return scratch;
         }
-        float[] rows = holder[0];
+
+        float[] rows(int n, int k, float[] b, int bOff, int ldb) {
+            for (int e = 0; e < ENTRIES; e++) {
+                if (originals[e] != null && shapes[2 * e] == n && shapes[2 * e + 1] == k
+                        && same(n, k, b, bOff, ldb, originals[e])) {
+                    return transposed[e];
+                }
+            }
+            int e = next;
+            next = (next + 1) % ENTRIES;
+            if (originals[e] == null || originals[e].length != n * k) {
+                originals[e] = new float[n * k];
+                transposed[e] = new float[n * k];
+            }
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(b, bOff + j * ldb, originals[e], j * k, k);
+            }
+            shapes[2 * e] = n;
+            shapes[2 * e + 1] = k;
+            return transpose(n, k, b, bOff, ldb, transposed[e]);
+        }
+
+        /** Whether B's n rows of k (stride ldb) hold the values of {@code original} ({@code Float.floatToIntBits}). */
+        private static boolean same(int n, int k, float[] b, int bOff, int ldb, float[] original) {
+            if (ldb == k) {
+                return java.util.Arrays.equals(b, bOff, bOff + n * k, original, 0, n * k);
+            }
+            for (int j = 0; j < n; j++) {
+                if (!java.util.Arrays.equals(b, bOff + j * ldb, bOff + j * ldb + k, original, j * k, j * k + k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final ThreadLocal<TransposeCache> TRANSPOSES = ThreadLocal.withInitial(TransposeCache::new);
+
+    /** {@code rows[p*n + j] = b[bOff + j*ldb + p]}. */
+    private static float[] transpose(int n, int k, float[] b, int bOff, int ldb, float[] rows) {
         int j = 0;
         // Eight stored rows at a time: eight sequential reads, one run of eight writes per depth step.
         for (; j + 8 <= n; j += 8) {

@@ -34,6 +34,45 @@ class SgemmDirectTest {
         }
     }
 
+    /**
+     * A transposed B is kept between calls only while it holds the same values: changing one element of the
+     * weights in place, or passing other weights of the same shape, gives the new product.
+     */
+    @Test
+    void keptTransposeFollowsItsValues() {
+        if (!Vectorization.ENABLED) {
+            return;
+        }
+        SplittableRandom rnd = new SplittableRandom(11);
+        int m = 64;
+        int n = 50;
+        int k = 50;
+        float[] a = random(rnd, m * k);
+        float[] w = random(rnd, n * k);
+        float[] other = random(rnd, n * k);
+        for (float[] b : new float[][] {w, other, w, w.clone(), other}) {
+            product(a, b, m, n, k);
+        }
+        for (int change = 0; change < 6; change++) {
+            w[rnd.nextInt(w.length)] += 0.5f;
+            product(a, w, m, n, k);
+            product(a, other, m, n, k);
+        }
+        w[7] = -0.0f;
+        product(a, w, m, n, k);
+        w[7] = 0.0f;
+        product(a, w, m, n, k);
+    }
+
+    /** {@code a [m, k] . b^T} ({@code b} as stored [n, k]) by both kernels, compared bit for bit. */
+    private static void product(float[] a, float[] b, int m, int n, int k) {
+        float[] expected = new float[m * n];
+        float[] c = new float[m * n];
+        Sgemm.gemm(false, true, m, n, k, a, 0, k, b, 0, k, expected, 0, n, false);
+        SgemmDirect.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+        assertArrayEquals(expected, c);
+    }
+
     private static void check(SplittableRandom rnd, int m, int n, int k, boolean transA, boolean transB,
                               boolean accumulate) {
         int lda = (transA ? m : k) + 3;
