@@ -163,14 +163,27 @@ public record MatMul() implements Primitive {
      *                                  [n, m] tensor or the dtypes differ
      */
     public static void accumulate(Tensor a, Tensor b, Tensor y) {
+        checkInto(a, b, y);
+        gemm(a, b, y, y.offset(), true);
+    }
+
+    /**
+     * {@code y = a @ b} written over a contiguous {@code y} [n, m] ({@link #accumulate}'s checks): a compiled plan's
+     * product into a recycled buffer.
+     */
+    public static void into(Tensor a, Tensor b, Tensor y) {
+        checkInto(a, b, y);
+        gemm(a, b, y, y.offset(), false);
+    }
+
+    private static void checkInto(Tensor a, Tensor b, Tensor y) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || y.rank() != 2 || y.dim(0) != a.dim(0)
                 || y.dim(1) != b.dim(1) || !y.isContiguous() || a.dtype() != y.dtype() || b.dtype() != y.dtype()
                 || !y.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("matmul accumulate: y += a @ b needs a [n, k], b [k, m] and a contiguous "
+            throw new IllegalArgumentException("matmul into: y (+)= a @ b needs a [n, k], b [k, m] and a contiguous "
                     + "y [n, m] of one float dtype, got a " + a.type() + ", b " + b.type() + ", y " + y.type()
                     + (y.isContiguous() ? "" : " (not contiguous)"));
         }
-        gemm(a, b, y, y.offset(), true);
     }
 
     /** {@code y[yOff..] (+)= a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */

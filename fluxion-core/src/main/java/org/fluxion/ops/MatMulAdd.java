@@ -78,6 +78,18 @@ public record MatMulAdd() implements Primitive {
         return y;
     }
 
+    /**
+     * {@code a @ b} alone written into {@code buffer} (at least {@code [n, m]} elements), returned as the dense
+     * {@code [n, m]} tensor over it: the GEMM overwrites the buffer, so the result has {@link MatMul}'s bits.
+     */
+    public static Tensor productInto(Storage buffer, TensorType type, Tensor a, Tensor b) {
+        Tensor y = Tensor.wrap(buffer, type.shape());
+        if (y.size() > 0) {
+            MatMul.into(a, b, y);
+        }
+        return y;
+    }
+
     private static Tensor startingWith(Tensor c, Storage y, TensorType type) {
         int n = type.shape().dim(0);
         int m = type.shape().dim(1);

@@ -31,7 +31,12 @@ import org.fluxion.tensor.TensorType;
  * taken when c is a scalar, a row ({@code [..., 1, m]}, every dimension before the last 1) or the whole output, whose
  * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}.
  */
-record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Described, IntoBuffer {
+record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, Printer.Described, IntoBuffer {
+    /** {@code a @ b + c}. */
+    MatMulBias(TensorType type) {
+        this(type, false);
+    }
+
     @Override
     public String parameters(String indent) {
         return ""; // the output type is printed with the output
@@ -55,6 +60,9 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
 
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] in) {
+        if (plain && type.shape().rank() == 2) {
+            return MatMulAdd.productInto(buffer, type, in[0], in[1]);
+        }
         if (type.shape().rank() == 2) {
             return MatMulAdd.into(buffer, type, in[0], in[1], in[2]);
         }
@@ -135,15 +143,16 @@ record MatMulBias(TensorType type) implements CompilerPrimitive, Printer.Describ
                 }
             }
         }
-        // The other GEMM-shaped products become matmul_add of a zero, so that they too write into recycled buffers.
+        // The other GEMM-shaped products become matmul_add of a zero, so that they too write into recycled buffers; a
+        // rank-2 one is then computed as the product alone (plain), the GEMM overwriting the buffer.
         int nextId = Passes.maxId(g) + 1;
         for (Equation e : g.equations()) {
             if (e.primitive() instanceof MatMul && !dropped.containsKey(e) && gemmShaped(e)) {
                 TensorType t = e.output().type();
                 Value zero = new Value(nextId++, new TensorType(Shape.scalar(), t.dtype()),
                         Tensor.scalar(0, t.dtype()), null);
-                replacement.put(e, new Equation(new MatMulBias(t), new Value[] {e.inputs()[0], e.inputs()[1], zero},
-                        e.output()));
+                replacement.put(e, new Equation(new MatMulBias(t, true),
+                        new Value[] {e.inputs()[0], e.inputs()[1], zero}, e.output()));
             }
         }
         if (replacement.isEmpty()) {
