@@ -60,14 +60,8 @@ public final class Odeint {
             return stack(ode, s.u(), xs[0]);
         }, (g, inputs, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            double[] flat = g.detach().toDoubleArray();
-            int n = ode.stateSize();
-            double[][] cotangents = new double[times.length][];
-            for (int i = 0; i < times.length; i++) {
-                cotangents[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
-            }
-            Gradient grad = Sensitivity.gradient(problem, ode.derivatives(), method, withTimes, cotangents, resolved,
-                    null, forward[0]);
+            Gradient grad = Sensitivity.gradient(problem, ode.derivatives(), method, withTimes,
+                    cotangents(g, ode, times), resolved, null, forward[0]);
             Tensor[] out = new Tensor[inputs.length];
             out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
             Tensor[] dp = ode.parameterTensors(grad.parameters());
@@ -77,7 +71,7 @@ public final class Odeint {
             return out;
         }, (inputs, tangents, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            double[] vu = tangents[0].detach().toDoubleArray();
+            double[] vu = TensorOde.toDoubles(tangents[0]);
             double[] vp = ode.flattenParameters(rest(tangents));
             double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
             return stack(ode, s, inputs[0]);
@@ -115,16 +109,18 @@ public final class Odeint {
         double t0 = times[0];
         double t1 = times[times.length - 1];
         DiscreteAdjoint.tableau(method, "Odeint: DISCRETE_ADJOINT");
+        // The forward solve's problem and trajectory, kept for the reverse sweep.
         DiscreteAdjoint.Trajectory[] kept = new DiscreteAdjoint.Trajectory[1];
+        OdeProblem[] keptProblem = new OdeProblem[1];
         ResidualField field = ode.residualField();
         Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
-            OdeProblem problem = ode.problem(xs[0], rest(xs), t0, t1);
-            kept[0] = DiscreteAdjoint.forward(problem, method, withTimes, field);
+            keptProblem[0] = ode.problem(xs[0], rest(xs), t0, t1);
+            kept[0] = DiscreteAdjoint.forward(keptProblem[0], method, withTimes, field);
             return stack(ode, kept[0].states(), xs[0]);
         }, (g, inputs, output) -> {
-            OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
-                    : DiscreteAdjoint.forward(problem, method, withTimes, field);
+            boolean have = kept[0] != null;
+            OdeProblem problem = have ? keptProblem[0] : ode.problem(inputs[0], rest(inputs), t0, t1);
+            DiscreteAdjoint.Trajectory tr = have ? kept[0] : DiscreteAdjoint.forward(problem, method, withTimes, field);
             Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), field, tr,
                     cotangents(g, ode, times), null);
             Tensor[] out = new Tensor[inputs.length];
@@ -136,7 +132,7 @@ public final class Odeint {
             return out;
         }, (inputs, tangents, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            double[] vu = tangents[0].detach().toDoubleArray();
+            double[] vu = TensorOde.toDoubles(tangents[0]);
             double[] vp = ode.flattenParameters(rest(tangents));
             double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
             return stack(ode, s, inputs[0]);
@@ -149,7 +145,7 @@ public final class Odeint {
 
     /** The cotangent {@code [T, ...state]} as one row per save time. */
     private static double[][] cotangents(Tensor g, TensorOde ode, double[] times) {
-        double[] flat = g.detach().toDoubleArray();
+        double[] flat = TensorOde.toDoubles(g);
         int n = ode.stateSize();
         double[][] cotangents = new double[times.length][];
         for (int i = 0; i < times.length; i++) {
@@ -172,6 +168,6 @@ public final class Odeint {
         int[] dims = new int[1 + ode.stateShape().rank()];
         dims[0] = states.length;
         System.arraycopy(ode.stateShape().dims(), 0, dims, 1, ode.stateShape().rank());
-        return Tensor.of(flat, dims).to(like.dtype());
+        return TensorOde.tensorOf(flat, dims, like.dtype());
     }
 }

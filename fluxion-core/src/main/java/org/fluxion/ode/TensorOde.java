@@ -114,7 +114,7 @@ public final class TensorOde {
             throw new IllegalArgumentException("TensorOde: initial state of shape " + u0.shape() + ", expected "
                     + stateShape);
         }
-        return new OdeProblem(function(), u0.detach().toDoubleArray(), t0, t1, flattenParameters(params),
+        return new OdeProblem(function(), toDoubles(u0), t0, t1, flattenParameters(params),
                 jacobian(), false);
     }
 
@@ -142,8 +142,7 @@ public final class TensorOde {
                 throw new IllegalArgumentException("TensorOde: parameter " + k + " of shape " + params[k].shape()
                         + ", expected " + paramShapes[k]);
             }
-            double[] values = params[k].detach().toDoubleArray();
-            System.arraycopy(values, 0, p, paramOffsets[k], values.length);
+            flat(params[k], p, paramOffsets[k], false);
         }
         return p;
     }
@@ -328,6 +327,20 @@ public final class TensorOde {
             cachedP = p;
         }
         return cachedParams;
+    }
+
+    /** The elements of {@code t} in row-major order, as float64 (read in place: no converted tensor). */
+    static double[] toDoubles(Tensor t) {
+        double[] out = new double[t.size()];
+        flat(t, out, 0, false);
+        return out;
+    }
+
+    /** A new tensor of {@code dims} and {@code dtype} holding {@code values} (row-major), rounded for float32. */
+    static Tensor tensorOf(double[] values, int[] dims, DType dtype) {
+        Tensor t = Tensor.empty(Shape.of(dims), dtype);
+        load(values, t);
+        return t;
     }
 
     private static void load(double[] values, Tensor target) {
