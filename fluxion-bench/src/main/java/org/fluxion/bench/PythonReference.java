@@ -79,6 +79,10 @@ public final class PythonReference implements AutoCloseable {
             pb.environment().put("LD_LIBRARY_PATH", OPENBLAS_OPENMP);
         }
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        String core = openBlasCore();
+        if (core != null && System.getenv("OPENBLAS_CORETYPE") == null) {
+            pb.environment().put("OPENBLAS_CORETYPE", core);
+        }
         PythonReference ref = new PythonReference(pb.start());
         String ready = ref.out.readLine();
         if (!"ready".equals(ready)) {
@@ -86,6 +90,31 @@ public final class PythonReference implements AutoCloseable {
             throw new IOException("PyTorch workload " + name + " did not start (said: " + ready + ")");
         }
         return ref;
+    }
+
+    /**
+     * The OpenBLAS kernels for this CPU's vector extensions: {@code SkylakeX} with AVX-512 (F, BW, DQ, VL),
+     * {@code Haswell} with AVX2 and FMA, else null (OpenBLAS's own choice). Debian's OpenBLAS 0.3.21 detects the
+     * core by CPU model and falls back to {@code Prescott} (SSE3, a quarter of the speed) on models newer than
+     * itself, such as Emerald Rapids (family 6, model 207): the reference would then not be at its best.
+     */
+    static String openBlasCore() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!Files.isReadable(cpuinfo)) {
+            return null;
+        }
+        try {
+            String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst()
+                    .orElse("");
+            java.util.Set<String> has = new java.util.HashSet<>(List.of(flags.replaceFirst("^flags\\s*:", "")
+                    .trim().split("\\s+")));
+            if (has.containsAll(List.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
+                return "SkylakeX";
+            }
+            return has.containsAll(List.of("avx2", "fma")) ? "Haswell" : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Path extract(String resource, Path dir) throws IOException {
