@@ -89,13 +89,15 @@ public final class Gemm {
             return;
         }
         int threads = Parallel.threads();
-        if (m >= 2 * threads * Sgemm.MR) {
-            // Enough rows: B packed once and shared, rows of C claimed dynamically by the threads.
+        if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
+            // Enough rows, and B no wider than A is tall: B packed once and shared, rows of C claimed dynamically
+            // by the threads (each reads all of B, a part of A).
             Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (n < threads * Sgemm.NR) {
             Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            // Few rows: independent column ranges, each a serial GEMM on shifted offsets.
+            // Few rows, or a B wider than A is tall (a batch-1 sequence through a wide layer): independent column
+            // ranges, each a serial GEMM on shifted offsets packing only its part of B.
             int unit = Sgemm.NR;
             Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
                 int j0 = s * unit;
