@@ -245,12 +245,20 @@ public enum UnaryOp {
         return reads.bits;
     }
 
-    /** Lower-case name used in errors and graph printouts. */
     /** True when the result is a bool (a test of each element), false when it is a value. */
     public boolean isPredicate() {
         return kind == Kind.PREDICATE;
     }
 
+    /**
+     * True for a function that costs tens of operations per element (exp, log, tanh, the trigonometric and error
+     * functions; not sqrt, one instruction): a kernel applying it pays for a thread hand-off at fewer elements.
+     */
+    public boolean transcendental() {
+        return kind == Kind.FLOATING && this != SQRT && this != RSQRT;
+    }
+
+    /** Lower-case name used in errors and graph printouts. */
     public String label() {
         return label;
     }

@@ -3,6 +3,7 @@ package org.fluxion.jit.codegen;
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
 import org.fluxion.kernels.Parallel;
+import org.fluxion.ops.UnaryOp;
 
 /**
  * A {@link FusedKernel} that cuts the iteration space into tiles of about {@link #TILE} elements, runs a
@@ -19,12 +20,19 @@ final class TiledKernel implements FusedKernel {
     static final int TILE = 4096;
     /** Elements per parallel chunk (a thread hand-off costs more than a smaller chunk saves). */
     static final int GRAIN = 1 << 16;
+    /**
+     * Elements per parallel chunk of a program applying transcendental functions ({@link UnaryOp#transcendental}):
+     * an erf or exp costs ten to twenty times an add per element, so chunks of a GELU are an eighth as long.
+     */
+    static final int TRANSCENDENTAL_GRAIN = GRAIN >> 3;
 
     private final ElementwiseProgram p;
     private final TileKernel tile;
     private final boolean flat;
     private final Reduction red;
     private final boolean f32;
+    /** Elements per parallel chunk: {@link #GRAIN}, or {@link #TRANSCENDENTAL_GRAIN}. */
+    private final int grainElements;
 
     TiledKernel(ElementwiseProgram p, TileKernel tile) {
         this.p = p;
@@ -37,6 +45,11 @@ final class TiledKernel implements FusedKernel {
         }
         this.flat = !broadcastsRows && !red.perRow();
         this.f32 = p.dtype() == org.fluxion.tensor.DType.FLOAT32;
+        boolean costly = false;
+        for (ElementwiseProgram.Instr in : p.instructions()) {
+            costly |= in.op() instanceof UnaryOp u && u.transcendental();
+        }
+        this.grainElements = costly ? TRANSCENDENTAL_GRAIN : GRAIN;
     }
 
     @Override
@@ -54,7 +67,7 @@ final class TiledKernel implements FusedKernel {
         long tilesLong = (long) rowTiles * colBlocks;
         int tiles = (int) tilesLong;
         long tileElems = (long) Math.min(rows, rowsPerTile) * Math.min(cols, TILE);
-        int grain = (int) Math.max(1, GRAIN / tileElems);
+        int grain = (int) Math.max(1, grainElements / tileElems);
         double[] acc = switch (red) {
             case NONE -> null;
             case SUM_INNER, MAX_INNER -> new double[rows * colBlocks];
