@@ -47,6 +47,22 @@ class SplitVjpTest {
         check(TensorOdeTest.LOTKA_VOLTERRA, split, u, t, p, lambda);
     }
 
+    /**
+     * A parameter the field ignores has a zero cotangent, a constant of the backward; the state's cotangent is
+     * the cotangent itself scaled, and nothing is kept (the forward has no residual to return).
+     */
+    @Test
+    void unusedParameterAndLinearField() {
+        TensorField f = (u, t, w) -> u.mul(w[0]).add(t);
+        Tensor u = Tensor.of(new double[] {0.5, -2, 3}, 3);
+        Tensor t = Tensor.scalar(1.5, DType.FLOAT64);
+        Tensor[] w = {Tensor.of(new double[] {2, 3, -1}, 3), Tensor.of(new double[] {7, 8}, 2)};
+        Tensor lambda = Tensor.of(new double[] {1, -1, 0.25}, 3);
+        SplitVjp split = new FieldCalls(f, w.length, true).split(u, t, w);
+        check(f, split, u, t, w, lambda);
+        assertEquals(0, split.forward(arguments(u, t, w)).residuals().size());
+    }
+
     private static void check(TensorField f, SplitVjp split, Tensor u, Tensor t, Tensor[] params, Tensor lambda) {
         Tensor buffer = u.copy();
         List<Tensor> x = arguments(buffer, t, params);
