@@ -14,9 +14,9 @@ package org.fluxion.kernels;
  */
 public final class Gemm {
     /** Below this many multiply-adds the packing set-up costs more than it saves. */
-    private static final long TINY = Long.getLong("fluxion.gemm.tiny", 4096);
+    private static final long TINY = 4096;
     /** Below this many multiply-adds one thread finishes before a second would start (~50 us). */
-    private static final long PARALLEL_MIN = Long.getLong("fluxion.gemm.parallelMin", 96L * 96 * 96);
+    private static final long PARALLEL_MIN = 96L * 96 * 96;
     /**
      * Below this many multiply-adds (and at most {@link SgemmDirect#MAX_K} deep) a float32 product runs unpacked
      * ({@link SgemmDirect}): packing would cost as much as the product. Below {@link #PARALLEL_MIN}, so the choice
