@@ -44,6 +44,10 @@ final class SgemmDirect {
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (n < MIN_N || k > MAX_K || m < 1 || k < 1) {
+            throw new IllegalArgumentException("SgemmDirect: needs m, k >= 1, n >= " + MIN_N + " and k <= " + MAX_K
+                    + ", got m=" + m + " n=" + n + " k=" + k);
+        }
         KernelChecks.range("sgemm", "a", a.length, aOff, transA ? (k - 1) * lda + m : (m - 1) * lda + k);
         KernelChecks.range("sgemm", "b", b.length, bOff, transB ? (n - 1) * ldb + k : (k - 1) * ldb + n);
         KernelChecks.range("sgemm", "c", c.length, cOff, (m - 1) * ldc + n);
