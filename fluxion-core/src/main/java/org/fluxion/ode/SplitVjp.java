@@ -74,7 +74,7 @@ final class SplitVjp {
             }
             (dependent ? rest : known).add(e);
         }
-        // What the backward reads of the forward: residuals, or views it recomputes itself.
+        // What the backward reads of the forward: residuals, or cheap values it recomputes from what they read.
         List<Value> residuals = new ArrayList<>();
         Set<Equation> recomputed = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Value> reads = new ArrayList<>();
