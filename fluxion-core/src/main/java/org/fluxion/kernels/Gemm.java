@@ -38,10 +38,43 @@ public final class Gemm {
                              float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C = bias + A·B}, the row {@code bias[biasOff .. biasOff + n)} added to every row of the product (a
+     * linear layer's {@code x W + b}): each element is {@code bias_j + sum}, the bits of filling C with the bias
+     * rows and accumulating, for a depth of at most one block. The packed kernels add the bias as they store the
+     * first depth block, so C is written once instead of filled first; the others fill C first.
+     */
+    public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float[] bias, int biasOff,
+                                 float[] c, int cOff, int ldc) {
+        KernelChecks.range("sgemm", "bias", bias.length, biasOff, n);
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, false);
+    }
+
+    private static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float[] rowBias, int biasOff,
+                              float[] c, int cOff, int ldc, boolean accumulateOrBias) {
         checkDims(m, n, k);
         if (m == 0 || n == 0) {
             return;
         }
+        long work0 = (long) m * n * k;
+        boolean packed = Vectorization.ENABLED && k > 0 && work0 >= TINY && !(n <= NARROW && work0 < TINY)
+                && !(transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL)
+                && !(work0 < DIRECT_MAX && SgemmDirect.takes(n, k));
+        if (rowBias != null && !packed) {
+            // The other kernels accumulate into C filled with the bias rows first.
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(rowBias, biasOff, c, cOff + i * ldc, n);
+            }
+        }
+        float[] bias = packed ? rowBias : null;
+        boolean accumulate = accumulateOrBias || (rowBias != null && !packed);
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
@@ -85,16 +118,17 @@ public final class Gemm {
             return;
         }
         if (work < PARALLEL_MIN || Parallel.threads() == 1) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
             return;
         }
         int threads = Parallel.threads();
         if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
             // Enough rows, and B no wider than A is tall: B packed once and shared, rows of C claimed dynamically
             // by the threads (each reads all of B, a part of A).
-            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
+                    accumulate);
         } else if (n < threads * Sgemm.NR) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
         } else {
             // Few rows, or a B wider than A is tall (a batch-1 sequence through a wide layer): independent column
             // ranges, each a serial GEMM on shifted offsets packing only its part of B.
@@ -103,7 +137,7 @@ public final class Gemm {
                 int j0 = s * unit;
                 int j1 = Math.min(n, e * unit);
                 Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
             });
         }
     }

@@ -78,9 +78,21 @@ final class Sgemm {
                      float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #gemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int,
+     * boolean)}, C starting (unless {@code accumulate}) as the row {@code bias[biasOff .. biasOff + n)} in every
+     * row when {@code bias} is not null: added as the first depth block's tiles are stored, no pass of its own.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float[] bias, int biasOff,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
         gemm(transA, m, n, k, a, aOff, lda,
                 (pc, jc, kc, nc, bp) -> SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp),
-                c, cOff, ldc, accumulate);
+                bias, biasOff, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -89,6 +101,11 @@ final class Sgemm {
      */
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
                      float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(transA, m, n, k, a, aOff, lda, packB, null, 0, c, cOff, ldc, accumulate);
+    }
+
+    private static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
+                             float[] bias, int biasOff, float[] c, int cOff, int ldc, boolean accumulate) {
         // Balanced block sizes: k = 257 gives two blocks of 129, not 256 + 1.
         int kcStep = balanced(k, KC, 1);
         int mcStep = balanced(m, MC, MR);
@@ -106,7 +123,8 @@ final class Sgemm {
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
-                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, buf.tile);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, add ? null : bias,
+                            biasOff + jc, buf.tile);
                 }
             }
         }
@@ -118,7 +136,7 @@ final class Sgemm {
      */
     static void gemmRowsParallel(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda,
-                                 float[] b, int bOff, int ldb,
+                                 float[] b, int bOff, int ldb, float[] bias, int biasOff,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
         int threads = Parallel.threads();
         int kcStep = balanced(k, KC, 1);
@@ -140,6 +158,7 @@ final class Sgemm {
                 packBShared(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 next.set(0);
                 int pcF = pc;
+                int jcF = jc;
                 int cBlock = cOff + jc;
                 Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
                     Buffers mine = BUFFERS.get();
@@ -148,7 +167,8 @@ final class Sgemm {
                         int ic = q * chunk;
                         int mc = Math.min(chunk, m - ic);
                         SgemmPacking.packA(transA, a, aOff, lda, ic, pcF, mc, kc, ap);
-                        macroKernel(mc, nc, kc, ap, bp, c, cBlock + ic * ldc, ldc, add, mine.tile);
+                        macroKernel(mc, nc, kc, ap, bp, c, cBlock + ic * ldc, ldc, add, add ? null : bias,
+                                biasOff + jcF, mine.tile);
                     }
                 });
             }
@@ -172,16 +192,20 @@ final class Sgemm {
         });
     }
 
-    /** Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C at {@code cOff}. */
+    /**
+     * Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C at {@code cOff}: stored, added
+     * ({@code add}), or stored plus the row {@code bias[biasOff ..]} ({@code bias} not null).
+     */
     private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp,
-                                    float[] c, int cOff, int ldc, boolean add, float[] tile) {
+                                    float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff,
+                                    float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cTile = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, c, cTile, ldc, add);
+                    SgemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, c, cTile, ldc, add, bias, biasOff + jr);
                 } else {
                     // Edge tile: the packed panels are zero-padded, so compute the full tile into a
                     // scratch buffer and copy out only the mr x nr part that exists in C.
@@ -189,7 +213,8 @@ final class Sgemm {
                     for (int i = 0; i < mr; i++) {
                         int row = cTile + i * ldc;
                         for (int j = 0; j < nr; j++) {
-                            c[row + j] = add ? c[row + j] + tile[i * NR + j] : tile[i * NR + j];
+                            float t = tile[i * NR + j];
+                            c[row + j] = add ? c[row + j] + t : bias != null ? bias[biasOff + jr + j] + t : t;
                         }
                     }
                 }

@@ -31,6 +31,17 @@ final class SgemmMicroKernel {
      */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
                        float[] c, int cOff, int ldc, boolean add) {
+        kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc, add, null, 0);
+    }
+
+    /**
+     * {@link #kernel(int, float[], int, float[], int, float[], int, int, boolean)}, or with {@code bias} (not
+     * null, {@code add} false) the tile stored as its sums plus {@code bias[biasOff .. biasOff + NR)} in every row:
+     * a linear layer's bias added in the store instead of by a pass writing it into C first, with the same bits
+     * ({@code bias + sum}).
+     */
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                       float[] c, int cOff, int ldc, boolean add, float[] bias, int biasOff) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -88,6 +99,26 @@ final class SgemmMicroKernel {
             FloatVector.fromArray(S, c, cOff + 6 * ldc + VL).add(c61).intoArray(c, cOff + 6 * ldc + VL);
             FloatVector.fromArray(S, c, cOff + 7 * ldc).add(c70).intoArray(c, cOff + 7 * ldc);
             FloatVector.fromArray(S, c, cOff + 7 * ldc + VL).add(c71).intoArray(c, cOff + 7 * ldc + VL);
+        } else if (bias != null) {
+            // Stored by this path only (a vector merged from two paths would be boxed by C2).
+            FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + VL);
+            c00.add(bias0).intoArray(c, cOff + 0 * ldc);
+            c01.add(bias1).intoArray(c, cOff + 0 * ldc + VL);
+            c10.add(bias0).intoArray(c, cOff + 1 * ldc);
+            c11.add(bias1).intoArray(c, cOff + 1 * ldc + VL);
+            c20.add(bias0).intoArray(c, cOff + 2 * ldc);
+            c21.add(bias1).intoArray(c, cOff + 2 * ldc + VL);
+            c30.add(bias0).intoArray(c, cOff + 3 * ldc);
+            c31.add(bias1).intoArray(c, cOff + 3 * ldc + VL);
+            c40.add(bias0).intoArray(c, cOff + 4 * ldc);
+            c41.add(bias1).intoArray(c, cOff + 4 * ldc + VL);
+            c50.add(bias0).intoArray(c, cOff + 5 * ldc);
+            c51.add(bias1).intoArray(c, cOff + 5 * ldc + VL);
+            c60.add(bias0).intoArray(c, cOff + 6 * ldc);
+            c61.add(bias1).intoArray(c, cOff + 6 * ldc + VL);
+            c70.add(bias0).intoArray(c, cOff + 7 * ldc);
+            c71.add(bias1).intoArray(c, cOff + 7 * ldc + VL);
         } else {
             c00.intoArray(c, cOff + 0 * ldc);
             c01.intoArray(c, cOff + 0 * ldc + VL);

@@ -109,12 +109,12 @@ public record MatMul() implements Primitive {
             return y;
         }
         if (a.rank() == 2 && b.rank() == 2) {
-            gemm(a, b, y, 0, false);
+            gemm(a, b, null, y, 0, false);
             return y;
         }
         // [B..., n, k] @ [k, m] with a dense left side is one GEMM of (B*n) rows.
         if (b.rank() == 2 && a.rank() > 2 && a.isContiguous()) {
-            gemm(a.reshape(-1, k), b, y, 0, false);
+            gemm(a.reshape(-1, k), b, null, y, 0, false);
             return y;
         }
         int batchRank = out.shape().rank() - 2;
@@ -133,7 +133,7 @@ public record MatMul() implements Primitive {
                     idx[d] = rem % bdims[d];
                     rem /= bdims[d];
                 }
-                gemm(matrixAt(ab, idx), matrixAt(bb, idx), y, i * n * m, false);
+                gemm(matrixAt(ab, idx), matrixAt(bb, idx), null, y, i * n * m, false);
             }
         });
         return y;
@@ -164,7 +164,7 @@ public record MatMul() implements Primitive {
      */
     public static void accumulate(Tensor a, Tensor b, Tensor y) {
         checkInto(a, b, y);
-        gemm(a, b, y, y.offset(), true);
+        gemm(a, b, null, y, y.offset(), true);
     }
 
     /**
@@ -173,7 +173,22 @@ public record MatMul() implements Primitive {
      */
     public static void into(Tensor a, Tensor b, Tensor y) {
         checkInto(a, b, y);
-        gemm(a, b, y, y.offset(), false);
+        gemm(a, b, null, y, y.offset(), false);
+    }
+
+    /**
+     * {@code y = a @ b + bias} over a contiguous float32 {@code y} [n, m], {@code bias} a contiguous row of m
+     * ({@link #accumulate}'s checks): the GEMM adds the bias as it stores, with the bits of accumulating into y
+     * filled with the bias rows.
+     */
+    public static void intoWithBias(Tensor a, Tensor b, Tensor bias, Tensor y) {
+        checkInto(a, b, y);
+        if (y.dtype() != DType.FLOAT32 || bias.dtype() != DType.FLOAT32 || !bias.isContiguous()
+                || bias.size() != y.dim(1)) {
+            throw new IllegalArgumentException("matmul into: the bias must be a contiguous float32 row of "
+                    + y.dim(1) + ", got " + bias.type() + " for y " + y.type());
+        }
+        gemm(a, b, bias, y, y.offset(), false);
     }
 
     private static void checkInto(Tensor a, Tensor b, Tensor y) {
@@ -187,7 +202,7 @@ public record MatMul() implements Primitive {
     }
 
     /** {@code y[yOff..] (+)= a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */
-    private static void gemm(Tensor a, Tensor b, Tensor y, int yOff, boolean accumulate) {
+    private static void gemm(Tensor a, Tensor b, Tensor bias, Tensor y, int yOff, boolean accumulate) {
         int n = a.dim(0);
         int k = a.dim(1);
         int m = b.dim(1);
@@ -201,7 +216,11 @@ public record MatMul() implements Primitive {
             b = b.contiguous();
             lb = Layout.of(b);
         }
-        if (a.dtype() == DType.FLOAT32) {
+        if (a.dtype() == DType.FLOAT32 && bias != null) {
+            Gemm.sgemmBias(la.transposed, lb.transposed, n, m, k, storage(a).floats(), a.offset(), la.leading,
+                    storage(b).floats(), b.offset(), lb.leading, storage(bias).floats(), bias.offset(),
+                    storage(y).floats(), yOff, m);
+        } else if (a.dtype() == DType.FLOAT32) {
             Gemm.sgemm(la.transposed, lb.transposed, n, m, k, storage(a).floats(), a.offset(), la.leading,
                     storage(b).floats(), b.offset(), lb.leading, storage(y).floats(), yOff, m, accumulate);
         } else {

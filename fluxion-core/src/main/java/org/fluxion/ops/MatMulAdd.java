@@ -3,6 +3,7 @@ package org.fluxion.ops;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import java.util.Arrays;
+import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -71,6 +72,16 @@ public record MatMulAdd() implements Primitive {
      * product.
      */
     public static Tensor into(Storage buffer, TensorType type, Tensor a, Tensor b, Tensor c) {
+        int m = type.shape().dim(1);
+        if (type.dtype() == DType.FLOAT32 && c.isContiguous() && c.size() == m && c.rank() >= 1 && c.dim(-1) == m
+                && m > 1) {
+            // A bias row: the GEMM adds it as it stores (the same bits), C is not filled first.
+            Tensor y = Tensor.wrap(buffer, type.shape());
+            if (y.size() > 0) {
+                MatMul.intoWithBias(a, b, c, y);
+            }
+            return y;
+        }
         Tensor y = startingWith(c, buffer, type);
         if (y.size() > 0) {
             MatMul.accumulate(a, b, y);

@@ -86,6 +86,35 @@ class GemmTest {
         runDouble(cs, new SplittableRandom(cs.hashCode()));
     }
 
+    /**
+     * {@code C = bias + A B} is C filled with the bias rows then {@code C += A B}, to the bit, on every path (the
+     * packed kernels add the bias as they store, the others fill first); elements outside C are untouched. Run on
+     * one and on two threads (the rows and the column splits).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void sgemmBiasIsFillThenAccumulate(Case cs) {
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            SplittableRandom rnd = new SplittableRandom(cs.hashCode());
+            Layout l = Layout.of(cs);
+            int off = cs.off();
+            float[] a = randomFloats(rnd, l.aLength());
+            float[] b = randomFloats(rnd, l.bLength());
+            float[] c = randomFloats(rnd, l.cLength());
+            float[] bias = randomFloats(rnd, cs.n() + 7);
+            float[] expected = c.clone();
+            for (int i = 0; i < cs.m(); i++) {
+                System.arraycopy(bias, 5, expected, off + i * l.ldc(), cs.n());
+            }
+            Gemm.sgemm(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), a, off, l.lda(), b, off, l.ldb(), expected,
+                    off, l.ldc(), true);
+            Gemm.sgemmBias(cs.transA(), cs.transB(), cs.m(), cs.n(), cs.k(), a, off, l.lda(), b, off, l.ldb(), bias,
+                    5, c, off, l.ldc());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c, cs + " on " + threads + " threads");
+        }
+    }
+
     /** {@code C -= A B} is {@code C += (-A) B} to the bit, on every path (tiny, packed, split, transposed). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
