@@ -57,24 +57,63 @@ public final class Gemm {
 
     private static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float[] rowBias, int biasOff,
-                              float[] c, int cOff, int ldc, boolean accumulateOrBias) {
+                              float[] b, int bOff, int ldb, float[] bias, int biasOff,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         checkDims(m, n, k);
         if (m == 0 || n == 0) {
             return;
         }
-        long work0 = (long) m * n * k;
-        boolean packed = Vectorization.ENABLED && k > 0 && work0 >= TINY && !(n <= NARROW && work0 < TINY)
-                && !(transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL)
-                && !(work0 < DIRECT_MAX && SgemmDirect.takes(n, k));
-        if (rowBias != null && !packed) {
-            // The other kernels accumulate into C filled with the bias rows first.
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(rowBias, biasOff, c, cOff + i * ldc, n);
+        if (!packed(transB, m, n, k)) {
+            if (bias != null) {
+                // These kernels accumulate into C filled with the bias rows first.
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+                }
             }
+            unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate || bias != null);
+            return;
         }
-        float[] bias = packed ? rowBias : null;
-        boolean accumulate = accumulateOrBias || (rowBias != null && !packed);
+        long work = (long) m * n * k;
+        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
+            return;
+        }
+        int threads = Parallel.threads();
+        if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
+            // Enough rows, and B no wider than A is tall: B packed once and shared, rows of C claimed dynamically
+            // by the threads (each reads all of B, a part of A).
+            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
+                    accumulate);
+        } else if (n < threads * Sgemm.NR) {
+            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
+        } else {
+            // Few rows, or a B wider than A is tall (a batch-1 sequence through a wide layer): independent column
+            // ranges, each a serial GEMM on shifted offsets packing only its part of B.
+            int unit = Sgemm.NR;
+            Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
+                int j0 = s * unit;
+                int j1 = Math.min(n, e * unit);
+                Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
+            });
+        }
+    }
+
+    /**
+     * Whether {@link #sgemm} runs this product in the packed kernels ({@link Sgemm}, which can add a bias as they
+     * store); {@link #unpacked} runs all the others.
+     */
+    private static boolean packed(boolean transB, int m, int n, int k) {
+        long work = (long) m * n * k;
+        return Vectorization.ENABLED && k > 0 && work >= TINY && !(transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL)
+                && !(work < DIRECT_MAX && SgemmDirect.takes(n, k));
+    }
+
+    /** The products {@link #packed} leaves out: empty, narrow, tiny, plain-Java, few rows against B^T, direct. */
+    private static void unpacked(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate) {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
@@ -107,39 +146,15 @@ public final class Gemm {
             if (transA) {
                 // A is a few columns of an [k, m] array (a plan's im2col in its reader's layout): copying its
                 // m*k values row-major costs far less than the packed GEMM's gather of all of B.
-                dotRows(m, n, k, rowMajor(m, k, a, aOff, lda), 0, k, b, bOff, ldb, c, cOff, ldc, accumulate);
+                dotRows(m, n, k, SgemmPacking.transpose(k, m, a, aOff, lda, new float[m * k]), 0, k, b, bOff, ldb, c,
+                        cOff, ldc, accumulate);
             } else {
                 dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
             return;
         }
-        if (work < DIRECT_MAX && SgemmDirect.takes(n, k)) {
-            SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
-        }
-        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
-            return;
-        }
-        int threads = Parallel.threads();
-        if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
-            // Enough rows, and B no wider than A is tall: B packed once and shared, rows of C claimed dynamically
-            // by the threads (each reads all of B, a part of A).
-            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
-                    accumulate);
-        } else if (n < threads * Sgemm.NR) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
-        } else {
-            // Few rows, or a B wider than A is tall (a batch-1 sequence through a wide layer): independent column
-            // ranges, each a serial GEMM on shifted offsets packing only its part of B.
-            int unit = Sgemm.NR;
-            Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
-                int j0 = s * unit;
-                int j1 = Math.min(n, e * unit);
-                Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
-            });
-        }
+        // What remains (see packed): a small product more than two vectors wide and at most one block deep.
+        SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** Double-precision GEMM, same contract as {@link #sgemm}. */
@@ -262,16 +277,6 @@ public final class Gemm {
         });
     }
 
-    /** {@code A[m, k]} stored transposed ({@code a[aOff + p*lda + i]}) copied into a new row-major array. */
-    private static float[] rowMajor(int m, int k, float[] a, int aOff, int lda) {
-        float[] rows = new float[m * k];
-        for (int p = 0; p < k; p++) {
-            for (int i = 0; i < m; i++) {
-                rows[i * k + p] = a[aOff + p * lda + i];
-            }
-        }
-        return rows;
-    }
 
     private static final int NARROW = 4;
 

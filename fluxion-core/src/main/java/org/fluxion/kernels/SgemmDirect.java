@@ -63,14 +63,14 @@ final class SgemmDirect {
         while (n - j > TILE_N) {
             // Leave at least one vector for the last tile (its vectors shift back only within itself).
             int width = n - j - TILE_N >= VL ? TILE_N : 2 * VL;
-            columns(m, n, k, j, j + width, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
+            columns(m, k, j, j + width, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
             j += width;
         }
-        columns(m, n, k, j, n, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
+        columns(m, k, j, n, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** Columns {@code [j0, j1)} of C ({@code VL <= j1 - j0 <= TILE_N}), every row. */
-    private static void columns(int m, int n, int k, int j0, int j1, float[] a, int aOff, int ai, int ap,
+    private static void columns(int m, int k, int j0, int j1, float[] a, int aOff, int ai, int ap,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         // Vector v starts at min(j0 + v*VL, j1 - VL): whole vectors, the last ones shifted back to end at j1.
         int last = j1 - VL;
@@ -282,7 +282,7 @@ final class SgemmDirect {
      */
     private static float[] rowsOfB(int n, int k, float[] b, int bOff, int ldb) {
         TransposeCache cache = TRANSPOSES.get();
-        return n * k > TransposeCache.MAX_SIZE ? transpose(n, k, b, bOff, ldb, cache.scratch(n * k))
+        return n * k > TransposeCache.MAX_SIZE ? SgemmPacking.transpose(n, k, b, bOff, ldb, cache.scratch(n * k))
                 : cache.rows(n, k, b, bOff, ldb);
     }
 
@@ -323,7 +323,7 @@ final class SgemmDirect {
             }
             shapes[2 * e] = n;
             shapes[2 * e + 1] = k;
-            return transpose(n, k, b, bOff, ldb, transposed[e]);
+            return SgemmPacking.transpose(n, k, b, bOff, ldb, transposed[e]);
         }
 
         /** Whether B's n rows of k (stride ldb) hold the values of {@code original} ({@code Float.floatToIntBits}). */
@@ -342,29 +342,4 @@ final class SgemmDirect {
 
     private static final ThreadLocal<TransposeCache> TRANSPOSES = ThreadLocal.withInitial(TransposeCache::new);
 
-    /** {@code rows[p*n + j] = b[bOff + j*ldb + p]}. */
-    private static float[] transpose(int n, int k, float[] b, int bOff, int ldb, float[] rows) {
-        int j = 0;
-        // Eight stored rows at a time: eight sequential reads, one run of eight writes per depth step.
-        for (; j + 8 <= n; j += 8) {
-            int s = bOff + j * ldb;
-            for (int p = 0, d = j; p < k; p++, d += n) {
-                rows[d] = b[s + p];
-                rows[d + 1] = b[s + ldb + p];
-                rows[d + 2] = b[s + 2 * ldb + p];
-                rows[d + 3] = b[s + 3 * ldb + p];
-                rows[d + 4] = b[s + 4 * ldb + p];
-                rows[d + 5] = b[s + 5 * ldb + p];
-                rows[d + 6] = b[s + 6 * ldb + p];
-                rows[d + 7] = b[s + 7 * ldb + p];
-            }
-        }
-        for (; j < n; j++) {
-            int s = bOff + j * ldb;
-            for (int p = 0; p < k; p++) {
-                rows[p * n + j] = b[s + p];
-            }
-        }
-        return rows;
-    }
 }

@@ -375,4 +375,33 @@ final class SgemmPacking {
             }
         }
     }
+
+    /**
+     * {@code dst[c*rows + r] = src[off + r*ld + c]} for {@code r < rows}, {@code c < cols}: a matrix stored as
+     * {@code rows} rows of stride {@code ld} copied transposed, row-major {@code [cols, rows]}, into {@code dst}
+     * (returned). Eight stored rows at a time: eight sequential reads, one run of eight writes per column.
+     */
+    static float[] transpose(int rows, int cols, float[] src, int off, int ld, float[] dst) {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            int s = off + r * ld;
+            for (int c = 0, d = r; c < cols; c++, d += rows) {
+                dst[d] = src[s + c];
+                dst[d + 1] = src[s + ld + c];
+                dst[d + 2] = src[s + 2 * ld + c];
+                dst[d + 3] = src[s + 3 * ld + c];
+                dst[d + 4] = src[s + 4 * ld + c];
+                dst[d + 5] = src[s + 5 * ld + c];
+                dst[d + 6] = src[s + 6 * ld + c];
+                dst[d + 7] = src[s + 7 * ld + c];
+            }
+        }
+        for (; r < rows; r++) {
+            int s = off + r * ld;
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[s + c];
+            }
+        }
+        return dst;
+    }
 }

@@ -37,13 +37,8 @@ final class SgemmSmall {
             dots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             // A's rows strided: copied once into rows along the depth (m*k < 4096 values).
-            float[] rowsOfA = new float[m * k];
-            for (int i = 0; i < m; i++) {
-                for (int p = 0; p < k; p++) {
-                    rowsOfA[i * k + p] = a[aOff + p * lda + i];
-                }
-            }
-            dots(m, n, k, rowsOfA, 0, k, b, bOff, ldb, c, cOff, ldc, accumulate);
+            dots(m, n, k, SgemmPacking.transpose(k, m, a, aOff, lda, new float[m * k]), 0, k, b, bOff, ldb, c, cOff,
+                    ldc, accumulate);
         }
     }
 
