@@ -42,6 +42,14 @@ final class DiscreteAdjoint {
         private final List<double[]> states = new ArrayList<>();
         private final Counters counters = new Counters();
         private ButcherTableau tableau;
+        private OdeProblem problem;
+        /** The field whose residuals the steps keep, or null. */
+        private ResidualField field;
+
+        /** The problem solved. */
+        OdeProblem problem() {
+            return problem;
+        }
 
         /** The saved states, {@code u(times[i])}. */
         double[][] states() {
@@ -84,6 +92,8 @@ final class DiscreteAdjoint {
         double[] times = options.saveAt();
         Trajectory tr = new Trajectory();
         tr.tableau = tableau;
+        tr.problem = problem;
+        tr.field = field;
         Rhs rhs = new Rhs(problem.f(), problem.p(), tr.counters);
         int n = problem.size();
         Tolerances tol = options.tolerances(n);
@@ -273,19 +283,11 @@ final class DiscreteAdjoint {
      * Each stage's {@code kbar_i} is gathered when its VJP is due,
      * {@code kbar_i = (save points) + h b_i ubar_new + sum_{j > i} h a_ji xbar_j} (j from the last stage down),
      * and {@code ubar} gets its terms at the end of the step, {@code ubar_new + (interpolated points) +
-     * sum_j xbar_j}: the order of the scatter written in the class comment, one pass per vector.
+     * sum_j xbar_j}: the order of the scatter written in the class comment, one pass per vector. A stage whose
+     * residuals {@code tr} kept ({@link #forward} with a field) gets its VJP from that field, the others from d.
      */
     static Gradient gradient(OdeProblem problem, Derivatives d, Trajectory tr, double[][] cotangents,
                              Solution forward) {
-        return gradient(problem, d, null, tr, cotangents, forward);
-    }
-
-    /**
-     * {@link #gradient(OdeProblem, Derivatives, Trajectory, double[][], Solution)}, the VJPs of stages whose
-     * residuals {@code tr} kept ({@link #forward} with a field) by {@code field}.
-     */
-    static Gradient gradient(OdeProblem problem, Derivatives d, ResidualField field, Trajectory tr,
-                             double[][] cotangents, Solution forward) {
         int n = problem.size();
         int np = problem.p().length;
         double[] p = problem.p();
@@ -341,8 +343,8 @@ final class DiscreteAdjoint {
                 stageInput(step.u(), step.k(), a[i], h, x);
                 work.rhsEvaluations++;
                 double ti = step.t() + tableau.c()[i] * h;
-                if (field != null && step.residuals() != null) {
-                    field.vjpAddingParameters(step.residuals()[i], ti, x, p, kbar[i], xbar[i], pbar);
+                if (step.residuals() != null) {
+                    tr.field.vjpAddingParameters(step.residuals()[i], ti, x, p, kbar[i], xbar[i], pbar);
                 } else {
                     d.vjpAddingParameters(ti, x, p, kbar[i], xbar[i], pbar);
                 }

@@ -109,20 +109,17 @@ public final class Odeint {
         double t0 = times[0];
         double t1 = times[times.length - 1];
         DiscreteAdjoint.tableau(method, "Odeint: DISCRETE_ADJOINT");
-        // The forward solve's problem and trajectory, kept for the reverse sweep.
+        // The forward solve (with its problem), kept for the reverse sweep.
         DiscreteAdjoint.Trajectory[] kept = new DiscreteAdjoint.Trajectory[1];
-        OdeProblem[] keptProblem = new OdeProblem[1];
         ResidualField field = ode.residualField();
         Function<Tensor[], Tensor> solve = Functional.custom("odeint", xs -> {
-            keptProblem[0] = ode.problem(xs[0], rest(xs), t0, t1);
-            kept[0] = DiscreteAdjoint.forward(keptProblem[0], method, withTimes, field);
+            kept[0] = DiscreteAdjoint.forward(ode.problem(xs[0], rest(xs), t0, t1), method, withTimes, field);
             return stack(ode, kept[0].states(), xs[0]);
         }, (g, inputs, output) -> {
-            boolean have = kept[0] != null;
-            OdeProblem problem = have ? keptProblem[0] : ode.problem(inputs[0], rest(inputs), t0, t1);
-            DiscreteAdjoint.Trajectory tr = have ? kept[0] : DiscreteAdjoint.forward(problem, method, withTimes, field);
-            Gradient grad = DiscreteAdjoint.gradient(problem, ode.derivatives(), field, tr,
-                    cotangents(g, ode, times), null);
+            DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
+                    : DiscreteAdjoint.forward(ode.problem(inputs[0], rest(inputs), t0, t1), method, withTimes, field);
+            Gradient grad = DiscreteAdjoint.gradient(tr.problem(), ode.derivatives(), tr, cotangents(g, ode, times),
+                    null);
             Tensor[] out = new Tensor[inputs.length];
             out[0] = ode.state(grad.initialState()).to(inputs[0].dtype());
             Tensor[] dp = ode.parameterTensors(grad.parameters());

@@ -215,10 +215,9 @@ public final class TensorOde {
                 }
             }
 
-            /** The field's VJP at {@code u} for {@code lambda}, both loaded into this binding's buffers. */
+            /** The field's VJP at {@code u} for {@code lambda}. */
             private Tensor[] cotangents(double t, double[] u, double[] p, double[] lambda) {
-                load(u, vjpState);
-                load(lambda, vjpCotangent);
+                loadVjpInputs(u, lambda);
                 return calls.vjp(vjpState, Tensor.scalar(t, dtype), parameters(p), vjpCotangent);
             }
 
@@ -267,8 +266,7 @@ public final class TensorOde {
             @SuppressWarnings("unchecked")
             public void vjpAddingParameters(Object residual, double t, double[] u, double[] p, double[] lambda,
                                             double[] outU, double[] sumP) {
-                load(u, vjpState);
-                load(lambda, vjpCotangent);
+                loadVjpInputs(u, lambda);
                 List<Tensor> cts = split().backward(arguments(vjpState, t, p), vjpCotangent, (List<Tensor>) residual);
                 copyOrZero(cts.get(0), outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
@@ -276,6 +274,12 @@ public final class TensorOde {
                 }
             }
         };
+    }
+
+    /** A VJP's state and cotangent, into this binding's buffers. */
+    private void loadVjpInputs(double[] u, double[] lambda) {
+        load(u, vjpState);
+        load(lambda, vjpCotangent);
     }
 
     private SplitVjp split() {
@@ -306,9 +310,7 @@ public final class TensorOde {
     }
 
     private Tensor fresh(double[] values) {
-        Tensor t = Tensor.empty(stateShape, dtype);
-        load(values, t);
-        return t;
+        return tensorOf(values, stateShape.dims(), dtype);
     }
 
     private Tensor[] freshParameters(double[] p) {
