@@ -1,5 +1,6 @@
 package org.fluxion.ode;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,33 @@ class SensitivityTest {
                         + java.util.Arrays.toString(reference));
                 assertEquals(how, g.method());
             }
+        }
+    }
+
+    /**
+     * {@code vjpAddingParameters} is {@code vjp} with the parameter cotangent added to a running sum, to the bit:
+     * the interface's default (finite differences here) and {@link TensorOde}'s own.
+     */
+    @Test
+    void vjpAddingParametersAddsWhatVjpWrites() {
+        OdeProblem lv = ProblemLibrary.lotkaVolterra();
+        double[] u = {1.3, 0.7};
+        double[] lambda = {0.4, -1.1};
+        Derivatives[] sources = {TensorOdeTest.lotkaVolterra(DType.FLOAT64).derivatives(),
+            Derivatives.finiteDifferences(lv.f(), null)};
+        for (Derivatives d : sources) {
+            double[] outU = new double[2];
+            double[] outP = new double[4];
+            d.vjp(0.5, u, lv.p(), lambda, outU, outP);
+            double[] sum = {1, -2, 3, 0.5};
+            double[] expected = new double[4];
+            for (int i = 0; i < 4; i++) {
+                expected[i] = sum[i] + outP[i];
+            }
+            double[] addU = new double[2];
+            d.vjpAddingParameters(0.5, u, lv.p(), lambda, addU, sum);
+            assertArrayEquals(outU, addU, 0, "the state's cotangent");
+            assertArrayEquals(expected, sum, 0, "the parameters' running sum");
         }
     }
 

@@ -46,6 +46,19 @@ class ElementwiseTest {
         return op::apply;
     }
 
+    /** The functions a fused kernel splits over threads early: exp, log, tanh, erf...; not sqrt, abs or relu. */
+    @Test
+    void transcendentalFunctionsAreTheCostlyOnes() {
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.ERF, UnaryOp.SIGMOID,
+            UnaryOp.SIN}) {
+            assertTrue(op.transcendental(), op.name());
+        }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.NEG,
+            UnaryOp.IS_NAN}) {
+            assertFalse(op.transcendental(), op.name());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(UnaryOp.class)
     void unaryMatchesScalarFormulaOnRandomLayouts(UnaryOp op) {

@@ -60,6 +60,18 @@ class MatMulAddTest {
         assertTrue(bias.grad().allClose(g.sum(new int[] {0}, false), 1e-5, 1e-5), "db = column sums of g");
     }
 
+    /** {@link MatMul#intoWithBias} refuses a bias that is not a contiguous float32 row of y's width. */
+    @Test
+    void aBiasOfTheWrongWidthOrDtypeIsNamed() {
+        Tensor a = randn(20, DType.FLOAT32, 3, 4);
+        Tensor b = randn(21, DType.FLOAT32, 4, 5);
+        Tensor y = Tensor.zeros(DType.FLOAT32, 3, 5);
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> MatMul.intoWithBias(a, b, randn(22, DType.FLOAT32, 4), y)), "bias", "row of 5");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> MatMul.intoWithBias(a, b, randn(23, DType.FLOAT64, 5), y)), "bias", "float32");
+    }
+
     @Test
     void errorsNameTheShapes() {
         Tensor a = randn(13, DType.FLOAT64, 3, 4);
