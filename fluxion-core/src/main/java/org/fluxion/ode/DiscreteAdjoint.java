@@ -21,14 +21,17 @@ import java.util.List;
  *   ubar = ubar_new + sum_i xbar_i
  * </pre>
  * A stage whose cotangent is zero (the FSAL stage, used only by the error estimate) costs no VJP. Memory:
- * {@code s + 1} vectors of length n per step.
+ * {@code s + 1} vectors of length n per step; a float32 field's stages are kept as float32 ({@link ResidualField}).
  */
 final class DiscreteAdjoint {
     private DiscreteAdjoint() {
     }
 
-    /** One accepted step: its start, size, start state, stages and their residuals (null without a field). */
-    private record Step(double t, double h, double[] u, double[][] k, Object[] residuals) {
+    /**
+     * One accepted step: its start, size, start state, stages (float[] or double[], {@link ResidualField}) and their
+     * residuals.
+     */
+    private record Step(double t, double h, double[] u, Object[] k, Object[] residuals) {
     }
 
     /** A save point: the step it falls in (or -1 for the initial state) and where in it. */
@@ -43,7 +46,7 @@ final class DiscreteAdjoint {
         private final Counters counters = new Counters();
         private ButcherTableau tableau;
         private OdeProblem problem;
-        /** The field whose residuals the steps keep, or null. */
+        /** The field whose residuals the steps keep, or null for the problem's plain right-hand side. */
         private ResidualField field;
 
         /** The problem solved. */
@@ -107,12 +110,14 @@ final class DiscreteAdjoint {
             next++;
         }
         int s = tableau.stages();
+        double[] p = problem.p();
+        ResidualField stages = field != null ? field : ResidualField.plain(problem.f(), null, n);
+        double[] scratch = new double[BLOCK];
         double[] u = problem.u0().clone();
         double t = t0;
-        double[] first = new double[n];
-        Object[] residuals = field == null ? null : new Object[s];
-        Stages stages = new Stages(rhs, field, residuals);
-        stages.evaluate(0, first, u, t0);
+        Object[] k = new Object[s];
+        Object[] residuals = new Object[s];
+        evaluate(stages, tr.counters, u, p, t0, 0, k, residuals, scratch);
         double h;
         double maxStep = Math.min(options.maxStep(), Math.abs(t1 - t0));
         if (!adaptive) {
@@ -120,16 +125,13 @@ final class DiscreteAdjoint {
         } else if (!Double.isNaN(options.initialStep())) {
             h = options.initialStep();
         } else {
-            h = InitialStep.hairer(rhs, tol, t0, u, first, dir, tableau.order(), maxStep);
+            h = InitialStep.hairer(rhs, tol, t0, u, doubles(k[0]), dir, tableau.order(), maxStep);
         }
         h = dir * Math.min(h, maxStep);
         StepController controller = tableau.controller();
         StepController.State control = new StepController.State();
         double margin = adaptive ? 0.01 : 1e-8;
-        double[] x = new double[n];
         double[] err = new double[n];
-        double[][] k = new double[s][n];
-        System.arraycopy(first, 0, k[0], 0, n);
         boolean haveFirst = true;
         while (dir * (t1 - t) > 0) {
             boolean last = dir * (t + (1 + margin) * h - t1) >= 0;
@@ -141,21 +143,21 @@ final class DiscreteAdjoint {
                                 + options.maxRhsEvaluations() + " RHS evaluations is spent at t = " + t);
             }
             if (!haveFirst) {
-                stages.evaluate(0, k[0], u, t);
+                evaluate(stages, tr.counters, u, p, t, 0, k, residuals, scratch);
             }
             int before = tableau.fsal() ? s - 1 : s;
             for (int i = 1; i < before; i++) {
-                stageInput(u, k, tableau.a()[i], step, x);
-                stages.evaluate(i, k[i], x, t + tableau.c()[i] * step);
+                combine(stages.state(), u, step, tableau.a()[i], k, i, scratch);
+                evaluate(stages, tr.counters, null, p, t + tableau.c()[i] * step, i, k, residuals, scratch);
             }
             double[] uNew = new double[n];
-            stageInput(u, k, tableau.b(), step, uNew);
+            combine(uNew, u, step, tableau.b(), k, Math.min(tableau.b().length, s), scratch);
             if (tableau.fsal()) {
-                stages.evaluate(s - 1, k[s - 1], uNew, t + step);
+                evaluate(stages, tr.counters, uNew, p, t + step, s - 1, k, residuals, scratch);
             }
             double e = 0;
             if (adaptive) {
-                combine(err, null, step, tableau.e(), k, s);
+                combine(err, null, step, tableau.e(), k, s, scratch);
                 e = tol.norm(err, u, uNew);
             }
             if (!(e <= 1)) {
@@ -170,11 +172,9 @@ final class DiscreteAdjoint {
                 continue;
             }
             tr.counters.acceptedSteps++;
-            double[][] kept = new double[s][];
-            for (int j = 0; j < s; j++) {
-                kept[j] = k[j].clone();
-            }
-            tr.steps.add(new Step(t, step, u, kept, residuals == null ? null : residuals.clone()));
+            // Each evaluation returned a new array, never written again: the step keeps them as they are.
+            Object[] kept = k.clone();
+            tr.steps.add(new Step(t, step, u, kept, residuals.clone()));
             int index = tr.steps.size() - 1;
             double tNew = last ? t1 : t + step;
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
@@ -184,14 +184,8 @@ final class DiscreteAdjoint {
                     tr.states.add(uNew.clone());
                 } else {
                     double theta = (ts - t) / step;
-                    double[] y = u.clone();
-                    double[] w = denseWeights(tableau, theta);
-                    for (int j = 0; j < s; j++) {
-                        double c = step * w[j];
-                        for (int i = 0; i < n; i++) {
-                            y[i] += c * kept[j][i];
-                        }
-                    }
+                    double[] y = new double[n];
+                    combine(y, u, step, denseWeights(tableau, theta), kept, s, scratch);
                     tr.points.add(new SavePoint(index, theta, false));
                     tr.states.add(y);
                 }
@@ -199,10 +193,8 @@ final class DiscreteAdjoint {
             u = uNew;
             t = tNew;
             if (tableau.fsal()) {
-                System.arraycopy(kept[s - 1], 0, k[0], 0, n);
-                if (residuals != null) {
-                    residuals[0] = residuals[s - 1];
-                }
+                k[0] = kept[s - 1];
+                residuals[0] = residuals[s - 1];
                 haveFirst = true;
             } else {
                 haveFirst = false;
@@ -217,21 +209,19 @@ final class DiscreteAdjoint {
         return tr;
     }
 
-    /** The stage evaluations of {@link #forward}: by the right-hand side, or by the field keeping residuals. */
-    private record Stages(Rhs rhs, ResidualField field, Object[] residuals) {
-        void evaluate(int stage, double[] du, double[] u, double t) {
-            if (field == null) {
-                rhs.evaluate(du, u, t);
-            } else {
-                rhs.counters().rhsEvaluations++;
-                residuals[stage] = field.evaluate(du, u, rhs.parameters(), t);
-            }
+    /**
+     * Stage {@code stage} of a step: {@code f} at {@code u} (null: the state {@code f} already holds) and {@code t},
+     * its value and residuals into {@code k} and {@code residuals}.
+     */
+    private static void evaluate(ResidualField f, Counters counters, double[] u, double[] p, double t, int stage,
+                                 Object[] k, Object[] residuals, double[] scratch) {
+        if (u != null) {
+            combine(f.state(), u, 0, null, null, 0, scratch);
         }
-    }
-
-    /** {@code out = u + h sum_j w[j] k[j]}. */
-    private static void stageInput(double[] u, double[][] k, double[] w, double h, double[] out) {
-        combine(out, u, h, w, k, Math.min(w.length, k.length));
+        counters.rhsEvaluations++;
+        ResidualField.Evaluation e = f.evaluate(p, t);
+        k[stage] = e.value();
+        residuals[stage] = e.residuals();
     }
 
     /** Elements per block of {@link #combine}: the block of its output stays in L1 while each term is added. */
@@ -239,29 +229,65 @@ final class DiscreteAdjoint {
 
     /**
      * {@code out = base + sum_j (h w[j]) v[j]} over {@code j < count} in order of j, terms whose coefficient or
-     * vector is zero (null) skipped; {@code base} null for zero, or {@code out} itself. Each element rounds as
-     * the plain loops {@code out[i] += c_j v_j[i]} one term after another, but the terms are added block by
-     * block, so {@code out} is read and written once instead of once per term.
+     * vector is zero (null) skipped; {@code base} null for zero, or {@code out} itself. Each element is summed in
+     * float64 as the plain loops {@code out[i] += c_j v_j[i]} one term after another would, then stored; into a
+     * {@code float[] out} rounded once. The terms {@code v[j]} are {@code float[]} or {@code double[]}. They are added
+     * block by block, so {@code out} is read and written once instead of once per term; a float32 output's block is
+     * summed in {@code scratch} ({@link #BLOCK} elements).
      */
-    static void combine(double[] out, double[] base, double h, double[] w, double[][] v, int count) {
-        int n = out.length;
+    static void combine(Object out, double[] base, double h, double[] w, Object[] v, int count, double[] scratch) {
+        double[] d = out instanceof double[] dd ? dd : null;
+        int n = d != null ? d.length : ((float[]) out).length;
         for (int b0 = 0; b0 < n; b0 += BLOCK) {
-            int b1 = Math.min(n, b0 + BLOCK);
+            int len = Math.min(BLOCK, n - b0);
+            double[] acc = d != null ? d : scratch;
+            int at = d != null ? b0 : 0; // where the block starts in acc
             if (base == null) {
-                Arrays.fill(out, b0, b1, 0);
-            } else if (base != out) {
-                System.arraycopy(base, b0, out, b0, b1 - b0);
+                Arrays.fill(acc, at, at + len, 0);
+            } else if (base != acc) {
+                System.arraycopy(base, b0, acc, at, len);
             }
             for (int j = 0; j < count; j++) {
                 double c = h * w[j];
-                double[] vj = v[j];
+                Object vj = v[j];
                 if (c != 0 && vj != null) {
-                    for (int i = b0; i < b1; i++) {
-                        out[i] += c * vj[i];
-                    }
+                    addScaled(acc, at, c, vj, b0, len);
+                }
+            }
+            if (d == null) {
+                float[] f = (float[]) out;
+                for (int i = 0; i < len; i++) {
+                    f[b0 + i] = (float) scratch[i];
                 }
             }
         }
+    }
+
+    /** {@code acc[at + i] += c * v[from + i]} for {@code i < len}, v a float[] or a double[]. */
+    private static void addScaled(double[] acc, int at, double c, Object v, int from, int len) {
+        if (v instanceof float[] f) {
+            for (int i = 0; i < len; i++) {
+                acc[at + i] += c * f[from + i];
+            }
+        } else {
+            double[] dv = (double[]) v;
+            for (int i = 0; i < len; i++) {
+                acc[at + i] += c * dv[from + i];
+            }
+        }
+    }
+
+    /** A stage vector (float[] or double[]) as a new double[]. */
+    private static double[] doubles(Object v) {
+        if (v instanceof double[] d) {
+            return d.clone();
+        }
+        float[] f = (float[]) v;
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
     }
 
     /** {@code w_i(theta) = sum_j dense[i][j] theta^(j+1)}. */
@@ -283,27 +309,28 @@ final class DiscreteAdjoint {
      * Each stage's {@code kbar_i} is gathered when its VJP is due,
      * {@code kbar_i = (save points) + h b_i ubar_new + sum_{j > i} h a_ji xbar_j} (j from the last stage down),
      * and {@code ubar} gets its terms at the end of the step, {@code ubar_new + (interpolated points) +
-     * sum_j xbar_j}: the order of the scatter written in the class comment, one pass per vector. A stage whose
-     * residuals {@code tr} kept ({@link #forward} with a field) gets its VJP from that field, the others from d.
+     * sum_j xbar_j}: the order of the scatter written in the class comment, one pass per vector. The VJPs come from the
+     * field {@code tr} was solved with, reading the residuals it kept ({@link #forward} with a field), else from d.
      */
     static Gradient gradient(OdeProblem problem, Derivatives d, Trajectory tr, double[][] cotangents,
                              Solution forward) {
         int n = problem.size();
         int np = problem.p().length;
         double[] p = problem.p();
+        ResidualField field = tr.field != null ? tr.field : ResidualField.plain(null, d, n);
         ButcherTableau tableau = tr.tableau;
         int s = tableau.stages();
         double[][] a = tableau.a();
         double[] ubar = new double[n];
         double[] pbar = new double[np];
-        double[][] kbar = new double[s][n];
-        double[][] xbar = new double[s][n];
-        boolean[] live = new boolean[s]; // whether xbar[i] is this step's (a zero kbar_i gets no VJP)
+        // This step's xbar_i (the field's precision), null for a stage whose zero kbar_i got no VJP.
+        Object[] xbar = new Object[s];
         // The terms of kbar_i, and of ubar at the end of a step: coefficients and vectors, latest stage first.
         double[] coefficient = new double[s + 1];
-        double[][] term = new double[s + 1][];
-        double[][] base = new double[s][];
-        double[] x = new double[n];
+        Object[] term = new Object[s + 1];
+        double[][] base = new double[s][]; // kbar_i's terms from save points in the step, or null
+        double[][] baseStore = new double[s][];
+        double[] scratch = new double[BLOCK];
         Counters work = new Counters();
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
@@ -320,7 +347,7 @@ final class DiscreteAdjoint {
                     double[] w = denseWeights(tableau, sp.theta());
                     for (int j = 0; j < s; j++) {
                         if (base[j] == null) {
-                            base[j] = kbar[j];
+                            base[j] = baseStore[j] != null ? baseStore[j] : (baseStore[j] = new double[n]);
                             Arrays.fill(base[j], 0);
                         }
                         add(base[j], g, h * w[j]);
@@ -333,21 +360,17 @@ final class DiscreteAdjoint {
                 term[terms++] = ubar;
                 for (int j = s - 1; j > i; j--) {
                     coefficient[terms] = j < a.length && i < a[j].length ? a[j][i] : 0;
-                    term[terms++] = live[j] ? xbar[j] : null;
+                    term[terms++] = xbar[j];
                 }
-                combine(kbar[i], base[i], h, coefficient, term, terms);
-                live[i] = !isZero(kbar[i]);
-                if (!live[i]) {
+                combine(field.cotangent(), base[i], h, coefficient, term, terms, scratch); // kbar_i
+                if (isZero(field.cotangent())) {
+                    xbar[i] = null;
                     continue;
                 }
-                stageInput(step.u(), step.k(), a[i], h, x);
+                combine(field.vjpState(), step.u(), h, a[i], step.k(), Math.min(a[i].length, s), scratch); // x_i
                 work.rhsEvaluations++;
                 double ti = step.t() + tableau.c()[i] * h;
-                if (step.residuals() != null) {
-                    tr.field.vjpAddingParameters(step.residuals()[i], ti, x, p, kbar[i], xbar[i], pbar);
-                } else {
-                    d.vjpAddingParameters(ti, x, p, kbar[i], xbar[i], pbar);
-                }
+                xbar[i] = field.vjpAddingParameters(step.residuals()[i], ti, p, pbar);
             }
             // Interpolated points' direct dependence on the step's start state, then the stages'.
             for (int q = point + 1; q < tr.points.size() && tr.points.get(q).step() == index; q++) {
@@ -358,9 +381,9 @@ final class DiscreteAdjoint {
             int terms = 0;
             for (int j = s - 1; j >= 0; j--) {
                 coefficient[terms] = 1;
-                term[terms++] = live[j] ? xbar[j] : null;
+                term[terms++] = xbar[j];
             }
-            combine(ubar, ubar, 1, coefficient, term, terms);
+            combine(ubar, ubar, 1, coefficient, term, terms, scratch);
         }
         for (; point >= 0; point--) {
             add(ubar, cotangents[point], 1);
@@ -377,8 +400,17 @@ final class DiscreteAdjoint {
         }
     }
 
-    private static boolean isZero(double[] v) {
-        for (double x : v) {
+    /** Whether every element of {@code v} (a float[] or a double[]) is zero. */
+    private static boolean isZero(Object v) {
+        if (v instanceof float[] f) {
+            for (float x : f) {
+                if (x != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (double x : (double[]) v) {
             if (x != 0) {
                 return false;
             }

@@ -1,18 +1,73 @@
 package org.fluxion.ode;
 
 /**
- * A right-hand side whose evaluation returns what its VJP at the same point needs ({@link SplitVjp}'s residuals),
- * so that a reverse sweep over stored stages (the discrete adjoint) does not evaluate the field again for each
- * VJP. The residual is opaque to the solver: it keeps it with the stage and hands it back.
+ * A right-hand side as the discrete adjoint evaluates it, stage by stage: each evaluation returns its value as a
+ * new array the solver keeps, with what the VJP at the same point needs ({@link SplitVjp}'s residuals, opaque to
+ * the solver), so that the reverse sweep does not evaluate the field again for each VJP.
+ *
+ * <p>Vectors are in the field's own precision: {@code float[]} for a float32 field (its values are float32
+ * numbers, so they are kept exactly, at half the memory traffic of float64), else {@code double[]}. The solver
+ * writes each stage's input and cotangent straight into the field's buffers ({@link #state()},
+ * {@link #vjpState()}, {@link #cotangent()}), each element computed in float64 and rounded once.
  */
 interface ResidualField {
-    /** {@code f(u, p, t)} into {@code du}; returns the residuals of this point. */
-    Object evaluate(double[] du, double[] u, double[] p, double t);
+    /** The array (length n) the next {@link #evaluate} reads its state from. */
+    Object state();
+
+    /** {@code f(state(), p, t)}. */
+    Evaluation evaluate(double[] p, double t);
+
+    /** An evaluation: {@code value} a new array (the field's precision), {@code residuals} for its VJP (may be null). */
+    record Evaluation(Object value, Object residuals) {
+    }
+
+    /** The array (length n) the next VJP reads its state from. */
+    Object vjpState();
+
+    /** The array (length n) the next VJP reads its cotangent {@code lambda} from. */
+    Object cotangent();
 
     /**
-     * {@code lambda^T df/du} into {@code outU} and {@code lambda^T df/dp} added to {@code sumP}, at the point whose
-     * {@link #evaluate} returned {@code residual} ({@code u}, {@code p} and {@code t} are that point's).
+     * {@code lambda^T df/du} at {@code vjpState()}, as a new array (null for zero), and {@code lambda^T df/dp} added
+     * to {@code sumP}, at the point whose {@link #evaluate} returned {@code residual} ({@code p} and {@code t} are
+     * that point's).
      */
-    void vjpAddingParameters(Object residual, double t, double[] u, double[] p, double[] lambda, double[] outU,
-                             double[] sumP);
+    Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP);
+
+    /** A plain float64 right-hand side {@code f} and its derivatives {@code d} (either null where not called). */
+    static ResidualField plain(OdeFunction f, Derivatives d, int n) {
+        double[] state = new double[n];
+        double[] vjpState = new double[n];
+        double[] cotangent = new double[n];
+        return new ResidualField() {
+            @Override
+            public Object state() {
+                return state;
+            }
+
+            @Override
+            public Evaluation evaluate(double[] p, double t) {
+                double[] du = new double[n];
+                f.evaluate(du, state, p, t);
+                return new Evaluation(du, null);
+            }
+
+            @Override
+            public Object vjpState() {
+                return vjpState;
+            }
+
+            @Override
+            public Object cotangent() {
+                return cotangent;
+            }
+
+            @Override
+            public Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP) {
+                double[] outU = new double[n];
+                d.vjpAddingParameters(t, vjpState, p, cotangent, outU, sumP);
+                return outU;
+            }
+        };
+    }
 }

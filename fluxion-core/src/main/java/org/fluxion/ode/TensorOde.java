@@ -246,34 +246,69 @@ public final class TensorOde {
     }
 
     /**
-     * For a {@link #compiled()} field: its evaluations keep their residuals and its VJPs read them
-     * ({@link SplitVjp}); null for an eager one. Compiled at the first call.
+     * For a {@link #compiled()} float32 or float64 field: its evaluations keep their residuals and its VJPs read
+     * them ({@link SplitVjp}); the stages are the plans' own results, not copied ({@link #owned}). Null for an eager
+     * field. Compiled at the first call.
      */
     ResidualField residualField() {
-        if (!compiled) {
+        if (!compiled || (dtype != DType.FLOAT32 && dtype != DType.FLOAT64)) {
             return null;
         }
         return new ResidualField() {
             @Override
-            public Object evaluate(double[] du, double[] u, double[] p, double t) {
-                load(u, stateBuffer);
+            public Object state() {
+                return TensorInternals.storage(stateBuffer).array();
+            }
+
+            @Override
+            public Evaluation evaluate(double[] p, double t) {
                 SplitVjp.Forward f = split().forward(arguments(stateBuffer, t, p));
-                store(f.value(), du);
-                return f.residuals();
+                checkShape(f.value());
+                return new Evaluation(owned(f.value()), f.residuals());
+            }
+
+            @Override
+            public Object vjpState() {
+                return TensorInternals.storage(vjpState).array();
+            }
+
+            @Override
+            public Object cotangent() {
+                return TensorInternals.storage(vjpCotangent).array();
             }
 
             @Override
             @SuppressWarnings("unchecked")
-            public void vjpAddingParameters(Object residual, double t, double[] u, double[] p, double[] lambda,
-                                            double[] outU, double[] sumP) {
-                loadVjpInputs(u, lambda);
+            public Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP) {
                 List<Tensor> cts = split().backward(arguments(vjpState, t, p), vjpCotangent, (List<Tensor>) residual);
-                copyOrZero(cts.get(0), outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
                     flat(cts.get(k + 1), sumP, paramOffsets[k], true);
                 }
+                return cts.get(0) == null ? null : owned(cts.get(0));
             }
         };
+    }
+
+    /**
+     * The n elements of a float32 or float64 result as a float[] or double[] the caller may keep: the result's own
+     * array when it is exactly that (contiguous, whole, and not one of this binding's buffers, which the next call
+     * overwrites; a plan's results are new arrays), else a copy.
+     */
+    private Object owned(Tensor t) {
+        Object array = TensorInternals.storage(t).array();
+        boolean whole = t.isContiguous() && t.offset() == 0 && t.size() == n
+                && (array instanceof float[] f ? f.length == n : array instanceof double[] d && d.length == n);
+        if (whole && array != TensorInternals.storage(stateBuffer).array()
+                && array != TensorInternals.storage(vjpState).array()
+                && array != TensorInternals.storage(vjpCotangent).array()) {
+            return array;
+        }
+        if (t.dtype() != DType.FLOAT32) {
+            return toDoubles(t);
+        }
+        Tensor c = t.contiguous();
+        float[] values = (float[]) TensorInternals.storage(c).array();
+        return Arrays.copyOfRange(values, c.offset(), c.offset() + n);
     }
 
     /** A VJP's state and cotangent, into this binding's buffers. */
@@ -365,11 +400,15 @@ public final class TensorOde {
 
     /** Copies the field's output into {@code du}, checking its shape. */
     private void store(Tensor out, double[] du) {
+        checkShape(out);
+        copyFlat(out, du, 0);
+    }
+
+    private void checkShape(Tensor out) {
         if (!out.shape().equals(stateShape)) {
             throw new IllegalStateException("TensorField returned shape " + out.shape() + " for a state of shape "
                     + stateShape + "; du/dt must have the state's shape");
         }
-        copyFlat(out, du, 0);
     }
 
     private static void copyOrZero(Tensor t, double[] out, int offset, int size) {
