@@ -112,7 +112,7 @@ final class DiscreteAdjoint {
         int s = tableau.stages();
         double[] p = problem.p();
         ResidualField stages = field != null ? field : ResidualField.plain(problem.f(), null, n);
-        double[] scratch = new double[BLOCK];
+        double[] scratch = new double[n];
         double[] u = problem.u0().clone();
         double t = t0;
         Object[] k = new Object[s];
@@ -232,47 +232,45 @@ final class DiscreteAdjoint {
      * vector is zero (null) skipped; {@code base} null for zero, or {@code out} itself. Each element is summed in
      * float64 as the plain loops {@code out[i] += c_j v_j[i]} one term after another would, then stored; into a
      * {@code float[] out} rounded once. The terms {@code v[j]} are {@code float[]} or {@code double[]}. They are added
-     * block by block, so {@code out} is read and written once instead of once per term; a float32 output's block is
-     * summed in {@code scratch} ({@link #BLOCK} elements).
+     * block by block, so {@code out} is read and written once instead of once per term; a float32 output is summed
+     * in {@code scratch} (at least as long). Every array is indexed alike, so that the loops vectorize (C2 does not
+     * vectorize a loop over two double arrays at different offsets, which might overlap).
      */
     static void combine(Object out, double[] base, double h, double[] w, Object[] v, int count, double[] scratch) {
-        double[] d = out instanceof double[] dd ? dd : null;
-        int n = d != null ? d.length : ((float[]) out).length;
+        double[] acc = out instanceof double[] d ? d : scratch;
+        int n = out instanceof double[] d ? d.length : ((float[]) out).length;
         for (int b0 = 0; b0 < n; b0 += BLOCK) {
-            int len = Math.min(BLOCK, n - b0);
-            double[] acc = d != null ? d : scratch;
-            int at = d != null ? b0 : 0; // where the block starts in acc
+            int b1 = Math.min(n, b0 + BLOCK);
             if (base == null) {
-                Arrays.fill(acc, at, at + len, 0);
+                Arrays.fill(acc, b0, b1, 0);
             } else if (base != acc) {
-                System.arraycopy(base, b0, acc, at, len);
+                System.arraycopy(base, b0, acc, b0, b1 - b0);
             }
             for (int j = 0; j < count; j++) {
                 double c = h * w[j];
                 Object vj = v[j];
                 if (c != 0 && vj != null) {
-                    addScaled(acc, at, c, vj, b0, len);
+                    addScaled(acc, c, vj, b0, b1);
                 }
             }
-            if (d == null) {
-                float[] f = (float[]) out;
-                for (int i = 0; i < len; i++) {
-                    f[b0 + i] = (float) scratch[i];
+            if (out instanceof float[] f) {
+                for (int i = b0; i < b1; i++) {
+                    f[i] = (float) acc[i];
                 }
             }
         }
     }
 
-    /** {@code acc[at + i] += c * v[from + i]} for {@code i < len}, v a float[] or a double[]. */
-    private static void addScaled(double[] acc, int at, double c, Object v, int from, int len) {
+    /** {@code acc[i] += c * v[i]} for {@code b0 <= i < b1}, v a float[] or a double[]. */
+    private static void addScaled(double[] acc, double c, Object v, int b0, int b1) {
         if (v instanceof float[] f) {
-            for (int i = 0; i < len; i++) {
-                acc[at + i] += c * f[from + i];
+            for (int i = b0; i < b1; i++) {
+                acc[i] += c * f[i];
             }
         } else {
             double[] dv = (double[]) v;
-            for (int i = 0; i < len; i++) {
-                acc[at + i] += c * dv[from + i];
+            for (int i = b0; i < b1; i++) {
+                acc[i] += c * dv[i];
             }
         }
     }
@@ -330,7 +328,7 @@ final class DiscreteAdjoint {
         Object[] term = new Object[s + 1];
         double[][] base = new double[s][]; // kbar_i's terms from save points in the step, or null
         double[][] baseStore = new double[s][];
-        double[] scratch = new double[BLOCK];
+        double[] scratch = new double[n];
         Counters work = new Counters();
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
