@@ -330,6 +330,7 @@ final class DiscreteAdjoint {
         double[][] baseStore = new double[s][];
         double[] scratch = new double[n];
         Counters work = new Counters();
+        field.drainParameters(null); // the sum of pbar's terms starts at zero
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
             Step step = tr.steps.get(index);
@@ -368,7 +369,7 @@ final class DiscreteAdjoint {
                 combine(field.vjpState(), step.u(), h, a[i], step.k(), Math.min(a[i].length, s), scratch); // x_i
                 work.rhsEvaluations++;
                 double ti = step.t() + tableau.c()[i] * h;
-                xbar[i] = field.vjpAddingParameters(step.residuals()[i], ti, p, pbar);
+                xbar[i] = field.vjp(step.residuals()[i], ti, p);
             }
             // Interpolated points' direct dependence on the step's start state, then the stages'.
             for (int q = point + 1; q < tr.points.size() && tr.points.get(q).step() == index; q++) {
@@ -386,6 +387,7 @@ final class DiscreteAdjoint {
         for (; point >= 0; point--) {
             add(ubar, cotangents[point], 1);
         }
+        field.drainParameters(pbar);
         return new Gradient(ubar, pbar, forward, SensitivityMethod.DISCRETE_ADJOINT, work.snapshot());
     }
 

@@ -28,11 +28,14 @@ interface ResidualField {
     Object cotangent();
 
     /**
-     * {@code lambda^T df/du} at {@code vjpState()}, as a new array (null for zero), and {@code lambda^T df/dp} added
-     * to {@code sumP}, at the point whose {@link #evaluate} returned {@code residual} ({@code p} and {@code t} are
-     * that point's).
+     * {@code lambda^T df/du} at {@code vjpState()}, as a new array (null for zero), at the point whose
+     * {@link #evaluate} returned {@code residual} ({@code p} and {@code t} are that point's); {@code lambda^T df/dp}
+     * is added to the field's running sum (zero after {@link #drainParameters}).
      */
-    Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP);
+    Object vjp(Object residual, double t, double[] p);
+
+    /** Adds the running sum of {@link #vjp}'s parameter cotangents to {@code sumP} (unless null) and zeroes it. */
+    void drainParameters(double[] sumP);
 
     /** A plain float64 right-hand side {@code f} and its derivatives {@code d} (either null where not called). */
     static ResidualField plain(OdeFunction f, Derivatives d, int n) {
@@ -40,6 +43,8 @@ interface ResidualField {
         double[] vjpState = new double[n];
         double[] cotangent = new double[n];
         return new ResidualField() {
+            private double[] sum;
+
             @Override
             public Object state() {
                 return state;
@@ -63,10 +68,23 @@ interface ResidualField {
             }
 
             @Override
-            public Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP) {
+            public Object vjp(Object residual, double t, double[] p) {
+                if (sum == null) {
+                    sum = new double[p.length];
+                }
                 double[] outU = new double[n];
-                d.vjpAddingParameters(t, vjpState, p, cotangent, outU, sumP);
+                d.vjpAddingParameters(t, vjpState, p, cotangent, outU, sum);
                 return outU;
+            }
+
+            @Override
+            public void drainParameters(double[] sumP) {
+                if (sum != null && sumP != null) {
+                    for (int i = 0; i < sum.length; i++) {
+                        sumP[i] += sum[i];
+                    }
+                }
+                sum = null;
             }
         };
     }

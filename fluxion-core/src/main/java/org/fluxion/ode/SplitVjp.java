@@ -39,6 +39,8 @@ import org.fluxion.tensor.TensorInternals;
 final class SplitVjp {
     private final Jitted<List<Tensor>, List<Tensor>> forward;
     private final Jitted<List<Tensor>, List<Tensor>> backward;
+    /** The backward with the cotangents after the first added to donated running sums ({@link #backwardAdding}). */
+    private final Jitted<List<Tensor>, List<Tensor>> backwardAdding;
     private final Graph forwardGraph;
     private final Graph backwardGraph;
     private final int primals;
@@ -114,6 +116,16 @@ final class SplitVjp {
         this.backwardGraph = bwd;
         this.forward = Jit.jit(in -> List.of(fwd.evaluate(in.toArray(Tensor[]::new))));
         this.backward = Jit.jit(in -> List.of(bwd.evaluate(in.toArray(Tensor[]::new))));
+        int read = backwardInputs.size();
+        this.backwardAdding = Jit.<List<Tensor>, List<Tensor>>jit(in -> {
+            Tensor[] cts = bwd.evaluate(in.subList(0, read).toArray(Tensor[]::new));
+            List<Tensor> out = new ArrayList<>(cts.length);
+            out.add(cts[0]);
+            for (int k = 1; k < cts.length; k++) {
+                out.add(in.get(read + k - 1).add(cts[k]));
+            }
+            return out;
+        }).donating(in -> in.subList(read, in.size()));
     }
 
     /** The forward graph (its outputs: the value, then the residuals). */
@@ -166,13 +178,28 @@ final class SplitVjp {
 
     /** The cotangents {@code lambda^T df/dx_i} at {@code x}, from the residuals its {@link #forward} returned. */
     List<Tensor> backward(List<Tensor> x, Tensor lambda, List<Tensor> residuals) {
+        return backward.apply(backwardInputs(x, lambda, residuals, List.of()));
+    }
+
+    /**
+     * {@link #backward}'s first cotangent, then each later one added to its running sum in {@code sums} (one per
+     * cotangent after the first, of its shape): a reverse sweep summing a parameter's cotangent over many VJPs. The
+     * sums are donated: the plan writes the new sums into their storages (a GEMM's cotangent is accumulated by the
+     * GEMM itself, {@code matmul_add}), so use the returned ones.
+     */
+    List<Tensor> backwardAdding(List<Tensor> x, Tensor lambda, List<Tensor> residuals, List<Tensor> sums) {
+        return backwardAdding.apply(backwardInputs(x, lambda, residuals, sums));
+    }
+
+    private List<Tensor> backwardInputs(List<Tensor> x, Tensor lambda, List<Tensor> residuals, List<Tensor> sums) {
         if (x.size() != primals) {
             throw new IllegalArgumentException("SplitVjp: " + x.size() + " inputs, expected " + primals);
         }
-        List<Tensor> in = new ArrayList<>(x.size() + 1 + residuals.size());
+        List<Tensor> in = new ArrayList<>(x.size() + 1 + residuals.size() + sums.size());
         in.addAll(x);
         in.add(lambda);
         in.addAll(residuals);
-        return backward.apply(in);
+        in.addAll(sums);
+        return in;
     }
 }

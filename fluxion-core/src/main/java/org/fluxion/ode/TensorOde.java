@@ -277,14 +277,32 @@ public final class TensorOde {
                 return TensorInternals.storage(vjpCotangent).array();
             }
 
+            /** The parameter cotangents summed so far, in the field's dtype, or null for zero. */
+            private List<Tensor> sums;
+
             @Override
             @SuppressWarnings("unchecked")
-            public Object vjpAddingParameters(Object residual, double t, double[] p, double[] sumP) {
-                List<Tensor> cts = split().backward(arguments(vjpState, t, p), vjpCotangent, (List<Tensor>) residual);
-                for (int k = 0; k < paramShapes.length; k++) {
-                    flat(cts.get(k + 1), sumP, paramOffsets[k], true);
+            public Object vjp(Object residual, double t, double[] p) {
+                if (sums == null) {
+                    sums = new ArrayList<>(paramShapes.length);
+                    for (Shape shape : paramShapes) {
+                        sums.add(Tensor.zeros(dtype, shape.dims()));
+                    }
                 }
-                return cts.get(0) == null ? null : owned(cts.get(0));
+                List<Tensor> cts = split().backwardAdding(arguments(vjpState, t, p), vjpCotangent,
+                        (List<Tensor>) residual, sums);
+                sums = new ArrayList<>(cts.subList(1, cts.size()));
+                return owned(cts.get(0));
+            }
+
+            @Override
+            public void drainParameters(double[] sumP) {
+                if (sums != null && sumP != null) {
+                    for (int k = 0; k < paramShapes.length; k++) {
+                        flat(sums.get(k), sumP, paramOffsets[k], true);
+                    }
+                }
+                sums = null;
             }
         };
     }

@@ -77,6 +77,17 @@ record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, 
     }
 
     /**
+     * True for c when it may be the whole output (a running sum the plan was donated, {@code sum + a @ b}): C starts
+     * as a copy of c, each element read once before the GEMM accumulates into it, so C may be c's own storage. Liveness
+     * gives a step only an input of the output's size, so a bias row or a scalar c is never written over. Not for one
+     * row (n = 1), which the GEMM would take as a bias row read while it stores.
+     */
+    @Override
+    public boolean mayWriteOver(int input) {
+        return input == 2 && !plain && type.shape().rank() == 2 && type.shape().dim(0) > 1;
+    }
+
+    /**
      * True when {@code matmul(a, b)} is a GEMM this step runs: a [n, k] or a stack [B..., n, k] with its own batch
      * dimensions (not broadcast), times b [k, m].
      */
