@@ -158,7 +158,7 @@ final class DiscreteAdjoint {
             double e = 0;
             if (adaptive) {
                 combine(err, null, step, tableau.e(), k, s, scratch);
-                e = tol.norm(err, u, uNew);
+                e = tol.normOverwriting(err, u, uNew);
             }
             if (!(e <= 1)) {
                 tr.counters.rejectedSteps++;

@@ -98,7 +98,7 @@ final class ExplicitRkStepper implements Stepper {
         for (int m = 0; m < n; m++) {
             err[m] *= h;
         }
-        double norm = tolerances.norm(err, u, uNew);
+        double norm = tolerances.normOverwriting(err, u, uNew);
         return Double.isNaN(norm) ? Double.POSITIVE_INFINITY : norm;
     }
 

@@ -19,38 +19,45 @@ record Tolerances(double[] rtol, double[] atol, int controlled) {
         return c;
     }
 
-    /**
-     * The norm of {@code err} weighted by the scales of {@code u} and {@code v} (the step's two ends). The squares
-     * are summed in four interleaved partial sums ({@code i mod 4}), added as {@code (s0 + s1) + (s2 + s3)}: one
-     * running sum would wait on each addition's latency.
-     */
+    /** The norm of {@code err} weighted by the scales of {@code u} and {@code v} (the step's two ends). */
     double norm(double[] err, double[] u, double[] v) {
+        return normOverwriting(err.clone(), u, v);
+    }
+
+    /**
+     * {@link #norm}, overwriting {@code err} with the quotients {@code e_i / scale_i}. They are computed in place, in
+     * a loop of their own, which C2 vectorizes, divisions included (into another array it would not: the two might
+     * overlap). Their squares are summed in four interleaved partial sums ({@code i mod 4}), added as
+     * {@code (s0 + s1) + (s2 + s3)}: one running sum would wait on each addition's latency.
+     */
+    double normOverwriting(double[] err, double[] u, double[] v) {
         int n = err.length;
+        for (int i = 0; i < n; i++) {
+            err[i] = err[i] / (atol[i] + rtol[i] * Math.max(Math.abs(u[i]), Math.abs(v[i])));
+        }
+        if (controlled < n) { // components outside the error control (infinite atol) take no part
+            for (int i = 0; i < n; i++) {
+                if (atol[i] == Double.POSITIVE_INFINITY) {
+                    err[i] = 0;
+                }
+            }
+        }
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            s0 += weighted(err, u, v, i);
-            s1 += weighted(err, u, v, i + 1);
-            s2 += weighted(err, u, v, i + 2);
-            s3 += weighted(err, u, v, i + 3);
+            s0 += err[i] * err[i];
+            s1 += err[i + 1] * err[i + 1];
+            s2 += err[i + 2] * err[i + 2];
+            s3 += err[i + 3] * err[i + 3];
         }
         for (; i < n; i++) {
-            s0 += weighted(err, u, v, i);
+            s0 += err[i] * err[i];
         }
         double sum = (s0 + s1) + (s2 + s3);
         return controlled == 0 ? 0 : Math.sqrt(sum / controlled);
-    }
-
-    /** {@code (err_i / scale_i)^2}, or 0 for a component outside the error control. */
-    private double weighted(double[] err, double[] u, double[] v, int i) {
-        if (atol[i] == Double.POSITIVE_INFINITY) {
-            return 0;
-        }
-        double e = err[i] / (atol[i] + rtol[i] * Math.max(Math.abs(u[i]), Math.abs(v[i])));
-        return e * e;
     }
 
     /** Whether component {@code i} takes part in the error control. */
