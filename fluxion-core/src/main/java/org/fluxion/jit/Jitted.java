@@ -44,8 +44,31 @@ public final class Jitted<T, R> implements Function<T, R> {
     private volatile long lastTraceNanos;
     private volatile long lastCompileNanos;
 
+    /**
+     * The latest signature looked up and its plan: a call with the same signature as the one before (a solver's
+     * stages, a training loop's steps) skips the cache's hashing and lock. It is the cache's most recently used
+     * entry, so it never outlives the cache's bound.
+     */
+    private volatile Recent recent;
+
     /** What a compiled plan depends on: the arguments' structure, each leaf's type, which leaves are donated. */
     record Signature(TreeDef def, List<TensorType> types, List<Boolean> donated) {
+        /** Whether this is the signature of leaves of {@code types} in a tree {@code def}, donated as flagged. */
+        boolean matches(TreeDef def, List<TensorType> types, boolean[] donated) {
+            if (types.size() != this.types.size()) {
+                return false;
+            }
+            for (int i = 0; i < types.size(); i++) {
+                if (!types.get(i).equals(this.types.get(i))
+                        || this.donated.get(i) != (donated != null && donated[i])) {
+                    return false;
+                }
+            }
+            return def.equals(this.def);
+        }
+    }
+
+    private record Recent(Signature signature, Compiled compiled) {
     }
 
     /** The stages of one compilation, kept for inspection and benchmarks. */
@@ -211,11 +234,18 @@ public final class Jitted<T, R> implements Function<T, R> {
             }
             types.add(t.type());
         }
+        Recent last = recent;
+        if (last != null && last.signature.matches(flat.def(), types, donatedLeaves)) {
+            return last.compiled;
+        }
         List<Boolean> mask = new ArrayList<>(types.size());
         for (int i = 0; i < types.size(); i++) {
             mask.add(donatedLeaves != null && donatedLeaves[i]);
         }
-        return cache.get(new Signature(flat.def(), List.copyOf(types), List.copyOf(mask)), s -> compile(s, s.def()));
+        Signature signature = new Signature(flat.def(), List.copyOf(types), List.copyOf(mask));
+        Compiled c = cache.get(signature, s -> compile(s, s.def()));
+        recent = new Recent(signature, c);
+        return c;
     }
 
     private Compiled compile(Signature s, TreeDef def) {
