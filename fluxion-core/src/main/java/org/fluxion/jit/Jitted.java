@@ -102,6 +102,18 @@ public final class Jitted<T, R> implements Function<T, R> {
 
     @Override
     public R apply(T args) {
+        return applyInto(args, List.of());
+    }
+
+    /**
+     * {@link #apply}, writing each result into the storage of the tensor at its place in {@code into} (the results'
+     * leaves in depth-first order) where the step computing it writes into buffers, as PyTorch's {@code out=}: a
+     * caller that is done with earlier results gives their storages back instead of the plan allocating new ones.
+     * An entry is used only when it is not null, has the result's type, is the whole of its storage, and its
+     * storage is no argument's and no other entry's; the results then share those storages, whose old values are
+     * lost. Ignored where {@code apply} does not run a plan (inside a trace, or under differentiation).
+     */
+    public R applyInto(T args, List<Tensor> into) {
         if (Tracing.active()) {
             return f.apply(args);
         }
@@ -114,8 +126,30 @@ public final class Jitted<T, R> implements Function<T, R> {
         boolean[] mask = donatedMask(args, flat);
         Compiled c = compiled(flat, mask);
         Tensor[] leaves = flat.leaves().toArray(Tensor[]::new);
-        Tensor[] out = c.plan.run(leaves, mask == null ? null : donors(leaves, mask), null);
+        Tensor[] out = c.plan.run(leaves, mask == null ? null : donors(leaves, mask), targets(c, leaves, into), null);
         return c.resultDef.unflatten(List.of(out));
+    }
+
+    /** The storages of {@code into} the plan may write its results into ({@link #applyInto}), or null for none. */
+    private static org.fluxion.tensor.Storage[] targets(Compiled c, Tensor[] leaves, List<Tensor> into) {
+        if (into.isEmpty()) {
+            return null;
+        }
+        List<Value> results = c.fused.outputs();
+        java.util.Set<org.fluxion.tensor.Storage> seen = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        for (Tensor t : leaves) {
+            seen.add(TensorInternals.storage(t));
+        }
+        org.fluxion.tensor.Storage[] out = new org.fluxion.tensor.Storage[results.size()];
+        for (int k = 0; k < Math.min(out.length, into.size()); k++) {
+            Tensor t = into.get(k);
+            if (t != null && t.type().equals(results.get(k).type()) && t.offset() == 0 && t.isContiguous()
+                    && TensorInternals.storage(t).length() == t.size() && seen.add(TensorInternals.storage(t))) {
+                out[k] = TensorInternals.storage(t);
+            }
+        }
+        return out;
     }
 
     /** Which leaves of {@code flat} are in the donated part of {@code args}, or null without donation. */

@@ -48,6 +48,8 @@ final class DiscreteAdjoint {
         private OdeProblem problem;
         /** The field whose residuals the steps keep, or null for the problem's plain right-hand side. */
         private ResidualField field;
+        /** Whether a reverse sweep has given the stages back to the field ({@link #gradient} runs once per solve). */
+        private boolean spent;
 
         /** The problem solved. */
         OdeProblem problem() {
@@ -312,6 +314,10 @@ final class DiscreteAdjoint {
      */
     static Gradient gradient(OdeProblem problem, Derivatives d, Trajectory tr, double[][] cotangents,
                              Solution forward) {
+        if (tr.spent) {
+            throw new IllegalStateException("DiscreteAdjoint: this trajectory's stages were given back by an earlier "
+                    + "reverse sweep; solve forward again");
+        }
         int n = problem.size();
         int np = problem.p().length;
         double[] p = problem.p();
@@ -330,6 +336,7 @@ final class DiscreteAdjoint {
         double[][] baseStore = new double[s][];
         double[] scratch = new double[n];
         Counters work = new Counters();
+        List<Object> recycled = new ArrayList<>(); // the VJPs' results, given back to the field at the end
         field.drainParameters(null); // the sum of pbar's terms starts at zero
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
@@ -383,11 +390,20 @@ final class DiscreteAdjoint {
                 term[terms++] = xbar[j];
             }
             combine(ubar, ubar, 1, coefficient, term, terms, scratch);
+            recycled.addAll(Arrays.asList(xbar));
         }
         for (; point >= 0; point--) {
             add(ubar, cotangents[point], 1);
         }
         field.drainParameters(pbar);
+        // The trajectory is spent: its stages, residuals and this sweep's VJP results go back to the field.
+        List<Object> spent = new ArrayList<>(recycled);
+        for (Step step : tr.steps) {
+            spent.addAll(Arrays.asList(step.residuals()));
+        }
+        tr.steps.clear();
+        tr.spent = true;
+        field.recycle(spent);
         return new Gradient(ubar, pbar, forward, SensitivityMethod.DISCRETE_ADJOINT, work.snapshot());
     }
 

@@ -116,8 +116,10 @@ public final class Odeint {
             kept[0] = DiscreteAdjoint.forward(ode.problem(xs[0], rest(xs), t0, t1), method, withTimes, field);
             return stack(ode, kept[0].states(), xs[0]);
         }, (g, inputs, output) -> {
+            // The kept forward solve serves one reverse sweep, which gives its stages back; another solves again.
             DiscreteAdjoint.Trajectory tr = kept[0] != null ? kept[0]
                     : DiscreteAdjoint.forward(ode.problem(inputs[0], rest(inputs), t0, t1), method, withTimes, field);
+            kept[0] = null;
             Gradient grad = DiscreteAdjoint.gradient(tr.problem(), ode.derivatives(), tr, cotangents(g, ode, times),
                     null);
             Tensor[] out = new Tensor[inputs.length];

@@ -1,5 +1,7 @@
 package org.fluxion.ode;
 
+import java.util.List;
+
 /**
  * A right-hand side as the discrete adjoint evaluates it, stage by stage: each evaluation returns its value as a
  * new array the solver keeps, with what the VJP at the same point needs ({@link SplitVjp}'s residuals, opaque to
@@ -36,6 +38,14 @@ interface ResidualField {
 
     /** Adds the running sum of {@link #vjp}'s parameter cotangents to {@code sumP} (unless null) and zeroes it. */
     void drainParameters(double[] sumP);
+
+    /**
+     * Gives back the residuals {@link #evaluate} returned (with the values of those evaluations) and the arrays
+     * {@link #vjp} returned, once the solver reads none of them again, for later results to be written into. One
+     * may appear more than once (an FSAL stage is two steps'); what the field did not produce is ignored.
+     */
+    default void recycle(List<?> parts) {
+    }
 
     /** A plain float64 right-hand side {@code f} and its derivatives {@code d} (either null where not called). */
     static ResidualField plain(OdeFunction f, Derivatives d, int n) {

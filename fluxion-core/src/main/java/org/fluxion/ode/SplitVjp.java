@@ -163,7 +163,15 @@ final class SplitVjp {
      * buffer) is copied, so that the caller may reuse its input buffers.
      */
     Forward forward(List<Tensor> x) {
-        List<Tensor> out = forward.apply(x);
+        return forward(x, List.of());
+    }
+
+    /**
+     * {@link #forward(List)}, the value and residuals written into the storages of {@code into} (in that order) where
+     * the plan can ({@link Jitted#applyInto}).
+     */
+    Forward forward(List<Tensor> x, List<Tensor> into) {
+        List<Tensor> out = forward.applyInto(x, into);
         List<Tensor> residuals = new ArrayList<>(out.subList(1, out.size()));
         for (int i = 0; i < residuals.size(); i++) {
             for (Tensor in : x) {
@@ -185,10 +193,13 @@ final class SplitVjp {
      * {@link #backward}'s first cotangent, then each later one added to its running sum in {@code sums} (one per
      * cotangent after the first, of its shape): a reverse sweep summing a parameter's cotangent over many VJPs. The
      * sums are donated: the plan writes the new sums into their storages (a GEMM's cotangent is accumulated by the
-     * GEMM itself, {@code matmul_add}), so use the returned ones.
+     * GEMM itself, {@code matmul_add}), so use the returned ones. The first cotangent is written into {@code into}'s
+     * storage where the plan can (null: a new one).
      */
-    List<Tensor> backwardAdding(List<Tensor> x, Tensor lambda, List<Tensor> residuals, List<Tensor> sums) {
-        return backwardAdding.apply(backwardInputs(x, lambda, residuals, sums));
+    List<Tensor> backwardAdding(List<Tensor> x, Tensor lambda, List<Tensor> residuals, List<Tensor> sums,
+                                Tensor into) {
+        return backwardAdding.applyInto(backwardInputs(x, lambda, residuals, sums),
+                into == null ? List.of() : java.util.Collections.singletonList(into));
     }
 
     private List<Tensor> backwardInputs(List<Tensor> x, Tensor lambda, List<Tensor> residuals, List<Tensor> sums) {

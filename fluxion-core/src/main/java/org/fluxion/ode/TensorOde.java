@@ -1,12 +1,20 @@
 package org.fluxion.ode;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
+import org.fluxion.tensor.TensorType;
 
 /**
  * A {@link TensorField} bound to the shapes and dtype of its state and parameters, seen by the solvers as a
@@ -40,6 +48,18 @@ public final class TensorOde {
     private final Tensor vjpState;
     private final Tensor vjpCotangent;
     private SplitVjp split;
+    /**
+     * Storages of results that finished reverse sweeps gave back, by dtype and length: later evaluations and
+     * VJPs write into them instead of new arrays (which the JVM zeroes first, and which are not in any cache). At
+     * most what one sweep used.
+     */
+    private final Map<PoolKey, ArrayDeque<Storage>> pool = new HashMap<>();
+    /** A pool's storages: of this dtype and length, for a result of any shape of that size. */
+    private record PoolKey(DType dtype, int length) {
+    }
+
+    /** The types of the split forward's results (value, then residuals), known after its first call. */
+    private List<TensorType> forwardTypes;
     private double[] cachedP;
     private Tensor[] cachedParams;
 
@@ -247,8 +267,9 @@ public final class TensorOde {
 
     /**
      * For a {@link #compiled()} float32 or float64 field: its evaluations keep their residuals and its VJPs read
-     * them ({@link SplitVjp}); the stages are the plans' own results, not copied ({@link #owned}). Null for an eager
-     * field. Compiled at the first call.
+     * them ({@link SplitVjp}); the stages are the plans' own results, not copied ({@link #owned}), written into the
+     * storages that finished sweeps gave back ({@link ResidualField#recycle}). Null for an eager field. Compiled at
+     * the first call.
      */
     ResidualField residualField() {
         if (!compiled || (dtype != DType.FLOAT32 && dtype != DType.FLOAT64)) {
@@ -262,9 +283,19 @@ public final class TensorOde {
 
             @Override
             public Evaluation evaluate(double[] p, double t) {
-                SplitVjp.Forward f = split().forward(arguments(stateBuffer, t, p));
+                List<Tensor> into = targets(forwardTypes);
+                SplitVjp.Forward f = split().forward(arguments(stateBuffer, t, p), into);
                 checkShape(f.value());
-                return new Evaluation(owned(f.value()), f.residuals());
+                if (forwardTypes == null) {
+                    List<TensorType> types = new ArrayList<>();
+                    types.add(f.value().type());
+                    f.residuals().forEach(r -> types.add(r.type()));
+                    forwardTypes = types;
+                }
+                List<Tensor> results = new ArrayList<>(1 + f.residuals().size());
+                results.add(f.value());
+                results.addAll(f.residuals());
+                return new Evaluation(owned(f.value()), new Stage(f.residuals(), written(results, into)));
             }
 
             @Override
@@ -281,7 +312,6 @@ public final class TensorOde {
             private List<Tensor> sums;
 
             @Override
-            @SuppressWarnings("unchecked")
             public Object vjp(Object residual, double t, double[] p) {
                 if (sums == null) {
                     sums = new ArrayList<>(paramShapes.length);
@@ -289,14 +319,21 @@ public final class TensorOde {
                         sums.add(Tensor.zeros(dtype, shape.dims()));
                     }
                 }
+                List<Tensor> into = targets(List.of(vjpState.type()));
                 List<Tensor> cts = split().backwardAdding(arguments(vjpState, t, p), vjpCotangent,
-                        (List<Tensor>) residual, sums);
+                        ((Stage) residual).residuals(), sums, into.get(0));
                 sums = new ArrayList<>(cts.subList(1, cts.size()));
-                return owned(cts.get(0));
+                List<Storage> written = written(cts.subList(0, 1), into);
+                Object xbar = owned(cts.get(0));
+                if (!written.isEmpty()) {
+                    vjpResults.put(xbar, written.get(0));
+                }
+                return xbar;
             }
 
             @Override
             public void drainParameters(double[] sumP) {
+                vjpResults.clear(); // a new sweep: what an unfinished one returned is garbage
                 if (sums != null && sumP != null) {
                     for (int k = 0; k < paramShapes.length; k++) {
                         flat(sums.get(k), sumP, paramOffsets[k], true);
@@ -304,7 +341,86 @@ public final class TensorOde {
                 }
                 sums = null;
             }
+
+            /** The arrays {@link #vjp} returned this sweep that it wrote into storages of this binding's. */
+            private final Map<Object, Storage> vjpResults = new IdentityHashMap<>();
+
+            @Override
+            public void recycle(List<?> parts) {
+                Set<Storage> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (Object part : parts) {
+                    if (part instanceof Stage stage) {
+                        stage.written().forEach(storage -> give(storage, seen));
+                    } else if (part != null && vjpResults.containsKey(part)) {
+                        give(vjpResults.remove(part), seen);
+                    }
+                }
+            }
         };
+    }
+
+    /**
+     * A stage's residuals (what {@link ResidualField#evaluate} returns as the residual), with the storages of this
+     * binding's that the plan wrote the stage's results into: those alone are recycled, never one the plan did not
+     * write (a constant's, a parameter's, or a view of them).
+     */
+    private record Stage(List<Tensor> residuals, List<Storage> written) {
+    }
+
+    /**
+     * A result tensor for each of {@code types}, over a recycled storage, else a new one (none before the first
+     * call has told the types): the plan writes its results into them ({@link org.fluxion.jit.Jitted#applyInto}).
+     */
+    private List<Tensor> targets(List<TensorType> types) {
+        if (types == null) {
+            return Collections.singletonList(null);
+        }
+        List<Tensor> out = new ArrayList<>(types.size());
+        for (TensorType type : types) {
+            ArrayDeque<Storage> free = pool.get(new PoolKey(type.dtype(), type.shape().size()));
+            Storage storage = free == null ? null : free.poll();
+            if (storage == null) {
+                storage = Storage.allocate(type.dtype(), type.shape().size());
+            }
+            out.add(Tensor.wrap(storage, type.shape()));
+        }
+        return out;
+    }
+
+    /**
+     * The storages of {@code into} that the plan wrote {@code results} into (result k's storage is into k's);
+     * the others, which no result holds, go straight back to the pool.
+     */
+    private List<Storage> written(List<Tensor> results, List<Tensor> into) {
+        List<Storage> written = new ArrayList<>();
+        for (int k = 0; k < into.size(); k++) {
+            if (into.get(k) == null) {
+                continue;
+            }
+            Storage storage = TensorInternals.storage(into.get(k));
+            if (k < results.size() && TensorInternals.storage(results.get(k)) == storage) {
+                written.add(storage);
+            } else if (!holds(results, storage)) {
+                give(storage, Collections.newSetFromMap(new IdentityHashMap<>()));
+            }
+        }
+        return written;
+    }
+
+    private static boolean holds(List<Tensor> results, Storage storage) {
+        for (Tensor r : results) {
+            if (TensorInternals.storage(r) == storage) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds {@code storage} to the pool (by the type of the result written into it), once. */
+    private void give(Storage storage, Set<Storage> seen) {
+        if (seen.add(storage)) {
+            pool.computeIfAbsent(new PoolKey(storage.dtype(), storage.length()), k -> new ArrayDeque<>()).push(storage);
+        }
     }
 
     /**

@@ -19,15 +19,18 @@ public enum ReduceOp {
 
     private final double identity;
     private final long identityLong;
+    /** {@link #label()}, made once: kernels name their op on every call, for the messages they might throw. */
+    private final String label;
 
     ReduceOp(double identity, long identityLong) {
         this.identity = identity;
         this.identityLong = identityLong;
+        this.label = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Lower-case name used in errors and graph printouts: sum, prod, max, min. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 
     /** True for max and min, which have no value over an empty set. */

@@ -110,6 +110,57 @@ class OdeintTest {
                 + " (error " + err + ")");
     }
 
+    /**
+     * A compiled field's discrete adjoint writes each solve's stages into the storages the sweep before gave back:
+     * every call gives the same bits, a second reverse pass over one solve solves it again, and a field whose value
+     * is one of its parameters (a storage the plan did not write) is never overwritten.
+     */
+    @Test
+    void discreteAdjointRecyclesOnlyWhatItsPlansWrote() {
+        SolverOptions o = SolverOptions.defaults().withTolerances(1e-5, 1e-7);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        Tensor w = Tensor.randn(rng, DType.FLOAT32, 6, 6).mul(0.3);
+        Tensor c = Tensor.randn(rng, DType.FLOAT32, 5, 6);
+        TensorField mlp = (u, t, ps) -> u.matmul(ps[0]).tanh().add(ps[1]);
+        TensorField constant = (u, t, ps) -> ps[1];
+        for (TensorField field : new TensorField[] {mlp, constant}) {
+            TensorOde ode = TensorOde.of(field, Tensor.zeros(DType.FLOAT32, 5, 6), w, c).compiled();
+            double[][] grads = new double[4][];
+            for (int call = 0; call < 3; call++) {
+                Tensor u0 = Tensor.ones(DType.FLOAT32, 5, 6).requiresGrad(true);
+                Tensor cw = c.copy().requiresGrad(true);
+                Odeint.solve(ode, u0, new Tensor[] {w, cw}, new double[] {0, 0.4, 1}, Method.DP5, o,
+                        SensitivityMethod.DISCRETE_ADJOINT).mul(weights5x6()).sum().backward();
+                grads[call] = concat(u0.grad().toDoubleArray(), cw.grad().toDoubleArray());
+            }
+            for (int call = 1; call < 3; call++) {
+                assertArrayEquals(grads[0], grads[call], 0, "call " + call);
+            }
+            Tensor u0 = Tensor.ones(DType.FLOAT32, 5, 6).requiresGrad(true);
+            Tensor y = Odeint.solve(ode, u0, new Tensor[] {w, c}, new double[] {0, 0.4, 1}, Method.DP5, o,
+                    SensitivityMethod.DISCRETE_ADJOINT).mul(weights5x6()).sum();
+            Tensor first = org.fluxion.autodiff.Autograd.grad(y, new Tensor[] {u0}, null, true, false)[0];
+            Tensor second = org.fluxion.autodiff.Autograd.grad(y, new Tensor[] {u0}, null, false, false)[0];
+            assertArrayEquals(first.toDoubleArray(), second.toDoubleArray(), 0, "a second pass solves again");
+            java.util.SplittableRandom again = new java.util.SplittableRandom(4);
+            assertArrayEquals(Tensor.randn(again, DType.FLOAT32, 6, 6).mul(0.3).toDoubleArray(), w.toDoubleArray(), 0,
+                    "a parameter is never written");
+            assertArrayEquals(Tensor.randn(again, DType.FLOAT32, 5, 6).toDoubleArray(), c.toDoubleArray(), 0,
+                    "a parameter returned as the value is never written");
+        }
+    }
+
+    /** Weights [3, 5, 6] for a solve saved at three times. */
+    private static Tensor weights5x6() {
+        return Tensor.randn(new java.util.SplittableRandom(8), DType.FLOAT32, 3, 5, 6);
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void forwardModeIsADirectionalSensitivitySolve() {
         SolverOptions o = SolverOptions.defaults().withTolerances(1e-10, 1e-12);

@@ -29,10 +29,11 @@ public final class Plan {
     /**
      * One equation: its primitive, the frame slots it reads, the slot it writes, the slots it frees after,
      * and the recycled buffer it writes into ({@code -1}: a fresh allocation). A primitive of several
-     * outputs ({@link MultiOutput}) writes the slots {@code outs} instead, of the types {@code types}.
+     * outputs ({@link MultiOutput}) writes the slots {@code outs} instead, of the types {@code types}. {@code result}:
+     * the index of the graph output a single-output {@link IntoBuffer} step computes (its first occurrence), else -1.
      */
     private record Step(Primitive primitive, TensorType type, int[] in, int out, int[] release, int buffer,
-                        TensorType[] types, int[] outs, int[] donors, int[] buffers) {
+                        TensorType[] types, int[] outs, int[] donors, int[] buffers, int result) {
     }
 
     /** Sets of buffers for recycled intermediates, one per concurrent call (plans may run concurrently). */
@@ -80,6 +81,10 @@ public final class Plan {
         int[][] bufferOf = Liveness.assignBuffers(g, lastUse);
         int[][] donorsOf = Liveness.assignDonors(g, lastUse, donated);
         int bufferCount = java.util.Arrays.stream(bufferOf).flatMapToInt(java.util.Arrays::stream).max().orElse(-1) + 1;
+        Map<Value, Integer> resultIndex = new IdentityHashMap<>();
+        for (int k = g.outputs().size() - 1; k >= 0; k--) {
+            resultIndex.put(g.outputs().get(k), k);
+        }
         buffers = new Pool<>(() -> new Storage[bufferCount]);
         steps = new Step[g.equations().size()];
         for (int i = 0; i < steps.length; i++) {
@@ -100,10 +105,11 @@ public final class Plan {
                         .mapToInt(slots::get).toArray();
                 int[] all = java.util.Arrays.copyOf(release, release.length + unused.length);
                 System.arraycopy(unused, 0, all, release.length, unused.length);
-                steps[i] = new Step(e.primitive(), null, in, -1, all, -1, types, outs, donorsOf[i], bufferOf[i]);
+                steps[i] = new Step(e.primitive(), null, in, -1, all, -1, types, outs, donorsOf[i], bufferOf[i], -1);
             } else {
+                int result = e.primitive() instanceof IntoBuffer ? resultIndex.getOrDefault(e.output(), -1) : -1;
                 steps[i] = new Step(e.primitive(), e.output().type(), in, slots.get(e.output()), release, bufferOf[i][0],
-                        null, null, donorsOf[i], null);
+                        null, null, donorsOf[i], null, result);
             }
         }
     }
@@ -138,15 +144,25 @@ public final class Plan {
      * array, donates nothing. A donor must be the whole storage of its argument and of no other argument.
      */
     public Tensor[] run(Tensor[] args, Storage[] donors, long[] nanos) {
+        return run(args, donors, null, nanos);
+    }
+
+    /**
+     * As {@link #run(Tensor[], Storage[], long[])}, writing result k into {@code into[k]} (a storage of its dtype
+     * and size, which the caller gives up to it; never an argument's) where the step computing it writes into
+     * buffers; a null entry, or a null array, changes nothing. The caller reuses storages of results it is done
+     * with instead of the plan allocating new ones (PyTorch's {@code out=}).
+     */
+    public Tensor[] run(Tensor[] args, Storage[] donors, Storage[] into, long[] nanos) {
         Storage[] mine = buffers.take();
         try {
-            return run(args, nanos, mine, donors);
+            return run(args, nanos, mine, donors, into);
         } finally {
             buffers.give(mine); // no buffer leaves the call: results and values that views may keep have none
         }
     }
 
-    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine, Storage[] donors) {
+    private Tensor[] run(Tensor[] args, long[] nanos, Storage[] mine, Storage[] donors, Storage[] into) {
         Tensor[] frame = constants.clone();
         for (int i = 0; i < inputSlots.length; i++) {
             frame[inputSlots[i]] = args[i];
@@ -159,12 +175,14 @@ public final class Plan {
                 in[k] = frame[s.in[k]];
             }
             if (s.outs != null) {
-                Storage[] into = into(s, donors, mine);
-                Tensor[] results = into != null ? ((IntoBuffers) s.primitive).computeInto(into, in)
+                Storage[] buffers = into(s, donors, mine);
+                Tensor[] results = buffers != null ? ((IntoBuffers) s.primitive).computeInto(buffers, in)
                         : StorageTypes.computeAll(s.primitive, s.types, in);
                 for (int k = 0; k < results.length; k++) {
                     frame[s.outs[k]] = results[k];
                 }
+            } else if (into != null && s.result >= 0 && into[s.result] != null) {
+                frame[s.out] = ((IntoBuffer) s.primitive).computeInto(into[s.result], in);
             } else if (donors != null && s.donors[0] >= 0 && donors[s.donors[0]] != null) {
                 frame[s.out] = ((IntoBuffer) s.primitive).computeInto(donors[s.donors[0]], in);
             } else {
