@@ -39,24 +39,14 @@ final class Liveness {
     /**
      * Buffer reuse: which recycled buffer each output of each equation is written into, or {@code -1} for a fresh
      * allocation. Fused kernels, GEMMs with a bias and steps of several outputs that write into buffers
-     * ({@link IntoBuffers}) do; an output that is not a graph output and is
-     * read only by steps that never keep a view of their inputs gets a buffer. A buffer is free again after the last use of the
-     * value in it (interval allocation in execution order), so a chain of temporaries cycles through a few
-     * buffers, and the plan keeps them from call to call: the steady state allocates only the results.
+     * ({@link IntoBuffers}) do, for an output that no result of the graph may alias ({@link #aliasEnds}): its buffer
+     * is free again after the last step that reads it or a view of it (interval allocation in execution order), so
+     * a chain of temporaries cycles through a few buffers, and the plan keeps them from call to call: the steady
+     * state allocates only the results.
      */
     static int[][] assignBuffers(Graph g, Map<Value, Integer> lastUse) {
-        Map<Value, Boolean> outputs = new IdentityHashMap<>();
-        g.outputs().forEach(v -> outputs.put(v, true));
-        Map<Value, Boolean> viewed = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            if (!(e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
-                    || e.primitive() instanceof MatMul)) {
-                for (Value v : e.inputs()) {
-                    viewed.put(v, true); // may alias its input (reshape, permute, ...) or keep it (control flow)
-                }
-            }
-        }
         int n = g.equations().size();
+        Map<Value, Integer> end = aliasEnds(g);
         int[][] buffer = new int[n][];
         Map<TensorType, ArrayDeque<Integer>> free = new HashMap<>();
         List<List<Integer>> freedAt = new ArrayList<>();
@@ -73,15 +63,15 @@ final class Liveness {
                     || e.primitive() instanceof IntoBuffers;
             for (int o = 0; writes && o < e.outputs().length; o++) {
                 Value out = e.outputs()[o];
-                if (outputs.containsKey(out) || viewed.containsKey(out) || !lastUse.containsKey(out)) {
-                    continue;
+                if (!lastUse.containsKey(out) || end.getOrDefault(out, n) >= n) {
+                    continue; // never read, or a result may alias it
                 }
                 var key = new TensorType(Shape.of(out.type().shape().size()), out.type().dtype());
                 ArrayDeque<Integer> stack = free.get(key);
                 int b = stack == null || stack.isEmpty() ? count++ : stack.pop();
                 buffer[i][o] = b;
                 typeOf.put(b, key);
-                freedAt.get(lastUse.get(out)).add(b);
+                freedAt.get(end.get(out)).add(b);
             }
             for (int b : freedAt.get(i)) {
                 free.computeIfAbsent(typeOf.get(b), k -> new ArrayDeque<>()).push(b);
@@ -102,27 +92,7 @@ final class Liveness {
      */
     static int[][] assignDonors(Graph g, Map<Value, Integer> lastUse, boolean[] donated) {
         int n = g.equations().size();
-        Map<Value, Integer> end = new IdentityHashMap<>();
-        for (Value v : g.outputs()) {
-            end.put(v, n);
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            Equation e = g.equations().get(i);
-            for (Value v : e.inputs()) {
-                end.merge(v, i, Math::max);
-            }
-            boolean fresh = e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
-                    || e.primitive() instanceof MatMul;
-            if (!fresh) {
-                int last = -1;
-                for (Value o : e.outputs()) {
-                    last = Math.max(last, end.getOrDefault(o, -1));
-                }
-                for (Value v : e.inputs()) {
-                    end.merge(v, last, Math::max);
-                }
-            }
-        }
+        Map<Value, Integer> end = aliasEnds(g);
         Map<Value, Integer> argument = new IdentityHashMap<>();
         for (int k = 0; k < g.inputs().size(); k++) {
             Value v = g.inputs().get(k);
@@ -175,6 +145,38 @@ final class Liveness {
             }
         }
         return donors;
+    }
+
+    /**
+     * For every value read by an equation or returned, the index of the last equation that reads it or a value
+     * that may alias it, {@code equations.size()} when a result of the graph may alias it. A step that is not a
+     * fresh-result kernel ({@link IntoBuffer}, {@link IntoBuffers}, {@link MatMul}) may alias its inputs in its
+     * outputs (reshape, permute, control flow), so its inputs live as long as its outputs.
+     */
+    static Map<Value, Integer> aliasEnds(Graph g) {
+        int n = g.equations().size();
+        Map<Value, Integer> end = new IdentityHashMap<>();
+        for (Value v : g.outputs()) {
+            end.put(v, n);
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            Equation e = g.equations().get(i);
+            for (Value v : e.inputs()) {
+                end.merge(v, i, Math::max);
+            }
+            boolean fresh = e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
+                    || e.primitive() instanceof MatMul;
+            if (!fresh) {
+                int last = -1;
+                for (Value o : e.outputs()) {
+                    last = Math.max(last, end.getOrDefault(o, -1));
+                }
+                for (Value v : e.inputs()) {
+                    end.merge(v, last, Math::max);
+                }
+            }
+        }
+        return end;
     }
 
     private static TensorType flat(TensorType t) {
