@@ -33,6 +33,14 @@ public final class Gemm {
     private Gemm() {
     }
 
+    /**
+     * The fewest multiply-adds a product must have for this class to split it over threads: a batch of smaller
+     * products is split by products instead ({@code MatMul} over stacks).
+     */
+    public static long parallelMinWork() {
+        return PARALLEL_MIN;
+    }
+
     /** Single-precision GEMM. When {@code accumulate} is false C is overwritten, else added to. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda,

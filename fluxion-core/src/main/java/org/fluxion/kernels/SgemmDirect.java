@@ -310,6 +310,8 @@ final class SgemmDirect {
         private final float[][] transposed = new float[ENTRIES][];
         private final int[] shapes = new int[2 * ENTRIES];
         private int next;
+        /** Calls since the last hit. */
+        private int misses;
         private float[] scratch = new float[0];
 
         /** A buffer of at least {@code size} floats for a B too large to keep, reused by the next call. */
@@ -324,8 +326,15 @@ final class SgemmDirect {
             for (int e = 0; e < ENTRIES; e++) {
                 if (originals[e] != null && shapes[2 * e] == n && shapes[2 * e + 1] == k
                         && same(n, k, b, bOff, ldb, originals[e])) {
+                    misses = 0;
                     return transposed[e];
                 }
+            }
+            // A new B on every call (attention's keys, head after head): keeping each is a second copy for nothing,
+            // so after a run of misses B is only transposed, and one call in 64 is kept again to see a repeat.
+            misses = (misses + 1) & 0x3fffffff; // wraps, never negative
+            if (misses > 2 * ENTRIES && (misses & 63) != 0) {
+                return SgemmPacking.transpose(n, k, b, bOff, ldb, scratch(n * k));
             }
             int e = next;
             next = (next + 1) % ENTRIES;

@@ -123,9 +123,12 @@ public record MatMul() implements Primitive {
         Tensor bb = b.broadcastTo(Shape.of(concat(batch.dims(), k, m)));
         int count = batch.size();
         int[] bdims = batch.dims();
-        // Many small products: one per thread; few large ones: GEMM parallelizes inside.
+        // Products the GEMM splits over threads itself run one after another; smaller ones are shared out, a
+        // chunk of them at least as much work as one the GEMM would split (attention's [64, 64] heads).
         long work = (long) n * k * m;
-        Parallel.forRange(count, work >= 1 << 18 ? count : Math.max(1, (1 << 18) / (int) Math.max(1, work)), (s, e) -> {
+        long parallel = Gemm.parallelMinWork();
+        int grain = work >= parallel ? count : (int) Math.max(1, parallel / Math.max(1, work));
+        Parallel.forRange(count, grain, (s, e) -> {
             int[] idx = new int[batchRank];
             for (int i = s; i < e; i++) {
                 int rem = i;
