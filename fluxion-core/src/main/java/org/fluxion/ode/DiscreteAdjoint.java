@@ -373,7 +373,9 @@ final class DiscreteAdjoint {
                     xbar[i] = null;
                     continue;
                 }
-                combine(field.vjpState(), step.u(), h, a[i], step.k(), Math.min(a[i].length, s), scratch); // x_i
+                if (!field.keepsInputs()) { // x_i again, where the field did not keep it
+                    combine(field.vjpState(), step.u(), h, a[i], step.k(), Math.min(a[i].length, s), scratch);
+                }
                 work.rhsEvaluations++;
                 double ti = step.t() + tableau.c()[i] * h;
                 xbar[i] = field.vjp(step.residuals()[i], ti, p);

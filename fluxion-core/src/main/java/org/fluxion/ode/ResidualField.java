@@ -23,14 +23,22 @@ interface ResidualField {
     record Evaluation(Object value, Object residuals) {
     }
 
-    /** The array (length n) the next VJP reads its state from. */
+    /**
+     * Whether the field keeps each evaluation's state with its residuals, so that its VJP there reads it and
+     * {@link #vjpState()} need not be written.
+     */
+    default boolean keepsInputs() {
+        return false;
+    }
+
+    /** The array (length n) the next VJP reads its state from (unless {@link #keepsInputs()}). */
     Object vjpState();
 
     /** The array (length n) the next VJP reads its cotangent {@code lambda} from. */
     Object cotangent();
 
     /**
-     * {@code lambda^T df/du} at {@code vjpState()}, as a new array (null for zero), at the point whose
+     * {@code lambda^T df/du} at {@code vjpState()} (or the kept state), as a new array (null for zero), at the point whose
      * {@link #evaluate} returned {@code residual} ({@code p} and {@code t} are that point's); {@code lambda^T df/dp}
      * is added to the field's running sum (zero after {@link #drainParameters}).
      */

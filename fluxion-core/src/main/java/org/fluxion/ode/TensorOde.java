@@ -276,15 +276,29 @@ public final class TensorOde {
             return null;
         }
         return new ResidualField() {
+            /** The next evaluation's state: a pooled tensor, kept with that stage for its VJP ({@link Stage#input}). */
+            private Tensor input;
+
             @Override
             public Object state() {
-                return TensorInternals.storage(stateBuffer).array();
+                if (input == null) {
+                    input = targets(List.of(stateBuffer.type())).get(0);
+                }
+                return TensorInternals.storage(input).array();
+            }
+
+            @Override
+            public boolean keepsInputs() {
+                return true;
             }
 
             @Override
             public Evaluation evaluate(double[] p, double t) {
+                state();
+                Tensor x = input;
+                input = null; // the stage keeps it; the next evaluation writes its state elsewhere
                 List<Tensor> into = targets(forwardTypes);
-                SplitVjp.Forward f = split().forward(arguments(stateBuffer, t, p), into);
+                SplitVjp.Forward f = split().forward(arguments(x, t, p), into);
                 checkShape(f.value());
                 if (forwardTypes == null) {
                     List<TensorType> types = new ArrayList<>();
@@ -295,7 +309,9 @@ public final class TensorOde {
                 List<Tensor> results = new ArrayList<>(1 + f.residuals().size());
                 results.add(f.value());
                 results.addAll(f.residuals());
-                return new Evaluation(owned(f.value()), new Stage(f.residuals(), written(results, into)));
+                List<Storage> written = written(results, into);
+                written.add(TensorInternals.storage(x));
+                return new Evaluation(owned(f.value()), new Stage(x, f.residuals(), written));
             }
 
             @Override
@@ -320,8 +336,9 @@ public final class TensorOde {
                     }
                 }
                 List<Tensor> into = targets(List.of(vjpState.type()));
-                List<Tensor> cts = split().backwardAdding(arguments(vjpState, t, p), vjpCotangent,
-                        ((Stage) residual).residuals(), sums, into.get(0));
+                Stage stage = (Stage) residual;
+                List<Tensor> cts = split().backwardAdding(arguments(stage.input(), t, p), vjpCotangent,
+                        stage.residuals(), sums, into.get(0));
                 sums = new ArrayList<>(cts.subList(1, cts.size()));
                 List<Storage> written = written(cts.subList(0, 1), into);
                 Object xbar = owned(cts.get(0));
@@ -360,11 +377,11 @@ public final class TensorOde {
     }
 
     /**
-     * A stage's residuals (what {@link ResidualField#evaluate} returns as the residual), with the storages of this
-     * binding's that the plan wrote the stage's results into: those alone are recycled, never one the plan did not
-     * write (a constant's, a parameter's, or a view of them).
+     * A stage (what {@link ResidualField#evaluate} returns as the residual): its state, its residuals, and the
+     * storages of this binding's that hold the state and that the plan wrote the stage's results into: those alone
+     * are recycled, never one the plan did not write (a constant's, a parameter's, or a view of them).
      */
-    private record Stage(List<Tensor> residuals, List<Storage> written) {
+    private record Stage(Tensor input, List<Tensor> residuals, List<Storage> written) {
     }
 
     /**
