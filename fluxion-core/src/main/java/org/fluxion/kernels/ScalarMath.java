@@ -226,36 +226,30 @@ public final class ScalarMath {
 
     // ---------------------------------------------------------------- erf (float32)
 
-    // Below |x| = 0.5 the Maclaurin series to x^13, x (c0 + z (c1 + ... + z c6)) with z = x^2 and
-    // c_k = 2/sqrt(pi) (-1)^k / (k! (2k+1)) (truncation under 1e-9). From 0.5 on, 1 - erfc(|x|) with the sign of
-    // x, where erfc(a) = t exp(-a^2 + P(t)), t = 1/(1 + a/2) and P the degree-9 polynomial of Numerical Recipes'
-    // erfcc (relative error under 1.2e-7 for every a >= 0). About 3e-7 relative error in all.
+    // erf(a) = a P(a^2) / Q(a^2) for a = |x| clamped to 4 (erf(4) rounds to 1 in float32), with the sign of x: P of
+    // degree 6 and Q of degree 4 in a^2 (Q(0) = 1), a rational least-squares fit of the relative error on [0, 4]
+    // (Chebyshev nodes, Lawson reweighting) made for this class. Evaluated by Horner with fused multiply-adds, as
+    // VectorMath.erf does lane by lane: at most 3.2e-7 relative error (at a = 3.88); one division and no exp.
 
-    static final float[] ERF_SERIES = {1.1283791670955126f, -0.37612638903183754f, 0.11283791670955126f,
-        -0.026866170645131252f, 0.005223977625442188f, -0.0008548327023450853f, 1.2055333e-4f};
-    /** P's coefficients from the highest degree down (Horner order). */
-    static final float[] ERFC_POLY = {0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f, 0.27886807f,
-        -0.18628806f, 0.09678418f, 0.37409196f, 1.00002368f, -1.26551223f};
+    /** P's coefficients, the lowest degree first. */
+    static final float[] ERF_P = {1.1283791065216064f, 0.20714296400547028f, 0.05152742564678192f,
+        0.003991076722741127f, 1.4727986126672477e-4f, -1.9419387626840034e-6f, 1.9104980708561925e-8f};
+    /** Q's coefficients, the lowest degree first. */
+    static final float[] ERF_Q = {1f, 0.5169069170951843f, 0.11797819286584854f, 0.0149594871327281f,
+        0.00102116574998945f};
 
     /** The error function in float32 (the double series per element is ten times slower). */
     public static float erf(float x) {
-        float a = Math.abs(x);
-        float z = x * x;
-        float p = ERF_SERIES[6];
+        float a = Math.min(Math.abs(x), 4f);
+        float z = a * a;
+        float p = ERF_P[6];
         for (int k = 5; k >= 0; k--) {
-            p = p * z + ERF_SERIES[k];
+            p = Math.fma(p, z, ERF_P[k]);
         }
-        float small = x * p;
-        float t = 1f / (a * 0.5f + 1f);
-        float q = ERFC_POLY[0];
-        for (int k = 1; k < ERFC_POLY.length; k++) {
-            q = q * t + ERFC_POLY[k];
+        float q = ERF_Q[4];
+        for (int k = 3; k >= 0; k--) {
+            q = Math.fma(q, z, ERF_Q[k]);
         }
-        float erfc = t * exp(q - a * a);
-        float big = 1f - erfc;
-        if (x < 0) {
-            big = -big;
-        }
-        return a < 0.5f ? small : big;
+        return Math.copySign(Math.min(a * p / q, 1f), x);
     }
 }

@@ -240,23 +240,20 @@ public final class VectorMath {
 
     /** erf of each lane, bit for bit as {@link ScalarMath#erf(float)}. */
     public static FloatVector erf(FloatVector x) {
-        float[] series = ScalarMath.ERF_SERIES;
-        float[] poly = ScalarMath.ERFC_POLY;
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(x.species(), series[6]);
+        float[] pc = ScalarMath.ERF_P;
+        float[] qc = ScalarMath.ERF_Q;
+        FloatVector a = x.abs().min(4f);
+        FloatVector z = a.mul(a);
+        FloatVector p = FloatVector.broadcast(x.species(), pc[6]);
         for (int k = 5; k >= 0; k--) {
-            p = p.mul(z).add(series[k]);
+            p = p.fma(z, FloatVector.broadcast(x.species(), pc[k]));
         }
-        FloatVector small = x.mul(p);
-        FloatVector t = FloatVector.broadcast(x.species(), 1f).div(a.mul(0.5f).add(1f));
-        FloatVector q = FloatVector.broadcast(x.species(), poly[0]);
-        for (int k = 1; k < poly.length; k++) {
-            q = q.mul(t).add(poly[k]);
+        FloatVector q = FloatVector.broadcast(x.species(), qc[4]);
+        for (int k = 3; k >= 0; k--) {
+            q = q.fma(z, FloatVector.broadcast(x.species(), qc[k]));
         }
-        FloatVector erfc = t.mul(exp(q.sub(a.mul(a))));
-        FloatVector big = erfc.neg().add(1f);
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        return big.blend(small, a.compare(VectorOperators.LT, 0.5f));
+        // Math.copySign: the result is >= 0 (or NaN), so x's sign bit ORed in.
+        FloatVector r = a.mul(p).div(q).min(1f);
+        return r.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 }
