@@ -187,6 +187,39 @@ class JitTest {
         assertTrue(f.apply(x1).allClose(copy, 1e-6, 1e-6));
     }
 
+    /**
+     * A temporary read through views (a transpose feeding a GEMM) gets a recycled buffer, which must stay its own
+     * until the last read of any view of it, while other temporaries of its size come and go; one that a result may
+     * alias (a reshape returned) never does, so a second call cannot overwrite the first call's result.
+     */
+    @Test
+    void temporariesReadThroughViewsKeepTheirBuffersUntilTheLastViewIsRead() {
+        Tensor w = Tensor.randn(2, 24, 24);
+        var f = Jit.jit((Tensor x) -> {
+            Tensor s = x.tanh().mul(x);                  // a temporary, read through its transpose below
+            Tensor st = s.transpose(0, 1);
+            Tensor a = x.exp().mul(0.5);                 // another temporary of the same size, after s's last direct read
+            Tensor b = a.add(1).matmul(w);               // and more, before the view of s is read
+            Tensor c = st.matmul(b.sigmoid());           // [24, 24]: reads s through the view, last
+            return java.util.List.of(c, b.mul(2).reshape(24 * 24)); // a result: a view of a fresh buffer
+        });
+        Tensor x1 = Tensor.randn(3, 24, 24);
+        Tensor x2 = Tensor.randn(4, 24, 24);
+        java.util.function.Function<Tensor, java.util.List<Tensor>> eager = x -> {
+            Tensor s = x.tanh().mul(x);
+            Tensor b = x.exp().mul(0.5).add(1).matmul(w);
+            return java.util.List.of(s.transpose(0, 1).matmul(b.sigmoid()), b.mul(2).reshape(24 * 24));
+        };
+        java.util.List<Tensor> r1 = f.apply(x1);
+        java.util.List<Tensor> kept = java.util.List.of(r1.get(0).copy(), r1.get(1).copy());
+        java.util.List<Tensor> r2 = f.apply(x2);
+        for (int k = 0; k < 2; k++) {
+            assertTrue(r1.get(k).allClose(eager.apply(x1).get(k), 1e-5, 1e-5), "first call, result " + k);
+            assertTrue(r2.get(k).allClose(eager.apply(x2).get(k), 1e-5, 1e-5), "second call, result " + k);
+            assertEquals(kept.get(k), r1.get(k), "the first call's result " + k + " is untouched by the second");
+        }
+    }
+
     @Test
     void stackedProductsWithABiasAreOneGemmOverTheFlattenedRows() {
         Tensor w = Tensor.randn(1, 16, 12); // (the first argument is the seed)

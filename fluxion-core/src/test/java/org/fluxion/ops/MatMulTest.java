@@ -137,4 +137,27 @@ class MatMulTest {
         assertThrows(IllegalArgumentException.class,
                 () -> MatMul.accumulate(a, b, Tensor.ones(2, 3).transpose()));
     }
+
+    /**
+     * A stack of products too small for the GEMM to split (attention's heads) is shared out over the threads: each
+     * product is still one thread's, so 1, 2 and 3 threads give the same bits, those of each matrix alone.
+     */
+    @Test
+    void stacksOfSmallProductsSplitOverThreadsGiveTheSameBits() {
+        Tensor q = random.values(DType.FLOAT32, 6, 4, 64, 64);
+        Tensor k = random.values(DType.FLOAT32, 6, 4, 64, 64).transpose(-1, -2);
+        int before = org.fluxion.kernels.Parallel.threads();
+        try {
+            Tensor[] out = new Tensor[3];
+            for (int t = 1; t <= 3; t++) {
+                org.fluxion.kernels.Parallel.setThreads(t);
+                out[t - 1] = q.matmul(k);
+            }
+            assertEquals(out[0], out[1]);
+            assertEquals(out[0], out[2]);
+            assertEquals(q.select(0, 5).select(0, 3).matmul(k.select(0, 5).select(0, 3)), out[0].select(0, 5).select(0, 3));
+        } finally {
+            org.fluxion.kernels.Parallel.setThreads(before);
+        }
+    }
 }
