@@ -336,7 +336,6 @@ final class DiscreteAdjoint {
         double[][] baseStore = new double[s][];
         double[] scratch = new double[n];
         Counters work = new Counters();
-        List<Object> recycled = new ArrayList<>(); // the VJPs' results, given back to the field at the end
         field.drainParameters(null); // the sum of pbar's terms starts at zero
         int point = tr.points.size() - 1;
         for (int index = tr.steps.size() - 1; index >= 0; index--) {
@@ -392,20 +391,20 @@ final class DiscreteAdjoint {
                 term[terms++] = xbar[j];
             }
             combine(ubar, ubar, 1, coefficient, term, terms, scratch);
-            recycled.addAll(Arrays.asList(xbar));
+            field.recycle(Arrays.asList(xbar)); // this step's VJP results are read no more: the next step's reuse them
         }
         for (; point >= 0; point--) {
             add(ubar, cotangents[point], 1);
         }
-        field.drainParameters(pbar);
-        // The trajectory is spent: its stages, residuals and this sweep's VJP results go back to the field.
-        List<Object> spent = new ArrayList<>(recycled);
+        // The trajectory is spent: its stages and residuals go back to the field.
+        List<Object> spent = new ArrayList<>();
         for (Step step : tr.steps) {
             spent.addAll(Arrays.asList(step.residuals()));
         }
         tr.steps.clear();
         tr.spent = true;
         field.recycle(spent);
+        field.drainParameters(pbar);
         return new Gradient(ubar, pbar, forward, SensitivityMethod.DISCRETE_ADJOINT, work.snapshot());
     }
 
