@@ -38,7 +38,6 @@ import org.fluxion.tensor.TensorInternals;
  */
 final class SplitVjp {
     private final Jitted<List<Tensor>, List<Tensor>> forward;
-    private final Jitted<List<Tensor>, List<Tensor>> backward;
     /** The backward with the cotangents after the first added to donated running sums ({@link #backwardAdding}). */
     private final Jitted<List<Tensor>, List<Tensor>> backwardAdding;
     private final Graph forwardGraph;
@@ -115,7 +114,6 @@ final class SplitVjp {
         this.forwardGraph = fwd;
         this.backwardGraph = bwd;
         this.forward = Jit.jit(in -> List.of(fwd.evaluate(in.toArray(Tensor[]::new))));
-        this.backward = Jit.jit(in -> List.of(bwd.evaluate(in.toArray(Tensor[]::new))));
         int read = backwardInputs.size();
         this.backwardAdding = Jit.<List<Tensor>, List<Tensor>>jit(in -> {
             Tensor[] cts = bwd.evaluate(in.subList(0, read).toArray(Tensor[]::new));
@@ -184,14 +182,10 @@ final class SplitVjp {
         return new Forward(out.get(0), residuals);
     }
 
-    /** The cotangents {@code lambda^T df/dx_i} at {@code x}, from the residuals its {@link #forward} returned. */
-    List<Tensor> backward(List<Tensor> x, Tensor lambda, List<Tensor> residuals) {
-        return backward.apply(backwardInputs(x, lambda, residuals, List.of()));
-    }
-
     /**
-     * {@link #backward}'s first cotangent, then each later one added to its running sum in {@code sums} (one per
-     * cotangent after the first, of its shape): a reverse sweep summing a parameter's cotangent over many VJPs. The
+     * The cotangents {@code lambda^T df/dx_i} at {@code x}, from the residuals its {@link #forward} returned: the
+     * first as it is, each later one added to its running sum in {@code sums} (one per cotangent after the first,
+     * of its shape), as a reverse sweep sums a parameter's cotangent over many VJPs. The
      * sums are donated: the plan writes the new sums into their storages (a GEMM's cotangent is accumulated by the
      * GEMM itself, {@code matmul_add}), so use the returned ones. The first cotangent is written into {@code into}'s
      * storage where the plan can (null: a new one).

@@ -75,10 +75,16 @@ class SplitVjpTest {
         // The caller reuses its input buffer: the residuals must not see it.
         Tensor garbage = Tensor.full(7.5, DType.FLOAT64, u.dims());
         buffer.copyFrom(garbage);
-        List<Tensor> cts = split.backward(arguments(u, t, params), lambda, fwd.residuals());
+        // The parameters' cotangents are added to running sums, here starting at 0.25.
+        List<Tensor> sums = new ArrayList<>();
+        for (Tensor p : params) {
+            sums.add(Tensor.full(0.25, p.dtype(), p.dims()));
+        }
+        List<Tensor> cts = split.backwardAdding(arguments(u, t, params), lambda, fwd.residuals(), sums, null);
         Tensor[] want = expected.pullback().apply(lambda);
-        for (int k = 0; k < want.length; k++) {
-            assertArrayEquals(want[k].toDoubleArray(), cts.get(k).toDoubleArray(), 1e-12, "cotangent " + k);
+        assertArrayEquals(want[0].toDoubleArray(), cts.get(0).toDoubleArray(), 1e-12, "cotangent of u");
+        for (int k = 1; k < want.length; k++) {
+            assertArrayEquals(want[k].add(0.25).toDoubleArray(), cts.get(k).toDoubleArray(), 1e-12, "sum " + k);
         }
     }
 
