@@ -442,16 +442,15 @@ public final class TensorOde {
 
     /**
      * The n elements of a float32 or float64 result as a float[] or double[] the caller may keep: the result's own
-     * array when it is exactly that (contiguous, whole, and not one of this binding's buffers, which the next call
-     * overwrites; a plan's results are new arrays), else a copy.
+     * array when it is exactly that (contiguous, whole, and not the cotangent buffer, which the next VJP overwrites:
+     * a VJP may return its cotangent as it is; the stage states a plan reads are kept, and its results are new or
+     * recycled arrays), else a copy.
      */
     private Object owned(Tensor t) {
         Object array = TensorInternals.storage(t).array();
         boolean whole = t.isContiguous() && t.offset() == 0 && t.size() == n
                 && (array instanceof float[] f ? f.length == n : array instanceof double[] d && d.length == n);
-        if (whole && array != TensorInternals.storage(stateBuffer).array()
-                && array != TensorInternals.storage(vjpState).array()
-                && array != TensorInternals.storage(vjpCotangent).array()) {
+        if (whole && array != TensorInternals.storage(vjpCotangent).array()) {
             return array;
         }
         if (t.dtype() != DType.FLOAT32) {

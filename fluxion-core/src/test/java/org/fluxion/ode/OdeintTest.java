@@ -150,6 +150,28 @@ class OdeintTest {
         }
     }
 
+    /**
+     * A field whose state cotangent is the VJP's cotangent itself ({@code f = u + c}: the plan returns its input):
+     * the discrete adjoint keeps a copy, not the buffer the next VJP overwrites, and agrees with the tape.
+     */
+    @Test
+    void aVjpReturningItsCotangentIsCopied() {
+        SolverOptions o = SolverOptions.defaults().withTolerances(1e-6, 1e-8);
+        Tensor c = Tensor.randn(new java.util.SplittableRandom(5), DType.FLOAT64, 5, 6);
+        TensorOde ode = TensorOde.of((u, t, ps) -> u.add(ps[0]), Tensor.zeros(DType.FLOAT64, 5, 6), c).compiled();
+        double[][] grads = new double[2][];
+        SensitivityMethod[] hows = {SensitivityMethod.DISCRETE, SensitivityMethod.DISCRETE_ADJOINT};
+        for (int m = 0; m < 2; m++) {
+            Tensor u0 = Tensor.ones(DType.FLOAT64, 5, 6).requiresGrad(true);
+            Tensor cw = c.copy().requiresGrad(true);
+            Odeint.solve(ode, u0, new Tensor[] {cw}, new double[] {0, 0.4, 1}, Method.DP5, o, hows[m])
+                    .mul(weights5x6().to(DType.FLOAT64)).sum().backward();
+            grads[m] = concat(u0.grad().toDoubleArray(), cw.grad().toDoubleArray());
+        }
+        double err = SensitivityTest.normwiseError(grads[1], grads[0]);
+        assertTrue(err < 1e-10, "discrete adjoint against the tape: error " + err);
+    }
+
     /** Weights [3, 5, 6] for a solve saved at three times. */
     private static Tensor weights5x6() {
         return Tensor.randn(new java.util.SplittableRandom(8), DType.FLOAT32, 3, 5, 6);
