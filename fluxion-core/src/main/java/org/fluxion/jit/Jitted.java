@@ -109,9 +109,13 @@ public final class Jitted<T, R> implements Function<T, R> {
      * {@link #apply}, writing each result into the storage of the tensor at its place in {@code into} (the results'
      * leaves in depth-first order) where the step computing it writes into buffers, as PyTorch's {@code out=}: a
      * caller that is done with earlier results gives their storages back instead of the plan allocating new ones.
-     * An entry is used only when it is not null, has the result's type, is the whole of its storage, and its
-     * storage is no argument's and no other entry's; the results then share those storages, whose old values are
-     * lost. Ignored where {@code apply} does not run a plan (inside a trace, or under differentiation).
+     * An entry may be null (none); one that is not must have its result's type. It is used when it is the whole of
+     * its storage and that storage is no argument's and no other entry's (else the result gets a new one); the
+     * results then share those storages, whose old values are lost. Ignored where {@code apply} does not run a plan
+     * (inside a trace, or under differentiation).
+     *
+     * @throws IllegalArgumentException when {@code into} has more entries than there are results, or an entry's type
+     *                                  is not its result's
      */
     public R applyInto(T args, List<Tensor> into) {
         if (Tracing.active()) {
@@ -136,15 +140,23 @@ public final class Jitted<T, R> implements Function<T, R> {
             return null;
         }
         List<Value> results = c.fused.outputs();
+        if (into.size() > results.size()) {
+            throw new IllegalArgumentException("jit applyInto: " + into.size() + " tensors to write into for "
+                    + results.size() + " results");
+        }
         java.util.Set<org.fluxion.tensor.Storage> seen = java.util.Collections.newSetFromMap(
                 new java.util.IdentityHashMap<>());
         for (Tensor t : leaves) {
             seen.add(TensorInternals.storage(t));
         }
         org.fluxion.tensor.Storage[] out = new org.fluxion.tensor.Storage[results.size()];
-        for (int k = 0; k < Math.min(out.length, into.size()); k++) {
+        for (int k = 0; k < into.size(); k++) {
             Tensor t = into.get(k);
-            if (t != null && t.type().equals(results.get(k).type()) && t.offset() == 0 && t.isContiguous()
+            if (t != null && !t.type().equals(results.get(k).type())) {
+                throw new IllegalArgumentException("jit applyInto: tensor " + k + " to write into is " + t.type()
+                        + ", but result " + k + " is " + results.get(k).type());
+            }
+            if (t != null && t.offset() == 0 && t.isContiguous()
                     && TensorInternals.storage(t).length() == t.size() && seen.add(TensorInternals.storage(t))) {
                 out[k] = TensorInternals.storage(t);
             }
