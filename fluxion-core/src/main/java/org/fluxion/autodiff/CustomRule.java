@@ -126,8 +126,8 @@ public final class CustomRule implements CustomPrimitive {
     }
 
     /**
-     * Never reached: a custom rule is {@link #precomputed()}, so tracing does not record it and
-     * {@code vmap} batches the traced operations of its function instead. Nor could it loop: its
+     * Never reached: a custom rule is {@link #precomputed()}, so neither tracing nor {@code vmap} applies it:
+     * they saw the operations of its function, which ran before. Nor could it loop: its
      * {@link #compute} returns the value of this one call whatever its inputs.
      */
     @Override

@@ -275,8 +275,9 @@ public final class Jitted<T, R> implements Function<T, R> {
                 if (Tracing.valueOf(t) instanceof Value v && v.escaped()) {
                     throw EscapedTracerException.of("jit argument", t.type());
                 }
-                throw new IllegalStateException("jit: argument " + t.type() + " is a traced tensor of a trace "
-                        + "that another thread is running; values cross traced functions only as arguments and results");
+                throw new IllegalStateException("jit: argument " + t.type() + " is an abstract tensor (of a vmap, or "
+                        + "of a trace that another thread is running), which has no values to compile the function "
+                        + "for; call the function itself there (under vmap or a trace, jit inlines it)");
             }
             types.add(t.type());
         }

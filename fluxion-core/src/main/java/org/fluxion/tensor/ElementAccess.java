@@ -83,7 +83,8 @@ final class ElementAccess {
         }
         if (t.storage.isAbstract()) {
             throw new ConcretizationException(what + ": the values of a traced tensor " + t.type() + " are not known "
-                    + "while jit traces the function, so a Java if, loop or " + what + "() on it cannot be compiled; "
+                    + "while jit traces the function (or vmap runs it for a whole batch at once), so a Java if, loop or "
+                    + what + "() on it cannot be compiled; "
                     + "branch with Control.cond, loop with Control.whileLoop / fori / scan (org.fluxion.transforms), or pass "
                     + "the value as a static argument");
         }

@@ -18,6 +18,7 @@ import org.fluxion.jit.ir.Trace;
 import org.fluxion.jit.ir.Tracing;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.CompilerPrimitive;
+import org.fluxion.ops.Levels;
 import org.fluxion.ops.Ops;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
@@ -82,8 +83,9 @@ public final class Remat {
             }
         }
         // A child of the enclosing trace (if any): tensors of that trace that f captures become captures.
+        // Inside a vmap, f may capture its batched tensors: they become operands too.
         Trace parent = Tracing.current();
-        Trace trace = new Trace(parent, parent != null);
+        Trace trace = new Trace(parent, parent != null || Levels.active());
         Tensor[] tracers = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
             tracers[i] = trace.newInput(xs[i].type());
@@ -316,11 +318,17 @@ public final class Remat {
                     Functional.jvp((Tensor[] a) -> forward.evaluate(a)[0], xs, ts).tangent()));
         }
 
-        /** Delegates to the forward graph: that graph batched equation by equation, checkpointed again. */
+        /** Delegates to the forward graph: that graph's equations run under vmap, checkpointed again. */
         @Override
         public Tensor batch(Tensor[] in, boolean[] batched, int size) {
-            boolean[] flags = batched.clone();
-            return apply(name, xs -> BatchRules.evaluate(forward, xs, flags, size)[0], in);
+            int[] axes = new int[in.length];
+            String[] names = new String[in.length];
+            for (int i = 0; i < in.length; i++) {
+                axes[i] = batched[i] ? 0 : -1;
+                names[i] = name + " input " + i;
+            }
+            VmapCore<Tensor[], Tensor[]> mapped = new VmapCore<>(forward::evaluate);
+            return apply(name, xs -> mapped.apply(xs, axes, names, null)[0], in);
         }
 
         @Override

@@ -20,15 +20,15 @@ import org.fluxion.tensor.Tensor;
  * Tensor[] g = perExample.apply(new Tensor[] {w, xBatch, yBatch});
  * }</pre>
  *
- * <p><b>How.</b> {@code f} is traced once per signature (argument structure, per-example shapes and dtypes,
- * which arguments are batched) on abstract per-example tensors into a {@link org.fluxion.jit.ir.Graph}, as
- * {@link org.fluxion.jit.Jit#jit}
- * does; each call then interprets that graph on the batched tensors, equation by equation, with the
- * <em>batching rule</em> of each primitive that applies the same primitive with its axes shifted past the batch
- * axis. Every rule goes through {@link org.fluxion.ops.Ops#bind}, so a vmapped function is differentiable
- * in every mode ({@code grad(vmap(f))}, {@code jvp}), compiles under {@code jit} ({@code jit(vmap(f))}),
- * nests ({@code vmap(vmap(f))}), and batches derivatives ({@code vmap(grad(f))}: the traced graph of
- * {@code grad(f)} holds the backward pass as ordinary primitives).
+ * <p><b>How.</b> Each call runs {@code f} once on abstract per-example tensors, each standing for a batched
+ * value (autodidax's {@code BatchTracer}; {@code BatchInterpreter}): a tensor carries at most one transformation
+ * state, and {@link org.fluxion.ops.Ops#bind} hands a primitive applied to such a tensor to the vmap's
+ * interpreter, which applies the primitive's <em>batching rule</em> to the batched values: the same primitive
+ * with its axes shifted past the batch axis. Every rule goes through {@code Ops.bind}, so a vmapped function
+ * is differentiable in every mode ({@code grad(vmap(f))}, {@code jvp}), compiles under {@code jit}
+ * ({@code jit(vmap(f))}: the trace records the batched operations), nests ({@code vmap(vmap(f))}: the inner
+ * vmap's level is higher), and batches derivatives ({@code vmap(grad(f))}: the backward pass applies
+ * primitives to the per-example tensors like the forward pass).
  *
  * <p><b>Batching rules.</b> Elementwise unary, binary, where and cast (unbatched operands broadcast; a
  * batched operand of lower rank gets size-1 axes after its batch axis); reshape, permute, expand, slice,
@@ -50,10 +50,10 @@ import org.fluxion.tensor.Tensor;
  * length. Results get the batch on axis 0, or where {@code out_axes} says. A result that does not depend
  * on any batched argument is broadcast along the batch.
  *
- * <p><b>What tracing implies</b> (as for {@link org.fluxion.jit.Jit}): {@code f} must not branch in Java on tensor values;
- * Java side effects happen once per signature; captured concrete tensors are read at every call (in-place
- * updates are seen), but values {@code f} computed from them alone at trace time are constants, except
- * when they carry autodiff state: such graphs are traced again on every call.
+ * <p><b>What abstract tensors imply</b> (as under {@link org.fluxion.jit.Jit}): {@code f} must not branch in Java
+ * on tensor values (use {@link Control}; reading an element throws a {@code ConcretizationException}); Java side
+ * effects happen once per call, not once per example; a tensor made inside {@code f} and kept after it returned
+ * cannot be used (an {@code EscapedTracerException}).
  */
 public final class Vmap {
     private Vmap() {

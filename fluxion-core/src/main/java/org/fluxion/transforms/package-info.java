@@ -1,6 +1,7 @@
 /**
- * The function transforms built on traced graphs that are not compilation: {@link org.fluxion.transforms.Vmap}
- * (vectorization; {@code BatchRules} interprets a graph with each primitive's own batching rule),
+ * The function transforms that are not compilation: {@link org.fluxion.transforms.Vmap}
+ * (vectorization: {@code BatchInterpreter} applies each primitive's own batching rule to the batched values that
+ * a function's per-example tensors stand for),
  * {@link org.fluxion.transforms.Control} (structured control flow: cond, whileLoop, fori, scan,
  * differentiable, also in reverse mode through loops; the user functions are traced into nested graphs,
  * {@code Subgraph}, and run as primitives of several outputs, {@code Structured}),

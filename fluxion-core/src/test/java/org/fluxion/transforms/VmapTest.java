@@ -203,16 +203,16 @@ class VmapTest {
     }
 
     @Test
-    void tracesOncePerPerExampleSignature() {
+    void runsTheFunctionOncePerCallNotOncePerExample() {
         int[] calls = {0};
         var f = Vmap.vmap((Tensor x) -> {
             calls[0]++;
+            assertEquals(List.of(2), List.of(x.dim(0)), "the function sees one example's shape");
             return x.exp();
         });
-        f.apply(randn64(50, 5, 2));
-        f.apply(randn64(51, 9, 2)); // another batch size, the same examples
-        assertEquals(1, calls[0]);
-        f.apply(randn64(52, 5, 3));
+        Tensor x = randn64(50, 5, 2);
+        assertClose(x.exp(), f.apply(x));
+        f.apply(randn64(51, 9, 2));
         assertEquals(2, calls[0]);
     }
 

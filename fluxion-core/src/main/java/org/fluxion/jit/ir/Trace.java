@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fluxion.ops.Interpreter;
+import org.fluxion.ops.Levels;
 import org.fluxion.ops.Primitive;
 import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.EscapedTracerException;
@@ -44,6 +45,10 @@ public final class Trace implements Interpreter {
      * gradient to track, a tangent) the structured operation must pass on with it.
      */
     final Map<Value, Tensor> capturedTensors = new IdentityHashMap<>();
+    /** Captured abstract tensor of another transformation (a vmap's) -> the input standing for it. */
+    private final Map<Tensor, Value> foreignCaptures = new IdentityHashMap<>();
+    /** What each captured input stands for, in input order: a {@link Value} of an enclosing trace, or a tensor. */
+    private final List<Object> captureOrder = new ArrayList<>();
     private final Map<Tensor, Value> constants = new IdentityHashMap<>();
     private int nextId;
     /** Set when the trace finished; volatile, as an escaped tracer may be used on another thread. */
@@ -55,7 +60,8 @@ public final class Trace implements Interpreter {
 
     public Trace(Trace parent, boolean capturing, boolean keepsOperations) {
         this.parent = parent;
-        this.depth = parent == null ? 0 : parent.depth + 1;
+        // Above the parent and above any transformation opened since (a vmap inside the parent).
+        this.depth = Math.max(parent == null ? -1 : parent.depth, Levels.top()) + 1;
         this.capturing = capturing;
         this.keepsOperations = keepsOperations && capturing;
     }
@@ -119,6 +125,28 @@ public final class Trace implements Interpreter {
     }
 
     /**
+     * Records {@code primitive(inputs)} here on behalf of a transformation below this trace that would
+     * otherwise apply it outside the function being traced: vmap, for an operation on its batched tensors that
+     * take part in differentiation, while this trace is the function of a structured operation
+     * ({@link #keepsOperations()}; see {@link #process}). The inputs become captures.
+     */
+    public Tensor[] recordCaptured(Primitive primitive, TensorType[] outs, Tensor[] inputs) {
+        if (!keepsOperations) {
+            throw new IllegalStateException("jit: only the trace of a structured operation's function records "
+                    + "operations on captured tensors");
+        }
+        return recordAll(primitive, outs, inputs);
+    }
+
+    /**
+     * Whether operations on tensors captured from outside that take part in differentiation are recorded
+     * here rather than hoisted out of the function ({@link #process}).
+     */
+    public boolean keepsOperations() {
+        return keepsOperations;
+    }
+
+    /**
      * Whether an input takes part in a transformation further in than tracing (autodiff: a gradient to
      * track, a forward tangent): its state is not just a graph value.
      */
@@ -136,7 +164,7 @@ public final class Trace implements Interpreter {
     Value valueOf(Tensor t) {
         Value v = Tracing.valueOf(t);
         if (v == null) {
-            return constants.computeIfAbsent(t, c -> new Value(nextId++, c.type(), c, this));
+            return t.isTraced() ? foreign(t) : constants.computeIfAbsent(t, c -> new Value(nextId++, c.type(), c, this));
         }
         if (v.trace == this) {
             return v;
@@ -155,6 +183,25 @@ public final class Trace implements Interpreter {
         return captures.computeIfAbsent(outer, o -> {
             Value in = new Value(nextId++, o.type, null, this);
             inputs.add(in);
+            captureOrder.add(o);
+            return in;
+        });
+    }
+
+    /**
+     * The input standing for {@code t}, an abstract tensor of another transformation than tracing (vmap's
+     * batched tensor, from outside this trace): a capture, whose operand is {@code t} itself, so that the
+     * structured operation applied to it goes to that transformation (which batches it).
+     */
+    private Value foreign(Tensor t) {
+        if (!capturing) {
+            throw new IllegalStateException("jit: an abstract tensor " + t.type() + " of another transformation "
+                    + "(vmap) was used in a traced function that does not capture; pass it as an argument");
+        }
+        return foreignCaptures.computeIfAbsent(t, x -> {
+            Value in = new Value(nextId++, x.type(), null, this);
+            inputs.add(in);
+            captureOrder.add(x);
             return in;
         });
     }
@@ -163,13 +210,18 @@ public final class Trace implements Interpreter {
      * The tensors of the enclosing trace that this trace's captured inputs stand for, in input order: the
      * operands a structured operation passes for them. For a value of the parent trace, the tensor the
      * function used, with its autodiff state (a gradient to track, a tangent), so that derivatives reach it;
-     * a value of a trace further out was captured by the parent too, and the parent's input stands for it.
+     * a value of a trace further out was captured by the parent too, and the parent's input stands for it;
+     * a tensor of another transformation ({@link #foreign}) is passed as it is.
      */
     public List<Tensor> capturedOperands() {
-        List<Tensor> operands = new ArrayList<>(captures.size());
-        for (Value outer : captures.keySet()) {
-            Tensor used = capturedTensors.get(outer);
-            operands.add(used != null ? used : tensorOf(outer));
+        List<Tensor> operands = new ArrayList<>(captureOrder.size());
+        for (Object key : captureOrder) {
+            if (key instanceof Value outer) {
+                Tensor used = capturedTensors.get(outer);
+                operands.add(used != null ? used : tensorOf(outer));
+            } else {
+                operands.add((Tensor) key);
+            }
         }
         return operands;
     }

@@ -2,6 +2,7 @@ package org.fluxion.jit.ir;
 
 import java.util.function.Supplier;
 import org.fluxion.ops.Interpreter;
+import org.fluxion.ops.Levels;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorInternals;
 
@@ -26,9 +27,13 @@ public final class Tracing {
         return null;
     }
 
-    /** True while this thread traces a function for {@code jit}. */
+    /**
+     * True while a function runs on abstract tensors on this thread: while a trace is recorded (jit, a loop
+     * body) or a function is mapped over a batch (vmap). Code with an eager shortcut that reads values (a
+     * Java loop over a condition) takes its traced form then.
+     */
     public static boolean active() {
-        return CURRENT.get() != null;
+        return Levels.active();
     }
 
     public static Trace current() {
@@ -43,9 +48,11 @@ public final class Tracing {
     public static Graph trace(Trace trace, Supplier<java.util.List<Tensor>> f) {
         Trace saved = CURRENT.get();
         CURRENT.set(trace);
+        Levels.enter(trace.depth);
         try {
             return trace.finish(f.get());
         } finally {
+            Levels.exit(trace.depth);
             CURRENT.set(saved);
             trace.closed = true;
         }
