@@ -17,7 +17,7 @@ import org.fluxion.data.image.Normalize;
 import org.fluxion.data.image.Resize;
 import org.fluxion.data.image.ToTensor;
 import org.fluxion.nn.models.ResNet;
-import org.fluxion.ops.Sorting;
+import org.fluxion.tensor.TopKResult;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.train.SafeTensors;
 import org.fluxion.train.StateDicts;
@@ -99,7 +99,7 @@ final class ClassifyCommand implements Callable<Integer> {
             try (var scope = GradMode.noGrad()) {
                 probabilities = model.apply(preprocess.apply(Images.read(photo)).unsqueeze(0)).softmax(1);
             }
-            Sorting.TopKResult best = probabilities.topk(k);
+            TopKResult best = probabilities.topk(k);
             long[] index = best.indices().toLongArray();
             float[] p = best.values().toFloatArray();
             System.out.println(photo + ":");

@@ -2,7 +2,6 @@ package org.fluxion.autodiff;
 
 import org.fluxion.ops.Interpreter;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.tensor.TensorInternals;
 
 /**
  * The autodiff state of one tensor, its {@link Interpreter.State} (a tensor that takes part in no
@@ -40,7 +39,7 @@ final class AutogradMeta implements Interpreter.State {
 
     /** The autodiff state of {@code t}, or null when it takes part in no differentiation. */
     static AutogradMeta of(Tensor t) {
-        return TensorInternals.state(t) instanceof AutogradMeta m ? m : null;
+        return Interpreter.stateOf(t) instanceof AutogradMeta m ? m : null;
     }
 
     @Override

@@ -69,7 +69,7 @@ final class Dispatch implements Interpreter {
     /** True when an input carries the state of a transformation further out than autodiff (jit's tracer). */
     private static boolean traced(Tensor[] inputs) {
         for (Tensor t : inputs) {
-            Interpreter.State s = TensorInternals.state(t);
+            Interpreter.State s = Interpreter.stateOf(t);
             if (s != null && (!(s instanceof AutogradMeta m) || m.lower() != null)) {
                 return true;
             }
@@ -189,7 +189,7 @@ final class Dispatch implements Interpreter {
 
     /** The tensor's autodiff state, created when missing (over its state for jit's tracing, if any). */
     static AutogradMeta meta(Tensor t) {
-        Interpreter.State s = TensorInternals.state(t);
+        Interpreter.State s = Interpreter.stateOf(t);
         if (s instanceof AutogradMeta m) {
             return m;
         }

@@ -1,6 +1,8 @@
 package org.fluxion.ops;
 
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
+import org.fluxion.tensor.TensorState;
 import org.fluxion.tensor.TensorType;
 
 /**
@@ -14,6 +16,14 @@ import org.fluxion.tensor.TensorType;
  * primitive one level further out with {@link Ops#bindBelow}; the outermost level runs the kernel.
  */
 public interface Interpreter {
+    /**
+     * The state {@code t} carries (that of the innermost transformation it takes part in), or null. Every state
+     * is an interpreter's: the tensor layer keeps it as a {@link TensorState}.
+     */
+    static State stateOf(Tensor t) {
+        return (State) TensorInternals.state(t);
+    }
+
     /** Nesting position: among the inputs' states, the interpreter with the highest level goes first. */
     int level();
 
@@ -38,11 +48,12 @@ public interface Interpreter {
      * value. A state may stand on the state of an outer transformation ({@link #lower}): a tensor that
      * requires grad while jit traces it carries autodiff's state, over the graph value it stands for.
      */
-    interface State {
+    interface State extends TensorState {
         /** The interpreter that handles primitives applied to a tensor carrying this state. */
         Interpreter interpreter();
 
         /** The same tensor's state for the transformations further out (lower levels), or null. */
+        @Override
         State lower();
 
         /**

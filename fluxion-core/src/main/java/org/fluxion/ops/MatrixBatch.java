@@ -91,7 +91,7 @@ final class MatrixBatch {
      * on its way to the arrays must not be recorded by autodiff.
      */
     static Tensor plain(Tensor x) {
-        return TensorInternals.state(x) == null ? x
+        return Interpreter.stateOf(x) == null ? x
                 : TensorInternals.view(TensorInternals.storage(x), x.shape(), x.strides(), x.offset());
     }
 

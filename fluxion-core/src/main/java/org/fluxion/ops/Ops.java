@@ -1,7 +1,6 @@
 package org.fluxion.ops;
 
 import org.fluxion.tensor.Tensor;
-import org.fluxion.tensor.TensorInternals;
 import org.fluxion.tensor.TensorType;
 
 /** The single entry point through which every primitive is applied. */
@@ -48,7 +47,7 @@ public final class Ops {
                 throw new NullPointerException(primitive.name() + ": input " + i + " is null");
             }
             types[i] = t.type();
-            Interpreter.State s = TensorInternals.state(t);
+            Interpreter.State s = Interpreter.stateOf(t);
             if (s != null) {
                 Interpreter in = s.interpreter();
                 // Levels are compared only between different interpreters (autodiff's is one for all tensors).
@@ -84,7 +83,7 @@ public final class Ops {
         int level = caller.level();
         Interpreter top = null;
         for (Tensor t : inputs) {
-            for (Interpreter.State s = TensorInternals.state(t); s != null; s = s.lower()) {
+            for (Interpreter.State s = Interpreter.stateOf(t); s != null; s = s.lower()) {
                 Interpreter i = s.interpreter();
                 if (i.level() < level) {
                     if (top == null || i.level() > top.level()) {

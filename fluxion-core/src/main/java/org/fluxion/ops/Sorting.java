@@ -1,19 +1,11 @@
 package org.fluxion.ops;
 
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TopKResult;
 
 /** Selection by order: the functional forms behind {@link Tensor#topk}. {@link TopK} is the primitive. */
 public final class Sorting {
     private Sorting() {
-    }
-
-    /**
-     * What {@link #topk} returns ({@code torch.return_types.topk}).
-     *
-     * @param values  the selected elements, {@code [..., k, ...]}, of the input's dtype
-     * @param indices their positions along the axis, {@code [..., k, ...]}, int64
-     */
-    public record TopKResult(Tensor values, Tensor indices) {
     }
 
     /**

@@ -169,7 +169,7 @@ public final class Views {
      */
     public static Tensor detach(Tensor x) {
         Tensor view = TensorInternals.view(TensorInternals.storage(x), x.shape(), x.strides(), x.offset());
-        Interpreter.State s = TensorInternals.state(x);
+        Interpreter.State s = Interpreter.stateOf(x);
         if (s != null) {
             TensorInternals.setState(view, s.detached());
         }

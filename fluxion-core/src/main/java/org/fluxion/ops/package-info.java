@@ -22,6 +22,9 @@
  * among its inputs' states (autodidax's {@code find_top_trace}), which autodiff and jit's traces implement;
  * {@link org.fluxion.ops.InPlace} writes in place after the {@link org.fluxion.ops.WriteCheck} services agree.
  *
+ * <p>{@link org.fluxion.ops.FacadeOps} implements {@code Tensor}'s methods (the tensor layer's {@code TensorOps}
+ * service) with the functional forms.
+ *
  * <p>Dependencies: tensor and kernels only.
  */
 package org.fluxion.ops;

@@ -12,7 +12,8 @@ final class Services {
     private Services() {
     }
 
-    private static <S> S one(Class<S> service) {
+    /** The one implementation of {@code service} on the class path. */
+    static <S> S one(Class<S> service) {
         return ServiceLoader.load(service, service.getClassLoader()).findFirst().orElseThrow(() ->
                 new IllegalStateException("no implementation of " + service.getName() + " on the class path: "
                         + "fluxion-core's META-INF/services/" + service.getName() + " is missing (a jar repackaged "

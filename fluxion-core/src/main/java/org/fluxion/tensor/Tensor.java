@@ -2,17 +2,6 @@ package org.fluxion.tensor;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.fluxion.ops.BinaryOp;
-import org.fluxion.ops.Elementwise;
-import org.fluxion.ops.InPlace;
-import org.fluxion.ops.Indexing;
-import org.fluxion.ops.Interpreter;
-import org.fluxion.ops.Joining;
-import org.fluxion.ops.LinearAlgebra;
-import org.fluxion.ops.Reductions;
-import org.fluxion.ops.Sorting;
-import org.fluxion.ops.UnaryOp;
-import org.fluxion.ops.Views;
 
 /**
  * An n-dimensional array of one {@link DType}: a view (shape, strides, offset) of a {@link Storage}.
@@ -35,8 +24,11 @@ public final class Tensor {
     final Shape shape;
     final int[] strides;
     final int offset;
-    /** The innermost transformation's state ({@link Interpreter}); null for a plain tensor (the fast path). */
-    Interpreter.State state;
+    /** What {@link TensorOps} the facade's methods call: ops' (a layer below), found on the class path. */
+    private static final TensorOps OPS = Services.one(TensorOps.class);
+
+    /** The innermost transformation's state (ops' {@code Interpreter}); null for a plain tensor (the fast path). */
+    TensorState state;
     TensorType type; // every primitive applied to this tensor asks for it; kernels may set it (Creation)
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
@@ -248,7 +240,7 @@ public final class Tensor {
     public void zeroGrad() { Services.REVERSE_MODE.zeroGrad(this); }
 
     /** A view of the same elements that no derivative flows through (stop-gradient). */
-    public Tensor detach() { return Views.stopGradient(this); }
+    public Tensor detach() { return OPS.detach(this); }
 
     /**
      * Backpropagates from this one-element tensor: every leaf that requires grad gets
@@ -277,297 +269,291 @@ public final class Tensor {
      *     (a floating-point result into an integer or bool tensor, a number into a bool tensor:
      *     {@link DType#canCast}), or when its shape is not this tensor's
      */
-    public Tensor subInPlace(Tensor other) { return InPlace.update("subInPlace", this, Tensor::sub, other); }
+    public Tensor subInPlace(Tensor other) { return OPS.subInPlace(this, other); }
 
     /** {@code this += other} in place; see {@link #subInPlace}. */
-    public Tensor addInPlace(Tensor other) { return InPlace.update("addInPlace", this, Tensor::add, other); }
+    public Tensor addInPlace(Tensor other) { return OPS.addInPlace(this, other); }
 
     /** {@code this *= factor} in place; see {@link #subInPlace}. */
-    public Tensor mulInPlace(double factor) { return InPlace.scale("mulInPlace", this, factor); }
+    public Tensor mulInPlace(double factor) { return OPS.mulInPlace(this, factor); }
 
     /**
      * Copies {@code source} (broadcast, converted to this tensor's type, truncating toward zero for an integer
      * destination as a cast does) into this tensor's elements; see {@link #subInPlace}.
      */
-    public Tensor copyFrom(Tensor source) { return InPlace.write("copyFrom", this, source); }
+    public Tensor copyFrom(Tensor source) { return OPS.copyFrom(this, source); }
 
     // ---------------------------------------------------------------- conversion and views
 
     /** This tensor converted to {@code dtype} (itself when already of that type). */
-    public Tensor to(DType dtype) { return Elementwise.cast(this, dtype); }
+    public Tensor to(DType dtype) { return OPS.to(this, dtype); }
 
     /** A contiguous tensor with the same values: this one if already contiguous, else a copy. */
-    public Tensor contiguous() { return Views.contiguous(this); }
+    public Tensor contiguous() { return OPS.contiguous(this); }
 
     /** A copy with its own storage. */
-    public Tensor copy() { return Views.copy(this); }
+    public Tensor copy() { return OPS.copy(this); }
 
     /** Same elements in a new shape; one dimension may be -1 (inferred). A view when strides allow. */
-    public Tensor reshape(int... dims) { return Views.reshape(this, dims); }
+    public Tensor reshape(int... dims) { return OPS.reshape(this, dims); }
 
     /** Dimensions reordered: dimension {@code i} of the result is dimension {@code order[i]} of this. */
-    public Tensor permute(int... order) { return Views.permute(this, order); }
+    public Tensor permute(int... order) { return OPS.permute(this, order); }
 
     /** Swaps two axes. */
-    public Tensor transpose(int axis0, int axis1) { return Views.transpose(this, axis0, axis1); }
+    public Tensor transpose(int axis0, int axis1) { return OPS.transpose(this, axis0, axis1); }
 
     /** The matrix transpose of a rank-2 tensor (the last two axes of a higher-rank one). */
-    public Tensor transpose() { return Views.transpose(this, -2, -1); }
+    public Tensor transpose() { return OPS.transpose(this); }
 
     /** A broadcast view to {@code dims} (NumPy rules; -1 keeps a dimension). No copy. */
-    public Tensor expand(int... dims) { return Views.expand(this, dims); }
+    public Tensor expand(int... dims) { return OPS.expand(this, dims); }
 
     /** A broadcast view to {@code shape}. */
-    public Tensor broadcastTo(Shape target) { return Views.expand(this, target.dims()); }
+    public Tensor broadcastTo(Shape target) { return OPS.broadcastTo(this, target); }
 
     /**
      * Elements {@code start, start+step, ...} below {@code end} along {@code axis}, as a view.
      * Negative start/end count from the end and are clamped to the axis, as Python slices; step > 0.
      */
-    public Tensor slice(int axis, int start, int end, int step) { return Views.slice(this, axis, start, end, step); }
+    public Tensor slice(int axis, int start, int end, int step) { return OPS.slice(this, axis, start, end, step); }
 
     /** {@link #slice} with step 1. */
-    public Tensor slice(int axis, int start, int end) { return Views.slice(this, axis, start, end, 1); }
+    public Tensor slice(int axis, int start, int end) { return OPS.slice(this, axis, start, end); }
 
     /** The sub-tensor at {@code index} along {@code axis}, which is removed. A view. */
-    public Tensor select(int axis, int index) { return Views.select(this, axis, index); }
+    public Tensor select(int axis, int index) { return OPS.select(this, axis, index); }
 
     /** Removes all dimensions of size 1. */
-    public Tensor squeeze() { return Views.squeeze(this); }
+    public Tensor squeeze() { return OPS.squeeze(this); }
 
     /** Removes the given dimensions, each of which must have size 1. */
-    public Tensor squeeze(int... axes) { return Views.squeeze(this, axes); }
+    public Tensor squeeze(int... axes) { return OPS.squeeze(this, axes); }
 
     /** Inserts a dimension of size 1 at {@code axis} (in {@code [-rank-1, rank]}). */
-    public Tensor unsqueeze(int axis) { return Views.unsqueeze(this, axis); }
+    public Tensor unsqueeze(int axis) { return OPS.unsqueeze(this, axis); }
 
     /** A rank-1 tensor of all elements. */
-    public Tensor flatten() { return Views.flatten(this, 0, -1); }
+    public Tensor flatten() { return OPS.flatten(this); }
 
     /** Merges axes {@code startAxis..endAxis} (inclusive) into one. */
-    public Tensor flatten(int startAxis, int endAxis) { return Views.flatten(this, startAxis, endAxis); }
+    public Tensor flatten(int startAxis, int endAxis) { return OPS.flatten(this, startAxis, endAxis); }
 
     // ---------------------------------------------------------------- elementwise, one operand
 
-    public Tensor neg() { return Elementwise.unary(UnaryOp.NEG, this); }
-    public Tensor abs() { return Elementwise.unary(UnaryOp.ABS, this); }
+    public Tensor neg() { return OPS.neg(this); }
+    public Tensor abs() { return OPS.abs(this); }
 
     /** -1, 0 or 1 by the sign; NaN stays NaN. */
-    public Tensor sign() { return Elementwise.unary(UnaryOp.SIGN, this); }
-    public Tensor exp() { return Elementwise.unary(UnaryOp.EXP, this); }
-    public Tensor log() { return Elementwise.unary(UnaryOp.LOG, this); }
+    public Tensor sign() { return OPS.sign(this); }
+    public Tensor exp() { return OPS.exp(this); }
+    public Tensor log() { return OPS.log(this); }
 
     /** {@code log(1 + x)}, accurate for small x. */
-    public Tensor log1p() { return Elementwise.unary(UnaryOp.LOG1P, this); }
+    public Tensor log1p() { return OPS.log1p(this); }
 
     /** {@code exp(x) - 1}, accurate for small x. */
-    public Tensor expm1() { return Elementwise.unary(UnaryOp.EXPM1, this); }
-    public Tensor sqrt() { return Elementwise.unary(UnaryOp.SQRT, this); }
+    public Tensor expm1() { return OPS.expm1(this); }
+    public Tensor sqrt() { return OPS.sqrt(this); }
 
     /** {@code 1 / sqrt(x)}. */
-    public Tensor rsqrt() { return Elementwise.unary(UnaryOp.RSQRT, this); }
-    public Tensor sin() { return Elementwise.unary(UnaryOp.SIN, this); }
-    public Tensor cos() { return Elementwise.unary(UnaryOp.COS, this); }
-    public Tensor tan() { return Elementwise.unary(UnaryOp.TAN, this); }
-    public Tensor tanh() { return Elementwise.unary(UnaryOp.TANH, this); }
+    public Tensor rsqrt() { return OPS.rsqrt(this); }
+    public Tensor sin() { return OPS.sin(this); }
+    public Tensor cos() { return OPS.cos(this); }
+    public Tensor tan() { return OPS.tan(this); }
+    public Tensor tanh() { return OPS.tanh(this); }
 
     /** {@code 1 / (1 + exp(-x))}. */
-    public Tensor sigmoid() { return Elementwise.unary(UnaryOp.SIGMOID, this); }
+    public Tensor sigmoid() { return OPS.sigmoid(this); }
 
     /** {@code max(x, 0)}. */
-    public Tensor relu() { return Elementwise.unary(UnaryOp.RELU, this); }
+    public Tensor relu() { return OPS.relu(this); }
 
     /** {@code x * x}. */
     public Tensor square() { return mul(this); }
 
     /** {@code 1 / x}. */
-    public Tensor reciprocal() { return Elementwise.reciprocal(this); }
+    public Tensor reciprocal() { return OPS.reciprocal(this); }
 
     /** True where the element is NaN. */
-    public Tensor isNaN() { return Elementwise.unary(UnaryOp.IS_NAN, this); }
+    public Tensor isNaN() { return OPS.isNaN(this); }
 
     /** True where the element is neither NaN nor infinite. */
-    public Tensor isFinite() { return Elementwise.unary(UnaryOp.IS_FINITE, this); }
+    public Tensor isFinite() { return OPS.isFinite(this); }
 
     /** Logical negation of a bool tensor (non-zero counts as true for other types). */
-    public Tensor logicalNot() { return Elementwise.unary(UnaryOp.LOGICAL_NOT, this); }
+    public Tensor logicalNot() { return OPS.logicalNot(this); }
 
     // ---------------------------------------------------------------- elementwise, two operands (broadcast)
 
-    public Tensor add(Tensor other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
-    public Tensor add(double other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
-    public Tensor sub(Tensor other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
-    public Tensor sub(double other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
-    public Tensor mul(Tensor other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
-    public Tensor mul(double other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
+    public Tensor add(Tensor other) { return OPS.add(this, other); }
+    public Tensor add(double other) { return OPS.add(this, other); }
+    public Tensor sub(Tensor other) { return OPS.sub(this, other); }
+    public Tensor sub(double other) { return OPS.sub(this, other); }
+    public Tensor mul(Tensor other) { return OPS.mul(this, other); }
+    public Tensor mul(double other) { return OPS.mul(this, other); }
 
     /** True division: integer operands give a floating-point result. */
-    public Tensor div(Tensor other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
-    public Tensor div(double other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
+    public Tensor div(Tensor other) { return OPS.div(this, other); }
+    public Tensor div(double other) { return OPS.div(this, other); }
 
     /** {@code this ^ exponent}, elementwise. */
-    public Tensor pow(Tensor exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
-    public Tensor pow(double exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
+    public Tensor pow(Tensor exponent) { return OPS.pow(this, exponent); }
+    public Tensor pow(double exponent) { return OPS.pow(this, exponent); }
 
     /** Elementwise maximum; NaN if either is NaN. */
-    public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
-    public Tensor maximum(double other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
+    public Tensor maximum(Tensor other) { return OPS.maximum(this, other); }
+    public Tensor maximum(double other) { return OPS.maximum(this, other); }
 
     /** Elementwise minimum; NaN if either is NaN. */
-    public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
-    public Tensor minimum(double other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
+    public Tensor minimum(Tensor other) { return OPS.minimum(this, other); }
+    public Tensor minimum(double other) { return OPS.minimum(this, other); }
 
     /** Limits every element to {@code [min, max]}; throws when {@code min > max}. */
-    public Tensor clamp(double min, double max) { return Elementwise.clamp(this, min, max); }
+    public Tensor clamp(double min, double max) { return OPS.clamp(this, min, max); }
 
     /** {@code this == other} elementwise, as bool (as are the other comparisons). */
-    public Tensor eq(Tensor other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
-    public Tensor eq(double other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
-    public Tensor ne(Tensor other) { return Elementwise.binary(BinaryOp.NE, this, other); }
-    public Tensor ne(double other) { return Elementwise.binary(BinaryOp.NE, this, other); }
-    public Tensor lt(Tensor other) { return Elementwise.binary(BinaryOp.LT, this, other); }
-    public Tensor lt(double other) { return Elementwise.binary(BinaryOp.LT, this, other); }
-    public Tensor le(Tensor other) { return Elementwise.binary(BinaryOp.LE, this, other); }
-    public Tensor le(double other) { return Elementwise.binary(BinaryOp.LE, this, other); }
-    public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
-    public Tensor gt(double other) { return Elementwise.binary(BinaryOp.GT, this, other); }
-    public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
-    public Tensor ge(double other) { return Elementwise.binary(BinaryOp.GE, this, other); }
+    public Tensor eq(Tensor other) { return OPS.eq(this, other); }
+    public Tensor eq(double other) { return OPS.eq(this, other); }
+    public Tensor ne(Tensor other) { return OPS.ne(this, other); }
+    public Tensor ne(double other) { return OPS.ne(this, other); }
+    public Tensor lt(Tensor other) { return OPS.lt(this, other); }
+    public Tensor lt(double other) { return OPS.lt(this, other); }
+    public Tensor le(Tensor other) { return OPS.le(this, other); }
+    public Tensor le(double other) { return OPS.le(this, other); }
+    public Tensor gt(Tensor other) { return OPS.gt(this, other); }
+    public Tensor gt(double other) { return OPS.gt(this, other); }
+    public Tensor ge(Tensor other) { return OPS.ge(this, other); }
+    public Tensor ge(double other) { return OPS.ge(this, other); }
 
     /** Logical and of two tensors (non-zero counts as true), as bool. */
-    public Tensor logicalAnd(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other); }
+    public Tensor logicalAnd(Tensor other) { return OPS.logicalAnd(this, other); }
 
     /** Logical or of two tensors (non-zero counts as true), as bool. */
-    public Tensor logicalOr(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other); }
+    public Tensor logicalOr(Tensor other) { return OPS.logicalOr(this, other); }
 
     /** {@code condition ? a : b} elementwise, with all three broadcast together. */
-    public static Tensor where(Tensor condition, Tensor a, Tensor b) { return Elementwise.where(condition, a, b); }
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) { return OPS.where(condition, a, b); }
 
     // ---------------------------------------------------------------- reductions
 
     /** Sum of all elements, as a scalar. Integer and bool tensors sum to int64. */
-    public Tensor sum() { return Reductions.sum(this, new int[0], false); }
+    public Tensor sum() { return OPS.sum(this); }
 
     /** Sum over {@code axes} (all when empty), dropping them unless {@code keepDims}. */
-    public Tensor sum(int[] axes, boolean keepDims) { return Reductions.sum(this, axes, keepDims); }
+    public Tensor sum(int[] axes, boolean keepDims) { return OPS.sum(this, axes, keepDims); }
 
     /** Sum over one axis, dropping it. */
-    public Tensor sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
+    public Tensor sum(int axis) { return OPS.sum(this, axis); }
 
     /** Mean of all elements. */
-    public Tensor mean() { return Reductions.mean(this, new int[0], false); }
-    public Tensor mean(int[] axes, boolean keepDims) { return Reductions.mean(this, axes, keepDims); }
-    public Tensor mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
+    public Tensor mean() { return OPS.mean(this); }
+    public Tensor mean(int[] axes, boolean keepDims) { return OPS.mean(this, axes, keepDims); }
+    public Tensor mean(int axis) { return OPS.mean(this, axis); }
 
     /** Product of all elements. */
-    public Tensor prod() { return Reductions.prod(this, new int[0], false); }
-    public Tensor prod(int[] axes, boolean keepDims) { return Reductions.prod(this, axes, keepDims); }
+    public Tensor prod() { return OPS.prod(this); }
+    public Tensor prod(int[] axes, boolean keepDims) { return OPS.prod(this, axes, keepDims); }
 
     /** Largest element (NaN if any is NaN). */
-    public Tensor max() { return Reductions.max(this, new int[0], false); }
-    public Tensor max(int[] axes, boolean keepDims) { return Reductions.max(this, axes, keepDims); }
-    public Tensor max(int axis) { return Reductions.max(this, new int[] {axis}, false); }
+    public Tensor max() { return OPS.max(this); }
+    public Tensor max(int[] axes, boolean keepDims) { return OPS.max(this, axes, keepDims); }
+    public Tensor max(int axis) { return OPS.max(this, axis); }
 
     /** Smallest element (NaN if any is NaN). */
-    public Tensor min() { return Reductions.min(this, new int[0], false); }
-    public Tensor min(int[] axes, boolean keepDims) { return Reductions.min(this, axes, keepDims); }
-    public Tensor min(int axis) { return Reductions.min(this, new int[] {axis}, false); }
+    public Tensor min() { return OPS.min(this); }
+    public Tensor min(int[] axes, boolean keepDims) { return OPS.min(this, axes, keepDims); }
+    public Tensor min(int axis) { return OPS.min(this, axis); }
 
     /**
      * Cumulative sum along {@code axis} ({@code torch.cumsum}): {@code y[..., k, ...] = sum_{j <= k} x[..., j, ...]},
      * of this tensor's shape; integer and bool tensors give int64.
      */
-    public Tensor cumsum(int axis) { return Reductions.cumsum(this, axis); }
+    public Tensor cumsum(int axis) { return OPS.cumsum(this, axis); }
 
     /**
      * The {@code k} largest elements along the last axis, best first, with their int64 positions
      * ({@code torch.topk}); ties go to the lower position.
      */
-    public Sorting.TopKResult topk(int k) { return Sorting.topk(this, k, -1, true, true); }
+    public TopKResult topk(int k) { return OPS.topk(this, k); }
 
     /**
      * The {@code k} largest (or, when {@code largest} is false, smallest) elements along {@code axis} with
      * their int64 positions; {@code sorted}: best first, otherwise in increasing position.
      */
-    public Sorting.TopKResult topk(int k, int axis, boolean largest, boolean sorted) {
-        return Sorting.topk(this, k, axis, largest, sorted);
-    }
+    public TopKResult topk(int k, int axis, boolean largest, boolean sorted) { return OPS.topk(this, k, axis, largest, sorted); }
 
     /** Index (int64) of the largest element along {@code axis}; the first one on ties. */
-    public Tensor argmax(int axis, boolean keepDims) { return Reductions.argmax(this, axis, keepDims); }
+    public Tensor argmax(int axis, boolean keepDims) { return OPS.argmax(this, axis, keepDims); }
 
     /** Index (int64) of the largest element of the flattened tensor. */
-    public Tensor argmax() { return Reductions.argmax(flatten(), 0, false); }
+    public Tensor argmax() { return OPS.argmax(this); }
 
     /** Index (int64) of the smallest element along {@code axis}; the first one on ties. */
-    public Tensor argmin(int axis, boolean keepDims) { return Reductions.argmin(this, axis, keepDims); }
+    public Tensor argmin(int axis, boolean keepDims) { return OPS.argmin(this, axis, keepDims); }
 
     /** Index (int64) of the smallest element of the flattened tensor. */
-    public Tensor argmin() { return Reductions.argmin(flatten(), 0, false); }
+    public Tensor argmin() { return OPS.argmin(this); }
 
     /** {@code log(sum(exp(x)))} over {@code axes}, computed stably. */
-    public Tensor logsumexp(int[] axes, boolean keepDims) { return Reductions.logsumexp(this, axes, keepDims); }
+    public Tensor logsumexp(int[] axes, boolean keepDims) { return OPS.logsumexp(this, axes, keepDims); }
 
     /**
      * Variance over {@code axes}: {@code sum((x - mean)^2) / max(0, n - correction)}; correction 1 gives the
      * unbiased estimate, 0 the population variance. A correction of {@code n} or more gives infinity (NaN
      * where all deviations are 0), the variance of no elements is NaN, as in PyTorch.
      */
-    public Tensor variance(int[] axes, int correction, boolean keepDims) {
-        return Reductions.variance(this, axes, correction, keepDims);
-    }
+    public Tensor variance(int[] axes, int correction, boolean keepDims) { return OPS.variance(this, axes, correction, keepDims); }
 
     /** {@code exp(x) / sum(exp(x))} along {@code axis}, computed stably. */
-    public Tensor softmax(int axis) { return Reductions.softmax(this, axis); }
+    public Tensor softmax(int axis) { return OPS.softmax(this, axis); }
 
     /** {@code x - logsumexp(x)} along {@code axis}, computed stably. */
-    public Tensor logSoftmax(int axis) { return Reductions.logSoftmax(this, axis); }
+    public Tensor logSoftmax(int axis) { return OPS.logSoftmax(this, axis); }
 
     // ---------------------------------------------------------------- joining, padding, indexing
 
     /** Joins tensors along an existing axis; other dimensions must match. */
-    public static Tensor concat(int axis, Tensor... tensors) { return Joining.concat(axis, List.of(tensors)); }
+    public static Tensor concat(int axis, Tensor... tensors) { return OPS.concat(axis, tensors); }
 
     /** Joins tensors along an existing axis; other dimensions must match. */
-    public static Tensor concat(int axis, List<Tensor> tensors) { return Joining.concat(axis, tensors); }
+    public static Tensor concat(int axis, List<Tensor> tensors) { return OPS.concat(axis, tensors); }
 
     /** Joins equally shaped tensors along a new axis. */
-    public static Tensor stack(int axis, Tensor... tensors) { return Joining.stack(axis, List.of(tensors)); }
+    public static Tensor stack(int axis, Tensor... tensors) { return OPS.stack(axis, tensors); }
 
     /** Joins equally shaped tensors along a new axis. */
-    public static Tensor stack(int axis, List<Tensor> tensors) { return Joining.stack(axis, tensors); }
+    public static Tensor stack(int axis, List<Tensor> tensors) { return OPS.stack(axis, tensors); }
 
     /** Splits along {@code axis} into pieces of the given sizes, which must add up to the axis. Views. */
-    public List<Tensor> split(int axis, int... sizes) { return Joining.split(this, axis, sizes); }
+    public List<Tensor> split(int axis, int... sizes) { return OPS.split(this, axis, sizes); }
 
     /** Splits along {@code axis} into pieces of {@code size} (the last may be smaller). Views. */
-    public List<Tensor> chunk(int axis, int size) { return Joining.chunk(this, axis, size); }
+    public List<Tensor> chunk(int axis, int size) { return OPS.chunk(this, axis, size); }
 
     /**
      * Pads with a constant. {@code padding} holds (before, after) pairs starting from the first axis:
      * {@code {b0, a0, b1, a1, ...}}; axes without a pair are not padded.
      */
-    public Tensor pad(int[] padding, double value) { return Joining.pad(this, padding, value); }
+    public Tensor pad(int[] padding, double value) { return OPS.pad(this, padding, value); }
 
     /**
      * {@code out[i][j] = this[index[i][j]][j]} for axis 0 (and likewise for other axes): index has the
      * same rank as this tensor, any integer type.
      */
-    public Tensor gather(int axis, Tensor index) { return Indexing.gather(this, axis, index); }
+    public Tensor gather(int axis, Tensor index) { return OPS.gather(this, axis, index); }
 
     /** The slices along {@code axis} at the positions of a rank-1 integer {@code index}. */
-    public Tensor indexSelect(int axis, Tensor index) { return Indexing.indexSelect(this, axis, index); }
+    public Tensor indexSelect(int axis, Tensor index) { return OPS.indexSelect(this, axis, index); }
 
     /**
      * A copy of this tensor with {@code source} added at the positions {@code index} gives along
      * {@code axis}: {@code out[index[i][j]][j] += source[i][j]} for axis 0. Repeated indices accumulate.
      */
-    public Tensor scatterAdd(int axis, Tensor index, Tensor source) {
-        return Indexing.scatterAdd(this, axis, index, source);
-    }
+    public Tensor scatterAdd(int axis, Tensor index, Tensor source) { return OPS.scatterAdd(this, axis, index, source); }
 
     /** One-hot float32 encoding of integer class labels: shape {@code indices.shape + [numClasses]}. */
-    public static Tensor oneHot(Tensor indices, int numClasses) { return Indexing.oneHot(indices, numClasses); }
+    public static Tensor oneHot(Tensor indices, int numClasses) { return OPS.oneHot(indices, numClasses); }
 
     // ---------------------------------------------------------------- linear algebra
 
@@ -575,7 +561,7 @@ public final class Tensor {
      * Matrix product with NumPy semantics: 1-D operands are treated as vectors, leading (batch)
      * dimensions broadcast. {@code [..., n, k] @ [..., k, m] -> [..., n, m]}.
      */
-    public Tensor matmul(Tensor other) { return LinearAlgebra.matmul(this, other); }
+    public Tensor matmul(Tensor other) { return OPS.matmul(this, other); }
 
     // ---------------------------------------------------------------- comparison and printing
 

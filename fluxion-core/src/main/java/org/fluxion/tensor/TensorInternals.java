@@ -1,11 +1,9 @@
 package org.fluxion.tensor;
 
-import org.fluxion.ops.Interpreter;
-
 /**
  * Fluxion's own access to a tensor's representation (its storage, raw views of a storage), for the layers
  * that implement operations: ops and its kernels' callers, autodiff, jit, optimizers with fused kernels; and
- * the transformation state a tensor carries ({@link Interpreter.State}), which only the transformations read.
+ * the transformation state a tensor carries ({@link TensorState}; ops' {@code Interpreter.State}), which only the transformations read.
  * <b>Not API</b>: users work with {@link Tensor}'s methods, and what this class exposes may change in any
  * release. Storages are shared between views and versioned for autodiff, so writing through them from
  * outside bypasses the checks that keep gradients right.
@@ -39,12 +37,12 @@ public final class TensorInternals {
     }
 
     /** The transformation state {@code t} carries (that of the innermost transformation), or null. */
-    public static Interpreter.State state(Tensor t) {
+    public static TensorState state(Tensor t) {
         return t.state;
     }
 
     /** Replaces the transformation state of {@code t} (autodiff attaching a tape node or a tangent). */
-    public static void setState(Tensor t, Interpreter.State state) {
+    public static void setState(Tensor t, TensorState state) {
         t.state = state;
     }
 
@@ -60,7 +58,7 @@ public final class TensorInternals {
      * A tensor of type {@code type} without elements, standing for a value of a transformation (a tracer of
      * jit): its state is {@code state}, and reading its elements throws.
      */
-    public static Tensor abstractTensor(TensorType type, Interpreter.State state) {
+    public static Tensor abstractTensor(TensorType type, TensorState state) {
         Shape shape = type.shape();
         Tensor t = new Tensor(Storage.abstractOf(type.dtype(), shape.size()), shape, shape.sharedContiguousStrides(), 0);
         t.state = java.util.Objects.requireNonNull(state, "state");

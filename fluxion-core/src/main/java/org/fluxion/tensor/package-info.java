@@ -4,11 +4,11 @@
  * {@link org.fluxion.tensor.Tensor}, the facade through which users reach every operation.
  *
  * <p>{@link org.fluxion.tensor.TensorInternals} gives Fluxion's own layers a tensor's storage and transformation
- * state; it is not API. {@link org.fluxion.tensor.ReverseMode} is the service interface through which the
- * facade's {@code requiresGrad}/{@code grad}/{@code backward} reach autodiff.
+ * state ({@link org.fluxion.tensor.TensorState}); it is not API. Two service interfaces connect the facade to the
+ * layers below, which it may not import: {@link org.fluxion.tensor.TensorOps} (every operation, implemented by
+ * {@code ops.FacadeOps}) and {@link org.fluxion.tensor.ReverseMode} ({@code requiresGrad}/{@code grad}/
+ * {@code backward}, implemented by autodiff).
  *
- * <p>Dependencies: kernels (dense copies) and ops, whose primitives the facade's methods bind (a cycle: ops'
- * rules are written with the facade's methods). Nothing above ops: autodiff is reached as a service, and the
- * transformations a tensor takes part in through its {@code ops.Interpreter.State}.
+ * <p>Dependencies: kernels (dense copies), no other Fluxion package.
  */
 package org.fluxion.tensor;

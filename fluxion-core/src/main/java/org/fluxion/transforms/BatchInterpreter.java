@@ -72,7 +72,7 @@ final class BatchInterpreter implements Interpreter {
 
     /** This interpreter's state of {@code t}, or null for a tensor from outside the function. */
     Batched stateOf(Tensor t) {
-        for (Interpreter.State s = TensorInternals.state(t); s != null; s = s.lower()) {
+        for (Interpreter.State s = Interpreter.stateOf(t); s != null; s = s.lower()) {
             if (s instanceof Batched b && b.interpreter == this) {
                 return b;
             }

@@ -8,10 +8,12 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.fluxion.ops.Interpreter;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorOps;
+import org.fluxion.tensor.TensorState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +31,8 @@ class TensorFacadeTest {
             }
             boolean storageIn = List.of(m.getParameterTypes()).contains(Storage.class);
             boolean internalType = m.getReturnType() == Storage.class
-                    || Interpreter.State.class.isAssignableFrom(m.getReturnType())
-                    || List.of(m.getParameterTypes()).stream().anyMatch(Interpreter.State.class::isAssignableFrom);
+                    || TensorState.class.isAssignableFrom(m.getReturnType())
+                    || List.of(m.getParameterTypes()).stream().anyMatch(TensorState.class::isAssignableFrom);
             // wrap(Storage, Shape) is the documented way to put an existing array behind a tensor.
             if (internalType || storageIn && !m.getName().equals("wrap")) {
                 leaks.add(m.toString());
@@ -46,5 +48,31 @@ class TensorFacadeTest {
         long lines = Files.readAllLines(source).size();
         assertTrue(lines <= 600, "Tensor.java has " + lines + " lines, more than the 600 of its budget: move the "
                 + "logic into the ops/tensor class it belongs to and keep one call per method");
+    }
+
+    /**
+     * Every method of the {@link TensorOps} service is a facade method's: an instance method of the same name taking
+     * the service method's parameters after {@code self}, or a static one taking them all. A service method no facade
+     * method calls is dead, and one of another signature would be a facade method that does something else.
+     */
+    @Test
+    void everyServiceMethodIsAFacadeMethod() {
+        List<String> orphans = new ArrayList<>();
+        for (Method m : TensorOps.class.getMethods()) {
+            Class<?>[] p = m.getParameterTypes();
+            boolean found = false;
+            for (Method f : Tensor.class.getMethods()) {
+                if (f.getName().equals(m.getName()) && f.getReturnType() == m.getReturnType()) {
+                    boolean isStatic = Modifier.isStatic(f.getModifiers());
+                    Class<?>[] expected = isStatic ? p : p.length > 0 && p[0] == Tensor.class
+                            ? Arrays.copyOfRange(p, 1, p.length) : null;
+                    found |= expected != null && Arrays.equals(expected, f.getParameterTypes());
+                }
+            }
+            if (!found) {
+                orphans.add(m.toString());
+            }
+        }
+        assertEquals(List.of(), orphans);
     }
 }

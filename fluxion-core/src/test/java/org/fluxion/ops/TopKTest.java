@@ -13,6 +13,7 @@ import org.fluxion.autodiff.Autograd;
 import org.fluxion.jit.Jit;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TopKResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +46,7 @@ class TopKTest {
             boolean sorted = r.nextBoolean();
             String what = "trial " + trial + ": " + x.type() + " " + layout + " k=" + k + " axis=" + axis
                     + " largest=" + largest + " sorted=" + sorted;
-            Sorting.TopKResult t = x.topk(k, axis, largest, sorted);
+            TopKResult t = x.topk(k, axis, largest, sorted);
             assertEquals(dtype, t.values().dtype(), what);
             assertEquals(DType.INT64, t.indices().dtype(), what);
             int[] outDims = dims.clone();
@@ -102,10 +103,10 @@ class TopKTest {
     @Test
     void tiesGoToTheLowerPositionAndNanIsTheLargest() {
         Tensor x = Tensor.of(new double[] {1, 3, 3, Double.NaN, 2, 3}, 6);
-        Sorting.TopKResult top = x.topk(3);
+        TopKResult top = x.topk(3);
         assertArrayEquals(new double[] {Double.NaN, 3, 3}, top.values().toDoubleArray());
         assertArrayEquals(new long[] {3, 1, 2}, (long[]) storage(top.indices()).array());
-        Sorting.TopKResult bottom = x.topk(4, 0, false, true);
+        TopKResult bottom = x.topk(4, 0, false, true);
         assertArrayEquals(new double[] {1, 2, 3, 3}, bottom.values().toDoubleArray());
         assertArrayEquals(new long[] {0, 4, 1, 2}, (long[]) storage(bottom.indices()).array());
         // -0.0 equals 0.0: the first of the two wins either way.
@@ -116,7 +117,7 @@ class TopKTest {
     @Test
     void unsortedKeepsThePositionOrder() {
         Tensor x = Tensor.of(new float[] {5, 1, 4, 2, 3, 0, 9, 8}, 2, 4);
-        Sorting.TopKResult t = x.topk(2, 1, true, false);
+        TopKResult t = x.topk(2, 1, true, false);
         assertArrayEquals(new double[] {5, 4, 9, 8}, t.values().toDoubleArray());
         assertArrayEquals(new long[] {0, 2, 2, 3}, (long[]) storage(t.indices()).array());
     }
@@ -124,7 +125,7 @@ class TopKTest {
     @Test
     void gradientReachesOnlyTheChosenPositions() {
         Tensor x = Tensor.of(new double[] {2, 7, 7, 1, 5}, 5).requiresGrad(true);
-        Sorting.TopKResult t = x.topk(2);
+        TopKResult t = x.topk(2);
         assertFalse(Autograd.requiresGrad(t.indices()), "int64 positions have no derivative");
         t.values().mul(Tensor.of(new double[] {10, 20}, 2)).sum().backward();
         assertArrayEquals(new double[] {0, 10, 20, 0, 0}, x.grad().toDoubleArray());
@@ -133,7 +134,7 @@ class TopKTest {
     @Test
     void theSavedPositionsAreGuardedAgainstInPlaceWrites() {
         Tensor x = Tensor.of(new double[] {2, 7, 3}, 3).requiresGrad(true);
-        Sorting.TopKResult t = x.topk(2);
+        TopKResult t = x.topk(2);
         Tensor loss = t.values().sum();
         t.indices().copyFrom(Tensor.of(new long[] {0, 0}, 2));
         var e = assertThrows(IllegalStateException.class, loss::backward);

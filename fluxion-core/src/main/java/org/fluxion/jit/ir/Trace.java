@@ -152,7 +152,7 @@ public final class Trace implements Interpreter {
      */
     private static boolean carriesDerivatives(Tensor[] inputs) {
         for (Tensor t : inputs) {
-            Interpreter.State s = TensorInternals.state(t);
+            Interpreter.State s = Interpreter.stateOf(t);
             if (s != null && !(s instanceof Value)) {
                 return true;
             }
@@ -231,8 +231,8 @@ public final class Trace implements Interpreter {
      * the value itself).
      */
     private static Tensor sameCapture(Tensor first, Tensor second) {
-        Interpreter.State a = TensorInternals.state(first);
-        Interpreter.State b = TensorInternals.state(second);
+        Interpreter.State a = Interpreter.stateOf(first);
+        Interpreter.State b = Interpreter.stateOf(second);
         if (a instanceof Value) {
             return second;
         }

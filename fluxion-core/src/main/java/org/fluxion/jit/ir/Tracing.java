@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.Levels;
 import org.fluxion.tensor.Tensor;
-import org.fluxion.tensor.TensorInternals;
 
 /**
  * The traces active on a thread, opened and closed by {@link #trace}; the tracers' values. A primitive
@@ -19,7 +18,7 @@ public final class Tracing {
 
     /** The graph value a traced tensor stands for; null for a concrete tensor. */
     public static Value valueOf(Tensor t) {
-        for (Interpreter.State s = TensorInternals.state(t); s != null; s = s.lower()) {
+        for (Interpreter.State s = Interpreter.stateOf(t); s != null; s = s.lower()) {
             if (s instanceof Value v) {
                 return v;
             }
