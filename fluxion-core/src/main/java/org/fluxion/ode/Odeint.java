@@ -71,7 +71,7 @@ public final class Odeint {
             return out;
         }, (inputs, tangents, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            double[] vu = TensorOde.toDoubles(tangents[0]);
+            double[] vu = FlatValues.toDoubles(tangents[0]);
             double[] vp = ode.flattenParameters(rest(tangents));
             double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
             return stack(ode, s, inputs[0]);
@@ -131,7 +131,7 @@ public final class Odeint {
             return out;
         }, (inputs, tangents, output) -> {
             OdeProblem problem = ode.problem(inputs[0], rest(inputs), t0, t1);
-            double[] vu = TensorOde.toDoubles(tangents[0]);
+            double[] vu = FlatValues.toDoubles(tangents[0]);
             double[] vp = ode.flattenParameters(rest(tangents));
             double[][] s = ForwardSensitivity.directional(problem, ode.derivatives(), method, withTimes, vu, vp);
             return stack(ode, s, inputs[0]);
@@ -144,7 +144,7 @@ public final class Odeint {
 
     /** The cotangent {@code [T, ...state]} as one row per save time. */
     private static double[][] cotangents(Tensor g, TensorOde ode, double[] times) {
-        double[] flat = TensorOde.toDoubles(g);
+        double[] flat = FlatValues.toDoubles(g);
         int n = ode.stateSize();
         double[][] cotangents = new double[times.length][];
         for (int i = 0; i < times.length; i++) {
@@ -167,6 +167,6 @@ public final class Odeint {
         int[] dims = new int[1 + ode.stateShape().rank()];
         dims[0] = states.length;
         System.arraycopy(ode.stateShape().dims(), 0, dims, 1, ode.stateShape().rank());
-        return TensorOde.tensorOf(flat, dims, like.dtype());
+        return FlatValues.tensorOf(flat, dims, like.dtype());
     }
 }

@@ -134,7 +134,7 @@ public final class TensorOde {
             throw new IllegalArgumentException("TensorOde: initial state of shape " + u0.shape() + ", expected "
                     + stateShape);
         }
-        return new OdeProblem(function(), toDoubles(u0), t0, t1, flattenParameters(params),
+        return new OdeProblem(function(), FlatValues.toDoubles(u0), t0, t1, flattenParameters(params),
                 jacobian(), false);
     }
 
@@ -162,7 +162,7 @@ public final class TensorOde {
                 throw new IllegalArgumentException("TensorOde: parameter " + k + " of shape " + params[k].shape()
                         + ", expected " + paramShapes[k]);
             }
-            flat(params[k], p, paramOffsets[k], false);
+            FlatValues.flat(params[k], p, paramOffsets[k], false);
         }
         return p;
     }
@@ -170,7 +170,7 @@ public final class TensorOde {
     /** The field as a plain-Java right-hand side over flat arrays. */
     public OdeFunction function() {
         return (du, u, p, t) -> {
-            load(u, stateBuffer);
+            FlatValues.load(u, stateBuffer);
             Tensor[] ps = parameters(p);
             store(calls.value(stateBuffer, Tensor.scalar(t, dtype), ps), du);
         };
@@ -179,7 +179,7 @@ public final class TensorOde {
     /** {@code df/du} by forward-mode AD ({@code jacfwd}: n JVPs). */
     public JacobianFunction jacobian() {
         return (jac, u, p, t) -> {
-            copyFlat(calls.stateJacobian(fresh(u), Tensor.scalar(t, dtype), parameters(p)), jac, 0);
+            FlatValues.copyFlat(calls.stateJacobian(fresh(u), Tensor.scalar(t, dtype), parameters(p)), jac, 0);
         };
     }
 
@@ -217,9 +217,9 @@ public final class TensorOde {
             @Override
             public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
                 Tensor[] cts = cotangents(t, u, p, lambda);
-                copyOrZero(cts[0], outU, 0, n);
+                FlatValues.copyOrZero(cts[0], outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
-                    copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
+                    FlatValues.copyOrZero(cts[k + 1], outP, paramOffsets[k], paramShapes[k].size());
                 }
             }
 
@@ -227,10 +227,10 @@ public final class TensorOde {
             public void vjpAddingParameters(double t, double[] u, double[] p, double[] lambda, double[] outU,
                                             double[] sumP) {
                 Tensor[] cts = cotangents(t, u, p, lambda);
-                copyOrZero(cts[0], outU, 0, n);
+                FlatValues.copyOrZero(cts[0], outU, 0, n);
                 for (int k = 0; k < paramShapes.length; k++) {
                     if (cts[k + 1] != null) {
-                        flat(cts[k + 1], sumP, paramOffsets[k], true);
+                        FlatValues.flat(cts[k + 1], sumP, paramOffsets[k], true);
                     }
                 }
             }
@@ -246,13 +246,13 @@ public final class TensorOde {
                 Tensor[] tangents = new Tensor[1 + paramShapes.length];
                 tangents[0] = fresh(vu);
                 System.arraycopy(freshParameters(vp), 0, tangents, 1, paramShapes.length);
-                copyFlat(calls.jvp(fresh(u), Tensor.scalar(t, dtype), parameters(p), tangents), out, 0);
+                FlatValues.copyFlat(calls.jvp(fresh(u), Tensor.scalar(t, dtype), parameters(p), tangents), out, 0);
             }
 
             @Override
             public void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp) {
                 Tensor[] js = calls.jacobians(fresh(u), Tensor.scalar(t, dtype), parameters(p));
-                copyFlat(js[0], ju, 0);
+                FlatValues.copyFlat(js[0], ju, 0);
                 for (int k = 0; k < paramShapes.length; k++) {
                     // js[k+1] is (n x size_k): its columns go to jp's columns offset_k ...
                     double[] block = js[k + 1].toDoubleArray();
@@ -353,7 +353,7 @@ public final class TensorOde {
                 vjpResults.clear(); // a new sweep: what an unfinished one returned is garbage
                 if (sums != null && sumP != null) {
                     for (int k = 0; k < paramShapes.length; k++) {
-                        flat(sums.get(k), sumP, paramOffsets[k], true);
+                        FlatValues.flat(sums.get(k), sumP, paramOffsets[k], true);
                     }
                 }
                 sums = null;
@@ -454,7 +454,7 @@ public final class TensorOde {
             return array;
         }
         if (t.dtype() != DType.FLOAT32) {
-            return toDoubles(t);
+            return FlatValues.toDoubles(t);
         }
         Tensor c = t.contiguous();
         float[] values = (float[]) TensorInternals.storage(c).array();
@@ -463,8 +463,8 @@ public final class TensorOde {
 
     /** A VJP's state and cotangent, into this binding's buffers. */
     private void loadVjpInputs(double[] u, double[] lambda) {
-        load(u, vjpState);
-        load(lambda, vjpCotangent);
+        FlatValues.load(u, vjpState);
+        FlatValues.load(lambda, vjpCotangent);
     }
 
     private SplitVjp split() {
@@ -495,14 +495,14 @@ public final class TensorOde {
     }
 
     private Tensor fresh(double[] values) {
-        return tensorOf(values, stateShape.dims(), dtype);
+        return FlatValues.tensorOf(values, stateShape.dims(), dtype);
     }
 
     private Tensor[] freshParameters(double[] p) {
         Tensor[] out = new Tensor[paramShapes.length];
         for (int k = 0; k < out.length; k++) {
             out[k] = Tensor.empty(paramShapes[k], dtype);
-            loadRange(p, paramOffsets[k], out[k]);
+            FlatValues.loadRange(p, paramOffsets[k], out[k]);
         }
         return out;
     }
@@ -516,115 +516,16 @@ public final class TensorOde {
         return cachedParams;
     }
 
-    /** The elements of {@code t} in row-major order, as float64 (read in place: no converted tensor). */
-    static double[] toDoubles(Tensor t) {
-        double[] out = new double[t.size()];
-        flat(t, out, 0, false);
-        return out;
-    }
-
-    /** A new tensor of {@code dims} and {@code dtype} holding {@code values} (row-major), rounded for float32. */
-    static Tensor tensorOf(double[] values, int[] dims, DType dtype) {
-        Tensor t = Tensor.empty(Shape.of(dims), dtype);
-        load(values, t);
-        return t;
-    }
-
-    private static void load(double[] values, Tensor target) {
-        loadRange(values, 0, target);
-    }
-
-    /** Copies {@code target.size()} values from {@code values[offset..]} into a fresh contiguous tensor. */
-    private static void loadRange(double[] values, int offset, Tensor target) {
-        Object array = TensorInternals.storage(target).array();
-        int size = target.size();
-        if (array instanceof double[] d) {
-            System.arraycopy(values, offset, d, 0, size);
-        } else {
-            float[] f = (float[]) array;
-            for (int i = 0; i < size; i++) {
-                f[i] = (float) values[offset + i];
-            }
-        }
-    }
-
     /** Copies the field's output into {@code du}, checking its shape. */
     private void store(Tensor out, double[] du) {
         checkShape(out);
-        copyFlat(out, du, 0);
+        FlatValues.copyFlat(out, du, 0);
     }
 
     private void checkShape(Tensor out) {
         if (!out.shape().equals(stateShape)) {
             throw new IllegalStateException("TensorField returned shape " + out.shape() + " for a state of shape "
                     + stateShape + "; du/dt must have the state's shape");
-        }
-    }
-
-    private static void copyOrZero(Tensor t, double[] out, int offset, int size) {
-        if (t == null) {
-            Arrays.fill(out, offset, offset + size, 0);
-        } else {
-            copyFlat(t, out, offset);
-        }
-    }
-
-    /**
-     * {@code out[offset..] = t}'s elements in row-major order, read in place through its strides (a VJP's
-     * weight cotangent is often a transposed view): no converted copy.
-     */
-    private static void copyFlat(Tensor t, double[] out, int offset) {
-        flat(t, out, offset, false);
-    }
-
-    /** {@code out[offset..] = t} ({@link #copyFlat}), or {@code += t} when {@code add}. */
-    private static void flat(Tensor t, double[] out, int offset, boolean add) {
-        Object array = TensorInternals.storage(t).array();
-        int size = t.size();
-        if (!(array instanceof double[]) && !(array instanceof float[])) {
-            double[] values = t.toDoubleArray();
-            for (int i = 0; i < size; i++) {
-                out[offset + i] = add ? out[offset + i] + values[i] : values[i];
-            }
-            return;
-        }
-        double[] d = array instanceof double[] dd ? dd : null;
-        float[] f = array instanceof float[] ff ? ff : null;
-        if (t.isContiguous()) {
-            int o = t.offset();
-            if (d != null && !add) {
-                System.arraycopy(d, o, out, offset, size);
-            } else if (d != null) {
-                for (int i = 0; i < size; i++) {
-                    out[offset + i] += d[o + i];
-                }
-            } else if (!add) {
-                for (int i = 0; i < size; i++) {
-                    out[offset + i] = f[o + i];
-                }
-            } else {
-                for (int i = 0; i < size; i++) {
-                    out[offset + i] += f[o + i];
-                }
-            }
-            return;
-        }
-        int rank = t.rank();
-        int[] dims = t.shape().dims();
-        int[] strides = t.strides();
-        int[] index = new int[rank];
-        int source = t.offset();
-        for (int i = 0; i < size; i++) {
-            double v = d != null ? d[source] : f[source];
-            out[offset + i] = add ? out[offset + i] + v : v;
-            for (int axis = rank - 1; axis >= 0; axis--) {
-                source += strides[axis];
-                if (++index[axis] < dims[axis]) {
-                    break;
-                }
-                source -= strides[axis] * dims[axis];
-                index[axis] = 0;
-            }
         }
     }
 }
