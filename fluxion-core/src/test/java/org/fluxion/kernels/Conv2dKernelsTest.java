@@ -345,7 +345,7 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(1, 2, 1, 1, 3, 3, 1, 1, 1, 1),                   // a 1x1 plane: all but the centre 0
                     Conv2dGeometry.of(40, 16, 2, 2, 16, 3, 1, 1, 1, 1));              // several sub-batches
             for (Conv2dGeometry g : shapes) {
-                assertTrue(ConvF32.isSameSize(g), g.toString());
+                assertTrue(Im2ColF32.isSameSize(g), g.toString());
             }
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
