@@ -46,4 +46,46 @@ public final class SpecialFunctions {
         double erfc = StrictMath.exp(-a * a) / (SQRT_PI * t);
         return Math.copySign(1 - erfc, x);
     }
+
+    /** Beyond this magnitude {@code sqrt(x^2 + 1)} rounds to |x| and the inverse hyperbolic functions are log(2|x|). */
+    private static final double LARGE = 0x1p28;
+    private static final double LN2 = 0.6931471805599453;
+
+    /**
+     * {@code asinh(x) = log(x + sqrt(x^2 + 1))}, odd, computed as {@code sign(x) log1p(|x| + x^2 / (1 + sqrt(1 + x^2)))}
+     * (the same value, without the cancellation of {@code x + sqrt(x^2 + 1)} for negative x or the rounding of
+     * {@code log} near 1 for small x), and as {@code sign(x) (log|x| + ln 2)} where {@code x^2} would not add to 1.
+     */
+    public static double asinh(double x) {
+        double a = Math.abs(x);
+        double r = a > LARGE ? StrictMath.log(a) + LN2 : StrictMath.log1p(a + a * a / (1 + StrictMath.sqrt(1 + a * a)));
+        return Math.copySign(r, x);
+    }
+
+    /**
+     * {@code acosh(x) = log(x + sqrt(x^2 - 1))} for {@code x >= 1} (NaN below), computed as
+     * {@code log1p(t + sqrt(2t + t^2))} with {@code t = x - 1}, accurate near 1, and as {@code log x + ln 2} for large x.
+     */
+    public static double acosh(double x) {
+        if (x < 1) {
+            return Double.NaN;
+        }
+        if (x > LARGE) {
+            return StrictMath.log(x) + LN2;
+        }
+        double t = x - 1;
+        return StrictMath.log1p(t + StrictMath.sqrt(2 * t + t * t));
+    }
+
+    /**
+     * {@code atanh(x) = log((1 + x) / (1 - x)) / 2} for {@code |x| <= 1} (+-infinity at +-1, NaN beyond), odd, computed
+     * as {@code sign(x) log1p(2|x| / (1 - |x|)) / 2}, accurate for small x.
+     */
+    public static double atanh(double x) {
+        double a = Math.abs(x);
+        if (a > 1) {
+            return Double.NaN;
+        }
+        return Math.copySign(0.5 * StrictMath.log1p(2 * a / (1 - a)), x);
+    }
 }

@@ -48,6 +48,11 @@ public final class FacadeOps implements TensorOps {
     @Override public Tensor cos(Tensor self) { return Elementwise.unary(UnaryOp.COS, self); }
     @Override public Tensor tan(Tensor self) { return Elementwise.unary(UnaryOp.TAN, self); }
     @Override public Tensor tanh(Tensor self) { return Elementwise.unary(UnaryOp.TANH, self); }
+    @Override public Tensor sinh(Tensor self) { return Elementwise.unary(UnaryOp.SINH, self); }
+    @Override public Tensor cosh(Tensor self) { return Elementwise.unary(UnaryOp.COSH, self); }
+    @Override public Tensor asinh(Tensor self) { return Elementwise.unary(UnaryOp.ASINH, self); }
+    @Override public Tensor acosh(Tensor self) { return Elementwise.unary(UnaryOp.ACOSH, self); }
+    @Override public Tensor atanh(Tensor self) { return Elementwise.unary(UnaryOp.ATANH, self); }
     @Override public Tensor sigmoid(Tensor self) { return Elementwise.unary(UnaryOp.SIGMOID, self); }
     @Override public Tensor relu(Tensor self) { return Elementwise.unary(UnaryOp.RELU, self); }
     @Override public Tensor reciprocal(Tensor self) { return Elementwise.reciprocal(self); }

@@ -202,6 +202,34 @@ public enum UnaryOp {
         /** f'(x) = 1 / (1 + x^2). */
         Tensor derivative(Tensor x, Tensor y) { return x.square().add(1).reciprocal(); }
         double apply(double x) { return StrictMath.atan(x); }
+    },
+    SINH(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = cosh(x). */
+        Tensor derivative(Tensor x, Tensor y) { return x.cosh(); }
+        double apply(double x) { return StrictMath.sinh(x); }
+    },
+    COSH(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = sinh(x). */
+        Tensor derivative(Tensor x, Tensor y) { return x.sinh(); }
+        double apply(double x) { return StrictMath.cosh(x); }
+    },
+    /** The inverse of sinh; see {@link SpecialFunctions#asinh}. */
+    ASINH(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / sqrt(x^2 + 1). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().add(1).rsqrt(); }
+        double apply(double x) { return SpecialFunctions.asinh(x); }
+    },
+    /** The inverse of cosh on {@code [0, inf)}, NaN below 1; see {@link SpecialFunctions#acosh}. */
+    ACOSH(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / sqrt(x^2 - 1). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().sub(1).rsqrt(); }
+        double apply(double x) { return SpecialFunctions.acosh(x); }
+    },
+    /** The inverse of tanh, NaN beyond [-1, 1]; see {@link SpecialFunctions#atanh}. */
+    ATANH(Kind.FLOATING, Reads.INPUT) {
+        /** f'(x) = 1 / (1 - x^2). */
+        Tensor derivative(Tensor x, Tensor y) { return x.square().neg().add(1).reciprocal(); }
+        double apply(double x) { return SpecialFunctions.atanh(x); }
     };
 
     /** How an operation treats dtypes. */

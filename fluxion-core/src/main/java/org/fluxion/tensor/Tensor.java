@@ -362,6 +362,13 @@ public final class Tensor {
     public Tensor cos() { return OPS.cos(this); }
     public Tensor tan() { return OPS.tan(this); }
     public Tensor tanh() { return OPS.tanh(this); }
+    public Tensor sinh() { return OPS.sinh(this); }
+    public Tensor cosh() { return OPS.cosh(this); }
+
+    /** The inverse hyperbolic functions: {@code acosh} is NaN below 1, {@code atanh} beyond [-1, 1]. */
+    public Tensor asinh() { return OPS.asinh(this); }
+    public Tensor acosh() { return OPS.acosh(this); }
+    public Tensor atanh() { return OPS.atanh(this); }
 
     /** {@code 1 / (1 + exp(-x))}. */
     public Tensor sigmoid() { return OPS.sigmoid(this); }

@@ -265,7 +265,8 @@ final class PrimitiveSpecs {
             case LOG, SQRT, RSQRT -> r -> of(uniform(r, 0.5, 2, 3, 4));
             case LOG1P -> r -> of(uniform(r, -0.5, 2, 3, 4));
             case TAN -> r -> of(uniform(r, -1, 1, 3, 4));
-            case ASIN, ACOS -> r -> of(uniform(r, -0.8, 0.8, 3, 4));
+            case ASIN, ACOS, ATANH -> r -> of(uniform(r, -0.8, 0.8, 3, 4));
+            case ACOSH -> r -> of(uniform(r, 1.2, 3, 3, 4));
             case ABS, RELU, SIGN -> r -> of(awayFromZero(r, 3, 4));
             default -> r -> of(normal(r, 3, 4));
         };

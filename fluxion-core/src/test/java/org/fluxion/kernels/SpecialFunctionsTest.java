@@ -60,4 +60,29 @@ class SpecialFunctionsTest {
         }
         assertTrue(Float.isNaN(ScalarMath.erf(Float.NaN)));
     }
+
+    /** {@code (x, f(x))} pairs from CPython's math module (correctly rounded to within an ulp or two). */
+    private static void assertValues(java.util.function.DoubleUnaryOperator f, String name, double... pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            double x = pairs[i], expected = pairs[i + 1];
+            assertEquals(expected, f.applyAsDouble(x), 4 * Math.ulp(expected), name + "(" + x + ")");
+        }
+    }
+
+    @Test
+    void inverseHyperbolicFunctionsAreAccurateAcrossTheirRange() {
+        // Small arguments keep their digits (log(x + sqrt(x^2 + 1)) gives 0 for 1e-300 and loses half of 1e-10's),
+        // negative ones do not cancel, huge ones do not overflow in x^2.
+        assertValues(SpecialFunctions::asinh, "asinh", 1e-10, 1e-10, 0.5, 0.48121182505960347, 1, 0.881373587019543,
+                -3, -1.8184464592320668, -1e4, -9.903487555036127, 1e200, 461.2101657793691, -1e-300, -1e-300);
+        assertValues(SpecialFunctions::acosh, "acosh", 1 + 1e-10, 1.4142136208675862e-05, 1.5, 0.9624236501192069,
+                2, 1.3169578969248166, 1e10, 23.7189981105004, 1e300, 691.4686750787736, 1, 0);
+        assertValues(SpecialFunctions::atanh, "atanh", 1e-12, 1e-12, -0.5, -0.5493061443340548, 0.9, 1.4722194895832204,
+                0.999999, 7.254328619247669, 0, 0);
+        assertTrue(Double.isNaN(SpecialFunctions.acosh(0.5)) && Double.isNaN(SpecialFunctions.atanh(1.5))
+                && Double.isNaN(SpecialFunctions.asinh(Double.NaN)), "outside the domain: NaN");
+        assertEquals(Double.POSITIVE_INFINITY, SpecialFunctions.atanh(1));
+        assertEquals(Double.NEGATIVE_INFINITY, SpecialFunctions.atanh(-1));
+        assertEquals(Double.NEGATIVE_INFINITY, SpecialFunctions.asinh(Double.NEGATIVE_INFINITY));
+    }
 }

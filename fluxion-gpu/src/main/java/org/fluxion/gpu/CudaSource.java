@@ -261,6 +261,11 @@ public final class CudaSource {
             case ASIN -> fn("asin") + "(" + x + ")";
             case ACOS -> fn("acos") + "(" + x + ")";
             case ATAN -> fn("atan") + "(" + x + ")";
+            case SINH -> fn("sinh") + "(" + x + ")";
+            case COSH -> fn("cosh") + "(" + x + ")";
+            case ASINH -> fn("asinh") + "(" + x + ")";
+            case ACOSH -> fn("acosh") + "(" + x + ")";
+            case ATANH -> fn("atanh") + "(" + x + ")";
         };
     }
 

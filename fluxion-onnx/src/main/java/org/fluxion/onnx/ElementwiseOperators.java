@@ -70,12 +70,11 @@ final class ElementwiseOperators {
             }
             return one(x.mul(0.5).mul(Elementwise.unary(UnaryOp.ERF, x.mul(Math.sqrt(0.5))).add(1)));
         });
-        // sinh, cosh and the inverse hyperbolics from exp/log: (e^x - e^-x)/2, log(x + sqrt(x^2 -+ 1)), ...
-        unary(t, "Sinh", x -> x.exp().sub(x.neg().exp()).mul(0.5));
-        unary(t, "Cosh", x -> x.exp().add(x.neg().exp()).mul(0.5));
-        unary(t, "Asinh", x -> x.add(x.square().add(1).sqrt()).log());
-        unary(t, "Acosh", x -> x.add(x.square().sub(1).sqrt()).log());
-        unary(t, "Atanh", x -> x.add(1).div(x.neg().add(1)).log().mul(0.5));
+        unary(t, "Sinh", Tensor::sinh);
+        unary(t, "Cosh", Tensor::cosh);
+        unary(t, "Asinh", Tensor::asinh);
+        unary(t, "Acosh", Tensor::acosh);
+        unary(t, "Atanh", Tensor::atanh);
         unary(t, "Softsign", x -> x.div(x.abs().add(1)));
         unary(t, "Softplus", ElementwiseOperators::softplus);
         unary(t, "Mish", x -> x.mul(softplus(x).tanh()));

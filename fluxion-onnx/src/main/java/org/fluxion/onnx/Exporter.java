@@ -254,6 +254,11 @@ final class Exporter {
             case ASIN -> apply("Asin", List.of(x));
             case ACOS -> apply("Acos", List.of(x));
             case ATAN -> apply("Atan", List.of(x));
+            case SINH -> apply("Sinh", List.of(x));
+            case COSH -> apply("Cosh", List.of(x));
+            case ASINH -> apply("Asinh", List.of(x));
+            case ACOSH -> apply("Acosh", List.of(x));
+            case ATANH -> apply("Atanh", List.of(x));
         };
     }
 

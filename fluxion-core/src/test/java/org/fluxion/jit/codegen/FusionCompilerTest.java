@@ -251,9 +251,10 @@ class FusionCompilerTest {
                     }
                     case SQRT -> addFloat(b.unary(op, pick(exact)), true);
                     case SIGN, LOG, LOG1P, RSQRT, SIN, COS, TAN -> addFloat(b.unary(op, pick(exact)), false);
-                    case EXP, EXPM1, TANH, SIGMOID, FLOOR, CEIL, ROUND, ERF, ATAN ->
+                    case EXP, EXPM1, TANH, SIGMOID, FLOOR, CEIL, ROUND, ERF, ATAN, SINH, COSH, ASINH ->
                             addFloat(b.unary(op, pick(floats)), false);
-                    case ASIN, ACOS -> addFloat(b.unary(op, b.unary(UnaryOp.TANH, pick(floats))), false);
+                    case ASIN, ACOS, ATANH -> addFloat(b.unary(op, b.unary(UnaryOp.TANH, pick(floats))), false);
+                    case ACOSH -> addFloat(b.unary(op, b.unary(UnaryOp.COSH, pick(floats))), false);
                 };
             } else if (kind < 7) {
                 BinaryOp op = BinaryOp.values()[rng.nextInt(BinaryOp.values().length)];
@@ -353,6 +354,11 @@ class FusionCompilerTest {
             case IS_FINITE -> x.isFinite();
             case LOGICAL_NOT -> x.logicalNot();
             case FLOOR, CEIL, ROUND, ERF, ASIN, ACOS, ATAN -> Elementwise.unary(op, x);
+            case SINH -> x.sinh();
+            case COSH -> x.cosh();
+            case ASINH -> x.asinh();
+            case ACOSH -> x.acosh();
+            case ATANH -> x.atanh();
         };
     }
 
