@@ -71,6 +71,24 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if (tallNarrow(transA, m, n, k, lda, ldc)) {
+            int bp = transB ? 1 : ldb;
+            int bj = transB ? ldb : 1;
+            long work = (long) m * n * k;
+            if (work < PARALLEL_MIN || Parallel.threads() == 1) {
+                SgemmTallNarrow.gemm(m, n, k, a, aOff, b, bOff, bp, bj, bias, biasOff, c, cOff, accumulate);
+                return;
+            }
+            // Rows are independent: blocks of rows over the threads, the same bits as one call.
+            int unit = 16 * Sgemm.MR;
+            Parallel.forRange((m + unit - 1) / unit, 1, (s0, s1) -> {
+                int r0 = s0 * unit;
+                int r1 = Math.min(m, s1 * unit);
+                SgemmTallNarrow.gemm(r1 - r0, n, k, a, aOff + r0 * lda, b, bOff, bp, bj, bias, biasOff, c,
+                        cOff + r0 * ldc, accumulate);
+            });
+            return;
+        }
         if (!packed(transB, m, n, k)) {
             if (bias != null) {
                 // These kernels accumulate into C filled with the bias rows first.
@@ -105,6 +123,14 @@ public final class Gemm {
                         b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
             });
         }
+    }
+
+    /**
+     * Whether {@link SgemmTallNarrow} computes this product: a tall C of at most four columns from at most four terms
+     * per element, whose packed GEMM would compute a block of 32 columns for it.
+     */
+    private static boolean tallNarrow(boolean transA, int m, int n, int k, int lda, int ldc) {
+        return Vectorization.ENABLED && SgemmTallNarrow.takes(transA, m, n, k, lda, ldc);
     }
 
     /**
