@@ -89,6 +89,16 @@ public final class Gemm {
             });
             return;
         }
+        if (Vectorization.ENABLED && SgemmDeepTiny.takes(m, n, k)) {
+            if (bias != null) {
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+                }
+            }
+            SgemmDeepTiny.gemm(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
+                    transB ? ldb : 1, c, cOff, ldc, accumulate || bias != null);
+            return;
+        }
         if (!packed(transB, m, n, k)) {
             if (bias != null) {
                 // These kernels accumulate into C filled with the bias rows first.
