@@ -2,7 +2,6 @@ package org.fluxion.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,7 +38,7 @@ final class DoubleLanes {
         for (int i = 0; i < bound; i += S.length()) {
             ab = DoubleVector.fromArray(S, x, p + i).fma(DoubleVector.fromArray(S, x, q + i), ab);
         }
-        return ab.reduceLanes(VectorOperators.ADD);
+        return inLaneOrder(ab);
     }
 
     /** {@code a <- c a - s b}, {@code b <- s a + c b} for {@code a = x[p + i]}, {@code b = x[q + i]}, {@code i < bound(len)}. */
@@ -107,7 +106,7 @@ final class DoubleLanes {
                 v.fma(vwi, DoubleVector.fromArray(S, p, j)).intoArray(p, j);
             }
         }
-        return multiply ? dot.reduceLanes(VectorOperators.ADD) : 0;
+        return multiply ? inLaneOrder(dot) : 0;
     }
     /** {@code y[yo + i] += a x[xo + i]} over {@code i < bound(len)} (fma). */
     static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
@@ -131,6 +130,18 @@ final class DoubleLanes {
             v.intoArray(y, yo + i);
             dot = v.fma(DoubleVector.fromArray(S, u, uo + i), dot);
         }
-        return dot.reduceLanes(VectorOperators.ADD);
+        return inLaneOrder(dot);
+    }
+
+    /**
+     * The sum of the lanes, added in lane order: {@code reduceLanes(ADD)} has no fixed order, and its intrinsic and its
+     * Java fallback differ, so a sum would change when C2 compiles its caller.
+     */
+    private static double inLaneOrder(DoubleVector v) {
+        double s = 0;
+        for (double lane : v.toArray()) {
+            s += lane;
+        }
+        return s;
     }
 }

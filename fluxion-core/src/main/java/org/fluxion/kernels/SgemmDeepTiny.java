@@ -1,7 +1,6 @@
 package org.fluxion.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * gradient of a small layer on a batch ({@code x^T g}, {@code [2, 200] x [200, 3]}), where A is the batch's transposed
  * inputs, so neither A's rows nor B's columns are contiguous. Vector lanes run over the depth: each step gathers
  * {@code VL} entries of each of A's rows and B's columns and adds their products into {@code m n} lane-wise partial
- * sums; the sums are reduced over the lanes at the end, with the scalar products of the depth's last {@code k % VL}
- * entries added after. Deterministic (one order for a given k), not the order of the packed kernels.
+ * sums; the sums are added lane after lane at the end, then the scalar products of the depth's last {@code k % VL}
+ * entries. One order for a given k, compiled or interpreted (not the order of the packed kernels).
  */
 final class SgemmDeepTiny {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -58,7 +57,13 @@ final class SgemmDeepTiny {
         }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float s = FloatVector.fromArray(S, partial, (i * n + j) * VL).reduceLanes(VectorOperators.ADD);
+                // Lanes added in lane order: reduceLanes(ADD) has no fixed order, and its intrinsic and its Java
+                // fallback differ, so the sum would change when C2 compiles the caller.
+                int t = (i * n + j) * VL;
+                float s = partial[t];
+                for (int l = 1; l < VL; l++) {
+                    s += partial[t + l];
+                }
                 for (int p = full; p < k; p++) {
                     s += a[aOff + i * ai + p * ap] * b[bOff + p * bp + j * bj];
                 }

@@ -1,7 +1,6 @@
 package org.fluxion.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -87,7 +86,11 @@ final class SgemmSmall {
                     for (int p = 0; p < full; p += VL) {
                         acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc);
                     }
-                    s = acc.reduceLanes(VectorOperators.ADD);
+                    // Lanes added in lane order: reduceLanes(ADD) has no fixed order, and its intrinsic and its
+                    // Java fallback differ, so the sum would change when C2 compiles this loop.
+                    for (float lane : acc.toArray()) {
+                        s += lane;
+                    }
                 }
                 for (int p = full; p < k; p++) {
                     s = Math.fma(a[ar + p], b[br + p], s);

@@ -54,6 +54,14 @@ public final class DeterminismProbe {
             out.add(t + " jit chain=" + hash(chain.apply(x)));
             out.add(t + " jit chain sum=" + hash(chainSum.apply(x)));
             out.add(t + " sum exp=" + hash(x.mul(0.1).exp().sum()));
+            // Small products: a tall narrow layer with a bias, its weight gradient's deep tiny product, and dot
+            // products (kernels whose lane sums must not depend on what C2 compiled).
+            Tensor a = x.slice(0, 10, 410).reshape(200, 2);
+            out.add(t + " matmul tall=" + hash(a.matmul(x.slice(0, 710, 716).reshape(2, 3)).add(x.slice(0, 716, 719))));
+            out.add(t + " matmul deep=" + hash(x.slice(0, 10, 210).reshape(100, 2).transpose()
+                    .matmul(x.slice(0, 410, 710).reshape(100, 3))));
+            out.add(t + " matmul dots=" + hash(x.slice(0, 10, 130).reshape(3, 40)
+                    .matmul(x.slice(0, 130, 330).reshape(5, 40).transpose())));
             Tensor w = x.mul(0.1).detach().requiresGrad(true);
             w.mul(w).sin().add(w.exp()).tanh().mul(w.sigmoid()).sum().backward();
             out.add(t + " backward=" + hash(w.grad()));

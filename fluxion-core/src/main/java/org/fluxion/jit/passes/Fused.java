@@ -76,7 +76,11 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         // classes), so a test inside the inner loop would cost as much as the fold.
         if (flat.array() instanceof float[] f) {
             float[] o = out.floats();
-            if (sum) {
+            if (w == 2) { // two classes: the loop over a row's two elements cost more than the fold
+                for (int r = 0, q = 0; r < rows; r++, q += 2) {
+                    o[r] = (float) (sum ? (double) f[q] + f[q + 1] : Math.max((double) f[q], f[q + 1]));
+                }
+            } else if (sum) {
                 for (int r = 0, q = 0; r < rows; r++, q += w) {
                     double acc = f[q];
                     for (int k = 1; k < w; k++) {
@@ -126,7 +130,15 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         if (src instanceof float[] f) {
             float[] d = slot[0] instanceof float[] r ? r : new float[size];
             slot[0] = d;
-            if (row) {
+            if (w == 2) { // two classes: unrolled, as the loop over a row's two elements cost more than the copy
+                float a0 = f[offset];
+                float a1 = row ? f[offset + 1] : 0;
+                for (int r = 0, q = 0; r < rows; r++, q += 2) {
+                    float v = row ? a0 : f[offset + r];
+                    d[q] = v;
+                    d[q + 1] = row ? a1 : v;
+                }
+            } else if (row) {
                 for (int r = 0, q = 0; r < rows; r++) {
                     for (int k = 0; k < w; k++) {
                         d[q++] = f[offset + k];
@@ -244,8 +256,8 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
     }
 
     /**
-     * Refused: fusion rewrites only optimized plans, after tracing, so {@code vmap} (which interprets the
-     * traced graph) never meets a fused kernel.
+     * Refused: fusion rewrites only optimized plans, after tracing, so {@code vmap} (which applies the primitives
+     * a function binds) never meets a fused kernel.
      */
     @Override
     public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
