@@ -81,9 +81,9 @@ final class SgemmTallNarrow {
         // B's entries in lane order, as select: lane l of term (v, p) holds B[p, (v VL + l) % n]; likewise the row added.
         float[] coefficient = new float[n * k * VL];
         float[] addend = add == null ? null : new float[n * VL];
-        for (int v = 0; v < n; v++) {
-            for (int l = 0; l < VL; l++) {
-                int j = (v * VL + l) % n;
+        // j = (v VL + l) % n, counted up (a division per lane cost more than the block loop it prepares).
+        for (int v = 0, j = 0; v < n; v++) {
+            for (int l = 0; l < VL; l++, j = j + 1 == n ? 0 : j + 1) {
                 for (int p = 0; p < k; p++) {
                     coefficient[(v * k + p) * VL + l] = b[bOff + p * bp + j * bj];
                 }

@@ -148,6 +148,16 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
         return new TensorType(Shape.of(Arrays.copyOf(dims, k)), op.resultType(in[0].dtype()));
     }
 
+    /**
+     * A sum over axis 0 of a dense float32 matrix small enough for one task of the general path (no split of the
+     * rows, one block of columns): it folds the rows with {@link FloatReduce#sumRows} alone.
+     */
+    private boolean isSmallColumnSum(Tensor x) {
+        return op == ReduceOp.SUM && axes.length == 1 && (axes[0] == 0 || axes[0] == -2) && x.rank() == 2
+                && x.dtype() == DType.FLOAT32 && Vectorization.ENABLED && x.isContiguous() && x.dim(1) <= COLS
+                && x.size() < 2L * GRAIN;
+    }
+
     /** Flags of the axes of {@code s} that {@code axes} names (all when empty), validated for {@code op}. */
     static boolean[] reducedAxes(String op, int[] axes, Shape s) {
         boolean[] reduced = new boolean[s.rank()];
@@ -164,6 +174,13 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
             // Every output is a fold over no elements (max/min were rejected by the shape rule unless
             // the output itself is empty).
             return Tensor.full(op.needsElements() ? 0 : op.identity(), out.dtype(), out.shape().dims());
+        }
+        if (isSmallColumnSum(x)) {
+            // A bias gradient: the one fold the general path below would run for it, without its layout analysis
+            // and task split, which cost more than the fold for a few hundred rows.
+            double[] acc = new double[x.dim(1)];
+            FloatReduce.sumRows(storage(x).floats(), x.offset(), x.dim(0), x.dim(1), x.dim(1), acc, 0);
+            return fromDoubles(acc, DType.FLOAT32).reshape(out.shape().dims());
         }
         boolean[] reducedFlags = reducedAxes(name(), axes, x.shape());
         int[] innermost = ReduceLayout.innermostReducedBlock(x, reducedFlags);

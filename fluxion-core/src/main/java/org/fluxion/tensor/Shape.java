@@ -10,6 +10,8 @@ import java.util.Arrays;
 public final class Shape {
     private static final Shape SCALAR = new Shape(new int[0]);
     private final int[] dims;
+    /** {@link #contiguousStrides()}, computed once for the tensors of this package, which share it (never written). */
+    private volatile int[] contiguous;
     private final long size;
 
     private Shape(int[] dims) {
@@ -154,7 +156,15 @@ public final class Shape {
      * for ranks 0 and 1 (a loop over one-element tensors allocates no strides).
      */
     int[] sharedContiguousStrides() {
-        return dims.length == 1 ? UNIT_STRIDE : contiguousStrides();
+        if (dims.length <= 1) {
+            return dims.length == 1 ? UNIT_STRIDE : NO_STRIDES;
+        }
+        int[] s = contiguous;
+        if (s == null) {
+            s = contiguousStrides();
+            contiguous = s; // volatile: whoever reads the array sees its elements
+        }
+        return s;
     }
 
     /**
