@@ -11,6 +11,9 @@ final class ElementAccess {
 
     /** True when elements are laid out densely in row-major order from the offset (size-1 axes ignored). */
     static boolean isContiguous(Tensor t) {
+        if (t.shape.isSharedContiguous(t.strides)) {
+            return true; // made dense (empty, wrap): a kernel's output, asked again by the next kernel
+        }
         int expected = 1;
         for (int i = t.shape.rank() - 1; i >= 0; i--) {
             int d = t.shape.dim(i);

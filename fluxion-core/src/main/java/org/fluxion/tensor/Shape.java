@@ -155,6 +155,11 @@ public final class Shape {
      * {@link #contiguousStrides()} for a tensor of this package, which never writes its strides: shared
      * for ranks 0 and 1 (a loop over one-element tensors allocates no strides).
      */
+    /** Whether {@code strides} is the array {@link #sharedContiguousStrides()} gave: a tensor made dense. */
+    boolean isSharedContiguous(int[] strides) {
+        return strides == contiguous || strides == UNIT_STRIDE || strides == NO_STRIDES;
+    }
+
     int[] sharedContiguousStrides() {
         if (dims.length <= 1) {
             return dims.length == 1 ? UNIT_STRIDE : NO_STRIDES;
