@@ -1,9 +1,9 @@
 package org.fluxion.transforms;
 
+import java.util.Arrays;
 import org.fluxion.autodiff.Autograd;
 import org.fluxion.jit.ir.Trace;
 import org.fluxion.jit.ir.Tracing;
-import java.util.Arrays;
 import org.fluxion.ops.Interpreter;
 import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Ops;
@@ -50,11 +50,6 @@ final class BatchInterpreter implements Interpreter {
     @Override
     public int level() {
         return level;
-    }
-
-    /** The batch size. */
-    int size() {
-        return size;
     }
 
     /**

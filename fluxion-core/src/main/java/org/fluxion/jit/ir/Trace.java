@@ -20,8 +20,9 @@ import org.fluxion.tensor.TensorType;
  * inside the trace of the function around it); a value of an enclosing trace used inside a nested one
  * becomes a <em>capture</em>: an extra input of the nested graph (closure conversion).
  *
- * <p>A trace is the {@link Interpreter} of the tensors standing for its values; its level is its depth, so
- * an operation on tensors of several nested traces goes to the innermost one.
+ * <p>A trace is the {@link Interpreter} of the tensors standing for its values; its level is its depth among
+ * the transformations active on the thread ({@link Levels}: traces and vmaps), so an operation on tensors of
+ * several nested ones goes to the innermost. A tensor of a vmap outside the trace becomes a capture too.
  */
 public final class Trace implements Interpreter {
     final Trace parent;

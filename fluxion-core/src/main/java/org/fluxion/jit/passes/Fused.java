@@ -30,6 +30,8 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
 
     /** Per input: ROW or COLUMN when it is repeated into a dense array before the kernel runs; else null. */
     private final ElementwiseProgram.Access[] repeats;
+    /** Whether no input is repeated ({@link #repeats} all null). */
+    private final boolean noRepeats;
     /** The row length of the broadcast pattern that {@link #repeats} expands. */
     private final int rowLength;
     /** SUM_INNER or MAX_INNER when the kernel computes the flat values and each row is folded after; else null. */
@@ -63,6 +65,11 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         this.outer = outer;
         this.inner = inner;
         this.repeats = repeats;
+        boolean none = true;
+        for (ElementwiseProgram.Access r : repeats) {
+            none &= r == null;
+        }
+        this.noRepeats = none;
         this.rowLength = rowLength;
         this.rowFold = rowFold;
     }
@@ -218,6 +225,9 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
     /** Runs the kernel writing into {@code buffer} (a storage of the output's dtype and size). */
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] inputs) {
+        if (rowFold == null && noRepeats) {
+            return computeInto(buffer, inputs, null); // no scratch to take: most kernels, and the tiny ones pay most
+        }
         Object[][] mine = scratch.take();
         try {
             return computeInto(buffer, inputs, mine);
