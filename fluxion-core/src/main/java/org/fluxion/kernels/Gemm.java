@@ -90,22 +90,13 @@ public final class Gemm {
             return;
         }
         if (Vectorization.ENABLED && SgemmDeepTiny.takes(m, n, k)) {
-            if (bias != null) {
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-                }
-            }
+            fillWithBias(m, n, bias, biasOff, c, cOff, ldc);
             SgemmDeepTiny.gemm(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
                     transB ? ldb : 1, c, cOff, ldc, accumulate || bias != null);
             return;
         }
         if (!packed(transB, m, n, k)) {
-            if (bias != null) {
-                // These kernels accumulate into C filled with the bias rows first.
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-                }
-            }
+            fillWithBias(m, n, bias, biasOff, c, cOff, ldc);
             unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate || bias != null);
             return;
         }
@@ -132,6 +123,18 @@ public final class Gemm {
                 Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
                         b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
             });
+        }
+    }
+
+    /**
+     * Fills the m rows of C with the bias row (when there is one), for the kernels that accumulate into C rather than
+     * add a bias as they store: the bits of {@code bias_j + sum}.
+     */
+    private static void fillWithBias(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (bias != null) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            }
         }
     }
 

@@ -151,15 +151,16 @@ public final class Shape {
         return strides;
     }
 
-    /**
-     * {@link #contiguousStrides()} for a tensor of this package, which never writes its strides: shared
-     * for ranks 0 and 1 (a loop over one-element tensors allocates no strides).
-     */
     /** Whether {@code strides} is the array {@link #sharedContiguousStrides()} gave: a tensor made dense. */
     boolean isSharedContiguous(int[] strides) {
         return strides == contiguous || strides == UNIT_STRIDE || strides == NO_STRIDES;
     }
 
+    /**
+     * {@link #contiguousStrides()} for a tensor of this package, which never writes its strides: one array per
+     * shape, made on first use (constants for ranks 0 and 1), so a loop over tensors of one shape allocates no
+     * strides.
+     */
     int[] sharedContiguousStrides() {
         if (dims.length <= 1) {
             return dims.length == 1 ? UNIT_STRIDE : NO_STRIDES;
