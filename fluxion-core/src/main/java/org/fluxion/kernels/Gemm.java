@@ -96,6 +96,11 @@ public final class Gemm {
             return;
         }
         if (!packed(transB, m, n, k)) {
+            if (bias != null && !accumulate && direct(transB, m, n, k)) {
+                SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
+                        false);
+                return;
+            }
             fillWithBias(m, n, bias, biasOff, c, cOff, ldc);
             unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate || bias != null);
             return;
@@ -152,8 +157,19 @@ public final class Gemm {
      */
     private static boolean packed(boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
-        return Vectorization.ENABLED && k > 0 && work >= TINY && !(transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL)
+        return Vectorization.ENABLED && k > 0 && work >= TINY && !(fewRowsAgainstBT(transB, m, k))
                 && !(work < DIRECT_MAX && SgemmDirect.takes(n, k));
+    }
+
+    /** Whether a product is a few rows against B^T, deep enough for {@link #dotRows}. */
+    private static boolean fewRowsAgainstBT(boolean transB, int m, int k) {
+        return transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL;
+    }
+
+    /** Whether {@link #unpacked} gives this product (one {@link #packed} leaves out) to {@link SgemmDirect}. */
+    private static boolean direct(boolean transB, int m, int n, int k) {
+        long work = (long) m * n * k;
+        return Vectorization.ENABLED && k > 0 && work >= TINY && !fewRowsAgainstBT(transB, m, k);
     }
 
     /** The products {@link #packed} leaves out: empty, narrow, tiny, plain-Java, few rows against B^T, direct. */
@@ -189,7 +205,7 @@ public final class Gemm {
                     a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
             return;
         }
-        if (transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL) {
+        if (fewRowsAgainstBT(transB, m, k)) {
             if (transA) {
                 // A is a few columns of an [k, m] array (a plan's im2col in its reader's layout): copying its
                 // m*k values row-major costs far less than the packed GEMM's gather of all of B.
@@ -200,7 +216,7 @@ public final class Gemm {
             }
             return;
         }
-        // What remains (see packed): a small product more than two vectors wide and at most one block deep.
+        // What remains (see packed and direct): a small product more than two vectors wide, at most one block deep.
         SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link SgemmDirect} gives the packed kernel's bits ({@link Sgemm#gemm}) for every depth up to one block,
- * every layout and both accumulate modes: the order of its sums is the packed kernel's. Widths from one vector
+ * every layout, both accumulate modes and with a bias: the order of its sums is the packed kernel's. Widths from one vector
  * to several and a bit exercise the shifted last vector; row counts not a multiple of four the single rows.
  * (The values against a float64 reference are in {@link GemmTest}.)
  */
@@ -26,8 +26,8 @@ class SgemmDirectTest {
         for (int n : widths) {
             for (int m : rows) {
                 for (int k : depths) {
-                    for (int t = 0; t < 8; t++) {
-                        check(rnd, m, n, k, (t & 1) != 0, (t & 2) != 0, (t & 4) != 0);
+                    for (int t = 0; t < 12; t++) { // the last four: a bias, into a new C
+                        check(rnd, m, n, k, (t & 1) != 0, (t & 2) != 0, t >= 4 && t < 8, t >= 8);
                     }
                 }
             }
@@ -74,7 +74,7 @@ class SgemmDirectTest {
     }
 
     private static void check(SplittableRandom rnd, int m, int n, int k, boolean transA, boolean transB,
-                              boolean accumulate) {
+                              boolean accumulate, boolean withBias) {
         int lda = (transA ? m : k) + 3;
         int ldb = (transB ? k : n) + 2;
         int ldc = n + 5;
@@ -82,11 +82,12 @@ class SgemmDirectTest {
         float[] a = random(rnd, off + (transA ? k : m) * lda);
         float[] b = random(rnd, off + (transB ? n : k) * ldb);
         float[] c = random(rnd, off + m * ldc);
+        float[] bias = withBias ? random(rnd, off + n) : null;
         float[] expected = c.clone();
-        Sgemm.gemm(transA, transB, m, n, k, a, off, lda, b, off, ldb, expected, off, ldc, accumulate);
-        SgemmDirect.gemm(transA, transB, m, n, k, a, off, lda, b, off, ldb, c, off, ldc, accumulate);
+        Sgemm.gemm(transA, transB, m, n, k, a, off, lda, b, off, ldb, bias, off, expected, off, ldc, accumulate);
+        SgemmDirect.gemm(transA, transB, m, n, k, a, off, lda, b, off, ldb, bias, off, c, off, ldc, accumulate);
         assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k + (transA ? " At" : "")
-                + (transB ? " Bt" : "") + (accumulate ? " acc" : ""));
+                + (transB ? " Bt" : "") + (accumulate ? " acc" : "") + (withBias ? " bias" : ""));
     }
 
     private static float[] random(SplittableRandom rnd, int size) {
