@@ -40,9 +40,35 @@ public final class Tree {
 
     /** Splits {@code tree} into its tensor leaves and its structure. */
     public static Flat flatten(Object tree) {
+        if (tree instanceof List<?> list && list.size() <= FLAT_LISTS) {
+            // A list of tensors (a compiled function's arguments, called for every step): one pass, a shared def.
+            Tensor[] leaves = new Tensor[list.size()];
+            int i = 0;
+            for (Object o : list) {
+                if (!(o instanceof Tensor t)) {
+                    break;
+                }
+                leaves[i++] = t;
+            }
+            if (i == leaves.length) {
+                return new Flat(List.of(leaves), FLAT_LIST_DEFS[i]);
+            }
+        }
         List<Tensor> leaves = new ArrayList<>();
         TreeDef def = flatten(tree, leaves);
         return new Flat(List.copyOf(leaves), def);
+    }
+
+    /** The longest list of tensors with a shared definition. */
+    private static final int FLAT_LISTS = 64;
+
+    /** {@code FLAT_LIST_DEFS[n]}: the definition of a list of n tensors. */
+    private static final TreeDef[] FLAT_LIST_DEFS = new TreeDef[FLAT_LISTS + 1];
+
+    static {
+        for (int n = 0; n <= FLAT_LISTS; n++) {
+            FLAT_LIST_DEFS[n] = new TreeDef.ListNode(java.util.Collections.nCopies(n, TreeDef.LEAF), n);
+        }
     }
 
     /** The leaves of {@code tree}, depth first. */
@@ -219,7 +245,7 @@ public final class Tree {
     private static TreeDef flatten(Object node, List<Tensor> leaves) {
         if (node instanceof Tensor t) {
             leaves.add(t);
-            return new TreeDef.Leaf();
+            return TreeDef.LEAF;
         }
         int before = leaves.size();
         if (node instanceof List<?> list) {

@@ -55,6 +55,9 @@ public sealed interface TreeDef {
     /** Builds this node from {@code leaves[next[0]...]}, advancing {@code next[0]}. */
     Object build(List<?> leaves, int[] next);
 
+    /** The definition of a tensor (all are equal; one instance shared). */
+    TreeDef LEAF = new Leaf();
+
     /** A tensor. */
     record Leaf() implements TreeDef {
         @Override

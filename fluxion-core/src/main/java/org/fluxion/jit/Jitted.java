@@ -53,18 +53,18 @@ public final class Jitted<T, R> implements Function<T, R> {
 
     /** What a compiled plan depends on: the arguments' structure, each leaf's type, which leaves are donated. */
     record Signature(TreeDef def, List<TensorType> types, List<Boolean> donated) {
-        /** Whether this is the signature of leaves of {@code types} in a tree {@code def}, donated as flagged. */
-        boolean matches(TreeDef def, List<TensorType> types, boolean[] donated) {
-            if (types.size() != this.types.size()) {
+        /** Whether this is the signature of {@code leaves} in a tree {@code def}, donated as flagged. */
+        boolean matches(TreeDef def, List<Tensor> leaves, boolean[] donated) {
+            if (leaves.size() != types.size()) {
                 return false;
             }
-            for (int i = 0; i < types.size(); i++) {
-                if (!types.get(i).equals(this.types.get(i))
+            for (int i = 0; i < leaves.size(); i++) {
+                if (!leaves.get(i).type().equals(types.get(i))
                         || this.donated.get(i) != (donated != null && donated[i])) {
                     return false;
                 }
             }
-            return def.equals(this.def);
+            return def == this.def || def.equals(this.def);
         }
     }
 
@@ -144,8 +144,8 @@ public final class Jitted<T, R> implements Function<T, R> {
             throw new IllegalArgumentException("jit applyInto: " + into.size() + " tensors to write into for "
                     + results.size() + " results");
         }
-        java.util.Set<org.fluxion.tensor.Storage> seen = java.util.Collections.newSetFromMap(
-                new java.util.IdentityHashMap<>());
+        // The storages taken: the arguments', then each target's.
+        IdentityList<org.fluxion.tensor.Storage> seen = new IdentityList<>(leaves.length + into.size());
         for (Tensor t : leaves) {
             seen.add(TensorInternals.storage(t));
         }
@@ -157,7 +157,8 @@ public final class Jitted<T, R> implements Function<T, R> {
                         + ", but result " + k + " is " + results.get(k).type());
             }
             if (t != null && t.offset() == 0 && t.isContiguous()
-                    && TensorInternals.storage(t).length() == t.size() && seen.add(TensorInternals.storage(t))) {
+                    && TensorInternals.storage(t).length() == t.size() && !seen.contains(TensorInternals.storage(t))) {
+                seen.add(TensorInternals.storage(t));
                 out[k] = TensorInternals.storage(t);
             }
         }
@@ -169,8 +170,7 @@ public final class Jitted<T, R> implements Function<T, R> {
         if (donated == null) {
             return null;
         }
-        java.util.Set<Tensor> part = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        part.addAll(Tree.leaves(donated.apply(args)));
+        IdentityList<Tensor> part = new IdentityList<>(Tree.leaves(donated.apply(args)));
         boolean[] mask = new boolean[flat.leaves().size()];
         for (int i = 0; i < mask.length; i++) {
             mask[i] = part.contains(flat.leaves().get(i));
@@ -180,14 +180,14 @@ public final class Jitted<T, R> implements Function<T, R> {
 
     /** The storages of donated leaves that own their storage alone, else null entries. */
     private static org.fluxion.tensor.Storage[] donors(Tensor[] leaves, boolean[] mask) {
-        java.util.Map<org.fluxion.tensor.Storage, Integer> readers = new java.util.IdentityHashMap<>();
+        IdentityList<org.fluxion.tensor.Storage> storages = new IdentityList<>(leaves.length);
         for (Tensor t : leaves) {
-            readers.merge(TensorInternals.storage(t), 1, Integer::sum);
+            storages.add(TensorInternals.storage(t));
         }
         org.fluxion.tensor.Storage[] out = new org.fluxion.tensor.Storage[leaves.length];
         for (int i = 0; i < leaves.length; i++) {
             Tensor t = leaves[i];
-            if (mask[i] && readers.get(TensorInternals.storage(t)) == 1 && t.offset() == 0 && t.isContiguous()
+            if (mask[i] && storages.count(TensorInternals.storage(t)) == 1 && t.offset() == 0 && t.isContiguous()
                     && TensorInternals.storage(t).length() == t.size()) {
                 out[i] = TensorInternals.storage(t);
             }
@@ -269,7 +269,6 @@ public final class Jitted<T, R> implements Function<T, R> {
     }
 
     private Compiled compiled(Tree.Flat flat, boolean[] donatedLeaves) {
-        List<TensorType> types = new ArrayList<>(flat.leaves().size());
         for (Tensor t : flat.leaves()) {
             if (t.isTraced()) {
                 if (Tracing.valueOf(t) instanceof Value v && v.escaped()) {
@@ -279,14 +278,15 @@ public final class Jitted<T, R> implements Function<T, R> {
                         + "of a trace that another thread is running), which has no values to compile the function "
                         + "for; call the function itself there (under vmap or a trace, jit inlines it)");
             }
-            types.add(t.type());
         }
         Recent last = recent;
-        if (last != null && last.signature.matches(flat.def(), types, donatedLeaves)) {
+        if (last != null && last.signature.matches(flat.def(), flat.leaves(), donatedLeaves)) {
             return last.compiled;
         }
-        List<Boolean> mask = new ArrayList<>(types.size());
-        for (int i = 0; i < types.size(); i++) {
+        List<TensorType> types = new ArrayList<>(flat.leaves().size());
+        List<Boolean> mask = new ArrayList<>(flat.leaves().size());
+        for (int i = 0; i < flat.leaves().size(); i++) {
+            types.add(flat.leaves().get(i).type());
             mask.add(donatedLeaves != null && donatedLeaves[i]);
         }
         Signature signature = new Signature(flat.def(), List.copyOf(types), List.copyOf(mask));
