@@ -28,8 +28,8 @@ final class DiscreteAdjoint {
     }
 
     /**
-     * One accepted step: its start, size, start state, stages (float[] or double[], {@link ResidualField}) and their
-     * residuals.
+     * One accepted step: its start, size, start state (null when the field keeps its stage inputs: the sweep does not
+     * read it), stages (float[] or double[], {@link ResidualField}) and their residuals.
      */
     private record Step(double t, double h, double[] u, Object[] k, Object[] residuals) {
     }
@@ -115,6 +115,10 @@ final class DiscreteAdjoint {
         double[] p = problem.p();
         ResidualField stages = field != null ? field : ResidualField.plain(problem.f(), null, n);
         double[] scratch = new double[n];
+        // A field that keeps its stage inputs needs no step's start state in the reverse sweep: the state and the
+        // next one then alternate between two arrays instead of a new one per step.
+        boolean keepStarts = !stages.keepsInputs();
+        double[] spare = keepStarts ? null : new double[n];
         double[] u = problem.u0().clone();
         double t = t0;
         Object[] k = new Object[s];
@@ -152,7 +156,7 @@ final class DiscreteAdjoint {
                 combine(stages.state(), u, step, tableau.a()[i], k, i, scratch);
                 evaluate(stages, tr.counters, null, p, t + tableau.c()[i] * step, i, k, residuals, scratch);
             }
-            double[] uNew = new double[n];
+            double[] uNew = keepStarts ? new double[n] : spare;
             combine(uNew, u, step, tableau.b(), k, Math.min(tableau.b().length, s), scratch);
             if (tableau.fsal()) {
                 evaluate(stages, tr.counters, uNew, p, t + step, s - 1, k, residuals, scratch);
@@ -176,7 +180,7 @@ final class DiscreteAdjoint {
             tr.counters.acceptedSteps++;
             // Each evaluation returned a new array, never written again: the step keeps them as they are.
             Object[] kept = k.clone();
-            tr.steps.add(new Step(t, step, u, kept, residuals.clone()));
+            tr.steps.add(new Step(t, step, keepStarts ? u : null, kept, residuals.clone()));
             int index = tr.steps.size() - 1;
             double tNew = last ? t1 : t + step;
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
@@ -192,6 +196,7 @@ final class DiscreteAdjoint {
                     tr.states.add(y);
                 }
             }
+            spare = keepStarts ? null : u;
             u = uNew;
             t = tNew;
             if (tableau.fsal()) {

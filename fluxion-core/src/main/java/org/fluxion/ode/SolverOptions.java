@@ -25,6 +25,11 @@ public final class SolverOptions {
     private final long maxSteps;
     private final long maxRhsEvaluations;
     private final List<Event> events;
+    /**
+     * The scalar tolerances last expanded, by any options: a solve per training step makes new options (its save
+     * times) with the same tolerances, and would otherwise fill two arrays of the state's length each time.
+     */
+    private static volatile Tolerances lastScalar;
 
     private SolverOptions(double rtol, double atol, double[] rtolPerComponent, double[] atolPerComponent,
                           double[] saveAt, boolean dense, double initialStep, double maxStep, double fixedStep,
@@ -201,8 +206,23 @@ public final class SolverOptions {
                 maxRhsEvaluations, List.of());
     }
 
-    /** The tolerances expanded to the state's length {@code n}. */
+    /** The tolerances expanded to the state's length {@code n} (their arrays are not written). */
     Tolerances tolerances(int n) {
+        if (rtolPerComponent != null || atolPerComponent != null) {
+            return expand(n);
+        }
+        Tolerances last = lastScalar;
+        if (last != null && last.rtol().length == n && last.rtol()[0] == rtol && last.atol()[0] == atol) {
+            return last;
+        }
+        Tolerances t = expand(n);
+        if (n > 0) {
+            lastScalar = t;
+        }
+        return t;
+    }
+
+    private Tolerances expand(int n) {
         double[] r = expand("rtol", rtolPerComponent, rtol, n);
         double[] a = expand("atol", atolPerComponent, atol, n);
         for (int i = 0; i < n; i++) {
