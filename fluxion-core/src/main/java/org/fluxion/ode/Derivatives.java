@@ -4,7 +4,8 @@ package org.fluxion.ode;
  * The derivatives of a right-hand side {@code f(u, p, t)} that sensitivity analysis needs: the
  * vector-Jacobian product (continuous adjoints) and the full Jacobians (forward sensitivities, and the
  * stiff solvers on the adjoint equations). {@link TensorOde#derivatives()} gives them from Fluxion's
- * automatic differentiation; {@link #finiteDifferences} for a plain-Java right-hand side.
+ * automatic differentiation; {@code org.fluxion.jvmad.OdeDerivatives} from a plain-Java right-hand side's bytecode;
+ * {@link #finiteDifferences} without that module.
  *
  * <p>Shapes: n the state's length, np the parameters'; matrices are row-major.
  */
@@ -58,8 +59,8 @@ public interface Derivatives {
      * instead when it is given): {@code 2 (n + np)} evaluations per Jacobian, and the VJP through the full
      * Jacobians. Accurate to about 1e-10 relative (step {@code eps^(1/3)} scaled by each variable), and that
      * error is noise, not smooth in {@code u}: sensitivities at tolerances tighter than about 1e-8 need AD
-     * ({@link TensorOde}) or analytic derivatives (implement this interface). The plain-Java AD of the
-     * bytecode-transform issue will replace this for plain-Java right-hand sides.
+     * ({@link TensorOde}), the bytecode AD of a plain-Java right-hand side ({@code org.fluxion.jvmad.OdeDerivatives},
+     * module fluxion-jvmad) or analytic derivatives (implement this interface).
      */
     static Derivatives finiteDifferences(OdeFunction f, JacobianFunction jac) {
         return new FiniteDifferenceDerivatives(f, jac);
