@@ -1,8 +1,11 @@
 package org.fluxion.ode;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 import org.fluxion.autodiff.Functional;
+import org.fluxion.autodiff.Tree;
 import org.fluxion.tensor.Tensor;
 
 /**
@@ -86,6 +89,79 @@ public final class Odeint {
     public static Tensor solve(TensorField field, Tensor u0, Tensor[] params, double[] times, Method method,
                                SolverOptions options, SensitivityMethod how) {
         return solve(TensorOde.of(field, u0, params), u0, params, times, method, options, how);
+    }
+
+    /**
+     * {@link #solve(TensorField, Tensor, Tensor[], double[], Method, SolverOptions, SensitivityMethod)} of a state
+     * that is a tree of tensors (as JAX's {@code odeint} and torchdiffeq's tuple states): the result is a tree of
+     * u0's structure whose leaf i is {@code [times.length, ...u0 leaf i's shape]}. The leaves are laid end to end
+     * as one flat state (every leaf of one floating dtype), the field sees and returns trees; derivatives reach
+     * each leaf of u0 and the parameters by every sensitivity method.
+     *
+     * @throws IllegalArgumentException when the leaves' dtypes differ, or the field returns a tree of another
+     *                                  structure or shape
+     */
+    public static <T> T solveTree(TreeField<T> field, T u0, Tensor[] params, double[] times, Method method,
+                                  SolverOptions options, SensitivityMethod how) {
+        Tree.Flat flat = Tree.flatten(u0);
+        List<Tensor> leaves = flat.leaves();
+        if (leaves.isEmpty()) {
+            throw new IllegalArgumentException("Odeint.solveTree: the initial state has no tensor");
+        }
+        int[] sizes = new int[leaves.size()];
+        List<Tensor> rows = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) {
+            Tensor leaf = leaves.get(i);
+            if (leaf.dtype() != leaves.get(0).dtype()) {
+                throw new IllegalArgumentException("Odeint.solveTree: leaf " + i + " of the initial state is "
+                        + leaf.dtype() + ", leaf 0 is " + leaves.get(0).dtype() + "; the state has one dtype");
+            }
+            sizes[i] = leaf.size();
+            rows.add(leaf.reshape(leaf.size()));
+        }
+        TensorField flatField = (u, t, ps) -> {
+            T tree = flat.def().unflatten(split(u, leaves, sizes, false));
+            Tree.Flat du = Tree.flatten(field.apply(tree, t, ps));
+            if (!du.def().equals(flat.def())) {
+                throw new IllegalArgumentException("Odeint.solveTree: the field returned a tree of structure "
+                        + du.def() + " for a state of structure " + flat.def());
+            }
+            List<Tensor> out = new ArrayList<>(sizes.length);
+            for (int i = 0; i < sizes.length; i++) {
+                Tensor d = du.leaves().get(i);
+                if (!d.shape().equals(leaves.get(i).shape())) {
+                    throw new IllegalArgumentException("Odeint.solveTree: the field's leaf " + i + " has shape "
+                            + d.shape() + ", the state's " + leaves.get(i).shape());
+                }
+                out.add(d.reshape(sizes[i]));
+            }
+            return Tensor.concat(0, out);
+        };
+        Tensor ys = solve(flatField, Tensor.concat(0, rows), params, times, method, options, how);
+        return flat.def().unflatten(split(ys, leaves, sizes, true));
+    }
+
+    /**
+     * The leaves' parts of a flat state {@code [N]} (or of states {@code [T, N]} when {@code timed}), each in its
+     * leaf's shape (after the time axis).
+     */
+    private static List<Tensor> split(Tensor flat, List<Tensor> leaves, int[] sizes, boolean timed) {
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        int axis = timed ? 1 : 0;
+        int offset = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            Tensor part = flat.slice(axis, offset, offset + sizes[i]);
+            int[] dims = leaves.get(i).dims();
+            if (timed) {
+                int[] withTime = new int[dims.length + 1];
+                withTime[0] = flat.dim(0);
+                System.arraycopy(dims, 0, withTime, 1, dims.length);
+                dims = withTime;
+            }
+            out.add(part.reshape(dims));
+            offset += sizes[i];
+        }
+        return out;
     }
 
     private static Tensor discrete(TensorOde ode, Tensor u0, Tensor[] params, double[] times, Method method,
