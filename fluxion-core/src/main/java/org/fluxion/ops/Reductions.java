@@ -132,9 +132,14 @@ public final class Reductions {
         return z.sub(sum(z.exp(), a, true).log());
     }
 
-    /** {@code max(x)} over {@code axes} with kept dims, 0 where it is ±inf or NaN: the stabilizing shift. */
+    /**
+     * {@code max(x)} over {@code axes} with kept dims, 0 where it is ±inf or NaN: the stabilizing shift. The
+     * functions it stabilizes do not depend on it (their derivative along it is 0 at every order), so it is
+     * detached, as JAX's {@code stop_gradient} on the max: the reverse pass then skips the max's and the where's
+     * VJPs, whose terms would only cancel (to rounding).
+     */
     private static Tensor shift(Tensor x, int[] axes) {
-        Tensor m = max(x, axes, true);
+        Tensor m = max(x, axes, true).detach();
         return Tensor.where(m.isFinite(), m, Tensor.zeros(m.dtype()));
     }
 
