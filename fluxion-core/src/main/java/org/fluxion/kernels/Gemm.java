@@ -148,7 +148,7 @@ public final class Gemm {
      * per element, whose packed GEMM would compute a block of 32 columns for it.
      */
     private static boolean tallNarrow(boolean transA, int m, int n, int k, int lda, int ldc) {
-        return Vectorization.ENABLED && SgemmTallNarrow.takes(transA, m, n, k, lda, ldc);
+        return SgemmTallNarrow.takes(transA, m, n, k, lda, ldc);
     }
 
     /**

@@ -2,14 +2,17 @@ package org.fluxion.jit.passes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.Primitive;
+import org.fluxion.ops.StopGradient;
 import org.fluxion.ops.StorageTypes;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -201,6 +204,28 @@ public final class Passes {
      * kernels.
      */
     public static Graph fuse(Graph g) {
-        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(ConvEpilogue.rewrite(g))));
+        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(ConvEpilogue.rewrite(
+                withoutStopGradients(g)))));
+    }
+
+    /**
+     * The graph with each {@code stopGradient} read as its input: the graph that runs is not differentiated again
+     * (its nested graphs, which may be, keep theirs), and the identity would stand between the elementwise
+     * operations around it and keep them from fusing. One whose output is a graph output stays.
+     */
+    static Graph withoutStopGradients(Graph g) {
+        Map<Value, Value> replaced = new IdentityHashMap<>();
+        Set<Value> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
+        outputs.addAll(g.outputs());
+        List<Equation> kept = new ArrayList<>(g.equations().size());
+        for (Equation e : g.equations()) {
+            Equation r = e.withInputs(resolve(replaced, e.inputs()));
+            if (r.primitive() instanceof StopGradient && !outputs.contains(r.output())) {
+                replaced.put(r.output(), r.inputs()[0]);
+            } else {
+                kept.add(r);
+            }
+        }
+        return replaced.isEmpty() ? g : new Graph(g.inputs(), kept, g.outputs());
     }
 }
