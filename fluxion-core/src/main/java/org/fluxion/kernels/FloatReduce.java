@@ -109,6 +109,10 @@ public final class FloatReduce {
      * {@value #COL_BLOCK} rows.
      */
     public static void sumRows(float[] a, int off, int rows, int stride, int w, double[] acc, int accOff) {
+        if (w <= 4) {
+            sumNarrowRows(a, off, rows, stride, w, acc, accOff);
+            return;
+        }
         float[] blk = new float[w];
         int vw = F.loopBound(w);
         int r = 0;
@@ -142,6 +146,61 @@ public final class FloatReduce {
             }
             for (int j = 0; j < w; j++) {
                 acc[accOff + j] += blk[j];
+            }
+        }
+    }
+
+    /**
+     * {@link #sumRows} for rows of at most four (a small layer's bias gradient): the block's sums in locals instead
+     * of an array, the same additions in the same order, so the same bits. In an array each row's additions waited
+     * on the previous row's store of the same element.
+     */
+    private static void sumNarrowRows(float[] a, int off, int rows, int stride, int w, double[] acc, int accOff) {
+        int r = 0;
+        while (r < rows) {
+            int rEnd = Math.min(rows, r + COL_BLOCK);
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            for (; r + 4 <= rEnd; r += 4) {
+                int p0 = off + r * stride;
+                int p1 = p0 + stride;
+                int p2 = p1 + stride;
+                int p3 = p2 + stride;
+                s0 += (a[p0] + a[p1]) + (a[p2] + a[p3]);
+                if (w > 1) {
+                    s1 += (a[p0 + 1] + a[p1 + 1]) + (a[p2 + 1] + a[p3 + 1]);
+                }
+                if (w > 2) {
+                    s2 += (a[p0 + 2] + a[p1 + 2]) + (a[p2 + 2] + a[p3 + 2]);
+                }
+                if (w > 3) {
+                    s3 += (a[p0 + 3] + a[p1 + 3]) + (a[p2 + 3] + a[p3 + 3]);
+                }
+            }
+            for (; r < rEnd; r++) {
+                int p = off + r * stride;
+                s0 += a[p];
+                if (w > 1) {
+                    s1 += a[p + 1];
+                }
+                if (w > 2) {
+                    s2 += a[p + 2];
+                }
+                if (w > 3) {
+                    s3 += a[p + 3];
+                }
+            }
+            acc[accOff] += s0;
+            if (w > 1) {
+                acc[accOff + 1] += s1;
+            }
+            if (w > 2) {
+                acc[accOff + 2] += s2;
+            }
+            if (w > 3) {
+                acc[accOff + 3] += s3;
             }
         }
     }
