@@ -1,6 +1,7 @@
 package org.fluxion.data;
 
 import java.util.Arrays;
+import org.fluxion.kernels.UnsignedBytes;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
@@ -21,8 +22,8 @@ public final class ByteImageDataset implements Dataset {
     private final Shape shape;
     private final int sampleSize;
     private final Tensor labels;
-    /** The float32 value of each byte: v / 255 or v. */
-    private final float[] values = new float[256];
+    /** Whether a byte v becomes v / 255 (else v). */
+    private final boolean scale;
 
     /**
      * {@code pixels} of {@code shape} {@code [N, rows, cols]} (taken, not copied) and {@code labels} int64
@@ -61,10 +62,8 @@ public final class ByteImageDataset implements Dataset {
         this.imagesPerBlock = sampleSize == 0 || first == 0 ? Math.max(1, shape.dim(0)) : first / sampleSize;
         this.shape = shape;
         this.labels = labels;
-        for (int v = 0; v < 256; v++) {
-            // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
-            values[v] = scale ? v / 255f : v;
-        }
+        // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
+        this.scale = scale;
     }
 
     @Override
@@ -96,9 +95,7 @@ public final class ByteImageDataset implements Dataset {
             rows[i] = r;
             byte[] block = blocks.length == 0 ? null : blocks[r / imagesPerBlock];
             int src = (r % imagesPerBlock) * sampleSize;
-            for (int j = 0, dst = i * sampleSize; j < sampleSize; j++) {
-                out[dst + j] = values[block[src + j] & 0xff];
-            }
+            UnsignedBytes.toFloats(block, src, out, i * sampleSize, sampleSize, scale ? 255f : 1f);
         }
         Tensor features = Tensor.wrap(Storage.wrap(DType.FLOAT32, out),
                 Shape.of(indices.length, shape.dim(1), shape.dim(2)));
