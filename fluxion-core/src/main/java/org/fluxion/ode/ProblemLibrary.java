@@ -93,6 +93,34 @@ public final class ProblemLibrary {
     }
 
     /**
+     * Robertson's derivatives by hand: {@code df/du} (the problem's Jacobian) and {@code df/dp}, the VJP through both.
+     * A reference for sensitivities that does not depend on any automatic differentiation.
+     */
+    public static Derivatives robertsonDerivatives() {
+        JacobianFunction ju = robertson().jacobian();
+        return new Derivatives() {
+            @Override
+            public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
+                double[] a = new double[9];
+                double[] b = new double[9];
+                jacobians(t, u, p, a, b);
+                for (int j = 0; j < 3; j++) {
+                    outU[j] = lambda[0] * a[j] + lambda[1] * a[3 + j] + lambda[2] * a[6 + j];
+                    outP[j] = lambda[0] * b[j] + lambda[1] * b[3 + j] + lambda[2] * b[6 + j];
+                }
+            }
+
+            @Override
+            public void jacobians(double t, double[] u, double[] p, double[] jacU, double[] jacP) {
+                ju.evaluate(jacU, u, p, t);
+                // f1 = -k1 y1 + k3 y2 y3, f2 = k1 y1 - k2 y2^2 - k3 y2 y3, f3 = k2 y2^2; rows of d f_i / d k_j.
+                double[] rows = {-u[0], 0, u[1] * u[2], u[0], -u[1] * u[1], -u[1] * u[2], 0, u[1] * u[1], 0};
+                System.arraycopy(rows, 0, jacP, 0, 9);
+            }
+        };
+    }
+
+    /**
      * The Brusselator reaction–diffusion PDE in one dimension, by the method of lines (Hairer–Wanner II,
      * IV.1): {@code u_t = A + u^2 v - (B + 1) u + alpha u_xx}, {@code v_t = B u - u^2 v + alpha v_xx} on
      * {@code x in (0, 1)} with {@code u = 1}, {@code v = 3} at both ends, {@code N} interior points

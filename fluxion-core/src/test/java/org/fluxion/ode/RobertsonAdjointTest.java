@@ -17,28 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class RobertsonAdjointTest {
     /** Robertson's {@code df/du} (from the problem) and {@code df/dp}, by hand. */
-    static final Derivatives ANALYTIC = new Derivatives() {
-        private final JacobianFunction ju = ProblemLibrary.robertson().jacobian();
-
-        @Override
-        public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
-            double[] a = new double[9];
-            double[] b = new double[9];
-            jacobians(t, u, p, a, b);
-            for (int j = 0; j < 3; j++) {
-                outU[j] = lambda[0] * a[j] + lambda[1] * a[3 + j] + lambda[2] * a[6 + j];
-                outP[j] = lambda[0] * b[j] + lambda[1] * b[3 + j] + lambda[2] * b[6 + j];
-            }
-        }
-
-        @Override
-        public void jacobians(double t, double[] u, double[] p, double[] jacU, double[] jacP) {
-            ju.evaluate(jacU, u, p, t);
-            // f1 = -k1 y1 + k3 y2 y3, f2 = k1 y1 - k2 y2^2 - k3 y2 y3, f3 = k2 y2^2.
-            double[] rows = {-u[0], 0, u[1] * u[2], u[0], -u[1] * u[1], -u[1] * u[2], 0, u[1] * u[1], 0};
-            System.arraycopy(rows, 0, jacP, 0, 9);
-        }
-    };
+    static final Derivatives ANALYTIC = ProblemLibrary.robertsonDerivatives();
 
     /** Robertson with p = (k1, k2, k3) as one tensor. */
     static final TensorField ROBERTSON = (u, t, params) -> {

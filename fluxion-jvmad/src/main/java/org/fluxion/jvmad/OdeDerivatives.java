@@ -74,10 +74,15 @@ public final class OdeDerivatives implements Derivatives {
     /** {@code df/du} into {@code ju} ({@code n x n}, row-major) and {@code df/dp} into {@code jp} ({@code n x np}). */
     @Override
     public void jacobians(double t, double[] u, double[] p, double[] ju, double[] jp) {
+        check("ju", ju.length, u.length * u.length);
+        check("jp", jp.length, u.length * p.length);
+        rows(t, u, p, ju, jp);
+    }
+
+    /** Row i of {@code df/du} (and of {@code df/dp} when {@code jp} is not null) by the VJP of {@code e_i}. */
+    private void rows(double t, double[] u, double[] p, double[] ju, double[] jp) {
         int n = u.length;
         int np = p.length;
-        check("ju", ju.length, n * n);
-        check("jp", jp.length, n * np);
         double[] e = new double[n];
         double[] rowU = new double[n];
         double[] rowP = new double[np];
@@ -86,7 +91,9 @@ public final class OdeDerivatives implements Derivatives {
             vjp(t, u, p, e, rowU, rowP);
             e[i] = 0;
             System.arraycopy(rowU, 0, ju, i * n, n);
-            System.arraycopy(rowP, 0, jp, i * np, np);
+            if (jp != null) {
+                System.arraycopy(rowP, 0, jp, i * np, np);
+            }
         }
     }
 
@@ -106,17 +113,8 @@ public final class OdeDerivatives implements Derivatives {
     /** {@code df/du} for the stiff solvers' Newton iterations ({@code OdeProblem.withJacobian}), row by row. */
     public JacobianFunction jacobian() {
         return (jac, u, p, t) -> {
-            int n = u.length;
-            check("jacobian", jac.length, n * n);
-            double[] e = new double[n];
-            double[] rowP = new double[p.length];
-            double[] rowU = new double[n];
-            for (int i = 0; i < n; i++) {
-                e[i] = 1;
-                vjp(t, u, p, e, rowU, rowP);
-                e[i] = 0;
-                System.arraycopy(rowU, 0, jac, i * n, n);
-            }
+            check("jacobian", jac.length, u.length * u.length);
+            rows(t, u, p, jac, null);
         };
     }
 

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.fluxion.ode.Derivatives;
 import org.fluxion.ode.Gradient;
-import org.fluxion.ode.JacobianFunction;
 import org.fluxion.ode.Method;
 import org.fluxion.ode.Ode;
 import org.fluxion.ode.OdeProblem;
@@ -42,28 +41,8 @@ class OdeDerivativesTest {
         du[1] -= r3;
     }
 
-    /** The hand-derived derivatives of the same field (the Jacobian from {@link ProblemLibrary#robertson()}). */
-    static final Derivatives ANALYTIC = new Derivatives() {
-        private final JacobianFunction ju = ProblemLibrary.robertson().jacobian();
-
-        @Override
-        public void vjp(double t, double[] u, double[] p, double[] lambda, double[] outU, double[] outP) {
-            double[] a = new double[9];
-            double[] b = new double[9];
-            jacobians(t, u, p, a, b);
-            for (int j = 0; j < 3; j++) {
-                outU[j] = lambda[0] * a[j] + lambda[1] * a[3 + j] + lambda[2] * a[6 + j];
-                outP[j] = lambda[0] * b[j] + lambda[1] * b[3 + j] + lambda[2] * b[6 + j];
-            }
-        }
-
-        @Override
-        public void jacobians(double t, double[] u, double[] p, double[] jacU, double[] jacP) {
-            ju.evaluate(jacU, u, p, t);
-            double[] rows = {-u[0], 0, u[1] * u[2], u[0], -u[1] * u[1], -u[1] * u[2], 0, u[1] * u[1], 0};
-            System.arraycopy(rows, 0, jacP, 0, 9);
-        }
-    };
+    /** The hand-derived derivatives of the same field. */
+    static final Derivatives ANALYTIC = ProblemLibrary.robertsonDerivatives();
 
     private static final double[] K = {0.04, 3e7, 1e4};
 
