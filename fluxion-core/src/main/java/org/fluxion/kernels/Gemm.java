@@ -96,13 +96,7 @@ public final class Gemm {
             return;
         }
         if (!packed(transB, m, n, k)) {
-            if (bias != null && !accumulate && direct(transB, m, n, k)) {
-                SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
-                        false);
-                return;
-            }
-            fillWithBias(m, n, bias, biasOff, c, cOff, ldc);
-            unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate || bias != null);
+            unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
             return;
         }
         long work = (long) m * n * k;
@@ -166,17 +160,29 @@ public final class Gemm {
         return transB && m <= DOT_ROWS && k >= 4 * SgemmDotNT.VL;
     }
 
-    /** Whether {@link #unpacked} gives this product (one {@link #packed} leaves out) to {@link SgemmDirect}. */
-    private static boolean direct(boolean transB, int m, int n, int k) {
-        long work = (long) m * n * k;
-        return Vectorization.ENABLED && k > 0 && work >= TINY && !fewRowsAgainstBT(transB, m, k);
-    }
-
-    /** The products {@link #packed} leaves out: empty, narrow, tiny, plain-Java, few rows against B^T, direct. */
+    /**
+     * The products {@link #packed} leaves out: direct (a small product more than two vectors wide, at most one block
+     * deep, which adds the bias as it stores), or, C filled with the bias rows first, empty, narrow, tiny, plain-Java
+     * or few rows against B^T.
+     */
     private static void unpacked(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda,
-                                 float[] b, int bOff, int ldb,
+                                 float[] b, int bOff, int ldb, float[] bias, int biasOff,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
+        if (Vectorization.ENABLED && k > 0 && (long) m * n * k >= TINY && !fewRowsAgainstBT(transB, m, k)) {
+            SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
+        fillWithBias(m, n, bias, biasOff, c, cOff, ldc);
+        unpackedSmall(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate || bias != null);
+    }
+
+    /** {@link #unpacked}'s products other than direct ones. */
+    private static void unpackedSmall(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda,
+                                      float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
@@ -205,19 +211,15 @@ public final class Gemm {
                     a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, bOff, ldb, c, cOff + r0 * ldc, ldc, accumulate));
             return;
         }
-        if (fewRowsAgainstBT(transB, m, k)) {
-            if (transA) {
-                // A is a few columns of an [k, m] array (a plan's im2col in its reader's layout): copying its
-                // m*k values row-major costs far less than the packed GEMM's gather of all of B.
-                dotRows(m, n, k, SgemmPacking.transpose(k, m, a, aOff, lda, new float[m * k]), 0, k, b, bOff, ldb, c,
-                        cOff, ldc, accumulate);
-            } else {
-                dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            }
-            return;
+        // What remains (the direct products went before): a few rows against B^T.
+        if (transA) {
+            // A is a few columns of an [k, m] array (a plan's im2col in its reader's layout): copying its
+            // m*k values row-major costs far less than the packed GEMM's gather of all of B.
+            dotRows(m, n, k, SgemmPacking.transpose(k, m, a, aOff, lda, new float[m * k]), 0, k, b, bOff, ldb, c,
+                    cOff, ldc, accumulate);
+        } else {
+            dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
-        // What remains (see packed and direct): a small product more than two vectors wide, at most one block deep.
-        SgemmDirect.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** Double-precision GEMM, same contract as {@link #sgemm}. */
