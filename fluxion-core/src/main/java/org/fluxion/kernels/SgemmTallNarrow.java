@@ -7,8 +7,9 @@ package org.fluxion.kernels;
  * <p>One column of C at a time: that column's k entries of B are held in locals (registers), and a loop over the rows
  * computes {@code ((A[r,0] B[0,j] + A[r,1] B[1,j]) + ...)}, every product and sum rounded in that order, then the
  * bias or C's old value; one loop per k so that the terms are straight-line code. A packed or vector kernel spends
- * more on its set-up than such a product costs: {@code [200, 2] x [2, 3]} plus a bias took 0.63 us as permutes of A's
- * vectors (two-vector {@code selectFrom}, the lane patterns and B's entries laid out per call), 0.28 us so.
+ * more on its set-up than such a product costs: {@code [200, 2] x [2, 3]} plus a bias took 0.71 us through
+ * {@link Gemm} as permutes of A's vectors (two-vector {@code selectFrom}, the lane patterns and B's entries laid out
+ * per call), 0.46 us so.
  */
 final class SgemmTallNarrow {
     /** The widest C and the deepest A it takes. */
@@ -34,13 +35,13 @@ final class SgemmTallNarrow {
         KernelChecks.range("sgemm", "a", a.length, aOff, m * k);
         KernelChecks.range("sgemm", "c", c.length, cOff, m * n);
         KernelChecks.range("sgemm", "b", b.length, bOff, (k - 1) * bp + (n - 1) * bj + 1);
+        // 0: plain, 1: the bias, 2: C's old value, each added after the sum.
+        int after = add != null ? 1 : accumulate ? 2 : 0;
         for (int j = 0; j < n; j++) {
             float b0 = b[bOff + j * bj];
             float b1 = k > 1 ? b[bOff + bp + j * bj] : 0;
             float b2 = k > 2 ? b[bOff + 2 * bp + j * bj] : 0;
             float b3 = k > 3 ? b[bOff + 3 * bp + j * bj] : 0;
-            // 0: plain, 1: the bias, 2: C's old value, each added after the sum.
-            int after = add != null ? 1 : accumulate ? 2 : 0;
             float bias = add != null ? add[addOff + j] : 0;
             switch (k) {
                 case 1 -> column1(m, n, a, aOff, b0, after, bias, c, cOff + j);

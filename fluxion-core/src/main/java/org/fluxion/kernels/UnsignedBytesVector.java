@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link UnsignedBytes}' vector loop (a class of its own: see {@link Vectorization}). */
@@ -12,7 +13,7 @@ final class UnsignedBytesVector {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** As many bytes as F has floats. */
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
-            jdk.incubator.vector.VectorShape.forBitSize(F.length() * 8));
+            VectorShape.forBitSize(F.length() * 8));
 
     private UnsignedBytesVector() {
     }

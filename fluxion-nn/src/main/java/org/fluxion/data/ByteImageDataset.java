@@ -62,7 +62,6 @@ public final class ByteImageDataset implements Dataset {
         this.imagesPerBlock = sampleSize == 0 || first == 0 ? Math.max(1, shape.dim(0)) : first / sampleSize;
         this.shape = shape;
         this.labels = labels;
-        // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
         this.scale = scale;
     }
 
@@ -95,6 +94,7 @@ public final class ByteImageDataset implements Dataset {
             rows[i] = r;
             byte[] block = blocks.length == 0 ? null : blocks[r / imagesPerBlock];
             int src = (r % imagesPerBlock) * sampleSize;
+            // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
             UnsignedBytes.toFloats(block, src, out, i * sampleSize, sampleSize, scale ? 255f : 1f);
         }
         Tensor features = Tensor.wrap(Storage.wrap(DType.FLOAT32, out),
