@@ -102,6 +102,17 @@ public final class Alternating {
      */
     public static Result runTimed(Runnable fluxion, Timed reference, int warmup, int repeats, int fluxionCalls,
                                   int referenceCalls) {
+        return runTimed(fluxion, reference, warmup, repeats, fluxionCalls, referenceCalls, 0);
+    }
+
+    /**
+     * As {@link #runTimed(Runnable, Timed, int, int, int, int)}, but sleeps {@code settleMillis} before each
+     * timed round, as {@link #run(Runnable, Runnable, int, int, int, long)} does. Rounds of a few milliseconds
+     * need it: torch's idle OpenMP worker spins for up to ~10 ms after a call (measured here from its thread's
+     * CPU time), and a round that starts then shares its two cores with it.
+     */
+    public static Result runTimed(Runnable fluxion, Timed reference, int warmup, int repeats, int fluxionCalls,
+                                  int referenceCalls, long settleMillis) {
         for (int i = 0; i < warmup; i++) {
             fluxion.run();
         }
@@ -109,7 +120,9 @@ public final class Alternating {
         double[] f = new double[repeats];
         double[] r = new double[repeats];
         for (int i = 0; i < repeats; i++) {
+            settle(settleMillis);
             f[i] = time(fluxion, fluxionCalls);
+            settle(settleMillis);
             r[i] = reference.seconds(referenceCalls) / referenceCalls;
         }
         return new Result(median(f), median(r));

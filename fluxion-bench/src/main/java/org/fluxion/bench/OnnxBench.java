@@ -78,6 +78,9 @@ public final class OnnxBench implements Benchmark {
     }
 
     private static final int WARMUP_MIN_CALLS = 10;
+    private static final double ROUND_SECONDS = 0.25;
+    private static final int REPEATS = 7;
+    private static final long SETTLE_MILLIS = 50;
     private static final double WARMUP_SECONDS = 3;
 
     private void runOne(PrintStream out, String config, String[] c) throws Exception {
@@ -98,10 +101,16 @@ public final class OnnxBench implements Benchmark {
             }
             Tensor[] input = {x};
             int warmup = warmUp(() -> f.apply(input));
-            Alternating.Result r = Alternating.runTimed(() -> f.apply(input), torch::run, 2, 5, 1);
+            // Rounds of ROUND_SECONDS (from the warm-up's pace, which includes compiling: an overestimate per call),
+            // each started on a quiet machine: a single batch-1 call lasts a few milliseconds, as long as torch's
+            // worker spins after its own round.
+            int calls = Math.max(1, (int) (ROUND_SECONDS * warmup / WARMUP_SECONDS));
+            Alternating.Result r = Alternating.runTimed(() -> f.apply(input), torch::run, 2, REPEATS, calls, calls,
+                    SETTLE_MILLIS);
             out.println(config + ": " + model.operatorHistogram().values().stream().mapToInt(Integer::intValue).sum()
                     + " nodes, " + String.format("%,d", model.parameterCount()) + " parameters; first call (trace, "
-                    + "compile, run) " + BenchLine.seconds(first) + "; " + warmup + " warm-up calls; max |Fluxion - PyTorch| " + String.format("%.2g", diff)
+                    + "compile, run) " + BenchLine.seconds(first) + "; " + warmup + " warm-up calls; " + calls
+                    + " calls per round; max |Fluxion - PyTorch| " + String.format("%.2g", diff)
                     + "; Fluxion jit " + BenchLine.seconds(r.fluxionSeconds()) + ", PyTorch eager "
                     + BenchLine.seconds(r.referenceSeconds()));
             out.println(BenchLine.time(name(), config, r.fluxionSeconds(), r.referenceSeconds()));
