@@ -20,11 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * time, and each thread lays the im2col matrices of its sub-batch side by side,
  * {@code col[C*kh*kw, S*P]} (group gi in rows {@code [gi*K, (gi+1)*K)}), and runs one serial GEMM per
  * group with {@code n = S*P} (forward, inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a
- * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. Where the GEMM runs serially
- * the forward's col (unpadded, stride 1 along the width) and the input gradient's dy are instead packed
- * straight into the GEMM's panels ({@link OffsetPacker}). A single chunk (a batch too small to split)
- * lets {@link Gemm} parallelize itself instead. Small weight gradients are dot products
- * ({@link SgemmDotNT}).
+ * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. The forward's col is never written out:
+ * it is packed straight into the GEMM's panels ({@link OffsetPacker}), from zero-padded copies of the input planes
+ * when the convolution pads; so is the input gradient's dy where the GEMM runs serially. A single chunk (a batch too
+ * small to split, or a {@link #weightBound} layer) lets {@link Gemm} parallelize the GEMM instead. Small weight
+ * gradients are dot products ({@link SgemmDotNT}).
  *
  * <p>Three kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
  * products ({@link ConvDotF32}), a 3x3 stride-1 forward with many channels by Winograd's algorithm
@@ -136,11 +136,14 @@ final class ConvF32 {
         boolean serial = chunks > 1;
         int sb = weightBound ? weightBoundSubBatch(g) : subBatch(g, (nb + chunks - 1) / chunks, tuning.subBatchFloats());
         Units units = new Units(nb, sb);
-        // im2col straight into the GEMM's packed B where it applies and the GEMM runs serially
-        boolean packed = tuning.packedOperands() && OffsetPacker.im2colApplies(g) && !pointwise
-                && (serial || Parallel.threads() == 1);
+        // im2col straight into the GEMM's packed B, from zero-padded copies of the planes when the input is padded
+        boolean packed = tuning.packedOperands() && !pointwise;
+        boolean padded = g.padH() > 0 || g.padW() > 0;
+        Conv2dGeometry unpadded = padded ? Im2ColF32.onPaddedPlanes(g) : g;
+        int planes = cg * unpadded.height() * unpadded.width();
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-            float[] col = packed ? null : BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
+            float[] col = packed ? (padded ? BUFFERS.get(0, (long) sb * planes) : null)
+                    : BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             for (int u; (u = units.claim()) >= 0; ) {
                 int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
@@ -154,9 +157,15 @@ final class ConvF32 {
                     float[] c = direct ? y : yb;
                     int cOff = direct ? yOff + (n0 * cout + gi * og) * p : gi * og * ld;
                     if (packed) {
-                        Sgemm.gemm(false, og, ld, k, w, wOff + gi * og * k, k,
-                                OffsetPacker.im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt),
-                                c, cOff, ld, false);
+                        OffsetPacker b = padded
+                                ? paddedIm2col(g, unpadded, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col)
+                                : OffsetPacker.im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt);
+                        if (serial) {
+                            Sgemm.gemm(false, og, ld, k, w, wOff + gi * og * k, k, b, c, cOff, ld, false);
+                        } else {
+                            Gemm.sgemmPacked(false, og, ld, k, w, wOff + gi * og * k, k, b, 1, null, 0, c, cOff, ld,
+                                    false);
+                        }
                         continue;
                     }
                     float[] b = pointwise && direct ? x : col;
@@ -175,6 +184,17 @@ final class ConvF32 {
                 }
             }
         });
+    }
+
+    /**
+     * The packed im2col of {@code count} samples of one group of the padded geometry {@code g}: their planes copied
+     * zero-padded into {@code xp} ({@link Im2ColF32#padPlanes}), then read as the {@code unpadded} geometry's.
+     */
+    private static OffsetPacker paddedIm2col(Conv2dGeometry g, Conv2dGeometry unpadded, float[] x, int xOff,
+                                             int xStride, int count, float[] xp) {
+        Im2ColF32.padPlanes(g, x, xOff, xStride, count, xp);
+        int planes = g.inPerGroup() * unpadded.height() * unpadded.width();
+        return OffsetPacker.im2col(unpadded, xp, 0, planes, count);
     }
 
     static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {

@@ -147,18 +147,9 @@ final class ConvShiftedF32 {
 
     /** {@code xp[Cg, Hp, Wp]} (plus NR floats of slack) = the Cg planes at {@code x[xOff]}, zero-padded. */
     private static void pad(Conv2dGeometry g, float[] x, int xOff, float[] xp, int hp, int wp) {
-        int h = g.height(), w = g.width(), ph = g.padH(), pw = g.padW(), cg = g.inPerGroup();
-        if (ph == 0 && pw == 0) {
-            System.arraycopy(x, xOff, xp, 0, cg * h * w);
-            Arrays.fill(xp, cg * h * w, cg * h * w + NR, 0f);
-            return;
-        }
-        Arrays.fill(xp, 0, cg * hp * wp + NR, 0f);
-        for (int c = 0; c < cg; c++) {
-            for (int r = 0; r < h; r++) {
-                System.arraycopy(x, xOff + (c * h + r) * w, xp, (c * hp + r + ph) * wp + pw, w);
-            }
-        }
+        int planes = g.inPerGroup() * hp * wp;
+        Im2ColF32.padPlanes(g, x, xOff, planes, 1, xp);
+        Arrays.fill(xp, planes, planes + NR, 0f);
     }
 
     /**

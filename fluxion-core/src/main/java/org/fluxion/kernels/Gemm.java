@@ -99,28 +99,37 @@ public final class Gemm {
             unpacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
             return;
         }
+        sgemmPacked(transA, m, n, k, a, aOff, lda, Sgemm.BPacker.of(transB, b, bOff, ldb), transB ? 4 : 1, bias,
+                biasOff, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * The packed kernels' product {@code C (+)= A·B} (plus the bias rows) for a B that {@code packB} packs, split
+     * over the threads once it is large enough; {@code packCost} as {@link Sgemm#gemmRowsParallel}. The bits do not
+     * depend on the thread count: every split keeps the depth blocks, so each element sums in the same order.
+     * Requires {@code m, n, k > 0}.
+     */
+    static void sgemmPacked(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, Sgemm.BPacker packB,
+                            int packCost, float[] bias, int biasOff, float[] c, int cOff, int ldc,
+                            boolean accumulate) {
         long work = (long) m * n * k;
-        if (work < PARALLEL_MIN || Parallel.threads() == 1) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
-            return;
-        }
         int threads = Parallel.threads();
-        if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
+        if (work < PARALLEL_MIN || threads == 1 || (m < 2 * threads * Sgemm.MR && n < threads * Sgemm.NR)) {
+            Sgemm.gemm(transA, m, n, k, a, aOff, lda, packB, bias, biasOff, c, cOff, ldc, accumulate);
+        } else if (m >= 2 * threads * Sgemm.MR && (m >= n || n < threads * Sgemm.NR)) {
             // Enough rows, and B no wider than A is tall: B packed once and shared, rows of C claimed dynamically
             // by the threads (each reads all of B, a part of A).
-            Sgemm.gemmRowsParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc,
+            Sgemm.gemmRowsParallel(transA, m, n, k, a, aOff, lda, packB, packCost, bias, biasOff, c, cOff, ldc,
                     accumulate);
-        } else if (n < threads * Sgemm.NR) {
-            Sgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc, accumulate);
         } else {
             // Few rows, or a B wider than A is tall (a batch-1 sequence through a wide layer): independent column
-            // ranges, each a serial GEMM on shifted offsets packing only its part of B.
+            // ranges, each a serial GEMM packing only its part of B.
             int unit = Sgemm.NR;
             Parallel.forRange((n + unit - 1) / unit, 1, (s, e) -> {
                 int j0 = s * unit;
                 int j1 = Math.min(n, e * unit);
-                Sgemm.gemm(transA, transB, m, j1 - j0, k, a, aOff, lda,
-                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, bias, biasOff + j0, c, cOff + j0, ldc, accumulate);
+                Sgemm.gemm(transA, m, j1 - j0, k, a, aOff, lda, packB.fromColumn(j0), bias, biasOff + j0, c,
+                        cOff + j0, ldc, accumulate);
             });
         }
     }

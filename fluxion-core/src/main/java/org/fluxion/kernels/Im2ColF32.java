@@ -78,8 +78,8 @@ final class Im2ColF32 {
         }
     }
 
-    /** Lane j holds 2j: picks the even lanes of two vectors ({@link #copyEveryOther}). */
-    private static final FloatVector EVEN_LANES = evenLanes();
+    /** Lane j holds 2j: picks the even lanes of two vectors ({@link #copyEveryOther}, {@link OffsetPacker}). */
+    static final FloatVector EVEN_LANES = evenLanes();
 
     private static FloatVector evenLanes() {
         float[] index = new float[FloatRuns.VL];
@@ -103,6 +103,38 @@ final class Im2ColF32 {
         for (; q < len; q++) {
             dst[d + q] = src[s + 2 * q];
         }
+    }
+
+    /**
+     * {@code xp[s][c]} = the plane {@code x[xOff + s*xStride + c*H*W]} zero-padded to {@code Hp x Wp} ({@code Hp =
+     * H + 2ph}, {@code Wp = W + 2pw}), for {@code s < count}, {@code c < Cg}: {@code count*Cg*Hp*Wp} floats from
+     * {@code xp[0]}. A padded convolution of x is the unpadded one of xp.
+     */
+    static void padPlanes(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] xp) {
+        int h = g.height(), w = g.width(), ph = g.padH(), pw = g.padW(), cg = g.inPerGroup();
+        int hp = h + 2 * ph, wp = w + 2 * pw;
+        if (ph == 0 && pw == 0) {
+            for (int s = 0; s < count; s++) {
+                System.arraycopy(x, xOff + s * xStride, xp, s * cg * h * w, cg * h * w);
+            }
+            return;
+        }
+        Arrays.fill(xp, 0, count * cg * hp * wp, 0f);
+        for (int s = 0; s < count; s++) {
+            for (int c = 0; c < cg; c++) {
+                int src = xOff + s * xStride + c * h * w, dst = ((s * cg + c) * hp + ph) * wp + pw;
+                for (int r = 0; r < h; r++, src += w, dst += wp) {
+                    System.arraycopy(x, src, xp, dst, w);
+                }
+            }
+        }
+    }
+
+    /** The geometry of {@code g} on its zero-padded planes ({@link #padPlanes}): the same output, no padding. */
+    static Conv2dGeometry onPaddedPlanes(Conv2dGeometry g) {
+        return new Conv2dGeometry(g.batch(), g.inChannels(), g.height() + 2 * g.padH(), g.width() + 2 * g.padW(),
+                g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), 0, 0, g.dilationH(),
+                g.dilationW(), g.groups());
     }
 
     /** True for stride 1 and an output of the input's size ({@code 3x3} with padding 1: ResNet's convolutions). */

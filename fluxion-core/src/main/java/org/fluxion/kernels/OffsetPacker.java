@@ -8,18 +8,21 @@ import jdk.incubator.vector.VectorMask;
  * + base[q]]}, straight into the packed panel layout ({@link SgemmPacking}: panels of NR columns, each
  * depth step a row of NR floats). Two convolution operands have this form:
  * <ul>
- * <li>the im2col matrix of a sub-batch ({@link #im2col}), for stride 1 along the width and no padding:
- *     column {@code q = s*P + oh*OW + ow} is pixel (s, oh, ow), depth {@code t = (c*kh + i)*kw + j} reads
- *     {@code x[s][c][oh*sh + i*dh][ow + j*dw]}, the pixel's base plus a shift of t alone;</li>
+ * <li>the im2col matrix of a sub-batch ({@link #im2col}) of an unpadded input (a padded one is first copied into
+ *     zero-padded planes, {@link Im2ColF32#padPlanes}): column {@code q = s*P + oh*OW + ow} is pixel (s, oh, ow),
+ *     depth {@code t = (c*kh + i)*kw + j} reads {@code x[s][c][oh*sh + i*dh][ow*sw + j*dw]}, the pixel's base plus
+ *     a shift of t alone;</li>
  * <li>the output gradient of a sub-batch laid side by side ({@link #rows}), {@code B[o][s*P + pixel] =
  *     dy[s][o][pixel]}, read where it lies in {@code [N, O, P]}.</li>
  * </ul>
  * Either way the operand is never written out and read back for packing (for im2col about 1 MB per
  * sub-batch, larger than L2).
  *
- * <p>Within a panel the columns form runs whose bases are consecutive (cut at VL), each a contiguous run
- * of x for every t: one vector load and one masked store per run and depth step, a run at a time down
- * the depth so that its source and mask stay in registers.
+ * <p>Within a panel the columns form runs whose bases step by the width stride (cut at VL lanes), each an evenly
+ * strided run of x for every t: per run and depth step one vector load (stride 1) or two and a permute of their
+ * even lanes (stride 2), and one masked store, a run at a time down the depth so that its source and mask stay in
+ * registers. Other strides copy float by float. {@link #pack} keeps no state, so threads may pack panels of one
+ * block at once.
  */
 final class OffsetPacker implements Sgemm.BPacker {
     private static final int NR = Sgemm.NR;
@@ -31,27 +34,26 @@ final class OffsetPacker implements Sgemm.BPacker {
     private final int[] shift;
     /** Offset (from xOff) of column q at depth 0. */
     private final int[] base;
-    /** Runs of one panel: start within the panel, length; reused across calls. */
-    private final int[] runStart = new int[NR];
-    private final int[] runLength = new int[NR];
+    /** Step between the bases of neighbouring columns within a run: the width stride (1 for {@link #rows}). */
+    private final int step;
 
-    private OffsetPacker(float[] x, int xOff, int[] shift, int[] base) {
+    private OffsetPacker(float[] x, int xOff, int[] shift, int[] base, int step) {
         this.x = x;
         this.xOff = xOff;
         this.shift = shift;
         this.base = base;
-    }
-
-    /** True when {@link #im2col} handles {@code g}: stride 1 along the width, no padding. */
-    static boolean im2colApplies(Conv2dGeometry g) {
-        return g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+        this.step = step;
     }
 
     /**
-     * The im2col matrix {@code [Cg*kh*kw, count*P]} of {@code count} samples of one group: sample s's
-     * {@code Cg} input planes start at {@code x[xOff + s*xStride]}.
+     * The im2col matrix {@code [Cg*kh*kw, count*P]} of {@code count} samples of one group of an unpadded geometry:
+     * sample s's {@code Cg} input planes start at {@code x[xOff + s*xStride]}.
      */
     static OffsetPacker im2col(Conv2dGeometry g, float[] x, int xOff, int xStride, int count) {
+        if (g.padH() != 0 || g.padW() != 0) {
+            throw new IllegalArgumentException("conv2d: packed im2col needs zero-padded planes, got padding "
+                    + g.padH() + "x" + g.padW());
+        }
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int[] shift = new int[g.inPerGroup() * g.kernelH() * g.kernelW()];
         int t = 0;
@@ -66,11 +68,11 @@ final class OffsetPacker implements Sgemm.BPacker {
         for (int s = 0, q = 0; s < count; s++) {
             for (int r = 0; r < oh; r++) {
                 for (int col = 0; col < ow; col++) {
-                    base[q++] = s * xStride + r * g.strideH() * w + col;
+                    base[q++] = s * xStride + r * g.strideH() * w + col * g.strideW();
                 }
             }
         }
-        return new OffsetPacker(x, xOff, shift, base);
+        return new OffsetPacker(x, xOff, shift, base, g.strideW());
     }
 
     /**
@@ -88,26 +90,26 @@ final class OffsetPacker implements Sgemm.BPacker {
                 base[q++] = s * sampleStride + c;
             }
         }
-        return new OffsetPacker(data, off, shift, base);
+        return new OffsetPacker(data, off, shift, base, 1);
     }
 
     @Override
-    public void pack(int pc, int jc, int kc, int nc, float[] bp) {
+    public void pack(int pc, int jc, int kc, int nc, float[] bp, int bpOff) {
+        int[] runStart = new int[NR];
+        int[] runLength = new int[NR];
         for (int jp = 0; jp < nc; jp += NR) {
             int nr = Math.min(NR, nc - jp);
-            int runs = runs(jc + jp, nr);
-            int panel = jp * kc;
+            int runs = runs(jc + jp, nr, runStart, runLength);
+            int panel = bpOff + jp * kc;
             // one run at a time down the depth: its source and mask stay put, only the shift changes
             for (int r = 0; r < runs; r++) {
-                VectorMask<Float> lanes = FloatRuns.lanes(0, runLength[r], VL);
                 int src = xOff + base[jc + jp + runStart[r]], dst = panel + runStart[r];
-                for (int d = 0; d < kc; d++, dst += NR) {
-                    int at = src + shift[pc + d];
-                    if (at + VL <= x.length) {
-                        FloatVector.fromArray(FloatRuns.S, x, at).intoArray(bp, dst, lanes);
-                    } else { // the end of x
-                        FloatVector.fromArray(FloatRuns.S, x, at, lanes).intoArray(bp, dst, lanes);
-                    }
+                if (step == 1) {
+                    copyRun(src, runLength[r], pc, kc, bp, dst);
+                } else if (step == 2) {
+                    copyEvenLanes(src, runLength[r], pc, kc, bp, dst);
+                } else {
+                    copyStrided(src, runLength[r], pc, kc, bp, dst);
                 }
             }
             if (nr < NR) { // edge panel: zero columns
@@ -118,12 +120,52 @@ final class OffsetPacker implements Sgemm.BPacker {
         }
     }
 
-    /** Splits the {@code nr} columns from {@code q0} into runs of at most VL consecutive bases. */
-    private int runs(int q0, int nr) {
+    /** {@code bp[dst + d*NR + l] = x[src + shift[pc + d] + l]} for {@code d < kc, l < len}. */
+    private void copyRun(int src, int len, int pc, int kc, float[] bp, int dst) {
+        VectorMask<Float> lanes = FloatRuns.lanes(0, len, VL);
+        for (int d = 0; d < kc; d++, dst += NR) {
+            int at = src + shift[pc + d];
+            if (at + VL <= x.length) {
+                FloatVector.fromArray(FloatRuns.S, x, at).intoArray(bp, dst, lanes);
+            } else { // the end of x
+                FloatVector.fromArray(FloatRuns.S, x, at, lanes).intoArray(bp, dst, lanes);
+            }
+        }
+    }
+
+    /** {@code bp[dst + d*NR + l] = x[src + shift[pc + d] + 2l]}: the even lanes of two loads. */
+    private void copyEvenLanes(int src, int len, int pc, int kc, float[] bp, int dst) {
+        VectorMask<Float> lanes = FloatRuns.lanes(0, len, VL);
+        for (int d = 0; d < kc; d++, dst += NR) {
+            int at = src + shift[pc + d];
+            if (at + 2 * VL <= x.length) {
+                FloatVector lo = FloatVector.fromArray(FloatRuns.S, x, at);
+                FloatVector hi = FloatVector.fromArray(FloatRuns.S, x, at + VL);
+                Im2ColF32.EVEN_LANES.selectFrom(lo, hi).intoArray(bp, dst, lanes);
+            } else { // the end of x
+                for (int l = 0; l < len; l++) {
+                    bp[dst + l] = x[at + 2 * l];
+                }
+            }
+        }
+    }
+
+    /** {@code bp[dst + d*NR + l] = x[src + shift[pc + d] + step*l]}, float by float (strides past 2 are rare). */
+    private void copyStrided(int src, int len, int pc, int kc, float[] bp, int dst) {
+        for (int d = 0; d < kc; d++, dst += NR) {
+            int at = src + shift[pc + d];
+            for (int l = 0; l < len; l++) {
+                bp[dst + l] = x[at + step * l];
+            }
+        }
+    }
+
+    /** Splits the {@code nr} columns from {@code q0} into runs of at most VL bases {@link #step} apart. */
+    private int runs(int q0, int nr, int[] runStart, int[] runLength) {
         int runs = 0;
         for (int j = 0; j < nr; runs++) {
             int len = 1;
-            while (j + len < nr && len < VL && base[q0 + j + len] == base[q0 + j + len - 1] + 1) {
+            while (j + len < nr && len < VL && base[q0 + j + len] == base[q0 + j + len - 1] + step) {
                 len++;
             }
             runStart[runs] = j;

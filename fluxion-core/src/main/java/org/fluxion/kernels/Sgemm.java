@@ -59,13 +59,24 @@ final class Sgemm {
 
     /**
      * Packs the block {@code B[pc:pc+kc, jc:jc+nc]} of a B that need not exist as a matrix into
-     * {@code bp} in {@link SgemmPacking}'s panel layout. {@code bp} holds {@link #B_SLACK} floats past
-     * the block, so that a masked vector store at its end still lies wholly inside the array (the
-     * Vector API checks such a store lane by lane, slowly, when it does not).
+     * {@code bp} from {@code bpOff} in {@link SgemmPacking}'s panel layout. {@code bp} holds {@link #B_SLACK}
+     * floats past the block, so that a masked vector store at its end still lies wholly inside the array (the
+     * Vector API checks such a store lane by lane, slowly, when it does not). Threads may pack disjoint panels of
+     * one block at once ({@link #gemmRowsParallel}).
      */
     @FunctionalInterface
     interface BPacker {
-        void pack(int pc, int jc, int kc, int nc, float[] bp);
+        void pack(int pc, int jc, int kc, int nc, float[] bp, int bpOff);
+
+        /** B as stored ({@code transB}: as {@code B^T}) in {@code b} from {@code bOff}, rows {@code ldb} apart. */
+        static BPacker of(boolean transB, float[] b, int bOff, int ldb) {
+            return (pc, jc, kc, nc, bp, bpOff) -> SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, bpOff);
+        }
+
+        /** This B's columns from {@code j0} on. */
+        default BPacker fromColumn(int j0) {
+            return (pc, jc, kc, nc, bp, bpOff) -> pack(pc, j0 + jc, kc, nc, bp, bpOff);
+        }
     }
 
     /** Floats a packed B buffer holds past its block (see {@link BPacker}). */
@@ -90,9 +101,7 @@ final class Sgemm {
                      float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float[] bias, int biasOff,
                      float[] c, int cOff, int ldc, boolean accumulate) {
-        gemm(transA, m, n, k, a, aOff, lda,
-                (pc, jc, kc, nc, bp) -> SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp),
-                bias, biasOff, c, cOff, ldc, accumulate);
+        gemm(transA, m, n, k, a, aOff, lda, BPacker.of(transB, b, bOff, ldb), bias, biasOff, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -104,8 +113,9 @@ final class Sgemm {
         gemm(transA, m, n, k, a, aOff, lda, packB, null, 0, c, cOff, ldc, accumulate);
     }
 
-    private static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
-                             float[] bias, int biasOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    /** As the serial GEMM above, C starting as the bias rows when {@code bias} is not null. */
+    static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
+                     float[] bias, int biasOff, float[] c, int cOff, int ldc, boolean accumulate) {
         // Balanced block sizes: k = 257 gives two blocks of 129, not 256 + 1.
         int kcStep = balanced(k, KC, 1);
         int mcStep = balanced(m, MC, MR);
@@ -119,7 +129,7 @@ final class Sgemm {
                 int kc = Math.min(kcStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add their partial sums.
                 boolean add = accumulate || pc > 0;
-                packB.pack(pc, jc, kc, nc, bp);
+                packB.pack(pc, jc, kc, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
@@ -132,11 +142,12 @@ final class Sgemm {
 
     /**
      * Same contract as {@link #gemm}, with the rows of C shared dynamically over {@link Parallel}
-     * threads. Requires {@code m, n, k > 0}.
+     * threads. Requires {@code m, n, k > 0}. {@code packCost} weighs an element of B's packing against a copied one
+     * (4 for the gather of a transposed B): a block above {@link #PARALLEL_PACK_MIN} is packed by the threads,
+     * split by panels.
      */
-    static void gemmRowsParallel(boolean transA, boolean transB, int m, int n, int k,
-                                 float[] a, int aOff, int lda,
-                                 float[] b, int bOff, int ldb, float[] bias, int biasOff,
+    static void gemmRowsParallel(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                 BPacker packB, int packCost, float[] bias, int biasOff,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
         int threads = Parallel.threads();
         int kcStep = balanced(k, KC, 1);
@@ -148,14 +159,14 @@ final class Sgemm {
         int want = roundUp(Math.max(4 * threads, (m + MC - 1) / MC), threads);
         int chunk = Math.min(MC, Math.max(4 * MR, roundUp((m + want - 1) / want, MR)));
         int chunks = (m + chunk - 1) / chunk;
-        float[] bp = BUFFERS.get().b(kcStep * roundUp(ncStep, NR));
+        float[] bp = BUFFERS.get().b(kcStep * roundUp(ncStep, NR) + B_SLACK);
         AtomicInteger next = new AtomicInteger();
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 boolean add = accumulate || pc > 0;
-                packBShared(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                packBShared(packB, packCost, pc, jc, kc, nc, bp);
                 next.set(0);
                 int pcF = pc;
                 int jcF = jc;
@@ -176,19 +187,16 @@ final class Sgemm {
     }
 
     /** Packs a B block for all threads: on the caller when small, else split by panels. */
-    private static void packBShared(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                                    float[] bp) {
-        // A transposed B is a gather, ~4x the cost of the row copies of a B as stored.
-        long cost = (long) kc * nc * (transB ? 4 : 1);
-        if (cost < PARALLEL_PACK_MIN) {
-            SgemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+    private static void packBShared(BPacker packB, int packCost, int pc, int jc, int kc, int nc, float[] bp) {
+        if ((long) kc * nc * packCost < PARALLEL_PACK_MIN) {
+            packB.pack(pc, jc, kc, nc, bp, 0);
             return;
         }
         Parallel.forRange((nc + NR - 1) / NR, 1, (s, e) -> {
             int j0 = s * NR;
             int j1 = Math.min(nc, e * NR);
             // Panel q of the block starts at q * NR * kc, so a sub-range packs into its own slice.
-            SgemmPacking.packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
+            packB.pack(pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
         });
     }
 
