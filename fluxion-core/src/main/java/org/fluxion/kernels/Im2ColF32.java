@@ -112,23 +112,29 @@ final class Im2ColF32 {
      */
     static void padPlanes(Conv2dGeometry g, float[] x, int xOff, int xStride, int count, float[] xp) {
         int h = g.height(), w = g.width(), ph = g.padH(), pw = g.padW(), cg = g.inPerGroup();
-        int hp = h + 2 * ph, wp = w + 2 * pw;
-        if (ph == 0 && pw == 0) {
-            for (int s = 0; s < count; s++) {
-                System.arraycopy(x, xOff + s * xStride, xp, s * cg * h * w, cg * h * w);
+        int hp = h + 2 * ph, wp = w + 2 * pw, planes = cg * hp * wp;
+        // split by samples over the threads (inline within a parallel loop): a weight-bound layer pads its whole batch
+        Parallel.forRange(count, Math.max(1, PAD_GRAIN / planes), (s0, s1) -> {
+            if (ph == 0 && pw == 0) {
+                for (int s = s0; s < s1; s++) {
+                    System.arraycopy(x, xOff + s * xStride, xp, s * planes, planes);
+                }
+                return;
             }
-            return;
-        }
-        Arrays.fill(xp, 0, count * cg * hp * wp, 0f);
-        for (int s = 0; s < count; s++) {
-            for (int c = 0; c < cg; c++) {
-                int src = xOff + s * xStride + c * h * w, dst = ((s * cg + c) * hp + ph) * wp + pw;
-                for (int r = 0; r < h; r++, src += w, dst += wp) {
-                    System.arraycopy(x, src, xp, dst, w);
+            Arrays.fill(xp, s0 * planes, s1 * planes, 0f);
+            for (int s = s0; s < s1; s++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = xOff + s * xStride + c * h * w, dst = s * planes + (c * hp + ph) * wp + pw;
+                    for (int r = 0; r < h; r++, src += w, dst += wp) {
+                        System.arraycopy(x, src, xp, dst, w);
+                    }
                 }
             }
-        }
+        });
     }
+
+    /** Floats of padded planes below which a thread hand-off costs more than the copy. */
+    private static final int PAD_GRAIN = 1 << 16;
 
     /** The geometry of {@code g} on its zero-padded planes ({@link #padPlanes}): the same output, no padding. */
     static Conv2dGeometry onPaddedPlanes(Conv2dGeometry g) {
