@@ -11,7 +11,8 @@ import org.fluxion.kernels.Vectorization;
  *   v = b2 v + (1 - b2) g^2
  *   p = p - step m / (sqrt(v) / sqrt(bias2) + eps),   step = lr / bias1
  * </pre>
- * with {@code bias_k = 1 - b_k^t}. The tensor form in {@link Adam} is the reference it is tested against.
+ * with {@code bias_k = 1 - b_k^t}, a subnormal moment stored as zero ({@link Subnormals}). The tensor form in
+ * {@link Adam} is the reference it is tested against.
  * Whole vectors go through {@link AdamVectorLoop} when {@link Vectorization#ENABLED}; the rest, or everything
  * without the Vector API, through the scalar loop here, which rounds as the lanes do.
  */
@@ -32,8 +33,8 @@ final class AdamKernel {
                     eps, step, invSqrtBias2) : s;
             for (; i < e; i++) {
                 float gi = g[go + i];
-                float mi = b1 * m[mo + i] + c1 * gi;
-                float vi = b2 * v[vo + i] + gi * gi * c2; // (g g) c2, as the vector lanes round it
+                float mi = Subnormals.flush(b1 * m[mo + i] + c1 * gi);
+                float vi = Subnormals.flush(b2 * v[vo + i] + gi * gi * c2); // (g g) c2, as the vector lanes round it
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 p[po + i] -= step * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);

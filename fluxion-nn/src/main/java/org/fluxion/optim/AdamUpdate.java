@@ -21,7 +21,8 @@ import org.fluxion.tensor.TensorType;
  *   v' = b2 v + (1 - b2) g^2
  *   u  = (m' / (1 - b1^t)) / (sqrt(v') / sqrt(1 - b2^t) + eps)
  * </pre>
- * in the order {@code u, m', v'}. {@link #composite} is the same formula in tensor operations: it defines the
+ * in the order {@code u, m', v'}, a subnormal {@code m'} or {@code v'} stored as zero
+ * ({@link Subnormals}). {@link #composite} is the same formula in tensor operations: it defines the
  * derivative rules (the VJP and JVP of the composite, so the primitive differentiates to any order) and is what
  * the kernel is tested against. Batched by a loop over examples (an optimizer is rarely vmapped; the loop is
  * exact). In a compiled plan the outputs may be written over the gradient and moments they are computed from
@@ -33,8 +34,8 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
     Tensor[] composite(Tensor g, Tensor m, Tensor v, Tensor t) {
         Tensor invBias1 = Tensor.scalar(b1, DType.FLOAT64).pow(t).neg().add(1).reciprocal();
         Tensor invSqrtBias2 = Tensor.scalar(b2, DType.FLOAT64).pow(t).neg().add(1).rsqrt();
-        Tensor mi = m.mul(b1).add(g.mul(1 - b1));
-        Tensor vi = v.mul(b2).add(g.square().mul(1 - b2));
+        Tensor mi = Subnormals.flush(m.mul(b1).add(g.mul(1 - b1)));
+        Tensor vi = Subnormals.flush(v.mul(b2).add(g.square().mul(1 - b2)));
         Tensor denominator = vi.sqrt().mul(invSqrtBias2.to(vi.dtype())).add(eps);
         return new Tensor[] {mi.mul(invBias1.to(mi.dtype())).div(denominator), mi, vi};
     }
@@ -115,8 +116,8 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
                     fb1, fb2, c1, c2, e, invBias1, invSqrtBias2) : s;
             for (; i < end; i++) {
                 float gi = ga[go + i];
-                float mi = ma[mo + i] * fb1 + gi * c1;
-                float vi = va[vo + i] * fb2 + gi * gi * c2;
+                float mi = Subnormals.flush(ma[mo + i] * fb1 + gi * c1);
+                float vi = Subnormals.flush(va[vo + i] * fb2 + gi * gi * c2);
                 m2a[i] = mi;
                 v2a[i] = vi;
                 ua[i] = mi * invBias1 / ((float) Math.sqrt(vi) * invSqrtBias2 + e);
@@ -138,8 +139,8 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         Parallel.forRange(g.size(), 1 << 15, (s, end) -> {
             for (int i = s; i < end; i++) {
                 double gi = ga[go + i];
-                double mi = ma[mo + i] * b1 + gi * (1 - b1);
-                double vi = va[vo + i] * b2 + gi * gi * (1 - b2);
+                double mi = Subnormals.flush(ma[mo + i] * b1 + gi * (1 - b1));
+                double vi = Subnormals.flush(va[vo + i] * b2 + gi * gi * (1 - b2));
                 m2a[i] = mi;
                 v2a[i] = vi;
                 ua[i] = mi * invBias1 / (Math.sqrt(vi) * invSqrtBias2 + eps);

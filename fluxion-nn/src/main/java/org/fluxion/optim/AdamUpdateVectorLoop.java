@@ -24,8 +24,9 @@ final class AdamUpdateVectorLoop {
         int i = s;
         for (int stop = s + S.loopBound(e - s); i < stop; i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, ga, go + i);
-            FloatVector mv = FloatVector.fromArray(S, ma, mo + i).mul(fb1).add(gv.mul(c1));
-            FloatVector vv = FloatVector.fromArray(S, va, vo + i).mul(fb2).add(gv.mul(gv).mul(c2));
+            FloatVector mv = SubnormalsVector.flush(FloatVector.fromArray(S, ma, mo + i).mul(fb1).add(gv.mul(c1)));
+            FloatVector vv = SubnormalsVector.flush(
+                    FloatVector.fromArray(S, va, vo + i).mul(fb2).add(gv.mul(gv).mul(c2)));
             mv.intoArray(m2a, i);
             vv.intoArray(v2a, i);
             mv.mul(invBias1).div(vv.sqrt().mul(invSqrtBias2).add(eps)).intoArray(ua, i);

@@ -20,8 +20,9 @@ final class AdamVectorLoop {
         int i = s;
         for (int end = s + S.loopBound(e - s); i < end; i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, g, go + i);
-            FloatVector mv = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gv.mul(c1));
-            FloatVector vv = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2));
+            FloatVector mv = SubnormalsVector.flush(FloatVector.fromArray(S, m, mo + i).mul(b1).add(gv.mul(c1)));
+            FloatVector vv = SubnormalsVector.flush(
+                    FloatVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2)));
             mv.intoArray(m, mo + i);
             vv.intoArray(v, vo + i);
             FloatVector denom = vv.sqrt().mul(invSqrtBias2).add(eps);

@@ -7,7 +7,8 @@ import org.fluxion.tensor.Tensor;
  * Lazy Adam on the stored rows, PyTorch's {@code SparseAdam}: with one step count t per parameter,
  * {@code m[r] += (1 - b1)(g[r] - m[r])}, {@code v[r] += (1 - b2)(g[r]^2 - v[r])},
  * {@code p[r] -= lr sqrt(1 - b2^t) / (1 - b1^t) * m[r] / (sqrt(v[r]) + eps)}; rows absent from a step keep
- * their moments unchanged. State: {@code exp_avg}, {@code exp_avg_sq} (dense) and {@code step}.
+ * their moments unchanged; a subnormal moment is stored as zero ({@link Subnormals}). State: {@code exp_avg},
+ * {@code exp_avg_sq} (dense) and {@code step}.
  */
 public final class SparseAdam extends SparseOptimizer {
     private final double beta1;
@@ -63,8 +64,8 @@ public final class SparseAdam extends SparseOptimizer {
                         float gj = gf[from + j];
                         float mj = mf[mo + at + j];
                         float vj = vf[vo + at + j];
-                        mj += (gj - mj) * c1;
-                        vj += (gj * gj - vj) * c2;
+                        mj = Subnormals.flush(mj + (gj - mj) * c1);
+                        vj = Subnormals.flush(vj + (gj * gj - vj) * c2);
                         mf[mo + at + j] = mj;
                         vf[vo + at + j] = vj;
                         pf[po + at + j] -= step * (mj / ((float) Math.sqrt(vj) + e));
@@ -78,8 +79,8 @@ public final class SparseAdam extends SparseOptimizer {
                         double gj = gd[from + j];
                         double mj = md[mo + at + j];
                         double vj = vd[vo + at + j];
-                        mj += (gj - mj) * (1 - beta1);
-                        vj += (gj * gj - vj) * (1 - beta2);
+                        mj = Subnormals.flush(mj + (gj - mj) * (1 - beta1));
+                        vj = Subnormals.flush(vj + (gj * gj - vj) * (1 - beta2));
                         md[mo + at + j] = mj;
                         vd[vo + at + j] = vj;
                         pd[po + at + j] -= stepSize * (mj / (Math.sqrt(vj) + eps));

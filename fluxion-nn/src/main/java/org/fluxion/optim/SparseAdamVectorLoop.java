@@ -26,8 +26,8 @@ final class SparseAdamVectorLoop {
             FloatVector gj = FloatVector.fromArray(S, g, go + j);
             FloatVector mj = FloatVector.fromArray(S, m, mo + j);
             FloatVector vj = FloatVector.fromArray(S, v, vo + j);
-            mj = mj.add(gj.sub(mj).mul(c1));
-            vj = vj.add(gj.mul(gj).sub(vj).mul(c2));
+            mj = SubnormalsVector.flush(mj.add(gj.sub(mj).mul(c1)));
+            vj = SubnormalsVector.flush(vj.add(gj.mul(gj).sub(vj).mul(c2)));
             mj.intoArray(m, mo + j);
             vj.intoArray(v, vo + j);
             FloatVector pj = FloatVector.fromArray(S, p, po + j);

@@ -146,8 +146,9 @@ public final class Transformations {
 
     /**
      * Momentum (PyTorch's SGD buffer): {@code b = decay b + (1 - dampening) u}, except {@code b = u} on the first
-     * update; the result is {@code b}, or {@code u + decay b} with Nesterov. State: {@link TraceState} (with a
-     * count only when {@code dampening != 0}, to know the first update).
+     * update; the result is {@code b}, or {@code u + decay b} with Nesterov. A subnormal {@code b} is stored as zero
+     * ({@link Subnormals}). State: {@link TraceState} (with a count only when {@code dampening != 0}, to know the
+     * first update).
      *
      * @throws IllegalArgumentException for Nesterov without a positive decay or with dampening (PyTorch's rule)
      */
@@ -171,7 +172,7 @@ public final class Transformations {
                 List<Tensor> buffers = new ArrayList<>();
                 for (int i = 0; i < b.size(); i++) {
                     Tensor gi = g.leaves().get(i);
-                    Tensor bi = b.get(i).mul(decay).add(dampening == 0 ? gi : gi.mul(1 - dampening));
+                    Tensor bi = Subnormals.flush(b.get(i).mul(decay).add(dampening == 0 ? gi : gi.mul(1 - dampening)));
                     if (dampening != 0) {
                         bi = Tensor.where(s.count().eq(0), gi, bi);
                     }
@@ -234,7 +235,8 @@ public final class Transformations {
 
     /**
      * RMSProp's scaling (uncentered, PyTorch's placement of eps): {@code v = alpha v + (1 - alpha) u^2},
-     * {@code u -> u / (sqrt(v) + eps)}. State: {@link RmsState}.
+     * {@code u -> u / (sqrt(v) + eps)}, a subnormal {@code v} stored as zero ({@link Subnormals}). State:
+     * {@link RmsState}.
      */
     public static GradientTransformation scaleByRms(double alpha, double eps) {
         checkBeta("scaleByRms", "alpha", alpha);
@@ -253,7 +255,7 @@ public final class Transformations {
                 List<Tensor> vs = new ArrayList<>();
                 for (int i = 0; i < v.size(); i++) {
                     Tensor gi = g.leaves().get(i);
-                    Tensor vi = v.get(i).mul(alpha).add(gi.square().mul(1 - alpha));
+                    Tensor vi = Subnormals.flush(v.get(i).mul(alpha).add(gi.square().mul(1 - alpha)));
                     vs.add(vi);
                     out.add(gi.div(vi.sqrt().add(eps)));
                 }
