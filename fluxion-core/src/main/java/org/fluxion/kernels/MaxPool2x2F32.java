@@ -27,12 +27,20 @@ final class MaxPool2x2F32 {
     private static final float[] EVEN_ODD = new float[2 * VL];
     /** Lane l holds 2l: the input column offset of output lane l. */
     private static final int[] TWICE_IOTA = new int[VL];
+    /**
+     * The inverse of {@link #EVEN_ODD}: lane l of the concatenation (even, odd) interleaved, the first VL input
+     * columns of a row ({@code ZIP[0, VL)}) and the next VL ({@code ZIP[VL, 2 VL)}).
+     */
+    private static final float[] ZIP = new float[2 * VL];
 
     static {
         for (int l = 0; l < VL; l++) {
             EVEN_ODD[l] = 2 * l;
             EVEN_ODD[VL + l] = 2 * l + 1;
             TWICE_IOTA[l] = 2 * l;
+        }
+        for (int c = 0; c < 2 * VL; c++) {
+            ZIP[c] = c % 2 == 0 ? c / 2 : VL + c / 2;
         }
     }
 
@@ -48,7 +56,8 @@ final class MaxPool2x2F32 {
 
     /**
      * Planes {@code [start, end)}: {@code y} and {@code argmax} (flat index within the input plane) of
-     * plane i start at {@code yOff + i*OH*OW} and {@code aOff + i*OH*OW}, its input at {@code xOff + i*H*W}.
+     * plane i start at {@code yOff + i*OH*OW} and {@code aOff + i*OH*OW}, its input at {@code xOff + i*H*W}. A null
+     * {@code argmax}: the maxima only.
      */
     static void forward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
                         int start, int end) {
@@ -93,9 +102,81 @@ final class MaxPool2x2F32 {
                     m = m.blend(v, take);
                     mi = mi.blend(base.add(w + 1), take.cast(IS));
                     m.intoArray(y, yp + r * ow + q0, out);
-                    mi.intoArray(argmax, ap + r * ow + q0, outI);
+                    if (argmax != null) {
+                        mi.intoArray(argmax, ap + r * ow + q0, outI);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The gradient of planes {@code [start, end)} in one pass, without an argmax: each window's {@code dy} is
+     * written at the position of its maximum, chosen from x by {@link #forward}'s rule, and zero at the other
+     * three; the input rows and columns no window covers (odd H or W) are zeroed. Windows do not overlap, so
+     * this is the scatter-add of the argmax path, bit for bit. {@code dx} may hold anything before.
+     */
+    static void backward(Pool2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                         int start, int end) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int hw = h * w, p = oh * ow;
+        FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
+        FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
+        FloatVector zipLo = FloatVector.fromArray(FS, ZIP, 0);
+        FloatVector zipHi = FloatVector.fromArray(FS, ZIP, VL);
+        FloatVector zero = FloatVector.zero(FS);
+        for (int q0 = 0; q0 < ow; q0 += VL) {
+            int n = Math.min(VL, ow - q0);
+            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+            int hiOff = 2 * n > VL ? VL : 0;
+            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
+            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
+            for (int plane = start; plane < end; plane++) {
+                int xp = xOff + plane * hw, gp = dxOff + plane * hw, yp = dyOff + plane * p;
+                for (int r = 0; r < oh; r++) {
+                    int top = 2 * r * w + 2 * q0;
+                    int a = xp + top, b = a + w;
+                    FloatVector a0 = FloatVector.fromArray(FS, x, a, lo);
+                    FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
+                    FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
+                    FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
+                    // the window's elements in row-major order: top-left, top-right, bottom-left, bottom-right
+                    FloatVector m = even.selectFrom(a0, a1);
+                    FloatVector v = odd.selectFrom(a0, a1);
+                    VectorMask<Float> t1 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, t1);
+                    v = even.selectFrom(b0, b1);
+                    VectorMask<Float> t2 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, t2);
+                    v = odd.selectFrom(b0, b1);
+                    VectorMask<Float> t3 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    // the last element taken wins
+                    VectorMask<Float> bottomRight = t3;
+                    VectorMask<Float> bottomLeft = t2.andNot(t3);
+                    VectorMask<Float> topRight = t1.andNot(t2.or(t3));
+                    FloatVector d = FloatVector.fromArray(FS, dy, yp + r * ow + q0, out);
+                    FloatVector topL = d.blend(zero, t1.or(t2).or(t3));
+                    FloatVector topR = zero.blend(d, topRight);
+                    FloatVector botL = zero.blend(d, bottomLeft);
+                    FloatVector botR = zero.blend(d, bottomRight);
+                    int ga = gp + top, gb = ga + w;
+                    zipLo.selectFrom(topL, topR).intoArray(dx, ga, lo);
+                    zipLo.selectFrom(botL, botR).intoArray(dx, gb, lo);
+                    if (hiOff != 0) {
+                        zipHi.selectFrom(topL, topR).intoArray(dx, ga + VL, hi);
+                        zipHi.selectFrom(botL, botR).intoArray(dx, gb + VL, hi);
+                    }
+                }
+            }
+        }
+        for (int plane = start; plane < end; plane++) {
+            int gp = dxOff + plane * hw;
+            if (w > 2 * ow) {
+                for (int r = 0; r < 2 * oh; r++) {
+                    java.util.Arrays.fill(dx, gp + r * w + 2 * ow, gp + (r + 1) * w, 0f);
+                }
+            }
+            java.util.Arrays.fill(dx, gp + 2 * oh * w, gp + hw, 0f);
         }
     }
 }

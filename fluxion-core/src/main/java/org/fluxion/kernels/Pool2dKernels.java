@@ -78,6 +78,29 @@ public final class Pool2dKernels {
     }
 
     /**
+     * Max pooling gradient routed by x itself (no argmax kept from the forward pass): dx {@code [N,C,H,W]} at
+     * {@code dxOff} is overwritten with dy at each window's maximum in x and zero elsewhere, as
+     * {@link #maxBackward} with the argmax of {@link #maxForward}. The 2x2 stride-2 float32 windows take one
+     * vectorized pass; others compute the argmax first.
+     */
+    public static void maxBackwardFromInput(Pool2dGeometry g, Object x, int xOff, Object dy, int dyOff, Object dx,
+                                            int dxOff) {
+        boolean f32 = KernelChecks.isFloat32("maxPool2dGrad", x, dy, dx);
+        KernelChecks.range("maxPool2dGrad", "x", x, xOff, g.inputSize());
+        KernelChecks.range("maxPool2dGrad", "dy", dy, dyOff, g.outputSize());
+        KernelChecks.range("maxPool2dGrad", "dx", dx, dxOff, g.inputSize());
+        if (f32 && Vectorization.ENABLED && MaxPool2x2F32.applies(g)) {
+            float[] xf = (float[]) x, dyf = (float[]) dy, dxf = (float[]) dx;
+            forPlanes(g, (start, end) -> MaxPool2x2F32.backward(g, xf, xOff, dyf, dyOff, dxf, dxOff, start, end));
+            return;
+        }
+        int[] argmax = new int[g.outputSize()];
+        Object maxima = f32 ? new float[argmax.length] : new double[argmax.length]; // computed along, not needed
+        maxForward(g, x, xOff, maxima, 0, argmax, 0);
+        maxBackward(g, dy, dyOff, argmax, 0, dx, dxOff);
+    }
+
+    /**
      * The transpose of {@link #maxBackward}: {@code y[i] = t[plane(i) + argmax[i]]}, t {@code [N,C,H,W]},
      * y {@code [N,C,OH,OW]} overwritten (max pooling's JVP, with t the tangent of x).
      */

@@ -34,13 +34,13 @@ final class PoolF32 {
     }
 
     /**
-     * {@link #maxForward}'s values without its argmax. The vectorized 2x2 stride-2 path computes both at
-     * once, so it keeps doing that into a scratch argmax; every other window goes through
-     * {@link MaxPoolValuesF32}, which is separable and needs no per-lane index bookkeeping.
+     * {@link #maxForward}'s values without its argmax: the vectorized 2x2 stride-2 path skipping its argmax
+     * stores; every other window through {@link MaxPoolValuesF32}, which is separable and needs no per-lane
+     * index bookkeeping.
      */
     static void maxValues(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff) {
         if (Vectorization.ENABLED && MaxPool2x2F32.applies(g)) {
-            maxForward(g, x, xOff, y, yOff, new int[g.outputSize()], 0);
+            Pool2dKernels.forPlanes(g, (start, end) -> MaxPool2x2F32.forward(g, x, xOff, y, yOff, null, 0, start, end));
             return;
         }
         Pool2dKernels.forPlanes(g, (start, end) ->

@@ -117,7 +117,7 @@ public final class ConvolutionPrimitives {
     }
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its input; inputs (dy, w). */
-    public record Conv2dInputGrad(Conv2dOptions options, Shape inputShape) implements Primitive {
+    public record Conv2dInputGrad(Conv2dOptions options, Shape inputShape) implements Primitive, IntoBuffer {
         /**
          * VJP of the bilinear {@code dx = B(dy, w)}, the adjoint of conv in x: {@code <g, B(dy, w)> = <conv(g, w), dy>},
          * so dy gets {@code conv(g, w)} and w gets {@code conv2dWeightGrad(g, dy)}.
@@ -158,10 +158,16 @@ public final class ConvolutionPrimitives {
 
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
+            return computeInto(Storage.allocate(out.dtype(), out.shape().size()), in);
+        }
+
+        /** Overwrites {@code buffer} with dx (the plan's recycled buffers). */
+        @Override
+        public Tensor computeInto(Storage buffer, Tensor[] in) {
             Tensor dy = in[0].contiguous();
             Tensor w = in[1].contiguous();
             Conv2dGeometry g = geometry(inputShape, w.shape(), options);
-            Tensor dx = Tensor.empty(out.shape(), out.dtype());
+            Tensor dx = Tensor.wrap(buffer, inputShape);
             Conv2dKernels.inputGrad(g, array(dy), dy.offset(), array(w), w.offset(), array(dx), 0);
             return dx;
         }
@@ -179,7 +185,7 @@ public final class ConvolutionPrimitives {
     }
 
     /** Primitive: the gradient of {@link Conv2d} with respect to its weight; inputs (x, dy). */
-    public record Conv2dWeightGrad(Conv2dOptions options, Shape weightShape) implements Primitive {
+    public record Conv2dWeightGrad(Conv2dOptions options, Shape weightShape) implements Primitive, IntoBuffer {
         /**
          * VJP of the bilinear {@code dw = W(x, dy)} with {@code <g, W(x, dy)> = <dy, conv(x, g)>}: x gets
          * {@code conv2dInputGrad(dy, g)} and dy gets {@code conv(x, g)}.
@@ -220,10 +226,16 @@ public final class ConvolutionPrimitives {
 
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
+            return computeInto(Storage.allocate(out.dtype(), out.shape().size()), in);
+        }
+
+        /** Overwrites {@code buffer} with dw (the plan's recycled buffers). */
+        @Override
+        public Tensor computeInto(Storage buffer, Tensor[] in) {
             Tensor x = in[0].contiguous();
             Tensor dy = in[1].contiguous();
             Conv2dGeometry g = geometry(x.shape(), weightShape, options);
-            Tensor dw = Tensor.empty(out.shape(), out.dtype());
+            Tensor dw = Tensor.wrap(buffer, weightShape);
             Conv2dKernels.weightGrad(g, array(x), x.offset(), array(dy), dy.offset(), array(dw), 0);
             return dw;
         }
@@ -257,7 +269,7 @@ public final class ConvolutionPrimitives {
     }
 
     /** Primitive: the maximum of each window; padding counts as -infinity, NaN propagates. */
-    public record MaxPool2d(Pool2dOptions options) implements Primitive {
+    public record MaxPool2d(Pool2dOptions options) implements Primitive, IntoBuffer {
         /** VJP: {@code maxPool2dGrad(x, g)}, g routed to each window's maximum. */
         @Override
         public Tensor[] vjp(Tensor g, Tensor[] in, Tensor y) {
@@ -283,9 +295,15 @@ public final class ConvolutionPrimitives {
 
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
+            return computeInto(Storage.allocate(out.dtype(), out.shape().size()), in);
+        }
+
+        /** Overwrites {@code buffer} with the maxima (the plan's recycled buffers). */
+        @Override
+        public Tensor computeInto(Storage buffer, Tensor[] in) {
             Tensor x = in[0].contiguous();
             Pool2dGeometry g = poolGeometry(x.shape(), options);
-            Tensor y = Tensor.empty(out.shape(), out.dtype());
+            Tensor y = Tensor.wrap(buffer, pooledShape(g));
             Pool2dKernels.maxValues(g, array(x), x.offset(), array(y), 0); // the VJP recomputes the routing
             return y;
         }
@@ -300,7 +318,7 @@ public final class ConvolutionPrimitives {
      * Primitive: the gradient of {@link MaxPool2d}; inputs (x, dy). Each window's gradient goes to the
      * position of its maximum (the first one on ties), recomputed from x.
      */
-    public record MaxPool2dGrad(Pool2dOptions options) implements Primitive {
+    public record MaxPool2dGrad(Pool2dOptions options) implements Primitive, IntoBuffer {
         /**
          * VJP: none for x (the routing is piecewise constant in x); for dy, the values of g at each
          * window's maximum, {@code maxPool2dSelect(x, g)}.
@@ -335,12 +353,17 @@ public final class ConvolutionPrimitives {
 
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
+            return computeInto(Storage.allocate(out.dtype(), out.shape().size()), in);
+        }
+
+        /** Overwrites {@code buffer} with dx (the plan's recycled buffers). */
+        @Override
+        public Tensor computeInto(Storage buffer, Tensor[] in) {
             Tensor x = in[0].contiguous();
             Tensor dy = in[1].contiguous();
-            Pool2dGeometry g = poolGeometry(x.shape(), options);
-            int[] argmax = windowArgmax(x, g);
-            Tensor dx = Tensor.empty(out.shape(), out.dtype());
-            Pool2dKernels.maxBackward(g, array(dy), dy.offset(), argmax, 0, array(dx), 0);
+            Tensor dx = Tensor.wrap(buffer, x.shape());
+            Pool2dKernels.maxBackwardFromInput(poolGeometry(x.shape(), options), array(x), x.offset(), array(dy),
+                    dy.offset(), array(dx), 0);
             return dx;
         }
 

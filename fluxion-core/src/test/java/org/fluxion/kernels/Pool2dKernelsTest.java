@@ -221,6 +221,17 @@ class Pool2dKernelsTest {
         assertArrayEquals(yRef, valuesF64, "f64 max values " + g);
         Pool2dKernels.maxBackward(g, toFloat(dy), argf, dxf);
         assertClose("f32 maxBackward " + g, dxRef, dxf, 1e-6);
+        // routed by x: garbage in dx beforehand, offsets; the same floats as the argmax path's
+        float[] routed = toFloat(random(rnd, g.inputSize() + 5));
+        float[] dyOff = new float[g.outputSize() + 2];
+        System.arraycopy(toFloat(dy), 0, dyOff, 2, g.outputSize());
+        float[] xOff = new float[g.inputSize() + 1];
+        System.arraycopy(toFloat(x), 0, xOff, 1, g.inputSize());
+        Pool2dKernels.maxBackwardFromInput(g, xOff, 1, dyOff, 2, routed, 5);
+        assertArrayEquals(dxf, java.util.Arrays.copyOfRange(routed, 5, routed.length), "f32 maxBackwardFromInput " + g);
+        double[] routedF64 = random(rnd, g.inputSize());
+        Pool2dKernels.maxBackwardFromInput(g, x, 0, dy, 0, routedF64, 0);
+        assertClose("f64 maxBackwardFromInput " + g, dxRef, routedF64, 1e-14);
 
         for (boolean include : new boolean[] {false, true}) {
             String what = (include ? " countIncludePad " : " ") + g;
@@ -289,6 +300,12 @@ class Pool2dKernelsTest {
             float[] values = new float[g.outputSize()];
             Pool2dKernels.maxValues(g, toFloat(x), 0, values, 0);
             assertArrayEquals(yf, values, "f32 max values " + g);
+            float[] dy = toFloat(random(rnd, g.outputSize()));
+            float[] dx = new float[g.inputSize()];
+            Pool2dKernels.maxBackward(g, dy, argf, dx);
+            float[] routed = toFloat(random(rnd, g.inputSize()));
+            Pool2dKernels.maxBackwardFromInput(g, toFloat(x), 0, dy, 0, routed, 0);
+            assertArrayEquals(dx, routed, "f32 maxBackwardFromInput " + g);
         }
     }
 

@@ -1,7 +1,7 @@
 package org.fluxion.optim;
 
 import org.fluxion.autodiff.Functional;
-import org.fluxion.jit.exec.IntoBuffers;
+import org.fluxion.ops.IntoBuffers;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.kernels.Vectorization;
 import org.fluxion.ops.Batching;

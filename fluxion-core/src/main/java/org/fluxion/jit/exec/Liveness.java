@@ -10,6 +10,8 @@ import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.IntoBuffer;
+import org.fluxion.ops.IntoBuffers;
 import org.fluxion.ops.MatMul;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.TensorType;

@@ -5,6 +5,8 @@ import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
+import org.fluxion.ops.IntoBuffer;
+import org.fluxion.ops.IntoBuffers;
 import org.fluxion.ops.MultiOutput;
 import org.fluxion.ops.Primitive;
 import org.fluxion.ops.StorageTypes;

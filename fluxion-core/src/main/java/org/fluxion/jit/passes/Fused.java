@@ -5,7 +5,7 @@ import static org.fluxion.tensor.TensorInternals.storage;
 import org.fluxion.jit.codegen.ElementwiseProgram;
 import org.fluxion.jit.codegen.FusedKernel;
 import org.fluxion.jit.codegen.FusionCompiler;
-import org.fluxion.jit.exec.IntoBuffer;
+import org.fluxion.ops.IntoBuffer;
 import org.fluxion.jit.exec.Pool;
 import org.fluxion.jit.ir.Printer;
 import org.fluxion.ops.CompilerPrimitive;

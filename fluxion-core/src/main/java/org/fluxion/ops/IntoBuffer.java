@@ -1,4 +1,4 @@
-package org.fluxion.jit.exec;
+package org.fluxion.ops;
 
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
