@@ -1,11 +1,13 @@
 package org.fluxion.data;
 
 import java.util.Arrays;
+import org.fluxion.kernels.Parallel;
 import org.fluxion.kernels.UnsignedBytes;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 
 /**
  * Images kept in memory as the unsigned bytes they were stored as, made float32 one batch at a time (as
@@ -16,6 +18,8 @@ import org.fluxion.tensor.Tensor;
  * are int64 {@code [B]}.
  */
 public final class ByteImageDataset implements Dataset {
+    /** Floats converted per parallel chunk at least: about 20 Fashion-MNIST images. */
+    private static final int GRAIN_FLOATS = 1 << 14;
     /** The images in blocks of {@link #imagesPerBlock} images each (the last block may hold fewer). */
     private final byte[][] blocks;
     private final int imagesPerBlock;
@@ -82,8 +86,14 @@ public final class ByteImageDataset implements Dataset {
 
     @Override
     public Batch batch(int[] indices) {
+        return batch(indices, null);
+    }
+
+    /** Writes into {@code recycled}'s features when they are a dense float32 array of the batch's size. */
+    @Override
+    public Batch batch(int[] indices, Batch recycled) {
         int n = size();
-        float[] out = new float[indices.length * sampleSize];
+        float[] out = reusable(recycled, indices.length * sampleSize);
         long[] rows = new long[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int r = indices[i];
@@ -92,14 +102,34 @@ public final class ByteImageDataset implements Dataset {
                         + " samples");
             }
             rows[i] = r;
-            byte[] block = blocks.length == 0 ? null : blocks[r / imagesPerBlock];
-            int src = (r % imagesPerBlock) * sampleSize;
-            // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
-            UnsignedBytes.toFloats(block, src, out, i * sampleSize, sampleSize, scale ? 255f : 1f);
         }
+        // the images of a batch lie at random places: the threads gather them (each image written by one thread)
+        Parallel.forRange(indices.length, Math.max(1, GRAIN_FLOATS / Math.max(1, sampleSize)), (start, end) -> {
+            for (int i = start; i < end; i++) {
+                int r = indices[i];
+                byte[] block = blocks.length == 0 ? null : blocks[r / imagesPerBlock];
+                int src = (r % imagesPerBlock) * sampleSize;
+                // division, not multiplication by 1/255: v / 255 correctly rounded, as IdxReader.readImages
+                UnsignedBytes.toFloats(block, src, out, i * sampleSize, sampleSize, scale ? 255f : 1f);
+            }
+        });
         Tensor features = Tensor.wrap(Storage.wrap(DType.FLOAT32, out),
                 Shape.of(indices.length, shape.dim(1), shape.dim(2)));
         return new Batch(features, labels.indexSelect(0, Tensor.of(rows, rows.length)));
+    }
+
+    /** The float array of {@code recycled}'s features when it is exactly {@code length} dense floats, else a new one. */
+    private static float[] reusable(Batch recycled, int length) {
+        if (recycled != null) {
+            Tensor f = recycled.features();
+            if (f.dtype() == DType.FLOAT32 && f.offset() == 0 && f.isContiguous() && f.size() == length) {
+                float[] a = TensorInternals.storage(f).floats();
+                if (a.length == length) {
+                    return a;
+                }
+            }
+        }
+        return new float[length];
     }
 
     @Override

@@ -144,6 +144,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         private final Thread worker;
         private int delivered;
         private volatile boolean closed;
+        /** A batch given back by {@link #recycle}, for the next one to be written into. */
+        private Batch spare;
 
         private Epoch(int[] order) {
             this.order = order;
@@ -186,7 +188,9 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
                 throw new NoSuchElementException("DataLoader: epoch has no more batches (" + count + " in all)");
             }
             if (worker == null) {
-                return dataset.batch(batchIndices(order, delivered++));
+                Batch b = dataset.batch(batchIndices(order, delivered++), spare);
+                spare = null;
+                return b;
             }
             Object item;
             try {
@@ -205,6 +209,17 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
                 closed = true;
             }
             return (Batch) item;
+        }
+
+        /**
+         * Gives back a batch this epoch returned that the caller will not read again: the next batch may be
+         * written into its storage ({@link Dataset#batch(int[], Batch)}). Loading ahead ({@link Builder#prefetch})
+         * ignores it.
+         */
+        public void recycle(Batch batch) {
+            if (worker == null) {
+                spare = batch;
+            }
         }
 
         /** Stops the worker (if still running) and discards prefetched batches. Idempotent. */

@@ -60,6 +60,12 @@ final class CompiledEngine<M extends Layer> implements Engine {
         return new Step(r.loss().item(), r.output());
     }
 
+    /** Layers as data keep nothing: a step returns the state, the loss and the output. */
+    @Override
+    public boolean keepsBatches() {
+        return false;
+    }
+
     @Override
     public Tensor predict(Tensor features) {
         return trainStep.predict(state.model(), features);

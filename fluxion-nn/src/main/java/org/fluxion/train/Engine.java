@@ -15,6 +15,14 @@ interface Engine {
     /** One optimizer step on {@code batch}; {@code step} counts the steps of the whole run (for schedules). */
     Step step(Batch batch, long step);
 
+    /**
+     * Whether something of a step's batch may outlive the step (an eager module may keep its input); when not, the
+     * loop gives the batch back to its loader ({@link org.fluxion.data.DataLoader.Epoch#recycle}).
+     */
+    default boolean keepsBatches() {
+        return true;
+    }
+
     /** The model's output for {@code features} in inference mode, without gradient. */
     Tensor predict(Tensor features);
 

@@ -314,6 +314,9 @@ public final class Trainer {
                 step++;
                 double l = s.loss();
                 stats.add(s.output(), batch.labels(), l);
+                if (!engine.keepsBatches()) {
+                    batches.recycle(batch);
+                }
                 if (bar != null) {
                     bar.step(1, l);
                 }

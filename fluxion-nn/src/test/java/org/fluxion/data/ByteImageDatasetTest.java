@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorInternals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,57 @@ class ByteImageDatasetTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ByteImageDataset(torn, Shape.of(5, 3, 4), labels, true));
         assertTrue(e.getMessage().contains("whole images"), e.getMessage());
+    }
+
+    /** A batch given back is written over when its size matches; the values are those of a fresh batch. */
+    @Test
+    void aRecycledBatchIsWrittenOverWhenItsSizeMatches() {
+        int n = 3000; // a batch of all of them spans several parallel chunks
+        byte[] pixels = new byte[n * 12];
+        new SplittableRandom(5).nextBytes(pixels);
+        long[] labelValues = new long[n];
+        java.util.Arrays.setAll(labelValues, i -> i % 10);
+        ByteImageDataset data = new ByteImageDataset(pixels, Shape.of(n, 3, 4), Tensor.of(labelValues, n), true);
+        int[] first = new SplittableRandom(1).ints(n, 0, n).toArray();
+        int[] second = new SplittableRandom(2).ints(n, 0, n).toArray();
+        Batch a = data.batch(first);
+        float[] expected = new float[n * 12];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 12; j++) {
+                expected[i * 12 + j] = (pixels[second[i] * 12 + j] & 0xff) / 255f;
+            }
+        }
+        float[] storage = TensorInternals.storage(a.features()).floats();
+        Batch b = data.batch(second, a);
+        assertTrue(storage == TensorInternals.storage(b.features()).floats(), "written into the recycled batch");
+        assertArrayEquals(expected, b.features().toFloatArray());
+        assertArrayEquals(data.batch(second).labels().toLongArray(), b.labels().toLongArray());
+        // another size: a new array
+        Batch c = data.batch(new int[] {7, 8}, b);
+        assertTrue(storage != TensorInternals.storage(c.features()).floats(), "a batch of another size is new");
+        assertArrayEquals(data.batch(new int[] {7, 8}).features().toFloatArray(), c.features().toFloatArray());
+    }
+
+    /** A loader's epoch writes the next batch into the one given back, unless it loads ahead. */
+    @Test
+    void anEpochReusesTheBatchGivenBack() {
+        byte[] pixels = new byte[8 * 12];
+        new SplittableRandom(6).nextBytes(pixels);
+        ByteImageDataset data = new ByteImageDataset(pixels, Shape.of(8, 3, 4),
+                Tensor.of(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, 8), false);
+        for (int prefetch : new int[] {0, 2}) {
+            try (DataLoader loader = DataLoader.builder(data).batchSize(4).prefetch(prefetch).build();
+                 DataLoader.Epoch epoch = loader.iterator()) {
+                Batch one = epoch.next();
+                float[] storage = TensorInternals.storage(one.features()).floats();
+                epoch.recycle(one);
+                Batch two = epoch.next();
+                assertEquals(prefetch == 0, storage == TensorInternals.storage(two.features()).floats(),
+                        "prefetch " + prefetch);
+                assertArrayEquals(data.batch(new int[] {4, 5, 6, 7}).features().toFloatArray(),
+                        two.features().toFloatArray());
+            }
+        }
     }
 
     @Test
