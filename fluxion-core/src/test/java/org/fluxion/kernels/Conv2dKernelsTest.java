@@ -486,7 +486,7 @@ class Conv2dKernelsTest {
             Random rnd = new Random(29);
             List<Conv2dGeometry> shapes = List.of(
                     Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // the CNN's first layer
-                    Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // its second
+                    Conv2dGeometry.of(2, 32, 18, 18, 64, 3, 1, 0, 1, 1),                // its second, wider planes
                     Conv2dGeometry.of(2, 16, 16, 16, 24, 3, 1, 1, 1, 1),                // ResNet's 16x16 stage
                     new Conv2dGeometry(3, 5, 19, 23, 13, 3, 2, 1, 1, 2, 0, 1, 1, 1),    // O = 13, pads differ
                     new Conv2dGeometry(2, 6, 21, 30, 18, 3, 3, 1, 1, 1, 2, 2, 1, 2),    // grouped, dilated
@@ -497,12 +497,13 @@ class Conv2dKernelsTest {
                 assertTrue(ConvShiftedF32.applies(g), "shifted path for " + g);
             }
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 8, 8, 8, 3, 1, 1, 1, 1)));    // 8x8: 2/3 used
+            assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1))); // 3/4 used
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 8, 3, 2, 1, 1, 1)));  // strided
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(1, 8, 28, 28, 8, 3, 1, 1, 1, 1)));  // one sample
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 8, 28, 28, 4, 3, 1, 1, 1, 1)));  // O < MR
             assertFalse(ConvShiftedF32.applies(Conv2dGeometry.of(2, 64, 56, 56, 64, 3, 1, 1, 1, 1))); // past L2
-            // input gradients as shifted forwards: the CNN's second layer; padded, dilated, grouped
-            List<Conv2dGeometry> gradShapes = List.of(Conv2dGeometry.of(2, 32, 13, 13, 64, 3, 1, 0, 1, 1),
+            // input gradients as shifted forwards: a CNN's 32 -> 64 layer; padded, dilated, grouped
+            List<Conv2dGeometry> gradShapes = List.of(Conv2dGeometry.of(2, 32, 18, 18, 64, 3, 1, 0, 1, 1),
                     new Conv2dGeometry(2, 16, 20, 27, 6, 3, 2, 1, 1, 1, 0, 2, 1, 2));
             for (Conv2dGeometry g : gradShapes) {
                 assertTrue(ConvShiftedF32.applies(ConvShiftedF32.inputGradGeometry(g)), "shifted input gradient for " + g);
