@@ -6,6 +6,7 @@ import org.fluxion.kernels.Gemm;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
 
@@ -14,7 +15,7 @@ import org.fluxion.tensor.TensorType;
  * dimensions broadcast. Both inputs have rank >= 2 (vectors are handled by
  * {@link LinearAlgebra#matmul}) and one floating-point dtype.
  */
-public record MatMul() implements Primitive {
+public record MatMul() implements Primitive, IntoBuffer {
     /**
      * VJP: {@code (g @ b^T, a^T @ g)}, each of the broadcast batch shape; the engine sums the batch
      * dimensions a or b was broadcast along.
@@ -99,12 +100,22 @@ public record MatMul() implements Primitive {
 
     @Override
     public Tensor compute(TensorType out, Tensor... in) {
+        return into(out, Tensor.empty(out.shape(), out.dtype()), in);
+    }
+
+    /** Overwrites {@code buffer} with the product (the plan's recycled buffers). */
+    @Override
+    public Tensor computeInto(Storage buffer, Tensor[] in) {
+        TensorType out = outputType(in[0].type(), in[1].type());
+        return into(out, Tensor.wrap(buffer, out.shape()), in);
+    }
+
+    private Tensor into(TensorType out, Tensor y, Tensor[] in) {
         Tensor a = in[0];
         Tensor b = in[1];
         int n = a.dim(-2);
         int k = a.dim(-1);
         int m = b.dim(-1);
-        Tensor y = Tensor.empty(out.shape(), out.dtype());
         if (y.size() == 0) {
             return y;
         }

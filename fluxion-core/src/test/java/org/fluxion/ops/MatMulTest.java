@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Shape;
+import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.testing.RandomTensors;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,29 @@ class MatMulTest {
             assertEquals(q.select(0, 5).select(0, 3).matmul(k.select(0, 5).select(0, 3)), out[0].select(0, 5).select(0, 3));
         } finally {
             org.fluxion.kernels.Parallel.setThreads(before);
+        }
+    }
+
+    /** Into a recycled buffer (garbage before): the same values as a fresh product, batched, 2-D and of depth 0. */
+    @Test
+    void computeIntoOverwritesWhatTheBufferHeld() {
+        Tensor[][] cases = {
+                {random.values(DType.FLOAT32, 2, 3, 5, 4), random.values(DType.FLOAT32, 3, 4, 6)},
+                {random.values(DType.FLOAT64, 7, 9), random.values(DType.FLOAT64, 9, 5)},
+                {random.values(DType.FLOAT32, 4, 9, 8), random.values(DType.FLOAT32, 8, 3)},
+                {Tensor.zeros(DType.FLOAT32, 3, 0), Tensor.zeros(DType.FLOAT32, 0, 2)}};
+        MatMul mm = new MatMul();
+        for (Tensor[] in : cases) {
+            var type = mm.outputType(in[0].type(), in[1].type());
+            Storage buffer = Storage.allocate(type.dtype(), type.shape().size());
+            for (int i = 0; i < type.shape().size(); i++) {
+                buffer.setDouble(i, Double.NaN);
+            }
+            Tensor into = mm.computeInto(buffer, in);
+            Tensor fresh = mm.compute(type, in);
+            assertEquals(type.shape(), into.shape());
+            assertTrue(java.util.Arrays.equals(fresh.toDoubleArray(), into.toDoubleArray()), "matmul into " + type);
+            assertTrue(fresh.allClose(reference(in[0], in[1]), 1e-5, 1e-5), "matmul " + type);
         }
     }
 }
