@@ -48,10 +48,12 @@ final class ConvWinogradF32 {
      * Fewest tiles in all (batch times tiles per sample): the weight transform and each GEMM's packing of U cost about
      * as much as {@code T} columns of the GEMM. Measured on ResNet-18's stages at 64x64, batch 32: one thread gains
      * 1.3-1.4x on the 16x16 (2048 tiles) and 8x8 (512) planes, breaks even on 4x4 (128) and loses 2x on 2x2 (32); in
-     * the network on two threads (which share the 16 GEMMs of a weight-heavy layer) 4x4 gains 1.4x and 2x2 still loses
-     * 1.5x. Batch 1 loses on 16x16 (64 tiles) and 8x8 (16).
+     * the network on two threads (which share the 16 GEMMs of a weight-heavy layer) 4x4 seemed to gain 1.4x and 2x2
+     * still loses 1.5x. Batch 1 loses on 16x16 (64 tiles) and 8x8 (16). Measured again alone with the im2col path
+     * packing straight into the GEMM's panels, 256 channels on 4x4 planes at batch 32 (128 tiles) took 0.96-1.29x the
+     * im2col time on two threads (three runs) and 1.22x on one, so 128 tiles are left to im2col.
      */
-    static final int MIN_TILES = 128;
+    static final int MIN_TILES = 256;
     /** V and M of a chunk in floats ({@code 16*(C+O)*T}): about the L2 cache, as {@link ConvF32}'s sub-batches. */
     private static final int CHUNK_FLOATS = 1 << 18;
 
