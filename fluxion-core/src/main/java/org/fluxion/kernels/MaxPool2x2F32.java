@@ -114,10 +114,12 @@ final class MaxPool2x2F32 {
      * The gradient of planes {@code [start, end)} in one pass, without an argmax: each window's {@code dy} is
      * written at the position of its maximum, chosen from x by {@link #forward}'s rule, and zero at the other
      * three; the input rows and columns no window covers (odd H or W) are zeroed. Windows do not overlap, so
-     * this is the scatter-add of the argmax path, bit for bit. {@code dx} may hold anything before.
+     * this is the scatter-add of the argmax path, bit for bit ({@code dy + 0}: a -0 arrives as the +0 of
+     * {@code 0 + dy}). With {@code positiveOnly}, a window whose maximum is not positive passes nothing: the
+     * gradient through a ReLU before the pooling, {@code where(x > 0, dx, 0)}. {@code dx} may hold anything before.
      */
     static void backward(Pool2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
-                         int start, int end) {
+                         int start, int end, boolean positiveOnly) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int hw = h * w, p = oh * ow;
         FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
@@ -150,11 +152,14 @@ final class MaxPool2x2F32 {
                     m = m.blend(v, t2);
                     v = odd.selectFrom(b0, b1);
                     VectorMask<Float> t3 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    FloatVector d = FloatVector.fromArray(FS, dy, yp + r * ow + q0, out).add(zero);
+                    if (positiveOnly) {
+                        d = zero.blend(d, m.blend(v, t3).compare(VectorOperators.GT, 0f));
+                    }
                     // the last element taken wins
                     VectorMask<Float> bottomRight = t3;
                     VectorMask<Float> bottomLeft = t2.andNot(t3);
                     VectorMask<Float> topRight = t1.andNot(t2.or(t3));
-                    FloatVector d = FloatVector.fromArray(FS, dy, yp + r * ow + q0, out);
                     FloatVector topL = d.blend(zero, t1.or(t2).or(t3));
                     FloatVector topR = zero.blend(d, topRight);
                     FloatVector botL = zero.blend(d, bottomLeft);

@@ -85,19 +85,44 @@ public final class Pool2dKernels {
      */
     public static void maxBackwardFromInput(Pool2dGeometry g, Object x, int xOff, Object dy, int dyOff, Object dx,
                                             int dxOff) {
+        maxBackwardFromInput(g, x, xOff, dy, dyOff, dx, dxOff, false);
+    }
+
+    /**
+     * As {@link #maxBackwardFromInput(Pool2dGeometry, Object, int, Object, int, Object, int)}, then, when
+     * {@code positiveOnly}, {@code dx = where(x > 0, dx, 0)}: the gradient through a ReLU whose output x is (the
+     * 2x2 stride-2 pass drops the windows whose maximum is not positive as it routes).
+     */
+    public static void maxBackwardFromInput(Pool2dGeometry g, Object x, int xOff, Object dy, int dyOff, Object dx,
+                                            int dxOff, boolean positiveOnly) {
         boolean f32 = KernelChecks.isFloat32("maxPool2dGrad", x, dy, dx);
         KernelChecks.range("maxPool2dGrad", "x", x, xOff, g.inputSize());
         KernelChecks.range("maxPool2dGrad", "dy", dy, dyOff, g.outputSize());
         KernelChecks.range("maxPool2dGrad", "dx", dx, dxOff, g.inputSize());
         if (f32 && Vectorization.ENABLED && MaxPool2x2F32.applies(g)) {
             float[] xf = (float[]) x, dyf = (float[]) dy, dxf = (float[]) dx;
-            forPlanes(g, (start, end) -> MaxPool2x2F32.backward(g, xf, xOff, dyf, dyOff, dxf, dxOff, start, end));
+            forPlanes(g, (start, end) -> MaxPool2x2F32.backward(g, xf, xOff, dyf, dyOff, dxf, dxOff, start, end,
+                    positiveOnly));
             return;
         }
         int[] argmax = new int[g.outputSize()];
         Object maxima = f32 ? new float[argmax.length] : new double[argmax.length]; // computed along, not needed
         maxForward(g, x, xOff, maxima, 0, argmax, 0);
         maxBackward(g, dy, dyOff, argmax, 0, dx, dxOff);
+        if (positiveOnly) {
+            int n = g.inputSize();
+            if (f32) {
+                float[] xf = (float[]) x, dxf = (float[]) dx;
+                for (int i = 0; i < n; i++) {
+                    dxf[dxOff + i] = xf[xOff + i] > 0 ? dxf[dxOff + i] : 0f;
+                }
+            } else {
+                double[] xd = (double[]) x, dxd = (double[]) dx;
+                for (int i = 0; i < n; i++) {
+                    dxd[dxOff + i] = xd[xOff + i] > 0 ? dxd[dxOff + i] : 0d;
+                }
+            }
+        }
     }
 
     /**

@@ -306,6 +306,22 @@ class Pool2dKernelsTest {
             float[] routed = toFloat(random(rnd, g.inputSize()));
             Pool2dKernels.maxBackwardFromInput(g, toFloat(x), 0, dy, 0, routed, 0);
             assertArrayEquals(dx, routed, "f32 maxBackwardFromInput " + g);
+            // through a ReLU before the pooling: where(x > 0, dx, 0), NaN windows passing nothing
+            float[] xf = toFloat(x), masked = toFloat(random(rnd, g.inputSize()));
+            Pool2dKernels.maxBackwardFromInput(g, xf, 0, dy, 0, masked, 0, true);
+            float[] want = dx.clone();
+            for (int i = 0; i < want.length; i++) {
+                want[i] = xf[i] > 0 ? want[i] : 0f;
+            }
+            assertArrayEquals(want, masked, "f32 maxBackwardFromInput positive only " + g);
+            double[] maskedF64 = random(rnd, g.inputSize()), dxF64 = new double[g.inputSize()];
+            double[] dyF64 = random(rnd, g.outputSize());
+            Pool2dKernels.maxBackward(g, dyF64, arg, dxF64);
+            Pool2dKernels.maxBackwardFromInput(g, x, 0, dyF64, 0, maskedF64, 0, true);
+            for (int i = 0; i < dxF64.length; i++) {
+                dxF64[i] = x[i] > 0 ? dxF64[i] : 0d;
+            }
+            assertArrayEquals(dxF64, maskedF64, "f64 maxBackwardFromInput positive only " + g);
         }
     }
 
