@@ -158,6 +158,48 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
                 && x.size() < 2L * GRAIN;
     }
 
+    /**
+     * A sum over axis 0 and every axis after 1 of a dense float32 {@code [N, C, ...]}: a convolution's bias
+     * gradient.
+     */
+    private boolean isBatchChannelSum(Tensor x) {
+        if (op != ReduceOp.SUM || x.dtype() != DType.FLOAT32 || !Vectorization.ENABLED || x.rank() < 3
+                || !x.isContiguous()) {
+            return false;
+        }
+        boolean[] reduced = reducedAxes(name(), axes, x.shape());
+        for (int d = 0; d < reduced.length; d++) {
+            if (reduced[d] != (d != 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #isBatchChannelSum}: the N rows of {@code C*L} summed first, a vector of columns at a time (threads
+     * take runs of channels; every column is summed in the same order whichever takes it), then each channel's L
+     * column sums in order. Per-row sums first (the innermost-block path) cost a horizontal reduction per
+     * {@code (n, c)}: 0.27-0.33 ms for the CNN's {@code [64, 64, 11, 11]} bias gradient.
+     */
+    private static Tensor batchChannelSum(Tensor x) {
+        int n = x.dim(0), c = x.dim(1), l = (int) (x.size() / ((long) n * c));
+        double[] columns = new double[c * l];
+        float[] a = storage(x).floats();
+        int off = x.offset();
+        Parallel.forRange(c, (int) Math.max(1, GRAIN / Math.max(1L, (long) n * l)),
+                (c0, c1) -> FloatReduce.sumRows(a, off + c0 * l, n, c * l, (c1 - c0) * l, columns, c0 * l));
+        double[] sums = new double[c];
+        for (int i = 0; i < c; i++) {
+            double s = 0;
+            for (int j = i * l, e = j + l; j < e; j++) {
+                s += columns[j];
+            }
+            sums[i] = s;
+        }
+        return fromDoubles(sums, DType.FLOAT32);
+    }
+
     /** Flags of the axes of {@code s} that {@code axes} names (all when empty), validated for {@code op}. */
     static boolean[] reducedAxes(String op, int[] axes, Shape s) {
         boolean[] reduced = new boolean[s.rank()];
@@ -181,6 +223,9 @@ public record Reduce(ReduceOp op, int[] axes, boolean keepDims) implements Primi
             double[] acc = new double[x.dim(1)];
             FloatReduce.sumRows(storage(x).floats(), x.offset(), x.dim(0), x.dim(1), x.dim(1), acc, 0);
             return fromDoubles(acc, DType.FLOAT32).reshape(out.shape().dims());
+        }
+        if (isBatchChannelSum(x)) {
+            return batchChannelSum(x).reshape(out.shape().dims());
         }
         boolean[] reducedFlags = reducedAxes(name(), axes, x.shape());
         int[] innermost = ReduceLayout.innermostReducedBlock(x, reducedFlags);

@@ -646,4 +646,44 @@ class ReductionsTest {
                     (t1 - t0) / 20e6, (t2 - t1) / 20e6, (t3 - t2) / 20e6);
         }
     }
+
+    /** A bias gradient's sum over the batch and the planes: close to the double sum, the same bits on any threads. */
+    @Test
+    void batchChannelSumsAreCloseAndIndependentOfThreads() {
+        int saved = Parallel.threads();
+        try {
+            for (int[] dims : new int[][] {{64, 32, 26, 26}, {64, 64, 11, 11}, {3, 5, 7}, {2, 3, 4, 5, 6}, {9, 70, 1, 1}}) {
+                Tensor x = Tensor.randn(11, dims);
+                int[] axes = new int[dims.length - 1];
+                axes[0] = 0;
+                for (int k = 1; k < axes.length; k++) {
+                    axes[k] = k + 1;
+                }
+                float[] a = x.toFloatArray();
+                int n = dims[0], c = dims[1], l = a.length / (n * c);
+                float[] first = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] got = x.sum(axes, true).toFloatArray();
+                    assertEquals(c, got.length);
+                    for (int ch = 0; ch < c; ch++) {
+                        double want = 0;
+                        for (int b = 0; b < n; b++) {
+                            for (int j = 0; j < l; j++) {
+                                want += a[(b * c + ch) * l + j];
+                            }
+                        }
+                        assertEquals(want, got[ch], 1e-5 * Math.sqrt(n * l) + 1e-6, Arrays.toString(dims) + " channel " + ch);
+                    }
+                    if (first == null) {
+                        first = got;
+                    } else {
+                        assertArrayEquals(first, got, Arrays.toString(dims) + " on " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
 }
