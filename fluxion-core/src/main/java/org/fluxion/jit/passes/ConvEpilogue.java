@@ -124,19 +124,7 @@ record ConvEpilogue(Conv2dOptions options, TensorType type, boolean bias, boolea
             replacement.put(last, new Equation(new ConvEpilogue(c.options(), t, hasBias, hasResidual, hasRelu),
                     ins.toArray(Value[]::new), last.output()));
         }
-        if (replacement.isEmpty()) {
-            return g;
-        }
-        List<Equation> out = new ArrayList<>();
-        for (Equation e : g.equations()) {
-            Equation r = replacement.get(e);
-            if (r != null) {
-                out.add(r);
-            } else if (!absorbed.containsKey(e)) {
-                out.add(e);
-            }
-        }
-        return new Graph(g.inputs(), out, g.outputs());
+        return Passes.rewritten(g, replacement, absorbed);
     }
 
     /** The one equation reading {@code v}, when v has exactly one reader, is no graph output and that reader is free. */

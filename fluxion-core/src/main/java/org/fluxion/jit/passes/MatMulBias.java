@@ -1,6 +1,5 @@
 package org.fluxion.jit.passes;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,16 +165,7 @@ record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, 
                         new Value[] {e.inputs()[0], e.inputs()[1], zero}, e.output()));
             }
         }
-        if (replacement.isEmpty()) {
-            return g;
-        }
-        List<Equation> out = new ArrayList<>();
-        for (Equation e : g.equations()) {
-            if (!dropped.containsKey(e)) {
-                out.add(replacement.getOrDefault(e, e));
-            }
-        }
-        return new Graph(g.inputs(), out, g.outputs());
+        return Passes.rewritten(g, replacement, dropped);
     }
 
     /**

@@ -2,7 +2,6 @@ package org.fluxion.jit.passes;
 
 import static org.fluxion.tensor.TensorInternals.storage;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,19 +100,7 @@ record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements Compil
             replacement.put(where, new Equation(new MaxPoolReluGrad(p.options(), where.output().type()),
                     new Value[] {pool.inputs()[0], pool.inputs()[1]}, where.output()));
         }
-        if (replacement.isEmpty()) {
-            return g;
-        }
-        List<Equation> out = new ArrayList<>();
-        for (Equation e : g.equations()) {
-            Equation r = replacement.get(e);
-            if (r != null) {
-                out.add(r);
-            } else if (!absorbed.containsKey(e)) {
-                out.add(e);
-            }
-        }
-        return new Graph(g.inputs(), out, g.outputs());
+        return Passes.rewritten(g, replacement, absorbed);
     }
 
     private static boolean soleReader(Map<Value, List<Equation>> readers, Map<Value, Boolean> isOutput, Value v,

@@ -209,6 +209,26 @@ public final class Passes {
     }
 
     /**
+     * {@code g} with each equation of {@code replacement} replaced by its value and those of {@code dropped} (not
+     * replaced) left out, in order: what a pattern pass that fuses a chain into its last step returns.
+     */
+    static Graph rewritten(Graph g, Map<Equation, Equation> replacement, Map<Equation, Boolean> dropped) {
+        if (replacement.isEmpty()) {
+            return g;
+        }
+        List<Equation> out = new ArrayList<>();
+        for (Equation e : g.equations()) {
+            Equation r = replacement.get(e);
+            if (r != null) {
+                out.add(r);
+            } else if (!dropped.containsKey(e)) {
+                out.add(e);
+            }
+        }
+        return new Graph(g.inputs(), out, g.outputs());
+    }
+
+    /**
      * The graph with each {@code stopGradient} read as its input: the graph that runs is not differentiated again
      * (its nested graphs, which may be, keep theirs), and the identity would stand between the elementwise
      * operations around it and keep them from fusing. One whose output is a graph output stays.
