@@ -4,8 +4,10 @@ import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 
 /**
- * A compiled step that can write its result into a buffer the plan recycles (buffer reuse), or into the
- * storage of an argument the caller donated, instead of allocating: fused kernels and GEMMs with a bias.
+ * A primitive that can write its result into a buffer a compiled plan recycles (buffer reuse), or into the
+ * storage of an argument the caller donated, instead of allocating: fused kernels, products, convolutions and
+ * their gradients, pooling. Its result never aliases its inputs. It lives here, beside {@link Primitive}, so
+ * that the primitives of this package implement it; the plans of {@code org.fluxion.jit.exec} use it.
  */
 public interface IntoBuffer {
     /** Computes the result into {@code buffer} (of the output's dtype and size) and returns it as a tensor. */

@@ -12,7 +12,6 @@ import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.IntoBuffer;
 import org.fluxion.ops.IntoBuffers;
-import org.fluxion.ops.MatMul;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.TensorType;
 
@@ -152,8 +151,8 @@ final class Liveness {
     /**
      * For every value read by an equation or returned, the index of the last equation that reads it or a value
      * that may alias it, {@code equations.size()} when a result of the graph may alias it. A step that is not a
-     * fresh-result kernel ({@link IntoBuffer}, {@link IntoBuffers}, {@link MatMul}) may alias its inputs in its
-     * outputs (reshape, permute, control flow), so its inputs live as long as its outputs.
+     * fresh-result kernel ({@link IntoBuffer}, {@link IntoBuffers}: fused kernels, products, convolutions) may alias
+     * its inputs in its outputs (reshape, permute, control flow), so its inputs live as long as its outputs.
      */
     static Map<Value, Integer> aliasEnds(Graph g) {
         int n = g.equations().size();
@@ -166,8 +165,7 @@ final class Liveness {
             for (Value v : e.inputs()) {
                 end.merge(v, i, Math::max);
             }
-            boolean fresh = e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers
-                    || e.primitive() instanceof MatMul;
+            boolean fresh = e.primitive() instanceof IntoBuffer || e.primitive() instanceof IntoBuffers;
             if (!fresh) {
                 int last = -1;
                 for (Value o : e.outputs()) {
