@@ -90,8 +90,9 @@ final class Im2ColF32 {
     }
 
     /**
-     * {@code dst[d + q] = src[s + 2q]} for {@code q < len}: the run of a stride-2 im2col row (a network's stem),
-     * a vector at a time from two loads and a two-vector permute, which the scalar loop took 4x as long for.
+     * {@code dst[d + q] = src[s + 2q]} for {@code q < len}: the run of a stride-2 im2col row (a network's stem), or
+     * a stride-2 max pooling row split into its phases ({@link MaxPoolValuesF32}), a vector at a time from two loads
+     * and a two-vector permute, which the scalar loop took 4x as long for.
      */
     static void copyEveryOther(float[] src, int s, float[] dst, int d, int len) {
         int vl = FloatRuns.VL, q = 0;

@@ -79,9 +79,8 @@ final class MaxPoolValuesF32 {
                     }
                     if (sw == 2 && Vectorization.ENABLED) {
                         // every other element, a vector of them from two loads and an even-lane permute
-                        int done = Lanes.everyOther(x, src, phases, b * len + t, e - t);
-                        t += done;
-                        src += 2 * done;
+                        Im2ColF32.copyEveryOther(x, src, phases, b * len + t, e - t);
+                        continue;
                     }
                     for (; t < e; t++, src += sw) {
                         phases[b * len + t] = x[src];
@@ -115,30 +114,6 @@ final class MaxPoolValuesF32 {
     /** The Vector API parts, in their own class so that nothing loads them when the module is absent. */
     private static final class Lanes {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-        /** Lane l picks lane 2l of the concatenation of two vectors. */
-        private static final float[] EVEN = new float[S.length()];
-
-        static {
-            for (int l = 0; l < EVEN.length; l++) {
-                EVEN[l] = 2 * l;
-            }
-        }
-
-        /**
-         * {@code dst[d + i] = x[src + 2i]} for the whole vectors of {@code i < count} whose two loads stay inside x;
-         * returns how many it copied.
-         */
-        static int everyOther(float[] x, int src, float[] dst, int d, int count) {
-            int vl = S.length(), i = 0;
-            FloatVector even = FloatVector.fromArray(S, EVEN, 0);
-            for (; i + vl <= count && src + 2 * i + 2 * vl <= x.length; i += vl) {
-                FloatVector a = FloatVector.fromArray(S, x, src + 2 * i);
-                FloatVector b = FloatVector.fromArray(S, x, src + 2 * i + vl);
-                even.selectFrom(a, b).intoArray(dst, d + i);
-            }
-            return i;
-        }
 
         /** The row pass for whole vectors of outputs; returns the first output column it left. */
         static int rows(float[] phases, int[] tap, int ow, float[] rowMax, int dst) {

@@ -78,6 +78,17 @@ public final class Pool2dKernels {
     }
 
     /**
+     * The flat index, within its plane, of each window's maximum of x {@code [N,C,H,W]} at {@code xOff}: the
+     * argmax of {@link #maxForward}, for a gradient that recomputes the routing from x.
+     */
+    public static int[] maxArgmax(Pool2dGeometry g, Object x, int xOff) {
+        int[] argmax = new int[g.outputSize()];
+        Object maxima = x instanceof double[] ? new double[argmax.length] : new float[argmax.length]; // not needed
+        maxForward(g, x, xOff, maxima, 0, argmax, 0);
+        return argmax;
+    }
+
+    /**
      * Max pooling gradient routed by x itself (no argmax kept from the forward pass): dx {@code [N,C,H,W]} at
      * {@code dxOff} is overwritten with dy at each window's maximum in x and zero elsewhere, as
      * {@link #maxBackward} with the argmax of {@link #maxForward}. The 2x2 stride-2 float32 windows take one
@@ -105,10 +116,7 @@ public final class Pool2dKernels {
                     positiveOnly));
             return;
         }
-        int[] argmax = new int[g.outputSize()];
-        Object maxima = f32 ? new float[argmax.length] : new double[argmax.length]; // computed along, not needed
-        maxForward(g, x, xOff, maxima, 0, argmax, 0);
-        maxBackward(g, dy, dyOff, argmax, 0, dx, dxOff);
+        maxBackward(g, dy, dyOff, maxArgmax(g, x, xOff), 0, dx, dxOff);
         if (positiveOnly) {
             int n = g.inputSize();
             if (f32) {

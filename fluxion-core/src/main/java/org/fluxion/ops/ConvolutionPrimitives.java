@@ -412,7 +412,7 @@ public final class ConvolutionPrimitives {
             Tensor x = in[0].contiguous();
             Tensor t = in[1].contiguous();
             Pool2dGeometry g = poolGeometry(x.shape(), options);
-            int[] argmax = windowArgmax(x, g);
+            int[] argmax = Pool2dKernels.maxArgmax(g, array(x), x.offset());
             Tensor y = Tensor.empty(out.shape(), out.dtype());
             Pool2dKernels.maxSelect(g, array(t), t.offset(), argmax, 0, array(y), 0);
             return y;
@@ -422,14 +422,6 @@ public final class ConvolutionPrimitives {
         public Tensor batch(Tensor[] in, boolean[] batched, int size) {
             return Batching.mergeImageBatch(this, Batching.allBatched(in, batched, size), new boolean[] {true, true}, size);
         }
-    }
-
-    /** Flat index, within its plane, of each window's maximum of the dense NCHW tensor {@code x}. */
-    private static int[] windowArgmax(Tensor x, Pool2dGeometry g) {
-        int[] argmax = new int[g.outputSize()];
-        Object maxima = Storage.allocate(x.dtype(), argmax.length).array(); // computed along, not needed
-        Pool2dKernels.maxForward(g, array(x), x.offset(), maxima, 0, argmax, 0);
-        return argmax;
     }
 
     /** Primitive: the mean of each window. */
