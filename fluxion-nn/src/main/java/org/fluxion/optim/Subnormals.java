@@ -17,12 +17,12 @@ final class Subnormals {
     private Subnormals() {
     }
 
-    /** {@code x}, or zero (of its sign ignored) when it is subnormal. */
+    /** {@code x}, or +0 when it is subnormal (of either sign). */
     static float flush(float x) {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
-    /** {@code x}, or zero when it is subnormal. */
+    /** {@code x}, or +0 when it is subnormal (of either sign). */
     static double flush(double x) {
         return Math.abs(x) < Double.MIN_NORMAL ? 0d : x;
     }
