@@ -103,6 +103,35 @@ class MatMulTest {
     }
 
     @Test
+    void stacksOfStridedViewsGiveTheBitsOfTheirCopies() {
+        // attention's heads: q, k, v views of one [B, S, 3 * H * D] projection, k transposed; each product is
+        // addressed by offset and strides into the projection's storage
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor qkv = random.values(dtype, 2, 5, 3 * 3 * 4).reshape(2, 5, 3, 3, 4).permute(2, 0, 3, 1, 4);
+            Tensor q = qkv.slice(0, 0, 1).reshape(2, 3, 5, 4);
+            Tensor kt = qkv.slice(0, 1, 2).reshape(2, 3, 5, 4).permute(0, 1, 3, 2);
+            Tensor v = qkv.slice(0, 2, 3).reshape(2, 3, 5, 4);
+            Tensor s = q.matmul(kt);
+            Tensor sv = s.matmul(v);
+            assertEquals(true, s.allClose(reference(q, kt).to(dtype), 1e-5, 1e-5), dtype + " q k^T");
+            assertEquals(true, sv.allClose(reference(s, v).to(dtype), 1e-5, 1e-5), dtype + " s v");
+            for (int b = 0; b < 2; b++) {
+                for (int h = 0; h < 3; h++) {
+                    // the same layouts as one rank-2 product of the same views: the same bits
+                    assertEquals(q.select(0, b).select(0, h).matmul(kt.select(0, b).select(0, h)),
+                            s.select(0, b).select(0, h), dtype + " q k^T " + b + "," + h);
+                    assertEquals(s.select(0, b).select(0, h).matmul(v.select(0, b).select(0, h)),
+                            sv.select(0, b).select(0, h), dtype + " s v " + b + "," + h);
+                }
+            }
+            // rows repeated by a zero stride: no BLAS layout, so the product's operand is copied first
+            Tensor rows = random.values(dtype, 3, 1, 5).broadcastTo(Shape.of(3, 5, 5));
+            assertEquals(true, rows.matmul(v.select(0, 0)).allClose(reference(rows, v.select(0, 0)).to(dtype), 1e-5,
+                    1e-5), dtype + " broadcast rows");
+        }
+    }
+
+    @Test
     void transposedOperandsAreReadWithoutCopy() {
         Tensor a = Tensor.randn(1, 40, 30);
         Tensor b = Tensor.randn(2, 50, 40);
