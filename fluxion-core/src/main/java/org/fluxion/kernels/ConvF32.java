@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * group with {@code n = S*P} (forward, inputGrad) or {@code k = S*P} (weightGrad). y and dy go through a
  * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. The forward's col is never written out:
  * it is packed straight into the GEMM's panels ({@link OffsetPacker}), from zero-padded copies of the input planes
- * when the convolution pads; so is the input gradient's dy where the GEMM runs serially. A single chunk (a batch too
+ * when the convolution pads; so is the input gradient's dy where the GEMM runs serially, and the weight gradient's col,
+ * packed into A of {@code dw^T} ({@link Im2ColPackA}) for unpadded geometries of width stride 1. A single chunk (a batch too
  * small to split, or a {@link #weightBound} layer) lets {@link Gemm} parallelize the GEMM instead. Small weight
  * gradients are dot products ({@link SgemmDotNT}).
  *
@@ -53,7 +54,8 @@ final class ConvF32 {
      * The choices of the float32 path that tests vary; production always runs {@link #TUNED}.
      *
      * @param packedOperands forward im2col and input-gradient dy written straight into the GEMM's packed
-     *                       layout ({@link OffsetPacker}) instead of through a matrix
+     *                       layout ({@link OffsetPacker}) instead of through a matrix, and so the weight
+     *                       gradient's im2col where its GEMM runs serially ({@link Im2ColPackA})
      * @param transposedDw   the weight gradient computed as {@code dw^T} when {@code K > Og}, so that the
      *                       GEMM's transposing pack is of the smaller dy
      * @param subBatchFloats largest buffer ({@code max(C*kh*kw, O) * S*P} floats) one sub-batch may use;
@@ -294,6 +296,8 @@ final class ConvF32 {
             float[] col = BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             boolean transposing = tuning.transposedDw() && k > og;
+            // dw^T's A, the im2col matrix, packed straight from x where the GEMM runs here, serially
+            boolean packedCol = transposing && serial && tuning.packedOperands() && Im2ColPackA.applies(g);
             for (int lane; (lane = laneUnits.claim()) >= 0; ) {
                 float[] acc = lane == 0 ? dw : new float[wSize];
                 int accOff = lane == 0 ? dwOff : 0;
@@ -302,7 +306,8 @@ final class ConvF32 {
                     boolean add = u > laneUnits.start(lane);
                     int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
                     boolean direct = cnt == 1;
-                    if (!(pointwise && direct)) {
+                    boolean packA = packedCol && (long) k * og * ld >= TINY_GEMM;
+                    if (!(pointwise && direct) && !packA) {
                         for (int gi = 0; gi < g.groups(); gi++) {
                             Im2ColF32.im2col(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw, cnt, col, gi * k * ld, ld);
                         }
@@ -315,7 +320,10 @@ final class ConvF32 {
                         int aOff = direct ? dyOff + (n0 * cout + gi * og) * p : gi * og * ld;
                         float[] b = pointwise && direct ? x : col;
                         int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
-                        if (transposed != null) {
+                        if (packA) {
+                            Sgemm.gemm(k, og, ld, Im2ColPackA.of(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw),
+                                    Sgemm.BPacker.of(true, a, aOff, ld), transposed, gi * og * k, og, add);
+                        } else if (transposed != null) {
                             // dw^T[K, Og] = col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy
                             gemm(serial, false, true, k, og, ld, b, bOff, ld, a, aOff, ld,
                                     transposed, gi * og * k, og, add);

@@ -83,6 +83,24 @@ final class Sgemm {
     static final int B_SLACK = 2 * NR;
 
     /**
+     * Packs the block {@code A[ic:ic+mc, pc:pc+kc]} of an A that need not exist as a matrix into {@code ap} in
+     * {@link SgemmPacking}'s panel layout. {@code ap} holds {@link #A_SLACK} floats past the block: a packer may
+     * write whole vectors past its last depth step there (and into the next panel, which it packs after).
+     */
+    @FunctionalInterface
+    interface APacker {
+        void pack(int ic, int pc, int mc, int kc, float[] ap);
+
+        /** A as stored ({@code transA}: as {@code A^T}) in {@code a} from {@code aOff}, rows {@code lda} apart. */
+        static APacker of(boolean transA, float[] a, int aOff, int lda) {
+            return (ic, pc, mc, kc, ap) -> SgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+        }
+    }
+
+    /** Floats a packed A buffer holds past its block (see {@link APacker}): a panel's worth of one vector of depth. */
+    static final int A_SLACK = MR * SgemmMicroKernel.VL;
+
+    /**
      * Serial blocked GEMM; same contract as {@link Gemm#sgemm}. Requires {@code m, n, k > 0}.
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -116,12 +134,27 @@ final class Sgemm {
     /** As the serial GEMM above, C starting as the bias rows when {@code bias} is not null. */
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker packB,
                      float[] bias, int biasOff, float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, APacker.of(transA, a, aOff, lda), packB, bias, biasOff, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Serial blocked GEMM {@code C[m, n] (+)= A[m, k] · B[k, n]} where both operands' blocks come from packers (the
+     * im2col matrix of a convolution's weight gradient written straight into A's panels, say). Requires
+     * {@code m, n, k > 0}.
+     */
+    static void gemm(int m, int n, int k, APacker packA, BPacker packB, float[] c, int cOff, int ldc,
+                     boolean accumulate) {
+        gemm(m, n, k, packA, packB, null, 0, c, cOff, ldc, accumulate);
+    }
+
+    private static void gemm(int m, int n, int k, APacker packA, BPacker packB, float[] bias, int biasOff, float[] c,
+                             int cOff, int ldc, boolean accumulate) {
         // Balanced block sizes: k = 257 gives two blocks of 129, not 256 + 1.
         int kcStep = balanced(k, KC, 1);
         int mcStep = balanced(m, MC, MR);
         int ncStep = balanced(n, NC, NR);
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a(kcStep * roundUp(mcStep, MR));
+        float[] ap = buf.a(kcStep * roundUp(mcStep, MR) + A_SLACK);
         float[] bp = buf.b(kcStep * roundUp(ncStep, NR) + B_SLACK);
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
@@ -132,7 +165,7 @@ final class Sgemm {
                 packB.pack(pc, jc, kc, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
-                    SgemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    packA.pack(ic, pc, mc, kc, ap);
                     macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, add ? null : bias,
                             biasOff + jc, buf.tile);
                 }

@@ -157,6 +157,21 @@ final class SgemmPacking {
      * 5x faster than the scalar gather. Returns how many depth steps it packed (a multiple of VL).
      */
     private static int packRowsVector(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        return packRows(a, src, src + lda, src + 2 * lda, src + 3 * lda, src + 4 * lda, src + 5 * lda, src + 6 * lda,
+                src + 7 * lda, kc, ap, dst);
+    }
+
+    /** Whether {@link #packRows} can run: the vector shape suits its transpose. */
+    static boolean packsRows() {
+        return TRANSPOSE_INDEX != null;
+    }
+
+    /**
+     * {@link #packRowsVector} for eight rows that start anywhere in {@code a}: row i at {@code s_i} (an im2col
+     * matrix's rows, read where they lie in the input, {@link Im2ColPackA}). Requires {@link #packsRows()}.
+     */
+    static int packRows(float[] a, int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7, int kc,
+                        float[] ap, int dst) {
         float[] ix = TRANSPOSE_INDEX;
         int[] st = TRANSPOSE_STORE;
         FloatVector lo1 = FloatVector.fromArray(S, ix, 0);
@@ -167,15 +182,14 @@ final class SgemmPacking {
         FloatVector hi4 = FloatVector.fromArray(S, ix, 5 * VL);
         int p = 0;
         for (; p + VL <= kc; p += VL) {
-            int s = src + p;
-            FloatVector r0 = FloatVector.fromArray(S, a, s);
-            FloatVector r1 = FloatVector.fromArray(S, a, s + lda);
-            FloatVector r2 = FloatVector.fromArray(S, a, s + 2 * lda);
-            FloatVector r3 = FloatVector.fromArray(S, a, s + 3 * lda);
-            FloatVector r4 = FloatVector.fromArray(S, a, s + 4 * lda);
-            FloatVector r5 = FloatVector.fromArray(S, a, s + 5 * lda);
-            FloatVector r6 = FloatVector.fromArray(S, a, s + 6 * lda);
-            FloatVector r7 = FloatVector.fromArray(S, a, s + 7 * lda);
+            FloatVector r0 = FloatVector.fromArray(S, a, s0 + p);
+            FloatVector r1 = FloatVector.fromArray(S, a, s1 + p);
+            FloatVector r2 = FloatVector.fromArray(S, a, s2 + p);
+            FloatVector r3 = FloatVector.fromArray(S, a, s3 + p);
+            FloatVector r4 = FloatVector.fromArray(S, a, s4 + p);
+            FloatVector r5 = FloatVector.fromArray(S, a, s5 + p);
+            FloatVector r6 = FloatVector.fromArray(S, a, s6 + p);
+            FloatVector r7 = FloatVector.fromArray(S, a, s7 + p);
             FloatVector a0 = lo1.selectFrom(r0, r1);
             FloatVector a1 = lo1.selectFrom(r2, r3);
             FloatVector a2 = lo1.selectFrom(r4, r5);

@@ -560,6 +560,10 @@ class Conv2dKernelsTest {
             Random rnd = new Random(17);
             List<Conv2dGeometry> shapes = List.of(
                     Conv2dGeometry.of(5, 32, 13, 13, 64, 3, 1, 0, 1, 1),                // the CNN's second layer
+                    // batches whose weight gradient is split over two threads, its GEMMs serial: their im2col
+                    // packed straight into A (Im2ColPackA), runs of 11 and of 36 (two vectors and a part)
+                    Conv2dGeometry.of(16, 32, 13, 13, 64, 3, 1, 0, 1, 1),
+                    Conv2dGeometry.of(16, 4, 9, 40, 5, 3, 1, 0, 2, 1),
                     Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // its first: runs of 26
                     Conv2dGeometry.of(3, 3, 9, 40, 5, 3, 1, 0, 2, 1),                   // runs longer than a panel
                     new Conv2dGeometry(3, 8, 11, 9, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2),     // strided rows, grouped
@@ -570,7 +574,7 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(8, 64, 2, 2, 64, 3, 1, 1, 1, 1),                  // weight-bound, 2x2 planes
                     Conv2dGeometry.of(2, 32, 13, 13, 16, 3, 3, 1, 1, 1),                // stride 3: float by float
                     new Conv2dGeometry(2, 64, 11, 10, 32, 3, 3, 2, 2, 2, 1, 2, 2, 2));  // dilated, grouped
-            assertTrue(ConvF32.weightBound(shapes.get(7)));
+            assertTrue(ConvF32.weightBound(shapes.get(9)));
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 for (Conv2dGeometry g : shapes) {
@@ -582,9 +586,14 @@ class Conv2dKernelsTest {
                     ConvF32.inputGrad(g, dy, 0, w, 0, dxPacked, 0, packedOperands);
                     ConvF32.forward(g, x, 0, w, 0, plain, 0, plainOperands);
                     ConvF32.inputGrad(g, dy, 0, w, 0, dxPlain, 0, plainOperands);
+                    float[] dwPacked = new float[g.weightSize()], dwPlain = new float[g.weightSize()];
+                    ConvF32.weightGrad(g, x, 0, dy, 0, dwPacked, 0, packedOperands);
+                    ConvF32.weightGrad(g, x, 0, dy, 0, dwPlain, 0, plainOperands);
                     // same packed values, same GEMM (these products are above its tiny-size cutoff): the same floats
                     assertTrue(java.util.Arrays.equals(plain, packed), "packed im2col differs for " + g);
                     assertTrue(java.util.Arrays.equals(dxPlain, dxPacked), "packed dy differs for " + g);
+                    assertTrue(java.util.Arrays.equals(dwPlain, dwPacked), "packed weight-gradient im2col differs for "
+                            + g + " with " + threads + " threads");
                     checkAll(g, rnd);
                 }
             }
