@@ -579,6 +579,45 @@ class FusionCompilerTest {
     }
 
     @Test
+    void rowMaximaFollowMathMaxOnNaNAndSignedZeros() {
+        int inner = 37; // two 16-lane vectors and a masked part; four 8-lane ones and a part
+        double nan = Double.NaN;
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            ElementwiseProgram.Builder b = ElementwiseProgram.builder(dtype);
+            ElementwiseProgram p = b.build(b.input(dtype, Access.FULL), Reduction.MAX_INNER);
+            double[][] rows = new double[7][inner];
+            java.util.Arrays.fill(rows[0], -0.0);                 // -0 alone stays -0
+            java.util.Arrays.fill(rows[1], -0.0);
+            rows[1][20] = 0.0;                                    // +0 beats -0 wherever it lies
+            java.util.Arrays.fill(rows[2], 0.0);
+            rows[2][0] = -0.0;
+            java.util.Arrays.fill(rows[3], -1);
+            rows[3][3] = nan;                                     // a NaN in a full vector
+            java.util.Arrays.fill(rows[4], 2);
+            rows[4][36] = nan;                                    // and in the masked tail
+            java.util.Arrays.fill(rows[5], Double.NEGATIVE_INFINITY);
+            for (int k = 0; k < inner; k++) {
+                rows[6][k] = Math.sin(k) * 10;                    // an ordinary row, largest inside
+            }
+            double[] flat = new double[rows.length * inner];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(rows[r], 0, flat, r * inner, inner);
+            }
+            Object in = dtype == DType.FLOAT32 ? toFloats(flat) : flat;
+            Object out = newOutput(p, rows.length);
+            FusionCompiler.compile(p).run(new Object[] {in}, new int[] {0}, out, 0, rows.length, inner);
+            for (int r = 0; r < rows.length; r++) {
+                double expected = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < inner; k++) {
+                    expected = Math.max(expected, get(in, r * inner + k));
+                }
+                assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(get(out, r)),
+                        dtype.label() + " row " + r + ": " + get(out, r) + " instead of " + expected);
+            }
+        }
+    }
+
+    @Test
     void emptyReductionsGiveTheIdentity() {
         for (Reduction r : Reduction.values()) {
             ElementwiseProgram.Builder b = ElementwiseProgram.builder(DType.FLOAT32);
