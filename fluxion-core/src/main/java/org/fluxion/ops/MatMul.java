@@ -134,12 +134,7 @@ public record MatMul() implements Primitive, IntoBuffer {
         Tensor bb = b.broadcastTo(Shape.of(concat(batch.dims(), k, m)));
         int count = batch.size();
         int[] bdims = batch.dims();
-        // Products the GEMM splits over threads itself run one after another; smaller ones are shared out, a
-        // chunk of them at least as much work as one the GEMM would split (attention's [64, 64] heads).
-        long work = (long) n * k * m;
-        long parallel = Gemm.parallelMinWork();
-        int grain = work >= parallel ? count : (int) Math.max(1, parallel / Math.max(1, work));
-        Parallel.forRange(count, grain, (s, e) -> {
+        Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
             int[] idx = new int[batchRank];
             for (int i = s; i < e; i++) {
                 int rem = i;
@@ -151,6 +146,16 @@ public record MatMul() implements Primitive, IntoBuffer {
             }
         });
         return y;
+    }
+
+    /**
+     * Products per chunk of a stack of {@code count} products of {@code work} multiply-adds each: products the GEMM
+     * splits over threads itself run one after another; smaller ones are shared out, a chunk of them at least as
+     * much work as one the GEMM would split (attention's [64, 64] heads).
+     */
+    private static int stackGrain(long work, int count) {
+        long parallel = Gemm.parallelMinWork();
+        return work >= parallel ? count : (int) Math.max(1, parallel / Math.max(1, work));
     }
 
     private static int[] concat(int[] prefix, int r, int c) {
@@ -205,6 +210,37 @@ public record MatMul() implements Primitive, IntoBuffer {
         gemm(a, b, bias, y, y.offset(), false);
     }
 
+    /**
+     * {@code y = permute(a @ b, [0, 2, 1, 3])} written dense: a {@code [B, H, n, k]} and b {@code [B, H, k, m]} (H
+     * heads of B samples) of one float dtype, y a contiguous {@code [B, n, H, m]}. Each head's product is stored
+     * across the heads (row stride {@code H*m}), as attention concatenates its heads, instead of as
+     * {@code [B, H, n, m]} and copied after.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not match or y is not contiguous
+     */
+    public static void intoInterleaved(Tensor a, Tensor b, Tensor y) {
+        if (a.rank() != 4 || b.rank() != 4 || y.rank() != 4 || a.dim(0) != b.dim(0) || a.dim(1) != b.dim(1)
+                || a.dim(3) != b.dim(2) || y.dim(0) != a.dim(0) || y.dim(1) != a.dim(2) || y.dim(2) != a.dim(1)
+                || y.dim(3) != b.dim(3) || !y.isContiguous() || a.dtype() != y.dtype() || b.dtype() != y.dtype()
+                || !y.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul into heads: y = permute(a @ b, [0, 2, 1, 3]) needs a [B, H, n, "
+                    + "k], b [B, H, k, m] and a contiguous y [B, n, H, m] of one float dtype, got a " + a.type()
+                    + ", b " + b.type() + ", y " + y.type() + (y.isContiguous() ? "" : " (not contiguous)"));
+        }
+        int heads = a.dim(1), n = a.dim(2), k = a.dim(3), m = b.dim(3);
+        if (y.size() == 0) {
+            return;
+        }
+        int count = a.dim(0) * heads;
+        Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
+            for (int i = s; i < e; i++) {
+                int sample = i / heads, head = i % heads;
+                gemm(a.select(0, sample).select(0, head), b.select(0, sample).select(0, head), null, y,
+                        y.offset() + (sample * n * heads + head) * m, heads * m, false);
+            }
+        });
+    }
+
     private static void checkInto(Tensor a, Tensor b, Tensor y) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || y.rank() != 2 || y.dim(0) != a.dim(0)
                 || y.dim(1) != b.dim(1) || !y.isContiguous() || a.dtype() != y.dtype() || b.dtype() != y.dtype()
@@ -217,6 +253,11 @@ public record MatMul() implements Primitive, IntoBuffer {
 
     /** {@code y[yOff..] (+)= a @ b} for rank-2 views a, b, choosing transposed access instead of copying. */
     private static void gemm(Tensor a, Tensor b, Tensor bias, Tensor y, int yOff, boolean accumulate) {
+        gemm(a, b, bias, y, yOff, b.dim(1), accumulate);
+    }
+
+    /** As above, the rows of the product {@code ldc} apart in y. */
+    private static void gemm(Tensor a, Tensor b, Tensor bias, Tensor y, int yOff, int ldc, boolean accumulate) {
         int n = a.dim(0);
         int k = a.dim(1);
         int m = b.dim(1);
@@ -233,13 +274,13 @@ public record MatMul() implements Primitive, IntoBuffer {
         if (a.dtype() == DType.FLOAT32 && bias != null) {
             Gemm.sgemmBias(la.transposed, lb.transposed, n, m, k, storage(a).floats(), a.offset(), la.leading,
                     storage(b).floats(), b.offset(), lb.leading, storage(bias).floats(), bias.offset(),
-                    storage(y).floats(), yOff, m);
+                    storage(y).floats(), yOff, ldc);
         } else if (a.dtype() == DType.FLOAT32) {
             Gemm.sgemm(la.transposed, lb.transposed, n, m, k, storage(a).floats(), a.offset(), la.leading,
-                    storage(b).floats(), b.offset(), lb.leading, storage(y).floats(), yOff, m, accumulate);
+                    storage(b).floats(), b.offset(), lb.leading, storage(y).floats(), yOff, ldc, accumulate);
         } else {
             Gemm.dgemm(la.transposed, lb.transposed, n, m, k, storage(a).doubles(), a.offset(), la.leading,
-                    storage(b).doubles(), b.offset(), lb.leading, storage(y).doubles(), yOff, m, accumulate);
+                    storage(b).doubles(), b.offset(), lb.leading, storage(y).doubles(), yOff, ldc, accumulate);
         }
     }
 

@@ -132,6 +132,20 @@ class MatMulTest {
     }
 
     @Test
+    void intoInterleavedWritesEachHeadAcrossTheRowsAndRefusesWhatDoesNotFit() {
+        Tensor a = random.values(DType.FLOAT32, 2, 3, 4, 5);
+        Tensor b = random.values(DType.FLOAT32, 2, 3, 5, 6);
+        Tensor y = Tensor.zeros(DType.FLOAT32, 2, 4, 3, 6);
+        MatMul.intoInterleaved(a, b, y);
+        assertEquals(a.matmul(b).permute(0, 2, 1, 3).contiguous(), y);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.intoInterleaved(a, b, Tensor.zeros(DType.FLOAT32, 2, 3, 4, 6)));
+        assertMessage(e, "[2, 3, 4, 6]", "[B, n, H, m]");
+        assertThrows(IllegalArgumentException.class,
+                () -> MatMul.intoInterleaved(a, b, Tensor.zeros(DType.FLOAT32, 2, 3, 4, 6).permute(0, 2, 1, 3)));
+    }
+
+    @Test
     void transposedOperandsAreReadWithoutCopy() {
         Tensor a = Tensor.randn(1, 40, 30);
         Tensor b = Tensor.randn(2, 50, 40);

@@ -18,6 +18,9 @@ import org.fluxion.tensor.TensorType;
  * of a layer storing its weight {@code [out, in]} ({@code y = x W^T}): the VJP of the product gives
  * {@code x^T g} as {@code [in, out]} and its transpose is {@code W}'s gradient, which the optimizer's kernels
  * then read three times. The transposes of the operands are views, which the GEMM reads as they are.
+ *
+ * <p>Likewise {@code permute(a @ b, [0, 2, 1, 3])} of a stack of heads {@code [B, H, n, m]}, attention's output
+ * about to be concatenated over its heads, becomes one {@link HeadsMatMul} writing {@code [B, n, H, m]} dense.
  */
 final class TransposedProducts {
     private TransposedProducts() {
@@ -40,6 +43,16 @@ final class TransposedProducts {
         Map<Equation, Boolean> dropped = new IdentityHashMap<>();
         int nextId = Passes.maxId(g) + 1;
         for (Equation e : g.equations()) {
+            if (e.primitive() instanceof Permute p && headsInterleaved(p.order())) {
+                Equation mm = producer.get(e.inputs()[0]);
+                if (mm != null && mm.primitive() instanceof MatMul && uses.get(mm.output()) == 1
+                        && sameStack(mm.inputs()[0].type(), mm.inputs()[1].type())) {
+                    dropped.put(mm, true);
+                    replacement.put(e, List.of(new Equation(new HeadsMatMul(e.output().type()), mm.inputs(),
+                            e.output())));
+                }
+                continue;
+            }
             if (!(e.primitive() instanceof Permute p) || p.order().length != 2 || p.order()[0] != 1) {
                 continue;
             }
@@ -67,6 +80,18 @@ final class TransposedProducts {
             }
         }
         return new Graph(g.inputs(), out, g.outputs());
+    }
+
+    /** True for the order [0, 2, 1, 3]: the heads axis moved behind the rows. */
+    private static boolean headsInterleaved(int[] order) {
+        return order.length == 4 && order[0] == 0 && order[1] == 2 && order[2] == 1 && order[3] == 3;
+    }
+
+    /** True for a [B, H, n, k] and b [B, H, k, m] of one float dtype: a stack of products without broadcasting. */
+    private static boolean sameStack(TensorType a, TensorType b) {
+        Shape as = a.shape(), bs = b.shape();
+        return as.rank() == 4 && bs.rank() == 4 && as.dim(0) == bs.dim(0) && as.dim(1) == bs.dim(1)
+                && a.dtype() == b.dtype() && a.dtype().isFloatingPoint() && !a.dtype().isStorageOnly();
     }
 
     private static TensorType transposed(TensorType t) {

@@ -52,4 +52,35 @@ class TransposedProductsTest {
         var grad = Functional.grad((Tensor v) -> A.matmul(v.transpose()).tanh().sum());
         assertTrue(grad.apply(w).allClose(Jit.jit(grad).apply(w), 1e-5, 1e-6));
     }
+
+    /**
+     * Attention's heads: {@code permute(q @ k^T, [0, 2, 1, 3])} and the like become one product writing the heads
+     * interleaved, so the reshape that concatenates them is a view; the values are those of eager, float32 and
+     * float64, the queries and keys strided views of one projection as a transformer's are.
+     */
+    @Test
+    void attentionHeadsAreWrittenWhereTheirConcatenationWantsThem() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor qkv = Tensor.randn(new SplittableRandom(4), dtype, 2, 6, 3 * 3 * 5);
+            Jitted<List<Tensor>, Tensor> f = Jit.jit((List<Tensor> a) -> {
+                Tensor heads = a.get(0).reshape(2, 6, 3, 3, 5).permute(2, 0, 3, 1, 4);
+                Tensor q = heads.slice(0, 0, 1).reshape(2, 3, 6, 5);
+                Tensor k = heads.slice(0, 1, 2).reshape(2, 3, 6, 5);
+                Tensor v = heads.slice(0, 2, 3).reshape(2, 3, 6, 5);
+                Tensor scores = q.matmul(k.permute(0, 1, 3, 2)).softmax(-1);
+                return scores.matmul(v).permute(0, 2, 1, 3).reshape(2, 6, 15).tanh();
+            });
+            Tensor heads = qkv.reshape(2, 6, 3, 3, 5).permute(2, 0, 3, 1, 4);
+            Tensor q = heads.slice(0, 0, 1).reshape(2, 3, 6, 5);
+            Tensor k = heads.slice(0, 1, 2).reshape(2, 3, 6, 5);
+            Tensor v = heads.slice(0, 2, 3).reshape(2, 3, 6, 5);
+            Tensor expected = q.matmul(k.permute(0, 1, 3, 2)).softmax(-1).matmul(v).permute(0, 2, 1, 3)
+                    .reshape(2, 6, 15).tanh();
+            Tensor actual = f.apply(List.of(qkv));
+            assertArrayEquals(new int[] {2, 6, 15}, actual.dims());
+            assertTrue(expected.allClose(actual, 1e-5, 1e-6), dtype + "\n" + expected + "\n" + actual);
+            List<String> names = f.graph(List.of(qkv)).equations().stream().map(e -> e.primitive().name()).toList();
+            assertEquals(1, names.stream().filter("matmul_heads"::equals).count(), names.toString());
+        }
+    }
 }

@@ -1,0 +1,49 @@
+package org.fluxion.jit.passes;
+
+import org.fluxion.ops.CompilerPrimitive;
+import org.fluxion.ops.IntoBuffer;
+import org.fluxion.ops.MatMul;
+import org.fluxion.tensor.Storage;
+import org.fluxion.tensor.Tensor;
+import org.fluxion.tensor.TensorType;
+
+/**
+ * {@code permute(a @ b, [0, 2, 1, 3])} of a {@code [B, H, n, k]} and b {@code [B, H, k, m]} as one step writing
+ * {@code [B, n, H, m]} dense ({@link MatMul#intoInterleaved}): attention's per-head outputs land where the
+ * concatenation of the heads wants them, so the reshape to {@code [B, n, H*m]} that follows is a view instead of a
+ * copy of the whole output (a transformer encoder at batch 32: four 2 MB copies a call). Only in compiled plans,
+ * after differentiation ({@link TransposedProducts} creates it); no derivative rules.
+ */
+record HeadsMatMul(TensorType type) implements CompilerPrimitive, IntoBuffer {
+    @Override
+    public String name() {
+        return "matmul_heads";
+    }
+
+    @Override
+    public TensorType outputType(TensorType... inputs) {
+        return type;
+    }
+
+    @Override
+    public Tensor compute(TensorType out, Tensor... in) {
+        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    }
+
+    @Override
+    public Tensor computeInto(Storage buffer, Tensor[] in) {
+        Tensor y = Tensor.wrap(buffer, type.shape());
+        MatMul.intoInterleaved(in[0], in[1], y);
+        return y;
+    }
+
+    /**
+     * Refused: the pattern pass creates it only in optimized plans, after tracing, so {@code vmap} (which
+     * interprets the traced graph) never meets it.
+     */
+    @Override
+    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
+        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
+                + "interprets; vmap batches the traced matmul and permute it was rewritten from");
+    }
+}
