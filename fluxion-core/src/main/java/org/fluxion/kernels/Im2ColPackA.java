@@ -54,17 +54,8 @@ final class Im2ColPackA implements Sgemm.APacker {
             throw new IllegalArgumentException("conv2d: packed weight-gradient im2col needs width stride 1 and no "
                     + "padding, got " + g);
         }
-        int h = g.height(), w = g.width();
-        int[] shift = new int[g.inPerGroup() * g.kernelH() * g.kernelW()];
-        int t = 0;
-        for (int c = 0; c < g.inPerGroup(); c++) {
-            for (int i = 0; i < g.kernelH(); i++) {
-                for (int j = 0; j < g.kernelW(); j++) {
-                    shift[t++] = c * h * w + i * g.dilationH() * w + j * g.dilationW();
-                }
-            }
-        }
-        return new Im2ColPackA(x, xOff, shift, sampleStride, g.strideH() * w, g.outHeight(), g.outWidth());
+        return new Im2ColPackA(x, xOff, OffsetPacker.tapShifts(g), sampleStride, g.strideH() * g.width(),
+                g.outHeight(), g.outWidth());
     }
 
     @Override

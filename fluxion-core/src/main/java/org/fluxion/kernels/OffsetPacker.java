@@ -54,16 +54,8 @@ final class OffsetPacker implements Sgemm.BPacker {
             throw new IllegalArgumentException("conv2d: packed im2col needs zero-padded planes, got padding "
                     + g.padH() + "x" + g.padW());
         }
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int[] shift = new int[g.inPerGroup() * g.kernelH() * g.kernelW()];
-        int t = 0;
-        for (int c = 0; c < g.inPerGroup(); c++) {
-            for (int i = 0; i < g.kernelH(); i++) {
-                for (int j = 0; j < g.kernelW(); j++) {
-                    shift[t++] = c * h * w + i * g.dilationH() * w + j * g.dilationW();
-                }
-            }
-        }
+        int w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int[] shift = tapShifts(g);
         int[] base = new int[count * oh * ow];
         for (int s = 0, q = 0; s < count; s++) {
             for (int r = 0; r < oh; r++) {
@@ -73,6 +65,24 @@ final class OffsetPacker implements Sgemm.BPacker {
             }
         }
         return new OffsetPacker(x, xOff, shift, base, g.strideW());
+    }
+
+    /**
+     * Offset of each tap {@code t = (c*kh + i)*kw + j} of one group of an unpadded geometry from a pixel's first
+     * input element: {@code c*H*W + i*dh*W + j*dw}, increasing in t.
+     */
+    static int[] tapShifts(Conv2dGeometry g) {
+        int h = g.height(), w = g.width();
+        int[] shift = new int[g.inPerGroup() * g.kernelH() * g.kernelW()];
+        int t = 0;
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            for (int i = 0; i < g.kernelH(); i++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    shift[t++] = c * h * w + i * g.dilationH() * w + j * g.dilationW();
+                }
+            }
+        }
+        return shift;
     }
 
     /**

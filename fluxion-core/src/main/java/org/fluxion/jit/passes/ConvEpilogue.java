@@ -14,10 +14,8 @@ import org.fluxion.kernels.Conv2dGeometry;
 import org.fluxion.kernels.Conv2dKernels;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
-import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.Conv2dOptions;
 import org.fluxion.ops.ConvolutionPrimitives;
-import org.fluxion.ops.IntoBuffer;
 import org.fluxion.ops.Unary;
 import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.DType;
@@ -34,20 +32,15 @@ import org.fluxion.tensor.TensorType;
  * {@link MatMulBias} it only appears in compiled plans, after differentiation, and has no derivative rules.
  */
 record ConvEpilogue(Conv2dOptions options, TensorType type, boolean bias, boolean residual, boolean relu)
-        implements CompilerPrimitive, IntoBuffer {
+        implements PlanStep {
     @Override
     public String name() {
         return "conv2d" + (bias ? "_bias" : "") + (residual ? "_add" : "") + (relu ? "_relu" : "");
     }
 
     @Override
-    public TensorType outputType(TensorType... inputs) {
-        return type;
-    }
-
-    @Override
-    public Tensor compute(TensorType out, Tensor... in) {
-        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    public String rewrittenFrom() {
+        return "conv2d and elementwise operations";
     }
 
     @Override
@@ -165,13 +158,4 @@ record ConvEpilogue(Conv2dOptions options, TensorType type, boolean bias, boolea
         return rank >= 3 || y.shape().dim(1) == 1; // [O] or [1, O] would broadcast along the width instead
     }
 
-    /**
-     * Refused: the pattern pass creates it only in optimized plans, after tracing, so {@code vmap} (which
-     * interprets the traced graph) never meets it.
-     */
-    @Override
-    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
-        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
-                + "interprets; vmap batches the traced conv2d and elementwise operations it was rewritten from");
-    }
 }

@@ -1,7 +1,5 @@
 package org.fluxion.jit.passes;
 
-import org.fluxion.ops.CompilerPrimitive;
-import org.fluxion.ops.IntoBuffer;
 import org.fluxion.ops.MatMul;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -14,20 +12,15 @@ import org.fluxion.tensor.TensorType;
  * copy of the whole output (a transformer encoder at batch 32: four 2 MB copies a call). Only in compiled plans,
  * after differentiation ({@link TransposedProducts} creates it); no derivative rules.
  */
-record HeadsMatMul(TensorType type) implements CompilerPrimitive, IntoBuffer {
+record HeadsMatMul(TensorType type) implements PlanStep {
     @Override
     public String name() {
         return "matmul_heads";
     }
 
     @Override
-    public TensorType outputType(TensorType... inputs) {
-        return type;
-    }
-
-    @Override
-    public Tensor compute(TensorType out, Tensor... in) {
-        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    public String rewrittenFrom() {
+        return "matmul and permute";
     }
 
     @Override
@@ -35,15 +28,5 @@ record HeadsMatMul(TensorType type) implements CompilerPrimitive, IntoBuffer {
         Tensor y = Tensor.wrap(buffer, type.shape());
         MatMul.intoInterleaved(in[0], in[1], y);
         return y;
-    }
-
-    /**
-     * Refused: the pattern pass creates it only in optimized plans, after tracing, so {@code vmap} (which
-     * interprets the traced graph) never meets it.
-     */
-    @Override
-    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
-        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
-                + "interprets; vmap batches the traced matmul and permute it was rewritten from");
     }
 }

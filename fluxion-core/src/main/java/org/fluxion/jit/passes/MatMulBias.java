@@ -1,7 +1,6 @@
 package org.fluxion.jit.passes;
 
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
@@ -9,8 +8,6 @@ import org.fluxion.jit.ir.Printer;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
-import org.fluxion.ops.CompilerPrimitive;
-import org.fluxion.ops.IntoBuffer;
 import org.fluxion.ops.MatMul;
 import org.fluxion.ops.MatMulAdd;
 import org.fluxion.tensor.Shape;
@@ -30,7 +27,7 @@ import org.fluxion.tensor.TensorType;
  * taken when c is a scalar, a row ({@code [..., 1, m]}, every dimension before the last 1) or the whole output, whose
  * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}.
  */
-record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, Printer.Described, IntoBuffer {
+record MatMulBias(TensorType type, boolean plain) implements PlanStep, Printer.Described {
     /** {@code a @ b + c}. */
     MatMulBias(TensorType type) {
         this(type, false);
@@ -47,14 +44,8 @@ record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, 
     }
 
     @Override
-    public TensorType outputType(TensorType... inputs) {
-        return type;
-    }
-
-    /** inputs: a [B..., n, k], b [k, m], c broadcastable to [B..., n, m] as {@link #stacks} allows. */
-    @Override
-    public Tensor compute(TensorType out, Tensor... in) {
-        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    public String rewrittenFrom() {
+        return "matmul and add";
     }
 
     @Override
@@ -168,13 +159,4 @@ record MatMulBias(TensorType type, boolean plain) implements CompilerPrimitive, 
         return Passes.rewritten(g, replacement, dropped);
     }
 
-    /**
-     * Refused: the pattern pass creates it only in optimized plans, after tracing, so {@code vmap} (which
-     * interprets the traced graph) never meets it.
-     */
-    @Override
-    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
-        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
-                + "interprets; vmap batches the traced matmul and add it was rewritten from");
-    }
 }

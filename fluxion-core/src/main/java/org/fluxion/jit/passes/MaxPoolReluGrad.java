@@ -12,9 +12,7 @@ import org.fluxion.kernels.Pool2dGeometry;
 import org.fluxion.kernels.Pool2dKernels;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
-import org.fluxion.ops.CompilerPrimitive;
 import org.fluxion.ops.ConvolutionPrimitives;
-import org.fluxion.ops.IntoBuffer;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.ops.Where;
 import org.fluxion.tensor.Storage;
@@ -29,20 +27,15 @@ import org.fluxion.tensor.TensorType;
  * Inputs {@code x [N, C, H, W]} and {@code dy}; like {@link ConvEpilogue} it only appears in compiled plans, after
  * differentiation, and has no derivative rules.
  */
-record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements CompilerPrimitive, IntoBuffer {
+record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements PlanStep {
     @Override
     public String name() {
         return "maxPool2dGrad_relu";
     }
 
     @Override
-    public TensorType outputType(TensorType... inputs) {
-        return type;
-    }
-
-    @Override
-    public Tensor compute(TensorType out, Tensor... in) {
-        return computeInto(Storage.allocate(type.dtype(), type.shape().size()), in);
+    public String rewrittenFrom() {
+        return "maxPool2dGrad, gt and where";
     }
 
     @Override
@@ -55,13 +48,6 @@ record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements Compil
         Pool2dKernels.maxBackwardFromInput(g, storage(x).array(), x.offset(), storage(dy).array(), dy.offset(),
                 buffer.array(), 0, true);
         return Tensor.wrap(buffer, type.shape());
-    }
-
-    /** Refused, as {@link ConvEpilogue#batch}: it exists only in compiled plans, which vmap never interprets. */
-    @Override
-    public Tensor batch(Tensor[] inputs, boolean[] batched, int size) {
-        throw new UnsupportedOperationException(name() + ": exists only in compiled plans, which vmap never "
-                + "interprets; vmap batches the traced maxPool2dGrad, gt and where it was rewritten from");
     }
 
     /**
