@@ -564,6 +564,7 @@ class Conv2dKernelsTest {
                     // packed straight into A (Im2ColPackA), runs of 11 and of 36 (two vectors and a part)
                     Conv2dGeometry.of(16, 32, 13, 13, 64, 3, 1, 0, 1, 1),
                     Conv2dGeometry.of(16, 4, 9, 40, 5, 3, 1, 0, 2, 1),
+                    new Conv2dGeometry(16, 16, 31, 21, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2), // and grouped, strided rows
                     Conv2dGeometry.of(3, 1, 28, 28, 32, 3, 1, 0, 1, 1),                 // its first: runs of 26
                     Conv2dGeometry.of(3, 3, 9, 40, 5, 3, 1, 0, 2, 1),                   // runs longer than a panel
                     new Conv2dGeometry(3, 8, 11, 9, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2),     // strided rows, grouped
@@ -574,7 +575,7 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(8, 64, 2, 2, 64, 3, 1, 1, 1, 1),                  // weight-bound, 2x2 planes
                     Conv2dGeometry.of(2, 32, 13, 13, 16, 3, 3, 1, 1, 1),                // stride 3: float by float
                     new Conv2dGeometry(2, 64, 11, 10, 32, 3, 3, 2, 2, 2, 1, 2, 2, 2));  // dilated, grouped
-            assertTrue(ConvF32.weightBound(shapes.get(9)));
+            assertTrue(ConvF32.weightBound(shapes.get(10)));
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 for (Conv2dGeometry g : shapes) {
