@@ -30,8 +30,8 @@ import org.fluxion.train.Trainer;
  * {@code config=peak-rss} line whose speedup is PyTorch's peak resident set size over Fluxion's, both read from
  * the OS. Fluxion trains through the compiled step (Trainer's default); the first epoch (compilation included) and
  * the compile time are printed apart, and a {@code -compiled-vs-fluxion-eager} line compares the compiled step with
- * the eager loop. Fluxion keeps the images as bytes and makes each batch float32 ({@link ByteImageDataset}, the
- * same values); the PyTorch script holds them as one float32 tensor.
+ * the eager loop. Both sides keep the images as bytes and make each batch float32 when it is drawn (Fluxion's
+ * {@link ByteImageDataset}, the PyTorch script's {@code fashion_mnist.py}: the same values).
  */
 public final class EpochBench implements Benchmark {
     private static final int THREADS = 2;
