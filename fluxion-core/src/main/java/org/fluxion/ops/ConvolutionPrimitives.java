@@ -249,11 +249,6 @@ public final class ConvolutionPrimitives {
         }
     }
 
-    private static Pool2dGeometry poolGeometry(Shape x, Pool2dOptions o) {
-        return new Pool2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), o.kernelH(), o.kernelW(),
-                o.strideH(), o.strideW(), o.padH(), o.padW(), o.ceilMode());
-    }
-
     private static Pool2dGeometry validatedPool(String op, TensorType x, Pool2dOptions o) {
         requireRank4(op, x, "input");
         Shape s = x.shape();
@@ -302,7 +297,7 @@ public final class ConvolutionPrimitives {
         @Override
         public Tensor computeInto(Storage buffer, Tensor[] in) {
             Tensor x = in[0].contiguous();
-            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            Pool2dGeometry g = options.geometry(x.shape());
             Tensor y = Tensor.wrap(buffer, pooledShape(g));
             Pool2dKernels.maxValues(g, array(x), x.offset(), array(y), 0); // the VJP recomputes the routing
             return y;
@@ -362,7 +357,7 @@ public final class ConvolutionPrimitives {
             Tensor x = in[0].contiguous();
             Tensor dy = in[1].contiguous();
             Tensor dx = Tensor.wrap(buffer, x.shape());
-            Pool2dKernels.maxBackwardFromInput(poolGeometry(x.shape(), options), array(x), x.offset(), array(dy),
+            Pool2dKernels.maxBackwardFromInput(options.geometry(x.shape()), array(x), x.offset(), array(dy),
                     dy.offset(), array(dx), 0);
             return dx;
         }
@@ -411,7 +406,7 @@ public final class ConvolutionPrimitives {
         public Tensor compute(TensorType out, Tensor... in) {
             Tensor x = in[0].contiguous();
             Tensor t = in[1].contiguous();
-            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            Pool2dGeometry g = options.geometry(x.shape());
             int[] argmax = Pool2dKernels.maxArgmax(g, array(x), x.offset());
             Tensor y = Tensor.empty(out.shape(), out.dtype());
             Pool2dKernels.maxSelect(g, array(t), t.offset(), argmax, 0, array(y), 0);
@@ -451,7 +446,7 @@ public final class ConvolutionPrimitives {
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
             Tensor x = in[0].contiguous();
-            Pool2dGeometry g = poolGeometry(x.shape(), options);
+            Pool2dGeometry g = options.geometry(x.shape());
             Tensor y = Tensor.empty(out.shape(), out.dtype());
             Pool2dKernels.avgForward(g, array(x), x.offset(), array(y), 0, options.countIncludePad());
             return y;
@@ -495,7 +490,7 @@ public final class ConvolutionPrimitives {
         @Override
         public Tensor compute(TensorType out, Tensor... in) {
             Tensor dy = in[0].contiguous();
-            Pool2dGeometry g = poolGeometry(inputShape, options);
+            Pool2dGeometry g = options.geometry(inputShape);
             Tensor dx = Tensor.empty(out.shape(), out.dtype());
             Pool2dKernels.avgBackward(g, array(dy), dy.offset(), array(dx), 0, options.countIncludePad());
             return dx;

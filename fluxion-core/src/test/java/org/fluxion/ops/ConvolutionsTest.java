@@ -53,6 +53,16 @@ class ConvolutionsTest {
     }
 
     @Test
+    void poolOptionsGiveTheKernelsGeometryOfAnInput() {
+        Pool2dOptions o = new Pool2dOptions(3, 2, 2, 1, 1, 0, true, false);
+        org.fluxion.kernels.Pool2dGeometry g = o.geometry(Shape.of(2, 3, 9, 7));
+        assertEquals(new org.fluxion.kernels.Pool2dGeometry(2, 3, 9, 7, 3, 2, 2, 1, 1, 0, true), g);
+        assertEquals(5, g.outHeight());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.geometry(Shape.of(3, 9, 7)));
+        assertMessage(e, "[N, C, H, W]", "[3, 9, 7]");
+    }
+
+    @Test
     void conv2dMatchesDefinitionWithBiasAndViews() {
         for (int trial = 0; trial < 12; trial++) {
             int groups = 1 + trial % 2;

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
-import org.fluxion.kernels.Pool2dGeometry;
 import org.fluxion.kernels.Pool2dKernels;
 import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
@@ -42,11 +41,8 @@ record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements PlanSt
     public Tensor computeInto(Storage buffer, Tensor[] in) {
         Tensor x = in[0].contiguous();
         Tensor dy = in[1].contiguous();
-        Pool2dGeometry g = new Pool2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), options.kernelH(),
-                options.kernelW(), options.strideH(), options.strideW(), options.padH(), options.padW(),
-                options.ceilMode());
-        Pool2dKernels.maxBackwardFromInput(g, storage(x).array(), x.offset(), storage(dy).array(), dy.offset(),
-                buffer.array(), 0, true);
+        Pool2dKernels.maxBackwardFromInput(options.geometry(x.shape()), storage(x).array(), x.offset(),
+                storage(dy).array(), dy.offset(), buffer.array(), 0, true);
         return Tensor.wrap(buffer, type.shape());
     }
 
