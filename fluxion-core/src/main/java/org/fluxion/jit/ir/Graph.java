@@ -52,6 +52,32 @@ public final class Graph {
         return readers;
     }
 
+    /** For each value an equation computes, that equation; keyed by identity (inputs and constants have none). */
+    public Map<Value, Equation> producers() {
+        Map<Value, Equation> producers = new IdentityHashMap<>();
+        for (Equation e : equations) {
+            for (Value v : e.outputs()) {
+                producers.put(v, e);
+            }
+        }
+        return producers;
+    }
+
+    /**
+     * For each value read, how many times: once per equation input that is it and once per graph output that is it;
+     * keyed by identity. A pattern pass may absorb a step whose value is used once, by the equation it rewrites.
+     */
+    public Map<Value, Integer> uses() {
+        Map<Value, Integer> uses = new IdentityHashMap<>();
+        for (Equation e : equations) {
+            for (Value v : e.inputs()) {
+                uses.merge(v, 1, Integer::sum);
+            }
+        }
+        outputs.forEach(v -> uses.merge(v, 1, Integer::sum));
+        return uses;
+    }
+
     /** How many equations apply the primitive named {@code name} (e.g. {@code "add"}, {@code "fused"}). */
     public long count(String name) {
         return equations.stream().filter(e -> e.primitive().name().equals(name)).count();

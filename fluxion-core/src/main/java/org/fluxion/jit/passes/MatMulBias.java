@@ -108,20 +108,11 @@ record MatMulBias(TensorType type, boolean plain) implements PlanStep, Printer.D
      * becomes one as it is.
      */
     static Graph rewrite(Graph g) {
-        Map<Value, Integer> uses = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            for (Value v : e.inputs()) {
-                uses.merge(v, 1, Integer::sum);
-            }
-        }
-        g.outputs().forEach(v -> uses.merge(v, 1, Integer::sum));
-        Map<Value, Equation> producer = new IdentityHashMap<>();
+        Map<Value, Integer> uses = g.uses();
+        Map<Value, Equation> producer = g.producers();
         Map<Equation, Boolean> dropped = new IdentityHashMap<>();
         Map<Equation, Equation> replacement = new IdentityHashMap<>();
         for (Equation e : g.equations()) {
-            for (Value v : e.outputs()) {
-                producer.put(v, e);
-            }
             if (e.primitive() instanceof MatMulAdd) {
                 replacement.put(e, new Equation(new MatMulBias(e.output().type()), e.inputs(), e.output()));
                 continue;

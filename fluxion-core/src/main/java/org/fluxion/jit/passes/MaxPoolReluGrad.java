@@ -3,7 +3,6 @@ package org.fluxion.jit.passes;
 import static org.fluxion.tensor.TensorInternals.storage;
 
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.fluxion.jit.ir.Equation;
 import org.fluxion.jit.ir.Graph;
@@ -47,20 +46,13 @@ record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements PlanSt
     }
 
     /**
-     * Rewrites each {@code where(m, p, 0)} whose {@code p = maxPool2dGrad(x, dy)} is read by it alone (and is not a
-     * graph output) and whose mask is {@code m = gt(x, 0)} of the same x into one {@code MaxPoolReluGrad} at the
-     * place of the where; the mask goes too when nothing else reads it.
+     * Rewrites each {@code where(m, p, 0)} whose {@code p = maxPool2dGrad(x, dy)} is used by it alone (not by another
+     * equation, nor as a graph output) and whose mask is {@code m = gt(x, 0)} of the same x into one
+     * {@code MaxPoolReluGrad} at the place of the where; the mask goes too when nothing else uses it.
      */
     static Graph rewrite(Graph g) {
-        Map<Value, List<Equation>> readers = g.readers();
-        Map<Value, Equation> producer = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            for (Value v : e.outputs()) {
-                producer.put(v, e);
-            }
-        }
-        Map<Value, Boolean> isOutput = new IdentityHashMap<>();
-        g.outputs().forEach(v -> isOutput.put(v, true));
+        Map<Value, Integer> uses = g.uses();
+        Map<Value, Equation> producer = g.producers();
         Map<Equation, Boolean> absorbed = new IdentityHashMap<>();
         Map<Equation, Equation> replacement = new IdentityHashMap<>();
         for (Equation where : g.equations()) {
@@ -71,24 +63,18 @@ record MaxPoolReluGrad(Pool2dOptions options, TensorType type) implements PlanSt
             Equation pool = producer.get(where.inputs()[1]);
             if (mask == null || pool == null || !(pool.primitive() instanceof ConvolutionPrimitives.MaxPool2dGrad p)
                     || !(mask.primitive() instanceof Binary b) || b.op() != BinaryOp.GT || !isZero(mask.inputs()[1])
-                    || mask.inputs()[0] != pool.inputs()[0] || !soleReader(readers, isOutput, pool.output(), where)
+                    || mask.inputs()[0] != pool.inputs()[0] || uses.get(pool.output()) != 1
                     || !where.output().type().equals(pool.output().type())) {
                 continue;
             }
             absorbed.put(pool, true);
-            if (soleReader(readers, isOutput, mask.output(), where)) {
+            if (uses.get(mask.output()) == 1) {
                 absorbed.put(mask, true);
             }
             replacement.put(where, new Equation(new MaxPoolReluGrad(p.options(), where.output().type()),
                     new Value[] {pool.inputs()[0], pool.inputs()[1]}, where.output()));
         }
         return Passes.rewritten(g, replacement, absorbed);
-    }
-
-    private static boolean soleReader(Map<Value, List<Equation>> readers, Map<Value, Boolean> isOutput, Value v,
-                                      Equation reader) {
-        List<Equation> rs = readers.getOrDefault(v, List.of());
-        return rs.size() == 1 && rs.get(0) == reader && !isOutput.containsKey(v);
     }
 
     /** A constant scalar zero (of any dtype). */

@@ -28,17 +28,8 @@ final class TransposedProducts {
 
     /** Rewrites {@code permute[1, 0](matmul(a, b))} of rank-2 operands when the product has no other reader. */
     static Graph rewrite(Graph g) {
-        Map<Value, Integer> uses = new IdentityHashMap<>();
-        Map<Value, Equation> producer = new IdentityHashMap<>();
-        for (Equation e : g.equations()) {
-            for (Value v : e.inputs()) {
-                uses.merge(v, 1, Integer::sum);
-            }
-            for (Value v : e.outputs()) {
-                producer.put(v, e);
-            }
-        }
-        g.outputs().forEach(v -> uses.merge(v, 1, Integer::sum));
+        Map<Value, Integer> uses = g.uses();
+        Map<Value, Equation> producer = g.producers();
         Map<Equation, List<Equation>> replacement = new IdentityHashMap<>();
         Map<Equation, Boolean> dropped = new IdentityHashMap<>();
         int nextId = Passes.maxId(g) + 1;
