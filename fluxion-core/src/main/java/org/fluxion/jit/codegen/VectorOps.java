@@ -191,9 +191,29 @@ final class VectorOps {
      * compiles the kernel.
      */
     static <E> double sumLanes(Vector<E> acc) {
+        if (acc instanceof FloatVector f && f.species() == VF.S) {
+            // Widened in registers, the low half's lanes then the high half's (a double vector of the same shape has
+            // half as many lanes): toDoubleArray allocated an array on every call, even compiled by C2.
+            double s = addLanes(0, (DoubleVector) f.convertShape(VectorOperators.F2D, WIDE, 0));
+            return addLanes(s, (DoubleVector) f.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        if (acc instanceof DoubleVector d) {
+            return addLanes(0, d);
+        }
         double s = 0;
         for (double x : acc.toDoubleArray()) {
             s += x;
+        }
+        return s;
+    }
+
+    /** Doubles of the generated kernels' float vector shape. */
+    private static final VectorSpecies<Double> WIDE = VectorSpecies.of(double.class, VF.S.vectorShape());
+
+    /** {@code s} plus each lane of {@code d}, one at a time in lane order. */
+    private static double addLanes(double s, DoubleVector d) {
+        for (int i = 0; i < d.length(); i++) {
+            s += d.lane(i);
         }
         return s;
     }

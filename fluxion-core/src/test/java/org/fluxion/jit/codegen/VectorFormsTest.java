@@ -85,4 +85,38 @@ class VectorFormsTest {
         static Object add(Object a, Object b) { return a; }
         static Object byLane(Object x, int op) { return x; }
     }
+
+    /**
+     * A sum's lanes are folded one at a time in lane order, in double, for float32 and float64 vectors, with magnitudes
+     * far enough apart (and signed zeros, infinities, NaN) that any other order would change the bits. Repeated so
+     * that the fold runs compiled as well.
+     */
+    @Test
+    void sumLanesAddsTheLanesInLaneOrder() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
+        float[] xs = new float[VF.L];
+        double[] ds = new double[VD.L];
+        for (int round = 0; round < 20_000; round++) {
+            for (int k = 0; k < xs.length; k++) {
+                xs[k] = rng.nextInt(64) == 0 ? special[rng.nextInt(special.length)]
+                        : (float) (rng.nextDouble(-1, 1) * Math.scalb(1.0, rng.nextInt(-40, 80)));
+            }
+            for (int k = 0; k < ds.length; k++) {
+                ds[k] = rng.nextDouble(-1, 1) * Math.scalb(1.0, rng.nextInt(-40, 80));
+            }
+            double fs = 0;
+            for (float x : xs) {
+                fs += x;
+            }
+            double dsum = 0;
+            for (double x : ds) {
+                dsum += x;
+            }
+            assertEquals(Double.doubleToLongBits(fs), Double.doubleToLongBits(VectorOps.sumLanes(VF.load(xs, 0))),
+                    "float32 round " + round);
+            assertEquals(Double.doubleToLongBits(dsum), Double.doubleToLongBits(VectorOps.sumLanes(VD.load(ds, 0))),
+                    "float64 round " + round);
+        }
+    }
 }
