@@ -125,6 +125,10 @@ final class ConvF32 {
             }
             return;
         }
+        if (tuning.winograd() && ConvWinograd4F32.applies(g)) {
+            ConvWinograd4F32.forward(g, x, xOff, w, wOff, y, yOff, epilogue);
+            return;
+        }
         if (tuning.winograd() && ConvWinogradF32.applies(g)) {
             ConvWinogradF32.forward(g, x, xOff, w, wOff, y, yOff, epilogue);
             return;
