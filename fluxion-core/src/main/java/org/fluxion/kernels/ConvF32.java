@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Three kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
  * products ({@link ConvDotF32}), a 3x3 stride-1 forward with many channels by Winograd's algorithm
- * ({@link ConvWinogradF32}), and a stride-1 forward or input gradient on wide planes as an implicit GEMM over
+ * (F(4x4, 3x3), {@link ConvWinograd4F32}, where its 4x4 tiles mostly fit the plane, else F(2x2, 3x3),
+ * {@link ConvWinogradF32}), and a stride-1 forward or input gradient on wide planes as an implicit GEMM over
  * zero-padded planes ({@link ConvShiftedF32}).
  *
  * <p>{@code ConvF64} computes the same in float64 with plain loops.
@@ -62,8 +63,8 @@ final class ConvF32 {
      *                       a sub-batch holds at least one sample
      * @param shiftedForward the forward of the geometries {@link ConvShiftedF32} takes, and the input gradient of
      *                       those whose gradient is such a forward, run there, without im2col
-     * @param winograd       the forward of the 3x3 stride-1 geometries {@link ConvWinogradF32} takes run there, by
-     *                       Winograd's F(2x2, 3x3)
+     * @param winograd       the forward of the 3x3 stride-1 geometries {@link ConvWinograd4F32} or
+     *                       {@link ConvWinogradF32} takes run there, by Winograd's F(4x4, 3x3) or F(2x2, 3x3)
      */
     record Tuning(boolean packedOperands, boolean transposedDw, int subBatchFloats, boolean shiftedForward,
                   boolean winograd) {
