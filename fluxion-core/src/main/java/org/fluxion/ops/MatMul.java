@@ -134,6 +134,15 @@ public record MatMul() implements Primitive, IntoBuffer {
         Tensor bb = b.broadcastTo(Shape.of(concat(batch.dims(), k, m)));
         int count = batch.size();
         int[] bdims = batch.dims();
+        Stack sa = Stack.of(ab), sb = Stack.of(bb);
+        if (sa != null && sb != null) { // each product read in place from its offset, no view made per product
+            Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    gemm(sa, i, sb, i, n, k, m, y, i * n * m, m);
+                }
+            });
+            return y;
+        }
         Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
             int[] idx = new int[batchRank];
             for (int i = s; i < e; i++) {
@@ -232,11 +241,16 @@ public record MatMul() implements Primitive, IntoBuffer {
             return;
         }
         int count = a.dim(0) * heads;
+        Stack sa = Stack.of(a), sb = Stack.of(b);
         Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
             for (int i = s; i < e; i++) {
-                int sample = i / heads, head = i % heads;
-                gemm(a.select(0, sample).select(0, head), b.select(0, sample).select(0, head), null, y,
-                        y.offset() + (sample * n * heads + head) * m, heads * m, false);
+                int sample = i / heads, head = i % heads, yOff = y.offset() + (sample * n * heads + head) * m;
+                if (sa != null && sb != null) {
+                    gemm(sa, i, sb, i, n, k, m, y, yOff, heads * m);
+                } else {
+                    gemm(a.select(0, sample).select(0, head), b.select(0, sample).select(0, head), null, y, yOff,
+                            heads * m, false);
+                }
             }
         });
     }
@@ -284,19 +298,56 @@ public record MatMul() implements Primitive, IntoBuffer {
         }
     }
 
+    /** Product {@code ia} of stack a times product {@code ib} of stack b into {@code y[yOff..]}, rows {@code ldc} apart. */
+    private static void gemm(Stack a, int ia, Stack b, int ib, int n, int k, int m, Tensor y, int yOff, int ldc) {
+        Layout la = a.layout(), lb = b.layout();
+        if (y.dtype() == DType.FLOAT32) {
+            Gemm.sgemm(la.transposed, lb.transposed, n, m, k, storage(a.t()).floats(), a.offset(ia), la.leading,
+                    storage(b.t()).floats(), b.offset(ib), lb.leading, storage(y).floats(), yOff, ldc, false);
+        } else {
+            Gemm.dgemm(la.transposed, lb.transposed, n, m, k, storage(a.t()).doubles(), a.offset(ia), la.leading,
+                    storage(b.t()).doubles(), b.offset(ib), lb.leading, storage(y).doubles(), yOff, ldc, false);
+        }
+    }
+
     /** How a rank-2 view maps to a BLAS operand: row-major or transposed, with its leading dimension. */
     private record Layout(boolean transposed, int leading) {
         /** The layout of {@code t} [r, c], or null when it needs a copy (e.g. a broadcast view). */
         static Layout of(Tensor t) {
-            int r = t.dim(0);
-            int c = t.dim(1);
-            if ((c == 1 || t.stride(1) == 1) && (r == 1 || t.stride(0) >= c)) {
-                return new Layout(false, r == 1 ? Math.max(c, 1) : t.stride(0));
+            return of(t.dim(0), t.dim(1), t.stride(0), t.stride(1));
+        }
+
+        /** The layout of an [r, c] matrix of the given strides, or null when it needs a copy. */
+        static Layout of(int r, int c, int rowStride, int colStride) {
+            if ((c == 1 || colStride == 1) && (r == 1 || rowStride >= c)) {
+                return new Layout(false, r == 1 ? Math.max(c, 1) : rowStride);
             }
-            if ((r == 1 || t.stride(0) == 1) && (c == 1 || t.stride(1) >= r)) {
-                return new Layout(true, c == 1 ? Math.max(r, 1) : t.stride(1));
+            if ((r == 1 || rowStride == 1) && (c == 1 || colStride >= r)) {
+                return new Layout(true, c == 1 ? Math.max(r, 1) : colStride);
             }
             return null;
+        }
+    }
+
+    /**
+     * A stack {@code t [B..., r, c]} of matrices of one {@link Layout}, each read in place at {@link #offset} (batch
+     * axes of stride 0, a broadcast, included): no view is made per product.
+     */
+    private record Stack(Tensor t, Layout layout) {
+        /** The stack of t's matrices, or null when they need a copy. */
+        static Stack of(Tensor t) {
+            Layout l = Layout.of(t.dim(-2), t.dim(-1), t.stride(-2), t.stride(-1));
+            return l == null ? null : new Stack(t, l);
+        }
+
+        /** Where matrix {@code i} starts, the batch index i flattened row-major over t's batch axes. */
+        int offset(int i) {
+            int off = t.offset();
+            for (int d = t.rank() - 3; d >= 0; d--) {
+                off += (i % t.dim(d)) * t.stride(d);
+                i /= t.dim(d);
+            }
+            return off;
         }
     }
 
