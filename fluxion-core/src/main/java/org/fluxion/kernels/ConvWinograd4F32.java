@@ -1,6 +1,5 @@
 package org.fluxion.kernels;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Each transform runs on vectors of lanes that are independent: the weights of consecutive {@code (o, c)} pairs, the
  * tiles of consecutive samples of one channel, gathered by index from a zero-padded copy of the planes and scattered
- * into the output. Chunks of samples, threads and rounding as in {@link ConvWinogradF32}: the bits do not depend on
+ * into the output. Chunks, threads and GEMMs as {@link WinogradChunks} schedules them: the bits do not depend on
  * the thread count.
  *
  * <p>The larger transform entries (up to 8 and 1/24) round more than F(2x2, 3x3)'s: errors of a few float32 ulps of
@@ -44,13 +43,25 @@ final class ConvWinograd4F32 {
     /** Fewest input and output channels taken, as {@link ConvWinogradF32#MIN_CHANNELS}. */
     static final int MIN_CHANNELS = 48;
     /**
+     * Below this many channels (in or out) only planes of at least {@link #WIDE_PLANE_TILES} tiles are taken: at 64
+     * channels the transforms weigh more against the GEMMs, and F(2x2)'s are cheaper per tile. Measured on two
+     * threads: 64 channels on 16x16 at batch 32 1.05-1.24x F(2x2)'s time, on 56x56 at batch 8 0.66-0.76x; 128 channels
+     * on 8x8 at batch 32 0.77-0.99x.
+     */
+    static final int WIDE_CHANNELS = 96;
+    /** Tiles per sample (a 32x32 output plane) from which channels down to {@link #MIN_CHANNELS} are taken. */
+    static final int WIDE_PLANE_TILES = 64;
+    /**
      * Fewest 4x4 tiles in all (batch times tiles per sample): U costs about as much as 30 columns of the GEMMs.
      * Measured at 256 channels on two threads: 32 tiles (batch 32 on 4x4 planes) 0.7x the im2col time, 16 (batch 1
      * on 14x14) 2x.
      */
     static final int MIN_TILES = 32;
-    /** V and M of a chunk in floats ({@code 36*(C+O)*T}): about the L2 cache. */
-    private static final int CHUNK_FLOATS = 1 << 19;
+    /**
+     * V and M of a chunk in floats ({@code 36*(C+O)*T}): about half the L2 cache, as F(2x2)'s. Twice as large made
+     * ResNet's 64-channel 16x16 layer at batch 32 1.2-1.4x slower on two threads.
+     */
+    private static final int CHUNK_FLOATS = 1 << 18;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
@@ -82,7 +93,8 @@ final class ConvWinograd4F32 {
      */
     static boolean applies(Conv2dGeometry g) {
         int p = tiles(g);
-        return supports(g) && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS
+        int channels = Math.min(g.inChannels(), g.outChannels());
+        return supports(g) && channels >= MIN_CHANNELS && (channels >= WIDE_CHANNELS || p >= WIDE_PLANE_TILES)
                 && (long) g.batch() * p >= MIN_TILES && 4L * g.outHeight() * g.outWidth() >= 3L * 16 * p;
     }
 
@@ -118,56 +130,15 @@ final class ConvWinograd4F32 {
      */
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                         Conv2dEpilogue epilogue) {
-        int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
-        int us = ConvWinogradF32.positionStride(cout * cin);
+        int cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
+        int us = WinogradChunks.positionStride(cout * cin);
         float[] u = BUFFERS.get(4, (long) POSITIONS * us); // every element a GEMM reads is written first
         Parallel.forRange(cout, Math.max(1, 1024 / cin),
                 (o0, o1) -> transformWeights(w, wOff, cin, o0 * cin, o1 * cin, u, us));
-        int sb = chunkSamples(g), chunks = (nb + sb - 1) / sb;
-        if (chunks >= 2 * Parallel.threads()) {
-            AtomicInteger next = new AtomicInteger();
-            Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-                for (int q; (q = next.getAndIncrement()) < chunks; ) {
-                    int n0 = q * sb, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-                    int vs = ConvWinogradF32.positionStride(cin * tc), ms = ConvWinogradF32.positionStride(cout * tc);
-                    float[] v = BUFFERS.get(2, (long) POSITIONS * vs);
-                    float[] m = BUFFERS.get(3, (long) POSITIONS * ms);
-                    transformInputs(g, x, xOff, n0, cnt, 0, cin, v, vs);
-                    for (int t = 0; t < POSITIONS; t++) {
-                        product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
-                    }
-                    transformOutputs(g, m, ms, n0, cnt, 0, cout, y, yOff);
-                    if (epilogue != null) {
-                        epilogue.apply(g, y, yOff, n0, cnt);
-                    }
-                }
-            });
-            return;
-        }
-        for (int n0 = 0; n0 < nb; n0 += sb) { // the threads share each chunk's steps
-            int start = n0, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-            int vs = ConvWinogradF32.positionStride(cin * tc), ms = ConvWinogradF32.positionStride(cout * tc);
-            float[] v = BUFFERS.get(2, (long) POSITIONS * vs);
-            float[] m = BUFFERS.get(3, (long) POSITIONS * ms);
-            Parallel.forRange(cin, 1, (c0, c1) -> transformInputs(g, x, xOff, start, cnt, c0, c1, v, vs));
-            AtomicInteger next = new AtomicInteger();
-            Parallel.forRange(POSITIONS, 1, (unusedStart, unusedEnd) -> {
-                for (int t; (t = next.getAndIncrement()) < POSITIONS; ) {
-                    product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
-                }
-            });
-            Parallel.forRange(cout, 1, (o0, o1) -> transformOutputs(g, m, ms, start, cnt, o0, o1, y, yOff));
-            if (epilogue != null) {
-                Parallel.forRange(cnt, 1, (s0, s1) -> epilogue.apply(g, y, yOff, start + s0, s1 - s0));
-            }
-        }
+        WinogradChunks.run(g, POSITIONS, p, chunkSamples(g), u, us, BUFFERS, 2, ConvWinograd4F32::transformInputs,
+                ConvWinograd4F32::transformOutputs, x, xOff, y, yOff, epilogue);
     }
 
-    /** {@code M[t] = U[t] · V[t]}: {@code [O, C] x [C, T]}, one serial GEMM (its bits independent of the threads). */
-    private static void product(int cout, int cin, int tc, float[] u, int uOff, float[] v, int vOff, float[] m,
-                                int mOff) {
-        Sgemm.gemm(false, false, cout, tc, cin, u, uOff, cin, v, vOff, tc, m, mOff, tc, false);
-    }
 
     /**
      * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for the flat pairs {@code k = o*C + c} in {@code [k0, k1)}, a vector
@@ -331,44 +302,19 @@ final class ConvWinograd4F32 {
                 boolean inside = whole || tilesInside(k, tc, cnt, tw, oh, ow);
                 int at = o * tc + k;
                 for (int xi = 0; xi < 6; xi++) {
-                    int row = 6 * xi * position + at;
-                    FloatVector m0 = FloatVector.fromArray(S, m, row);
-                    FloatVector m1 = FloatVector.fromArray(S, m, row + position);
-                    FloatVector m2 = FloatVector.fromArray(S, m, row + 2 * position);
-                    FloatVector m3 = FloatVector.fromArray(S, m, row + 3 * position);
-                    FloatVector m4 = FloatVector.fromArray(S, m, row + 4 * position);
-                    FloatVector m5 = FloatVector.fromArray(S, m, row + 5 * position);
-                    FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
-                    int to = 4 * xi * VL;
-                    m0.add(s12).add(s34).intoArray(e, to);
-                    d34.mul(2f).add(d12).intoArray(e, to + VL);
-                    s34.mul(4f).add(s12).intoArray(e, to + 2 * VL);
-                    d34.mul(8f).add(d12).add(m5).intoArray(e, to + 3 * VL);
+                    outputRows(m, 6 * xi * position + at, position, e, 4 * xi * VL, VL);
                 }
                 for (int b = 0; b < 4; b++) {
-                    FloatVector m0 = FloatVector.fromArray(S, e, b * VL);
-                    FloatVector m1 = FloatVector.fromArray(S, e, (4 + b) * VL);
-                    FloatVector m2 = FloatVector.fromArray(S, e, (8 + b) * VL);
-                    FloatVector m3 = FloatVector.fromArray(S, e, (12 + b) * VL);
-                    FloatVector m4 = FloatVector.fromArray(S, e, (16 + b) * VL);
-                    FloatVector m5 = FloatVector.fromArray(S, e, (20 + b) * VL);
-                    FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
-                    FloatVector y0 = m0.add(s12).add(s34), y1 = d34.mul(2f).add(d12);
-                    FloatVector y2 = s34.mul(4f).add(s12), y3 = d34.mul(8f).add(d12).add(m5);
+                    int t0 = 24 * VL;
+                    outputRows(e, b * VL, 4 * VL, e, t0, VL);
                     int col = base + b;
                     if (inside) {
-                        y0.intoArray(y, col, outAt, k, in);
-                        y1.intoArray(y, col + ow, outAt, k, in);
-                        y2.intoArray(y, col + 2 * ow, outAt, k, in);
-                        y3.intoArray(y, col + 3 * ow, outAt, k, in);
+                        for (int a = 0; a < 4; a++) {
+                            FloatVector.fromArray(S, e, t0 + a * VL).intoArray(y, col + a * ow, outAt, k, in);
+                        }
                         continue;
                     }
                     // A tile sticks out: a scatter checks every lane's index, kept or not, so store lane by lane.
-                    int t0 = 24 * VL;
-                    y0.intoArray(e, t0);
-                    y1.intoArray(e, t0 + VL);
-                    y2.intoArray(e, t0 + 2 * VL);
-                    y3.intoArray(e, t0 + 3 * VL);
                     for (int l = 0; l < VL && k + l < tc; l++) {
                         int oi = 4 * ((k + l) / (cnt * tw)), oj = 4 * ((k + l) % tw) + b;
                         for (int a = 0; a < 4 && oi + a < oh && oj < ow; a++) {
@@ -378,6 +324,25 @@ final class ConvWinograd4F32 {
                 }
             }
         }
+    }
+
+    /**
+     * {@code A^T (m0..m5)} of the vectors at {@code src[s0 + r*sStride]}, stored at {@code out[o0 + a*oStride]}:
+     * {@code m0 + s12 + s34}, {@code d12 + 2 d34}, {@code s12 + 4 s34}, {@code d12 + 8 d34 + m5} (s12 = m1 + m2, d12 =
+     * m1 - m2, s34 = m3 + m4, d34 = m3 - m4).
+     */
+    private static void outputRows(float[] src, int s0, int sStride, float[] out, int o0, int oStride) {
+        FloatVector m0 = FloatVector.fromArray(S, src, s0);
+        FloatVector m1 = FloatVector.fromArray(S, src, s0 + sStride);
+        FloatVector m2 = FloatVector.fromArray(S, src, s0 + 2 * sStride);
+        FloatVector m3 = FloatVector.fromArray(S, src, s0 + 3 * sStride);
+        FloatVector m4 = FloatVector.fromArray(S, src, s0 + 4 * sStride);
+        FloatVector m5 = FloatVector.fromArray(S, src, s0 + 5 * sStride);
+        FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
+        m0.add(s12).add(s34).intoArray(out, o0);
+        d34.mul(2f).add(d12).intoArray(out, o0 + oStride);
+        s34.mul(4f).add(s12).intoArray(out, o0 + 2 * oStride);
+        d34.mul(8f).add(d12).add(m5).intoArray(out, o0 + 3 * oStride);
     }
 
     /** True when the tiles {@code [k0, min(k0 + VL, tc))} (numbered as {@link #transformInputs}) lie inside the plane. */

@@ -1,7 +1,6 @@
 package org.fluxion.kernels;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * float32 conv2d forward of a 3x3, stride-1, undilated, ungrouped convolution by Winograd's minimal filtering
@@ -101,65 +100,16 @@ final class ConvWinogradF32 {
      */
     static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                         Conv2dEpilogue epilogue) {
-        int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
-        int us = positionStride(cout * cin);
+        int cin = g.inChannels(), cout = g.outChannels(), p = tiles(g);
+        int us = WinogradChunks.positionStride(cout * cin);
         float[] u = BUFFERS.get(3, (long) POSITIONS * us); // every element a GEMM reads is written first
         Parallel.forRange(cout, Math.max(1, 4096 / cin),
                 (o0, o1) -> transformWeights(w, wOff, cin, cout, o0, o1, u, us));
-        int sb = chunkSamples(g), chunks = (nb + sb - 1) / sb;
-        if (chunks >= 2 * Parallel.threads()) {
-            AtomicInteger next = new AtomicInteger();
-            Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
-                for (int q; (q = next.getAndIncrement()) < chunks; ) {
-                    int n0 = q * sb, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-                    int vs = positionStride(cin * tc), ms = positionStride(cout * tc);
-                    float[] v = BUFFERS.get(0, (long) POSITIONS * vs + FloatRuns.VL);
-                    float[] m = BUFFERS.get(1, (long) POSITIONS * ms + FloatRuns.VL);
-                    transformInputs(g, x, xOff, n0, cnt, 0, cin, v, vs);
-                    for (int t = 0; t < POSITIONS; t++) {
-                        product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
-                    }
-                    transformOutputs(g, m, ms, n0, cnt, 0, cout, y, yOff);
-                    if (epilogue != null) {
-                        epilogue.apply(g, y, yOff, n0, cnt);
-                    }
-                }
-            });
-            return;
-        }
-        for (int n0 = 0; n0 < nb; n0 += sb) { // the threads share each chunk's steps
-            int start = n0, cnt = Math.min(sb, nb - n0), tc = cnt * p;
-            int vs = positionStride(cin * tc), ms = positionStride(cout * tc);
-            float[] v = BUFFERS.get(0, (long) POSITIONS * vs + FloatRuns.VL);
-            float[] m = BUFFERS.get(1, (long) POSITIONS * ms + FloatRuns.VL);
-            Parallel.forRange(cin, 1, (c0, c1) -> transformInputs(g, x, xOff, start, cnt, c0, c1, v, vs));
-            AtomicInteger next = new AtomicInteger();
-            Parallel.forRange(POSITIONS, 1, (unusedStart, unusedEnd) -> {
-                for (int t; (t = next.getAndIncrement()) < POSITIONS; ) {
-                    product(cout, cin, tc, u, t * us, v, t * vs, m, t * ms);
-                }
-            });
-            Parallel.forRange(cout, 1, (o0, o1) -> transformOutputs(g, m, ms, start, cnt, o0, o1, y, yOff));
-            if (epilogue != null) {
-                Parallel.forRange(cnt, 1, (s0, s1) -> epilogue.apply(g, y, yOff, start + s0, s1 - s0));
-            }
-        }
+        WinogradChunks.run(g, POSITIONS, p, chunkSamples(g), u, us, BUFFERS, 0, ConvWinogradF32::transformInputs,
+                ConvWinogradF32::transformOutputs, x, xOff, y, yOff, epilogue);
     }
 
-    /** {@code M[t] = U[t] · V[t]}: {@code [O, C] x [C, T]}, one serial GEMM (its bits independent of the threads). */
-    private static void product(int cout, int cin, int tc, float[] u, int uOff, float[] v, int vOff, float[] m,
-                                int mOff) {
-        Sgemm.gemm(false, false, cout, tc, cin, u, uOff, cin, v, vOff, tc, m, mOff, tc, false);
-    }
 
-    /**
-     * Floats from one position's matrix to the next for matrices of {@code floats}: a multiple of 4 KiB plus one
-     * cache line, so that the 16 positions a transform reads or writes together fall in different cache sets (at
-     * a power-of-two distance they share one, and the 16 streams evict each other: 4x slower measured).
-     */
-    static int positionStride(int floats) {
-        return (floats + 1023) / 1024 * 1024 + 16;
-    }
 
     /**
      * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for output channels {@code [o0, o1)}: first {@code a = G w} (4x3)

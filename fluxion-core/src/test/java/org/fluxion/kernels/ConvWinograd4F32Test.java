@@ -2,8 +2,6 @@ package org.fluxion.kernels;
 
 import static org.fluxion.kernels.Conv2dKernelsTest.naiveForward;
 import static org.fluxion.kernels.Conv2dKernelsTest.toFloat;
-import static org.fluxion.kernels.ConvWinogradF32Test.assertClose;
-import static org.fluxion.kernels.ConvWinogradF32Test.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +9,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Winograd F(4x4, 3x3) forward ({@link ConvWinograd4F32}) against the direct convolution in float64, with the
  * epilogue, on 1 to 3 threads, and the geometries the public dispatch sends to it.
  */
-class ConvWinograd4F32Test {
+class ConvWinograd4F32Test extends WinogradForwardContract {
     /**
      * Error allowed relative to {@code sum |w| |x|} of an output: F(4x4, 3x3)'s transforms reach 8 (outputs) and 5
      * (inputs), and round 1/6 and 1/24, so about ten times {@link ConvWinogradF32Test}'s bound. These shapes measured
@@ -37,22 +33,17 @@ class ConvWinograd4F32Test {
             Conv2dGeometry.of(3, 5, 6, 6, 3, 3, 1, 1, 1, 1),         // few channels: fewer pairs than a vector
             new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
 
-    /** Geometries {@link Conv2dKernels#forward} sends to the kernel: ResNet-18 stages at batch 8 and 32, an odd one. */
+    /**
+     * Geometries {@link Conv2dKernels#forward} sends to the kernel: 64 channels on a 32x32 plane, a deep stage's 4x4
+     * planes at batch 32, an odd one.
+     */
     private static final List<Conv2dGeometry> DISPATCHED = List.of(
-            Conv2dGeometry.of(8, 64, 16, 16, 64, 3, 1, 1, 1, 1),
-            Conv2dGeometry.of(32, 64, 4, 4, 64, 3, 1, 1, 1, 1),
-            Conv2dGeometry.of(5, 66, 13, 15, 67, 3, 1, 1, 1, 1));
+            Conv2dGeometry.of(1, 64, 32, 32, 64, 3, 1, 1, 1, 1),
+            Conv2dGeometry.of(32, 96, 4, 4, 96, 3, 1, 1, 1, 1),
+            Conv2dGeometry.of(5, 96, 13, 15, 100, 3, 1, 1, 1, 1));
 
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(savedThreads);
+    ConvWinograd4F32Test() {
+        super(SHAPES, DISPATCHED, ConvWinograd4F32::forward, REL_TOL);
     }
 
     @Test
@@ -69,23 +60,7 @@ class ConvWinograd4F32Test {
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(1, 256, 14, 14, 256, 3, 1, 1, 1, 1))); // 16 tiles
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // 2x2 of 4x4
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 64, 6, 6, 64, 3, 1, 1, 1, 1)));  // 36 of 64 inside
-    }
-
-    @Test
-    void forwardMatchesTheDirectConvolutionInFloat64() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(5);
-        for (int threads : new int[] {1, 2, 3}) {
-            Parallel.setThreads(threads);
-            for (Conv2dGeometry g : all()) {
-                double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
-                float[] y = new float[g.outputSize()];
-                java.util.Arrays.fill(y, Float.NaN); // every output overwritten
-                forward(g, toFloat(x), toFloat(w), y, null);
-                assertClose("forward on " + threads + " threads", g, naiveForward(g, x, w, false),
-                        naiveForward(g, x, w, true), y, REL_TOL);
-            }
-        }
+        assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 64, 16, 16, 64, 3, 1, 1, 1, 1))); // 64 channels, 16x16
     }
 
     /** Nothing is written past the output: the planes around it keep their values. */
@@ -105,47 +80,6 @@ class ConvWinograd4F32Test {
         }
     }
 
-    @Test
-    void epilogueIsAppliedAsTheOperationsOneByOne() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(6);
-        for (int threads : new int[] {1, 2}) {
-            Parallel.setThreads(threads);
-            for (Conv2dGeometry g : all()) {
-                float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
-                float[] bias = toFloat(random(rnd, g.outChannels())), shortcut = toFloat(random(rnd, g.outputSize()));
-                float[] plain = new float[g.outputSize()], fused = new float[g.outputSize()];
-                forward(g, x, w, plain, null);
-                forward(g, x, w, fused, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
-                int p = g.outHeight() * g.outWidth();
-                for (int i = 0; i < plain.length; i++) {
-                    plain[i] = Math.max(plain[i] + bias[(i / p) % g.outChannels()] + shortcut[i], 0f);
-                }
-                assertArrayEquals(plain, fused, threads + " threads: " + g);
-            }
-        }
-    }
-
-    @Test
-    void sameBitsForAnyThreadCountAndAfterWarmUp() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(7);
-        for (Conv2dGeometry g : all()) {
-            float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
-            float[] expected = null;
-            for (int threads : new int[] {1, 2, 3, 2, 1}) {
-                Parallel.setThreads(threads);
-                float[] y = new float[g.outputSize()];
-                forward(g, x, w, y, null);
-                if (expected == null) {
-                    expected = y;
-                } else {
-                    assertArrayEquals(expected, y, threads + " threads: " + g);
-                }
-            }
-        }
-    }
-
     /** The public dispatch gives this kernel's bits on the geometries it sends here, and im2col's when switched off. */
     @Test
     void dispatchSendsTheseGeometriesHere() {
@@ -161,20 +95,6 @@ class ConvWinograd4F32Test {
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, im2col, 0, off);
             assertArrayEquals(direct, dispatched, g.toString());
             assertClose("im2col", g, naiveForward(g, x, w, false), naiveForward(g, x, w, true), im2col, REL_TOL);
-        }
-    }
-
-    private static List<Conv2dGeometry> all() {
-        return java.util.stream.Stream.concat(SHAPES.stream(), DISPATCHED.stream()).toList();
-    }
-
-    /** The kernel on the shapes it is called for directly, the public dispatch on those it is chosen for. */
-    private static void forward(Conv2dGeometry g, float[] x, float[] w, float[] y, Conv2dEpilogue epilogue) {
-        if (DISPATCHED.contains(g)) {
-            Conv2dKernels.forward(g, x, 0, w, 0, y, 0, epilogue == null ? new Conv2dEpilogue(null, 0, null, 0, false)
-                    : epilogue);
-        } else {
-            ConvWinograd4F32.forward(g, x, 0, w, 0, y, 0, epilogue);
         }
     }
 }

@@ -3,15 +3,12 @@ package org.fluxion.kernels;
 import static org.fluxion.kernels.Conv2dKernelsTest.abs;
 import static org.fluxion.kernels.Conv2dKernelsTest.naiveForward;
 import static org.fluxion.kernels.Conv2dKernelsTest.toFloat;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * epilogue, on 1 to 3 threads; and the gradient kernels (which keep im2col) against the same reference for the
  * geometries it takes.
  */
-class ConvWinogradF32Test {
+class ConvWinogradF32Test extends WinogradForwardContract {
     /**
      * Error allowed relative to {@code sum |w| |x|} of an output: float32's 6e-8 times the few roundings of the
      * transforms, the GEMM's sum over C and the largest transformed magnitudes (4 inputs, 9/4 of the weights); the
@@ -47,16 +44,8 @@ class ConvWinogradF32Test {
             Conv2dGeometry.of(32, 64, 6, 6, 64, 3, 1, 1, 1, 1),
             Conv2dGeometry.of(29, 66, 5, 5, 67, 3, 1, 1, 1, 1));
 
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(savedThreads);
+    ConvWinogradF32Test() {
+        super(SHAPES, DISPATCHED, ConvWinogradF32::forward, REL_TOL);
     }
 
     @Test
@@ -78,64 +67,6 @@ class ConvWinogradF32Test {
     }
 
     @Test
-    void forwardMatchesTheDirectConvolutionInFloat64() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(5);
-        for (int threads : new int[] {1, 2, 3}) {
-            Parallel.setThreads(threads);
-            for (Conv2dGeometry g : all()) {
-                double[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
-                float[] y = new float[g.outputSize()];
-                java.util.Arrays.fill(y, Float.NaN); // every output overwritten
-                forward(g, toFloat(x), toFloat(w), y, null);
-                assertClose("forward on " + threads + " threads", g, naiveForward(g, x, w, false),
-                        naiveForward(g, x, w, true), y);
-            }
-        }
-    }
-
-    @Test
-    void epilogueIsAppliedAsTheOperationsOneByOne() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(6);
-        for (int threads : new int[] {1, 2}) {
-            Parallel.setThreads(threads);
-            for (Conv2dGeometry g : all()) {
-                float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
-                float[] bias = toFloat(random(rnd, g.outChannels())), shortcut = toFloat(random(rnd, g.outputSize()));
-                float[] plain = new float[g.outputSize()], fused = new float[g.outputSize()];
-                forward(g, x, w, plain, null);
-                forward(g, x, w, fused, new Conv2dEpilogue(bias, 0, shortcut, 0, true));
-                int p = g.outHeight() * g.outWidth();
-                for (int i = 0; i < plain.length; i++) {
-                    plain[i] = Math.max(plain[i] + bias[(i / p) % g.outChannels()] + shortcut[i], 0f);
-                }
-                assertArrayEquals(plain, fused, threads + " threads: " + g);
-            }
-        }
-    }
-
-    @Test
-    void sameBitsForAnyThreadCountAndAfterWarmUp() {
-        assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
-        Random rnd = new Random(7);
-        for (Conv2dGeometry g : all()) {
-            float[] x = toFloat(random(rnd, g.inputSize())), w = toFloat(random(rnd, g.weightSize()));
-            float[] expected = null;
-            for (int threads : new int[] {1, 2, 3, 2, 1}) {
-                Parallel.setThreads(threads);
-                float[] y = new float[g.outputSize()];
-                forward(g, x, w, y, null);
-                if (expected == null) {
-                    expected = y;
-                } else {
-                    assertArrayEquals(expected, y, threads + " threads: " + g);
-                }
-            }
-        }
-    }
-
-    @Test
     void switchedOffTheForwardKeepsIm2colAndAgrees() {
         assumeTrue(Vectorization.ENABLED, "ConvF32's own paths run only with the Vector API");
         Random rnd = new Random(8);
@@ -147,8 +78,8 @@ class ConvWinogradF32Test {
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, winograd, 0, ConvF32.Tuning.TUNED);
             ConvF32.forward(g, toFloat(x), 0, toFloat(w), 0, im2col, 0, off);
             double[] scale = naiveForward(g, x, w, true);
-            assertClose("im2col", g, naiveForward(g, x, w, false), scale, im2col);
-            assertClose("Winograd", g, naiveForward(g, x, w, false), scale, winograd);
+            assertClose("im2col", g, naiveForward(g, x, w, false), scale, im2col, REL_TOL);
+            assertClose("Winograd", g, naiveForward(g, x, w, false), scale, winograd, REL_TOL);
         }
     }
 
@@ -171,50 +102,9 @@ class ConvWinogradF32Test {
                 ConvF64.inputGrad(g, abs(dy), 0, abs(w), 0, dxScale, 0);
                 ConvF64.weightGrad(g, x, 0, dy, 0, dwRef, 0);
                 ConvF64.weightGrad(g, abs(x), 0, abs(dy), 0, dwScale, 0);
-                assertClose("inputGrad", g, dxRef, dxScale, dx);
-                assertClose("weightGrad", g, dwRef, dwScale, dw);
+                assertClose("inputGrad", g, dxRef, dxScale, dx, REL_TOL);
+                assertClose("weightGrad", g, dwRef, dwScale, dw, REL_TOL);
             }
         }
-    }
-
-    // ---- reference and helpers ----
-
-    private static List<Conv2dGeometry> all() {
-        return java.util.stream.Stream.concat(SHAPES.stream(), DISPATCHED.stream()).toList();
-    }
-
-    /** The kernel on the shapes it is called for directly, the public dispatch on those it is chosen for. */
-    private static void forward(Conv2dGeometry g, float[] x, float[] w, float[] y, Conv2dEpilogue epilogue) {
-        if (DISPATCHED.contains(g)) {
-            Conv2dKernels.forward(g, x, 0, w, 0, y, 0, epilogue == null ? new Conv2dEpilogue(null, 0, null, 0, false)
-                    : epilogue);
-        } else {
-            ConvWinogradF32.forward(g, x, 0, w, 0, y, 0, epilogue);
-        }
-    }
-
-    private static void assertClose(String what, Conv2dGeometry g, double[] expected, double[] scale, float[] got) {
-        assertClose(what, g, expected, scale, got, REL_TOL);
-    }
-
-    /** Each output within {@code relTol} of {@code sum |w| |x|} (plus 1e-2) of the float64 result. */
-    static void assertClose(String what, Conv2dGeometry g, double[] expected, double[] scale, float[] got,
-                            double relTol) {
-        for (int i = 0; i < expected.length; i++) {
-            double tol = relTol * (scale[i] + 1e-2);
-            if (!(Math.abs(expected[i] - got[i]) <= tol)) {
-                throw new AssertionError(what + " at " + i + ": expected " + expected[i] + ", got " + got[i] + " (tol "
-                        + tol + ") for " + g);
-            }
-        }
-    }
-
-    /** Values in [-1, 1) that float32 holds exactly, so that both precisions see the same inputs. */
-    static double[] random(Random rnd, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        return a;
     }
 }
