@@ -43,23 +43,14 @@ final class ConvWinograd4F32 {
     /** Fewest input and output channels taken, as {@link ConvWinogradF32#MIN_CHANNELS}. */
     static final int MIN_CHANNELS = 48;
     /**
-     * Below this many channels (in or out) only planes of at least {@link #WIDE_PLANE_TILES} tiles are taken: at 64
-     * channels the transforms weigh more against the GEMMs, and F(2x2)'s are cheaper per tile. Measured on two
-     * threads: 64 channels on 16x16 at batch 32 1.05-1.24x F(2x2)'s time, on 56x56 at batch 8 0.66-0.76x; 128 channels
-     * on 8x8 at batch 32 0.77-0.99x.
-     */
-    static final int WIDE_CHANNELS = 96;
-    /** Tiles per sample (a 32x32 output plane) from which channels down to {@link #MIN_CHANNELS} are taken. */
-    static final int WIDE_PLANE_TILES = 64;
-    /**
      * Fewest 4x4 tiles in all (batch times tiles per sample): U costs about as much as 30 columns of the GEMMs.
      * Measured at 256 channels on two threads: 32 tiles (batch 32 on 4x4 planes) 0.7x the im2col time, 16 (batch 1
      * on 14x14) 2x.
      */
     static final int MIN_TILES = 32;
     /**
-     * V and M of a chunk in floats ({@code 36*(C+O)*T}): about half the L2 cache, as F(2x2)'s. Twice as large made
-     * ResNet's 64-channel 16x16 layer at batch 32 1.2-1.4x slower on two threads.
+     * V and M of a chunk in floats ({@code 36*(C+O)*T}): about half the L2 cache, as F(2x2)'s. In ResNet-18 at batch 32
+     * on two threads twice as large was 1-2% slower (same-JVM A/B), its 64-channel 16x16 layer alone 1.2x.
      */
     private static final int CHUNK_FLOATS = 1 << 18;
 
@@ -93,8 +84,7 @@ final class ConvWinograd4F32 {
      */
     static boolean applies(Conv2dGeometry g) {
         int p = tiles(g);
-        int channels = Math.min(g.inChannels(), g.outChannels());
-        return supports(g) && channels >= MIN_CHANNELS && (channels >= WIDE_CHANNELS || p >= WIDE_PLANE_TILES)
+        return supports(g) && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS
                 && (long) g.batch() * p >= MIN_TILES && 4L * g.outHeight() * g.outWidth() >= 3L * 16 * p;
     }
 

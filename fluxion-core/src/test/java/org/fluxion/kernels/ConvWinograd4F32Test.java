@@ -34,8 +34,8 @@ class ConvWinograd4F32Test extends WinogradForwardContract {
             new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
 
     /**
-     * Geometries {@link Conv2dKernels#forward} sends to the kernel: 64 channels on a 32x32 plane, a deep stage's 4x4
-     * planes at batch 32, an odd one.
+     * Geometries {@link Conv2dKernels#forward} sends to the kernel: one sample of 64 channels on a 32x32 plane, a deep
+     * stage's 4x4 planes at batch 32, an odd one.
      */
     private static final List<Conv2dGeometry> DISPATCHED = List.of(
             Conv2dGeometry.of(1, 64, 32, 32, 64, 3, 1, 1, 1, 1),
@@ -60,7 +60,6 @@ class ConvWinograd4F32Test extends WinogradForwardContract {
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(1, 256, 14, 14, 256, 3, 1, 1, 1, 1))); // 16 tiles
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 512, 2, 2, 512, 3, 1, 1, 1, 1))); // 2x2 of 4x4
         assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 64, 6, 6, 64, 3, 1, 1, 1, 1)));  // 36 of 64 inside
-        assertFalse(ConvWinograd4F32.applies(Conv2dGeometry.of(32, 64, 16, 16, 64, 3, 1, 1, 1, 1))); // 64 channels, 16x16
     }
 
     /** Nothing is written past the output: the planes around it keep their values. */
