@@ -29,10 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   M[t][o, tile]    = sum_c U[t][o, c] * V[t][c, tile]          36 GEMMs [O, C] x [C, T]
  *   y[o, tile]       = A^T M[.][o, tile] A                       the 4x4 outputs
  * </pre>
- * Each transform runs on vectors of lanes that are independent: the weights of consecutive {@code (o, c)} pairs, the
- * tiles of consecutive samples of one channel, gathered by index from a zero-padded copy of the planes and scattered
- * into the output. Chunks, threads and GEMMs as {@link WinogradChunks} schedules them: the bits do not depend on
- * the thread count.
+ * Each transform runs on vectors of independent lanes: the weights of consecutive {@code (o, c)} pairs (gathered 9
+ * floats apart), and the tiles of one channel, numbered (tile row, sample, tile column) so that they are runs of
+ * decimated copies of the planes ({@link #transformInputs}), their outputs scattered into y. Chunks, threads and GEMMs
+ * as {@link WinogradChunks} schedules them: the bits do not depend on the thread count.
  *
  * <p>The larger transform entries (up to 8 and 1/24) round more than F(2x2, 3x3)'s: errors of a few float32 ulps of
  * the sums of absolute products, times about ten.
@@ -67,8 +67,8 @@ final class ConvWinograd4F32 {
 
     /** Per-thread scratch: padded planes, row-transformed planes, V, M; and the calling thread's U (slot 4). */
     private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: Winograd F(4x4) buffer", 5);
-    /** Per-thread gather and scatter indices: rows of windows, columns of tiles, outputs. */
-    private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[3][0]);
+    /** Per-thread scatter indices: where each tile's outputs start in y. */
+    private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private ConvWinograd4F32() {
     }
@@ -94,9 +94,9 @@ final class ConvWinograd4F32 {
     }
 
     /**
-     * Samples per chunk, as {@link ConvWinogradF32#chunkSamples} for 36 positions and 4x4 tiles, rounded up (within twice
-     * the budget and the batch) so that the tiles of a chunk fill whole GEMM panels: a partial panel's tiles are
-     * computed into scratch and copied out element by element.
+     * Samples per chunk, as {@link ConvWinogradF32#chunkSamples} for 36 positions and 4x4 tiles, rounded up (within
+     * twice the budget and the batch) so that the tiles of a chunk fill whole GEMM panels: a partial panel's tiles
+     * are computed into scratch and copied out element by element.
      */
     static int chunkSamples(Conv2dGeometry g) {
         int p = tiles(g);
@@ -124,18 +124,17 @@ final class ConvWinograd4F32 {
         int us = WinogradChunks.positionStride(cout * cin);
         float[] u = BUFFERS.get(4, (long) POSITIONS * us); // every element a GEMM reads is written first
         Parallel.forRange(cout, Math.max(1, 1024 / cin),
-                (o0, o1) -> transformWeights(w, wOff, cin, o0 * cin, o1 * cin, u, us));
+                (o0, o1) -> transformWeights(w, wOff, o0 * cin, o1 * cin, u, us));
         WinogradChunks.run(g, POSITIONS, p, chunkSamples(g), u, us, BUFFERS, 2, ConvWinograd4F32::transformInputs,
                 ConvWinograd4F32::transformOutputs, x, xOff, y, yOff, epilogue);
     }
-
 
     /**
      * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for the flat pairs {@code k = o*C + c} in {@code [k0, k1)}, a vector
      * of consecutive pairs at a time (their kernels 9 floats apart in w): {@code a = G w} down the kernel's columns,
      * then each row of {@code a} times {@code G^T}. {@code U[t]} is at {@code t*plane}.
      */
-    static void transformWeights(float[] w, int wOff, int cin, int k0, int k1, float[] u, int plane) {
+    static void transformWeights(float[] w, int wOff, int k0, int k1, float[] u, int plane) {
         float[] t = BUFFERS.get(0, 27L * VL); // the taps w[a][b] at (3a + b)*VL, then (G w)[xi][b] at (9 + 3xi + b)*VL
         VectorMask<Float> all = S.maskAll(true);
         for (int k = k0; k < k1; k += VL) {
@@ -164,10 +163,10 @@ final class ConvWinograd4F32 {
     }
 
     /**
-     * {@code G (g0, g1, g2)^T} of the vectors at {@code src[s0]}, {@code src[s0 + sStride]}, {@code src[s0 + 2sStride]},
-     * its six rows stored (the lanes of {@code in}) at {@code out[o0]}, {@code out[o0 + oStride]}, ...: {@code g0/4},
-     * {@code -(g0 + g2 ± g1)/6}, {@code g0/24 + g2/6 ± g1/12}, {@code g2}. Vectors never cross a call: a method that
-     * C2 did not inline would box them.
+     * {@code G (g0, g1, g2)^T} of the vectors at {@code src[s0]}, {@code src[s0 + sStride]} and
+     * {@code src[s0 + 2sStride]}, its six rows stored (the lanes of {@code in}) at {@code out[o0]},
+     * {@code out[o0 + oStride]}, ...: {@code g0/4}, {@code -(g0 + g2 ± g1)/6}, {@code g0/24 + g2/6 ± g1/12},
+     * {@code g2}. Vectors never cross a call: a method that C2 did not inline would box them.
      */
     private static void filterRows(float[] src, int s0, int sStride, float[] out, int o0, int oStride,
                                    VectorMask<Float> in) {
@@ -185,11 +184,11 @@ final class ConvWinograd4F32 {
 
     /**
      * {@code V[t][c, tile] = (B^T d B)[xi, nu]} for channels {@code [c0, c1)} of samples {@code [n0, n0 + cnt)},
-     * {@code V[t]} at {@code t*position}. Tiles are numbered {@code (i*cnt + s)*TW + j} (tile row, sample, tile column),
-     * so that the windows' rows are runs: each channel is first decimated into the planes
+     * {@code V[t]} at {@code t*position}. Tiles are numbered {@code (i*cnt + s)*TW + j} (tile row, sample, tile
+     * column), so that the windows' rows are runs: each channel is first decimated into the planes
      * {@code P[b][a][ii][s][j] = d[s][4*ii + a][4j + b]} ({@code b < 6}, {@code a < 4}, {@code ii <= TH}; d the
-     * zero-padded input), where row {@code a} of the windows of tile row i is {@code P[b][a % 4][i + a / 4]}: a run over
-     * the tiles. Then, a vector of tiles at a time, {@code z = d B} along each of the six rows of the windows, and
+     * zero-padded input), where row {@code a} of the windows of tile row i is {@code P[b][a % 4][i + a / 4]}: a run
+     * over the tiles. Then, a vector of tiles at a time, {@code z = d B} along each of the six rows of the windows, and
      * {@code B^T z} down their columns.
      */
     static void transformInputs(Conv2dGeometry g, float[] x, int xOff, int n0, int cnt, int c0, int c1, float[] v,
@@ -234,9 +233,9 @@ final class ConvWinograd4F32 {
     }
 
     /**
-     * {@code B^T (d0..d5)} of the vectors at {@code src[s0 + r*sStride]}, stored (the lanes of {@code in}) at
-     * {@code out[o0 + r*oStride]} (every lane when {@code in} is null): {@code 4d0 - 5d2 + d4}, {@code (d4 - 4d2) ± (d3 - 4d1)}, {@code (d4 - d2) ± 2(d3 - d1)},
-     * {@code 4d1 - 5d3 + d5}.
+     * {@code B^T (d0..d5)} of the vectors at {@code src[s0 + r*sStride]}, stored (the lanes of {@code in}; every lane
+     * when it is null) at {@code out[o0 + r*oStride]}: {@code 4d0 - 5d2 + d4}, {@code (d4 - 4d2) ± (d3 - 4d1)},
+     * {@code (d4 - d2) ± 2(d3 - d1)}, {@code 4d1 - 5d3 + d5}.
      */
     private static void dataRows(float[] src, int s0, int sStride, float[] out, int o0, int oStride,
                                  VectorMask<Float> in) {
@@ -277,7 +276,7 @@ final class ConvWinograd4F32 {
         int oh = g.outHeight(), ow = g.outWidth(), cout = g.outChannels(), plane = oh * ow;
         int th = (oh + 3) / 4, tw = (ow + 3) / 4, p = th * tw, tc = cnt * p;
         int[][] idx = INDICES.get();
-        int[] outAt = indices(idx, 2, tc);
+        int[] outAt = indices(idx, 0, tc);
         for (int k = 0; k < tc; k++) { // k = (i*cnt + s)*tw + j: the output at row 4i, column 4j of sample s
             int i = k / (cnt * tw), s = k / tw % cnt;
             outAt[k] = s * cout * plane + 4 * i * ow + 4 * (k % tw);
@@ -335,7 +334,9 @@ final class ConvWinograd4F32 {
         d34.mul(8f).add(d12).add(m5).intoArray(out, o0 + 3 * oStride);
     }
 
-    /** True when the tiles {@code [k0, min(k0 + VL, tc))} (numbered as {@link #transformInputs}) lie inside the plane. */
+    /**
+     * True when the tiles {@code [k0, min(k0 + VL, tc))} (numbered as {@link #transformInputs}) lie inside the plane.
+     */
     private static boolean tilesInside(int k0, int tc, int cnt, int tw, int oh, int ow) {
         for (int k = k0; k < Math.min(k0 + VL, tc); k++) {
             if (4 * (k / (cnt * tw)) + 3 >= oh || 4 * (k % tw) + 3 >= ow) {

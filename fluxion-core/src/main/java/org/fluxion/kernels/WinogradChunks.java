@@ -10,13 +10,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Chunks do not depend on the thread count and each GEMM runs serially ({@link Sgemm#gemm}), so the bits do not either.
  */
 final class WinogradChunks {
-    /** A forward's input transform: {@code V[t][c, tile]} for channels {@code [c0, c1)} of samples {@code [n0, n0 + cnt)}. */
+    /**
+     * A forward's input transform: {@code V[t][c, tile]} for channels {@code [c0, c1)} of samples
+     * {@code [n0, n0 + cnt)}.
+     */
     @FunctionalInterface
     interface Inputs {
         void transform(Conv2dGeometry g, float[] x, int xOff, int n0, int cnt, int c0, int c1, float[] v, int position);
     }
 
-    /** A forward's output transform: y for output channels {@code [o0, o1)} of samples {@code [n0, n0 + cnt)} from M. */
+    /**
+     * A forward's output transform: y for output channels {@code [o0, o1)} of samples {@code [n0, n0 + cnt)} from M.
+     */
     @FunctionalInterface
     interface Outputs {
         void transform(Conv2dGeometry g, float[] m, int position, int n0, int cnt, int o0, int o1, float[] y, int yOff);
@@ -40,7 +45,8 @@ final class WinogradChunks {
      * (or claiming) thread's arrays {@code vSlot} and {@code vSlot + 1} of {@code buffers}.
      */
     static void run(Conv2dGeometry g, int positions, int tiles, int sb, float[] u, int us, ThreadBuffers buffers,
-                    int vSlot, Inputs inputs, Outputs outputs, float[] x, int xOff, float[] y, int yOff, Conv2dEpilogue epilogue) {
+                    int vSlot, Inputs inputs, Outputs outputs, float[] x, int xOff, float[] y, int yOff,
+                    Conv2dEpilogue epilogue) {
         int nb = g.batch(), cin = g.inChannels(), cout = g.outChannels(), chunks = (nb + sb - 1) / sb;
         if (chunks >= 2 * Parallel.threads()) {
             AtomicInteger next = new AtomicInteger();

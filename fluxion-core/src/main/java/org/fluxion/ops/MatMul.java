@@ -298,7 +298,10 @@ public record MatMul() implements Primitive, IntoBuffer {
         }
     }
 
-    /** Product {@code ia} of stack a times product {@code ib} of stack b into {@code y[yOff..]}, rows {@code ldc} apart. */
+    /**
+     * Product {@code ia} of stack a times product {@code ib} of stack b into {@code y[yOff..]}, rows {@code ldc}
+     * apart.
+     */
     private static void gemm(Stack a, int ia, Stack b, int ib, int n, int k, int m, Tensor y, int yOff, int ldc) {
         Layout la = a.layout(), lb = b.layout();
         if (y.dtype() == DType.FLOAT32) {

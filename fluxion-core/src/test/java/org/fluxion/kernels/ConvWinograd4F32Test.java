@@ -23,7 +23,10 @@ class ConvWinograd4F32Test extends WinogradForwardContract {
      */
     private static final double REL_TOL = 5e-5;
 
-    /** Planes not a multiple of 4 (tiles sticking out), padding 0 to 2, several chunks or one, channels not whole vectors. */
+    /**
+     * Planes not a multiple of 4 (tiles sticking out), padding 0 to 2, several chunks or one, channels not whole
+     * vectors.
+     */
     private static final List<Conv2dGeometry> SHAPES = List.of(
             Conv2dGeometry.of(2, 64, 16, 16, 64, 3, 1, 1, 1, 1),     // ResNet's first stage, two samples
             Conv2dGeometry.of(3, 67, 7, 5, 65, 3, 1, 1, 1, 1),       // tiles past the last row and column

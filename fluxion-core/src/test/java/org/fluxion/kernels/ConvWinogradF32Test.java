@@ -37,8 +37,8 @@ class ConvWinogradF32Test extends WinogradForwardContract {
             new Conv2dGeometry(2, 64, 5, 8, 64, 3, 3, 1, 1, 2, 0, 1, 1, 1)); // padding 2 by 0
 
     /**
-     * Geometries {@link Conv2dKernels#forward} sends to the kernel: planes whose 4x4 tiles would mostly stick out, which
-     * {@link ConvWinograd4F32} leaves to it.
+     * Geometries {@link Conv2dKernels#forward} sends to the kernel: planes whose 4x4 tiles would mostly stick out,
+     * which {@link ConvWinograd4F32} leaves to it.
      */
     private static final List<Conv2dGeometry> DISPATCHED = List.of(
             Conv2dGeometry.of(32, 64, 6, 6, 64, 3, 1, 1, 1, 1),

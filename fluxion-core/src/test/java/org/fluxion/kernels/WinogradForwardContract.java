@@ -31,8 +31,9 @@ abstract class WinogradForwardContract {
     private int savedThreads;
 
     /**
-     * {@code shapes}: geometries the kernel is called on directly; {@code dispatched}: those {@link Conv2dKernels#forward}
-     * sends to it; {@code relTol}: the error allowed relative to {@code sum |w| |x|} of an output (plus 1e-2).
+     * {@code shapes}: geometries the kernel is called on directly; {@code dispatched}: those
+     * {@link Conv2dKernels#forward} sends to it; {@code relTol}: the error allowed relative to {@code sum |w| |x|} of
+     * an output (plus 1e-2).
      */
     WinogradForwardContract(List<Conv2dGeometry> shapes, List<Conv2dGeometry> dispatched, Kernel kernel,
                             double relTol) {
