@@ -130,28 +130,13 @@ public record MatMul() implements Primitive, IntoBuffer {
         }
         int batchRank = out.shape().rank() - 2;
         Shape batch = Shape.of(java.util.Arrays.copyOf(out.shape().dims(), batchRank));
-        Tensor ab = a.broadcastTo(Shape.of(concat(batch.dims(), n, k)));
-        Tensor bb = b.broadcastTo(Shape.of(concat(batch.dims(), k, m)));
+        Stack sa = Stack.of(readable(a).broadcastTo(Shape.of(concat(batch.dims(), n, k))));
+        Stack sb = Stack.of(readable(b).broadcastTo(Shape.of(concat(batch.dims(), k, m))));
         int count = batch.size();
-        int[] bdims = batch.dims();
-        Stack sa = Stack.of(ab), sb = Stack.of(bb);
-        if (sa != null && sb != null) { // each product read in place from its offset, no view made per product
-            Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    gemm(sa, i, sb, i, n, k, m, y, i * n * m, m);
-                }
-            });
-            return y;
-        }
+        // each product read in place from its offset, no view made per product
         Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
-            int[] idx = new int[batchRank];
             for (int i = s; i < e; i++) {
-                int rem = i;
-                for (int d = batchRank - 1; d >= 0; d--) {
-                    idx[d] = rem % bdims[d];
-                    rem /= bdims[d];
-                }
-                gemm(matrixAt(ab, idx), matrixAt(bb, idx), null, y, i * n * m, false);
+                gemm(sa, i, sb, i, n, k, m, y, i * n * m, m);
             }
         });
         return y;
@@ -174,13 +159,6 @@ public record MatMul() implements Primitive, IntoBuffer {
         return d;
     }
 
-    private static Tensor matrixAt(Tensor t, int[] idx) {
-        Tensor r = t;
-        for (int v : idx) {
-            r = r.select(0, v);
-        }
-        return r;
-    }
 
     /**
      * {@code y += a @ b} for rank-2 {@code a} [n, k], {@code b} [k, m] and a contiguous {@code y} [n, m]
@@ -241,16 +219,11 @@ public record MatMul() implements Primitive, IntoBuffer {
             return;
         }
         int count = a.dim(0) * heads;
-        Stack sa = Stack.of(a), sb = Stack.of(b);
+        Stack sa = Stack.of(readable(a)), sb = Stack.of(readable(b));
         Parallel.forRange(count, stackGrain((long) n * k * m, count), (s, e) -> {
             for (int i = s; i < e; i++) {
-                int sample = i / heads, head = i % heads, yOff = y.offset() + (sample * n * heads + head) * m;
-                if (sa != null && sb != null) {
-                    gemm(sa, i, sb, i, n, k, m, y, yOff, heads * m);
-                } else {
-                    gemm(a.select(0, sample).select(0, head), b.select(0, sample).select(0, head), null, y, yOff,
-                            heads * m, false);
-                }
+                int sample = i / heads, head = i % heads;
+                gemm(sa, i, sb, i, n, k, m, y, y.offset() + (sample * n * heads + head) * m, heads * m);
             }
         });
     }
@@ -330,6 +303,11 @@ public record MatMul() implements Primitive, IntoBuffer {
             }
             return null;
         }
+    }
+
+    /** t, or a dense copy when its matrices cannot be read in place (a doubly strided or broadcast matrix). */
+    private static Tensor readable(Tensor t) {
+        return Stack.of(t) == null ? t.contiguous() : t;
     }
 
     /**
