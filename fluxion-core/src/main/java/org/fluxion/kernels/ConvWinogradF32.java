@@ -109,8 +109,6 @@ final class ConvWinogradF32 {
                 ConvWinogradF32::transformOutputs, x, xOff, y, yOff, epilogue);
     }
 
-
-
     /**
      * {@code U[t][o, c] = (G w[o, c] G^T)[xi, nu]} for output channels {@code [o0, o1)}: first {@code a = G w} (4x3)
      * down the columns ({@code a0 = w0, a1 = (w0 + w1 + w2)/2, a2 = (w0 - w1 + w2)/2, a3 = w2}), then {@code a G^T}

@@ -159,7 +159,6 @@ public record MatMul() implements Primitive, IntoBuffer {
         return d;
     }
 
-
     /**
      * {@code y += a @ b} for rank-2 {@code a} [n, k], {@code b} [k, m] and a contiguous {@code y} [n, m]
      * of their dtype: a GEMM that accumulates into what y holds (a compiled plan starts y with the bias
