@@ -47,7 +47,8 @@ class DependencyHygieneTest {
         String mvn = findOnPath("mvn");
         Assumptions.assumeTrue(mvn != null, "mvn is not on the PATH: the consumer's classpath cannot be resolved");
 
-        Files.writeString(dir.resolve("pom.xml"), consumerPom(nnPom, parentPom));
+        // relative: Maven resolves <relativePath> against the consumer's directory, even an absolute one
+        Files.writeString(dir.resolve("pom.xml"), consumerPom(nnPom, dir.relativize(parentPom)));
         Path out = dir.resolve("classpath.txt");
         Process p = new ProcessBuilder(mvn, "-o", "-q", "-B", "dependency:list", "-DincludeScope=runtime",
                 "-DoutputFile=" + out, "-DexcludeTransitive=false")
