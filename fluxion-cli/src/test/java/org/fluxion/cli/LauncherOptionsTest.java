@@ -1,7 +1,8 @@
 package org.fluxion.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -51,11 +52,15 @@ class LauncherOptionsTest {
         return new String[] {Integer.toString(p.waitFor()), out};
     }
 
-    /** Whether a JVM started with these options said nothing wrong (a bad compile command only warns). */
-    private static boolean startsCleanly(List<String> options) throws IOException, InterruptedException {
+    /**
+     * Null when a JVM started with these options exits 0 and says nothing wrong (a bad compile command only
+     * warns), else its exit code and output.
+     */
+    private static String trouble(List<String> options) throws IOException, InterruptedException {
         String[] run = javaVersion(options);
-        return run[0].equals("0") && !run[1].contains("Unrecognized") && !run[1].contains("Error")
+        boolean clean = run[0].equals("0") && !run[1].contains("Unrecognized") && !run[1].contains("Error")
                 && !run[1].contains("error");
+        return clean ? null : "exit " + run[0] + ": " + run[1];
     }
 
     @Test
@@ -63,16 +68,17 @@ class LauncherOptionsTest {
         List<String> options = launcherOptions(Files.readString(ROOT.resolve("fluxion"), StandardCharsets.UTF_8));
         assertTrue(options.contains("-XX:+UseG1GC") && options.contains("-XX:CompileCommandFile=" + COMMANDS),
                 "both arrays read: " + options);
-        assertTrue(startsCleanly(options), String.join(" ", options) + "\n" + javaVersion(options)[1]);
+        String trouble = trouble(options);
+        assertNull(trouble, String.join(" ", options) + "\n" + trouble);
     }
 
     @Test
     void aMisspeltOptionOrCompileCommandIsCaught(@TempDir Path dir) throws IOException, InterruptedException {
         List<String> options = launcherOptions("heap_options=(-XX:+UseG1GC\n  -XX:NoSuchOption=1)\n");
         assertEquals(List.of("-XX:+UseG1GC", "-XX:NoSuchOption=1"), options);
-        assertFalse(startsCleanly(options));
+        assertNotNull(trouble(options));
         Path bad = Files.writeString(dir.resolve("commands.txt"), "quiet\nBackgroundCompilaton,a.B::*,false\n");
-        assertFalse(startsCleanly(List.of("-XX:CompileCommandFile=" + bad)));
+        assertNotNull(trouble(List.of("-XX:CompileCommandFile=" + bad)));
     }
 
     /**
