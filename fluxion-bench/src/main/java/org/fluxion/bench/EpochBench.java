@@ -135,7 +135,8 @@ public final class EpochBench implements Benchmark {
         // The reference starts before the warm-up: starting a process loads the JDK's process classes, new
         // subclasses that invalidate compiled code built on the class hierarchy as it was (Plan.run and
         // ByteImageDataset.batch were deoptimized and recompiled during the first timed epochs).
-        try (PythonReference torch = PythonReference.available() ? PythonReference.start(pythonWorkload, THREADS) : null) {
+        try (PythonReference torch = PythonReference.available()
+                ? PythonReference.start(pythonWorkload, THREADS) : null) {
             warmUp(fluxion, out);
             if (torch == null) {
                 double s = Alternating.time(fluxion, 1);
