@@ -73,4 +73,40 @@ class SgemmDeepTinyTest {
             }
         }
     }
+
+    /**
+     * A stored transposed with rows of 2 to 4 entries and B with rows of 2 to 4 are taken out of interleaved vectors,
+     * other layouts by a gather: the same lanes, so the same bits whatever the layout. The arrays end right after
+     * the last entry read, so a last block of whole vectors would run past them.
+     */
+    @Test
+    void interleavedAndGatheredLayoutsGiveTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int m = 1; m <= 4; m++) {
+            for (int n = 1; n <= 4; n++) {
+                for (int k : new int[] {16, 32, 45, 200}) {
+                    float[] x = random(rnd, k * m);
+                    float[] g = random(rnd, k * n);
+                    float[] expected = null;
+                    for (int lda = m; lda <= 5; lda++) {
+                        for (int ldb = n; ldb <= 5; ldb++) {
+                            float[] a = new float[(k - 1) * lda + m];
+                            float[] b = new float[(k - 1) * ldb + n];
+                            for (int p = 0; p < k; p++) {
+                                System.arraycopy(x, p * m, a, p * lda, m);
+                                System.arraycopy(g, p * n, b, p * ldb, n);
+                            }
+                            float[] c = new float[m * n];
+                            Gemm.sgemm(true, false, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, false);
+                            if (expected == null) {
+                                expected = c;
+                            }
+                            assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k + " lda=" + lda
+                                    + " ldb=" + ldb);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
