@@ -157,6 +157,23 @@ class JitTest {
     }
 
     @Test
+    void aPerRowValueBroadcastAFewTimesIsComputedInsideItsConsumer() {
+        // a two-class softmax: the row's normalizer, broadcast into [n, 2], joins the kernel that divides by it;
+        // over 8 columns it is computed once by a kernel of its own (recomputing it 8 times would cost more)
+        for (int classes : new int[] {2, 8}) {
+            var f = Jit.jit((Tensor x) -> {
+                Tensor e = x.exp();
+                return e.div(e.sum(new int[] {1}, true).add(1).log());
+            });
+            Tensor x = Tensor.randn(9, 40, classes);
+            Graph g = f.graph(x);
+            assertEquals(classes == 2 ? 3 : 4, g.count("fused"), g.toString());
+            Tensor e = x.exp();
+            assertTrue(f.apply(x).allClose(e.div(e.sum(new int[] {1}, true).add(1).log()), 1e-6, 1e-6));
+        }
+    }
+
+    @Test
     void fusedGradientMatchesEager() {
         var loss = (java.util.function.Function<Tensor, Tensor>) x -> x.mul(x).sigmoid().sub(x.exp().mul(0.5)).sum();
         Tensor x = Tensor.randn(4, 3, 50).to(DType.FLOAT64);

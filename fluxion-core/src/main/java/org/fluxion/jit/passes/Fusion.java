@@ -27,8 +27,8 @@ import org.fluxion.tensor.Shape;
  *
  * <p>Groups are formed walking the graph backwards: an elementwise equation joins the group of its
  * consumers when all of them are in one group, its result is not a graph output, and it has the group's
- * iteration shape; so a value used twice inside a group is computed once, in registers, and never
- * stored. A {@code sum} or {@code max} over trailing axes (or all axes) starts a group as its reduction.
+ * iteration shape (or broadcasts into it a few times over, see {@link #joins}); so a value used twice inside a
+ * group is computed once, in registers, and never stored. A {@code sum} or {@code max} over trailing axes (or all axes) starts a group as its reduction.
  * Inputs of a group that broadcast (bias rows, per-row scalars, scalars) are read with a broadcast access
  * instead of being expanded; scalar constants are inlined into the program.
  */
@@ -41,6 +41,13 @@ final class Fusion {
      * inlining the generated code's helpers and the kernel falls back to eager speed.
      */
     private static final int MAX_GROUP = 32;
+
+    /**
+     * How many times over at most a group computes a member broadcast into its iteration space ({@link #joins}):
+     * a kernel's call and its pass through memory cost more than a few recomputed elements, not more than
+     * recomputing each element of a long row (a layer norm's statistics).
+     */
+    private static final int MAX_RECOMPUTE = 4;
 
     /** Rows shorter than this many elements are flattened (see {@link #build}). */
     private static final int SHORT_ROW = 16;
@@ -89,7 +96,7 @@ final class Fusion {
                     }
                 }
             }
-            if (target != null && target.space.equals(out.type().shape()) && target.dtype == floatType
+            if (target != null && joins(out.type().shape(), target.space) && target.dtype == floatType
                     && target.members.size() < MAX_GROUP) {
                 target.members.add(e);
                 groupOf.put(e, target);
@@ -124,6 +131,28 @@ final class Fusion {
             }
         }
         return new Graph(g.inputs(), out, g.outputs());
+    }
+
+    /**
+     * Whether a value of shape {@code s} is computed inside a group of iteration space {@code space}: of that shape,
+     * or broadcast into it at most {@link #MAX_RECOMPUTE} times (a per-row scalar of a few columns, the
+     * normalizer of a two-class softmax), which the kernel then computes for each element it is read at, instead
+     * of a kernel of its own writing it out for the group to read back.
+     */
+    private static boolean joins(Shape s, Shape space) {
+        if (s.equals(space)) {
+            return true;
+        }
+        if (s.rank() > space.rank() || s.size() == 0 || space.size() > MAX_RECOMPUTE * (long) s.size()) {
+            return false;
+        }
+        for (int k = 0; k < s.rank(); k++) {
+            int d = s.dim(s.rank() - 1 - k);
+            if (d != 1 && d != space.dim(space.rank() - 1 - k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<Group, Boolean> invert(Map<Equation, Group> groupOf) {
