@@ -300,10 +300,14 @@ final class Backward {
                     axes[count++] = i;
                 }
             }
-            if (count > 0) {
-                ct = ct.sum(java.util.Arrays.copyOf(axes, count), true);
+            if (count > 0 && count == lead) {
+                ct = ct.sum(java.util.Arrays.copyOf(axes, count), false); // a bias's gradient: one op, no reshape
+            } else {
+                if (count > 0) {
+                    ct = ct.sum(java.util.Arrays.copyOf(axes, count), true);
+                }
+                ct = ct.reshape(target.dims());
             }
-            ct = ct.reshape(target.dims());
         }
         return ct.to(input.dtype());
     }
