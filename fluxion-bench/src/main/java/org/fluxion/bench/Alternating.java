@@ -55,6 +55,20 @@ public final class Alternating {
         }
     }
 
+    /**
+     * Calls {@code step} until the JVM has compiled what it runs: at least {@code minCalls} calls and
+     * {@code seconds} seconds (the steady state the protocol times). Returns the number of calls made.
+     */
+    public static int warmUp(Runnable step, int minCalls, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int calls = 0;
+        while (calls < minCalls || System.nanoTime() < end) {
+            step.run();
+            calls++;
+        }
+        return calls;
+    }
+
     /** Seconds per call of {@code body}, averaged over {@code calls} calls. */
     public static double time(Runnable body, int calls) {
         long t0 = System.nanoTime();

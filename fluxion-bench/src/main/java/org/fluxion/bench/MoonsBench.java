@@ -20,7 +20,9 @@ import org.fluxion.tensor.Tensor;
  * L2 0.01 on the weights, summed cross-entropy, full-batch gradient descent with lr 0.01) on 200 moons
  * points; 20,000 steps. One step is a pure function {@code params -> new params} compiled by {@code jit}
  * (forward, backward and update in one plan); the reference is the same step in PyTorch eager
- * ({@code python/moons.py}, 1 thread). Also printed: the same Fluxion step run eagerly.
+ * ({@code python/moons.py}, 1 thread). Also printed: the same Fluxion step run eagerly. Timed: the steady state,
+ * {@value #REPEATS} alternating rounds after at least {@value #WARMUP_SECONDS} s of warm-up; the trace, compile and
+ * first call are printed beside it.
  */
 public final class MoonsBench implements Benchmark {
     static final int POINTS = 200;
@@ -28,6 +30,9 @@ public final class MoonsBench implements Benchmark {
     static final int STEPS = 20_000;
     static final double LR = 0.01;
     static final double REG = 0.01;
+    /** Timed rounds per side, alternating, after a warm-up of at least {@link #WARMUP_SECONDS}. */
+    private static final int REPEATS = 5;
+    private static final double WARMUP_SECONDS = 3;
 
     @Override
     public String name() {
@@ -80,11 +85,6 @@ public final class MoonsBench implements Benchmark {
         long t0 = System.nanoTime();
         state[0] = jitted.apply(state[0]);
         double firstCall = (System.nanoTime() - t0) / 1e9;
-        out.println("Compiled step: " + jitted.graph(state[0]).equations().size() + " steps ("
-                + jitted.graph(state[0]).count("fused") + " fused kernels), traced from "
-                + jitted.tracedGraph(state[0]).equations().size() + " equations; trace "
-                + BenchLine.seconds(jitted.lastTraceNanos() / 1e9) + ", optimize+compile "
-                + BenchLine.seconds(jitted.lastCompileNanos() / 1e9) + ", first call " + BenchLine.seconds(firstCall));
         Runnable fluxion = () -> {
             for (int i = 0; i < STEPS; i++) {
                 state[0] = jitted.apply(state[0]);
@@ -97,14 +97,26 @@ public final class MoonsBench implements Benchmark {
             }
         }, 3) * 10;
         String config = "h" + HIDDEN + "-n" + POINTS + "-steps" + STEPS + "-t1";
-        if (!PythonReference.available()) {
-            double t = Alternating.run(fluxion, () -> { }, 1, 3, 1).fluxionSeconds();
-            out.println("Fluxion eager: " + BenchLine.seconds(eager) + " for " + STEPS + " steps");
-            out.println(BenchLine.unavailable(name(), config, BenchLine.seconds(t), PythonReference.INSTALL_HINT));
-            return;
-        }
-        try (PythonReference torch = PythonReference.start("moons", 1, Integer.toString(HIDDEN))) {
-            Alternating.Result r = Alternating.runTimed(fluxion, calls -> torch.run(calls * STEPS), 1, 3, 1);
+        // The reference starts before the warm-up (starting a process loads classes that invalidate code compiled
+        // on the class hierarchy, see EpochBench). The steady state: 20,000 steps are one call, and C2 compiles the
+        // plan's kernels and glue over the first few (0.26 s, 0.18 s, 0.15 s, ... then ~0.11 s a call on this
+        // machine): a single warm-up call timed the compiler.
+        try (PythonReference torch = PythonReference.available()
+                ? PythonReference.start("moons", 1, Integer.toString(HIDDEN)) : null) {
+            int warmup = Alternating.warmUp(fluxion, 2, WARMUP_SECONDS);
+            out.println("Compiled step: " + jitted.graph(state[0]).equations().size() + " steps ("
+                    + jitted.graph(state[0]).count("fused") + " fused kernels), traced from "
+                    + jitted.tracedGraph(state[0]).equations().size() + " equations; trace "
+                    + BenchLine.seconds(jitted.lastTraceNanos() / 1e9) + ", optimize+compile "
+                    + BenchLine.seconds(jitted.lastCompileNanos() / 1e9) + ", first call "
+                    + BenchLine.seconds(firstCall) + "; then " + warmup + " warm-up calls of " + STEPS + " steps");
+            if (torch == null) {
+                double t = Alternating.run(fluxion, () -> { }, 0, REPEATS, 1).fluxionSeconds();
+                out.println("Fluxion eager: " + BenchLine.seconds(eager) + " for " + STEPS + " steps");
+                out.println(BenchLine.unavailable(name(), config, BenchLine.seconds(t), PythonReference.INSTALL_HINT));
+                return;
+            }
+            Alternating.Result r = Alternating.runTimed(fluxion, calls -> torch.run(calls * STEPS), 1, REPEATS, 1);
             out.println(STEPS + " steps: Fluxion jit " + BenchLine.seconds(r.fluxionSeconds()) + " ("
                     + BenchLine.seconds(r.fluxionSeconds() / STEPS) + "/step), Fluxion eager " + BenchLine.seconds(eager)
                     + ", PyTorch eager " + BenchLine.seconds(r.referenceSeconds()) + " ("

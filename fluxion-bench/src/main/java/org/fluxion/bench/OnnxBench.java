@@ -61,22 +61,6 @@ public final class OnnxBench implements Benchmark {
         }
     }
 
-    /**
-     * Calls {@code step} until the JVM has compiled its kernels: at least {@link #WARMUP_MIN_CALLS} calls and
-     * {@link #WARMUP_SECONDS} seconds. A batch-1 network calls each kernel once per inference, so the two
-     * warm-up calls of the timed rounds leave the Vector API loops interpreted (boxing every vector, ~100x slower)
-     * and would time the JIT compiler, not the plan. Returns the number of calls made.
-     */
-    static int warmUp(Runnable step) {
-        long end = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
-        int calls = 0;
-        while (calls < WARMUP_MIN_CALLS || System.nanoTime() < end) {
-            step.run();
-            calls++;
-        }
-        return calls;
-    }
-
     private static final int WARMUP_MIN_CALLS = 10;
     private static final double ROUND_SECONDS = 0.25;
     private static final int REPEATS = 7;
@@ -100,7 +84,9 @@ public final class OnnxBench implements Benchmark {
                         + " (largest output " + scale + ")");
             }
             Tensor[] input = {x};
-            int warmup = warmUp(() -> f.apply(input));
+            // A batch-1 network calls each kernel once per inference: two warm-up calls would leave the Vector API
+            // loops interpreted (boxing every vector, ~100x slower) and time the JIT compiler, not the plan.
+            int warmup = Alternating.warmUp(() -> f.apply(input), WARMUP_MIN_CALLS, WARMUP_SECONDS);
             // Rounds of ROUND_SECONDS (from the warm-up's pace, which includes compiling: an overestimate per call),
             // each started on a quiet machine: a single batch-1 call lasts a few milliseconds, as long as torch's
             // worker spins after its own round.
