@@ -256,6 +256,44 @@ class JitTest {
         assertTrue(f.apply(x).allClose(expected, 1e-5, 1e-5)); // again, into recycled buffers
     }
 
+    /**
+     * A hidden layer's {@code relu(x @ w + b)} runs as one step whose epilogue is the ReLU, the same bits as the
+     * elementwise ReLU (NaN stays); its gradient, which reads the ReLU's output, is unchanged. A product read by
+     * something else too keeps its own ReLU.
+     */
+    @Test
+    void reluAfterAGemmIsItsEpilogue() {
+        Tensor w = Tensor.randn(1, 6, 5);
+        Tensor b = Tensor.vector(-0.0f, 0.5f, -1f, 0f, 2f);
+        var layer = (java.util.function.Function<Tensor, Tensor>) x -> x.matmul(w).add(b).relu();
+        var f = Jit.jit(layer);
+        // some rows zero (their outputs are the bias, -0 included), one NaN input (its row's outputs NaN)
+        Tensor x = Tensor.where(Tensor.randn(3, 7, 1).gt(-0.5), Tensor.randn(2, 7, 6), Tensor.zeros(7, 6));
+        x = x.add(Tensor.where(Tensor.randn(4, 7, 6).gt(2.2), Tensor.full(Float.NaN, 7, 6), Tensor.zeros(7, 6)));
+        Graph g = f.graph(x);
+        assertEquals(1, g.count("matmul_add_relu"), g.toString());
+        assertEquals(0, g.count("fused"), g.toString());
+        float[] expected = layer.apply(x).toFloatArray();
+        float[] got = f.apply(x).toFloatArray();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i);
+        }
+        Tensor zeroRow = Tensor.zeros(1, 6);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(f.apply(zeroRow).toFloatArray()[0]),
+                "a zero row gives relu(b)");
+        var loss = (java.util.function.Function<Tensor, Tensor>) v -> layer.apply(v).square().sum();
+        var grad = Jit.jit(Functional.grad(loss));
+        Tensor xs = Tensor.randn(5, 7, 6);
+        assertEquals(1, grad.graph(xs).count("matmul_add_relu"), grad.graph(xs).toString());
+        assertTrue(grad.apply(xs).allClose(Functional.grad(loss).apply(xs), 1e-5, 1e-5));
+        var shared = Jit.jit((Tensor v) -> {
+            Tensor y = v.matmul(w).add(b);
+            return y.relu().add(y);
+        });
+        assertEquals(0, shared.graph(xs).count("matmul_add_relu"), shared.graph(xs).toString());
+        assertTrue(shared.apply(xs).allClose(xs.matmul(w).add(b).relu().add(xs.matmul(w).add(b)), 1e-6, 1e-6));
+    }
+
     @Test
     void stackedProductsWithABiasOfAnotherShapeStayApart() {
         Tensor w = Tensor.randn(1, 16, 12);

@@ -10,6 +10,8 @@ import org.fluxion.ops.Binary;
 import org.fluxion.ops.BinaryOp;
 import org.fluxion.ops.MatMul;
 import org.fluxion.ops.MatMulAdd;
+import org.fluxion.ops.Unary;
+import org.fluxion.ops.UnaryOp;
 import org.fluxion.tensor.Shape;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -27,10 +29,15 @@ import org.fluxion.tensor.TensorType;
  * taken when c is a scalar, a row ({@code [..., 1, m]}, every dimension before the last 1) or the whole output, whose
  * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}.
  */
-record MatMulBias(TensorType type, boolean plain) implements PlanStep, Printer.Described {
+record MatMulBias(TensorType type, boolean plain, boolean relu) implements PlanStep, Printer.Described {
     /** {@code a @ b + c}. */
     MatMulBias(TensorType type) {
-        this(type, false);
+        this(type, false, false);
+    }
+
+    /** {@code a @ b + c}, or the product alone when {@code plain}. */
+    MatMulBias(TensorType type, boolean plain) {
+        this(type, plain, false);
     }
 
     @Override
@@ -40,16 +47,41 @@ record MatMulBias(TensorType type, boolean plain) implements PlanStep, Printer.D
 
     @Override
     public String name() {
-        return "matmul_add";
+        return relu ? "matmul_add_relu" : "matmul_add";
     }
 
     @Override
     public String rewrittenFrom() {
-        return "matmul and add";
+        return relu ? "matmul, add and relu" : "matmul and add";
     }
 
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] in) {
+        Tensor y = product(buffer, in);
+        if (relu) {
+            relu(buffer, type.shape().size());
+        }
+        return y;
+    }
+
+    /**
+     * ReLU over the product just written, {@code max(v, 0)} as the relu kernels compute it ({@code -0} becomes
+     * {@code +0}, NaN stays): the same bits as the elementwise step it replaces, on data still in cache.
+     */
+    private static void relu(Storage buffer, int size) {
+        if (buffer.array() instanceof float[] f) {
+            for (int i = 0; i < size; i++) {
+                f[i] = Math.max(f[i], 0f);
+            }
+        } else {
+            double[] d = buffer.doubles();
+            for (int i = 0; i < size; i++) {
+                d[i] = Math.max(d[i], 0.0);
+            }
+        }
+    }
+
+    private Tensor product(Storage buffer, Tensor[] in) {
         if (plain && type.shape().rank() == 2) {
             return MatMulAdd.productInto(buffer, type, in[0], in[1]);
         }
@@ -147,7 +179,38 @@ record MatMulBias(TensorType type, boolean plain) implements PlanStep, Printer.D
                         new Value[] {e.inputs()[0], e.inputs()[1], zero}, e.output()));
             }
         }
+        absorbRelus(g, uses, replacement, dropped);
         return Passes.rewritten(g, replacement, dropped);
+    }
+
+    /**
+     * A {@code relu} whose input is a float {@code matmul_add}'s output read by it alone (a hidden layer's
+     * activation) becomes that step's epilogue ({@code matmul_add_relu}), applied as the GEMM's output is written,
+     * instead of a pass of its own. ReLU's gradient reads its output, which the step still writes.
+     */
+    private static void absorbRelus(Graph g, Map<Value, Integer> uses, Map<Equation, Equation> replacement,
+                                    Map<Equation, Boolean> dropped) {
+        Map<Value, Equation> rewritten = new IdentityHashMap<>();
+        for (Map.Entry<Equation, Equation> r : replacement.entrySet()) {
+            rewritten.put(r.getValue().output(), r.getKey());
+        }
+        for (Equation e : g.equations()) {
+            if (!(e.primitive() instanceof Unary u) || u.op() != UnaryOp.RELU) {
+                continue;
+            }
+            Equation original = rewritten.get(e.inputs()[0]);
+            if (original == null || uses.get(e.inputs()[0]) != 1 || dropped.containsKey(original)) {
+                continue;
+            }
+            Equation step = replacement.get(original);
+            MatMulBias mb = (MatMulBias) step.primitive();
+            if (mb.relu() || !mb.type().equals(e.output().type()) || !mb.type().dtype().isFloatingPoint()) {
+                continue;
+            }
+            dropped.put(original, true);
+            replacement.remove(original);
+            replacement.put(e, new Equation(new MatMulBias(mb.type(), mb.plain(), true), step.inputs(), e.output()));
+        }
     }
 
 }
