@@ -1,11 +1,13 @@
 package org.fluxion.optim;
 
 import org.fluxion.autodiff.Functional;
-import org.fluxion.ops.IntoBuffers;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.kernels.Vectorization;
 import org.fluxion.ops.Batching;
 import org.fluxion.ops.CustomMultiOutput;
+import org.fluxion.ops.IntoBuffers;
+import org.fluxion.ops.Primitive;
+import org.fluxion.ops.ScaledAddEpilogue;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
@@ -29,7 +31,36 @@ import org.fluxion.tensor.TensorType;
  * (element {@code i} of each output reads only element {@code i} of each input), so with a donated state the
  * moments are updated in place.
  */
-record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput, IntoBuffers {
+record AdamUpdate(double b1, double b2, double eps, double applied) implements CustomMultiOutput, IntoBuffers,
+        ScaledAddEpilogue {
+    /** Adam's scaling {@code u, m', v'} from {@code g, m, v, t}. */
+    AdamUpdate(double b1, double b2, double eps) {
+        this(b1, b2, eps, Double.NaN);
+    }
+
+    /**
+     * Whether it is the applied form ({@link #withScaledAdd}): a fifth input p, and {@code p + u · applied} in
+     * place of u (the product rounded, then the sum, as the elementwise step it replaces).
+     */
+    boolean isApplied() {
+        return !Double.isNaN(applied);
+    }
+
+    /** The applied form, for u (output 0) only. */
+    @Override
+    public Primitive withScaledAdd(int output, double scale) {
+        return output == 0 && !isApplied() && !Double.isNaN(scale) ? new AdamUpdate(b1, b2, eps, scale) : null;
+    }
+
+    /** The formula in tensor operations: {@code u, m', v'} from {@code g, m, v, t} (and p: see {@link #isApplied}). */
+    Tensor[] composite(Tensor[] in) {
+        Tensor[] r = composite(in[0], in[1], in[2], in[3]);
+        if (isApplied()) {
+            r[0] = in[4].add(r[0].mul(applied));
+        }
+        return r;
+    }
+
     /** The formula in tensor operations: {@code u, m', v'} from {@code g, m, v, t}. */
     Tensor[] composite(Tensor g, Tensor m, Tensor v, Tensor t) {
         Tensor invBias1 = Tensor.scalar(b1, DType.FLOAT64).pow(t).neg().add(1).reciprocal();
@@ -42,13 +73,17 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     @Override
     public String name() {
-        return "adam_update";
+        return isApplied() ? "adam_apply" : "adam_update";
     }
 
     @Override
     public TensorType[] outputTypes(TensorType... in) {
-        if (in.length != 4) {
-            throw new IllegalArgumentException(name() + ": takes g, m, v and t, got " + in.length + " inputs");
+        if (in.length != (isApplied() ? 5 : 4)) {
+            throw new IllegalArgumentException(name() + ": takes g, m, v and t" + (isApplied() ? " and p" : "")
+                    + ", got " + in.length + " inputs");
+        }
+        if (isApplied() && !in[4].equals(in[0])) {
+            throw new IllegalArgumentException(name() + ": p must be " + in[0] + " as g, got " + in[4]);
         }
         if (!in[0].equals(in[1]) || !in[0].equals(in[2]) || !in[0].dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(name() + ": g, m and v must have one shape and floating dtype, got "
@@ -67,7 +102,7 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     @Override
     public boolean mayWriteOver(int output, int input) {
-        return input < 3;
+        return input != 3; // element i of each output reads element i of g, m, v (and p) only
     }
 
     @Override
@@ -77,15 +112,16 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         Tensor m = in[1].contiguous();
         Tensor v = in[2].contiguous();
         double t = in[3].item();
+        Tensor p = isApplied() ? in[4].contiguous() : null;
         Tensor u = output(buffers[0], type);
         Tensor m2 = output(buffers[1], type);
         Tensor v2 = output(buffers[2], type);
         double invBias1 = 1 / (1 - Math.pow(b1, t));
         double invSqrtBias2 = 1 / Math.sqrt(1 - Math.pow(b2, t));
         if (g.dtype() == DType.FLOAT32) {
-            float32(g, m, v, u, m2, v2, (float) invBias1, (float) invSqrtBias2);
+            float32(g, m, v, p, u, m2, v2, (float) invBias1, (float) invSqrtBias2);
         } else {
-            float64(g, m, v, u, m2, v2, invBias1, invSqrtBias2);
+            float64(g, m, v, p, u, m2, v2, invBias1, invSqrtBias2);
         }
         return new Tensor[] {u, m2, v2};
     }
@@ -94,8 +130,11 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         return buffer == null ? Tensor.empty(type.shape(), type.dtype()) : Tensor.wrap(buffer, type.shape());
     }
 
-    private void float32(Tensor g, Tensor m, Tensor v, Tensor u, Tensor m2, Tensor v2, float invBias1,
+    private void float32(Tensor g, Tensor m, Tensor v, Tensor p, Tensor u, Tensor m2, Tensor v2, float invBias1,
                          float invSqrtBias2) {
+        float[] pa = p == null ? null : TensorInternals.storage(p).floats();
+        int po = p == null ? 0 : p.offset();
+        float scale = (float) applied;
         float[] ga = TensorInternals.storage(g).floats();
         float[] ma = TensorInternals.storage(m).floats();
         float[] va = TensorInternals.storage(v).floats();
@@ -112,21 +151,25 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         float c2 = (float) (1 - b2);
         float e = (float) eps;
         Parallel.forRange(g.size(), 1 << 15, (s, end) -> {
-            int i = Vectorization.ENABLED ? AdamUpdateVectorLoop.update(ga, go, ma, mo, va, vo, ua, m2a, v2a, s, end,
-                    fb1, fb2, c1, c2, e, invBias1, invSqrtBias2) : s;
+            int i = Vectorization.ENABLED ? AdamUpdateVectorLoop.update(ga, go, ma, mo, va, vo, pa, po, ua, m2a, v2a,
+                    s, end, fb1, fb2, c1, c2, e, invBias1, invSqrtBias2, scale) : s;
             for (; i < end; i++) {
                 float gi = ga[go + i];
+                float pi = pa == null ? 0 : pa[po + i]; // read before any store: an output may be written over p
                 float mi = Subnormals.flush(ma[mo + i] * fb1 + gi * c1);
                 float vi = Subnormals.flush(va[vo + i] * fb2 + gi * gi * c2);
                 m2a[i] = mi;
                 v2a[i] = vi;
-                ua[i] = mi * invBias1 / ((float) Math.sqrt(vi) * invSqrtBias2 + e);
+                float ui = mi * invBias1 / ((float) Math.sqrt(vi) * invSqrtBias2 + e);
+                ua[i] = pa == null ? ui : pi + ui * scale;
             }
         });
     }
 
-    private void float64(Tensor g, Tensor m, Tensor v, Tensor u, Tensor m2, Tensor v2, double invBias1,
+    private void float64(Tensor g, Tensor m, Tensor v, Tensor p, Tensor u, Tensor m2, Tensor v2, double invBias1,
                          double invSqrtBias2) {
+        double[] pa = p == null ? null : TensorInternals.storage(p).doubles();
+        int po = p == null ? 0 : p.offset();
         double[] ga = TensorInternals.storage(g).doubles();
         double[] ma = TensorInternals.storage(m).doubles();
         double[] va = TensorInternals.storage(v).doubles();
@@ -139,11 +182,13 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         Parallel.forRange(g.size(), 1 << 15, (s, end) -> {
             for (int i = s; i < end; i++) {
                 double gi = ga[go + i];
+                double pi = pa == null ? 0 : pa[po + i];
                 double mi = Subnormals.flush(ma[mo + i] * b1 + gi * (1 - b1));
                 double vi = Subnormals.flush(va[vo + i] * b2 + gi * gi * (1 - b2));
                 m2a[i] = mi;
                 v2a[i] = vi;
-                ua[i] = mi * invBias1 / (Math.sqrt(vi) * invSqrtBias2 + eps);
+                double ui = mi * invBias1 / (Math.sqrt(vi) * invSqrtBias2 + eps);
+                ua[i] = pa == null ? ui : pi + ui * applied;
             }
         });
     }
@@ -151,7 +196,7 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
     /** The VJP of {@link #composite}. */
     @Override
     public Tensor[] vjpAll(Tensor[] cotangents, Tensor[] in, Tensor[] outputs, int wanted) {
-        return Functional.vjpN(x -> composite(x[0], x[1], x[2], x[3]), in).pullback().apply(cotangents);
+        return Functional.vjpN(this::composite, in).pullback().apply(cotangents);
     }
 
     /** The JVP of {@link #composite}, output by output. */
@@ -164,7 +209,7 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
         Tensor[] out = new Tensor[3];
         for (int k = 0; k < 3; k++) {
             int output = k;
-            out[k] = Functional.jvp((Tensor[] x) -> composite(x[0], x[1], x[2], x[3])[output], in, t).tangent();
+            out[k] = Functional.jvp((Tensor[] x) -> composite(x)[output], in, t).tangent();
         }
         return out;
     }
@@ -177,6 +222,7 @@ record AdamUpdate(double b1, double b2, double eps) implements CustomMultiOutput
 
     @Override
     public String toString() {
-        return "AdamUpdate[b1=" + b1 + ", b2=" + b2 + ", eps=" + eps + "]";
+        return "AdamUpdate[b1=" + b1 + ", b2=" + b2 + ", eps=" + eps + (isApplied() ? ", applied=" + applied : "")
+                + "]";
     }
 }

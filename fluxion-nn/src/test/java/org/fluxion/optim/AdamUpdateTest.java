@@ -67,6 +67,71 @@ class AdamUpdateTest {
         }
     }
 
+    /** The applied form ({@code p + u c} in u's place, p a fifth input): kernel, rules. */
+    @Test
+    void appliedFormEqualsItsCompositeAndDifferentiates() {
+        AdamUpdate applied = (AdamUpdate) ADAM.withScaledAdd(0, -1e-3);
+        assertEquals("adam_apply", applied.name());
+        assertEquals(null, applied.withScaledAdd(0, 0.5));
+        assertEquals(null, ADAM.withScaledAdd(1, 0.5));
+        for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            List<Tensor> in = new java.util.ArrayList<>(inputs(d, 100_003));
+            in.add(Tensor.randn(new SplittableRandom(4), d, 100_003));
+            Tensor[] kernel = Ops.bindAll(applied, in.toArray(Tensor[]::new));
+            Tensor[] composite = applied.composite(in.toArray(Tensor[]::new));
+            for (int k = 0; k < 3; k++) {
+                // the same roundings in the same order: equal, lane or scalar tail
+                assertArrayEquals(composite[k].toDoubleArray(), kernel[k].toDoubleArray(), 0, d + " output " + k);
+            }
+        }
+        List<Tensor> in = new java.util.ArrayList<>(inputs(DType.FLOAT64, 7));
+        in.add(Tensor.randn(new SplittableRandom(5), DType.FLOAT64, 7));
+        Tensor r = Tensor.randn(new SplittableRandom(8), DType.FLOAT64, 7);
+        Function<List<Tensor>, Tensor> f = x -> {
+            Tensor[] y = Ops.bindAll(applied, x.toArray(Tensor[]::new));
+            return y[0].mul(r).sum().add(y[1].sum()).add(y[2].mul(y[0]).sum());
+        };
+        TreeGradCheck.check("adam_apply", f, in, 1e-5, true);
+    }
+
+    /**
+     * A compiled step's {@code p + (-lr) u} after the update becomes the update's applied form: one step, the
+     * parameter written in the same pass, the same bits as the two steps.
+     */
+    @Test
+    void compiledUpdateThenApplyIsOnePassWithTheSameBits() {
+        List<Tensor> in = new java.util.ArrayList<>(inputs(DType.FLOAT32, 1003));
+        in.add(Tensor.randn(new SplittableRandom(6), DType.FLOAT32, 1003));
+        Function<List<Tensor>, List<Tensor>> step = x -> {
+            Tensor[] y = Ops.bindAll(ADAM, x.subList(0, 4).toArray(Tensor[]::new));
+            return List.of(x.get(4).add(y[0].mul(-1e-3)), y[1], y[2]);
+        };
+        Jitted<List<Tensor>, List<Tensor>> f = Jit.jit(step);
+        var g = f.graph(in);
+        assertEquals(1, g.count("adam_apply"), g.toString());
+        assertEquals(0, g.count("adam_update") + g.count("fused"), g.toString());
+        List<Tensor> jitted = f.apply(in);
+        List<Tensor> eager = step.apply(in);
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(eager.get(k).toDoubleArray(), jitted.get(k).toDoubleArray(), 0, "output " + k);
+        }
+        // donated moments and parameter (a training step's state): the outputs may be written over them, so the
+        // kernel reads each element of p before it stores any output
+        for (int round = 0; round < 2; round++) {
+            List<Tensor> fresh = in.stream().map(t -> t.add(0)).toList();
+            List<Tensor> donated = Jit.jit(step).donating((List<Tensor> x) -> x.subList(1, 5)).apply(fresh);
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(eager.get(k).toDoubleArray(), donated.get(k).toDoubleArray(), 0, "donated " + k);
+            }
+        }
+        // u read by anything else too: the update stays as it is
+        Jitted<List<Tensor>, List<Tensor>> both = Jit.jit(x -> {
+            Tensor[] y = Ops.bindAll(ADAM, x.subList(0, 4).toArray(Tensor[]::new));
+            return List.of(x.get(4).add(y[0].mul(-1e-3)), y[0]);
+        });
+        assertEquals(0, both.graph(in).count("adam_apply"), both.graph(in).toString());
+    }
+
     @Test
     void badInputsNameTheOperation() {
         var e = assertThrows(IllegalArgumentException.class, () -> Ops.bindAll(ADAM, Tensor.zeros(3), Tensor.zeros(4),

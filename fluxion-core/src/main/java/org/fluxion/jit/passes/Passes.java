@@ -204,8 +204,8 @@ public final class Passes {
      * kernels.
      */
     public static Graph fuse(Graph g) {
-        return Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(ConvEpilogue.rewrite(
-                withoutStopGradients(g))))));
+        return ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
+                ConvEpilogue.rewrite(withoutStopGradients(g)))))));
     }
 
     /**
