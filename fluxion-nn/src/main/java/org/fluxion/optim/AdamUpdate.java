@@ -30,6 +30,10 @@ import org.fluxion.tensor.TensorType;
  * exact). In a compiled plan the outputs may be written over the gradient and moments they are computed from
  * (element {@code i} of each output reads only element {@code i} of each input), so with a donated state the
  * moments are updated in place.
+ *
+ * <p>Its applied form ({@code adam_apply}, {@link #withScaledAdd}), which a compiled step gets in place of the update
+ * and the elementwise {@code p + u · c} after it ({@code c = -lr}), takes p as a fifth input and writes
+ * {@code p + u · c} in u's place in the same pass.
  */
 record AdamUpdate(double b1, double b2, double eps, double applied) implements CustomMultiOutput, IntoBuffers,
         ScaledAddEpilogue {

@@ -28,7 +28,8 @@ import org.fluxion.tensor.Shape;
  * <p>Groups are formed walking the graph backwards: an elementwise equation joins the group of its
  * consumers when all of them are in one group, its result is not a graph output, and it has the group's
  * iteration shape (or broadcasts into it a few times over, see {@link #joins}); so a value used twice inside a
- * group is computed once, in registers, and never stored. A {@code sum} or {@code max} over trailing axes (or all axes) starts a group as its reduction.
+ * group is computed once, in registers, and never stored. A {@code sum} or {@code max} over trailing axes (or
+ * all axes) starts a group as its reduction.
  * Inputs of a group that broadcast (bias rows, per-row scalars, scalars) are read with a broadcast access
  * instead of being expanded; scalar constants are inlined into the program.
  */

@@ -27,7 +27,8 @@ import org.fluxion.tensor.TensorType;
  * <p>A stack {@code a [B..., n, k]} times a matrix {@code b [k, m]} (a linear layer on a batch of sequences) is
  * the same GEMM over the {@code B*n} rows of a flattened: {@code y.reshape(B*n, m) = a.reshape(B*n, k) @ b + c'},
  * taken when c is a scalar, a row ({@code [..., 1, m]}, every dimension before the last 1) or the whole output, whose
- * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}.
+ * flattened form {@code c'} is then a scalar, a row {@code [m]} or a full {@code [B*n, m]}. With {@code relu} the
+ * step applies a ReLU to its output after the GEMM ({@code matmul_add_relu}, see {@link #rewrite}).
  */
 record MatMulBias(TensorType type, boolean plain, boolean relu) implements PlanStep, Printer.Described {
     /** {@code a @ b + c}. */

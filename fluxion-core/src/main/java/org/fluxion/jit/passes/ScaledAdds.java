@@ -1,5 +1,6 @@
 package org.fluxion.jit.passes;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,12 @@ final class ScaledAdds {
             if (pp != null && position.get(pp) >= position.get(m)) {
                 continue;
             }
-            int k = java.util.Arrays.asList(m.outputs()).indexOf(u);
+            int k = Arrays.asList(m.outputs()).indexOf(u);
             Primitive applied = s.withScaledAdd(k, fused.program.instructions().get(roles[2]).constant());
             if (applied == null) {
                 continue;
             }
-            Value[] in = java.util.Arrays.copyOf(m.inputs(), m.inputs().length + 1);
+            Value[] in = Arrays.copyOf(m.inputs(), m.inputs().length + 1);
             in[in.length - 1] = p;
             Value[] out = m.outputs().clone();
             out[k] = f.output();
