@@ -20,8 +20,11 @@ import jdk.incubator.vector.VectorOperators;
 public final class FloatReduce {
     /** Elements per float block of a row sum; a multiple of 4 * L. */
     private static final int ROW_BLOCK = 4 * L * 64;
-    /** Rows per float block of a column sum. */
-    private static final int COL_BLOCK = 64;
+    /**
+     * Rows per float block of a column sum: a caller that folds a matrix {@value} rows at a time into its own
+     * accumulators, adding them in order after, gets the same bits as one call over all rows.
+     */
+    public static final int COL_BLOCK = 64;
 
     private FloatReduce() {
     }

@@ -16,7 +16,16 @@ package org.fluxion.jit.codegen;
  * spaces are split over {@link org.fluxion.kernels.Parallel}, and reductions give the same bits whatever
  * the thread count.
  */
-@FunctionalInterface
 public interface FusedKernel {
     void run(Object[] inputs, int[] inOffsets, Object output, int outOffset, int outer, int inner);
+
+    /**
+     * As {@link #run} for a program without reduction, and also the sums over the leading axes of its result (a
+     * bias gradient, computed with the values it sums): with the output read as a matrix
+     * {@code [outer * inner / width, width]}, {@code sums[sumsOffset + c] = sum_r out[outOffset + r * width + c]},
+     * into an array of the output's type, summed in double. A program that broadcasts a ROW or COLUMN input needs
+     * {@code width == inner}. The same bits whatever the thread count.
+     */
+    void runSummingRows(Object[] inputs, int[] inOffsets, Object output, int outOffset, int outer, int inner,
+                        int width, Object sums, int sumsOffset);
 }

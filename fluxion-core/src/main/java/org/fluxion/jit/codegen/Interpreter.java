@@ -58,6 +58,25 @@ final class Interpreter implements FusedKernel {
         }
     }
 
+    /** The output first, then its columns summed in double, row after row. */
+    @Override
+    public void runSummingRows(Object[] inputs, int[] inOffsets, Object output, int outOffset, int outer, int inner,
+                               int width, Object sums, int sumsOffset) {
+        KernelArgs.checkRowSums(p, output, outOffset, outer, inner, width, sums, sumsOffset);
+        run(inputs, inOffsets, output, outOffset, outer, inner);
+        int rows = outer * inner / width;
+        double[] acc = new double[width];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < width; c++) {
+                int q = outOffset + r * width + c;
+                acc[c] += output instanceof float[] f ? f[q] : ((double[]) output)[q];
+            }
+        }
+        for (int c = 0; c < width; c++) {
+            store(sums, sumsOffset + c, acc[c]);
+        }
+    }
+
     private double eval(Instr x, double[] v, Object[] inputs, int[] offs, int o, int i, int inner) {
         double r = switch (x.kind()) {
             case INPUT -> {

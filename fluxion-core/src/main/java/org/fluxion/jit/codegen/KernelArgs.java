@@ -39,7 +39,34 @@ final class KernelArgs {
         checkArray(-1, null, output, p.outputType(), outOffset, outNeed);
     }
 
-    /** Checks input {@code j} (of the given access), or the output when {@code j < 0}; messages are built only on failure. */
+    /**
+     * The extra arguments of {@link FusedKernel#runSummingRows}: a float program without reduction whose
+     * {@code [outer, inner]} output splits into rows of {@code width} (equal to inner where it broadcasts a ROW or
+     * COLUMN input), and a sums array of its type with {@code width} elements from {@code sumsOffset}.
+     */
+    static void checkRowSums(ElementwiseProgram p, Object output, int outOffset, int outer, int inner, int width,
+                             Object sums, int sumsOffset) {
+        if (p.reduction() != ElementwiseProgram.Reduction.NONE || p.outputType() == DType.BOOL) {
+            throw new IllegalArgumentException("fused kernel: row sums need a float program without reduction, got "
+                    + p.outputType().label() + " with " + p.reduction());
+        }
+        long n = (long) outer * inner;
+        if (width <= 0 || n % width != 0) {
+            throw new IllegalArgumentException("fused kernel: rows of width " + width + " do not tile the iteration "
+                    + "space [" + outer + ", " + inner + "]");
+        }
+        for (int j = 0; j < p.inputCount(); j++) {
+            ElementwiseProgram.Access a = p.inputAccess(j);
+            if ((a == ElementwiseProgram.Access.ROW || a == ElementwiseProgram.Access.COLUMN) && width != inner) {
+                throw new IllegalArgumentException("fused kernel: input " + j + " is broadcast as a " + a + " of rows "
+                        + "of " + inner + ", so row sums need width " + inner + ", got " + width);
+            }
+        }
+        checkArray(-1, null, output, p.outputType(), outOffset, n);
+        checkArray(-2, null, sums, p.outputType(), sumsOffset, width);
+    }
+
+    /** Checks input {@code j} (of the given access), or what {@link #what} names for {@code j < 0}; messages are built only on failure. */
     private static void checkArray(int j, ElementwiseProgram.Access access, Object a, DType type, int offset, long need) {
         int length = switch (type) {
             case FLOAT32 -> a instanceof float[] f ? f.length : -1;
@@ -48,15 +75,18 @@ final class KernelArgs {
             default -> throw new AssertionError(type);
         };
         if (length < 0) {
-            String what = j < 0 ? "output" : "input " + j + " (" + access + ")";
-            throw new IllegalArgumentException("fused kernel: " + what + " must be a " + type.label() + " array ("
+            throw new IllegalArgumentException("fused kernel: " + what(j, access) + " must be a " + type.label() + " array ("
                     + switch (type) { case FLOAT32 -> "float[]"; case FLOAT64 -> "double[]"; default -> "boolean[]"; }
                     + "), got " + (a == null ? "null" : a.getClass().getSimpleName()));
         }
         if (offset < 0 || offset + need > length) {
-            String what = j < 0 ? "output" : "input " + j + " (" + access + ")";
-            throw new IllegalArgumentException("fused kernel: " + what + " needs elements [" + offset + ", "
+            throw new IllegalArgumentException("fused kernel: " + what(j, access) + " needs elements [" + offset + ", "
                     + (offset + need) + ") but has length " + length);
         }
+    }
+
+    /** Input {@code j} (with its access), the output ({@code j == -1}) or the row sums ({@code j == -2}). */
+    private static String what(int j, ElementwiseProgram.Access access) {
+        return j == -1 ? "output" : j == -2 ? "row sums" : "input " + j + " (" + access + ")";
     }
 }

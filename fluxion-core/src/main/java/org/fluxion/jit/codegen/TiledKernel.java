@@ -2,6 +2,7 @@ package org.fluxion.jit.codegen;
 
 import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
+import org.fluxion.kernels.FloatReduce;
 import org.fluxion.kernels.Parallel;
 import org.fluxion.ops.UnaryOp;
 
@@ -25,6 +26,12 @@ final class TiledKernel implements FusedKernel {
      * an erf or exp costs ten to twenty times an add per element, so chunks of a GELU are an eighth as long.
      */
     static final int TRANSCENDENTAL_GRAIN = GRAIN >> 3;
+
+    /**
+     * Columns per tile of a row sum at most: a tile of {@link FloatReduce#COL_BLOCK} rows of them (64 KB of
+     * float32) is folded while it is still in cache.
+     */
+    static final int SUM_COLUMNS = 256;
 
     private final ElementwiseProgram p;
     private final TileKernel tile;
@@ -108,6 +115,77 @@ final class TiledKernel implements FusedKernel {
                 r = sum ? r + acc[t] : Math.max(r, acc[t]);
             }
             store(output, outOffset, r);
+        }
+    }
+
+    /**
+     * Tiles of whole blocks of {@link FloatReduce#COL_BLOCK} rows (several per tile when rows are short) by at most
+     * {@link #SUM_COLUMNS} columns: each tile runs the program, then folds each of its row blocks into that block's
+     * own partial sums while the values are in cache; the partials are added in block order at the end. The
+     * blocking does not depend on the thread count, and in float32 each block is summed by
+     * {@link FloatReduce#sumRows}, so the sums have the bits of {@link org.fluxion.ops.Reduce}'s eager sum over
+     * axis 0 of a small matrix (which folds the same blocks into one accumulator, in order).
+     */
+    @Override
+    public void runSummingRows(Object[] inputs, int[] inOffsets, Object output, int outOffset, int outer, int inner,
+                               int width, Object sums, int sumsOffset) {
+        KernelArgs.check(p, inputs, inOffsets, output, outOffset, outer, inner);
+        KernelArgs.checkRowSums(p, output, outOffset, outer, inner, width, sums, sumsOffset);
+        int rows = outer * inner / width;
+        int blocks = (rows + FloatReduce.COL_BLOCK - 1) / FloatReduce.COL_BLOCK;
+        int colBlock = Math.min(width, SUM_COLUMNS);
+        int colBlocks = (width + colBlock - 1) / colBlock;
+        int blocksPerTile = Math.max(1, TILE / (FloatReduce.COL_BLOCK * colBlock));
+        int tiles = (blocks + blocksPerTile - 1) / blocksPerTile * colBlocks;
+        double[] acc = new double[blocks * width];
+        long tileElems = (long) Math.min(rows, blocksPerTile * FloatReduce.COL_BLOCK) * colBlock;
+        int grain = (int) Math.max(1, grainElements / Math.max(1, tileElems));
+        if (tiles == 1) {
+            sumTile(0, colBlocks, blocksPerTile, colBlock, rows, width, inputs, inOffsets, output, outOffset, acc);
+        } else if (tiles > 1) {
+            Parallel.forRange(tiles, grain, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    sumTile(t, colBlocks, blocksPerTile, colBlock, rows, width, inputs, inOffsets, output, outOffset,
+                            acc);
+                }
+            });
+        }
+        for (int c = 0; c < width; c++) {
+            double s = 0;
+            for (int b = 0; b < blocks; b++) {
+                s += acc[b * width + c];
+            }
+            store(sums, sumsOffset + c, s);
+        }
+    }
+
+    /** Runs tile {@code t} of {@link #runSummingRows} and folds its row blocks into {@code acc[block * width + c]}. */
+    private void sumTile(int t, int colBlocks, int blocksPerTile, int colBlock, int rows, int width, Object[] inputs,
+                         int[] inOffsets, Object output, int outOffset, double[] acc) {
+        int rt = t / colBlocks;
+        int cb = t - rt * colBlocks;
+        int r0 = rt * blocksPerTile * FloatReduce.COL_BLOCK;
+        int r1 = Math.min(rows, r0 + blocksPerTile * FloatReduce.COL_BLOCK);
+        int c0 = cb * colBlock;
+        int c1 = Math.min(width, c0 + colBlock);
+        if (flat && colBlocks == 1) { // whole rows lie end to end: one run, not a vector loop per short row
+            tile.run(inputs, inOffsets, output, outOffset, rows * width, 0, 1, r0 * width, r1 * width, null, 0);
+        } else {
+            tile.run(inputs, inOffsets, output, outOffset, width, r0, r1, c0, c1, null, 0);
+        }
+        for (int b0 = r0; b0 < r1; b0 += FloatReduce.COL_BLOCK) {
+            int n = Math.min(FloatReduce.COL_BLOCK, r1 - b0);
+            int at = b0 / FloatReduce.COL_BLOCK * width + c0;
+            if (f32) {
+                FloatReduce.sumRows((float[]) output, outOffset + b0 * width + c0, n, width, c1 - c0, acc, at);
+            } else {
+                double[] o = (double[]) output;
+                for (int r = 0; r < n; r++) {
+                    for (int c = 0, q = outOffset + (b0 + r) * width + c0; c < c1 - c0; c++, q++) {
+                        acc[at + c] += o[q];
+                    }
+                }
+            }
         }
     }
 

@@ -196,6 +196,11 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
         return "fused";
     }
 
+    /** The type of the result. */
+    TensorType type() {
+        return type;
+    }
+
     @Override
     public String parameters(String indent) {
         String body = program.toString().replace("\n", "\n" + indent + "        ");
@@ -225,18 +230,46 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
     /** Runs the kernel writing into {@code buffer} (a storage of the output's dtype and size). */
     @Override
     public Tensor computeInto(Storage buffer, Tensor[] inputs) {
+        return computeInto(buffer, null, 0, inputs);
+    }
+
+    /**
+     * Whether {@link #computeInto(Storage, Storage, int, Tensor[])} can also sum the result over its leading axes,
+     * leaving rows of {@code width}: an elementwise float kernel (no reduction, no row fold) whose broadcast inputs,
+     * if any, are broadcast along rows of that width.
+     */
+    boolean sumsRows(int width) {
+        if (rowFold != null || program.reduction() != ElementwiseProgram.Reduction.NONE || !type.dtype().isFloatingPoint()
+                || width <= 0 || (long) outer * inner % width != 0) {
+            return false;
+        }
+        for (int j = 0; j < program.inputCount(); j++) {
+            ElementwiseProgram.Access a = program.inputAccess(j);
+            if ((a == ElementwiseProgram.Access.ROW || a == ElementwiseProgram.Access.COLUMN) && width != inner) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the kernel writing into {@code buffer}, and when {@code sums} is not null also
+     * {@code sums[c] = sum_r result[r * width + c]} ({@link #sumsRows}), the sum computed as the kernel writes.
+     */
+    Tensor computeInto(Storage buffer, Storage sums, int width, Tensor[] inputs) {
         if (rowFold == null && noRepeats) {
-            return computeInto(buffer, inputs, null); // no scratch to take: most kernels, and the tiny ones pay most
+            // no scratch to take: most kernels, and the tiny ones pay most
+            return computeInto(buffer, sums, width, inputs, null);
         }
         Object[][] mine = scratch.take();
         try {
-            return computeInto(buffer, inputs, mine);
+            return computeInto(buffer, sums, width, inputs, mine);
         } finally {
             scratch.give(mine);
         }
     }
 
-    private Tensor computeInto(Storage buffer, Tensor[] inputs, Object[][] scratch) {
+    private Tensor computeInto(Storage buffer, Storage sums, int width, Tensor[] inputs, Object[][] scratch) {
         Object[] arrays = new Object[inputs.length];
         int[] offsets = new int[inputs.length];
         for (int j = 0; j < inputs.length; j++) {
@@ -259,9 +292,11 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
             Storage flat = (Storage) slot[0];
             kernel.run(arrays, offsets, flat.array(), 0, outer, inner);
             foldRows(flat, buffer);
-            return Tensor.wrap(buffer, type.shape());
+        } else if (sums != null) {
+            kernel.runSummingRows(arrays, offsets, buffer.array(), 0, outer, inner, width, sums.array(), 0);
+        } else {
+            kernel.run(arrays, offsets, buffer.array(), 0, outer, inner);
         }
-        kernel.run(arrays, offsets, buffer.array(), 0, outer, inner);
         return Tensor.wrap(buffer, type.shape());
     }
 

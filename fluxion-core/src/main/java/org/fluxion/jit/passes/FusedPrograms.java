@@ -21,6 +21,8 @@ public final class FusedPrograms {
         for (Equation e : graph.equations()) {
             if (e.primitive() instanceof Fused f) {
                 programs.add(f.program);
+            } else if (e.primitive() instanceof FusedRowSums s) {
+                programs.add(s.fused().program);
             }
         }
         return programs;
