@@ -201,11 +201,12 @@ public final class Passes {
     /**
      * Bias, shortcut and ReLU applied by the convolutions that feed them, transposed products computed in their
      * readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated
-     * kernels, each sum over leading axes computed by the kernel of its input.
+     * kernels, each sum over leading axes computed by the kernel of its input and each convolution's bias gradient by
+     * its weight gradient.
      */
     public static Graph fuse(Graph g) {
-        return RowSums.rewrite(ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
-                ConvEpilogue.rewrite(withoutStopGradients(g))))))));
+        return ConvBiasGrads.rewrite(RowSums.rewrite(ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
+                ConvEpilogue.rewrite(withoutStopGradients(g)))))))));
     }
 
     /**
