@@ -98,57 +98,18 @@ public final class Conv2dKernels {
 
     /** dw = dL/dw given dy = dL/dy, summed over the batch, arrays read from the given offsets: x {@code [N, C, H, W]}, dy {@code [N, O, OH, OW]}; dw {@code [O, C/groups, kh, kw]} is overwritten. */
     public static void weightGrad(Conv2dGeometry g, Object x, int xOff, Object dy, int dyOff, Object dw, int dwOff) {
-        weightGrad(g, x, xOff, dy, dyOff, dw, dwOff, null, 0);
-    }
-
-    /**
-     * The weight gradient and, when {@code db} is not null, the bias gradient with it (PyTorch's
-     * {@code convolution_backward}): {@code db[o] = sum_{n, oh, ow} dy[n, o, oh, ow]}, {@code [O]} overwritten from
-     * {@code dbOff}. The float32 kernels sum each sample's planes of dy as they read them; the sums are in double,
-     * in an order that does not depend on the thread count.
-     */
-    public static void weightGrad(Conv2dGeometry g, Object x, int xOff, Object dy, int dyOff, Object dw, int dwOff,
-                                  Object db, int dbOff) {
         boolean f32 = KernelChecks.isFloat32("conv2d", x, dy, dw);
         KernelChecks.range("conv2d", "x", x, xOff, g.inputSize());
         KernelChecks.range("conv2d", "dy", dy, dyOff, g.outputSize());
         KernelChecks.range("conv2d", "dw", dw, dwOff, g.weightSize());
-        if (db != null) {
-            KernelChecks.isFloat32("conv2d", x, dy, db);
-            KernelChecks.range("conv2d", "db", db, dbOff, g.outChannels());
-        }
         if (f32 && !Vectorization.ENABLED) {
             double[] dwd = new double[g.weightSize()];
-            double[] dyd = widen(dy, dyOff, g.outputSize());
-            ConvF64.weightGrad(g, widen(x, xOff, g.inputSize()), 0, dyd, 0, dwd, 0);
+            ConvF64.weightGrad(g, widen(x, xOff, g.inputSize()), 0, widen(dy, dyOff, g.outputSize()), 0, dwd, 0);
             narrow(dwd, (float[]) dw, dwOff);
-            if (db != null) {
-                double[] dbd = new double[g.outChannels()];
-                biasGrad(g, dyd, 0, dbd, 0);
-                narrow(dbd, (float[]) db, dbOff);
-            }
         } else if (f32) {
-            ConvF32.weightGrad(g, (float[]) x, xOff, (float[]) dy, dyOff, (float[]) dw, dwOff, (float[]) db, dbOff,
-                    ConvF32.Tuning.TUNED);
+            ConvF32.weightGrad(g, (float[]) x, xOff, (float[]) dy, dyOff, (float[]) dw, dwOff);
         } else {
             ConvF64.weightGrad(g, (double[]) x, xOff, (double[]) dy, dyOff, (double[]) dw, dwOff);
-            if (db != null) {
-                biasGrad(g, (double[]) dy, dyOff, (double[]) db, dbOff);
-            }
-        }
-    }
-
-    /** {@code db[o] = sum_{n, p} dy[n, o, p]}, summed in order (sample after sample). */
-    private static void biasGrad(Conv2dGeometry g, double[] dy, int dyOff, double[] db, int dbOff) {
-        int cout = g.outChannels(), p = g.outHeight() * g.outWidth();
-        for (int o = 0; o < cout; o++) {
-            double s = 0;
-            for (int n = 0; n < g.batch(); n++) {
-                for (int q = 0, at = dyOff + (n * cout + o) * p; q < p; q++) {
-                    s += dy[at + q];
-                }
-            }
-            db[dbOff + o] = s;
         }
     }
 

@@ -271,16 +271,6 @@ final class ConvF32 {
 
     static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                            Tuning tuning) {
-        weightGrad(g, x, xOff, dy, dyOff, dw, dwOff, null, 0, tuning);
-    }
-
-    /**
-     * The weight gradient and, when {@code db} is not null, the bias gradient {@code db[o] = sum_{n, p} dy[n, o, p]}
-     * with it (PyTorch's {@code convolution_backward}): each sample's planes of dy are summed as its unit reads them,
-     * in double, per unit and then in unit order, so the sums do not depend on the thread count.
-     */
-    static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
-                           float[] db, int dbOff, Tuning tuning) {
         int nb = g.batch();
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
@@ -289,13 +279,10 @@ final class ConvF32 {
         boolean pointwise = g.isPointwise();
         if (nb == 0) {
             Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
-            if (db != null) {
-                Arrays.fill(db, dbOff, dbOff + cout, 0f);
-            }
             return;
         }
         if (useDotWeightGrad(g)) {
-            weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff, db, dbOff);
+            weightGradDot(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
         // Same bits for any thread count: the units (sub-batches) and their grouping into WEIGHT_GRAD_LANES lanes
@@ -310,7 +297,6 @@ final class ConvF32 {
         int chunks = Math.min(Parallel.chunks(nb, grain(g)), laneUnits.count);
         boolean serial = chunks > 1;
         float[][] partials = new float[laneUnits.count][];
-        double[][] biasPartials = new double[laneUnits.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = BUFFERS.get(1, (long) cout * sb * p);
@@ -321,7 +307,6 @@ final class ConvF32 {
                 float[] acc = lane == 0 ? dw : new float[wSize];
                 int accOff = lane == 0 ? dwOff : 0;
                 float[] transposed = transposing ? new float[wSize] : null;
-                double[] bias = db == null ? null : new double[cout];
                 for (int u = laneUnits.start(lane); u < laneUnits.start(lane + 1); u++) {
                     boolean add = u > laneUnits.start(lane);
                     int n0 = units.start(u), cnt = units.start(u + 1) - n0, ld = cnt * p;
@@ -352,11 +337,7 @@ final class ConvF32 {
                                     acc, accOff + gi * og * k, k, add);
                         }
                     }
-                    if (bias != null) {
-                        addPlaneSums(dy, dyOff, n0, cnt, cout, p, bias);
-                    }
                 }
-                biasPartials[lane] = bias;
                 if (transposed != null) {
                     for (int gi = 0; gi < g.groups(); gi++) {
                         int base = gi * og * k;
@@ -376,29 +357,6 @@ final class ConvF32 {
                 dw[dwOff + i] += part[i];
             }
         }
-        if (db != null) {
-            storeSums(biasPartials, db, dbOff);
-        }
-    }
-
-    /** {@code bias[o] += sum_p dy[n, o, p]} for the samples {@code [n0, n0 + cnt)}, a plane at a time, in order. */
-    private static void addPlaneSums(float[] dy, int dyOff, int n0, int cnt, int cout, int p, double[] bias) {
-        for (int n = n0; n < n0 + cnt; n++) {
-            for (int o = 0; o < cout; o++) {
-                bias[o] += FloatReduce.sum(dy, dyOff + (n * cout + o) * p, p);
-            }
-        }
-    }
-
-    /** {@code db[dbOff + o] = sum_u parts[u][o]}, the parts added in order, rounded once. */
-    private static void storeSums(double[][] parts, float[] db, int dbOff) {
-        for (int o = 0; o < parts[0].length; o++) {
-            double s = 0;
-            for (double[] part : parts) {
-                s += part[o];
-            }
-            db[dbOff + o] = (float) s;
-        }
     }
 
     /**
@@ -417,7 +375,7 @@ final class ConvF32 {
      * lies: each chunk of samples keeps per-lane partial sums, reduced over lanes and chunks at the end.
      */
     private static void weightGradDot(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
-                                      float[] dw, int dwOff, float[] db, int dbOff) {
+                                      float[] dw, int dwOff) {
         int cg = g.inPerGroup(), og = g.outPerGroup(), cin = g.inChannels(), cout = g.outChannels();
         int hw = g.height() * g.width(), p = g.outHeight() * g.outWidth();
         int k = cg * g.kernelH() * g.kernelW();
@@ -429,12 +387,10 @@ final class ConvF32 {
         int chunks = Math.min(Parallel.chunks(g.batch(), grain(g)), units.count);
         int partSize = groups * og * k * vl;
         float[][] partials = new float[units.count][];
-        double[][] biasPartials = new double[units.count][];
         Parallel.forRange(chunks, 1, (unusedStart, unusedEnd) -> {
             float[] col = pointwise ? null : BUFFERS.get(0, (long) k * p + COL_SLACK);
             for (int u; (u = units.claim()) >= 0; ) {
                 float[] part = new float[partSize];
-                double[] bias = db == null ? null : new double[cout];
                 for (int n = units.start(u); n < units.start(u + 1); n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         float[] b = pointwise ? x : col;
@@ -445,12 +401,8 @@ final class ConvF32 {
                         SgemmDotNT.accumulate(og, k, p, dy, dyOff + (n * cout + gi * og) * p, p, b, bOff, p,
                                 part, gi * og * k * vl);
                     }
-                    if (bias != null) {
-                        addPlaneSums(dy, dyOff, n, 1, cout, p, bias);
-                    }
                 }
                 partials[u] = part;
-                biasPartials[u] = bias;
             }
         });
         float[] sum = partials[0];
@@ -461,9 +413,6 @@ final class ConvF32 {
             }
         }
         SgemmDotNT.reduce(groups * og, k, sum, 0, dw, dwOff, k);
-        if (db != null) {
-            storeSums(biasPartials, db, dbOff);
-        }
     }
 
     /**

@@ -627,60 +627,6 @@ class Conv2dKernelsTest {
         return r;
     }
 
-    /**
-     * The bias gradient computed with the weight gradient ({@code db[o] = sum of dy's planes of channel o}): close to
-     * the sum in double, the same bits for any thread count, and dw unchanged by computing it; on the dot-product path,
-     * the GEMM path in sub-batches and float64. An empty batch zeroes it; a short db is rejected.
-     */
-    @Test
-    void theBiasGradientComesWithTheWeightGradient() {
-        Random rnd = new Random(17);
-        int saved = Parallel.threads();
-        try {
-            for (Conv2dGeometry g : List.of(Conv2dGeometry.of(5, 1, 28, 28, 32, 3, 1, 0, 1, 1),
-                    Conv2dGeometry.of(64, 8, 12, 12, 16, 3, 1, 0, 1, 1), Conv2dGeometry.of(3, 4, 9, 9, 6, 3, 2, 1, 1, 2))) {
-                double[] dyd = random(rnd, g.outputSize());
-                float[] x = toFloat(random(rnd, g.inputSize()));
-                float[] dy = toFloat(dyd);
-                int p = g.outHeight() * g.outWidth();
-                float[] first = null;
-                for (int threads : new int[] {1, 3}) {
-                    Parallel.setThreads(threads);
-                    float[] dw = new float[g.weightSize()];
-                    float[] dwAlone = new float[g.weightSize()];
-                    float[] db = new float[g.outChannels() + 2];
-                    Conv2dKernels.weightGrad(g, x, 0, dy, 0, dw, 0, db, 2);
-                    Conv2dKernels.weightGrad(g, x, 0, dy, 0, dwAlone, 0);
-                    assertArrayEquals(dwAlone, dw, "dw with db, " + g);
-                    double[] dbd = new double[g.outChannels()];
-                    Conv2dKernels.weightGrad(g, toDouble(x), 0, toDouble(dy), 0, new double[g.weightSize()], 0, dbd, 0);
-                    for (int o = 0; o < g.outChannels(); o++) {
-                        double s = 0;
-                        for (int n = 0; n < g.batch(); n++) {
-                            for (int q = 0; q < p; q++) s += dy[(n * g.outChannels() + o) * p + q];
-                        }
-                        assertEquals(s, db[2 + o], 1e-5 * (1 + Math.abs(s)), "db[" + o + "], " + g);
-                        assertEquals(s, dbd[o], 1e-12 * (1 + Math.abs(s)), "float64 db[" + o + "], " + g);
-                    }
-                    if (first == null) {
-                        first = db;
-                    } else {
-                        assertArrayEquals(first, db, "db with 1 and 3 threads, " + g);
-                    }
-                }
-            }
-        } finally {
-            Parallel.setThreads(saved);
-        }
-        Conv2dGeometry empty = Conv2dGeometry.of(0, 2, 5, 5, 3, 3, 1, 1, 1, 1);
-        float[] db = {7, 7, 7};
-        Conv2dKernels.weightGrad(empty, new float[0], 0, new float[0], 0, new float[empty.weightSize()], 0, db, 0);
-        assertArrayEquals(new float[3], db);
-        Conv2dGeometry g = Conv2dGeometry.of(1, 2, 4, 4, 2, 3, 1, 1, 1, 1);
-        assertRejected(new String[] {"db needs 2", "length 1"}, () -> Conv2dKernels.weightGrad(g, new float[32], 0,
-                new float[32], 0, new float[36], 0, new float[1], 0));
-    }
-
     @Test
     void emptyBatchZeroesWeightGrad() {
         Conv2dGeometry g = Conv2dGeometry.of(0, 2, 5, 5, 3, 3, 1, 1, 1, 1);

@@ -201,12 +201,11 @@ public final class Passes {
     /**
      * Bias, shortcut and ReLU applied by the convolutions that feed them, transposed products computed in their
      * readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated
-     * kernels, each sum over leading axes computed by the kernel of its input and each convolution's bias gradient by
-     * its weight gradient.
+     * kernels, each sum over leading axes computed by the kernel of its input.
      */
     public static Graph fuse(Graph g) {
-        return ConvBiasGrads.rewrite(RowSums.rewrite(ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
-                ConvEpilogue.rewrite(withoutStopGradients(g)))))))));
+        return RowSums.rewrite(ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
+                ConvEpilogue.rewrite(withoutStopGradients(g))))))));
     }
 
     /**
