@@ -1,5 +1,6 @@
 package org.fluxion.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -22,6 +23,8 @@ final class MaxPool2x2F32 {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(FS.length() * Integer.SIZE));
+    private static final VectorSpecies<Byte> BS =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(FS.length() * Byte.SIZE));
     private static final int VL = FS.length();
     /** Lane l picks lane 2l (EVEN) or 2l+1 (ODD) of the concatenation of two vectors. */
     private static final float[] EVEN_ODD = new float[2 * VL];
@@ -49,9 +52,7 @@ final class MaxPool2x2F32 {
 
     /** True when {@code g} is the 2x2, stride-2, unpadded, floor-mode pooling this class handles. */
     static boolean applies(Pool2dGeometry g) {
-        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.padH() == 0 && g.padW() == 0
-                && 2 * g.outHeight() <= g.height() && 2 * g.outWidth() <= g.width();
+        return MaxPoolWindowsF32.applies(g);
     }
 
     /**
@@ -108,6 +109,99 @@ final class MaxPool2x2F32 {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #forward} writing each window's code ({@link MaxPoolWindowsF32}: its maximum's position, plus
+     * {@link MaxPoolWindowsF32#NOT_POSITIVE} when that maximum is not positive) instead of an argmax, a byte per
+     * window at {@code wOff + i*OH*OW} for plane i.
+     */
+    static void forwardWindows(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, byte[] win, int wOff,
+                               int start, int end) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int hw = h * w, p = oh * ow;
+        FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
+        FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
+        IntVector zero = IntVector.zero(IS);
+        for (int q0 = 0; q0 < ow; q0 += VL) {
+            int n = Math.min(VL, ow - q0);
+            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+            int hiOff = 2 * n > VL ? VL : 0;
+            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
+            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
+            VectorMask<Byte> outB = out.cast(BS);
+            for (int plane = start; plane < end; plane++) {
+                int xp = xOff + plane * hw, yp = yOff + plane * p, wp = wOff + plane * p;
+                for (int r = 0; r < oh; r++) {
+                    int a = xp + 2 * r * w + 2 * q0, b = a + w;
+                    FloatVector a0 = FloatVector.fromArray(FS, x, a, lo);
+                    FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
+                    FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
+                    FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
+                    FloatVector m = even.selectFrom(a0, a1);
+                    FloatVector v = odd.selectFrom(a0, a1);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    IntVector code = zero.blend(1, take.cast(IS));
+                    v = even.selectFrom(b0, b1);
+                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    code = code.blend(2, take.cast(IS));
+                    v = odd.selectFrom(b0, b1);
+                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                    m = m.blend(v, take);
+                    code = code.blend(3, take.cast(IS));
+                    code = code.add(MaxPoolWindowsF32.NOT_POSITIVE, m.compare(VectorOperators.GT, 0f).not().cast(IS));
+                    m.intoArray(y, yp + r * ow + q0, out);
+                    ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(win, wp + r * ow + q0, outB);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #backward} routed by the window codes of {@link #forwardWindows} instead of x: a byte a window read in
+     * place of its four inputs, the same bits.
+     */
+    static void backwardFromWindows(Pool2dGeometry g, byte[] win, int wOff, float[] dy, int dyOff, float[] dx,
+                                    int dxOff, int start, int end, boolean positiveOnly) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
+        int hw = h * w, p = oh * ow;
+        FloatVector zipLo = FloatVector.fromArray(FS, ZIP, 0);
+        FloatVector zipHi = FloatVector.fromArray(FS, ZIP, VL);
+        FloatVector zero = FloatVector.zero(FS);
+        for (int q0 = 0; q0 < ow; q0 += VL) {
+            int n = Math.min(VL, ow - q0);
+            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
+            int hiOff = 2 * n > VL ? VL : 0;
+            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
+            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
+            VectorMask<Byte> outB = out.cast(BS);
+            for (int plane = start; plane < end; plane++) {
+                int gp = dxOff + plane * hw, yp = dyOff + plane * p, wp = wOff + plane * p;
+                for (int r = 0; r < oh; r++) {
+                    IntVector code = (IntVector) ByteVector.fromArray(BS, win, wp + r * ow + q0, outB)
+                            .convertShape(VectorOperators.B2I, IS, 0);
+                    FloatVector d = FloatVector.fromArray(FS, dy, yp + r * ow + q0, out).add(zero);
+                    if (positiveOnly) {
+                        d = zero.blend(d, code.and(MaxPoolWindowsF32.NOT_POSITIVE).compare(VectorOperators.EQ, 0).cast(FS));
+                    }
+                    IntVector pos = code.and(3);
+                    FloatVector topL = zero.blend(d, pos.compare(VectorOperators.EQ, 0).cast(FS));
+                    FloatVector topR = zero.blend(d, pos.compare(VectorOperators.EQ, 1).cast(FS));
+                    FloatVector botL = zero.blend(d, pos.compare(VectorOperators.EQ, 2).cast(FS));
+                    FloatVector botR = zero.blend(d, pos.compare(VectorOperators.EQ, 3).cast(FS));
+                    int ga = gp + 2 * r * w + 2 * q0, gb = ga + w;
+                    zipLo.selectFrom(topL, topR).intoArray(dx, ga, lo);
+                    zipLo.selectFrom(botL, botR).intoArray(dx, gb, lo);
+                    if (hiOff != 0) {
+                        zipHi.selectFrom(topL, topR).intoArray(dx, ga + VL, hi);
+                        zipHi.selectFrom(botL, botR).intoArray(dx, gb + VL, hi);
+                    }
+                }
+            }
+        }
+        zeroUncovered(g, dx, dxOff, start, end);
     }
 
     /**
@@ -174,14 +268,20 @@ final class MaxPool2x2F32 {
                 }
             }
         }
+        zeroUncovered(g, dx, dxOff, start, end);
+    }
+
+    /** Zeroes the input rows and columns of planes {@code [start, end)} that no window covers (odd H or W). */
+    private static void zeroUncovered(Pool2dGeometry g, float[] dx, int dxOff, int start, int end) {
+        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         for (int plane = start; plane < end; plane++) {
-            int gp = dxOff + plane * hw;
+            int gp = dxOff + plane * h * w;
             if (w > 2 * ow) {
                 for (int r = 0; r < 2 * oh; r++) {
                     java.util.Arrays.fill(dx, gp + r * w + 2 * ow, gp + (r + 1) * w, 0f);
                 }
             }
-            java.util.Arrays.fill(dx, gp + 2 * oh * w, gp + hw, 0f);
+            java.util.Arrays.fill(dx, gp + 2 * oh * w, gp + h * w, 0f);
         }
     }
 }

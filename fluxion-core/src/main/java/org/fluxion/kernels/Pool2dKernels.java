@@ -134,6 +134,62 @@ public final class Pool2dKernels {
     }
 
     /**
+     * True when {@code g} is the 2x2, stride-2, unpadded, floor-mode max pooling whose forward can record its
+     * window codes ({@link #maxForwardWindows}).
+     */
+    public static boolean windowsApply(Pool2dGeometry g) {
+        return MaxPoolWindowsF32.applies(g);
+    }
+
+    /**
+     * float32 max pooling ({@link #windowsApply}) that also records each window's code in {@code win[wOff + i]}: the
+     * position of its maximum in the window, 0 to 3 in row-major order (chosen as {@link #maxForward} chooses its
+     * argmax), plus 4 when that maximum is not positive. y and win {@code [N,C,OH,OW]} are overwritten with y the
+     * values of {@link #maxForward}.
+     */
+    public static void maxForwardWindows(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, byte[] win,
+                                         int wOff) {
+        requireWindows("maxPool2d", g);
+        KernelChecks.range("maxPool2d", "x", x.length, xOff, g.inputSize());
+        KernelChecks.range("maxPool2d", "y", y.length, yOff, g.outputSize());
+        KernelChecks.range("maxPool2d", "window codes", win.length, wOff, g.outputSize());
+        if (Vectorization.ENABLED) {
+            forPlanes(g, (start, end) -> MaxPool2x2F32.forwardWindows(g, x, xOff, y, yOff, win, wOff, start, end));
+        } else {
+            forPlanes(g, (start, end) -> MaxPoolWindowsF32.forward(g, x, xOff, y, yOff, win, wOff, start, end));
+        }
+    }
+
+    /**
+     * The gradient of {@link #maxForwardWindows} routed by its window codes: dx {@code [N,C,H,W]} at {@code dxOff}
+     * is overwritten with the bits of {@link #maxBackwardFromInput} over the input the codes were recorded from
+     * (with {@code positiveOnly}, the gradient through a ReLU before the pooling), reading a byte a window in place
+     * of the window's four inputs. Only a code's low three bits are read (its position {@code code & 3}, its flag
+     * {@code code & 4}), so no code routes dy outside its window.
+     */
+    public static void maxBackwardFromWindows(Pool2dGeometry g, byte[] win, int wOff, float[] dy, int dyOff,
+                                              float[] dx, int dxOff, boolean positiveOnly) {
+        requireWindows("maxPool2dGrad", g);
+        KernelChecks.range("maxPool2dGrad", "window codes", win.length, wOff, g.outputSize());
+        KernelChecks.range("maxPool2dGrad", "dy", dy.length, dyOff, g.outputSize());
+        KernelChecks.range("maxPool2dGrad", "dx", dx.length, dxOff, g.inputSize());
+        if (Vectorization.ENABLED) {
+            forPlanes(g, (start, end) -> MaxPool2x2F32.backwardFromWindows(g, win, wOff, dy, dyOff, dx, dxOff, start,
+                    end, positiveOnly));
+        } else {
+            forPlanes(g, (start, end) -> MaxPoolWindowsF32.backward(g, win, wOff, dy, dyOff, dx, dxOff, start, end,
+                    positiveOnly));
+        }
+    }
+
+    private static void requireWindows(String op, Pool2dGeometry g) {
+        if (!windowsApply(g)) {
+            throw new IllegalArgumentException(op + ": window codes need 2x2 windows, stride 2, no padding, floor "
+                    + "mode; got " + g);
+        }
+    }
+
+    /**
      * The transpose of {@link #maxBackward}: {@code y[i] = t[plane(i) + argmax[i]]}, t {@code [N,C,H,W]},
      * y {@code [N,C,OH,OW]} overwritten (max pooling's JVP, with t the tangent of x).
      */

@@ -2,6 +2,7 @@ package org.fluxion.jit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Function;
 import org.fluxion.autodiff.Functional;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compiled gradients of max pooling over a ReLU take the pooling's gradient and the ReLU's mask in one step
- * ({@code maxPool2dGrad_relu}): the same bits as the eager gradient, for the 2x2 stride-2 windows (one vectorized
- * pass), overlapping 3x3 stride-2 windows (the argmax path) and float64.
+ * ({@code maxPool2dGrad_relu}): the same bits as the eager gradient, for the 2x2 stride-2 windows (routed by the
+ * codes the forward records, {@code maxPool2dGrad_relu_windows}), overlapping 3x3 stride-2 windows (the argmax path)
+ * and float64.
  */
 class MaxPoolReluGradTest {
     /** sum(maxPool(relu(conv(x))) * r): the CNN's forward, whose gradient has the pattern. */
@@ -33,13 +35,52 @@ class MaxPoolReluGradTest {
                 Tensor y = Convolutions.maxPool2d(Convolutions.conv2d(x, w, null, Conv2dOptions.of(1, 0, 1, 1)), pool);
                 Tensor r = Tensor.randn(3, y.dims()).to(dtype);
                 Function<Tensor, Tensor> loss = loss(w, r, pool);
+                double[] eager = Functional.grad(loss).apply(x).toDoubleArray();
+                // the gradient alone: no pooling forward in the plan, the gradient reads x
                 var g = Jit.jit(Functional.grad(loss));
                 String graph = g.graph(x).toString();
                 assertEquals(1, g.graph(x).count("maxPool2dGrad_relu"), graph);
-                assertArrayEquals(Functional.grad(loss).apply(x).toDoubleArray(), g.apply(x).toDoubleArray(), 0,
-                        dtype + " " + pool + "\n" + graph);
+                assertArrayEquals(eager, g.apply(x).toDoubleArray(), 0, dtype + " " + pool + "\n" + graph);
+                // the value and the gradient, as a training step: float32 2x2 windows are routed by the codes the
+                // forward records
+                Function<Tensor, java.util.List<Tensor>> both = in -> {
+                    Functional.ValueAndGrad vg = Functional.valueAndGrad(loss).apply(in);
+                    return java.util.List.of(vg.value(), vg.grad());
+                };
+                var j = Jit.jit(both);
+                graph = j.graph(x).toString();
+                boolean windows = dtype == DType.FLOAT32 && pool.equals(Pool2dOptions.of(2));
+                assertEquals(1, j.graph(x).count(windows ? "maxPool2dGrad_relu_windows" : "maxPool2dGrad_relu"), graph);
+                assertEquals(windows ? 1 : 0, j.graph(x).count("maxPool2d_windows"), graph);
+                assertArrayEquals(eager, j.apply(x).get(1).toDoubleArray(), 0, dtype + " " + pool + "\n" + graph);
             }
         }
+    }
+
+    /**
+     * Without a ReLU, a float32 2x2 pooling's gradient is routed by the window codes of its forward too, and its input
+     * is read by the forward alone; the same bits as eager, with ties, zeros and an odd plane.
+     */
+    @Test
+    void aPoolingGradientIsRoutedByItsForwardsWindowCodes() {
+        Tensor x = Tensor.randint(7, -2, 3, 3, 2, 15, 15).to(DType.FLOAT32); // integers: ties in the windows
+        Tensor r = Tensor.randn(8, 3, 2, 7, 7);
+        Pool2dOptions pool = Pool2dOptions.of(2);
+        Function<Tensor, Tensor> loss = in -> Convolutions.maxPool2d(in.tanh().add(in.gt(1).to(DType.FLOAT32)), pool)
+                .mul(r).sum();
+        Function<Tensor, java.util.List<Tensor>> both = in -> {
+            Functional.ValueAndGrad vg = Functional.valueAndGrad(loss).apply(in);
+            return java.util.List.of(vg.value(), vg.grad());
+        };
+        var j = Jit.jit(both);
+        String graph = j.graph(x).toString();
+        assertEquals(1, j.graph(x).count("maxPool2dGrad_windows"), graph);
+        assertEquals(1, j.graph(x).count("maxPool2d_windows"), graph);
+        assertEquals(0, j.graph(x).count("maxPool2d"), graph);
+        java.util.List<Tensor> got = j.apply(x);
+        Functional.ValueAndGrad want = Functional.valueAndGrad(loss).apply(x);
+        assertTrue(want.value().allClose(got.get(0), 1e-5, 1e-5)); // the loss: a fused sum, rounded otherwise
+        assertArrayEquals(want.grad().toDoubleArray(), got.get(1).toDoubleArray(), 0, graph);
     }
 
     @Test

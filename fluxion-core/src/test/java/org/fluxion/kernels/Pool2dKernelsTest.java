@@ -377,6 +377,64 @@ class Pool2dKernelsTest {
         }
     }
 
+    /**
+     * 2x2 stride-2 max pooling that records a code per window: the same maxima as {@link Pool2dKernels#maxValues},
+     * the position of {@link Pool2dKernels#maxArgmax} with the flag for a maximum that is not positive, and a
+     * gradient routed by the codes with the bits of {@link Pool2dKernels#maxBackwardFromInput}, with and without the
+     * ReLU; over ties, zeros, negatives, NaN and infinities, odd sizes and rows longer than two vectors.
+     */
+    @Test
+    void windowCodesRouteTheGradientAsTheInputDoes() {
+        Random rnd = new Random(31);
+        int saved = Parallel.threads();
+        float[] specials = {0f, -0f, 1f, -1f, 2f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        try {
+            for (int[] d : new int[][] {{2, 3, 26, 26}, {1, 2, 11, 11}, {3, 1, 7, 70}, {1, 1, 2, 2}, {2, 2, 5, 35}}) {
+                Pool2dGeometry g = Pool2dGeometry.maxPool2d(d[0], d[1], d[2], d[3], 2, 2, 0, false);
+                assertTrue(Pool2dKernels.windowsApply(g), g.toString());
+                float[] x = new float[g.inputSize() + 3];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = rnd.nextInt(4) == 0 ? specials[rnd.nextInt(specials.length)] : rnd.nextInt(5) - 2;
+                }
+                float[] dy = toFloat(random(rnd, g.outputSize() + 1));
+                dy[1] = -0f;
+                for (int threads : new int[] {1, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] y = new float[g.outputSize()];
+                    float[] yValues = new float[g.outputSize()];
+                    byte[] win = new byte[g.outputSize() + 2];
+                    Pool2dKernels.maxForwardWindows(g, x, 3, y, 0, win, 2);
+                    Pool2dKernels.maxValues(g, x, 3, yValues, 0);
+                    assertArrayEquals(yValues, y, "maxima " + g);
+                    int[] argmax = Pool2dKernels.maxArgmax(g, x, 3);
+                    for (int i = 0; i < argmax.length; i++) {
+                        int r = i / g.outWidth() % g.outHeight(), q = i % g.outWidth();
+                        int at = argmax[i] - (2 * r * g.width() + 2 * q);
+                        int pos = at / g.width() * 2 + at % g.width();
+                        assertEquals(pos + (y[i] > 0 ? 0 : 4), win[2 + i], "code of window " + i + " of " + g);
+                    }
+                    for (boolean relu : new boolean[] {false, true}) {
+                        float[] expected = new float[g.inputSize() + 1];
+                        float[] actual = new float[g.inputSize() + 1];
+                        java.util.Arrays.fill(actual, 7f);
+                        expected[0] = 7f;
+                        Pool2dKernels.maxBackwardFromInput(g, x, 3, dy, 1, expected, 1, relu);
+                        Pool2dKernels.maxBackwardFromWindows(g, win, 2, dy, 1, actual, 1, relu);
+                        for (int i = 0; i < expected.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                                    "dx[" + i + "] relu=" + relu + " " + g);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        Pool2dGeometry three = Pool2dGeometry.maxPool2d(1, 1, 6, 6, 3, 3, 0, false);
+        assertRejected("maxPool2d", new String[] {"window codes", "2x2"},
+                () -> Pool2dKernels.maxForwardWindows(three, new float[36], 0, new float[4], 0, new byte[4], 0));
+    }
+
     @Test
     void argmaxSemantics() {
         Pool2dGeometry g = Pool2dGeometry.maxPool2d(1, 1, 3, 4, 2, 2, 0, false); // windows cols {0,1} and {2,3}

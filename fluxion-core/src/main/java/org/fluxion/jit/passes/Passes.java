@@ -199,13 +199,17 @@ public final class Passes {
     }
 
     /**
-     * Bias, shortcut and ReLU applied by the convolutions that feed them, transposed products computed in their
-     * readers' layout, bias additions folded into their GEMMs, then fusion of elementwise chains into generated
-     * kernels, each sum over leading axes computed by the kernel of its input.
+     * Bias, shortcut and ReLU applied by the convolutions that feed them, max pooling's gradient routed by codes its
+     * forward records, transposed products computed in their readers' layout, bias additions folded into their
+     * GEMMs, then fusion of elementwise chains into generated kernels, an optimizer's update applied by its kernel,
+     * and each sum over leading axes computed by the kernel of its input.
      */
     public static Graph fuse(Graph g) {
-        return RowSums.rewrite(ScaledAdds.rewrite(Fusion.fuse(MatMulBias.rewrite(TransposedProducts.rewrite(MaxPoolReluGrad.rewrite(
-                ConvEpilogue.rewrite(withoutStopGradients(g))))))));
+        Graph r = ConvEpilogue.rewrite(withoutStopGradients(g));
+        r = MaxPoolWindows.rewrite(MaxPoolReluGrad.rewrite(r));
+        r = MatMulBias.rewrite(TransposedProducts.rewrite(r));
+        r = ScaledAdds.rewrite(Fusion.fuse(r));
+        return RowSums.rewrite(r);
     }
 
     /**
