@@ -62,11 +62,28 @@ final class MaxPool2x2F32 {
      */
     static void forward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
                         int start, int end) {
+        forward(g, x, xOff, y, yOff, argmax, aOff, null, 0, start, end);
+    }
+
+    /**
+     * {@link #forward} writing each window's code ({@link MaxPoolWindowsF32}: its maximum's position, plus
+     * {@link MaxPoolWindowsF32#NOT_POSITIVE} when that maximum is not positive) instead of an argmax, a byte per
+     * window at {@code wOff + i*OH*OW} for plane i.
+     */
+    static void forwardWindows(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, byte[] win, int wOff,
+                               int start, int end) {
+        forward(g, x, xOff, y, yOff, null, 0, win, wOff, start, end);
+    }
+
+    /** The maxima, and the argmax and the window codes where their arrays are not null. */
+    private static void forward(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
+                                byte[] win, int wOff, int start, int end) {
         int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
         int hw = h * w, p = oh * ow;
         FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
         FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
         IntVector twice = IntVector.fromArray(IS, TWICE_IOTA, 0);
+        IntVector zero = IntVector.zero(IS);
         // segments of up to VL outputs of a row outermost: their masks then serve every plane
         for (int q0 = 0; q0 < ow; q0 += VL) {
             int n = Math.min(VL, ow - q0);
@@ -78,8 +95,9 @@ final class MaxPool2x2F32 {
             VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
             VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
             VectorMask<Integer> outI = out.cast(IS);
+            VectorMask<Byte> outB = out.cast(BS);
             for (int plane = start; plane < end; plane++) {
-                int xp = xOff + plane * hw, yp = yOff + plane * p, ap = aOff + plane * p;
+                int xp = xOff + plane * hw, yp = yOff + plane * p, ap = aOff + plane * p, wp = wOff + plane * p;
                 for (int r = 0; r < oh; r++) {
                     int top = 2 * r * w + 2 * q0; // within the plane
                     int a = xp + top, b = a + w;
@@ -87,73 +105,31 @@ final class MaxPool2x2F32 {
                     FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
                     FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
                     FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
-                    IntVector base = twice.add(top);
+                    // the window's elements in row-major order; pos: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
                     FloatVector m = even.selectFrom(a0, a1);
-                    IntVector mi = base;
                     FloatVector v = odd.selectFrom(a0, a1);
                     VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
                     m = m.blend(v, take);
-                    mi = mi.blend(base.add(1), take.cast(IS));
+                    IntVector pos = zero.blend(1, take.cast(IS));
                     v = even.selectFrom(b0, b1);
                     take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
                     m = m.blend(v, take);
-                    mi = mi.blend(base.add(w), take.cast(IS));
+                    pos = pos.blend(2, take.cast(IS));
                     v = odd.selectFrom(b0, b1);
                     take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
                     m = m.blend(v, take);
-                    mi = mi.blend(base.add(w + 1), take.cast(IS));
+                    pos = pos.blend(3, take.cast(IS));
                     m.intoArray(y, yp + r * ow + q0, out);
-                    if (argmax != null) {
-                        mi.intoArray(argmax, ap + r * ow + q0, outI);
+                    if (argmax != null) { // top + 2 lane + {0, 1, w, w + 1}[pos]
+                        twice.add(top).add(pos.and(1)).add(pos.lanewise(VectorOperators.LSHR, 1).mul(w))
+                                .intoArray(argmax, ap + r * ow + q0, outI);
                     }
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #forward} writing each window's code ({@link MaxPoolWindowsF32}: its maximum's position, plus
-     * {@link MaxPoolWindowsF32#NOT_POSITIVE} when that maximum is not positive) instead of an argmax, a byte per
-     * window at {@code wOff + i*OH*OW} for plane i.
-     */
-    static void forwardWindows(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, byte[] win, int wOff,
-                               int start, int end) {
-        int h = g.height(), w = g.width(), oh = g.outHeight(), ow = g.outWidth();
-        int hw = h * w, p = oh * ow;
-        FloatVector even = FloatVector.fromArray(FS, EVEN_ODD, 0);
-        FloatVector odd = FloatVector.fromArray(FS, EVEN_ODD, VL);
-        IntVector zero = IntVector.zero(IS);
-        for (int q0 = 0; q0 < ow; q0 += VL) {
-            int n = Math.min(VL, ow - q0);
-            VectorMask<Float> lo = FloatRuns.lanes(0, 2 * n, VL);
-            int hiOff = 2 * n > VL ? VL : 0;
-            VectorMask<Float> hi = FloatRuns.lanes(0, 2 * n - hiOff, VL);
-            VectorMask<Float> out = FloatRuns.lanes(0, n, VL);
-            VectorMask<Byte> outB = out.cast(BS);
-            for (int plane = start; plane < end; plane++) {
-                int xp = xOff + plane * hw, yp = yOff + plane * p, wp = wOff + plane * p;
-                for (int r = 0; r < oh; r++) {
-                    int a = xp + 2 * r * w + 2 * q0, b = a + w;
-                    FloatVector a0 = FloatVector.fromArray(FS, x, a, lo);
-                    FloatVector a1 = FloatVector.fromArray(FS, x, a + hiOff, hi);
-                    FloatVector b0 = FloatVector.fromArray(FS, x, b, lo);
-                    FloatVector b1 = FloatVector.fromArray(FS, x, b + hiOff, hi);
-                    FloatVector m = even.selectFrom(a0, a1);
-                    FloatVector v = odd.selectFrom(a0, a1);
-                    VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-                    m = m.blend(v, take);
-                    IntVector code = zero.blend(1, take.cast(IS));
-                    v = even.selectFrom(b0, b1);
-                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-                    m = m.blend(v, take);
-                    code = code.blend(2, take.cast(IS));
-                    v = odd.selectFrom(b0, b1);
-                    take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-                    m = m.blend(v, take);
-                    code = code.blend(3, take.cast(IS));
-                    code = code.add(MaxPoolWindowsF32.NOT_POSITIVE, m.compare(VectorOperators.GT, 0f).not().cast(IS));
-                    m.intoArray(y, yp + r * ow + q0, out);
-                    ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(win, wp + r * ow + q0, outB);
+                    if (win != null) {
+                        IntVector code = pos.add(MaxPoolWindowsF32.NOT_POSITIVE,
+                                m.compare(VectorOperators.GT, 0f).not().cast(IS));
+                        ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(win, wp + r * ow + q0,
+                                outB);
+                    }
                 }
             }
         }

@@ -1,8 +1,6 @@
 package org.fluxion.jit.passes;
 
 import org.fluxion.jit.ir.Printer;
-import org.fluxion.ops.CompilerMultiOutput;
-import org.fluxion.ops.IntoBuffers;
 import org.fluxion.tensor.Storage;
 import org.fluxion.tensor.Tensor;
 import org.fluxion.tensor.TensorType;
@@ -14,7 +12,7 @@ import org.fluxion.tensor.TensorType;
  * while it is in cache ({@link org.fluxion.jit.codegen.FusedKernel#runSummingRows}). Built by {@link RowSums} from
  * a kernel and the {@code sum} after it; like the kernel, it has no derivative rules.
  */
-final class FusedRowSums implements CompilerMultiOutput, IntoBuffers, Printer.Described {
+final class FusedRowSums implements MultiOutputPlanStep, Printer.Described {
     private final Fused fused;
     private final TensorType sumType;
     private final int width;
@@ -43,6 +41,11 @@ final class FusedRowSums implements CompilerMultiOutput, IntoBuffers, Printer.De
     }
 
     @Override
+    public String rewrittenFrom() {
+        return "elementwise operations and sum";
+    }
+
+    @Override
     public String parameters(String indent) {
         return "width=" + width + ", " + fused.parameters(indent);
     }
@@ -50,11 +53,6 @@ final class FusedRowSums implements CompilerMultiOutput, IntoBuffers, Printer.De
     @Override
     public TensorType[] outputTypes(TensorType... inputs) {
         return new TensorType[] {fused.type(), sumType};
-    }
-
-    @Override
-    public Tensor[] computeAll(TensorType[] outputs, Tensor... inputs) {
-        return computeInto(new Storage[2], inputs);
     }
 
     @Override
@@ -69,26 +67,5 @@ final class FusedRowSums implements CompilerMultiOutput, IntoBuffers, Printer.De
     @Override
     public boolean mayWriteOver(int output, int input) {
         return output == 0 && fused.mayWriteOver(input);
-    }
-
-    @Override
-    public Tensor[] vjpAll(Tensor[] cotangents, Tensor[] inputs, Tensor[] outputs, int wanted) {
-        throw refused();
-    }
-
-    @Override
-    public Tensor[] jvpAll(Tensor[] inputs, Tensor[] tangents, Tensor[] outputs) {
-        throw refused();
-    }
-
-    @Override
-    public Tensor[] batchAll(Tensor[] inputs, boolean[] batched, int size) {
-        throw refused();
-    }
-
-    /** As {@link Fused#batch}: it exists only in compiled plans, after differentiation, which no transform reads. */
-    private UnsupportedOperationException refused() {
-        return new UnsupportedOperationException("fused_sum: exists only in compiled plans, which are not "
-                + "differentiated or batched again; those transforms apply to the operations it was fused from");
     }
 }

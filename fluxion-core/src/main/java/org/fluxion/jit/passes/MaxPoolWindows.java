@@ -10,9 +10,7 @@ import org.fluxion.jit.ir.Graph;
 import org.fluxion.jit.ir.Value;
 import org.fluxion.kernels.Pool2dGeometry;
 import org.fluxion.kernels.Pool2dKernels;
-import org.fluxion.ops.CompilerMultiOutput;
 import org.fluxion.ops.ConvolutionPrimitives;
-import org.fluxion.ops.IntoBuffers;
 import org.fluxion.ops.Pool2dOptions;
 import org.fluxion.tensor.DType;
 import org.fluxion.tensor.Storage;
@@ -28,10 +26,15 @@ import org.fluxion.tensor.TensorType;
  * {@code x [N, C, H, W]}; outputs {@code y} and the codes, {@code [N, C, OH, OW]} float32 and uint8. It only appears
  * in compiled plans, after differentiation, and has no derivative rules.
  */
-record MaxPoolWindows(Pool2dOptions options) implements CompilerMultiOutput, IntoBuffers {
+record MaxPoolWindows(Pool2dOptions options) implements MultiOutputPlanStep {
     @Override
     public String name() {
         return "maxPool2d_windows";
+    }
+
+    @Override
+    public String rewrittenFrom() {
+        return "maxPool2d";
     }
 
     @Override
@@ -39,11 +42,6 @@ record MaxPoolWindows(Pool2dOptions options) implements CompilerMultiOutput, Int
         Pool2dGeometry g = options.geometry(in[0].shape());
         org.fluxion.tensor.Shape s = org.fluxion.tensor.Shape.of(g.batch(), g.channels(), g.outHeight(), g.outWidth());
         return new TensorType[] {new TensorType(s, DType.FLOAT32), new TensorType(s, DType.UINT8)};
-    }
-
-    @Override
-    public Tensor[] computeAll(TensorType[] outputs, Tensor... in) {
-        return computeInto(new Storage[2], in);
     }
 
     @Override
@@ -55,26 +53,6 @@ record MaxPoolWindows(Pool2dOptions options) implements CompilerMultiOutput, Int
         Pool2dKernels.maxForwardWindows(options.geometry(x.shape()), storage(x).floats(), x.offset(), y.floats(), 0,
                 codes.bytes(), 0);
         return new Tensor[] {Tensor.wrap(y, types[0].shape()), Tensor.wrap(codes, types[1].shape())};
-    }
-
-    @Override
-    public Tensor[] vjpAll(Tensor[] cotangents, Tensor[] inputs, Tensor[] outputs, int wanted) {
-        throw refused();
-    }
-
-    @Override
-    public Tensor[] jvpAll(Tensor[] inputs, Tensor[] tangents, Tensor[] outputs) {
-        throw refused();
-    }
-
-    @Override
-    public Tensor[] batchAll(Tensor[] inputs, boolean[] batched, int size) {
-        throw refused();
-    }
-
-    private UnsupportedOperationException refused() {
-        return new UnsupportedOperationException(name() + ": exists only in compiled plans, which are not "
-                + "differentiated or batched again; those transforms apply to the maxPool2d it replaced");
     }
 
     /**
