@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffer {@code [O, S*P]}, copied from/to their {@code [S, O, P]} layout. The forward's col is never written out:
  * it is packed straight into the GEMM's panels ({@link OffsetPacker}), from zero-padded copies of the input planes
  * when the convolution pads; so is the input gradient's dy where the GEMM runs serially, and the weight gradient's col,
- * packed into A of {@code dw^T} ({@link Im2ColPackA}) for unpadded geometries of width stride 1. A single chunk (a batch too
- * small to split, or a {@link #weightBound} layer) lets {@link Gemm} parallelize the GEMM instead. Small weight
- * gradients are dot products ({@link SgemmDotNT}).
+ * packed into A of {@code dw^T} ({@link Im2ColPackA}) for geometries of width stride 1 (from zero-padded copies of
+ * the planes when the convolution pads). A single chunk (a batch too small to split, or a {@link #weightBound} layer)
+ * lets {@link Gemm} parallelize the GEMM instead. Small weight gradients are dot products ({@link SgemmDotNT}).
  *
  * <p>Three kinds of geometry skip the im2col matrix: a forward with few output pixels and many weights runs as dot
  * products ({@link ConvDotF32}), a 3x3 stride-1 forward with many channels by Winograd's algorithm
@@ -93,8 +93,11 @@ final class ConvF32 {
         }
     }
 
-    /** Per-thread buffers (im2col matrix, y/dy matrix), grown on demand and kept: training repeats shapes. */
-    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: im2col buffer", 2);
+    /**
+     * Per-thread buffers (im2col matrix, y/dy matrix, the weight gradient's zero-padded input planes), grown on demand
+     * and kept: training repeats shapes.
+     */
+    private static final ThreadBuffers BUFFERS = new ThreadBuffers("conv2d: im2col buffer", 3);
 
     private ConvF32() {
     }
@@ -301,8 +304,13 @@ final class ConvF32 {
             float[] col = BUFFERS.get(0, (long) g.groups() * k * sb * p + COL_SLACK);
             float[] yb = BUFFERS.get(1, (long) cout * sb * p);
             boolean transposing = tuning.transposedDw() && k > og;
-            // dw^T's A, the im2col matrix, packed straight from x where the GEMM runs here, serially
-            boolean packedCol = transposing && serial && tuning.packedOperands() && Im2ColPackA.applies(g);
+            // dw^T's A, the im2col matrix, packed straight from x where the GEMM runs here, serially; from zero-padded
+            // copies of the sub-batch's planes when the convolution pads, as the forward does (paddedIm2col)
+            boolean padded = g.padH() > 0 || g.padW() > 0;
+            Conv2dGeometry unpadded = padded ? Im2ColF32.onPaddedPlanes(g) : g;
+            int planes = cg * unpadded.height() * unpadded.width();
+            boolean packedCol = transposing && serial && tuning.packedOperands() && Im2ColPackA.applies(unpadded);
+            float[] xp = packedCol && padded ? BUFFERS.get(2, (long) sb * planes) : null;
             for (int lane; (lane = laneUnits.claim()) >= 0; ) {
                 float[] acc = lane == 0 ? dw : new float[wSize];
                 int accOff = lane == 0 ? dwOff : 0;
@@ -326,7 +334,12 @@ final class ConvF32 {
                         float[] b = pointwise && direct ? x : col;
                         int bOff = pointwise && direct ? xOff + (n0 * cin + gi * cg) * hw : gi * k * ld;
                         if (packA) {
-                            Sgemm.gemm(k, og, ld, Im2ColPackA.of(g, x, xOff + (n0 * cin + gi * cg) * hw, cin * hw),
+                            int xs = xOff + (n0 * cin + gi * cg) * hw;
+                            if (padded) {
+                                Im2ColF32.padPlanes(g, x, xs, cin * hw, cnt, xp);
+                            }
+                            Sgemm.gemm(k, og, ld, padded ? Im2ColPackA.of(unpadded, xp, 0, planes)
+                                            : Im2ColPackA.of(g, x, xs, cin * hw),
                                     Sgemm.BPacker.of(true, a, aOff, ld), transposed, gi * og * k, og, add);
                         } else if (transposed != null) {
                             // dw^T[K, Og] = col[K, L] · dy[Og, L]^T: the transposing pack is of the smaller dy

@@ -569,13 +569,17 @@ class Conv2dKernelsTest {
                     Conv2dGeometry.of(3, 3, 9, 40, 5, 3, 1, 0, 2, 1),                   // runs longer than a panel
                     new Conv2dGeometry(3, 8, 11, 9, 16, 2, 3, 2, 1, 0, 0, 2, 1, 2),     // strided rows, grouped
                     Conv2dGeometry.of(4, 4, 5, 5, 16, 5, 1, 0, 1, 1),                   // 1x1 output
+                    // padded, width stride 1, split over two threads: the weight gradient's A packed from
+                    // zero-padded copies of the sub-batch's planes (plain: im2col of the padded geometry)
+                    Conv2dGeometry.of(16, 32, 13, 13, 64, 3, 1, 1, 1, 1),
+                    new Conv2dGeometry(16, 8, 9, 11, 8, 3, 3, 2, 1, 1, 2, 1, 1, 2),     // uneven padding, grouped
                     // padded: zero-padded planes first; k > 256, so the plain path's GEMM is the packed one too
                     Conv2dGeometry.of(3, 32, 12, 12, 32, 3, 2, 1, 1, 1),                // stride 2: even lanes
                     Conv2dGeometry.of(2, 3, 30, 30, 16, 7, 2, 3, 1, 1),                 // a ResNet stem
                     Conv2dGeometry.of(8, 64, 2, 2, 64, 3, 1, 1, 1, 1),                  // weight-bound, 2x2 planes
                     Conv2dGeometry.of(2, 32, 13, 13, 16, 3, 3, 1, 1, 1),                // stride 3: float by float
                     new Conv2dGeometry(2, 64, 11, 10, 32, 3, 3, 2, 2, 2, 1, 2, 2, 2));  // dilated, grouped
-            assertTrue(ConvF32.weightBound(shapes.get(10)));
+            assertTrue(ConvF32.weightBound(shapes.get(12)));
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 for (Conv2dGeometry g : shapes) {
