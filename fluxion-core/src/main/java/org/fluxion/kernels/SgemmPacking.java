@@ -256,79 +256,60 @@ final class SgemmPacking {
      * (with 16 lanes, two masked stores). Named locals, no arrays of vectors: C2 boxes those.
      */
     private static void transposeColumns(float[] a, int s, int ld, float[] bp, int d) {
+        // Two halves, each loading the eight rows again (from L1): in one method, C1 ran out of registers in some
+        // runs ("out of virtual registers in linear scan"), the method stayed at its tier-2 code, never reached C2,
+        // and ran the Vector API boxed (a 3x slower weight gradient, 15 MB allocated a call).
+        transposeHalf(a, s, ld, bp, d, 0);
+        transposeHalf(a, s, ld, bp, d, 1);
+    }
+
+    /**
+     * Half {@code h} of {@link #transposeColumns}: the outputs {@code h, h + 2, h + 4, h + 6} of the permutation
+     * network, those whose first stage takes the {@code lo1} (h = 0) or {@code hi1} (h = 1) lanes of each pair of rows.
+     */
+    private static void transposeHalf(float[] a, int s, int ld, float[] bp, int d, int h) {
         float[] ix = TRANSPOSE_INDEX;
         int[] st = TRANSPOSE_STORE;
-        FloatVector lo1 = FloatVector.fromArray(S, ix, 0);
-        FloatVector hi1 = FloatVector.fromArray(S, ix, VL);
+        FloatVector first = FloatVector.fromArray(S, ix, h * VL);
         FloatVector lo2 = FloatVector.fromArray(S, ix, 2 * VL);
         FloatVector hi2 = FloatVector.fromArray(S, ix, 3 * VL);
         FloatVector lo4 = FloatVector.fromArray(S, ix, 4 * VL);
         FloatVector hi4 = FloatVector.fromArray(S, ix, 5 * VL);
-        FloatVector r0 = FloatVector.fromArray(S, a, s);
-        FloatVector r1 = FloatVector.fromArray(S, a, s + ld);
-        FloatVector r2 = FloatVector.fromArray(S, a, s + 2 * ld);
-        FloatVector r3 = FloatVector.fromArray(S, a, s + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(S, a, s + 4 * ld);
-        FloatVector r5 = FloatVector.fromArray(S, a, s + 5 * ld);
-        FloatVector r6 = FloatVector.fromArray(S, a, s + 6 * ld);
-        FloatVector r7 = FloatVector.fromArray(S, a, s + 7 * ld);
-        FloatVector a0 = lo1.selectFrom(r0, r1);
-        FloatVector a1 = lo1.selectFrom(r2, r3);
-        FloatVector a2 = lo1.selectFrom(r4, r5);
-        FloatVector a3 = lo1.selectFrom(r6, r7);
-        FloatVector a4 = hi1.selectFrom(r0, r1);
-        FloatVector a5 = hi1.selectFrom(r2, r3);
-        FloatVector a6 = hi1.selectFrom(r4, r5);
-        FloatVector a7 = hi1.selectFrom(r6, r7);
+        FloatVector a0 = first.selectFrom(FloatVector.fromArray(S, a, s), FloatVector.fromArray(S, a, s + ld));
+        FloatVector a1 = first.selectFrom(FloatVector.fromArray(S, a, s + 2 * ld), FloatVector.fromArray(S, a, s + 3 * ld));
+        FloatVector a2 = first.selectFrom(FloatVector.fromArray(S, a, s + 4 * ld), FloatVector.fromArray(S, a, s + 5 * ld));
+        FloatVector a3 = first.selectFrom(FloatVector.fromArray(S, a, s + 6 * ld), FloatVector.fromArray(S, a, s + 7 * ld));
         FloatVector c0 = lo2.selectFrom(a0, a1);
         FloatVector c1 = lo2.selectFrom(a2, a3);
-        FloatVector c2 = lo2.selectFrom(a4, a5);
-        FloatVector c3 = lo2.selectFrom(a6, a7);
         FloatVector c4 = hi2.selectFrom(a0, a1);
         FloatVector c5 = hi2.selectFrom(a2, a3);
-        FloatVector c6 = hi2.selectFrom(a4, a5);
-        FloatVector c7 = hi2.selectFrom(a6, a7);
         FloatVector o0 = lo4.selectFrom(c0, c1);
-        FloatVector o1 = lo4.selectFrom(c2, c3);
-        FloatVector o2 = lo4.selectFrom(c4, c5);
-        FloatVector o3 = lo4.selectFrom(c6, c7);
         FloatVector o4 = hi4.selectFrom(c0, c1);
-        FloatVector o5 = hi4.selectFrom(c2, c3);
+        FloatVector o2 = lo4.selectFrom(c4, c5);
         FloatVector o6 = hi4.selectFrom(c4, c5);
-        FloatVector o7 = hi4.selectFrom(c6, c7);
         int step = NR / MR; // st[o] = depth * MR; the panel's depth stride is NR
+        int d0 = d + st[h] * step, d4 = d + st[4 + h] * step, d2 = d + st[2 + h] * step, d6 = d + st[6 + h] * step;
         if (VL == 8) {
-            o0.intoArray(bp, d + st[0] * step);
-            o1.intoArray(bp, d + st[1] * step);
-            o2.intoArray(bp, d + st[2] * step);
-            o3.intoArray(bp, d + st[3] * step);
-            o4.intoArray(bp, d + st[4] * step);
-            o5.intoArray(bp, d + st[5] * step);
-            o6.intoArray(bp, d + st[6] * step);
-            o7.intoArray(bp, d + st[7] * step);
+            o0.intoArray(bp, d0);
+            o4.intoArray(bp, d4);
+            o2.intoArray(bp, d2);
+            o6.intoArray(bp, d6);
         } else {
             // Lanes 8..15 hold the next depth step: stored from NR - 8 further on, so they land NR on.
             VectorMask<Float> low = VectorMask.fromLong(S, 0xFFL);
             VectorMask<Float> high = VectorMask.fromLong(S, 0xFF00L);
             int next = NR - MR;
-            o0.intoArray(bp, d + st[0] * step, low);
-            o0.intoArray(bp, d + st[0] * step + next, high);
-            o1.intoArray(bp, d + st[1] * step, low);
-            o1.intoArray(bp, d + st[1] * step + next, high);
-            o2.intoArray(bp, d + st[2] * step, low);
-            o2.intoArray(bp, d + st[2] * step + next, high);
-            o3.intoArray(bp, d + st[3] * step, low);
-            o3.intoArray(bp, d + st[3] * step + next, high);
-            o4.intoArray(bp, d + st[4] * step, low);
-            o4.intoArray(bp, d + st[4] * step + next, high);
-            o5.intoArray(bp, d + st[5] * step, low);
-            o5.intoArray(bp, d + st[5] * step + next, high);
-            o6.intoArray(bp, d + st[6] * step, low);
-            o6.intoArray(bp, d + st[6] * step + next, high);
-            o7.intoArray(bp, d + st[7] * step, low);
-            o7.intoArray(bp, d + st[7] * step + next, high);
+            o0.intoArray(bp, d0, low);
+            o0.intoArray(bp, d0 + next, high);
+            o4.intoArray(bp, d4, low);
+            o4.intoArray(bp, d4 + next, high);
+            o2.intoArray(bp, d2, low);
+            o2.intoArray(bp, d2 + next, high);
+            o6.intoArray(bp, d6, low);
+            o6.intoArray(bp, d6 + next, high);
         }
     }
+
 
     /** Transposes MR full rows of length kc (row stride lda, from src) into a packed A panel at dst. */
     private static void packRowsFull(float[] a, int src, int lda, int kc, float[] ap, int dst) {
