@@ -191,6 +191,20 @@ public final class ElementwiseProgram {
         throw new IndexOutOfBoundsException("input " + j + " of a program with " + inputCount + " inputs");
     }
 
+    /**
+     * The first input read as a ROW or COLUMN broadcast, or -1 when none is: such an input ties the kernel to the
+     * {@code [outer, inner]} split it was built for (its index is {@code i} or {@code o}), where FULL and SCALAR
+     * inputs read the same elements under any split of the same space.
+     */
+    public int rowBroadcastInput() {
+        for (int j = 0; j < inputCount(); j++) {
+            if (inputAccess(j) == Access.ROW || inputAccess(j) == Access.COLUMN) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     /** The value id of the result. */
     public int result() {
         return result;

@@ -55,12 +55,10 @@ final class KernelArgs {
             throw new IllegalArgumentException("fused kernel: rows of width " + width + " do not tile the iteration "
                     + "space [" + outer + ", " + inner + "]");
         }
-        for (int j = 0; j < p.inputCount(); j++) {
-            ElementwiseProgram.Access a = p.inputAccess(j);
-            if ((a == ElementwiseProgram.Access.ROW || a == ElementwiseProgram.Access.COLUMN) && width != inner) {
-                throw new IllegalArgumentException("fused kernel: input " + j + " is broadcast as a " + a + " of rows "
-                        + "of " + inner + ", so row sums need width " + inner + ", got " + width);
-            }
+        int j = p.rowBroadcastInput();
+        if (j >= 0 && width != inner) {
+            throw new IllegalArgumentException("fused kernel: input " + j + " is broadcast as a " + p.inputAccess(j)
+                    + " of rows of " + inner + ", so row sums need width " + inner + ", got " + width);
         }
         checkArray(-1, null, output, p.outputType(), outOffset, n);
         checkArray(-2, null, sums, p.outputType(), sumsOffset, width);

@@ -1,6 +1,5 @@
 package org.fluxion.jit.codegen;
 
-import org.fluxion.jit.codegen.ElementwiseProgram.Access;
 import org.fluxion.jit.codegen.ElementwiseProgram.Reduction;
 import org.fluxion.kernels.FloatReduce;
 import org.fluxion.kernels.Parallel;
@@ -45,12 +44,7 @@ final class TiledKernel implements FusedKernel {
         this.p = p;
         this.tile = tile;
         this.red = p.reduction();
-        boolean broadcastsRows = false;
-        for (int j = 0; j < p.inputCount(); j++) {
-            Access a = p.inputAccess(j);
-            broadcastsRows |= a == Access.ROW || a == Access.COLUMN;
-        }
-        this.flat = !broadcastsRows && !red.perRow();
+        this.flat = p.rowBroadcastInput() < 0 && !red.perRow();
         this.f32 = p.dtype() == org.fluxion.tensor.DType.FLOAT32;
         boolean costly = false;
         for (ElementwiseProgram.Instr in : p.instructions()) {

@@ -239,17 +239,9 @@ final class Fused implements CompilerPrimitive, Printer.Described, IntoBuffer {
      * if any, are broadcast along rows of that width.
      */
     boolean sumsRows(int width) {
-        if (rowFold != null || program.reduction() != ElementwiseProgram.Reduction.NONE || !type.dtype().isFloatingPoint()
-                || width <= 0 || (long) outer * inner % width != 0) {
-            return false;
-        }
-        for (int j = 0; j < program.inputCount(); j++) {
-            ElementwiseProgram.Access a = program.inputAccess(j);
-            if ((a == ElementwiseProgram.Access.ROW || a == ElementwiseProgram.Access.COLUMN) && width != inner) {
-                return false;
-            }
-        }
-        return true;
+        return rowFold == null && program.reduction() == ElementwiseProgram.Reduction.NONE
+                && type.dtype().isFloatingPoint() && width > 0 && (long) outer * inner % width == 0
+                && (program.rowBroadcastInput() < 0 || width == inner);
     }
 
     /**
