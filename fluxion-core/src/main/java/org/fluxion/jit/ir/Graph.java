@@ -63,6 +63,15 @@ public final class Graph {
         return producers;
     }
 
+    /** Each equation's index in execution order; keyed by identity. */
+    public Map<Equation, Integer> positions() {
+        Map<Equation, Integer> positions = new IdentityHashMap<>();
+        for (int i = 0; i < equations.size(); i++) {
+            positions.put(equations.get(i), i);
+        }
+        return positions;
+    }
+
     /**
      * For each value read, how many times: once per equation input that is it and once per graph output that is it;
      * keyed by identity. A pattern pass may absorb a step whose value is used once, by the equation it rewrites.

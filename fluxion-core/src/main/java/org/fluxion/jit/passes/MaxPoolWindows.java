@@ -62,10 +62,7 @@ record MaxPoolWindows(Pool2dOptions options) implements MultiOutputPlanStep {
      */
     static Graph rewrite(Graph g) {
         Map<Value, List<Equation>> readers = g.readers();
-        Map<Equation, Integer> position = new IdentityHashMap<>();
-        for (int i = 0; i < g.equations().size(); i++) {
-            position.put(g.equations().get(i), i);
-        }
+        Map<Equation, Integer> position = g.positions();
         int[] ids = {Passes.maxId(g) + 1};
         Map<Equation, Equation> replacement = new IdentityHashMap<>();
         for (Equation pool : g.equations()) {

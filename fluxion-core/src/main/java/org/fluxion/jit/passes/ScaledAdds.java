@@ -29,14 +29,10 @@ final class ScaledAdds {
     static Graph rewrite(Graph g) {
         Map<Value, Integer> uses = g.uses();
         Map<Value, Equation> producer = g.producers();
-        Map<Equation, Integer> position = new IdentityHashMap<>();
-        List<Equation> eqs = g.equations();
-        for (int i = 0; i < eqs.size(); i++) {
-            position.put(eqs.get(i), i);
-        }
+        Map<Equation, Integer> position = g.positions();
         Map<Equation, Equation> replacement = new IdentityHashMap<>();
         Map<Equation, Boolean> dropped = new IdentityHashMap<>();
-        for (Equation f : eqs) {
+        for (Equation f : g.equations()) {
             if (!(f.primitive() instanceof Fused fused) || f.inputs().length != 2) {
                 continue;
             }
