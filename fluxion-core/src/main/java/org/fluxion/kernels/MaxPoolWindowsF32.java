@@ -37,11 +37,11 @@ final class MaxPoolWindowsF32 {
                     int a = xp + 2 * r * w + 2 * q;
                     float m = x[a];
                     int pos = 0;
-                    float[] rest = {x[a + 1], x[a + w], x[a + w + 1]};
-                    for (int k = 0; k < 3; k++) {
-                        if (rest[k] > m || rest[k] != rest[k]) {
-                            m = rest[k];
-                            pos = k + 1;
+                    for (int k = 1; k < 4; k++) { // top-right, bottom-left, bottom-right
+                        float v = x[a + k / 2 * w + k % 2];
+                        if (v > m || v != v) {
+                            m = v;
+                            pos = k;
                         }
                     }
                     int o = (plane * oh + r) * ow + q;
